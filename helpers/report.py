@@ -1,0 +1,198 @@
+"""Execute the notebooks and publish them as offline HTML.
+
+``python -m helpers.report [--corpus DIR] [--out DIR]`` executes every notebook in
+``notebooks/`` in order with papermill (the parameters ``CORPUS`` and ``OUT`` injected),
+keeps the executed copies in ``OUT/notebooks/`` and writes to ``OUT/html/``:
+
+* ``NN_name.html``       the reader edition (no code)
+* ``NN_name.code.html``  the full edition (code and outputs)
+* ``index.html``         what the study is, the corpus, links to both editions
+
+``python -m helpers.report --in-place`` re-executes the committed notebooks with their
+default parameters, which is how a deliberate change of a finding is recorded (strict
+nbval then compares against the new outputs).
+
+The pages need no network: the template drops every CDN script, and nbconvert embeds
+images as data URIs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import logging
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+from . import corpus as corpus_mod, io, paths
+from .pipeline import Run
+
+log = logging.getLogger(__name__)
+KERNEL = "python3"
+TIMEOUT = 1800
+
+
+def notebooks() -> list[Path]:
+    """The numbered notebooks, in order."""
+    return sorted(p for p in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop run-specific metadata (timings, papermill's timestamps)."""
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+    return nb
+
+
+def execute_in_place(path: Path) -> None:
+    """Re-execute a committed notebook with its default parameters and save it."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL, record_timing=False,
+                   resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}}).execute()
+    io.write_text(path, nbformat.writes(_scrub(nb)) + "\n")
+
+
+def execute(path: Path, corpus: str, out: str, dest: Path) -> nbformat.NotebookNode:
+    """Execute a notebook with papermill on a corpus and output folder; save the copy."""
+    import papermill as pm
+
+    nb = pm.execute_notebook(
+        str(path), None, parameters={"CORPUS": corpus, "OUT": out}, kernel_name=KERNEL,
+        cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
+        execution_timeout=TIMEOUT,
+    )
+    nb = _scrub(nb)
+    io.write_text(dest, nbformat.writes(nb) + "\n")
+    return nb
+
+
+def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = None) -> str:
+    """A notebook as an offline HTML page; ``reader=True`` leaves out all code."""
+    exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
+    exporter.exclude_input = reader
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    remover = TagRemovePreprocessor(
+        remove_cell_tags={"remove-cell"},
+        remove_input_tags={"remove-input", "hide-input"},
+        remove_all_outputs_tags={"remove-output"},
+    )
+    remover.enabled = True
+    exporter.register_preprocessor(remover, enabled=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"kv_other": other or {}})
+    return body
+
+
+INDEX = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 52rem;
+       margin: 2rem auto; padding: 0 1.5rem; color: #222; }}
+h1 {{ font-size: 1.8rem; margin-bottom: .2rem; }} .sub {{ color: #555; margin-top: 0; }}
+table {{ border-collapse: collapse; width: 100%; font-size: .85rem; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
+th {{ background: #f4f4f4; }} code {{ background: #f4f4f4; padding: 0 .2rem; }}
+li {{ margin: .3rem 0; }}
+</style></head>
+<body>
+<h1>{title}</h1>
+<p class="sub">Qualitative analysis of Swedish texts on trust-based governance of welfare services</p>
+<p>Between 2013 and 2017 Swedish practitioners, consultants and the government's Trust Delegation
+(Tillitsdelegationen, 2016–2020) wrote about the side effects of New Public Management in welfare
+services — detail control, administrative burden, measurement — and set “tillitsbaserad styrning och
+ledning” (trust-based governance) against them. These pages clean a corpus of such texts, code it
+with a codebook of problems and trust-based remedies, and report what recurs, where and in whose voice.</p>
+<h2>Notebooks</h2>
+<p>Each step has a reader edition (text, tables and figures) and a full edition with the code.</p>
+<ol>
+{items}
+</ol>
+<h2>Corpus: {corpus_name}</h2>
+{corpus_table}
+<h2>Re-run</h2>
+<p>From a checkout of the repository: <code>make report</code> (this report, on the embedded corpus),
+<code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (another corpus folder laid out like
+<code>corpus/</code>), <code>make test</code> (unit tests and strict nbval over the notebooks).</p>
+<h2>Cite</h2>
+<p>Cite the software as its <code>CITATION.cff</code> says. The texts remain their authors'; they are
+included so that the study can be reproduced.</p>
+</body></html>
+"""
+
+
+def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
+    """The report's ``index.html``: ``pages`` are ``(title, reader href, full href)``."""
+    items = "\n".join(
+        f'<li><a href="{html.escape(r)}">{html.escape(t)}</a> '
+        f'<small>(<a href="{html.escape(f)}">with code</a>)</small></li>'
+        for t, r, f in pages
+    )
+    meta = corpus_mod.load_metadata(run.corpus)
+    cols = [c for c in ("doc_id", "title", "author", "voice", "genre", "date", "date_note") if c in meta.columns]
+    table = meta[cols].to_html(index=False, escape=True, border=0)
+    return INDEX.format(title="Trust, control and the core mission", items=items,
+                        corpus_name=html.escape(run.corpus.name), corpus_table=table)
+
+
+def build_report(corpus: str | None = None, out: str | None = None, stream=sys.stderr) -> Path:
+    """Execute every notebook on ``corpus`` into ``out`` and write the HTML report."""
+    run = Run.from_params(corpus, out)
+    corpus_param = str(corpus) if corpus else paths.display(run.corpus)
+    out_param = str(out) if out else paths.display(run.out)
+    pages = []
+    for nb_path in notebooks():
+        t0 = time.perf_counter()
+        print(f"executing {nb_path.name} ...", end=" ", file=stream, flush=True)
+        nb = execute(nb_path, corpus_param, out_param, run.out / "notebooks" / nb_path.name)
+        stem = nb_path.stem
+        reader, full = f"{stem}.html", f"{stem}.code.html"
+        io.write_text(run.out / "html" / reader,
+                      export_html(nb, reader=True, other={"href": full, "label": "Full edition (with code)"}))
+        io.write_text(run.out / "html" / full,
+                      export_html(nb, reader=False, other={"href": reader, "label": "Reader edition"}))
+        pages.append((_title(nb, stem), reader, full))
+        print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
+    index = io.write_text(run.out / "html" / "index.html", index_page(pages, run))
+    print(f"report: {paths.display(index)}", file=stream)
+    return index
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", default=None, help="corpus folder (default: corpus/)")
+    parser.add_argument("--out", default=None, help="output folder (default: build/)")
+    parser.add_argument("--in-place", action="store_true",
+                        help="re-execute the committed notebooks with their defaults and save them")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    if args.in_place:
+        for nb_path in notebooks():
+            print(f"re-executing {nb_path.name}", file=sys.stderr, flush=True)
+            execute_in_place(nb_path)
+        return 0
+    build_report(args.corpus, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,38 @@
+"""Test setup: keep Jupyter/matplotlib state out of $HOME and make fixtures."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR = ROOT / ".venv" / "var"
+# The Makefile exports these; set them too when pytest is run directly.
+os.environ.setdefault("MPLCONFIGDIR", str(VAR / "matplotlib"))
+os.environ.setdefault("IPYTHONDIR", str(VAR / "ipython"))
+os.environ.setdefault("JUPYTER_RUNTIME_DIR", str(VAR / "jupyter-runtime"))
+os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+os.environ.setdefault("PYTHONHASHSEED", "0")
+
+
+
+def make_corpus(root: Path, texts: dict[str, str | bytes], metadata: str | None = None) -> Path:
+    """A corpus folder under ``root`` with ``raw/<name>`` files and optional metadata."""
+    raw = root / "raw"
+    raw.mkdir(parents=True)
+    for name, text in texts.items():
+        (raw / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    if metadata is not None:
+        (root / "metadata.csv").write_text(metadata, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def corpus_factory(tmp_path):
+    def make(texts, metadata=None, name="mycorpus"):
+        return make_corpus(tmp_path / name, texts, metadata)
+    return make

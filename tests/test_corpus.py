@@ -1,0 +1,99 @@
+"""Raw corpus: checksums, metadata, decoding and its errors."""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+
+import pytest
+
+from helpers import corpus, paths
+
+
+def test_raw_files_match_checksums():
+    assert corpus.verify_checksums(paths.CORPUS_DIR) == []
+    assert len(corpus.read_checksums(paths.CORPUS_DIR)) == 5
+
+
+def test_checksum_check_detects_a_changed_file(corpus_factory):
+    root = corpus_factory({"a.txt": "Hej.\n"})
+    (root / "SHA256SUMS").write_text(f"{corpus.sha256(root / 'raw/a.txt')}  raw/a.txt\n")
+    assert corpus.verify_checksums(root) == []
+    (root / "raw/a.txt").write_text("Hej då.\n", encoding="utf-8")
+    assert corpus.verify_checksums(root) == ["raw/a.txt: content differs from SHA256SUMS"]
+
+
+def test_study_metadata_says_what_is_known_and_no_more():
+    meta = corpus.load_metadata(paths.CORPUS_DIR).set_index("file")
+    assert list(meta.index) == [p.name for p in corpus.list_raw_files(paths.CORPUS_DIR)]
+    assert meta["doc_id"].is_unique
+    assert meta.loc["003_f96865c3ddb400e7.txt", "date"] == "2015"
+    assert meta.loc["003_f96865c3ddb400e7.txt", "date_inferred"] == "true"
+    assert "autumn" in meta.loc["003_f96865c3ddb400e7.txt", "date_note"]
+    assert meta.loc["002_a62e90012542eaf2.txt", "date"] == "2013-04-05"
+    assert meta.loc["002_a62e90012542eaf2.txt", "author"] == ""  # unsigned: not invented
+    assert meta.loc["004_8532f4a48792f5a4.txt", "date"] == "2016-10-10/2017-04-21"
+    assert meta.loc["004_8532f4a48792f5a4.txt", "date_inferred"] == "true"
+
+
+def test_utf8_bom_is_not_counted():
+    raw = corpus.decode(codecs.BOM_UTF8 + "Åsa är här.".encode(), "x.txt")
+    assert raw.text == "Åsa är här." and raw.notes
+
+
+def test_utf16_is_decoded_with_a_note():
+    raw = corpus.decode("Öppenhet och tillit\r\n".encode("utf-16"), "x.txt")
+    assert raw.text == "Öppenhet och tillit\r\n" and "UTF-16" in raw.notes[0]
+
+
+def test_cp1252_with_swedish_letters_is_decoded_and_logged():
+    raw = corpus.decode("Tillit är viktigt för välfärden.".encode("cp1252"), "x.txt")
+    assert raw.text == "Tillit är viktigt för välfärden." and raw.encoding == "cp1252"
+    assert "cp1252" in raw.notes[0]
+
+
+def test_undecodable_bytes_name_file_offset_and_line():
+    with pytest.raises(corpus.CorpusError, match=r"x\.txt: not valid UTF-8 at byte 8 \(line 2\)"):
+        corpus.decode(b"abc\ndefg\x81\x8d", "x.txt")
+
+
+def test_binary_file_is_refused_with_its_name():
+    with pytest.raises(corpus.CorpusError, match=r"bild\.txt: byte 3 is a NUL byte"):
+        corpus.decode(b"PNG\x00\x01\x02", "bild.txt")
+
+
+def test_no_metadata_warns_and_uses_file_names(corpus_factory, caplog):
+    root = corpus_factory({"b.txt": "Två.", "a.txt": "Ett."})
+    with caplog.at_level(logging.WARNING):
+        meta = corpus.load_metadata(root)
+    assert list(meta["doc_id"]) == ["a", "b"]
+    assert "no metadata.csv" in caplog.text
+
+
+def test_metadata_keeps_extra_columns_and_fills_unnamed_files(corpus_factory, caplog):
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, "file,doc_id,voice\na.txt,first,chair\n")
+    with caplog.at_level(logging.WARNING):
+        meta = corpus.load_metadata(root)
+    assert meta.to_dict("records") == [
+        {"file": "a.txt", "doc_id": "first", "voice": "chair"},
+        {"file": "b.txt", "doc_id": "b", "voice": ""},
+    ]
+    assert "does not name b.txt" in caplog.text
+
+
+@pytest.mark.parametrize("metadata, message", [
+    ("file\nc.txt\n", r"metadata\.csv line 2: names 'c\.txt', which is not in raw/"),
+    ("file,doc_id\na.txt,x\nb.txt,x\n", r"duplicate doc_id \['x'\] on lines 2, 3"),
+    ("file,date\na.txt,5 april 2013\n", r"metadata\.csv line 2: date '5 april 2013' is not ISO 8601"),
+    ("name\na.txt\n", r"missing required column\(s\) \['file'\]"),
+])
+def test_bad_metadata_is_an_error_naming_the_line(corpus_factory, metadata, message):
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, metadata)
+    with pytest.raises(corpus.CorpusError, match=message):
+        corpus.load_metadata(root)
+
+
+def test_missing_raw_folder_says_what_to_do(tmp_path):
+    with pytest.raises(corpus.CorpusError, match=re.escape("raw/*.txt")):
+        corpus.list_raw_files(tmp_path)

