@@ -48,10 +48,29 @@ def use() -> None:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with the notebooks
         return
-    if get_ipython() is not None:
-        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    ip = get_ipython()
+    if ip is not None:
+        from IPython.core.pylabtools import print_figure
+        from matplotlib.figure import Figure
 
-        set_matplotlib_formats("png", bbox_inches="tight")
+        def png(fig: Figure) -> tuple[bytes, dict[str, str]]:
+            return print_figure(fig, "png", bbox_inches="tight"), {"alt": describe(fig)}
+
+        ip.display_formatter.formatters["image/png"].for_type(Figure, png)
+
+
+def describe(fig: plt.Figure) -> str:
+    """A text alternative for a figure, from its titles and axis labels (used as the
+    image's alt text in the HTML report)."""
+    parts = []
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        parts.append(fig._suptitle.get_text())
+    for ax in fig.axes:
+        bits = [ax.get_title(loc) for loc in ("left", "center", "right") if ax.get_title(loc)]
+        labels = [f"{axis} axis: {label}" for axis, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if label]
+        if bits or labels:
+            parts.append("; ".join(bits + labels))
+    return "Figure. " + ". ".join(parts) if parts else "Figure without title"
 
 
 def save(fig: plt.Figure, out: Path, name: str) -> list[Path]:

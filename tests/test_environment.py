@@ -1,0 +1,94 @@
+"""One truth about dependencies; the two commands; the nbval sanitizer."""
+
+from __future__ import annotations
+
+import configparser
+import re
+import tomllib
+from importlib.metadata import PackageNotFoundError, version
+
+import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+
+from helpers import paths
+
+ROOT = paths.PROJ_ROOT
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _pins() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements/constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, ver = line.partition("==")
+            assert ver, f"constraints.txt: {line!r} is not an exact pin"
+            pins[canonicalize_name(name)] = ver
+    return pins
+
+
+def _requirements() -> list[Requirement]:
+    project = PYPROJECT["project"]
+    reqs = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    return [Requirement(r) for r in reqs]
+
+
+def test_every_declared_dependency_is_pinned_within_its_range():
+    pins = _pins()
+    for req in _requirements():
+        name = canonicalize_name(req.name)
+        assert name in pins, f"{req.name} is declared in pyproject.toml but not pinned"
+        assert req.specifier.contains(pins[name]), f"{req.name}=={pins[name]} is outside {req.specifier}"
+
+
+def test_the_environment_is_the_one_the_lock_describes():
+    mismatches = []
+    for name, pinned in _pins().items():
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            mismatches.append(f"{name} not installed")
+            continue
+        if installed != pinned:
+            mismatches.append(f"{name}: installed {installed}, pinned {pinned}")
+    assert mismatches == [], "run `make env` (or `make lock` if pyproject.toml changed)"
+
+
+def test_environment_yml_agrees_with_pyproject():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    deps = env["dependencies"]
+    python = next(d for d in deps if isinstance(d, str) and d.startswith("python="))
+    assert SpecifierSet(PYPROJECT["project"]["requires-python"]).contains(python.split("=")[1] + ".0")
+    assert "pip" in deps
+    pip = next(d["pip"] for d in deps if isinstance(d, dict))
+    # the package and its dev extra from pyproject.toml, with the same constraints as make
+    assert pip == ["-c requirements/constraints.txt", "-e .[dev]"]
+    # no dependency is declared a second time in environment.yml
+    assert [d for d in deps if isinstance(d, str)] == [python, "pip"]
+
+
+def test_readme_starts_with_the_two_commands_and_ci_runs_the_test_one():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    head = "\n".join(readme.splitlines()[:15])
+    assert "make report" in head and "make test" in head
+    ci = [ln for ln in (ROOT / ".ci/run").read_text().splitlines() if ln and not ln.startswith(("#", "set ", "cd "))]
+    assert ci[-1] == "make test"
+
+
+def test_make_targets_exist_for_the_documented_commands():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in ("help", "report", "test", "notebooks", "lock"):
+        assert re.search(rf"^{target}:.*## ", makefile, re.M), target
+
+
+def test_sanitizer_rules_never_touch_the_digits_of_a_result():
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "tests/nbval_sanitize.cfg", encoding="utf-8")
+    results = ["42", "0.85", "1,234", "289 sentences", "α = 0.743", "2016-12-21", "12.5 %", "[357:531]"]
+    assert cfg.sections()
+    for section in cfg.sections():
+        rx = re.compile(cfg[section]["regex"])
+        for text in results:
+            assert not rx.search(text), (section, text)
+    assert re.sub(cfg["memory-addresses"]["regex"], "", "<object at 0x7f3a2b1c9d00>") == "<object >"

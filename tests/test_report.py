@@ -1,0 +1,73 @@
+"""The HTML report: offline pages, both editions, any corpus folder, escaping."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import report
+
+NOTEBOOK_STEMS = [p.stem for p in report.notebooks()]
+
+
+@pytest.fixture(scope="module")
+def own_corpus_report(tmp_path_factory):
+    """`make report CORPUS=<dir> OUT=<dir>` on a corpus of our own, without metadata."""
+    root = tmp_path_factory.mktemp("own")
+    raw = root / "corpus" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "a.txt").write_text(
+        "Detaljstyrningen tar tid <script>alert(1)</script> & dokumentationen växer.\n\n"
+        "Vi behöver tillit och dialog.\n\nMest läst\n", encoding="utf-8")
+    (raw / "b.txt").write_text("Socialsekreterarna slutar; personalomsättningen är hög.\n", encoding="utf-8")
+    out = root / "out"
+    index = report.build_report(str(root / "corpus"), str(out))
+    return out, index
+
+
+def test_report_writes_index_and_both_editions_of_every_notebook(own_corpus_report):
+    out, index = own_corpus_report
+    assert index == out / "html" / "index.html"
+    html = index.read_text(encoding="utf-8")
+    for stem in NOTEBOOK_STEMS:
+        assert f'href="{stem}.html"' in html and f'href="{stem}.code.html"' in html
+        assert (out / "html" / f"{stem}.html").exists() and (out / "html" / f"{stem}.code.html").exists()
+    for name in ("segments.csv", "removed.csv", "coded.csv", "figures/code_by_document.svg",
+                 "figures/code_by_document.png"):
+        assert (out / name).exists(), name
+
+
+def test_pages_need_no_network(own_corpus_report):
+    out, _ = own_corpus_report
+    for page in sorted((out / "html").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?//""", html), page.name
+        assert "@import url(http" not in html, page.name
+
+
+def test_reader_edition_has_no_code_and_images_are_embedded_with_alt_text(own_corpus_report):
+    out, _ = own_corpus_report
+    reader = (out / "html" / "03_findings.html").read_text(encoding="utf-8")
+    full = (out / "html" / "03_findings.code.html").read_text(encoding="utf-8")
+    editor = re.compile(r'class="[^"]*jp-InputArea-editor')
+    assert not editor.search(reader) and editor.search(full)
+    text = {name: re.sub(r"<[^>]+>", "", page) for name, page in (("reader", reader), ("full", full))}
+    assert "findings.heatmap(" in text["full"] and "findings.heatmap(" not in text["reader"]
+    imgs = re.findall(r"<img [^>]*>", reader)
+    assert imgs and all('src="data:image/png;base64,' in i for i in imgs)
+    assert all('alt="Figure. Coded sentences per theme and document' in i for i in imgs), imgs[0][:200]
+
+
+def test_corpus_text_is_escaped(own_corpus_report):
+    out, _ = own_corpus_report
+    page = (out / "html" / "01_clean-corpus.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)" in page  # shown as text (tables may cut it short)
+
+
+def test_the_notebooks_used_the_given_corpus(own_corpus_report):
+    out, _ = own_corpus_report
+    page = (out / "html" / "00_overview.html").read_text(encoding="utf-8")
+    assert "2 texts" in page and "kcnc-2016" not in page
+    assert "this corpus folder has no SHA256SUMS file" in page
