@@ -4,10 +4,15 @@ Data flows one way, and each module owns one step of it:
 
 ``paths``     where everything lives (the one module that knows the project's layout)
 ``corpus``    reading raw texts, metadata and checksums (``corpus/raw`` is never written)
-``clean``     boilerplate removal, normalisation and segmentation with raw offsets
+``clean``     boilerplate removal, normalisation, sentences and tokens with raw offsets
+``dates``     dates written in running Swedish or ISO 8601
+``entries``   diaries of dated entries split into one document per entry
+``documents`` what counts as a document, and its date
 ``coding``    the codebook and the rule-based auto-coder
+``reliability`` reference codings, agreement (Krippendorff's α, Cohen's κ) and evaluation
 ``findings``  tables and figures from the coded segments
-``pipeline``  the cached stages that notebooks call (segments.csv, coded.csv)
+``style``     the one figure style
+``pipeline``  the cached stages that notebooks call (segments.csv, coded.csv, ...)
 ``report``    executing the notebooks and exporting them as offline HTML
 """
 

@@ -45,6 +45,12 @@ _FILENAME = re.compile(
     r"(?:[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|[a-zåäöé]+|\S+\.(?:jpe?g|png|gif|webp|svg))"
 )
 TOKEN = re.compile(r"\d+(?:[.,:]\d+)*|[^\W\d_]+(?:[-–][^\W\d_]+)*-?")
+# The same tokens found in raw text, where a soft hyphen or zero-width character may sit
+# inside a word.
+_RAW_TOKEN = re.compile(
+    r"\d+(?:[.,:]\d+)*|[^\W\d_](?:[^\W\d_]|[\u00ad\u200b-\u200d\u2060])*"
+    r"(?:[-–][^\W\d_](?:[^\W\d_]|[\u00ad\u200b-\u200d\u2060])*)*-?"
+)
 
 
 def normalise(text: str) -> str:
@@ -61,6 +67,32 @@ def tokenize(text: str) -> list[str]:
     """Word tokens of a cleaned text: words (hyphenated compounds and a trailing
     hyphen, as in "barn- och ungdomsvård", kept together) and numbers."""
     return TOKEN.findall(text)
+
+
+def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """Word tokens of ``text[start:end]`` as ``(start, end, token)`` with raw offsets; the
+    token is the cleaned form (``normalise``) of its raw characters, so it equals what
+    :func:`tokenize` finds in the cleaned sentence."""
+    end = len(text) if end is None else end
+    return [(m.start(), m.end(), normalise(m.group())) for m in _RAW_TOKEN.finditer(text, start, end)]
+
+
+@lru_cache(maxsize=None)
+def lemma(word: str) -> str:
+    """The lemma of a word (``simplemma``'s Swedish data, lower-cased input), cached per
+    word type: "socialsekreterarna" → "socialsekreterare"."""
+    import simplemma
+
+    return simplemma.lemmatize(word.lower(), lang="sv")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """The curated Swedish stop words (``helpers/data/stopwords_sv.txt``; its header says
+    where the list comes from and which words were kept out because they carry meaning
+    for the themes, such as "inte")."""
+    text = (paths.DATA_DIR / "stopwords_sv.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
 # --------------------------------------------------------------------------- rules

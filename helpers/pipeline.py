@@ -11,6 +11,11 @@ Output contract (``OUT`` defaults to ``build/``):
 ``segments.csv``  one row per sentence: ``file, doc_id, paragraph, sentence, start, end,
                   text, tokens, sector, actors``
 ``removed.csv``   one row per removal: ``file, start, end, rule, text``
+``documents.csv`` one row per document (a file, or an entry of a diary-like file): ``doc_id,
+                  file, parent, entry, start, end, place, date, date_precision,
+                  date_inferred, date_source`` and the metadata's other columns
+``tokens.csv``    one row per word token: ``file, doc_id, paragraph, sentence, start, end,
+                  token, lemma, stop`` (raw offsets; lemma from simplemma; curated stop words)
 ``coded.csv``     one row per (sentence, code): ``file, doc_id, paragraph, sentence,
                   start, end, code, rules, matched``
 
@@ -27,13 +32,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import clean, coding, corpus as corpus_mod, io, paths
+from . import clean, coding, corpus as corpus_mod, documents as documents_mod, io, paths
 
 log = logging.getLogger(__name__)
 
 SEGMENT_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "text",
                    "tokens", "sector", "actors"]
 REMOVED_COLUMNS = ["file", "start", "end", "rule", "text"]
+TOKEN_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "token", "lemma", "stop"]
 INT_COLUMNS = ["paragraph", "sentence", "start", "end", "tokens"]
 
 
@@ -61,7 +67,7 @@ def _fingerprint(run: Run) -> str:
     for extra in ("metadata.csv", "boilerplate.yaml", "codebook.yaml"):
         if (run.corpus / extra).exists():
             inputs.append(run.corpus / extra)
-    inputs += sorted(paths.HELPERS_DIR.glob("*.py")) + sorted(paths.DATA_DIR.glob("*"))
+    inputs += sorted(paths.HELPERS_DIR.glob("*.py")) + sorted(p for p in paths.DATA_DIR.rglob("*") if p.is_file())
     for p in inputs:
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
@@ -87,42 +93,78 @@ def _read(path: Path, columns: list[str]) -> pd.DataFrame:
     return df[columns]
 
 
-def build_segments(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Clean and segment every raw file of the corpus: ``(segments, removed)``."""
+def build_segments(run: Run) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Clean and segment every raw file of the corpus: ``(segments, removed, documents)``."""
     meta = corpus_mod.load_metadata(run.corpus)
-    doc_ids = dict(zip(meta["file"], meta["doc_id"]))
+    meta_rows = {r["file"]: r for r in meta.to_dict("records")}
     rules = clean.load_rules(run.corpus)
-    sentences, removed = [], []
+    sentences, removed, docs, tokens = [], [], [], []
+    stop = clean.stopwords()
     for path in corpus_mod.list_raw_files(run.corpus):
         raw = corpus_mod.read_raw(path)
         if not raw.text.strip():
             log.warning("%s: the file is empty; it yields no segments.", path.name)
         s, r = clean.segment(raw.text, path.name, rules)
-        for row in s:
-            row["doc_id"] = doc_ids[path.name]
+        for sent in s:
+            for ts, te, tok in clean.token_spans(raw.text, sent["start"], sent["end"]):
+                low = tok.lower()
+                tokens.append((path.name, sent["paragraph"], sent["sentence"], ts, te, tok,
+                               clean.lemma(tok), "true" if low in stop else "false"))
+            sent["tokens"] = 0
         sentences += s
         removed += r
-    seg = pd.DataFrame(sentences, columns=[c for c in SEGMENT_COLUMNS if c not in ("tokens", "sector", "actors")])
-    seg["tokens"] = [len(clean.tokenize(t)) for t in seg["text"]]
+        docs += documents_mod.documents_of_file(path.name, raw.text, meta_rows[path.name])
+    documents = documents_mod.documents_table(docs, meta)
+    seg = pd.DataFrame(sentences, columns=[c for c in SEGMENT_COLUMNS if c not in ("doc_id", "tokens", "sector", "actors")])
+    seg.insert(1, "doc_id", documents_mod.assign(seg, documents))
+    tok = pd.DataFrame(tokens, columns=[c for c in TOKEN_COLUMNS if c != "doc_id"])
+    tok.insert(1, "doc_id", tok[["file", "paragraph", "sentence"]].merge(
+        seg[["file", "paragraph", "sentence", "doc_id"]], how="left")["doc_id"].to_numpy())
+    counts = tok.groupby(["file", "paragraph", "sentence"]).size().rename("tokens")
+    seg = seg.merge(counts, how="left", left_on=["file", "paragraph", "sentence"], right_index=True)
+    seg["tokens"] = seg["tokens"].fillna(0).astype(int)
     codebook = coding.load_codebook(coding.codebook_path(run.corpus))
     attrs = coding.context_attributes(seg, codebook)
     for col in ("sector", "actors"):
         seg[col] = attrs[col] if col in attrs else ""
     seg = seg.sort_values(["file", "start"]).reset_index(drop=True)[SEGMENT_COLUMNS]
     rem = pd.DataFrame(removed, columns=REMOVED_COLUMNS).sort_values(["file", "start"]).reset_index(drop=True)
-    return seg, rem
+    tok = tok.sort_values(["file", "start"]).reset_index(drop=True)
+    return seg, rem, documents, tok
 
 
 def segments(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``segments.csv`` and ``removed.csv`` of the run, rebuilt if missing or stale."""
-    names = ["segments.csv", "removed.csv"]
+    """``segments.csv`` and ``removed.csv`` of the run, rebuilt (with ``documents.csv``)
+    if missing or stale."""
+    names = ["segments.csv", "removed.csv", "documents.csv", "tokens.csv"]
     if not _cached(run, names):
-        seg, rem = build_segments(run)
+        seg, rem, docs, tok = build_segments(run)
         io.write_csv(run.path("segments.csv"), seg)
         io.write_csv(run.path("removed.csv"), rem)
+        io.write_csv(run.path("documents.csv"), docs)
+        io.write_csv(run.path("tokens.csv"), tok)
         run.path("coded.csv").unlink(missing_ok=True)
         _stamp(run)
     return _read(run.path("segments.csv"), SEGMENT_COLUMNS), _read(run.path("removed.csv"), REMOVED_COLUMNS)
+
+
+def tokens(run: Run) -> pd.DataFrame:
+    """``tokens.csv``: one row per word token with its raw offsets, lemma and whether it
+    is a stop word; rebuilt with the segments."""
+    segments(run)
+    df = _read(run.path("tokens.csv"), TOKEN_COLUMNS)
+    df["stop"] = df["stop"] == "true"
+    return df
+
+
+def documents(run: Run) -> pd.DataFrame:
+    """``documents.csv``: one row per document (a file, or a dated entry of a diary-like
+    file) with its span, place, date and metadata; rebuilt with the segments."""
+    segments(run)
+    df = io.read_csv(run.path("documents.csv"))
+    for c in ("start", "end"):
+        df[c] = df[c].astype(int)
+    return df
 
 
 def coded(run: Run) -> pd.DataFrame:
@@ -139,14 +181,50 @@ def coding_columns() -> list[str]:
     return ["file", "doc_id", "paragraph", "sentence", "start", "end", "code", "rules", "matched"]
 
 
-def corpus_statistics(run: Run, segments: pd.DataFrame, removed: pd.DataFrame) -> pd.DataFrame:
-    """Per document: paragraphs, sentences and word tokens kept, the raw file's length
-    in characters and how many of them cleaning removed."""
+def corpus_statistics(segments: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFrame:
+    """Per document: paragraphs, sentences, word tokens, types (distinct lower-cased word
+    forms), lemmas and content tokens (not stop words) kept after cleaning."""
     stats = segments.groupby("doc_id", sort=False).agg(
-        paragraphs=("paragraph", "nunique"), sentences=("text", "size"), tokens=("tokens", "sum"))
-    files = segments.drop_duplicates("doc_id").set_index("doc_id")["file"]
-    chars = {p.name: len(corpus_mod.read_raw(p).text) for p in corpus_mod.list_raw_files(run.corpus)}
-    removed_chars = (removed["end"] - removed["start"]).groupby(removed["file"]).sum()
-    stats["raw characters"] = files.map(chars)
-    stats["removed characters"] = files.map(removed_chars).fillna(0).astype(int)
+        paragraphs=("paragraph", "nunique"), sentences=("text", "size"))
+    words = tokens.assign(form=tokens["token"].str.lower()).groupby("doc_id", sort=False)
+    stats["tokens"] = words.size()
+    stats["types"] = words["form"].nunique()
+    stats["lemmas"] = words["lemma"].nunique()
+    stats["content tokens"] = words["stop"].agg(lambda s: int((~s).sum()))
+    stats = stats.fillna(0).astype(int)
     return stats
+
+
+def removal_summary(run: Run, removed: pd.DataFrame) -> pd.DataFrame:
+    """Per raw file: its length in characters, the characters cleaning removed (as
+    logged in ``removed.csv``), their share, and the rules that removed them."""
+    files = [p for p in corpus_mod.list_raw_files(run.corpus)]
+    chars = pd.Series({p.name: len(corpus_mod.read_raw(p).text) for p in files}, name="raw characters")
+    grouped = removed.assign(n=removed["end"] - removed["start"]).groupby("file")
+    out = chars.to_frame()
+    out["removed characters"] = grouped["n"].sum().reindex(out.index).fillna(0).astype(int)
+    out["share removed (%)"] = (100 * out["removed characters"] / out["raw characters"].clip(lower=1)).round(1)
+    out["rules"] = grouped["rule"].agg(lambda r: ", ".join(sorted(set(r)))).reindex(out.index).fillna("")
+    out.index.name = "file"
+    return out
+
+
+def before_after(run: Run, removed: pd.DataFrame, segments: pd.DataFrame, per_file: int = 2,
+                 width: int = 60) -> pd.DataFrame:
+    """Excerpts of cleaning at work: for the first removals of each file, the raw text
+    around it with the removed stretch marked ⟦…⟧, and the kept sentence that follows."""
+    rows = []
+    raw = {p.name: corpus_mod.read_raw(p).text for p in corpus_mod.list_raw_files(run.corpus)}
+    for file, group in removed.groupby("file", sort=True):
+        text = raw[file]
+        kept = segments[segments["file"] == file].sort_values("start")
+        for r in group.head(per_file).itertuples(index=False):
+            before = text[max(0, r.start - width):r.start].replace("\n", "↵ ")
+            after = text[r.end:r.end + width].replace("\n", "↵ ")
+            nxt = kept[kept["start"] >= r.end].head(1)
+            rows.append({
+                "file": file, "rule": r.rule, "start": r.start, "end": r.end,
+                "raw (removed ⟦…⟧)": f"…{before}⟦{r.text[:width]}{'…' if len(r.text) > width else ''}⟧{after}…",
+                "next kept sentence": nxt["text"].iloc[0][:width] + "…" if len(nxt) else "(none)",
+            })
+    return pd.DataFrame(rows)

@@ -219,3 +219,37 @@ def test_property_every_character_is_kept_or_logged_once(lines, nl):
     for s in sentences:
         assert s["text"] and clean.normalise(text[s["start"]:s["end"]]) == s["text"]
         assert clean.normalise(s["text"]) == s["text"]
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_cleaning_is_idempotent(path):
+    """Cleaning the cleaned text (one sentence a line, paragraphs apart) changes nothing."""
+    sentences, _ = _segment(corpus.read_raw(path).text, path.name)
+    paras: dict[int, list[str]] = {}
+    for s in sentences:
+        paras.setdefault(s["paragraph"], []).append(s["text"])
+    cleaned = "\n\n".join("\n".join(v) for v in paras.values())
+    again, removed = _segment(cleaned, path.name)
+    assert removed == []
+    assert [s["text"] for s in again] == [s["text"] for s in sentences]
+
+
+def test_one_enormous_line_is_segmented_completely():
+    text = "Tillit är viktigt för välfärden och detaljstyrning tar tid " * 20000 + "slut."
+    sentences, removed = _segment(text)
+    assert coverage_problems(text, sentences, removed) == []
+    assert len(sentences) == 1 and sentences[0]["end"] == len(text)
+
+
+def test_tokens_found_in_raw_text_equal_those_of_the_cleaned_text():
+    raw = "Detalj\u00adstyrningen\u00a0av socialsekreterarna – barn- och ungdomsvården 2016, ”inte” bra."
+    spans = clean.token_spans(raw)
+    assert [t for _, _, t in spans] == clean.tokenize(clean.normalise(raw))
+    assert raw[spans[0][0]:spans[0][1]] == "Detalj\u00adstyrningen"
+
+
+def test_lemmas_and_stop_words():
+    assert clean.lemma("Socialsekreterarna") == "socialsekreterare"
+    assert clean.lemma("detaljstyrningen") == "detaljstyrning"
+    assert {"och", "att", "som"} <= clean.stopwords()
+    assert not {"inte", "kontroll", "stöd", "tillit", "behöva"} & clean.stopwords()

@@ -78,3 +78,63 @@ def test_empty_file_is_logged_not_dropped_silently(corpus_factory, tmp_path, cap
         seg, _ = pipeline.segments(pipeline.Run.from_params(root, tmp_path / "o"))
     assert "a.txt: the file is empty" in caplog.text
     assert seg.file.tolist() == ["b.txt"]
+
+
+def test_the_diary_becomes_five_dated_documents(seed_run):
+    docs = pipeline.documents(seed_run)
+    entries = docs[docs.parent == "tillit-diary"]
+    assert entries[["place", "date", "date_inferred", "date_source"]].values.tolist() == [
+        ["Norrtälje", "2017-04-21", "true", "entry heading"],
+        ["Gislaved", "2017-02-01", "true", "entry heading"],
+        ["Luleå", "2017-01-11", "false", "entry heading"],
+        ["Falun", "2016-11-08", "false", "entry heading"],
+        ["Uppsala", "2016-10-10", "false", "entry heading"],
+    ]
+    assert set(entries.voice) == {"Trust Delegation"}  # metadata carried over to entries
+    seg = pd.read_csv(seed_run.path("segments.csv"), keep_default_na=False)
+    diary = seg[seg.file == "004_8532f4a48792f5a4.txt"]
+    assert set(diary.doc_id) == set(entries.doc_id)
+    for e in entries.itertuples():  # every sentence of an entry lies in its span
+        s = diary[diary.doc_id == e.doc_id]
+        assert s.start.min() >= e.start and s.end.max() <= e.end
+    # the files that are not diaries are one document each, dated by the metadata
+    single = docs[(docs.parent == "") & (docs.file != "004_8532f4a48792f5a4.txt")]
+    assert single.date_source.tolist() == ["metadata"] * 4
+
+
+def test_a_dateline_dates_a_document_when_metadata_says_nothing(corpus_factory, tmp_path):
+    root = corpus_factory({"a.txt": "fredag 5 april 2013\n\nLedarskap och tillit.\n", "b.txt": "Ingen dag.\n"})
+    docs = pipeline.documents(pipeline.Run.from_params(root, tmp_path / "o"))
+    assert docs[["doc_id", "date", "date_precision", "date_source"]].values.tolist() == [
+        ["a", "2013-04-05", "day", "text"], ["b", "", "", ""]]
+
+
+def test_tokens_carry_raw_offsets_lemmas_and_stop_words(seed_run):
+    tok = pipeline.tokens(seed_run)
+    seg, _ = pipeline.segments(seed_run)
+    raw = {p.name: corpus.read_raw(p).text for p in corpus.list_raw_files(paths.CORPUS_DIR)}
+    from helpers import clean
+    assert all(clean.normalise(raw[f][s:e]) == t for f, s, e, t in tok[["file", "start", "end", "token"]].values)
+    assert seg.tokens.sum() == len(tok)
+    row = tok[tok.token == "socialsekreterarna"].iloc[0]
+    assert row.lemma == "socialsekreterare" and not row.stop
+    assert tok[tok.token.str.lower() == "och"].stop.all()
+    assert not tok[tok.token.str.lower() == "inte"].stop.any()  # kept: carries meaning
+
+
+def test_bad_raw_files_stop_the_run_naming_the_file(corpus_factory, tmp_path):
+    root = corpus_factory({"a.txt": "Text.", "bild.txt": b"\x89PNG\r\n\x1a\n\x00\x00"})
+    with pytest.raises(corpus.CorpusError, match=r"bild\.txt: byte 8 is a NUL byte"):
+        pipeline.segments(pipeline.Run.from_params(root, tmp_path / "o"))
+
+
+def test_other_encodings_and_line_ends_keep_swedish_letters(corpus_factory, tmp_path, caplog):
+    root = corpus_factory({
+        "bom.txt": b"\xef\xbb\xbf" + "Förtroende för lärare.\r\n".encode(),
+        "cp.txt": "Tillit i skolan, än så länge.\r".encode("cp1252"),
+        "u16.txt": "Socialtjänsten behöver stöd.\n".encode("utf-16"),
+    })
+    with caplog.at_level(logging.WARNING):
+        seg, _ = pipeline.segments(pipeline.Run.from_params(root, tmp_path / "o"))
+    assert seg.text.tolist() == ["Förtroende för lärare.", "Tillit i skolan, än så länge.", "Socialtjänsten behöver stöd."]
+    assert "cp1252" in caplog.text and "UTF-16" in caplog.text and "byte-order mark" in caplog.text

@@ -111,11 +111,13 @@ NOTEBOOKS["01_clean-corpus"] = [
 The raw files carry banners, comment forms, tag lines, repeated image captions and image file
 names. Cleaning removes such lines by general rules (`helpers/data/boilerplate.yaml`, extended by
 a corpus folder's own `boilerplate.yaml`), splits the rest into paragraphs (the raw file's blocks
-between blank lines) and sentences (NLTK's Punkt with its Swedish model), and keeps for every
-sentence its `start, end` offsets into the raw file.
+between blank lines), sentences (NLTK's Punkt with its Swedish model) and word tokens with their
+lemmas, and keeps for every sentence and token its `start, end` offsets into the raw file. A file
+that is a diary of dated entries becomes one document per entry.
 
 **Inputs:** `CORPUS/raw/*.txt`, `CORPUS/metadata.csv`. **Outputs:** `OUT/segments.csv` (one row
-per sentence) and `OUT/removed.csv` (one row per removal, with the rule).
+per sentence), `OUT/removed.csv` (one row per removal, with the rule), `OUT/documents.csv` (one
+row per document, with its date) and `OUT/tokens.csv` (one row per word token).
 """),
     code("""
 from helpers import clean, corpus, findings, pipeline, style
@@ -133,21 +135,30 @@ dropped; curly quotes and dashes kept).
 """),
     code("""
 segments, removed = pipeline.segments(run)
-print(f"{len(segments)} sentences in {segments['paragraph'].groupby(segments['file']).nunique().sum()} "
+print(f"{len(segments)} sentences in {segments.groupby('file')['paragraph'].nunique().sum()} "
       f"paragraphs of {segments['file'].nunique()} files; {len(removed)} removals")
 segments.head(6)
 """),
     md("""
 ## What was removed, and why
 
-Each removal names its rule. Nothing else is dropped: kept sentences and removals together cover
-every non-whitespace character of every raw file.
+Each removal names its rule; nothing else is dropped. Kept sentences and removals together
+cover every non-whitespace character of every raw file exactly once.
+"""),
+    code("""
+pipeline.removal_summary(run, removed)
 """),
     code("""
 removed.assign(text=removed["text"].str.slice(0, 70))
 """),
+    md("""
+### Before and after
+
+The raw text around the first removals of each file, with the removed stretch marked ⟦…⟧
+(line ends shown as ↵), and the first sentence kept after it.
+"""),
     code("""
-removed.pivot_table(index="file", columns="rule", values="start", aggfunc="count", fill_value=0)
+pipeline.before_after(run, removed, segments)
 """),
     md("""
 ## Can every sentence be traced back to the raw file?
@@ -162,13 +173,29 @@ traced = all(clean.normalise(raw[f][s:e]) == t
 print("every sentence traces back to its raw characters:", traced)
 """),
     md("""
-## Corpus statistics
+## Documents inside documents
 
-Paragraphs, sentences and word tokens per document after cleaning, and how many characters
-cleaning removed.
+A file whose blocks include two or more short headings with a date ("Studiebesök i Luleå 11
+januari 2017") is a diary: each entry becomes a document with its own place and date, linked to
+the file by `parent`. A year the heading does not write is inferred from the neighbouring
+entries (`date_inferred`). Where the metadata gives no date, a dateline in the first lines of a
+file is parsed ("fredag 5 april 2013"); `date_source` says where each date comes from.
 """),
     code("""
-stats = pipeline.corpus_statistics(run, segments, removed)
+documents = pipeline.documents(run)
+documents[["doc_id", "parent", "place", "start", "end", "date", "date_precision",
+           "date_inferred", "date_source"]]
+"""),
+    md("""
+## Corpus statistics
+
+Paragraphs, sentences, word tokens, types (distinct lower-cased word forms), lemmas (simplemma's
+Swedish data) and content tokens (not in the curated stop-word list
+`helpers/data/stopwords_sv.txt`) per document after cleaning.
+"""),
+    code("""
+tokens = pipeline.tokens(run)
+stats = pipeline.corpus_statistics(segments, tokens)
 stats
 """),
     code("""

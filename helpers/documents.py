@@ -1,0 +1,106 @@
+"""Documents: what the analysis counts as one text, with its date.
+
+Usually a raw file is one document, described by its row of ``metadata.csv``. A file
+that is a diary of dated entries (:mod:`helpers.entries`) becomes one document per
+entry, each with its own span, place and date, linked to the file's document by
+``parent``. Text before the first entry stays with the file's document.
+
+Dates come from the metadata where it gives one; otherwise from the text: an entry's
+heading, or a dateline among the first lines of the file ("fredag 5 april 2013",
+"2016-12-21 15:11"), parsed by :func:`helpers.dates.parse_swedish_date`. ``date_source``
+says which, ``date_precision`` how much is known (``day``, ``month``, ``year`` or
+``interval``), ``date_inferred`` whether any part was inferred rather than written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+import pandas as pd
+
+from .dates import parse_swedish_date
+from .entries import split_entries
+
+DOCUMENT_COLUMNS = ["doc_id", "file", "parent", "entry", "start", "end", "place", "date",
+                    "date_precision", "date_inferred", "date_source"]
+DATELINE_LINES = 3  # a dateline is looked for in the first lines that are not blank
+
+
+def _precision(iso: str) -> str:
+    if "/" in iso:
+        return "interval"
+    return {4: "year", 7: "month", 10: "day"}.get(len(iso), "")
+
+
+def _slug(place: str | None, n: int) -> str:
+    slug = re.sub(r"[^\w]+", "-", (place or "").lower()).strip("-")
+    return slug or f"entry-{n + 1}"
+
+
+def documents_of_file(file: str, text: str, meta: dict[str, str]) -> list[dict]:
+    """The documents of one raw file: the file's own, then one per dated entry."""
+    base = meta["doc_id"]
+    row = {c: "" for c in DOCUMENT_COLUMNS} | {"doc_id": base, "file": file, "start": 0, "end": len(text)}
+    if meta.get("date"):
+        row |= {"date": meta["date"], "date_precision": _precision(meta["date"]),
+                "date_inferred": meta.get("date_inferred", "") or "false", "date_source": "metadata"}
+    else:
+        head = "\n".join([ln for ln in text.splitlines() if ln.strip()][:DATELINE_LINES])
+        found = parse_swedish_date(head)
+        if found is not None:
+            row |= {"date": found.iso, "date_precision": found.precision,
+                    "date_inferred": str(found.year_inferred).lower(), "date_source": "text"}
+    docs = [row]
+    seen: set[str] = set()
+    for e in split_entries(text):
+        doc_id = f"{base}/{_slug(e.place, e.index)}"
+        if doc_id in seen:
+            doc_id = f"{doc_id}-{e.index + 1}"
+        seen.add(doc_id)
+        docs.append({
+            "doc_id": doc_id, "file": file, "parent": base, "entry": e.index, "start": e.start,
+            "end": e.end, "place": e.place or "", "title": e.heading,
+            "date": e.date.iso if e.date else "", "date_precision": e.date.precision if e.date else "",
+            "date_inferred": str(bool(e.date_inferred)).lower() if e.date else "",
+            "date_source": "entry heading" if e.date else "",
+        })
+    return docs
+
+
+def assign(segments: pd.DataFrame, documents: pd.DataFrame) -> pd.Series:
+    """The document each sentence belongs to: the entry whose span holds its start, else
+    its file's document."""
+    out = []
+    by_file = {f: g.sort_values("start") for f, g in documents[documents["parent"] != ""].groupby("file")}
+    base = dict(zip(documents.loc[documents["parent"] == "", "file"], documents.loc[documents["parent"] == "", "doc_id"]))
+    for f, s in zip(segments["file"], segments["start"]):
+        doc = base[f]
+        entries = by_file.get(f)
+        if entries is not None:
+            starts = entries["start"].tolist()
+            i = bisect.bisect_right(starts, s) - 1
+            if i >= 0 and s < entries["end"].iloc[i]:
+                doc = entries["doc_id"].iloc[i]
+        out.append(doc)
+    return pd.Series(out, index=segments.index, name="doc_id")
+
+
+def documents_table(rows: list[dict], meta: pd.DataFrame) -> pd.DataFrame:
+    """All documents, with the file's metadata columns carried over to its entries (an
+    entry's own title, place and date replace the file's)."""
+    docs = pd.DataFrame(rows)
+    extra = [c for c in meta.columns if c not in DOCUMENT_COLUMNS]
+    file_meta = meta.set_index("file")[extra]
+    for col in file_meta.columns:
+        inherited = docs["file"].map(file_meta[col])
+        if col.startswith("date"):  # an entry's date is its own, not the file's
+            inherited = inherited.where(docs["parent"] == "", "")
+        if col in docs.columns:
+            docs[col] = docs[col].where(docs[col].fillna("") != "", inherited)
+        else:
+            docs[col] = inherited
+    docs = docs.fillna("")
+    docs["entry"] = docs["entry"].astype(str)
+    cols = DOCUMENT_COLUMNS + [c for c in docs.columns if c not in DOCUMENT_COLUMNS]
+    return docs[cols].sort_values(["file", "start", "entry"]).reset_index(drop=True)
