@@ -1,0 +1,595 @@
+"""Reliability of coding and evaluation of the auto-coder against reference codings.
+
+Reference codings are CSV files (``<corpus>/reference/<coder>.csv``, the file stem names
+the coder) with the columns ``file, start, end, code, quote``: character offsets
+(Python string indices into the raw file as :mod:`helpers.corpus` decodes it) and the
+quoted text, which must equal ``raw[start:end]``. Every row is checked on load; an
+error names the CSV file, its line (the header is line 1) and what to do.
+
+Agreement is measured on *units* of the segmented corpus (``segments.csv``): paragraphs
+(the raw blocks) or sentences. A unit carries a code for a coder when any of that
+coder's spans with the code overlaps it (``span.start < unit.end`` and
+``span.end > unit.start``), which gives one 0/1 matrix (units x codes) per coder.
+
+Statistics (all for nominal data):
+
+* :func:`krippendorff_alpha`: Krippendorff's alpha via the ``krippendorff`` package,
+  any number of coders, missing values allowed;
+* :func:`cohen_kappa` and :func:`percent_agreement` for two coders;
+* :func:`precision_recall_f1` for a prediction against a gold standard;
+* :func:`bootstrap_alpha_ci`: a percentile bootstrap interval for alpha, resampling units.
+
+Undefined statistics are ``NaN``, never a made-up number: alpha and kappa when the
+data hold only one value (no variation, so chance agreement is total), precision when
+nothing was predicted, recall when there is nothing to find. Every function is
+deterministic; the bootstrap takes a seed.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import logging
+import re
+from io import StringIO
+from itertools import combinations
+from pathlib import Path
+from typing import Iterable, Mapping, NamedTuple
+
+import krippendorff
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from . import corpus as corpus_mod
+
+log = logging.getLogger(__name__)
+
+REFERENCE_COLUMNS = ["file", "start", "end", "code", "quote"]
+SPAN_COLUMNS = ["coder", "file", "start", "end", "code", "quote"]
+AGREEMENT_COLUMNS = ["code", "units", "decisions", "marked", "alpha", "kappa", "agreement"]
+EVALUATION_COLUMNS = ["code", "gold", "auto", "tp", "fp", "fn", "precision", "recall", "f1", "alpha"]
+_INTEGER = re.compile(r"[+-]?\d+")
+_SPAN_CHUNK = 2048  # spans compared with a file's units at once (bounds memory)
+
+
+class ReferenceCodingError(ValueError):
+    """A problem in a reference coding file, naming the file, the line and what to do."""
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def read_raw_texts(corpus: Path) -> dict[str, str]:
+    """The decoded raw texts of a corpus folder, by file name (the offsets' reference)."""
+    return {p.name: corpus_mod.read_raw(p).text for p in corpus_mod.list_raw_files(Path(corpus))}
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def load_reference(path: Path, raw_texts: Mapping[str, str], code_ids: Iterable[str]) -> pd.DataFrame:
+    """Read and validate one reference coding CSV.
+
+    ``path`` is a UTF-8 CSV (a byte-order mark is tolerated) with at least the columns
+    ``file, start, end, code, quote``; the coder is the file's stem. ``raw_texts`` maps
+    raw file names to their decoded texts (see :func:`read_raw_texts`) and ``code_ids``
+    are the codebook's ids.
+
+    Returns a table with ``coder, file, start, end, code, quote``, sorted by file,
+    start, end and code. Raises :class:`ReferenceCodingError`, naming the CSV file and the
+    line (header = line 1; a record spanning several lines is named by its first), for
+    missing columns, a ragged row, a file not in ``raw_texts``, an offset that is not a
+    whole number or out of range (``start < 0``, ``end > len(raw)``, ``start >= end``),
+    an unknown code, or a quote that is not ``raw[start:end]``.
+    """
+    path = Path(path)
+    name, coder = path.name, path.stem
+    codes = list(code_ids)
+    known_codes = set(codes)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ReferenceCodingError(
+            f"{name} line {line}: not valid UTF-8 (byte {exc.start}). Re-save the file as UTF-8."
+        ) from exc
+
+    reader = csv.reader(StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise ReferenceCodingError(
+            f"{name} line 1: the file is empty. It needs the header {','.join(REFERENCE_COLUMNS)}."
+        ) from None
+    missing = [c for c in REFERENCE_COLUMNS if c not in header]
+    if missing:
+        raise ReferenceCodingError(
+            f"{name} line 1: missing column(s) {', '.join(missing)}; found {header}. "
+            f"The header must name {','.join(REFERENCE_COLUMNS)}."
+        )
+    pos = {c: header.index(c) for c in REFERENCE_COLUMNS}
+
+    rows: list[dict[str, object]] = []
+    line = reader.line_num + 1
+    for record in reader:
+        where = f"{name} line {line}"
+        line = reader.line_num + 1
+        if not record or all(not f.strip() for f in record):
+            continue  # blank line
+        if len(record) != len(header):
+            raise ReferenceCodingError(
+                f"{where}: {len(record)} fields, but the header has {len(header)}. "
+                "Put a quote that holds commas or line breaks in double quotes."
+            )
+        file = record[pos["file"]].strip()
+        code = record[pos["code"]].strip()
+        quote = record[pos["quote"]]
+        if file not in raw_texts:
+            hint = difflib.get_close_matches(file, list(raw_texts), n=1)
+            did = f" Did you mean {hint[0]!r}?" if hint else ""
+            raise ReferenceCodingError(
+                f"{where}: file {file!r} is not in the corpus's raw/ folder.{did} "
+                "Correct the file name or remove the row."
+            )
+        raw = raw_texts[file]
+        offsets = {}
+        for col in ("start", "end"):
+            value = record[pos[col]].strip()
+            if not _INTEGER.fullmatch(value):
+                raise ReferenceCodingError(
+                    f"{where}: {col} {value!r} is not a whole number. Offsets are character "
+                    "positions (Python string indices) into the raw file."
+                )
+            offsets[col] = int(value)
+        start, end = offsets["start"], offsets["end"]
+        if start < 0:
+            raise ReferenceCodingError(f"{where}: start {start} is negative. Offsets count from 0.")
+        if end > len(raw):
+            raise ReferenceCodingError(
+                f"{where}: end {end} is past the end of {file} ({len(raw)} characters). "
+                "Offsets count characters of the decoded text, not bytes."
+            )
+        if start >= end:
+            raise ReferenceCodingError(
+                f"{where}: start {start} is not before end {end}; a span must cover at "
+                "least one character. Correct the offsets."
+            )
+        if code not in known_codes:
+            hint = difflib.get_close_matches(code, codes, n=1)
+            did = f"Did you mean {hint[0]!r}? " if hint else ""
+            raise ReferenceCodingError(
+                f"{where}: code {code!r} is not in the codebook. {did}"
+                f"Use one of: {', '.join(codes)}."
+            )
+        if quote != raw[start:end]:
+            raise ReferenceCodingError(
+                f"{where}: the quote {_short(quote)} is not the text at {file}[{start}:{end}], "
+                f"which is {_short(raw[start:end])}. Correct the offsets or the quote "
+                "(offsets count characters of the UTF-8 decoded text, not bytes)."
+            )
+        rows.append({"coder": coder, "file": file, "start": start, "end": end, "code": code,
+                     "quote": quote})
+    return _spans_frame(rows)
+
+
+def _spans_frame(rows: list[dict[str, object]] | pd.DataFrame) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=SPAN_COLUMNS)
+    df = df.astype({"start": "int64", "end": "int64"})
+    return df.sort_values(["coder", "file", "start", "end", "code"], kind="stable").reset_index(drop=True)
+
+
+def load_references(folder: Path, raw_texts: Mapping[str, str], code_ids: Iterable[str]) -> pd.DataFrame:
+    """Load every ``*.csv`` in ``folder`` (sorted by name) with :func:`load_reference`.
+
+    Returns one table with the columns ``coder, file, start, end, code, quote``, sorted
+    by coder, file, start, end and code; empty (with those columns) when the folder does
+    not exist or holds no CSV files.
+    """
+    folder = Path(folder)
+    codes = list(code_ids)
+    files = sorted(p for p in folder.glob("*.csv") if p.is_file()) if folder.is_dir() else []
+    frames = [load_reference(p, raw_texts, codes) for p in files]
+    if not frames:
+        return _spans_frame([])
+    return _spans_frame(pd.concat(frames, ignore_index=True))
+
+
+# --------------------------------------------------------------------------- units
+
+
+def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{what}: missing column(s) {missing}; found {list(df.columns)}.")
+
+
+def _finish_units(units: pd.DataFrame) -> pd.DataFrame:
+    units = units.sort_values(["file", "start"], kind="stable").reset_index(drop=True)
+    units.index.name = "unit"
+    return units
+
+
+def paragraph_units(segments: pd.DataFrame) -> pd.DataFrame:
+    """One unit per paragraph (raw block) of ``segments.csv``.
+
+    Returns ``file, [doc_id,] paragraph, start, end, sentences``: the span runs from the
+    first sentence's start to the last sentence's end, in raw offsets. Sorted by file
+    and start; the index (named ``unit``) numbers the units from 0.
+    """
+    _require(segments, ["file", "paragraph", "start", "end"], "segments")
+    spec: dict[str, tuple[str, str]] = {}
+    if "doc_id" in segments.columns:
+        spec["doc_id"] = ("doc_id", "first")
+    spec |= {"start": ("start", "min"), "end": ("end", "max"), "sentences": ("start", "size")}
+    units = segments.groupby(["file", "paragraph"], sort=True).agg(**spec).reset_index()
+    cols = ["file"] + (["doc_id"] if "doc_id" in spec else []) + ["paragraph", "start", "end", "sentences"]
+    return _finish_units(units[cols])
+
+
+def sentence_units(segments: pd.DataFrame) -> pd.DataFrame:
+    """One unit per sentence of ``segments.csv``: ``file, [doc_id,] paragraph, sentence,
+    start, end``, sorted by file and start, index ``unit`` numbering them from 0."""
+    _require(segments, ["file", "paragraph", "sentence", "start", "end"], "segments")
+    cols = [c for c in ("file", "doc_id", "paragraph", "sentence", "start", "end") if c in segments.columns]
+    return _finish_units(segments[cols].copy())
+
+
+def unit_matrix(units: pd.DataFrame, spans: pd.DataFrame, code_ids: Iterable[str]) -> pd.DataFrame:
+    """Which units carry which codes: a 0/1 table, rows = ``units`` (same index),
+    columns = ``code_ids`` in the given order.
+
+    A unit gets 1 for a code when any span with that code in the same file overlaps it:
+    ``span.start < unit.end and span.end > unit.start`` (half-open intervals, so spans
+    that only touch a unit do not count). ``spans`` needs ``file, start, end, code``
+    (a reference coding, or ``coded.csv`` for the auto-coder). The overlap test is done
+    with numpy per file, comparing a file's units with its spans in chunks. Spans that
+    overlap no unit (e.g. on removed boilerplate) are logged as a warning, since they do
+    not count. A code not in ``code_ids`` is an error.
+    """
+    _require(units, ["file", "start", "end"], "units")
+    _require(spans, ["file", "start", "end", "code"], "spans")
+    codes = list(code_ids)
+    col = {c: i for i, c in enumerate(codes)}
+    unknown = sorted(set(spans["code"]) - set(codes))
+    if unknown:
+        raise ValueError(f"spans use code(s) {unknown} that are not in code_ids {codes}.")
+    out = np.zeros((len(units), len(codes)), dtype=np.int64)
+    u_start = units["start"].to_numpy(dtype=np.int64)
+    u_end = units["end"].to_numpy(dtype=np.int64)
+    unit_rows = {f: np.asarray(ix) for f, ix in units.groupby("file", sort=True).indices.items()}
+    lost = 0
+    for file, sp in spans.groupby("file", sort=True):
+        rows = unit_rows.get(file)
+        if rows is None:
+            lost += len(sp)
+            continue
+        us, ue = u_start[rows][:, None], u_end[rows][:, None]
+        s_start = sp["start"].to_numpy(dtype=np.int64)
+        s_end = sp["end"].to_numpy(dtype=np.int64)
+        s_code = np.array([col[c] for c in sp["code"]], dtype=np.int64)
+        hits = np.zeros((len(rows), len(codes)), dtype=np.int64)
+        for lo in range(0, len(sp), _SPAN_CHUNK):
+            sl = slice(lo, lo + _SPAN_CHUNK)
+            overlap = (s_start[sl][None, :] < ue) & (s_end[sl][None, :] > us)  # units x spans
+            onehot = np.zeros((overlap.shape[1], len(codes)), dtype=np.int64)
+            onehot[np.arange(overlap.shape[1]), s_code[sl]] = 1
+            hits += overlap.astype(np.int64) @ onehot
+            lost += int((~overlap.any(axis=0)).sum())
+        out[rows] = np.maximum(out[rows], (hits > 0).astype(np.int64))
+    if lost:
+        log.warning("%d span(s) overlap no unit and are not counted (e.g. they lie on removed "
+                    "boilerplate or in a file without segments).", lost)
+    return pd.DataFrame(out, index=units.index.copy(), columns=pd.Index(codes, name="code"))
+
+
+def coder_matrices(references: pd.DataFrame, units: pd.DataFrame,
+                   code_ids: Iterable[str]) -> dict[str, pd.DataFrame]:
+    """One :func:`unit_matrix` per coder of a :func:`load_references` table, by coder
+    name in sorted order."""
+    _require(references, ["coder"], "references")
+    codes = list(code_ids)
+    return {str(coder): unit_matrix(units, spans, codes)
+            for coder, spans in references.groupby("coder", sort=True)}
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def krippendorff_alpha(data: npt.ArrayLike) -> float:
+    """Krippendorff's alpha for nominal data (computed by the ``krippendorff`` package).
+
+    ``data`` is reliability data, coders x units, numeric values with ``NaN`` for a
+    missing value. Units with fewer than two values cannot be paired and do not count.
+    Returns ``NaN`` when alpha is undefined: no unit coded by two coders, or only one
+    value in the pairable data (expected disagreement 0; e.g. a code nobody used).
+    """
+    arr = np.asarray(data, dtype=float)
+    if arr.ndim != 2:
+        raise ValueError(f"reliability data must be 2-D (coders x units), got shape {arr.shape}.")
+    arr = arr[:, (~np.isnan(arr)).sum(axis=0) >= 2]
+    if np.unique(arr[~np.isnan(arr)]).size < 2:
+        return float("nan")
+    return float(krippendorff.alpha(reliability_data=arr, level_of_measurement="nominal"))
+
+
+def _pairs(a: npt.ArrayLike, b: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Two label vectors of equal length with the pairs where either is missing dropped."""
+    sa, sb = pd.Series(np.asarray(a, dtype=object)), pd.Series(np.asarray(b, dtype=object))
+    if len(sa) != len(sb):
+        raise ValueError(f"the two codings have different lengths ({len(sa)} and {len(sb)}).")
+    keep = (~sa.isna() & ~sb.isna()).to_numpy()
+    return sa.to_numpy()[keep], sb.to_numpy()[keep]
+
+
+def percent_agreement(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
+    """Share of units (0..1) on which two coders give the same value.
+
+    Pairs with a missing value (``NaN``/``None``) are left out; ``NaN`` if none is left.
+    """
+    xa, xb = _pairs(a, b)
+    if len(xa) == 0:
+        return float("nan")
+    return float(np.mean(xa == xb))
+
+
+def cohen_kappa(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
+    """Cohen's kappa for two coders and nominal values (any hashable labels).
+
+    ``kappa = (p_o - p_e) / (1 - p_e)`` with ``p_o`` the observed agreement and ``p_e``
+    the agreement expected from each coder's own distribution of values. Pairs with a
+    missing value are left out. Returns ``NaN`` when it is undefined: no pairs, or
+    ``p_e = 1`` (both coders gave one and the same value throughout, so agreement says
+    nothing beyond chance).
+    """
+    xa, xb = _pairs(a, b)
+    n = len(xa)
+    if n == 0:
+        return float("nan")
+    codes, labels = pd.factorize(np.concatenate([xa, xb]))
+    ca, cb = codes[:n], codes[n:]
+    k = len(labels)
+    p_o = float(np.mean(ca == cb))
+    p_e = float(np.dot(np.bincount(ca, minlength=k), np.bincount(cb, minlength=k))) / (n * n)
+    if p_e >= 1.0:
+        return float("nan")
+    return (p_o - p_e) / (1.0 - p_e)
+
+
+class PRF(NamedTuple):
+    """Precision, recall and F1 (each ``NaN`` when undefined)."""
+
+    precision: float
+    recall: float
+    f1: float
+
+
+def _binary(x: npt.ArrayLike, what: str) -> np.ndarray:
+    arr = np.asarray(x, dtype=float).ravel()
+    if not np.isin(arr, (0.0, 1.0)).all():
+        raise ValueError(f"{what} must hold only 0 and 1 (no missing values).")
+    return arr.astype(bool)
+
+
+def precision_recall_f1(pred: npt.ArrayLike, gold: npt.ArrayLike) -> PRF:
+    """Precision, recall and F1 of binary predictions against a binary gold standard.
+
+    Zero denominators are not hidden as 0: precision is ``NaN`` when nothing was
+    predicted (``tp + fp = 0``), recall is ``NaN`` when the gold standard has no
+    positives (``tp + fn = 0``). F1 is ``2 tp / (2 tp + fp + fn)``, the harmonic mean of
+    precision and recall where both are defined; it is ``NaN`` only when neither side
+    has a positive, and 0 when one side has positives and they never meet.
+    """
+    p, g = _binary(pred, "pred"), _binary(gold, "gold")
+    if len(p) != len(g):
+        raise ValueError(f"pred and gold have different lengths ({len(p)} and {len(g)}).")
+    tp, fp, fn = int((p & g).sum()), int((p & ~g).sum()), int((~p & g).sum())
+    nan = float("nan")
+    return PRF(tp / (tp + fp) if tp + fp else nan,
+               tp / (tp + fn) if tp + fn else nan,
+               2 * tp / (2 * tp + fp + fn) if tp + fp + fn else nan)
+
+
+def bootstrap_alpha_ci(data: npt.ArrayLike, n_boot: int = 1000, seed: int = 0, level: float = 0.95,
+                       groups: npt.ArrayLike | None = None) -> tuple[float, float]:
+    """Percentile bootstrap interval for nominal Krippendorff's alpha.
+
+    Draws ``n_boot`` resamples of the units (columns of ``data``, coders x units) with
+    replacement using ``np.random.default_rng(seed)``, computes
+    :func:`krippendorff_alpha` on each and returns the ``(1 - level) / 2`` and
+    ``(1 + level) / 2`` quantiles. With ``groups`` (one label per column) whole groups
+    are resampled instead, e.g. all codes of one paragraph when ``data`` pools
+    paragraph x code decisions, which are not independent. Resamples where alpha is
+    undefined are dropped; ``(NaN, NaN)`` if all are. Same seed, same interval.
+    """
+    arr = np.asarray(data, dtype=float)
+    if arr.ndim != 2:
+        raise ValueError(f"reliability data must be 2-D (coders x units), got shape {arr.shape}.")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level}.")
+    rng = np.random.default_rng(seed)
+    if groups is None:
+        members = [np.array([j]) for j in range(arr.shape[1])]
+    else:
+        labels = np.asarray(groups)
+        if labels.shape != (arr.shape[1],):
+            raise ValueError(f"groups needs one label per unit ({arr.shape[1]}), got shape {labels.shape}.")
+        _, inverse = np.unique(labels, return_inverse=True)
+        order = np.argsort(inverse, kind="stable")
+        members = np.split(order, np.cumsum(np.bincount(inverse))[:-1])
+    if not members:
+        return float("nan"), float("nan")
+    alphas = np.empty(n_boot)
+    for i in range(n_boot):
+        pick = rng.integers(0, len(members), size=len(members))
+        cols = np.concatenate([members[j] for j in pick])
+        alphas[i] = krippendorff_alpha(arr[:, cols])
+    alphas = alphas[np.isfinite(alphas)]
+    if alphas.size == 0:
+        return float("nan"), float("nan")
+    tail = (1 - level) / 2
+    low, high = np.quantile(alphas, [tail, 1 - tail])
+    return float(low), float(high)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _check_matrices(matrices: Mapping[str, pd.DataFrame], code_ids: Iterable[str] | None,
+                    least: int = 2) -> tuple[list[str], list[str]]:
+    names = sorted(matrices)
+    if len(names) < least:
+        raise ValueError(f"need at least {least} coders' matrices, got {names}.")
+    first = matrices[names[0]]
+    for n in names[1:]:
+        m = matrices[n]
+        if not (m.index.equals(first.index) and m.columns.equals(first.columns)):
+            raise ValueError(f"the matrices of {names[0]!r} and {n!r} differ in their units or "
+                             "codes; build them from the same units and code ids.")
+    codes = list(first.columns) if code_ids is None else list(code_ids)
+    absent = [c for c in codes if c not in first.columns]
+    if absent:
+        raise ValueError(f"code(s) {absent} are not columns of the matrices.")
+    return names, codes
+
+
+def _mean_finite(values: Iterable[float]) -> float:
+    arr = np.asarray(list(values), dtype=float)
+    arr = arr[np.isfinite(arr)]
+    return float(arr.mean()) if arr.size else float("nan")
+
+
+def _agreement_row(code: str, data: np.ndarray, units: int) -> dict[str, object]:
+    pairs = list(combinations(range(data.shape[0]), 2))
+    return {
+        "code": code,
+        "units": units,
+        "decisions": data.shape[1],
+        "marked": int((data == 1).any(axis=0).sum()),
+        "alpha": krippendorff_alpha(data),
+        "kappa": _mean_finite(cohen_kappa(data[i], data[j]) for i, j in pairs),
+        "agreement": _mean_finite(percent_agreement(data[i], data[j]) for i, j in pairs),
+    }
+
+
+def agreement_table(matrices: Mapping[str, pd.DataFrame], code_ids: Iterable[str],
+                    pooled: bool = True) -> pd.DataFrame:
+    """Agreement between two or more coders, per code and overall.
+
+    ``matrices`` maps coder names to 0/1 unit matrices (:func:`unit_matrix`) with the
+    same index and columns. One row per code (in ``code_ids`` order) and, if
+    ``pooled``, a last row ``overall`` that pools all units x codes decisions:
+
+    ``units``      number of units;
+    ``decisions``  values per coder compared (units; units x codes for ``overall``);
+    ``marked``     decisions where at least one coder gave 1;
+    ``alpha``      Krippendorff's alpha, nominal, all coders together;
+    ``kappa``      Cohen's kappa; with more than two coders the mean over coder pairs
+                   (Light's kappa), over the pairs where it is defined;
+    ``agreement``  percent agreement (0..1); with more than two coders the pairwise mean.
+
+    A code that no coder used has ``NaN`` alpha and kappa (no variation) and agreement 1.
+    """
+    names, codes = _check_matrices(matrices, code_ids)
+    n_units = len(matrices[names[0]])
+    rows = [_agreement_row(c, np.vstack([matrices[n][c].to_numpy(dtype=float) for n in names]), n_units)
+            for c in codes]
+    if pooled:
+        data = np.vstack([matrices[n][codes].to_numpy(dtype=float).ravel() for n in names])
+        rows.append(_agreement_row("overall", data, n_units))
+    return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+
+
+def pooled_data(matrices: Mapping[str, pd.DataFrame], code_ids: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The reliability data of the ``overall`` row of :func:`agreement_table`: coders
+    (sorted by name) x (unit, code) decisions, and the unit of each decision (to pass
+    as ``groups`` to :func:`bootstrap_alpha_ci`)."""
+    names, codes = _check_matrices(matrices, code_ids, least=1)
+    first = matrices[names[0]]
+    data = np.vstack([matrices[n][codes].to_numpy(dtype=float).ravel() for n in names])
+    return data, np.repeat(np.arange(len(first)), len(codes))
+
+
+def evaluate(auto: pd.DataFrame, gold: pd.DataFrame, code_ids: Iterable[str]) -> pd.DataFrame:
+    """The auto-coder's unit matrix against a gold (reference) unit matrix.
+
+    One row per code (in ``code_ids`` order) with ``gold`` and ``auto`` (units marked by
+    each), ``tp, fp, fn``, ``precision, recall, f1`` (see :func:`precision_recall_f1`
+    for the undefined cases) and ``alpha`` (nominal, the auto-coder and the gold
+    standard as two coders). Then two summary rows:
+
+    ``macro``  the mean over the codes that either side uses (``gold + auto > 0``),
+               each column over the codes where it is defined (so macro precision
+               averages over the codes the auto-coder predicted, macro recall over the
+               codes in the gold standard);
+    ``micro``  precision, recall and F1 from the summed counts, and alpha pooled over
+               all units x codes decisions.
+    """
+    _, codes = _check_matrices({"auto": auto, "gold": gold}, code_ids)
+    rows: list[dict[str, object]] = []
+    for c in codes:
+        a, g = auto[c].to_numpy(dtype=float), gold[c].to_numpy(dtype=float)
+        prf = precision_recall_f1(a, g)
+        rows.append({"code": c, "gold": int(g.sum()), "auto": int(a.sum()),
+                     "tp": int(((a == 1) & (g == 1)).sum()), "fp": int(((a == 1) & (g == 0)).sum()),
+                     "fn": int(((a == 0) & (g == 1)).sum()), **prf._asdict(),
+                     "alpha": krippendorff_alpha(np.vstack([a, g]))})
+    table = pd.DataFrame(rows, columns=EVALUATION_COLUMNS)
+    used = table[(table["gold"] + table["auto"]) > 0]
+    counts = {k: int(table[k].sum()) for k in ("gold", "auto", "tp", "fp", "fn")}
+    macro = {"code": "macro", **counts,
+             **{k: _mean_finite(used[k]) for k in ("precision", "recall", "f1", "alpha")}}
+    a_all, g_all = auto[codes].to_numpy(dtype=float).ravel(), gold[codes].to_numpy(dtype=float).ravel()
+    micro = {"code": "micro", **counts, **precision_recall_f1(a_all, g_all)._asdict(),
+             "alpha": krippendorff_alpha(np.vstack([a_all, g_all]))}
+    return pd.concat([table, pd.DataFrame([macro, micro], columns=EVALUATION_COLUMNS)], ignore_index=True)
+
+
+def _unit_texts(units: pd.DataFrame, segments: pd.DataFrame) -> pd.Series:
+    """The texts of the sentences that lie inside each unit, joined by a space."""
+    texts = pd.Series("", index=units.index, dtype=object)
+    seg = segments.sort_values(["file", "start"], kind="stable")
+    by_file = {f: g for f, g in seg.groupby("file", sort=True)}
+    for file, us in units.groupby("file", sort=True):
+        g = by_file.get(file)
+        if g is None:
+            continue
+        s_start, s_end = g["start"].to_numpy(), g["end"].to_numpy()
+        s_text = g["text"].to_numpy(dtype=object)
+        for ix, start, end in zip(us.index, us["start"].to_numpy(), us["end"].to_numpy()):
+            lo, hi = np.searchsorted(s_start, start, "left"), np.searchsorted(s_start, end, "left")
+            inside = [t for t, e in zip(s_text[lo:hi], s_end[lo:hi]) if e <= end]
+            texts[ix] = " ".join(inside)
+    return texts
+
+
+def disagreements(matrices: Mapping[str, pd.DataFrame], units: pd.DataFrame,
+                  segments: pd.DataFrame) -> pd.DataFrame:
+    """Every unit x code on which the coders differ, to read and discuss.
+
+    Returns the unit's columns (``file, ..., start, end``), ``code``, ``marked_by`` and
+    ``not_marked_by`` (coder names, sorted, joined by ``"; "``; a coder with a missing
+    value is in neither) and ``text``: the unit's sentences from ``segments`` joined by
+    a space. Sorted by file, start and code.
+    """
+    names, codes = _check_matrices(matrices, None)
+    _require(segments, ["file", "start", "end", "text"], "segments")
+    if not matrices[names[0]].index.equals(units.index):
+        raise ValueError("the matrices' index is not the units' index; build them from these units.")
+    stack = np.stack([matrices[n][codes].to_numpy(dtype=float) for n in names])  # coders x units x codes
+    differ = (stack == 1).any(axis=0) & (stack == 0).any(axis=0)
+    u_pos, c_pos = np.nonzero(differ)
+    unit_cols = list(units.columns)
+    out = units.iloc[u_pos].reset_index()
+    out["code"] = [codes[j] for j in c_pos]
+    out["marked_by"] = ["; ".join(n for k, n in enumerate(names) if stack[k, i, j] == 1)
+                        for i, j in zip(u_pos, c_pos)]
+    out["not_marked_by"] = ["; ".join(n for k, n in enumerate(names) if stack[k, i, j] == 0)
+                            for i, j in zip(u_pos, c_pos)]
+    picked = units.iloc[np.unique(u_pos)] if len(u_pos) else units.iloc[:0]
+    texts = _unit_texts(picked, segments)
+    out["text"] = [texts[ix] for ix in out[units.index.name or "index"]] if len(out) else []
+    out = out.sort_values(["file", "start", "code"], kind="stable").reset_index(drop=True)
+    return out[unit_cols + ["code", "marked_by", "not_marked_by", "text"]]
