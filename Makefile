@@ -52,7 +52,7 @@ notebooks: $(STAMP) ## re-execute the committed notebooks in place (when a findi
 lock: ## re-resolve pyproject.toml's ranges in a scratch venv and rewrite requirements/constraints.txt
 	rm -rf build/lock-venv
 	$(PYTHON) -m venv build/lock-venv
-	PIP_CONSTRAINT= build/lock-venv/bin/python -m pip install --quiet -e '.[dev]'
+	PIP_CONSTRAINT= build/lock-venv/bin/python -m pip install --quiet -e '.[dev,bench]'
 	{ echo "# Exact versions that produced the committed outputs. Regenerate with 'make lock'."; \
 	  PIP_CONSTRAINT= build/lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(pip|kvalitext)=='; } > $(CONSTRAINTS).tmp
 	mv $(CONSTRAINTS).tmp $(CONSTRAINTS)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Callable, Iterable, Literal
 
 import pandas as pd
 import yaml
@@ -36,6 +36,16 @@ class CodebookError(ValueError):
     """An invalid codebook, with the file, the code and the field."""
 
 
+class Example(BaseModel):
+    """An example quote: where it stands in the raw corpus the codebook ships with."""
+
+    model_config = ConfigDict(extra="forbid")
+    file: str
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    quote: str = Field(min_length=1)
+
+
 class Code(BaseModel):
     """One theme of the codebook."""
 
@@ -50,13 +60,18 @@ class Code(BaseModel):
     not_when: str = ""
     terms: list[str] = Field(min_length=1)
     exclude: list[str] = []
+    not_with: list[str] = []
+    examples: list[Example] = []
 
-    @field_validator("terms", "exclude")
+    @field_validator("terms", "exclude", "not_with")
     @classmethod
     def _well_formed(cls, terms: list[str]) -> list[str]:
         for term in terms:
-            for part in term.split():
-                if not _PATTERN.fullmatch(part) or part.strip("*") == "":
+            parts = term.split()
+            if len(parts) == 3 and re.fullmatch(r"~\d+", parts[1]):
+                parts = [parts[0], parts[2]]
+            for part in parts:
+                if not _PATTERN.fullmatch(part) or part.strip("*") == "" or "*" in part.strip("*"):
                     raise ValueError(f"term {term!r}: {part!r} is not a word pattern (ord, stam*, *huvud, *del*)")
         return terms
 
@@ -98,6 +113,14 @@ class Codebook(BaseModel):
         } for c in self.codes])
 
 
+def codebook_for(corpus: Path) -> Codebook:
+    """The codebook in force for a corpus folder, validated; the study's codebook ships
+    with the embedded corpus, so its example quotes are checked against it."""
+    path = codebook_path(corpus)
+    ships_with = corpus if path.parent == Path(corpus) else paths.CORPUS_DIR
+    return load_codebook(path, corpus=ships_with)
+
+
 def codebook_path(corpus: Path | None = None) -> Path:
     """The codebook in force: the corpus folder's ``codebook.yaml`` if it has one."""
     if corpus is not None and (Path(corpus) / "codebook.yaml").exists():
@@ -105,98 +128,268 @@ def codebook_path(corpus: Path | None = None) -> Path:
     return paths.CODEBOOK_FILE
 
 
-def load_codebook(path: Path | None = None) -> Codebook:
-    """Load and validate a codebook; errors name the file, the code and the field."""
+def _line_of(root: yaml.Node | None, loc: Iterable[object]) -> int | None:
+    """The 1-based line of the YAML node at ``loc`` (keys and list indices), or of the
+    deepest node that exists on the way there."""
+    node, line = root, None
+    for key in loc:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == key), None)
+            if node is None:  # a missing field: point at the mapping that lacks it
+                break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+    if node is not None:
+        line = node.start_mark.line + 1
+    return line
+
+
+def load_codebook(path: Path | None = None, corpus: Path | None = None) -> Codebook:
+    """Load and validate a codebook; errors name the file, the line, the code and the field.
+
+    With ``corpus`` (the corpus folder the codebook ships with) every example quote is
+    checked against the raw text: it must be ``raw[start:end]`` of its file.
+    """
     path = Path(path or paths.CODEBOOK_FILE)
+    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(text)
+        root = yaml.compose(text)
     except yaml.YAMLError as exc:
         raise CodebookError(f"{path.name}: not valid YAML: {exc}") from exc
     try:
-        return Codebook.model_validate(data)
+        codebook = Codebook.model_validate(data)
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
             loc = list(err["loc"])
+            line = _line_of(root, loc)
+            shown = list(loc)
             if len(loc) >= 2 and loc[0] == "codes" and isinstance(loc[1], int):
                 try:
-                    loc[1] = data["codes"][loc[1]].get("id", loc[1])
+                    shown[1] = data["codes"][loc[1]].get("id", loc[1])
                 except (KeyError, IndexError, TypeError, AttributeError):
                     pass
-            lines.append(f"  {'.'.join(map(str, loc))}: {err['msg']}")
+            where = f"line {line}: " if line else ""
+            lines.append(f"  {where}{'.'.join(map(str, shown))}: {err['msg']}")
         raise CodebookError(f"{path.name}: invalid codebook:\n" + "\n".join(lines)) from exc
+    for problem in _compile_problems(codebook):
+        raise CodebookError(f"{path.name}: {problem}")
+    if corpus is not None:
+        _check_examples(codebook, Path(corpus), path, root)
+    return codebook
+
+
+def _compile_problems(codebook: Codebook) -> list[str]:
+    problems = []
+    for c in codebook.codes:
+        for field in ("terms", "exclude", "not_with"):
+            for t in getattr(c, field):
+                try:
+                    Term.parse(c.id, t)
+                except ValueError as exc:  # pragma: no cover - the validator catches these
+                    problems.append(f"codes.{c.id}.{field}: {t!r}: {exc}")
+    return problems
+
+
+def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Node | None) -> None:
+    from .corpus import read_raw
+
+    raw: dict[str, str] = {}
+    for ci, c in enumerate(codebook.codes):
+        for ei, ex in enumerate(c.examples):
+            line = _line_of(root, ["codes", ci, "examples", ei])
+            where = f"{path.name} line {line}: codes.{c.id}.examples.{ei}"
+            f = corpus / "raw" / ex.file
+            if not f.exists():
+                raise CodebookError(f"{where}: file {ex.file!r} is not in {corpus.name}/raw/.")
+            text = raw.setdefault(ex.file, read_raw(f).text)
+            if ex.end > len(text) or text[ex.start:ex.end] != ex.quote:
+                raise CodebookError(
+                    f"{where}: the quote is not raw[{ex.start}:{ex.end}] of {ex.file} "
+                    f"(the text there is {text[ex.start:ex.end][:60]!r}). Fix the offsets or the quote."
+                )
 
 
 # --------------------------------------------------------------------------- matching
 
+COORDINATORS = frozenset({"och", "eller", "samt", "respektive", "resp", "som"})
+_NEAR = re.compile(r"~(\d+)")
+MIN_HEAD = 3  # shortest compound head tried when expanding "detalj- och resultatstyrning"
+
+
 @dataclass(frozen=True)
 class WordPattern:
-    """One word of a term: exact, prefix (``stam*``), suffix (``*huvud``) or infix."""
+    """One word of a term: exact (``ord``), prefix (``stam*``), suffix (``*huvud``) or
+    infix (``*del*``), matched against a word's form and its lemma (lower case)."""
 
     text: str
 
-    def matches(self, word: str) -> bool:
+    @property
+    def kind(self) -> str:
         t = self.text
         if t.startswith("*") and t.endswith("*"):
-            return t[1:-1] in word
-        if t.endswith("*"):
-            return word.startswith(t[:-1])
-        if t.startswith("*"):
-            return word.endswith(t[1:])
-        return word == t
+            return "infix"
+        return "prefix" if t.endswith("*") else "suffix" if t.startswith("*") else "exact"
+
+    @property
+    def stem(self) -> str:
+        return self.text.strip("*")
+
+    def matches(self, word: str) -> bool:
+        """Whether the pattern matches one (lower-cased) word form."""
+        kind, stem = self.kind, self.stem
+        if kind == "infix":
+            return stem in word
+        if kind == "prefix":
+            return word.startswith(stem)
+        if kind == "suffix":
+            return word.endswith(stem)
+        return word == stem
 
 
 @dataclass(frozen=True)
 class Term:
-    """A rule: a label (code or attribute value), its source text and its words."""
+    """A rule: a label (code or attribute value), its source text, its words, and for a
+    proximity rule (``a ~3 b``) the largest distance in words between them."""
 
     label: str
     text: str
     words: tuple[WordPattern, ...]
     exclude: tuple[WordPattern, ...] = ()
+    near: int = 0
+
+    @classmethod
+    def parse(cls, label: str, text: str, exclude: Iterable[str] = ()) -> "Term":
+        """Parse the rule syntax of the codebook (see its header)."""
+        parts = text.lower().split()
+        near = 0
+        if len(parts) == 3 and _NEAR.fullmatch(parts[1]):
+            near = int(parts[1][1:])
+            parts = [parts[0], parts[2]]
+        return cls(label, text, tuple(WordPattern(w) for w in parts),
+                   tuple(WordPattern(x.lower()) for x in exclude), near)
 
 
 class Matcher:
-    """Matches many terms against token lists, caching per word type."""
+    """Finds many rules in token lists in one pass over the tokens.
 
-    def __init__(self, terms: Iterable[Term]):
+    Word patterns are indexed by kind in hash tables, so finding every pattern that
+    matches a word costs a handful of look-ups per prefix, suffix or substring of the
+    word, whatever the number of patterns; the result is cached per word type (the form
+    and its lemma are both tried). A word that ends in a hyphen and is coordinated with
+    a compound ("detalj- och resultatstyrning") is also read as that compound's
+    modifier joined to each possible head ("detaljstyrning").
+    """
+
+    def __init__(self, terms: Iterable[Term], lemmatize: Callable[[str], str] | None = None):
+        from .clean import lemma
+
         self.terms = tuple(terms)
-        # (term index, word position) for every word pattern, to look up by word type.
-        self._parts = [(i, k, w) for i, t in enumerate(self.terms) for k, w in enumerate(t.words)]
-        self._hits = lru_cache(maxsize=None)(self._word_hits)
+        self._lemma = lemmatize or lemma
+        patterns = sorted({w for t in self.terms for w in t.words + t.exclude}, key=lambda w: w.text)
+        self._pid = {w: n for n, w in enumerate(patterns)}
+        self._index: dict[str, dict[str, list[int]]] = {k: {} for k in ("exact", "prefix", "suffix", "infix")}
+        for w, n in self._pid.items():
+            self._index[w.kind].setdefault(w.stem, []).append(n)
+        self._infix_lengths = sorted({len(s) for s in self._index["infix"]})
+        # (term, word position) for each pattern id; exclusions per term as pattern ids
+        self._uses: dict[int, list[tuple[int, int]]] = {}
+        for i, t in enumerate(self.terms):
+            for k, w in enumerate(t.words):
+                self._uses.setdefault(self._pid[w], []).append((i, k))
+        self._excluded = [frozenset(self._pid[x] for x in t.exclude) for t in self.terms]
+        self._hits = lru_cache(maxsize=None)(self._word_patterns)
 
-    def _word_hits(self, word: str) -> tuple[tuple[int, int], ...]:
-        out = []
-        for i, k, w in self._parts:
-            if w.matches(word) and not any(x.matches(word) for x in self.terms[i].exclude):
-                out.append((i, k))
-        return tuple(out)
+    def _form_patterns(self, form: str) -> set[int]:
+        idx, out = self._index, set()
+        out.update(idx["exact"].get(form, ()))
+        for i in range(1, len(form) + 1):
+            out.update(idx["prefix"].get(form[:i], ()))
+            out.update(idx["suffix"].get(form[i - 1:], ()))
+        for n in self._infix_lengths:
+            for i in range(0, len(form) - n + 1):
+                out.update(idx["infix"].get(form[i:i + n], ()))
+        return out
+
+    def _word_patterns(self, word: str) -> frozenset[int]:
+        """Ids of the patterns that match a word (its form or its lemma)."""
+        form = word.lower()
+        out = self._form_patterns(form)
+        lem = self._lemma(form)
+        if lem != form:
+            out |= self._form_patterns(lem)
+        return frozenset(out)
+
+    def _coordinated(self, modifier: str, compound: str) -> frozenset[int]:
+        """Patterns matched by "modifier-" read with each possible head of ``compound``."""
+        stem, compound = modifier.lower().rstrip("-–"), compound.lower()
+        out: set[int] = set()
+        for i in range(1, len(compound) - MIN_HEAD + 1):
+            out |= self._hits(stem + compound[i:])
+        return frozenset(out - self._hits(compound))
+
+    def match_detail(self, tokens: list[str]) -> dict[str, list[tuple[str, str]]]:
+        """Labels found in a token list, each with ``(rule, matched words)`` pairs, in
+        token order."""
+        n = len(tokens)
+        hits = [self._hits(t) for t in tokens]
+        shown = list(tokens)
+        for i in range(n - 2):
+            if tokens[i].endswith(("-", "–")) and tokens[i + 1].lower() in COORDINATORS:
+                extra = self._coordinated(tokens[i], tokens[i + 2])
+                if extra:
+                    hits[i] = hits[i] | extra
+                    shown[i] = f"{tokens[i]} … {tokens[i + 2]}"
+        found: dict[str, list[tuple[str, str]]] = {}
+        for pos in range(n):
+            for pid in hits[pos]:
+                for ti, k in self._uses.get(pid, ()):
+                    if k != 0 or (hits[pos] & self._excluded[ti]):
+                        continue
+                    term = self.terms[ti]
+                    words = self._complete(term, ti, pos, hits, shown)
+                    if words is not None:
+                        found.setdefault(term.label, []).append((term.text, words))
+        return found
+
+    def _complete(self, term: Term, ti: int, pos: int, hits: list[frozenset[int]], shown: list[str]) -> str | None:
+        pids = [self._pid[w] for w in term.words]
+        if len(pids) == 1:
+            return shown[pos]
+        if term.near:
+            lo, hi = max(0, pos - term.near), min(len(hits), pos + term.near + 1)
+            for j in range(lo, hi):
+                if j != pos and pids[1] in hits[j] and not (hits[j] & self._excluded[ti]):
+                    return f"{shown[min(pos, j)]} … {shown[max(pos, j)]}"
+            return None
+        if pos + len(pids) > len(hits) or any(pids[k] not in hits[pos + k] for k in range(1, len(pids))):
+            return None
+        return " ".join(shown[pos:pos + len(pids)])
 
     def match(self, tokens: list[str]) -> dict[str, list[tuple[str, str]]]:
-        """Labels found in a token list, each with ``(term, matched words)`` pairs."""
-        words = [t.lower() for t in tokens]
-        hits = [self._hits(w) for w in words]
-        found: dict[str, list[tuple[str, str]]] = {}
-        for pos, word_hits in enumerate(hits):
-            for i, k in word_hits:
-                if k != 0:
-                    continue
-                term = self.terms[i]
-                n = len(term.words)
-                if pos + n > len(words) or any((i, j) not in hits[pos + j] for j in range(1, n)):
-                    continue
-                found.setdefault(term.label, []).append((term.text, " ".join(tokens[pos:pos + n])))
-        return found
+        """Alias of :meth:`match_detail` (the labels found with their rules and words)."""
+        return self.match_detail(tokens)
 
 
 def _terms(label: str, texts: Iterable[str], exclude: Iterable[str] = ()) -> list[Term]:
-    ex = tuple(WordPattern(x) for x in exclude)
-    return [Term(label, t, tuple(WordPattern(w) for w in t.lower().split()), ex) for t in texts]
+    ex = list(exclude)
+    return [Term.parse(label, t, ex) for t in texts]
 
 
 def code_matcher(codebook: Codebook) -> Matcher:
     """A matcher for the codebook's codes."""
     return Matcher(t for c in codebook.codes for t in _terms(c.id, c.terms, c.exclude))
+
+
+def not_with_matcher(codebook: Codebook) -> Matcher:
+    """A matcher for the codes' ``not_with`` rules (contexts that suppress a code)."""
+    return Matcher(t for c in codebook.codes for t in _terms(c.id, c.not_with))
 
 
 def attribute_matchers(codebook: Codebook) -> dict[str, Matcher]:
@@ -205,24 +398,45 @@ def attribute_matchers(codebook: Codebook) -> dict[str, Matcher]:
             for name, values in codebook.attributes.items()}
 
 
-def code_segments(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Code each sentence; one row per (sentence, code) with the rules that fired and
-    the words they matched (each a sorted, ``; ``-joined list)."""
-    matcher = code_matcher(codebook)
+CODED_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "code", "rules", "matched"]
+SUPPRESSED_COLUMNS = CODED_COLUMNS + ["suppressed_by", "suppressing_words"]
+
+
+def _joined(values: Iterable[str]) -> str:
+    return "; ".join(sorted(set(values)))
+
+
+def code_segments_with_log(segments: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Code each sentence: ``(coded, suppressed)``.
+
+    ``coded`` has one row per (sentence, code) with the rules that fired and the words
+    they matched (each a sorted, ``; ``-joined list). ``suppressed`` has the hits that a
+    code's ``not_with`` context cancelled, with the rules and words that cancelled them.
+    """
+    matcher, blocker = code_matcher(codebook), not_with_matcher(codebook)
     order = {c: n for n, c in enumerate(codebook.ids)}
-    rows = []
+    rows, suppressed = [], []
     for seg in segments.itertuples(index=False):
-        found = matcher.match(tokenize(seg.text))
+        tokens = tokenize(seg.text)
+        found = matcher.match_detail(tokens)
+        blocked = blocker.match_detail(tokens) if found else {}
         for code in sorted(found, key=order.__getitem__):
             hits = found[code]
-            rows.append({
-                "file": seg.file, "doc_id": seg.doc_id, "paragraph": seg.paragraph,
-                "sentence": seg.sentence, "start": seg.start, "end": seg.end, "code": code,
-                "rules": "; ".join(sorted({t for t, _ in hits})),
-                "matched": "; ".join(sorted({w for _, w in hits})),
-            })
-    cols = ["file", "doc_id", "paragraph", "sentence", "start", "end", "code", "rules", "matched"]
-    return pd.DataFrame(rows, columns=cols)
+            row = {"file": seg.file, "doc_id": seg.doc_id, "paragraph": seg.paragraph,
+                   "sentence": seg.sentence, "start": seg.start, "end": seg.end, "code": code,
+                   "rules": _joined(t for t, _ in hits), "matched": _joined(w for _, w in hits)}
+            if code in blocked:
+                row |= {"suppressed_by": _joined(t for t, _ in blocked[code]),
+                        "suppressing_words": _joined(w for _, w in blocked[code])}
+                suppressed.append(row)
+            else:
+                rows.append(row)
+    return pd.DataFrame(rows, columns=CODED_COLUMNS), pd.DataFrame(suppressed, columns=SUPPRESSED_COLUMNS)
+
+
+def code_segments(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Code each sentence; one row per (sentence, code) (see :func:`code_segments_with_log`)."""
+    return code_segments_with_log(segments, codebook)[0]
 
 
 def context_attributes(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:

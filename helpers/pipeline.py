@@ -18,6 +18,8 @@ Output contract (``OUT`` defaults to ``build/``):
                   token, lemma, stop`` (raw offsets; lemma from simplemma; curated stop words)
 ``coded.csv``     one row per (sentence, code): ``file, doc_id, paragraph, sentence,
                   start, end, code, rules, matched``
+``suppressed.csv`` hits a code's ``not_with`` context cancelled: the columns of coded.csv
+                  and ``suppressed_by, suppressing_words``
 
 All sorted by file and offset, UTF-8 without BOM, ``\\n`` line ends.
 """
@@ -123,7 +125,7 @@ def build_segments(run: Run) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     counts = tok.groupby(["file", "paragraph", "sentence"]).size().rename("tokens")
     seg = seg.merge(counts, how="left", left_on=["file", "paragraph", "sentence"], right_index=True)
     seg["tokens"] = seg["tokens"].fillna(0).astype(int)
-    codebook = coding.load_codebook(coding.codebook_path(run.corpus))
+    codebook = coding.codebook_for(run.corpus)
     attrs = coding.context_attributes(seg, codebook)
     for col in ("sector", "actors"):
         seg[col] = attrs[col] if col in attrs else ""
@@ -144,6 +146,7 @@ def segments(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
         io.write_csv(run.path("documents.csv"), docs)
         io.write_csv(run.path("tokens.csv"), tok)
         run.path("coded.csv").unlink(missing_ok=True)
+        run.path("suppressed.csv").unlink(missing_ok=True)
         _stamp(run)
     return _read(run.path("segments.csv"), SEGMENT_COLUMNS), _read(run.path("removed.csv"), REMOVED_COLUMNS)
 
@@ -170,15 +173,19 @@ def documents(run: Run) -> pd.DataFrame:
 def coded(run: Run) -> pd.DataFrame:
     """``coded.csv`` of the run (one row per sentence and code), rebuilt if missing or stale."""
     seg, _ = segments(run)
-    if not _cached(run, ["coded.csv"]):
-        codebook = coding.load_codebook(coding.codebook_path(run.corpus))
-        io.write_csv(run.path("coded.csv"), coding.code_segments(seg, codebook))
-    return _read(run.path("coded.csv"), coding_columns())
+    if not _cached(run, ["coded.csv", "suppressed.csv"]):
+        codebook = coding.codebook_for(run.corpus)
+        coded_rows, suppressed_rows = coding.code_segments_with_log(seg, codebook)
+        io.write_csv(run.path("coded.csv"), coded_rows)
+        io.write_csv(run.path("suppressed.csv"), suppressed_rows)
+    return _read(run.path("coded.csv"), coding.CODED_COLUMNS)
 
 
-def coding_columns() -> list[str]:
-    """The columns of ``coded.csv``."""
-    return ["file", "doc_id", "paragraph", "sentence", "start", "end", "code", "rules", "matched"]
+def suppressed(run: Run) -> pd.DataFrame:
+    """``suppressed.csv``: hits that a code's ``not_with`` context cancelled, with the
+    rules and words that cancelled them (rebuilt with ``coded.csv``)."""
+    coded(run)
+    return _read(run.path("suppressed.csv"), coding.SUPPRESSED_COLUMNS)
 
 
 def corpus_statistics(segments: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFrame:
@@ -228,3 +235,39 @@ def before_after(run: Run, removed: pd.DataFrame, segments: pd.DataFrame, per_fi
                 "next kept sentence": nxt["text"].iloc[0][:width] + "…" if len(nxt) else "(none)",
             })
     return pd.DataFrame(rows)
+
+
+AUTO_CODER = "auto-coder"
+
+
+def export_qda(run: Run) -> dict[str, Path]:
+    """Write ``OUT/codebook.qdc`` and ``OUT/project.qdpx`` (REFI-QDA) so that a QDA tool
+    (ATLAS.ti, MAXQDA, NVivo, QualCoder, ...) can open the corpus, the codebook and the
+    codings: the auto-coder's and each reference coder's, as separate users. Positions
+    are UTF-16 code units into the raw texts (see :mod:`helpers.refi`)."""
+    from . import refi, reliability
+
+    codebook = coding.codebook_for(run.corpus)
+    raw = {p.name: corpus_mod.read_raw(p).text for p in corpus_mod.list_raw_files(run.corpus)}
+    codings = {AUTO_CODER: coded(run)}
+    refs = reliability.load_references(run.corpus / "reference", raw, codebook.ids)
+    for coder, spans in refs.groupby("coder", sort=True):
+        codings[str(coder)] = spans
+    return {
+        "codebook": refi.export_codebook(codebook, run.path("codebook.qdc")),
+        "project": refi.export_project(raw, codings, codebook, run.path("project.qdpx"),
+                                       project_name=f"kvalitext: {run.corpus.name}"),
+    }
+
+
+def round_trip_differences(run: Run, imported: pd.DataFrame) -> pd.DataFrame:
+    """Codings of the auto-coder that differ between ``coded.csv`` and a project imported
+    back (:func:`helpers.refi.import_project`): rows only on one side, marked by
+    ``side``. Empty when the round trip is exact."""
+    cols = ["file", "start", "end", "code"]
+    ours = coded(run)[cols].drop_duplicates().astype({"start": int, "end": int})
+    back = imported[imported["coder"] == AUTO_CODER][cols].astype({"start": int, "end": int})
+    both = ours.merge(back, how="outer", on=cols, indicator="side")
+    diff = both[both["side"] != "both"].copy()
+    diff["side"] = diff["side"].map({"left_only": "only in coded.csv", "right_only": "only in the project"})
+    return diff.sort_values(cols).reset_index(drop=True)

@@ -593,3 +593,105 @@ def disagreements(matrices: Mapping[str, pd.DataFrame], units: pd.DataFrame,
     out["text"] = [texts[ix] for ix in out[units.index.name or "index"]] if len(out) else []
     out = out.sort_values(["file", "start", "code"], kind="stable").reset_index(drop=True)
     return out[unit_cols + ["code", "marked_by", "not_marked_by", "text"]]
+
+
+# --------------------------------------------------------------------------- the notebook's view
+
+AUTO = "auto-coder"
+LEVELS = ("paragraph", "sentence")
+
+
+def units_at(level: str, segments: pd.DataFrame) -> pd.DataFrame:
+    """The units of a level (``paragraph`` or ``sentence``)."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+    return paragraph_units(segments) if level == "paragraph" else sentence_units(segments)
+
+
+def annotator_agreement(references: pd.DataFrame, segments: pd.DataFrame, code_ids: list[str],
+                        n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Agreement between the reference coders at each level: the ``overall`` row of
+    :func:`agreement_table` (alpha, kappa, percent agreement) with a bootstrap 95%
+    interval for alpha (whole units resampled)."""
+    rows = []
+    for level in LEVELS:
+        units = units_at(level, segments)
+        mats = coder_matrices(references, units, code_ids)
+        overall = agreement_table(mats, code_ids).iloc[-1]
+        data, groups = pooled_data(mats, code_ids)
+        low, high = bootstrap_alpha_ci(data, n_boot=n_boot, seed=seed, groups=groups)
+        rows.append({"level": level, "coders": " × ".join(sorted(mats)), "units": int(overall["units"]),
+                     "alpha": overall["alpha"], "alpha 95% CI": f"{low:.3f}–{high:.3f}",
+                     "kappa": overall["kappa"], "agreement": overall["agreement"]})
+    return pd.DataFrame(rows)
+
+
+def auto_vs_references(references: pd.DataFrame, segments: pd.DataFrame, coded: pd.DataFrame,
+                       code_ids: list[str], n_boot: int = 1000, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The auto-coder against each reference coder at each level.
+
+    Returns ``(summary, per_code)``: ``summary`` has one row per level and coder with
+    macro precision, recall and F1, and alpha pooled over units × codes (the auto-coder
+    and the reference as two coders) with a bootstrap 95% interval; ``per_code`` has
+    the paragraph-level F1 and alpha of each code against each coder.
+    """
+    summary, per_code = [], []
+    spans = coded[["file", "start", "end", "code"]]
+    for level in LEVELS:
+        units = units_at(level, segments)
+        mats = coder_matrices(references, units, code_ids)
+        auto = unit_matrix(units, spans, code_ids)
+        for coder in sorted(mats):
+            ev = evaluate(auto, mats[coder], code_ids).set_index("code")
+            data, groups = pooled_data({AUTO: auto, coder: mats[coder]}, code_ids)
+            low, high = bootstrap_alpha_ci(data, n_boot=n_boot, seed=seed, groups=groups)
+            summary.append({"level": level, "reference": coder,
+                            "macro precision": ev.loc["macro", "precision"],
+                            "macro recall": ev.loc["macro", "recall"], "macro F1": ev.loc["macro", "f1"],
+                            "alpha": ev.loc["micro", "alpha"], "alpha 95% CI": f"{low:.3f}–{high:.3f}"})
+            if level == "paragraph":
+                for c in code_ids:
+                    per_code.append({"code": c, "reference": coder, "F1": ev.loc[c, "f1"],
+                                     "alpha": ev.loc[c, "alpha"], "reference units": int(ev.loc[c, "gold"]),
+                                     "auto units": int(ev.loc[c, "auto"])})
+    table = pd.DataFrame(per_code)
+    if len(table):
+        table = table.pivot(index="code", columns="reference").reindex(code_ids)
+        table.columns = [f"{a} ({b})" for a, b in table.columns]
+    return pd.DataFrame(summary), table
+
+
+def auto_disagreements(references: pd.DataFrame, segments: pd.DataFrame, coded: pd.DataFrame,
+                       code_ids: list[str], level: str = "paragraph") -> pd.DataFrame:
+    """Every unit × code where the auto-coder and the reference coders do not all agree,
+    with the unit's text and who marked it: the list to read when refining the rules."""
+    units = units_at(level, segments)
+    mats = coder_matrices(references, units, code_ids)
+    mats[AUTO] = unit_matrix(units, coded[["file", "start", "end", "code"]], code_ids)
+    return disagreements(mats, units, segments)
+
+
+def f1_figure(per_code: pd.DataFrame, title: str):
+    """Per-code F1 of the auto-coder against each reference coder (horizontal bars)."""
+    from matplotlib.figure import Figure
+
+    from .style import OKABE_ITO
+
+    cols = [c for c in per_code.columns if c.startswith("F1 (")]
+    fig = Figure(figsize=(6.5, 0.9 + 0.32 * len(per_code)))
+    ax = fig.subplots()
+    height = 0.8 / max(len(cols), 1)
+    for k, col in enumerate(cols):
+        y = np.arange(len(per_code)) + (k - (len(cols) - 1) / 2) * height
+        ax.barh(y, per_code[col].fillna(0), height=height, color=OKABE_ITO[k % len(OKABE_ITO)],
+                label=col.removeprefix("F1 (").removesuffix(")"))
+    ax.set_yticks(range(len(per_code)), per_code.index)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.axvline(0.8, color="grey", linestyle="--", linewidth=0.8)
+    ax.set_xlabel("F1 per paragraph (0–1; dashed line: 0.8)")
+    ax.set_ylabel("code")
+    ax.set_title(title, loc="left")
+    ax.legend(title="reference coder", loc="lower right", frameon=False)
+    fig.tight_layout()
+    return fig

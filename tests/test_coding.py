@@ -6,7 +6,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import coding, paths
+from helpers import clean, coding, paths
+
+
+def clean_tokens(text):
+    return clean.tokenize(clean.normalise(text))
 
 
 def test_study_codebook_uses_exactly_the_fourteen_ids():
@@ -94,3 +98,89 @@ def test_a_corpus_codebook_replaces_the_study_codebook(tmp_path):
     p = _write(tmp_path, lambda d: d.update(codes=[dict(d["codes"][0], id="MY_CODE")]))
     assert coding.codebook_path(tmp_path) == p
     assert coding.load_codebook(p).ids == ["MY_CODE"]
+
+
+def _m(*terms, label="X", exclude=()):
+    return coding.Matcher(coding._terms(label, terms, exclude))
+
+
+def test_lemmas_match_inflected_forms():
+    # "mätning" (exact word) matches the plural through its lemma
+    assert _m("mätning").match(["Mätningar"]) == {"X": [("mätning", "Mätningar")]}
+    assert _m("socialsekreterare").match(["socialsekreterarna"]) == {"X": [("socialsekreterare", "socialsekreterarna")]}
+
+
+def test_compound_parts_match_as_head_or_modifier():
+    assert _m("*styrning").match(["resultatstyrningen"]) == {"X": [("*styrning", "resultatstyrningen")]}  # lemma
+    assert _m("personal*").match(["personalomsättningen"]) == {"X": [("personal*", "personalomsättningen")]}
+    assert _m("*dokumentation*").match(["dokumentationskraven"]) == {"X": [("*dokumentation*", "dokumentationskraven")]}
+
+
+def test_coordinated_compounds_carry_both_parts():
+    tokens = clean_tokens("Vi har för mycket detalj- och resultatstyrning.")
+    found = _m("detaljstyr*").match(tokens)
+    assert found == {"X": [("detaljstyr*", "detalj- … resultatstyrning")]}
+    assert _m("resultatstyr*").match(tokens) == {"X": [("resultatstyr*", "resultatstyrning")]}
+    # a hyphen without a coordinated compound is left alone
+    assert _m("detaljstyr*").match(clean_tokens("detalj- och")) == {}
+
+
+def test_proximity_rules_find_words_near_each_other_in_either_order():
+    m = _m("mål ~3 indikator*")
+    assert m.match("mål och många indikatorer".split()) == {"X": [("mål ~3 indikator*", "mål … indikatorer")]}
+    assert m.match("indikatorer för mål".split()) == {"X": [("mål ~3 indikator*", "indikatorer … mål")]}
+    assert m.match("mål a b c d indikatorer".split()) == {}
+
+
+def test_not_with_context_suppresses_a_code_and_logs_it(tmp_path):
+    data = yaml.safe_load(paths.CODEBOOK_FILE.read_text(encoding="utf-8"))
+    data["codes"] = [dict(id="P_MEASURE", family="P", name_sv="m", name_en="m", colour="#000000",
+                          definition="d", use_when="u", terms=["utvärdering*"], not_with=["forsk*"])]
+    p = tmp_path / "codebook.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    cb = coding.load_codebook(p)
+    seg = pd.DataFrame([
+        {"file": "a.txt", "doc_id": "a", "paragraph": 0, "sentence": 0, "start": 0, "end": 9,
+         "text": "Utvärderingen styr allt."},
+        {"file": "a.txt", "doc_id": "a", "paragraph": 0, "sentence": 1, "start": 10, "end": 40,
+         "text": "Forskarnas utvärdering är till för lärande."},
+    ])
+    coded, suppressed = coding.code_segments_with_log(seg, cb)
+    assert coded[["start", "code"]].values.tolist() == [[0, "P_MEASURE"]]
+    assert suppressed[["start", "code", "suppressed_by", "suppressing_words"]].values.tolist() == [
+        [10, "P_MEASURE", "forsk*", "Forskarnas"]]
+
+
+def test_errors_name_the_line(tmp_path):
+    text = paths.CODEBOOK_FILE.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    n = next(i for i, ln in enumerate(lines) if ln.strip().startswith("colour:"))
+    lines[n] = lines[n].split("colour:")[0] + 'colour: "red"'
+    p = tmp_path / "codebook.yaml"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(coding.CodebookError, match=rf"line {n + 1}: codes\.P_DETAIL\.colour"):
+        coding.load_codebook(p)
+
+
+def test_example_quotes_must_stand_in_the_corpus(tmp_path):
+    data = yaml.safe_load(paths.CODEBOOK_FILE.read_text(encoding="utf-8"))
+    good = {"file": "000_ff484f60f80210ce.txt", "start": 533, "end": 538, "quote": "Borde"}
+    data["codes"][0]["examples"] = [good]
+    p = tmp_path / "codebook.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    coding.load_codebook(p, corpus=paths.CORPUS_DIR)
+    data["codes"][0]["examples"] = [dict(good, quote="Borda")]
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(coding.CodebookError, match=r"line \d+: codes\.P_DETAIL\.examples\.0: the quote is not raw\[533:538\]"):
+        coding.load_codebook(p, corpus=paths.CORPUS_DIR)
+
+
+def test_the_study_codebook_examples_stand_in_the_corpus():
+    cb = coding.codebook_for(paths.CORPUS_DIR)
+    assert all(c.examples for c in cb.codes), [c.id for c in cb.codes if not c.examples]
+
+
+def test_matching_cost_is_per_word_type():
+    m = coding.code_matcher(coding.load_codebook())
+    m.match(["detaljstyrningen"] * 50)
+    assert m._hits.cache_info().currsize == 1

@@ -43,15 +43,22 @@ def test_every_declared_dependency_is_pinned_within_its_range():
 
 
 def test_the_environment_is_the_one_the_lock_describes():
+    """Every installed package pinned in the lock has the pinned version, and everything
+    the package and its dev extra need is installed (the bench extra is optional)."""
     mismatches = []
     for name, pinned in _pins().items():
         try:
             installed = version(name)
         except PackageNotFoundError:
-            mismatches.append(f"{name} not installed")
             continue
         if installed != pinned:
             mismatches.append(f"{name}: installed {installed}, pinned {pinned}")
+    project = PYPROJECT["project"]
+    for req in map(Requirement, project["dependencies"] + project["optional-dependencies"]["dev"]):
+        try:
+            version(req.name)
+        except PackageNotFoundError:
+            mismatches.append(f"{req.name} not installed")
     assert mismatches == [], "run `make env` (or `make lock` if pyproject.toml changed)"
 
 

@@ -48,8 +48,8 @@ def test_pages_need_no_network(own_corpus_report):
 
 def test_reader_edition_has_no_code_and_images_are_embedded_with_alt_text(own_corpus_report):
     out, _ = own_corpus_report
-    reader = (out / "html" / "03_findings.html").read_text(encoding="utf-8")
-    full = (out / "html" / "03_findings.code.html").read_text(encoding="utf-8")
+    reader = (out / "html" / "04_findings.html").read_text(encoding="utf-8")
+    full = (out / "html" / "04_findings.code.html").read_text(encoding="utf-8")
     editor = re.compile(r'class="[^"]*jp-InputArea-editor')
     assert not editor.search(reader) and editor.search(full)
     text = {name: re.sub(r"<[^>]+>", "", page) for name, page in (("reader", reader), ("full", full))}

@@ -48,9 +48,10 @@ folder `OUT`:
 
 | step | notebook | writes to `OUT` |
 |---|---|---|
-| 1 | [01_clean-corpus](01_clean-corpus.ipynb): remove web boilerplate, split paragraphs and sentences, keep raw offsets | `segments.csv`, `removed.csv` |
-| 2 | [02_code-themes](02_code-themes.ipynb): code each sentence with the codebook's rules | `coded.csv` |
-| 3 | [03_findings](03_findings.ipynb): themes by document, as a table and a figure | `figures/` |
+| 1 | [01_clean-corpus](01_clean-corpus.ipynb): remove web boilerplate, split paragraphs, sentences and tokens, keep raw offsets, split diaries into dated entries | `segments.csv`, `removed.csv`, `documents.csv`, `tokens.csv` |
+| 2 | [02_code-themes](02_code-themes.ipynb): code each sentence with the codebook's rules | `coded.csv`, `suppressed.csv` |
+| 3 | [03_check-reliability](03_check-reliability.ipynb): agreement of the reference coders, and of the auto-coder with them | `reliability_*.csv` |
+| 4 | [04_findings](04_findings.ipynb): themes by document, as a table and a figure | `figures/` |
 
 **Inputs:** the corpus folder `CORPUS`. **Outputs:** none of its own; it checks the corpus.
 """),
@@ -230,7 +231,7 @@ from helpers import coding, pipeline
 ## The codebook
 """),
     code("""
-codebook = coding.load_codebook(coding.codebook_path(run.corpus))
+codebook = coding.codebook_for(run.corpus)
 print(f"{codebook.name}, version {codebook.version}: {len(codebook.codes)} codes")
 codebook.table()
 """),
@@ -272,9 +273,111 @@ sectors.groupby(["sector"]).size().rename("sentences").to_frame()
 """),
 ]
 
-NOTEBOOKS["03_findings"] = [
+NOTEBOOKS["03_check-reliability"] = [
     md("""
-# Step 3: Findings: which themes, in which documents
+# Step 3: Check the coding: reliability and evaluation
+
+**Question.** How far can the auto-coder's codes be trusted? Two reference codings of the corpus
+(`CORPUS/reference/*.csv`, each file one coder) show how well careful readers agree with each
+other, which is the ceiling; the auto-coder is then compared with each of them.
+
+Units are paragraphs (the raw file's blocks) and sentences. A unit carries a code for a coder
+when any of that coder's spans with the code overlaps it. Agreement is Krippendorff's α
+(nominal, pooled over every unit × code; the `krippendorff` package), Cohen's κ and percent
+agreement; the auto-coder's codes are scored with precision, recall and F1 (macro: the mean over
+the codes either side uses) and α with the reference as the second coder. Intervals are 95%
+percentile bootstraps over whole units (1,000 resamples, seed 0). By convention α ≥ 0.80 supports
+firm conclusions and α ≥ 0.667 tentative ones (Krippendorff 2004).
+
+The reference codings shipped with the study are example data made to exercise this workflow;
+they are not human codings. Replace them with your own coders' files.
+
+**Inputs:** `CORPUS/reference/*.csv`, `OUT/segments.csv`, `OUT/coded.csv` (rebuilt if missing).
+**Outputs:** `OUT/reliability_annotators.csv`, `OUT/reliability_auto.csv`,
+`OUT/reliability_per_code.csv`, `OUT/reliability_disagreements.csv`, `OUT/figures/f1_per_code.*`.
+"""),
+    code("""
+from helpers import coding, corpus, io, pipeline, reliability, style
+
+style.use()
+"""),
+    code(PARAMS, "parameters"),
+    code(RUN),
+    code("""
+codebook = coding.codebook_for(run.corpus)
+segments, _ = pipeline.segments(run)
+coded = pipeline.coded(run)
+references = reliability.load_references(run.corpus / "reference", reliability.read_raw_texts(run.corpus),
+                                         codebook.ids)
+coders = sorted(references["coder"].unique())
+if len(coders) == 0:
+    print("This corpus folder has no reference/*.csv codings: there is nothing to compare the "
+          "auto-coder with, and the tables below stay empty.")
+else:
+    print(f"{len(references)} reference spans from {len(coders)} coder(s): {', '.join(coders)}")
+"""),
+    md("""
+## How well do the reference coders agree?
+
+The ceiling for any auto-coder: two careful readings of the same texts.
+"""),
+    code("""
+annotators = (reliability.annotator_agreement(references, segments, codebook.ids)
+              if len(coders) >= 2 else None)
+if annotators is not None:
+    io.write_csv(run.path("reliability_annotators.csv"), annotators)
+    display(annotators.round(3))
+else:
+    print("Agreement between coders needs at least two reference codings.")
+"""),
+    md("""
+## The auto-coder against each reference coder
+"""),
+    code("""
+if coders:
+    summary, per_code = reliability.auto_vs_references(references, segments, coded, codebook.ids)
+    io.write_csv(run.path("reliability_auto.csv"), summary)
+    io.write_csv(run.path("reliability_per_code.csv"), per_code.reset_index())
+    display(summary.round(3))
+else:
+    summary = per_code = None
+    print("No reference coding: nothing to evaluate.")
+"""),
+    md("""
+### Per code (paragraphs)
+
+Which themes the rules catch well and which they miss or over-code.
+"""),
+    code("""
+per_code.round(2) if per_code is not None else None
+"""),
+    code("""
+if per_code is not None:
+    fig = reliability.f1_figure(per_code, "Auto-coder against each reference coder, per code")
+    style.save(fig, run.out, "f1_per_code")
+    display(fig)
+"""),
+    md("""
+## Where they disagree
+
+Every paragraph × code on which the auto-coder and the reference coders do not all agree, with
+the paragraph's text: the list to read when refining the rules (first rows shown; the full list
+is in `reliability_disagreements.csv`). A rule should be changed only when the change is one a
+researcher would accept as general, not to fit a particular sentence.
+"""),
+    code("""
+if coders:
+    disagree = reliability.auto_disagreements(references, segments, coded, codebook.ids)
+    io.write_csv(run.path("reliability_disagreements.csv"), disagree)
+    print(f"{len(disagree)} paragraph × code disagreements")
+    display(disagree[["file", "paragraph", "code", "marked_by", "not_marked_by", "text"]]
+            .assign(text=disagree["text"].str.slice(0, 90)).head(15))
+"""),
+]
+
+NOTEBOOKS["04_findings"] = [
+    md("""
+# Step 4: Findings: which themes, in which documents
 
 **Question.** Which governance problems and trust-based remedies recur, and in which texts?
 
@@ -293,7 +396,7 @@ style.use()
     code(PARAMS, "parameters"),
     code(RUN),
     code("""
-codebook = coding.load_codebook(coding.codebook_path(run.corpus))
+codebook = coding.codebook_for(run.corpus)
 segments, _ = pipeline.segments(run)
 coded = pipeline.coded(run)
 """),
@@ -322,6 +425,85 @@ sentences.
 fig = findings.heatmap(table, codebook, "Coded sentences per theme and document")
 style.save(fig, run.out, "code_by_document")
 fig
+"""),
+]
+
+
+NOTEBOOKS["05_exchange-qda"] = [
+    md("""
+# Step 5: Exchange with QDA tools (REFI-QDA)
+
+**Question.** How do the corpus, the codebook and the codings move to ATLAS.ti, MAXQDA, NVivo,
+QualCoder or Taguette, to check the auto-codes by hand, and how does a human coder's work come
+back as a reference coding?
+
+The open standard for this is REFI-QDA: a codebook file (`.qdc`) and a project file (`.qdpx`, a
+zip with `project.qde` and the texts under `Sources/`). The project holds the raw texts
+unchanged, the codebook (codes grouped under their two families), and every coding as a text
+selection made by its user: the auto-coder and each reference coder. Positions are counted in
+UTF-16 code units, as NVivo counts them (the standard's text says code points; the two agree
+for Swedish text without emoji).
+
+**Inputs:** `CORPUS/raw/*.txt`, `OUT/coded.csv`, `CORPUS/reference/*.csv`.
+**Outputs:** `OUT/codebook.qdc`, `OUT/project.qdpx`.
+"""),
+    code("""
+import pandas as pd
+
+from helpers import coding, pipeline, refi
+"""),
+    code(PARAMS, "parameters"),
+    code(RUN),
+    md("""
+## Export
+
+Both files are checked against the REFI-QDA schemas (`Codebook.xsd`, `Project.xsd`); their
+identifiers are stable, so exporting twice gives the same bytes.
+"""),
+    code("""
+written = pipeline.export_qda(run)
+for name, path in written.items():
+    problems = refi.validate(path)
+    print(f"{path.name}: {'valid' if not problems else problems}")
+"""),
+    md("""
+## Round trip
+
+Importing the project again must give back exactly the codings that were exported.
+"""),
+    code("""
+back, report = refi.import_project(written["project"], code_ids=coding.codebook_for(run.corpus))
+print(report.summary())
+diff = pipeline.round_trip_differences(run, back)
+print("the auto-coder's codings come back unchanged:", diff.empty)
+diff.head()
+"""),
+    md("""
+## Opening the project in a QDA tool
+
+- **NVivo** (14 or 12): *Import → Project*, choose `project.qdpx` (REFI-QDA project).
+- **ATLAS.ti** (9 or later): *File → New → Import Project from QDPX*.
+- **MAXQDA** (2020 or later): *Home → Import → REFI-QDA project*.
+- **QualCoder**: *File → Import → REFI-QDA project*.
+- **Taguette** imports only codebooks: *Project → Import codebook*, choose `codebook.qdc`.
+
+Each coder appears as a user, so a researcher can filter to the auto-coder's selections, check
+them, and code what it missed.
+
+## Bringing a coder's work back
+
+Export the project from the tool as `.qdpx`, then read it into a reference coding: codes are
+mapped to our ids by id or by name (or an explicit mapping); codes that cannot be mapped are
+reported, not dropped. For example:
+
+```python
+codings, report = refi.import_project("from-nvivo.qdpx", code_ids=coding.codebook_for(run.corpus))
+print(report.summary())  # what was mapped, what was not, and any quirks accepted
+mine = codings[(codings["coder"] == "Anna") & codings["mapped"]]
+mine[["file", "start", "end", "code", "quote"]].to_csv("corpus/reference/anna.csv", index=False)
+```
+
+The file then takes part in the reliability notebook (step 3) like any other reference coding.
 """),
 ]
 
