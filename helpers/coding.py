@@ -110,7 +110,14 @@ class Codebook(BaseModel):
         return pd.DataFrame([{
             "id": c.id, "family": c.family, "name (sv)": c.name_sv, "name (en)": c.name_en,
             "code it when": c.use_when, "not when": c.not_when, "rules": len(c.terms),
+            "example": f"“{c.examples[0].quote}” ({c.examples[0].file[:3]}, {c.examples[0].start}–{c.examples[0].end})"
+            if c.examples else "",
         } for c in self.codes])
+
+    def attribute_table(self) -> pd.DataFrame:
+        """The context attributes (sector, actors): each value with its rules."""
+        return pd.DataFrame([{"attribute": name, "value": value, "rules": ", ".join(terms)}
+                             for name, values in self.attributes.items() for value, terms in values.items()])
 
 
 def codebook_for(corpus: Path) -> Codebook:
@@ -475,3 +482,14 @@ def explain(coded: pd.DataFrame, segments: pd.DataFrame, sentences: int = 2) -> 
     keys = multi[["file", "start"]].drop_duplicates().head(sentences)
     rows = multi.merge(keys).merge(segments[["file", "start", "text"]], on=["file", "start"])
     return rows.set_index(["doc_id", "start", "end", "text"])[["code", "rules", "matched"]]
+
+
+def aggregate(coded: pd.DataFrame, level: Literal["paragraph", "document"]) -> pd.DataFrame:
+    """Sentence codes aggregated to paragraphs or documents: one row per (unit, code)
+    with the number of coded sentences, sorted by file/document and code order of
+    appearance in ``coded``."""
+    keys = ["file", "doc_id", "paragraph"] if level == "paragraph" else ["doc_id"]
+    if level not in ("paragraph", "document"):
+        raise ValueError(f"level must be 'paragraph' or 'document', got {level!r}")
+    out = coded.groupby(keys + ["code"], sort=False).size().rename("sentences").reset_index()
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)

@@ -184,3 +184,12 @@ def test_matching_cost_is_per_word_type():
     m = coding.code_matcher(coding.load_codebook())
     m.match(["detaljstyrningen"] * 50)
     assert m._hits.cache_info().currsize == 1
+
+
+def test_aggregate_to_paragraphs_and_documents():
+    coded = pd.DataFrame({
+        "file": ["a", "a", "a", "b"], "doc_id": ["A", "A", "A", "B"], "paragraph": [0, 0, 1, 0],
+        "code": ["P_ADMIN", "P_ADMIN", "P_ADMIN", "R_TRUST"]})
+    assert coding.aggregate(coded, "paragraph").values.tolist() == [
+        ["a", "A", 0, "P_ADMIN", 2], ["a", "A", 1, "P_ADMIN", 1], ["b", "B", 0, "R_TRUST", 1]]
+    assert coding.aggregate(coded, "document").values.tolist() == [["A", "P_ADMIN", 3], ["B", "R_TRUST", 1]]

@@ -33,7 +33,8 @@ def test_report_writes_index_and_both_editions_of_every_notebook(own_corpus_repo
     for stem in NOTEBOOK_STEMS:
         assert f'href="{stem}.html"' in html and f'href="{stem}.code.html"' in html
         assert (out / "html" / f"{stem}.html").exists() and (out / "html" / f"{stem}.code.html").exists()
-    for name in ("segments.csv", "removed.csv", "coded.csv", "figures/code_by_document.svg",
+    for name in ("segments.csv", "removed.csv", "coded.csv", "documents.csv", "tokens.csv",
+                 "suppressed.csv", "codebook.qdc", "project.qdpx", "figures/code_by_document.svg",
                  "figures/code_by_document.png"):
         assert (out / name).exists(), name
 

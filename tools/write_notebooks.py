@@ -236,6 +236,12 @@ print(f"{codebook.name}, version {codebook.version}: {len(codebook.codes)} codes
 codebook.table()
 """),
     md("""
+The context attributes recorded for every sentence (in `segments.csv`), with their rules:
+"""),
+    code("""
+codebook.attribute_table()
+"""),
+    md("""
 ## Code every sentence
 
 One row per sentence and code, with the rules that fired and the words they matched.
@@ -252,6 +258,29 @@ coded.head(8)
 """),
     code("""
 coding.summary(coded, codebook)
+"""),
+    md("""
+## From sentences to paragraphs and documents
+
+Sentences are the coding unit; a paragraph or a document carries a code when any of its
+sentences does. The number of coded sentences behind each is kept.
+"""),
+    code("""
+by_paragraph = coding.aggregate(coded, "paragraph")
+print(f"{by_paragraph[['file', 'paragraph']].drop_duplicates().shape[0]} paragraphs carry at least one code")
+coding.aggregate(coded, "document").pivot(index="code", columns="doc_id", values="sentences") \
+    .reindex(codebook.ids).fillna(0).astype(int)
+"""),
+    md("""
+## What a "not when" context cancelled
+
+A code's `not_with` rules encode its "not when" clause; the hits they cancelled are kept in
+`suppressed.csv` so that they can be checked.
+"""),
+    code("""
+suppressed = pipeline.suppressed(run)
+print(f"{len(suppressed)} hits cancelled")
+suppressed[["doc_id", "start", "end", "code", "matched", "suppressed_by", "suppressing_words"]]
 """),
     md("""
 ## Examples: why did these sentences get their codes?
@@ -356,6 +385,15 @@ if per_code is not None:
     fig = reliability.f1_figure(per_code, "Auto-coder against each reference coder, per code")
     style.save(fig, run.out, "f1_per_code")
     display(fig)
+"""),
+    md("""
+### Per code, between the reference coders (paragraphs)
+"""),
+    code("""
+if len(coders) >= 2:
+    units = reliability.paragraph_units(segments)
+    display(reliability.agreement_table(reliability.coder_matrices(references, units, codebook.ids),
+                                        codebook.ids).set_index("code").round(3))
 """),
     md("""
 ## Where they disagree
