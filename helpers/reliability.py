@@ -692,6 +692,6 @@ def f1_figure(per_code: pd.DataFrame, title: str):
     ax.set_xlabel("F1 per paragraph (0–1; dashed line: 0.8)")
     ax.set_ylabel("code")
     ax.set_title(title, loc="left")
-    ax.legend(title="reference coder", loc="lower right", frameon=False)
+    ax.legend(title="reference coder", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     fig.tight_layout()
     return fig

@@ -36,3 +36,21 @@ def corpus_factory(tmp_path):
     def make(texts, metadata=None, name="mycorpus"):
         return make_corpus(tmp_path / name, texts, metadata)
     return make
+
+
+@pytest.fixture(scope="session")
+def own_corpus_report(tmp_path_factory):
+    """`make report CORPUS=<dir> OUT=<dir>` on a corpus of our own, without metadata or
+    reference codings: ``(out, index)``. Built once and shared by the report tests."""
+    from helpers import report
+
+    root = tmp_path_factory.mktemp("own")
+    raw = root / "corpus" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "a.txt").write_text(
+        "Detaljstyrningen tar tid <script>alert(1)</script> & dokumentationen växer.\n\n"
+        "Vi behöver tillit och dialog.\n\nMest läst\n", encoding="utf-8")
+    (raw / "b.txt").write_text("Socialsekreterarna slutar; personalomsättningen är hög.\n", encoding="utf-8")
+    out = root / "out"
+    index = report.build_report(str(root / "corpus"), str(out))
+    return out, index

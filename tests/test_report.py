@@ -11,21 +11,6 @@ from helpers import report
 NOTEBOOK_STEMS = [p.stem for p in report.notebooks()]
 
 
-@pytest.fixture(scope="module")
-def own_corpus_report(tmp_path_factory):
-    """`make report CORPUS=<dir> OUT=<dir>` on a corpus of our own, without metadata."""
-    root = tmp_path_factory.mktemp("own")
-    raw = root / "corpus" / "raw"
-    raw.mkdir(parents=True)
-    (raw / "a.txt").write_text(
-        "Detaljstyrningen tar tid <script>alert(1)</script> & dokumentationen växer.\n\n"
-        "Vi behöver tillit och dialog.\n\nMest läst\n", encoding="utf-8")
-    (raw / "b.txt").write_text("Socialsekreterarna slutar; personalomsättningen är hög.\n", encoding="utf-8")
-    out = root / "out"
-    index = report.build_report(str(root / "corpus"), str(out))
-    return out, index
-
-
 def test_report_writes_index_and_both_editions_of_every_notebook(own_corpus_report):
     out, index = own_corpus_report
     assert index == out / "html" / "index.html"

@@ -1,0 +1,68 @@
+"""Look at the HTML pages as a reader would: headless Chromium renders every page.
+
+Chromium is Debian's package (``apt-get install chromium``), driven by Playwright
+without downloading a browser. On a machine without it this test skips and says why;
+in CI (``.ci/run`` installs it and sets ``KVALITEXT_REQUIRE_BROWSER=1``) it is required.
+Screenshots are kept in ``OUT/screenshots/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        if os.environ.get("KVALITEXT_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required here (KVALITEXT_REQUIRE_BROWSER=1) but not installed: "
+                        "apt-get install -y chromium")
+        pytest.skip("Chromium is not installed (apt-get install -y chromium): the pages were not "
+                    "rendered in a browser")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def test_every_page_renders_with_images_loaded_and_nothing_cut_off(browser, own_corpus_report):
+    out, _ = own_corpus_report
+    pages = sorted((out / "html").glob("*.html"))
+    assert len(pages) >= 3
+    shots = out / "screenshots"
+    shots.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    for path in pages:
+        page.goto(path.as_uri(), wait_until="load")
+        images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.alt])")
+        assert all(done and width > 0 for done, width, _ in images), (path.name, images)
+        assert all(alt for _, _, alt in images), path.name
+        width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width <= viewport, f"{path.name} is wider than the window ({width} > {viewport} px)"
+        assert page.evaluate("document.body.innerText.trim().length") > 100, path.name
+        page.screenshot(path=str(shots / f"{path.stem}.png"), full_page=True)
+    # nothing was fetched from the network, only the pages themselves and data: URIs
+    assert [u for u in requests if not re.match(r"(file|data):", u)] == []
+    # images with figures were actually drawn
+    assert (shots / "04_findings.png").stat().st_size > 20_000
+
+
+def test_index_links_lead_to_pages(browser, own_corpus_report):
+    out, index = own_corpus_report
+    page = browser.new_page()
+    page.goto(index.as_uri())
+    hrefs = page.evaluate("Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href'))")
+    local = [h for h in hrefs if h and not h.startswith(("http", "#"))]
+    assert local and all((out / "html" / h).exists() for h in local), local
