@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import html
 import logging
+import re
 import sys
 import time
 from pathlib import Path
@@ -99,7 +100,22 @@ def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = No
     remover.enabled = True
     exporter.register_preprocessor(remover, enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"kv_other": other or {}})
-    return body
+    return add_toc(body)
+
+
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h2>', re.S)
+
+
+def add_toc(page: str, least: int = 3) -> str:
+    """Insert a table of contents of the page's sections (its ``h2`` headings) after
+    its title, when it has at least ``least`` of them."""
+    heads = _H2.findall(page)
+    if len(heads) < least:
+        return page
+    items = "".join(f'<li><a href="#{hid}">{re.sub(r"<[^>]+>", "", text).strip()}</a></li>' for hid, text in heads)
+    toc = f'<nav class="kv-toc" aria-label="Contents"><strong>Contents</strong><ol>{items}</ol></nav>'
+    end = page.find("</h1>")
+    return page if end < 0 else page[:end + 5] + toc + page[end + 5:]
 
 
 INDEX = """<!DOCTYPE html>

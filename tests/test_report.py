@@ -42,7 +42,8 @@ def test_reader_edition_has_no_code_and_images_are_embedded_with_alt_text(own_co
     assert "findings.heatmap(" in text["full"] and "findings.heatmap(" not in text["reader"]
     imgs = re.findall(r"<img [^>]*>", reader)
     assert imgs and all('src="data:image/png;base64,' in i for i in imgs)
-    assert all('alt="Figure. Coded sentences per theme and document' in i for i in imgs), imgs[0][:200]
+    assert 'alt="Figure. Coded sentences per theme and document' in imgs[0], imgs[0][:200]
+    assert all(re.search(r'alt="Figure\. \w', i) for i in imgs), [i[:120] for i in imgs]
 
 
 def test_corpus_text_is_escaped(own_corpus_report):
@@ -57,3 +58,18 @@ def test_the_notebooks_used_the_given_corpus(own_corpus_report):
     page = (out / "html" / "00_overview.html").read_text(encoding="utf-8")
     assert "2 texts" in page and "kcnc-2016" not in page
     assert "this corpus folder has no SHA256SUMS file" in page
+
+
+def test_long_pages_have_a_table_of_contents(own_corpus_report):
+    out, _ = own_corpus_report
+    page = (out / "html" / "04_findings.html").read_text(encoding="utf-8")
+    toc = re.search(r'<nav class="kv-toc".*?</nav>', page, re.S)
+    assert toc, "no table of contents"
+    targets = re.findall(r'href="#([^"]+)"', toc.group())
+    assert len(targets) >= 3 and all(f'id="{t}"' in page for t in targets)
+
+
+def test_interpretation_says_it_is_not_theirs_on_another_corpus(own_corpus_report):
+    out, _ = own_corpus_report
+    page = (out / "html" / "04_findings.html").read_text(encoding="utf-8")
+    assert "This corpus is not the study" in page

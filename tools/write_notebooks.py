@@ -326,7 +326,7 @@ they are not human codings. Replace them with your own coders' files.
 `OUT/reliability_per_code.csv`, `OUT/reliability_disagreements.csv`, `OUT/figures/f1_per_code.*`.
 """),
     code("""
-from helpers import coding, corpus, io, pipeline, reliability, style
+from helpers import coding, io, pipeline, reliability, style
 
 style.use()
 """),
@@ -415,19 +415,26 @@ if coders:
 
 NOTEBOOKS["04_findings"] = [
     md("""
-# Step 4: Findings: which themes, in which documents
+# Step 4: Findings: which problems, which remedies, in whose voice
 
-**Question.** Which governance problems and trust-based remedies recur, and in which texts?
+**Questions** (RESEARCH.md). 1. Which governance problems recur, and in which welfare sectors?
+2. Which trust-based remedies are proposed, and which problems do they answer? 3. How do the
+voices differ?
 
-This first view counts, for each document, the sentences coded with each theme, and scales them
-per 1,000 words so that long and short texts can be compared. The counts come from the
-rule-based auto-coder (step 2); they are the coder's reading, not a human's.
+Every number here is computed from the auto-coder's codes (step 2), whose agreement with careful
+readers step 3 reports. Counts are coded sentences; rates are coded sentences per 1,000 word
+tokens, so that long and short texts compare; each group says how many documents stand behind it.
+Every quote gives its document, date and character offsets in the raw file.
 
-**Inputs:** `OUT/coded.csv`, `OUT/segments.csv` (rebuilt from `CORPUS` if missing).
-**Outputs:** `OUT/figures/code_by_document.svg` and `.png`.
+**Inputs:** `OUT/coded.csv`, `OUT/segments.csv`, `OUT/documents.csv`, `OUT/tokens.csv` (rebuilt
+from `CORPUS` if missing). **Outputs:** figures in `OUT/figures/` (SVG and PNG):
+`code_by_document`, `themes_by_sector`, `themes_by_voice`, `timeline`, `cooccurrence_heatmap`,
+`cooccurrence_network`; and `OUT/findings_quotes.csv`.
 """),
     code("""
-from helpers import coding, findings, pipeline, style
+from IPython.display import HTML, Markdown
+
+from helpers import coding, findings, io, paths, pipeline, style
 
 style.use()
 """),
@@ -437,35 +444,134 @@ style.use()
 codebook = coding.codebook_for(run.corpus)
 segments, _ = pipeline.segments(run)
 coded = pipeline.coded(run)
+documents = pipeline.documents(run)
+tokens = pipeline.tokens(run)
+study_corpus = run.corpus.resolve() == paths.CORPUS_DIR.resolve()
 """),
     md("""
-## Themes by document (coded sentences)
+## Themes by document
+
+Coded sentences per theme and document, then the same per 1,000 words.
 """),
     code("""
 table = findings.code_by_document(coded, segments, codebook)
 table
 """),
-    md("""
-## Per 1,000 words
-
-The same counts divided by each document's length in word tokens (× 1,000).
-"""),
     code("""
 findings.per_thousand_words(table, segments)
-"""),
-    md("""
-## Figure: themes by document
-
-Problems (P) above the white line, remedies (R) below it; each cell gives the number of coded
-sentences.
 """),
     code("""
 fig = findings.heatmap(table, codebook, "Coded sentences per theme and document")
 style.save(fig, run.out, "code_by_document")
 fig
 """),
-]
+    md("""
+### Drill-down: the quotes behind each cell
 
+Each non-zero cell leads to its sentences; ⚠ marks a cell that rests on one or two sentences,
+too few to read much into.
+"""),
+    code("""
+HTML(findings.drilldown_html(coded, segments, documents, codebook))
+"""),
+    md("""
+## RQ1: problems by sector
+
+A sentence counts for every sector it names (social services, school, elderly care,
+disability, health care); sentences naming none are `general`.
+"""),
+    code("""
+by_sector = findings.theme_frequencies(coded, segments, documents, codebook, by="sector")
+fig = findings.frequency_bars(by_sector, codebook, "Themes by sector (coded sentences per 1,000 words)")
+style.save(fig, run.out, "themes_by_sector")
+fig
+"""),
+    md("""
+## RQ2: remedies and the problems they answer
+
+Problems and remedies found in the same paragraph. Raw counts favour frequent themes, so two
+measures correct for that: Jaccard (paragraphs with both / paragraphs with either) and
+observed/expected (paragraphs with both divided by what independence would predict).
+"""),
+    code("""
+cooc = findings.cooccurrence(coded, segments, codebook, unit="paragraph")
+fig = findings.cooccurrence_heatmap(cooc, codebook, measure="lift",
+                                    title="Problems and remedies in the same paragraph (observed / expected)")
+style.save(fig, run.out, "cooccurrence_heatmap")
+fig
+"""),
+    code("""
+fig = findings.cooccurrence_network(cooc, codebook, measure="jaccard", threshold=0.1,
+                                    title="Problem–remedy network (Jaccard ≥ 0.1, paragraphs)")
+style.save(fig, run.out, "cooccurrence_network")
+fig
+"""),
+    code("""
+cooc[cooc["n_both"] > 0].sort_values(["lift", "problem", "remedy"], ascending=[False, True, True]) \
+    .head(10).round(3)
+"""),
+    md("""
+## RQ3: voices, and time
+
+The same rates by voice (who speaks), and each document on the 2013–2017 timeline. Dates known
+only to the year or as an interval are drawn as hollow markers with a range; inferred dates are
+marked.
+"""),
+    code("""
+by_voice = findings.theme_frequencies(coded, segments, documents, codebook, by="voice")
+fig = findings.frequency_bars(by_voice, codebook, "Themes by voice (coded sentences per 1,000 words)")
+style.save(fig, run.out, "themes_by_voice")
+fig
+"""),
+    code("""
+fig = findings.timeline_figure(findings.timeline(coded, segments, documents, codebook), codebook)
+style.save(fig, run.out, "timeline")
+fig
+"""),
+    md("""
+## The words behind the themes
+
+Keyword in context for the words the rules matched (first lines of two themes), and for each
+theme its most representative sentences (most rules of the theme fired, then most distinct
+words, then the shorter sentence; one per document first).
+"""),
+    code("""
+kwic = ["doc_id", "start", "end", "left", "keyword", "right"]
+findings.theme_concordance(coded, segments, codebook, "P_ADMIN", width=40, tokens=tokens)[kwic].head(8)
+"""),
+    code("""
+findings.theme_concordance(coded, segments, codebook, "R_TRUST", width=40, tokens=tokens)[kwic].head(8)
+"""),
+    code("""
+quotes = findings.representative_quotes(coded, segments, documents, codebook, per_code=2)
+io.write_csv(run.path("findings_quotes.csv"), quotes)
+quotes[["code", "doc_id", "date", "start", "end", "quote"]]
+"""),
+    md("""
+## What is distinctive in this corpus
+
+Keyness against general Swedish: each word form's count here against its frequency in
+`wordfreq`'s Swedish list (a mixed reference of web, subtitles, news and Wikipedia), scored with
+Dunning's log-likelihood G² (positive: more frequent here). Word forms are compared with word
+forms; stop words and numbers are left out. Then the strongest word pairs (NLTK's bigram finder,
+likelihood ratio, stop words removed).
+"""),
+    code("""
+findings.keyness(tokens).head(15).round(2)
+"""),
+    code("""
+findings.collocations(tokens, n=10).round(2)
+"""),
+    md("""
+## Interpretation
+
+A short reading of each research question; the numbers are inserted from the computations
+above, not typed in.
+"""),
+    code("""
+Markdown(findings.interpretation(coded, segments, documents, codebook, study_corpus))
+"""),
+]
 
 NOTEBOOKS["05_exchange-qda"] = [
     md("""
