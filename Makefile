@@ -58,5 +58,9 @@ lock: ## re-resolve pyproject.toml's ranges in a scratch venv and rewrite requir
 	mv $(CONSTRAINTS).tmp $(CONSTRAINTS)
 	rm -rf build/lock-venv
 
+bench: $(STAMP) ## benchmark the stages (synthetic 1×/10×/100×); BENCH_CORPUS=<.jsonl.gz> adds a real corpus and Dask
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/bench.py --profile $(if $(BENCH_CORPUS),--corpus '$(BENCH_CORPUS)')
+
 clean: ## remove build outputs (not the environment)
 	rm -rf $(OUT)
