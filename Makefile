@@ -7,6 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORPUS ?= corpus
 OUT ?= build
+ENGINE ?= pandas
 CONSTRAINTS := requirements/constraints.txt
 STAMP := $(VENV)/.installed-$(shell cat $(CONSTRAINTS) pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 
@@ -28,7 +29,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) PYTHON=$(PYTHON)"
+	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) ENGINE=$(ENGINE) PYTHON=$(PYTHON) BENCH_CORPUS=$(BENCH_CORPUS)"
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 11) else f"Python 3.11 is needed, {sys.executable} is {v[0]}.{v[1]}: run make PYTHON=python3.11 ...")'
@@ -40,8 +41,8 @@ $(STAMP):
 
 env: $(STAMP) ## create the environment in .venv (exact versions of requirements/constraints.txt)
 
-report: $(STAMP) ## execute every notebook on CORPUS and write OUT/html/index.html (reader + full editions)
-	$(BIN)/python -m helpers.report --corpus '$(CORPUS)' --out '$(OUT)'
+report: $(STAMP) ## execute every notebook on CORPUS (ENGINE=pandas|dask) and write OUT/html/index.html
+	$(BIN)/python -m helpers.report --corpus '$(CORPUS)' --out '$(OUT)' --engine '$(ENGINE)'
 
 test: $(STAMP) ## unit tests of helpers/ and strict nbval over every notebook's committed outputs
 	$(BIN)/python -m pytest

@@ -45,18 +45,32 @@ TOKEN_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "tok
 INT_COLUMNS = ["paragraph", "sentence", "start", "end", "tokens"]
 
 
+ENGINES = ("pandas", "dask")
+
+
 @dataclass(frozen=True)
 class Run:
-    """Where a run reads from and writes to."""
+    """Where a run reads from and writes to, and how it computes.
+
+    ``engine`` is ``"pandas"`` (one process) or ``"dask"`` (the same helpers over
+    partitions on a Dask cluster, :mod:`helpers.scale`: a local process-based cluster,
+    or the one at ``scheduler`` or ``DASK_SCHEDULER_ADDRESS``). Both give identical
+    tables, so the cache does not depend on the engine."""
 
     corpus: Path
     out: Path
+    engine: str = "pandas"
+    scheduler: str | None = None
 
     @classmethod
-    def from_params(cls, corpus: str | Path | None, out: str | Path | None) -> "Run":
-        """Resolve the notebook parameters ``CORPUS`` and ``OUT`` (relative paths are
-        taken from the project root)."""
-        return cls(paths.resolve(corpus, paths.CORPUS_DIR), paths.resolve(out, paths.BUILD_DIR))
+    def from_params(cls, corpus: str | Path | None, out: str | Path | None,
+                    engine: str = "pandas", scheduler: str | None = None) -> "Run":
+        """Resolve the notebook parameters ``CORPUS``, ``OUT`` and ``ENGINE`` (relative
+        paths are taken from the project root)."""
+        if engine not in ENGINES:
+            raise ValueError(f"ENGINE must be one of {ENGINES}, not {engine!r}")
+        return cls(paths.resolve(corpus, paths.CORPUS_DIR), paths.resolve(out, paths.BUILD_DIR),
+                   engine, scheduler or None)
 
     def path(self, name: str) -> Path:
         """A file in the output folder."""
@@ -140,6 +154,9 @@ def segments(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
     if missing or stale."""
     names = ["segments.csv", "removed.csv", "documents.csv", "tokens.csv"]
     if not _cached(run, names):
+        if run.engine == "dask":
+            _build_with_dask(run)
+            return segments(run)
         seg, rem, docs, tok = build_segments(run)
         io.write_csv(run.path("segments.csv"), seg)
         io.write_csv(run.path("removed.csv"), rem)
@@ -149,6 +166,29 @@ def segments(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
         run.path("suppressed.csv").unlink(missing_ok=True)
         _stamp(run)
     return _read(run.path("segments.csv"), SEGMENT_COLUMNS), _read(run.path("removed.csv"), REMOVED_COLUMNS)
+
+
+def _build_with_dask(run: Run) -> None:
+    """Every table of the run computed over partitions on Dask (:mod:`helpers.scale`),
+    written as the pandas engine writes them."""
+    from . import scale
+
+    meta = corpus_mod.load_metadata(run.corpus)
+    meta_rows = {r["file"]: r for r in meta.to_dict("records")}
+    raws = {p.name: corpus_mod.read_raw(p).text for p in corpus_mod.list_raw_files(run.corpus)}
+    docs = [(f, t, meta_rows[f]["doc_id"]) for f, t in raws.items()]
+    codebook = coding.codebook_for(run.corpus)
+    tables = scale.run_corpus(docs, codebook, engine="dask", scheduler=run.scheduler,
+                              rules=clean.load_rules(run.corpus))
+    documents = documents_mod.documents_table(
+        [d for f, t in raws.items() for d in documents_mod.documents_of_file(f, t, meta_rows[f])], meta)
+    io.write_csv(run.path("segments.csv"), tables.segments[SEGMENT_COLUMNS])
+    io.write_csv(run.path("removed.csv"), tables.removed[REMOVED_COLUMNS])
+    io.write_csv(run.path("documents.csv"), documents)
+    io.write_csv(run.path("tokens.csv"), tables.tokens[TOKEN_COLUMNS])
+    io.write_csv(run.path("coded.csv"), tables.coded[coding.CODED_COLUMNS])
+    io.write_csv(run.path("suppressed.csv"), tables.suppressed[coding.SUPPRESSED_COLUMNS])
+    _stamp(run)
 
 
 def tokens(run: Run) -> pd.DataFrame:

@@ -63,12 +63,12 @@ def execute_in_place(path: Path) -> None:
     io.write_text(path, nbformat.writes(_scrub(nb)) + "\n")
 
 
-def execute(path: Path, corpus: str, out: str, dest: Path) -> nbformat.NotebookNode:
+def execute(path: Path, corpus: str, out: str, dest: Path, engine: str = "pandas") -> nbformat.NotebookNode:
     """Execute a notebook with papermill on a corpus and output folder; save the copy."""
     import papermill as pm
 
     nb = pm.execute_notebook(
-        str(path), None, parameters={"CORPUS": corpus, "OUT": out}, kernel_name=KERNEL,
+        str(path), None, parameters={"CORPUS": corpus, "OUT": out, "ENGINE": engine}, kernel_name=KERNEL,
         cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
         execution_timeout=TIMEOUT,
     )
@@ -171,16 +171,17 @@ def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
                         corpus_name=html.escape(run.corpus.name), corpus_table=table)
 
 
-def build_report(corpus: str | None = None, out: str | None = None, stream=sys.stderr) -> Path:
+def build_report(corpus: str | None = None, out: str | None = None, stream=sys.stderr,
+                 engine: str = "pandas") -> Path:
     """Execute every notebook on ``corpus`` into ``out`` and write the HTML report."""
-    run = Run.from_params(corpus, out)
+    run = Run.from_params(corpus, out, engine)
     corpus_param = str(corpus) if corpus else paths.display(run.corpus)
     out_param = str(out) if out else paths.display(run.out)
     pages = []
     for nb_path in notebooks():
         t0 = time.perf_counter()
         print(f"executing {nb_path.name} ...", end=" ", file=stream, flush=True)
-        nb = execute(nb_path, corpus_param, out_param, run.out / "notebooks" / nb_path.name)
+        nb = execute(nb_path, corpus_param, out_param, run.out / "notebooks" / nb_path.name, engine)
         stem = nb_path.stem
         reader, full = f"{stem}.html", f"{stem}.code.html"
         io.write_text(run.out / "html" / reader,
@@ -190,7 +191,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
         pages.append((_title(nb, stem), reader, full))
         print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
     index = io.write_text(run.out / "html" / "index.html", index_page(pages, run))
-    print(f"report: {paths.display(index)}", file=stream)
+    print(f"report: {index}", file=stream)
     return index
 
 
@@ -198,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default=None, help="corpus folder (default: corpus/)")
     parser.add_argument("--out", default=None, help="output folder (default: build/)")
+    parser.add_argument("--engine", default="pandas", choices=["pandas", "dask"],
+                        help="compute with pandas (default) or over partitions on Dask")
     parser.add_argument("--in-place", action="store_true",
                         help="re-execute the committed notebooks with their defaults and save them")
     args = parser.parse_args(argv)
@@ -210,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         figure = paths.BUILD_DIR / "figures" / f"{README_FIGURE}.png"
         io.write_bytes(paths.PROJ_ROOT / "docs" / f"{README_FIGURE}.png", figure.read_bytes())
         return 0
-    build_report(args.corpus, args.out)
+    build_report(args.corpus, args.out, engine=args.engine)
     return 0
 
 

@@ -153,3 +153,15 @@ def test_qda_export_is_valid_and_round_trips(seed_run):
     ref = pd.read_csv(paths.CORPUS_DIR / "reference" / "coding_A.csv")
     got = back[back.coder == "coding_A"][["file", "start", "end", "code"]].astype({"start": int, "end": int})
     assert sorted(map(tuple, got.values.tolist())) == sorted(map(tuple, ref[["file", "start", "end", "code"]].values.tolist()))
+
+
+def test_the_dask_engine_writes_the_same_tables(seed_run, tmp_path):
+    run = pipeline.Run.from_params("corpus", tmp_path / "dask", engine="dask")
+    pipeline.coded(run)
+    for name in ("segments.csv", "removed.csv", "documents.csv", "tokens.csv", "coded.csv", "suppressed.csv"):
+        assert run.path(name).read_bytes() == seed_run.path(name).read_bytes(), name
+
+
+def test_unknown_engine_is_refused():
+    with pytest.raises(ValueError, match="ENGINE must be one of"):
+        pipeline.Run.from_params("corpus", "build", engine="spark")

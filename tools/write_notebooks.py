@@ -19,9 +19,10 @@ NB_DIR = ROOT / "notebooks"
 
 PARAMS = '''# Parameters (papermill injects new values after this cell).
 CORPUS = "corpus"  # a corpus folder: raw/*.txt, optional metadata.csv, codebook.yaml, reference/
-OUT = "build"  # where tables, figures and the HTML report are written'''
+OUT = "build"  # where tables, figures and the HTML report are written
+ENGINE = "pandas"  # "pandas", or "dask" for large corpora (partitions on a Dask cluster)'''
 
-RUN = "run = pipeline.Run.from_params(CORPUS, OUT)"
+RUN = "run = pipeline.Run.from_params(CORPUS, OUT, ENGINE)"
 
 
 def md(text: str):
