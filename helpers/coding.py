@@ -286,10 +286,9 @@ class Term:
 class Matcher:
     """Finds many rules in token lists in one pass over the tokens.
 
-    Word patterns are indexed by kind in hash tables, so finding every pattern that
-    matches a word costs a handful of look-ups per prefix, suffix or substring of the
-    word, whatever the number of patterns; the result is cached per word type (the form
-    and its lemma are both tried). A word that ends in a hyphen and is coordinated with
+    Every pattern's stem is in one Aho-Corasick automaton (``pyahocorasick``), so one
+    pass over a word finds every pattern it matches, whatever the number of patterns;
+    the result is cached per word type (the form and its lemma are both tried). A word that ends in a hyphen and is coordinated with
     a compound ("detalj- och resultatstyrning") is also read as that compound's
     modifier joined to each possible head ("detaljstyrning").
     """
@@ -304,7 +303,8 @@ class Matcher:
         self._index: dict[str, dict[str, list[int]]] = {k: {} for k in ("exact", "prefix", "suffix", "infix")}
         for w, n in self._pid.items():
             self._index[w.kind].setdefault(w.stem, []).append(n)
-        self._infix_lengths = sorted({len(s) for s in self._index["infix"]})
+        self._has_patterns = bool(self._pid)
+        self._automaton = self._build_automaton()
         # (term, word position) for each pattern id; exclusions per term as pattern ids
         self._uses: dict[int, list[tuple[int, int]]] = {}
         for i, t in enumerate(self.terms):
@@ -313,15 +313,35 @@ class Matcher:
         self._excluded = [frozenset(self._pid[x] for x in t.exclude) for t in self.terms]
         self._hits = lru_cache(maxsize=None)(self._word_patterns)
 
+    def _build_automaton(self):
+        """One Aho-Corasick automaton over every pattern's stem, whatever its kind."""
+        import ahocorasick
+
+        by_stem: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+        for kind, table in self._index.items():
+            for stem, pids in table.items():
+                by_stem.setdefault(stem, []).append((kind, tuple(pids)))
+        automaton = ahocorasick.Automaton()
+        for stem, entries in by_stem.items():
+            automaton.add_word(stem, (len(stem), tuple(entries)))
+        if by_stem:
+            automaton.make_automaton()
+        return automaton
+
     def _form_patterns(self, form: str) -> set[int]:
-        idx, out = self._index, set()
-        out.update(idx["exact"].get(form, ()))
-        for i in range(1, len(form) + 1):
-            out.update(idx["prefix"].get(form[:i], ()))
-            out.update(idx["suffix"].get(form[i - 1:], ()))
-        for n in self._infix_lengths:
-            for i in range(0, len(form) - n + 1):
-                out.update(idx["infix"].get(form[i:i + n], ()))
+        """Ids of the patterns one word form matches: every stem found in the form in one
+        pass of the automaton, kept when its position fits its kind (exact: the whole
+        form; prefix: at the start; suffix: at the end; infix: anywhere)."""
+        out: set[int] = set()
+        if not self._has_patterns:
+            return out
+        last = len(form) - 1
+        for end, (length, entries) in self._automaton.iter(form):
+            at_start, at_end = end - length + 1 == 0, end == last
+            for kind, pids in entries:
+                if (kind == "infix" or (kind == "prefix" and at_start) or (kind == "suffix" and at_end)
+                        or (kind == "exact" and at_start and at_end)):
+                    out.update(pids)
         return out
 
     def _word_patterns(self, word: str) -> frozenset[int]:
@@ -413,6 +433,29 @@ def _joined(values: Iterable[str]) -> str:
     return "; ".join(sorted(set(values)))
 
 
+def code_sentence(base: dict, tokens: list[str], matcher: Matcher, blocker: Matcher,
+                  order: dict[str, int]) -> tuple[list[dict], list[dict]]:
+    """Code one sentence: ``(coded rows, suppressed rows)``, each row ``base`` (the
+    sentence's columns) plus ``code``, the rules that fired and the words they matched
+    (sorted, ``; ``-joined); a suppressed row also names the ``not_with`` rules and
+    words that cancelled it. Codes come in codebook order (``order``)."""
+    found = matcher.match_detail(tokens)
+    if not found:
+        return [], []
+    blocked = blocker.match_detail(tokens)
+    rows, suppressed = [], []
+    for code in sorted(found, key=order.__getitem__):
+        hits = found[code]
+        row = base | {"code": code, "rules": _joined(t for t, _ in hits), "matched": _joined(w for _, w in hits)}
+        if code in blocked:
+            row |= {"suppressed_by": _joined(t for t, _ in blocked[code]),
+                    "suppressing_words": _joined(w for _, w in blocked[code])}
+            suppressed.append(row)
+        else:
+            rows.append(row)
+    return rows, suppressed
+
+
 def code_segments_with_log(segments: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Code each sentence: ``(coded, suppressed)``.
 
@@ -424,20 +467,11 @@ def code_segments_with_log(segments: pd.DataFrame, codebook: Codebook) -> tuple[
     order = {c: n for n, c in enumerate(codebook.ids)}
     rows, suppressed = [], []
     for seg in segments.itertuples(index=False):
-        tokens = tokenize(seg.text)
-        found = matcher.match_detail(tokens)
-        blocked = blocker.match_detail(tokens) if found else {}
-        for code in sorted(found, key=order.__getitem__):
-            hits = found[code]
-            row = {"file": seg.file, "doc_id": seg.doc_id, "paragraph": seg.paragraph,
-                   "sentence": seg.sentence, "start": seg.start, "end": seg.end, "code": code,
-                   "rules": _joined(t for t, _ in hits), "matched": _joined(w for _, w in hits)}
-            if code in blocked:
-                row |= {"suppressed_by": _joined(t for t, _ in blocked[code]),
-                        "suppressing_words": _joined(w for _, w in blocked[code])}
-                suppressed.append(row)
-            else:
-                rows.append(row)
+        base = {"file": seg.file, "doc_id": seg.doc_id, "paragraph": seg.paragraph,
+                "sentence": seg.sentence, "start": seg.start, "end": seg.end}
+        r, s = code_sentence(base, tokenize(seg.text), matcher, blocker, order)
+        rows += r
+        suppressed += s
     return pd.DataFrame(rows, columns=CODED_COLUMNS), pd.DataFrame(suppressed, columns=SUPPRESSED_COLUMNS)
 
 

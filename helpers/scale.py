@@ -317,27 +317,15 @@ def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame,
             tokenized[i] = clean.tokenize(texts[i])
         return tokenized[i]
 
-    # Codes, as coding.code_segments_with_log makes them.
+    # Codes, by the same function as coding.code_segments_with_log.
     rows, suppressed = [], []
     cols = [sentences[k].tolist() for k in ("file", "doc_id", "paragraph", "sentence", "start", "end")]
-    joined = coding._joined
     for i in _candidates(c.firsts, types, sid, hyphen):
-        toks = words(i)
-        found = c.matcher.match_detail(toks)
-        if not found:
-            continue
-        blocked = c.blocker.match_detail(toks)
-        for code in sorted(found, key=c.order.__getitem__):
-            hits = found[code]
-            row = {"file": cols[0][i], "doc_id": cols[1][i], "paragraph": cols[2][i],
-                   "sentence": cols[3][i], "start": cols[4][i], "end": cols[5][i], "code": code,
-                   "rules": joined(t for t, _ in hits), "matched": joined(w for _, w in hits), "_i": i}
-            if code in blocked:
-                row |= {"suppressed_by": joined(t for t, _ in blocked[code]),
-                        "suppressing_words": joined(w for _, w in blocked[code])}
-                suppressed.append(row)
-            else:
-                rows.append(row)
+        base = {"file": cols[0][i], "doc_id": cols[1][i], "paragraph": cols[2][i],
+                "sentence": cols[3][i], "start": cols[4][i], "end": cols[5][i], "_i": i}
+        r, s = coding.code_sentence(base, words(i), c.matcher, c.blocker, c.order)
+        rows += r
+        suppressed += s
     # Context attributes, as coding.context_attributes gives them.
     attrs = {}
     for name, m in c.attributes.items():
