@@ -433,6 +433,7 @@ from `CORPUS` if missing). **Outputs:** figures in `OUT/figures/` (SVG and PNG):
 `cooccurrence_network`; and `OUT/findings_quotes.csv`.
 """),
     code("""
+import pandas as pd
 from IPython.display import HTML, Markdown
 
 from helpers import coding, findings, io, paths, pipeline, style
@@ -508,8 +509,17 @@ style.save(fig, run.out, "cooccurrence_network")
 fig
 """),
     code("""
-cooc[cooc["n_both"] > 0].sort_values(["lift", "problem", "remedy"], ascending=[False, True, True]) \
-    .head(10).round(3)
+cooc[cooc["n_both"] > 0].sort_values(["lift", "problem", "remedy"],
+                                     ascending=[False, True, True]).head(10).round(3)
+"""),
+    md("""
+The same within single sentences, a stricter test: a remedy named in the very sentence that
+names the problem.
+"""),
+    code("""
+in_sentences = findings.cooccurrence(coded, segments, codebook, unit="sentence")
+in_sentences[in_sentences["n_both"] > 0].sort_values(["lift", "problem", "remedy"],
+                                                     ascending=[False, True, True]).head(10).round(3)
 """),
     md("""
 ## RQ3: voices, and time
@@ -532,16 +542,15 @@ fig
     md("""
 ## The words behind the themes
 
-Keyword in context for the words the rules matched (first lines of two themes), and for each
+Keyword in context for the words the rules matched (the first three lines of each theme; the
+offsets point at the keyword in the raw file), and for each
 theme its most representative sentences (most rules of the theme fired, then most distinct
 words, then the shorter sentence; one per document first).
 """),
     code("""
-kwic = ["doc_id", "start", "end", "left", "keyword", "right"]
-findings.theme_concordance(coded, segments, codebook, "P_ADMIN", width=40, tokens=tokens)[kwic].head(8)
-"""),
-    code("""
-findings.theme_concordance(coded, segments, codebook, "R_TRUST", width=40, tokens=tokens)[kwic].head(8)
+kwic = ["code", "doc_id", "start", "end", "left", "keyword", "right"]
+pd.concat([findings.theme_concordance(coded, segments, codebook, code, width=40, tokens=tokens).head(3)
+           for code in codebook.ids], ignore_index=True)[kwic]
 """),
     code("""
 quotes = findings.representative_quotes(coded, segments, documents, codebook, per_code=2)
