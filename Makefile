@@ -25,7 +25,7 @@ export PYTHONHASHSEED := 0
 export PIP_CONSTRAINT := $(CURDIR)/$(CONSTRAINTS)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help env report test notebooks lock bench clean
+.PHONY: help env report test notebooks lock bench lab clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,5 +63,8 @@ bench: $(STAMP) ## benchmark the stages (synthetic 1×/10×/100×); BENCH_CORPUS
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/bench.py --profile $(if $(BENCH_CORPUS),--corpus '$(BENCH_CORPUS)')
 
+lab: $(STAMP) ## open JupyterLab on the notebooks, with the project's settings
+	$(BIN)/jupyter lab notebooks/
+
 clean: ## remove build outputs (not the environment)
-	rm -rf $(OUT)
+	rm -rf -- '$(OUT)'

@@ -13,7 +13,10 @@ Data flows one way, and each module owns one step of it:
 ``findings``  tables and figures from the coded segments
 ``style``     the one figure style
 ``pipeline``  the cached stages that notebooks call (segments.csv, coded.csv, ...)
+``scale``     the same stages over partitions, with pandas or Dask (large corpora)
+``refi``      REFI-QDA export and import (QDA tools: ATLAS.ti, MAXQDA, NVivo, ...)
 ``report``    executing the notebooks and exporting them as offline HTML
+``io``        atomic, deterministic writing of outputs
 """
 
 __version__ = "0.1.0"

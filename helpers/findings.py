@@ -708,7 +708,7 @@ def theme_concordance(coded: pd.DataFrame, segments: pd.DataFrame, codebook: Cod
         key = (r.code, r.file)
         keep.append(not (key in reach and r.end <= reach[key]))
         reach[key] = max(reach.get(key, -1), r.end)
-    return out[keep].drop(columns="_rank").reset_index(drop=True)
+    return out[pd.Series(keep, index=out.index, dtype=bool)].drop(columns="_rank").reset_index(drop=True)
 
 
 # =========================================================================== 5. quotes
@@ -1022,6 +1022,29 @@ def _quote(quotes: pd.DataFrame, code: str) -> str:
     return f" For example: “{r['quote']}” ({r['doc_id']}, {r['date'] or 'undated'}, raw {r['start']}–{r['end']})."
 
 
+def _voices_with(coded: pd.DataFrame, documents: pd.DataFrame, code: str) -> list[str]:
+    """The voices (metadata ``voice``) of the documents that carry ``code``, sorted."""
+    if "voice" not in documents.columns:
+        return [UNKNOWN]
+    voice = documents.drop_duplicates("doc_id").set_index("doc_id")["voice"].replace("", UNKNOWN)
+    docs = coded.loc[coded["code"] == code, "doc_id"].unique()
+    return sorted({str(voice.get(d, UNKNOWN)) for d in docs}, key=str.casefold)
+
+
+def _words(matched: str) -> set[str]:
+    return {w.lower().strip("-–") for part in matched.split("; ") for w in re.split(r"\s+|…", part) if w.strip("-– ")}
+
+
+def _shared_words(coded: pd.DataFrame, a: str, b: str) -> tuple[int, int]:
+    """Of the sentences coded with both ``a`` and ``b``: how many owe both codes to at
+    least one same matched word, and how many there are."""
+    pa = coded[coded["code"] == a].set_index(["file", "start"])["matched"]
+    pb = coded[coded["code"] == b].set_index(["file", "start"])["matched"]
+    both = pa.index.intersection(pb.index)
+    shared = sum(1 for k in both if _words(pa[k]) & _words(pb[k]))
+    return shared, len(both)
+
+
 def interpretation(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
                    codebook: Codebook, study_corpus: bool) -> str:
     """A short written reading of the three research questions, as Markdown, with every
@@ -1053,12 +1076,16 @@ def interpretation(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.Da
                      if len(sec) and sec.iloc[0]["sentences"] > 0 else "")
             parts.append(f"{_name(codebook, code)}, {int(n)} sentences in {docs} of {n_docs} documents{where}")
         text += "The most frequent problems are " + "; ".join(parts) + "."
-        if study_corpus:
-            spread = by_doc[by_doc["family"] == "P"].groupby("code")["sentences"].agg(lambda s: int((s > 0).sum()))
-            widest = spread.sort_values(ascending=False, kind="stable").index[0]
-            text += (f" The problem raised in the most documents is {codebook.code(widest).name_en} "
-                     f"({int(spread[widest])} of {n_docs}): in this corpus it is a shared complaint "
-                     "rather than one voice's." + _quote(quotes, problems.index[0]))
+        spread = by_doc[by_doc["family"] == "P"].groupby("code")["sentences"].agg(lambda x: int((x > 0).sum()))
+        widest = spread.sort_values(ascending=False, kind="stable").index[0]
+        voices = _voices_with(coded, documents, widest)
+        n_voices = by_voice["voice"].nunique()
+        text += (f" The problem raised in the most documents is {codebook.code(widest).name_en} "
+                 f"({int(spread[widest])} of {n_docs} documents, from {len(voices)} of {n_voices} voices: "
+                 f"{', '.join(voices)}).")
+        if study_corpus and len(voices) > 1:
+            text += " In this corpus it is a complaint several voices share, not one voice's."
+        text += _quote(quotes, widest)
     paras.append(text)
     # RQ2: remedies and the problems they answer
     remedies = _top(by_doc, "R")
@@ -1075,11 +1102,18 @@ def interpretation(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.Da
                      "(observed/expected; at least two paragraphs) are " + "; ".join(
                          f"`{r.problem}` with `{r.remedy}` ({r.n_both} paragraphs, {r.lift:.1f}× the "
                          f"{r.expected:.2f} expected, Jaccard {r.jaccard:.2f})" for r in pairs.itertuples()) + ".")
-        if study_corpus and len(pairs):
+        if len(pairs):
             top = pairs.iloc[0]
-            text += (f" In this corpus, then, {codebook.code(top['remedy']).name_en} is the remedy set most "
-                     f"directly against {codebook.code(top['problem']).name_en}."
-                     + _quote(quotes, top["remedy"]))
+            shared, both = _shared_words(coded, top["problem"], top["remedy"])
+            if shared:
+                text += (f" Part of the first pairing is built into the rules: in {shared} of the {both} "
+                         f"sentences coded with both, the same words fired both codes (the codebook reads "
+                         f"an argument against {codebook.code(top['problem']).name_en} as one for "
+                         f"{codebook.code(top['remedy']).name_en}).")
+            if study_corpus:
+                text += (f" Read with the quotes, {codebook.code(top['remedy']).name_en} is the remedy "
+                         f"most often set against {codebook.code(top['problem']).name_en} in this corpus."
+                         + _quote(quotes, top["remedy"]))
     paras.append(text)
     # RQ3: voices
     text = "**RQ3. How do the voices differ?** "
@@ -1102,8 +1136,9 @@ def interpretation(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.Da
         most_p = max(rows, key=lambda r: (r[2], r[0]))
         least_p = min(rows, key=lambda r: (r[2], r[0]))
         text += (f" The {most_p[0]} write most about problems ({100 * most_p[2]:.0f}% of their coded "
-                 f"sentences), the {least_p[0]} least ({100 * least_p[2]:.0f}%): the first diagnoses, "
-                 "the second proposes.")
+                 f"sentences), the {least_p[0]} least ({100 * least_p[2]:.0f}%)")
+        text += (": the first mostly diagnoses, the second mostly proposes." if most_p[2] > 0.5 > least_p[2]
+                 else ".")
     paras.append(text)
     paras.append("*All counts are the auto-coder's; notebook 03 reports how far it agrees with careful "
                  "readers.*")

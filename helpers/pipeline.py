@@ -78,12 +78,16 @@ class Run:
 
 
 def _fingerprint(run: Run) -> str:
+    """A hash of everything the tables are computed from: the corpus's raw files,
+    metadata, rules and codebook, the code and data of ``helpers``, and the pinned
+    versions of the libraries."""
     h = hashlib.sha256()
     inputs = corpus_mod.list_raw_files(run.corpus)
     for extra in ("metadata.csv", "boilerplate.yaml", "codebook.yaml"):
         if (run.corpus / extra).exists():
             inputs.append(run.corpus / extra)
     inputs += sorted(paths.HELPERS_DIR.glob("*.py")) + sorted(p for p in paths.DATA_DIR.rglob("*") if p.is_file())
+    inputs.append(paths.PROJ_ROOT / "requirements" / "constraints.txt")  # the libraries' versions
     for p in inputs:
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()

@@ -1,7 +1,8 @@
 """Execute the notebooks and publish them as offline HTML.
 
-``python -m helpers.report [--corpus DIR] [--out DIR]`` executes every notebook in
-``notebooks/`` in order with papermill (the parameters ``CORPUS`` and ``OUT`` injected),
+``python -m helpers.report [--corpus DIR] [--out DIR] [--engine pandas|dask]`` executes
+every notebook in ``notebooks/`` in order with papermill (the parameters ``CORPUS``,
+``OUT`` and ``ENGINE`` injected),
 keeps the executed copies in ``OUT/notebooks/`` and writes to ``OUT/html/``:
 
 * ``NN_name.html``       the reader edition (no code)
@@ -100,7 +101,17 @@ def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = No
     remover.enabled = True
     exporter.register_preprocessor(remover, enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"kv_other": other or {}})
-    return add_toc(body)
+    return add_toc(link_pages(body, reader))
+
+
+_NB_LINK = re.compile(r'href="(\d\d_[\w-]+)\.ipynb(#[^"]*)?"')
+
+
+def link_pages(page: str, reader: bool) -> str:
+    """Point links between notebooks (``01_clean-corpus.ipynb``) at their pages in the
+    same edition."""
+    suffix = ".html" if reader else ".code.html"
+    return _NB_LINK.sub(lambda m: f'href="{m.group(1)}{suffix}{m.group(2) or ""}"', page)
 
 
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h2>', re.S)
@@ -133,12 +144,8 @@ li {{ margin: .3rem 0; }}
 </style></head>
 <body>
 <h1>{title}</h1>
-<p class="sub">Qualitative analysis of Swedish texts on trust-based governance of welfare services</p>
-<p>Between 2013 and 2017 Swedish practitioners, consultants and the government's Trust Delegation
-(Tillitsdelegationen, 2016–2020) wrote about the side effects of New Public Management in welfare
-services — detail control, administrative burden, measurement — and set “tillitsbaserad styrning och
-ledning” (trust-based governance) against them. These pages clean a corpus of such texts, code it
-with a codebook of problems and trust-based remedies, and report what recurs, where and in whose voice.</p>
+<p class="sub">Qualitative analysis of Swedish texts with kvalitext</p>
+{about}
 <h2>Notebooks</h2>
 <p>Each step has a reader edition (text, tables and figures) and a full edition with the code.</p>
 <ol>
@@ -157,6 +164,18 @@ included so that the study can be reproduced.</p>
 """
 
 
+STUDY_ABOUT = """<p>Between 2013 and 2017 Swedish practitioners, consultants and the government's Trust
+Delegation (Tillitsdelegationen, 2016–2020) wrote about the side effects of New Public Management in
+welfare services — detail control, administrative burden, measurement — and set “tillitsbaserad styrning
+och ledning” (trust-based governance) against them. These pages clean a corpus of such texts, code it with
+a codebook of problems and trust-based remedies, and report what recurs, where and in whose voice.</p>"""
+
+OTHER_ABOUT = """<p>These pages run the notebooks of the study “Trust, control and the core mission” on the
+corpus folder <code>{name}</code>: cleaning with character-level provenance, rule-based coding with the
+codebook in force, reliability against any reference codings, and the findings. The study's own
+interpretation does not apply to this corpus.</p>"""
+
+
 def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
     """The report's ``index.html``: ``pages`` are ``(title, reader href, full href)``."""
     items = "\n".join(
@@ -167,7 +186,10 @@ def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
     meta = corpus_mod.load_metadata(run.corpus)
     cols = [c for c in ("doc_id", "title", "author", "voice", "genre", "date", "date_note") if c in meta.columns]
     table = meta[cols].to_html(index=False, escape=True, border=0)
-    return INDEX.format(title="Trust, control and the core mission", items=items,
+    study = run.corpus.resolve() == paths.CORPUS_DIR.resolve()
+    title = "Trust, control and the core mission" if study else f"kvalitext report: {run.corpus.name}"
+    about = STUDY_ABOUT if study else OTHER_ABOUT.format(name=html.escape(run.corpus.name))
+    return INDEX.format(title=html.escape(title), about=about, items=items,
                         corpus_name=html.escape(run.corpus.name), corpus_table=table)
 
 
@@ -178,6 +200,9 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
     corpus_param = str(corpus) if corpus else paths.display(run.corpus)
     out_param = str(out) if out else paths.display(run.out)
     pages = []
+    for folder in ("html", "notebooks"):  # pages of notebooks renamed or removed since
+        for stale in sorted((run.out / folder).glob("*.html" if folder == "html" else "*.ipynb")):
+            stale.unlink()
     for nb_path in notebooks():
         t0 = time.perf_counter()
         print(f"executing {nb_path.name} ...", end=" ", file=stream, flush=True)

@@ -531,3 +531,16 @@ def test_grouping_by_a_column_the_metadata_lacks_gives_unknown():
     freq = findings.theme_frequencies(coded, seg, docs, cb, by="voice")
     row = freq[freq.code == "R_TRUST"].iloc[0]
     assert row["voice"] == findings.UNKNOWN and row["sentences"] == 1 and row["per_1000"] == 100.0
+
+
+def test_theme_concordance_of_a_code_without_hits_is_empty_not_an_error():
+    import pandas as pd
+    from helpers import coding, findings
+    cb = coding.load_codebook()
+    seg = pd.DataFrame({"file": ["a"], "doc_id": ["a"], "paragraph": [0], "sentence": [0], "start": [0],
+                        "end": [4], "text": ["Text"], "tokens": [1], "sector": ["general"], "actors": [""]})
+    tok = pd.DataFrame({"file": ["a"], "doc_id": ["a"], "paragraph": [0], "sentence": [0], "start": [0],
+                        "end": [4], "token": ["Text"], "lemma": ["text"], "stop": [False]})
+    coded = pd.DataFrame(columns=coding.CODED_COLUMNS)
+    out = findings.theme_concordance(coded, seg, cb, "P_ADMIN", tokens=tok)
+    assert out.empty and list(out.columns) == ["code", "matched"] + findings.KWIC_COLUMNS

@@ -505,7 +505,8 @@ def test_reference_codings_agree_at_paragraph_level(study, caplog):
     overall = table.loc["overall"]
     print(f"paragraph-level pooled alpha A-B = {overall['alpha']:.4f}, kappa = {overall['kappa']:.4f}, "
           f"agreement = {overall['agreement']:.4f} ({int(overall['units'])} paragraphs)")
-    # shared/RESEARCH.md's study reports alpha of about 0.95 between the two codings
+    # the issue that set the reliability target (#4) gives alpha ~ 0.95 between the two codings
+    # per paragraph; the exact value is checked against the README in test_readme_numbers.py
     assert 0.90 <= overall["alpha"] <= 1.0
     assert int(overall["units"]) == seg.groupby(["file", "paragraph"]).ngroups
     d = rel.disagreements(matrices, units, seg)

@@ -73,3 +73,25 @@ def test_interpretation_says_it_is_not_theirs_on_another_corpus(own_corpus_repor
     out, _ = own_corpus_report
     page = (out / "html" / "04_findings.html").read_text(encoding="utf-8")
     assert "This corpus is not the study" in page
+
+
+def test_links_on_every_page_lead_somewhere(own_corpus_report):
+    out, _ = own_corpus_report
+    for page in sorted((out / "html").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        ids = set(re.findall(r'id="([^"]+)"', html))
+        for href in re.findall(r'href="([^"]+)"', html):
+            if href.startswith(("http:", "https:", "mailto:", "data:")):
+                continue
+            target, _, anchor = href.partition("#")
+            if target:
+                assert (out / "html" / target).exists(), (page.name, href)
+                assert not target.endswith(".ipynb"), (page.name, href)
+            elif anchor:
+                assert anchor in ids, (page.name, href)
+
+
+def test_index_of_another_corpus_does_not_claim_the_study(own_corpus_report):
+    _, index = own_corpus_report
+    html = " ".join(index.read_text(encoding="utf-8").split())
+    assert "kvalitext report: corpus" in html and "The study's own interpretation does not apply" in html

@@ -52,7 +52,8 @@ folder `OUT`:
 | 1 | [01_clean-corpus](01_clean-corpus.ipynb): remove web boilerplate, split paragraphs, sentences and tokens, keep raw offsets, split diaries into dated entries | `segments.csv`, `removed.csv`, `documents.csv`, `tokens.csv` |
 | 2 | [02_code-themes](02_code-themes.ipynb): code each sentence with the codebook's rules | `coded.csv`, `suppressed.csv` |
 | 3 | [03_check-reliability](03_check-reliability.ipynb): agreement of the reference coders, and of the auto-coder with them | `reliability_*.csv` |
-| 4 | [04_findings](04_findings.ipynb): themes by document, as a table and a figure | `figures/` |
+| 4 | [04_findings](04_findings.ipynb): the three research questions: themes by document, sector and voice, co-occurrence, quotes, distinctive words, interpretation | `figures/`, `findings_quotes.csv` |
+| 5 | [05_exchange-qda](05_exchange-qda.ipynb): export to QDA tools (REFI-QDA) and back | `codebook.qdc`, `project.qdpx` |
 
 **Inputs:** the corpus folder `CORPUS`. **Outputs:** none of its own; it checks the corpus.
 """),
@@ -219,12 +220,11 @@ has rules: word patterns that catch Swedish compounds by their parts (`*styrning
 "resultatstyrning"), and short phrases. A sentence gets every code whose rules fire, and the
 output records which rules fired on which words, so every code can be explained.
 
-**Inputs:** `OUT/segments.csv` (rebuilt from `CORPUS` if missing). **Outputs:** `OUT/coded.csv`.
+**Inputs:** `OUT/segments.csv` (rebuilt from `CORPUS` if missing). **Outputs:** `OUT/coded.csv`
+and `OUT/suppressed.csv` (hits a "not when" context cancelled).
 """),
     code("""
-import pandas as pd
-
-from helpers import coding, pipeline
+from helpers import coding, findings, pipeline
 """),
     code(PARAMS, "parameters"),
     code(RUN),
@@ -269,8 +269,7 @@ sentences does. The number of coded sentences behind each is kept.
     code("""
 by_paragraph = coding.aggregate(coded, "paragraph")
 print(f"{by_paragraph[['file', 'paragraph']].drop_duplicates().shape[0]} paragraphs carry at least one code")
-coding.aggregate(coded, "document").pivot(index="code", columns="doc_id", values="sentences") \
-    .reindex(codebook.ids).fillna(0).astype(int)
+findings.code_by_document(coded, segments, codebook)  # coded sentences per code and document
 """),
     md("""
 ## What a "not when" context cancelled
@@ -372,6 +371,9 @@ if coders:
 else:
     summary = per_code = None
     print("No reference coding: nothing to evaluate.")
+    for stale in ("reliability_auto.csv", "reliability_per_code.csv", "reliability_annotators.csv",
+                  "reliability_disagreements.csv", "figures/f1_per_code.svg", "figures/f1_per_code.png"):
+        run.path(stale).unlink(missing_ok=True)  # left by an earlier run on another corpus
 """),
     md("""
 ### Per code (paragraphs)
@@ -604,7 +606,7 @@ for Swedish text without emoji).
     code("""
 import pandas as pd
 
-from helpers import coding, pipeline, refi
+from helpers import coding, io, pipeline, refi
 """),
     code(PARAMS, "parameters"),
     code(RUN),
@@ -654,7 +656,7 @@ reported, not dropped. For example:
 codings, report = refi.import_project("from-nvivo.qdpx", code_ids=coding.codebook_for(run.corpus))
 print(report.summary())  # what was mapped, what was not, and any quirks accepted
 mine = codings[(codings["coder"] == "Anna") & codings["mapped"]]
-mine[["file", "start", "end", "code", "quote"]].to_csv("corpus/reference/anna.csv", index=False)
+io.write_csv(run.corpus / "reference" / "anna.csv", mine[["file", "start", "end", "code", "quote"]])
 ```
 
 The file then takes part in the reliability notebook (step 3) like any other reference coding.
