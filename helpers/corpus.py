@@ -224,3 +224,8 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
     if meta["doc_id"].duplicated().any():
         raise CorpusError(f"{corpus.name}: doc ids from file names collide with metadata doc ids.")
     return meta.sort_values("file").reset_index(drop=True)
+
+
+def read_raw_texts(corpus: Path) -> dict[str, str]:
+    """The decoded raw texts of a corpus folder, by file name (the offsets' reference)."""
+    return {p.name: read_raw(p).text for p in list_raw_files(Path(corpus))}

@@ -179,7 +179,7 @@ def _build_with_dask(run: Run) -> None:
 
     meta = corpus_mod.load_metadata(run.corpus)
     meta_rows = {r["file"]: r for r in meta.to_dict("records")}
-    raws = {p.name: corpus_mod.read_raw(p).text for p in corpus_mod.list_raw_files(run.corpus)}
+    raws = corpus_mod.read_raw_texts(run.corpus)
     docs = [(f, t, meta_rows[f]["doc_id"]) for f, t in raws.items()]
     codebook = coding.codebook_for(run.corpus)
     tables = scale.run_corpus(docs, codebook, engine="dask", scheduler=run.scheduler,
@@ -265,7 +265,7 @@ def before_after(run: Run, removed: pd.DataFrame, segments: pd.DataFrame, per_fi
     """Excerpts of cleaning at work: for the first removals of each file, the raw text
     around it with the removed stretch marked ⟦…⟧, and the kept sentence that follows."""
     rows = []
-    raw = {p.name: corpus_mod.read_raw(p).text for p in corpus_mod.list_raw_files(run.corpus)}
+    raw = corpus_mod.read_raw_texts(run.corpus)
     for file, group in removed.groupby("file", sort=True):
         text = raw[file]
         kept = segments[segments["file"] == file].sort_values("start")
@@ -292,7 +292,7 @@ def export_qda(run: Run) -> dict[str, Path]:
     from . import refi, reliability
 
     codebook = coding.codebook_for(run.corpus)
-    raw = {p.name: corpus_mod.read_raw(p).text for p in corpus_mod.list_raw_files(run.corpus)}
+    raw = corpus_mod.read_raw_texts(run.corpus)
     codings = {AUTO_CODER: coded(run)}
     refs = reliability.load_references(run.corpus / "reference", raw, codebook.ids)
     for coder, spans in refs.groupby("coder", sort=True):

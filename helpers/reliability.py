@@ -60,9 +60,7 @@ class ReferenceCodingError(ValueError):
 # --------------------------------------------------------------------------- loading
 
 
-def read_raw_texts(corpus: Path) -> dict[str, str]:
-    """The decoded raw texts of a corpus folder, by file name (the offsets' reference)."""
-    return {p.name: corpus_mod.read_raw(p).text for p in corpus_mod.list_raw_files(Path(corpus))}
+read_raw_texts = corpus_mod.read_raw_texts  # kept here too: the notebooks load references with it
 
 
 def _short(text: str, limit: int = 60) -> str:

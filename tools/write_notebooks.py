@@ -170,7 +170,7 @@ For each sentence, read the raw file again, take the characters between its offs
 them: the result must be the sentence's text.
 """),
     code("""
-raw = {p.name: corpus.read_raw(p).text for p in corpus.list_raw_files(run.corpus)}
+raw = corpus.read_raw_texts(run.corpus)
 traced = all(clean.normalise(raw[f][s:e]) == t
              for f, s, e, t in segments[["file", "start", "end", "text"]].itertuples(index=False))
 print("every sentence traces back to its raw characters:", traced)
