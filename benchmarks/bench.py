@@ -144,7 +144,7 @@ def measure(spec: dict) -> dict:
     codebook = coding.codebook_for(paths.CORPUS_DIR)
     rules = clean.load_rules()
     clean.sentence_splitter()
-    scale._coder(codebook)  # build the matchers (empty word caches)
+    scale._bank(scale._coder(codebook))  # build the matchers and their vectorised form (empty word caches)
     clean.lemma.__wrapped__("förvaltning")  # load simplemma's Swedish data (≈1 s, once per process)
     out = {"chars": int(docs["text"].str.len().sum()), "documents": len(docs), "rss_start_mb": _rss_mb()}
     t = time.perf_counter()
@@ -154,7 +154,7 @@ def measure(spec: dict) -> dict:
     tok = scale.token_table(docs, seg)
     out["tokens"] = {"s": time.perf_counter() - t, "rss_mb": _rss_mb()}
     t = time.perf_counter()
-    coded, supp, attrs = scale.code_table(seg, tok, codebook)
+    coded, supp, attrs = scale.code_table(seg, tok, codebook, vectorised=spec.get("coder", "vectorised") == "vectorised")
     out["code"] = {"s": time.perf_counter() - t, "rss_mb": _rss_mb()}
     out |= {"sentences": len(seg), "n_tokens": len(tok), "types": int(tok["token"].str.lower().nunique()),
             "coded_rows": len(coded)}
@@ -336,6 +336,8 @@ def main(argv=None) -> int:
     ap.add_argument("--partition", type=int, default=PARTITION, help="partition size in characters for Dask")
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--profile", action="store_true", help="pyinstrument profiles of the stages")
+    ap.add_argument("--coder", choices=("vectorised", "per-sentence"), default="vectorised",
+                    help="scale.code_table over the whole token table (default) or sentence by sentence")
     ap.add_argument("--measure", help=argparse.SUPPRESS)
     ap.add_argument("--pandas-run", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
@@ -361,12 +363,13 @@ def main(argv=None) -> int:
                           "processor": platform.processor(), "pandas": pandas.__version__, "dask": dask.__version__,
                           "distributed": distributed.__version__, "nltk": nltk.__version__,
                           "simplemma": simplemma.__version__, "spacy": spacy_version},
-              "base_mb": a.base_mb, "repeats": a.repeats, "seed": SEED, "synthetic": {}, "real": {}}
+              "base_mb": a.base_mb, "repeats": a.repeats, "coder": a.coder, "seed": SEED, "synthetic": {}, "real": {}}
     sizes = [int(x) for x in a.sizes.split(",")]
     print(f"synthetic corpus: base {a.base_mb} MB (seed {SEED}), sizes {sizes}×, {a.repeats} repeats, "
-          f"each in a fresh process; MB = 10^6 characters of raw text")
+          f"each in a fresh process; MB = 10^6 characters of raw text; coder {a.coder}")
     for k in sizes:
-        runs = [_child({"kind": "synthetic", "mb": a.base_mb * k, "baselines": (r == 0 and k == sizes[-1])})
+        runs = [_child({"kind": "synthetic", "mb": a.base_mb * k, "baselines": (r == 0 and k == sizes[-1]),
+                        "coder": a.coder})
                 for r in range(a.repeats)]
         s = summarise(runs)
         s["baselines"] = runs[0].get("baselines")
@@ -382,7 +385,8 @@ def main(argv=None) -> int:
             print(f"  {k}×/{sizes[0]}×: " + ", ".join(f"{st} {v:.2f}" for st, v in growth[f'{k}x/{sizes[0]}x'].items()))
         result["synthetic"]["growth"] = growth
     if a.corpus:
-        runs = [_child({"kind": "real", "path": a.corpus, "fraction": a.real_fraction, "baselines": r == 0})
+        runs = [_child({"kind": "real", "path": a.corpus, "fraction": a.real_fraction, "baselines": r == 0,
+                        "coder": a.coder})
                 for r in range(a.repeats)]
         s = summarise(runs)
         s["baselines"] = runs[0].get("baselines")

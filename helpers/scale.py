@@ -19,11 +19,17 @@ Stages (each with a stated input and output; ``benchmarks/bench.py`` times them)
 ``code``     sentences + tokens and lemmas → coded rows (``coding.CODED_COLUMNS``),
              suppressed rows and the sentences' ``sector, actors``
 
-Speed: the matchers are built once per process and keep their per-word caches across
-partitions; a sentence is given to the matcher only if one of its word types can start
-a rule (its form or lemma matches the first word of some rule) or it holds a hyphen (a
-coordinated compound, "detalj- och resultatstyrning"): every other sentence provably
-has no code and the default attributes, so skipping it changes nothing.
+Speed: the matchers are built once per process. ``code_table`` matches over a
+partition's whole token table at once (``vectorised=True``, the default; see the notes
+above :class:`_Strings`): one Aho-Corasick pass over the partition's distinct forms and
+lemmas, then numpy over (token row, pattern id) keys; it reuses the word types and
+lower-cased forms that ``token_table`` computed (columns ``tid``, ``form``). Its output is
+identical to ``vectorised=False``, which gives each candidate sentence to
+``coding.code_sentence`` (a sentence is a candidate if one of its word types can start a
+rule, or it holds a hyphen: every other sentence provably has no code and the default
+attributes). What remains costly is ``clean.lemma`` on each reading of a coordinated
+compound ("detalj- och resultatstyrning" read as "detaljstyrning", "detaljtstyrning", …),
+as ``Matcher._coordinated`` defines them.
 
 Progress bars (tqdm for pandas, Dask's progress for Dask) show only when someone is
 watching: stderr is a terminal, ``KVALITEXT_PROGRESS`` is not ``0`` and no test is
@@ -198,7 +204,9 @@ def segment_documents(docs: pd.DataFrame, rules: tuple[clean.Rule, ...] | None =
 def token_table(docs: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """Stage ``tokens``: word tokens of each sentence (``clean.token_spans`` on the raw
     text) with their lemma (``clean.lemma``, once per word type) and stop-word flag; one
-    row per token, columns ``TOKEN_COLUMNS``, plus ``sid`` (the sentence's row)."""
+    row per token, columns ``TOKEN_COLUMNS``, plus ``sid`` (the sentence's row), ``tid``
+    (the token's word type, numbered in this table) and ``form`` (the token lower-cased),
+    which the code stage reuses."""
     text_of = dict(zip(docs["file"], docs["text"]))
     sid, starts, ends, toks = [], [], [], []
     spans = clean.token_spans
@@ -213,13 +221,15 @@ def token_table(docs: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     codes, uniques = pd.factorize(pd.Series(toks, dtype=object))
     lemma, stop = clean.lemma, clean.stopwords()
     lemmas = np.array([lemma(u) for u in uniques], dtype=object)
-    stops = np.array(["true" if u.lower() in stop else "false" for u in uniques], dtype=object)
+    forms = np.array([u.lower() for u in uniques], dtype=object)
+    stops = np.array(["true" if f in stop else "false" for f in forms], dtype=object)
     tok = pd.DataFrame({
         "file": sentences["file"].to_numpy()[sid], "doc_id": sentences["doc_id"].to_numpy()[sid],
         "paragraph": sentences["paragraph"].to_numpy()[sid], "sentence": sentences["sentence"].to_numpy()[sid],
         "start": np.asarray(starts, dtype=np.int64), "end": np.asarray(ends, dtype=np.int64),
         "token": pd.Series(toks, dtype=object).to_numpy(), "lemma": lemmas[codes] if len(codes) else [],
-        "stop": stops[codes] if len(codes) else [], "sid": sid,
+        "stop": stops[codes] if len(codes) else [], "sid": sid, "tid": codes.astype(np.int64),
+        "form": forms[codes] if len(codes) else [],
     })
     return tok
 
@@ -260,6 +270,7 @@ class _Coder:
     attribute_firsts: dict[str, _FirstWords]
     defaults: dict[str, str]
     order: dict[str, int]
+    vectorised: dict = field(default_factory=dict)  # the matchers as one _Bank, built once
 
 
 _CODERS: dict[str, _Coder] = {}
@@ -299,12 +310,25 @@ def _candidates(first: _FirstWords, types: tuple, sid: np.ndarray, hyphen: np.nd
     return np.flatnonzero(mask)
 
 
-def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame,
-               codebook: coding.Codebook) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame, codebook: coding.Codebook,
+               vectorised: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Stage ``code``: sentences with their tokens and lemmas → ``(coded, suppressed,
     attributes)``: one row per (sentence, code) as ``coding.code_segments_with_log``
-    makes them, and per sentence its ``sector, actors`` as ``coding.context_attributes``."""
+    makes them, and per sentence its ``sector, actors`` as ``coding.context_attributes``.
+
+    ``vectorised`` (the default) matches over the whole token table at once (see
+    :class:`_Bank`); ``vectorised=False`` gives each candidate sentence to
+    ``coding.code_sentence`` and ``Matcher.match``, re-tokenising its text. Both give
+    identical tables (``tests/test_scale.py``)."""
     c = _coder(codebook)
+    if vectorised:
+        return _code_table_vectorised(sentences, tokens, c)
+    return _code_table_per_sentence(sentences, tokens, c)
+
+
+def _code_table_per_sentence(sentences: pd.DataFrame, tokens: pd.DataFrame,
+                              c: _Coder) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """:func:`code_table` sentence by sentence, with ``coding.code_sentence``."""
     n = len(sentences)
     hyphen = sentences["text"].str.contains("[-–]", regex=True).to_numpy(dtype=bool) if n else np.zeros(0, bool)
     texts = sentences["text"].tolist()
@@ -339,6 +363,396 @@ def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame,
     coded = pd.DataFrame(rows, columns=coding.CODED_COLUMNS + ["_i"])
     supp = pd.DataFrame(suppressed, columns=coding.SUPPRESSED_COLUMNS + ["_i"])
     # Sentence order, then the codebook's order (rows were made per candidate set).
+    coded = coded.sort_values("_i", kind="stable").drop(columns="_i").reset_index(drop=True)
+    supp = supp.sort_values("_i", kind="stable").drop(columns="_i").reset_index(drop=True)
+    return coded, supp, pd.DataFrame(attrs, index=sentences.index)
+
+
+# --------------------------------------------------------------------------- vectorised coding
+#
+# code_table(vectorised=True) finds the same rules as Matcher.match_detail does sentence by
+# sentence, but over a partition's whole token table at once:
+#
+# 1. Pattern ids per word type: the partition's distinct lower-cased forms and lemmas are
+#    joined into one string with sentinels ("\x02form\x03\x02lemma\x03..."), and one
+#    Aho-Corasick pass of an automaton holding every matcher's stems, each with the
+#    sentinels its kind needs (exact "\x02stem\x03", prefix "\x02stem", suffix "stem\x03",
+#    infix "stem"), finds every pattern each string matches: what Matcher._form_patterns
+#    decides string by string. A type's patterns are its form's and its lemma's
+#    (Matcher._word_patterns; the lemma is the token table's, clean.lemma of the token).
+# 2. Per token row, its type's pattern ids, as sorted int64 keys row * P + pid; a
+#    coordinated compound ("detalj- och resultatstyrning") adds the patterns of the
+#    modifier read with each head of the compound (Matcher._coordinated), found the same
+#    way in one batch, and is shown as "detalj- … resultatstyrning".
+# 3. Rules start where their first word's pattern is and none of their exclusions is;
+#    a phrase needs word k at row + k of the same sentence; a proximity rule its second
+#    word (not excluded) within ``near`` rows of the same sentence, the first such row
+#    being shown (as Matcher._complete does).
+# 4. Rules and words per (sentence, label), sorted and "; "-joined as code_sentence does.
+
+_SENTINELS = {"exact": "\x02{}\x03", "prefix": "\x02{}", "suffix": "{}\x03", "infix": "{}"}
+
+
+def _csr(n: int, pairs: Iterable[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """``(ptr, values)``: for each key ``0..n-1`` its values (sorted, unique)."""
+    by_key: list[set[int]] = [set() for _ in range(n)]
+    for k, v in pairs:
+        by_key[k].add(v)
+    vals = [sorted(s) for s in by_key]
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum([len(v) for v in vals])
+    return ptr, np.fromiter((x for v in vals for x in v), dtype=np.int64, count=int(ptr[-1]))
+
+
+def _ptr(owners: np.ndarray, n: int) -> np.ndarray:
+    """CSR pointers for sorted owner ids ``0..n-1``."""
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum(np.bincount(owners, minlength=n))
+    return ptr
+
+
+def _gather(ptr: np.ndarray, values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each position ``i`` of ``keys``, the values of ``keys[i]`` in a CSR table:
+    ``(i repeated, values)``, in the order of ``keys``."""
+    first, count = ptr[keys], ptr[keys + 1] - ptr[keys]
+    owner = np.repeat(np.arange(len(keys), dtype=np.int64), count)
+    ends = np.cumsum(count)
+    offsets = np.repeat(first - (ends - count), count) + np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+    return owner, values[offsets]
+
+
+def _member(sorted_keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Whether each query is in a sorted array of int64 keys."""
+    if not len(sorted_keys):
+        return np.zeros(len(queries), dtype=bool)
+    at = np.searchsorted(sorted_keys, queries)
+    return sorted_keys[np.minimum(at, len(sorted_keys) - 1)] == queries
+
+
+@dataclass
+class _Strings:
+    """Items (word types, or coordinated readings) by their lower-cased form and lemma,
+    as one string with sentinels: each item's form, then the lemmas that differ from
+    their item's form (``Matcher._word_patterns`` reads a word as both)."""
+
+    joined: str
+    starts: np.ndarray  # offset of each string's "\x02" in ``joined``
+    item: np.ndarray  # per string: its item
+    n: int  # items
+
+    @classmethod
+    def of(cls, forms: np.ndarray, lemmas: np.ndarray) -> "_Strings":
+        k = len(forms)
+        differ = np.flatnonzero(lemmas != forms) if k else np.zeros(0, dtype=np.int64)
+        strings = forms.tolist() + lemmas[differ].tolist()
+        lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
+        starts = np.zeros(len(strings), dtype=np.int64)
+        starts[1:] = np.cumsum(lengths + 2)[:-1]
+        joined = "\x02" + "\x03\x02".join(strings) + "\x03" if strings else ""
+        return cls(joined, starts, np.concatenate([np.arange(k, dtype=np.int64), differ]), k)
+
+    def owners(self, ends: np.ndarray) -> np.ndarray:
+        """The string each position of ``joined`` belongs to."""
+        return np.searchsorted(self.starts, ends, side="right") - 1
+
+    def find(self, *needles: str) -> np.ndarray:
+        """Strings in which one of ``needles`` occurs in ``joined``."""
+        at, joined = [], self.joined
+        for needle in needles:
+            i = joined.find(needle)
+            while i >= 0:
+                at.append(i)
+                i = joined.find(needle, i + 1)
+        return self.owners(np.asarray(at, dtype=np.int64))
+
+
+class _Vec:
+    """One :class:`coding.Matcher` in a :class:`_Bank`: its pattern ids are
+    ``offset .. offset + P - 1`` there; its rules as arrays."""
+
+    def __init__(self, m: coding.Matcher, offset: int):
+        self.m, self.offset, self.P = m, offset, max(1, len(m._pid))
+        terms = m.terms
+        self.T = max(1, len(terms))
+        self.labels = sorted({t.label for t in terms})  # numbered in sorted order
+        label_ix = {lab: n for n, lab in enumerate(self.labels)}
+        self.term_label = np.array([label_ix[t.label] for t in terms], dtype=np.int64)
+        self.nwords = np.array([len(t.words) for t in terms], dtype=np.int64)
+        self.near = np.array([t.near for t in terms], dtype=np.int64)
+        self.words = np.full((len(terms), max([len(t.words) for t in terms], default=1)), -1, dtype=np.int64)
+        for i, t in enumerate(terms):
+            self.words[i, :len(t.words)] = [m._pid[w] for w in t.words]
+        self.start_ptr, self.start_terms = _csr(self.P, ((p, i) for p, uses in m._uses.items() for i, k in uses if k == 0))
+        self.excl_ptr, self.excl_terms = _csr(self.P, ((p, i) for i, ex in enumerate(m._excluded) for p in ex))
+        self.has_exclusions = bool(len(self.excl_terms))
+
+    def local(self, keys: np.ndarray, G: int) -> np.ndarray:
+        """Keys ``owner * G + global pid`` of a bank → ``owner * P + pid`` of this matcher."""
+        pid = keys % G - self.offset
+        mine = (pid >= 0) & (pid < self.P)
+        return keys[mine] // G * self.P + pid[mine]
+
+
+class _Bank:
+    """Every matcher of a codebook compiled for :func:`_code_table_vectorised`: one
+    Aho-Corasick automaton over all their pattern stems (with the sentinels of each
+    pattern's kind), global pattern ids ``offset + pid``."""
+
+    def __init__(self, matchers: dict):
+        import ahocorasick
+
+        self.vecs: dict = {}
+        keys: dict[str, set[int]] = {}
+        offset = 0
+        for name, m in matchers.items():
+            v = self.vecs[name] = _Vec(m, offset)
+            for kind, table in m._index.items():
+                for stem, pids in table.items():
+                    keys.setdefault(_SENTINELS[kind].format(stem), set()).update(offset + p for p in pids)
+            offset += v.P
+        self.G = max(1, offset)
+        self.automaton = None
+        if keys:
+            self.automaton = ahocorasick.Automaton()
+            for n, key in enumerate(keys):
+                self.automaton.add_word(key, n)
+            self.automaton.make_automaton()
+        self.key_ptr, self.key_pids = _csr(len(keys), ((n, p) for n, ps in enumerate(keys.values()) for p in ps))
+
+    def item_pids(self, st: _Strings) -> tuple[np.ndarray, np.ndarray]:
+        """Global pattern ids of each item (its form's and its lemma's): a CSR table
+        ``(ptr, pids)`` with each item's ids sorted."""
+        G = self.G
+        if self.automaton is None or not st.joined:
+            return np.zeros(st.n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        found = np.array(list(self.automaton.iter(st.joined)), dtype=np.int64).reshape(-1, 2)
+        at, pids = _gather(self.key_ptr, self.key_pids, found[:, 1])
+        keys = np.unique(st.item[st.owners(found[at, 0])] * G + pids)
+        return _ptr(keys // G, st.n), keys % G
+
+
+@dataclass
+class _Partition:
+    """A partition's token table as the vectorised coder reads it."""
+
+    sid: np.ndarray  # per token row: its sentence's row (non-decreasing)
+    token: np.ndarray  # per token row: the token (original case)
+    hits: np.ndarray  # keys row * G + global pattern id, sorted: each row's patterns
+    coordinated: np.ndarray  # keys row * G + global pattern id that coordination adds
+    G: int
+
+
+def _partition(tokens: pd.DataFrame, bank: _Bank) -> _Partition:
+    G = bank.G
+    sid = tokens["sid"].to_numpy().astype(np.int64, copy=False)
+    if len(sid) and (np.diff(sid) < 0).any():
+        tokens = tokens.iloc[np.argsort(sid, kind="stable")]
+        sid = tokens["sid"].to_numpy().astype(np.int64, copy=False)
+    token = tokens["token"].to_numpy(dtype=object)
+    lemma = tokens["lemma"].to_numpy(dtype=object)
+    codes, own_types = None, False
+    if "tid" in tokens.columns and len(token):  # token_table's own numbering of word types
+        codes = tokens["tid"].to_numpy().astype(np.int64, copy=False)
+        first = np.zeros(int(codes.max()) + 1, dtype=np.int64)
+        first[codes] = np.arange(len(codes), dtype=np.int64)  # a row of each type
+        probe = np.linspace(0, len(token) - 1, num=min(len(token), 1024), dtype=np.int64)
+        own_types = bool((token[first[codes[probe]]] == token[probe]).all())
+        if not own_types:
+            codes = None  # not this table's numbering
+    if codes is None:
+        codes = pd.factorize(token)[0].astype(np.int64, copy=False)
+        first = np.zeros(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
+        first[codes] = np.arange(len(codes), dtype=np.int64)
+    forms = (tokens["form"].to_numpy(dtype=object)[first] if "form" in tokens.columns and own_types
+             else np.array([t.lower() for t in token[first].tolist()], dtype=object))
+    k = len(forms)
+    lemmas = lemma[first]  # clean.lemma of the token, a function of its lower-cased form
+    st = _Strings.of(forms, lemmas)
+    type_ptr, type_pids = bank.item_pids(st)
+    rows, pids = _gather(type_ptr, type_pids, codes)
+    hits = rows * G + pids
+    # coordinated compounds: a form ending in a hyphen, then a coordinator, in one sentence
+    hyphen = np.zeros(k, dtype=bool)
+    found = st.find("-\x03", "–\x03")
+    hyphen[found[found < k]] = True
+    coordinator = np.zeros(k, dtype=bool)
+    found = st.find(*(f"\x02{w}\x03" for w in sorted(coding.COORDINATORS)))
+    coordinator[found[found < k]] = True
+    n = len(codes)
+    at = (np.flatnonzero(hyphen[codes[:-2]] & coordinator[codes[1:-1]] & (sid[2:] == sid[:-2]))
+          if n > 2 else np.zeros(0, dtype=np.int64))
+    coordinated = _coordinated(bank, token, at, hits)
+    return _Partition(sid, token, hits, coordinated, G)
+
+
+def _coordinated(bank: _Bank, token: np.ndarray, rows: np.ndarray, hits: np.ndarray) -> np.ndarray:
+    """The global pattern ids that ``Matcher._coordinated`` adds at coordinated rows
+    (a hyphen at ``i``, a coordinator at ``i + 1``): those of the modifier read with each
+    head of the compound at ``i + 2``, less the compound's own; keys ``i * G + pid``."""
+    G = bank.G
+    index: dict[str, int] = {}
+    owner, which = [], []
+    for i in rows.tolist():
+        stem, compound = token[i].lower().rstrip("-–"), token[i + 2].lower()
+        for h in range(1, len(compound) - coding.MIN_HEAD + 1):
+            owner.append(i)
+            which.append(index.setdefault((stem + compound[h:]).lower(), len(index)))
+    if not index:
+        return np.zeros(0, dtype=np.int64)
+    forms = np.array(list(index), dtype=object)
+    lemmas = np.array([clean.lemma(f) for f in index], dtype=object)
+    c_ptr, c_pids = bank.item_pids(_Strings.of(forms, lemmas))
+    at, pids = _gather(c_ptr, c_pids, np.asarray(which, dtype=np.int64))
+    keys = np.unique(np.asarray(owner, dtype=np.int64)[at] * G + pids)
+    # less the compound's own patterns (those of row i + 2, read at row i)
+    return keys[~_member(hits, keys + 2 * G)]
+
+
+def _find(v: _Vec, part: _Partition, show: bool):
+    """The rules of one matcher found in a partition, as ``Matcher.match_detail`` finds
+    them sentence by sentence: arrays ``(token row, term)`` of each completed rule's
+    first word and, with ``show``, the words matched as ``match_detail`` shows them."""
+    P, T, G, N, sid, token = v.P, v.T, part.G, len(part.token), part.sid, part.token
+    H = v.local(part.hits, G)  # (token row, pattern id), sorted
+    extra = v.local(part.coordinated, G)
+    shown = {i: f"{token[i]} … {token[i + 2]}" for i in np.unique(extra // P).tolist()}
+    if len(extra):
+        H = np.sort(np.concatenate([H, extra[~_member(H, extra)]]))
+    rows, pids = H // P, H % P
+    # rules starting at each row, unless the row matches one of their exclusions
+    at, ti = _gather(v.start_ptr, v.start_terms, pids)
+    r = rows[at]
+    E = np.zeros(0, dtype=np.int64)
+    if v.has_exclusions:
+        ex_at, ex_ti = _gather(v.excl_ptr, v.excl_terms, pids)
+        E = np.unique(rows[ex_at] * T + ex_ti)
+        keep = ~_member(E, r * T + ti)
+        r, ti = r[keep], ti[keep]
+    nwords, near = v.nwords[ti], v.near[ti]
+    ok = np.ones(len(r), dtype=bool)
+    partner = np.full(len(r), -1, dtype=np.int64)
+    # phrases: word k at row + k, in the same sentence
+    phrase = np.flatnonzero((nwords > 1) & (near == 0))
+    for k in range(1, v.words.shape[1]):
+        sel = phrase[nwords[phrase] > k]
+        if not len(sel):
+            break
+        j = r[sel] + k
+        jj = np.where(j < N, j, 0)
+        good = (j < N) & (sid[jj] == sid[r[sel]]) & _member(H, jj * P + v.words[ti[sel], k])
+        ok[sel[~good]] = False
+    # proximity: the second word, not excluded, within ``near`` rows of the same
+    # sentence; the first such row is the one shown
+    prox = np.flatnonzero(near > 0)
+    if len(prox):
+        pr, pt = r[prox], ti[prox]
+        second, reach, sent = v.words[pt, 1], near[prox], sid[pr]
+        lo = np.maximum(pr - reach, np.searchsorted(sid, sent, side="left"))
+        hi = np.minimum(pr + reach, np.searchsorted(sid, sent, side="right") - 1)
+        by_pattern = np.sort(pids * N + rows)  # (pattern id, row)
+        at = np.searchsorted(by_pattern, second * N + lo)
+        found = np.full(len(prox), -1, dtype=np.int64)
+        todo = np.arange(len(prox), dtype=np.int64)
+        while len(todo):  # the next row with the second word, until one qualifies
+            j = by_pattern[np.minimum(at[todo], len(by_pattern) - 1)] - second[todo] * N
+            inside = (at[todo] < len(by_pattern)) & (j <= hi[todo])  # a later pattern: j >= N
+            todo, j = todo[inside], j[inside]
+            skip = j == pr[todo]
+            if v.has_exclusions:
+                skip |= _member(E, j * T + pt[todo])
+            found[todo[~skip]] = j[~skip]
+            todo = todo[skip]
+            at[todo] += 1
+        ok[prox[found < 0]] = False
+        partner[prox] = found
+    r, ti, partner = r[ok], ti[ok], partner[ok]
+    if not show:
+        return r, ti, None
+
+    def word(i: int) -> str:
+        return shown.get(i, token[i])
+
+    words = []
+    for i, n, p in zip(r.tolist(), v.nwords[ti].tolist(), partner.tolist()):
+        if p >= 0:
+            words.append(f"{word(min(i, p))} … {word(max(i, p))}")
+        elif n == 1:
+            words.append(word(i))
+        else:
+            words.append(" ".join(word(i + k) for k in range(n)))
+    return r, ti, words
+
+
+def _by_sentence(v: _Vec, sid: np.ndarray, r: np.ndarray, ti: np.ndarray, words: list[str]) -> dict:
+    """``{(sentence row, label): (rules, words)}``, each sorted, unique and ``; ``-joined
+    as ``coding.code_sentence`` joins them."""
+    groups: dict[tuple[int, str], tuple[set, set]] = {}
+    terms = v.m.terms
+    for s, t, w in zip(sid[r].tolist(), ti.tolist(), words):
+        term = terms[t]
+        g = groups.get((s, term.label))
+        if g is None:
+            g = groups[(s, term.label)] = (set(), set())
+        g[0].add(term.text)
+        g[1].add(w)
+    return {k: (coding._joined(a), coding._joined(b)) for k, (a, b) in groups.items()}
+
+
+def _bank(c: _Coder) -> _Bank | None:
+    """The coder's matchers as one :class:`_Bank` (``None`` if one has lemmas of its own:
+    the bank reads the token table's, ``clean.lemma``)."""
+    if "bank" not in c.vectorised:
+        matchers = {"codes": c.matcher, "not_with": c.blocker} | {("attribute", k): m for k, m in c.attributes.items()}
+        ok = all(m._lemma is clean.lemma for m in matchers.values())
+        c.vectorised["bank"] = _Bank(matchers) if ok else None
+    return c.vectorised["bank"]
+
+
+def _code_table_vectorised(sentences: pd.DataFrame, tokens: pd.DataFrame,
+                           c: _Coder) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """:func:`code_table` over the whole token table at once (see the notes above)."""
+    bank = _bank(c)
+    if bank is None:
+        return _code_table_per_sentence(sentences, tokens, c)
+    n = len(sentences)
+    part = _partition(tokens, bank)
+    sid = part.sid
+    # codes and their not_with contexts
+    v = bank.vecs["codes"]
+    found = _by_sentence(v, sid, *_find(v, part, show=True))
+    blocked = {}
+    if found:
+        b = bank.vecs["not_with"]
+        blocked = _by_sentence(b, sid, *_find(b, part, show=True))
+    rows, suppressed = [], []
+    keys = sorted(found, key=lambda k: (k[0], c.order[k[1]]))
+    at = [i for i, _ in keys]
+    cols = {k: sentences[k].take(at).tolist() for k in ("file", "doc_id", "paragraph", "sentence", "start", "end")}
+    for n_row, (i, code) in enumerate(keys):
+        row = {k: col[n_row] for k, col in cols.items()} | {"_i": i, "code": code}
+        row["rules"], row["matched"] = found[(i, code)]
+        if (i, code) in blocked:
+            row["suppressed_by"], row["suppressing_words"] = blocked[(i, code)]
+            suppressed.append(row)
+        else:
+            rows.append(row)
+    # context attributes: per sentence the labels found, sorted and "; "-joined
+    attrs = {}
+    for name in c.attributes:
+        v = bank.vecs[("attribute", name)]
+        values = np.full(n, c.defaults[name], dtype=object)
+        r, ti, _ = _find(v, part, show=False)
+        if len(r):
+            L = len(v.labels)
+            pairs = np.unique(sid[r] * L + v.term_label[ti])  # labels numbered in sorted order
+            per: dict[int, list[str]] = {}
+            for s, lab in zip((pairs // L).tolist(), (pairs % L).tolist()):
+                per.setdefault(s, []).append(v.labels[lab])
+            for s, labs in per.items():
+                values[s] = "; ".join(labs)
+        attrs[name] = values
+    coded = pd.DataFrame(rows, columns=coding.CODED_COLUMNS + ["_i"])
+    supp = pd.DataFrame(suppressed, columns=coding.SUPPRESSED_COLUMNS + ["_i"])
     coded = coded.sort_values("_i", kind="stable").drop(columns="_i").reset_index(drop=True)
     supp = supp.sort_values("_i", kind="stable").drop(columns="_i").reset_index(drop=True)
     return coded, supp, pd.DataFrame(attrs, index=sentences.index)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -112,3 +116,123 @@ def test_scheduler_address_from_the_environment(monkeypatch):
     monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:8786")
     assert scale.scheduler_address() == "tcp://127.0.0.1:8786"
     assert scale.scheduler_address("tcp://10.0.0.1:8786") == "tcp://10.0.0.1:8786"
+
+
+# --------------------------------------------------------------------------- vectorised coding
+
+def _code_both(docs, codebook, drop_tid: bool = False):
+    """``scale.code_table`` vectorised and sentence by sentence on the same tables."""
+    seg, _ = scale.segment_documents(scale.as_documents(docs))
+    tok = scale.token_table(scale.as_documents(docs), seg)
+    if drop_tid:
+        tok = tok.drop(columns="tid")
+    return seg, scale.code_table(seg, tok, codebook), scale.code_table(seg, tok, codebook, vectorised=False)
+
+
+def _identical(new, old) -> None:
+    for a, b in zip(new, old):
+        pd.testing.assert_frame_equal(a, b)  # values, dtypes, order, index
+
+
+def test_vectorised_coding_equals_the_per_sentence_coding_on_the_seeds(docs, codebook):
+    seg, new, old = _code_both(docs, codebook)
+    _identical(new, old)
+    assert len(new[0]) > 0 and len(new[1]) >= 0
+    _identical(_code_both(docs, codebook, drop_tid=True)[1], old)  # word types from the tokens
+
+
+def test_vectorised_coding_equals_the_per_sentence_coding_on_the_synthetic_corpus(codebook):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench", paths.PROJ_ROOT / "benchmarks" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    docs = bench.synthetic_corpus(int(bench.BASE_MB * 1e6))  # the benchmark's corpus at 1×
+    _, new, old = _code_both(docs, codebook)
+    _identical(new, old)
+    assert len(new[0]) > 100
+
+
+# The benchmark corpus is not part of the package: next to the project as ../shared/bench
+# (as on the team's machines), or wherever KVALITEXT_BENCH_CORPUS points.
+REAL_CORPUS = Path(os.environ.get("KVALITEXT_BENCH_CORPUS", "")) if os.environ.get("KVALITEXT_BENCH_CORPUS") \
+    else paths.PROJ_ROOT.parent / "shared" / "bench" / "riksdagen-interpellations.jsonl.gz"
+
+
+@pytest.mark.skipif(not REAL_CORPUS.exists(), reason=f"the real benchmark corpus is not here ({REAL_CORPUS})")
+def test_vectorised_coding_equals_the_per_sentence_coding_on_the_real_corpus(codebook):
+    docs = scale.read_jsonl_corpus(REAL_CORPUS, 0.01)
+    _, new, old = _code_both(docs, codebook)
+    _identical(new, old)
+    assert len(new[0]) > 50
+
+
+HAND_MADE_CODEBOOK = {
+    "name": "test", "version": 1,
+    "codes": [
+        {"id": "C_PHRASE", "family": "P", "name_sv": "fras", "name_en": "phrase", "colour": "#000000",
+         "definition": "d", "use_when": "u", "terms": ["mindre administration", "tid för eleverna", "barn"]},
+        {"id": "C_NEAR", "family": "R", "name_sv": "nära", "name_en": "near", "colour": "#000000",
+         "definition": "d", "use_when": "u", "terms": ["tillit ~2 styr*"], "not_with": ["forskning*", "*kunskap ~1 brist*"]},
+        {"id": "C_EXCL", "family": "P", "name_sv": "undantag", "name_en": "exclusion", "colour": "#000000",
+         "definition": "d", "use_when": "u", "terms": ["*kontroll*", "mät* ~3 *mål*"],
+         "exclude": ["egenkontroll*", "målning*"]},
+        {"id": "C_DETAIL", "family": "P", "name_sv": "detalj", "name_en": "detail", "colour": "#000000",
+         "definition": "d", "use_when": "u", "terms": ["detaljstyr*", "detaljstyrning ~4 tid", "*styrningen tar"]},
+    ],
+    "attributes": {
+        "sector": {"school": ["skol*", "elev*"], "health": ["vård*", "sjuk* vård*"]},
+        "actors": {"teachers": ["lärar*"], "heads": ["rektor*"]},
+    },
+}
+
+HAND_MADE_TEXT = (
+    "Mindre administration och mer tid för eleverna i skolan.\n\n"
+    "Tillit och styrning. Styrning med tillit. Styrningen kräver tillit. "
+    "Tillit är inte samma sak som styrning. Vi vill ha tillit. Styrning är viktigt.\n\n"
+    "Tillit och styrning i forskningen. Tillit och styrning trots bristande kunskap.\n\n"
+    "Kontrollen ökar. Egenkontrollen ökar. Mätningen av målen. Mätningen av målningen.\n\n"
+    "Detalj- och resultatstyrningen tar tid från lärarna. "
+    "Vi talar om detalj- eller. Resultatstyrning är något annat. "
+    "Barnen och rektorerna i vården och sjuk- och hälsovården.\n"
+)
+
+
+def test_vectorised_coding_on_hand_made_sentences():
+    cb = coding.Codebook.model_validate(HAND_MADE_CODEBOOK)
+    docs = [("hand.txt", HAND_MADE_TEXT)]
+    seg, new, old = _code_both(docs, cb)
+    _identical(new, old)
+    coded, supp, attrs = new
+    ref, ref_supp = coding.code_segments_with_log(seg, cb)
+    _same(coded, ref)
+    _same(supp, ref_supp)
+    _same(attrs, coding.context_attributes(seg, cb))
+    matched = {w for m in coded["matched"] for w in m.split("; ")}
+    # phrases, proximity in both orders and at the sentence's edges, never across sentences
+    assert {"Mindre administration", "tid för eleverna", "Barnen"} <= matched
+    assert {"Tillit … styrning", "Styrning … tillit", "Styrningen … tillit"} <= matched
+    near = coded[coded["code"] == "C_NEAR"]
+    assert len(near) == 3
+    # not_with: suppressed with the rules and words that cancelled them
+    assert set(supp["suppressing_words"]) == {"forskningen", "bristande … kunskap"}
+    assert "*kunskap ~1 brist*" in set(supp["suppressed_by"])
+    # exclusions, at the first word and at the second word of a proximity rule
+    excl = coded[coded["code"] == "C_EXCL"]
+    assert set(excl["matched"]) == {"Kontrollen", "Mätningen … målen"}
+    # coordinated compounds, shown whole, also inside proximity rules and phrases
+    detail = coded[coded["code"] == "C_DETAIL"]["matched"].iloc[0].split("; ")
+    assert "Detalj- … resultatstyrningen" in detail
+    assert "Detalj- … resultatstyrningen … tid" in detail
+    assert "Detalj- … resultatstyrningen tar" not in detail  # the phrase's first word is "resultatstyrningen"
+    assert "resultatstyrningen tar" in detail
+    assert (coded["file"] == "hand.txt").all()
+    # attributes: sorted labels, "general" when no sector
+    assert set(attrs["sector"]) >= {"school", "general", "health"}
+    assert "heads" in set(attrs["actors"]) and "teachers" in set(attrs["actors"])
+
+
+def test_vectorised_coding_of_nothing(codebook):
+    seg, new, old = _code_both([("empty.txt", ""), ("none.txt", "Kort text utan teman.\n")], codebook)
+    _identical(new, old)
+    assert new[0].empty and (new[2]["sector"] == "general").all()
