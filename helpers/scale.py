@@ -310,6 +310,17 @@ def _candidates(first: _FirstWords, types: tuple, sid: np.ndarray, hyphen: np.nd
     return np.flatnonzero(mask)
 
 
+def _code_frames(rows: list[dict], suppressed: list[dict], attrs: dict, index: pd.Index
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The code stage's tables from its rows (each with the sentence's position ``_i``):
+    in sentence order, then the codebook's order (rows were made per candidate set)."""
+    coded = pd.DataFrame(rows, columns=coding.CODED_COLUMNS + ["_i"])
+    supp = pd.DataFrame(suppressed, columns=coding.SUPPRESSED_COLUMNS + ["_i"])
+    coded = coded.sort_values("_i", kind="stable").drop(columns="_i").reset_index(drop=True)
+    supp = supp.sort_values("_i", kind="stable").drop(columns="_i").reset_index(drop=True)
+    return coded, supp, pd.DataFrame(attrs, index=index)
+
+
 def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame, codebook: coding.Codebook,
                vectorised: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Stage ``code``: sentences with their tokens and lemmas → ``(coded, suppressed,
@@ -360,12 +371,7 @@ def _code_table_per_sentence(sentences: pd.DataFrame, tokens: pd.DataFrame,
                 v = v or ["general"]
             values[i] = "; ".join(v)
         attrs[name] = values
-    coded = pd.DataFrame(rows, columns=coding.CODED_COLUMNS + ["_i"])
-    supp = pd.DataFrame(suppressed, columns=coding.SUPPRESSED_COLUMNS + ["_i"])
-    # Sentence order, then the codebook's order (rows were made per candidate set).
-    coded = coded.sort_values("_i", kind="stable").drop(columns="_i").reset_index(drop=True)
-    supp = supp.sort_values("_i", kind="stable").drop(columns="_i").reset_index(drop=True)
-    return coded, supp, pd.DataFrame(attrs, index=sentences.index)
+    return _code_frames(rows, suppressed, attrs, sentences.index)
 
 
 # --------------------------------------------------------------------------- vectorised coding
@@ -751,11 +757,7 @@ def _code_table_vectorised(sentences: pd.DataFrame, tokens: pd.DataFrame,
             for s, labs in per.items():
                 values[s] = "; ".join(labs)
         attrs[name] = values
-    coded = pd.DataFrame(rows, columns=coding.CODED_COLUMNS + ["_i"])
-    supp = pd.DataFrame(suppressed, columns=coding.SUPPRESSED_COLUMNS + ["_i"])
-    coded = coded.sort_values("_i", kind="stable").drop(columns="_i").reset_index(drop=True)
-    supp = supp.sort_values("_i", kind="stable").drop(columns="_i").reset_index(drop=True)
-    return coded, supp, pd.DataFrame(attrs, index=sentences.index)
+    return _code_frames(rows, suppressed, attrs, sentences.index)
 
 
 def process_batch(docs: pd.DataFrame | Iterable[Sequence[str]], codebook: coding.Codebook | None = None,
