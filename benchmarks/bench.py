@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import random
@@ -350,9 +349,9 @@ def main(argv=None) -> int:
 
     import dask
     import distributed
+    import nltk
     import pandas
     import simplemma
-    import nltk
 
     try:
         import spacy

@@ -288,9 +288,10 @@ class Matcher:
 
     Every pattern's stem is in one Aho-Corasick automaton (``pyahocorasick``), so one
     pass over a word finds every pattern it matches, whatever the number of patterns;
-    the result is cached per word type (the form and its lemma are both tried). A word that ends in a hyphen and is coordinated with
-    a compound ("detalj- och resultatstyrning") is also read as that compound's
-    modifier joined to each possible head ("detaljstyrning").
+    the result is cached per word type (the form and its lemma are both tried). A word
+    that ends in a hyphen and is coordinated with a compound ("detalj- och
+    resultatstyrning") is also read as that compound's modifier joined to each possible
+    head ("detaljstyrning").
     """
 
     def __init__(self, terms: Iterable[Term], lemmatize: Callable[[str], str] | None = None):

@@ -25,7 +25,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
 
 from . import clean
 from .coding import Codebook
@@ -954,9 +953,10 @@ def drilldown_html(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.Da
            f".{prefix} blockquote {{margin: 0.3em 0 0.1em 1em; font-style: italic;}}",
            f".{prefix} .cite {{margin: 0 0 0.6em 1em; font-size: 0.85em; color: #555;}}",
            "</style>",
-           f'<p>Coded sentences per theme (rows) and document (columns). Click a number to read '
-           f'its quotes (or open a list below the matrix). <span class="warn">⚠ small n</span>: the cell rests on 1 or 2 sentences; '
-           f'read them before drawing a conclusion.</p>',
+           '<p>Coded sentences per theme (rows) and document (columns). Click a number to read '
+           'its quotes (or open a list below the matrix). <span class="warn">⚠ small n</span>: '
+           'the cell rests on 1 or 2 sentences; '
+           'read them before drawing a conclusion.</p>',
            "<table>", "<thead><tr><th>theme</th>"]
     for d in docs:
         date = _date_text(str(dates["date"].get(d, "")), bool(dates["date_inferred"].get(d, False)))

@@ -34,7 +34,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import clean, coding, corpus as corpus_mod, documents as documents_mod, io, paths
+from . import clean, coding, io, paths
+from . import corpus as corpus_mod
+from . import documents as documents_mod
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
-from . import corpus as corpus_mod, io, paths
+from . import corpus as corpus_mod
+from . import io, paths
 from .pipeline import Run
 
 log = logging.getLogger(__name__)

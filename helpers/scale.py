@@ -51,7 +51,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from . import clean, coding, documents as documents_mod
+from . import clean, coding
+from . import documents as documents_mod
 from .pipeline import REMOVED_COLUMNS, SEGMENT_COLUMNS, TOKEN_COLUMNS
 
 TABLES = ("segments", "removed", "tokens", "coded", "suppressed")
@@ -88,7 +89,7 @@ def read_jsonl_corpus(path: str | Path, limit_fraction: float = 1.0) -> pd.DataF
     if limit_fraction < 1.0:
         budget = limit_fraction * sum(len(r["text"]) for r in rows)
         n, total = 0, 0
-        for n, r in enumerate(rows):
+        for n, r in enumerate(rows):  # noqa: B007 (n is the cut after the loop)
             if total >= budget:
                 break
             total += len(r["text"])

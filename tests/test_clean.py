@@ -6,7 +6,8 @@ import csv
 import re
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import clean, corpus, paths
 

@@ -7,11 +7,17 @@ import datetime as dt
 import unicodedata
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers import corpus, paths
 from helpers.dates import (
-    MONTHS, WEEKDAYS, DateMention, SwedishDate, find_date_mentions, find_dates,
+    MONTHS,
+    WEEKDAYS,
+    DateMention,
+    SwedishDate,
+    find_date_mentions,
+    find_dates,
     parse_swedish_date,
 )
 

@@ -458,7 +458,8 @@ def test_outputs_do_not_depend_on_row_order(coded, segments, documents, codebook
 
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory):
-    from helpers import coding, corpus as corpus_mod, pipeline
+    from helpers import coding, pipeline
+    from helpers import corpus as corpus_mod
 
     run = pipeline.Run.from_params("corpus", tmp_path_factory.mktemp("out"))
     segments, _ = pipeline.segments(run)
@@ -523,6 +524,7 @@ def test_seed_offsets_point_into_the_raw_files(seed):
 
 def test_grouping_by_a_column_the_metadata_lacks_gives_unknown():
     import pandas as pd
+
     from helpers import coding, findings
     cb = coding.load_codebook()
     seg = pd.DataFrame({"file": ["a"], "doc_id": ["a"], "start": [0], "tokens": [10], "sector": ["general"]})
@@ -535,6 +537,7 @@ def test_grouping_by_a_column_the_metadata_lacks_gives_unknown():
 
 def test_theme_concordance_of_a_code_without_hits_is_empty_not_an_error():
     import pandas as pd
+
     from helpers import coding, findings
     cb = coding.load_codebook()
     seg = pd.DataFrame({"file": ["a"], "doc_id": ["a"], "paragraph": [0], "sentence": [0], "start": [0],

@@ -217,7 +217,7 @@ def test_export_rejects_codings_it_cannot_place(codebook, tmp_path):
         "empty span": ({"a.txt"}, 4, 4, "P_DETAIL", "empty"),
         "not a number": ({"a.txt"}, "x", 4, "P_DETAIL", "whole numbers"),
     }
-    for label, (files, start, end, code, message) in cases.items():
+    for files, start, end, code, message in cases.values():
         df = pd.DataFrame({"file": sorted(files), "start": [start], "end": [end], "code": [code]})
         with pytest.raises(refi.RefiError, match=message):
             refi.export_project(raw, {"A": df}, codebook, tmp_path / "x.qdpx", "X")

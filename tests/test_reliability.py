@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import coding, paths, pipeline
+from helpers import coding, pipeline
 from helpers import reliability as rel
 
 NAN = float("nan")

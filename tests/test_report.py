@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from helpers import report
 
 NOTEBOOK_STEMS = [p.stem for p in report.notebooks()]

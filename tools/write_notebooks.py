@@ -604,9 +604,7 @@ for Swedish text without emoji).
 **Outputs:** `OUT/codebook.qdc`, `OUT/project.qdpx`.
 """),
     code("""
-import pandas as pd
-
-from helpers import coding, io, pipeline, refi
+from helpers import coding, pipeline, refi
 """),
     code(PARAMS, "parameters"),
     code(RUN),
@@ -618,7 +616,7 @@ identifiers are stable, so exporting twice gives the same bytes.
 """),
     code("""
 written = pipeline.export_qda(run)
-for name, path in written.items():
+for path in written.values():
     problems = refi.validate(path)
     print(f"{path.name}: {'valid' if not problems else problems}")
 """),
