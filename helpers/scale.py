@@ -203,22 +203,21 @@ def segment_documents(docs: pd.DataFrame, rules: tuple[clean.Rule, ...] | None =
 
 
 def token_table(docs: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    """Stage ``tokens``: word tokens of each sentence (``clean.token_spans`` on the raw
+    """Stage ``tokens``: word tokens of each sentence (``clean.token_columns`` on the raw
     text) with their lemma (``clean.lemma``, once per word type) and stop-word flag; one
     row per token, columns ``TOKEN_COLUMNS``, plus ``sid`` (the sentence's row), ``tid``
     (the token's word type, numbered in this table) and ``form`` (the token lower-cased),
     which the code stage reuses."""
     text_of = dict(zip(docs["file"], docs["text"]))
-    sid, starts, ends, toks = [], [], [], []
-    spans = clean.token_spans
-    for i, (file, s, e) in enumerate(zip(sentences["file"], sentences["start"], sentences["end"])):
-        found = spans(text_of[file], s, e)
-        sid += [i] * len(found)
-        for ts, te, tok in found:
-            starts.append(ts)
-            ends.append(te)
-            toks.append(tok)
-    sid = np.asarray(sid, dtype=np.int64)
+    counts, starts, ends, toks = [], [], [], []
+    columns = clean.token_columns
+    for file, s, e in zip(sentences["file"], sentences["start"], sentences["end"]):
+        a, b, t = columns(text_of[file], s, e)
+        counts.append(len(t))
+        starts += a
+        ends += b
+        toks += t
+    sid = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
     codes, uniques = pd.factorize(pd.Series(toks, dtype=object))
     lemma, stop = clean.lemma, clean.stopwords()
     lemmas = np.array([lemma(u) for u in uniques], dtype=object)

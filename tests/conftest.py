@@ -17,6 +17,21 @@ os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 os.environ.setdefault("PYTHONHASHSEED", "0")
 
+# The benchmark corpus is not part of the package: next to the project as ../shared/bench
+# (as on the team's machines), or wherever KVALITEXT_BENCH_CORPUS points.
+REAL_CORPUS = Path(os.environ["KVALITEXT_BENCH_CORPUS"]) if os.environ.get("KVALITEXT_BENCH_CORPUS") \
+    else ROOT.parent / "shared" / "bench" / "riksdagen-interpellations.jsonl.gz"
+
+
+@pytest.fixture(scope="session")
+def real_corpus_slice():
+    """The first 1 % of the real benchmark corpus (documents ``file, doc_id, text``);
+    the test skips, saying why, when the corpus is not on this machine."""
+    if not REAL_CORPUS.exists():
+        pytest.skip(f"the real benchmark corpus is not here ({REAL_CORPUS}); set KVALITEXT_BENCH_CORPUS")
+    from helpers import scale
+
+    return scale.read_jsonl_corpus(REAL_CORPUS, 0.01)
 
 
 def make_corpus(root: Path, texts: dict[str, str | bytes], metadata: str | None = None) -> Path:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -152,15 +150,8 @@ def test_vectorised_coding_equals_the_per_sentence_coding_on_the_synthetic_corpu
     assert len(new[0]) > 100
 
 
-# The benchmark corpus is not part of the package: next to the project as ../shared/bench
-# (as on the team's machines), or wherever KVALITEXT_BENCH_CORPUS points.
-REAL_CORPUS = Path(os.environ.get("KVALITEXT_BENCH_CORPUS", "")) if os.environ.get("KVALITEXT_BENCH_CORPUS") \
-    else paths.PROJ_ROOT.parent / "shared" / "bench" / "riksdagen-interpellations.jsonl.gz"
-
-
-@pytest.mark.skipif(not REAL_CORPUS.exists(), reason=f"the real benchmark corpus is not here ({REAL_CORPUS})")
-def test_vectorised_coding_equals_the_per_sentence_coding_on_the_real_corpus(codebook):
-    docs = scale.read_jsonl_corpus(REAL_CORPUS, 0.01)
+def test_vectorised_coding_equals_the_per_sentence_coding_on_the_real_corpus(codebook, real_corpus_slice):
+    docs = real_corpus_slice
     _, new, old = _code_both(docs, codebook)
     _identical(new, old)
     assert len(new[0]) > 50

@@ -1,0 +1,141 @@
+"""Each shortcut taken for speed gives exactly what its plain definition gives.
+
+``clean`` takes four shortcuts on the hot path (issue #7): ``normalise`` without a
+regex for spaces, ``token_columns`` without a Python step per token, one screening
+regex for the boilerplate line rules, and ``SentenceSplitter``'s quick answer for the
+commonest Punkt decisions. Here each is compared with the definition it replaces, on
+the seeds, on generated text and (when it is on the machine) on the real corpus.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+from helpers import clean, corpus, paths
+
+SEEDS = [corpus.read_raw(p).text for p in corpus.list_raw_files(paths.CORPUS_DIR)]
+RULES = clean.load_rules()
+
+
+# --------------------------------------------------------------------------- normalise
+
+def reference_normalise(text: str) -> str:
+    """``normalise`` as first written: NFC, drop the invisible characters, one regex for
+    every run of whitespace, strip."""
+    text = unicodedata.normalize("NFC", text).translate(dict.fromkeys(map(ord, clean._INVISIBLE_CHARS)))
+    return clean._SPACES.sub(" ", text).strip()
+
+
+def test_the_space_class_is_exactly_what_str_split_splits_on():
+    differ = [hex(c) for c in range(sys.maxunicode + 1)
+              if not 0xD800 <= c <= 0xDFFF and bool(clean._SPACES.fullmatch(chr(c))) != chr(c).isspace()]
+    assert differ == []
+
+
+TRICKY = "aZåÄö .,-–\t\n\r\u00a0\u2009\u3000\u00ad\u200b\u200d\ufeff\u0301e\u030aA\u212b\x1c\x85"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=TRICKY, max_size=30))
+def test_normalise_equals_its_definition(text):
+    assert clean.normalise(text) == reference_normalise(text)
+
+
+# --------------------------------------------------------------------------- tokens
+
+def reference_token_spans(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), reference_normalise(m.group())) for m in clean._RAW_TOKEN.finditer(text, start, end)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=TRICKY + "0123456789:/()”", max_size=40), st.integers(0, 40), st.integers(0, 40))
+def test_token_columns_equal_a_match_by_match_definition(text, a, b):
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    assert clean.token_spans(text, start, end) == reference_token_spans(text, start, end)
+
+
+def test_token_columns_on_the_seeds():
+    for text in SEEDS:
+        assert clean.token_spans(text) == reference_token_spans(text, 0, len(text))
+
+
+# --------------------------------------------------------------------------- line rules
+
+def lines_of(text: str) -> list[str]:
+    return [clean.normalise(text[s:e]) for s, e in clean.lines(text) if text[s:e].strip()]
+
+
+FURNITURE = ["Mest läst", "Kommentera", "tillit_bild_1", "bild.JPG", "Dela på Facebook", "Visad 12 gånger",
+             "Publicerad 2019-03-04", "Vi använder kakor.", "Läs mer", "Foto: Anna Berg", "Ett stycke om tillit."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.sampled_from(FURNITURE), st.text(alphabet="abcåäÅÄ_-.:0123 ", max_size=25),
+                 st.builds(lambda a, b: a + b, st.sampled_from(FURNITURE), st.text(alphabet="ab .:1", max_size=5))))
+def test_the_line_screen_clears_only_lines_that_no_rule_matches(line):
+    screen = clean._line_screen(RULES)
+    assert screen is not None
+    assert clean._line_rule(RULES, line, screen) == clean._line_rule(RULES, line)
+
+
+def test_the_line_screen_on_the_seeds_lines():
+    screen = clean._line_screen(RULES)
+    found = [(ln, clean._line_rule(RULES, ln)) for text in SEEDS for ln in lines_of(text)]
+    assert [(ln, clean._line_rule(RULES, ln, screen)) for ln, _ in found] == found
+    assert any(rule for _, rule in found)  # the seeds have furniture: the screen lets it through
+
+
+def test_no_screen_when_a_pattern_has_a_back_reference():
+    rule = clean.Rule("dup", "line", "a word twice", (re.compile(r"(\w+) \1", re.IGNORECASE),))
+    assert clean._line_screen(RULES + (rule,)) is None
+    assert clean._line_rule(RULES + (rule,), "tack tack") == "dup"
+
+
+# --------------------------------------------------------------------------- Punkt
+
+STOCK = PunktSentenceTokenizer(clean.punkt_parameters())
+WORDS = ["Det", "det", "är", "bra", "kommunen.", "Kommunen", "styrning.", "t.ex.", "bl.a.", "m.m.", "dvs.",
+         "J.", "a.", "1.", "2016.", "12", "kap.", "Vilka", "Hur", "?", "!", "...", "”Tillit.”", "(se", "ovan).",
+         "detalj-", "och", "resultatstyrning.", "Prop.", "nr.", "U.S.A.", "St.", "Sverige", "etc.", "s.", "18"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=25), st.lists(st.sampled_from([" ", "  ", "\n", "\n\n", "\t"]),
+                                                              min_size=25, max_size=25))
+def test_the_sentence_splitter_gives_punkts_spans(words, gaps):
+    text = "".join(w + g for w, g in zip(words, gaps))
+    assert list(clean.sentence_splitter().span_tokenize(text)) == list(STOCK.span_tokenize(text))
+
+
+def test_the_sentence_splitter_on_the_seeds():
+    for text in SEEDS:
+        assert list(clean.sentence_splitter().span_tokenize(text)) == list(STOCK.span_tokenize(text))
+
+
+def test_the_shortcuts_on_the_real_corpus(real_corpus_slice):
+    splitter = clean.sentence_splitter()
+    texts = real_corpus_slice["text"].tolist()
+    for text in texts:
+        assert list(splitter.span_tokenize(text)) == list(STOCK.span_tokenize(text))
+        assert clean.normalise(text) == reference_normalise(text)
+        assert clean.token_spans(text) == reference_token_spans(text, 0, len(text))
+    screen = clean._line_screen(RULES)
+    for ln in {ln for text in texts for ln in lines_of(text)}:
+        assert clean._line_rule(RULES, ln, screen) == clean._line_rule(RULES, ln)
+
+
+@pytest.mark.parametrize("context, expected", [
+    ("kommunen. Det", True), ("t.ex. Det", None), ("1. Vilka", None), ("Sverige ?", False),
+    ("Sverige ? Nu", True), ("slut.", False), ("J. Bach", None), ("(se ovan", False)])
+def test_the_quick_answers(context, expected):
+    """The quick path answers the plain cases itself (``None``: it asks Punkt)."""
+    splitter = clean.sentence_splitter()
+    assert splitter.text_contains_sentbreak(context) == STOCK.text_contains_sentbreak(context)
+    assert splitter.quick_answer(context) is expected
