@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
+import numpy as np
 import yaml
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
@@ -56,6 +57,7 @@ _RAW_TOKEN = re.compile(
 
 
 _RAW_TOKEN_SPLIT = re.compile(f"({_RAW_TOKEN.pattern})")
+_TOKEN_SPLIT = re.compile(f"({TOKEN.pattern})")
 
 
 def normalise(text: str) -> str:
@@ -102,6 +104,33 @@ def token_columns(text: str, start: int = 0, end: int | None = None) -> tuple[li
     if not chunk.isascii():
         tokens = list(map(_word_form, tokens))
     return offsets[1:-1:2], offsets[2::2], tokens
+
+
+def token_columns_of(texts: Sequence[str], starts: Sequence[int], ends: Sequence[int]
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """:func:`token_columns` of many stretches ``texts[i][starts[i]:ends[i]]`` at once:
+    ``(stretch, start, end, token)``, the stretch's index and raw offsets as arrays.
+
+    The stretches are joined with line breaks and split once: no token holds a line
+    break or reads past one differently from the end of a string (the token pattern
+    looks neither ahead nor behind), so each token lies in one stretch, as found there.
+    Where no stretch holds a soft hyphen or zero-width character, the simpler pattern
+    :data:`TOKEN` (the raw pattern without them) does the split."""
+    chunks = [t[s:e] for t, s, e in zip(texts, starts, ends)]
+    joined = "\n".join(chunks)
+    # with no invisible character in the text, the raw pattern finds what TOKEN finds
+    split = _RAW_TOKEN_SPLIT if _HAS_INVISIBLE.search(joined) else _TOKEN_SPLIT
+    parts = split.split(joined)  # gap, token, gap, token, …, gap
+    offsets = np.fromiter(accumulate(map(len, parts), initial=0), dtype=np.int64, count=len(parts) + 1)
+    tok_start, tok_end = offsets[1:-1:2], offsets[2::2]
+    lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
+    chunk_start = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) if len(chunks) else lengths
+    which = np.searchsorted(chunk_start, tok_start, side="right") - 1
+    shift = np.asarray(starts, dtype=np.int64) - chunk_start
+    tokens = parts[1::2]
+    if not joined.isascii():
+        tokens = list(map(_word_form, tokens))
+    return which, tok_start + shift[which], tok_end + shift[which], tokens
 
 
 @lru_cache(maxsize=1 << 20)
@@ -209,6 +238,8 @@ class SentenceSplitter(PunktSentenceTokenizer):
     is answered "break" at once, as is one with a lone "?" or "!" before its last token;
     one with a single token, or with no mark or period before its last token, is answered
     "no break". Every other context goes to Punkt itself. A test checks
+    ``span_tokenize`` also returns a text with no mark before its end as one sentence
+    without asking Punkt (a heading, a one-sentence paragraph). A test checks
     that the spans equal ``PunktSentenceTokenizer``'s on the seeds, on generated text and
     on a slice of the real benchmark corpus.
     """
@@ -222,6 +253,7 @@ class SentenceSplitter(PunktSentenceTokenizer):
         self._colloc_first = frozenset(a for a, _ in params.collocations)
         # a lone "?" or "!" (and "." unless it starts a collocation) is a break in both
         # passes, whatever follows it
+        self._MARK = re.compile(f"[{re.escape(''.join(self._lang_vars.sent_end_chars))}]")
         self._marks = frozenset(m for m in self._lang_vars.sent_end_chars if m not in self._colloc_first)
 
     def _plain_break(self, tok: str) -> bool:
@@ -252,6 +284,16 @@ class SentenceSplitter(PunktSentenceTokenizer):
         if not any(t in self._lang_vars.sent_end_chars or t.endswith(".") for t in tokens[:-1]):
             return False
         return None
+
+    def span_tokenize(self, text: str, realign_boundaries: bool = True) -> Iterator[tuple[int, int]]:
+        # A candidate break is a mark followed by more text; with no mark before the
+        # last character of the stripped text there is none: the text is one sentence.
+        end = len(text.rstrip())
+        if self._MARK.search(text, 0, max(end - 1, 0)) is None:
+            if end or not realign_boundaries:
+                yield 0, end
+            return
+        yield from super().span_tokenize(text, realign_boundaries)
 
     def text_contains_sentbreak(self, text: str) -> bool:
         quick = self.quick_answer(text)

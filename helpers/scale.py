@@ -78,14 +78,30 @@ def as_documents(docs: pd.DataFrame | Iterable[Sequence[str]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["file", "doc_id", "text"], dtype=object)
 
 
+def _opener(path: str | Path):
+    return gzip.open if str(path).endswith(".gz") else open
+
+
+def _document(path: str | Path, n: int, line: bytes | str) -> dict:
+    """The JSON object on line ``n`` (0-based) of a corpus file, with its ``id`` and
+    ``text``; a clear error naming the file and line otherwise."""
+    try:
+        row = json.loads(line)
+        if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("text"), str):
+            raise ValueError("expected an object with the strings 'id' and 'text'")
+    except ValueError as exc:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise ValueError(f"{path}, line {n + 1}: {exc}. Each line must be one JSON object such as "
+                         f'{{"id": "doc-1", "text": "..."}} (UTF-8); fix or remove the line.') from None
+    return row
+
+
 def read_jsonl_corpus(path: str | Path, limit_fraction: float = 1.0) -> pd.DataFrame:
     """A corpus in the benchmark format (``.jsonl`` or ``.jsonl.gz``, one JSON object a
-    line with ``id`` and ``text``) as documents ``file, doc_id, text`` (``file`` and
-    ``doc_id`` are the ``id``); with ``limit_fraction`` < 1, the first documents up to
-    that share of the characters."""
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f if line.strip()]
+    line with ``id`` and ``text``; blank lines are skipped) as documents ``file, doc_id,
+    text`` (``file`` and ``doc_id`` are the ``id``); with ``limit_fraction`` < 1, the first
+    documents up to that share of the characters."""
+    with _opener(path)(path, "rb") as f:
+        rows = [_document(path, n, line) for n, line in enumerate(f) if line.strip()]
     if limit_fraction < 1.0:
         budget = limit_fraction * sum(len(r["text"]) for r in rows)
         n, total = 0, 0
@@ -103,46 +119,53 @@ def read_jsonl_corpus(path: str | Path, limit_fraction: float = 1.0) -> pd.DataF
 @dataclass(frozen=True)
 class JsonlCorpus:
     """A corpus file in the benchmark format read lazily: each partition is a range of
-    its lines, read by whoever processes it (a Dask worker), so no process holds more
-    than a partition of text. ``limit_fraction`` keeps the first lines up to that share
-    of the file's characters."""
+    its lines (ending in ``\\n``), read by whoever processes it (a Dask worker), so no
+    process holds more than a partition of text. ``limit_fraction`` keeps the first
+    lines up to that share of the file's characters."""
 
     path: str
     limit_fraction: float = 1.0
 
-    def ranges(self, partition_size: int) -> list[tuple[int, int]]:
-        """``(first, stop)`` line ranges of about ``partition_size`` characters."""
-        opener = gzip.open if self.path.endswith(".gz") else open
-        with opener(self.path, "rt", encoding="utf-8") as f:
-            sizes = [len(line) for line in f]
-        budget = self.limit_fraction * sum(sizes)
-        out, start, size, total = [], 0, 0, 0
-        for i, n in enumerate(sizes):
+    def ranges(self, partition_size: int) -> list[tuple[int, int, int]]:
+        """``(first, stop, offset)``: line ranges of about ``partition_size`` characters
+        and the byte offset of each range's first line (in the uncompressed file)."""
+        with _opener(self.path)(self.path, "rb") as f:
+            lines = [(len(line.decode("utf-8", errors="replace")), len(line)) for line in f]
+        budget = self.limit_fraction * sum(n for n, _ in lines)
+        out, start, size, total, offset, at = [], 0, 0, 0, 0, 0
+        for i, (n, nbytes) in enumerate(lines):
             if total >= budget:
-                sizes = sizes[:i]
+                lines = lines[:i]
                 break
             total += n
             size += n
+            at += nbytes
             if size >= partition_size:
-                out.append((start, i + 1))
-                start, size = i + 1, 0
-        if start < len(sizes):
-            out.append((start, len(sizes)))
+                out.append((start, i + 1, offset))
+                start, size, offset = i + 1, 0, at
+        if start < len(lines):
+            out.append((start, len(lines), offset))
         return out
 
-    def read(self, first: int, stop: int) -> pd.DataFrame:
-        """The documents on lines ``first`` to ``stop - 1``."""
+    def read(self, first: int, stop: int, offset: int | None = None) -> pd.DataFrame:
+        """The documents on lines ``first`` to ``stop - 1`` (blank lines skipped); with
+        the byte ``offset`` of line ``first`` (from :meth:`ranges`), the lines before it
+        are skipped by seeking rather than read."""
         import itertools
 
-        opener = gzip.open if self.path.endswith(".gz") else open
-        with opener(self.path, "rt", encoding="utf-8") as f:
-            rows = [json.loads(line) for line in itertools.islice(f, first, stop)]
+        with _opener(self.path)(self.path, "rb") as f:
+            if offset is None:
+                lines = itertools.islice(f, first, stop)
+            else:
+                f.seek(offset)
+                lines = itertools.islice(f, stop - first)
+            rows = [_document(self.path, first + k, line) for k, line in enumerate(lines) if line.strip()]
         ids = [r["id"] for r in rows]
         return pd.DataFrame({"file": ids, "doc_id": ids, "text": [r["text"] for r in rows]}, dtype=object)
 
 
-def _process_range(source: JsonlCorpus, first: int, stop: int, codebook, rules, keep) -> "Tables":
-    return process_batch(source.read(first, stop), codebook, rules, keep)
+def _process_range(source: JsonlCorpus, first: int, stop: int, offset: int | None, codebook, rules, keep) -> "Tables":
+    return process_batch(source.read(first, stop, offset), codebook, rules, keep)
 
 
 def partitions(docs: pd.DataFrame, partition_size: int = DEFAULT_PARTITION_SIZE) -> list[pd.DataFrame]:
@@ -203,21 +226,14 @@ def segment_documents(docs: pd.DataFrame, rules: tuple[clean.Rule, ...] | None =
 
 
 def token_table(docs: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    """Stage ``tokens``: word tokens of each sentence (``clean.token_columns`` on the raw
+    """Stage ``tokens``: word tokens of each sentence (``clean.token_columns_of`` on the raw
     text) with their lemma (``clean.lemma``, once per word type) and stop-word flag; one
     row per token, columns ``TOKEN_COLUMNS``, plus ``sid`` (the sentence's row), ``tid``
     (the token's word type, numbered in this table) and ``form`` (the token lower-cased),
     which the code stage reuses."""
     text_of = dict(zip(docs["file"], docs["text"]))
-    counts, starts, ends, toks = [], [], [], []
-    columns = clean.token_columns
-    for file, s, e in zip(sentences["file"], sentences["start"], sentences["end"]):
-        a, b, t = columns(text_of[file], s, e)
-        counts.append(len(t))
-        starts += a
-        ends += b
-        toks += t
-    sid = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    texts = [text_of[f] for f in sentences["file"]]
+    sid, starts, ends, toks = clean.token_columns_of(texts, sentences["start"].tolist(), sentences["end"].tolist())
     codes, uniques = pd.factorize(pd.Series(toks, dtype=object))
     lemma, stop = clean.lemma, clean.stopwords()
     lemmas = np.array([lemma(u) for u in uniques], dtype=object)
@@ -504,9 +520,10 @@ class _Bank:
     Aho-Corasick automaton over all their pattern stems (with the sentinels of each
     pattern's kind), global pattern ids ``offset + pid``."""
 
-    def __init__(self, matchers: dict):
+    def __init__(self, matchers: dict, lemma=clean.lemma):
         import ahocorasick
 
+        self.lemma = lemma  # the matchers' lemmatiser (coordinated readings are lemmatised here)
         self.vecs: dict = {}
         keys: dict[str, set[int]] = {}
         offset = 0
@@ -606,7 +623,7 @@ def _coordinated(bank: _Bank, token: np.ndarray, rows: np.ndarray, hits: np.ndar
     if not index:
         return np.zeros(0, dtype=np.int64)
     forms = np.array(list(index), dtype=object)
-    lemmas = np.array([clean.lemma(f) for f in index], dtype=object)
+    lemmas = np.array([bank.lemma(f) for f in index], dtype=object)
     c_ptr, c_pids = bank.item_pids(_Strings.of(forms, lemmas))
     at, pids = _gather(c_ptr, c_pids, np.asarray(which, dtype=np.int64))
     keys = np.unique(np.asarray(owner, dtype=np.int64)[at] * G + pids)
@@ -712,6 +729,26 @@ def _bank(c: _Coder) -> _Bank | None:
         ok = all(m._lemma is clean.lemma for m in matchers.values())
         c.vectorised["bank"] = _Bank(matchers) if ok else None
     return c.vectorised["bank"]
+
+
+def find_labels(texts: Sequence[str], matcher: coding.Matcher) -> list[tuple[int, str]]:
+    """``(i, label)`` for each label that ``matcher.match_detail(clean.tokenize(texts[i]))``
+    finds, sorted: the vectorised coder over all ``texts`` at once (tokens by one split,
+    each word type lemmatised once with the matcher's own lemmatiser, then the bank).
+    ``texts`` are cleaned texts (``clean.normalise``), such as the segments' ``text``."""
+    which, _, _, toks = clean.token_columns_of(texts, [0] * len(texts), [len(t) for t in texts])
+    codes, uniques = pd.factorize(pd.Series(toks, dtype=object))
+    forms = np.array([u.lower() for u in uniques], dtype=object)
+    lemmas = np.array([matcher._lemma(f) for f in forms], dtype=object)
+    tokens = pd.DataFrame({"sid": which, "token": pd.Series(toks, dtype=object).to_numpy(),
+                           "lemma": lemmas[codes] if len(codes) else [], "tid": codes.astype(np.int64),
+                           "form": forms[codes] if len(codes) else []})
+    bank = _Bank({"m": matcher}, lemma=matcher._lemma)
+    part = _partition(tokens, bank)
+    v = bank.vecs["m"]
+    r, ti, _ = _find(v, part, show=False)
+    pairs = np.unique(part.sid[r] * len(v.labels) + v.term_label[ti]) if len(r) else np.zeros(0, dtype=np.int64)
+    return [(int(p) // len(v.labels), v.labels[int(p) % len(v.labels)]) for p in pairs]
 
 
 def _code_table_vectorised(sentences: pd.DataFrame, tokens: pd.DataFrame,
@@ -862,7 +899,7 @@ def run_corpus(docs: "pd.DataFrame | Iterable[Sequence[str]] | JsonlCorpus | str
     if isinstance(docs, (str, Path)):
         docs = JsonlCorpus(str(docs))
     if isinstance(docs, JsonlCorpus):
-        tasks = [(_process_range, docs, a, b) for a, b in docs.ranges(partition_size)]
+        tasks = [(_process_range, docs, *r) for r in docs.ranges(partition_size)]
     else:
         tasks = [(process_batch, p) for p in partitions(as_documents(docs), partition_size)]
     show = watching(progress)

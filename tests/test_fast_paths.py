@@ -66,6 +66,18 @@ def test_token_columns_on_the_seeds():
         assert clean.token_spans(text) == reference_token_spans(text, 0, len(text))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet=TRICKY + "0123456789.:-", max_size=30), st.integers(0, 30), st.integers(0, 30)),
+                max_size=6))
+def test_token_columns_of_many_stretches_equal_those_of_each(stretches):
+    texts = [t for t, _, _ in stretches]
+    starts = [min(a, b, len(t)) for t, a, b in stretches]
+    ends = [min(max(a, b), len(t)) for t, a, b in stretches]
+    which, s, e, tokens = clean.token_columns_of(texts, starts, ends)
+    expected = [(i, *span) for i, (t, a, b) in enumerate(zip(texts, starts, ends)) for span in reference_token_spans(t, a, b)]
+    assert list(zip(which.tolist(), s.tolist(), e.tolist(), tokens)) == expected
+
+
 # --------------------------------------------------------------------------- line rules
 
 def lines_of(text: str) -> list[str]:
@@ -111,7 +123,8 @@ WORDS = ["Det", "det", "är", "bra", "kommunen.", "Kommunen", "styrning.", "t.ex
                                                               min_size=25, max_size=25))
 def test_the_sentence_splitter_gives_punkts_spans(words, gaps):
     text = "".join(w + g for w, g in zip(words, gaps))
-    assert list(clean.sentence_splitter().span_tokenize(text)) == list(STOCK.span_tokenize(text))
+    for realign in (True, False):
+        assert list(clean.sentence_splitter().span_tokenize(text, realign)) == list(STOCK.span_tokenize(text, realign))
 
 
 def test_the_sentence_splitter_on_the_seeds():
@@ -126,6 +139,9 @@ def test_the_shortcuts_on_the_real_corpus(real_corpus_slice):
         assert list(splitter.span_tokenize(text)) == list(STOCK.span_tokenize(text))
         assert clean.normalise(text) == reference_normalise(text)
         assert clean.token_spans(text) == reference_token_spans(text, 0, len(text))
+    which, s, e, tokens = clean.token_columns_of(texts, [0] * len(texts), [len(t) for t in texts])
+    assert list(zip(which.tolist(), s.tolist(), e.tolist(), tokens)) == [
+        (i, *span) for i, t in enumerate(texts) for span in reference_token_spans(t, 0, len(t))]
     screen = clean._line_screen(RULES)
     for ln in {ln for text in texts for ln in lines_of(text)}:
         assert clean._line_rule(RULES, ln, screen) == clean._line_rule(RULES, ln)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import coding, corpus, paths, pipeline, scale
+from helpers import clean, coding, corpus, paths, pipeline, scale
 
 MADE_UP = {
     "900_extra.txt": (
@@ -226,3 +226,38 @@ def test_vectorised_coding_of_nothing(codebook):
     seg, new, old = _code_both([("empty.txt", ""), ("none.txt", "Kort text utan teman.\n")], codebook)
     _identical(new, old)
     assert new[0].empty and (new[2]["sector"] == "general").all()
+
+
+def _labels_sentence_by_sentence(texts, matcher):
+    return sorted({(i, lab) for i, t in enumerate(texts) for lab in matcher.match_detail(clean.tokenize(t))})
+
+
+def test_find_labels_equals_the_matcher_sentence_by_sentence(docs, codebook):
+    """The benchmark's like-for-like "ours" (scale.find_labels) finds what
+    Matcher.match_detail finds, with lemmas and (as the baselines) forms only."""
+    texts = scale.segment_documents(scale.as_documents(docs))[0]["text"].tolist()
+    plain = sorted({t for c in codebook.codes for t in c.terms if "*" not in t and "~" not in t})
+    forms_only = coding.Matcher([coding.Term.parse(t, t) for t in plain], lemmatize=lambda w: w)
+    for matcher in (coding.code_matcher(codebook), forms_only):
+        expected = _labels_sentence_by_sentence(texts, matcher)
+        assert scale.find_labels(texts, matcher) == expected
+        assert len(expected) > 5  # both find something to compare
+
+
+def test_find_labels_reads_coordinated_compounds_with_the_matchers_lemmatiser():
+    matcher = coding.Matcher([coding.Term.parse("S", "detaljstyrning")], lemmatize=lambda w: w)
+    texts = ["Detalj- och resultatstyrning.", "Detalj- och resultatstyrningen.", "Inget här.", ""]
+    assert scale.find_labels(texts, matcher) == _labels_sentence_by_sentence(texts, matcher) == [(0, "S")]
+
+
+def test_a_bad_corpus_line_is_named_with_its_file_and_line(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": "a", "text": "Ett."}\n\n{"id": "b", "text": \n{"id": "c"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"c\.jsonl, line 3: .*fix or remove the line"):
+        scale.read_jsonl_corpus(path)
+    src = scale.JsonlCorpus(str(path))
+    assert src.read(0, 2)["file"].tolist() == ["a"]  # the blank line is skipped
+    with pytest.raises(ValueError, match=r"line 4: expected an object with the strings 'id' and 'text'"):
+        src.read(3, 4)
+    first, stop, offset = src.ranges(1)[2]
+    assert (first, stop) == (2, 3) and offset == len('{"id": "a", "text": "Ett."}\n\n'.encode())
