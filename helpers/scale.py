@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -735,9 +736,12 @@ def find_labels(texts: Sequence[str], matcher: coding.Matcher) -> list[tuple[int
     """``(i, label)`` for each label that ``matcher.match_detail(clean.tokenize(texts[i]))``
     finds, sorted: the vectorised coder over all ``texts`` at once (tokens by one split,
     each word type lemmatised once with the matcher's own lemmatiser, then the bank).
-    ``texts`` are cleaned texts (``clean.normalise``), such as the segments' ``text``."""
-    which, _, _, toks = clean.token_columns_of(texts, [0] * len(texts), [len(t) for t in texts])
-    codes, uniques = pd.factorize(pd.Series(toks, dtype=object))
+    ``texts`` are cleaned texts (``clean.normalise``), such as the segments' ``text``,
+    tokenised as ``Matcher.match_detail``'s callers do (``clean.tokenize``)."""
+    per_text = list(map(clean.tokenize, texts))
+    toks = list(itertools.chain.from_iterable(per_text))
+    which = np.repeat(np.arange(len(texts), dtype=np.int64), np.fromiter(map(len, per_text), np.int64, len(texts)))
+    codes, uniques = pd.factorize(np.array(toks, dtype=object))
     forms = np.array([u.lower() for u in uniques], dtype=object)
     lemmas = np.array([matcher._lemma(f) for f in forms], dtype=object)
     tokens = pd.DataFrame({"sid": which, "token": pd.Series(toks, dtype=object).to_numpy(),
