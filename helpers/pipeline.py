@@ -115,76 +115,24 @@ def _read(path: Path, columns: list[str]) -> pd.DataFrame:
     return df[columns]
 
 
-def build_segments(run: Run) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Clean and segment every raw file of the corpus: ``(segments, removed, documents)``."""
-    meta = corpus_mod.load_metadata(run.corpus)
-    meta_rows = {r["file"]: r for r in meta.to_dict("records")}
-    rules = clean.load_rules(run.corpus)
-    sentences, removed, docs, tokens = [], [], [], []
-    stop = clean.stopwords()
-    for path in corpus_mod.list_raw_files(run.corpus):
-        raw = corpus_mod.read_raw(path)
-        if not raw.text.strip():
-            log.warning("%s: the file is empty; it yields no segments.", path.name)
-        s, r = clean.segment(raw.text, path.name, rules)
-        for sent in s:
-            for ts, te, tok in clean.token_spans(raw.text, sent["start"], sent["end"]):
-                low = tok.lower()
-                tokens.append((path.name, sent["paragraph"], sent["sentence"], ts, te, tok,
-                               clean.lemma(tok), "true" if low in stop else "false"))
-            sent["tokens"] = 0
-        sentences += s
-        removed += r
-        docs += documents_mod.documents_of_file(path.name, raw.text, meta_rows[path.name])
-    documents = documents_mod.documents_table(docs, meta)
-    seg = pd.DataFrame(sentences, columns=[c for c in SEGMENT_COLUMNS if c not in ("doc_id", "tokens", "sector", "actors")])
-    seg.insert(1, "doc_id", documents_mod.assign(seg, documents))
-    tok = pd.DataFrame(tokens, columns=[c for c in TOKEN_COLUMNS if c != "doc_id"])
-    tok.insert(1, "doc_id", tok[["file", "paragraph", "sentence"]].merge(
-        seg[["file", "paragraph", "sentence", "doc_id"]], how="left")["doc_id"].to_numpy())
-    counts = tok.groupby(["file", "paragraph", "sentence"]).size().rename("tokens")
-    seg = seg.merge(counts, how="left", left_on=["file", "paragraph", "sentence"], right_index=True)
-    seg["tokens"] = seg["tokens"].fillna(0).astype(int)
-    codebook = coding.codebook_for(run.corpus)
-    attrs = coding.context_attributes(seg, codebook)
-    for col in ("sector", "actors"):
-        seg[col] = attrs[col] if col in attrs else ""
-    seg = seg.sort_values(["file", "start"]).reset_index(drop=True)[SEGMENT_COLUMNS]
-    rem = pd.DataFrame(removed, columns=REMOVED_COLUMNS).sort_values(["file", "start"]).reset_index(drop=True)
-    tok = tok.sort_values(["file", "start"]).reset_index(drop=True)
-    return seg, rem, documents, tok
+TABLE_FILES = ["segments.csv", "removed.csv", "documents.csv", "tokens.csv", "coded.csv", "suppressed.csv"]
 
 
-def segments(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``segments.csv`` and ``removed.csv`` of the run, rebuilt (with ``documents.csv``)
-    if missing or stale."""
-    names = ["segments.csv", "removed.csv", "documents.csv", "tokens.csv"]
-    if not _cached(run, names):
-        if run.engine == "dask":
-            _build_with_dask(run)
-            return segments(run)
-        seg, rem, docs, tok = build_segments(run)
-        io.write_csv(run.path("segments.csv"), seg)
-        io.write_csv(run.path("removed.csv"), rem)
-        io.write_csv(run.path("documents.csv"), docs)
-        io.write_csv(run.path("tokens.csv"), tok)
-        run.path("coded.csv").unlink(missing_ok=True)
-        run.path("suppressed.csv").unlink(missing_ok=True)
-        _stamp(run)
-    return _read(run.path("segments.csv"), SEGMENT_COLUMNS), _read(run.path("removed.csv"), REMOVED_COLUMNS)
-
-
-def _build_with_dask(run: Run) -> None:
-    """Every table of the run computed over partitions on Dask (:mod:`helpers.scale`),
-    written as the pandas engine writes them."""
+def build_tables(run: Run) -> None:
+    """Every table of the run (:data:`TABLE_FILES`), computed by :mod:`helpers.scale`
+    over partitions of the corpus with the run's engine (pandas in this process, or Dask)
+    and written atomically; then the cache is stamped."""
     from . import scale
 
     meta = corpus_mod.load_metadata(run.corpus)
     meta_rows = {r["file"]: r for r in meta.to_dict("records")}
     raws = corpus_mod.read_raw_texts(run.corpus)
+    for name, text in raws.items():
+        if not text.strip():
+            log.warning("%s: the file is empty; it yields no segments.", name)
     docs = [(f, t, meta_rows[f]["doc_id"]) for f, t in raws.items()]
     codebook = coding.codebook_for(run.corpus)
-    tables = scale.run_corpus(docs, codebook, engine="dask", scheduler=run.scheduler,
+    tables = scale.run_corpus(docs, codebook, engine=run.engine, scheduler=run.scheduler,
                               rules=clean.load_rules(run.corpus))
     documents = documents_mod.documents_table(
         [d for f, t in raws.items() for d in documents_mod.documents_of_file(f, t, meta_rows[f])], meta)
@@ -195,6 +143,14 @@ def _build_with_dask(run: Run) -> None:
     io.write_csv(run.path("coded.csv"), tables.coded[coding.CODED_COLUMNS])
     io.write_csv(run.path("suppressed.csv"), tables.suppressed[coding.SUPPRESSED_COLUMNS])
     _stamp(run)
+
+
+def segments(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``segments.csv`` and ``removed.csv`` of the run, rebuilt (with every other table)
+    if missing or stale."""
+    if not _cached(run, TABLE_FILES):
+        build_tables(run)
+    return _read(run.path("segments.csv"), SEGMENT_COLUMNS), _read(run.path("removed.csv"), REMOVED_COLUMNS)
 
 
 def tokens(run: Run) -> pd.DataFrame:
@@ -218,12 +174,7 @@ def documents(run: Run) -> pd.DataFrame:
 
 def coded(run: Run) -> pd.DataFrame:
     """``coded.csv`` of the run (one row per sentence and code), rebuilt if missing or stale."""
-    seg, _ = segments(run)
-    if not _cached(run, ["coded.csv", "suppressed.csv"]):
-        codebook = coding.codebook_for(run.corpus)
-        coded_rows, suppressed_rows = coding.code_segments_with_log(seg, codebook)
-        io.write_csv(run.path("coded.csv"), coded_rows)
-        io.write_csv(run.path("suppressed.csv"), suppressed_rows)
+    segments(run)
     return _read(run.path("coded.csv"), coding.CODED_COLUMNS)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import clean, coding, corpus, paths, pipeline, scale
+from helpers import clean, coding, corpus, documents, paths, pipeline, scale
 
 MADE_UP = {
     "900_extra.txt": (
@@ -66,11 +66,42 @@ def test_pandas_engine_equals_the_pipeline_on_the_seeds(codebook, pandas_tables,
     seeds = {d[0] for d in _seed_docs()}
     mine = {n: pandas_tables[n][pandas_tables[n]["file"].isin(seeds)] for n in scale.TABLES}
     _same(mine["segments"], pipeline.segments(run)[0])
-    _same(mine["removed"], pipeline.segments(run)[1])
     _same(mine["coded"], pipeline.coded(run))
-    _same(mine["suppressed"], pipeline.suppressed(run))
-    tok = mine["tokens"].assign(stop=mine["tokens"]["stop"] == "true")
-    _same(tok, pipeline.tokens(run))
+
+
+def _by_offset(rows, columns) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns).sort_values(["file", "start"], kind="stable").reset_index(drop=True)
+
+
+def test_the_pipelines_tables_equal_the_helpers_file_by_file_and_sentence_by_sentence(codebook, tmp_path):
+    """The pipeline's tables (built by helpers.scale, over partitions, vectorised) equal
+    those of the plain helpers called one file and one sentence at a time."""
+    run = pipeline.Run.from_params("corpus", tmp_path / "out")
+    rules, stop = clean.load_rules(paths.CORPUS_DIR), clean.stopwords()
+    sentences, removed, tokens = [], [], []
+    for path in corpus.list_raw_files(paths.CORPUS_DIR):
+        text = corpus.read_raw(path).text
+        s, r = clean.segment(text, path.name, rules)
+        sentences += s
+        removed += r
+        tokens += [(path.name, x["paragraph"], x["sentence"], a, b, t, clean.lemma(t), t.lower() in stop)
+                   for x in s for a, b, t in clean.token_spans(text, x["start"], x["end"])]
+    seg, rem = pipeline.segments(run)
+    cols = ["file", "paragraph", "sentence", "start", "end", "text"]
+    _same(seg[cols], _by_offset(sentences, cols))
+    _same(rem, _by_offset(removed, pipeline.REMOVED_COLUMNS))
+    token_cols = [c for c in pipeline.TOKEN_COLUMNS if c != "doc_id"]
+    plain_tokens = _by_offset(tokens, token_cols)
+    _same(pipeline.tokens(run)[token_cols], plain_tokens)
+    counts = plain_tokens.groupby(["file", "paragraph", "sentence"]).size().rename("n")
+    assert (seg.join(counts, on=["file", "paragraph", "sentence"])["n"].fillna(0).astype(int) == seg["tokens"]).all()
+    assert (seg["doc_id"].to_numpy() == documents.assign(seg, pipeline.documents(run)).to_numpy()).all()
+    coded, suppressed = coding.code_segments_with_log(seg, codebook)
+    _same(pipeline.coded(run), coded)
+    _same(pipeline.suppressed(run), suppressed)
+    attrs = coding.context_attributes(seg, codebook)
+    _same(seg[["sector", "actors"]], attrs[["sector", "actors"]])
+    assert len(coded) > 20 and len(plain_tokens) > 1000
 
 
 def test_made_up_texts_are_coded_like_the_coder_does(codebook, pandas_tables):
