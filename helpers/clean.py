@@ -72,9 +72,9 @@ def normalise(text: str) -> str:
     text is already NFC and holds no invisible characters.
     """
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
         if _HAS_INVISIBLE.search(text) is not None:
             text = _HAS_INVISIBLE.sub("", text)
+        text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())
 
 
@@ -245,7 +245,7 @@ class SentenceSplitter(PunktSentenceTokenizer):
     """
 
     _DIGIT = re.compile(r"\d")
-    _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*\.")
+    _WORD = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)*\.)[ \t\n\r\f\v]+[^\W_]")
 
     def __init__(self, params: PunktParameters):
         super().__init__(params)
@@ -269,11 +269,12 @@ class SentenceSplitter(PunktSentenceTokenizer):
         """Punkt's answer for a candidate's context where it is plain (see the class),
         else ``None``. Punkt answers "break" when a token other than the last is marked
         as one by its two passes."""
-        # A first word of letters and inner hyphens with a final period is one Punkt
-        # token (none of its characters ends a Punkt word); anything after it is at
-        # least one more.
-        first = context.split(None, 1)
-        if len(first) == 2 and self._WORD.fullmatch(first[0]) and self._plain_break(first[0]):
+        # A context that opens with a word of letters and inner hyphens with a final
+        # period, then ASCII white space, then a letter or digit: the word is Punkt's
+        # first token (no character of it ends a Punkt word, and its period is not the
+        # start of a spaced ellipsis ". . ."), and the letter or digit starts a second.
+        first = self._WORD.match(context)
+        if first is not None and self._plain_break(first.group(1)):
             return True
         tokens = [t for line in context.split("\n") if line.strip() for t in self._lang_vars.word_tokenize(line)]
         if len(tokens) < 2:
@@ -344,10 +345,11 @@ def _line_screen(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
     """One pattern that fully matches every line that some ``line`` or ``filename`` rule
     matches (and perhaps others: it ignores case throughout), so that most lines are
     cleared with one regex instead of one per pattern; ``None`` when the patterns cannot
-    be joined safely (back-references, or flags other than ignoring case)."""
+    be joined safely (back-references or conditionals, whose group numbers would shift,
+    or flags other than ignoring case)."""
     parts = [p for r in rules if r.kind == "line" for p in r.patterns]
     parts += [_FILENAME] if any(r.kind == "filename" for r in rules) else []
-    if not parts or any(p.flags & ~(re.IGNORECASE | re.UNICODE) or re.search(r"\\\d|\(\?P=", p.pattern)
+    if not parts or any(p.flags & ~(re.IGNORECASE | re.UNICODE) or re.search(r"\\\d|\(\?P=|\(\?\(", p.pattern)
                         for p in parts):
         return None
     try:

@@ -120,8 +120,9 @@ TABLE_FILES = ["segments.csv", "removed.csv", "documents.csv", "tokens.csv", "co
 
 def build_tables(run: Run) -> None:
     """Every table of the run (:data:`TABLE_FILES`), computed by :mod:`helpers.scale`
-    over partitions of the corpus with the run's engine (pandas in this process, or Dask)
-    and written atomically; then the cache is stamped."""
+    over partitions of the corpus with the run's engine (pandas in this process, or Dask),
+    each file written atomically; then the cache is stamped (a table missing or stale
+    rebuilds them all: a change to the codebook also changes the segments' attributes)."""
     from . import scale
 
     meta = corpus_mod.load_metadata(run.corpus)

@@ -88,8 +88,10 @@ def _document(path: str | Path, n: int, line: bytes | str) -> dict:
     ``text``; a clear error naming the file and line otherwise."""
     try:
         row = json.loads(line)
-        if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("text"), str):
-            raise ValueError("expected an object with the strings 'id' and 'text'")
+        if (not isinstance(row, dict) or not isinstance(row.get("id"), (str, int)) or isinstance(row.get("id"), bool)
+                or not isinstance(row.get("text"), str)):
+            raise ValueError("expected an object with an 'id' (a string or an integer) and a string 'text'")
+        row["id"] = str(row["id"])
     except ValueError as exc:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise ValueError(f"{path}, line {n + 1}: {exc}. Each line must be one JSON object such as "
                          f'{{"id": "doc-1", "text": "..."}} (UTF-8); fix or remove the line.') from None
@@ -97,10 +99,12 @@ def _document(path: str | Path, n: int, line: bytes | str) -> dict:
 
 
 def read_jsonl_corpus(path: str | Path, limit_fraction: float = 1.0) -> pd.DataFrame:
-    """A corpus in the benchmark format (``.jsonl`` or ``.jsonl.gz``, one JSON object a
-    line with ``id`` and ``text``; blank lines are skipped) as documents ``file, doc_id,
-    text`` (``file`` and ``doc_id`` are the ``id``); with ``limit_fraction`` < 1, the first
-    documents up to that share of the characters."""
+    """A corpus in the benchmark format (``.jsonl`` or ``.jsonl.gz``, UTF-8, one JSON
+    object a line with ``id`` and ``text``, lines ending in ``\\n`` or ``\\r\\n``; lines
+    of JSON white space only are skipped) as documents ``file, doc_id, text`` (``file``
+    and ``doc_id`` are the ``id`` as a string); with ``limit_fraction`` < 1, the first
+    documents up to that share of the characters. A line that is not such an object
+    stops the reading with an error naming the file and the line."""
     with _opener(path)(path, "rb") as f:
         rows = [_document(path, n, line) for n, line in enumerate(f) if line.strip()]
     if limit_fraction < 1.0:
@@ -151,7 +155,8 @@ class JsonlCorpus:
     def read(self, first: int, stop: int, offset: int | None = None) -> pd.DataFrame:
         """The documents on lines ``first`` to ``stop - 1`` (blank lines skipped); with
         the byte ``offset`` of line ``first`` (from :meth:`ranges`), the lines before it
-        are skipped by seeking rather than read."""
+        are skipped by seeking rather than split, decoded and parsed (a ``.gz`` file is
+        still decompressed up to the offset: gzip cannot seek otherwise)."""
         import itertools
 
         with _opener(self.path)(self.path, "rb") as f:

@@ -27,9 +27,9 @@ RULES = clean.load_rules()
 # --------------------------------------------------------------------------- normalise
 
 def reference_normalise(text: str) -> str:
-    """``normalise`` as first written: NFC, drop the invisible characters, one regex for
+    """``normalise`` by its definition: drop the invisible characters, NFC, one regex for
     every run of whitespace, strip."""
-    text = unicodedata.normalize("NFC", text).translate(dict.fromkeys(map(ord, clean._INVISIBLE_CHARS)))
+    text = unicodedata.normalize("NFC", text.translate(dict.fromkeys(map(ord, clean._INVISIBLE_CHARS))))
     return clean._SPACES.sub(" ", text).strip()
 
 
@@ -44,8 +44,13 @@ TRICKY = "aZåÄö .,-–\t\n\r\u00a0\u2009\u3000\u00ad\u200b\u200d\ufeff\u0301e
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=TRICKY, max_size=30))
-def test_normalise_equals_its_definition(text):
+def test_normalise_equals_its_definition_and_is_idempotent(text):
     assert clean.normalise(text) == reference_normalise(text)
+    assert clean.normalise(clean.normalise(text)) == clean.normalise(text)
+
+
+def test_an_invisible_character_between_a_letter_and_its_accent_goes_before_composing():
+    assert clean.normalise("a\u200b\u0301") == "\u00e1" == clean.normalise(clean.normalise("a\u200b\u0301"))
 
 
 # --------------------------------------------------------------------------- tokens
@@ -104,27 +109,55 @@ def test_the_line_screen_on_the_seeds_lines():
     assert any(rule for _, rule in found)  # the seeds have furniture: the screen lets it through
 
 
-def test_no_screen_when_a_pattern_has_a_back_reference():
+def test_no_screen_when_a_pattern_has_a_back_reference_or_a_conditional():
     rule = clean.Rule("dup", "line", "a word twice", (re.compile(r"(\w+) \1", re.IGNORECASE),))
     assert clean._line_screen(RULES + (rule,)) is None
     assert clean._line_rule(RULES + (rule,), "tack tack") == "dup"
+    photo = clean.Rule("photo", "line", "a credit", (re.compile(r"(Foto|Bild): .*", re.IGNORECASE),))
+    ad = clean.Rule("ad", "line", "an ad", (re.compile(r"(\()?Annons(?(1)\))", re.IGNORECASE),))
+    assert clean._line_screen((photo, ad)) is None
+    assert clean._line_rule((photo, ad), "(Annons)", clean._line_screen((photo, ad))) == "ad"
 
 
 # --------------------------------------------------------------------------- Punkt
 
 STOCK = PunktSentenceTokenizer(clean.punkt_parameters())
 WORDS = ["Det", "det", "är", "bra", "kommunen.", "Kommunen", "styrning.", "t.ex.", "bl.a.", "m.m.", "dvs.",
-         "J.", "a.", "1.", "2016.", "12", "kap.", "Vilka", "Hur", "?", "!", "...", "”Tillit.”", "(se", "ovan).",
-         "detalj-", "och", "resultatstyrning.", "Prop.", "nr.", "U.S.A.", "St.", "Sverige", "etc.", "s.", "18"]
+         "J.", "a.", "1.", "2016.", "12", "3.5", "kap.", "Vilka", "Hur", "?", "!", ".", "..", "...", "”Tillit.”",
+         "(se", "ovan).", "detalj-", "och", "resultatstyrning.", "Prop.", "EU-prop.", "nr.", "U.S.A.", "St.",
+         "Sverige", "etc.", "s.", "18", "İstanbul.", "Vänta.", "x_y.", "²."]
+GAPS = [" ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u2009", "\x1c", "\x85", " . ", "\u00a0.\u00a0", ""]
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(WORDS), max_size=25), st.lists(st.sampled_from([" ", "  ", "\n", "\n\n", "\t"]),
-                                                              min_size=25, max_size=25))
-def test_the_sentence_splitter_gives_punkts_spans(words, gaps):
-    text = "".join(w + g for w, g in zip(words, gaps))
+def texts_of(words: list[str], gaps: list[str]) -> str:
+    return "".join(w + g for w, g in zip(words, gaps))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=25), st.lists(st.sampled_from(GAPS), min_size=25, max_size=25),
+       st.sampled_from(["", " ", "\u00a0"]))
+def test_the_sentence_splitter_gives_punkts_spans(words, gaps, lead):
+    text = lead + texts_of(words, gaps)
     for realign in (True, False):
         assert list(clean.sentence_splitter().span_tokenize(text, realign)) == list(STOCK.span_tokenize(text, realign))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=4), st.lists(st.sampled_from(GAPS), min_size=4, max_size=4))
+def test_a_quick_answer_is_punkts_answer(words, gaps):
+    """Every context, not only those Punkt's candidate finder would make: the quick path
+    answers as Punkt does, or asks it."""
+    context = texts_of(words, gaps)
+    assert clean.sentence_splitter().quick_answer(context) in (None, STOCK.text_contains_sentbreak(context))
+
+
+def test_a_spaced_ellipsis_after_a_word_is_not_a_plain_break():
+    """Punkt reads "Vänta.\u00a0.\u00a0." as "Vänta" and a spaced ellipsis."""
+    context = "Vänta.\u00a0.\u00a0."
+    assert STOCK.text_contains_sentbreak(context) is False
+    assert clean.sentence_splitter().quick_answer(context) in (None, False)
+    text = "Jag vet inte.\u00a0.\u00a0."
+    assert list(clean.sentence_splitter().span_tokenize(text)) == list(STOCK.span_tokenize(text))
 
 
 def test_the_sentence_splitter_on_the_seeds():
