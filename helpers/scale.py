@@ -1,9 +1,10 @@
 """The pipeline's stages over many documents, in partitions, with pandas or Dask.
 
-:func:`process_batch` runs one partition of documents through the same helpers as
-:mod:`helpers.pipeline` (``clean.segment`` for cleaning and sentences,
-``clean.token_spans`` and ``clean.lemma`` for tokens, the codebook's ``Matcher`` for
-codes and context attributes) and returns the pipeline's tables with its columns.
+:func:`process_batch` runs one partition of documents through the helpers
+(``clean.segment`` for cleaning and sentences,
+``clean.token_columns_of`` and ``clean.lemma`` for tokens, the codebook's ``Matcher`` for
+codes and context attributes) and returns the pipeline's tables with its columns;
+:mod:`helpers.pipeline` builds every run's tables with :func:`run_corpus`.
 :func:`run_corpus` splits a corpus into partitions of about ``partition_size``
 characters and runs them sequentially (``engine="pandas"``) or on a Dask cluster
 (``engine="dask"``: a process-based ``LocalCluster`` by default, or an existing cluster
@@ -19,17 +20,19 @@ Stages (each with a stated input and output; ``benchmarks/bench.py`` times them)
 ``code``     sentences + tokens and lemmas → coded rows (``coding.CODED_COLUMNS``),
              suppressed rows and the sentences' ``sector, actors``
 
-Speed: the matchers are built once per process. ``code_table`` matches over a
-partition's whole token table at once (``vectorised=True``, the default; see the notes
-above :class:`_Strings`): one Aho-Corasick pass over the partition's distinct forms and
-lemmas, then numpy over (token row, pattern id) keys; it reuses the word types and
-lower-cased forms that ``token_table`` computed (columns ``tid``, ``form``). Its output is
-identical to ``vectorised=False``, which gives each candidate sentence to
-``coding.code_sentence`` (a sentence is a candidate if one of its word types can start a
-rule, or it holds a hyphen: every other sentence provably has no code and the default
-attributes). What remains costly is ``clean.lemma`` on each reading of a coordinated
-compound ("detalj- och resultatstyrning" read as "detaljstyrning", "detaljtstyrning", …),
-as ``Matcher._coordinated`` defines them.
+Speed: the matchers are built once per process. ``token_table`` splits all sentences of a
+partition at once (``clean.token_columns_of``) and lemmatises each word type once.
+``code_table`` matches over a partition's whole token table at once (``vectorised=True``,
+the default; see the notes above :class:`_Strings`): one Aho-Corasick pass over the
+partition's distinct forms and lemmas, then numpy over (token row, pattern id) keys; it
+reuses the word types and lower-cased forms that ``token_table`` computed (columns
+``tid``, ``form``). Its output is identical to ``vectorised=False``, which gives each
+candidate sentence to ``coding.code_sentence`` (a sentence is a candidate if one of its
+word types can start a rule, or it holds a hyphen: every other sentence provably has no
+code and the default attributes). What remains costly is ``clean.lemma`` on each reading
+of a coordinated compound ("detalj- och resultatstyrning" read as "detaljstyrning",
+"detaljtstyrning", …), as ``Matcher._coordinated`` defines them. ``benchmarks/README.md``
+has the figures.
 
 Progress bars (tqdm for pandas, Dask's progress for Dask) show only when someone is
 watching: stderr is a terminal, ``KVALITEXT_PROGRESS`` is not ``0`` and no test is
