@@ -169,8 +169,20 @@ def measure(spec: dict) -> dict:
             "coded_rows": len(coded)}
     if spec.get("baselines"):
         out["baselines"] = baselines(seg["text"].tolist(), codebook)
+        out["punkt_quick_share"] = punkt_quick_share(docs["text"].tolist())
     del pd
     return out
+
+
+def punkt_quick_share(texts: list[str]) -> float:
+    """The share of Punkt's candidate breaks that ``clean.SentenceSplitter`` answers
+    itself (outside the clock; the rest go to NLTK's Punkt)."""
+    from helpers import clean
+
+    splitter = clean.sentence_splitter()
+    answers = [splitter.quick_answer(context) for text in texts
+               for _, context in splitter._match_potential_end_contexts(text)]
+    return sum(a is not None for a in answers) / max(1, len(answers))
 
 
 def baselines(texts: list[str], codebook) -> dict:
@@ -415,8 +427,10 @@ def main(argv=None) -> int:
                 for r in range(a.repeats)]
         s = summarise(runs)
         s["baselines"] = median_baselines([r["baselines"] for r in runs])
+        s["punkt_quick_share"] = runs[0]["punkt_quick_share"]
         result["real"]["stages"] = s
         print_table(f"real corpus, first {a.real_fraction:.0%}", s)
+        print(f"  Punkt's candidate breaks answered by clean.SentenceSplitter itself: {s['punkt_quick_share']:.1%}")
     base = result["real"].get("stages") or result["synthetic"][f"{sizes[-1]}x"]
     b = base.get("baselines")
     if b:

@@ -235,7 +235,8 @@ class SentenceSplitter(PunktSentenceTokenizer):
     abbreviation (Punkt's first pass then marks a break) and does not start a known
     collocation, so Punkt's second pass leaves the break as it is (its rules concern
     collocations, abbreviations, ellipses, initials and numbers only). Such a context
-    is answered "break" at once, as is one with a lone "?" or "!" before its last token;
+    is answered "break" at once, as is one with a lone "?" or "!" (or ".", unless it starts
+    a collocation) before its last token;
     one with a single token, or with no mark or period before its last token, is answered
     "no break". Every other context goes to Punkt itself (about 8 % of them in the real
     benchmark corpus). ``span_tokenize`` also returns a text with no mark before its end

@@ -1,9 +1,10 @@
 """The pipeline's stages over many documents, in partitions, with pandas or Dask.
 
 :func:`process_batch` runs one partition of documents through the helpers
-(``clean.segment`` for cleaning and sentences,
-``clean.token_columns_of`` and ``clean.lemma`` for tokens, the codebook's ``Matcher`` for
-codes and context attributes) and returns the pipeline's tables with its columns;
+(``clean.segment`` for cleaning and sentences, ``documents.documents_of_file`` for dated
+entries, ``clean.token_columns_of`` and ``clean.lemma`` for tokens, the codebook's
+``Matcher`` for codes and context attributes) and returns the pipeline's tables with its
+columns;
 :mod:`helpers.pipeline` builds every run's tables with :func:`run_corpus`.
 :func:`run_corpus` splits a corpus into partitions of about ``partition_size``
 characters and runs them sequentially (``engine="pandas"``) or on a Dask cluster

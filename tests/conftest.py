@@ -25,13 +25,14 @@ REAL_CORPUS = Path(os.environ["KVALITEXT_BENCH_CORPUS"]) if os.environ.get("KVAL
 
 @pytest.fixture(scope="session")
 def real_corpus_slice():
-    """The first 1 % of the real benchmark corpus (documents ``file, doc_id, text``);
-    the test skips, saying why, when the corpus is not on this machine."""
+    """The first 1 % of the real benchmark corpus (documents ``file, doc_id, text``), or
+    the share ``KVALITEXT_BENCH_FRACTION`` gives (``1`` for all of it); the test skips,
+    saying why, when the corpus is not on this machine."""
     if not REAL_CORPUS.exists():
         pytest.skip(f"the real benchmark corpus is not here ({REAL_CORPUS}); set KVALITEXT_BENCH_CORPUS")
     from helpers import scale
 
-    return scale.read_jsonl_corpus(REAL_CORPUS, 0.01)
+    return scale.read_jsonl_corpus(REAL_CORPUS, float(os.environ.get("KVALITEXT_BENCH_FRACTION", "0.01")))
 
 
 def make_corpus(root: Path, texts: dict[str, str | bytes], metadata: str | None = None) -> Path:
