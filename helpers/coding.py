@@ -292,26 +292,33 @@ class Matcher:
     that ends in a hyphen and is coordinated with a compound ("detalj- och
     resultatstyrning") is also read as that compound's modifier joined to each possible
     head ("detaljstyrning").
+
+    The compiled rules are public and read-only, for other implementations of the same
+    matching (``helpers.scale`` matches them over a whole token table at once):
+    ``terms``; ``pattern_ids`` (each word pattern's id); ``stems`` (per kind, ``exact``,
+    ``prefix``, ``suffix`` or ``infix``, each stem's pattern ids); ``uses`` (per pattern
+    id, the ``(term, word position)`` pairs it serves); ``exclusions`` (per term, the
+    pattern ids that cancel it); ``lemmatize`` (the lemmatiser words are also read by).
     """
 
     def __init__(self, terms: Iterable[Term], lemmatize: Callable[[str], str] | None = None):
         from .clean import lemma
 
         self.terms = tuple(terms)
-        self._lemma = lemmatize or lemma
+        self.lemmatize = lemmatize or lemma
         patterns = sorted({w for t in self.terms for w in t.words + t.exclude}, key=lambda w: w.text)
-        self._pid = {w: n for n, w in enumerate(patterns)}
-        self._index: dict[str, dict[str, list[int]]] = {k: {} for k in ("exact", "prefix", "suffix", "infix")}
-        for w, n in self._pid.items():
-            self._index[w.kind].setdefault(w.stem, []).append(n)
-        self._has_patterns = bool(self._pid)
+        self.pattern_ids = {w: n for n, w in enumerate(patterns)}
+        self.stems: dict[str, dict[str, list[int]]] = {k: {} for k in ("exact", "prefix", "suffix", "infix")}
+        for w, n in self.pattern_ids.items():
+            self.stems[w.kind].setdefault(w.stem, []).append(n)
+        self._has_patterns = bool(self.pattern_ids)
         self._automaton = self._build_automaton()
         # (term, word position) for each pattern id; exclusions per term as pattern ids
-        self._uses: dict[int, list[tuple[int, int]]] = {}
+        self.uses: dict[int, list[tuple[int, int]]] = {}
         for i, t in enumerate(self.terms):
             for k, w in enumerate(t.words):
-                self._uses.setdefault(self._pid[w], []).append((i, k))
-        self._excluded = [frozenset(self._pid[x] for x in t.exclude) for t in self.terms]
+                self.uses.setdefault(self.pattern_ids[w], []).append((i, k))
+        self.exclusions = [frozenset(self.pattern_ids[x] for x in t.exclude) for t in self.terms]
         self._hits = lru_cache(maxsize=None)(self._word_patterns)
 
     def _build_automaton(self):
@@ -319,7 +326,7 @@ class Matcher:
         import ahocorasick
 
         by_stem: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
-        for kind, table in self._index.items():
+        for kind, table in self.stems.items():
             for stem, pids in table.items():
                 by_stem.setdefault(stem, []).append((kind, tuple(pids)))
         automaton = ahocorasick.Automaton()
@@ -349,7 +356,7 @@ class Matcher:
         """Ids of the patterns that match a word (its form or its lemma)."""
         form = word.lower()
         out = self._form_patterns(form)
-        lem = self._lemma(form)
+        lem = self.lemmatize(form)
         if lem != form:
             out |= self._form_patterns(lem)
         return frozenset(out)
@@ -377,8 +384,8 @@ class Matcher:
         found: dict[str, list[tuple[str, str]]] = {}
         for pos in range(n):
             for pid in hits[pos]:
-                for ti, k in self._uses.get(pid, ()):
-                    if k != 0 or (hits[pos] & self._excluded[ti]):
+                for ti, k in self.uses.get(pid, ()):
+                    if k != 0 or (hits[pos] & self.exclusions[ti]):
                         continue
                     term = self.terms[ti]
                     words = self._complete(term, ti, pos, hits, shown)
@@ -387,13 +394,13 @@ class Matcher:
         return found
 
     def _complete(self, term: Term, ti: int, pos: int, hits: list[frozenset[int]], shown: list[str]) -> str | None:
-        pids = [self._pid[w] for w in term.words]
+        pids = [self.pattern_ids[w] for w in term.words]
         if len(pids) == 1:
             return shown[pos]
         if term.near:
             lo, hi = max(0, pos - term.near), min(len(hits), pos + term.near + 1)
             for j in range(lo, hi):
-                if j != pos and pids[1] in hits[j] and not (hits[j] & self._excluded[ti]):
+                if j != pos and pids[1] in hits[j] and not (hits[j] & self.exclusions[ti]):
                     return f"{shown[min(pos, j)]} … {shown[max(pos, j)]}"
             return None
         if pos + len(pids) > len(hits) or any(pids[k] not in hits[pos + k] for k in range(1, len(pids))):

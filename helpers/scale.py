@@ -503,7 +503,7 @@ class _Vec:
     ``offset .. offset + P - 1`` there; its rules as arrays."""
 
     def __init__(self, m: coding.Matcher, offset: int):
-        self.m, self.offset, self.P = m, offset, max(1, len(m._pid))
+        self.m, self.offset, self.P = m, offset, max(1, len(m.pattern_ids))
         terms = m.terms
         self.T = max(1, len(terms))
         self.labels = sorted({t.label for t in terms})  # numbered in sorted order
@@ -513,9 +513,9 @@ class _Vec:
         self.near = np.array([t.near for t in terms], dtype=np.int64)
         self.words = np.full((len(terms), max([len(t.words) for t in terms], default=1)), -1, dtype=np.int64)
         for i, t in enumerate(terms):
-            self.words[i, :len(t.words)] = [m._pid[w] for w in t.words]
-        self.start_ptr, self.start_terms = _csr(self.P, ((p, i) for p, uses in m._uses.items() for i, k in uses if k == 0))
-        self.excl_ptr, self.excl_terms = _csr(self.P, ((p, i) for i, ex in enumerate(m._excluded) for p in ex))
+            self.words[i, :len(t.words)] = [m.pattern_ids[w] for w in t.words]
+        self.start_ptr, self.start_terms = _csr(self.P, ((p, i) for p, uses in m.uses.items() for i, k in uses if k == 0))
+        self.excl_ptr, self.excl_terms = _csr(self.P, ((p, i) for i, ex in enumerate(m.exclusions) for p in ex))
         self.has_exclusions = bool(len(self.excl_terms))
 
     def local(self, keys: np.ndarray, G: int) -> np.ndarray:
@@ -539,7 +539,7 @@ class _Bank:
         offset = 0
         for name, m in matchers.items():
             v = self.vecs[name] = _Vec(m, offset)
-            for kind, table in m._index.items():
+            for kind, table in m.stems.items():
                 for stem, pids in table.items():
                     keys.setdefault(_SENTINELS[kind].format(stem), set()).update(offset + p for p in pids)
             offset += v.P
@@ -736,7 +736,7 @@ def _bank(c: _Coder) -> _Bank | None:
     the bank reads the token table's, ``clean.lemma``)."""
     if "bank" not in c.vectorised:
         matchers = {"codes": c.matcher, "not_with": c.blocker} | {("attribute", k): m for k, m in c.attributes.items()}
-        ok = all(m._lemma is clean.lemma for m in matchers.values())
+        ok = all(m.lemmatize is clean.lemma for m in matchers.values())
         c.vectorised["bank"] = _Bank(matchers) if ok else None
     return c.vectorised["bank"]
 
@@ -752,11 +752,11 @@ def find_labels(texts: Sequence[str], matcher: coding.Matcher) -> list[tuple[int
     which = np.repeat(np.arange(len(texts), dtype=np.int64), np.fromiter(map(len, per_text), np.int64, len(texts)))
     codes, uniques = pd.factorize(np.array(toks, dtype=object))
     forms = np.array([u.lower() for u in uniques], dtype=object)
-    lemmas = np.array([matcher._lemma(f) for f in forms], dtype=object)
+    lemmas = np.array([matcher.lemmatize(f) for f in forms], dtype=object)
     tokens = pd.DataFrame({"sid": which, "token": pd.Series(toks, dtype=object).to_numpy(),
                            "lemma": lemmas[codes] if len(codes) else [], "tid": codes.astype(np.int64),
                            "form": forms[codes] if len(codes) else []})
-    bank = _Bank({"m": matcher}, lemma=matcher._lemma)
+    bank = _Bank({"m": matcher}, lemma=matcher.lemmatize)
     part = _partition(tokens, bank)
     v = bank.vecs["m"]
     r, ti, _ = _find(v, part, show=False)
