@@ -915,6 +915,8 @@ def run_corpus(docs: "pd.DataFrame | Iterable[Sequence[str]] | JsonlCorpus | str
         tasks = [(_process_range, docs, *r) for r in docs.ranges(partition_size)]
     else:
         tasks = [(process_batch, p) for p in partitions(as_documents(docs), partition_size)]
+    if not tasks:  # no documents: the tables, empty, with their columns
+        tasks = [(process_batch, as_documents([]))]
     show = watching(progress)
     if engine == "pandas":
         if show:

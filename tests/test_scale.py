@@ -288,3 +288,10 @@ def test_a_bad_corpus_line_is_named_with_its_file_and_line(tmp_path):
     assert scale.read_jsonl_corpus(numbered)["file"].tolist() == ["17"]
     first, stop, offset = src.ranges(1)[2]
     assert (first, stop) == (2, 3) and offset == len('{"id": "a", "text": "Ett."}\n\n'.encode())
+
+
+def test_an_empty_corpus_gives_empty_tables_with_their_columns(codebook):
+    tables = scale.run_corpus([], codebook)
+    assert list(tables.coded.columns) == coding.CODED_COLUMNS and tables.coded.empty
+    assert list(tables.segments.columns) == pipeline.SEGMENT_COLUMNS and tables.segments.empty
+    assert tables.stats["documents"] == 0
