@@ -87,33 +87,22 @@ def tokenize(text: str) -> list[str]:
 def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
     """Word tokens of ``text[start:end]`` as ``(start, end, token)`` with raw offsets; the
     token is the cleaned form (``normalise``) of its raw characters, so it equals what
-    :func:`tokenize` finds in the cleaned sentence."""
-    return list(zip(*token_columns(text, start, end)))
-
-
-def token_columns(text: str, start: int = 0, end: int | None = None) -> tuple[list[int], list[int], list[str]]:
-    """:func:`token_spans` as three lists ``(starts, ends, tokens)``.
-
-    The stretch is split once at its tokens (``re.split`` keeps them) and the offsets
-    are running sums of the pieces' lengths, so no Python code runs per token unless a
-    token needs cleaning (a non-ASCII one, cached per raw form)."""
-    chunk = text[start:end]
-    parts = _RAW_TOKEN_SPLIT.split(chunk)  # gap, token, gap, token, …, gap
-    offsets = list(accumulate(map(len, parts), initial=start))
-    tokens = parts[1::2]
-    if not chunk.isascii():
-        tokens = list(map(_word_form, tokens))
-    return offsets[1:-1:2], offsets[2::2], tokens
+    :func:`tokenize` finds in the cleaned sentence (see :func:`token_columns_of`)."""
+    _, starts, ends, tokens = token_columns_of([text], [start], [len(text) if end is None else end])
+    return list(zip(starts.tolist(), ends.tolist(), tokens))
 
 
 def token_columns_of(texts: Sequence[str], starts: Sequence[int], ends: Sequence[int]
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """:func:`token_columns` of many stretches ``texts[i][starts[i]:ends[i]]`` at once:
+    """:func:`token_spans` of many stretches ``texts[i][starts[i]:ends[i]]`` at once:
     ``(stretch, start, end, token)``, the stretch's index and raw offsets as arrays.
 
-    The stretches are joined with line breaks and split once: no token holds a line
-    break or reads past one differently from the end of a string (the token pattern
-    looks neither ahead nor behind), so each token lies in one stretch, as found there.
+    The stretches are joined with line breaks and split once (``re.split`` keeps the
+    tokens; offsets are running sums of the pieces' lengths), so no Python code runs per
+    token unless a token needs cleaning (a non-ASCII one, cached per raw form). No token
+    holds a line break or reads past one differently from the end of a string (the token
+    pattern looks neither ahead nor behind), so each token lies in one stretch, as found
+    there.
     Where no stretch holds a soft hyphen or zero-width character, the simpler pattern
     :data:`TOKEN` (the raw pattern without them) does the split."""
     chunks = [t[s:e] for t, s, e in zip(texts, starts, ends)]

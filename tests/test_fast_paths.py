@@ -1,7 +1,7 @@
 """Each shortcut taken for speed gives exactly what its plain definition gives.
 
 ``clean`` takes four shortcuts on the hot path (issue #7): ``normalise`` without a
-regex for spaces, ``token_columns`` without a Python step per token, one screening
+regex for spaces, ``token_columns_of`` without a Python step per token, one screening
 regex for the boilerplate line rules, and ``SentenceSplitter``'s quick answer for the
 commonest Punkt decisions. Here each is compared with the definition it replaces, on
 the seeds, on generated text and (when it is on the machine) on the real corpus.
