@@ -244,20 +244,25 @@ def token_table(docs: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     text_of = dict(zip(docs["file"], docs["text"]))
     texts = [text_of[f] for f in sentences["file"]]
     sid, starts, ends, toks = clean.token_columns_of(texts, sentences["start"].tolist(), sentences["end"].tolist())
-    codes, uniques = pd.factorize(pd.Series(toks, dtype=object))
-    lemma, stop = clean.lemma, clean.stopwords()
-    lemmas = np.array([lemma(u) for u in uniques], dtype=object)
-    forms = np.array([u.lower() for u in uniques], dtype=object)
+    codes, forms, lemmas = _number_types(toks, clean.lemma)
+    stop = clean.stopwords()
     stops = np.array(["true" if f in stop else "false" for f in forms], dtype=object)
-    tok = pd.DataFrame({
+    return pd.DataFrame({
         "file": sentences["file"].to_numpy()[sid], "doc_id": sentences["doc_id"].to_numpy()[sid],
         "paragraph": sentences["paragraph"].to_numpy()[sid], "sentence": sentences["sentence"].to_numpy()[sid],
         "start": np.asarray(starts, dtype=np.int64), "end": np.asarray(ends, dtype=np.int64),
-        "token": pd.Series(toks, dtype=object).to_numpy(), "lemma": lemmas[codes] if len(codes) else [],
-        "stop": stops[codes] if len(codes) else [], "sid": sid, "tid": codes.astype(np.int64),
-        "form": forms[codes] if len(codes) else [],
+        "token": np.array(toks, dtype=object), "lemma": lemmas[codes], "stop": stops[codes], "sid": sid,
+        "tid": codes, "form": forms[codes],
     })
-    return tok
+
+
+def _number_types(toks: list[str], lemmatize) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per token the number of its word type (in order of first appearance); per type its
+    lower-cased form and its lemma (``lemmatize`` of the form, once per type)."""
+    codes, uniques = pd.factorize(np.array(toks, dtype=object))
+    forms = np.array([u.lower() for u in uniques], dtype=object)
+    lemmas = np.array([lemmatize(f) for f in forms], dtype=object)
+    return codes.astype(np.int64), forms, lemmas
 
 
 class _FirstWords:
@@ -750,12 +755,9 @@ def find_labels(texts: Sequence[str], matcher: coding.Matcher) -> list[tuple[int
     per_text = list(map(clean.tokenize, texts))
     toks = list(itertools.chain.from_iterable(per_text))
     which = np.repeat(np.arange(len(texts), dtype=np.int64), np.fromiter(map(len, per_text), np.int64, len(texts)))
-    codes, uniques = pd.factorize(np.array(toks, dtype=object))
-    forms = np.array([u.lower() for u in uniques], dtype=object)
-    lemmas = np.array([matcher.lemmatize(f) for f in forms], dtype=object)
-    tokens = pd.DataFrame({"sid": which, "token": pd.Series(toks, dtype=object).to_numpy(),
-                           "lemma": lemmas[codes] if len(codes) else [], "tid": codes.astype(np.int64),
-                           "form": forms[codes] if len(codes) else []})
+    codes, forms, lemmas = _number_types(toks, matcher.lemmatize)
+    tokens = pd.DataFrame({"sid": which, "token": np.array(toks, dtype=object), "lemma": lemmas[codes],
+                           "tid": codes, "form": forms[codes]})
     bank = _Bank({"m": matcher}, lemma=matcher.lemmatize)
     part = _partition(tokens, bank)
     v = bank.vecs["m"]
