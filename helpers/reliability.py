@@ -49,6 +49,9 @@ REFERENCE_COLUMNS = ["file", "start", "end", "code", "quote"]
 SPAN_COLUMNS = ["coder", "file", "start", "end", "code", "quote"]
 AGREEMENT_COLUMNS = ["code", "units", "decisions", "marked", "alpha", "kappa", "agreement"]
 EVALUATION_COLUMNS = ["code", "gold", "auto", "tp", "fp", "fn", "precision", "recall", "f1", "alpha"]
+# What notebook 03 writes to OUT (tables and the F1 figure)
+OUTPUT_FILES = ("reliability_annotators.csv", "reliability_auto.csv", "reliability_per_code.csv",
+                "reliability_disagreements.csv", "figures/f1_per_code.svg", "figures/f1_per_code.png")
 _INTEGER = re.compile(r"[+-]?\d+")
 _SPAN_CHUNK = 2048  # spans compared with a file's units at once (bounds memory)
 
@@ -61,6 +64,16 @@ class ReferenceCodingError(ValueError):
 
 
 read_raw_texts = corpus_mod.read_raw_texts  # kept here too: the notebooks load references with it
+
+
+def remove_outputs(out: Path) -> list[str]:
+    """Delete the reliability outputs (:data:`OUTPUT_FILES`) an earlier run left in the
+    output folder ``out`` (on a corpus with reference codings), so that a corpus without
+    any does not show stale figures; returns the names removed."""
+    removed = [name for name in OUTPUT_FILES if (Path(out) / name).exists()]
+    for name in removed:
+        (Path(out) / name).unlink()
+    return removed
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -512,3 +512,13 @@ def test_reference_codings_agree_at_paragraph_level(study, caplog):
     d = rel.disagreements(matrices, units, seg)
     assert len(d) == int(((matrices["coding_A"] != matrices["coding_B"]).to_numpy()).sum())
     assert d.equals(d.sort_values(["file", "start", "code"], kind="stable").reset_index(drop=True))
+
+
+def test_remove_outputs_deletes_only_the_reliability_outputs(tmp_path):
+    for name in rel.OUTPUT_FILES[:2] + ("figures/f1_per_code.png", "coded.csv", "figures/timeline.png"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert rel.remove_outputs(tmp_path) == list(rel.OUTPUT_FILES[:2]) + ["figures/f1_per_code.png"]
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == [
+        "coded.csv", "figures/timeline.png"]
+    assert rel.remove_outputs(tmp_path) == []

@@ -371,9 +371,7 @@ if coders:
 else:
     summary = per_code = None
     print("No reference coding: nothing to evaluate.")
-    for stale in ("reliability_auto.csv", "reliability_per_code.csv", "reliability_annotators.csv",
-                  "reliability_disagreements.csv", "figures/f1_per_code.svg", "figures/f1_per_code.png"):
-        run.path(stale).unlink(missing_ok=True)  # left by an earlier run on another corpus
+    reliability.remove_outputs(run.out)  # left by an earlier run on another corpus
 """),
     md("""
 ### Per code (paragraphs)
