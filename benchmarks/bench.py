@@ -1,4 +1,4 @@
-"""Benchmark of the pipeline's stages (helpers.scale) on a synthetic and a real corpus.
+"""Benchmark of the pipeline's stages (helpers.stages) on a synthetic and a real corpus.
 
     python benchmarks/bench.py [--corpus PATH.jsonl.gz] [--sizes 1,10,100] [--repeats 3]
                                [--base-mb 0.1] [--real-fraction 0.1] [--no-dask] [--profile]
@@ -37,7 +37,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
 os.environ.setdefault("KVALITEXT_PROGRESS", "0")
+
+import jsonl_corpus  # noqa: E402 (benchmarks/ is on the path above)
+from jsonl_corpus import JsonlCorpus, read_jsonl_corpus  # noqa: E402
 
 RESULTS = HERE / "results"
 SEED = 20240607
@@ -134,36 +138,41 @@ def one_off_loads():
     """What a process loads once, before any clock starts: the codebook and rules,
     Punkt's parameters, the matchers and their vectorised form (with empty word caches)
     and simplemma's Swedish dictionary (≈ 1 s). Returns ``(codebook, rules)``."""
-    from helpers import clean, coding, paths, scale
+    from helpers import clean, coding, paths
 
     codebook = coding.codebook_for(paths.CORPUS_DIR)
     rules = clean.load_rules()
     clean.sentence_splitter()
-    scale._bank(scale._coder(codebook))
+    coding.coder(codebook)
     clean.lemma.__wrapped__("förvaltning")  # not cached: the word caches stay empty
     return codebook, rules
+
+
+def _same_word(word: str) -> str:
+    """A lemmatiser that keeps every word as it is (the baselines know no lemmas)."""
+    return word
 
 
 def measure(spec: dict) -> dict:
     """One measurement in this (fresh) process: the stages on one corpus."""
     import pandas as pd
 
-    from helpers import scale
+    from helpers import coding, stages
 
     if spec["kind"] == "synthetic":
-        docs = scale.as_documents(synthetic_corpus(int(spec["mb"] * 1e6)))
+        docs = stages.as_documents(synthetic_corpus(int(spec["mb"] * 1e6)))
     else:
-        docs = scale.read_jsonl_corpus(spec["path"], spec["fraction"])
+        docs = stages.as_documents(read_jsonl_corpus(spec["path"], spec["fraction"]))
     codebook, rules = one_off_loads()
     out = {"chars": int(docs["text"].str.len().sum()), "documents": len(docs), "rss_start_mb": _rss_mb()}
     t = time.perf_counter()
-    seg, rem = scale.segment_documents(docs, rules)
+    seg, rem, _ = stages.segment_documents(docs, rules)
     out["segment"] = {"s": time.perf_counter() - t, "rss_mb": _rss_mb()}
     t = time.perf_counter()
-    tok = scale.token_table(docs, seg)
+    tok = stages.token_table(docs, seg)
     out["tokens"] = {"s": time.perf_counter() - t, "rss_mb": _rss_mb()}
     t = time.perf_counter()
-    coded, supp, attrs = scale.code_table(seg, tok, codebook, vectorised=spec.get("coder", "vectorised") == "vectorised")
+    coded, supp, attrs = coding.code_table(seg, tok, codebook)
     out["code"] = {"s": time.perf_counter() - t, "rss_mb": _rss_mb()}
     out |= {"sentences": len(seg), "n_tokens": len(tok), "types": int(tok["token"].str.lower().nunique()),
             "coded_rows": len(coded)}
@@ -193,23 +202,24 @@ def baselines(texts: list[str], codebook) -> dict:
 
     import pandas as pd
 
-    from helpers import clean, coding, scale
+    from helpers import clean
+    from helpers.matcher import Matcher, Term
 
     terms = sorted({t for c in codebook.codes for t in c.terms if "*" not in t and "~" not in t})
     res: dict = {"terms": len(terms), "sentences": len(texts), "chars": sum(map(len, texts))}
     # ours: the same Matcher class, forms only (no lemmas, as the baselines have none),
-    # including tokenising: vectorised over all sentences (scale.find_labels, what the
+    # including tokenising: over all sentences at once (Matcher.find_labels, what the
     # code stage does), and sentence by sentence (Matcher.match_detail); the same hits
     t = time.perf_counter()
-    m = coding.Matcher([coding.Term.parse(term, term) for term in terms], lemmatize=lambda w: w)
-    ours = set(scale.find_labels(texts, m))
+    m = Matcher([Term.parse(term, term) for term in terms], lemmatize=_same_word)
+    ours = set(m.find_labels([clean.tokenize(s) for s in texts]))
     res["ours_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    m = coding.Matcher([coding.Term.parse(term, term) for term in terms], lemmatize=lambda w: w)
+    m = Matcher([Term.parse(term, term) for term in terms], lemmatize=_same_word)
     per_sentence = {(i, lab) for i, s in enumerate(texts) for lab in m.match_detail(clean.tokenize(s))}
     res["ours_per_sentence_s"] = time.perf_counter() - t
     if per_sentence != ours:
-        raise AssertionError("scale.find_labels and Matcher.match_detail disagree on the baseline terms")
+        raise AssertionError("Matcher.find_labels and Matcher.match_detail disagree on the baseline terms")
     # pandas: one case-insensitive regex per term with word boundaries
     series = pd.Series(texts, dtype=object)
     t = time.perf_counter()
@@ -263,17 +273,19 @@ def _child(spec: dict) -> dict:
 # --------------------------------------------------------------------------- dask
 
 def dask_run(source, fraction: float, partition: int, keep=("coded",)) -> dict:
+    import cloudpickle
     from distributed import Client
 
-    from helpers import coding, paths, scale
+    from helpers import coding, paths, stages
 
+    cloudpickle.register_pickle_by_value(jsonl_corpus)  # the workers cannot import benchmarks/
     codebook = coding.codebook_for(paths.CORPUS_DIR)
     t0 = time.perf_counter()
-    cluster = scale.local_cluster()
+    cluster = stages.local_cluster()
     client = Client(cluster)
     t1 = time.perf_counter()
-    src = scale.JsonlCorpus(str(source), fraction) if isinstance(source, (str, Path)) else source
-    tables = scale.run_corpus(src, codebook, engine="dask", partition_size=partition, keep=keep, client=client)
+    src = JsonlCorpus(str(source), fraction) if isinstance(source, (str, Path)) else source
+    tables = stages.run_corpus(src, codebook, engine="dask", partition_size=partition, keep=keep, client=client)
     t2 = time.perf_counter()
     workers = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     client.close()
@@ -296,11 +308,11 @@ def pandas_run(source, fraction: float, partition: int) -> dict:
 
 
 def _pandas_run_here(spec: dict) -> dict:
-    from helpers import coding, paths, scale
+    from helpers import coding, paths, stages
 
     codebook = coding.codebook_for(paths.CORPUS_DIR)
     t = time.perf_counter()
-    tables = scale.run_corpus(scale.JsonlCorpus(spec["source"], spec["fraction"]), codebook, engine="pandas",
+    tables = stages.run_corpus(JsonlCorpus(spec["source"], spec["fraction"]), codebook, engine="pandas",
                               partition_size=spec["partition"], keep=("coded",))
     s = time.perf_counter() - t
     return {"chars": tables.stats["chars"], "run_s": s, "mb_per_s": tables.stats["chars"] / 1e6 / s,
@@ -312,21 +324,21 @@ def _pandas_run_here(spec: dict) -> dict:
 def profile(docs_spec: dict) -> str:
     from pyinstrument import Profiler
 
-    from helpers import scale
+    from helpers import coding, stages
 
-    docs = (scale.as_documents(synthetic_corpus(int(docs_spec["mb"] * 1e6))) if docs_spec["kind"] == "synthetic"
-            else scale.read_jsonl_corpus(docs_spec["path"], docs_spec["fraction"]))
+    docs = stages.as_documents(synthetic_corpus(int(docs_spec["mb"] * 1e6)) if docs_spec["kind"] == "synthetic"
+                               else read_jsonl_corpus(docs_spec["path"], docs_spec["fraction"]))
     codebook, rules = one_off_loads()  # as in measure(): the profiles show the timed work
     out = []
     for name in ("segment", "tokens", "code"):
         p = Profiler(interval=0.001)
         p.start()
         if name == "segment":
-            seg, _ = scale.segment_documents(docs, rules)
+            seg, _, _ = stages.segment_documents(docs, rules)
         elif name == "tokens":
-            tok = scale.token_table(docs, seg)
+            tok = stages.token_table(docs, seg)
         else:
-            scale.code_table(seg, tok, codebook)
+            coding.code_table(seg, tok, codebook)
         p.stop()
         out.append(f"==== {name}\n" + p.output_text(unicode=False, color=False))
     return "\n".join(out)
@@ -374,8 +386,6 @@ def main(argv=None) -> int:
     ap.add_argument("--partition", type=int, default=PARTITION, help="partition size in characters for Dask")
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--profile", action="store_true", help="pyinstrument profiles of the stages")
-    ap.add_argument("--coder", choices=("vectorised", "per-sentence"), default="vectorised",
-                    help="scale.code_table over the whole token table (default) or sentence by sentence")
     ap.add_argument("--measure", help=argparse.SUPPRESS)
     ap.add_argument("--pandas-run", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
@@ -401,12 +411,12 @@ def main(argv=None) -> int:
                           "processor": platform.processor(), "pandas": pandas.__version__, "dask": dask.__version__,
                           "distributed": distributed.__version__, "nltk": nltk.__version__,
                           "simplemma": simplemma.__version__, "spacy": spacy_version},
-              "base_mb": a.base_mb, "repeats": a.repeats, "coder": a.coder, "seed": SEED, "synthetic": {}, "real": {}}
+              "base_mb": a.base_mb, "repeats": a.repeats, "seed": SEED, "synthetic": {}, "real": {}}
     sizes = [int(x) for x in a.sizes.split(",")]
     print(f"synthetic corpus: base {a.base_mb} MB (seed {SEED}), sizes {sizes}×, {a.repeats} repeats, "
-          f"each in a fresh process; MB = 10^6 characters of raw text; coder {a.coder}")
+          f"each in a fresh process; MB = 10^6 characters of raw text")
     for k in sizes:
-        runs = [_child({"kind": "synthetic", "mb": a.base_mb * k, "baselines": k == sizes[-1], "coder": a.coder})
+        runs = [_child({"kind": "synthetic", "mb": a.base_mb * k, "baselines": k == sizes[-1]})
                 for r in range(a.repeats)]
         s = summarise(runs)
         s["baselines"] = median_baselines([r["baselines"] for r in runs]) if k == sizes[-1] else None
@@ -423,7 +433,7 @@ def main(argv=None) -> int:
         result["synthetic"]["growth"] = growth
     if a.corpus:
         runs = [_child({"kind": "real", "path": a.corpus, "fraction": a.real_fraction, "baselines": True,
-                        "coder": a.coder})
+})
                 for r in range(a.repeats)]
         s = summarise(runs)
         s["baselines"] = median_baselines([r["baselines"] for r in runs])
@@ -437,7 +447,7 @@ def main(argv=None) -> int:
         code_mbps = base["stages"]["code"]["mb_per_s"]
         print(f"\nbaselines on the same {b['sentences']} sentences and {b['terms']} terms (exact words and phrases):")
         print(f"  ours (Matcher, forms only, incl. tokenising): {b['chars'] / 1e6 / b['ours_s']:.2f} MB/s "
-              f"(vectorised, scale.find_labels; sentence by sentence "
+              f"(all at once, Matcher.find_labels; sentence by sentence "
               f"{b['chars'] / 1e6 / b['ours_per_sentence_s']:.2f} MB/s, the same hits)")
         print(f"  pandas str.contains (1 regex/term):          {b['chars'] / 1e6 / b['pandas_s']:.2f} MB/s "
               f"→ ours ×{b['pandas_s'] / b['ours_s']:.1f}; agreement {b['pandas_agreement']}")

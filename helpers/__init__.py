@@ -2,21 +2,26 @@
 
 Data flows one way, and each module owns one step of it:
 
-``paths``     where everything lives (the one module that knows the project's layout)
-``corpus``    reading raw texts, metadata and checksums (``corpus/raw`` is never written)
-``clean``     boilerplate removal, normalisation, sentences and tokens with raw offsets
-``dates``     dates written in running Swedish or ISO 8601
-``entries``   diaries of dated entries split into one document per entry
-``documents`` what counts as a document, and its date
-``coding``    the codebook and the rule-based auto-coder
+``paths``       where everything lives (the one module that knows the project's layout)
+``io``          atomic, deterministic writing of outputs
+``corpus``      reading raw texts, metadata and checksums (``corpus/raw`` is never written)
+``clean``       boilerplate removal, normalisation, sentences and tokens with raw offsets
+``dates``       dates written in running Swedish or ISO 8601
+``entries``     diaries of dated entries split into one document per entry
+``documents``   what counts as a document, and its date
+``tables``      the output contract: every pipeline table's columns, dtypes, order, files
+``matcher``     the rule language and the one implementation that runs it on token tables
+``coding``      the codebook, and coding sentences from their token table
+``stages``      segment → documents → tokens → code over a batch; pandas or Dask over partitions
+``pipeline``    the tables as notebooks ask for them, cached in ``OUT`` by fingerprint
 ``reliability`` reference codings, agreement (Krippendorff's α, Cohen's κ) and evaluation
-``findings``  tables and figures from the coded segments
-``style``     the one figure style
-``pipeline``  the cached stages that notebooks call (segments.csv, coded.csv, ...)
-``scale``     the same stages over partitions, with pandas or Dask (large corpora)
-``refi``      REFI-QDA export and import (QDA tools: ATLAS.ti, MAXQDA, NVivo, ...)
-``report``    executing the notebooks and exporting them as offline HTML
-``io``        atomic, deterministic writing of outputs
+``findings``    tables and figures from the coded segments
+``style``       the one figure style
+``refi``        REFI-QDA export and import (QDA tools: ATLAS.ti, MAXQDA, NVivo, ...)
+``report``      executing the notebooks and exporting them as offline HTML
+
+Imports go one way: ``tables`` ← ``documents``, ``coding`` (← ``matcher``) ← ``stages`` ←
+``pipeline`` ← ``refi``, ``report``.
 """
 
 __version__ = "0.1.0"

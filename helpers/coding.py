@@ -1,26 +1,28 @@
 """The codebook and the rule-based auto-coder.
 
 The codebook is data (``helpers/data/codebook.yaml``, or a corpus folder's own
-``codebook.yaml``), validated on load. Each code's ``terms`` are word patterns matched
-against the lower-cased tokens of a sentence (see the codebook's header for the syntax);
-results per type of word are cached, so the cost grows with the vocabulary, not with
-the corpus.
+``codebook.yaml``), validated on load. Each code's ``terms`` are rules in the language of
+:mod:`helpers.matcher` (see also the codebook's header), matched against the word tokens
+of a sentence and their lemmas; :func:`code_table` codes a table of sentences from their
+token table with one :class:`~helpers.matcher.Bank` of the codebook's matchers, so the
+cost grows with the vocabulary, not with the corpus.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import lru_cache
+import hashlib
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Iterable, Literal
 
+import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import paths
-from .clean import tokenize
+from . import paths, tables
+from .clean import lemma, tokenize
+from .corpus import read_raw
+from .matcher import Bank, Lemmatizer, Matcher, Term, rule_problems
 
 # The fixed ids of the study (shared/RESEARCH.md).
 STUDY_CODE_IDS = (
@@ -29,7 +31,6 @@ STUDY_CODE_IDS = (
     "R_OPENNESS", "R_LONGTERM",
 )
 FAMILIES = {"P": "problems", "R": "remedies (trust-based principles)"}
-_PATTERN = re.compile(r"\*?[^\s*]+\*?")
 
 
 class CodebookError(ValueError):
@@ -67,12 +68,8 @@ class Code(BaseModel):
     @classmethod
     def _well_formed(cls, terms: list[str]) -> list[str]:
         for term in terms:
-            parts = term.split()
-            if len(parts) == 3 and re.fullmatch(r"~\d+", parts[1]):
-                parts = [parts[0], parts[2]]
-            for part in parts:
-                if not _PATTERN.fullmatch(part) or part.strip("*") == "" or "*" in part.strip("*"):
-                    raise ValueError(f"term {term!r}: {part!r} is not a word pattern (ord, stam*, *huvud, *del*)")
+            for problem in rule_problems(term):
+                raise ValueError(f"term {term!r}: {problem}")
         return terms
 
 
@@ -85,6 +82,8 @@ class Codebook(BaseModel):
     unit: Literal["sentence"] = "sentence"
     codes: list[Code] = Field(min_length=1)
     attributes: dict[str, dict[str, list[str]]] = {}
+    # per attribute, the value of a sentence in which none of its rules fires
+    attribute_defaults: dict[str, str] = {}
 
     @field_validator("codes")
     @classmethod
@@ -95,6 +94,13 @@ class Codebook(BaseModel):
                 raise ValueError(f"duplicate code id {c.id!r}")
             seen.add(c.id)
         return codes
+
+    @model_validator(mode="after")
+    def _defaults_of_attributes(self) -> "Codebook":
+        unknown = sorted(set(self.attribute_defaults) - set(self.attributes))
+        if unknown:
+            raise ValueError(f"attribute_defaults names {unknown}, which are not attributes {sorted(self.attributes)}")
+        return self
 
     @property
     def ids(self) -> list[str]:
@@ -205,8 +211,6 @@ def _compile_problems(codebook: Codebook) -> list[str]:
 
 
 def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Node | None) -> None:
-    from .corpus import read_raw
-
     raw: dict[str, str] = {}
     for ci, c in enumerate(codebook.codes):
         for ei, ex in enumerate(c.examples):
@@ -223,282 +227,100 @@ def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Nod
                 )
 
 
-# --------------------------------------------------------------------------- matching
-
-COORDINATORS = frozenset({"och", "eller", "samt", "respektive", "resp", "som"})
-_NEAR = re.compile(r"~(\d+)")
-MIN_HEAD = 3  # shortest compound head tried when expanding "detalj- och resultatstyrning"
-
-
-@dataclass(frozen=True)
-class WordPattern:
-    """One word of a term: exact (``ord``), prefix (``stam*``), suffix (``*huvud``) or
-    infix (``*del*``), matched against a word's form and its lemma (lower case)."""
-
-    text: str
-
-    @property
-    def kind(self) -> str:
-        t = self.text
-        if t.startswith("*") and t.endswith("*"):
-            return "infix"
-        return "prefix" if t.endswith("*") else "suffix" if t.startswith("*") else "exact"
-
-    @property
-    def stem(self) -> str:
-        return self.text.strip("*")
-
-    def matches(self, word: str) -> bool:
-        """Whether the pattern matches one (lower-cased) word form."""
-        kind, stem = self.kind, self.stem
-        if kind == "infix":
-            return stem in word
-        if kind == "prefix":
-            return word.startswith(stem)
-        if kind == "suffix":
-            return word.endswith(stem)
-        return word == stem
-
-
-@dataclass(frozen=True)
-class Term:
-    """A rule: a label (code or attribute value), its source text, its words, and for a
-    proximity rule (``a ~3 b``) the largest distance in words between them."""
-
-    label: str
-    text: str
-    words: tuple[WordPattern, ...]
-    exclude: tuple[WordPattern, ...] = ()
-    near: int = 0
-
-    @classmethod
-    def parse(cls, label: str, text: str, exclude: Iterable[str] = ()) -> "Term":
-        """Parse the rule syntax of the codebook (see its header)."""
-        parts = text.lower().split()
-        near = 0
-        if len(parts) == 3 and _NEAR.fullmatch(parts[1]):
-            near = int(parts[1][1:])
-            parts = [parts[0], parts[2]]
-        return cls(label, text, tuple(WordPattern(w) for w in parts),
-                   tuple(WordPattern(x.lower()) for x in exclude), near)
-
-
-class Matcher:
-    """Finds many rules in token lists in one pass over the tokens.
-
-    Every pattern's stem is in one Aho-Corasick automaton (``pyahocorasick``), so one
-    pass over a word finds every pattern it matches, whatever the number of patterns;
-    the result is cached per word type (the form and its lemma are both tried). A word
-    that ends in a hyphen and is coordinated with a compound ("detalj- och
-    resultatstyrning") is also read as that compound's modifier joined to each possible
-    head ("detaljstyrning").
-
-    The compiled rules are public and read-only, for other implementations of the same
-    matching (``helpers.scale`` matches them over a whole token table at once):
-    ``terms``; ``pattern_ids`` (each word pattern's id); ``stems`` (per kind, ``exact``,
-    ``prefix``, ``suffix`` or ``infix``, each stem's pattern ids); ``uses`` (per pattern
-    id, the ``(term, word position)`` pairs it serves); ``exclusions`` (per term, the
-    pattern ids that cancel it); ``lemmatize`` (the lemmatiser words are also read by).
-    """
-
-    def __init__(self, terms: Iterable[Term], lemmatize: Callable[[str], str] | None = None):
-        from .clean import lemma
-
-        self.terms = tuple(terms)
-        self.lemmatize = lemmatize or lemma
-        patterns = sorted({w for t in self.terms for w in t.words + t.exclude}, key=lambda w: w.text)
-        self.pattern_ids = {w: n for n, w in enumerate(patterns)}
-        self.stems: dict[str, dict[str, list[int]]] = {k: {} for k in ("exact", "prefix", "suffix", "infix")}
-        for w, n in self.pattern_ids.items():
-            self.stems[w.kind].setdefault(w.stem, []).append(n)
-        self._has_patterns = bool(self.pattern_ids)
-        self._automaton = self._build_automaton()
-        # (term, word position) for each pattern id; exclusions per term as pattern ids
-        self.uses: dict[int, list[tuple[int, int]]] = {}
-        for i, t in enumerate(self.terms):
-            for k, w in enumerate(t.words):
-                self.uses.setdefault(self.pattern_ids[w], []).append((i, k))
-        self.exclusions = [frozenset(self.pattern_ids[x] for x in t.exclude) for t in self.terms]
-        self._hits = lru_cache(maxsize=None)(self._word_patterns)
-
-    def _build_automaton(self):
-        """One Aho-Corasick automaton over every pattern's stem, whatever its kind."""
-        import ahocorasick
-
-        by_stem: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
-        for kind, table in self.stems.items():
-            for stem, pids in table.items():
-                by_stem.setdefault(stem, []).append((kind, tuple(pids)))
-        automaton = ahocorasick.Automaton()
-        for stem, entries in by_stem.items():
-            automaton.add_word(stem, (len(stem), tuple(entries)))
-        if by_stem:
-            automaton.make_automaton()
-        return automaton
-
-    def _form_patterns(self, form: str) -> set[int]:
-        """Ids of the patterns one word form matches: every stem found in the form in one
-        pass of the automaton, kept when its position fits its kind (exact: the whole
-        form; prefix: at the start; suffix: at the end; infix: anywhere)."""
-        out: set[int] = set()
-        if not self._has_patterns:
-            return out
-        last = len(form) - 1
-        for end, (length, entries) in self._automaton.iter(form):
-            at_start, at_end = end - length + 1 == 0, end == last
-            for kind, pids in entries:
-                if (kind == "infix" or (kind == "prefix" and at_start) or (kind == "suffix" and at_end)
-                        or (kind == "exact" and at_start and at_end)):
-                    out.update(pids)
-        return out
-
-    def _word_patterns(self, word: str) -> frozenset[int]:
-        """Ids of the patterns that match a word (its form or its lemma)."""
-        form = word.lower()
-        out = self._form_patterns(form)
-        lem = self.lemmatize(form)
-        if lem != form:
-            out |= self._form_patterns(lem)
-        return frozenset(out)
-
-    def _coordinated(self, modifier: str, compound: str) -> frozenset[int]:
-        """Patterns matched by "modifier-" read with each possible head of ``compound``."""
-        stem, compound = modifier.lower().rstrip("-–"), compound.lower()
-        out: set[int] = set()
-        for i in range(1, len(compound) - MIN_HEAD + 1):
-            out |= self._hits(stem + compound[i:])
-        return frozenset(out - self._hits(compound))
-
-    def match_detail(self, tokens: list[str]) -> dict[str, list[tuple[str, str]]]:
-        """Labels found in a token list, each with ``(rule, matched words)`` pairs, in
-        token order."""
-        n = len(tokens)
-        hits = [self._hits(t) for t in tokens]
-        shown = list(tokens)
-        for i in range(n - 2):
-            if tokens[i].endswith(("-", "–")) and tokens[i + 1].lower() in COORDINATORS:
-                extra = self._coordinated(tokens[i], tokens[i + 2])
-                if extra:
-                    hits[i] = hits[i] | extra
-                    shown[i] = f"{tokens[i]} … {tokens[i + 2]}"
-        found: dict[str, list[tuple[str, str]]] = {}
-        for pos in range(n):
-            for pid in hits[pos]:
-                for ti, k in self.uses.get(pid, ()):
-                    if k != 0 or (hits[pos] & self.exclusions[ti]):
-                        continue
-                    term = self.terms[ti]
-                    words = self._complete(term, ti, pos, hits, shown)
-                    if words is not None:
-                        found.setdefault(term.label, []).append((term.text, words))
-        return found
-
-    def _complete(self, term: Term, ti: int, pos: int, hits: list[frozenset[int]], shown: list[str]) -> str | None:
-        pids = [self.pattern_ids[w] for w in term.words]
-        if len(pids) == 1:
-            return shown[pos]
-        if term.near:
-            lo, hi = max(0, pos - term.near), min(len(hits), pos + term.near + 1)
-            for j in range(lo, hi):
-                if j != pos and pids[1] in hits[j] and not (hits[j] & self.exclusions[ti]):
-                    return f"{shown[min(pos, j)]} … {shown[max(pos, j)]}"
-            return None
-        if pos + len(pids) > len(hits) or any(pids[k] not in hits[pos + k] for k in range(1, len(pids))):
-            return None
-        return " ".join(shown[pos:pos + len(pids)])
-
-    def match(self, tokens: list[str]) -> dict[str, list[tuple[str, str]]]:
-        """Alias of :meth:`match_detail` (the labels found with their rules and words)."""
-        return self.match_detail(tokens)
-
+# --------------------------------------------------------------------------- coding
 
 def _terms(label: str, texts: Iterable[str], exclude: Iterable[str] = ()) -> list[Term]:
     ex = list(exclude)
     return [Term.parse(label, t, ex) for t in texts]
 
 
-def code_matcher(codebook: Codebook) -> Matcher:
+def code_matcher(codebook: Codebook, lemmatize: Lemmatizer = lemma) -> Matcher:
     """A matcher for the codebook's codes."""
-    return Matcher(t for c in codebook.codes for t in _terms(c.id, c.terms, c.exclude))
+    return Matcher((t for c in codebook.codes for t in _terms(c.id, c.terms, c.exclude)), lemmatize)
 
 
-def not_with_matcher(codebook: Codebook) -> Matcher:
+def not_with_matcher(codebook: Codebook, lemmatize: Lemmatizer = lemma) -> Matcher:
     """A matcher for the codes' ``not_with`` rules (contexts that suppress a code)."""
-    return Matcher(t for c in codebook.codes for t in _terms(c.id, c.not_with))
+    return Matcher((t for c in codebook.codes for t in _terms(c.id, c.not_with)), lemmatize)
 
 
-def attribute_matchers(codebook: Codebook) -> dict[str, Matcher]:
+def attribute_matchers(codebook: Codebook, lemmatize: Lemmatizer = lemma) -> dict[str, Matcher]:
     """One matcher per context attribute (``sector``, ``actors``)."""
-    return {name: Matcher(t for value, terms in values.items() for t in _terms(value, terms))
+    return {name: Matcher((t for value, terms in values.items() for t in _terms(value, terms)), lemmatize)
             for name, values in codebook.attributes.items()}
 
 
-CODED_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "code", "rules", "matched"]
-SUPPRESSED_COLUMNS = CODED_COLUMNS + ["suppressed_by", "suppressing_words"]
+_BANKS: dict[tuple[str, Lemmatizer], Bank] = {}
 
 
-def _joined(values: Iterable[str]) -> str:
-    return "; ".join(sorted(set(values)))
+def coder(codebook: Codebook, lemmatize: Lemmatizer = lemma) -> Bank:
+    """The codebook's matchers as one :class:`~helpers.matcher.Bank`: ``"codes"``,
+    ``"not_with"`` and ``("attribute", name)``; built once per process and codebook."""
+    key = (hashlib.sha256(codebook.model_dump_json().encode()).hexdigest(), lemmatize)
+    if key not in _BANKS:
+        matchers = {"codes": code_matcher(codebook, lemmatize), "not_with": not_with_matcher(codebook, lemmatize)}
+        matchers |= {("attribute", k): m for k, m in attribute_matchers(codebook, lemmatize).items()}
+        _BANKS[key] = Bank(matchers, lemmatize)
+    return _BANKS[key]
 
 
-def code_sentence(base: dict, tokens: list[str], matcher: Matcher, blocker: Matcher,
-                  order: dict[str, int]) -> tuple[list[dict], list[dict]]:
-    """Code one sentence: ``(coded rows, suppressed rows)``, each row ``base`` (the
-    sentence's columns) plus ``code``, the rules that fired and the words they matched
-    (sorted, ``; ``-joined); a suppressed row also names the ``not_with`` rules and
-    words that cancelled it. Codes come in codebook order (``order``)."""
-    found = matcher.match_detail(tokens)
-    if not found:
-        return [], []
-    blocked = blocker.match_detail(tokens)
+def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame, codebook: Codebook,
+               lemmatize: Lemmatizer = lemma) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Code sentences from their word tokens: ``(coded, suppressed, attributes)``.
+
+    ``sentences`` has the columns ``file, doc_id, paragraph, sentence, start, end``;
+    ``tokens`` one row per word with ``sid`` (its sentence's row in ``sentences``) and
+    ``token`` (see :meth:`helpers.matcher.Bank.partition`). ``coded`` has one row per
+    (sentence, code) with the rules that fired and the words they matched (each
+    :func:`~helpers.matcher.joined`), in sentence order, then codebook order;
+    ``suppressed`` the hits that a code's ``not_with`` rules cancelled, with the rules
+    and words that cancelled them; ``attributes`` per sentence each context attribute's
+    values found (sorted, ``; ``-joined), or the codebook's ``attribute_defaults``."""
+    bank = coder(codebook, lemmatize)
+    order = {c: n for n, c in enumerate(codebook.ids)}
+    part = bank.partition(tokens)
+    found = bank.details_by_sentence("codes", part)
+    blocked = bank.details_by_sentence("not_with", part) if found else {}
     rows, suppressed = [], []
-    for code in sorted(found, key=order.__getitem__):
-        hits = found[code]
-        row = base | {"code": code, "rules": _joined(t for t, _ in hits), "matched": _joined(w for _, w in hits)}
-        if code in blocked:
-            row |= {"suppressed_by": _joined(t for t, _ in blocked[code]),
-                    "suppressing_words": _joined(w for _, w in blocked[code])}
+    keys = sorted(found, key=lambda k: (k[0], order[k[1]]))
+    at = [i for i, _ in keys]
+    cols = {k: sentences[k].take(at).tolist() for k in ("file", "doc_id", "paragraph", "sentence", "start", "end")}
+    for n_row, (i, code) in enumerate(keys):
+        row = {k: col[n_row] for k, col in cols.items()} | {"code": code}
+        row["rules"], row["matched"] = found[(i, code)]
+        if (i, code) in blocked:
+            row["suppressed_by"], row["suppressing_words"] = blocked[(i, code)]
             suppressed.append(row)
         else:
             rows.append(row)
-    return rows, suppressed
+    attrs = {}
+    for name in codebook.attributes:
+        labels = bank.matchers[("attribute", name)].labels
+        values = np.full(len(sentences), codebook.attribute_defaults.get(name, ""), dtype=object)
+        per: dict[int, list[str]] = {}
+        for s, lab in bank.labels_by_sentence(("attribute", name), part):
+            per.setdefault(s, []).append(labels[lab])
+        for s, labs in per.items():
+            values[s] = "; ".join(labs)
+        attrs[name] = values
+    return (pd.DataFrame(rows, columns=tables.CODED_COLUMNS), pd.DataFrame(suppressed, columns=tables.SUPPRESSED_COLUMNS),
+            pd.DataFrame(attrs, index=sentences.index))
 
 
-def code_segments_with_log(segments: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Code each sentence: ``(coded, suppressed)``.
-
-    ``coded`` has one row per (sentence, code) with the rules that fired and the words
-    they matched (each a sorted, ``; ``-joined list). ``suppressed`` has the hits that a
-    code's ``not_with`` context cancelled, with the rules and words that cancelled them.
-    """
-    matcher, blocker = code_matcher(codebook), not_with_matcher(codebook)
-    order = {c: n for n, c in enumerate(codebook.ids)}
-    rows, suppressed = [], []
-    for seg in segments.itertuples(index=False):
-        base = {"file": seg.file, "doc_id": seg.doc_id, "paragraph": seg.paragraph,
-                "sentence": seg.sentence, "start": seg.start, "end": seg.end}
-        r, s = code_sentence(base, tokenize(seg.text), matcher, blocker, order)
-        rows += r
-        suppressed += s
-    return pd.DataFrame(rows, columns=CODED_COLUMNS), pd.DataFrame(suppressed, columns=SUPPRESSED_COLUMNS)
+def sentence_tokens(texts: Iterable[str]) -> pd.DataFrame:
+    """The word tokens of cleaned texts (``clean.tokenize``) as a token table ``sid,
+    token``, ``sid`` being the text's position."""
+    per_text = [tokenize(t) for t in texts]
+    return pd.DataFrame({"sid": np.repeat(np.arange(len(per_text), dtype=np.int64), [len(t) for t in per_text]),
+                         "token": np.array([w for t in per_text for w in t], dtype=object)})
 
 
-def code_segments(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Code each sentence; one row per (sentence, code) (see :func:`code_segments_with_log`)."""
-    return code_segments_with_log(segments, codebook)[0]
-
-
-def context_attributes(segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Per sentence, the sectors and actors it mentions (sorted, ``; ``-joined); a
-    sentence naming no sector is ``general``."""
-    matchers = attribute_matchers(codebook)
-    out = {}
-    for name, m in matchers.items():
-        values = [sorted(m.match(tokenize(t))) for t in segments["text"]]
-        if name == "sector":
-            values = [v or ["general"] for v in values]
-        out[name] = ["; ".join(v) for v in values]
-    return pd.DataFrame(out, index=segments.index)
+def code_segments(segments: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """:func:`code_table` of sentences from their cleaned ``text`` (tokenised here):
+    ``(coded, suppressed, attributes)``. The pipeline codes from the token table instead;
+    both tokenise alike."""
+    segments = segments.reset_index(drop=True)
+    return code_table(segments, sentence_tokens(segments["text"]), codebook)
 
 
 def summary(coded: pd.DataFrame, codebook: Codebook, top: int = 5) -> pd.DataFrame:

@@ -21,9 +21,8 @@ import pandas as pd
 
 from .dates import parse_swedish_date
 from .entries import split_entries
+from .tables import DOCUMENT_COLUMNS, DOCUMENT_SORT
 
-DOCUMENT_COLUMNS = ["doc_id", "file", "parent", "entry", "start", "end", "place", "date",
-                    "date_precision", "date_inferred", "date_source"]
 DATELINE_LINES = 3  # a dateline is looked for in the first lines that are not blank
 
 
@@ -103,4 +102,4 @@ def documents_table(rows: list[dict], meta: pd.DataFrame) -> pd.DataFrame:
     docs = docs.fillna("")
     docs["entry"] = docs["entry"].astype(str)
     cols = DOCUMENT_COLUMNS + [c for c in docs.columns if c not in DOCUMENT_COLUMNS]
-    return docs[cols].sort_values(["file", "start", "entry"]).reset_index(drop=True)
+    return docs[cols].sort_values(DOCUMENT_SORT).reset_index(drop=True)

@@ -1,27 +1,12 @@
-"""The pipeline's stages as notebooks call them, with their outputs cached in ``OUT``.
+"""The stages as notebooks call them, with their tables cached in ``OUT``.
 
-Each stage writes its tables atomically and records a fingerprint of everything it was
-computed from (the raw files, the corpus's metadata and rules, the codebook and the
-code of ``helpers``). A notebook asks for a stage's output; if the output folder holds
-one with the same fingerprint it is read, otherwise it is rebuilt. So any notebook runs
-on its own from a clean checkout, and a stale table is never used.
-
-Output contract (``OUT`` defaults to ``build/``):
-
-``segments.csv``  one row per sentence: ``file, doc_id, paragraph, sentence, start, end,
-                  text, tokens, sector, actors``
-``removed.csv``   one row per removal: ``file, start, end, rule, text``
-``documents.csv`` one row per document (a file, or an entry of a diary-like file): ``doc_id,
-                  file, parent, entry, start, end, place, date, date_precision,
-                  date_inferred, date_source`` and the metadata's other columns
-``tokens.csv``    one row per word token: ``file, doc_id, paragraph, sentence, start, end,
-                  token, lemma, stop`` (raw offsets; lemma from simplemma; curated stop words)
-``coded.csv``     one row per (sentence, code): ``file, doc_id, paragraph, sentence,
-                  start, end, code, rules, matched``
-``suppressed.csv`` hits a code's ``not_with`` context cancelled: the columns of coded.csv
-                  and ``suppressed_by, suppressing_words``
-
-All sorted by file and offset, UTF-8 without BOM, ``\\n`` line ends.
+A notebook asks for a table (:func:`segments`, :func:`tokens`, :func:`documents`,
+:func:`coded`, :func:`suppressed`); if the output folder holds every table with the
+fingerprint of what they were computed from (the raw files, the corpus's metadata, rules
+and codebook, the code and data of ``helpers`` and the pinned library versions), it is
+read, otherwise all are rebuilt by :func:`helpers.stages.run_corpus` and written
+atomically. So any notebook runs on its own from a clean checkout, and a stale table is
+never used. The tables, their columns and order are those of :mod:`helpers.tables`.
 """
 
 from __future__ import annotations
@@ -34,18 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import clean, coding, io, paths
+from . import clean, coding, io, paths, stages, tables
 from . import corpus as corpus_mod
 from . import documents as documents_mod
 
 log = logging.getLogger(__name__)
-
-SEGMENT_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "text",
-                   "tokens", "sector", "actors"]
-REMOVED_COLUMNS = ["file", "start", "end", "rule", "text"]
-TOKEN_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "token", "lemma", "stop"]
-INT_COLUMNS = ["paragraph", "sentence", "start", "end", "tokens"]
-
 
 ENGINES = ("pandas", "dask")
 
@@ -54,8 +32,8 @@ ENGINES = ("pandas", "dask")
 class Run:
     """Where a run reads from and writes to, and how it computes.
 
-    ``engine`` is ``"pandas"`` (one process) or ``"dask"`` (the same helpers over
-    partitions on a Dask cluster, :mod:`helpers.scale`: a local process-based cluster,
+    ``engine`` is ``"pandas"`` (one process) or ``"dask"`` (the same stages over
+    partitions on a Dask cluster, :mod:`helpers.stages`: a local process-based cluster,
     or the one at ``scheduler`` or ``DASK_SCHEDULER_ADDRESS``). Both give identical
     tables, so the cache does not depend on the engine."""
 
@@ -95,9 +73,9 @@ def _fingerprint(run: Run) -> str:
     return h.hexdigest()
 
 
-def _cached(run: Run, names: list[str]) -> bool:
+def _cached(run: Run) -> bool:
     stamp = run.path(".cache/fingerprint.json")
-    if not stamp.exists() or not all(run.path(n).exists() for n in names):
+    if not stamp.exists() or not all(run.path(n).exists() for n in tables.FILES):
         return False
     return json.loads(stamp.read_text(encoding="utf-8")).get("fingerprint") == _fingerprint(run)
 
@@ -107,83 +85,60 @@ def _stamp(run: Run) -> None:
                   json.dumps({"fingerprint": _fingerprint(run)}, indent=1) + "\n")
 
 
-def _read(path: Path, columns: list[str]) -> pd.DataFrame:
-    df = io.read_csv(path)
-    for c in INT_COLUMNS:
-        if c in df.columns:
-            df[c] = df[c].astype(int)
-    return df[columns]
-
-
-TABLE_FILES = ["segments.csv", "removed.csv", "documents.csv", "tokens.csv", "coded.csv", "suppressed.csv"]
-
-
 def build_tables(run: Run) -> None:
-    """Every table of the run (:data:`TABLE_FILES`), computed by :mod:`helpers.scale`
-    over partitions of the corpus with the run's engine (pandas in this process, or Dask),
-    each file written atomically; then the cache is stamped (a table missing or stale
-    rebuilds them all: a change to the codebook also changes the segments' attributes)."""
-    from . import scale
-
+    """Every table of the run (:data:`helpers.tables.FILES`), computed by
+    :func:`helpers.stages.run_corpus` over partitions of the corpus with the run's engine
+    (pandas in this process, or Dask), each file written atomically; then the cache is
+    stamped (a table missing or stale rebuilds them all: a change to the codebook also
+    changes the segments' attributes)."""
     meta = corpus_mod.load_metadata(run.corpus)
     meta_rows = {r["file"]: r for r in meta.to_dict("records")}
     raws = corpus_mod.read_raw_texts(run.corpus)
     for name, text in raws.items():
         if not text.strip():
             log.warning("%s: the file is empty; it yields no segments.", name)
-    docs = [(f, t, meta_rows[f]["doc_id"]) for f, t in raws.items()]
-    codebook = coding.codebook_for(run.corpus)
-    tables = scale.run_corpus(docs, codebook, engine=run.engine, scheduler=run.scheduler,
-                              rules=clean.load_rules(run.corpus))
-    documents = documents_mod.documents_table(
-        [d for f, t in raws.items() for d in documents_mod.documents_of_file(f, t, meta_rows[f])], meta)
-    io.write_csv(run.path("segments.csv"), tables.segments[SEGMENT_COLUMNS])
-    io.write_csv(run.path("removed.csv"), tables.removed[REMOVED_COLUMNS])
-    io.write_csv(run.path("documents.csv"), documents)
-    io.write_csv(run.path("tokens.csv"), tables.tokens[TOKEN_COLUMNS])
-    io.write_csv(run.path("coded.csv"), tables.coded[coding.CODED_COLUMNS])
-    io.write_csv(run.path("suppressed.csv"), tables.suppressed[coding.SUPPRESSED_COLUMNS])
+    docs = [(f, t, meta_rows[f]["doc_id"], meta_rows[f]) for f, t in raws.items()]
+    out = stages.run_corpus(docs, coding.codebook_for(run.corpus), engine=run.engine, scheduler=run.scheduler,
+                            rules=clean.load_rules(run.corpus))
+    out.documents = documents_mod.documents_table(out.documents, meta)
+    for name in tables.COLUMNS:
+        tables.write(run.out, name, out[name])
     _stamp(run)
 
 
-def segments(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``segments.csv`` and ``removed.csv`` of the run, rebuilt (with every other table)
-    if missing or stale."""
-    if not _cached(run, TABLE_FILES):
+def _table(run: Run, name: str) -> pd.DataFrame:
+    """Table ``name`` of the run, every table rebuilt first if one is missing or stale."""
+    if not _cached(run):
         build_tables(run)
-    return _read(run.path("segments.csv"), SEGMENT_COLUMNS), _read(run.path("removed.csv"), REMOVED_COLUMNS)
+    return tables.read(run.out, name)
+
+
+def segments(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``segments.csv`` and ``removed.csv`` of the run."""
+    return _table(run, "segments"), tables.read(run.out, "removed")
 
 
 def tokens(run: Run) -> pd.DataFrame:
     """``tokens.csv``: one row per word token with its raw offsets, lemma and whether it
-    is a stop word; rebuilt with the segments."""
-    segments(run)
-    df = _read(run.path("tokens.csv"), TOKEN_COLUMNS)
-    df["stop"] = df["stop"] == "true"
-    return df
+    is a stop word."""
+    return _table(run, "tokens")
 
 
 def documents(run: Run) -> pd.DataFrame:
     """``documents.csv``: one row per document (a file, or a dated entry of a diary-like
-    file) with its span, place, date and metadata; rebuilt with the segments."""
-    segments(run)
-    df = io.read_csv(run.path("documents.csv"))
-    for c in ("start", "end"):
-        df[c] = df[c].astype(int)
-    return df
+    file) with its span, place, date and metadata."""
+    return _table(run, "documents")
 
 
 def coded(run: Run) -> pd.DataFrame:
-    """``coded.csv`` of the run (one row per sentence and code), rebuilt if missing or stale."""
-    segments(run)
-    return _read(run.path("coded.csv"), coding.CODED_COLUMNS)
+    """``coded.csv`` of the run (one row per sentence and code)."""
+    return _table(run, "coded")
 
 
 def suppressed(run: Run) -> pd.DataFrame:
     """``suppressed.csv``: hits that a code's ``not_with`` context cancelled, with the
-    rules and words that cancelled them (rebuilt with ``coded.csv``)."""
-    coded(run)
-    return _read(run.path("suppressed.csv"), coding.SUPPRESSED_COLUMNS)
+    rules and words that cancelled them."""
+    return _table(run, "suppressed")
 
 
 def corpus_statistics(segments: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFrame:
@@ -233,39 +188,3 @@ def before_after(run: Run, removed: pd.DataFrame, segments: pd.DataFrame, per_fi
                 "next kept sentence": nxt["text"].iloc[0][:width] + "…" if len(nxt) else "(none)",
             })
     return pd.DataFrame(rows)
-
-
-AUTO_CODER = "auto-coder"
-
-
-def export_qda(run: Run) -> dict[str, Path]:
-    """Write ``OUT/codebook.qdc`` and ``OUT/project.qdpx`` (REFI-QDA) so that a QDA tool
-    (ATLAS.ti, MAXQDA, NVivo, QualCoder, ...) can open the corpus, the codebook and the
-    codings: the auto-coder's and each reference coder's, as separate users. Positions
-    are UTF-16 code units into the raw texts (see :mod:`helpers.refi`)."""
-    from . import refi, reliability
-
-    codebook = coding.codebook_for(run.corpus)
-    raw = corpus_mod.read_raw_texts(run.corpus)
-    codings = {AUTO_CODER: coded(run)}
-    refs = reliability.load_references(run.corpus / "reference", raw, codebook.ids)
-    for coder, spans in refs.groupby("coder", sort=True):
-        codings[str(coder)] = spans
-    return {
-        "codebook": refi.export_codebook(codebook, run.path("codebook.qdc")),
-        "project": refi.export_project(raw, codings, codebook, run.path("project.qdpx"),
-                                       project_name=f"kvalitext: {run.corpus.name}"),
-    }
-
-
-def round_trip_differences(run: Run, imported: pd.DataFrame) -> pd.DataFrame:
-    """Codings of the auto-coder that differ between ``coded.csv`` and a project imported
-    back (:func:`helpers.refi.import_project`): rows only on one side, marked by
-    ``side``. Empty when the round trip is exact."""
-    cols = ["file", "start", "end", "code"]
-    ours = coded(run)[cols].drop_duplicates().astype({"start": int, "end": int})
-    back = imported[imported["coder"] == AUTO_CODER][cols].astype({"start": int, "end": int})
-    both = ours.merge(back, how="outer", on=cols, indicator="side")
-    diff = both[both["side"] != "both"].copy()
-    diff["side"] = diff["side"].map({"left_only": "only in coded.csv", "right_only": "only in the project"})
-    return diff.sort_values(cols).reset_index(drop=True)

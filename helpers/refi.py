@@ -98,8 +98,9 @@ from typing import Callable, Iterable, Literal, Mapping
 
 import pandas as pd
 
-from . import paths
-from .coding import FAMILIES, STUDY_CODE_IDS, Code, Codebook
+from . import paths, pipeline, reliability
+from .coding import FAMILIES, STUDY_CODE_IDS, Code, Codebook, codebook_for
+from .corpus import read_raw_texts
 from .io import write_bytes
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
@@ -868,3 +869,39 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
                           code_table, unknown, tuple(messages))
     _emit(messages)
     return df, report
+
+
+# --------------------------------------------------------------------------- a run's project
+
+AUTO_CODER = "auto-coder"
+
+
+def export_qda(run: pipeline.Run) -> dict[str, Path]:
+    """Write ``OUT/codebook.qdc`` and ``OUT/project.qdpx`` (REFI-QDA) so that a QDA tool
+    (ATLAS.ti, MAXQDA, NVivo, QualCoder, ...) can open the corpus, the codebook and the
+    codings: the auto-coder's and each reference coder's, as separate users. Positions
+    are UTF-16 code units into the raw texts (see :mod:`helpers.refi`)."""
+    codebook = codebook_for(run.corpus)
+    raw = read_raw_texts(run.corpus)
+    codings = {AUTO_CODER: pipeline.coded(run)}
+    refs = reliability.load_references(run.corpus / "reference", raw, codebook.ids)
+    for coder, spans in refs.groupby("coder", sort=True):
+        codings[str(coder)] = spans
+    return {
+        "codebook": export_codebook(codebook, run.path("codebook.qdc")),
+        "project": export_project(raw, codings, codebook, run.path("project.qdpx"),
+                              project_name=f"kvalitext: {run.corpus.name}"),
+    }
+
+
+def round_trip_differences(run: pipeline.Run, imported: pd.DataFrame) -> pd.DataFrame:
+    """Codings of the auto-coder that differ between ``coded.csv`` and a project imported
+    back (:func:`helpers.refi.import_project`): rows only on one side, marked by
+    ``side``. Empty when the round trip is exact."""
+    cols = ["file", "start", "end", "code"]
+    ours = pipeline.coded(run)[cols].drop_duplicates().astype({"start": int, "end": int})
+    back = imported[imported["coder"] == AUTO_CODER][cols].astype({"start": int, "end": int})
+    both = ours.merge(back, how="outer", on=cols, indicator="side")
+    diff = both[both["side"] != "both"].copy()
+    diff["side"] = diff["side"].map({"left_only": "only in coded.csv", "right_only": "only in the project"})
+    return diff.sort_values(cols).reset_index(drop=True)

@@ -42,6 +42,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import corpus as corpus_mod
+from .style import OKABE_ITO
 
 log = logging.getLogger(__name__)
 
@@ -685,8 +686,6 @@ def auto_disagreements(references: pd.DataFrame, segments: pd.DataFrame, coded: 
 def f1_figure(per_code: pd.DataFrame, title: str):
     """Per-code F1 of the auto-coder against each reference coder (horizontal bars)."""
     from matplotlib.figure import Figure
-
-    from .style import OKABE_ITO
 
     cols = [c for c in per_code.columns if c.startswith("F1 (")]
     fig = Figure(figsize=(6.5, 0.9 + 0.32 * len(per_code)))

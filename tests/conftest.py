@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# the benchmark's corpus reader and synthetic corpus (benchmarks/ is not part of the package)
+sys.path.insert(0, str(ROOT / "benchmarks"))
 VAR = ROOT / ".venv" / "var"
 # The Makefile exports these; set them too when pytest is run directly.
 os.environ.setdefault("MPLCONFIGDIR", str(VAR / "matplotlib"))
@@ -30,9 +33,9 @@ def real_corpus_slice():
     saying why, when the corpus is not on this machine."""
     if not REAL_CORPUS.exists():
         pytest.skip(f"the real benchmark corpus is not here ({REAL_CORPUS}); set KVALITEXT_BENCH_CORPUS")
-    from helpers import scale
+    from jsonl_corpus import read_jsonl_corpus
 
-    return scale.read_jsonl_corpus(REAL_CORPUS, float(os.environ.get("KVALITEXT_BENCH_FRACTION", "0.01")))
+    return read_jsonl_corpus(REAL_CORPUS, float(os.environ.get("KVALITEXT_BENCH_FRACTION", "0.01")))
 
 
 def make_corpus(root: Path, texts: dict[str, str | bytes], metadata: str | None = None) -> Path:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import clean, coding, paths
+from helpers import clean, coding, matcher, paths
 
 
 def clean_tokens(text):
@@ -29,11 +29,11 @@ def test_study_codebook_uses_exactly_the_fourteen_ids():
     ("*dokumentation*", "överdokumentationskraven", True),
 ])
 def test_word_patterns(pattern, word, expected):
-    assert coding.WordPattern(pattern).matches(word) is expected
+    assert matcher.WordPattern(pattern).matches(word) is expected
 
 
 def _matcher(**terms):
-    return coding.Matcher(t for label, texts in terms.items() for t in coding._terms(label, texts))
+    return matcher.Matcher([matcher.Term.parse(label, t) for label, texts in terms.items() for t in texts], clean.lemma)
 
 
 def test_phrases_match_consecutive_words_only():
@@ -44,7 +44,7 @@ def test_phrases_match_consecutive_words_only():
 
 
 def test_exclusions_suppress_a_code():
-    m = coding.Matcher(coding._terms("R_TRUST", ["förtroende*"], exclude=["förtroendevald*"]))
+    m = matcher.Matcher([matcher.Term.parse("R_TRUST", "förtroende*", ["förtroendevald*"])], clean.lemma)
     assert m.match("Förtroendevalda beslutar".split()) == {}
     assert m.match("Förtroendet växer".split()) == {"R_TRUST": [("förtroende*", "Förtroendet")]}
 
@@ -55,7 +55,7 @@ def test_code_segments_records_rules_and_words_sorted():
         "file": "a.txt", "doc_id": "a", "paragraph": 0, "sentence": 0, "start": 0, "end": 60,
         "text": "Detaljstyrningen och dokumentationen tar tid från kärnuppdraget.",
     }])
-    out = coding.code_segments(seg, cb)
+    out = coding.code_segments(seg, cb)[0]
     assert list(out.columns) == ["file", "doc_id", "paragraph", "sentence", "start", "end", "code", "rules", "matched"]
     assert out[["code", "rules", "matched"]].to_dict("records") == [
         {"code": "P_DETAIL", "rules": "*detaljstyr*", "matched": "Detaljstyrningen"},
@@ -65,12 +65,24 @@ def test_code_segments_records_rules_and_words_sorted():
 
 def test_context_attributes_default_to_general():
     cb = coding.load_codebook()
-    seg = pd.DataFrame({"text": ["Socialsekreterarna i socialtjänsten och politikerna.", "Det regnar."]})
-    attrs = coding.context_attributes(seg, cb)
+    texts = ["Socialsekreterarna i socialtjänsten och politikerna.", "Det regnar."]
+    seg = pd.DataFrame({"file": "a.txt", "doc_id": "a", "paragraph": 0, "sentence": [0, 1], "start": [0, 60],
+                        "end": [52, 71], "text": texts})
+    attrs = coding.code_segments(seg, cb)[2]
     assert attrs.to_dict("records") == [
         {"sector": "social_services", "actors": "politicians; professionals"},
         {"sector": "general", "actors": ""},
     ]
+    assert cb.attribute_defaults == {"sector": "general"}  # said once, in the codebook
+    without = cb.model_copy(update={"attribute_defaults": {}})
+    assert coding.code_segments(seg, without)[2]["sector"].tolist() == ["social_services", ""]
+
+
+def test_attribute_defaults_must_name_attributes():
+    data = yaml.safe_load(paths.CODEBOOK_FILE.read_text(encoding="utf-8"))
+    data["attribute_defaults"] = {"region": "none"}
+    with pytest.raises(ValueError, match=r"attribute_defaults names \['region'\]"):
+        coding.Codebook.model_validate(data)
 
 
 def _write(tmp_path, mutate):
@@ -101,7 +113,7 @@ def test_a_corpus_codebook_replaces_the_study_codebook(tmp_path):
 
 
 def _m(*terms, label="X", exclude=()):
-    return coding.Matcher(coding._terms(label, terms, exclude))
+    return matcher.Matcher([matcher.Term.parse(label, t, exclude) for t in terms], clean.lemma)
 
 
 def test_lemmas_match_inflected_forms():
@@ -145,7 +157,7 @@ def test_not_with_context_suppresses_a_code_and_logs_it(tmp_path):
         {"file": "a.txt", "doc_id": "a", "paragraph": 0, "sentence": 1, "start": 10, "end": 40,
          "text": "Forskarnas utvärdering är till för lärande."},
     ])
-    coded, suppressed = coding.code_segments_with_log(seg, cb)
+    coded, suppressed, _ = coding.code_segments(seg, cb)
     assert coded[["start", "code"]].values.tolist() == [[0, "P_MEASURE"]]
     assert suppressed[["start", "code", "suppressed_by", "suppressing_words"]].values.tolist() == [
         [10, "P_MEASURE", "forsk*", "Forskarnas"]]
@@ -181,9 +193,15 @@ def test_the_study_codebook_examples_stand_in_the_corpus():
 
 
 def test_matching_cost_is_per_word_type():
-    m = coding.code_matcher(coding.load_codebook())
-    m.match(["detaljstyrningen"] * 50)
-    assert m._hits.cache_info().currsize == 1
+    seen = []
+
+    def lemmatize(word):
+        seen.append(word)
+        return clean.lemma(word)
+
+    m = coding.code_matcher(coding.load_codebook(), lemmatize)
+    assert m.match(["Detaljstyrningen", "detaljstyrningen"] * 50)["P_DETAIL"]
+    assert seen == ["detaljstyrningen"]  # one word type: lemmatised once
 
 
 def test_aggregate_to_paragraphs_and_documents():

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from helpers import clean, findings
+from helpers import clean, findings, tables
 from helpers.coding import Code, Codebook
 
 # --------------------------------------------------------------------------- toy data
@@ -544,6 +544,6 @@ def test_theme_concordance_of_a_code_without_hits_is_empty_not_an_error():
                         "end": [4], "text": ["Text"], "tokens": [1], "sector": ["general"], "actors": [""]})
     tok = pd.DataFrame({"file": ["a"], "doc_id": ["a"], "paragraph": [0], "sentence": [0], "start": [0],
                         "end": [4], "token": ["Text"], "lemma": ["text"], "stop": [False]})
-    coded = pd.DataFrame(columns=coding.CODED_COLUMNS)
+    coded = pd.DataFrame(columns=tables.CODED_COLUMNS)
     out = findings.theme_concordance(coded, seg, cb, "P_ADMIN", tokens=tok)
     assert out.empty and list(out.columns) == ["code", "matched"] + findings.KWIC_COLUMNS

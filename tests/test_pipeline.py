@@ -143,11 +143,11 @@ def test_other_encodings_and_line_ends_keep_swedish_letters(corpus_factory, tmp_
 def test_qda_export_is_valid_and_round_trips(seed_run):
     from helpers import coding, refi
 
-    written = pipeline.export_qda(seed_run)
+    written = refi.export_qda(seed_run)
     assert refi.validate(written["codebook"]) == [] and refi.validate(written["project"]) == []
     back, report = refi.import_project(written["project"], code_ids=coding.codebook_for(paths.CORPUS_DIR))
     assert sorted(report.users.values()) == ["auto-coder", "coding_A", "coding_B"]
-    assert pipeline.round_trip_differences(seed_run, back).empty
+    assert refi.round_trip_differences(seed_run, back).empty
     assert len(back[back.coder == "auto-coder"]) == len(pipeline.coded(seed_run))
     # the reference coders come back too
     ref = pd.read_csv(paths.CORPUS_DIR / "reference" / "coding_A.csv")

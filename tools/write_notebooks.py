@@ -613,7 +613,7 @@ Both files are checked against the REFI-QDA schemas (`Codebook.xsd`, `Project.xs
 identifiers are stable, so exporting twice gives the same bytes.
 """),
     code("""
-written = pipeline.export_qda(run)
+written = refi.export_qda(run)
 for path in written.values():
     problems = refi.validate(path)
     print(f"{path.name}: {'valid' if not problems else problems}")
@@ -626,7 +626,7 @@ Importing the project again must give back exactly the codings that were exporte
     code("""
 back, report = refi.import_project(written["project"], code_ids=coding.codebook_for(run.corpus))
 print(report.summary())
-diff = pipeline.round_trip_differences(run, back)
+diff = refi.round_trip_differences(run, back)
 print("the auto-coder's codings come back unchanged:", diff.empty)
 diff.head()
 """),

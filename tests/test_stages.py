@@ -1,11 +1,14 @@
-"""helpers.scale: the pandas and Dask engines give the pipeline's tables, identically."""
+"""helpers.stages and helpers.matcher: the engines give the pipeline's tables identically,
+and the table matcher does what the reference matcher (tests/reference_matcher.py) says."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+import reference_matcher as ref
+from jsonl_corpus import JsonlCorpus, read_jsonl_corpus
 
-from helpers import clean, coding, corpus, documents, paths, pipeline, scale
+from helpers import clean, coding, corpus, documents, matcher, paths, pipeline, stages, tables
 
 MADE_UP = {
     "900_extra.txt": (
@@ -40,7 +43,7 @@ def docs():
 
 @pytest.fixture(scope="module")
 def pandas_tables(docs, codebook):
-    return scale.run_corpus(docs, codebook, engine="pandas", partition_size=8_000)
+    return stages.run_corpus(docs, codebook, engine="pandas", partition_size=8_000)
 
 
 def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
@@ -51,13 +54,16 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
 def test_dask_engine_on_a_process_cluster_equals_pandas(docs, codebook, pandas_tables):
     from distributed import Client, Nanny
 
-    assert len(scale.partitions(scale.as_documents(docs), 8_000)) >= 3
-    with scale.local_cluster(n_workers=2) as cluster, Client(cluster) as client:
+    assert len(stages.partitions(stages.as_documents(docs), 8_000)) >= 3
+    with stages.local_cluster(n_workers=2) as cluster, Client(cluster) as client:
         assert len(cluster.workers) == 2 and all(isinstance(w, Nanny) for w in cluster.workers.values())
-        tables = scale.run_corpus(docs, codebook, engine="dask", partition_size=8_000, client=client)
-    assert tables.stats["partitions"] >= 3
-    for name in scale.TABLES:
-        _same(tables[name], pandas_tables[name])
+        out = stages.run_corpus(docs, codebook, engine="dask", partition_size=8_000, client=client)
+    assert out.stats["partitions"] >= 3
+    for name in stages.KEPT:
+        if name == "documents":
+            assert out.documents == pandas_tables.documents and len(out.documents) > len(docs)
+        else:
+            _same(out[name], pandas_tables[name])
     assert len(pandas_tables.coded) > 0 and len(pandas_tables.tokens) > 0
 
 
@@ -65,9 +71,18 @@ def _by_offset(rows, columns) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).sort_values(["file", "start"], kind="stable").reset_index(drop=True)
 
 
+def _reference_coding(seg: pd.DataFrame, token_lists: list[list[str]], codebook, lemmatize=clean.lemma):
+    """coded, suppressed and the attributes as the reference matcher gives them."""
+    sentences = seg[["file", "doc_id", "paragraph", "sentence", "start", "end"]].to_dict("records")
+    coded, suppressed, attrs = ref.code_sentences(sentences, token_lists, codebook, lemmatize)
+    return (pd.DataFrame(coded, columns=tables.CODED_COLUMNS), pd.DataFrame(suppressed, columns=tables.SUPPRESSED_COLUMNS),
+            pd.DataFrame(attrs, index=seg.index))
+
+
 def test_the_pipelines_tables_equal_the_helpers_file_by_file_and_sentence_by_sentence(codebook, tmp_path):
-    """The pipeline's tables (built by helpers.scale, over partitions, vectorised) equal
-    those of the plain helpers called one file and one sentence at a time."""
+    """The pipeline's tables (built by helpers.stages, over partitions, over whole token
+    tables) equal those of the plain helpers called one file and one sentence at a time,
+    coded by the reference matcher."""
     run = pipeline.Run.from_params("corpus", tmp_path / "out")
     rules, stop = clean.load_rules(paths.CORPUS_DIR), clean.stopwords()
     sentences, removed, tokens = [], [], []
@@ -76,39 +91,54 @@ def test_the_pipelines_tables_equal_the_helpers_file_by_file_and_sentence_by_sen
         s, r = clean.segment(text, path.name, rules)
         sentences += s
         removed += r
-        # tokens by their definition, match by match (clean.token_spans is the fast path)
+        # tokens by their definition, match by match (clean.token_columns_of is the fast path)
         tokens += [(path.name, x["paragraph"], x["sentence"], m.start(), m.end(), t, clean.lemma(t), t.lower() in stop)
                    for x in s for m in clean._RAW_TOKEN.finditer(text, x["start"], x["end"])
                    for t in [clean.normalise(m.group())]]
     seg, rem = pipeline.segments(run)
     cols = ["file", "paragraph", "sentence", "start", "end", "text"]
     _same(seg[cols], _by_offset(sentences, cols))
-    _same(rem, _by_offset(removed, pipeline.REMOVED_COLUMNS))
-    token_cols = [c for c in pipeline.TOKEN_COLUMNS if c != "doc_id"]
+    _same(rem, _by_offset(removed, tables.REMOVED_COLUMNS))
+    token_cols = [c for c in tables.TOKEN_COLUMNS if c != "doc_id"]
     plain_tokens = _by_offset(tokens, token_cols)
     _same(pipeline.tokens(run)[token_cols], plain_tokens)
     counts = plain_tokens.groupby(["file", "paragraph", "sentence"]).size().rename("n")
     assert (seg.join(counts, on=["file", "paragraph", "sentence"])["n"].fillna(0).astype(int) == seg["tokens"]).all()
     assert (seg["doc_id"].to_numpy() == documents.assign(seg, pipeline.documents(run)).to_numpy()).all()
-    coded, suppressed = coding.code_segments_with_log(seg, codebook)
+    coded, suppressed, attrs = _reference_coding(seg, [clean.tokenize(t) for t in seg["text"]], codebook)
     _same(pipeline.coded(run), coded)
     _same(pipeline.suppressed(run), suppressed)
-    attrs = coding.context_attributes(seg, codebook)
     _same(seg[["sector", "actors"]], attrs[["sector", "actors"]])
     assert len(coded) > 20 and len(plain_tokens) > 1000
 
 
-def test_made_up_texts_are_coded_like_the_coder_does(codebook, pandas_tables):
+def test_documents_are_built_once_with_their_metadata(tmp_path, monkeypatch):
+    """documents_of_file runs once per file, with the file's real metadata (its date)."""
+    calls = []
+    real = documents.documents_of_file
+
+    def counting(file, text, meta):
+        calls.append((file, meta.get("date", "")))
+        return real(file, text, meta)
+
+    monkeypatch.setattr(documents, "documents_of_file", counting)
+    run = pipeline.Run.from_params("corpus", tmp_path / "out")
+    pipeline.build_tables(run)
+    meta = corpus.load_metadata(paths.CORPUS_DIR)
+    assert sorted(calls) == sorted(zip(meta["file"], meta["date"]))
+    assert "-" not in {d for _, d in calls}
+
+
+def test_made_up_texts_are_coded_as_the_reference_says(codebook, pandas_tables):
     seg = pandas_tables.segments
     seg = seg[seg["file"].isin(MADE_UP)].reset_index(drop=True)
-    coded, _ = coding.code_segments_with_log(seg, codebook)
+    coded, _, attrs = _reference_coding(seg, [clean.tokenize(t) for t in seg["text"]], codebook)
     _same(pandas_tables.coded[pandas_tables.coded["file"].isin(MADE_UP)], coded)
-    attrs = coding.context_attributes(seg, codebook)
     _same(seg[["sector", "actors"]], attrs[["sector", "actors"]])
     assert "P_DETAIL" in set(coded["code"])  # the coordinated compound "detalj- och resultatstyrningen"
 
 
-def test_jsonl_source_is_read_by_partition(tmp_path, docs, codebook, pandas_tables):
+def test_a_source_is_read_by_partition(tmp_path, docs, codebook, pandas_tables):
     import gzip
     import json
 
@@ -116,38 +146,42 @@ def test_jsonl_source_is_read_by_partition(tmp_path, docs, codebook, pandas_tabl
     with gzip.open(path, "wt", encoding="utf-8") as f:
         for file, text, _ in docs:
             f.write(json.dumps({"id": file, "text": text}, ensure_ascii=False) + "\n")
-    src = scale.JsonlCorpus(str(path))
+    src = JsonlCorpus(str(path))
     assert len(src.ranges(8_000)) >= 3
-    tables = scale.run_corpus(src, codebook, partition_size=8_000, keep=("coded",))
-    assert tables.segments is None
+    out = stages.run_corpus(src, codebook, partition_size=8_000, keep=("coded",))
+    assert out.segments is None
     # doc_id is the jsonl id there (entries of a diary keep their suffix): compare the rest
-    _same(tables.coded.drop(columns="doc_id"), pandas_tables.coded.drop(columns="doc_id"))
-    assert len(scale.read_jsonl_corpus(path)) == len(docs)
+    _same(out.coded.drop(columns="doc_id"), pandas_tables.coded.drop(columns="doc_id"))
+    assert len(read_jsonl_corpus(path)) == len(docs)
 
 
 def test_progress_is_off_under_tests_and_when_asked(monkeypatch):
-    assert scale.watching() is False
-    monkeypatch.setenv(scale.PROGRESS_ENV, "0")
-    assert scale.watching(True) is False
-    monkeypatch.delenv(scale.PROGRESS_ENV)
-    assert scale.watching(True) is True
+    assert stages.watching() is False
+    monkeypatch.setenv(stages.PROGRESS_ENV, "0")
+    assert stages.watching(True) is False
+    monkeypatch.delenv(stages.PROGRESS_ENV)
+    assert stages.watching(True) is True
 
 
 def test_scheduler_address_from_the_environment(monkeypatch):
     monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:8786")
-    assert scale.scheduler_address() == "tcp://127.0.0.1:8786"
-    assert scale.scheduler_address("tcp://10.0.0.1:8786") == "tcp://10.0.0.1:8786"
+    assert stages.scheduler_address() == "tcp://127.0.0.1:8786"
+    assert stages.scheduler_address("tcp://10.0.0.1:8786") == "tcp://10.0.0.1:8786"
 
 
-# --------------------------------------------------------------------------- vectorised coding
+# --------------------------------------------------------------------------- the matcher against its reference
 
 def _code_both(docs, codebook, drop_tid: bool = False):
-    """``scale.code_table`` vectorised and sentence by sentence on the same tables."""
-    seg, _ = scale.segment_documents(scale.as_documents(docs))
-    tok = scale.token_table(scale.as_documents(docs), seg)
+    """``coding.code_table`` on the stages' tables, and the reference matcher on the
+    same sentences' tokens."""
+    docs = stages.as_documents(docs)
+    seg, _, _ = stages.segment_documents(docs)
+    tok = stages.token_table(docs, seg)
+    token_lists = tok.groupby("sid")["token"].agg(list).reindex(range(len(seg))).tolist()
+    token_lists = [t if isinstance(t, list) else [] for t in token_lists]
     if drop_tid:
-        tok = tok.drop(columns="tid")
-    return seg, scale.code_table(seg, tok, codebook), scale.code_table(seg, tok, codebook, vectorised=False)
+        tok = tok.drop(columns=["tid", "form"])
+    return seg, coding.code_table(seg, tok, codebook), _reference_coding(seg, token_lists, codebook)
 
 
 def _identical(new, old) -> None:
@@ -155,28 +189,24 @@ def _identical(new, old) -> None:
         pd.testing.assert_frame_equal(a, b)  # values, dtypes, order, index
 
 
-def test_vectorised_coding_equals_the_per_sentence_coding_on_the_seeds(docs, codebook):
+def test_the_matcher_agrees_with_the_reference_on_the_seeds(docs, codebook):
     seg, new, old = _code_both(docs, codebook)
     _identical(new, old)
-    assert len(new[0]) > 0 and len(new[1]) >= 0
+    assert len(new[0]) > 0 and len(new[1]) > 0
     _identical(_code_both(docs, codebook, drop_tid=True)[1], old)  # word types from the tokens
 
 
-def test_vectorised_coding_equals_the_per_sentence_coding_on_the_synthetic_corpus(codebook):
-    import importlib.util
+def test_the_matcher_agrees_with_the_reference_on_the_synthetic_corpus(codebook):
+    import bench
 
-    spec = importlib.util.spec_from_file_location("bench", paths.PROJ_ROOT / "benchmarks" / "bench.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
     docs = bench.synthetic_corpus(int(bench.BASE_MB * 1e6))  # the benchmark's corpus at 1×
     _, new, old = _code_both(docs, codebook)
     _identical(new, old)
     assert len(new[0]) > 100
 
 
-def test_vectorised_coding_equals_the_per_sentence_coding_on_the_real_corpus(codebook, real_corpus_slice):
-    docs = real_corpus_slice
-    _, new, old = _code_both(docs, codebook)
+def test_the_matcher_agrees_with_the_reference_on_the_real_corpus(codebook, real_corpus_slice):
+    _, new, old = _code_both(real_corpus_slice, codebook)
     _identical(new, old)
     assert len(new[0]) > 50
 
@@ -198,6 +228,7 @@ HAND_MADE_CODEBOOK = {
         "sector": {"school": ["skol*", "elev*"], "health": ["vård*", "sjuk* vård*"]},
         "actors": {"teachers": ["lärar*"], "heads": ["rektor*"]},
     },
+    "attribute_defaults": {"sector": "general"},
 }
 
 HAND_MADE_TEXT = (
@@ -212,16 +243,13 @@ HAND_MADE_TEXT = (
 )
 
 
-def test_vectorised_coding_on_hand_made_sentences():
+def test_the_matcher_on_hand_made_sentences():
     cb = coding.Codebook.model_validate(HAND_MADE_CODEBOOK)
     docs = [("hand.txt", HAND_MADE_TEXT)]
     seg, new, old = _code_both(docs, cb)
     _identical(new, old)
     coded, supp, attrs = new
-    ref, ref_supp = coding.code_segments_with_log(seg, cb)
-    _same(coded, ref)
-    _same(supp, ref_supp)
-    _same(attrs, coding.context_attributes(seg, cb))
+    _identical(coding.code_segments(seg, cb), new)  # from the sentences' text: the same
     matched = {w for m in coded["matched"] for w in m.split("; ")}
     # phrases, proximity in both orders and at the sentence's edges, never across sentences
     assert {"Mindre administration", "tid för eleverna", "Barnen"} <= matched
@@ -246,52 +274,68 @@ def test_vectorised_coding_on_hand_made_sentences():
     assert "heads" in set(attrs["actors"]) and "teachers" in set(attrs["actors"])
 
 
-def test_vectorised_coding_of_nothing(codebook):
+def test_coding_nothing(codebook):
     seg, new, old = _code_both([("empty.txt", ""), ("none.txt", "Kort text utan teman.\n")], codebook)
     _identical(new, old)
     assert new[0].empty and (new[2]["sector"] == "general").all()
 
 
-def _labels_sentence_by_sentence(texts, matcher):
-    return sorted({(i, lab) for i, t in enumerate(texts) for lab in matcher.match_detail(clean.tokenize(t))})
+def _same_word(word: str) -> str:
+    return word
 
 
-def test_find_labels_equals_the_matcher_sentence_by_sentence(docs, codebook):
-    """The benchmark's like-for-like "ours" (scale.find_labels) finds what
-    Matcher.match_detail finds, with lemmas and (as the baselines) forms only."""
-    texts = scale.segment_documents(scale.as_documents(docs))[0]["text"].tolist()
+def _labels_sentence_by_sentence(token_lists, m):
+    return sorted({(i, t.label) for i, tokens in enumerate(token_lists)
+                   for _, t, _ in ref.find(list(m.terms), tokens, m.lemmatize)})
+
+
+def test_find_labels_agrees_with_the_reference(docs, codebook):
+    """The benchmark's like-for-like "ours" (Matcher.find_labels) finds what the
+    reference finds, with lemmas and (as the baselines) forms only."""
+    texts = stages.segment_documents(stages.as_documents(docs))[0]["text"].tolist()
+    token_lists = [clean.tokenize(t) for t in texts]
     plain = sorted({t for c in codebook.codes for t in c.terms if "*" not in t and "~" not in t})
-    forms_only = coding.Matcher([coding.Term.parse(t, t) for t in plain], lemmatize=lambda w: w)
-    for matcher in (coding.code_matcher(codebook), forms_only):
-        expected = _labels_sentence_by_sentence(texts, matcher)
-        assert scale.find_labels(texts, matcher) == expected
+    forms_only = matcher.Matcher([matcher.Term.parse(t, t) for t in plain], lemmatize=_same_word)
+    for m in (coding.code_matcher(codebook), forms_only):
+        expected = _labels_sentence_by_sentence(token_lists, m)
+        assert m.find_labels(token_lists) == expected
         assert len(expected) > 5  # both find something to compare
 
 
 def test_find_labels_reads_coordinated_compounds_with_the_matchers_lemmatiser():
-    matcher = coding.Matcher([coding.Term.parse("S", "detaljstyrning")], lemmatize=lambda w: w)
-    texts = ["Detalj- och resultatstyrning.", "Detalj- och resultatstyrningen.", "Inget här.", ""]
-    assert scale.find_labels(texts, matcher) == _labels_sentence_by_sentence(texts, matcher) == [(0, "S")]
+    m = matcher.Matcher([matcher.Term.parse("S", "detaljstyrning")], lemmatize=_same_word)
+    token_lists = [clean.tokenize(t) for t in ["Detalj- och resultatstyrning.", "Detalj- och resultatstyrningen.",
+                                                "Inget här.", ""]]
+    assert m.find_labels(token_lists) == _labels_sentence_by_sentence(token_lists, m) == [(0, "S")]
+
+
+def test_match_detail_explains_one_sentence_as_the_reference_does(codebook):
+    m = coding.code_matcher(codebook)
+    tokens = clean.tokenize("Detalj- och resultatstyrningen tar tid från mötet med brukarna, och vi mäter allt.")
+    expected: dict = {}
+    for _, t, words in ref.find(list(m.terms), tokens, m.lemmatize):
+        expected.setdefault(t.label, set()).add((t.text, words))
+    assert {k: set(v) for k, v in m.match_detail(tokens).items()} == expected and expected
 
 
 def test_a_bad_corpus_line_is_named_with_its_file_and_line(tmp_path):
     path = tmp_path / "c.jsonl"
     path.write_text('{"id": "a", "text": "Ett."}\n\n{"id": "b", "text": \n{"id": "c"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"c\.jsonl, line 3: .*fix or remove the line"):
-        scale.read_jsonl_corpus(path)
-    src = scale.JsonlCorpus(str(path))
+        read_jsonl_corpus(path)
+    src = JsonlCorpus(str(path))
     assert src.read(0, 2)["file"].tolist() == ["a"]  # the blank line is skipped
     with pytest.raises(ValueError, match=r"line 4: expected an object with an 'id' \(a string or an integer\)"):
         src.read(3, 4)
     numbered = tmp_path / "n.jsonl"
     numbered.write_text('{"id": 17, "text": "Ett."}\n', encoding="utf-8")
-    assert scale.read_jsonl_corpus(numbered)["file"].tolist() == ["17"]
+    assert read_jsonl_corpus(numbered)["file"].tolist() == ["17"]
     first, stop, offset = src.ranges(1)[2]
     assert (first, stop) == (2, 3) and offset == len('{"id": "a", "text": "Ett."}\n\n'.encode())
 
 
 def test_an_empty_corpus_gives_empty_tables_with_their_columns(codebook):
-    tables = scale.run_corpus([], codebook)
-    assert list(tables.coded.columns) == coding.CODED_COLUMNS and tables.coded.empty
-    assert list(tables.segments.columns) == pipeline.SEGMENT_COLUMNS and tables.segments.empty
-    assert tables.stats["documents"] == 0
+    out = stages.run_corpus([], codebook)
+    assert list(out.coded.columns) == tables.CODED_COLUMNS and out.coded.empty
+    assert list(out.segments.columns) == tables.SEGMENT_COLUMNS and out.segments.empty
+    assert out.stats["documents"] == 0 and out.documents == []

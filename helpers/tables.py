@@ -1,0 +1,105 @@
+"""The output contract: every table the stages produce, its columns, dtypes, order and files.
+
+Under a run's output folder (``OUT``, default ``build/``):
+
+``segments.csv``   one row per sentence: ``file, doc_id, paragraph, sentence, start, end,
+                   text, tokens, sector, actors``
+``removed.csv``    one row per removal: ``file, start, end, rule, text``
+``documents.csv``  one row per document (a file, or an entry of a diary-like file):
+                   ``doc_id, file, parent, entry, start, end, place, date, date_precision,
+                   date_inferred, date_source`` and the metadata's other columns
+``tokens.csv``     one row per word token: ``file, doc_id, paragraph, sentence, start,
+                   end, token, lemma, stop`` (raw offsets; lemma from simplemma)
+``coded.csv``      one row per (sentence, code): ``file, doc_id, paragraph, sentence,
+                   start, end, code, rules, matched``
+``suppressed.csv`` hits a code's ``not_with`` context cancelled: the columns of
+                   ``coded.csv`` and ``suppressed_by, suppressing_words``
+
+All but ``documents.csv`` are sorted by file and offset (``documents.csv`` by file, start
+and entry); UTF-8 without BOM, ``\\n`` line ends, written atomically (:mod:`helpers.io`).
+Read back with :func:`read`, integer columns are integers and ``stop`` is a bool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import io
+
+SENTENCE_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "text"]
+SEGMENT_COLUMNS = SENTENCE_COLUMNS + ["tokens", "sector", "actors"]
+REMOVED_COLUMNS = ["file", "start", "end", "rule", "text"]
+DOCUMENT_COLUMNS = ["doc_id", "file", "parent", "entry", "start", "end", "place", "date",
+                    "date_precision", "date_inferred", "date_source"]
+TOKEN_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "token", "lemma", "stop"]
+CODED_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "code", "rules", "matched"]
+SUPPRESSED_COLUMNS = CODED_COLUMNS + ["suppressed_by", "suppressing_words"]
+
+COLUMNS = {"segments": SEGMENT_COLUMNS, "removed": REMOVED_COLUMNS, "documents": DOCUMENT_COLUMNS,
+           "tokens": TOKEN_COLUMNS, "coded": CODED_COLUMNS, "suppressed": SUPPRESSED_COLUMNS}
+INT_COLUMNS = ["paragraph", "sentence", "start", "end", "tokens"]
+BOOL_COLUMNS = ["stop"]  # written "true"/"false"
+SORT = ["file", "start"]
+DOCUMENT_SORT = ["file", "start", "entry"]
+# what the stages compute, in the order they do; documents.csv is finished with the metadata
+STAGE_TABLES = ("segments", "removed", "documents", "tokens", "coded", "suppressed")
+FILES = [f"{name}.csv" for name in COLUMNS]
+
+
+@dataclass
+class Tables:
+    """The stages' tables for a batch or a corpus (``None`` when not kept);
+    ``documents`` is a list of rows (dicts) until the metadata completes it."""
+
+    segments: pd.DataFrame | None = None
+    removed: pd.DataFrame | None = None
+    documents: list[dict] | None = None
+    tokens: pd.DataFrame | None = None
+    coded: pd.DataFrame | None = None
+    suppressed: pd.DataFrame | None = None
+    stats: dict = field(default_factory=dict)
+
+    def __getitem__(self, name: str):
+        return getattr(self, name)
+
+
+def empty(name: str) -> pd.DataFrame:
+    """A table with its columns and no rows."""
+    return pd.DataFrame(columns=COLUMNS[name])
+
+
+def sort(df: pd.DataFrame) -> pd.DataFrame:
+    """A table in the contract's order: by file and offset (stable)."""
+    return df.sort_values(SORT, kind="stable").reset_index(drop=True)
+
+
+def path(out: Path, name: str) -> Path:
+    """The file of table ``name`` in an output folder."""
+    return Path(out) / f"{name}.csv"
+
+
+def write(out: Path, name: str, df: pd.DataFrame) -> Path:
+    """Write table ``name`` atomically: its contract columns first (``documents`` keeps
+    the metadata's further columns after them)."""
+    cols = COLUMNS[name]
+    if name == "documents":
+        cols = cols + [c for c in df.columns if c not in cols]
+    return io.write_csv(path(out, name), df[cols])
+
+
+def read(out: Path, name: str) -> pd.DataFrame:
+    """Read table ``name`` back with its dtypes (integers, ``stop`` as a bool, text as
+    text with empty strings kept)."""
+    df = io.read_csv(path(out, name))
+    for c in INT_COLUMNS:
+        if c in df.columns:
+            df[c] = df[c].astype(int)
+    for c in BOOL_COLUMNS:
+        if c in df.columns:
+            df[c] = df[c] == "true"
+    if name == "documents":
+        return df
+    return df[COLUMNS[name]]
