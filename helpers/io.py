@@ -8,11 +8,47 @@ ends.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import tempfile
+import threading
 from pathlib import Path
 
 import pandas as pd
+
+
+def _temporaries(path: Path) -> list[Path]:
+    """Temporary files :func:`write_bytes` makes for ``path`` (left behind by a process
+    that was killed outright)."""
+    return sorted(path.parent.glob(f".{path.name}.*.tmp"))
+
+
+def remove_temporaries(path: str | os.PathLike[str]) -> list[Path]:
+    """Remove what an interrupted :func:`write_bytes` of ``path`` left behind (only files
+    named as it names its temporaries); returns them."""
+    found = _temporaries(Path(path))
+    for tmp in found:
+        tmp.unlink(missing_ok=True)
+    return found
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt():
+    """Within the block, SIGTERM raises ``KeyboardInterrupt`` (in the main thread), so
+    that writes in progress remove their temporary files as on Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:

@@ -90,7 +90,14 @@ def build_tables(run: Run) -> None:
     :func:`helpers.stages.run_corpus` over partitions of the corpus with the run's engine
     (pandas in this process, or Dask), each file written atomically; then the cache is
     stamped (a table missing or stale rebuilds them all: a change to the codebook also
-    changes the segments' attributes)."""
+    changes the segments' attributes).
+
+    The old stamp is removed before the first table is written, so a rebuild that is
+    interrupted (Ctrl-C, SIGTERM, an error) leaves no stamp, and the next run rebuilds
+    rather than serve tables of two different inputs; SIGTERM removes the temporary file
+    of a write in progress, and temporaries left by a process killed outright are removed
+    here."""
+    stamp = run.path(".cache/fingerprint.json")
     meta = corpus_mod.load_metadata(run.corpus)
     meta_rows = {r["file"]: r for r in meta.to_dict("records")}
     raws = corpus_mod.read_raw_texts(run.corpus)
@@ -101,9 +108,12 @@ def build_tables(run: Run) -> None:
     out = stages.run_corpus(docs, coding.codebook_for(run.corpus), engine=run.engine, scheduler=run.scheduler,
                             rules=clean.load_rules(run.corpus))
     out.documents = documents_mod.documents_table(out.documents, meta)
-    for name in tables.COLUMNS:
-        tables.write(run.out, name, out[name])
-    _stamp(run)
+    with io.terminate_as_interrupt():
+        stamp.unlink(missing_ok=True)
+        for name in tables.COLUMNS:
+            io.remove_temporaries(tables.path(run.out, name))
+            tables.write(run.out, name, out[name])
+        _stamp(run)
 
 
 def _table(run: Run, name: str) -> pd.DataFrame:
