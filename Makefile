@@ -25,7 +25,7 @@ export PYTHONHASHSEED := 0
 export PIP_CONSTRAINT := $(CURDIR)/$(CONSTRAINTS)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help env report test notebooks lock bench lab clean
+.PHONY: help env report test notebooks evaluate lock bench lab clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ test: $(STAMP) ## unit tests of helpers/ and strict nbval over every notebook's 
 
 notebooks: $(STAMP) ## re-execute the committed notebooks in place (when a finding changes on purpose)
 	$(BIN)/python -m helpers.report --in-place
+
+evaluate: $(STAMP) ## score the auto-coder on every corpus with reference codings (corpus, corpus-dev); RECORD=1 updates docs/evaluation.csv
+	$(BIN)/python -m helpers.evaluation --out '$(OUT)/evaluation' $(if $(RECORD),--record)
 
 lock: ## re-resolve pyproject.toml's ranges in a scratch venv and rewrite requirements/constraints.txt
 	rm -rf build/lock-venv

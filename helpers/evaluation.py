@@ -1,0 +1,229 @@
+"""Scoring the auto-coder on every corpus that brings reference codings.
+
+``python -m helpers.evaluation`` (``make evaluate``) runs the pipeline on each corpus
+folder with a ``reference/`` folder (by default the study's ``corpus`` and the
+development corpus ``corpus-dev``) and scores ``coded.csv`` against each reference coder,
+per paragraph and per sentence: Krippendorff's α (nominal, pooled over unit × code
+decisions) and macro-F1 (the mean F1 over the codes either side uses), each with a 95 %
+bootstrap interval (whole units resampled, seeded), and beside them the reference
+coders' agreement with each other, the ceiling. Rows are given for the whole corpus, for
+each part of its split and for each genre.
+
+A corpus folder may hold ``split.csv`` (``file,part``; part ``tune`` or ``score``): the
+texts rules may be read and tuned on, and the texts that are only scored. The honest
+figure is the ``score`` part's. A genre comes from the metadata's ``genre`` column.
+
+``--record`` writes the paragraph-level figures of the codebook in force to
+``docs/evaluation.csv``, one row per codebook version, corpus, part and reference, so that
+progress and regressions stay visible in the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import coding, io, paths, pipeline, reliability
+from . import corpus as corpus_mod
+
+SPLIT_FILE = "split.csv"
+PARTS = ("tune", "score")
+RECORD = paths.PROJ_ROOT / "docs" / "evaluation.csv"
+RECORD_COLUMNS = ["codebook", "version", "corpus", "part", "reference", "paragraphs", "alpha", "macro_f1",
+                  "references_alpha", "references_macro_f1"]
+SUMMARY_COLUMNS = ["corpus", "part", "genre", "level", "reference", "units", "alpha", "alpha_low", "alpha_high",
+                   "macro_f1", "macro_f1_low", "macro_f1_high", "references_alpha", "references_macro_f1"]
+DEFAULT_CORPORA = ("corpus", "corpus-dev")
+
+
+class SplitError(ValueError):
+    """An invalid ``split.csv``, with the file and line."""
+
+
+def load_split(corpus: Path) -> dict[str, str]:
+    """The part (``tune`` or ``score``) of each raw file, from ``corpus/split.csv``; empty
+    when the corpus has none. A row naming a file that is not in ``raw/``, a part that is
+    neither, or a file twice stops with the line named."""
+    path = Path(corpus) / SPLIT_FILE
+    if not path.exists():
+        return {}
+    table = io.read_csv(path)
+    if list(table.columns) != ["file", "part"]:
+        raise SplitError(f"{path}: the header must be 'file,part', not {','.join(table.columns)!r}.")
+    raw = {p.name for p in corpus_mod.list_raw_files(Path(corpus))}
+    out: dict[str, str] = {}
+    for n, (file, part) in enumerate(zip(table["file"], table["part"]), start=2):
+        if file not in raw:
+            raise SplitError(f"{path}, line {n}: {file!r} is not a file of {Path(corpus).name}/raw/.")
+        if part not in PARTS:
+            raise SplitError(f"{path}, line {n}: the part must be one of {PARTS}, not {part!r}.")
+        if file in out:
+            raise SplitError(f"{path}, line {n}: {file!r} is listed twice.")
+        out[file] = part
+    return out
+
+
+# --------------------------------------------------------------------------- fast scores
+#
+# Both scores are sums over units, so a bootstrap resample is a vector of unit weights:
+# W (resamples × units) @ per-unit counts gives every resample's counts at once.
+
+def _alpha_counts(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per unit (row): values compared, values that are 1, disagreements (two coders,
+    units × codes of 0/1 decisions)."""
+    return np.stack([np.full(len(a), 2 * a.shape[1]), (a + b).sum(axis=1), (a != b).sum(axis=1)], axis=1)
+
+
+def _alpha(counts: np.ndarray) -> np.ndarray:
+    """Nominal α of two coders without missing values from summed counts (last axis:
+    values n, ones n1, disagreements d): 1 − (n − 1)·d / (n0·n1); NaN if one value only."""
+    n, n1, d = counts[..., 0], counts[..., 1], counts[..., 2]
+    expected = (n - n1) * n1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(expected > 0, 1 - (n - 1) * d / np.where(expected > 0, expected, 1), np.nan)
+
+
+def _f1_counts(auto: np.ndarray, gold: np.ndarray) -> np.ndarray:
+    """Per unit and code: tp, fp, fn (units × codes × 3)."""
+    return np.stack([auto & gold, auto & ~gold, ~auto & gold], axis=2).astype(np.int64)
+
+
+def _macro_f1(counts: np.ndarray) -> np.ndarray:
+    """Macro-F1 from summed counts (… × codes × 3): the mean of 2tp / (2tp + fp + fn) over
+    the codes either side uses."""
+    tp, fp, fn = counts[..., 0], counts[..., 1], counts[..., 2]
+    used = (tp + fp + fn) > 0
+    f1 = np.where(used, 2 * tp / np.where(used, 2 * tp + fp + fn, 1), 0.0)
+    with np.errstate(invalid="ignore"):
+        return np.where(used.any(axis=-1), f1.sum(axis=-1) / used.sum(axis=-1), np.nan)
+
+
+def scores(auto: np.ndarray, gold: np.ndarray, n_boot: int = 1000, seed: int = 0) -> dict[str, float]:
+    """α and macro-F1 of two coders' unit × code matrices (0/1), with 95 % percentile
+    bootstrap intervals over units (``n_boot`` resamples from ``np.random.default_rng(seed)``;
+    no interval when ``n_boot`` is 0)."""
+    a, g = np.asarray(auto, dtype=bool), np.asarray(gold, dtype=bool)
+    ac, fc = _alpha_counts(a.astype(np.int64), g.astype(np.int64)), _f1_counts(a, g)
+    out = {"units": len(a), "alpha": float(_alpha(ac.sum(axis=0))), "macro_f1": float(_macro_f1(fc.sum(axis=0)))}
+    low = high = {"alpha": np.nan, "macro_f1": np.nan}
+    if n_boot and len(a):
+        rng = np.random.default_rng(seed)
+        picks = rng.integers(0, len(a), size=(n_boot, len(a)))
+        weights = np.zeros((n_boot, len(a)), dtype=np.int64)
+        np.add.at(weights, (np.repeat(np.arange(n_boot), len(a)), picks.ravel()), 1)
+        boot_alpha = _alpha(weights @ ac)
+        boot_f1 = _macro_f1(np.einsum("bu,uck->bck", weights, fc))
+        low, high = {}, {}
+        for name, values in (("alpha", boot_alpha), ("macro_f1", boot_f1)):
+            values = values[np.isfinite(values)]
+            low[name], high[name] = np.quantile(values, [0.025, 0.975]) if len(values) else (np.nan, np.nan)
+    return out | {"alpha_low": float(low["alpha"]), "alpha_high": float(high["alpha"]),
+                  "macro_f1_low": float(low["macro_f1"]), "macro_f1_high": float(high["macro_f1"])}
+
+
+# --------------------------------------------------------------------------- one corpus
+
+def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The auto-coder of a run against each reference coder: ``(summary, per_code)``.
+
+    ``summary`` has a row per part (``all``, then each part of the split), genre (``all``,
+    then each genre of the metadata), level and reference (columns
+    :data:`SUMMARY_COLUMNS`; intervals only for the rows of all genres); ``per_code`` the
+    paragraph-level precision, recall and F1 of each code per part and reference."""
+    codebook = coding.codebook_for(run.corpus)
+    codes = codebook.ids
+    raw = corpus_mod.read_raw_texts(run.corpus)
+    refs = reliability.load_references(run.corpus / "reference", raw, codes)
+    if refs.empty:
+        raise ValueError(f"{run.corpus}: no reference codings in reference/*.csv; nothing to score against.")
+    segments, coded = pipeline.segments(run)[0], pipeline.coded(run)
+    meta = corpus_mod.load_metadata(run.corpus)
+    genre_of = dict(zip(meta["file"], meta["genre"])) if "genre" in meta.columns else {}
+    part_of = load_split(run.corpus)
+    summary, per_code = [], []
+    for level in reliability.LEVELS:
+        units = reliability.units_at(level, segments)
+        mats = reliability.coder_matrices(refs, units, codes)
+        auto = reliability.unit_matrix(units, coded[["file", "start", "end", "code"]], codes)[codes].to_numpy()
+        gold = {name: m[codes].to_numpy() for name, m in sorted(mats.items())}
+        part = units["file"].map(lambda f: part_of.get(f, "")).to_numpy()
+        genre = units["file"].map(lambda f: genre_of.get(f, "")).to_numpy()
+        slices = [("all", "all", np.ones(len(units), dtype=bool))]
+        slices += [(p, "all", part == p) for p in PARTS if (part == p).any()]
+        slices += [(p, g, (part == p if p != "all" else True) & (genre == g))
+                   for p in ["all"] + [p for p in PARTS if (part == p).any()] for g in sorted(set(genre) - {""})]
+        for p, g, rows in slices:
+            if not rows.any():
+                continue
+            boot = n_boot if g == "all" else 0
+            ceiling = {"alpha": np.nan, "macro_f1": np.nan}
+            if len(gold) == 2:
+                first, second = gold.values()
+                ceiling = scores(first[rows], second[rows], n_boot=0)
+            for name, g_mat in gold.items():
+                s = scores(auto[rows], g_mat[rows], n_boot=boot, seed=seed)
+                summary.append({"corpus": run.corpus.name, "part": p, "genre": g, "level": level, "reference": name}
+                               | s | {"references_alpha": ceiling["alpha"], "references_macro_f1": ceiling["macro_f1"]})
+                if level == "paragraph" and g == "all":
+                    ev = reliability.evaluate(pd.DataFrame(auto[rows], columns=codes),
+                                              pd.DataFrame(g_mat[rows], columns=codes), codes)
+                    for r in ev[ev["code"].isin(codes)].itertuples(index=False):
+                        per_code.append({"corpus": run.corpus.name, "part": p, "reference": name, "code": r.code,
+                                         "reference units": r.gold, "auto units": r.auto, "precision": r.precision,
+                                         "recall": r.recall, "F1": r.f1})
+    return pd.DataFrame(summary, columns=SUMMARY_COLUMNS), pd.DataFrame(per_code)
+
+
+def record(summary: pd.DataFrame, codebook: coding.Codebook, path: Path = RECORD) -> Path:
+    """Write the paragraph-level figures of ``summary`` (all genres) for this codebook's
+    name and version into the record, replacing that version's earlier rows."""
+    rows = summary[(summary["level"] == "paragraph") & (summary["genre"] == "all")]
+    new = pd.DataFrame({"codebook": codebook.name, "version": str(codebook.version), "corpus": rows["corpus"],
+                        "part": rows["part"], "reference": rows["reference"], "paragraphs": rows["units"].astype(str),
+                        "alpha": rows["alpha"].map("{:.3f}".format), "macro_f1": rows["macro_f1"].map("{:.3f}".format),
+                        "references_alpha": rows["references_alpha"].map("{:.3f}".format),
+                        "references_macro_f1": rows["references_macro_f1"].map("{:.3f}".format)})
+    old = io.read_csv(path) if path.exists() else pd.DataFrame(columns=RECORD_COLUMNS)
+    keys = ["codebook", "version", "corpus", "part", "reference"]
+    kept = old[~old.set_index(keys).index.isin(new.set_index(keys).index)]
+    table = pd.concat([kept, new], ignore_index=True)[RECORD_COLUMNS].sort_values(keys, kind="stable")
+    return io.write_csv(path, table)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m helpers.evaluation", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", action="append", help="a corpus folder with reference/ (repeatable); "
+                    f"default: those of {', '.join(DEFAULT_CORPORA)} that have one")
+    ap.add_argument("--out", default="build/evaluation", help="where the tables go (one folder per corpus)")
+    ap.add_argument("--boot", type=int, default=1000, help="bootstrap resamples for the intervals")
+    ap.add_argument("--record", action="store_true", help=f"write the figures to {RECORD.relative_to(paths.PROJ_ROOT)}")
+    a = ap.parse_args(argv)
+    folders = a.corpus or [c for c in DEFAULT_CORPORA if (paths.PROJ_ROOT / c / "reference").is_dir()]
+    out = paths.resolve(a.out, paths.BUILD_DIR)
+    summaries = []
+    for folder in folders:
+        run = pipeline.Run.from_params(folder, out / Path(folder).name)
+        summary, per_code = score_run(run, n_boot=a.boot)
+        io.write_csv(run.path("evaluation_summary.csv"), summary)
+        io.write_csv(run.path("evaluation_per_code.csv"), per_code)
+        summaries.append(summary)
+        if a.record:
+            record(summary, coding.codebook_for(run.corpus))
+    table = pd.concat(summaries, ignore_index=True)
+    shown = table[table["genre"] == "all"]
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200):
+        print(shown.assign(
+            alpha=shown.apply(lambda r: f"{r.alpha:.3f} [{r.alpha_low:.2f}, {r.alpha_high:.2f}]", axis=1),
+            macro_f1=shown.apply(lambda r: f"{r.macro_f1:.3f} [{r.macro_f1_low:.2f}, {r.macro_f1_high:.2f}]", axis=1),
+            ceiling=shown.apply(lambda r: f"α {r.references_alpha:.3f}, F1 {r.references_macro_f1:.3f}", axis=1),
+        )[["corpus", "part", "level", "reference", "units", "alpha", "macro_f1", "ceiling"]].to_string(index=False))
+    print(f"tables: {out}/<corpus>/evaluation_summary.csv, evaluation_per_code.csv")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""helpers.evaluation: scores anyone can rerun, on every corpus with reference codings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import coding, corpus, evaluation, paths, pipeline, reliability
+
+DEV = paths.PROJ_ROOT / "corpus-dev"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fast_scores_equal_the_reliability_module(seed):
+    rng = np.random.default_rng(seed)
+    units, codes = int(rng.integers(5, 60)), int(rng.integers(1, 15))
+    auto = (rng.random((units, codes)) < rng.uniform(0.05, 0.5)).astype(int)
+    gold = np.where(rng.random((units, codes)) < 0.8, auto, 1 - auto)
+    s = evaluation.scores(auto, gold, n_boot=0)
+    names = [f"C{i}" for i in range(codes)]
+    ev = reliability.evaluate(pd.DataFrame(auto, columns=names), pd.DataFrame(gold, columns=names), names)
+    expected_alpha = reliability.krippendorff_alpha(np.vstack([auto.ravel(), gold.ravel()]))
+    assert s["alpha"] == pytest.approx(expected_alpha, nan_ok=True)
+    assert s["macro_f1"] == pytest.approx(ev.set_index("code").loc["macro", "f1"], nan_ok=True)
+
+
+def test_intervals_are_seeded_and_hold_the_estimate():
+    rng = np.random.default_rng(1)
+    auto = (rng.random((80, 14)) < 0.2).astype(int)
+    gold = np.where(rng.random((80, 14)) < 0.85, auto, 1 - auto)
+    a, b = evaluation.scores(auto, gold, n_boot=300, seed=3), evaluation.scores(auto, gold, n_boot=300, seed=3)
+    assert a == b
+    assert a["alpha_low"] < a["alpha"] < a["alpha_high"] and a["macro_f1_low"] < a["macro_f1"] < a["macro_f1_high"]
+    assert evaluation.scores(auto, gold, n_boot=300, seed=4) != a
+
+
+def test_the_development_corpus_is_whole_and_split_by_text_across_genres():
+    assert corpus.verify_checksums(DEV) == []
+    split = evaluation.load_split(DEV)
+    meta = corpus.load_metadata(DEV).set_index("file")
+    assert sorted(split) == sorted(meta.index) and len(split) == 36
+    by_genre = pd.crosstab(meta["genre"], pd.Series(split, name="part"))
+    several = by_genre[by_genre.sum(axis=1) > 1]
+    assert (several > 0).all().all(), by_genre  # every genre of two or more texts is in both parts
+    assert abs(by_genre["score"].sum() - by_genre["tune"].sum()) <= 2
+    # a debate and the interpellation it answers are one text for the split
+    assert split["105_debate_1997_lakares_arbetsuppgifter.txt"] == split["312_ipq_1997_lakares_arbetsuppgifter.txt"]
+
+
+@pytest.mark.parametrize("body, message", [
+    ("file,part\nnope.txt,tune\n", r"line 2: 'nope.txt' is not a file"),
+    ("file,part\na.txt,train\n", r"line 2: the part must be one of \('tune', 'score'\), not 'train'"),
+    ("file,part\na.txt,tune\na.txt,score\n", r"line 3: 'a.txt' is listed twice"),
+    ("name,part\na.txt,tune\n", r"the header must be 'file,part'"),
+])
+def test_a_bad_split_names_the_line(corpus_factory, body, message):
+    root = corpus_factory({"a.txt": "Ett.\n"})
+    (root / "split.csv").write_text(body, encoding="utf-8")
+    with pytest.raises(evaluation.SplitError, match=message):
+        evaluation.load_split(root)
+
+
+@pytest.fixture(scope="module")
+def dev_scores(tmp_path_factory):
+    run = pipeline.Run.from_params(DEV, tmp_path_factory.mktemp("dev"))
+    return evaluation.score_run(run, n_boot=50)
+
+
+def test_the_development_corpus_is_scored_per_part_genre_and_level(dev_scores):
+    summary, per_code = dev_scores
+    overall = summary[(summary["genre"] == "all") & (summary["level"] == "paragraph")]
+    assert sorted(overall["part"].unique()) == ["all", "score", "tune"]
+    assert set(overall["reference"]) == {"coding_E", "coding_F"}
+    whole = overall[overall["part"] == "all"]
+    # the references' own agreement, as the corpus's README gives it (428 paragraphs)
+    assert whole["units"].tolist() == [428, 428]
+    assert round(whole["references_alpha"].iloc[0], 3) == 0.930
+    assert set(summary["genre"]) == {"all", "motion", "debate", "government", "agency", "municipal", "interpellation"}
+    assert summary.loc[summary["genre"] != "all", "alpha_low"].isna().all()  # no interval for a genre's few texts
+    assert set(per_code["code"]) == set(coding.STUDY_CODE_IDS)
+
+
+def test_record_keeps_other_versions_and_replaces_its_own(dev_scores, tmp_path):
+    summary, _ = dev_scores
+    cb = coding.codebook_for(DEV)
+    path = tmp_path / "evaluation.csv"
+    evaluation.record(summary, cb, path)
+    evaluation.record(summary, cb.model_copy(update={"version": cb.version + 1}), path)
+    evaluation.record(summary, cb, path)
+    table = pd.read_csv(path, dtype=str)
+    assert list(table.columns) == evaluation.RECORD_COLUMNS
+    assert table.groupby("version").size().tolist() == [6, 6]  # 3 parts × 2 references each
+
+
+def test_the_recorded_figures_are_those_of_the_codebook_in_force(dev_scores):
+    """docs/evaluation.csv holds this codebook's figures as they are now: re-run
+    `make evaluate RECORD=1` after a change of the rules."""
+    summary, _ = dev_scores
+    cb = coding.codebook_for(DEV)
+    recorded = pd.read_csv(evaluation.RECORD, dtype=str)
+    mine = recorded[(recorded["codebook"] == cb.name) & (recorded["version"] == str(cb.version))
+                    & (recorded["corpus"] == "corpus-dev")].set_index(["part", "reference"])
+    now = summary[(summary["genre"] == "all") & (summary["level"] == "paragraph")].set_index(["part", "reference"])
+    assert len(mine) == len(now) == 6
+    for key, row in now.iterrows():
+        assert mine.loc[key, "alpha"] == f"{row['alpha']:.3f}" and mine.loc[key, "macro_f1"] == f"{row['macro_f1']:.3f}"
+
+
+def test_the_readme_quotes_the_recorded_figures():
+    cb = coding.codebook_for(DEV)
+    rec = pd.read_csv(evaluation.RECORD, dtype=str)
+    rec = rec[(rec["codebook"] == cb.name) & (rec["version"] == str(cb.version))].set_index(["corpus", "part", "reference"])
+    readme = (paths.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
+    for label, corpus_name, part, refs in (("seeds (88)", "corpus", "all", ("coding_A", "coding_B")),
+                                           ("development, tune part (223)", "corpus-dev", "tune", ("coding_E", "coding_F")),
+                                           ("development, **score part** (205)", "corpus-dev", "score", ("coding_E", "coding_F"))):
+        line = next(ln for ln in readme.splitlines() if ln.startswith(f"| {label} |"))
+        cells = [c.strip().strip("*") for c in line.strip("|").split("|")][1:]
+        assert cells[0] == " / ".join(rec.loc[(corpus_name, part, r), "alpha"] for r in refs), label
+        assert cells[1] == " / ".join(rec.loc[(corpus_name, part, r), "macro_f1"] for r in refs), label
+        assert cells[2] == f"α {rec.loc[(corpus_name, part, refs[0]), 'references_alpha']}", label
