@@ -112,9 +112,10 @@ def test_the_readme_quotes_the_recorded_figures():
     rec = pd.read_csv(evaluation.RECORD, dtype=str)
     rec = rec[(rec["codebook"] == cb.name) & (rec["version"] == str(cb.version))].set_index(["corpus", "part", "reference"])
     readme = (paths.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
+    dev = ("coding_E", "coding_F")
     for label, corpus_name, part, refs in (("seeds (88)", "corpus", "all", ("coding_A", "coding_B")),
-                                           ("development, tune part (223)", "corpus-dev", "tune", ("coding_E", "coding_F")),
-                                           ("development, **score part** (205)", "corpus-dev", "score", ("coding_E", "coding_F"))):
+                                           ("development, tune part (223)", "corpus-dev", "tune", dev),
+                                           ("development, **score part** (205)", "corpus-dev", "score", dev)):
         line = next(ln for ln in readme.splitlines() if ln.startswith(f"| {label} |"))
         cells = [c.strip().strip("*") for c in line.strip("|").split("|")][1:]
         assert cells[0] == " / ".join(rec.loc[(corpus_name, part, r), "alpha"] for r in refs), label
