@@ -6,6 +6,7 @@ Data flows one way, and each module owns one step of it:
 ``io``          atomic, deterministic writing of outputs
 ``corpus``      reading raw texts, metadata and checksums (``corpus/raw`` is never written)
 ``clean``       boilerplate removal, normalisation, sentences and tokens with raw offsets
+``structure``   the kind of text of each stretch: title, heading, paragraph, list item, …
 ``dates``       dates written in running Swedish or ISO 8601
 ``entries``     diaries of dated entries split into one document per entry
 ``documents``   what counts as a document, and its date
@@ -15,6 +16,7 @@ Data flows one way, and each module owns one step of it:
 ``stages``      segment → documents → tokens → code over a batch; pandas or Dask over partitions
 ``pipeline``    the tables as notebooks ask for them, cached in ``OUT`` by fingerprint
 ``reliability`` reference codings, agreement (Krippendorff's α, Cohen's κ) and evaluation
+``evaluation``  the auto-coder scored on every corpus with reference codings (make evaluate)
 ``findings``    tables and figures from the coded segments
 ``style``       the one figure style
 ``refi``        REFI-QDA export and import (QDA tools: ATLAS.ti, MAXQDA, NVivo, ...)

@@ -28,13 +28,14 @@ import yaml
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from . import paths
+from .structure import kind_of
 
 # Abbreviations that Swedish texts use and that the bundled Punkt model may not know,
 # written as Punkt stores them: lower case, without the final period.
 SWEDISH_ABBREVIATIONS = frozenset(
     {"t.ex", "bl.a", "s.k", "dvs", "d.v.s", "m.m", "osv", "o.s.v", "kl", "ca", "prof",
      "nr", "jfr", "resp", "fr.o.m", "t.o.m", "p.g.a", "m.fl", "el", "st", "tel", "ang",
-     "inkl", "exkl", "kap", "prop", "sek", "milj", "mdr", "mkr", "tkr", "f.d", "s"}
+     "inkl", "exkl", "kap", "prop", "sek", "milj", "mdr", "mkr", "tkr", "f.d", "s", "anf"}
 )
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -380,7 +381,8 @@ def segment(text: str, file: str, rules: tuple[Rule, ...]) -> tuple[list[dict], 
     """Split one raw text into sentences and removals.
 
     Returns ``(sentences, removed)``: sentences as dicts with ``file, paragraph,
-    sentence, start, end, text``; removals with ``file, start, end, rule, text``
+    sentence, start, end, text, kind`` (the kind of text it stands in,
+    :mod:`helpers.structure`); removals with ``file, start, end, rule, text``
     (``text`` is the raw stretch as it stands in the file).
     """
     found: list[_Line] = []
@@ -410,7 +412,8 @@ def segment(text: str, file: str, rules: tuple[Rule, ...]) -> tuple[list[dict], 
     splitter = sentence_splitter()
     runs: list[dict] = []  # stretches of kept lines that sentences may span
     prev: _Line | None = None
-    for ln in found:
+    images = {r.id for r in rules if r.kind == "filename"}
+    for i, ln in enumerate(found):
         if ln.rule:
             removed.append({"file": file, "start": ln.start, "end": ln.end, "rule": ln.rule,
                             "text": text[ln.start:ln.end]})
@@ -424,14 +427,21 @@ def segment(text: str, file: str, rules: tuple[Rule, ...]) -> tuple[list[dict], 
             s = marker.end()
         hard_wrapped = (prev is not None and not marker and prev.block == ln.block
                         and _HARD_WRAP_END.search(prev.content) and ln.content[:1].islower())
+        near_image = any(0 <= j < len(found) and found[j].rule in images for j in (i - 1, i + 1))
         if hard_wrapped:
             runs[-1]["end"] = ln.end
+            runs[-1]["near_image"] |= near_image
         else:
-            runs.append({"block": ln.block, "start": s, "end": ln.end})
+            runs.append({"block": ln.block, "start": s, "end": ln.end, "listed": bool(marker), "near_image": near_image})
         prev = ln
     counters: dict[int, int] = defaultdict(int)
+    per_block = defaultdict(int)
     for run in runs:
+        per_block[run["block"]] += 1
+    for n, run in enumerate(runs):
         base, blk = run["start"], run["block"]
+        kind = kind_of(normalise(text[base:run["end"]]), first=n == 0, alone=per_block[blk] == 1,
+                       listed=run["listed"], near_image=run["near_image"])
         for cs, ce in splitter.span_tokenize(text[base:run["end"]]):
             s, e = _strip_span(text, base + cs, base + ce)
             if s == e:
@@ -442,6 +452,6 @@ def segment(text: str, file: str, rules: tuple[Rule, ...]) -> tuple[list[dict], 
                                 "text": text[s:e]})
                 continue
             sentences.append({"file": file, "paragraph": blk, "sentence": counters[blk],
-                              "start": s, "end": e, "text": cleaned})
+                              "start": s, "end": e, "text": cleaned, "kind": kind})
             counters[blk] += 1
     return sentences, removed

@@ -23,6 +23,7 @@ from . import paths, tables
 from .clean import lemma, tokenize
 from .corpus import read_raw
 from .matcher import Bank, Lemmatizer, Matcher, Term, rule_problems
+from .structure import KINDS
 
 # The fixed ids of the study (shared/RESEARCH.md).
 STUDY_CODE_IDS = (
@@ -84,6 +85,8 @@ class Codebook(BaseModel):
     attributes: dict[str, dict[str, list[str]]] = {}
     # per attribute, the value of a sentence in which none of its rules fires
     attribute_defaults: dict[str, str] = {}
+    # kinds of text (helpers.structure.KINDS) whose sentences get no codes
+    skip_kinds: list[str] = []
 
     @field_validator("codes")
     @classmethod
@@ -100,6 +103,9 @@ class Codebook(BaseModel):
         unknown = sorted(set(self.attribute_defaults) - set(self.attributes))
         if unknown:
             raise ValueError(f"attribute_defaults names {unknown}, which are not attributes {sorted(self.attributes)}")
+        unknown = sorted(set(self.skip_kinds) - set(KINDS))
+        if unknown:
+            raise ValueError(f"skip_kinds names {unknown}, which are not kinds of text {list(KINDS)}")
         return self
 
     @property
@@ -268,7 +274,8 @@ def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame, codebook: Codebook
                lemmatize: Lemmatizer = lemma) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Code sentences from their word tokens: ``(coded, suppressed, attributes)``.
 
-    ``sentences`` has the columns ``file, doc_id, paragraph, sentence, start, end``;
+    ``sentences`` has the columns ``file, doc_id, paragraph, sentence, start, end`` (and
+    ``kind``: a sentence of a kind in the codebook's ``skip_kinds`` gets no code);
     ``tokens`` one row per word with ``sid`` (its sentence's row in ``sentences``) and
     ``token`` (see :meth:`helpers.matcher.Bank.partition`). ``coded`` has one row per
     (sentence, code) with the rules that fired and the words they matched (each
@@ -280,6 +287,9 @@ def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame, codebook: Codebook
     order = {c: n for n, c in enumerate(codebook.ids)}
     part = bank.partition(tokens)
     found = bank.details_by_sentence("codes", part)
+    if codebook.skip_kinds and "kind" in sentences.columns:
+        skipped = set(np.flatnonzero(sentences["kind"].isin(codebook.skip_kinds).to_numpy()).tolist())
+        found = {k: v for k, v in found.items() if k[0] not in skipped}
     blocked = bank.details_by_sentence("not_with", part) if found else {}
     rows, suppressed = [], []
     keys = sorted(found, key=lambda k: (k[0], order[k[1]]))

@@ -3,7 +3,9 @@
 Under a run's output folder (``OUT``, default ``build/``):
 
 ``segments.csv``   one row per sentence: ``file, doc_id, paragraph, sentence, start, end,
-                   text, tokens, sector, actors``
+                   text, tokens, sector, actors, kind`` (``kind``: title, heading,
+                   paragraph, list_item, caption, speaker, dateline, byline or quote; see
+                   :mod:`helpers.structure`)
 ``removed.csv``    one row per removal: ``file, start, end, rule, text``
 ``documents.csv``  one row per document (a file, or an entry of a diary-like file):
                    ``doc_id, file, parent, entry, start, end, place, date, date_precision,
@@ -29,8 +31,9 @@ import pandas as pd
 
 from . import io
 
-SENTENCE_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "text"]
-SEGMENT_COLUMNS = SENTENCE_COLUMNS + ["tokens", "sector", "actors"]
+SENTENCE_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "text", "kind"]
+SEGMENT_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "text", "tokens", "sector", "actors",
+                   "kind"]
 REMOVED_COLUMNS = ["file", "start", "end", "rule", "text"]
 DOCUMENT_COLUMNS = ["doc_id", "file", "parent", "entry", "start", "end", "place", "date",
                     "date_precision", "date_inferred", "date_source"]

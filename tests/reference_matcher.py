@@ -66,15 +66,17 @@ def by_label(terms: list[Term], tokens: list[str], lemmatize) -> dict[str, tuple
     return {label: (_joined(r for r, _ in g), _joined(w for _, w in g)) for label, g in groups.items()}
 
 
-def code_sentences(sentences: list[dict], token_lists: list[list[str]], codebook, lemmatize):
-    """Code sentences as the pipeline does: ``(coded rows, suppressed rows, attributes)``."""
+def code_sentences(sentences: list[dict], token_lists: list[list[str]], codebook, lemmatize, kinds=None):
+    """Code sentences as the pipeline does: ``(coded rows, suppressed rows, attributes)``;
+    a sentence whose kind (``kinds``) the codebook skips gets no code."""
+    kinds = kinds or [""] * len(sentences)
     codes = [Term.parse(c.id, t, c.exclude) for c in codebook.codes for t in c.terms]
     not_with = [Term.parse(c.id, t) for c in codebook.codes for t in c.not_with]
     attributes = {name: [Term.parse(value, t) for value, ts in values.items() for t in ts]
                   for name, values in codebook.attributes.items()}
     coded, suppressed, attrs = [], [], {name: [] for name in attributes}
-    for sentence, tokens in zip(sentences, token_lists):
-        found = by_label(codes, tokens, lemmatize)
+    for sentence, tokens, kind in zip(sentences, token_lists, kinds):
+        found = {} if kind in codebook.skip_kinds else by_label(codes, tokens, lemmatize)
         blocked = by_label(not_with, tokens, lemmatize)
         for code in codebook.ids:
             if code in found:

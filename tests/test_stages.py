@@ -74,7 +74,8 @@ def _by_offset(rows, columns) -> pd.DataFrame:
 def _reference_coding(seg: pd.DataFrame, token_lists: list[list[str]], codebook, lemmatize=clean.lemma):
     """coded, suppressed and the attributes as the reference matcher gives them."""
     sentences = seg[["file", "doc_id", "paragraph", "sentence", "start", "end"]].to_dict("records")
-    coded, suppressed, attrs = ref.code_sentences(sentences, token_lists, codebook, lemmatize)
+    kinds = seg["kind"].tolist() if "kind" in seg.columns else None
+    coded, suppressed, attrs = ref.code_sentences(sentences, token_lists, codebook, lemmatize, kinds)
     return (pd.DataFrame(coded, columns=tables.CODED_COLUMNS), pd.DataFrame(suppressed, columns=tables.SUPPRESSED_COLUMNS),
             pd.DataFrame(attrs, index=seg.index))
 

@@ -1,0 +1,77 @@
+"""What kind of text each kept stretch of a document is: title, heading, paragraph, …
+
+:func:`kind_of` decides from general cues of layout and form, never from the strings of
+particular texts; :func:`helpers.clean.segment` gives every sentence the kind of the
+stretch it stands in (the ``kind`` column of ``segments.csv``). A stretch is a raw line,
+or lines joined where a sentence runs over a line break. The kinds and their cues, tried
+in this order:
+
+``list_item``  the line began with a list marker ("- ", "• ") or a number or letter with
+               "." or ")" ("1. ", "a) ").
+``speaker``    the speaker line of a debate record: "Anf. 12 …", or a short line (at most
+               12 words) ending in a parenthesised party abbreviation, with or without a
+               colon ("… MARGOT WALLSTRÖM (s):").
+``dateline``   a short line (at most 8 words, no sentence end) that is mostly a date
+               (the date found by :func:`helpers.dates.parse_swedish_date` covers at least
+               half of its characters, after a lead such as "Publicerad"):
+               "fredag 5 april 2013", "Publicerad 2017-05-03".
+``byline``     a short line that names an author: "Av Anna Svensson", "Text: …".
+``caption``    a short line (at most 15 words, no sentence end) next to an image: an image
+               file name removed just before or after it, or a "Foto:"/"Bild:" credit.
+``quote``      a whole stretch within quotation marks.
+``title``      the file's first stretch when it stands alone in its block, has no sentence
+               end and at most 25 words.
+``heading``    any later such stretch of at most 15 words beginning with a capital letter
+               or a number.
+``paragraph``  everything else: running text.
+
+A codebook can leave kinds uncoded (``skip_kinds``); the study's codebook leaves titles,
+headings, speaker lines, datelines and bylines uncoded.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import parse_swedish_date
+
+KINDS = ("title", "heading", "paragraph", "list_item", "caption", "speaker", "dateline", "byline", "quote")
+
+_SENTENCE_END = re.compile(r"[.!?:;…]['\"”’»)]*$")
+_NUMBERED = re.compile(r"(?:\d{1,2}|[a-zA-Z])[.)]\s+\S")
+_SPEAKER = re.compile(r"^Anf\.\s*\d+\b|\((?:[A-ZÅÄÖ]{1,3}|[a-zåäö]{1,3})\):?$")
+_BYLINE = re.compile(r"^(?:av|text|skriven av|författare)\s*:?\s+[A-ZÅÄÖ]", re.IGNORECASE)
+_CREDIT = re.compile(r"^(?:foto|bild|illustration|fotograf)\s*:", re.IGNORECASE)
+_DATE_LEAD = re.compile(r"^(?:publicerad|uppdaterad|senast uppdaterad|datum|daterad)\s*:?\s*", re.IGNORECASE)
+_QUOTED = re.compile(r"^[\"”“„«»'’].*[\"”“„«»'’][.!?…]?$")
+HEADING_WORDS, TITLE_WORDS, SHORT_WORDS = 15, 25, 8
+
+
+def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image: bool) -> str:
+    """The kind of one stretch of text (its cleaned ``content``): ``first`` if it is the
+    file's first kept stretch, ``alone`` if it is the only stretch of its block, ``listed``
+    if the line began with a list marker, ``near_image`` if an image file name was removed
+    just before or after it."""
+    words = len(content.split())
+    ends_sentence = _SENTENCE_END.search(content) is not None
+    if listed or _NUMBERED.match(content):
+        return "list_item"
+    if words <= 12 and _SPEAKER.search(content):
+        return "speaker"
+    if words <= SHORT_WORDS and not ends_sentence:
+        bare = _DATE_LEAD.sub("", content)
+        found = parse_swedish_date(bare)
+        if found is not None and 2 * (found.end - found.start) >= len(bare):
+            return "dateline"
+        if _BYLINE.match(content):
+            return "byline"
+    if _CREDIT.match(content) or (near_image and words <= HEADING_WORDS and not ends_sentence):
+        return "caption"
+    if len(content) > 2 and _QUOTED.match(content):
+        return "quote"
+    if alone and not ends_sentence:
+        if first and words <= TITLE_WORDS:
+            return "title"
+        if words <= HEADING_WORDS and (content[:1].isupper() or content[:1].isdigit()):
+            return "heading"
+    return "paragraph"

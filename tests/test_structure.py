@@ -1,0 +1,82 @@
+"""helpers.structure: the kind of text each sentence stands in, from general cues."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers import clean, coding, structure
+
+
+def _kind(content, first=False, alone=True, listed=False, near_image=False):
+    return structure.kind_of(content, first=first, alone=alone, listed=listed, near_image=near_image)
+
+
+@pytest.mark.parametrize("content, cues, kind", [
+    ("Mindre administration i skolan", {"listed": True}, "list_item"),
+    ("2. Vad avser ministern att göra?", {}, "list_item"),
+    ("a) färre blanketter", {}, "list_item"),
+    ("Anf. 12 Utbildningsminister JAN BJÖRKLUND (FP):", {}, "speaker"),
+    ("Socialminister MARGOT WALLSTRÖM (s):", {}, "speaker"),
+    ("Emma Svensson (MP)", {}, "speaker"),
+    ("fredag 5 april 2013", {}, "dateline"),
+    ("Publicerad 2017-05-03", {}, "dateline"),
+    ("Av Anna Lindqvist", {}, "byline"),
+    ("Text: Per Olsson", {}, "byline"),
+    ("Foto: Arbetsmiljöverket", {}, "caption"),
+    ("Brukare och personal i samtal", {"near_image": True}, "caption"),
+    ("”Vi vill ha mer tillit i styrningen.”", {}, "quote"),
+    ("Tillit i styrningen av välfärden", {"first": True}, "title"),
+    ("Bakgrund", {}, "heading"),
+    ("3.1 Styrning och ledning", {}, "heading"),
+    ("Styrning och ledning", {}, "heading"),
+    ("Detaljstyrningen tar tid från mötet med brukarna.", {}, "paragraph"),
+    ("Detaljstyrningen tar tid från mötet med brukarna", {"alone": False}, "paragraph"),  # a line of a block
+    ("en rad som fortsätter utan stor bokstav", {}, "paragraph"),
+    ("Vi träffades den 5 april 2013 i Gislaved och pratade länge om hur vi styr och leder", {}, "paragraph"),
+])
+def test_kinds_from_general_cues(content, cues, kind):
+    assert _kind(content, **cues) == kind
+    assert kind in structure.KINDS
+
+
+def test_segment_gives_each_sentence_its_kind():
+    text = ("Tillit i styrningen\n\nfredag 5 april 2013\n\nBakgrund\n\n"
+            "Detaljstyrningen tar tid. Vi vill ha mer tillit.\n\n"
+            "- Mindre administration\n- Mer tid för eleverna\n\n"
+            "bild_fran_mote.jpg\nBrukare och personal i samtal\n\n"
+            "Anf. 3 Statsrådet ANNA EK (C):\n\nHerr talman! Jag tackar för frågan.\n")
+    sentences, removed = clean.segment(text, "a.txt", clean.load_rules())
+    kinds = [(s["text"], s["kind"]) for s in sentences]
+    assert kinds == [
+        ("Tillit i styrningen", "title"), ("fredag 5 april 2013", "dateline"), ("Bakgrund", "heading"),
+        ("Detaljstyrningen tar tid.", "paragraph"), ("Vi vill ha mer tillit.", "paragraph"),
+        ("Mindre administration", "list_item"), ("Mer tid för eleverna", "list_item"),
+        ("Brukare och personal i samtal", "caption"), ("Anf. 3 Statsrådet ANNA EK (C):", "speaker"),
+        ("Herr talman!", "paragraph"), ("Jag tackar för frågan.", "paragraph"),
+    ]
+    assert "image-filename" in {r["rule"] for r in removed}
+
+
+def _seg(rows):
+    return pd.DataFrame([{"file": "a.txt", "doc_id": "a", "paragraph": i, "sentence": 0, "start": 10 * i,
+                          "end": 10 * i + 9, "text": t, "kind": k} for i, (t, k) in enumerate(rows)])
+
+
+def test_the_codebook_leaves_its_skip_kinds_uncoded():
+    cb = coding.load_codebook()
+    assert set(cb.skip_kinds) == {"title", "heading", "speaker", "dateline", "byline"}
+    seg = _seg([("Detaljstyrning i skolan", "heading"), ("Detaljstyrningen tar tid.", "paragraph"),
+                ("Detaljstyrningen tar tid.", "quote")])
+    coded = coding.code_segments(seg, cb)[0]
+    assert coded["paragraph"].tolist() == [1, 2]
+    everything = cb.model_copy(update={"skip_kinds": []})
+    assert coding.code_segments(seg, everything)[0]["paragraph"].tolist() == [0, 1, 2]
+    assert coding.code_segments(seg.drop(columns="kind"), cb)[0]["paragraph"].tolist() == [0, 1, 2]
+
+
+def test_skip_kinds_must_be_kinds():
+    data = coding.load_codebook().model_dump()
+    data["skip_kinds"] = ["headline"]
+    with pytest.raises(ValueError, match=r"skip_kinds names \['headline'\]"):
+        coding.Codebook.model_validate(data)
