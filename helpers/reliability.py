@@ -13,8 +13,9 @@ coder's spans with the code overlaps it (``span.start < unit.end`` and
 
 Statistics (all for nominal data):
 
-* :func:`krippendorff_alpha`: Krippendorff's alpha via the ``krippendorff`` package,
-  any number of coders, missing values allowed;
+* :func:`krippendorff_alpha`: Krippendorff's alpha (our implementation of Krippendorff
+  2011: the coincidence matrix, nominal, ordinal, interval or ratio), any number of
+  coders, missing values allowed;
 * :func:`cohen_kappa` and :func:`percent_agreement` for two coders;
 * :func:`precision_recall_f1` for a prediction against a gold standard;
 * :func:`bootstrap_alpha_ci`: a percentile bootstrap interval for alpha, resampling units.
@@ -36,7 +37,6 @@ from itertools import combinations
 from pathlib import Path
 from typing import Iterable, Mapping, NamedTuple
 
-import krippendorff
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -310,21 +310,61 @@ def coder_matrices(references: pd.DataFrame, units: pd.DataFrame,
 # --------------------------------------------------------------------------- statistics
 
 
-def krippendorff_alpha(data: npt.ArrayLike) -> float:
-    """Krippendorff's alpha for nominal data (computed by the ``krippendorff`` package).
+LEVELS_OF_MEASUREMENT = ("nominal", "ordinal", "interval", "ratio")
 
-    ``data`` is reliability data, coders x units, numeric values with ``NaN`` for a
-    missing value. Units with fewer than two values cannot be paired and do not count.
-    Returns ``NaN`` when alpha is undefined: no unit coded by two coders, or only one
-    value in the pairable data (expected disagreement 0; e.g. a code nobody used).
-    """
+
+def _delta2(values: np.ndarray, marginals: np.ndarray, level: str) -> np.ndarray:
+    """Krippendorff's squared difference of every pair of the (sorted) ``values``; for
+    ordinal data by the ranks the marginal counts ``n_g`` give."""
+    c, k = values[:, None], values[None, :]
+    if level == "nominal":
+        return (c != k).astype(float)
+    if level == "interval":
+        return (c - k) ** 2
+    if level == "ratio":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = ((c - k) / (c + k)) ** 2
+        return np.nan_to_num(out)  # 0 and 0: no difference
+    cum = np.cumsum(marginals)
+    i, j = np.arange(len(values))[:, None], np.arange(len(values))[None, :]
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    between = cum[hi] - cum[lo] + marginals[lo]  # sum of n_g for g from c to k
+    return (between - (marginals[i] + marginals[j]) / 2) ** 2
+
+
+def krippendorff_alpha(data: npt.ArrayLike, level: str = "nominal") -> float:
+    """Krippendorff's alpha of reliability data, coders x units, numeric values with
+    ``NaN`` for a missing value (Krippendorff 2011, "Computing Krippendorff's
+    Alpha-Reliability"): each unit with ``m >= 2`` values adds ``1 / (m - 1)`` to the
+    coincidence of every ordered pair of its values from different coders; then
+    ``alpha = 1 - (n - 1) * sum(o_ck * d_ck) / sum(n_c * n_k * d_ck)`` with the squared
+    difference ``d`` of the ``level`` (``nominal``, ``ordinal``, ``interval`` or
+    ``ratio``). Units with fewer than two values cannot be paired and do not count.
+    Returns ``NaN`` when alpha is undefined: no pairable unit, or only one value in the
+    pairable data (no expected disagreement; e.g. a code nobody used)."""
+    if level not in LEVELS_OF_MEASUREMENT:
+        raise ValueError(f"level must be one of {LEVELS_OF_MEASUREMENT}, got {level!r}")
     arr = np.asarray(data, dtype=float)
     if arr.ndim != 2:
         raise ValueError(f"reliability data must be 2-D (coders x units), got shape {arr.shape}.")
     arr = arr[:, (~np.isnan(arr)).sum(axis=0) >= 2]
-    if np.unique(arr[~np.isnan(arr)]).size < 2:
+    values = np.unique(arr[~np.isnan(arr)])
+    if values.size < 2:
         return float("nan")
-    return float(krippendorff.alpha(reliability_data=arr, level_of_measurement="nominal"))
+    # counts[u, v]: how many coders gave unit u the value v
+    index = np.searchsorted(values, np.where(np.isnan(arr), values[0], arr))
+    counts = np.zeros((arr.shape[1], values.size))
+    coders, units = np.nonzero(~np.isnan(arr))
+    np.add.at(counts, (units, index[coders, units]), 1)
+    weight = 1 / (counts.sum(axis=1) - 1)
+    coincidence = counts.T @ (counts * weight[:, None]) - np.diag((counts * weight[:, None]).sum(axis=0))
+    marginals = coincidence.sum(axis=1)
+    n = marginals.sum()
+    delta = _delta2(values, marginals, level)
+    expected = (np.outer(marginals, marginals) * delta).sum()
+    if expected == 0:
+        return float("nan")
+    return float(1 - (n - 1) * (coincidence * delta).sum() / expected)
 
 
 def _pairs(a: npt.ArrayLike, b: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:

@@ -522,3 +522,44 @@ def test_remove_outputs_deletes_only_the_reliability_outputs(tmp_path):
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == [
         "coded.csv", "figures/timeline.png"]
     assert rel.remove_outputs(tmp_path) == []
+
+
+# Krippendorff (2011), section C: the 4 observers x 12 units with missing values, and the
+# published alpha at each level of measurement.
+_K2011 = [[1, 2, 3, 3, 2, 1, 4, 1, 2, np.nan, np.nan, np.nan],
+          [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, np.nan, 3],
+          [np.nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, np.nan],
+          [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, np.nan]]
+
+
+@pytest.mark.parametrize("level, published", [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849),
+                                               ("ratio", 0.797)])
+def test_alpha_at_every_level_of_krippendorff_2011(level, published):
+    assert round(rel.krippendorff_alpha(_K2011, level=level), 3) == published
+
+
+def test_alpha_krippendorff_2011_binary_example():
+    # section A: two observers, ten units, binary data; published alpha = 0.095
+    a = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0]
+    b = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]
+    assert round(rel.krippendorff_alpha([a, b]), 3) == 0.095
+    with pytest.raises(ValueError, match="level must be one of"):
+        rel.krippendorff_alpha([a, b], level="cardinal")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_alpha_equals_nltks_on_random_nominal_data_with_missing_values(seed):
+    from nltk.metrics.agreement import AnnotationTask
+    from nltk.metrics.distance import binary_distance
+
+    rng = np.random.default_rng(seed)
+    coders, units = int(rng.integers(2, 6)), int(rng.integers(5, 40))
+    data = rng.integers(0, int(rng.integers(2, 5)), size=(coders, units)).astype(float)
+    data[rng.random(data.shape) < 0.2] = np.nan
+    pairable = (~np.isnan(data)).sum(axis=0) >= 2
+    triples = [(str(c), str(u), int(data[c, u])) for c in range(coders) for u in np.flatnonzero(pairable)
+               if not np.isnan(data[c, u])]
+    ours = rel.krippendorff_alpha(data)
+    if np.isnan(ours):
+        return
+    assert ours == pytest.approx(AnnotationTask(triples, distance=binary_distance).alpha(), abs=1e-9)

@@ -312,7 +312,7 @@ other, which is the ceiling; the auto-coder is then compared with each of them.
 
 Units are paragraphs (the raw file's blocks) and sentences. A unit carries a code for a coder
 when any of that coder's spans with the code overlaps it. Agreement is Krippendorff's α
-(nominal, pooled over every unit × code; the `krippendorff` package), Cohen's κ and percent
+(nominal, pooled over every unit × code; our implementation of Krippendorff 2011), Cohen's κ and percent
 agreement; the auto-coder's codes are scored with precision, recall and F1 (macro: the mean over
 the codes either side uses) and α with the reference as the second coder. Intervals are 95%
 percentile bootstraps over whole units (1,000 resamples, seed 0). By convention α ≥ 0.80 supports
