@@ -9,6 +9,13 @@ keeps the executed copies in ``OUT/notebooks/`` and writes to ``OUT/html/``:
 * ``NN_name.code.html``  the full edition (code and outputs)
 * ``index.html``         what the study is, the corpus, links to both editions
 
+Before anything runs, ``OUT`` is refused (exit status 2, one line naming the folder and
+what to do) when it is the project root or contains it, is ``notebooks/`` or inside it,
+or is, is inside or contains the corpus folder (:func:`helpers.paths.unsafe_out`).
+
+Errors reach the user as one line (a notebook that fails is named with its error, exit
+status 1); ``--debug`` shows the full traceback instead.
+
 ``python -m helpers.report --in-place`` re-executes the committed notebooks with their
 default parameters, which is how a deliberate change of a finding is recorded (strict
 nbval then compares against the new outputs).
@@ -194,9 +201,23 @@ def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
                         corpus_name=html.escape(run.corpus.name), corpus_table=table)
 
 
+class ReportError(Exception):
+    """A report that cannot be made; the message is one line for the user."""
+
+
 def build_report(corpus: str | None = None, out: str | None = None, stream=sys.stderr,
                  engine: str = "pandas") -> Path:
-    """Execute every notebook on ``corpus`` into ``out`` and write the HTML report."""
+    """Execute every notebook on ``corpus`` into ``out`` and write the HTML report.
+
+    ``out`` is refused (:class:`helpers.paths.OutputFolderError`, before anything runs)
+    when :func:`helpers.paths.unsafe_out` says so.
+    """
+    from papermill.exceptions import PapermillExecutionError
+
+    paths.check_out(out, corpus)
+    nb_paths = notebooks()
+    if not nb_paths:
+        raise ReportError(f"there are no notebooks (NN_name.ipynb) in {paths.NOTEBOOKS_DIR}")
     run = Run.from_params(corpus, out, engine)
     corpus_param = str(corpus) if corpus else paths.display(run.corpus)
     out_param = str(out) if out else paths.display(run.out)
@@ -204,10 +225,14 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
     for folder in ("html", "notebooks"):  # pages of notebooks renamed or removed since
         for stale in sorted((run.out / folder).glob("*.html" if folder == "html" else "*.ipynb")):
             stale.unlink()
-    for nb_path in notebooks():
+    for nb_path in nb_paths:
         t0 = time.perf_counter()
         print(f"executing {nb_path.name} ...", end=" ", file=stream, flush=True)
-        nb = execute(nb_path, corpus_param, out_param, run.out / "notebooks" / nb_path.name, engine)
+        try:
+            nb = execute(nb_path, corpus_param, out_param, run.out / "notebooks" / nb_path.name, engine)
+        except PapermillExecutionError as err:
+            print("failed", file=stream, flush=True)
+            raise ReportError(f"{nb_path.name} stopped with {err.ename}: {err.evalue}") from err
         stem = nb_path.stem
         reader, full = f"{stem}.html", f"{stem}.code.html"
         io.write_text(run.out / "html" / reader,
@@ -229,17 +254,30 @@ def main(argv: list[str] | None = None) -> int:
                         help="compute with pandas (default) or over partitions on Dask")
     parser.add_argument("--in-place", action="store_true",
                         help="re-execute the committed notebooks with their defaults and save them")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an error, show the full traceback instead of one line")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    if args.in_place:
-        for nb_path in notebooks():
-            print(f"re-executing {nb_path.name}", file=sys.stderr, flush=True)
-            execute_in_place(nb_path)
-        # The README shows the headline figure as the committed notebooks produced it.
-        figure = paths.BUILD_DIR / "figures" / f"{README_FIGURE}.png"
-        io.write_bytes(paths.PROJ_ROOT / "docs" / f"{README_FIGURE}.png", figure.read_bytes())
-        return 0
-    build_report(args.corpus, args.out, engine=args.engine)
+    try:
+        if args.in_place:
+            for nb_path in notebooks():
+                print(f"re-executing {nb_path.name}", file=sys.stderr, flush=True)
+                execute_in_place(nb_path)
+            # The README shows the headline figure as the committed notebooks produced it.
+            figure = paths.BUILD_DIR / "figures" / f"{README_FIGURE}.png"
+            io.write_bytes(paths.PROJ_ROOT / "docs" / f"{README_FIGURE}.png", figure.read_bytes())
+            return 0
+        build_report(args.corpus, args.out, engine=args.engine)
+    except paths.OutputFolderError as err:  # a refusal: nothing ran, the message says it all
+        if args.debug:
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except (ReportError, corpus_mod.CorpusError, OSError) as err:
+        if args.debug:
+            raise
+        print(f"error: {err} (--debug shows the traceback)", file=sys.stderr)
+        return 1
     return 0
 
 

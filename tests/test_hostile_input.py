@@ -1,0 +1,188 @@
+"""Hostile or careless input to the report: where it writes, what it removes, how the
+command line passes paths, and how errors reach the user (issue 12; the review's H2, the
+Makefile quoting and the error presentation).
+
+Refusals happen before any notebook runs, so they are tested end to end through the real
+command line and ``make``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import paths, report
+
+ROOT = paths.PROJ_ROOT
+BIN = Path(sys.executable).parent
+# A folder name that closed the Makefile's old '...' quoting and ran `touch pwned` (in the
+# project root, where make runs).
+HOSTILE = "it's; touch pwned; '"
+PWNED = ROOT / "pwned"
+MANIFEST = ".kvalitext-manifest.json"  # the name the README documents
+TEXT = "Detaljstyrningen tar tid och dokumentationen växer.\n\nVi behöver tillit och dialog.\n"
+
+
+def _corpus(root: Path, metadata: str | None = None) -> Path:
+    (root / "raw").mkdir(parents=True)
+    (root / "raw" / "a.txt").write_text(TEXT, encoding="utf-8")
+    if metadata is not None:
+        (root / "metadata.csv").write_text(metadata, encoding="utf-8")
+    return root
+
+
+def _env() -> dict[str, str]:
+    """The environment without the outer make's (``make test``) flags and jobserver."""
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    """``python -m helpers.report ARGS`` from the project root."""
+    return subprocess.run([sys.executable, "-m", "helpers.report", *args], cwd=ROOT, env=_env(),
+                          capture_output=True, text=True)
+
+
+def make(*args: str) -> subprocess.CompletedProcess:
+    """``make ARGS`` in the project root, with this test's environment: ``STAMP=`` and
+    ``BIN=`` keep make from (re)building ``.venv`` under the running tests."""
+    return subprocess.run(["make", "--no-print-directory", *args, "STAMP=", f"BIN={BIN}"], cwd=ROOT, env=_env(),
+                          capture_output=True, text=True)
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture
+def notebooks_kept():
+    """The project's notebooks, byte for byte; put back after the test if a regression
+    removed or changed any (the test has failed by then)."""
+    before = _snapshot(paths.NOTEBOOKS_DIR)
+    yield before
+    for name, data in before.items():
+        path = paths.NOTEBOOKS_DIR / name
+        if not path.exists() or path.read_bytes() != data:
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(data)
+
+
+@pytest.fixture
+def no_pwned():
+    """Fail if ``pwned`` appears in the project root (a shell ran our data as a command)."""
+    assert not PWNED.exists(), f"{PWNED} is there before the test; remove it"
+    yield
+    if PWNED.exists():
+        PWNED.unlink()  # written by the injected `touch`, during this test
+        pytest.fail("a path's `; touch pwned` was run as a command")
+
+
+def run_main(capsys, *args: str) -> subprocess.CompletedProcess:
+    """``python -m helpers.report ARGS`` in this process (the refusals come before any
+    notebook runs; a process costs seconds of imports)."""
+    code = report.main(list(args))
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, captured.out, captured.err)
+
+
+def assert_refused(done: subprocess.CompletedProcess, *words: str) -> str:
+    """One line on stderr naming the folder and what to do, no traceback, exit status 2."""
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert lines[0].startswith("error: refusing OUT="), lines[0]
+    assert "give the report a folder of its own" in lines[0]
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+    return lines[0]
+
+
+# --- outputs: refuse a folder that is not the report's own ---
+
+def test_out_at_the_project_root_is_refused_and_nothing_is_deleted(notebooks_kept):
+    done = cli("--out", ".")
+    assert_refused(done, f"OUT=. ({ROOT})", "is the project root")
+    assert _snapshot(paths.NOTEBOOKS_DIR) == notebooks_kept
+    assert not (ROOT / "html").exists() and not (ROOT / MANIFEST).exists()
+
+
+def test_out_at_the_project_root_through_make_is_refused_and_nothing_is_deleted(notebooks_kept):
+    done = make("report", "OUT=.")
+    assert done.returncode != 0
+    assert f"error: refusing OUT=. ({ROOT}): it is the project root" in done.stderr
+    assert _snapshot(paths.NOTEBOOKS_DIR) == notebooks_kept
+
+
+def test_out_in_notebooks_is_refused(notebooks_kept, capsys):
+    assert_refused(run_main(capsys, "--out", "notebooks"), "OUT=notebooks", "inside notebooks/")
+    assert_refused(run_main(capsys, "--out", "notebooks/report"), "OUT=notebooks/report", "inside notebooks/")
+    assert not (paths.NOTEBOOKS_DIR / "report").exists()
+    assert _snapshot(paths.NOTEBOOKS_DIR) == notebooks_kept
+
+
+def test_out_inside_or_equal_to_the_corpus_is_refused(tmp_path, capsys):
+    corpus = _corpus(tmp_path / "c")
+    before = sorted(p.relative_to(corpus) for p in corpus.rglob("*"))
+    for out in (corpus, corpus / "raw", corpus / "build"):
+        assert_refused(run_main(capsys, "--corpus", str(corpus), "--out", str(out)),
+                       f"OUT={out}", f"inside the corpus folder CORPUS={corpus}")
+    assert sorted(p.relative_to(corpus) for p in corpus.rglob("*")) == before
+
+
+def test_out_containing_the_corpus_or_the_project_is_refused(tmp_path, capsys):
+    corpus = _corpus(tmp_path / "data" / "c")
+    assert_refused(run_main(capsys, "--corpus", str(corpus), "--out", str(tmp_path / "data")),
+                   f"contains the corpus folder CORPUS={corpus}")
+    assert_refused(run_main(capsys, "--out", ".."), f"contains the project ({ROOT})")
+    assert not (tmp_path / "data" / "html").exists()
+
+
+@pytest.mark.parametrize("out, why", [
+    (".", "is the project root"),
+    ("corpus/..", "is the project root"),
+    ("/", "contains the project"),
+    ("notebooks", "inside notebooks/"),
+    ("notebooks/x/y", "inside notebooks/"),
+    ("corpus", "inside the corpus folder"),
+    ("corpus/raw", "inside the corpus folder"),
+])
+def test_unsafe_out_says_why(out, why):
+    reason = paths.unsafe_out(out, "corpus")
+    assert reason and why in reason and f"OUT={out}" in reason
+    with pytest.raises(paths.OutputFolderError, match="give the report a folder of its own"):
+        paths.check_out(out, "corpus")
+
+
+def test_unsafe_out_follows_symbolic_links(tmp_path):
+    corpus = _corpus(tmp_path / "c")
+    (tmp_path / "to-notebooks").symlink_to(paths.NOTEBOOKS_DIR)
+    (tmp_path / "to-corpus").symlink_to(corpus)
+    (tmp_path / "to-root").symlink_to(ROOT)
+    assert "inside notebooks/" in paths.unsafe_out(tmp_path / "to-notebooks" / "out", corpus)
+    assert "inside the corpus folder" in paths.unsafe_out(tmp_path / "to-corpus" / "out", corpus)
+    assert "is the project root" in paths.unsafe_out(tmp_path / "to-root", corpus)
+
+
+def test_ordinary_output_folders_are_accepted(tmp_path):
+    corpus = _corpus(tmp_path / "c")
+    assert paths.unsafe_out(None, None) is None  # build/ and corpus/, the defaults
+    assert paths.unsafe_out("build/other", "corpus") is None
+    assert paths.unsafe_out(tmp_path / "out", corpus) is None  # beside the corpus
+    assert paths.unsafe_out(tmp_path / "out", "corpus") is None  # outside the project
+
+
+# --- command line: errors are one line, the traceback is for --debug ---
+
+def test_debug_lets_the_error_through_with_its_traceback(notebooks_kept):
+    with pytest.raises(paths.OutputFolderError, match=r"^refusing OUT=\. "):
+        report.main(["--out", ".", "--debug"])
+
+
+def test_a_run_without_notebooks_is_an_error_not_an_empty_report(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path / "notebooks")
+    assert report.main(["--out", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err.startswith("error: there are no notebooks (NN_name.ipynb) in ")
+    assert not (tmp_path / "out").exists()
