@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ReportError, corpus_mod.CorpusError, OSError) as err:
         if args.debug:
             raise
-        print(f"error: {err} (--debug shows the traceback)", file=sys.stderr)
+        print(f"error: {err} (--debug, or make report DEBUG=1, shows the traceback)", file=sys.stderr)
         return 1
     return 0
 

@@ -174,6 +174,39 @@ def test_ordinary_output_folders_are_accepted(tmp_path):
     assert paths.unsafe_out(tmp_path / "out", "corpus") is None  # outside the project
 
 
+# --- command line: quoting ---
+
+def test_make_refuses_such_a_path_naming_it_exactly(tmp_path, no_pwned):
+    corpus = _corpus(tmp_path / HOSTILE / "corpus")
+    out = corpus / "out $(touch pwned) `touch pwned`"
+    done = make("report", f"CORPUS={corpus}", f"OUT={out}")
+    assert done.returncode != 0
+    assert f"error: refusing OUT={out}: it is inside the corpus folder CORPUS={corpus}," in done.stderr
+    assert not out.exists()
+
+
+def test_make_clean_removes_exactly_that_folder(tmp_path, no_pwned):
+    out = tmp_path / HOSTILE / "out"
+    out.mkdir(parents=True)
+    (out / "segments.csv").write_text("x", encoding="utf-8")
+    (tmp_path / "its").mkdir()  # what the old quoting made of the path
+    done = make("clean", f"OUT={out}")
+    assert done.returncode == 0, done.stderr
+    assert not out.exists() and (tmp_path / HOSTILE).is_dir() and (tmp_path / "its").is_dir()
+
+
+def test_make_clean_refuses_what_the_report_refuses(notebooks_kept):
+    done = make("clean", "OUT=notebooks")
+    assert done.returncode != 0 and "refusing OUT=notebooks" in done.stderr and "inside notebooks/" in done.stderr
+    assert _snapshot(paths.NOTEBOOKS_DIR) == notebooks_kept
+
+
+def test_make_help_shows_the_values_without_running_them(no_pwned):
+    done = make("help", "CORPUS=`touch pwned`", "OUT=$(touch pwned)")
+    assert done.returncode == 0, done.stderr
+    assert "variables: CORPUS=`touch pwned` OUT=$(touch pwned) ENGINE=pandas" in done.stdout
+
+
 # --- command line: errors are one line, the traceback is for --debug ---
 
 def test_debug_lets_the_error_through_with_its_traceback(notebooks_kept):
