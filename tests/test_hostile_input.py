@@ -3,11 +3,14 @@ command line passes paths, and how errors reach the user (issue 12; the review's
 Makefile quoting and the error presentation).
 
 Refusals happen before any notebook runs, so they are tested end to end through the real
-command line and ``make``.
+command line and ``make``. Two real runs are made: one report through ``make`` into a
+folder whose name holds a quote and ``; touch pwned`` (shared by a module-scoped fixture),
+and one that stops in the first notebook.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -174,7 +177,128 @@ def test_ordinary_output_folders_are_accepted(tmp_path):
     assert paths.unsafe_out(tmp_path / "out", "corpus") is None  # outside the project
 
 
+# --- outputs: never delete what we did not write ---
+
+def _fake_previous_run(out: Path, listed: list[str], files: list[str]) -> None:
+    for rel in files:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(rel, encoding="utf-8")
+    (out / MANIFEST).write_text(json.dumps({"files": listed}), encoding="utf-8")
+
+
+def test_only_the_previous_runs_listed_files_that_this_run_did_not_write_are_removed(tmp_path):
+    out = tmp_path / "out"
+    listed = ["html/00_a.html", "html/99_old.html", "html/99_old.code.html", "notebooks/99_old.ipynb"]
+    _fake_previous_run(out, listed, listed + ["html/mine.html", "notebooks/mine.ipynb", "segments.csv"])
+    removed = report.remove_stale(out, report.read_manifest(out), ["html/00_a.html", "html/index.html"])
+    assert removed == ["html/99_old.code.html", "html/99_old.html", "notebooks/99_old.ipynb"]
+    left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert left == [MANIFEST, "html/00_a.html", "html/mine.html", "notebooks/mine.ipynb", "segments.csv"]
+
+
+def test_a_manifest_cannot_point_outside_out_or_at_other_files(tmp_path):
+    out = tmp_path / "out"
+    outside = tmp_path / "thesis.ipynb"
+    outside.write_text("mine", encoding="utf-8")
+    listed = ["../thesis.ipynb", str(outside), "notebooks/../../thesis.ipynb", "html/../segments.csv",
+              "segments.csv", "html/sub/x.html", "notebooks/x.py", "html", ""]
+    _fake_previous_run(out, listed, ["segments.csv", "html/sub/x.html", "notebooks/x.py"])
+    assert report.remove_stale(out, report.read_manifest(out), []) == []
+    assert outside.exists() and (out / "segments.csv").exists() and (out / "html/sub/x.html").exists()
+    assert (out / "notebooks/x.py").exists()
+
+
+def test_cleanup_does_not_follow_symbolic_links_out_of_out(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "html").mkdir(parents=True)
+    (elsewhere / "html" / "00_a.html").write_text("theirs", encoding="utf-8")
+    (elsewhere / "notes.ipynb").write_text("theirs", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "html").symlink_to(elsewhere / "html")  # a listed folder that is a link
+    (out / "notebooks").mkdir()
+    (out / "notebooks" / "00_a.ipynb").symlink_to(elsewhere / "notes.ipynb")  # a listed file that is a link
+    (out / MANIFEST).write_text(json.dumps({"files": ["html/00_a.html", "notebooks/00_a.ipynb"]}), encoding="utf-8")
+    assert report.remove_stale(out, report.read_manifest(out), []) == []
+    assert (elsewhere / "html" / "00_a.html").exists() and (elsewhere / "notes.ipynb").exists()
+    assert (out / "notebooks" / "00_a.ipynb").is_symlink()
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"files": "html/x.html"}', "[]", '{"other": 1}'])
+def test_an_unreadable_manifest_removes_nothing(tmp_path, text):
+    out = tmp_path / "out"
+    _fake_previous_run(out, [], ["html/x.html"])
+    (out / MANIFEST).write_text(text, encoding="utf-8")
+    assert report.read_manifest(out) == []
+    assert report.remove_stale(out, report.read_manifest(out), []) == []
+    assert (out / "html" / "x.html").exists()
+
+
+STALE = ["html/99_old.code.html", "html/99_old.html", "notebooks/99_old.ipynb"]
+FOREIGN = ["html/mine.html", "notebooks/my_thesis_analysis.ipynb"]
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory):
+    """One real `make report` on a corpus and into an OUT whose paths hold a quote and
+    ``; touch pwned``; OUT has a fake previous run (its manifest lists three stale files)
+    and a researcher's own notebook and page. ``(out, finished make)``."""
+    base = tmp_path_factory.mktemp("hostile") / HOSTILE
+    corpus = _corpus(base / "corpus")
+    out = base / "out"
+    _fake_previous_run(out, STALE + ["html/00_overview.html"], STALE + FOREIGN)
+    assert not PWNED.exists(), f"{PWNED} is there before the test; remove it"
+    done = make("report", f"CORPUS={corpus}", f"OUT={out}")
+    if PWNED.exists():
+        PWNED.unlink()  # written by the injected `touch` during this fixture
+        pytest.fail("a path's `; touch pwned` was run as a command")
+    return out, done
+
+
+def test_a_run_keeps_files_it_did_not_write_and_removes_what_its_last_run_listed(hostile_report):
+    out, done = hostile_report
+    assert done.returncode == 0, done.stderr[-3000:]
+    for rel in FOREIGN:
+        assert (out / rel).read_text(encoding="utf-8") == rel, rel
+    for rel in STALE:
+        assert not (out / rel).exists(), rel
+    assert "removed 3 page(s) of the previous report: " + ", ".join(STALE) in done.stderr
+
+
+def test_the_manifest_lists_what_the_run_wrote_sorted_and_relative(hostile_report):
+    out, done = hostile_report
+    assert done.returncode == 0, done.stderr[-3000:]
+    stems = [p.stem for p in report.notebooks()]
+    expected = sorted([f"notebooks/{s}.ipynb" for s in stems] + [f"html/{s}.html" for s in stems]
+                      + [f"html/{s}.code.html" for s in stems] + ["html/index.html"])
+    assert report.MANIFEST == MANIFEST
+    assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"files": expected}
+    assert all((out / rel).is_file() for rel in expected)
+
+
+def test_a_failed_run_removes_nothing_and_says_which_notebook_stopped_in_one_line(tmp_path):
+    corpus = _corpus(tmp_path / "c", metadata="file\nmissing.txt\n")  # stops the first notebook
+    out = tmp_path / "out"
+    _fake_previous_run(out, STALE, STALE + FOREIGN)
+    done = cli("--corpus", str(corpus), "--out", str(out))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert errors == ["error: 00_overview.ipynb stopped with CorpusError: metadata.csv line 2: names 'missing.txt', "
+                      "which is not in raw/. Add the file or remove the row. "
+                      "(--debug, or make report DEBUG=1, shows the traceback)"], done.stderr
+    assert all((out / rel).exists() for rel in STALE + FOREIGN)
+    assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"files": STALE}
+
+
 # --- command line: quoting ---
+
+def test_make_passes_a_path_with_a_quote_and_a_semicolon_as_it_is(hostile_report):
+    out, done = hostile_report
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert HOSTILE in str(out) and (out / "html" / "index.html").is_file()
+    assert f"report: {out / 'html' / 'index.html'}" in done.stderr
+
 
 def test_make_refuses_such_a_path_naming_it_exactly(tmp_path, no_pwned):
     corpus = _corpus(tmp_path / HOSTILE / "corpus")
