@@ -8,6 +8,14 @@ BIN := $(VENV)/bin
 CORPUS ?= corpus
 OUT ?= build
 ENGINE ?= pandas
+# CORPUS, OUT, ENGINE and BENCH_CORPUS reach the commands as environment variables, never
+# pasted into a shell line, so a path with a quote, `;`, a dollar sign or a backtick in it is
+# passed as it is: make does not expand it ($(value ...)) and does not export the originals.
+unexport CORPUS OUT ENGINE BENCH_CORPUS
+help report clean: export KVALITEXT_CORPUS = $(value CORPUS)
+help report clean: export KVALITEXT_OUT = $(value OUT)
+help report: export KVALITEXT_ENGINE = $(value ENGINE)
+help bench: export KVALITEXT_BENCH_CORPUS = $(value BENCH_CORPUS)
 CONSTRAINTS := requirements/constraints.txt
 STAMP := $(VENV)/.installed-$(shell cat $(CONSTRAINTS) pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 
@@ -29,7 +37,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) ENGINE=$(ENGINE) PYTHON=$(PYTHON) BENCH_CORPUS=$(BENCH_CORPUS)"
+	@echo "  variables: CORPUS=$$KVALITEXT_CORPUS OUT=$$KVALITEXT_OUT ENGINE=$$KVALITEXT_ENGINE PYTHON=$(PYTHON) BENCH_CORPUS=$$KVALITEXT_BENCH_CORPUS"
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 11) else f"Python 3.11 is needed, {sys.executable} is {v[0]}.{v[1]}: run make PYTHON=python3.11 ...")'
@@ -41,8 +49,8 @@ $(STAMP):
 
 env: $(STAMP) ## create the environment in .venv (exact versions of requirements/constraints.txt)
 
-report: $(STAMP) ## execute every notebook on CORPUS (ENGINE=pandas|dask) and write OUT/html/index.html
-	$(BIN)/python -m helpers.report --corpus '$(CORPUS)' --out '$(OUT)' --engine '$(ENGINE)'
+report: $(STAMP) ## execute every notebook on CORPUS (ENGINE=pandas|dask) and write OUT/html/index.html (DEBUG=1: tracebacks)
+	$(BIN)/python -m helpers.report --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT" --engine="$$KVALITEXT_ENGINE" $(if $(value DEBUG),--debug)
 
 test: $(STAMP) ## unit tests of helpers/ and strict nbval over every notebook's committed outputs
 	$(BIN)/python -m pytest
@@ -64,10 +72,11 @@ lock: ## re-resolve pyproject.toml's ranges in a scratch venv and rewrite requir
 
 bench: $(STAMP) ## benchmark the stages (synthetic 1×/10×/100×); BENCH_CORPUS=<.jsonl.gz> adds a real corpus and Dask
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python benchmarks/bench.py --profile $(if $(BENCH_CORPUS),--corpus '$(BENCH_CORPUS)')
+	$(BIN)/python benchmarks/bench.py --profile $(if $(value BENCH_CORPUS),--corpus="$$KVALITEXT_BENCH_CORPUS")
 
 lab: $(STAMP) ## open JupyterLab on the notebooks, with the project's settings
 	$(BIN)/jupyter lab notebooks/
 
-clean: ## remove build outputs (not the environment)
-	rm -rf -- '$(OUT)'
+clean: ## remove OUT (build outputs, not the environment); refuses the folders make report refuses
+	@$(PYTHON) -c 'import sys; from helpers import paths; sys.exit(paths.unsafe_out(*sys.argv[1:]))' "$$KVALITEXT_OUT" "$$KVALITEXT_CORPUS"
+	rm -rf -- "$$KVALITEXT_OUT"

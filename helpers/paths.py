@@ -45,3 +45,53 @@ def display(path: str | os.PathLike[str]) -> str:
         return p.relative_to(PROJ_ROOT).as_posix() or "."
     except ValueError:
         return "…/" + "/".join(p.parts[-2:])
+
+
+class OutputFolderError(ValueError):
+    """An output folder that a report must not write into (see :func:`check_out`)."""
+
+
+def _inside(inner: Path, outer: Path) -> bool:
+    """Whether ``inner`` is ``outer`` or below it, both resolved (symbolic links followed);
+    folders that exist are also compared as files, which catches a case-insensitive file
+    system's other spelling of the same folder."""
+    inner, outer = inner.resolve(), outer.resolve()
+    if inner == outer or outer in inner.parents:
+        return True
+    if not outer.exists():
+        return False
+    return any(os.path.samefile(p, outer) for p in (inner, *inner.parents) if p.exists())
+
+
+def unsafe_out(out: str | os.PathLike[str] | None, corpus: str | os.PathLike[str] | None = None) -> str | None:
+    """Why ``OUT`` must not receive a report, or ``None`` when it may.
+
+    Refused: the project root or a folder that contains it, ``notebooks/`` or a folder
+    inside it, and the corpus folder, a folder inside it or one that contains it. Both are
+    given as on the command line (relative to the project root, default ``build/`` and
+    ``corpus/``).
+    """
+    out_dir, corpus_dir = resolve(out, BUILD_DIR), resolve(corpus, CORPUS_DIR)
+    given = f"OUT={out if out not in (None, '') else 'build'}"
+    if str(out_dir.resolve()) != str(out):
+        given += f" ({out_dir.resolve()})"
+    fix = "give the report a folder of its own, e.g. OUT=build/myreport"
+    if _inside(PROJ_ROOT, out_dir):
+        what = "is the project root" if _inside(out_dir, PROJ_ROOT) else f"contains the project ({PROJ_ROOT})"
+        return f"refusing {given}: it {what}, and the report's pages would land among the project's own files; {fix}"
+    if _inside(out_dir, NOTEBOOKS_DIR):
+        return f"refusing {given}: it is inside notebooks/, where the committed notebooks are; {fix}"
+    if _inside(out_dir, corpus_dir):
+        return (f"refusing {given}: it is inside the corpus folder CORPUS={corpus_dir}, "
+                f"and nothing is ever written there; {fix}")
+    if _inside(corpus_dir, out_dir):
+        return f"refusing {given}: it contains the corpus folder CORPUS={corpus_dir}; {fix}"
+    return None
+
+
+def check_out(out: str | os.PathLike[str] | None, corpus: str | os.PathLike[str] | None = None) -> None:
+    """Raise :class:`OutputFolderError` (one line naming the folder and what to do) when
+    :func:`unsafe_out` refuses ``OUT``."""
+    reason = unsafe_out(out, corpus)
+    if reason:
+        raise OutputFolderError(reason)

@@ -9,6 +9,20 @@ keeps the executed copies in ``OUT/notebooks/`` and writes to ``OUT/html/``:
 * ``NN_name.code.html``  the full edition (code and outputs)
 * ``index.html``         what the study is, the corpus, links to both editions
 
+A report removes only files that a report wrote. Each run lists the files it wrote in
+``OUT/.kvalitext-manifest.json`` (sorted paths relative to ``OUT``, no timestamps); after
+a run that succeeded, the pages and notebook copies the previous run's list names and
+this run did not write again (a notebook renamed or removed since) are removed, and
+nothing else: not a file the list does not name, not a file reached through a symbolic
+link, nothing outside ``OUT``. A run that fails removes nothing (pages of the notebooks
+it did not reach stay as they were). Before anything runs, ``OUT`` is refused (exit
+status 2, one line naming the folder and what to do) when it is the project root or
+contains it, is ``notebooks/`` or inside it, or is, is inside or contains the corpus
+folder (:func:`helpers.paths.unsafe_out`).
+
+Errors reach the user as one line (a notebook that fails is named with its error, exit
+status 1); ``--debug`` shows the full traceback instead.
+
 ``python -m helpers.report --in-place`` re-executes the committed notebooks with their
 default parameters, which is how a deliberate change of a finding is recorded (strict
 nbval then compares against the new outputs).
@@ -21,8 +35,11 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import logging
+import os
 import re
+import stat
 import sys
 import time
 from pathlib import Path
@@ -194,29 +211,112 @@ def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
                         corpus_name=html.escape(run.corpus.name), corpus_table=table)
 
 
+MANIFEST = ".kvalitext-manifest.json"
+_REPORT_FILE = re.compile(r"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb)")
+
+
+class ReportError(Exception):
+    """A report that cannot be made; the message is one line for the user."""
+
+
+def read_manifest(out: Path) -> list[str]:
+    """The files the previous report into ``out`` wrote, as its manifest lists them
+    (paths relative to ``out``); none when there is no manifest or it cannot be read."""
+    try:
+        files = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        log.warning("%s cannot be read (%s): no earlier page is removed", out / MANIFEST, err)
+        return []
+    return sorted(f for f in files if isinstance(f, str)) if isinstance(files, list) else []
+
+
+def write_manifest(out: Path, files: list[str]) -> Path:
+    """Record the files a report wrote in ``out`` (sorted relative paths, no timestamps)."""
+    return io.write_text(out / MANIFEST, json.dumps({"files": sorted(set(files))}, indent=1) + "\n")
+
+
+def remove_stale(out: Path, previous: list[str], written: list[str]) -> list[str]:
+    """Remove the files a previous report listed in its manifest that this one did not
+    write again (pages and copies of notebooks renamed or removed since); return them.
+
+    Only what a report writes is removed (``html/*.html`` and ``notebooks/*.ipynb``
+    directly in ``out``), only regular files, and never through a symbolic link: a folder
+    or file that is a link, or a listed path that leads out of ``out``, is left alone.
+    """
+    removed = []
+    for rel in sorted(set(previous) - set(written)):
+        if not _REPORT_FILE.fullmatch(rel):
+            log.warning("%s lists %r, which is not a page or notebook of a report: left alone", out / MANIFEST, rel)
+            continue
+        folder, name = rel.split("/")
+        try:
+            fd = os.open(out / folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError:  # no such folder, or a link
+            continue
+        try:
+            if stat.S_ISREG(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode):
+                os.unlink(name, dir_fd=fd)
+                removed.append(rel)
+        except FileNotFoundError:
+            pass
+        finally:
+            os.close(fd)
+    return removed
+
+
 def build_report(corpus: str | None = None, out: str | None = None, stream=sys.stderr,
                  engine: str = "pandas") -> Path:
-    """Execute every notebook on ``corpus`` into ``out`` and write the HTML report."""
+    """Execute every notebook on ``corpus`` into ``out`` and write the HTML report.
+
+    ``out`` is refused (:class:`helpers.paths.OutputFolderError`, before anything runs)
+    when :func:`helpers.paths.unsafe_out` says so. The report lists the files it wrote in
+    ``out/.kvalitext-manifest.json``; after a run that succeeded, the files the previous
+    manifest listed and this run did not write are removed, and nothing else.
+    """
+    from papermill.exceptions import PapermillExecutionError
+
+    paths.check_out(out, corpus)
+    nb_paths = notebooks()
+    if not nb_paths:
+        raise ReportError(f"there are no notebooks (NN_name.ipynb) in {paths.NOTEBOOKS_DIR}")
     run = Run.from_params(corpus, out, engine)
     corpus_param = str(corpus) if corpus else paths.display(run.corpus)
     out_param = str(out) if out else paths.display(run.out)
-    pages = []
-    for folder in ("html", "notebooks"):  # pages of notebooks renamed or removed since
-        for stale in sorted((run.out / folder).glob("*.html" if folder == "html" else "*.ipynb")):
-            stale.unlink()
-    for nb_path in notebooks():
-        t0 = time.perf_counter()
-        print(f"executing {nb_path.name} ...", end=" ", file=stream, flush=True)
-        nb = execute(nb_path, corpus_param, out_param, run.out / "notebooks" / nb_path.name, engine)
-        stem = nb_path.stem
-        reader, full = f"{stem}.html", f"{stem}.code.html"
-        io.write_text(run.out / "html" / reader,
-                      export_html(nb, reader=True, other={"href": full, "label": "Full edition (with code)"}))
-        io.write_text(run.out / "html" / full,
-                      export_html(nb, reader=False, other={"href": reader, "label": "Reader edition"}))
-        pages.append((_title(nb, stem), reader, full))
-        print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
-    index = io.write_text(run.out / "html" / "index.html", index_page(pages, run))
+    previous = read_manifest(run.out)
+    pages, written = [], []
+    try:
+        for nb_path in nb_paths:
+            t0 = time.perf_counter()
+            print(f"executing {nb_path.name} ...", end=" ", file=stream, flush=True)
+            try:
+                nb = execute(nb_path, corpus_param, out_param, run.out / "notebooks" / nb_path.name, engine)
+            except PapermillExecutionError as err:
+                print("failed", file=stream, flush=True)
+                raise ReportError(f"{nb_path.name} stopped with {err.ename}: {err.evalue}") from err
+            written.append(f"notebooks/{nb_path.name}")
+            stem = nb_path.stem
+            reader, full = f"{stem}.html", f"{stem}.code.html"
+            io.write_text(run.out / "html" / reader,
+                          export_html(nb, reader=True, other={"href": full, "label": "Full edition (with code)"}))
+            written.append(f"html/{reader}")
+            io.write_text(run.out / "html" / full,
+                          export_html(nb, reader=False, other={"href": reader, "label": "Reader edition"}))
+            written.append(f"html/{full}")
+            pages.append((_title(nb, stem), reader, full))
+            print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
+        index = io.write_text(run.out / "html" / "index.html", index_page(pages, run))
+        written.append("html/index.html")
+    except BaseException:
+        # The previous pages stay; the manifest still lists them, and what this run wrote.
+        if set(written) - set(previous):
+            write_manifest(run.out, previous + written)
+        raise
+    removed = remove_stale(run.out, previous, written)
+    write_manifest(run.out, written)
+    if removed:
+        print(f"removed {len(removed)} page(s) of the previous report: {', '.join(removed)}", file=stream)
     print(f"report: {index}", file=stream)
     return index
 
@@ -229,17 +329,30 @@ def main(argv: list[str] | None = None) -> int:
                         help="compute with pandas (default) or over partitions on Dask")
     parser.add_argument("--in-place", action="store_true",
                         help="re-execute the committed notebooks with their defaults and save them")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an error, show the full traceback instead of one line")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    if args.in_place:
-        for nb_path in notebooks():
-            print(f"re-executing {nb_path.name}", file=sys.stderr, flush=True)
-            execute_in_place(nb_path)
-        # The README shows the headline figure as the committed notebooks produced it.
-        figure = paths.BUILD_DIR / "figures" / f"{README_FIGURE}.png"
-        io.write_bytes(paths.PROJ_ROOT / "docs" / f"{README_FIGURE}.png", figure.read_bytes())
-        return 0
-    build_report(args.corpus, args.out, engine=args.engine)
+    try:
+        if args.in_place:
+            for nb_path in notebooks():
+                print(f"re-executing {nb_path.name}", file=sys.stderr, flush=True)
+                execute_in_place(nb_path)
+            # The README shows the headline figure as the committed notebooks produced it.
+            figure = paths.BUILD_DIR / "figures" / f"{README_FIGURE}.png"
+            io.write_bytes(paths.PROJ_ROOT / "docs" / f"{README_FIGURE}.png", figure.read_bytes())
+            return 0
+        build_report(args.corpus, args.out, engine=args.engine)
+    except paths.OutputFolderError as err:  # a refusal: nothing ran, the message says it all
+        if args.debug:
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except (ReportError, corpus_mod.CorpusError, OSError) as err:
+        if args.debug:
+            raise
+        print(f"error: {err} (--debug, or make report DEBUG=1, shows the traceback)", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,18 +1,349 @@
 """Hostile and broken input (issue 12): each kind the review tried, grouped by kind.
 
-Every test here fails on the code before its fix. The sections say what is refused, what
-is repaired and logged, and what is accepted; the README's "Bad input" section lists the
-same.
+Every test here fails on the code before its fix. Sections, in order: the report's
+output folder (refusals, the manifest), the command line (quoting, errors), interrupted
+rebuilds of the tables. Refusals happen before any notebook runs, so they are tested end
+to end through the real command line and ``make``. Two real report runs are made: one
+through ``make`` into a folder whose name holds a quote and ``; touch pwned`` (shared by a
+module-scoped fixture), and one that stops in the first notebook.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from helpers import io, pipeline, tables
+from helpers import io, paths, pipeline, report, tables
+
+ROOT = paths.PROJ_ROOT
+BIN = Path(sys.executable).parent
+# A folder name that closed the Makefile's old '...' quoting and ran `touch pwned` (in the
+# project root, where make runs).
+HOSTILE = "it's; touch pwned; '"
+PWNED = ROOT / "pwned"
+MANIFEST = ".kvalitext-manifest.json"  # the name the README documents
+TEXT = "Detaljstyrningen tar tid och dokumentationen växer.\n\nVi behöver tillit och dialog.\n"
+
+
+def _corpus(root: Path, metadata: str | None = None) -> Path:
+    (root / "raw").mkdir(parents=True)
+    (root / "raw" / "a.txt").write_text(TEXT, encoding="utf-8")
+    if metadata is not None:
+        (root / "metadata.csv").write_text(metadata, encoding="utf-8")
+    return root
+
+
+def _env() -> dict[str, str]:
+    """The environment without the outer make's (``make test``) flags and jobserver."""
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    """``python -m helpers.report ARGS`` from the project root."""
+    return subprocess.run([sys.executable, "-m", "helpers.report", *args], cwd=ROOT, env=_env(),
+                          capture_output=True, text=True)
+
+
+def make(*args: str) -> subprocess.CompletedProcess:
+    """``make ARGS`` in the project root, with this test's environment: ``STAMP=`` and
+    ``BIN=`` keep make from (re)building ``.venv`` under the running tests."""
+    return subprocess.run(["make", "--no-print-directory", *args, "STAMP=", f"BIN={BIN}"], cwd=ROOT, env=_env(),
+                          capture_output=True, text=True)
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture
+def notebooks_kept():
+    """The project's notebooks, byte for byte; put back after the test if a regression
+    removed or changed any (the test has failed by then)."""
+    before = _snapshot(paths.NOTEBOOKS_DIR)
+    yield before
+    for name, data in before.items():
+        path = paths.NOTEBOOKS_DIR / name
+        if not path.exists() or path.read_bytes() != data:
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(data)
+
+
+@pytest.fixture
+def no_pwned():
+    """Fail if ``pwned`` appears in the project root (a shell ran our data as a command)."""
+    assert not PWNED.exists(), f"{PWNED} is there before the test; remove it"
+    yield
+    if PWNED.exists():
+        PWNED.unlink()  # written by the injected `touch`, during this test
+        pytest.fail("a path's `; touch pwned` was run as a command")
+
+
+def run_main(capsys, *args: str) -> subprocess.CompletedProcess:
+    """``python -m helpers.report ARGS`` in this process (the refusals come before any
+    notebook runs; a process costs seconds of imports)."""
+    code = report.main(list(args))
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, captured.out, captured.err)
+
+
+def assert_refused(done: subprocess.CompletedProcess, *words: str) -> str:
+    """One line on stderr naming the folder and what to do, no traceback, exit status 2."""
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert lines[0].startswith("error: refusing OUT="), lines[0]
+    assert "give the report a folder of its own" in lines[0]
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+    return lines[0]
+
+
+# --- outputs: refuse a folder that is not the report's own ---
+
+def test_out_at_the_project_root_is_refused_and_nothing_is_deleted(notebooks_kept):
+    done = cli("--out", ".")
+    assert_refused(done, f"OUT=. ({ROOT})", "is the project root")
+    assert _snapshot(paths.NOTEBOOKS_DIR) == notebooks_kept
+    assert not (ROOT / "html").exists() and not (ROOT / MANIFEST).exists()
+
+
+def test_out_at_the_project_root_through_make_is_refused_and_nothing_is_deleted(notebooks_kept):
+    done = make("report", "OUT=.")
+    assert done.returncode != 0
+    assert f"error: refusing OUT=. ({ROOT}): it is the project root" in done.stderr
+    assert _snapshot(paths.NOTEBOOKS_DIR) == notebooks_kept
+
+
+def test_out_in_notebooks_is_refused(notebooks_kept, capsys):
+    assert_refused(run_main(capsys, "--out", "notebooks"), "OUT=notebooks", "inside notebooks/")
+    assert_refused(run_main(capsys, "--out", "notebooks/report"), "OUT=notebooks/report", "inside notebooks/")
+    assert not (paths.NOTEBOOKS_DIR / "report").exists()
+    assert _snapshot(paths.NOTEBOOKS_DIR) == notebooks_kept
+
+
+def test_out_inside_or_equal_to_the_corpus_is_refused(tmp_path, capsys):
+    corpus = _corpus(tmp_path / "c")
+    before = sorted(p.relative_to(corpus) for p in corpus.rglob("*"))
+    for out in (corpus, corpus / "raw", corpus / "build"):
+        assert_refused(run_main(capsys, "--corpus", str(corpus), "--out", str(out)),
+                       f"OUT={out}", f"inside the corpus folder CORPUS={corpus}")
+    assert sorted(p.relative_to(corpus) for p in corpus.rglob("*")) == before
+
+
+def test_out_containing_the_corpus_or_the_project_is_refused(tmp_path, capsys):
+    corpus = _corpus(tmp_path / "data" / "c")
+    assert_refused(run_main(capsys, "--corpus", str(corpus), "--out", str(tmp_path / "data")),
+                   f"contains the corpus folder CORPUS={corpus}")
+    assert_refused(run_main(capsys, "--out", ".."), f"contains the project ({ROOT})")
+    assert not (tmp_path / "data" / "html").exists()
+
+
+@pytest.mark.parametrize("out, why", [
+    (".", "is the project root"),
+    ("corpus/..", "is the project root"),
+    ("/", "contains the project"),
+    ("notebooks", "inside notebooks/"),
+    ("notebooks/x/y", "inside notebooks/"),
+    ("corpus", "inside the corpus folder"),
+    ("corpus/raw", "inside the corpus folder"),
+])
+def test_unsafe_out_says_why(out, why):
+    reason = paths.unsafe_out(out, "corpus")
+    assert reason and why in reason and f"OUT={out}" in reason
+    with pytest.raises(paths.OutputFolderError, match="give the report a folder of its own"):
+        paths.check_out(out, "corpus")
+
+
+def test_unsafe_out_follows_symbolic_links(tmp_path):
+    corpus = _corpus(tmp_path / "c")
+    (tmp_path / "to-notebooks").symlink_to(paths.NOTEBOOKS_DIR)
+    (tmp_path / "to-corpus").symlink_to(corpus)
+    (tmp_path / "to-root").symlink_to(ROOT)
+    assert "inside notebooks/" in paths.unsafe_out(tmp_path / "to-notebooks" / "out", corpus)
+    assert "inside the corpus folder" in paths.unsafe_out(tmp_path / "to-corpus" / "out", corpus)
+    assert "is the project root" in paths.unsafe_out(tmp_path / "to-root", corpus)
+
+
+def test_ordinary_output_folders_are_accepted(tmp_path):
+    corpus = _corpus(tmp_path / "c")
+    assert paths.unsafe_out(None, None) is None  # build/ and corpus/, the defaults
+    assert paths.unsafe_out("build/other", "corpus") is None
+    assert paths.unsafe_out(tmp_path / "out", corpus) is None  # beside the corpus
+    assert paths.unsafe_out(tmp_path / "out", "corpus") is None  # outside the project
+
+
+# --- outputs: never delete what we did not write ---
+
+def _fake_previous_run(out: Path, listed: list[str], files: list[str]) -> None:
+    for rel in files:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(rel, encoding="utf-8")
+    (out / MANIFEST).write_text(json.dumps({"files": listed}), encoding="utf-8")
+
+
+def test_only_the_previous_runs_listed_files_that_this_run_did_not_write_are_removed(tmp_path):
+    out = tmp_path / "out"
+    listed = ["html/00_a.html", "html/99_old.html", "html/99_old.code.html", "notebooks/99_old.ipynb"]
+    _fake_previous_run(out, listed, listed + ["html/mine.html", "notebooks/mine.ipynb", "segments.csv"])
+    removed = report.remove_stale(out, report.read_manifest(out), ["html/00_a.html", "html/index.html"])
+    assert removed == ["html/99_old.code.html", "html/99_old.html", "notebooks/99_old.ipynb"]
+    left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert left == [MANIFEST, "html/00_a.html", "html/mine.html", "notebooks/mine.ipynb", "segments.csv"]
+
+
+def test_a_manifest_cannot_point_outside_out_or_at_other_files(tmp_path):
+    out = tmp_path / "out"
+    outside = tmp_path / "thesis.ipynb"
+    outside.write_text("mine", encoding="utf-8")
+    listed = ["../thesis.ipynb", str(outside), "notebooks/../../thesis.ipynb", "html/../segments.csv",
+              "segments.csv", "html/sub/x.html", "notebooks/x.py", "html", ""]
+    _fake_previous_run(out, listed, ["segments.csv", "html/sub/x.html", "notebooks/x.py"])
+    assert report.remove_stale(out, report.read_manifest(out), []) == []
+    assert outside.exists() and (out / "segments.csv").exists() and (out / "html/sub/x.html").exists()
+    assert (out / "notebooks/x.py").exists()
+
+
+def test_cleanup_does_not_follow_symbolic_links_out_of_out(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "html").mkdir(parents=True)
+    (elsewhere / "html" / "00_a.html").write_text("theirs", encoding="utf-8")
+    (elsewhere / "notes.ipynb").write_text("theirs", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "html").symlink_to(elsewhere / "html")  # a listed folder that is a link
+    (out / "notebooks").mkdir()
+    (out / "notebooks" / "00_a.ipynb").symlink_to(elsewhere / "notes.ipynb")  # a listed file that is a link
+    (out / MANIFEST).write_text(json.dumps({"files": ["html/00_a.html", "notebooks/00_a.ipynb"]}), encoding="utf-8")
+    assert report.remove_stale(out, report.read_manifest(out), []) == []
+    assert (elsewhere / "html" / "00_a.html").exists() and (elsewhere / "notes.ipynb").exists()
+    assert (out / "notebooks" / "00_a.ipynb").is_symlink()
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"files": "html/x.html"}', "[]", '{"other": 1}'])
+def test_an_unreadable_manifest_removes_nothing(tmp_path, text):
+    out = tmp_path / "out"
+    _fake_previous_run(out, [], ["html/x.html"])
+    (out / MANIFEST).write_text(text, encoding="utf-8")
+    assert report.read_manifest(out) == []
+    assert report.remove_stale(out, report.read_manifest(out), []) == []
+    assert (out / "html" / "x.html").exists()
+
+
+STALE = ["html/99_old.code.html", "html/99_old.html", "notebooks/99_old.ipynb"]
+FOREIGN = ["html/mine.html", "notebooks/my_thesis_analysis.ipynb"]
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory):
+    """One real `make report` on a corpus and into an OUT whose paths hold a quote and
+    ``; touch pwned``; OUT has a fake previous run (its manifest lists three stale files)
+    and a researcher's own notebook and page. ``(out, finished make)``."""
+    base = tmp_path_factory.mktemp("hostile") / HOSTILE
+    corpus = _corpus(base / "corpus")
+    out = base / "out"
+    _fake_previous_run(out, STALE + ["html/00_overview.html"], STALE + FOREIGN)
+    assert not PWNED.exists(), f"{PWNED} is there before the test; remove it"
+    done = make("report", f"CORPUS={corpus}", f"OUT={out}")
+    if PWNED.exists():
+        PWNED.unlink()  # written by the injected `touch` during this fixture
+        pytest.fail("a path's `; touch pwned` was run as a command")
+    return out, done
+
+
+def test_a_run_keeps_files_it_did_not_write_and_removes_what_its_last_run_listed(hostile_report):
+    out, done = hostile_report
+    assert done.returncode == 0, done.stderr[-3000:]
+    for rel in FOREIGN:
+        assert (out / rel).read_text(encoding="utf-8") == rel, rel
+    for rel in STALE:
+        assert not (out / rel).exists(), rel
+    assert "removed 3 page(s) of the previous report: " + ", ".join(STALE) in done.stderr
+
+
+def test_the_manifest_lists_what_the_run_wrote_sorted_and_relative(hostile_report):
+    out, done = hostile_report
+    assert done.returncode == 0, done.stderr[-3000:]
+    stems = [p.stem for p in report.notebooks()]
+    expected = sorted([f"notebooks/{s}.ipynb" for s in stems] + [f"html/{s}.html" for s in stems]
+                      + [f"html/{s}.code.html" for s in stems] + ["html/index.html"])
+    assert report.MANIFEST == MANIFEST
+    assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"files": expected}
+    assert all((out / rel).is_file() for rel in expected)
+
+
+def test_a_failed_run_removes_nothing_and_says_which_notebook_stopped_in_one_line(tmp_path):
+    corpus = _corpus(tmp_path / "c", metadata="file\nmissing.txt\n")  # stops the first notebook
+    out = tmp_path / "out"
+    _fake_previous_run(out, STALE, STALE + FOREIGN)
+    done = cli("--corpus", str(corpus), "--out", str(out))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert errors == ["error: 00_overview.ipynb stopped with CorpusError: metadata.csv line 2: names 'missing.txt', "
+                      "which is not in raw/. Add the file or remove the row. "
+                      "(--debug, or make report DEBUG=1, shows the traceback)"], done.stderr
+    assert all((out / rel).exists() for rel in STALE + FOREIGN)
+    assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"files": STALE}
+
+
+# --- command line: quoting ---
+
+def test_make_passes_a_path_with_a_quote_and_a_semicolon_as_it_is(hostile_report):
+    out, done = hostile_report
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert HOSTILE in str(out) and (out / "html" / "index.html").is_file()
+    assert f"report: {out / 'html' / 'index.html'}" in done.stderr
+
+
+def test_make_refuses_such_a_path_naming_it_exactly(tmp_path, no_pwned):
+    corpus = _corpus(tmp_path / HOSTILE / "corpus")
+    out = corpus / "out $(touch pwned) `touch pwned`"
+    done = make("report", f"CORPUS={corpus}", f"OUT={out}")
+    assert done.returncode != 0
+    assert f"error: refusing OUT={out}: it is inside the corpus folder CORPUS={corpus}," in done.stderr
+    assert not out.exists()
+
+
+def test_make_clean_removes_exactly_that_folder(tmp_path, no_pwned):
+    out = tmp_path / HOSTILE / "out"
+    out.mkdir(parents=True)
+    (out / "segments.csv").write_text("x", encoding="utf-8")
+    (tmp_path / "its").mkdir()  # what the old quoting made of the path
+    done = make("clean", f"OUT={out}")
+    assert done.returncode == 0, done.stderr
+    assert not out.exists() and (tmp_path / HOSTILE).is_dir() and (tmp_path / "its").is_dir()
+
+
+def test_make_clean_refuses_what_the_report_refuses(notebooks_kept):
+    done = make("clean", "OUT=notebooks")
+    assert done.returncode != 0 and "refusing OUT=notebooks" in done.stderr and "inside notebooks/" in done.stderr
+    assert _snapshot(paths.NOTEBOOKS_DIR) == notebooks_kept
+
+
+def test_make_help_shows_the_values_without_running_them(no_pwned):
+    done = make("help", "CORPUS=`touch pwned`", "OUT=$(touch pwned)")
+    assert done.returncode == 0, done.stderr
+    assert "variables: CORPUS=`touch pwned` OUT=$(touch pwned) ENGINE=pandas" in done.stdout
+
+
+# --- command line: errors are one line, the traceback is for --debug ---
+
+def test_debug_lets_the_error_through_with_its_traceback(notebooks_kept):
+    with pytest.raises(paths.OutputFolderError, match=r"^refusing OUT=\. "):
+        report.main(["--out", ".", "--debug"])
+
+
+def test_a_run_without_notebooks_is_an_error_not_an_empty_report(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path / "notebooks")
+    assert report.main(["--out", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err.startswith("error: there are no notebooks (NN_name.ipynb) in ")
+    assert not (tmp_path / "out").exists()
+
 
 # --- outputs: interrupted rebuilds never leave mixed tables -------------------------------
 
