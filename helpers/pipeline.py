@@ -46,9 +46,12 @@ class Run:
     def from_params(cls, corpus: str | Path | None, out: str | Path | None,
                     engine: str = "pandas", scheduler: str | None = None) -> "Run":
         """Resolve the notebook parameters ``CORPUS``, ``OUT`` and ``ENGINE`` (relative
-        paths are taken from the project root)."""
+        paths are taken from the project root). An ``OUT`` that the report refuses (the
+        project root, ``notebooks/``, the corpus folder, or one inside or around them) is
+        refused here too, so a notebook run by hand never writes there."""
         if engine not in ENGINES:
             raise ValueError(f"ENGINE must be one of {ENGINES}, not {engine!r}")
+        paths.check_out(out, corpus)
         return cls(paths.resolve(corpus, paths.CORPUS_DIR), paths.resolve(out, paths.BUILD_DIR),
                    engine, scheduler or None)
 

@@ -415,3 +415,11 @@ def test_temporaries_left_by_a_killed_run_are_removed_and_nothing_else(corpus_fa
     pipeline.build_tables(run)
     assert not left.exists() and mine.exists()
     assert tables.read(run.out, "segments")["text"].tolist() == ["Detaljstyrning är stor."]
+
+
+def test_a_notebook_run_by_hand_refuses_the_same_out_folders(tmp_path):
+    corpus_dir = _corpus(tmp_path / "c")
+    for out in (corpus_dir / "tables", ROOT, ROOT / "notebooks"):
+        with pytest.raises(paths.OutputFolderError, match="refusing OUT="):
+            pipeline.Run.from_params(corpus_dir, out)
+    assert pipeline.Run.from_params(corpus_dir, tmp_path / "out").out == tmp_path / "out"
