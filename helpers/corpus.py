@@ -64,57 +64,140 @@ def list_raw_files(corpus: Path) -> list[Path]:
     return files
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when bytes without a byte-order mark are clearly
+    UTF-16 (even length, NUL bytes on one side of the pairs only, on most of them: what
+    Latin text, å ä ö included, looks like), else ``None``."""
+    if len(data) < 2 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    pairs = len(data) // 2
+    if odd and not even and odd * 2 >= pairs:
+        return "utf-16-le"
+    if even and not odd and even * 2 >= pairs:
+        return "utf-16-be"
+    return None
+
+
+# A well-formed UTF-8 sequence of two to four bytes (a non-ASCII character).
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _decode_lines(data: bytes, name: str, first_bad: int) -> RawText:
+    """Decode bytes that are not UTF-8 as a whole: line by line, UTF-8 where a line is
+    valid UTF-8, else cp1252 (see :func:`decode`). Raises :class:`CorpusError` when the
+    evidence does not allow that."""
+    pieces = data.split(b"\n")  # line numbers count \n, as in every other message
+    lines = [p + b"\n" for p in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+    decoded: list[str] = []
+    utf8_lines: list[int] = []  # non-ASCII lines that are valid UTF-8
+    cp_lines: list[tuple[int, int, int, str]] = []  # (line, byte start, byte end, text)
+    offset = 0
+    for n, line in enumerate(lines, 1):
+        try:
+            text = line.decode("utf-8")
+            if not line.isascii():
+                utf8_lines.append(n)
+        except UnicodeDecodeError as exc:
+            bad = offset + exc.start
+            where = f"{name}: not valid UTF-8 at byte {bad} (line {n}): {data[bad:bad + 8]!r}"
+            if _UTF8_MULTIBYTE.search(line):
+                raise CorpusError(
+                    f"{where}, and the same line also holds UTF-8 characters, so neither "
+                    "encoding reads the whole line. Re-save the file as UTF-8."
+                ) from None
+            try:
+                text = line.decode("cp1252")
+            except UnicodeDecodeError as cp_exc:
+                raise CorpusError(
+                    f"{where}, nor cp1252 (byte {offset + cp_exc.start} is undefined there). "
+                    "Re-save the file as UTF-8."
+                ) from None
+            cp_lines.append((n, offset, offset + len(line), text))
+        decoded.append(text)
+        offset += len(line)
+    if not any(_CP1252_SWEDISH.search(data[a:b]) for _, a, b, _ in cp_lines):
+        n = cp_lines[0][0]
+        raise CorpusError(
+            f"{name}: not valid UTF-8 at byte {first_bad} (line {n}): "
+            f"{data[first_bad:first_bad + 8]!r}. Re-save the file as UTF-8."
+        )
+    text = "".join(decoded)
+    if not utf8_lines:
+        note = (f"not UTF-8 (first bad byte at {first_bad}); decoded as cp1252 because it holds "
+                "Swedish letters in that encoding. Re-save as UTF-8 to silence this.")
+        return RawText(name, text, "cp1252", (note,))
+    notes = [f"mixes UTF-8 (e.g. line {utf8_lines[0]}) and cp1252: decoded line by line, "
+             f"{len(cp_lines)} line(s) as cp1252, the rest as UTF-8. Re-save as UTF-8 to "
+             "silence this."]
+    starts = [0]
+    for piece in decoded:
+        starts.append(starts[-1] + len(piece))
+    for n, a, b, piece in cp_lines:
+        notes.append(
+            f"line {n} (bytes {a}-{b}, characters {starts[n - 1]}-{starts[n]}) is not UTF-8; "
+            f"decoded as cp1252 (encode those characters as cp1252 to get the bytes back): "
+            f"{piece.rstrip()[:60]!r}")
+    return RawText(name, text, "utf-8+cp1252", tuple(notes))
+
+
 def decode(data: bytes, name: str) -> RawText:
     """Decode the bytes of a raw file, saying how, or fail naming the file and offset.
 
-    UTF-8 is expected. A UTF-8 or UTF-16 byte-order mark is honoured (and not counted in
-    offsets). Bytes that are not UTF-8 are decoded as cp1252 only when the evidence is
-    clear (they hold Swedish letters in cp1252 and nothing cp1252 leaves undefined); the
+    UTF-8 is expected. A UTF-8, UTF-16 or UTF-32 byte-order mark is honoured (and not
+    counted in offsets); UTF-16 without one is decoded when the evidence is clear (NUL
+    bytes on one side of the byte pairs only). Bytes that are not UTF-8 are decoded as
+    cp1252 only when the evidence is clear (they hold Swedish letters in cp1252 and
+    nothing cp1252 leaves undefined). A file that mixes the two (UTF-8 lines and cp1252
+    lines) is decoded line by line, each line decoded as cp1252 named in ``notes`` with
+    its line, bytes and characters; a line that mixes them itself is refused. Every
     decision is recorded in ``notes``. Binary files are refused.
     """
     notes: list[str] = []
+    boms = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+            (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
     if data.startswith(codecs.BOM_UTF8):
         notes.append("UTF-8 byte-order mark ignored (not counted in offsets)")
         data, enc = data[len(codecs.BOM_UTF8):], "utf-8"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        enc = "utf-16"
+    elif data.startswith(tuple(b for b, _ in boms)):
+        enc = next(e for b, e in boms if data.startswith(b))
+        label = enc.upper()
         try:
-            text = data.decode("utf-16")
+            text = data.decode(enc)
         except UnicodeDecodeError as exc:
             raise CorpusError(
-                f"{name}: has a UTF-16 byte-order mark but is not valid UTF-16 at byte "
+                f"{name}: has a {label} byte-order mark but is not valid {label} at byte "
                 f"{exc.start}. Re-save the file as UTF-8."
             ) from exc
-        notes.append("decoded as UTF-16 (byte-order mark found); offsets count characters")
+        notes.append(f"decoded as {label} (byte-order mark found); offsets count characters")
         return RawText(name, text, enc, tuple(notes))
     else:
         enc = "utf-8"
     nul = data.find(b"\x00")
     if nul >= 0:
+        guess = _utf16_without_bom(data)
+        if guess is not None:
+            try:
+                text = data.decode(guess)
+            except UnicodeDecodeError:
+                text = None
+            if text is not None:
+                label = guess.upper().replace("UTF-16-", "UTF-16 ")
+                notes.append(f"decoded as {label} without a byte-order mark (NUL bytes on "
+                             "one side of every other byte pair); offsets count characters. "
+                             "Re-save as UTF-8 to silence this.")
+                return RawText(name, text, guess, tuple(notes))
         raise CorpusError(
-            f"{name}: byte {nul} is a NUL byte; this looks like a binary file, not text. "
+            f"{name}: byte {nul} is a NUL byte; this looks like a binary file, not text "
+            "(or UTF-16/UTF-32 text without a byte-order mark that is not clearly so). "
             "Remove it from raw/ or convert it to UTF-8 text."
         )
     try:
         return RawText(name, data.decode("utf-8"), enc, tuple(notes))
     except UnicodeDecodeError as exc:
-        bad = exc.start
-        if _CP1252_SWEDISH.search(data):
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                text = None
-            if text is not None:
-                notes.append(
-                    f"not UTF-8 (first bad byte at {bad}); decoded as cp1252 because it holds "
-                    "Swedish letters in that encoding. Re-save as UTF-8 to silence this."
-                )
-                return RawText(name, text, "cp1252", tuple(notes))
-        line = data[:bad].count(b"\n") + 1
-        raise CorpusError(
-            f"{name}: not valid UTF-8 at byte {bad} (line {line}): {data[bad:bad + 8]!r}. "
-            "Re-save the file as UTF-8."
-        ) from exc
+        raw = _decode_lines(data, name, exc.start)
+        return RawText(name, raw.text, raw.encoding, tuple(notes) + raw.notes)
 
 
 def read_raw(path: Path) -> RawText:

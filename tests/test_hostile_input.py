@@ -1,0 +1,66 @@
+"""Hostile and broken input (issue 12): what is refused, what is repaired and logged, and
+what is accepted. One section per kind of input; each section keeps its helpers to itself,
+so sections added on other branches merge side by side."""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+
+import pytest
+
+from helpers import corpus
+
+# --- encodings ---------------------------------------------------------------------------
+
+
+def test_mixed_utf8_and_cp1252_lines_are_decoded_line_by_line_and_each_logged(corpus_factory, caplog):
+    lines = ["Förtroende är viktigt.\n", "Detaljstyrning är dålig.\n", "Tilliten växer.\n"]
+    data = lines[0].encode("utf-8") + lines[1].encode("cp1252") + lines[2].encode("utf-8")
+    root = corpus_factory({"mixed.txt": data})
+    with caplog.at_level(logging.WARNING):
+        raw = corpus.read_raw(root / "raw" / "mixed.txt")
+    assert raw.text == "".join(lines)  # no mojibake: "FÃ¶rtroende" was the old reading
+    assert raw.encoding == "utf-8+cp1252"
+    assert "mixes UTF-8" in caplog.text and "mixed.txt" in caplog.text
+    # the decision is logged per line, with what undoes it: bytes and characters
+    note = next(n for n in raw.notes if n.startswith("line 2 "))
+    b0, b1, c0, c1 = map(int, re.search(r"bytes (\d+)-(\d+), characters (\d+)-(\d+)", note).groups())
+    assert raw.text[c0:c1].encode("cp1252") == data[b0:b1]
+    assert note in caplog.text
+
+
+def test_a_line_mixing_utf8_and_cp1252_itself_is_refused_naming_the_line():
+    data = "Förtroende är viktigt. ".encode() + "Detaljstyrning är dålig.\n".encode("cp1252")
+    with pytest.raises(corpus.CorpusError, match=r"mixed\.txt: not valid UTF-8 at byte 40 \(line 1\)"
+                                                 r".*also holds UTF-8 characters.*Re-save"):
+        corpus.decode(data, "mixed.txt")
+
+
+def test_a_line_neither_utf8_nor_cp1252_is_named_not_the_first_cp1252_line():
+    data = "Välfärd.\n".encode("cp1252") + b"ok\nfel \x81 h\xe4r\n"
+    with pytest.raises(corpus.CorpusError, match=r"x\.txt: not valid UTF-8 at byte 16 \(line 3\).*"
+                                                 r"nor cp1252 \(byte 16 is undefined there\)"):
+        corpus.decode(data, "x.txt")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_decoded_and_logged_not_called_binary(codec):
+    text = "Tillit och dialog i välfärden.\r\nÅsa.\n"
+    raw = corpus.decode(text.encode(codec), "x.txt")
+    assert raw.text == text and raw.encoding == codec
+    assert "without a byte-order mark" in raw.notes[0]
+
+
+def test_nul_bytes_that_are_not_clearly_utf16_are_still_refused_with_both_readings_named():
+    with pytest.raises(corpus.CorpusError, match=r"bild\.txt: byte 3 is a NUL byte.*binary.*"
+                                                 r"UTF-16/UTF-32 text without a byte-order mark"):
+        corpus.decode(b"PNG\x00\x01\x02\x00", "bild.txt")
+
+
+@pytest.mark.parametrize("codec, bom", [("utf-32-le", codecs.BOM_UTF32_LE), ("utf-32-be", codecs.BOM_UTF32_BE)])
+def test_utf32_with_a_bom_is_read_as_utf32_not_utf16(codec, bom):
+    raw = corpus.decode(bom + "Hej på dig 😀".encode(codec), "x.txt")
+    assert raw.text == "Hej på dig 😀" and raw.encoding == "utf-32"
+    assert "UTF-32" in raw.notes[0]
