@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,17 +52,60 @@ def raw_dir(corpus: Path) -> Path:
     return Path(corpus) / "raw"
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
 def list_raw_files(corpus: Path) -> list[Path]:
-    """The corpus's ``raw/*.txt`` files, sorted by name (never in file-system order)."""
+    """The corpus's ``raw/*.txt`` files, sorted by name (never in file-system order).
+
+    The extension is matched ignoring case (``B.TXT`` is a text). Every other entry of
+    ``raw/`` (another extension, a sub-folder, a link to nothing) is skipped with one
+    warning naming each. A symbolic link to a file outside the corpus folder is refused:
+    the raw texts are exported (``project.qdpx``, the tables), so a link could publish a
+    file that was never meant to be part of the corpus.
+    """
     folder = raw_dir(corpus)
     if not folder.is_dir():
         raise CorpusError(
             f"{folder}: no 'raw' folder. A corpus folder must hold its texts as raw/*.txt."
         )
-    files = sorted(p for p in folder.glob("*.txt") if p.is_file())
+    home = (Path(corpus).resolve(), folder.resolve())
+    files, skipped = [], []
+    for p in sorted(folder.iterdir(), key=lambda p: p.name):
+        if p.is_symlink() and not p.exists():
+            skipped.append(f"{p.name} (a link to {os.readlink(p)}, which does not exist)")
+        elif p.is_dir():
+            skipped.append(f"{p.name}/ (a folder: only files directly in raw/ are read)")
+        elif p.suffix.lower() != ".txt":
+            skipped.append(f"{p.name} (not .txt)")
+        elif not p.is_file():
+            skipped.append(f"{p.name} (not a regular file)")
+        elif p.is_symlink() and not any(_inside(p.resolve(), h) for h in home):
+            raise CorpusError(
+                f"{p}: a symbolic link to {p.resolve()}, outside the corpus folder. Raw "
+                "texts are exported (project.qdpx, the tables), so a link must not bring "
+                "in a file from elsewhere. Copy the file into raw/ if it belongs to the "
+                "corpus, or remove the link."
+            )
+        else:
+            files.append(p)
+    if skipped:
+        _warn_once(f"{folder}: skipped, not read as texts: {'; '.join(skipped)}. "
+                   "Texts to analyse must be *.txt files directly in raw/.")
     if not files:
         raise CorpusError(f"{folder}: no *.txt files. Put the texts to analyse there.")
     return files
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    """Log a warning the first time this process sees it (a run lists raw/ several times)."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        log.warning("%s", message)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

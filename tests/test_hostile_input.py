@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import os
 import re
 
 import pytest
@@ -64,3 +65,32 @@ def test_utf32_with_a_bom_is_read_as_utf32_not_utf16(codec, bom):
     raw = corpus.decode(bom + "Hej på dig 😀".encode(codec), "x.txt")
     assert raw.text == "Hej på dig 😀" and raw.encoding == "utf-32"
     assert "UTF-32" in raw.notes[0]
+
+
+# --- raw/ folder: links, names, other files ----------------------------------------------
+
+def test_a_link_in_raw_to_a_file_outside_the_corpus_is_refused_naming_the_link(corpus_factory, tmp_path):
+    root = corpus_factory({"a.txt": "Detaljstyrning är stor.\n"})
+    (root / "kept").mkdir()
+    (root / "kept" / "b.txt").write_text("Tillit.\n", encoding="utf-8")
+    os.symlink(root / "kept" / "b.txt", root / "raw" / "b.txt")  # inside the corpus: followed
+    assert [p.name for p in corpus.list_raw_files(root)] == ["a.txt", "b.txt"]
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Hemlig text.\n", encoding="utf-8")
+    os.symlink(secret, root / "raw" / "notes.txt")
+    with pytest.raises(corpus.CorpusError, match=r"raw/notes\.txt: a symbolic link to .*secret\.txt, "
+                                                 r"outside the corpus folder.*Copy the file into raw/"):
+        corpus.read_raw_texts(root)
+
+
+def test_upper_case_txt_is_read_and_every_skipped_entry_is_named(corpus_factory, caplog):
+    root = corpus_factory({"a.txt": "Ett.\n", "B.TXT": "Två.\n", "c.md": "# Tre\n"})
+    (root / "raw" / "sub").mkdir()
+    (root / "raw" / "sub" / "e.txt").write_text("Fem.\n", encoding="utf-8")
+    os.symlink(root / "gone.txt", root / "raw" / "d.txt")
+    with caplog.at_level(logging.WARNING):
+        files = corpus.list_raw_files(root)
+    assert [p.name for p in files] == ["B.TXT", "a.txt"]
+    assert "c.md (not .txt)" in caplog.text
+    assert "sub/ (a folder" in caplog.text
+    assert re.search(r"d\.txt \(a link to .*gone\.txt, which does not exist\)", caplog.text)
