@@ -15,11 +15,14 @@ here: no newline translation, a byte-order mark not counted.
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
 import logging
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from io import StringIO
 from pathlib import Path
 
 import pandas as pd
@@ -297,6 +300,71 @@ def _check_date(value: str, where: str) -> None:
             f"{where}: date {value!r} is not ISO 8601 cut to what is known "
             "(YYYY, YYYY-MM, YYYY-MM-DD, or an interval A/B). Fix the metadata file."
         )
+    if "/" in value:
+        a, b = value.split("/")
+        n = min(len(a), len(b))  # compare what both ends know: 2016-10-10/2017 is fine
+        if a[:n] > b[:n]:
+            raise CorpusError(
+                f"{where}: date interval {value!r} ends before it starts. Write the earlier "
+                "date first (A/B, A not after B)."
+            )
+
+
+def _read_metadata_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """``metadata.csv`` as strings (``""`` for empty cells) and the line each row starts
+    on, or a :class:`CorpusError` naming the file and line: not UTF-8, empty, a header
+    with an empty or repeated name, a row with more or fewer fields than the header."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CorpusError(
+            f"{path}: not valid UTF-8 at byte {exc.start} (line {line}): "
+            f"{data[exc.start:exc.start + 8]!r}. Re-save the file as UTF-8."
+        ) from None
+    reader = csv.reader(StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise CorpusError(
+            f"{path}: the file is empty. It needs at least a header line naming the column "
+            "'file' (one row per raw file), or delete it to take ids from file names."
+        ) from None
+    except csv.Error as exc:
+        raise CorpusError(f"{path} line 1: not readable as CSV ({exc}).") from None
+    for i, col in enumerate(header):
+        if not col.strip():
+            raise CorpusError(f"{path} line 1: column {i + 1} of the header has no name. "
+                              "Name it, or remove the extra comma.")
+        if col in header[:i]:
+            raise CorpusError(f"{path} line 1: the column {col!r} appears twice. "
+                              "Each column needs its own name.")
+    rows, lines = [], []
+    line = reader.line_num + 1
+    try:
+        for record in reader:
+            where, line = line, reader.line_num + 1
+            if not record or all(not f.strip() for f in record):
+                continue  # a blank line
+            if len(record) != len(header):
+                raise CorpusError(
+                    f"{path} line {where}: {len(record)} field(s), but the header has "
+                    f"{len(header)}. Put a value that holds commas or line breaks in double "
+                    "quotes, or add the missing fields."
+                )
+            rows.append(record)
+            lines.append(where)
+    except csv.Error as exc:
+        raise CorpusError(f"{path} line {line}: not readable as CSV ({exc}).") from None
+    return pd.DataFrame(rows, columns=header, dtype=str), lines
+
+
+def _form(name: str) -> str:
+    """How a name is written: ``"composed (NFC)"``, ``"decomposed (NFD)"`` or ``"mixed"``."""
+    if unicodedata.is_normalized("NFC", name):
+        return "composed (NFC)"
+    return "decomposed (NFD)" if unicodedata.is_normalized("NFD", name) else "mixed (neither NFC nor NFD)"
 
 
 def load_metadata(corpus: Path) -> pd.DataFrame:
@@ -305,34 +373,48 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
     ``metadata.csv`` is optional and only its ``file`` column is required; other columns
     are kept. Without it, or for a raw file it does not name, ``doc_id`` is the file's
     stem and a warning says so. A row naming a missing file, a duplicate file or doc id,
-    or a malformed date is an error that names the line.
+    or a malformed date is an error that names the line; so are a file that is not UTF-8,
+    empty, or has rows with more or fewer fields than its header. A file name that
+    differs from the one in ``raw/`` only in its Unicode form (decomposed ``å``, NFD,
+    against composed, NFC) is matched to it with a warning saying which is which.
     """
     corpus = Path(corpus)
     files = [p.name for p in list_raw_files(corpus)]
     path = corpus / "metadata.csv"
     if path.exists():
-        meta = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig")
+        meta, lines = _read_metadata_csv(path)
         missing = [c for c in METADATA_REQUIRED if c not in meta.columns]
         if missing:
             raise CorpusError(f"{path}: missing required column(s) {missing}; found {list(meta.columns)}.")
         if "doc_id" not in meta.columns:
             meta["doc_id"] = ""
+        by_nfc: dict[str, list[str]] = {}
+        for f in files:
+            by_nfc.setdefault(unicodedata.normalize("NFC", f), []).append(f)
         for i, row in meta.iterrows():
-            where = f"{path.name} line {int(i) + 2}"
+            where = f"{path.name} line {lines[int(i)]}"
             if row["file"] not in files:
-                raise CorpusError(
-                    f"{where}: names {row['file']!r}, which is not in raw/. "
-                    "Add the file or remove the row."
-                )
+                same = by_nfc.get(unicodedata.normalize("NFC", row["file"]), [])
+                if len(same) != 1:
+                    raise CorpusError(
+                        f"{where}: names {row['file']!r}, which is not in raw/. "
+                        "Add the file or remove the row."
+                    )
+                log.warning(
+                    "%s: names %r in %s form, and raw/ has it in %s form (the same letters, "
+                    "written with different Unicode code points); matched, the name in raw/ "
+                    "is used. Rename one of them to silence this.", where, row["file"],
+                    _form(row["file"]), _form(same[0]))
+                meta.loc[i, "file"] = same[0]
             if "date" in meta.columns:
                 _check_date(row["date"], where)
         for col in ("file", "doc_id"):
             values = meta[col][meta[col] != ""]
             dup = values[values.duplicated(keep=False)]
             if len(dup):
-                lines = ", ".join(str(int(i) + 2) for i in dup.index)
+                shown = ", ".join(str(lines[int(i)]) for i in dup.index)
                 raise CorpusError(
-                    f"{path.name}: duplicate {col} {sorted(set(dup))} on lines {lines}. "
+                    f"{path.name}: duplicate {col} {sorted(set(dup))} on lines {shown}. "
                     "Each file and doc id must appear once."
                 )
     else:

@@ -8,6 +8,7 @@ import codecs
 import logging
 import os
 import re
+import unicodedata
 
 import pytest
 
@@ -94,3 +95,51 @@ def test_upper_case_txt_is_read_and_every_skipped_entry_is_named(corpus_factory,
     assert "c.md (not .txt)" in caplog.text
     assert "sub/ (a folder" in caplog.text
     assert re.search(r"d\.txt \(a link to .*gone\.txt, which does not exist\)", caplog.text)
+
+
+# --- metadata ------------------------------------------------------------------------------
+
+def test_a_reversed_date_interval_is_refused_and_forward_ones_kept(corpus_factory):
+    ok = "file,date\na.txt,2016-10-10/2017\nb.txt,2017-05/2017\n"
+    assert list(corpus.load_metadata(corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, ok, "ok"))["date"]) == \
+        ["2016-10-10/2017", "2017-05/2017"]
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, "file,date\na.txt,2015\nb.txt,2017/2015\n")
+    with pytest.raises(corpus.CorpusError, match=r"metadata\.csv line 3: date interval '2017/2015' "
+                                                 r"ends before it starts"):
+        corpus.load_metadata(root)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("file,title\na.txt,Välfärd\n".encode("cp1252"),
+     r"metadata\.csv: not valid UTF-8 at byte 18 \(line 2\).*Re-save the file as UTF-8"),
+    (b"", r"metadata\.csv: the file is empty"),
+    (b"file,doc_id\na.txt,x,extra\nb.txt,y\n", r"metadata\.csv line 2: 3 field\(s\), but the header has 2"),
+    (b"file,doc_id\na.txt,x\nb.txt,y,extra\n", r"metadata\.csv line 3: 3 field\(s\), but the header has 2"),
+    (b"file,doc_id,doc_id\na.txt,x,y\n", r"metadata\.csv line 1: the column 'doc_id' appears twice"),
+], ids=["cp1252", "empty", "ragged first row", "ragged later row", "repeated column"])
+def test_unreadable_metadata_is_an_error_naming_the_file_and_line(corpus_factory, content, message):
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."})
+    (root / "metadata.csv").write_bytes(content)
+    with pytest.raises(corpus.CorpusError, match=message):
+        corpus.load_metadata(root)
+
+
+def test_metadata_lines_are_counted_in_the_file_not_in_rows(corpus_factory):
+    meta = 'file,doc_id,note\na.txt,x,"two\nlines"\n\nb.txt,x,y\n'
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, meta)
+    with pytest.raises(corpus.CorpusError, match=r"duplicate doc_id \['x'\] on lines 2, 5"):
+        corpus.load_metadata(root)
+
+
+@pytest.mark.parametrize("on_disk, in_metadata", [("NFC", "NFD"), ("NFD", "NFC")])
+def test_a_file_name_in_another_unicode_form_is_matched_saying_which_is_which(
+        corpus_factory, caplog, on_disk, in_metadata):
+    disk = unicodedata.normalize(on_disk, "välfärd.txt")
+    named = unicodedata.normalize(in_metadata, "välfärd.txt")
+    root = corpus_factory({disk: "Välfärd."}, f"file,doc_id\n{named},v\n")
+    with caplog.at_level(logging.WARNING):
+        meta = corpus.load_metadata(root)
+    assert meta.to_dict("records") == [{"file": disk, "doc_id": "v"}]
+    form = {"NFC": "composed (NFC)", "NFD": "decomposed (NFD)"}
+    assert f"line 2: names {named!r} in {form[in_metadata]} form, and raw/ has it in " \
+           f"{form[on_disk]} form" in caplog.text
