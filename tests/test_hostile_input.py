@@ -9,10 +9,11 @@ import logging
 import os
 import re
 import unicodedata
+import zipfile
 
 import pytest
 
-from helpers import corpus
+from helpers import corpus, refi
 
 # --- encodings ---------------------------------------------------------------------------
 
@@ -143,3 +144,62 @@ def test_a_file_name_in_another_unicode_form_is_matched_saying_which_is_which(
     form = {"NFC": "composed (NFC)", "NFD": "decomposed (NFD)"}
     assert f"line 2: names {named!r} in {form[in_metadata]} form, and raw/ has it in " \
            f"{form[on_disk]} form" in caplog.text
+
+
+# --- REFI-QDA files ------------------------------------------------------------------------
+
+_G = "00000000-0000-0000-0000-00000000000"
+
+
+def _qde(start: int, end: int, source: str = "internal://s.txt") -> str:
+    return (f'<Project xmlns="urn:QDA-XML:project:1.0" name="p"><CodeBook><Codes>'
+            f'<Code guid="{_G}2" name="P_DETAIL" isCodable="true"/></Codes></CodeBook><Sources>'
+            f'<TextSource guid="{_G}3" name="a.txt" plainTextPath="{source}">'
+            f'<PlainTextSelection guid="{_G}4" startPosition="{start}" endPosition="{end}">'
+            f'<Coding guid="{_G}5"><CodeRef targetGUID="{_G}2"/></Coding></PlainTextSelection>'
+            f'</TextSource></Sources></Project>')
+
+
+def _qdpx(path, qde: str, source: bytes | None = b"Detaljstyrning.") -> str:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("project.qde", qde)
+        if source is not None:
+            zf.writestr("Sources/s.txt", source)
+    return path
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked_naming_the_member(tmp_path):
+    bomb = _qdpx(tmp_path / "bomb.qdpx", _qde(0, 5), b"a" * (8 << 20))  # 8 MB from ~8 KB
+    with pytest.raises(refi.RefiError, match=r"bomb\.qdpx: member 'Sources/s\.txt' would unpack from "
+                                             r"[\d,]+ to 8,388,608 bytes .*zip bomb.*MAX_RATIO"):
+        refi.import_project(bomb)
+
+
+def test_a_member_over_the_size_limit_is_refused_naming_it(tmp_path, monkeypatch):
+    big = _qdpx(tmp_path / "big.qdpx", _qde(0, 5))
+    monkeypatch.setattr(refi, "MAX_MEMBER_BYTES", 100)
+    with pytest.raises(refi.RefiError, match=r"big\.qdpx: member 'project\.qde' would unpack to [\d,]+ "
+                                             r"bytes, over the limit of 100"):
+        refi.import_project(big)
+    with pytest.raises(refi.RefiError, match=r"member 'project\.qde'"):
+        refi.validate(big)
+
+
+def test_selections_of_a_source_without_text_are_still_checked(tmp_path):
+    path = _qdpx(tmp_path / "notext.qdpx", _qde(-50, -10, "internal://missing.txt"), None)
+    with pytest.raises(refi.RefiError, match=r"notext\.qdpx/project\.qde: <PlainTextSelection .*"
+                                             r"startPosition=\"-50\".*negative or reversed"):
+        refi.import_project(path)
+
+
+def test_an_empty_selection_is_not_imported_and_is_counted(tmp_path):
+    path = _qdpx(tmp_path / "empty.qdpx", _qde(3, 3))
+    with pytest.warns(refi.RefiWarning, match=r"1 empty selection\(s\), startPosition = endPosition"):
+        codings, report = refi.import_project(path)
+    assert codings.empty and report.selections == 1
+
+
+def test_validating_a_malformed_project_raises_our_error_naming_the_member(tmp_path):
+    path = _qdpx(tmp_path / "broken.qdpx", "<Project xmlns='urn:QDA-XML:project:1.0'><Users>")
+    with pytest.raises(refi.RefiError, match=r"broken\.qdpx/project\.qde: not well-formed XML at line 1"):
+        refi.validate(path)
