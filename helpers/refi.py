@@ -929,7 +929,7 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
 
 # --------------------------------------------------------------------------- a run's project
 
-AUTO_CODER = "auto-coder"
+AUTO_CODER = reliability.AUTO  # one name for the auto-coder everywhere (a reference file may not take it)
 
 
 def export_qda(run: pipeline.Run) -> dict[str, Path]:

@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from helpers import corpus, refi
+from helpers import corpus, refi, reliability
 
 # --- encodings ---------------------------------------------------------------------------
 
@@ -203,3 +203,15 @@ def test_validating_a_malformed_project_raises_our_error_naming_the_member(tmp_p
     path = _qdpx(tmp_path / "broken.qdpx", "<Project xmlns='urn:QDA-XML:project:1.0'><Users>")
     with pytest.raises(refi.RefiError, match=r"broken\.qdpx/project\.qde: not well-formed XML at line 1"):
         refi.validate(path)
+
+
+# --- reference codings ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["auto-coder.csv", "Auto-Coder.csv"])
+def test_a_reference_coder_named_like_the_auto_coder_is_refused(tmp_path, name):
+    folder = tmp_path / "reference"
+    folder.mkdir()
+    (folder / name).write_text("file,start,end,code,quote\na.txt,0,6,P_DETAIL,Detalj\n", encoding="utf-8")
+    with pytest.raises(reliability.ReferenceCodingError,
+                       match=rf"{re.escape(name)}: a reference coder cannot be called 'auto-coder'.*Rename"):
+        reliability.load_references(folder, {"a.txt": "Detaljstyrning."}, ["P_DETAIL"])
