@@ -15,10 +15,14 @@ here: no newline translation, a byte-order mark not counted.
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
 import logging
+import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from io import StringIO
 from pathlib import Path
 
 import pandas as pd
@@ -51,70 +55,196 @@ def raw_dir(corpus: Path) -> Path:
     return Path(corpus) / "raw"
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
 def list_raw_files(corpus: Path) -> list[Path]:
-    """The corpus's ``raw/*.txt`` files, sorted by name (never in file-system order)."""
+    """The corpus's ``raw/*.txt`` files, sorted by name (never in file-system order).
+
+    The extension is matched ignoring case (``B.TXT`` is a text). Every other entry of
+    ``raw/`` (another extension, a sub-folder, a link to nothing) is skipped with one
+    warning naming each. A symbolic link to a file outside the corpus folder is refused:
+    the raw texts are exported (``project.qdpx``, the tables), so a link could publish a
+    file that was never meant to be part of the corpus.
+    """
     folder = raw_dir(corpus)
     if not folder.is_dir():
         raise CorpusError(
             f"{folder}: no 'raw' folder. A corpus folder must hold its texts as raw/*.txt."
         )
-    files = sorted(p for p in folder.glob("*.txt") if p.is_file())
+    home = (Path(corpus).resolve(), folder.resolve())
+    files, skipped = [], []
+    for p in sorted(folder.iterdir(), key=lambda p: p.name):
+        if p.is_symlink() and not p.exists():
+            skipped.append(f"{p.name} (a link to {os.readlink(p)}, which does not exist)")
+        elif p.is_dir():
+            skipped.append(f"{p.name}/ (a folder: only files directly in raw/ are read)")
+        elif p.suffix.lower() != ".txt":
+            skipped.append(f"{p.name} (not .txt)")
+        elif not p.is_file():
+            skipped.append(f"{p.name} (not a regular file)")
+        elif p.is_symlink() and not any(_inside(p.resolve(), h) for h in home):
+            raise CorpusError(
+                f"{p}: a symbolic link to {p.resolve()}, outside the corpus folder. Raw "
+                "texts are exported (project.qdpx, the tables), so a link must not bring "
+                "in a file from elsewhere. Copy the file into raw/ if it belongs to the "
+                "corpus, or remove the link."
+            )
+        else:
+            files.append(p)
+    if skipped:
+        _warn_once(f"{folder}: skipped, not read as texts: {'; '.join(skipped)}. "
+                   "Texts to analyse must be *.txt files directly in raw/.")
     if not files:
         raise CorpusError(f"{folder}: no *.txt files. Put the texts to analyse there.")
     return files
 
 
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    """Log a warning the first time this process sees it (a run lists raw/ several times)."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        log.warning("%s", message)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when bytes without a byte-order mark are clearly
+    UTF-16 (even length, NUL bytes on one side of the pairs only, on most of them: what
+    Latin text, å ä ö included, looks like), else ``None``."""
+    if len(data) < 2 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    pairs = len(data) // 2
+    if odd and not even and odd * 2 >= pairs:
+        return "utf-16-le"
+    if even and not odd and even * 2 >= pairs:
+        return "utf-16-be"
+    return None
+
+
+# A well-formed UTF-8 sequence of two to four bytes (a non-ASCII character).
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _decode_lines(data: bytes, name: str, first_bad: int) -> RawText:
+    """Decode bytes that are not UTF-8 as a whole: line by line, UTF-8 where a line is
+    valid UTF-8, else cp1252 (see :func:`decode`). Raises :class:`CorpusError` when the
+    evidence does not allow that."""
+    pieces = data.split(b"\n")  # line numbers count \n, as in every other message
+    lines = [p + b"\n" for p in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+    decoded: list[str] = []
+    utf8_lines: list[int] = []  # non-ASCII lines that are valid UTF-8
+    cp_lines: list[tuple[int, int, int, str]] = []  # (line, byte start, byte end, text)
+    offset = 0
+    for n, line in enumerate(lines, 1):
+        try:
+            text = line.decode("utf-8")
+            if not line.isascii():
+                utf8_lines.append(n)
+        except UnicodeDecodeError as exc:
+            bad = offset + exc.start
+            where = f"{name}: not valid UTF-8 at byte {bad} (line {n}): {data[bad:bad + 8]!r}"
+            if _UTF8_MULTIBYTE.search(line):
+                raise CorpusError(
+                    f"{where}, and the same line also holds UTF-8 characters, so neither "
+                    "encoding reads the whole line. Re-save the file as UTF-8."
+                ) from None
+            try:
+                text = line.decode("cp1252")
+            except UnicodeDecodeError as cp_exc:
+                raise CorpusError(
+                    f"{where}, nor cp1252 (byte {offset + cp_exc.start} is undefined there). "
+                    "Re-save the file as UTF-8."
+                ) from None
+            cp_lines.append((n, offset, offset + len(line), text))
+        decoded.append(text)
+        offset += len(line)
+    if not any(_CP1252_SWEDISH.search(data[a:b]) for _, a, b, _ in cp_lines):
+        n = cp_lines[0][0]
+        raise CorpusError(
+            f"{name}: not valid UTF-8 at byte {first_bad} (line {n}): "
+            f"{data[first_bad:first_bad + 8]!r}. Re-save the file as UTF-8."
+        )
+    text = "".join(decoded)
+    if not utf8_lines:
+        note = (f"not UTF-8 (first bad byte at {first_bad}); decoded as cp1252 because it holds "
+                "Swedish letters in that encoding. Re-save as UTF-8 to silence this.")
+        return RawText(name, text, "cp1252", (note,))
+    notes = [f"mixes UTF-8 (e.g. line {utf8_lines[0]}) and cp1252: decoded line by line, "
+             f"{len(cp_lines)} line(s) as cp1252, the rest as UTF-8. Re-save as UTF-8 to "
+             "silence this."]
+    starts = [0]
+    for piece in decoded:
+        starts.append(starts[-1] + len(piece))
+    for n, a, b, piece in cp_lines:
+        notes.append(
+            f"line {n} (bytes {a}-{b}, characters {starts[n - 1]}-{starts[n]}) is not UTF-8; "
+            f"decoded as cp1252 (encode those characters as cp1252 to get the bytes back): "
+            f"{piece.rstrip()[:60]!r}")
+    return RawText(name, text, "utf-8+cp1252", tuple(notes))
+
+
 def decode(data: bytes, name: str) -> RawText:
     """Decode the bytes of a raw file, saying how, or fail naming the file and offset.
 
-    UTF-8 is expected. A UTF-8 or UTF-16 byte-order mark is honoured (and not counted in
-    offsets). Bytes that are not UTF-8 are decoded as cp1252 only when the evidence is
-    clear (they hold Swedish letters in cp1252 and nothing cp1252 leaves undefined); the
+    UTF-8 is expected. A UTF-8, UTF-16 or UTF-32 byte-order mark is honoured (and not
+    counted in offsets); UTF-16 without one is decoded when the evidence is clear (NUL
+    bytes on one side of the byte pairs only). Bytes that are not UTF-8 are decoded as
+    cp1252 only when the evidence is clear (they hold Swedish letters in cp1252 and
+    nothing cp1252 leaves undefined). A file that mixes the two (UTF-8 lines and cp1252
+    lines) is decoded line by line, each line decoded as cp1252 named in ``notes`` with
+    its line, bytes and characters; a line that mixes them itself is refused. Every
     decision is recorded in ``notes``. Binary files are refused.
     """
     notes: list[str] = []
+    boms = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+            (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
     if data.startswith(codecs.BOM_UTF8):
         notes.append("UTF-8 byte-order mark ignored (not counted in offsets)")
         data, enc = data[len(codecs.BOM_UTF8):], "utf-8"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        enc = "utf-16"
+    elif data.startswith(tuple(b for b, _ in boms)):
+        enc = next(e for b, e in boms if data.startswith(b))
+        label = enc.upper()
         try:
-            text = data.decode("utf-16")
+            text = data.decode(enc)
         except UnicodeDecodeError as exc:
             raise CorpusError(
-                f"{name}: has a UTF-16 byte-order mark but is not valid UTF-16 at byte "
+                f"{name}: has a {label} byte-order mark but is not valid {label} at byte "
                 f"{exc.start}. Re-save the file as UTF-8."
             ) from exc
-        notes.append("decoded as UTF-16 (byte-order mark found); offsets count characters")
+        notes.append(f"decoded as {label} (byte-order mark found); offsets count characters")
         return RawText(name, text, enc, tuple(notes))
     else:
         enc = "utf-8"
     nul = data.find(b"\x00")
     if nul >= 0:
+        guess = _utf16_without_bom(data)
+        if guess is not None:
+            try:
+                text = data.decode(guess)
+            except UnicodeDecodeError:
+                text = None
+            if text is not None:
+                label = guess.upper().replace("UTF-16-", "UTF-16 ")
+                notes.append(f"decoded as {label} without a byte-order mark (NUL bytes on "
+                             "one side of every other byte pair); offsets count characters. "
+                             "Re-save as UTF-8 to silence this.")
+                return RawText(name, text, guess, tuple(notes))
         raise CorpusError(
-            f"{name}: byte {nul} is a NUL byte; this looks like a binary file, not text. "
+            f"{name}: byte {nul} is a NUL byte; this looks like a binary file, not text "
+            "(or UTF-16/UTF-32 text without a byte-order mark that is not clearly so). "
             "Remove it from raw/ or convert it to UTF-8 text."
         )
     try:
         return RawText(name, data.decode("utf-8"), enc, tuple(notes))
     except UnicodeDecodeError as exc:
-        bad = exc.start
-        if _CP1252_SWEDISH.search(data):
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                text = None
-            if text is not None:
-                notes.append(
-                    f"not UTF-8 (first bad byte at {bad}); decoded as cp1252 because it holds "
-                    "Swedish letters in that encoding. Re-save as UTF-8 to silence this."
-                )
-                return RawText(name, text, "cp1252", tuple(notes))
-        line = data[:bad].count(b"\n") + 1
-        raise CorpusError(
-            f"{name}: not valid UTF-8 at byte {bad} (line {line}): {data[bad:bad + 8]!r}. "
-            "Re-save the file as UTF-8."
-        ) from exc
+        raw = _decode_lines(data, name, exc.start)
+        return RawText(name, raw.text, raw.encoding, tuple(notes) + raw.notes)
 
 
 def read_raw(path: Path) -> RawText:
@@ -170,6 +300,71 @@ def _check_date(value: str, where: str) -> None:
             f"{where}: date {value!r} is not ISO 8601 cut to what is known "
             "(YYYY, YYYY-MM, YYYY-MM-DD, or an interval A/B). Fix the metadata file."
         )
+    if "/" in value:
+        a, b = value.split("/")
+        n = min(len(a), len(b))  # compare what both ends know: 2016-10-10/2017 is fine
+        if a[:n] > b[:n]:
+            raise CorpusError(
+                f"{where}: date interval {value!r} ends before it starts. Write the earlier "
+                "date first (A/B, A not after B)."
+            )
+
+
+def _read_metadata_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """``metadata.csv`` as strings (``""`` for empty cells) and the line each row starts
+    on, or a :class:`CorpusError` naming the file and line: not UTF-8, empty, a header
+    with an empty or repeated name, a row with more or fewer fields than the header."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CorpusError(
+            f"{path}: not valid UTF-8 at byte {exc.start} (line {line}): "
+            f"{data[exc.start:exc.start + 8]!r}. Re-save the file as UTF-8."
+        ) from None
+    reader = csv.reader(StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise CorpusError(
+            f"{path}: the file is empty. It needs at least a header line naming the column "
+            "'file' (one row per raw file), or delete it to take ids from file names."
+        ) from None
+    except csv.Error as exc:
+        raise CorpusError(f"{path} line 1: not readable as CSV ({exc}).") from None
+    for i, col in enumerate(header):
+        if not col.strip():
+            raise CorpusError(f"{path} line 1: column {i + 1} of the header has no name. "
+                              "Name it, or remove the extra comma.")
+        if col in header[:i]:
+            raise CorpusError(f"{path} line 1: the column {col!r} appears twice. "
+                              "Each column needs its own name.")
+    rows, lines = [], []
+    line = reader.line_num + 1
+    try:
+        for record in reader:
+            where, line = line, reader.line_num + 1
+            if not record or all(not f.strip() for f in record):
+                continue  # a blank line
+            if len(record) != len(header):
+                raise CorpusError(
+                    f"{path} line {where}: {len(record)} field(s), but the header has "
+                    f"{len(header)}. Put a value that holds commas or line breaks in double "
+                    "quotes, or add the missing fields."
+                )
+            rows.append(record)
+            lines.append(where)
+    except csv.Error as exc:
+        raise CorpusError(f"{path} line {line}: not readable as CSV ({exc}).") from None
+    return pd.DataFrame(rows, columns=header, dtype=str), lines
+
+
+def _form(name: str) -> str:
+    """How a name is written: ``"composed (NFC)"``, ``"decomposed (NFD)"`` or ``"mixed"``."""
+    if unicodedata.is_normalized("NFC", name):
+        return "composed (NFC)"
+    return "decomposed (NFD)" if unicodedata.is_normalized("NFD", name) else "mixed (neither NFC nor NFD)"
 
 
 def load_metadata(corpus: Path) -> pd.DataFrame:
@@ -178,34 +373,48 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
     ``metadata.csv`` is optional and only its ``file`` column is required; other columns
     are kept. Without it, or for a raw file it does not name, ``doc_id`` is the file's
     stem and a warning says so. A row naming a missing file, a duplicate file or doc id,
-    or a malformed date is an error that names the line.
+    or a malformed date is an error that names the line; so are a file that is not UTF-8,
+    empty, or has rows with more or fewer fields than its header. A file name that
+    differs from the one in ``raw/`` only in its Unicode form (decomposed ``å``, NFD,
+    against composed, NFC) is matched to it with a warning saying which is which.
     """
     corpus = Path(corpus)
     files = [p.name for p in list_raw_files(corpus)]
     path = corpus / "metadata.csv"
     if path.exists():
-        meta = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig")
+        meta, lines = _read_metadata_csv(path)
         missing = [c for c in METADATA_REQUIRED if c not in meta.columns]
         if missing:
             raise CorpusError(f"{path}: missing required column(s) {missing}; found {list(meta.columns)}.")
         if "doc_id" not in meta.columns:
             meta["doc_id"] = ""
+        by_nfc: dict[str, list[str]] = {}
+        for f in files:
+            by_nfc.setdefault(unicodedata.normalize("NFC", f), []).append(f)
         for i, row in meta.iterrows():
-            where = f"{path.name} line {int(i) + 2}"
+            where = f"{path.name} line {lines[int(i)]}"
             if row["file"] not in files:
-                raise CorpusError(
-                    f"{where}: names {row['file']!r}, which is not in raw/. "
-                    "Add the file or remove the row."
-                )
+                same = by_nfc.get(unicodedata.normalize("NFC", row["file"]), [])
+                if len(same) != 1:
+                    raise CorpusError(
+                        f"{where}: names {row['file']!r}, which is not in raw/. "
+                        "Add the file or remove the row."
+                    )
+                log.warning(
+                    "%s: names %r in %s form, and raw/ has it in %s form (the same letters, "
+                    "written with different Unicode code points); matched, the name in raw/ "
+                    "is used. Rename one of them to silence this.", where, row["file"],
+                    _form(row["file"]), _form(same[0]))
+                meta.loc[i, "file"] = same[0]
             if "date" in meta.columns:
                 _check_date(row["date"], where)
         for col in ("file", "doc_id"):
             values = meta[col][meta[col] != ""]
             dup = values[values.duplicated(keep=False)]
             if len(dup):
-                lines = ", ".join(str(int(i) + 2) for i in dup.index)
+                shown = ", ".join(str(lines[int(i)]) for i in dup.index)
                 raise CorpusError(
-                    f"{path.name}: duplicate {col} {sorted(set(dup))} on lines {lines}. "
+                    f"{path.name}: duplicate {col} {sorted(set(dup))} on lines {shown}. "
                     "Each file and doc id must appear once."
                 )
     else:

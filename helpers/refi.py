@@ -72,10 +72,14 @@ hierarchy written into names (Taguette's ``interesting.places`` is placed under
 ``interesting``). With a :class:`RefiWarning`: an inner file not named ``project.qde``
 (any single ``*.qde``; ATLAS.ti), another ``urn:QDA-XML`` namespace version, GUIDs that
 do not match the schema's pattern (``c001``), an empty ``<Sets/>`` (Taguette), codes not
-mapped to our ids. Invalid input raises :class:`RefiError` naming the file and the
-element: not a zip, no ``.qde`` or several, XML that is not well-formed (with line and
-column), a coding that references a code GUID not in the codebook, a selection outside
-its source's text or between the halves of a surrogate pair, a position that is not a
+mapped to our ids, empty selections (``startPosition = endPosition``, not imported).
+Invalid input raises :class:`RefiError` naming the file and the element (or member):
+not a zip, no ``.qde`` or several, a member that would unpack to more than
+:data:`MAX_MEMBER_BYTES` or expand more than :data:`MAX_RATIO` times (a zip bomb; it is
+refused before it is unpacked), XML that is not well-formed (with line and column), a
+coding that references a code GUID not in the codebook, a selection that is negative
+or reversed (checked even when its source's text is not in the archive), outside its
+source's text or between the halves of a surrogate pair, a position that is not a
 whole number.
 Code groups (``Sets``), variables, cases, notes on selections and non-text sources
 (PDF, picture, audio, video) are not imported; codings on them are counted in a warning.
@@ -90,6 +94,7 @@ import uuid
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
@@ -122,6 +127,13 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _LEADING_ID = re.compile(r"\s*([A-Za-z0-9_]+)")
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+#: The most one member of a ``.qdpx`` may unpack to (bytes). A genuine project's largest
+#: member is a source text or the ``.qde``: megabytes, not hundreds of them.
+MAX_MEMBER_BYTES = 256 * 1024 * 1024
+#: The most a member larger than :data:`RATIO_FROM_BYTES` may expand (unpacked size over
+#: packed size). Text and XML pack 3 to 20 times; zip bombs a thousand times.
+MAX_RATIO = 200
+RATIO_FROM_BYTES = 1024 * 1024
 _UNIT_NAMES = {"utf16": "UTF-16 code units", "codepoint": "code points"}
 
 
@@ -411,18 +423,25 @@ def validate(path: str | Path) -> list[str]:
     """Check a ``.qdpx`` (its ``.qde``) or ``.qdc`` against the REFI-QDA schema.
 
     Returns the schema violations as readable lines (empty if the file is valid).
-    Raises :class:`RefiError` if the file cannot be read as REFI-QDA at all.
+    Raises :class:`RefiError` if the file cannot be read as REFI-QDA at all (not
+    well-formed XML, a member too large to unpack, an error of the schema library),
+    naming the file and member.
     """
     path = Path(path)
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             member = _find_qde(zf, path.name)
-            data, schema = zf.read(member), _schema(PROJECT_SCHEMA)
+            data, schema = _read_member(zf, member, path.name), _schema(PROJECT_SCHEMA)
         where = f"{path.name}/{member}"
     else:
         data, schema, where = path.read_bytes(), _schema(CODEBOOK_SCHEMA), path.name
-        _parse(data, where)
-    return [f"{where}: {err.path}: {err.reason}" for err in schema.iter_errors(BytesIO(data))]
+    _parse(data, where)
+    import xmlschema  # as in _schema: only validation needs it
+    try:
+        return [f"{where}: {err.path}: {err.reason}" for err in schema.iter_errors(BytesIO(data))]
+    except xmlschema.XMLSchemaException as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RefiError(f"{where}: cannot be checked against the REFI-QDA schema: {reason}") from None
 
 
 # --------------------------------------------------------------------------- import: XML
@@ -472,6 +491,33 @@ def _check_root(root: ET.Element, expected: str, where: str, warn: Callable[[str
                         f"in namespace {good}")
     if ns != good:
         warn(f"{where}: namespace {ns or '(none)'!r} instead of {good!r}; read as REFI-QDA 1.0")
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, where: str) -> bytes:
+    """A member's bytes, refused before unpacking if it would unpack to more than
+    :data:`MAX_MEMBER_BYTES` or expand more than :data:`MAX_RATIO` times (a zip bomb),
+    and never read past the size its header declares."""
+    info = zf.getinfo(name)
+    size, packed = info.file_size, max(info.compress_size, 1)
+    what = f"{where}: member {name!r}"
+    fix = ("If the file is genuine, raise helpers.refi.MAX_MEMBER_BYTES or MAX_RATIO for this "
+           "import; otherwise do not open it.")
+    if size > MAX_MEMBER_BYTES:
+        raise RefiError(f"{what} would unpack to {size:,} bytes, over the limit of "
+                        f"{MAX_MEMBER_BYTES:,}. {fix}")
+    if size > RATIO_FROM_BYTES and size / packed > MAX_RATIO:
+        raise RefiError(f"{what} would unpack from {packed:,} to {size:,} bytes ({size / packed:,.0f} "
+                        f"times), more than the {MAX_RATIO} times text expands; this looks like a "
+                        f"zip bomb. {fix}")
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(size + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise RefiError(f"{what} cannot be unpacked ({exc}). Export the project again.") from None
+    if len(data) != size:
+        raise RefiError(f"{what} holds {len(data):,} bytes, not the {size:,} its header says. "
+                        "Export the project again.")
+    return data
 
 
 def _find_qde(zf: zipfile.ZipFile, where: str) -> str:
@@ -611,7 +657,7 @@ class _ProjectArchive:
             warn(f"{where}: the project file is {self.member!r}, not 'project.qde'; read it")
         self.base = str(PurePosixPath(self.member).parent)
         self.files = {n.lower(): n for n in zf.namelist()}
-        self.root = _parse(zf.read(self.member), f"{where}/{self.member}")
+        self.root = _parse(_read_member(zf, self.member, where), f"{where}/{self.member}")
         _check_root(self.root, "Project", f"{where}/{self.member}", warn)
         self.notes: dict[str, str] = {}
         for note in _grandkids(self.root, "Notes", "Note"):
@@ -631,7 +677,7 @@ class _ProjectArchive:
         for candidate in (f"sources/{rel}", rel, f"{self.base}/sources/{rel}"):
             name = self.files.get(candidate.lower())
             if name is not None:
-                data = self.zf.read(name)
+                data = _read_member(self.zf, name, self.where)
                 try:
                     return data.decode("utf-8-sig")
                 except UnicodeDecodeError as exc:
@@ -778,7 +824,7 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
         sources: list[str] = []
         skipped: dict[str, int] = {}
         unknown_users: set[str] = set()
-        uncoded = selections = 0
+        uncoded = selections = empty = 0
         sources_el = _kid(project.root, "Sources")
         for src in list(sources_el) if sources_el is not None else []:
             kind = _local(src.tag)
@@ -802,14 +848,21 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
             if text is None:
                 messages.append(f"{where}: {_describe(src)}: its plain text is not available, "
                                 f"so the positions of its {len(sels)} selection(s) are kept as "
-                                "written, unchecked and unconverted, with empty quotes")
+                                "written (checked only to be in order, not against the text, "
+                                "and not converted), with empty quotes")
             length = None if text is None else (utf16_length(text) if unit == "utf16" else len(text))
             for sel in sels:
                 selections += 1
                 here = f"{qde}: {_describe(sel)} in source {name!r}"
                 start, end = _position(sel, "startPosition", here), _position(sel, "endPosition", here)
+                if not 0 <= start <= end:
+                    raise RefiError(f"{here}: the selection is negative or reversed (a selection "
+                                    "runs from startPosition to a later endPosition, from 0)")
+                if start == end:
+                    empty += 1
+                    continue
                 if length is not None:
-                    if not 0 <= start <= end <= length:
+                    if end > length:
                         raise RefiError(f"{here}: the selection lies outside its source's text "
                                         f"({length} {_UNIT_NAMES[unit]})")
                     if unit == "utf16":
@@ -843,6 +896,9 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
         messages.append(f"{where}: {n} coding(s) on {what}")
     if uncoded:
         messages.append(f"{where}: {uncoded} selection(s) without a coding (not imported)")
+    if empty:
+        messages.append(f"{where}: {empty} empty selection(s), startPosition = endPosition "
+                        "(not imported: they mark no text)")
     if unknown_users:
         shown = ", ".join(sorted(u or "(none)" for u in unknown_users))
         messages.append(f"{where}: coding user(s) not in <Users>: {shown}; the GUID is used as the coder")
@@ -873,7 +929,7 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
 
 # --------------------------------------------------------------------------- a run's project
 
-AUTO_CODER = "auto-coder"
+AUTO_CODER = reliability.AUTO  # one name for the auto-coder everywhere (a reference file may not take it)
 
 
 def export_qda(run: pipeline.Run) -> dict[str, Path]:

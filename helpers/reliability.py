@@ -94,10 +94,18 @@ def load_reference(path: Path, raw_texts: Mapping[str, str], code_ids: Iterable[
     line (header = line 1; a record spanning several lines is named by its first), for
     missing columns, a ragged row, a file not in ``raw_texts``, an offset that is not a
     whole number or out of range (``start < 0``, ``end > len(raw)``, ``start >= end``),
-    an unknown code, or a quote that is not ``raw[start:end]``.
+    an unknown code, or a quote that is not ``raw[start:end]``; and for a file named
+    after the auto-coder (``auto-coder.csv``, any case), whose codings would be taken for
+    the auto-coder's.
     """
     path = Path(path)
     name, coder = path.name, path.stem
+    if coder.strip().casefold() == AUTO.casefold():
+        raise ReferenceCodingError(
+            f"{name}: a reference coder cannot be called {AUTO!r}, the auto-coder's name (its "
+            "codings would replace or be mixed up with the auto-coder's in the agreement "
+            "tables and project.qdpx). Rename the file after its coder, e.g. coder_C.csv."
+        )
     codes = list(code_ids)
     known_codes = set(codes)
     data = path.read_bytes()
