@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import hashlib
 import logging
 import os
@@ -300,6 +301,12 @@ def _check_date(value: str, where: str) -> None:
             f"{where}: date {value!r} is not ISO 8601 cut to what is known "
             "(YYYY, YYYY-MM, YYYY-MM-DD, or an interval A/B). Fix the metadata file."
         )
+    for part in value.split("/") if value else []:
+        year, month, day = int(part[:4]), int(part[5:7] or 1), int(part[8:10] or 1)
+        try:  # a month and a day that exist: 2017-02-31 and 2017-13 are not dates
+            datetime.date(year, month, day)
+        except ValueError:
+            raise CorpusError(f"{where}: date {value!r} does not exist ({part!r}). Fix the metadata file.") from None
     if "/" in value:
         a, b = value.split("/")
         n = min(len(a), len(b))  # compare what both ends know: 2016-10-10/2017 is fine

@@ -631,3 +631,12 @@ def test_a_reference_coder_named_like_the_auto_coder_is_refused(tmp_path, name):
     with pytest.raises(reliability.ReferenceCodingError,
                        match=rf"{re.escape(name)}: a reference coder cannot be called 'auto-coder'.*Rename"):
         reliability.load_references(folder, {"a.txt": "Detaljstyrning."}, ["P_DETAIL"])
+
+
+@pytest.mark.parametrize("date", ["2017-02-31", "2017-13", "2016-00-10", "2015/2017-02-30"])
+def test_a_date_that_does_not_exist_is_refused_naming_the_file_and_line(corpus_factory, date):
+    root = corpus_factory({"a.txt": "Ett.\n"}, metadata=f"file,doc_id,date\na.txt,a,{date}\n")
+    with pytest.raises(corpus.CorpusError, match=r"metadata\.csv.*line 2.*(does not exist|is not ISO 8601)"):
+        corpus.load_metadata(root)
+    ok = corpus_factory({"a.txt": "Ett.\n"}, metadata="file,doc_id,date\na.txt,a,2016-02-29\n", name="ok")
+    assert corpus.load_metadata(ok)["date"].tolist() == ["2016-02-29"]
