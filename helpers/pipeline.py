@@ -22,6 +22,7 @@ import pandas as pd
 from . import clean, coding, io, paths, stages, tables
 from . import corpus as corpus_mod
 from . import documents as documents_mod
+from .structure import KINDS
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +167,15 @@ def corpus_statistics(segments: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFr
     stats["content tokens"] = words["stop"].agg(lambda s: int((~s).sum()))
     stats = stats.fillna(0).astype(int)
     return stats
+
+
+def kinds_per_document(segments: pd.DataFrame) -> pd.DataFrame:
+    """Sentences of each kind of text (``helpers.structure.KINDS``, those present) per
+    document."""
+    table = pd.crosstab(segments["doc_id"], segments["kind"])
+    table = table[[k for k in KINDS if k in table.columns]]
+    table.columns.name = "sentences of kind"
+    return table
 
 
 def removal_summary(run: Run, removed: pd.DataFrame) -> pd.DataFrame:

@@ -80,3 +80,12 @@ def test_skip_kinds_must_be_kinds():
     data["skip_kinds"] = ["headline"]
     with pytest.raises(ValueError, match=r"skip_kinds names \['headline'\]"):
         coding.Codebook.model_validate(data)
+
+
+def test_kinds_per_document_counts_sentences_in_the_order_of_the_kinds():
+    from helpers import pipeline
+
+    seg = pd.DataFrame({"doc_id": ["a", "a", "a", "b"], "kind": ["paragraph", "title", "paragraph", "heading"]})
+    table = pipeline.kinds_per_document(seg)
+    assert list(table.columns) == ["title", "heading", "paragraph"]
+    assert table.loc["a"].tolist() == [1, 0, 2] and table.loc["b"].tolist() == [0, 1, 0]

@@ -155,6 +155,20 @@ pipeline.removal_summary(run, removed)
 removed.assign(text=removed["text"].str.slice(0, 70))
 """),
     md("""
+### Kinds of text
+
+Every sentence carries the kind of text it stands in (`kind`): a title, a heading, running text
+(`paragraph`), a list item, a caption, a debate's speaker line, a dateline, a byline or a quote,
+decided from general cues of layout and form (`helpers/structure.py`). The codebook leaves some
+kinds uncoded (`skip_kinds`); the findings read the kinds too.
+"""),
+    code("""
+pipeline.kinds_per_document(segments)
+"""),
+    code("""
+segments.loc[segments["kind"] != "paragraph", ["doc_id", "kind", "text"]].head(12)
+"""),
+    md("""
 ### Before and after
 
 The raw text around the first removals of each file, with the removed stretch marked ⟦…⟧
@@ -326,7 +340,7 @@ they are not human codings. Replace them with your own coders' files.
 `OUT/reliability_per_code.csv`, `OUT/reliability_disagreements.csv`, `OUT/figures/f1_per_code.*`.
 """),
     code("""
-from helpers import coding, io, pipeline, reliability, style
+from helpers import coding, evaluation, io, pipeline, reliability, style
 
 style.use()
 """),
@@ -395,6 +409,24 @@ if len(coders) >= 2:
     units = reliability.paragraph_units(segments)
     display(reliability.agreement_table(reliability.coder_matrices(references, units, codebook.ids),
                                         codebook.ids).set_index("code").round(3))
+"""),
+    md("""
+## By part and genre, with intervals
+
+The same comparison for every part of the corpus's split (`split.csv`: the texts rules may be
+tuned on, `tune`, and those only scored, `score`; the honest figure is the scored part's) and
+every genre of its metadata, with 95 % bootstrap intervals for the whole corpus and its parts
+(a genre has too few texts for one), and the reference coders' agreement beside it, the ceiling.
+`make evaluate` does this for every corpus that brings reference codings, the study's seeds and
+the development corpus `corpus-dev/` alike.
+"""),
+    code("""
+if coders:
+    scored, _ = evaluation.score_run(run, n_boot=500)
+    shown = scored[scored["level"] == "paragraph"].drop(columns=["corpus", "level"])
+    display(shown.set_index(["part", "genre", "reference"]).round(3))
+else:
+    print("No reference coding: nothing to score.")
 """),
     md("""
 ## Where they disagree
