@@ -37,7 +37,8 @@ text, å ä ö included) the two units coincide. :func:`codepoint_to_utf16` and
 Export
 ------
 :func:`export_codebook` writes a ``.qdc``; :func:`export_project` a ``.qdpx`` (a zip of
-``project.qde`` and ``Sources/<guid>.txt``). Each raw text is exported as it is (UTF-8
+``project.qde`` and ``sources/<guid>.txt``: the folder is lower case, as the standard
+writes it; NVivo writes ``Sources/``, and both are read). Each raw text is exported as it is (UTF-8
 without BOM, line ends untouched) in a separate ``.txt`` file referenced by
 ``plainTextPath="internal://<guid>.txt"``, not inline (XML would turn CRLF into LF and
 shift every position after it). So a position in the file is our raw offset converted
@@ -336,7 +337,7 @@ def _export_spans(user: str, df: pd.DataFrame, raw_texts: Mapping[str, str],
 def project_xml(raw_texts: Mapping[str, str], codings: Mapping[str, pd.DataFrame],
                 codebook: Codebook, project_name: str, unit: Unit = "utf16",
                 language: Literal["en", "sv"] = "en") -> tuple[bytes, dict[str, bytes]]:
-    """The ``project.qde`` document and the ``Sources/`` entries of a project export
+    """The ``project.qde`` document and the ``sources/`` entries of a project export
     (what :func:`export_project` zips); see there for the arguments."""
     _check_unit(unit)
     ids = set(codebook.ids)
@@ -361,7 +362,7 @@ def project_xml(raw_texts: Mapping[str, str], codings: Mapping[str, pd.DataFrame
     for file in sorted(raw_texts):
         text = raw_texts[file]
         guid = stable_guid("source", file)
-        entries[f"Sources/{guid}.txt"] = text.encode("utf-8")
+        entries[f"sources/{guid}.txt"] = text.encode("utf-8")
         src = ET.SubElement(sources, "TextSource", {
             "guid": guid, "name": _xml_safe(file, f"raw file {file!r}"),
             "plainTextPath": f"internal://{guid}.txt"})
@@ -401,7 +402,7 @@ def export_project(raw_texts: Mapping[str, str], codings: Mapping[str, pd.DataFr
     default, what real tools use (see the module docstring), or ``"codepoint"``.
 
     Every text becomes a ``TextSource`` named after its file with its text in
-    ``Sources/<guid>.txt``; every user a ``User``; every span a ``PlainTextSelection``
+    ``sources/<guid>.txt``; every user a ``User``; every span a ``PlainTextSelection``
     created by its user with one ``Coding`` per code. GUIDs are stable and the zip is
     byte-identical between runs. Valid under ``Project.xsd``. Raises :class:`RefiError`
     for a coding naming an unknown file or code, or a span that is empty or outside its

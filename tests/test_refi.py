@@ -155,7 +155,7 @@ def test_project_export_is_valid_and_byte_identical(codebook, seed, tmp_path):
         for src in root.findall(".//q:TextSource", NS):
             guid = src.get("guid")
             assert src.get("plainTextPath") == f"internal://{guid}.txt"
-            assert zf.read(f"Sources/{guid}.txt").decode("utf-8") == raw[src.get("name")]
+            assert zf.read(f"sources/{guid}.txt").decode("utf-8") == raw[src.get("name")]
     assert b"DateTime" not in qde
     users = {u.get("name"): u.get("guid") for u in root.findall(".//q:User", NS)}
     assert users == {name: refi.stable_guid("user", name) for name in refs}
@@ -302,11 +302,12 @@ def test_taguette_codebook_imports_with_a_warning():
 
 # --------------------------------------------------------------------------- another tool's quirks
 
-def _write_qdpx(path: Path, qde: str, sources: dict[str, str], qde_name: str = "project.qde") -> Path:
+def _write_qdpx(path: Path, qde: str, sources: dict[str, str], qde_name: str = "project.qde",
+                folder: str = "Sources") -> Path:
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr(qde_name, qde)
         for name, text in sources.items():
-            zf.writestr(f"Sources/{name}", text.encode("utf-8-sig"))
+            zf.writestr(f"{folder}/{name}", text.encode("utf-8-sig"))
     return path
 
 
@@ -418,3 +419,25 @@ def test_codebook_with_other_namespace_version_and_odd_guids_is_read(tmp_path):
     text = " | ".join(str(w.message) for w in caught)
     assert "urn:QDA-XML:codebook:0:4" in text and "GUID pattern" in text
     assert table["parent"].tolist() == ["", "c001"]
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+def test_the_export_is_standard_exact_and_round_trips_any_line_ends(tmp_path, line_end):
+    """Sources in lower-case sources/ (REFI-QDA 1.5; NVivo's Sources/ is read too), no BOM
+    before <?xml, positions over the raw text as it is, whatever its line ends."""
+    cb = coding.load_codebook()
+    text = line_end.join(["Rad ett.", "Detaljstyrningen ökar 😀 här.", "Slut."])
+    start = text.index("Detaljstyrningen")
+    coded = pd.DataFrame([{"file": "a.txt", "start": start, "end": start + 16, "code": "P_DETAIL"}])
+    path = refi.export_project({"a.txt": text}, {"auto-coder": coded}, cb, tmp_path / "p.qdpx", "p")
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        qde = zf.read("project.qde")
+    assert qde.startswith(b"<?xml") and [n.split("/")[0] for n in names if n != "project.qde"] == ["sources"]
+    back, _ = refi.import_project(path, code_ids=cb)
+    assert back[["file", "start", "end", "code"]].values.tolist() == [["a.txt", start, start + 16, "P_DETAIL"]]
+    assert text[back["start"].iloc[0]:back["end"].iloc[0]] == "Detaljstyrningen"
+    # the same project with its texts under NVivo's Sources/ reads the same
+    nvivo = _write_qdpx(tmp_path / "n.qdpx", qde.decode("utf-8"),
+                        {n.split("/", 1)[1]: text for n in names if n != "project.qde"}, folder="Sources")
+    assert refi.import_project(nvivo, code_ids=cb)[0][["start", "end"]].values.tolist() == [[start, start + 16]]

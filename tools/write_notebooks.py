@@ -624,7 +624,7 @@ QualCoder or Taguette, to check the auto-codes by hand, and how does a human cod
 back as a reference coding?
 
 The open standard for this is REFI-QDA: a codebook file (`.qdc`) and a project file (`.qdpx`, a
-zip with `project.qde` and the texts under `Sources/`). The project holds the raw texts
+zip with `project.qde` and the texts under `sources/`, as the standard writes it). The project holds the raw texts
 unchanged, the codebook (codes grouped under their two families), and every coding as a text
 selection made by its user: the auto-coder and each reference coder. Positions are counted in
 UTF-16 code units, as NVivo counts them (the standard's text says code points; the two agree
