@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3
+# The newest supported Python found (3.13, 3.12 or 3.11), unless PYTHON is given.
+PYTHON ?= $(or $(shell for v in 3.13 3.12 3.11; do p=$$(command -v python$$v 2>/dev/null) && $$p -c '' 2>/dev/null && { echo $$p; break; }; done),python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 CORPUS ?= corpus
@@ -13,11 +14,12 @@ ENGINE ?= pandas
 # passed as it is: make does not expand it ($(value ...)) and does not export the originals.
 unexport CORPUS OUT ENGINE BENCH_CORPUS
 help report clean: export KVALITEXT_CORPUS = $(value CORPUS)
-help report clean: export KVALITEXT_OUT = $(value OUT)
+help report clean evaluate: export KVALITEXT_OUT = $(value OUT)
 help report: export KVALITEXT_ENGINE = $(value ENGINE)
 help bench: export KVALITEXT_BENCH_CORPUS = $(value BENCH_CORPUS)
 CONSTRAINTS := requirements/constraints.txt
-STAMP := $(VENV)/.installed-$(shell cat $(CONSTRAINTS) pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+STAMP := $(VENV)/.installed-$(PYVER)-$(shell cat $(CONSTRAINTS) pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 
 # Keep Jupyter, IPython and matplotlib state inside the project, not in $HOME (CI may
 # run with HOME unset or shared).
@@ -40,7 +42,7 @@ help: ## list the targets
 	@echo "  variables: CORPUS=$$KVALITEXT_CORPUS OUT=$$KVALITEXT_OUT ENGINE=$$KVALITEXT_ENGINE PYTHON=$(PYTHON) BENCH_CORPUS=$$KVALITEXT_BENCH_CORPUS"
 
 $(STAMP):
-	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 11) else f"Python 3.11 is needed, {sys.executable} is {v[0]}.{v[1]}: run make PYTHON=python3.11 ...")'
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else f"Python 3.11, 3.12 or 3.13 is needed, {sys.executable} is {v[0]}.{v[1]}: run make PYTHON=python3.12 ...")'
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -59,16 +61,10 @@ notebooks: $(STAMP) ## re-execute the committed notebooks in place (when a findi
 	$(BIN)/python -m helpers.report --in-place
 
 evaluate: $(STAMP) ## score the auto-coder on every corpus with reference codings (corpus, corpus-dev); RECORD=1 updates docs/evaluation.csv
-	$(BIN)/python -m helpers.evaluation --out '$(OUT)/evaluation' $(if $(RECORD),--record)
+	$(BIN)/python -m helpers.evaluation --out="$$KVALITEXT_OUT/evaluation" $(if $(value RECORD),--record)
 
-lock: ## re-resolve pyproject.toml's ranges in a scratch venv and rewrite requirements/constraints.txt
-	rm -rf build/lock-venv
-	$(PYTHON) -m venv build/lock-venv
-	PIP_CONSTRAINT= build/lock-venv/bin/python -m pip install --quiet -e '.[dev,bench]'
-	{ echo "# Exact versions that produced the committed outputs. Regenerate with 'make lock'."; \
-	  PIP_CONSTRAINT= build/lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(pip|kvalitext)=='; } > $(CONSTRAINTS).tmp
-	mv $(CONSTRAINTS).tmp $(CONSTRAINTS)
-	rm -rf build/lock-venv
+lock: ## re-resolve pyproject.toml's ranges for every Python 3.11-3.13 found and rewrite requirements/constraints.txt
+	$(PYTHON) tools/lock.py
 
 bench: $(STAMP) ## benchmark the stages (synthetic 1×/10×/100×); BENCH_CORPUS=<.jsonl.gz> adds a real corpus and Dask
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
