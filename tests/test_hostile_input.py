@@ -9,8 +9,9 @@ import re
 import time
 
 import pytest
+import yaml
 
-from helpers import clean
+from helpers import clean, coding
 
 # --- cleaning rules (boilerplate.yaml) ---
 
@@ -103,3 +104,49 @@ def test_a_malformed_rule_names_the_file_and_line(corpus_factory, body, message)
     corpus = _rules_file(corpus_factory({"a.txt": "Text.\n"}), body)
     with pytest.raises(clean.RuleError, match=r"mycorpus/boilerplate\.yaml: " + message):
         clean.load_rules(corpus)
+
+
+# --- codebooks ---
+
+_CODE = {"id": "P_ONE", "family": "P", "name_sv": "ett", "name_en": "one", "colour": "#112233",
+         "definition": "d", "use_when": "u", "terms": ["detalj*"]}
+
+
+def _codebook(corpus, code=None, **top):
+    data = {"name": "t", "version": 1, "codes": [dict(_CODE, **(code or {}))], **top}
+    (corpus / "codebook.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return corpus
+
+
+@pytest.mark.parametrize("field", ["terms", "exclude", "not_with"])
+@pytest.mark.parametrize("term", ["", "   "])
+def test_an_empty_rule_is_refused_naming_code_and_field(corpus_factory, field, term):
+    code = {field: ["detalj*", term] if field == "terms" else [term]}
+    corpus = _codebook(corpus_factory({"a.txt": "Detaljstyrning.\n"}), code)
+    with pytest.raises(coding.CodebookError, match=rf"codebook\.yaml: invalid codebook:\n  line \d+: codes\.P_ONE\.{field}: "
+                                                   r".*the rule is empty \(it could never match\)"):
+        coding.codebook_for(corpus)
+
+
+@pytest.mark.parametrize("rules, message", [
+    ([], r"attributes\.sector\.school: List should have at least 1 item"),
+    (["skol*", " "], r"attributes\.sector\.school: .*term ' ': the rule is empty"),
+    (["a**b"], r"attributes\.sector\.school: .*'a\*\*b' is not a word pattern"),
+])
+def test_an_attribute_value_without_usable_rules_is_refused(corpus_factory, rules, message):
+    corpus = _codebook(corpus_factory({"a.txt": "Skolan.\n"}), attributes={"sector": {"school": rules}})
+    with pytest.raises(coding.CodebookError, match=r"codebook\.yaml: invalid codebook:\n  line \d+: " + message):
+        coding.codebook_for(corpus)
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/hostname", "../a.txt", "sub/a.txt", "..", "a\\..\\a.txt"])
+def test_an_example_file_outside_raw_is_refused_without_reading_it(corpus_factory, name, monkeypatch):
+    corpus = corpus_factory({"a.txt": "Detaljstyrning.\n"})
+    _codebook(corpus, {"examples": [{"file": name, "start": 0, "end": 3, "quote": "roo"}]})
+    read = []
+    monkeypatch.setattr(coding, "read_raw", lambda p: read.append(p))
+    with pytest.raises(coding.CodebookError, match=r"codes\.P_ONE\.examples\.0\.file: .*is not the plain name of a file "
+                                                   r"in raw/ .*name a file of the corpus's raw/ folder"):
+        coding.codebook_for(corpus)
+    assert read == []
+
