@@ -14,6 +14,7 @@ the next line starts in lower case).
 
 from __future__ import annotations
 
+import logging
 import re
 import re._constants as _sre  # Python's own parse of a pattern (backtracking_risk)
 import re._parser as _sre_parse
@@ -31,6 +32,8 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from . import paths
 
+log = logging.getLogger(__name__)
+
 # Abbreviations that Swedish texts use and that the bundled Punkt model may not know,
 # written as Punkt stores them: lower case, without the final period.
 SWEDISH_ABBREVIATIONS = frozenset(
@@ -46,6 +49,14 @@ _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _LIST_MARKER = re.compile(r"[-•·*▪●◦‣]\s+")  # "– " opens speech in Swedish: kept
 _SENT_FINAL = re.compile(r"[.!?:;…]['\"”’»)]*$")
 _HARD_WRAP_END = re.compile(r"[\w,\-]$")
+# A paragraph longer than MAX_PARAGRAPH_CHARS is cut into pieces (at a sentence end, else at
+# white space) before sentences are found: Punkt's time grows with what it is given, and
+# NLTK stops any regular expression after 5 s of wall-clock time, so one 50 MB line failed
+# or passed depending on the machine's load. No real paragraph comes near the limit.
+MAX_PARAGRAPH_CHARS = 20_000
+_FORCED_BREAK = re.compile(r"[.!?…]['\"”’»)]*\s+")
+_SPACE_RUN = re.compile(r"\s+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FILENAME = re.compile(
     r"(?:[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|[a-zåäöé]+|\S+\.(?:jpe?g|png|gif|webp|svg))"
 )
@@ -700,17 +711,50 @@ def segment(text: str, file: str, rules: tuple[Rule, ...]) -> tuple[list[dict], 
         prev = ln
     counters: dict[int, int] = defaultdict(int)
     for run in runs:
-        base, blk = run["start"], run["block"]
-        for cs, ce in splitter.span_tokenize(text[base:run["end"]]):
-            s, e = _strip_span(text, base + cs, base + ce)
-            if s == e:
-                continue
-            cleaned = normalise(text[s:e])
-            if not cleaned:  # only soft hyphens or zero-width characters
-                removed.append({"file": file, "start": s, "end": e, "rule": "invisible-characters",
-                                "text": text[s:e]})
-                continue
-            sentences.append({"file": file, "paragraph": blk, "sentence": counters[blk],
-                              "start": s, "end": e, "text": cleaned})
-            counters[blk] += 1
+        long = run["end"] - run["start"] > MAX_PARAGRAPH_CHARS
+        for piece in _split_long(text, file, run) if long else (run,):
+            base, blk = piece["start"], piece["block"]
+            for cs, ce in splitter.span_tokenize(text[base:piece["end"]]):
+                s, e = _strip_span(text, base + cs, base + ce)
+                if s == e:
+                    continue
+                cleaned = normalise(text[s:e])
+                if not cleaned:  # only soft hyphens or zero-width characters
+                    removed.append({"file": file, "start": s, "end": e, "rule": "invisible-characters",
+                                    "text": text[s:e]})
+                    continue
+                sentences.append({"file": file, "paragraph": blk, "sentence": counters[blk],
+                                  "start": s, "end": e, "text": cleaned})
+                counters[blk] += 1
     return sentences, removed
+
+
+def _split_long(text: str, file: str, run: dict, limit: int | None = None) -> list[dict]:
+    """A run of kept lines longer than ``limit`` (:data:`MAX_PARAGRAPH_CHARS`) as pieces
+    of at most that many characters, each cut after the last sentence end (``.``, ``!``,
+    ``?`` or ``…``, closing quotes, then white space) in the second half of its window,
+    else at the last white space there, else at the limit; logged with the file and line.
+    What is left once it holds no ``.``, ``?`` or ``!`` before its end stays whole: it is
+    one sentence, found without Punkt (:meth:`SentenceSplitter.span_tokenize`)."""
+    limit = MAX_PARAGRAPH_CHARS if limit is None else limit
+    start, end, pieces, kinds = run["start"], run["end"], [], set()
+    mark = sentence_splitter()._MARK
+    while end - start > limit and mark.search(text, start, end - 1) is not None:
+        window = (start + limit // 2, start + limit)
+        cut, kind = window[1], "the limit"
+        for pattern, found in ((_FORCED_BREAK, "sentence ends"), (_SPACE_RUN, "spaces")):
+            matches = list(pattern.finditer(text, *window))
+            if matches:
+                cut, kind = matches[-1].end(), found
+                break
+        kinds.add(kind)
+        pieces.append({"block": run["block"], "start": start, "end": cut})
+        start = cut
+    pieces.append({"block": run["block"], "start": start, "end": end})
+    if len(pieces) == 1:
+        return pieces
+    line = len(_LINE_BREAK.findall(text, 0, run["start"])) + 1
+    log.warning("%s: line %d: a paragraph of %d characters (more than %d) is read in %d pieces, cut at %s; "
+                "a sentence may be cut there. Add line breaks between paragraphs if the file lost them.",
+                file, line, run["end"] - run["start"], limit, len(pieces), ", ".join(sorted(kinds)))
+    return pieces

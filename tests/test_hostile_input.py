@@ -150,3 +150,57 @@ def test_an_example_file_outside_raw_is_refused_without_reading_it(corpus_factor
         coding.codebook_for(corpus)
     assert read == []
 
+
+
+# --- very long input ---
+
+
+def _spy_on_the_sentence_splitter(monkeypatch) -> list[int]:
+    """The lengths of the texts handed to Punkt (the sentence splitter), recorded."""
+    seen, real = [], clean.SentenceSplitter.span_tokenize
+
+    def spy(self, text, *args, **kwargs):
+        seen.append(len(text))
+        return real(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(clean.SentenceSplitter, "span_tokenize", spy)
+    return seen
+
+
+def _covered_once(text: str, sentences: list[dict], removed: list[dict]) -> bool:
+    count = [0] * len(text)
+    for span in sentences + removed:
+        for i in range(span["start"], span["end"]):
+            count[i] += 1
+    return all(c == 1 for c, ch in zip(count, text) if not ch.isspace()) and max(count) <= 1
+
+
+def test_a_huge_line_reaches_the_sentence_splitter_in_pieces_cut_at_sentence_ends(monkeypatch, caplog):
+    """A 1.3 MB line went to Punkt whole (a 50 MB one hit NLTK's 5 s wall-clock limit, so
+    the outcome depended on the machine's load); now no piece exceeds the limit, the cuts
+    fall between sentences, and a warning names the file and line."""
+    seen = _spy_on_the_sentence_splitter(monkeypatch)
+    sentence = "Detaljstyrningen är stor och tilliten låg."
+    text = "Rubrik\n\n" + " ".join([sentence] * 30_000) + "\n"
+    with caplog.at_level("WARNING", logger="helpers.clean"):
+        sentences, removed = clean.segment(text, "big.txt", clean.load_rules())
+    assert max(seen) <= clean.MAX_PARAGRAPH_CHARS
+    assert [s["text"] for s in sentences] == ["Rubrik"] + [sentence] * 30_000
+    assert [s["sentence"] for s in sentences[1:]] == list(range(30_000)) and {s["paragraph"] for s in sentences[1:]} == {1}
+    assert _covered_once(text, sentences, removed)
+    n = len(text.strip()) - len("Rubrik\n\n")
+    assert re.search(rf"big\.txt: line 3: a paragraph of {n} characters \(more than 20000\) is read in \d+ pieces, "
+                     r"cut at sentence ends", caplog.text)
+
+
+@pytest.mark.parametrize("line, cut", [("se www.exempel.se " * 5_000, "spaces"), ("X." * 25_001, "the limit")])
+def test_a_huge_line_without_sentence_ends_is_cut_at_spaces_else_at_the_limit(monkeypatch, caplog, line, cut):
+    """Periods that end no sentence still make Punkt read the text: it is cut too."""
+    seen = _spy_on_the_sentence_splitter(monkeypatch)
+    with caplog.at_level("WARNING", logger="helpers.clean"):
+        sentences, removed = clean.segment(line, "x.txt", clean.load_rules())
+    assert max(seen) <= clean.MAX_PARAGRAPH_CHARS
+    assert _covered_once(line, sentences, removed)
+    if cut == "spaces":  # no word is cut
+        assert {w for s in sentences for w in s["text"].split()} == {"se", "www.exempel.se"}
+    assert f"x.txt: line 1: a paragraph of {len(line.strip())} characters" in caplog.text and f"cut at {cut}" in caplog.text
