@@ -175,7 +175,7 @@ class Rule:
     description: str
     patterns: tuple[re.Pattern[str], ...] = ()
     max_words: int = 8
-    source: str = ""
+    source: str = ""  # the rule file, as paths.display shows it
 
     def matches_line(self, line: str) -> bool:
         """Whether a ``line`` rule matches the whole (normalised) line."""
@@ -253,7 +253,7 @@ def _parse_rules(path: Path) -> list[Rule]:
             raise RuleError(f"{where}: a 'line' rule needs at least one pattern under 'patterns'{line}")
         rules.append(Rule(
             id=rid, kind=item["kind"], description=item.get("description", ""),
-            patterns=tuple(compiled), max_words=max_words, source=path.name,
+            patterns=tuple(compiled), max_words=max_words, source=shown,
         ))
     return rules
 

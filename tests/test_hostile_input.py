@@ -11,7 +11,7 @@ import time
 import pytest
 import yaml
 
-from helpers import clean, coding
+from helpers import clean, coding, pipeline
 
 # --- cleaning rules (boilerplate.yaml) ---
 
@@ -104,6 +104,26 @@ def test_a_malformed_rule_names_the_file_and_line(corpus_factory, body, message)
     corpus = _rules_file(corpus_factory({"a.txt": "Text.\n"}), body)
     with pytest.raises(clean.RuleError, match=r"mycorpus/boilerplate\.yaml: " + message):
         clean.load_rules(corpus)
+
+
+def test_rules_that_remove_every_line_stop_the_run_naming_the_rule_and_its_file(corpus_factory, tmp_path):
+    """Such rules let notebooks 00-03 run and notebook 04 crash with no file named; the
+    run now stops where the text goes, in the segment stage's tables."""
+    corpus = _rules_file(corpus_factory({"a.txt": "Detaljstyrning är stor.\n", "b.txt": "Tillit saknas.\n\n\n"}),
+                         "rules:\n  - id: everything\n    kind: line\n    patterns: ['.*']\n")
+    with pytest.raises(clean.RuleError, match=r"mycorpus: cleaning removed all the text of every file \(2\), so no sentence "
+                                              r"is left to code or report\. The lines went by rule 'everything' "
+                                              r"\(…/mycorpus/boilerplate\.yaml\)\. Check that rule's patterns"):
+        pipeline.build_tables(pipeline.Run.from_params(corpus, tmp_path / "out"))
+
+
+def test_a_file_that_is_all_furniture_is_named_in_a_warning(corpus_factory, tmp_path, caplog):
+    corpus = corpus_factory({"a.txt": "Detaljstyrning är stor.\n", "b.txt": "Mest läst\nLogga in\n"})
+    with caplog.at_level("WARNING", logger="helpers.pipeline"):
+        pipeline.build_tables(pipeline.Run.from_params(corpus, tmp_path / "out"))
+    assert ("b.txt: cleaning removed all its text (rule 'paywall-banner' (helpers/data/boilerplate.yaml), "
+            "'site-list' (helpers/data/boilerplate.yaml)); it yields no sentences.") in caplog.text
+    assert "a.txt" not in caplog.text
 
 
 # --- codebooks ---
