@@ -14,7 +14,10 @@ the next line starts in lower case).
 
 from __future__ import annotations
 
+import logging
 import re
+import re._constants as _sre  # Python's own parse of a pattern (backtracking_risk)
+import re._parser as _sre_parse
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -29,6 +32,8 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from . import paths
 from .structure import kind_of
+
+log = logging.getLogger(__name__)
 
 # Abbreviations that Swedish texts use and that the bundled Punkt model may not know,
 # written as Punkt stores them: lower case, without the final period.
@@ -45,6 +50,14 @@ _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _LIST_MARKER = re.compile(r"[-•·*▪●◦‣]\s+")  # "– " opens speech in Swedish: kept
 _SENT_FINAL = re.compile(r"[.!?:;…]['\"”’»)]*$")
 _HARD_WRAP_END = re.compile(r"[\w,\-]$")
+# A paragraph longer than MAX_PARAGRAPH_CHARS is cut into pieces (at a sentence end, else at
+# white space) before sentences are found: Punkt's time grows with what it is given, and
+# NLTK stops any regular expression after 5 s of wall-clock time, so one 50 MB line failed
+# or passed depending on the machine's load. No real paragraph comes near the limit.
+MAX_PARAGRAPH_CHARS = 20_000
+_FORCED_BREAK = re.compile(r"[.!?…]['\"”’»)]*\s+")
+_SPACE_RUN = re.compile(r"\s+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FILENAME = re.compile(
     r"(?:[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|[a-zåäöé]+|\S+\.(?:jpe?g|png|gif|webp|svg))"
 )
@@ -149,6 +162,11 @@ def stopwords() -> frozenset[str]:
 
 # --------------------------------------------------------------------------- rules
 
+class RuleError(ValueError):
+    """An invalid boilerplate rule file: the message names the file, the rule, the field
+    (and the line where known) and what to do."""
+
+
 @dataclass(frozen=True)
 class Rule:
     """One kind of boilerplate (see ``helpers/data/boilerplate.yaml``)."""
@@ -158,7 +176,7 @@ class Rule:
     description: str
     patterns: tuple[re.Pattern[str], ...] = ()
     max_words: int = 8
-    source: str = ""
+    source: str = ""  # the rule file, as paths.display shows it
 
     def matches_line(self, line: str) -> bool:
         """Whether a ``line`` rule matches the whole (normalised) line."""
@@ -169,35 +187,74 @@ RULE_KINDS = ("line", "repeated", "filename")
 _RULE_KEYS = {"id", "kind", "description", "patterns", "max_words"}
 
 
+def _item_lines(text: str) -> list[int]:
+    """The 1-based line of each item of the file's ``rules`` list (empty if unknown)."""
+    root = yaml.compose(text)
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    items = next((v for k, v in root.value if k.value == "rules"), None)
+    return [n.start_mark.line + 1 for n in items.value] if isinstance(items, yaml.SequenceNode) else []
+
+
 def _parse_rules(path: Path) -> list[Rule]:
+    """The rules of one rule file, each field checked: an error names the file, the rule,
+    the field, the line and what to do (:class:`RuleError`)."""
+    shown = paths.display(path)
+    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(text) or {}
+        item_lines = _item_lines(text)
     except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: not valid YAML: {exc}") from exc
+        raise RuleError(f"{shown}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        raise ValueError(f"{path}: expected a mapping with a list under 'rules'.")
-    rules = []
+        raise RuleError(f"{shown}: expected a mapping with a list under 'rules' (see helpers/data/boilerplate.yaml).")
+    rules, seen = [], {}
     for n, item in enumerate(data["rules"]):
-        where = f"{path.name}: rule {n + 1}"
+        line = f" (line {item_lines[n]})" if n < len(item_lines) else ""
+        where = f"{shown}: rule {n + 1}{line}"
         if not isinstance(item, dict):
-            raise ValueError(f"{where}: expected a mapping, got {item!r}")
+            raise RuleError(f"{where}: expected a mapping with 'id' and 'kind', got {item!r}")
         unknown = set(item) - _RULE_KEYS
         if unknown:
-            raise ValueError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}")
-        if "id" not in item or item.get("kind") not in RULE_KINDS:
-            raise ValueError(f"{where}: needs an 'id' and a 'kind' from {RULE_KINDS}")
-        where = f"{path.name}: rule {item['id']!r}"
+            raise RuleError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}")
+        if not isinstance(item.get("id"), str) or not item["id"].strip():
+            raise RuleError(f"{where}: field 'id' must be a non-empty text (the name removed.csv logs), "
+                            f"got {item.get('id')!r}")
+        rid = item["id"]
+        where = f"{shown}: rule {rid!r}"
+        if rid in seen:
+            raise RuleError(f"{where}: the id is used twice in the file (rules {seen[rid]} and {n + 1}{line}); "
+                            "give each rule its own id.")
+        seen[rid] = n + 1
+        if item.get("kind") not in RULE_KINDS:
+            raise RuleError(f"{where}: field 'kind' must be one of {RULE_KINDS}, got {item.get('kind')!r}{line}")
+        if not isinstance(item.get("description", ""), str):
+            raise RuleError(f"{where}: field 'description' must be a text, got {item['description']!r}{line}")
+        max_words = item.get("max_words", 8)
+        if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
+            raise RuleError(f"{where}: field 'max_words' must be a whole number of words, 1 or more "
+                            f"(e.g. 'max_words: 8'), got {max_words!r}{line}")
+        patterns = item.get("patterns", []) or []
+        if not isinstance(patterns, list) or not all(isinstance(p, str) and p.strip() for p in patterns):
+            raise RuleError(f"{where}: field 'patterns' must be a list of non-empty regular expressions in quotes, "
+                            f"got {patterns!r}{line}")
         compiled = []
-        for pat in item.get("patterns", []) or []:
+        for pat in patterns:
             try:
                 compiled.append(re.compile(pat, re.IGNORECASE))
             except re.error as exc:
-                raise ValueError(f"{where}: pattern {pat!r} does not compile: {exc}") from exc
+                raise RuleError(f"{where}: pattern {pat!r} does not compile: {exc}{line}") from exc
+            risk = backtracking_risk(compiled[-1])
+            if risk:
+                raise RuleError(
+                    f"{where}: pattern {pat!r} could take exponential time to fail on a line ({risk}){line}. "
+                    "Rewrite it so that a repeated part can match a text in one way only, e.g. '(a+)+' as 'a+', "
+                    "'(\\w+\\s?)+' as '\\w+(\\s\\w+)*', '(a|a)*' as 'a*' (see README, 'Bad input').")
         if item["kind"] == "line" and not compiled:
-            raise ValueError(f"{where}: a 'line' rule needs at least one pattern")
+            raise RuleError(f"{where}: a 'line' rule needs at least one pattern under 'patterns'{line}")
         rules.append(Rule(
-            id=str(item["id"]), kind=item["kind"], description=str(item.get("description", "")),
-            patterns=tuple(compiled), max_words=int(item.get("max_words", 8)), source=path.name,
+            id=rid, kind=item["kind"], description=item.get("description", ""),
+            patterns=tuple(compiled), max_words=max_words, source=shown,
         ))
     return rules
 
@@ -210,6 +267,229 @@ def load_rules(corpus: Path | None = None) -> tuple[Rule, ...]:
         for r in _parse_rules(Path(corpus) / "boilerplate.yaml"):
             rules[r.id] = r
     return tuple(rules.values())
+
+
+# --------------------------------------------------------------------------- patterns that backtrack
+#
+# Python's ``re`` backtracks: a pattern in which some repeated part can match the same
+# text along two different paths (``(a+)+``, ``(\w+\s?)*``, ``(a|a)*``) tries
+# exponentially many of them before it fails on a line that nearly matches, and the run
+# hangs. Such a pattern is refused when the rules are loaded, by a check of the pattern
+# alone (so the outcome never depends on the machine or its load): Python's own parse of
+# the pattern becomes a position (Glushkov) automaton, and the pattern is refused when
+# two copies of it, reading the same characters, can leave a state along different
+# positions and come back to it together (an "exponential degree of ambiguity", Weideman
+# et al. 2016), or when an alternative inside a repeat has two branches that match the
+# empty text. Characters are compared on a sample alphabet (every character the pattern
+# names, in both cases, and examples of letters, digits, spaces and punctuation).
+# Lookarounds count as empty, a back-reference as any text; counted repeats beyond
+# three copies as unbounded. Patterns that are merely slow (polynomial: '.*.*.*x') are
+# not refused; lines are whitespace-normalised, which keeps the usual ones harmless.
+
+_PROBES = "aAzZåÅäÄöÖéÉ_0 9\t\u00a0.,:;!?-–|/»«›>()@#'\"*+&%=\\[]{}€$\u0661x"
+_CATEGORIES = {name: re.compile(rx) for name, rx in (
+    ("DIGIT", r"\d"), ("NOT_DIGIT", r"\D"), ("SPACE", r"\s"), ("NOT_SPACE", r"\S"),
+    ("WORD", r"\w"), ("NOT_WORD", r"\W"), ("LINEBREAK", r"\n"), ("NOT_LINEBREAK", r"[^\n]"))}
+_COPIES = 3  # copies of a counted repeat's body before it counts as unbounded
+
+
+def _literals(node: object, found: set[str]) -> set[str]:
+    """Every character a parsed pattern names (literals and the ends of ranges), added to
+    ``found``."""
+    # opcodes are singletons (compared with ``is``, since a range's ends are plain ints)
+    if isinstance(node, tuple) and len(node) == 2 and (node[0] is _sre.LITERAL or node[0] is _sre.NOT_LITERAL):
+        found.add(chr(node[1]))
+    elif isinstance(node, tuple) and len(node) == 2 and node[0] is _sre.RANGE:
+        lo, hi = node[1]
+        found.update((chr(lo), chr(hi), chr(min(lo + 1, hi))))
+    elif isinstance(node, (tuple, list, _sre_parse.SubPattern)):
+        for x in node:
+            _literals(x, found)
+    return found
+
+
+def _char_set(op, av, probes: str) -> frozenset[str]:
+    """The probe characters one character item matches (ignoring case)."""
+    if op is _sre.ANY:
+        return frozenset(probes)
+    if op in (_sre.LITERAL, _sre.NOT_LITERAL):
+        same = frozenset(ch for ch in probes if ch.lower() == chr(av).lower())
+        return same if op is _sre.LITERAL else frozenset(probes) - same
+
+    def one(ch: str) -> bool:
+        hit, negate = False, False
+        for kind, v in av:
+            if kind is _sre.NEGATE:
+                negate = True
+            elif kind is _sre.LITERAL:
+                hit |= ch.lower() == chr(v).lower()
+            elif kind is _sre.RANGE:
+                hit |= any(v[0] <= ord(c) <= v[1] for c in (ch, ch.lower(), ch.upper()))
+            elif kind is _sre.CATEGORY:
+                name = str(v).removeprefix("CATEGORY_").removeprefix("UNI_").removeprefix("LOC_")
+                hit |= _CATEGORIES[name].match(ch) is not None
+        return hit != negate
+    return frozenset(ch for ch in probes if one(ch))
+
+
+class _Positions:
+    """The position automaton of a parsed pattern: ``sets[i]`` the characters position
+    ``i`` reads, ``follow[i]`` the positions that may come next, ``why[(i, j)]`` the
+    constructs (a sequence, a loop) that link ``i`` to ``j``: two of them are two paths
+    through the same positions, as in ``(a*)*``. ``empty_choice`` is set when a repeated
+    alternative has two branches that match the empty text."""
+
+    def __init__(self, probes: str):
+        self.probes, self.sets, self.follow = probes, [], []
+        self.why: dict[tuple[int, int], set[int]] = defaultdict(set)
+        self.empty_choice = False
+        self._constructs = 0
+        self._sets: dict[tuple, frozenset[str]] = {}  # per character item
+
+    def link(self, sources: set[int], targets: set[int]) -> None:
+        """Let every position of ``targets`` follow every one of ``sources``, as one construct."""
+        self._constructs += 1
+        for p in sources:
+            self.follow[p] |= targets
+            for t in targets:
+                self.why[(p, t)].add(self._constructs)
+
+    def _new(self, chars: frozenset[str]) -> tuple[bool, set[int], set[int]]:
+        self.sets.append(chars)
+        self.follow.append(set())
+        i = len(self.sets) - 1
+        return False, {i}, {i}
+
+    def seq(self, items, looped: bool) -> tuple[bool, set[int], set[int]]:
+        """``(nullable, first, last)`` of a sequence, its follow links recorded."""
+        nullable, first, last = True, set(), set()
+        for op, av in items:
+            n2, f2, l2 = self.item(op, av, looped)
+            self.link(last, f2)
+            first |= f2 if nullable else set()
+            last = l2 | (last if n2 else set())
+            nullable = nullable and n2
+        return nullable, first, last
+
+    def item(self, op, av, looped: bool) -> tuple[bool, set[int], set[int]]:
+        if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.ANY, _sre.IN):
+            key = (op, repr(av))
+            if key not in self._sets:
+                self._sets[key] = _char_set(op, av, self.probes)
+            return self._new(self._sets[key])
+        if op is _sre.SUBPATTERN:
+            return self.seq(av[3], looped)
+        if op is _sre.ATOMIC_GROUP:
+            return self.seq(av, looped)
+        if op is _sre.BRANCH:
+            parts = [self.seq(b, looped) for b in av[1]]
+            self.empty_choice |= looped and sum(n for n, _, _ in parts) > 1
+            return (any(n for n, _, _ in parts), set().union(*(f for _, f, _ in parts)),
+                    set().union(*(x for _, _, x in parts)))
+        if op is _sre.GROUPREF_EXISTS:
+            no = [] if av[2] is None else av[2]
+            return self.item(_sre.BRANCH, (None, [av[1], no]), looped)
+        if op is _sre.GROUPREF:  # a back-reference: any text
+            return self.item(_sre.MAX_REPEAT, (0, _sre.MAXREPEAT, [(_sre.ANY, None)]), looped)
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            lo, hi, body = av
+            unbounded = hi is _sre.MAXREPEAT or hi > _COPIES
+            items = [(_sre.SUBPATTERN, (None, 0, 0, body))] * min(lo, _COPIES)
+            n, f, last = self.seq(items, looped)
+            if unbounded:
+                n2, f2, l2 = self.seq(body, True)
+                self.link(l2, f2)
+                optional = [(True, f2, l2)]
+            else:  # x{0,2} is (x(x)?)?: each optional copy follows the one before
+                optional = [self.seq(body, looped or hi - lo > 1) for _ in range(hi - min(lo, _COPIES))]
+            prev, empty_so_far, out_last = last, n, set(last)
+            for nk, fk, lk in optional:
+                self.link(prev, fk)
+                f = f | (fk if empty_so_far else set())
+                out_last |= lk
+                prev = lk | (prev if nk else set())
+                empty_so_far = empty_so_far and nk
+            return n, f, out_last
+        return True, set(), set()  # anchors, lookarounds: no character read
+
+
+def backtracking_risk(pattern: re.Pattern[str]) -> str | None:
+    """Why matching ``pattern`` may take exponential time on some line (``None`` if it
+    cannot): see the comment above."""
+    return _backtracking_risk(pattern.pattern, pattern.flags)
+
+
+@lru_cache(maxsize=1024)
+def _backtracking_risk(source: str, flags: int) -> str | None:
+    tree = _sre_parse.parse(source, flags)
+    probes = "".join(sorted(set(_PROBES) | {c for ch in _literals(tree, set()) for c in (ch, ch.lower(), ch.upper())}))
+    auto = _Positions(probes)
+    auto.seq(tree, False)
+    if auto.empty_choice:
+        return "an alternative inside a repeat has two branches that match the empty text"
+    # pairs of positions reading a common character, followed from each diagonal pair
+    sets, follow = auto.sets, auto.follow
+    edges: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    todo = [(i, i) for i in range(len(sets))]
+    seen = set(todo)
+    while todo:
+        a, b = todo.pop()
+        nxt = [(x, y) for x in follow[a] for y in follow[b] if sets[x] & sets[y]]
+        edges[(a, b)] = nxt
+        for pair in nxt:
+            if pair not in seen:
+                seen.add(pair)
+                todo.append(pair)
+    # an off-diagonal pair on a cycle through a diagonal pair: two paths, same text
+    for component in _components(edges):
+        if any(a == b for a, b in component) and any(a != b for a, b in component):
+            return "a repeated part can match the same text in more than one way"
+    # or one cycle of positions with a step that two constructs make: (a*)*, (a?b?)*
+    cycle_of = {p: n for n, comp in enumerate(_components({p: sorted(f) for p, f in enumerate(follow)})) for p in comp}
+    for (p, t), constructs in auto.why.items():
+        if len(constructs) > 1 and p in cycle_of and cycle_of.get(t) == cycle_of[p]:
+            return "a repeated part can match the same text in more than one way (a loop inside a loop)"
+    return None
+
+
+def _components(edges: dict) -> list[list]:
+    """The strongly connected components (with a cycle) of a graph, iteratively (Tarjan)."""
+    index, low, on, stack, out, counter = {}, {}, set(), [], [], 0
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, iter(edges[root]))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on.add(root)
+        while work:
+            v, it = work[-1]
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on.add(w)
+                    work.append((w, iter(edges[w])))
+                    break
+                if w in on:
+                    low[v] = min(low[v], index[w])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[v])
+                if low[v] == index[v]:
+                    comp = []
+                    while True:
+                        w = stack.pop()
+                        on.discard(w)
+                        comp.append(w)
+                        if w == v:
+                            break
+                    if len(comp) > 1 or v in edges[v]:
+                        out.append(comp)
+    return out
 
 
 # --------------------------------------------------------------------------- segmentation
@@ -439,19 +719,52 @@ def segment(text: str, file: str, rules: tuple[Rule, ...]) -> tuple[list[dict], 
     for run in runs:
         per_block[run["block"]] += 1
     for n, run in enumerate(runs):
-        base, blk = run["start"], run["block"]
-        kind = kind_of(normalise(text[base:run["end"]]), first=n == 0, alone=per_block[blk] == 1,
+        kind = kind_of(normalise(text[run["start"]:run["end"]]), first=n == 0, alone=per_block[run["block"]] == 1,
                        listed=run["listed"], near_image=run["near_image"])
-        for cs, ce in splitter.span_tokenize(text[base:run["end"]]):
-            s, e = _strip_span(text, base + cs, base + ce)
-            if s == e:
-                continue
-            cleaned = normalise(text[s:e])
-            if not cleaned:  # only soft hyphens or zero-width characters
-                removed.append({"file": file, "start": s, "end": e, "rule": "invisible-characters",
-                                "text": text[s:e]})
-                continue
-            sentences.append({"file": file, "paragraph": blk, "sentence": counters[blk],
-                              "start": s, "end": e, "text": cleaned, "kind": kind})
-            counters[blk] += 1
+        long = run["end"] - run["start"] > MAX_PARAGRAPH_CHARS
+        for piece in _split_long(text, file, run) if long else (run,):
+            base, blk = piece["start"], piece["block"]
+            for cs, ce in splitter.span_tokenize(text[base:piece["end"]]):
+                s, e = _strip_span(text, base + cs, base + ce)
+                if s == e:
+                    continue
+                cleaned = normalise(text[s:e])
+                if not cleaned:  # only soft hyphens or zero-width characters
+                    removed.append({"file": file, "start": s, "end": e, "rule": "invisible-characters",
+                                    "text": text[s:e]})
+                    continue
+                sentences.append({"file": file, "paragraph": blk, "sentence": counters[blk],
+                                  "start": s, "end": e, "text": cleaned, "kind": kind})
+                counters[blk] += 1
     return sentences, removed
+
+
+def _split_long(text: str, file: str, run: dict, limit: int | None = None) -> list[dict]:
+    """A run of kept lines longer than ``limit`` (:data:`MAX_PARAGRAPH_CHARS`) as pieces
+    of at most that many characters, each cut after the last sentence end (``.``, ``!``,
+    ``?`` or ``…``, closing quotes, then white space) in the second half of its window,
+    else at the last white space there, else at the limit; logged with the file and line.
+    What is left once it holds no ``.``, ``?`` or ``!`` before its end stays whole: it is
+    one sentence, found without Punkt (:meth:`SentenceSplitter.span_tokenize`)."""
+    limit = MAX_PARAGRAPH_CHARS if limit is None else limit
+    start, end, pieces, kinds = run["start"], run["end"], [], set()
+    mark = sentence_splitter()._MARK
+    while end - start > limit and mark.search(text, start, end - 1) is not None:
+        window = (start + limit // 2, start + limit)
+        cut, kind = window[1], "the limit"
+        for pattern, found in ((_FORCED_BREAK, "sentence ends"), (_SPACE_RUN, "spaces")):
+            matches = list(pattern.finditer(text, *window))
+            if matches:
+                cut, kind = matches[-1].end(), found
+                break
+        kinds.add(kind)
+        pieces.append({"block": run["block"], "start": start, "end": cut})
+        start = cut
+    pieces.append({"block": run["block"], "start": start, "end": end})
+    if len(pieces) == 1:
+        return pieces
+    line = len(_LINE_BREAK.findall(text, 0, run["start"])) + 1
+    log.warning("%s: line %d: a paragraph of %d characters (more than %d) is read in %d pieces, cut at %s; "
+                "a sentence may be cut there. Add line breaks between paragraphs if the file lost them.",
+                file, line, run["end"] - run["start"], limit, len(pieces), ", ".join(sorted(kinds)))
+    return pieces

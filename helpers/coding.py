@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Annotated, Iterable, Literal
 
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import paths, tables
 from .clean import lemma, tokenize
@@ -47,6 +47,28 @@ class Example(BaseModel):
     end: int = Field(gt=0)
     quote: str = Field(min_length=1)
 
+    @field_validator("file")
+    @classmethod
+    def _plain_name(cls, name: str) -> str:
+        """A file of the corpus's ``raw/`` folder, by its name alone: never a path that
+        leads elsewhere (``../../etc/passwd``, ``/etc/hostname``), which would be read."""
+        if name in ("", ".", "..") or "/" in name or "\\" in name or "\0" in name:
+            raise ValueError(f"{name!r} is not the plain name of a file in raw/ (no folders, '..' or absolute "
+                             "paths): name a file of the corpus's raw/ folder, e.g. 'a.txt'")
+        return name
+
+
+def _well_formed(terms: list[str]) -> list[str]:
+    """The rules, if each is well formed (:func:`helpers.matcher.rule_problems`)."""
+    for term in terms:
+        for problem in rule_problems(term):
+            raise ValueError(f"term {term!r}: {problem}")
+    return terms
+
+
+# the rules of one value of a context attribute: at least one, each well formed
+AttributeRules = Annotated[list[str], Field(min_length=1), AfterValidator(_well_formed)]
+
 
 class Code(BaseModel):
     """One theme of the codebook."""
@@ -68,10 +90,7 @@ class Code(BaseModel):
     @field_validator("terms", "exclude", "not_with")
     @classmethod
     def _well_formed(cls, terms: list[str]) -> list[str]:
-        for term in terms:
-            for problem in rule_problems(term):
-                raise ValueError(f"term {term!r}: {problem}")
-        return terms
+        return _well_formed(terms)
 
 
 class Codebook(BaseModel):
@@ -82,7 +101,7 @@ class Codebook(BaseModel):
     version: int
     unit: Literal["sentence"] = "sentence"
     codes: list[Code] = Field(min_length=1)
-    attributes: dict[str, dict[str, list[str]]] = {}
+    attributes: dict[str, dict[str, AttributeRules]] = {}
     # per attribute, the value of a sentence in which none of its rules fires
     attribute_defaults: dict[str, str] = {}
     # kinds of text (helpers.structure.KINDS) whose sentences get no codes
@@ -223,7 +242,7 @@ def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Nod
             line = _line_of(root, ["codes", ci, "examples", ei])
             where = f"{path.name} line {line}: codes.{c.id}.examples.{ei}"
             f = corpus / "raw" / ex.file
-            if not f.exists():
+            if not f.is_file():
                 raise CodebookError(f"{where}: file {ex.file!r} is not in {corpus.name}/raw/.")
             text = raw.setdefault(ex.file, read_raw(f).text)
             if ex.end > len(text) or text[ex.start:ex.end] != ex.quote:

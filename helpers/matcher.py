@@ -60,6 +60,8 @@ def joined(values: Iterable[str]) -> str:
 def rule_problems(term: str) -> list[str]:
     """What is wrong with a rule's text (empty if it is well formed)."""
     parts = term.split()
+    if not parts:
+        return ["the rule is empty (it could never match): write a word pattern (ord, stam*, *huvud, *del*) or remove it"]
     if len(parts) == 3 and NEAR.fullmatch(parts[1]):
         parts = [parts[0], parts[2]]
     return [f"{part!r} is not a word pattern (ord, stam*, *huvud, *del*)" for part in parts

@@ -109,8 +109,10 @@ def build_tables(run: Run) -> None:
         if not text.strip():
             log.warning("%s: the file is empty; it yields no segments.", name)
     docs = [(f, t, meta_rows[f]["doc_id"], meta_rows[f]) for f, t in raws.items()]
+    rules = clean.load_rules(run.corpus)
     out = stages.run_corpus(docs, coding.codebook_for(run.corpus), engine=run.engine, scheduler=run.scheduler,
-                            rules=clean.load_rules(run.corpus))
+                            rules=rules)
+    _check_text_kept(run, raws, out.segments, out.removed, rules)
     out.documents = documents_mod.documents_table(out.documents, meta)
     with io.terminate_as_interrupt():
         stamp.unlink(missing_ok=True)
@@ -118,6 +120,30 @@ def build_tables(run: Run) -> None:
             io.remove_temporaries(tables.path(run.out, name))
             tables.write(run.out, name, out[name])
         _stamp(run)
+
+
+def _check_text_kept(run: Run, raws: dict[str, str], segments: pd.DataFrame, removed: pd.DataFrame,
+                     rules: tuple[clean.Rule, ...]) -> None:
+    """Warn for each file whose text cleaning removed entirely, naming the rules that did
+    it and their files; stop (:class:`helpers.clean.RuleError`) when that is every file
+    with text, since nothing would be left to code or report."""
+    emptied = sorted(set(f for f, t in raws.items() if t.strip()) - set(segments["file"]))
+    if not emptied:
+        return
+    source = {r.id: r.source for r in rules}
+
+    def by(files: list[str]) -> str:
+        ids = sorted(set(removed.loc[removed["file"].isin(files), "rule"]))
+        return ", ".join(f"{i!r} ({source.get(i, 'built in')})" for i in ids)
+
+    if len(emptied) == sum(1 for t in raws.values() if t.strip()):
+        raise clean.RuleError(
+            f"{paths.display(run.corpus)}: cleaning removed all the text of every file ({len(emptied)}), so no "
+            f"sentence is left to code or report. The lines went by rule {by(emptied)}. Check that rule's patterns: "
+            "each must match a whole line of page furniture only ('.*' matches every line), or remove the rule.")
+    for f in emptied:
+        log.warning("%s: cleaning removed all its text (rule %s); it yields no sentences. If that is not meant, "
+                    "check that rule's patterns.", f, by([f]))
 
 
 def _table(run: Run, name: str) -> pd.DataFrame:
