@@ -3,7 +3,7 @@
 Data flows one way, and each module owns one step of it:
 
 ``paths``     where everything lives (the one module that knows the project's layout)
-``corpus``    reading raw texts, metadata and checksums (``corpus/raw`` is never written)
+``corpus``    reading raw texts, metadata, checksums, study.yaml (``corpus/raw`` is never written)
 ``clean``     boilerplate removal, normalisation, sentences and tokens with raw offsets
 ``dates``     dates written in running Swedish or ISO 8601
 ``entries``   diaries of dated entries split into one document per entry
