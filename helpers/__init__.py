@@ -10,7 +10,10 @@ Data flows one way, and each module owns one step of it:
 ``documents`` what counts as a document, and its date
 ``coding``    the codebook and the rule-based auto-coder
 ``reliability`` reference codings, agreement (Krippendorff's α, Cohen's κ) and evaluation
-``findings``  tables and figures from the coded segments
+``findings``  the findings as tables: themes by document, group and time, co-occurrence, quotes
+``figures``   the figures of the findings (matplotlib)
+``words``     the words behind them: keyword in context, keyness, collocations
+``drilldown`` the document × theme matrix as an HTML page fragment that leads to its quotes
 ``style``     the one figure style
 ``pipeline``  the cached stages that notebooks call (segments.csv, coded.csv, ...)
 ``scale``     the same stages over partitions, with pandas or Dask (large corpora)

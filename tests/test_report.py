@@ -37,7 +37,7 @@ def test_reader_edition_has_no_code_and_images_are_embedded_with_alt_text(own_co
     editor = re.compile(r'class="[^"]*jp-InputArea-editor')
     assert not editor.search(reader) and editor.search(full)
     text = {name: re.sub(r"<[^>]+>", "", page) for name, page in (("reader", reader), ("full", full))}
-    assert "findings.heatmap(" in text["full"] and "findings.heatmap(" not in text["reader"]
+    assert "figures.heatmap(" in text["full"] and "figures.heatmap(" not in text["reader"]
     imgs = re.findall(r"<img [^>]*>", reader)
     assert imgs and all('src="data:image/png;base64,' in i for i in imgs)
     assert 'alt="Figure. Coded sentences per theme and document' in imgs[0], imgs[0][:200]

@@ -123,7 +123,7 @@ per sentence), `OUT/removed.csv` (one row per removal, with the rule), `OUT/docu
 row per document, with its date) and `OUT/tokens.csv` (one row per word token).
 """),
     code("""
-from helpers import clean, corpus, findings, pipeline, style
+from helpers import clean, corpus, figures, pipeline, style
 
 style.use()
 """),
@@ -202,7 +202,7 @@ stats = pipeline.corpus_statistics(segments, tokens)
 stats
 """),
     code("""
-fig = findings.document_sizes(stats)
+fig = figures.document_sizes(stats)
 style.save(fig, run.out, "tokens_per_document")
 fig
 """),
@@ -436,7 +436,7 @@ from `CORPUS` if missing). **Outputs:** figures in `OUT/figures/` (SVG and PNG):
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from helpers import coding, findings, io, paths, pipeline, style
+from helpers import coding, drilldown, figures, findings, io, paths, pipeline, style, words
 
 style.use()
 """),
@@ -463,7 +463,7 @@ table
 findings.per_thousand_words(table, segments)
 """),
     code("""
-fig = findings.heatmap(table, codebook, "Coded sentences per theme and document")
+fig = figures.heatmap(table, codebook, "Coded sentences per theme and document")
 style.save(fig, run.out, "code_by_document")
 fig
 """),
@@ -474,7 +474,7 @@ Each non-zero cell leads to its sentences; ⚠ marks a cell that rests on one or
 too few to read much into.
 """),
     code("""
-HTML(findings.drilldown_html(coded, segments, documents, codebook))
+HTML(drilldown.fragment(coded, segments, documents, codebook))
 """),
     md("""
 ## RQ1: problems by sector
@@ -484,7 +484,7 @@ disability, health care); sentences naming none are `general`.
 """),
     code("""
 by_sector = findings.theme_frequencies(coded, segments, documents, codebook, by="sector")
-fig = findings.frequency_bars(by_sector, codebook, "Themes by sector (coded sentences per 1,000 words)")
+fig = figures.frequency_bars(by_sector, codebook, "Themes by sector (coded sentences per 1,000 words)")
 style.save(fig, run.out, "themes_by_sector")
 fig
 """),
@@ -497,14 +497,14 @@ observed/expected (paragraphs with both divided by what independence would predi
 """),
     code("""
 cooc = findings.cooccurrence(coded, segments, codebook, unit="paragraph")
-fig = findings.cooccurrence_heatmap(cooc, codebook, measure="lift",
-                                    title="Problems and remedies in the same paragraph (observed / expected)")
+fig = figures.cooccurrence_heatmap(cooc, codebook, measure="lift",
+                                   title="Problems and remedies in the same paragraph (observed / expected)")
 style.save(fig, run.out, "cooccurrence_heatmap")
 fig
 """),
     code("""
-fig = findings.cooccurrence_network(cooc, codebook, measure="jaccard", threshold=0.1,
-                                    title="Problem–remedy network (Jaccard ≥ 0.1, paragraphs)")
+fig = figures.cooccurrence_network(cooc, codebook, measure="jaccard", threshold=0.1,
+                                   title="Problem–remedy network (Jaccard ≥ 0.1, paragraphs)")
 style.save(fig, run.out, "cooccurrence_network")
 fig
 """),
@@ -530,12 +530,12 @@ marked.
 """),
     code("""
 by_voice = findings.theme_frequencies(coded, segments, documents, codebook, by="voice")
-fig = findings.frequency_bars(by_voice, codebook, "Themes by voice (coded sentences per 1,000 words)")
+fig = figures.frequency_bars(by_voice, codebook, "Themes by voice (coded sentences per 1,000 words)")
 style.save(fig, run.out, "themes_by_voice")
 fig
 """),
     code("""
-fig = findings.timeline_figure(findings.timeline(coded, segments, documents, codebook), codebook)
+fig = figures.timeline_figure(findings.timeline(coded, segments, documents, codebook), codebook)
 style.save(fig, run.out, "timeline")
 fig
 """),
@@ -549,7 +549,7 @@ words, then the shorter sentence; one per document first).
 """),
     code("""
 kwic = ["code", "doc_id", "start", "end", "left", "keyword", "right"]
-pd.concat([findings.theme_concordance(coded, segments, codebook, code, width=40, tokens=tokens).head(3)
+pd.concat([words.theme_concordance(coded, segments, codebook, code, width=40, tokens=tokens).head(3)
            for code in codebook.ids], ignore_index=True)[kwic]
 """),
     code("""
@@ -567,10 +567,10 @@ forms; stop words and numbers are left out. Then the strongest word pairs (NLTK'
 likelihood ratio, stop words removed).
 """),
     code("""
-findings.keyness(tokens).head(15).round(2)
+words.keyness(tokens).head(15).round(2)
 """),
     code("""
-findings.collocations(tokens, n=10).round(2)
+words.collocations(tokens, n=10).round(2)
 """),
     md("""
 ## Interpretation
