@@ -7,7 +7,6 @@ Every function is pure (tables in, a table out) and deterministic: documents in 
 order, codes in codebook order, ties broken alphabetically. The figures drawn from these
 tables are in :mod:`helpers.figures`, the words behind them (concordances, keyness,
 collocations) in :mod:`helpers.words`, the drill-down page in :mod:`helpers.drilldown`.
-:func:`interpretation` writes the study's reading of them.
 """
 
 from __future__ import annotations
@@ -353,28 +352,19 @@ def drilldown(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFra
     return rows.rename(columns={"text": "quote"})[DRILLDOWN_COLUMNS].reset_index(drop=True)
 
 
-# =========================================================================== 6. interpretation
+# =========================================================================== 6. summaries for a written reading
 
-def _top(freq: pd.DataFrame, family: str, n: int = 3) -> pd.DataFrame:
+def top_codes(freq: pd.DataFrame, family: str, n: int = 3) -> pd.Series:
+    """The ``n`` codes of a family (``"P"`` or ``"R"``) with the most coded sentences in a
+    :func:`theme_frequencies` table (summed over its groups): code → sentences, most
+    first, ties in codebook order."""
     totals = freq[freq["family"] == family].groupby("code", sort=False)["sentences"].sum()
     return totals.sort_values(ascending=False, kind="stable").head(n)
 
 
-def _name(codebook: Codebook, code: str) -> str:
-    c = codebook.code(code)
-    return f"{c.name_en} ({c.name_sv}, `{code}`)"
-
-
-def _quote(quotes: pd.DataFrame, code: str) -> str:
-    q = quotes[quotes["code"] == code].head(1)
-    if not len(q):
-        return ""
-    r = q.iloc[0]
-    return f" For example: “{r['quote']}” ({r['doc_id']}, {r['date'] or 'undated'}, raw {r['start']}–{r['end']})."
-
-
-def _voices_with(coded: pd.DataFrame, documents: pd.DataFrame, code: str) -> list[str]:
-    """The voices (metadata ``voice``) of the documents that carry ``code``, sorted."""
+def voices_with(coded: pd.DataFrame, documents: pd.DataFrame, code: str) -> list[str]:
+    """The voices (metadata ``voice``) of the documents that carry ``code``, sorted
+    (case-insensitive); ``"(unknown)"`` for a document without one."""
     if "voice" not in documents.columns:
         return [UNKNOWN]
     voice = documents.drop_duplicates("doc_id").set_index("doc_id")["voice"].replace("", UNKNOWN)
@@ -386,111 +376,12 @@ def _words(matched: str) -> set[str]:
     return {w.lower().strip("-–") for part in matched.split("; ") for w in re.split(r"\s+|…", part) if w.strip("-– ")}
 
 
-def _shared_words(coded: pd.DataFrame, a: str, b: str) -> tuple[int, int]:
+def shared_words(coded: pd.DataFrame, a: str, b: str) -> tuple[int, int]:
     """Of the sentences coded with both ``a`` and ``b``: how many owe both codes to at
-    least one same matched word, and how many there are."""
+    least one same matched word (the rules read the same words both ways), and how many
+    there are."""
     pa = coded[coded["code"] == a].set_index(["file", "start"])["matched"]
     pb = coded[coded["code"] == b].set_index(["file", "start"])["matched"]
     both = pa.index.intersection(pb.index)
     shared = sum(1 for k in both if _words(pa[k]) & _words(pb[k]))
     return shared, len(both)
-
-
-def interpretation(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
-                   codebook: Codebook, study_corpus: bool) -> str:
-    """A short written reading of the three research questions, as Markdown, with every
-    number taken from the computation. On a corpus other than the study's own it gives
-    the computed summaries only and says that the study's reading is not theirs."""
-    by_doc = theme_frequencies(coded, segments, documents, codebook, by="doc_id")
-    by_sector = theme_frequencies(coded, segments, documents, codebook, by="sector")
-    by_voice = theme_frequencies(coded, segments, documents, codebook, by="voice")
-    cooc = cooccurrence(coded, segments, codebook, unit="paragraph")
-    quotes = representative_quotes(coded, segments, documents, codebook, per_code=1)
-    n_docs = by_doc["doc_id"].nunique()
-    paras = []
-    if not study_corpus:
-        paras.append("> **This corpus is not the study's own.** The summaries below are computed "
-                     "from it; the study's written interpretation does not apply to it.")
-    # RQ1: problems and sectors
-    problems = _top(by_doc, "P")
-    text = "**RQ1. Which governance problems recur, and in which sectors?** "
-    if problems.sum() == 0:
-        text += "No problem theme was coded."
-    else:
-        parts = []
-        for code, n in problems.items():
-            docs = int((by_doc[by_doc["code"] == code]["sentences"] > 0).sum())
-            sec = by_sector[(by_sector["code"] == code) & (by_sector["sector"] != "general")]
-            sec = sec.sort_values(["per_1000", "sector"], ascending=[False, True], kind="stable").head(1)
-            where = (f", most densely in sentences about {sec.iloc[0]['sector'].replace('_', ' ')} "
-                     f"({sec.iloc[0]['per_1000']:.1f} per 1,000 words)"
-                     if len(sec) and sec.iloc[0]["sentences"] > 0 else "")
-            parts.append(f"{_name(codebook, code)}, {int(n)} sentences in {docs} of {n_docs} documents{where}")
-        text += "The most frequent problems are " + "; ".join(parts) + "."
-        spread = by_doc[by_doc["family"] == "P"].groupby("code")["sentences"].agg(lambda x: int((x > 0).sum()))
-        widest = spread.sort_values(ascending=False, kind="stable").index[0]
-        voices = _voices_with(coded, documents, widest)
-        n_voices = by_voice["voice"].nunique()
-        text += (f" The problem raised in the most documents is {codebook.code(widest).name_en} "
-                 f"({int(spread[widest])} of {n_docs} documents, from {len(voices)} of {n_voices} voices: "
-                 f"{', '.join(voices)}).")
-        if study_corpus and len(voices) > 1:
-            text += " In this corpus it is a complaint several voices share, not one voice's."
-        text += _quote(quotes, widest)
-    paras.append(text)
-    # RQ2: remedies and the problems they answer
-    remedies = _top(by_doc, "R")
-    pairs = cooc[cooc["n_both"] >= 2].sort_values(["lift", "problem", "remedy"],
-                                                  ascending=[False, True, True], kind="stable").head(3)
-    text = "**RQ2. Which trust-based remedies are proposed, and which problems do they answer?** "
-    if remedies.sum() == 0:
-        text += "No remedy theme was coded."
-    else:
-        text += "The most frequent remedies are " + "; ".join(
-            f"{_name(codebook, c)}, {int(n)} sentences" for c, n in remedies.items()) + "."
-        if len(pairs):
-            text += (" Within paragraphs, the pairs found together most often beyond chance "
-                     "(observed/expected; at least two paragraphs) are " + "; ".join(
-                         f"`{r.problem}` with `{r.remedy}` ({r.n_both} paragraphs, {r.lift:.1f}× the "
-                         f"{r.expected:.2f} expected, Jaccard {r.jaccard:.2f})" for r in pairs.itertuples()) + ".")
-        if len(pairs):
-            top = pairs.iloc[0]
-            shared, both = _shared_words(coded, top["problem"], top["remedy"])
-            if shared:
-                text += (f" Part of the first pairing is built into the rules: in {shared} of the {both} "
-                         f"sentences coded with both, the same words fired both codes (the codebook reads "
-                         f"an argument against {codebook.code(top['problem']).name_en} as one for "
-                         f"{codebook.code(top['remedy']).name_en}).")
-            if study_corpus:
-                text += (f" Read with the quotes, {codebook.code(top['remedy']).name_en} is the remedy "
-                         f"most often set against {codebook.code(top['problem']).name_en} in this corpus."
-                         + _quote(quotes, top["remedy"]))
-    paras.append(text)
-    # RQ3: voices
-    text = "**RQ3. How do the voices differ?** "
-    rows = []
-    for voice, g in by_voice.groupby("voice", sort=True):
-        total = int(g["sentences"].sum())
-        if total == 0:
-            continue
-        share_p = g.loc[g["family"] == "P", "sentences"].sum() / total
-        top = g.sort_values(["per_1000", "code"], ascending=[False, True], kind="stable").iloc[0]
-        rows.append((voice, int(g["n_documents"].iloc[0]), share_p, top))
-    text += "Per 1,000 words, each voice's densest theme, and the share of its coded sentences that name problems: " + "; ".join(
-        f"{v} ({n} document{'s' if n != 1 else ''}): {codebook.code(t['code']).name_en}, {t['per_1000']:.1f}; "
-        f"problems {100 * sp:.0f}%" for v, n, sp, t in rows) + "."
-    single = [v for v, n, _, _ in rows if n == 1]
-    if single:
-        text += (f" {len(single)} of {len(rows)} voices rest on a single document, so these describe texts, "
-                 "not groups of speakers.")
-    if study_corpus and rows:
-        most_p = max(rows, key=lambda r: (r[2], r[0]))
-        least_p = min(rows, key=lambda r: (r[2], r[0]))
-        text += (f" The {most_p[0]} write most about problems ({100 * most_p[2]:.0f}% of their coded "
-                 f"sentences), the {least_p[0]} least ({100 * least_p[2]:.0f}%)")
-        text += (": the first mostly diagnoses, the second mostly proposes." if most_p[2] > 0.5 > least_p[2]
-                 else ".")
-    paras.append(text)
-    paras.append("*All counts are the auto-coder's; notebook 03 reports how far it agrees with careful "
-                 "readers.*")
-    return "\n\n".join(paras)

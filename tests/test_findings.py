@@ -216,7 +216,43 @@ def test_outputs_do_not_depend_on_row_order(toy):
         findings.representative_quotes(shuffled["coded"], shuffled["segments"], documents, codebook))
 
 
-# --------------------------------------------------------------------------- shared helpers
+# --------------------------------------------------------------------------- 6. summaries for a written reading
+
+
+def test_top_codes_sums_over_groups_most_first(toy):
+    coded, segments, documents, codebook = toy
+    by_doc = findings.theme_frequencies(coded, segments, documents, codebook, "doc_id")
+    # P_ONE: 3 (d1) + 1 (d2); P_TWO: 1 (d2)
+    assert findings.top_codes(by_doc, "P").to_dict() == {"P_ONE": 4, "P_TWO": 1}
+    # R_ONE: s1, s3, s4; R_TWO: s3; R_THREE: none (kept, a tie at 0 in codebook order)
+    assert list(findings.top_codes(by_doc, "R", n=3).items()) == [("R_ONE", 3), ("R_TWO", 1), ("R_THREE", 0)]
+    assert list(findings.top_codes(by_doc, "R", n=1).index) == ["R_ONE"]
+
+
+def test_voices_with(toy):
+    coded, segments, documents, codebook = toy
+    # P_ONE is in d1 (consultants) and d2 (no voice); P_TWO only in d2; R_THREE nowhere
+    assert findings.voices_with(coded, documents, "P_ONE") == ["(unknown)", "consultants"]
+    assert findings.voices_with(coded, documents, "P_TWO") == ["(unknown)"]
+    assert findings.voices_with(coded, documents, "R_THREE") == []
+    assert findings.voices_with(coded, documents.drop(columns="voice"), "P_ONE") == ["(unknown)"]
+
+
+def test_shared_words(toy):
+    coded, segments, documents, codebook = toy
+    # P_ONE and R_ONE meet in s1 only, where P_ONE matched "x; y" and R_ONE "x": one shared
+    assert findings.shared_words(coded, "P_ONE", "R_ONE") == (1, 1)
+    distinct = coded.assign(matched=coded["matched"].where(coded["code"] != "R_ONE", "tillit"))
+    assert findings.shared_words(distinct, "P_ONE", "R_ONE") == (0, 1)
+    assert findings.shared_words(coded, "P_ONE", "R_TWO") == (0, 0)  # never in the same sentence
+    # a first part of a coordinated compound ("detalj-") and a part of a proximity match
+    # ("styr … detalj") are words too
+    s1 = coded[(coded["file"] == "a.txt") & (coded["start"] == 0)]
+    assert list(s1["code"]) == ["P_ONE", "R_ONE"]
+    assert findings.shared_words(s1.assign(matched=["detalj- och resultatstyrning", "styr … detalj"]),
+                                 "P_ONE", "R_ONE") == (1, 1)
+    assert findings.shared_words(s1.assign(matched=["detalj- och resultatstyrning", "styr … mål"]),
+                                 "P_ONE", "R_ONE") == (0, 1)
 
 
 def test_small_shared_helpers():
