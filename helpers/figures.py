@@ -130,17 +130,19 @@ def _marker(exact: bool, inferred: bool, colour: str, size: float = 5.0) -> dict
 
 
 def timeline_figure(table: pd.DataFrame, codebook: Codebook,
-                    title: str = "Themes per document over time", years: tuple[int, int] = (2013, 2017)) -> Figure:
+                    title: str = "Themes per document over time", years: tuple[int, int] | None = None) -> Figure:
     """The themes of :func:`timeline`: documents placed in time, and the themes of each.
 
-    Top: a time axis (``years``, inclusive) with each document at its date; a date known
+    Top: a time axis (``years``, inclusive; by default from the first to the last year
+    the dated documents can mean) with each document at its date; a date known
     only to the month, the year or an interval is drawn hollow at the middle of its range
     with a bar over the whole range; a diamond marks a date (partly) inferred rather than
     written. Leader lines join each document to its column below, where the documents
     stand in date order, evenly spaced (so documents a few weeks apart stay readable).
     Below: one row per theme; the area of each circle is proportional to the coded
     sentences per 1,000 words of the document (a grey dot: not coded there). Undated
-    documents are left out and counted in the x label."""
+    documents are left out and counted in the x label (with none dated, there is no time
+    axis)."""
     dated = table[table["date_mid"].notna()]
     docs = dated.drop_duplicates("doc_id").sort_values(["date_mid", "doc_id"], kind="stable").reset_index(drop=True)
     undated = table.loc[table["date_mid"].isna(), "doc_id"].nunique()
@@ -150,8 +152,12 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
     top, ax = fig.subplots(2, 1, gridspec_kw={"height_ratios": [0.9, 1.9 + 0.3 * len(codes)]})
     fig.get_layout_engine().set(h_pad=0.02, hspace=0.0)
 
-    lo, hi = pd.Timestamp(years[0], 1, 1), pd.Timestamp(years[1] + 1, 1, 1)
-    top.set_xlim(lo, hi)
+    if years is None and len(docs):
+        years = (int(docs["date_from"].min().year), int(docs["date_to"].max().year))
+    if years is None:  # nothing dated: no time to show
+        top.set_visible(False)
+    else:
+        top.set_xlim(pd.Timestamp(years[0], 1, 1), pd.Timestamp(years[1] + 1, 1, 1))
     top.set_ylim(-1, 1)
     top.axhline(0, color="0.6", linewidth=0.8, zorder=0)
     for _, d in docs.iterrows():

@@ -143,9 +143,9 @@ def group_column(freq: pd.DataFrame) -> str:
 # =========================================================================== 2. timeline
 
 def date_range(iso: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The first and last day an ISO date cut to what is known can mean: ``"2015"`` →
-    2015-01-01 … 2015-12-31, ``"2017-11"`` → 2017-11-01 … 2017-11-30, ``"2016-12-21"`` →
-    that day, ``"2016-10-10/2017-04-21"`` → the interval. ``(NaT, NaT)`` if empty."""
+    """The first and last day an ISO date cut to what is known can mean: ``"2021"`` →
+    2021-01-01 … 2021-12-31, ``"2019-11"`` → 2019-11-01 … 2019-11-30, ``"2020-12-21"`` →
+    that day, ``"2020-10-10/2021-04-21"`` → the interval. ``(NaT, NaT)`` if empty."""
     iso = str(iso or "").strip()
     if not iso:
         return pd.NaT, pd.NaT

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+import matplotlib.dates as mdates
 from matplotlib.figure import Figure
 
 from helpers import figures, findings
@@ -33,6 +34,22 @@ def test_timeline_figure(toy):
     assert "d2 · 2015 (inferred)" in labels
     legend = [tx.get_text() for lg in fig.legends for tx in lg.get_texts()]
     assert any("interval" in s for s in legend) and any("inferred" in s for s in legend)
+    # the time axis runs over the years the documents' dates can mean (2015 to 2016-12-21),
+    # or over the years asked for
+    top = fig.axes[0]
+    assert [mdates.num2date(x).year for x in top.get_xlim()] == [2015, 2017]
+    assert [t.get_text() for t in top.get_xticklabels()] == ["2015", "2016", "2017"]
+    fig = figures.timeline_figure(t, codebook, years=(2010, 2020))
+    assert [mdates.num2date(x).year for x in fig.axes[0].get_xlim()] == [2010, 2021]
+
+
+def test_timeline_figure_without_dates_has_no_time_axis(toy):
+    coded, segments, documents, codebook = toy
+    t = findings.timeline(coded, segments, documents.drop(columns="date"), codebook)
+    fig = figures.timeline_figure(t, codebook)
+    assert not fig.axes[0].get_visible()
+    assert "2 undated documents not shown" in fig.axes[1].get_xlabel()
+    fig.savefig(BytesIO(), format="png", dpi=40)  # renders without error
 
 
 # --------------------------------------------------------------------------- co-occurrence
