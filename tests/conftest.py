@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -56,6 +57,30 @@ def corpus_factory(tmp_path):
     def make(texts, metadata=None, name="mycorpus"):
         return make_corpus(tmp_path / name, texts, metadata)
     return make
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's package) driven by Playwright, no browser download. On a
+    machine without it the test skips and says why; in CI (``.ci/run`` installs it and sets
+    ``KVALITEXT_REQUIRE_BROWSER=1``) it is required."""
+    if CHROMIUM is None:
+        if os.environ.get("KVALITEXT_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required here (KVALITEXT_REQUIRE_BROWSER=1) but not installed: "
+                        "apt-get install -y chromium")
+        pytest.skip("Chromium is not installed (apt-get install -y chromium): the pages were not "
+                    "rendered in a browser")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")
