@@ -14,6 +14,7 @@ Data flows one way, and each module owns one step of it:
 ``figures``   the figures of the findings (matplotlib)
 ``words``     the words behind them: keyword in context, keyness, collocations
 ``drilldown`` the document × theme matrix as an HTML page fragment that leads to its quotes
+``markup``    escaping data on its way into Markdown or HTML (shown as text, never live)
 ``style``     the one figure style
 ``pipeline``  the cached stages that notebooks call (segments.csv, coded.csv, ...)
 ``scale``     the same stages over partitions, with pandas or Dask (large corpora)

@@ -10,14 +10,13 @@ files.
 
 from __future__ import annotations
 
-import html
 import re
 from string import Template
 
 import matplotlib as mpl
 import pandas as pd
 
-from . import paths
+from . import markup, paths
 from .coding import Codebook
 from .findings import SMALL_N, date_label, doc_dates, doc_order, drilldown, plural
 from .style import SEQUENTIAL
@@ -34,10 +33,11 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
     """A self-contained HTML fragment (inline CSS, no scripts, fonts or external files):
     the theme × document matrix of coded sentences, each non-zero cell a link to the
     list of its quotes below (with file, raw character offsets and date), cells resting on
-    1 or 2 sentences marked "⚠" with a visible small-n warning. Every piece of corpus text
-    (quotes, document ids, dates, file names) is HTML-escaped. ``id_prefix`` keeps the
+    1 or 2 sentences marked "⚠" with a visible small-n warning. Every piece of data
+    (quotes, document ids, dates, file names, the codebook's names) is escaped
+    (:func:`helpers.markup.escape`). ``id_prefix`` keeps the
     element ids unique when several fragments share a page."""
-    esc = html.escape
+    esc = markup.escape
     prefix = re.sub(r"[^A-Za-z0-9_-]", "-", id_prefix) or "drilldown"
     drill = drilldown(coded, segments, documents, codebook)
     docs = doc_order(segments)

@@ -20,7 +20,6 @@ images as data URIs.
 from __future__ import annotations
 
 import argparse
-import html
 import logging
 import re
 import sys
@@ -32,7 +31,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from . import corpus as corpus_mod
-from . import io, paths
+from . import io, markup, paths
 from .pipeline import Run
 
 log = logging.getLogger(__name__)
@@ -176,8 +175,8 @@ def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
     title and what the study is about come from the corpus folder's ``study.yaml``
     (:func:`helpers.corpus.load_study`), else the page is generic."""
     items = "\n".join(
-        f'<li><a href="{html.escape(r)}">{html.escape(t)}</a> '
-        f'<small>(<a href="{html.escape(f)}">with code</a>)</small></li>'
+        f'<li><a href="{markup.escape(r)}">{markup.escape(t)}</a> '
+        f'<small>(<a href="{markup.escape(f)}">with code</a>)</small></li>'
         for t, r, f in pages
     )
     meta = corpus_mod.load_metadata(run.corpus)
@@ -186,11 +185,11 @@ def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
     study = corpus_mod.load_study(run.corpus)
     title = study.get("title") or f"kvalitext report: {run.corpus.name}"
     if study.get("about"):
-        about = "\n".join(f"<p>{html.escape(p)}</p>" for p in re.split(r"\n\s*\n", study["about"]))
+        about = "\n".join(f"<p>{markup.escape(p)}</p>" for p in re.split(r"\n\s*\n", study["about"]))
     else:
-        about = GENERIC_ABOUT.format(name=html.escape(run.corpus.name))
-    return INDEX.format(title=html.escape(title), about=about, items=items,
-                        corpus_name=html.escape(run.corpus.name), corpus_table=table)
+        about = GENERIC_ABOUT.format(name=markup.escape(run.corpus.name))
+    return INDEX.format(title=markup.escape(title), about=about, items=items,
+                        corpus_name=markup.escape(run.corpus.name), corpus_table=table)
 
 
 def build_report(corpus: str | None = None, out: str | None = None, stream=sys.stderr,

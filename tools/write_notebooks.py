@@ -433,10 +433,12 @@ from `CORPUS` if missing). **Outputs:** figures in `OUT/figures/` (SVG and PNG):
 `cooccurrence_network`; and `OUT/findings_quotes.csv`.
 """),
     code("""
+from functools import partial
+
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from helpers import coding, drilldown, figures, findings, io, paths, pipeline, style, words
+from helpers import coding, drilldown, figures, findings, io, markup, paths, pipeline, style, words
 
 style.use()
 """),
@@ -577,16 +579,20 @@ words.collocations(tokens, n=10).round(2)
 
 A short reading of each research question. The sentences are the study's reading and are written
 here; every number in them is inserted from the tables above, not typed in. On a corpus other than
-the study's own, only the computed summaries are given, and the text says so.
+the study's own, only the computed summaries are given, and the text says so. Whatever comes from
+the data (quotes, document ids, dates, voices, sectors, the codebook's names) goes into the text
+through `md`, which escapes it: it is shown as written and cannot become markup in the published
+pages. (Code ids, shown as `code`, cannot hold markup: the codebook allows only `A-Z`, digits and `_`.)
 """),
     code("""
+md = partial(markup.escape, markdown=True)
 by_doc = findings.theme_frequencies(coded, segments, documents, codebook, by="doc_id")
 n_docs = by_doc["doc_id"].nunique()
 
 
 def theme_name(code: str) -> str:
     c = codebook.code(code)
-    return f"{c.name_en} ({c.name_sv}, `{code}`)"
+    return f"{md(c.name_en)} ({md(c.name_sv)}, `{code}`)"
 
 
 def example_quote(code: str) -> str:
@@ -594,7 +600,8 @@ def example_quote(code: str) -> str:
     if not len(q):
         return ""
     r = q.iloc[0]
-    return f" For example: “{r['quote']}” ({r['doc_id']}, {r['date'] or 'undated'}, raw {r['start']}–{r['end']})."
+    return (f" For example: “{md(r['quote'])}” ({md(r['doc_id'])}, {md(r['date'] or 'undated')}, "
+            f"raw {r['start']}–{r['end']}).")
 
 
 paras = [] if study_corpus else ["> **This corpus is not the study's own.** The summaries below are computed "
@@ -612,16 +619,16 @@ else:
         n_with = int((by_doc[by_doc["code"] == code]["sentences"] > 0).sum())
         sec = by_sector[(by_sector["code"] == code) & (by_sector["sector"] != "general")]
         sec = sec.sort_values(["per_1000", "sector"], ascending=[False, True], kind="stable").head(1)
-        where = (f", most densely in sentences about {sec.iloc[0]['sector'].replace('_', ' ')} "
+        where = (f", most densely in sentences about {md(sec.iloc[0]['sector'].replace('_', ' '))} "
                  f"({sec.iloc[0]['per_1000']:.1f} per 1,000 words)" if len(sec) and sec.iloc[0]["sentences"] > 0 else "")
         parts.append(f"{theme_name(code)}, {int(n)} sentences in {n_with} of {n_docs} documents{where}")
     text += "The most frequent problems are " + "; ".join(parts) + "."
     spread = by_doc[by_doc["family"] == "P"].groupby("code")["sentences"].agg(lambda x: int((x > 0).sum()))
     widest = spread.sort_values(ascending=False, kind="stable").index[0]
     voices = findings.voices_with(coded, documents, widest)
-    text += (f" The problem raised in the most documents is {codebook.code(widest).name_en} "
+    text += (f" The problem raised in the most documents is {md(codebook.code(widest).name_en)} "
              f"({int(spread[widest])} of {n_docs} documents, from {len(voices)} of {by_voice['voice'].nunique()} "
-             f"voices: {', '.join(voices)}).")
+             f"voices: {', '.join(map(md, voices))}).")
     if study_corpus and len(voices) > 1:
         text += " In this corpus it is a complaint several voices share, not one voice's."
     text += example_quote(widest)
@@ -648,10 +655,10 @@ else:
         if shared:
             text += (f" Part of the first pairing is built into the rules: in {shared} of the {both} "
                      f"sentences coded with both, the same words fired both codes (the codebook reads "
-                     f"an argument against {problem.name_en} as one for {remedy.name_en}).")
+                     f"an argument against {md(problem.name_en)} as one for {md(remedy.name_en)}).")
         if study_corpus:
-            text += (f" Read with the quotes, {remedy.name_en} is the remedy most often set against "
-                     f"{problem.name_en} in this corpus." + example_quote(remedy.id))
+            text += (f" Read with the quotes, {md(remedy.name_en)} is the remedy most often set against "
+                     f"{md(problem.name_en)} in this corpus." + example_quote(remedy.id))
 paras.append(text)
 """),
     code("""
@@ -666,7 +673,7 @@ for voice, g in by_voice.groupby("voice", sort=True):
     rows.append((voice, int(g["n_documents"].iloc[0]), share_p, top))
 text = ("**RQ3. How do the voices differ?** Per 1,000 words, each voice's densest theme, and the share of its "
         "coded sentences that name problems: " + "; ".join(
-            f"{v} ({n} document{'s' if n != 1 else ''}): {codebook.code(t['code']).name_en}, {t['per_1000']:.1f}; "
+            f"{md(v)} ({n} document{'s' if n != 1 else ''}): {md(codebook.code(t['code']).name_en)}, {t['per_1000']:.1f}; "
             f"problems {100 * sp:.0f}%" for v, n, sp, t in rows) + ".")
 single = [v for v, n, _, _ in rows if n == 1]
 if single:
@@ -675,8 +682,8 @@ if single:
 if study_corpus and rows:
     most_p = max(rows, key=lambda r: (r[2], r[0]))
     least_p = min(rows, key=lambda r: (r[2], r[0]))
-    text += (f" The {most_p[0]} write most about problems ({100 * most_p[2]:.0f}% of their coded "
-             f"sentences), the {least_p[0]} least ({100 * least_p[2]:.0f}%)")
+    text += (f" The {md(most_p[0])} write most about problems ({100 * most_p[2]:.0f}% of their coded "
+             f"sentences), the {md(least_p[0])} least ({100 * least_p[2]:.0f}%)")
     text += ": the first mostly diagnoses, the second mostly proposes." if most_p[2] > 0.5 > least_p[2] else "."
 paras.append(text)
 """),
