@@ -23,8 +23,9 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from helpers import coding, drilldown, markup, paths, pipeline, report
 
-# --- markup from data ---------------------------------------------------------------------
-# Each payload is what a data source could carry; ``flag`` is what it would set if it ran.
+# --- markup from data: escaped on its way into Markdown and HTML ---
+# Each payload is what a data source could carry; the number it would set window.__pwned to
+# if it ran says which source it stands for.
 
 SCRIPT_QUOTE = "Dokumentationen växer <script>window.__pwned=1</script> & tar tid."  # corpus text
 IMG_VOICE = '<img src="x" onerror="window.__pwned=2">'  # a metadata value (voice, title, ...)
@@ -138,14 +139,14 @@ def test_index_page_escapes_metadata_study_and_corpus_name(tmp_path):
     assert all(p in text for p in (SCRIPT_QUOTE, IMG_VOICE, LINK_NAME, IMG_FILE))
 
 
-# --- the whole report on a hostile corpus -------------------------------------------------
+# --- markup from data: the whole report on a hostile corpus ---
 
 HOSTILE_SENTENCE = ("Dokumentationen, administrationen och byråkratin växer, blanketterna och pappersarbetet tar tid "
                     "och återrapporteringen ökar <script>window.__pwned=1</script>.")
 
 
 @pytest.fixture(scope="module")
-def hostile_report(tmp_path_factory):
+def markup_report(tmp_path_factory):
     """``python -m helpers.report`` on a corpus whose data tries to run in the pages: a
     seed text under the file name ``IMG_FILE``.txt (no metadata row, so it is also the
     document's id) opening with ``HOSTILE_SENTENCE`` (the most typical sentence of
@@ -177,17 +178,17 @@ def hostile_report(tmp_path_factory):
     return out
 
 
-def test_the_hostile_corpus_reaches_the_interpretation(hostile_report):
+def test_the_hostile_corpus_reaches_the_interpretation(markup_report):
     # the test is only worth something if the data really flows into the Markdown
-    quotes = pd.read_csv(hostile_report / "findings_quotes.csv", dtype=str, keep_default_na=False)
+    quotes = pd.read_csv(markup_report / "findings_quotes.csv", dtype=str, keep_default_na=False)
     top = quotes[(quotes["code"] == "P_ADMIN") & (quotes["rank"] == "1")].iloc[0]
     assert (top["doc_id"], top["quote"]) == (IMG_FILE, HOSTILE_SENTENCE)
-    documents = pd.read_csv(hostile_report / "documents.csv", dtype=str, keep_default_na=False)
+    documents = pd.read_csv(markup_report / "documents.csv", dtype=str, keep_default_na=False)
     assert IMG_VOICE in set(documents["voice"])
 
 
-def test_no_page_runs_or_links_data(browser, hostile_report):
-    pages = sorted((hostile_report / "html").glob("*.html"))
+def test_no_page_runs_or_links_data(browser, markup_report):
+    pages = sorted((markup_report / "html").glob("*.html"))
     assert len(pages) == 13  # index, and two editions of six notebooks
     page = browser.new_page()
     dialogs: list[str] = []
@@ -209,7 +210,7 @@ def test_no_page_runs_or_links_data(browser, hostile_report):
         assert found == {"pwned": None, "scripts": [], "handlers": [], "js_urls": []}, path.name
     assert dialogs == []
     for name in ("04_findings.html", "04_findings.code.html"):
-        page.goto((hostile_report / "html" / name).as_uri(), wait_until="load")
+        page.goto((markup_report / "html" / name).as_uri(), wait_until="load")
         # the interpretation shows every payload as text
         text = page.evaluate("""() => Array.from(document.querySelectorAll('.jp-RenderedMarkdown'))
                                     .map(e => e.innerText).filter(t => t.includes('RQ1.')).join('\\n')""")
