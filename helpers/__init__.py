@@ -4,7 +4,7 @@ Data flows one way, and each module owns one step of it:
 
 ``paths``       where everything lives (the one module that knows the project's layout)
 ``io``          atomic, deterministic writing of outputs
-``corpus``      reading raw texts, metadata and checksums (``corpus/raw`` is never written)
+``corpus``      reading raw texts, metadata, checksums, study.yaml (``corpus/raw`` is never written)
 ``clean``       boilerplate removal, normalisation, sentences and tokens with raw offsets
 ``structure``   the kind of text of each stretch: title, heading, paragraph, list item, …
 ``dates``       dates written in running Swedish or ISO 8601
@@ -17,7 +17,11 @@ Data flows one way, and each module owns one step of it:
 ``pipeline``    the tables as notebooks ask for them, cached in ``OUT`` by fingerprint
 ``reliability`` reference codings, agreement (Krippendorff's α, Cohen's κ) and evaluation
 ``evaluation``  the auto-coder scored on every corpus with reference codings (make evaluate)
-``findings``    tables and figures from the coded segments
+``findings``    the findings as tables: themes by document, group and time, co-occurrence, quotes
+``figures``     the figures of the findings (matplotlib)
+``words``       the words behind them: keyword in context, keyness, collocations
+``drilldown``   the document × theme matrix as an HTML page fragment that leads to its quotes
+``markup``      escaping data on its way into Markdown or HTML (shown as text, never live)
 ``style``       the one figure style
 ``refi``        REFI-QDA export and import (QDA tools: ATLAS.ti, MAXQDA, NVivo, ...)
 ``report``      executing the notebooks and exporting them as offline HTML

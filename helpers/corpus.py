@@ -7,6 +7,7 @@ The raw texts are the evidence; nothing here writes to them. A corpus folder loo
     <corpus>/SHA256SUMS         optional checksums, ``sha256sum`` format, paths relative to <corpus>
     <corpus>/codebook.yaml      optional: replaces the study's codebook
     <corpus>/reference/*.csv    optional: reference codings, the file stem names the coder
+    <corpus>/study.yaml         optional: the study's title and what it is about (the report's index page)
 
 Offsets everywhere in this package are Python string indices into the text as decoded
 here: no newline translation, a byte-order mark not counted.
@@ -27,10 +28,12 @@ from io import StringIO
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 log = logging.getLogger(__name__)
 
 METADATA_REQUIRED = ("file",)
+STUDY_FIELDS = ("title", "about")
 _ISO_PART = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?"
 _ISO_DATE = re.compile(rf"^{_ISO_PART}(?:/{_ISO_PART})?$")
 # Bytes that cp1252/latin-1 use for the Swedish letters å ä ö Å Ä Ö é.
@@ -445,3 +448,23 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
 def read_raw_texts(corpus: Path) -> dict[str, str]:
     """The decoded raw texts of a corpus folder, by file name (the offsets' reference)."""
     return {p.name: read_raw(p).text for p in list_raw_files(Path(corpus))}
+
+
+def load_study(corpus: Path) -> dict[str, str]:
+    """What a corpus folder says about its study in ``study.yaml``: ``title`` and
+    ``about`` (plain text, paragraphs separated by a blank line), both optional. Empty
+    when the folder has no such file; a key other than these or a value that is not text
+    is an error naming the file."""
+    path = Path(corpus) / "study.yaml"
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise CorpusError(f"{path}: expected the keys {', '.join(STUDY_FIELDS)}, found {type(data).__name__}.")
+    unknown = sorted(set(map(str, data)) - set(STUDY_FIELDS))
+    if unknown:
+        raise CorpusError(f"{path}: unknown key(s) {unknown}; the keys are {', '.join(STUDY_FIELDS)}.")
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise CorpusError(f"{path}: {key} must be text, not {type(value).__name__}.")
+    return {k: data[k].strip() for k in STUDY_FIELDS if k in data}

@@ -20,6 +20,7 @@ BUILD_DIR: Path = PROJ_ROOT / "build"
 
 CODEBOOK_FILE: Path = DATA_DIR / "codebook.yaml"
 BOILERPLATE_FILE: Path = DATA_DIR / "boilerplate.yaml"
+DRILLDOWN_CSS: Path = TEMPLATES_DIR / "drilldown.css"
 
 
 def resolve(path: str | os.PathLike[str] | None, default: Path) -> Path:

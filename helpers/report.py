@@ -7,7 +7,7 @@ keeps the executed copies in ``OUT/notebooks/`` and writes to ``OUT/html/``:
 
 * ``NN_name.html``       the reader edition (no code)
 * ``NN_name.code.html``  the full edition (code and outputs)
-* ``index.html``         what the study is, the corpus, links to both editions
+* ``index.html``         what the study is (``CORPUS/study.yaml``), the corpus, links to both editions
 
 A report removes only files that a report wrote. Each run lists the files it wrote in
 ``OUT/.kvalitext-manifest.json`` (sorted paths relative to ``OUT``, no timestamps); after
@@ -34,7 +34,6 @@ images as data URIs.
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import logging
 import os
@@ -49,7 +48,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from . import corpus as corpus_mod
-from . import io, paths
+from . import io, markup, paths
 from .pipeline import Run
 
 log = logging.getLogger(__name__)
@@ -182,33 +181,32 @@ included so that the study can be reproduced.</p>
 """
 
 
-STUDY_ABOUT = """<p>Between 2013 and 2017 Swedish practitioners, consultants and the government's Trust
-Delegation (Tillitsdelegationen, 2016–2020) wrote about the side effects of New Public Management in
-welfare services — detail control, administrative burden, measurement — and set “tillitsbaserad styrning
-och ledning” (trust-based governance) against them. These pages clean a corpus of such texts, code it with
-a codebook of problems and trust-based remedies, and report what recurs, where and in whose voice.</p>"""
-
-OTHER_ABOUT = """<p>These pages run the notebooks of the study “Trust, control and the core mission” on the
-corpus folder <code>{name}</code>: cleaning with character-level provenance, rule-based coding with the
-codebook in force, reliability against any reference codings, and the findings. The study's own
-interpretation does not apply to this corpus.</p>"""
+GENERIC_ABOUT = """<p>These pages run the kvalitext notebooks on the corpus folder <code>{name}</code>:
+cleaning with character-level provenance, rule-based coding with the codebook in force, reliability
+against any reference codings, and the findings. The written interpretation in the findings is that of
+the study the notebooks were written for; on this corpus they give its computed summaries only.</p>"""
 
 
 def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
-    """The report's ``index.html``: ``pages`` are ``(title, reader href, full href)``."""
+    """The report's ``index.html``: ``pages`` are ``(title, reader href, full href)``; the
+    title and what the study is about come from the corpus folder's ``study.yaml``
+    (:func:`helpers.corpus.load_study`), else the page is generic."""
     items = "\n".join(
-        f'<li><a href="{html.escape(r)}">{html.escape(t)}</a> '
-        f'<small>(<a href="{html.escape(f)}">with code</a>)</small></li>'
+        f'<li><a href="{markup.escape(r)}">{markup.escape(t)}</a> '
+        f'<small>(<a href="{markup.escape(f)}">with code</a>)</small></li>'
         for t, r, f in pages
     )
     meta = corpus_mod.load_metadata(run.corpus)
     cols = [c for c in ("doc_id", "title", "author", "voice", "genre", "date", "date_note") if c in meta.columns]
     table = meta[cols].to_html(index=False, escape=True, border=0)
-    study = run.corpus.resolve() == paths.CORPUS_DIR.resolve()
-    title = "Trust, control and the core mission" if study else f"kvalitext report: {run.corpus.name}"
-    about = STUDY_ABOUT if study else OTHER_ABOUT.format(name=html.escape(run.corpus.name))
-    return INDEX.format(title=html.escape(title), about=about, items=items,
-                        corpus_name=html.escape(run.corpus.name), corpus_table=table)
+    study = corpus_mod.load_study(run.corpus)
+    title = study.get("title") or f"kvalitext report: {run.corpus.name}"
+    if study.get("about"):
+        about = "\n".join(f"<p>{markup.escape(p)}</p>" for p in re.split(r"\n\s*\n", study["about"]))
+    else:
+        about = GENERIC_ABOUT.format(name=markup.escape(run.corpus.name))
+    return INDEX.format(title=markup.escape(title), about=about, items=items,
+                        corpus_name=markup.escape(run.corpus.name), corpus_table=table)
 
 
 MANIFEST = ".kvalitext-manifest.json"

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
+import pandas as pd
 import pytest
+
+if TYPE_CHECKING:
+    from helpers.coding import Codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 # the benchmark's corpus reader and synthetic corpus (benchmarks/ is not part of the package)
@@ -56,6 +62,30 @@ def corpus_factory(tmp_path):
     return make
 
 
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's package) driven by Playwright, no browser download. On a
+    machine without it the test skips and says why; in CI (``.ci/run`` installs it and sets
+    ``KVALITEXT_REQUIRE_BROWSER=1``) it is required."""
+    if CHROMIUM is None:
+        if os.environ.get("KVALITEXT_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required here (KVALITEXT_REQUIRE_BROWSER=1) but not installed: "
+                        "apt-get install -y chromium")
+        pytest.skip("Chromium is not installed (apt-get install -y chromium): the pages were not "
+                    "rendered in a browser")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
 @pytest.fixture(scope="session")
 def own_corpus_report(tmp_path_factory):
     """`make report CORPUS=<dir> OUT=<dir>` on a corpus of our own, without metadata or
@@ -72,3 +102,85 @@ def own_corpus_report(tmp_path_factory):
     out = root / "out"
     index = report.build_report(str(root / "corpus"), str(out))
     return out, index
+
+
+# --------------------------------------------------------------------------- findings' data
+# Shared by the tests of findings, figures, words and drilldown.
+
+
+class Toy(NamedTuple):
+    """Hand-made tables with answers worked out by hand in the tests' comments."""
+
+    coded: pd.DataFrame
+    segments: pd.DataFrame
+    documents: pd.DataFrame
+    codebook: Codebook
+
+
+TOY_SEGMENT_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "text", "tokens", "sector", "actors"]
+
+
+@pytest.fixture
+def toy() -> Toy:
+    """Two documents, five codes (two problems, three remedies), nine coded rows."""
+    from helpers.coding import Code, Codebook
+
+    def code(cid: str, family: str, name: str) -> Code:
+        return Code(id=cid, family=family, name_sv=name, name_en=name, colour="#000000",
+                    definition="d", use_when="u", terms=["x"])
+
+    # R_THREE is never coded: its lift cannot be computed and its counts are all zero.
+    codebook = Codebook(name="toy", version=1, codes=[
+        code("P_ONE", "P", "problem one"), code("P_TWO", "P", "problem two"),
+        code("R_ONE", "R", "remedy one"), code("R_TWO", "R", "remedy two"),
+        code("R_THREE", "R", "remedy three"),
+    ])
+    # Two documents: d1 (a.txt, 50 words, paragraphs 0 and 1) and d2 (b.txt, 60 words).
+    segments = pd.DataFrame([
+        ("a.txt", "d1", 0, 0, 0, 40, "Första meningen.", 10, "school", ""),                      # s1
+        ("a.txt", "d1", 0, 1, 50, 110, "Andra meningen.", 20, "school; social_services", ""),    # s2
+        ("a.txt", "d1", 1, 0, 120, 150, "<script>alert(1)</script> & co", 10, "general", ""),   # s3
+        ("a.txt", "d1", 1, 1, 160, 190, "Fjärde meningen.", 10, "general", ""),                 # s6
+        ("b.txt", "d2", 0, 0, 0, 80, "Femte meningen.", 30, "social_services", ""),             # s4
+        ("b.txt", "d2", 1, 0, 100, 180, "Sjätte meningen.", 30, "general", ""),                 # s5
+    ], columns=TOY_SEGMENT_COLUMNS)
+
+    def row(file, doc, par, sen, start, end, code, rules="x", matched="x"):
+        return {"file": file, "doc_id": doc, "paragraph": par, "sentence": sen, "start": start,
+                "end": end, "code": code, "rules": rules, "matched": matched}
+
+    coded = pd.DataFrame([
+        row("a.txt", "d1", 0, 0, 0, 40, "P_ONE", "a; b", "x; y"),    # s1: P_ONE, R_ONE
+        row("a.txt", "d1", 0, 0, 0, 40, "R_ONE"),
+        row("a.txt", "d1", 0, 1, 50, 110, "P_ONE", "a; b", "x; y"),  # s2: P_ONE
+        row("a.txt", "d1", 1, 0, 120, 150, "R_ONE"),                 # s3: R_ONE, R_TWO
+        row("a.txt", "d1", 1, 0, 120, 150, "R_TWO"),
+        row("a.txt", "d1", 1, 1, 160, 190, "P_ONE"),                 # s6: P_ONE
+        row("b.txt", "d2", 0, 0, 0, 80, "P_TWO"),                    # s4: P_TWO, R_ONE
+        row("b.txt", "d2", 0, 0, 0, 80, "R_ONE"),
+        row("b.txt", "d2", 1, 0, 100, 180, "P_ONE", "a", "x"),       # s5: P_ONE
+    ])
+    # "p" is a file-level parent row without segments of its own: it must not appear.
+    documents = pd.DataFrame([
+        {"doc_id": "d1", "file": "a.txt", "parent": "", "date": "2016-12-21", "date_precision": "day",
+         "date_inferred": "false", "voice": "consultants", "genre": "blog"},
+        {"doc_id": "d2", "file": "b.txt", "parent": "", "date": "2015", "date_precision": "year",
+         "date_inferred": "true", "voice": "", "genre": "blog"},
+        {"doc_id": "p", "file": "c.txt", "parent": "", "date": "2016-10-10/2017-04-21",
+         "date_precision": "interval", "date_inferred": "true", "voice": "other", "genre": "diary"},
+    ])
+    return Toy(coded, segments, documents, codebook)
+
+
+@pytest.fixture(scope="session")
+def seed_tables(tmp_path_factory) -> dict:
+    """The seed corpus's tables (built once into a temporary folder), its codebook and its
+    raw texts by file name."""
+    from helpers import coding, pipeline
+    from helpers import corpus as corpus_mod
+
+    run = pipeline.Run.from_params("corpus", tmp_path_factory.mktemp("seed-out"))
+    segments, _ = pipeline.segments(run)
+    return {"segments": segments, "coded": pipeline.coded(run), "documents": pipeline.documents(run),
+            "tokens": pipeline.tokens(run), "codebook": coding.codebook_for(run.corpus),
+            "raw": corpus_mod.read_raw_texts(run.corpus)}

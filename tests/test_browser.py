@@ -3,36 +3,13 @@
 Chromium is Debian's package (``apt-get install chromium``), driven by Playwright
 without downloading a browser. On a machine without it this test skips and says why;
 in CI (``.ci/run`` installs it and sets ``KVALITEXT_REQUIRE_BROWSER=1``) it is required.
-Screenshots are kept in ``OUT/screenshots/`` for a person to look at.
+Screenshots are kept in ``OUT/screenshots/`` for a person to look at. The ``browser``
+fixture is conftest's (tests/test_hostile_input.py uses it too).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-
-import pytest
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        if os.environ.get("KVALITEXT_REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium is required here (KVALITEXT_REQUIRE_BROWSER=1) but not installed: "
-                        "apt-get install -y chromium")
-        pytest.skip("Chromium is not installed (apt-get install -y chromium): the pages were not "
-                    "rendered in a browser")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_every_page_renders_with_images_loaded_and_nothing_cut_off(browser, own_corpus_report):

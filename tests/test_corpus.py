@@ -97,3 +97,18 @@ def test_bad_metadata_is_an_error_naming_the_line(corpus_factory, metadata, mess
 def test_missing_raw_folder_says_what_to_do(tmp_path):
     with pytest.raises(corpus.CorpusError, match=re.escape("raw/*.txt")):
         corpus.list_raw_files(tmp_path)
+
+
+def test_study_yaml_is_optional_and_checked(corpus_factory):
+    root = corpus_factory({"a.txt": "Text.\n"})
+    assert corpus.load_study(root) == {}
+    (root / "study.yaml").write_text("title: En studie\n", encoding="utf-8")
+    assert corpus.load_study(root) == {"title": "En studie"}
+    (root / "study.yaml").write_text("title: En studie\nyears: [2013, 2017]\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"study\.yaml: unknown key\(s\) \['years'\]"):
+        corpus.load_study(root)
+    (root / "study.yaml").write_text("title: [a, b]\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match="title must be text"):
+        corpus.load_study(root)
+    study = corpus.load_study(paths.CORPUS_DIR)
+    assert study["title"] == "Trust, control and the core mission" and study["about"].startswith("Between 2013")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from helpers import report
+from helpers import corpus, paths, pipeline, report
 
 NOTEBOOK_STEMS = [p.stem for p in report.notebooks()]
 
@@ -37,7 +37,7 @@ def test_reader_edition_has_no_code_and_images_are_embedded_with_alt_text(own_co
     editor = re.compile(r'class="[^"]*jp-InputArea-editor')
     assert not editor.search(reader) and editor.search(full)
     text = {name: re.sub(r"<[^>]+>", "", page) for name, page in (("reader", reader), ("full", full))}
-    assert "findings.heatmap(" in text["full"] and "findings.heatmap(" not in text["reader"]
+    assert "figures.heatmap(" in text["full"] and "figures.heatmap(" not in text["reader"]
     imgs = re.findall(r"<img [^>]*>", reader)
     assert imgs and all('src="data:image/png;base64,' in i for i in imgs)
     assert 'alt="Figure. Coded sentences per theme and document' in imgs[0], imgs[0][:200]
@@ -89,7 +89,25 @@ def test_links_on_every_page_lead_somewhere(own_corpus_report):
                 assert anchor in ids, (page.name, href)
 
 
-def test_index_of_another_corpus_does_not_claim_the_study(own_corpus_report):
+def test_index_of_a_corpus_without_study_yaml_is_generic(own_corpus_report):
     _, index = own_corpus_report
     html = " ".join(index.read_text(encoding="utf-8").split())
-    assert "kvalitext report: corpus" in html and "The study's own interpretation does not apply" in html
+    assert "<title>kvalitext report: corpus</title>" in html
+    assert "run the kvalitext notebooks on the corpus folder <code>corpus</code>" in html
+    study = corpus.load_study(paths.CORPUS_DIR)
+    assert study["title"] not in html and study["about"][:20] not in html
+
+
+def test_index_takes_title_and_about_from_study_yaml(corpus_factory, tmp_path):
+    root = corpus_factory({"a.txt": "Text.\n"})
+    (root / "study.yaml").write_text("title: Min studie & mer\nabout: |\n  Första stycket,\n  samma.\n\n"
+                                     "  Andra <b>stycket</b>.\n", encoding="utf-8")
+    page = report.index_page([("Steg 1", "01_a.html", "01_a.code.html")], pipeline.Run.from_params(root, tmp_path))
+    assert "<title>Min studie &amp; mer</title>" in page and "<h1>Min studie &amp; mer</h1>" in page
+    assert "<p>Första stycket,\nsamma.</p>\n<p>Andra &lt;b&gt;stycket&lt;/b&gt;.</p>" in page
+    assert "kvalitext notebooks on the corpus folder" not in page
+
+
+def test_the_study_index_page_is_the_studys(tmp_path):
+    page = report.index_page([], pipeline.Run.from_params(None, tmp_path))
+    assert "<h1>Trust, control and the core mission</h1>" in page and "Between 2013 and 2017" in page

@@ -127,7 +127,7 @@ per sentence), `OUT/removed.csv` (one row per removal, with the rule), `OUT/docu
 row per document, with its date) and `OUT/tokens.csv` (one row per word token).
 """),
     code("""
-from helpers import clean, corpus, findings, pipeline, style
+from helpers import clean, corpus, figures, pipeline, style
 
 style.use()
 """),
@@ -220,7 +220,7 @@ stats = pipeline.corpus_statistics(segments, tokens)
 stats
 """),
     code("""
-fig = findings.document_sizes(stats)
+fig = figures.document_sizes(stats)
 style.save(fig, run.out, "tokens_per_document")
 fig
 """),
@@ -469,10 +469,12 @@ from `CORPUS` if missing). **Outputs:** figures in `OUT/figures/` (SVG and PNG):
 `cooccurrence_network`; and `OUT/findings_quotes.csv`.
 """),
     code("""
+from functools import partial
+
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from helpers import coding, findings, io, paths, pipeline, style
+from helpers import coding, drilldown, figures, findings, io, markup, paths, pipeline, style, words
 
 style.use()
 """),
@@ -499,7 +501,7 @@ table
 findings.per_thousand_words(table, segments)
 """),
     code("""
-fig = findings.heatmap(table, codebook, "Coded sentences per theme and document")
+fig = figures.heatmap(table, codebook, "Coded sentences per theme and document")
 style.save(fig, run.out, "code_by_document")
 fig
 """),
@@ -510,7 +512,7 @@ Each non-zero cell leads to its sentences; ⚠ marks a cell that rests on one or
 too few to read much into.
 """),
     code("""
-HTML(findings.drilldown_html(coded, segments, documents, codebook))
+HTML(drilldown.fragment(coded, segments, documents, codebook))
 """),
     md("""
 ## RQ1: problems by sector
@@ -520,7 +522,7 @@ disability, health care); sentences naming none are `general`.
 """),
     code("""
 by_sector = findings.theme_frequencies(coded, segments, documents, codebook, by="sector")
-fig = findings.frequency_bars(by_sector, codebook, "Themes by sector (coded sentences per 1,000 words)")
+fig = figures.frequency_bars(by_sector, codebook, "Themes by sector (coded sentences per 1,000 words)")
 style.save(fig, run.out, "themes_by_sector")
 fig
 """),
@@ -533,14 +535,14 @@ observed/expected (paragraphs with both divided by what independence would predi
 """),
     code("""
 cooc = findings.cooccurrence(coded, segments, codebook, unit="paragraph")
-fig = findings.cooccurrence_heatmap(cooc, codebook, measure="lift",
-                                    title="Problems and remedies in the same paragraph (observed / expected)")
+fig = figures.cooccurrence_heatmap(cooc, codebook, measure="lift",
+                                   title="Problems and remedies in the same paragraph (observed / expected)")
 style.save(fig, run.out, "cooccurrence_heatmap")
 fig
 """),
     code("""
-fig = findings.cooccurrence_network(cooc, codebook, measure="jaccard", threshold=0.1,
-                                    title="Problem–remedy network (Jaccard ≥ 0.1, paragraphs)")
+fig = figures.cooccurrence_network(cooc, codebook, measure="jaccard", threshold=0.1,
+                                   title="Problem–remedy network (Jaccard ≥ 0.1, paragraphs)")
 style.save(fig, run.out, "cooccurrence_network")
 fig
 """),
@@ -566,12 +568,12 @@ marked.
 """),
     code("""
 by_voice = findings.theme_frequencies(coded, segments, documents, codebook, by="voice")
-fig = findings.frequency_bars(by_voice, codebook, "Themes by voice (coded sentences per 1,000 words)")
+fig = figures.frequency_bars(by_voice, codebook, "Themes by voice (coded sentences per 1,000 words)")
 style.save(fig, run.out, "themes_by_voice")
 fig
 """),
     code("""
-fig = findings.timeline_figure(findings.timeline(coded, segments, documents, codebook), codebook)
+fig = figures.timeline_figure(findings.timeline(coded, segments, documents, codebook), codebook)
 style.save(fig, run.out, "timeline")
 fig
 """),
@@ -585,7 +587,7 @@ words, then the shorter sentence; one per document first).
 """),
     code("""
 kwic = ["code", "doc_id", "start", "end", "left", "keyword", "right"]
-pd.concat([findings.theme_concordance(coded, segments, codebook, code, width=40, tokens=tokens).head(3)
+pd.concat([words.theme_concordance(coded, segments, codebook, code, width=40, tokens=tokens).head(3)
            for code in codebook.ids], ignore_index=True)[kwic]
 """),
     code("""
@@ -603,19 +605,127 @@ forms; stop words and numbers are left out. Then the strongest word pairs (NLTK'
 likelihood ratio, stop words removed).
 """),
     code("""
-findings.keyness(tokens).head(15).round(2)
+words.keyness(tokens).head(15).round(2)
 """),
     code("""
-findings.collocations(tokens, n=10).round(2)
+words.collocations(tokens, n=10).round(2)
 """),
     md("""
 ## Interpretation
 
-A short reading of each research question; the numbers are inserted from the computations
-above, not typed in.
+A short reading of each research question. The sentences are the study's reading and are written
+here; every number in them is inserted from the tables above, not typed in. On a corpus other than
+the study's own, only the computed summaries are given, and the text says so. Whatever comes from
+the data (quotes, document ids, dates, voices, sectors, the codebook's names) goes into the text
+through `md`, which escapes it: it is shown as written and cannot become markup in the published
+pages. (Code ids, shown as `code`, cannot hold markup: the codebook allows only `A-Z`, digits and `_`.)
 """),
     code("""
-Markdown(findings.interpretation(coded, segments, documents, codebook, study_corpus))
+md = partial(markup.escape, markdown=True)
+by_doc = findings.theme_frequencies(coded, segments, documents, codebook, by="doc_id")
+n_docs = by_doc["doc_id"].nunique()
+
+
+def theme_name(code: str) -> str:
+    c = codebook.code(code)
+    return f"{md(c.name_en)} ({md(c.name_sv)}, `{code}`)"
+
+
+def example_quote(code: str) -> str:
+    q = quotes[quotes["code"] == code].head(1)  # the most representative sentence
+    if not len(q):
+        return ""
+    r = q.iloc[0]
+    return (f" For example: “{md(r['quote'])}” ({md(r['doc_id'])}, {md(r['date'] or 'undated')}, "
+            f"raw {r['start']}–{r['end']}).")
+
+
+paras = [] if study_corpus else ["> **This corpus is not the study's own.** The summaries below are computed "
+                                 "from it; the study's written interpretation does not apply to it."]
+"""),
+    code("""
+# RQ1: the most frequent problems, where each is densest, and the one raised in the most documents
+problems = findings.top_codes(by_doc, "P")
+text = "**RQ1. Which governance problems recur, and in which sectors?** "
+if problems.sum() == 0:
+    text += "No problem theme was coded."
+else:
+    parts = []
+    for code, n in problems.items():
+        n_with = int((by_doc[by_doc["code"] == code]["sentences"] > 0).sum())
+        sec = by_sector[(by_sector["code"] == code) & (by_sector["sector"] != "general")]
+        sec = sec.sort_values(["per_1000", "sector"], ascending=[False, True], kind="stable").head(1)
+        where = (f", most densely in sentences about {md(sec.iloc[0]['sector'].replace('_', ' '))} "
+                 f"({sec.iloc[0]['per_1000']:.1f} per 1,000 words)" if len(sec) and sec.iloc[0]["sentences"] > 0 else "")
+        parts.append(f"{theme_name(code)}, {int(n)} sentences in {n_with} of {n_docs} documents{where}")
+    text += "The most frequent problems are " + "; ".join(parts) + "."
+    spread = by_doc[by_doc["family"] == "P"].groupby("code")["sentences"].agg(lambda x: int((x > 0).sum()))
+    widest = spread.sort_values(ascending=False, kind="stable").index[0]
+    voices = findings.voices_with(coded, documents, widest)
+    text += (f" The problem raised in the most documents is {md(codebook.code(widest).name_en)} "
+             f"({int(spread[widest])} of {n_docs} documents, from {len(voices)} of {by_voice['voice'].nunique()} "
+             f"voices: {', '.join(map(md, voices))}).")
+    if study_corpus and len(voices) > 1:
+        text += " In this corpus it is a complaint several voices share, not one voice's."
+    text += example_quote(widest)
+paras.append(text)
+"""),
+    code("""
+# RQ2: the most frequent remedies, and the problem-remedy pairs met in the same paragraph beyond chance
+remedies = findings.top_codes(by_doc, "R")
+pairs = cooc[cooc["n_both"] >= 2].sort_values(["lift", "problem", "remedy"],
+                                              ascending=[False, True, True], kind="stable").head(3)
+text = "**RQ2. Which trust-based remedies are proposed, and which problems do they answer?** "
+if remedies.sum() == 0:
+    text += "No remedy theme was coded."
+else:
+    text += "The most frequent remedies are " + "; ".join(
+        f"{theme_name(c)}, {int(n)} sentences" for c, n in remedies.items()) + "."
+    if len(pairs):
+        text += (" Within paragraphs, the pairs found together most often beyond chance "
+                 "(observed/expected; at least two paragraphs) are " + "; ".join(
+                     f"`{r.problem}` with `{r.remedy}` ({r.n_both} paragraphs, {r.lift:.1f}× the "
+                     f"{r.expected:.2f} expected, Jaccard {r.jaccard:.2f})" for r in pairs.itertuples()) + ".")
+        problem, remedy = codebook.code(pairs.iloc[0]["problem"]), codebook.code(pairs.iloc[0]["remedy"])
+        shared, both = findings.shared_words(coded, problem.id, remedy.id)
+        if shared:
+            text += (f" Part of the first pairing is built into the rules: in {shared} of the {both} "
+                     f"sentences coded with both, the same words fired both codes (the codebook reads "
+                     f"an argument against {md(problem.name_en)} as one for {md(remedy.name_en)}).")
+        if study_corpus:
+            text += (f" Read with the quotes, {md(remedy.name_en)} is the remedy most often set against "
+                     f"{md(problem.name_en)} in this corpus." + example_quote(remedy.id))
+paras.append(text)
+"""),
+    code("""
+# RQ3: each voice's densest theme and the share of its coded sentences that name problems
+rows = []
+for voice, g in by_voice.groupby("voice", sort=True):
+    total = int(g["sentences"].sum())
+    if total == 0:
+        continue
+    share_p = g.loc[g["family"] == "P", "sentences"].sum() / total
+    top = g.sort_values(["per_1000", "code"], ascending=[False, True], kind="stable").iloc[0]
+    rows.append((voice, int(g["n_documents"].iloc[0]), share_p, top))
+text = ("**RQ3. How do the voices differ?** Per 1,000 words, each voice's densest theme, and the share of its "
+        "coded sentences that name problems: " + "; ".join(
+            f"{md(v)} ({n} document{'s' if n != 1 else ''}): {md(codebook.code(t['code']).name_en)}, {t['per_1000']:.1f}; "
+            f"problems {100 * sp:.0f}%" for v, n, sp, t in rows) + ".")
+single = [v for v, n, _, _ in rows if n == 1]
+if single:
+    text += (f" {len(single)} of {len(rows)} voices rest on a single document, so these describe texts, "
+             "not groups of speakers.")
+if study_corpus and rows:
+    most_p = max(rows, key=lambda r: (r[2], r[0]))
+    least_p = min(rows, key=lambda r: (r[2], r[0]))
+    text += (f" The {md(most_p[0])} write most about problems ({100 * most_p[2]:.0f}% of their coded "
+             f"sentences), the {md(least_p[0])} least ({100 * least_p[2]:.0f}%)")
+    text += ": the first mostly diagnoses, the second mostly proposes." if most_p[2] > 0.5 > least_p[2] else "."
+paras.append(text)
+"""),
+    code("""
+paras.append("*All counts are the auto-coder's; notebook 03 reports how far it agrees with careful readers.*")
+Markdown("\\n\\n".join(paras))
 """),
 ]
 

@@ -1,0 +1,102 @@
+"""The drill-down: the document × theme matrix of coded sentences as an HTML fragment in
+which every non-zero cell leads to the quotes behind it (from
+:func:`helpers.findings.drilldown`), for a notebook to show with ``IPython.display.HTML``
+and for the HTML report.
+
+The fragment is self-contained: its style sheet (``templates/drilldown.css``, scoped to
+the fragment's class ``$prefix``) is inlined, and it has no scripts, fonts or external
+files.
+"""
+
+from __future__ import annotations
+
+import re
+from string import Template
+
+import matplotlib as mpl
+import pandas as pd
+
+from . import markup, paths
+from .coding import Codebook
+from .findings import SMALL_N, date_label, doc_dates, doc_order, drilldown, plural
+from .style import SEQUENTIAL
+
+CSS = Template(paths.DRILLDOWN_CSS.read_text(encoding="utf-8"))
+
+
+def _hex(rgba: tuple[float, float, float, float]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*(int(round(255 * v)) for v in rgba[:3]))
+
+
+def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
+             codebook: Codebook, id_prefix: str = "drilldown") -> str:
+    """A self-contained HTML fragment (inline CSS, no scripts, fonts or external files):
+    the theme × document matrix of coded sentences, each non-zero cell a link to the
+    list of its quotes below (with file, raw character offsets and date), cells resting on
+    1 or 2 sentences marked "⚠" with a visible small-n warning. Every piece of data
+    (quotes, document ids, dates, file names, the codebook's names) is escaped
+    (:func:`helpers.markup.escape`). ``id_prefix`` keeps the
+    element ids unique when several fragments share a page."""
+    esc = markup.escape
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", id_prefix) or "drilldown"
+    drill = drilldown(coded, segments, documents, codebook)
+    docs = doc_order(segments)
+    dates = doc_dates(documents)
+    cells = {k: g for k, g in drill.groupby(["doc_id", "code"], sort=False)}
+    vmax = max([len(g) for g in cells.values()] or [1])
+    cmap = mpl.colormaps[SEQUENTIAL]
+
+    def anchor(j: int, code: str) -> str:
+        return f"{prefix}-{j}-{code.lower()}"
+
+    out = [f'<div class="{prefix}" id="{prefix}">',
+           "<style>", CSS.substitute(prefix=prefix).rstrip("\n"), "</style>",
+           '<p>Coded sentences per theme (rows) and document (columns). Click a number to read '
+           'its quotes (or open a list below the matrix). <span class="warn">⚠ small n</span>: '
+           'the cell rests on 1 or 2 sentences; '
+           'read them before drawing a conclusion.</p>',
+           "<table>", "<thead><tr><th>theme</th>"]
+    for d in docs:
+        date = date_label(str(dates["date"].get(d, "")), bool(dates["date_inferred"].get(d, False)))
+        out.append(f"<th>{esc(d)}<br><small>{esc(date)}</small></th>")
+    out.append("</tr></thead><tbody>")
+    for code in codebook.ids:
+        c = codebook.code(code)
+        out.append(f'<tr><th class="code">{esc(code)} · {esc(c.name_en)}</th>')
+        for j, d in enumerate(docs):
+            g = cells.get((d, code))
+            if g is None:
+                out.append('<td style="color:#999">0</td>')
+                continue
+            n = len(g)
+            bg = cmap(n / vmax)
+            luminance = 0.2126 * bg[0] + 0.7152 * bg[1] + 0.0722 * bg[2]
+            fg = "black" if luminance > 0.45 else "white"
+            warn = ' <span class="warn" title="small n: 1 or 2 sentences">⚠</span>' if n <= SMALL_N else ""
+            out.append(f'<td style="background:{_hex(bg)};color:{fg}">'
+                       f'<a href="#{anchor(j, code)}">{n}</a>{warn}</td>')
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    for j, d in enumerate(docs):
+        for code in codebook.ids:
+            g = cells.get((d, code))
+            if g is None:
+                continue
+            n = len(g)
+            warn = (' <span class="warn">⚠ small n: rests on '
+                    f'{plural(n, "sentence")}</span>') if n <= SMALL_N else ""
+            # collapsed until opened; following a link from the matrix opens it (the
+            # link's target lies inside the <details>)
+            out.append("<details>")
+            out.append(f"<summary><strong>{esc(code)} · {esc(codebook.code(code).name_en)} in {esc(d)}: "
+                       f"{plural(n, 'sentence')}</strong>{warn}</summary>")
+            out.append(f'<div id="{anchor(j, code)}">')
+            for r in g.itertuples(index=False):
+                out.append(f'<blockquote lang="sv">{esc(str(r.quote))}</blockquote>')
+                out.append(f'<p class="cite">{esc(str(r.file))}, characters {int(r.start)}–{int(r.end)}, '
+                           f"{esc(date_label(str(r.date), bool(r.date_inferred)))}</p>")
+            out.append(f'<p><small><a href="#{prefix}">↑ back to the matrix</a></small></p></div></details>')
+    out.append("</div>")
+    return "\n".join(out) + "\n"
+
+

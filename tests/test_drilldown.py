@@ -1,0 +1,41 @@
+"""Tests of helpers.drilldown: the matrix with its quotes as an HTML fragment, on
+conftest's hand-made ``toy`` tables and on the seed corpus."""
+
+from __future__ import annotations
+
+import re
+
+from helpers import drilldown, findings, paths
+
+
+def test_fragment_escapes_corpus_text(toy):
+    coded, segments, documents, codebook = toy
+    page = drilldown.fragment(coded, segments, documents, codebook, id_prefix="dd")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+    assert "<script" not in page and "alert(1)</script>" not in page
+    assert "⚠ small n" in page
+    # every link points at a section of the fragment
+    links = set(re.findall(r'href="#([^"]+)"', page))
+    ids = set(re.findall(r'id="([^"]+)"', page))
+    assert links and links <= ids
+    assert page.count("<details>") == 6  # one collapsible list of quotes per non-zero cell
+    assert "2015 (inferred)" in page
+    assert drilldown.fragment(coded, segments, documents, codebook, id_prefix="dd") == page
+
+
+def test_fragment_styles_itself_from_the_template_scoped_to_its_prefix(toy):
+    coded, segments, documents, codebook = toy
+    page = drilldown.fragment(coded, segments, documents, codebook, id_prefix="my drill")
+    assert page.startswith('<div class="my-drill" id="my-drill">\n<style>\n')
+    style = re.search(r"<style>\n(.*?)\n</style>", page, re.S).group(1)
+    template = paths.DRILLDOWN_CSS.read_text(encoding="utf-8").strip("\n")
+    assert style == template.replace("$prefix", "my-drill")
+    assert "$" not in style and all(rule.startswith(".my-drill ") for rule in style.splitlines())
+
+
+def test_fragment_on_the_seed_corpus(seed_tables):
+    s = seed_tables
+    page = drilldown.fragment(s["coded"], s["segments"], s["documents"], s["codebook"])
+    assert "tillit-diary/luleå" in page and "å" in page
+    n_cells = int((findings.code_by_document(s["coded"], s["segments"], s["codebook"]) > 0).to_numpy().sum())
+    assert page.count("<details>") == n_cells
