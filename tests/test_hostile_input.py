@@ -112,6 +112,62 @@ def test_property_nfc_and_nfd_copies_give_the_same_tokens(text):
     assert tokens["NFC"] == tokens["NFD"] == clean.tokenize(clean.normalise(text))
 
 
+# --- Unicode: sentence breaks in decomposed text ---
+# Punkt's abbreviations ("åk"), collocations and orthographic statistics ("Ökad" starts
+# sentences) are composed words: it decides on the NFC form, the offsets stay raw.
+
+def _covered_once(text, sentences, removed):
+    count = [0] * len(text)
+    for span in sentences + removed:
+        for i in range(span["start"], span["end"]):
+            count[i] += 1
+    return all(n == 1 for ch, n in zip(text, count) if not ch.isspace())
+
+
+@pytest.mark.parametrize("text", ["Hon går i åk. tre nu.", "Se bl.a. Ökad tillit."])
+def test_sentence_breaks_are_the_same_in_an_nfd_copy(text):
+    found = {}
+    for form in ("NFC", "NFD"):
+        raw = unicodedata.normalize(form, text)
+        sentences, removed = clean.segment(raw, "a.txt", clean.load_rules())
+        assert all(clean.normalise(raw[s["start"]:s["end"]]) == s["text"] for s in sentences)
+        assert _covered_once(raw, sentences, removed)
+        found[form] = [s["text"] for s in sentences]
+    assert found["NFD"] == found["NFC"]
+
+
+WORDS = st.sampled_from(["Hon", "går", "i", "åk.", "tre", "nu.", "Se", "bl.a.", "Ökad", "tillit.", "Är", "det",
+                         "så?", "Östberg", "J.", "ärenden", "ö.", "Å.", "målstyrning", "– ", "\n", "\n\n", "”", "1."])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WORDS, max_size=25).map(" ".join))
+def test_property_nfd_and_nfc_copies_give_the_same_sentences(text):
+    found = {}
+    for form in ("NFC", "NFD"):
+        raw = unicodedata.normalize(form, text)
+        sentences, removed = clean.segment(raw, "a.txt", clean.load_rules())
+        assert all(clean.normalise(raw[s["start"]:s["end"]]) == s["text"] for s in sentences)
+        assert _covered_once(raw, sentences, removed)
+        found[form] = [(s["paragraph"], s["sentence"], s["text"]) for s in sentences]
+    assert found["NFD"] == found["NFC"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "o", "ö", "e", " ", ".", "\u0308", "\u030a", "\u0301", "\u0323", "\u0344",
+                                 "\u212b", "\u0958", "\u093c", "\u0951", "\u1100", "\u1161", "\u11a8", "가",
+                                 "\u0b47", "\u0b3e", "\U00011099", "\U000110ba", "\u2adc", "\u0338", "="]),
+                max_size=20).map("".join))
+def test_property_pieces_compose_as_the_whole(text):
+    """NFC changes the pieces that the sentence stage maps offsets through independently:
+    composing them one by one gives the composed text."""
+    pieces = clean._NFC_PIECE.findall(text)
+    assert "".join(pieces) == text
+    assert "".join(map(nfc, pieces)) == nfc(text)
+
+
+# --- Unicode: the pipeline on NFC and NFD copies of the seeds ---
+
 def _side(df, prefix):
     """The rows of the copies whose file name starts with ``prefix``, named as the seed."""
     rows = df[df.file.str.startswith(prefix)].reset_index(drop=True)
