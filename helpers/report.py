@@ -44,8 +44,10 @@ import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
+from traitlets import Unicode
 
 from . import corpus as corpus_mod
 from . import io, markup, paths
@@ -71,12 +73,20 @@ def _scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+class LocalKernelManager(AsyncKernelManager):
+    """The notebooks' kernel, local to this machine: it talks over IPC (Unix sockets in
+    Jupyter's runtime folder) rather than TCP, so ipykernel has no reason to warn about
+    unencrypted network traffic on every run."""
+
+    transport = Unicode("ipc")
+
+
 def execute_in_place(path: Path) -> None:
     """Re-execute a committed notebook with its default parameters and save it."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL, record_timing=False,
+    NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL, record_timing=False, kernel_manager_class=LocalKernelManager,
                    resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}}).execute()
     io.write_text(path, nbformat.writes(_scrub(nb)) + "\n")
 
@@ -88,7 +98,7 @@ def execute(path: Path, corpus: str, out: str, dest: Path, engine: str = "pandas
     nb = pm.execute_notebook(
         str(path), None, parameters={"CORPUS": corpus, "OUT": out, "ENGINE": engine}, kernel_name=KERNEL,
         cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
-        execution_timeout=TIMEOUT,
+        execution_timeout=TIMEOUT, kernel_manager_class=LocalKernelManager,
     )
     nb = _scrub(nb)
     io.write_text(dest, nbformat.writes(nb) + "\n")

@@ -111,3 +111,21 @@ def test_index_takes_title_and_about_from_study_yaml(corpus_factory, tmp_path):
 def test_the_study_index_page_is_the_studys(tmp_path):
     page = report.index_page([], pipeline.Run.from_params(None, tmp_path))
     assert "<h1>Trust, control and the core mission</h1>" in page and "Between 2013 and 2017" in page
+
+
+def test_the_kernel_runs_over_ipc_and_ipykernel_has_no_tcp_warning_to_give(tmp_path):
+    """`make report` used to print ipykernel's 'running over TCP without encryption' for
+    every notebook: noise a researcher takes for a failure. The kernel is local (IPC)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import nbformat\nfrom nbclient import NotebookClient\nfrom helpers import report\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('print(6 * 7)')])\n"
+        "NotebookClient(nb, kernel_name=report.KERNEL, kernel_manager_class=report.LocalKernelManager).execute()\n"
+        "print(nb.cells[0].outputs[0]['text'].strip())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("42")
+    assert "TCP" not in done.stderr and "KeyboardInterrupt" not in done.stderr, done.stderr
+    assert list(tmp_path.iterdir()) == []  # the sockets live in Jupyter's runtime folder, not here
