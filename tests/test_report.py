@@ -102,7 +102,7 @@ def test_index_takes_title_and_about_from_study_yaml(corpus_factory, tmp_path):
     root = corpus_factory({"a.txt": "Text.\n"})
     (root / "study.yaml").write_text("title: Min studie & mer\nabout: |\n  Första stycket,\n  samma.\n\n"
                                      "  Andra <b>stycket</b>.\n", encoding="utf-8")
-    page = report.index_page([("Steg 1", "01_a.html", "01_a.code.html")], pipeline.Run.from_params(root, tmp_path))
+    page = report.index_page([("Steg 1", "01_a.html", "01_a.code.html")], pipeline.Run.from_params(root, tmp_path / "out"))
     assert "<title>Min studie &amp; mer</title>" in page and "<h1>Min studie &amp; mer</h1>" in page
     assert "<p>Första stycket,\nsamma.</p>\n<p>Andra &lt;b&gt;stycket&lt;/b&gt;.</p>" in page
     assert "kvalitext notebooks on the corpus folder" not in page
