@@ -830,11 +830,12 @@ def _spy_on_the_sentence_splitter(monkeypatch) -> list[int]:
 
 
 def _covered_once(text: str, sentences: list[dict], removed: list[dict]) -> bool:
+    """Every character of ``text`` in at most one span, every non-space one in exactly one."""
     count = [0] * len(text)
     for span in sentences + removed:
         for i in range(span["start"], span["end"]):
             count[i] += 1
-    return all(c == 1 for c, ch in zip(count, text) if not ch.isspace()) and max(count) <= 1
+    return all(c == 1 for c, ch in zip(count, text) if not ch.isspace()) and max(count, default=0) <= 1
 
 
 def test_a_huge_line_reaches_the_sentence_splitter_in_pieces_cut_at_sentence_ends(monkeypatch, caplog):
@@ -1166,13 +1167,7 @@ def test_property_nfc_and_nfd_copies_give_the_same_tokens(text):
 # --- Unicode: sentence breaks in decomposed text ---
 # Punkt's abbreviations ("åk"), collocations and orthographic statistics ("Ökad" starts
 # sentences) are composed words: it decides on the NFC form, the offsets stay raw.
-
-def _covered_once(text, sentences, removed):
-    count = [0] * len(text)
-    for span in sentences + removed:
-        for i in range(span["start"], span["end"]):
-            count[i] += 1
-    return all(n == 1 for ch, n in zip(text, count) if not ch.isspace())
+# (_covered_once is the helper of "very long input" above.)
 
 
 @pytest.mark.parametrize("text", ["Hon går i åk. tre nu.", "Se bl.a. Ökad tillit."])
