@@ -40,14 +40,16 @@ import os
 import re
 import stat
 import sys
+import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
-from traitlets import Unicode
+from traitlets import Unicode, default
 
 from . import corpus as corpus_mod
 from . import io, markup, paths
@@ -79,6 +81,13 @@ class LocalKernelManager(AsyncKernelManager):
     unencrypted network traffic on every run."""
 
     transport = Unicode("ipc")
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        # An absolute, short prefix for the kernel's sockets: a relative one would be read
+        # from the kernel's working folder and ours alike, and a Unix socket's path must be
+        # under about 100 characters (a deep project folder would not fit).
+        return os.path.join(tempfile.gettempdir(), f"kvalitext-{uuid.uuid4().hex[:12]}")
 
 
 def execute_in_place(path: Path) -> None:
