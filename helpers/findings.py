@@ -198,6 +198,10 @@ def timeline(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
 UNITS = ("sentence", "paragraph")
 
 
+COOCCURRENCE_COLUMNS = ["unit", "problem", "remedy", "n_units", "n_problem", "n_remedy", "n_both", "expected",
+                        "jaccard", "lift"]
+
+
 def cooccurrence(coded: pd.DataFrame, segments: pd.DataFrame, codebook: Codebook,
                  unit: str = "sentence") -> pd.DataFrame:
     """How often each problem (family P) and remedy (family R) are coded in the same
@@ -238,7 +242,7 @@ def cooccurrence(coded: pd.DataFrame, segments: pd.DataFrame, codebook: Codebook
                          "n_problem": a, "n_remedy": b, "n_both": ab, "expected": expected,
                          "jaccard": ab / union if union else 0.0,
                          "lift": ab / expected if expected else float("nan")})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COOCCURRENCE_COLUMNS)  # no rows when a family has no code
 
 
 MEASURES = {

@@ -37,7 +37,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from helpers import clean, coding, corpus, drilldown, io, markup, paths, pipeline, refi, reliability, report, tables
+from helpers import clean, coding, corpus, drilldown, findings, io, markup, paths, pipeline, refi, reliability, report, tables
 
 ROOT = paths.PROJ_ROOT
 BIN = Path(sys.executable).parent
@@ -1242,3 +1242,27 @@ def test_the_pipeline_gives_the_same_tokens_and_codes_for_nfd_and_nfc_copies(cor
         assert nfc(copies[f][s:e]) == t and not (e < len(copies[f]) and is_mark(copies[f][e]))
     for f, s, e, t in seg[["file", "start", "end", "text"]].itertuples(index=False):
         assert clean.normalise(copies[f][s:e]) == t
+
+
+# --- codebooks of one family: notebook 04 runs on them ---
+
+
+@pytest.mark.parametrize("family", ["P", "R"])
+def test_the_findings_notebook_runs_on_a_codebook_of_one_family(tmp_path, family):
+    """A corpus's codebook with only problem codes (or only remedies) used to stop notebook
+    04 with a KeyError and no file named: the co-occurrence of problems and remedies is
+    then empty, and says so."""
+    root = tmp_path / "c"
+    (root / "raw").mkdir(parents=True)
+    for p in corpus.list_raw_files(paths.CORPUS_DIR)[:2]:
+        (root / "raw" / p.name).write_bytes(p.read_bytes())
+    data = yaml.safe_load(paths.CODEBOOK_FILE.read_text(encoding="utf-8"))
+    data["codes"] = [dict(c, examples=[]) for c in data["codes"] if c["family"] == family]
+    (root / "codebook.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    nb_path = next(p for p in report.notebooks() if p.stem == "04_findings")
+    nb = report.execute(nb_path, str(root), str(tmp_path / "out"), tmp_path / "04.ipynb")
+    assert all(o.output_type != "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    cb = coding.codebook_for(root)
+    run = pipeline.Run.from_params(root, tmp_path / "out")
+    cooc = findings.cooccurrence(pipeline.coded(run), pipeline.segments(run)[0], cb)
+    assert cooc.empty and list(cooc.columns) == findings.COOCCURRENCE_COLUMNS
