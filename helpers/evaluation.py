@@ -191,7 +191,7 @@ def record(summary: pd.DataFrame, codebook: coding.Codebook, path: Path = RECORD
     keys = ["codebook", "version", "corpus", "part", "reference"]
     kept = old[~old.set_index(keys).index.isin(new.set_index(keys).index)]
     table = pd.concat([kept, new], ignore_index=True)[RECORD_COLUMNS].sort_values(keys, kind="stable")
-    return io.write_csv(path, table)
+    return io.write_csv(path, table, spreadsheet=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,8 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     for folder in folders:
         run = pipeline.Run.from_params(folder, out / Path(folder).name)
         summary, per_code = score_run(run, n_boot=a.boot)
-        io.write_csv(run.path("evaluation_summary.csv"), summary)
-        io.write_csv(run.path("evaluation_per_code.csv"), per_code)
+        io.write_csv(run.path("evaluation_summary.csv"), summary, spreadsheet=False)
+        io.write_csv(run.path("evaluation_per_code.csv"), per_code, spreadsheet=False)
         summaries.append(summary)
         if a.record:
             record(summary, coding.codebook_for(run.corpus))

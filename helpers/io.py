@@ -74,9 +74,36 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
     return write_bytes(path, text.encode("utf-8"))
 
 
-def write_csv(path: str | os.PathLike[str], df: pd.DataFrame) -> Path:
-    """Write a table as UTF-8 CSV without BOM and with ``\\n`` line ends, atomically."""
-    return write_text(path, df.to_csv(index=False, lineterminator="\n"))
+SPREADSHEET_DIR = "spreadsheet"
+# A cell that starts with one of these is read as a formula by spreadsheet programs
+# (CSV injection, OWASP): in the spreadsheet copy it gets a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table in which every text cell that a spreadsheet program would run as a
+    formula starts with an apostrophe (shown as text there); numbers are left alone."""
+    out = df.copy()
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS)).astype(bool)
+        if risky.any():
+            out[col] = values.astype(object).where(~risky, "'" + values.astype(str))
+    return out
+
+
+def write_csv(path: str | os.PathLike[str], df: pd.DataFrame, spreadsheet: bool = True) -> Path:
+    """Write a table as UTF-8 CSV without BOM and with ``\\n`` line ends, atomically; with
+    ``spreadsheet`` also its copy for spreadsheet programs, ``spreadsheet/<name>`` beside it
+    (:func:`spreadsheet_safe`: the table above stays exact)."""
+    path = Path(path)
+    written = write_text(path, df.to_csv(index=False, lineterminator="\n"))
+    if spreadsheet:
+        write_text(path.parent / SPREADSHEET_DIR / path.name,
+                   spreadsheet_safe(df).to_csv(index=False, lineterminator="\n"))
+    return written
 
 
 def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:

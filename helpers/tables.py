@@ -50,6 +50,9 @@ DOCUMENT_SORT = ["file", "start", "entry"]
 # what the stages compute, in the order they do; documents.csv is finished with the metadata
 STAGE_TABLES = ("segments", "removed", "documents", "tokens", "coded", "suppressed")
 FILES = [f"{name}.csv" for name in COLUMNS]
+# tables without a copy for spreadsheet programs (io.write_csv): a token is a word or a
+# number, never the start of a formula, and the table is the largest
+NO_SPREADSHEET_COPY = ("tokens",)
 
 
 @dataclass
@@ -90,7 +93,7 @@ def write(out: Path, name: str, df: pd.DataFrame) -> Path:
     cols = COLUMNS[name]
     if name == "documents":
         cols = cols + [c for c in df.columns if c not in cols]
-    return io.write_csv(path(out, name), df[cols])
+    return io.write_csv(path(out, name), df[cols], spreadsheet=name not in NO_SPREADSHEET_COPY)
 
 
 def read(out: Path, name: str) -> pd.DataFrame:

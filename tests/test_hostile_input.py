@@ -1266,3 +1266,24 @@ def test_the_findings_notebook_runs_on_a_codebook_of_one_family(tmp_path, family
     run = pipeline.Run.from_params(root, tmp_path / "out")
     cooc = findings.cooccurrence(pipeline.coded(run), pipeline.segments(run)[0], cb)
     assert cooc.empty and list(cooc.columns) == findings.COOCCURRENCE_COLUMNS
+
+
+# --- spreadsheets: formulas in data (CSV injection) ---
+
+
+def test_tables_are_exact_and_their_spreadsheet_copies_never_start_a_formula(corpus_factory, tmp_path):
+    root = corpus_factory({"a.txt": "=HYPERLINK(\"http://x\",\"klicka\") och detaljstyrning.\n\n"
+                                    "+46 70 123 45 67 ringde om tilliten.\n"},
+                          metadata="file,doc_id,title\na.txt,a,@SUM(1+1)\n")
+    run = pipeline.Run.from_params(root, tmp_path / "out")
+    pipeline.build_tables(run)
+    exact = tables.read(run.out, "segments")
+    assert exact["text"].str.startswith(("=HYPERLINK", "+46")).sum() == 2  # the contract: text as it is
+    copy = io.read_csv(run.out / io.SPREADSHEET_DIR / "segments.csv")
+    assert copy["text"].tolist() == ["'" + t for t in exact["text"]]
+    assert copy["start"].tolist() == [str(s) for s in exact["start"]]  # numbers as they are
+    docs = io.read_csv(run.out / io.SPREADSHEET_DIR / "documents.csv")
+    assert docs["title"].tolist() == ["'@SUM(1+1)"]
+    coded = io.read_csv(run.out / io.SPREADSHEET_DIR / "coded.csv")
+    assert not coded.apply(lambda col: col.str.startswith(io.FORMULA_STARTS)).any().any()
+    assert not (run.out / io.SPREADSHEET_DIR / "tokens.csv").exists()
