@@ -100,8 +100,9 @@ def execute_in_place(path: Path) -> None:
     io.write_text(path, nbformat.writes(_scrub(nb)) + "\n")
 
 
-def execute(path: Path, corpus: str, out: str, dest: Path, engine: str = "pandas") -> nbformat.NotebookNode:
-    """Execute a notebook with papermill on a corpus and output folder; save the copy."""
+def execute(path: Path, corpus: str, out: str, dest: Path | None = None, engine: str = "pandas") -> nbformat.NotebookNode:
+    """Execute a notebook with papermill on a corpus and output folder; save the copy at
+    ``dest`` if given."""
     import papermill as pm
 
     nb = pm.execute_notebook(
@@ -110,7 +111,8 @@ def execute(path: Path, corpus: str, out: str, dest: Path, engine: str = "pandas
         execution_timeout=TIMEOUT, kernel_manager_class=LocalKernelManager,
     )
     nb = _scrub(nb)
-    io.write_text(dest, nbformat.writes(nb) + "\n")
+    if dest is not None:
+        io.write_text(dest, nbformat.writes(nb) + "\n")
     return nb
 
 
@@ -303,28 +305,31 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
     out_param = str(out) if out else paths.display(run.out)
     previous = read_manifest(run.out)
     pages, written = [], []
+    staged: dict[str, str] = {}  # written only once every notebook has run: never a mix of two runs
     try:
         for nb_path in nb_paths:
             t0 = time.perf_counter()
             print(f"executing {nb_path.name} ...", end=" ", file=stream, flush=True)
             try:
-                nb = execute(nb_path, corpus_param, out_param, run.out / "notebooks" / nb_path.name, engine)
+                nb = execute(nb_path, corpus_param, out_param, engine=engine)
             except PapermillExecutionError as err:
                 print("failed", file=stream, flush=True)
-                raise ReportError(f"{nb_path.name} stopped with {err.ename}: {err.evalue}") from err
-            written.append(f"notebooks/{nb_path.name}")
+                said = str(err.evalue).rstrip()
+                said += "" if said.endswith((".", "!", "?")) else "."
+                raise ReportError(f"{nb_path.name} stopped with {err.ename}: {said} "
+                                  "The previous report's pages are left as they were.") from err
             stem = nb_path.stem
             reader, full = f"{stem}.html", f"{stem}.code.html"
-            io.write_text(run.out / "html" / reader,
-                          export_html(nb, reader=True, other={"href": full, "label": "Full edition (with code)"}))
-            written.append(f"html/{reader}")
-            io.write_text(run.out / "html" / full,
-                          export_html(nb, reader=False, other={"href": reader, "label": "Reader edition"}))
-            written.append(f"html/{full}")
+            staged[f"notebooks/{nb_path.name}"] = nbformat.writes(nb) + "\n"
+            staged[f"html/{reader}"] = export_html(nb, reader=True, other={"href": full, "label": "Full edition (with code)"})
+            staged[f"html/{full}"] = export_html(nb, reader=False, other={"href": reader, "label": "Reader edition"})
             pages.append((_title(nb, stem), reader, full))
             print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
-        index = io.write_text(run.out / "html" / "index.html", index_page(pages, run))
-        written.append("html/index.html")
+        staged["html/index.html"] = index_page(pages, run)
+        for rel, text in staged.items():
+            io.write_text(run.out / rel, text)
+            written.append(rel)
+        index = run.out / "html" / "index.html"
     except BaseException:
         # The previous pages stay; the manifest still lists them, and what this run wrote.
         if set(written) - set(previous):

@@ -304,10 +304,26 @@ def test_a_failed_run_removes_nothing_and_says_which_notebook_stopped_in_one_lin
     assert "Traceback" not in done.stderr, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert errors == ["error: 00_overview.ipynb stopped with CorpusError: metadata.csv line 2: names 'missing.txt', "
-                      "which is not in raw/. Add the file or remove the row. "
-                      "(--debug, or make report DEBUG=1, shows the traceback)"], done.stderr
+                      "which is not in raw/. Add the file or remove the row. The previous report's pages are left "
+                      "as they were. (--debug, or make report DEBUG=1, shows the traceback)"], done.stderr
     assert all((out / rel).exists() for rel in STALE + FOREIGN)
     assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"files": STALE}
+
+
+def test_a_run_that_fails_half_way_leaves_the_previous_report_whole_not_mixed(tmp_path):
+    """Notebook 00 runs, notebook 01 stops (rules that remove every line): the pages of 00
+    from this run are not written over the previous report's, so no page of two runs mixes."""
+    corpus = _corpus(tmp_path / "c")
+    (corpus / "boilerplate.yaml").write_text("rules:\n  - id: everything\n    kind: line\n    patterns: ['.*']\n",
+                                             encoding="utf-8")
+    out = tmp_path / "out"
+    previous = ["html/00_overview.html", "html/00_overview.code.html", "notebooks/00_overview.ipynb", "html/index.html"]
+    _fake_previous_run(out, previous, previous)
+    done = cli("--corpus", str(corpus), "--out", str(out))
+    assert done.returncode == 1 and re.search(r"executing 00_overview\.ipynb \.\.\. .*?done", done.stderr, re.S)
+    assert "error: 01_clean-corpus.ipynb stopped with RuleError" in done.stderr, done.stderr
+    assert {rel: (out / rel).read_text(encoding="utf-8") for rel in previous} == {rel: rel for rel in previous}
+    assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"files": previous}
 
 
 # --- command line: quoting ---
