@@ -1009,13 +1009,14 @@ HOSTILE_SENTENCE = ("Dokumentationen, administrationen och byråkratin växer, b
 
 @pytest.fixture(scope="module")
 def markup_report(tmp_path_factory):
-    """``python -m helpers.report`` on a corpus whose data tries to run in the pages: a
+    """``make report`` on a corpus whose data tries to run in the pages: a
     seed text under the file name ``IMG_FILE``.txt (no metadata row, so it is also the
     document's id) opening with ``HOSTILE_SENTENCE`` (the most typical sentence of
     administrative burden, so the interpretation quotes it), a second seed text whose
     metadata voice is ``IMG_VOICE``, and a copy of the study's codebook in which
     administrative burden (in every document, so the interpretation names it) is called
-    ``LINK_NAME``. Built once: the report runs every notebook."""
+    ``LINK_NAME``; and one more seed text twice, composed (NFC) and decomposed (NFD). Built
+    once: the report runs every notebook."""
     root = tmp_path_factory.mktemp("hostile")
     src = paths.CORPUS_DIR / "raw"
     raw = root / "corpus" / "raw"
@@ -1033,11 +1034,27 @@ def markup_report(tmp_path_factory):
             code["name_sv"] = code["name_en"] = LINK_NAME
     (root / "corpus" / "codebook.yaml").write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False),
                                                    encoding="utf-8")
+    # and a seed text twice, as written (NFC) and decomposed (NFD, as macOS saves it)
+    seed = (src / "001_8ccbbb7e150bbb09.txt").read_text(encoding="utf-8")
+    (raw / "d_nfc.txt").write_text(unicodedata.normalize("NFC", seed), encoding="utf-8")
+    (raw / "d_nfd.txt").write_text(unicodedata.normalize("NFD", seed), encoding="utf-8")
     out = root / "out"
-    done = subprocess.run([sys.executable, "-m", "helpers.report", "--corpus", str(root / "corpus"), "--out", str(out)],
-                          cwd=paths.PROJ_ROOT, capture_output=True, text=True)
+    done = make("report", f"CORPUS={root / 'corpus'}", f"OUT={out}")  # end to end, as a researcher runs it
     assert done.returncode == 0, done.stderr[-3000:]
     return out
+
+
+def test_a_decomposed_copy_is_coded_as_its_composed_original_end_to_end(markup_report):
+    """Issue 12's third high item, through `make report`: the NFD copy of a text gives the
+    NFC copy's codes, words and tokens (each with its own raw offsets)."""
+    coded = pd.read_csv(markup_report / "coded.csv", dtype=str, keep_default_na=False)
+    tokens = pd.read_csv(markup_report / "tokens.csv", dtype=str, keep_default_na=False)
+    cols = ["paragraph", "sentence", "code", "rules", "matched"]
+    nfc_rows, nfd_rows = (coded[coded["file"] == f][cols].reset_index(drop=True) for f in ("d_nfc.txt", "d_nfd.txt"))
+    assert len(nfc_rows) > 5 and nfc_rows.equals(nfd_rows)
+    words = [tokens.loc[tokens["file"] == f, ["token", "lemma", "stop"]].reset_index(drop=True)
+             for f in ("d_nfc.txt", "d_nfd.txt")]
+    assert words[0].equals(words[1]) and any(not w.isascii() for w in words[0]["token"])
 
 
 def test_the_hostile_corpus_reaches_the_interpretation(markup_report):
