@@ -1126,8 +1126,13 @@ def test_marks_are_every_unicode_mark_and_nothing_else():
     pattern built from it, code point by code point."""
     every = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000)
     marks = {ch for ch in every if is_mark(ch)}
-    assert set(re.findall(f"[{clean.MARKS}]", every)) == marks
-    assert set(re.findall(clean._MARK, every)) == marks
+    # every mark this Python knows; beyond them, only code points it does not know yet
+    # (assigned as marks in the newer Unicode of Python 3.13, which MARKS is written from)
+    found = set(re.findall(f"[{clean.MARKS}]", every))
+    assert marks <= found and all(unicodedata.category(ch) == "Cn" for ch in found - marks)
+    if unicodedata.unidata_version == "15.1.0":
+        assert found == marks
+    assert set(re.findall(clean._MARK, every)) == found
     # text holding one of them never takes the plain pattern
     assert all(clean._NOT_PLAIN.match(ch) for ch in marks)
 
