@@ -78,7 +78,7 @@ def _scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 class LocalKernelManager(AsyncKernelManager):
     """The notebooks' kernel, local to this machine: it talks over IPC (Unix sockets in
     Jupyter's runtime folder) rather than TCP, so ipykernel has no reason to warn about
-    unencrypted network traffic on every run."""
+    unencrypted network traffic on every run; and it is shut down without an interrupt."""
 
     transport = Unicode("ipc")
 
@@ -88,6 +88,14 @@ class LocalKernelManager(AsyncKernelManager):
         # from the kernel's working folder and ours alike, and a Unix socket's path must be
         # under about 100 characters (a deep project folder would not fit).
         return os.path.join(tempfile.gettempdir(), f"kvalitext-{uuid.uuid4().hex[:12]}")
+
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts a kernel (SIGINT) before asking it to shut down; an idle
+        # kernel then logs "ERROR | KeyboardInterrupt caught in kernel", which a researcher
+        # takes for a failure. Ours is idle when it is shut down (every cell has run), so it
+        # is asked to shut down without the interrupt; an interrupt while it runs still goes.
+        if not self.shutting_down:
+            await super()._async_interrupt_kernel()
 
 
 def execute_in_place(path: Path) -> None:

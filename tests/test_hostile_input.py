@@ -335,6 +335,14 @@ def test_make_passes_a_path_with_a_quote_and_a_semicolon_as_it_is(hostile_report
     assert f"report: {out / 'html' / 'index.html'}" in done.stderr
 
 
+def test_a_report_that_succeeds_prints_no_kernel_noise(hostile_report):
+    """No ipykernel warning about TCP, no 'ERROR | KeyboardInterrupt caught in kernel' from
+    the interrupt jupyter_client sends before a shutdown: a researcher reads both as failures."""
+    _, done = hostile_report
+    assert done.returncode == 0
+    assert "TCP" not in done.stderr and "KeyboardInterrupt" not in done.stderr and "ERROR" not in done.stderr, done.stderr
+
+
 def test_make_refuses_such_a_path_naming_it_exactly(tmp_path, no_pwned):
     corpus = _corpus(tmp_path / HOSTILE / "corpus")
     out = corpus / "out $(touch pwned) `touch pwned`"
