@@ -35,7 +35,7 @@ export PYTHONHASHSEED := 0
 export PIP_CONSTRAINT := $(CURDIR)/$(CONSTRAINTS)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help env report test notebooks evaluate lock bench lab clean
+.PHONY: help env report test notebooks evaluate lock bench lab clean python-version
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ $(STAMP):
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@mkdir -p $(MPLCONFIGDIR) $(IPYTHONDIR) $(JUPYTER_CONFIG_DIR) $(JUPYTER_RUNTIME_DIR)
 	touch $@
+
+python-version: # the Python version make would use (for .ci/run)
+	@echo $(PYVER)
 
 env: $(STAMP) ## create the environment in .venv (exact versions of requirements/constraints.txt)
 
