@@ -400,11 +400,11 @@ def test_an_interrupted_rebuild_then_reverted_inputs_is_rebuilt_not_served(corpu
     (root / "raw" / "a.txt").write_text("Detaljstyrning är stor.\nTillit saknas helt.\n", encoding="utf-8")
     real, calls = io.write_csv, []
 
-    def dying(*args):
+    def dying(*args, **kwargs):
         calls.append(args[0])
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(io, "write_csv", dying)
     with pytest.raises(KeyboardInterrupt):
