@@ -104,6 +104,9 @@ class Codebook(BaseModel):
     attributes: dict[str, dict[str, AttributeRules]] = {}
     # per attribute, the value of a sentence in which none of its rules fires
     attribute_defaults: dict[str, str] = {}
+    # per attribute and value, word patterns that never count for it (as a code's exclude):
+    # homographs, such as the modal verbs that simplemma lemmatises as "skola" (school)
+    attribute_exclude: dict[str, dict[str, AttributeRules]] = {}
     # kinds of text (helpers.structure.KINDS) whose sentences get no codes
     skip_kinds: list[str] = []
 
@@ -122,6 +125,11 @@ class Codebook(BaseModel):
         unknown = sorted(set(self.attribute_defaults) - set(self.attributes))
         if unknown:
             raise ValueError(f"attribute_defaults names {unknown}, which are not attributes {sorted(self.attributes)}")
+        for name, values in self.attribute_exclude.items():
+            unknown = sorted(set(values) - set(self.attributes.get(name, {})))
+            if name not in self.attributes or unknown:
+                raise ValueError(f"attribute_exclude names {name}: {unknown or sorted(values)}, which are not "
+                                 f"values of an attribute {sorted(self.attributes)}")
         unknown = sorted(set(self.skip_kinds) - set(KINDS))
         if unknown:
             raise ValueError(f"skip_kinds names {unknown}, which are not kinds of text {list(KINDS)}")
@@ -271,7 +279,9 @@ def not_with_matcher(codebook: Codebook, lemmatize: Lemmatizer = lemma) -> Match
 
 def attribute_matchers(codebook: Codebook, lemmatize: Lemmatizer = lemma) -> dict[str, Matcher]:
     """One matcher per context attribute (``sector``, ``actors``)."""
-    return {name: Matcher((t for value, terms in values.items() for t in _terms(value, terms)), lemmatize)
+    exclude = codebook.attribute_exclude
+    return {name: Matcher((t for value, terms in values.items()
+                           for t in _terms(value, terms, exclude.get(name, {}).get(value, ()))), lemmatize)
             for name, values in codebook.attributes.items()}
 
 

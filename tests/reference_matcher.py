@@ -72,7 +72,8 @@ def code_sentences(sentences: list[dict], token_lists: list[list[str]], codebook
     kinds = kinds or [""] * len(sentences)
     codes = [Term.parse(c.id, t, c.exclude) for c in codebook.codes for t in c.terms]
     not_with = [Term.parse(c.id, t) for c in codebook.codes for t in c.not_with]
-    attributes = {name: [Term.parse(value, t) for value, ts in values.items() for t in ts]
+    attributes = {name: [Term.parse(value, t, codebook.attribute_exclude.get(name, {}).get(value, ()))
+                         for value, ts in values.items() for t in ts]
                   for name, values in codebook.attributes.items()}
     coded, suppressed, attrs = [], [], {name: [] for name in attributes}
     for sentence, tokens, kind in zip(sentences, token_lists, kinds):

@@ -211,3 +211,19 @@ def test_aggregate_to_paragraphs_and_documents():
     assert coding.aggregate(coded, "paragraph").values.tolist() == [
         ["a", "A", 0, "P_ADMIN", 2], ["a", "A", 1, "P_ADMIN", 1], ["b", "B", 0, "R_TRUST", 1]]
     assert coding.aggregate(coded, "document").values.tolist() == [["A", "P_ADMIN", 3], ["B", "R_TRUST", 1]]
+
+
+def test_attribute_exclusions_keep_homographs_out_of_a_value():
+    """'skol*' reads the lemma too, and simplemma lemmatises the modal verbs ska, skall and
+    skulle as 'skola' (school): the codebook's attribute_exclude keeps them out."""
+    cb = coding.load_codebook()
+    texts = ["Vi skulle vilja ha mer tillit.", "Det ska bli bättre i skolan.", "Hon skall komma.", "Skolorna växer."]
+    seg = pd.DataFrame({"file": "a.txt", "doc_id": "a", "paragraph": range(4), "sentence": 0,
+                        "start": range(4), "end": range(1, 5), "text": texts})
+    assert coding.code_segments(seg, cb)[2]["sector"].tolist() == ["general", "school", "general", "school"]
+    without = cb.model_copy(update={"attribute_exclude": {}})
+    assert coding.code_segments(seg, without)[2]["sector"].tolist() == ["school", "school", "school", "school"]
+    data = cb.model_dump()
+    data["attribute_exclude"] = {"sector": {"schools": ["ska"]}}
+    with pytest.raises(ValueError, match=r"attribute_exclude names sector: \['schools'\]"):
+        coding.Codebook.model_validate(data)
