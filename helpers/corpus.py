@@ -320,20 +320,33 @@ def _check_date(value: str, where: str) -> None:
             )
 
 
+class NotUtf8(ValueError):
+    """Bytes that are not UTF-8: the byte and the line (from 1) where they stop being it,
+    and the bytes there."""
+
+    def __init__(self, data: bytes, start: int):
+        self.start, self.line, self.bytes = start, data[:start].count(b"\n") + 1, data[start:start + 8]
+        super().__init__(f"not valid UTF-8 at byte {start} (line {self.line})")
+
+
+def csv_rows(data: bytes):
+    """The rows of a CSV file's bytes (UTF-8, a BOM skipped, line ends inside quotes kept),
+    or :class:`NotUtf8`."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NotUtf8(data, exc.start) from None
+    return csv.reader(StringIO(text, newline=""))
+
+
 def _read_metadata_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
     """``metadata.csv`` as strings (``""`` for empty cells) and the line each row starts
     on, or a :class:`CorpusError` naming the file and line: not UTF-8, empty, a header
     with an empty or repeated name, a row with more or fewer fields than the header."""
-    data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CorpusError(
-            f"{path}: not valid UTF-8 at byte {exc.start} (line {line}): "
-            f"{data[exc.start:exc.start + 8]!r}. Re-save the file as UTF-8."
-        ) from None
-    reader = csv.reader(StringIO(text, newline=""))
+        reader = csv_rows(path.read_bytes())
+    except NotUtf8 as exc:
+        raise CorpusError(f"{path}: {exc}: {exc.bytes!r}. Re-save the file as UTF-8.") from None
     try:
         header = next(reader)
     except StopIteration:

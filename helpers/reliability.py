@@ -28,11 +28,9 @@ deterministic; the bootstrap takes a seed.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import logging
 import re
-from io import StringIO
 from itertools import combinations
 from pathlib import Path
 from typing import Iterable, Mapping, NamedTuple
@@ -108,16 +106,12 @@ def load_reference(path: Path, raw_texts: Mapping[str, str], code_ids: Iterable[
         )
     codes = list(code_ids)
     known_codes = set(codes)
-    data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        reader = corpus_mod.csv_rows(path.read_bytes())
+    except corpus_mod.NotUtf8 as exc:
         raise ReferenceCodingError(
-            f"{name} line {line}: not valid UTF-8 (byte {exc.start}). Re-save the file as UTF-8."
+            f"{name} line {exc.line}: not valid UTF-8 (byte {exc.start}). Re-save the file as UTF-8."
         ) from exc
-
-    reader = csv.reader(StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:

@@ -45,7 +45,7 @@ from .tables import Tables
 
 DEFAULT_PARTITION_SIZE = 2_000_000  # characters of raw text per partition
 PROGRESS_ENV = "KVALITEXT_PROGRESS"
-KEPT = ("segments", "removed", "documents", "tokens", "coded", "suppressed")
+KEPT = tables.STAGE_TABLES
 
 
 class Source(Protocol):

@@ -72,11 +72,6 @@ class Tables:
         return getattr(self, name)
 
 
-def empty(name: str) -> pd.DataFrame:
-    """A table with its columns and no rows."""
-    return pd.DataFrame(columns=COLUMNS[name])
-
-
 def sort(df: pd.DataFrame) -> pd.DataFrame:
     """A table in the contract's order: by file and offset (stable)."""
     return df.sort_values(SORT, kind="stable").reset_index(drop=True)
