@@ -109,6 +109,9 @@ class Codebook(BaseModel):
     attribute_exclude: dict[str, dict[str, AttributeRules]] = {}
     # kinds of text (helpers.structure.KINDS) whose sentences get no codes
     skip_kinds: list[str] = []
+    # theme words inside proper names (matcher.is_name: "Tillitsdelegationen") do not count
+    # for a code (they still count for the attributes: "Skolverket" is about school)
+    skip_names: bool = False
 
     @field_validator("codes")
     @classmethod
@@ -269,7 +272,8 @@ def _terms(label: str, texts: Iterable[str], exclude: Iterable[str] = ()) -> lis
 
 def code_matcher(codebook: Codebook, lemmatize: Lemmatizer = lemma) -> Matcher:
     """A matcher for the codebook's codes."""
-    return Matcher((t for c in codebook.codes for t in _terms(c.id, c.terms, c.exclude)), lemmatize)
+    return Matcher((t for c in codebook.codes for t in _terms(c.id, c.terms, c.exclude)), lemmatize,
+                   skip_names=codebook.skip_names)
 
 
 def not_with_matcher(codebook: Codebook, lemmatize: Lemmatizer = lemma) -> Matcher:

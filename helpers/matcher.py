@@ -63,9 +63,23 @@ def rule_problems(term: str) -> list[str]:
     if not parts:
         return ["the rule is empty (it could never match): write a word pattern (ord, stam*, *huvud, *del*) or remove it"]
     if len(parts) == 3 and NEAR.fullmatch(parts[1]):
+        if int(parts[1][1:]) == 0:
+            return [f"{parts[1]!r} asks for no distance: write 'a ~N b' with N of 1 or more, or the phrase 'a b'"]
         parts = [parts[0], parts[2]]
+    elif any(NEAR.fullmatch(p) for p in parts):
+        return [f"{term!r}: '~N' joins exactly two word patterns ('a ~N b'); write one rule per pair"]
     return [f"{part!r} is not a word pattern (ord, stam*, *huvud, *del*)" for part in parts
             if not PATTERN.fullmatch(part) or part.strip("*") == "" or "*" in part.strip("*")]
+
+
+def is_name(token: str, first: bool) -> bool:
+    """A word read as (part of) a proper name: capitalised with lower-case letters after
+    ("Tillitsdelegationen", "Skolverket"; not "EU" or "HR"), and not the first word of
+    its sentence. The names of delegations, agencies, programmes and reports carry theme
+    words ("tillit", "styrning") that say nothing of the theme, so a matcher with
+    ``skip_names`` passes such words over. Punctuation is not a token, so a capital after
+    a colon reads as a name too (rare in running text; the price of the rule)."""
+    return not first and token[:1].isupper() and any(c.islower() for c in token[1:])
 
 
 @dataclass(frozen=True)
@@ -165,11 +179,13 @@ class Matcher:
     pattern's id); ``stems`` (per kind, ``exact``, ``prefix``, ``suffix`` or ``infix``,
     each stem's pattern ids); ``starts`` (per pattern id, the terms whose first word it
     is); ``exclusions`` (per term, the pattern ids that cancel it); ``labels`` (sorted);
-    ``lemmatize`` (the lemmatiser words are also read by)."""
+    ``lemmatize`` (the lemmatiser words are also read by); ``skip_names`` (whether words
+    that :func:`is_name` calls names are passed over)."""
 
-    def __init__(self, terms: Iterable[Term], lemmatize: Lemmatizer):
+    def __init__(self, terms: Iterable[Term], lemmatize: Lemmatizer, skip_names: bool = False):
         self.terms = tuple(terms)
         self.lemmatize = lemmatize
+        self.skip_names = skip_names
         patterns = sorted({w for t in self.terms for w in t.words + t.exclude}, key=lambda w: w.text)
         self.pattern_ids = {w: n for n, w in enumerate(patterns)}
         self.stems: dict[str, dict[str, list[int]]] = {k: {} for k in ("exact", "prefix", "suffix", "infix")}
@@ -230,6 +246,7 @@ class Partition:
     hits: np.ndarray  # keys row * G + global pattern id, sorted: each row's patterns
     coordinated: np.ndarray  # keys row * G + global pattern id that coordination adds
     G: int
+    name: np.ndarray | None = None  # per token row: is_name (None: no row is a name)
 
 
 @dataclass
@@ -354,7 +371,14 @@ class Bank:
         n = len(codes)
         at = (np.flatnonzero(hyphen[codes[:-2]] & coordinator[codes[1:-1]] & (sid[2:] == sid[:-2]))
               if n > 2 else np.zeros(0, dtype=np.int64))
-        return Partition(sid, token, hits, self._coordinated(token, at, hits), G)
+        name = None
+        if any(m.skip_names for m in self.matchers.values()) and n:
+            # is_name, per word type, then per row: not the first row of its sentence
+            capital = np.array([is_name(t, False) for t in token[first].tolist()], dtype=bool)
+            name = capital[codes]
+            name[0] = False
+            name[1:] &= sid[1:] == sid[:-1]
+        return Partition(sid, token, hits, self._coordinated(token, at, hits), G, name)
 
     def _coordinated(self, token: np.ndarray, rows: np.ndarray, hits: np.ndarray) -> np.ndarray:
         """The global pattern ids that coordination adds at rows ``i`` (a hyphen at
@@ -392,6 +416,8 @@ class Bank:
         P, T, G, N, sid, token = v.P, v.T, part.G, len(part.token), part.sid, part.token
         H = self._local(name, part.hits, G)  # (token row, pattern id), sorted
         extra = self._local(name, part.coordinated, G)
+        if v.skip_names and part.name is not None:  # words of names are passed over
+            H, extra = H[~part.name[H // P]], extra[~part.name[extra // P]]
         shown = {i: f"{token[i]} … {token[i + 2]}" for i in np.unique(extra // P).tolist()}
         if len(extra):
             H = np.sort(np.concatenate([H, extra[~_member(H, extra)]]))

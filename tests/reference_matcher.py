@@ -8,7 +8,7 @@ two constants of the language are shared with the package.
 
 from __future__ import annotations
 
-from helpers.matcher import COORDINATORS, MIN_HEAD, Term, WordPattern
+from helpers.matcher import COORDINATORS, MIN_HEAD, Term, WordPattern, is_name
 
 
 def patterns_of(word: str, patterns: set[WordPattern], lemmatize) -> set[WordPattern]:
@@ -18,8 +18,9 @@ def patterns_of(word: str, patterns: set[WordPattern], lemmatize) -> set[WordPat
     return {p for p in patterns if p.matches(form) or p.matches(lemma)}
 
 
-def find(terms: list[Term], tokens: list[str], lemmatize) -> list[tuple[int, Term, str]]:
-    """Every rule found in one sentence: ``(position of its first word, rule, words shown)``."""
+def find(terms: list[Term], tokens: list[str], lemmatize, skip_names: bool = False) -> list[tuple[int, Term, str]]:
+    """Every rule found in one sentence: ``(position of its first word, rule, words shown)``;
+    with ``skip_names``, a word that ``is_name`` calls a name matches no pattern."""
     patterns = {w for t in terms for w in t.words + t.exclude}
     hits = [patterns_of(t, patterns, lemmatize) for t in tokens]
     shown = list(tokens)
@@ -34,6 +35,8 @@ def find(terms: list[Term], tokens: list[str], lemmatize) -> list[tuple[int, Ter
             if extra:
                 hits[i] |= extra
                 shown[i] = f"{tokens[i]} … {tokens[i + 2]}"
+    if skip_names:
+        hits = [set() if is_name(t, pos == 0) else h for pos, (t, h) in enumerate(zip(tokens, hits))]
     found = []
     for pos in range(len(tokens)):
         for term in terms:
@@ -58,10 +61,10 @@ def _joined(values) -> str:
     return "; ".join(sorted(set(values)))
 
 
-def by_label(terms: list[Term], tokens: list[str], lemmatize) -> dict[str, tuple[str, str]]:
+def by_label(terms: list[Term], tokens: list[str], lemmatize, skip_names: bool = False) -> dict[str, tuple[str, str]]:
     """Per label found in a sentence: its rules and the words they matched, joined."""
     groups: dict[str, list[tuple[str, str]]] = {}
-    for _, term, words in find(terms, tokens, lemmatize):
+    for _, term, words in find(terms, tokens, lemmatize, skip_names):
         groups.setdefault(term.label, []).append((term.text, words))
     return {label: (_joined(r for r, _ in g), _joined(w for _, w in g)) for label, g in groups.items()}
 
@@ -77,7 +80,7 @@ def code_sentences(sentences: list[dict], token_lists: list[list[str]], codebook
                   for name, values in codebook.attributes.items()}
     coded, suppressed, attrs = [], [], {name: [] for name in attributes}
     for sentence, tokens, kind in zip(sentences, token_lists, kinds):
-        found = {} if kind in codebook.skip_kinds else by_label(codes, tokens, lemmatize)
+        found = {} if kind in codebook.skip_kinds else by_label(codes, tokens, lemmatize, codebook.skip_names)
         blocked = by_label(not_with, tokens, lemmatize)
         for code in codebook.ids:
             if code in found:

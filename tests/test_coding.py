@@ -99,6 +99,10 @@ def _write(tmp_path, mutate):
     (lambda d: d["codes"][2].update(wording="x"), r"codes\.P_MEASURE\.wording: Extra inputs are not permitted"),
     (lambda d: d["codes"][0].update(terms=["a**b"]), r"codes\.P_DETAIL\.terms: .*'a\*\*b' is not a word pattern"),
     (lambda d: d["codes"][0].pop("name_en"), r"codes\.P_DETAIL\.name_en: Field required"),
+    # '~N' only between two patterns: elsewhere it would be read as a literal word "~3"
+    (lambda d: d["codes"][0].update(terms=["a ~3 b c"]), r"codes\.P_DETAIL\.terms: .*'~N' joins exactly two"),
+    (lambda d: d["codes"][0].update(terms=["~2 a"]), r"codes\.P_DETAIL\.terms: .*'~N' joins exactly two"),
+    (lambda d: d["codes"][0].update(terms=["a ~0 b"]), r"codes\.P_DETAIL\.terms: .*'~0' asks for no distance"),
 ])
 def test_invalid_codebook_names_the_code_and_field(tmp_path, mutate, message):
     with pytest.raises(coding.CodebookError, match=message):

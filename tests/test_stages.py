@@ -275,6 +275,28 @@ def test_the_matcher_on_hand_made_sentences():
     assert "heads" in set(attrs["actors"]) and "teachers" in set(attrs["actors"])
 
 
+def test_theme_words_inside_names_do_not_count_for_a_code():
+    """With ``skip_names``, a capitalised word that is not the first of its sentence is a
+    name: its theme words count for no code (nor a proximity rule's second word), but they
+    still count for the attributes; a sentence's first word and acronyms are not names."""
+    cb = coding.Codebook.model_validate(HAND_MADE_CODEBOOK | {"skip_names": True})
+    text = ("Enligt Detaljstyrningsutredningen ska det ändras. Tillit och styrning hör ihop. "
+            "Tillit enligt Styrelsen. Vi vill ha mindre detaljstyrning.\n\n"
+            "De arbetar på Skolverket. Kontroll av EU och Kontrollmyndigheten.\n")
+    for drop_tid in (False, True):
+        seg, new, old = _code_both([("names.txt", text)], cb, drop_tid=drop_tid)
+        _identical(new, old)
+    coded, _, attrs = new
+    found = set(zip(coded["paragraph"], coded["sentence"], coded["code"], coded["matched"]))
+    assert found == {(0, 1, "C_NEAR", "Tillit … styrning"), (0, 3, "C_DETAIL", "detaljstyrning"),
+                     (1, 1, "C_EXCL", "Kontroll")}
+    assert attrs["sector"].tolist()[4] == "school"  # "Skolverket" is about school
+    assert (coded["matched"] != "Kontroll; Kontrollmyndigheten").all()
+    off = cb.model_copy(update={"skip_names": False})
+    coded_off = _code_both([("names.txt", text)], off)[1][0]
+    assert {(0, 0, "C_DETAIL"), (0, 2, "C_NEAR")} <= set(zip(coded_off["paragraph"], coded_off["sentence"], coded_off["code"]))
+
+
 def test_coding_nothing(codebook):
     seg, new, old = _code_both([("empty.txt", ""), ("none.txt", "Kort text utan teman.\n")], codebook)
     _identical(new, old)
@@ -287,7 +309,7 @@ def _same_word(word: str) -> str:
 
 def _labels_sentence_by_sentence(token_lists, m):
     return sorted({(i, t.label) for i, tokens in enumerate(token_lists)
-                   for _, t, _ in ref.find(list(m.terms), tokens, m.lemmatize)})
+                   for _, t, _ in ref.find(list(m.terms), tokens, m.lemmatize, m.skip_names)})
 
 
 def test_find_labels_agrees_with_the_reference(docs, codebook):
@@ -314,7 +336,7 @@ def test_match_detail_explains_one_sentence_as_the_reference_does(codebook):
     m = coding.code_matcher(codebook)
     tokens = clean.tokenize("Detalj- och resultatstyrningen tar tid från mötet med brukarna, och vi mäter allt.")
     expected: dict = {}
-    for _, t, words in ref.find(list(m.terms), tokens, m.lemmatize):
+    for _, t, words in ref.find(list(m.terms), tokens, m.lemmatize, m.skip_names):
         expected.setdefault(t.label, set()).add((t.text, words))
     assert {k: set(v) for k, v in m.match_detail(tokens).items()} == expected and expected
 
