@@ -181,7 +181,7 @@ def log_likelihood(a: float, c: float, b: float, d: float) -> float:
     return float(2 * total)
 
 
-def _is_word(token: str) -> bool:
+def is_word(token: str) -> bool:
     return any(ch.isalpha() for ch in token) and not any(ch.isdigit() for ch in token) and not token.endswith("-")
 
 
@@ -222,7 +222,7 @@ def keyness(tokens: pd.DataFrame, reference: str | Mapping[str, float] = "wordfr
     cols = ["word", "count", "per_1000", "ref_per_1000", "G2", "ratio"]
     if c == 0:
         return pd.DataFrame(columns=cols)
-    keep = tokens[~tokens["stop"].astype(bool) & tokens["token"].astype(str).map(_is_word)]
+    keep = tokens[~tokens["stop"].astype(bool) & tokens["token"].astype(str).map(is_word)]
     words = (keep["lemma"] if by == "lemma" else keep["token"]).astype(str).str.lower()
     counts = words.value_counts()
     counts = counts[counts >= min_count].sort_index()
@@ -260,7 +260,7 @@ def collocations(tokens: pd.DataFrame, n: int = 15, min_freq: int = 2, by: str =
     stop = set(words[toks["stop"].astype(bool)])
     sentences = [g.tolist() for _, g in words.groupby([toks["file"], toks["paragraph"], toks["sentence"]], sort=True)]
     finder = BigramCollocationFinder.from_documents(sentences)
-    finder.apply_word_filter(lambda w: w in stop or not _is_word(w))
+    finder.apply_word_filter(lambda w: w in stop or not is_word(w))
     finder.apply_freq_filter(min_freq)
     scored = finder.score_ngrams(BigramAssocMeasures.likelihood_ratio)
     rows = [{"word1": w1, "word2": w2, "count": int(finder.ngram_fd[(w1, w2)]), "G2": float(s)}
