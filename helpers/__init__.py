@@ -20,6 +20,7 @@ Data flows one way, and each module owns one step of it:
 ``findings``    the findings as tables: themes by document, group and time, co-occurrence, quotes
 ``figures``     the figures of the findings (matplotlib)
 ``words``       the words behind them: keyword in context, keyness, collocations
+``suggest``     candidate words for a code's rules, for a researcher to accept or reject
 ``drilldown``   the document × theme matrix as an HTML page fragment that leads to its quotes
 ``markup``      escaping data on its way into Markdown or HTML (shown as text, never live)
 ``style``       the one figure style

@@ -1,0 +1,84 @@
+"""Candidate terms for a code (helpers/suggest.py): what they are, what is left out, the CLI."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers import coding, stages, suggest, words
+
+CODEBOOK = coding.Codebook.model_validate({
+    "name": "test", "version": 1,
+    "codes": [{"id": "C_TRUST", "family": "R", "name_sv": "tillit", "name_en": "trust", "colour": "#000000",
+               "definition": "d", "use_when": "u", "terms": ["tillit*"]}],
+})
+
+
+def _tables(texts):
+    t = stages.process_batch([(f"d{n}.txt", text) for n, text in enumerate(texts)], CODEBOOK,
+                             keep=("segments", "tokens", "coded"))
+    return t.segments, t.tokens, t.coded
+
+
+# "respekten" keeps company with "tillit" in three documents, "ansvaret" in one only;
+# "vädret" is everywhere; one uncoded sentence holds "respekten"
+TEXTS = [
+    "Tilliten kräver respekten. Vädret var fint i dag. Vädret var kallt.\n",
+    "Tillit bygger på respekten och ansvaret. Vädret var fint. Ansvaret är stort.\n",
+    "Tilliten och respekten hör ihop. Vädret var fint. Respekten behövs i vardagen.\n",
+    "Vädret var fint i går. Vädret var kallt i dag.\n",
+]
+
+
+def test_words_over_represented_near_the_code_are_suggested_with_what_they_could_add():
+    seg, tok, coded = _tables(TEXTS)
+    table = suggest.candidate_terms(seg, tok, coded, CODEBOOK, "C_TRUST", window=0, min_count=2, min_documents=2)
+    assert list(table.columns) == suggest.COLUMNS
+    assert table["word"].tolist() == ["respekt"]  # the lemma of "respekten"
+    row = table.iloc[0]
+    assert (row.in_target, row.in_rest, row.documents, row.uncoded_sentences) == (3, 1, 3, 1)
+    assert row.example == "Respekten behövs i vardagen." and row.example_file == "d2.txt"
+    # G² as words.log_likelihood computes it from the target's and the rest's word counts:
+    # lemmas of ≥ 4 letters, not stop words ("fint" → "fin" and "går" → "gå" are too short)
+    target_words = 3 + 4 + 4  # tillit kräva respekt | tillit bygga respekt ansvar | tillit respekt höra ihop
+    rest_words = 1 + 2 + 1 + 1 + 1 + 3 + 1 + 2  # väder | väder kall | väder | ansvar | väder | respekt behöva vardag | …
+    assert row.G2 == pytest.approx(words.log_likelihood(3, target_words, 1, rest_words))
+    assert row.ratio == pytest.approx((3 / target_words) / (1 / rest_words))
+
+
+def test_the_codes_own_words_one_document_and_rarer_words_are_not_suggested():
+    seg, tok, coded = _tables(TEXTS)
+    table = suggest.candidate_terms(seg, tok, coded, CODEBOOK, "C_TRUST", window=0, min_count=1, min_documents=1)
+    assert "tillit" not in set(table["word"])  # a pattern of the code matches it already
+    assert "väder" not in set(table["word"])  # not relatively more frequent near the code
+    assert "ansvar" in set(table["word"])
+    strict = suggest.candidate_terms(seg, tok, coded, CODEBOOK, "C_TRUST", window=0, min_count=1, min_documents=2)
+    assert "ansvar" not in set(strict["word"])  # in one document only
+
+
+def test_the_window_takes_neighbouring_sentences_of_the_same_document_only():
+    seg, tok, coded = _tables(TEXTS)
+    assert seg["file"].tolist() == ["d0.txt"] * 3 + ["d1.txt"] * 3 + ["d2.txt"] * 3 + ["d3.txt"] * 2
+    for window, expected in [(0, [1, 0, 0] * 3 + [0, 0]), (1, [1, 1, 0] * 3 + [0, 0]), (2, [1, 1, 1] * 3 + [0, 0]),
+                             (9, [1, 1, 1] * 3 + [0, 0])]:  # never into d3, which has no coded sentence
+        target, coded_any = suggest.target_sentences(seg, coded, "C_TRUST", window)
+        assert target.astype(int).tolist() == expected
+        assert coded_any.astype(int).tolist() == [1, 0, 0] * 3 + [0, 0]
+    wide = suggest.candidate_terms(seg, tok, coded, CODEBOOK, "C_TRUST", window=2, min_count=1, min_documents=1)
+    assert wide.set_index("word").at["respekt", "in_target"] == 4  # "Respekten behövs" is two sentences away
+
+
+def test_an_unknown_code_is_named_and_a_code_never_found_suggests_nothing():
+    seg, tok, coded = _tables(TEXTS)
+    with pytest.raises(ValueError, match="'C_NONE' is not a code of the codebook; its codes are C_TRUST"):
+        suggest.candidate_terms(seg, tok, coded, CODEBOOK, "C_NONE")
+    empty = suggest.candidate_terms(seg, tok, coded.iloc[0:0], CODEBOOK, "C_TRUST")
+    assert empty.empty and list(empty.columns) == suggest.COLUMNS
+
+
+def test_the_command_writes_the_suggestions_of_a_run(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert suggest.main(["--code", "R_TRUST", "--out", str(out), "--top", "5"]) == 0
+    table = pd.read_csv(out / "suggestions_R_TRUST.csv")
+    assert list(table.columns) == suggest.COLUMNS and 0 < len(table) <= 5
+    assert "suggestions for R_TRUST" in capsys.readouterr().out
