@@ -227,23 +227,9 @@ def load_codebook(path: Path | None = None, corpus: Path | None = None) -> Codeb
             where = f"line {line}: " if line else ""
             lines.append(f"  {where}{'.'.join(map(str, shown))}: {err['msg']}")
         raise CodebookError(f"{path.name}: invalid codebook:\n" + "\n".join(lines)) from exc
-    for problem in _compile_problems(codebook):
-        raise CodebookError(f"{path.name}: {problem}")
     if corpus is not None:
         _check_examples(codebook, Path(corpus), path, root)
     return codebook
-
-
-def _compile_problems(codebook: Codebook) -> list[str]:
-    problems = []
-    for c in codebook.codes:
-        for field in ("terms", "exclude", "not_with"):
-            for t in getattr(c, field):
-                try:
-                    Term.parse(c.id, t)
-                except ValueError as exc:  # pragma: no cover - the validator catches these
-                    problems.append(f"codes.{c.id}.{field}: {t!r}: {exc}")
-    return problems
 
 
 def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Node | None) -> None:
