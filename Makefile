@@ -35,7 +35,7 @@ export PYTHONHASHSEED := 0
 export PIP_CONSTRAINT := $(CURDIR)/$(CONSTRAINTS)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help env report test notebooks evaluate lock bench lab clean python-version
+.PHONY: help env report test notebooks evaluate furniture lock bench lab clean python-version
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ notebooks: $(STAMP) ## re-execute the committed notebooks in place (when a findi
 
 evaluate: $(STAMP) ## score the auto-coder on every corpus with reference codings (corpus, corpus-dev); RECORD=1 updates docs/evaluation.csv
 	$(BIN)/python -m helpers.evaluation --out="$$KVALITEXT_OUT/evaluation" $(if $(value RECORD),--record)
+
+furniture: $(STAMP) ## score cleaning's furniture removal on the held-out sites of corpus-furniture/ (PART=tune|all, ERRORS=1 lists misses)
+	$(BIN)/python -m helpers.furniture --part=$(or $(PART),check) $(if $(value ERRORS),--errors)
 
 lock: ## re-resolve pyproject.toml's ranges for every Python 3.11-3.13 found and rewrite requirements/constraints.txt
 	$(PYTHON) tools/lock.py
