@@ -129,3 +129,13 @@ def documents_table(rows: list[dict], meta: pd.DataFrame) -> pd.DataFrame:
     docs["entry"] = docs["entry"].astype(str)
     cols = DOCUMENT_COLUMNS + [c for c in docs.columns if c not in DOCUMENT_COLUMNS]
     return docs[cols].sort_values(DOCUMENT_SORT).reset_index(drop=True)
+
+
+def removals_per_document(removed: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Removed stretches per document (a file, or a diary's entry, by where the removal
+    starts) and rule: one row per document with a removal, one column per rule, sorted."""
+    if removed.empty:
+        return pd.DataFrame(index=pd.Index([], name="doc_id"))
+    doc_ids = assign(removed[["file", "start"]], documents)
+    table = pd.crosstab(doc_ids.rename("doc_id"), removed["rule"].rename("removals by rule"))
+    return table.sort_index().reindex(sorted(table.columns), axis=1)

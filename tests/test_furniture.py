@@ -251,3 +251,15 @@ def test_no_sentence_of_a_reference_coding_is_removed(root):
                 assert not lost, (root.name, ref.name, row["file"], row["quote"][:80])
                 n += 1
     assert n > 100
+
+
+def test_removals_are_counted_per_document_and_rule():
+    removed = pd.DataFrame({"file": ["a.txt", "a.txt", "a.txt", "b.txt"], "start": [0, 50, 200, 5],
+                            "end": [4, 60, 210, 9], "rule": ["skip-link", "controls", "controls", "menu-run"],
+                            "text": ["x"] * 4})
+    docs = pd.DataFrame({"doc_id": ["a", "a/e1", "b"], "file": ["a.txt", "a.txt", "b.txt"], "parent": ["", "a", ""],
+                         "start": [0, 100, 0], "end": [300, 300, 20]})
+    table = documents.removals_per_document(removed, docs)
+    assert table.to_dict("index") == {"a": {"controls": 1, "menu-run": 0, "skip-link": 1},
+                                      "a/e1": {"controls": 1, "menu-run": 0, "skip-link": 0},
+                                      "b": {"controls": 0, "menu-run": 1, "skip-link": 0}}
