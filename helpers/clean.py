@@ -59,8 +59,8 @@ MAX_PARAGRAPH_CHARS = 20_000
 _FORCED_BREAK = re.compile(r"[.!?…]['\"”’»)]*\s+")
 _SPACE_RUN = re.compile(r"\s+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_FILENAME = re.compile(
-    r"(?:[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|[a-zåäöé]+|\S+\.(?:jpe?g|png|gif|webp|svg))"
+_FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name)
+    r"(?:(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|[a-zåäöé]+|\S+\.(?:jpe?g|png|gif|webp|svg))"
 )
 # Every Unicode mark (general category M: Mn, Mc, Me) as character ranges: the combining
 # diaeresis and ring (U+0308, U+030A) of a decomposed (NFD) "ö" or "å", other accents,
@@ -261,7 +261,7 @@ class Rule:
         return any(p.fullmatch(line) for p in self.patterns)
 
 
-RULE_KINDS = ("line", "dated", "repeated", "filename", "block", "menu", "language")
+RULE_KINDS = ("line", "dated", "repeated", "filename", "block", "menu", "list", "language")
 LINE_KINDS = ("line", "dated")  # kinds whose patterns must match a whole line
 _RULE_KEYS = {"id", "kind", "description", "patterns", "max_words", "signals", "min_signals", "min_lines",
               "language"}
@@ -333,7 +333,7 @@ def _parse_rules(path: Path) -> list[Rule]:
         language = item.get("language", "")
         if not isinstance(language, str) or (item["kind"] == "language" and not re.fullmatch(r"[a-z]{2,3}", language)):
             raise RuleError(f"{where}: field 'language' must be a language code such as 'en', got {language!r}{line}")
-        if item["kind"] in LINE_KINDS and not compiled:
+        if (item["kind"] in LINE_KINDS or item["kind"] == "list") and not compiled:
             raise RuleError(f"{where}: a {item['kind']!r} rule needs at least one pattern under 'patterns'{line}")
         if item["kind"] == "block" and not compiled_signals:
             raise RuleError(f"{where}: a 'block' rule needs at least one pattern under 'signals'{line}")
@@ -832,7 +832,7 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
     """A ``menu`` rule: at least ``min_lines`` consecutive lines of at most ``max_words``
     words each, none ending a sentence or opening with a list marker, are removed: a menu,
     a link list, a panel of labels and values. Running text does not stack so many short
-    lines without a sentence between them."""
+    lines without a sentence between them. A line that another rule removed ends a run."""
     run: list[_Line] = []
 
     def close() -> None:
@@ -843,6 +843,7 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
 
     for ln in found:
         if ln.rule:
+            close()
             continue
         if (_words(ln.content) <= rule.max_words and not _SENT_FINAL.search(ln.content)
                 and not _LIST_MARKER.match(ln.content)):
@@ -850,6 +851,23 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
         else:
             close()
     close()
+
+
+def _mark_lists(found: list[_Line], rule: Rule) -> None:
+    """A ``list`` rule: a heading of a link list (``patterns``, the whole line: "Relevanta
+    dokument") and the lines after it that are at most ``max_words`` words and do not end
+    a sentence (the titles it links to) are removed; a longer line, or one that ends a
+    sentence, ends the list."""
+    listing = False
+    for ln in found:
+        if ln.rule:
+            continue
+        if any(p.fullmatch(ln.content) for p in rule.patterns):
+            ln.rule, listing = rule.id, True
+        elif listing and _words(ln.content) <= rule.max_words and not _SENT_FINAL.search(ln.content):
+            ln.rule = rule.id
+        else:
+            listing = False
 
 
 _QUOTED_PART = re.compile(r"[\"“”„«»][^\"“”„«»]*[\"“”„«»]")
@@ -882,15 +900,15 @@ def line_languages(content: str, other: str) -> tuple[int, int]:
 
 def _mark_language(found: list[_Line], rule: Rule) -> None:
     """A ``language`` rule: in a Swedish text (more Swedish words than words of
-    ``language`` over all its lines), a short line (at most ``max_words`` words) with more
-    words of ``language`` than Swedish ones, quotations left out, is removed: an interface
-    line ("Download", "No results found"). A longer line in that language, or a quotation
-    inside a Swedish line, stays."""
+    ``language`` over all its lines), a short line (at most ``max_words`` words outside
+    quotation marks) with more words of ``language`` than Swedish ones, quotations left
+    out, is removed: an interface line ("Download "<title>"", "No results found"). A longer
+    line in that language, or a quotation inside a Swedish line, stays."""
     totals = [line_languages(ln.content, rule.language) for ln in found]
     if sum(sv for sv, _ in totals) <= sum(ot for _, ot in totals):
         return
     for ln, (sv, ot) in zip(found, totals):
-        if not ln.rule and _words(ln.content) <= rule.max_words and ot > sv:
+        if not ln.rule and _words(_QUOTED_PART.sub(" ", ln.content)) <= rule.max_words and ot > sv:
             ln.rule = rule.id
 
 
@@ -938,6 +956,8 @@ def segment(text: str, file: str, rules: tuple[Rule, ...]) -> tuple[list[dict], 
             _mark_blocks(found, rule)
         elif rule.kind == "menu":
             _mark_menus(found, rule)
+        elif rule.kind == "list":
+            _mark_lists(found, rule)
         elif rule.kind == "language":
             _mark_language(found, rule)
 

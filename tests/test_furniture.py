@@ -52,6 +52,11 @@ KINDS = [
     ("file list", ["Filer tillgängliga för nedladdning", "Protokoll 2019-09-30.pdf Pdf, 754.8 kB. 754.8 kB"],
      "controls"),
     ("catalogue fields", ["• Artikelnummer: 20043"], "page-metadata"),
+    ("document viewer", ["Storlek: px", "Starta visningen från sidan:", "Transkript",
+                         "In document Allmänna bidrag till kommuner (Page 30-38)"], "document-viewer"),
+    ("download prompt with the title", ['Download "Revisionsrapport om intern kontroll av inköp i kommunen 2013"',
+                                        'Share "Nya skollagen träder i kraft den första juli i år"'],
+     "foreign-language"),
 ]
 
 
@@ -271,3 +276,24 @@ def test_removals_are_counted_per_document_and_rule():
     assert table.to_dict("index") == {"a": {"controls": 1, "menu-run": 0, "skip-link": 1},
                                       "a/e1": {"controls": 1, "menu-run": 0, "skip-link": 0},
                                       "b": {"controls": 0, "menu-run": 1, "skip-link": 0}}
+
+
+def test_a_link_list_goes_with_its_heading():
+    titles = ["Revisionsrapport Leasing av bilar. Exempelstads kommun", "Rapport Hantering av föreningsbidrag",
+              "Uppföljning av tidigare granskning"]
+    text = "\n\n".join([BODY, "Relevanta dokument", *titles, BODY]) + "\n"
+    removed = _removed_by(text)
+    assert removed == dict.fromkeys(["Relevanta dokument", *titles], "link-list")
+    assert _kept(text) == [BODY, BODY]
+
+
+def test_a_menu_run_stops_at_a_line_another_rule_removed():
+    panel = ["Interpellationen är besvarad", "Händelser", "Inlämnad", "2016-05-19", "Besvarad", "2016-06-27"]
+    text = "\n\n".join([BODY, *panel, "PDF", "Interpellationen", "till Statsrådet Exempel (S)", BODY]) + "\n"
+    removed = _removed_by(text)
+    assert removed == dict.fromkeys(panel, "menu-run") | {"PDF": "controls"}
+
+
+def test_a_date_alone_is_not_an_image_file_name():
+    text = "Diskussionsunderlag om skollagen\n\n2011-06-27\n\n" + BODY + "\n\nbild_2011-06-27\n"
+    assert _removed_by(text) == {"bild_2011-06-27": "image-filename"}
