@@ -793,14 +793,16 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
     """A ``block`` rule: a run of short lines (at most ``max_words`` words) that hold what
     ``signals`` describe (a phone number, an e-mail or postal address, opening hours, a
     registration number) or are labels of such (``patterns``: "Postadress",
-    "Kontakt"), with perhaps short lines between them (a name, a town), is removed when it
-    holds at least ``min_signals`` different signals; a name between them counts as one.
-    A line that ends a sentence, or is longer, ends the run: an official named in running
-    text is never part of one. Lines that other rules removed neither end nor add to a run."""
+    "Kontakt"), with perhaps short lines between them (a name, a town) and up to two just
+    before them in the same block (a title, a name), is removed when it holds at least
+    ``min_signals`` different signals; a name between them counts as one.
+    A line that is longer, or a sentence of more than six words, ends the run: an official
+    named in running text is never part of one. Lines that other rules removed neither end nor add to a run."""
     def signals(ln: _Line) -> set[int]:
         return {k for k, pat in enumerate(rule.signals) if pat.search(ln.content)}
 
-    run: list[tuple[_Line, str, set[int]]] = []  # (line, "contact" | "filler", signals)
+    run: list[tuple[_Line, str, set[int]]] = []  # (line, "before" | "contact" | "filler", signals)
+    before: list[_Line] = []  # up to two short lines just before a run, in its block: a title, a name
 
     def close() -> None:
         while run and run[-1][1] == "filler":
@@ -817,26 +819,36 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
         if ln.rule:
             continue
         words, ends = _words(ln.content), _SENT_FINAL.search(ln.content) is not None
-        sig = signals(ln) if words <= rule.max_words else set()
-        label = words <= rule.max_words and any(p.fullmatch(ln.content) for p in rule.patterns)
+        short = words <= rule.max_words and not (ends and words > 6)  # not a sentence of running text
+        sig = signals(ln) if short else set()
+        label = short and any(p.fullmatch(ln.content) for p in rule.patterns)
         if sig or label:
+            if not run:
+                run.extend((b, "before", set()) for b in before if b.block == ln.block)
             run.append((ln, "contact", sig))
-        elif run and words <= 6 and not ends:
-            run.append((ln, "filler", set()))
+            before.clear()
+        elif words <= 6 and not ends:
+            if run:
+                run.append((ln, "filler", set()))
+            else:
+                before[:] = (before + [ln])[-2:]
         else:
             close()
+            before.clear()
     close()
 
 
 def _mark_menus(found: list[_Line], rule: Rule) -> None:
-    """A ``menu`` rule: at least ``min_lines`` consecutive lines of at most ``max_words``
-    words each, none ending a sentence or opening with a list marker, are removed: a menu,
-    a link list, a panel of labels and values. Running text does not stack so many short
-    lines without a sentence between them. A line that another rule removed ends a run."""
+    """A ``menu`` rule: consecutive lines of at most ``max_words`` words each, none ending
+    a sentence or opening with a list marker, at least ``min_lines`` of them without a
+    digit, are removed: a menu, a link list, a panel of labels and values. Running text
+    does not stack so many short lines without a sentence between them, and a document's
+    own header (a ministry, a date, a registration number) is mostly numbers. A line that
+    another rule removed ends a run."""
     run: list[_Line] = []
 
     def close() -> None:
-        if len(run) >= rule.min_lines:
+        if sum(1 for ln in run if not _DIGIT.search(ln.content)) >= rule.min_lines:
             for ln in run:
                 ln.rule = ln.rule or rule.id
         run.clear()
@@ -870,6 +882,7 @@ def _mark_lists(found: list[_Line], rule: Rule) -> None:
             listing = False
 
 
+_DIGIT = re.compile(r"\d")
 _QUOTED_PART = re.compile(r"[\"“”„«»][^\"“”„«»]*[\"“”„«»]")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 LANGUAGE_MARGIN = 1.0  # Zipf units by which a word must be commoner in one language than the other

@@ -292,10 +292,29 @@ def test_a_link_list_goes_with_its_heading():
 
 
 def test_a_menu_run_stops_at_a_line_another_rule_removed():
-    panel = ["Interpellationen är besvarad", "Händelser", "Inlämnad", "2016-05-19", "Besvarad", "2016-06-27"]
+    panel = ["Interpellationen är besvarad", "Händelser", "Inlämnad", "2016-05-19", "Överlämnad", "2016-05-20",
+             "Besvarad", "2016-06-27"]
     text = "\n\n".join([BODY, *panel, "PDF", "Interpellationen", "till Statsrådet Exempel (S)", BODY]) + "\n"
     removed = _removed_by(text)
     assert removed == dict.fromkeys(panel, "menu-run") | {"PDF": "controls"}
+
+
+def test_a_document_header_of_numbers_is_not_a_menu():
+    header = ["Socialdepartementet", "Regeringsbeslut", "IV:3", "2014-08-28", "S2014/6324/SFÖ", "Exempelverket"]
+    assert _removed_by("\n".join(header) + "\n\n" + BODY + "\n") == {}
+
+
+def test_a_contact_block_may_open_with_a_title_and_a_name():
+    text = ("Mallarna finns i Word.\n\nKontakt\n\nProduktionsledare\nEva Exempel\neva.exempel@exempel.se\n\n"
+            "Förvaltningsledare\nOlle Exempel\nolle.exempel@exempel.se\n")
+    assert set(_removed_by(text)) == {"Kontakt", "Produktionsledare", "Eva Exempel", "eva.exempel@exempel.se",
+                                      "Förvaltningsledare", "Olle Exempel", "olle.exempel@exempel.se"}
+
+
+def test_a_heading_that_names_e_mail_is_not_a_contact_block():
+    text = ("Om oss\n\nBedrägeriförsök via mejl\n\nVi är just nu utsatta för nätfiske via mejl, och vi har "
+            "polisanmält händelsen.\n\nNär du vill veta din adress ska du vända dig till kommunen.\n")
+    assert _removed_by(text) == {"Om oss": "contact-block"}
 
 
 def test_a_date_alone_is_not_an_image_file_name():
