@@ -917,12 +917,19 @@ def _mark_language(found: list[_Line], rule: Rule) -> None:
     quotation marks) with more words of ``language`` than Swedish ones, quotations left
     out, is removed: an interface line ("Download "<title>"", "No results found"). A longer
     line in that language, or a quotation inside a Swedish line, stays."""
+    foreign = []
+    for ln in found:
+        if not ln.rule and _words(_QUOTED_PART.sub(" ", ln.content)) <= rule.max_words:
+            sv, ot = line_languages(ln.content, rule.language)
+            if ot > sv:
+                foreign.append(ln)
+    if not foreign:  # the whole text is read only when a short line is foreign (most texts: never)
+        return
     totals = [line_languages(ln.content, rule.language) for ln in found]
     if sum(sv for sv, _ in totals) <= sum(ot for _, ot in totals):
         return
-    for ln, (sv, ot) in zip(found, totals):
-        if not ln.rule and _words(_QUOTED_PART.sub(" ", ln.content)) <= rule.max_words and ot > sv:
-            ln.rule = rule.id
+    for ln in foreign:
+        ln.rule = rule.id
 
 
 @dataclass
