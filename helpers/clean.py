@@ -903,10 +903,14 @@ def word_language(word: str, other: str) -> str:
     return ""
 
 
+# a program's names for a missing value, left in exported text ("None LSS-utjämning None"): no language
+NOT_WORDS = frozenset({"none", "null", "nan", "undefined", "nil"})
+
+
 def line_languages(content: str, other: str) -> tuple[int, int]:
     """How many words of a line, outside quotation marks, are Swedish and how many are of
-    the ``other`` language (:func:`word_language`)."""
-    words = _LETTER_WORD.findall(_QUOTED_PART.sub(" ", content).lower())
+    the ``other`` language (:func:`word_language`); :data:`NOT_WORDS` count for neither."""
+    words = [w for w in _LETTER_WORD.findall(_QUOTED_PART.sub(" ", content).lower()) if w not in NOT_WORDS]
     found = [word_language(w, other) for w in words]
     return found.count("sv"), found.count(other)
 

@@ -129,6 +129,12 @@ def test_an_english_quotation_inside_swedish_prose_stays():
     assert _removed_by(text) == {}
 
 
+def test_a_title_among_missing_values_is_not_english():
+    """A Swedish title that an export wrapped in a program's "None" (a development-corpus
+    text has one) is not an English interface line."""
+    assert _removed_by("None LSS-utjämning None None\n\n" + BODY + "\n") == {}
+
+
 def test_an_english_text_keeps_its_lines():
     text = "Download the report\n\nThe report describes how trust-based governance works in practice.\n"
     assert "Download the report" not in _removed_by(text)
