@@ -12,10 +12,12 @@ ENGINE ?= pandas
 # CORPUS, OUT, ENGINE and BENCH_CORPUS reach the commands as environment variables, never
 # pasted into a shell line, so a path with a quote, `;`, a dollar sign or a backtick in it is
 # passed as it is: make does not expand it ($(value ...)) and does not export the originals.
-unexport CORPUS OUT ENGINE BENCH_CORPUS CODE
+unexport CORPUS OUT ENGINE BENCH_CORPUS CODE PART
 help report clean suggest: export KVALITEXT_CORPUS = $(value CORPUS)
 help report clean evaluate suggest: export KVALITEXT_OUT = $(value OUT)
 suggest: export KVALITEXT_CODE = $(value CODE)
+
+furniture: export KVALITEXT_PART = $(or $(value PART),check)
 help report: export KVALITEXT_ENGINE = $(value ENGINE)
 help bench: export KVALITEXT_BENCH_CORPUS = $(value BENCH_CORPUS)
 CONSTRAINTS := requirements/constraints.txt
@@ -36,7 +38,7 @@ export PYTHONHASHSEED := 0
 export PIP_CONSTRAINT := $(CURDIR)/$(CONSTRAINTS)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help env report test notebooks evaluate suggest lock bench lab clean python-version
+.PHONY: help env report test notebooks evaluate suggest furniture lock bench lab clean python-version
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,6 +71,9 @@ evaluate: $(STAMP) ## score the auto-coder on every corpus with reference coding
 
 suggest: $(STAMP) ## candidate words for a code's rules on CORPUS (CODE=R_SUPPORT), to read before adding any
 	$(BIN)/python -m helpers.suggest --code="$$KVALITEXT_CODE" --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT"
+
+furniture: $(STAMP) ## score cleaning's furniture removal on the held-out sites of corpus-furniture/ (PART=tune|all, ERRORS=1 lists misses)
+	$(BIN)/python -m helpers.furniture --part="$$KVALITEXT_PART" $(if $(value ERRORS),--errors)
 
 lock: ## re-resolve pyproject.toml's ranges for every Python 3.11-3.13 found and rewrite requirements/constraints.txt
 	$(PYTHON) tools/lock.py

@@ -10,6 +10,7 @@ Data flows one way, and each module owns one step of it:
 ``dates``       dates written in running Swedish or ISO 8601
 ``entries``     diaries of dated entries split into one document per entry
 ``documents``   what counts as a document, and its date
+``furniture``   cleaning scored against a labelled set of web pages (make furniture)
 ``tables``      the output contract: every pipeline table's columns, dtypes, order, files
 ``matcher``     the rule language and the one implementation that runs it on token tables
 ``coding``      the codebook, and coding sentences from their token table

@@ -59,8 +59,8 @@ MAX_PARAGRAPH_CHARS = 20_000
 _FORCED_BREAK = re.compile(r"[.!?…]['\"”’»)]*\s+")
 _SPACE_RUN = re.compile(r"\s+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_FILENAME = re.compile(
-    r"(?:[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|[a-zåäöé]+|\S+\.(?:jpe?g|png|gif|webp|svg))"
+_FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name)
+    r"(?:(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|[a-zåäöé]+|\S+\.(?:jpe?g|png|gif|webp|svg))"
 )
 # Every Unicode mark (general category M: Mn, Mc, Me) as character ranges: the combining
 # diaeresis and ring (U+0308, U+030A) of a decomposed (NFD) "ö" or "å", other accents,
@@ -251,14 +251,20 @@ class Rule:
     patterns: tuple[re.Pattern[str], ...] = ()
     max_words: int = 8
     source: str = ""  # the rule file, as paths.display shows it
+    signals: tuple[re.Pattern[str], ...] = ()  # ``block``: what each contact line may hold
+    min_signals: int = 2  # ``block``: distinct signals a block needs
+    min_lines: int = 5  # ``menu``: consecutive short lines a menu needs
+    language: str = ""  # ``language``: the interface language, a wordfreq code ("en")
 
     def matches_line(self, line: str) -> bool:
         """Whether a ``line`` rule matches the whole (normalised) line."""
         return any(p.fullmatch(line) for p in self.patterns)
 
 
-RULE_KINDS = ("line", "repeated", "filename")
-_RULE_KEYS = {"id", "kind", "description", "patterns", "max_words"}
+RULE_KINDS = ("line", "dated", "repeated", "filename", "block", "menu", "list", "language")
+LINE_KINDS = ("line", "dated")  # kinds whose patterns must match a whole line
+_RULE_KEYS = {"id", "kind", "description", "patterns", "max_words", "signals", "min_signals", "min_lines",
+              "language"}
 
 
 def _item_lines(text: str) -> list[int]:
@@ -312,25 +318,49 @@ def _parse_rules(path: Path) -> list[Rule]:
         if not isinstance(patterns, list) or not all(isinstance(p, str) and p.strip() for p in patterns):
             raise RuleError(f"{where}: field 'patterns' must be a list of non-empty regular expressions in quotes, "
                             f"got {patterns!r}{line}")
-        compiled = []
-        for pat in patterns:
-            try:
-                compiled.append(re.compile(pat, re.IGNORECASE))
-            except re.error as exc:
-                raise RuleError(f"{where}: pattern {pat!r} does not compile: {exc}{line}") from exc
-            risk = backtracking_risk(compiled[-1])
-            if risk:
-                raise RuleError(
-                    f"{where}: pattern {pat!r} could take exponential time to fail on a line ({risk}){line}. "
-                    "Rewrite it so that a repeated part can match a text in one way only, e.g. '(a+)+' as 'a+', "
-                    "'(\\w+\\s?)+' as '\\w+(\\s\\w+)*', '(a|a)*' as 'a*' (see README, 'Bad input').")
-        if item["kind"] == "line" and not compiled:
-            raise RuleError(f"{where}: a 'line' rule needs at least one pattern under 'patterns'{line}")
+        compiled = _compile_patterns(patterns, where, line)
+        signals = item.get("signals", []) or []
+        if not isinstance(signals, list) or not all(isinstance(p, str) and p.strip() for p in signals):
+            raise RuleError(f"{where}: field 'signals' must be a list of non-empty regular expressions in quotes, "
+                            f"got {signals!r}{line}")
+        compiled_signals = _compile_patterns(signals, where, line)
+        counts = {}
+        for key, default in (("min_signals", 2), ("min_lines", 5)):
+            value = item.get(key, default)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise RuleError(f"{where}: field {key!r} must be a whole number, 1 or more, got {value!r}{line}")
+            counts[key] = value
+        language = item.get("language", "")
+        if not isinstance(language, str) or (item["kind"] == "language" and not re.fullmatch(r"[a-z]{2,3}", language)):
+            raise RuleError(f"{where}: field 'language' must be a language code such as 'en', got {language!r}{line}")
+        if (item["kind"] in LINE_KINDS or item["kind"] == "list") and not compiled:
+            raise RuleError(f"{where}: a {item['kind']!r} rule needs at least one pattern under 'patterns'{line}")
+        if item["kind"] == "block" and not compiled_signals:
+            raise RuleError(f"{where}: a 'block' rule needs at least one pattern under 'signals'{line}")
         rules.append(Rule(
             id=rid, kind=item["kind"], description=item.get("description", ""),
-            patterns=tuple(compiled), max_words=max_words, source=shown,
+            patterns=tuple(compiled), max_words=max_words, source=shown, signals=tuple(compiled_signals),
+            language=language, **counts,
         ))
     return rules
+
+
+def _compile_patterns(patterns: list[str], where: str, line: str) -> list[re.Pattern[str]]:
+    """The patterns compiled (ignoring case), each refused if it does not compile or could
+    backtrack exponentially (:func:`backtracking_risk`)."""
+    compiled = []
+    for pat in patterns:
+        try:
+            compiled.append(re.compile(pat, re.IGNORECASE))
+        except re.error as exc:
+            raise RuleError(f"{where}: pattern {pat!r} does not compile: {exc}{line}") from exc
+        risk = backtracking_risk(compiled[-1])
+        if risk:
+            raise RuleError(
+                f"{where}: pattern {pat!r} could take exponential time to fail on a line ({risk}){line}. "
+                "Rewrite it so that a repeated part can match a text in one way only, e.g. '(a+)+' as 'a+', "
+                "'(\\w+\\s?)+' as '\\w+(\\s\\w+)*', '(a|a)*' as 'a*' (see README, 'Bad input').")
+    return compiled
 
 
 def load_rules(corpus: Path | None = None) -> tuple[Rule, ...]:
@@ -727,7 +757,7 @@ def _line_screen(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
     cleared with one regex instead of one per pattern; ``None`` when the patterns cannot
     be joined safely (back-references or conditionals, whose group numbers would shift,
     or flags other than ignoring case)."""
-    parts = [p for r in rules if r.kind == "line" for p in r.patterns]
+    parts = [p for r in rules if r.kind in LINE_KINDS for p in r.patterns]
     parts += [_FILENAME] if any(r.kind == "filename" for r in rules) else []
     if not parts or any(p.flags & ~(re.IGNORECASE | re.UNICODE) or re.search(r"\\\d|\(\?P=|\(\?\(", p.pattern)
                         for p in parts):
@@ -744,7 +774,7 @@ def _line_rule(rules: tuple[Rule, ...], content: str, screen: re.Pattern[str] | 
     if screen is not None and screen.fullmatch(content) is None:
         return None
     for rule in rules:
-        if rule.kind == "line" and rule.matches_line(content):
+        if rule.kind in LINE_KINDS and rule.matches_line(content):
             return rule.id
         if rule.kind == "filename" and _FILENAME.fullmatch(content):
             return rule.id
@@ -753,6 +783,157 @@ def _line_rule(rules: tuple[Rule, ...], content: str, screen: re.Pattern[str] | 
 
 def _is_caption(content: str, max_words: int) -> bool:
     return len(content.split()) <= max_words and not _SENT_FINAL.search(content)
+
+
+def _words(content: str) -> int:
+    return len(content.split())
+
+
+def _mark_blocks(found: list[_Line], rule: Rule) -> None:
+    """A ``block`` rule: a run of short lines (at most ``max_words`` words) that hold what
+    ``signals`` describe (a phone number, an e-mail or postal address, opening hours, a
+    registration number) or are labels of such (``patterns``: "Postadress",
+    "Kontakt"), with perhaps short lines between them (a name, a town) and up to two just
+    before them in the same block (a title, a name), is removed when it holds at least
+    ``min_signals`` different signals; a name between them counts as one.
+    A line that is longer, or a sentence of more than six words, ends the run: an official
+    named in running text is never part of one. Lines that other rules removed neither end nor add to a run."""
+    def signals(ln: _Line) -> set[int]:
+        return {k for k, pat in enumerate(rule.signals) if pat.search(ln.content)}
+
+    run: list[tuple[_Line, str, set[int]]] = []  # (line, "before" | "contact" | "filler", signals)
+    before: list[_Line] = []  # up to two short lines just before a run, in its block: a title, a name
+
+    def close() -> None:
+        while run and run[-1][1] == "filler":
+            run.pop()
+        sigs = set().union(*(x[2] for x in run)) if run else set()
+        if any(x[1] == "filler" for x in run):
+            sigs.add(-1)  # a name or place between contact lines
+        if len(sigs) >= rule.min_signals:
+            for ln, _, _ in run:
+                ln.rule = ln.rule or rule.id
+        run.clear()
+
+    for ln in found:
+        if ln.rule:
+            continue
+        words, ends = _words(ln.content), _SENT_FINAL.search(ln.content) is not None
+        short = words <= rule.max_words and not (ends and words > 6)  # not a sentence of running text
+        sig = signals(ln) if short else set()
+        label = short and any(p.fullmatch(ln.content) for p in rule.patterns)
+        if sig or label:
+            if not run:
+                run.extend((b, "before", set()) for b in before if b.block == ln.block)
+            run.append((ln, "contact", sig))
+            before.clear()
+        elif words <= 6 and not ends:
+            if run:
+                run.append((ln, "filler", set()))
+            else:
+                before[:] = (before + [ln])[-2:]
+        else:
+            close()
+            before.clear()
+    close()
+
+
+def _mark_menus(found: list[_Line], rule: Rule) -> None:
+    """A ``menu`` rule: consecutive lines of at most ``max_words`` words each, none ending
+    a sentence or opening with a list marker, at least ``min_lines`` of them without a
+    digit, are removed: a menu, a link list, a panel of labels and values. Running text
+    does not stack so many short lines without a sentence between them, and a document's
+    own header (a ministry, a date, a registration number) is mostly numbers. A line that
+    another rule removed ends a run."""
+    run: list[_Line] = []
+
+    def close() -> None:
+        if sum(1 for ln in run if not _DIGIT.search(ln.content)) >= rule.min_lines:
+            for ln in run:
+                ln.rule = ln.rule or rule.id
+        run.clear()
+
+    for ln in found:
+        if ln.rule:
+            close()
+            continue
+        if (_words(ln.content) <= rule.max_words and not _SENT_FINAL.search(ln.content)
+                and not _LIST_MARKER.match(ln.content)):
+            run.append(ln)
+        else:
+            close()
+    close()
+
+
+def _mark_lists(found: list[_Line], rule: Rule) -> None:
+    """A ``list`` rule: a heading of a link list (``patterns``, the whole line: "Relevanta
+    dokument") and the lines after it that are at most ``max_words`` words and do not end
+    a sentence (the titles it links to) are removed; a longer line, or one that ends a
+    sentence, ends the list."""
+    listing = False
+    for ln in found:
+        if ln.rule:
+            continue
+        if any(p.fullmatch(ln.content) for p in rule.patterns):
+            ln.rule, listing = rule.id, True
+        elif listing and _words(ln.content) <= rule.max_words and not _SENT_FINAL.search(ln.content):
+            ln.rule = rule.id
+        else:
+            listing = False
+
+
+_DIGIT = re.compile(r"\d")
+_QUOTED_PART = re.compile(r"[\"“”„«»][^\"“”„«»]*[\"“”„«»]")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+LANGUAGE_MARGIN = 1.0  # Zipf units by which a word must be commoner in one language than the other
+
+
+@lru_cache(maxsize=1 << 16)
+def word_language(word: str, other: str) -> str:
+    """``"sv"`` when ``word`` is clearly commoner in Swedish than in ``other`` (by
+    wordfreq's Zipf frequencies, at least :data:`LANGUAGE_MARGIN` apart), ``other`` when the
+    reverse holds, else ``""`` (both, neither, a name, a number)."""
+    import wordfreq
+
+    sv, ot = wordfreq.zipf_frequency(word, "sv"), wordfreq.zipf_frequency(word, other)
+    if sv - ot >= LANGUAGE_MARGIN:
+        return "sv"
+    if ot - sv >= LANGUAGE_MARGIN:
+        return other
+    return ""
+
+
+# a program's names for a missing value, left in exported text ("None LSS-utjämning None"): no language
+NOT_WORDS = frozenset({"none", "null", "nan", "undefined", "nil"})
+
+
+def line_languages(content: str, other: str) -> tuple[int, int]:
+    """How many words of a line, outside quotation marks, are Swedish and how many are of
+    the ``other`` language (:func:`word_language`); :data:`NOT_WORDS` count for neither."""
+    words = [w for w in _LETTER_WORD.findall(_QUOTED_PART.sub(" ", content).lower()) if w not in NOT_WORDS]
+    found = [word_language(w, other) for w in words]
+    return found.count("sv"), found.count(other)
+
+
+def _mark_language(found: list[_Line], rule: Rule) -> None:
+    """A ``language`` rule: in a Swedish text (more Swedish words than words of
+    ``language`` over all its lines), a short line (at most ``max_words`` words outside
+    quotation marks) with more words of ``language`` than Swedish ones, quotations left
+    out, is removed: an interface line ("Download "<title>"", "No results found"). A longer
+    line in that language, or a quotation inside a Swedish line, stays."""
+    foreign = []
+    for ln in found:
+        if not ln.rule and _words(_QUOTED_PART.sub(" ", ln.content)) <= rule.max_words:
+            sv, ot = line_languages(ln.content, rule.language)
+            if ot > sv:
+                foreign.append(ln)
+    if not foreign:  # the whole text is read only when a short line is foreign (most texts: never)
+        return
+    totals = [line_languages(ln.content, rule.language) for ln in found]
+    if sum(sv for sv, _ in totals) <= sum(ot for _, ot in totals):
+        return
+    for ln in foreign:
+        ln.rule = rule.id
 
 
 @dataclass
@@ -793,6 +974,16 @@ def segment(text: str, file: str, rules: tuple[Rule, ...]) -> tuple[list[dict], 
                     and _is_caption(a.content, rule.max_words)):
                 a.rule = a.rule or rule.id
                 b.rule = b.rule or rule.id
+
+    for rule in rules:
+        if rule.kind == "block":
+            _mark_blocks(found, rule)
+        elif rule.kind == "menu":
+            _mark_menus(found, rule)
+        elif rule.kind == "list":
+            _mark_lists(found, rule)
+        elif rule.kind == "language":
+            _mark_language(found, rule)
 
     removed: list[dict] = []
     sentences: list[dict] = []

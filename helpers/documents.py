@@ -6,22 +6,29 @@ entry, each with its own span, place and date, linked to the file's document by
 ``parent``. Text before the first entry stays with the file's document.
 
 Dates come from the metadata where it gives one; otherwise from the text: an entry's
-heading, or a dateline among the first lines of the file ("fredag 5 april 2013",
+heading, a "published/updated" line that cleaning removed (a ``dated`` rule of
+``boilerplate.yaml``: "Publicerad 4 maj 2020"; the first such line with a date, logged),
+or a dateline among the first lines of the file ("fredag 5 april 2013",
 "2016-12-21 15:11"), parsed by :func:`helpers.dates.parse_swedish_date`. ``date_source``
-says which, ``date_precision`` how much is known (``day``, ``month``, ``year`` or
+says which (``metadata``, ``entry heading``, ``removed line (<rule>)``, ``text``),
+``date_precision`` how much is known (``day``, ``month``, ``year`` or
 ``interval``), ``date_inferred`` whether any part was inferred rather than written.
 """
 
 from __future__ import annotations
 
 import bisect
+import logging
 import re
+from typing import Sequence
 
 import pandas as pd
 
 from .dates import parse_swedish_date
 from .entries import split_entries
 from .tables import DOCUMENT_COLUMNS, DOCUMENT_SORT
+
+log = logging.getLogger(__name__)
 
 DATELINE_LINES = 3  # a dateline is looked for in the first lines that are not blank
 
@@ -37,13 +44,32 @@ def _slug(place: str | None, n: int) -> str:
     return slug or f"entry-{n + 1}"
 
 
-def documents_of_file(file: str, text: str, meta: dict[str, str]) -> list[dict]:
-    """The documents of one raw file: the file's own, then one per dated entry."""
+def published_date(file: str, text: str, dated: Sequence[dict]) -> dict[str, str]:
+    """The date of the first removed "published/updated" line that gives one, as
+    ``documents.csv`` fields (empty if none does); ``dated`` are removals (``start, end,
+    rule``) by ``dated`` rules, in the order of the file. Logged."""
+    for r in sorted(dated, key=lambda r: r["start"]):
+        found = parse_swedish_date(text[r["start"]:r["end"]])
+        if found is not None:
+            line = text.count("\n", 0, r["start"]) + 1
+            log.info("%s: line %d: the date %s of a removed line (rule %s) is the document's date; "
+                     "metadata.csv gives none.", file, line, found.iso, r["rule"])
+            return {"date": found.iso, "date_precision": found.precision,
+                    "date_inferred": str(found.year_inferred).lower(), "date_source": f"removed line ({r['rule']})"}
+    return {}
+
+
+def documents_of_file(file: str, text: str, meta: dict[str, str], dated: Sequence[dict] = ()) -> list[dict]:
+    """The documents of one raw file: the file's own, then one per dated entry. ``dated``
+    are the file's removals by ``dated`` rules (:func:`published_date`)."""
     base = meta["doc_id"]
     row = {c: "" for c in DOCUMENT_COLUMNS} | {"doc_id": base, "file": file, "start": 0, "end": len(text)}
+    published = {} if meta.get("date") else published_date(file, text, dated)
     if meta.get("date"):
         row |= {"date": meta["date"], "date_precision": _precision(meta["date"]),
                 "date_inferred": meta.get("date_inferred", "") or "false", "date_source": "metadata"}
+    elif published:
+        row |= published
     else:
         head = "\n".join([ln for ln in text.splitlines() if ln.strip()][:DATELINE_LINES])
         found = parse_swedish_date(head)
@@ -103,3 +129,13 @@ def documents_table(rows: list[dict], meta: pd.DataFrame) -> pd.DataFrame:
     docs["entry"] = docs["entry"].astype(str)
     cols = DOCUMENT_COLUMNS + [c for c in docs.columns if c not in DOCUMENT_COLUMNS]
     return docs[cols].sort_values(DOCUMENT_SORT).reset_index(drop=True)
+
+
+def removals_per_document(removed: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Removed stretches per document (a file, or a diary's entry, by where the removal
+    starts) and rule: one row per document with a removal, one column per rule, sorted."""
+    if removed.empty:
+        return pd.DataFrame(index=pd.Index([], name="doc_id"))
+    doc_ids = assign(removed[["file", "start"]], documents)
+    table = pd.crosstab(doc_ids.rename("doc_id"), removed["rule"].rename("removals by rule"))
+    return table.sort_index().reindex(sorted(table.columns), axis=1)

@@ -16,6 +16,7 @@ DATA_DIR: Path = HELPERS_DIR / "data"
 TEMPLATES_DIR: Path = HELPERS_DIR / "templates"
 NOTEBOOKS_DIR: Path = PROJ_ROOT / "notebooks"
 CORPUS_DIR: Path = PROJ_ROOT / "corpus"
+FURNITURE_DIR: Path = PROJ_ROOT / "corpus-furniture"  # the labelled set of web pages (helpers.furniture)
 BUILD_DIR: Path = PROJ_ROOT / "build"
 
 CODEBOOK_FILE: Path = DATA_DIR / "codebook.yaml"

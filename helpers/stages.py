@@ -103,10 +103,12 @@ def segment_documents(docs: pd.DataFrame, rules: tuple[clean.Rule, ...] | None =
     documents)``; a sentence's ``doc_id`` is its document's, or its dated entry's."""
     docs = as_documents(docs)
     rules = clean.load_rules() if rules is None else rules
+    dated = {r.id for r in rules if r.kind == "dated"}  # their lines' dates may become documents' dates
     sentences, removed, doc_ids, documents = [], [], [], []
     for file, doc_id, text, meta in zip(docs["file"], docs["doc_id"], docs["text"], docs["meta"]):
         s, r = clean.segment(text, file, rules)
-        found = documents_mod.documents_of_file(file, text, dict(meta, doc_id=doc_id))
+        found = documents_mod.documents_of_file(file, text, dict(meta, doc_id=doc_id),
+                                                [x for x in r if x["rule"] in dated])
         documents += found
         if len(found) > 1 and s:
             doc_ids += documents_mod.assign(pd.DataFrame(s, columns=["file", "start"]), pd.DataFrame(found)).tolist()

@@ -118,9 +118,9 @@ def test_documents_are_built_once_with_their_metadata(tmp_path, monkeypatch):
     calls = []
     real = documents.documents_of_file
 
-    def counting(file, text, meta):
+    def counting(file, text, meta, dated=()):
         calls.append((file, meta.get("date", "")))
-        return real(file, text, meta)
+        return real(file, text, meta, dated)
 
     monkeypatch.setattr(documents, "documents_of_file", counting)
     run = pipeline.Run.from_params("corpus", tmp_path / "out")

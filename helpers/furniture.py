@@ -1,0 +1,126 @@
+"""How well cleaning finds web-page furniture, on a labelled set of captured pages.
+
+``corpus-furniture/`` holds excerpts of Swedish public-sector web pages as captured
+(``pages/*.txt``), one label file per page (``labels/*.csv``: ``line, label, kind,
+text``; every line that is not blank is ``body`` or ``furniture`` with its kind) and
+``pages.csv`` (``page, site, part, url, source``): which third of the sites is the
+``check`` part, held out while rules were written, and which is the ``tune`` part.
+:func:`score` runs :func:`helpers.clean.segment` with the rules over every page of a part
+and counts, line by line, which furniture lines were removed (recall, per labelled kind)
+and which removed lines were furniture (precision, per removing rule). A line counts as
+removed when a rule removed the whole line; the list-marker and invisible-character
+removals, which take a character from a kept line, are not line removals.
+``python -m helpers.furniture`` (``make furniture``) prints the scores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import clean, paths
+
+NOT_LINE_REMOVALS = ("list-marker", "invisible-characters")
+TARGETS = {"recall": 0.95, "precision": 0.98}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    site: str
+    part: str
+    text: str
+    labels: pd.DataFrame  # line, label, kind
+
+
+def load_set(root: Path | None = None) -> list[Page]:
+    """The labelled pages, sorted by name."""
+    root = paths.FURNITURE_DIR if root is None else Path(root)
+    pages = []
+    with open(root / "pages.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            name = row["page"]
+            labels = pd.read_csv(root / "labels" / f"{name}.csv", dtype=str, keep_default_na=False)
+            bad = set(labels["label"]) - {"body", "furniture"}
+            if bad:
+                raise ValueError(f"{paths.display(root / 'labels' / (name + '.csv'))}: label must be 'body' or "
+                                 f"'furniture', found {sorted(bad)}")
+            labels["line"] = labels["line"].astype(int)
+            text = (root / "pages" / f"{name}.txt").read_text(encoding="utf-8")
+            pages.append(Page(name, row["site"], row["part"], text, labels))
+    return sorted(pages, key=lambda p: p.name)
+
+
+def removed_lines(text: str, file: str, rules: tuple[clean.Rule, ...]) -> dict[int, str]:
+    """The 1-based numbers of the lines that rules removed, with the rule that removed each."""
+    _, removed = clean.segment(text, file, rules)
+    starts = [s for s, _ in clean.lines(text)]
+    out = {}
+    for r in removed:
+        if r["rule"] in NOT_LINE_REMOVALS:
+            continue
+        n = sum(1 for s in starts if s <= r["start"])
+        out[n] = r["rule"]
+    return out
+
+
+def predictions(pages: list[Page], rules: tuple[clean.Rule, ...] | None = None) -> pd.DataFrame:
+    """One row per labelled line: ``page, site, part, line, label, kind, removed_by``."""
+    rules = clean.load_rules() if rules is None else rules
+    rows = []
+    for p in pages:
+        gone = removed_lines(p.text, p.name, rules)
+        for line, label, kind in zip(p.labels["line"], p.labels["label"], p.labels["kind"]):
+            rows.append({"page": p.name, "site": p.site, "part": p.part, "line": line, "label": label,
+                         "kind": kind, "removed_by": gone.get(line, "")})
+    return pd.DataFrame(rows, columns=["page", "site", "part", "line", "label", "kind", "removed_by"])
+
+
+def _ratio(hit: int, total: int) -> float:
+    return hit / total if total else float("nan")
+
+
+def score(pred: pd.DataFrame) -> pd.DataFrame:
+    """Recall overall and per labelled kind of furniture, precision overall and per
+    removing rule: ``measure, group, hits, total, value`` (``value = hits / total``)."""
+    furniture = pred[pred["label"] == "furniture"]
+    removed = pred[pred["removed_by"] != ""]
+    rows = [{"measure": "recall", "group": "all", "hits": int((furniture["removed_by"] != "").sum()),
+             "total": len(furniture)},
+            {"measure": "precision", "group": "all", "hits": int((removed["label"] == "furniture").sum()),
+             "total": len(removed)}]
+    for kind, g in sorted(furniture.groupby("kind"), key=lambda kv: kv[0]):
+        rows.append({"measure": "recall", "group": kind, "hits": int((g["removed_by"] != "").sum()), "total": len(g)})
+    for rule, g in sorted(removed.groupby("removed_by"), key=lambda kv: kv[0]):
+        rows.append({"measure": "precision", "group": rule, "hits": int((g["label"] == "furniture").sum()),
+                     "total": len(g)})
+    out = pd.DataFrame(rows, columns=["measure", "group", "hits", "total"])
+    out["value"] = [_ratio(h, t) for h, t in zip(out["hits"], out["total"])]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Score cleaning's furniture removal on the labelled pages.")
+    ap.add_argument("--part", default="check", choices=["check", "tune", "all"],
+                    help="which part of the labelled set (default: check, the held-out sites)")
+    ap.add_argument("--errors", action="store_true", help="also list the lines scored wrong")
+    args = ap.parse_args(argv)
+    pages = [p for p in load_set() if args.part == "all" or p.part == args.part]
+    pred = predictions(pages)
+    table = score(pred)
+    print(f"Furniture removal on the {args.part} part: {len(pages)} pages, {pred['site'].nunique()} sites, "
+          f"{len(pred)} lines (targets: recall >= {TARGETS['recall']}, precision >= {TARGETS['precision']})")
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if args.errors:
+        wrong = pred[(pred["label"] == "furniture") != (pred["removed_by"] != "")]
+        print("\nLines scored wrong (missed furniture, or body removed):")
+        print(wrong.to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
