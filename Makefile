@@ -16,7 +16,6 @@ unexport CORPUS OUT ENGINE BENCH_CORPUS CODE PART
 help report clean suggest: export KVALITEXT_CORPUS = $(value CORPUS)
 help report clean evaluate suggest: export KVALITEXT_OUT = $(value OUT)
 suggest: export KVALITEXT_CODE = $(value CODE)
-
 furniture: export KVALITEXT_PART = $(or $(value PART),check)
 help report: export KVALITEXT_ENGINE = $(value ENGINE)
 help bench: export KVALITEXT_BENCH_CORPUS = $(value BENCH_CORPUS)
