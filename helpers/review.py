@@ -59,6 +59,9 @@ SEED = 17
 LEVEL = 0.95
 LOW_PRECISION = 0.7  # a code whose estimated precision is below this is marked in the findings
 LOW_MARK = "⚠ low precision"
+# what notebook 03 writes to OUT from the reviews
+OUTPUT_FILES = ("review_precision.csv", "review_agreement.csv", "review_false_positives.csv",
+                "review_missing_words.csv")
 SAMPLE_FILE = "review/sample.csv"
 SHEET_FILE = "review/review.xlsx"
 PROJECT_FILE = "review/review.qdpx"
@@ -544,6 +547,23 @@ def never_reviewed(table: pd.DataFrame) -> list[str]:
     return codes[(codes["coded"] > 0) & (codes["reviewed"] == 0)]["code"].tolist()
 
 
+def beside_references(table: pd.DataFrame, per_code: pd.DataFrame | None) -> pd.DataFrame:
+    """Per code, the reviewed precision with its interval and recall beside the
+    auto-coder's F1 against each reference coder (``per_code`` of
+    :func:`helpers.reliability.auto_vs_references`, paragraphs; left out when the corpus
+    has no reference codings, ``None``)."""
+    codes = table[~table["code"].str.startswith(("all codes", "family "))].set_index("code")
+    out = pd.DataFrame(index=codes.index)
+    out["reviewed"] = codes["reviewed"]
+    out["precision (reviews)"] = codes["precision"]
+    out["95% interval"] = [f"{lo:.2f}–{hi:.2f}" if not math.isnan(lo) else "" for lo, hi in
+                           zip(codes["precision low"], codes["precision high"])]
+    out["recall (near misses)"] = codes["recall"]
+    if per_code is not None and len(per_code):
+        out = out.join(per_code[[c for c in per_code.columns if c.startswith("F1 (")]])
+    return out
+
+
 def reviewer_agreement(decided: pd.DataFrame) -> pd.DataFrame:
     """Between each pair of reviewers: the items both decided (``correct`` or ``wrong``),
     the share they agree on, and Krippendorff's α (nominal,
@@ -668,8 +688,9 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
     if not has_references and not reviewed:
         return ("**⚠ Not validated on this corpus.** It has neither reference codings (`reference/`) nor review "
                 "decisions (`review/`), so nothing says how often the auto-coder's codes are right on these texts "
-                "(on texts it was not written on, about half of them can be wrong). Read every figure as leads to "
-                "check. To check it, review a sample: `make review` (README: Reviewing the auto-coder).")
+                "(on official texts its rules were not written on, a careful reading found about a third of them "
+                "wrong). Read every figure as leads to check. To check it, review a sample: `make review` "
+                "(README: Reviewing the auto-coder on your corpus).")
     parts = []
     if has_references:
         parts.append("reference codings (notebook 03 compares the auto-coder with them)")
@@ -722,6 +743,18 @@ def write_review(run: pipeline.Run, per_code: int = PER_CODE, near_miss: int = N
     return written
 
 
+def _count(default: int):
+    """An argument type: a whole number from 0, or the default when given empty (as
+    ``make`` passes an unset variable)."""
+    def parse(text: str) -> int:
+        if not text.strip():
+            return default
+        if not text.strip().isdigit():
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 0")
+        return int(text)
+    return parse
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m helpers.review sample|import ...`` (see ``--help``)."""
     parser = argparse.ArgumentParser(prog="python -m helpers.review",
@@ -732,9 +765,10 @@ def main(argv: list[str] | None = None) -> int:
     for p in (s, i):
         p.add_argument("--corpus", default="")
         p.add_argument("--out", default="")
-    s.add_argument("--per-code", type=int, default=PER_CODE)
-    s.add_argument("--near-miss", type=int, default=NEAR_MISS_PER_CODE)
-    s.add_argument("--seed", type=int, default=SEED)
+    s.add_argument("--per-code", type=_count(PER_CODE), default=PER_CODE, help=f"default {PER_CODE}")
+    s.add_argument("--near-miss", type=_count(NEAR_MISS_PER_CODE), default=NEAR_MISS_PER_CODE,
+                   help=f"default {NEAR_MISS_PER_CODE}")
+    s.add_argument("--seed", type=_count(SEED), default=SEED, help=f"default {SEED}")
     i.add_argument("file", help="the filled .xlsx or the edited .qdpx")
     i.add_argument("--reviewer", default="", help="who reviewed (required for .qdpx; .xlsx rows may name theirs)")
     i.add_argument("--name", default="", help="the decisions file's name in CORPUS/review/ (default: the reviewer's)")

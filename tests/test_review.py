@@ -470,3 +470,29 @@ def test_the_command_line_goes_from_a_run_to_decisions_in_the_corpus(tmp_path, c
     status = coded[(coded["file"] == first["file"]) & (coded["start"] == int(first["start"]))
                    & (coded["code"] == first["code"])]["review"]
     assert status.tolist() == ["reviewed_wrong"]
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def test_every_findings_page_of_a_corpus_without_references_or_reviews_says_not_validated(own_corpus_report):
+    out, _ = own_corpus_report
+    for page in ("04_findings.html", "04_findings.code.html"):
+        assert "Not validated on this corpus" in (out / "html" / page).read_text(encoding="utf-8")
+
+
+def test_the_findings_can_be_drawn_from_corrected_codes_and_mark_low_precision(tmp_path):
+    from helpers import report
+
+    with pytest.raises(report.ReportError, match="CODES must be one of auto, corrected"):
+        report.execute(paths.NOTEBOOKS_DIR / "04_findings.ipynb", "corpus", str(tmp_path / "o"), codes="fixed")
+    nb = report.execute(paths.NOTEBOOKS_DIR / "04_findings.ipynb", "corpus", str(tmp_path / "out"), codes="corrected")
+    shown = "\n".join(str(o.get("data", {}).get("text/markdown", "")) for c in nb.cells if c.cell_type == "code"
+                      for o in c.get("outputs", []))
+    assert "drawn from the codes corrected by the review decisions" in shown
+    # the example review finds R_SUPPORT below 0.70 (2 of 4 correct): marked in the figures' labels
+    assert "Low estimated precision" in shown and "R\\_SUPPORT" in shown
+    html = "\n".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []))
+    # the drill-down, like every figure, labels codes by their (marked) names
+    assert f"R_SUPPORT · support from managers and support functions {review.LOW_MARK}" in html
