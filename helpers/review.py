@@ -466,7 +466,7 @@ def save_decisions(corpus: Path, name: str, table: pd.DataFrame, raw_texts: Mapp
         raise ReviewError(f"NAME={name!r}: give a plain file name (letters, digits, - and _), no folder")
     target = Path(corpus) / decisions.REVIEW_DIR / f"{stem}.csv"
     if target.exists():
-        raise ReviewError(f"{paths.display(target)} exists; decisions are never replaced. Give another NAME= "
+        raise ReviewError(f"{target} exists; decisions are never replaced. Give another NAME= "
                           "(the decisions of both files count), or remove the old file yourself")
     text = table[decisions.DECISION_COLUMNS].to_csv(index=False, lineterminator="\n")
     check = target.parent / f".{stem}.check"
@@ -715,14 +715,19 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
 def run_estimates(run: pipeline.Run) -> dict[str, object]:
     """Everything notebook 03 and 04 show about the reviews of a run: ``decisions``,
     ``near`` (the near-miss population), ``precision`` (:func:`precision_table`),
-    ``agreement`` (:func:`reviewer_agreement`), ``has_references``."""
+    ``agreement`` (:func:`reviewer_agreement`), ``has_references``, and ``unmatched``:
+    decisions on spans that are no sentence of this run (the cleaning rules changed since
+    the review?), which count nowhere."""
     segments, _ = pipeline.segments(run)
     coded, suppressed = pipeline.coded(run), pipeline.suppressed(run)
     codebook = coding.codebook_for(run.corpus)
     decided = pipeline.decisions(run)
     near = near_misses(segments, coded, suppressed, codebook)
     refs = run.corpus / "reference"
+    spans = segments[["file", "start", "end"]].astype({"start": "int64", "end": "int64"})
+    unmatched = decided.merge(spans, how="left", on=["file", "start", "end"], indicator=True)
     return {"decisions": decided, "near": near, "codebook": codebook,
+            "unmatched": int((unmatched["_merge"] == "left_only").sum()),
             "precision": precision_table(coded, decided, near, codebook),
             "agreement": reviewer_agreement(decided),
             "has_references": refs.is_dir() and any(p.is_file() for p in refs.glob("*.csv"))}
@@ -778,12 +783,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sample":
             written = write_review(run, args.per_code, args.near_miss, args.seed)
             n = len(io.read_csv(written["sample"]))
-            print(f"{n} items to review in {paths.display(written['sheet'])} (or {paths.display(written['project'])} "
-                  f"in a QDA tool); then: make review-import FILE=... REVIEWER=...")
+            print(f"{n} items to review in {written['sheet']} (or {written['project']} in a QDA tool); "
+                  "then: make review-import FILE=<the filled file> REVIEWER=<your name>")
             return 0
         sample = io.read_csv(run.path(SAMPLE_FILE)) if run.path(SAMPLE_FILE).exists() else None
         if sample is None:
-            raise ReviewError(f"{paths.display(run.path(SAMPLE_FILE))} is missing: run make review with the same "
+            raise ReviewError(f"{run.path(SAMPLE_FILE)} is missing: run make review with the same "
                               "CORPUS and OUT first (the import checks the sheet against the sample)")
         sample = sample.astype({"item": int, "start": int, "end": int})
         codebook = coding.codebook_for(run.corpus)
@@ -800,7 +805,7 @@ def main(argv: list[str] | None = None) -> int:
         name = args.name or (args.reviewer or str(table["reviewer"].iloc[0]))
         name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
         target = save_decisions(run.corpus, name, table, raw, codebook)
-        print(f"{len(table)} decisions written to {paths.display(target)}; make report uses them")
+        print(f"{len(table)} decisions written to {target}; make report uses them")
         return 0
     except (ReviewError, decisions.DecisionError, refi.RefiError, paths.OutputFolderError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -230,6 +230,11 @@ def test_the_pipeline_writes_the_layer_and_rebuilds_when_decisions_change(corpus
     assert again["review"].iloc[0] == "reviewed_wrong"
     assert io.read_csv(run.path("coded.csv")).columns[-1] == "review"
     assert first.code not in pipeline.corrected(run).query(f"start == {first.start}")["code"].tolist()
+    assert review.run_estimates(run)["unmatched"] == 0
+    # a decision on a span that is no sentence (the cleaning rules changed?) counts nowhere, and is told
+    _write(corpus, HEADER + f"{first.file},0,5,{first.code},wrong,bo,\n", "bo.csv")
+    estimates = review.run_estimates(run)
+    assert estimates["unmatched"] == 1 and estimates["precision"].set_index("code").loc[first.code, "wrong"] == 1
 
 
 # --------------------------------------------------------------------------- the sheet
