@@ -65,7 +65,8 @@ OUTPUT_FILES = ("review_precision.csv", "review_agreement.csv", "review_false_po
 SAMPLE_FILE = "review/sample.csv"
 SHEET_FILE = "review/review.xlsx"
 PROJECT_FILE = "review/review.qdpx"
-SAMPLE_USER = "review sample"  # the user of the sample's selections in review.qdpx
+SAMPLE_USER = "review sample"  # the user of the coded items' selections in review.qdpx
+NEAR_MISS_USER = "review near misses"  # the user of the near misses' selections
 UNSURE_CODE = "unsure"  # a code a reviewer adds in a QDA tool to say "unsure"
 STRATA = ("coded", "near miss")
 SAMPLE_COLUMNS = ["item", "stratum", "file", "doc_id", "start", "end", "code", "rules", "matched", "evidence",
@@ -410,10 +411,13 @@ def read_sheet(path: str | Path, sample: pd.DataFrame, reviewer: str | None = No
 def export_project(path: str | Path, sample: pd.DataFrame, raw_texts: Mapping[str, str],
                    codebook: coding.Codebook) -> Path:
     """The sample as a REFI-QDA project (:func:`helpers.refi.export_project`): the raw
-    texts, the codebook, and each item as a selection of user :data:`SAMPLE_USER` coded
-    with the item's code."""
-    items = sample[["file", "start", "end", "code"]]
-    return refi.export_project(raw_texts, {SAMPLE_USER: items}, codebook, path,
+    texts, the codebook, and each item as a selection coded with the item's code, by user
+    :data:`SAMPLE_USER` (the auto-coder's codes) or :data:`NEAR_MISS_USER` (near misses:
+    codes it did not give), so that a reviewer can tell them apart."""
+    cols = ["file", "start", "end", "code"]
+    users = {SAMPLE_USER: sample[sample["stratum"] == "coded"][cols],
+             NEAR_MISS_USER: sample[sample["stratum"] == "near miss"][cols]}
+    return refi.export_project(raw_texts, {u: t for u, t in users.items() if len(t)}, codebook, path,
                                project_name="kvalitext review sample")
 
 

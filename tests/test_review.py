@@ -323,8 +323,11 @@ def _edit_project(src: Path, dest: Path, edit) -> None:
 
 def test_the_project_round_trip_reads_kept_deleted_recoded_and_unsure(tmp_path, sample, seed_tables):
     s = seed_tables
-    items = sample[sample["stratum"] == "coded"].head(4).reset_index(drop=True)
+    items = pd.concat([sample[sample["stratum"] == "coded"].head(4), sample[sample["stratum"] == "near miss"].head(1)],
+                      ignore_index=True)
     path = review.export_project(tmp_path / "r.qdpx", items, s["raw"], s["codebook"])
+    exported, _ = refi.import_project(path, code_ids=s["codebook"])
+    assert exported["coder"].value_counts().to_dict() == {review.SAMPLE_USER: 4, review.NEAR_MISS_USER: 1}
     ns = {"q": refi.NS_PROJECT}
     gone, recoded, unsure = items.iloc[1], items.iloc[2], items.iloc[3]
     new_code = next(c for c in s["codebook"].ids if c not in items["code"].tolist())
@@ -361,7 +364,9 @@ def test_the_project_round_trip_reads_kept_deleted_recoded_and_unsure(tmp_path, 
     assert by[(recoded.file, recoded.start, recoded.code)] == "wrong"
     assert by[(recoded.file, recoded.start, new_code)] == "correct"
     assert by[(unsure.file, unsure.start, unsure.code)] == "unsure"
-    assert len(got) == 5 and set(got["reviewer"]) == {"ann"}
+    near = items.iloc[4]
+    assert by[(near.file, near.start, near.code)] == "correct"  # kept: the auto-coder missed it
+    assert len(got) == 6 and set(got["reviewer"]) == {"ann"}
     # unchanged, every item is confirmed
     untouched = review.import_project(path, items, "ann", s["codebook"])
     assert set(untouched["decision"]) == {"correct"} and len(untouched) == len(items)
