@@ -153,19 +153,21 @@ def load_file(path: Path, raw_texts: Mapping[str, str], code_ids: Iterable[str])
 
 def load(corpus: Path, raw_texts: Mapping[str, str], code_ids: Iterable[str]) -> pd.DataFrame:
     """Every decision of a corpus folder (:func:`review_files`, each by :func:`load_file`).
-    A reviewer who decided the same sentence and code in two files is refused, naming
-    both."""
+    A reviewer's same decision on the same sentence and code in two files counts once; two
+    different decisions are refused, naming both files."""
     codes = list(code_ids)
     frames = [load_file(p, raw_texts, codes).assign(_source=p.name) for p in review_files(corpus)]
     if not frames:
         return empty()
     both = pd.concat(frames, ignore_index=True)
+    # the same decision filed twice (two reviews of overlapping samples) counts once
+    both = both.drop_duplicates(_KEY + ["reviewer", "decision"], keep="first")
     twice = both[both.duplicated(_KEY + ["reviewer"], keep=False)]
     if len(twice):
         r = twice.iloc[0]
         files = sorted(set(twice[(twice[_KEY + ["reviewer"]] == r[_KEY + ["reviewer"]]).all(axis=1)]["_source"]))
-        raise DecisionError(f"{files[-1]}: {r.reviewer!r} decided {r.code} on {r.file} [{r.start}:{r.end}] again "
-                            f"(also in {', '.join(files[:-1])}). Keep the decision in one file.")
+        raise DecisionError(f"{files[-1]}: {r.reviewer!r} decided {r.code} on {r.file} [{r.start}:{r.end}] otherwise "
+                            f"in {', '.join(files[:-1])}. Keep one of the two decisions.")
     return _frame(both.drop(columns="_source"))
 
 

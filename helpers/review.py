@@ -266,7 +266,7 @@ HOW_TO = (
     "Items of stratum 'coded' carry the code from the auto-coder; 'correct' confirms it, 'wrong' rejects it. "
     "Items of stratum 'near miss' did not get the code; 'correct' says the auto-coder missed it. "
     "Leave 'decision' empty for an item you did not review. Do not change the columns item, code, file, start, "
-    "end. Then: make review-import SHEET=this-file REVIEWER=you (README: Reviewing the auto-coder).")
+    "end. Then: make review-import FILE=this-file REVIEWER=you (README: Reviewing the auto-coder on your corpus).")
 
 
 def write_sheet(path: str | Path, sample: pd.DataFrame, codebook: coding.Codebook) -> Path:
@@ -331,6 +331,14 @@ def _unescape(value: object) -> str:
     return text
 
 
+def _cell_text(value: object) -> str:
+    """A cell's value as the text it shows: a whole number saved as a float (``357.0``, as
+    some spreadsheet programs store numbers) as ``357``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return _unescape(value).strip()
+
+
 def _check_archive(path: Path) -> None:
     """Refuse a file that is not a zip, or whose members would unpack too large (the
     limits of :mod:`helpers.refi`)."""
@@ -385,12 +393,11 @@ def read_sheet(path: str | Path, sample: pd.DataFrame, reviewer: str | None = No
             raise ReviewError(f"{where}: decision {cells['decision']!r} is not one of "
                               f"{', '.join(decisions.DECISIONS)}; write one of them or leave it empty")
         try:
-            item = items[int(str(cells["item"]).strip())]
+            item = items[int(_cell_text(cells["item"]))]
         except (KeyError, ValueError):
             raise ReviewError(f"{where}: item {cells['item']!r} is not in the sample ({SAMPLE_FILE}); "
                               "do not add rows or change the column 'item'") from None
-        got = (_unescape(cells["code"]).strip(), _unescape(cells["file"]).strip(), str(cells["start"]).strip(),
-               str(cells["end"]).strip())
+        got = tuple(_cell_text(cells[c]) for c in ("code", "file", "start", "end"))
         want = (item.code, item.file, str(int(item.start)), str(int(item.end)))
         if got != want:
             raise ReviewError(f"{where}: item {item.item} is {want[0]} on {want[1]} [{want[2]}:{want[3]}] in the "
@@ -480,6 +487,18 @@ def save_decisions(corpus: Path, name: str, table: pd.DataFrame, raw_texts: Mapp
     finally:
         check.unlink(missing_ok=True)
     return io.write_text(target, text)
+
+
+def new_decisions(table: pd.DataFrame, filed: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
+    """The rows of ``table`` that their reviewer has not decided in a file already
+    (``filed``: :func:`helpers.decisions.load`), how many were left out, and how many of
+    those say otherwise than the filed decision (the filed one stands: decisions are
+    never replaced)."""
+    key = ["file", "start", "end", "code", "reviewer"]
+    both = table.merge(filed[key + ["decision"]].rename(columns={"decision": "_filed"}), how="left", on=key)
+    seen = both["_filed"].notna()
+    differ = int((seen & (both["_filed"] != both["decision"])).sum())
+    return table[~seen.to_numpy()].reset_index(drop=True), int(seen.sum()), differ
 
 
 # --------------------------------------------------------------------------- estimates
@@ -636,7 +655,7 @@ def missing_words(decided: pd.DataFrame, coded: pd.DataFrame, tokens: pd.DataFra
     miss = miss[miss["_merge"] == "left_only"]
     if miss.empty:
         return pd.DataFrame(columns=cols)
-    words = tokens[~tokens["stop"]]
+    words = tokens[~tokens["stop"] & tokens["file"].isin(set(miss["file"]))]
     out = []
     for code, g in miss.groupby("code", sort=False):
         terms = [Term.parse(code, t) for t in codebook.code(code).terms]
@@ -806,6 +825,13 @@ def main(argv: list[str] | None = None) -> int:
             raise ReviewError(f"{path.name}: give the filled .xlsx or the edited .qdpx")
         if table.empty:
             raise ReviewError(f"{path.name}: no decision in it (the column 'decision' is empty everywhere)")
+        table, known, differ = new_decisions(table, decisions.load(run.corpus, raw, codebook.ids))
+        if known:
+            print(f"{known} item(s) the same reviewer decided before are left out: the earlier decision stands"
+                  + (f" ({differ} of them differ from it; change the earlier file by hand if it was wrong)"
+                     if differ else ""))
+        if table.empty:
+            raise ReviewError(f"{path.name}: every decision in it was filed before; nothing new to write")
         name = args.name or (args.reviewer or str(table["reviewer"].iloc[0]))
         name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
         target = save_decisions(run.corpus, name, table, raw, codebook)

@@ -168,8 +168,10 @@ def test_a_missing_column_and_a_repeated_decision_are_refused(tmp_path):
     with pytest.raises(decisions.DecisionError, match=r"ann.csv line 3: 'ann' already decided .* \(line 2\)"):
         decisions.load(tmp_path, RAW, IDS)
     _write(tmp_path, HEADER + "a.txt,0,25,P_DETAIL,correct,ann,\n")
-    _write(tmp_path, HEADER + "a.txt,0,25,P_DETAIL,correct,ann,\n", "ann2.csv")
-    with pytest.raises(decisions.DecisionError, match=r"ann2.csv: 'ann' decided P_DETAIL .* again \(also in ann.csv\)"):
+    _write(tmp_path, HEADER + "a.txt,0,25,P_DETAIL,correct,ann,later\n", "ann2.csv")
+    assert len(decisions.load(tmp_path, RAW, IDS)) == 1  # the same decision twice counts once
+    _write(tmp_path, HEADER + "a.txt,0,25,P_DETAIL,wrong,ann,\n", "ann2.csv")
+    with pytest.raises(decisions.DecisionError, match=r"ann2.csv: 'ann' decided P_DETAIL .* otherwise in ann.csv"):
         decisions.load(tmp_path, RAW, IDS)
 
 
@@ -301,6 +303,14 @@ def test_a_sheet_with_edited_items_or_bad_decisions_is_refused_naming_the_row(tm
     wb.save(tmp_path / "moved.xlsx")
     with pytest.raises(review.ReviewError, match=r"moved.xlsx row 2: item 1 is .* do not edit the columns"):
         review.read_sheet(tmp_path / "moved.xlsx", sample, "ann")
+    # numbers a spreadsheet program saved as floats (357.0) are the same numbers
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["review"]
+    for name in ("item", "start", "end"):
+        ws.cell(row=2, column=head.index(name) + 1, value=float(ws.cell(row=2, column=head.index(name) + 1).value))
+    ws.cell(row=2, column=head.index("decision") + 1, value="wrong")
+    wb.save(tmp_path / "floats.xlsx")
+    assert review.read_sheet(tmp_path / "floats.xlsx", sample, "ann")["start"].tolist() == [sample.loc[0, "start"]]
     (tmp_path / "not.xlsx").write_text("a,b\n", encoding="utf-8")
     with pytest.raises(review.ReviewError, match="not.xlsx: not an .xlsx file"):
         review.read_sheet(tmp_path / "not.xlsx", sample, "ann")
@@ -474,7 +484,17 @@ def test_the_command_line_goes_from_a_run_to_decisions_in_the_corpus(tmp_path, c
     assert saved["decision"].value_counts().to_dict() == {"wrong": 1, "correct": 1}
     assert review.main(["import", str(tmp_path / "filled.xlsx"), "--corpus", str(corpus), "--out", str(out),
                         "--reviewer", "ann"]) == 1
-    assert "never replaced" in capsys.readouterr().err
+    assert "every decision in it was filed before" in capsys.readouterr().err
+    # a second sheet of the same reviewer: what was decided before stands, the rest is filed
+    _fill(out / review.SHEET_FILE, tmp_path / "more.xlsx", {2: ("correct", "", ""), 4: ("unsure", "", "")})
+    assert review.main(["import", str(tmp_path / "more.xlsx"), "--corpus", str(corpus), "--out", str(out),
+                        "--reviewer", "ann"]) == 1
+    assert "never replaced" in capsys.readouterr().err  # ann.csv exists
+    assert review.main(["import", str(tmp_path / "more.xlsx"), "--corpus", str(corpus), "--out", str(out),
+                        "--reviewer", "ann", "--name", "ann-2"]) == 0
+    assert "1 item(s) the same reviewer decided before are left out" in capsys.readouterr().out
+    assert decisions.load(corpus, read_raw_texts(corpus), coding.codebook_for(corpus).ids)["decision"] \
+        .value_counts().to_dict() == {"wrong": 1, "correct": 1, "unsure": 1}
     first = sample.iloc[0]
     coded = pipeline.coded(pipeline.Run.from_params(corpus, out))
     status = coded[(coded["file"] == first["file"]) & (coded["start"] == int(first["start"]))
