@@ -47,6 +47,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import clean, coding, decisions, io, markup, paths, pipeline, refi, reliability
@@ -273,7 +274,8 @@ def write_sheet(path: str | Path, sample: pd.DataFrame, codebook: coding.Codeboo
     """Write the review sheet as ``.xlsx`` (sheets ``review`` and ``how to``), atomically
     and deterministically (fixed document dates). Every text cell is written as text: a
     value a spreadsheet would run as a formula gets the leading apostrophe of
-    :func:`helpers.io.spreadsheet_safe` and is stored as a string, never a formula."""
+    :func:`helpers.io.spreadsheet_safe` and is stored as a string, never a formula; a
+    control character XML cannot hold is shown as U+FFFD (:func:`sheet_text`)."""
     table = io.spreadsheet_safe(sheet_table(sample, codebook))
     wb = Workbook()
     ws = wb.active
@@ -287,7 +289,7 @@ def write_sheet(path: str | Path, sample: pd.DataFrame, codebook: coding.Codeboo
             if isinstance(value, (int, np.integer)):
                 cell.value = int(value)
             else:
-                cell.value = str(value)
+                cell.value = sheet_text(value)
                 cell.data_type = "s"  # text, never a formula
     choice = DataValidation(type="list", formula1='"correct,wrong,unsure"', allow_blank=True)
     ws.add_data_validation(choice)
@@ -307,6 +309,12 @@ def write_sheet(path: str | Path, sample: pd.DataFrame, codebook: coding.Codeboo
     buf = BytesIO()
     wb.save(buf)
     return io.write_bytes(path, _fixed_zip(buf.getvalue()))
+
+
+def sheet_text(value: object) -> str:
+    """A value as a sheet's cell holds it: text, each control character XML cannot carry
+    (which openpyxl refuses) shown as U+FFFD."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
 
 
 def _fixed_zip(data: bytes) -> bytes:
@@ -398,7 +406,7 @@ def read_sheet(path: str | Path, sample: pd.DataFrame, reviewer: str | None = No
             raise ReviewError(f"{where}: item {cells['item']!r} is not in the sample ({SAMPLE_FILE}); "
                               "do not add rows or change the column 'item'") from None
         got = tuple(_cell_text(cells[c]) for c in ("code", "file", "start", "end"))
-        want = (item.code, item.file, str(int(item.start)), str(int(item.end)))
+        want = (item.code, sheet_text(item.file), str(int(item.start)), str(int(item.end)))
         if got != want:
             raise ReviewError(f"{where}: item {item.item} is {want[0]} on {want[1]} [{want[2]}:{want[3]}] in the "
                               f"sample, but the row says {got[0]} on {got[1]} [{got[2]}:{got[3]}]; do not edit the "

@@ -262,6 +262,7 @@ def _fill(path: Path, dest: Path, decisions_by_row: dict[int, tuple]) -> None:
 def test_the_sheet_round_trip_gives_the_decisions_and_data_never_becomes_a_formula(tmp_path, sample, seed_tables):
     sample = sample.copy()
     sample.loc[0, "text"] = '=HYPERLINK("http://example.org","x")'
+    sample.loc[1, "text"] = "a bell \x07 in the text"  # XML cannot hold it; openpyxl would refuse it
     sheet = review.write_sheet(tmp_path / "r.xlsx", sample, seed_tables["codebook"])
     assert sheet.read_bytes() == review.write_sheet(tmp_path / "again.xlsx", sample, seed_tables["codebook"]).read_bytes()
     ws = openpyxl.load_workbook(sheet)["review"]
@@ -269,6 +270,7 @@ def test_the_sheet_round_trip_gives_the_decisions_and_data_never_becomes_a_formu
     cell = ws.cell(row=2, column=head.index("sentence") + 1)
     assert cell.data_type == "s" and cell.value == "'" + sample.loc[0, "text"]
     assert b"<f>" not in zipfile.ZipFile(sheet).read("xl/worksheets/sheet1.xml")
+    assert ws.cell(row=3, column=head.index("sentence") + 1).value == "a bell \ufffd in the text"
     _fill(sheet, tmp_path / "filled.xlsx", {2: ("Wrong", "=not a formula", "ann"), 3: ("correct", None, None),
                                             5: ("unsure", "hm", "bo")})
     got = review.read_sheet(tmp_path / "filled.xlsx", sample, reviewer="cy")
@@ -526,3 +528,11 @@ def test_the_findings_can_be_drawn_from_corrected_codes_and_mark_low_precision(t
                      for o in c.get("outputs", []))
     # the drill-down, like every figure, labels codes by their (marked) names
     assert f"R_SUPPORT · support from managers and support functions {review.LOW_MARK}" in html
+
+
+def test_a_sheet_that_would_unpack_too_large_is_refused_before_it_is_opened(tmp_path, sample):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (2 * refi.RATIO_FROM_BYTES))
+    with pytest.raises(review.ReviewError, match=r"bomb.xlsx: member 'xl/worksheets/sheet1.xml' would unpack"):
+        review.read_sheet(bomb, sample, "ann")
