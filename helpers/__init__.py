@@ -29,7 +29,8 @@ Data flows one way, and each module owns one step of it:
 ``report``      executing the notebooks and exporting them as offline HTML
 
 Imports go one way: ``tables`` ← ``documents``, ``coding`` (← ``matcher``) ← ``stages`` ←
-``pipeline`` (← ``decisions``) ← ``refi``, ``report`` ← ``review``.
+``pipeline`` ← ``refi``, ``report``; ``tables`` ← ``decisions`` ← ``pipeline``; ``refi`` ←
+``review``.
 """
 
 __version__ = "0.1.0"
