@@ -12,13 +12,20 @@ ENGINE ?= pandas
 # CORPUS, OUT, ENGINE and BENCH_CORPUS reach the commands as environment variables, never
 # pasted into a shell line, so a path with a quote, `;`, a dollar sign or a backtick in it is
 # passed as it is: make does not expand it ($(value ...)) and does not export the originals.
-unexport CORPUS OUT ENGINE BENCH_CORPUS CODE PART
-help report clean suggest: export KVALITEXT_CORPUS = $(value CORPUS)
-help report clean evaluate suggest: export KVALITEXT_OUT = $(value OUT)
+unexport CORPUS OUT ENGINE BENCH_CORPUS CODE PART CODES FILE REVIEWER NAME PER_CODE NEAR_MISS SEED
+help report clean suggest review review-import: export KVALITEXT_CORPUS = $(value CORPUS)
+help report clean evaluate suggest review review-import: export KVALITEXT_OUT = $(value OUT)
 suggest: export KVALITEXT_CODE = $(value CODE)
 furniture: export KVALITEXT_PART = $(or $(value PART),check)
 help report: export KVALITEXT_ENGINE = $(value ENGINE)
+help report: export KVALITEXT_CODES = $(value CODES)
 help bench: export KVALITEXT_BENCH_CORPUS = $(value BENCH_CORPUS)
+review: export KVALITEXT_PER_CODE = $(value PER_CODE)
+review: export KVALITEXT_NEAR_MISS = $(value NEAR_MISS)
+review: export KVALITEXT_SEED = $(value SEED)
+review-import: export KVALITEXT_FILE = $(value FILE)
+review-import: export KVALITEXT_REVIEWER = $(value REVIEWER)
+review-import: export KVALITEXT_NAME = $(value NAME)
 CONSTRAINTS := requirements/constraints.txt
 PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 STAMP := $(VENV)/.installed-$(PYVER)-$(shell cat $(CONSTRAINTS) pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
@@ -37,7 +44,7 @@ export PYTHONHASHSEED := 0
 export PIP_CONSTRAINT := $(CURDIR)/$(CONSTRAINTS)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help env report test notebooks evaluate suggest furniture lock bench lab clean python-version
+.PHONY: help env report test notebooks evaluate suggest furniture review review-import lock bench lab clean python-version
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,8 +63,14 @@ python-version: # the Python version make would use (for .ci/run)
 
 env: $(STAMP) ## create the environment in .venv (exact versions of requirements/constraints.txt)
 
-report: $(STAMP) ## execute every notebook on CORPUS (ENGINE=pandas|dask) and write OUT/html/index.html (DEBUG=1: tracebacks)
-	$(BIN)/python -m helpers.report --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT" --engine="$$KVALITEXT_ENGINE" $(if $(value DEBUG),--debug)
+report: $(STAMP) ## execute every notebook on CORPUS (ENGINE=pandas|dask, CODES=auto|corrected) and write OUT/html/index.html (DEBUG=1: tracebacks)
+	$(BIN)/python -m helpers.report --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT" --engine="$$KVALITEXT_ENGINE" --codes="$${KVALITEXT_CODES:-auto}" $(if $(value DEBUG),--debug)
+
+review: $(STAMP) ## draw a sample of CORPUS's codes to review: OUT/review/review.xlsx and review.qdpx (PER_CODE=20 NEAR_MISS=10 SEED=17)
+	$(BIN)/python -m helpers.review sample --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT" --per-code="$$KVALITEXT_PER_CODE" --near-miss="$$KVALITEXT_NEAR_MISS" --seed="$$KVALITEXT_SEED"
+
+review-import: $(STAMP) ## read a filled review sheet or edited project (FILE=, REVIEWER=, NAME=) into CORPUS/review/NAME.csv
+	$(BIN)/python -m helpers.review import "$$KVALITEXT_FILE" --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT" --reviewer="$$KVALITEXT_REVIEWER" --name="$$KVALITEXT_NAME"
 
 test: $(STAMP) ## unit tests of helpers/ and strict nbval over every notebook's committed outputs
 	$(BIN)/python -m pytest

@@ -15,9 +15,11 @@ Data flows one way, and each module owns one step of it:
 ``matcher``     the rule language and the one implementation that runs it on token tables
 ``coding``      the codebook, and coding sentences from their token table
 ``stages``      segment → documents → tokens → code over a batch; pandas or Dask over partitions
+``decisions``   reviewers' decisions (``CORPUS/review/*.csv``) and the correction layer of coded.csv
 ``pipeline``    the tables as notebooks ask for them, cached in ``OUT`` by fingerprint
 ``reliability`` reference codings, agreement (Krippendorff's α, Cohen's κ) and evaluation
 ``evaluation``  the auto-coder scored on every corpus with reference codings (make evaluate)
+``review``      the review loop: a sample to review, the sheet and project, precision estimates (make review)
 ``findings``    the findings as tables: themes by document, group and time, co-occurrence, quotes
 ``figures``     the figures of the findings (matplotlib)
 ``words``       the words behind them: keyword in context, keyness, collocations
@@ -29,7 +31,8 @@ Data flows one way, and each module owns one step of it:
 ``report``      executing the notebooks and exporting them as offline HTML
 
 Imports go one way: ``tables`` ← ``documents``, ``coding`` (← ``matcher``) ← ``stages`` ←
-``pipeline`` ← ``refi``, ``report``.
+``pipeline`` ← ``refi``, ``report``; ``tables`` ← ``decisions`` ← ``pipeline``; ``refi`` ←
+``review``.
 """
 
 __version__ = "0.1.0"

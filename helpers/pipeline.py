@@ -2,8 +2,9 @@
 
 A notebook asks for a table (:func:`segments`, :func:`tokens`, :func:`documents`,
 :func:`coded`, :func:`suppressed`); if the output folder holds every table with the
-fingerprint of what they were computed from (the raw files, the corpus's metadata, rules
-and codebook, the code and data of ``helpers`` and the pinned library versions), it is
+fingerprint of what they were computed from (the raw files, the corpus's metadata, rules,
+codebook and review decisions, the code and data of ``helpers`` and the pinned library
+versions), it is
 read, otherwise all are rebuilt by :func:`helpers.stages.run_corpus` and written
 atomically. So any notebook runs on its own from a clean checkout, and a stale table is
 never used. The tables, their columns and order are those of :mod:`helpers.tables`.
@@ -21,6 +22,7 @@ import pandas as pd
 
 from . import clean, coding, io, paths, stages, tables
 from . import corpus as corpus_mod
+from . import decisions as decisions_mod
 from . import documents as documents_mod
 from .structure import KINDS
 
@@ -70,6 +72,7 @@ def _fingerprint(run: Run) -> str:
     for extra in ("metadata.csv", "boilerplate.yaml", "codebook.yaml"):
         if (run.corpus / extra).exists():
             inputs.append(run.corpus / extra)
+    inputs += decisions_mod.review_files(run.corpus)  # the correction layer of coded.csv
     inputs += sorted(paths.HELPERS_DIR.glob("*.py")) + sorted(p for p in paths.DATA_DIR.rglob("*") if p.is_file())
     inputs.append(paths.PROJ_ROOT / "requirements" / "constraints.txt")  # the libraries' versions
     for p in inputs:
@@ -110,9 +113,11 @@ def build_tables(run: Run) -> None:
             log.warning("%s: the file is empty; it yields no segments.", name)
     docs = [(f, t, meta_rows[f]["doc_id"], meta_rows[f]) for f, t in raws.items()]
     rules = clean.load_rules(run.corpus)
-    out = stages.run_corpus(docs, coding.codebook_for(run.corpus), engine=run.engine, scheduler=run.scheduler,
-                            rules=rules)
+    codebook = coding.codebook_for(run.corpus)
+    reviewed = decisions_mod.load(run.corpus, raws, codebook.ids)  # refused before the long part
+    out = stages.run_corpus(docs, codebook, engine=run.engine, scheduler=run.scheduler, rules=rules)
     _check_text_kept(run, raws, out.segments, out.removed, rules)
+    out.coded = decisions_mod.apply(out.coded, reviewed)
     out.documents = documents_mod.documents_table(out.documents, meta)
     with io.terminate_as_interrupt():
         stamp.unlink(missing_ok=True)
@@ -171,8 +176,22 @@ def documents(run: Run) -> pd.DataFrame:
 
 
 def coded(run: Run) -> pd.DataFrame:
-    """``coded.csv`` of the run (one row per sentence and code)."""
+    """``coded.csv`` of the run (one row per sentence and code; its ``review`` column is
+    the correction layer of the corpus's review decisions, :mod:`helpers.decisions`)."""
     return _table(run, "coded")
+
+
+def decisions(run: Run) -> pd.DataFrame:
+    """The review decisions of the run's corpus (``CORPUS/review/*.csv``, validated by
+    :func:`helpers.decisions.load`; empty when it has none)."""
+    return decisions_mod.load(run.corpus, corpus_mod.read_raw_texts(run.corpus), coding.codebook_for(run.corpus).ids)
+
+
+def corrected(run: Run) -> pd.DataFrame:
+    """The run's codes with the correction layer applied (:func:`helpers.decisions.corrected`):
+    without those reviewed wrong, with those reviewers found missing."""
+    return decisions_mod.corrected(coded(run), decisions(run), _table(run, "segments"),
+                                   coding.codebook_for(run.corpus).ids)
 
 
 def suppressed(run: Run) -> pd.DataFrame:

@@ -108,13 +108,30 @@ def execute_in_place(path: Path) -> None:
     io.write_text(path, nbformat.writes(_scrub(nb)) + "\n")
 
 
-def execute(path: Path, corpus: str, out: str, dest: Path | None = None, engine: str = "pandas") -> nbformat.NotebookNode:
+CODES = ("auto", "corrected")  # the codes the findings are drawn from (notebook 04's CODES)
+
+
+def _declares(path: Path, name: str) -> bool:
+    """Whether the notebook's ``parameters`` cell sets ``name``."""
+    nb = nbformat.read(path, as_version=4)
+    return any("parameters" in c.metadata.get("tags", []) and re.search(rf"^{name}\s*=", c.source, re.M)
+               for c in nb.cells if c.cell_type == "code")
+
+
+def execute(path: Path, corpus: str, out: str, dest: Path | None = None, engine: str = "pandas",
+            codes: str = "auto") -> nbformat.NotebookNode:
     """Execute a notebook with papermill on a corpus and output folder; save the copy at
-    ``dest`` if given."""
+    ``dest`` if given. ``codes`` (``auto`` or ``corrected``) goes to a notebook that has
+    a ``CODES`` parameter (the findings)."""
     import papermill as pm
 
+    if codes not in CODES:
+        raise ReportError(f"CODES must be one of {', '.join(CODES)}, not {codes!r}")
+    params = {"CORPUS": corpus, "OUT": out, "ENGINE": engine}
+    if codes != "auto" and _declares(path, "CODES"):
+        params["CODES"] = codes
     nb = pm.execute_notebook(
-        str(path), None, parameters={"CORPUS": corpus, "OUT": out, "ENGINE": engine}, kernel_name=KERNEL,
+        str(path), None, parameters=params, kernel_name=KERNEL,
         cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
         execution_timeout=TIMEOUT, kernel_manager_class=LocalKernelManager,
     )
@@ -294,8 +311,10 @@ def remove_stale(out: Path, previous: list[str], written: list[str]) -> list[str
 
 
 def build_report(corpus: str | None = None, out: str | None = None, stream=sys.stderr,
-                 engine: str = "pandas") -> Path:
-    """Execute every notebook on ``corpus`` into ``out`` and write the HTML report.
+                 engine: str = "pandas", codes: str = "auto") -> Path:
+    """Execute every notebook on ``corpus`` into ``out`` and write the HTML report; the
+    findings are drawn from the auto-coder's codes, or with ``codes="corrected"`` from
+    the codes corrected by the corpus's review decisions (:mod:`helpers.decisions`).
 
     ``out`` is refused (:class:`helpers.paths.OutputFolderError`, before anything runs)
     when :func:`helpers.paths.unsafe_out` says so. The report lists the files it wrote in
@@ -319,7 +338,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
             t0 = time.perf_counter()
             print(f"executing {nb_path.name} ...", end=" ", file=stream, flush=True)
             try:
-                nb = execute(nb_path, corpus_param, out_param, engine=engine)
+                nb = execute(nb_path, corpus_param, out_param, engine=engine, codes=codes)
             except PapermillExecutionError as err:
                 print("failed", file=stream, flush=True)
                 said = str(err.evalue).rstrip()
@@ -357,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=None, help="output folder (default: build/)")
     parser.add_argument("--engine", default="pandas", choices=["pandas", "dask"],
                         help="compute with pandas (default) or over partitions on Dask")
+    parser.add_argument("--codes", default="auto", choices=list(CODES),
+                        help="draw the findings from the auto-coder's codes (default) or the reviewed, corrected ones")
     parser.add_argument("--in-place", action="store_true",
                         help="re-execute the committed notebooks with their defaults and save them")
     parser.add_argument("--debug", action="store_true",
@@ -372,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             figure = paths.BUILD_DIR / "figures" / f"{README_FIGURE}.png"
             io.write_bytes(paths.PROJ_ROOT / "docs" / f"{README_FIGURE}.png", figure.read_bytes())
             return 0
-        build_report(args.corpus, args.out, engine=args.engine)
+        build_report(args.corpus, args.out, engine=args.engine, codes=args.codes or "auto")
     except paths.OutputFolderError as err:  # a refusal: nothing ran, the message says it all
         if args.debug:
             raise

@@ -13,7 +13,13 @@ Under a run's output folder (``OUT``, default ``build/``):
 ``tokens.csv``     one row per word token: ``file, doc_id, paragraph, sentence, start,
                    end, token, lemma, stop`` (raw offsets; lemma from simplemma)
 ``coded.csv``      one row per (sentence, code): ``file, doc_id, paragraph, sentence,
-                   start, end, code, rules, matched``
+                   start, end, code, rules, matched, review``; ``review`` is the
+                   correction layer over the auto-coder (:data:`REVIEW_STATUSES`):
+                   ``auto`` (no reviewer decided on this sentence and code),
+                   ``reviewed_correct`` or ``reviewed_wrong`` (the decisions of
+                   ``CORPUS/review/*.csv`` on it, :mod:`helpers.decisions`; reviewers who
+                   disagree leave it ``auto``). The stages compute the columns up to
+                   ``matched`` (:data:`CODED_COLUMNS`); the pipeline adds ``review``
 ``suppressed.csv`` hits a code's ``not_with`` context cancelled: the columns of
                    ``coded.csv`` and ``suppressed_by, suppressing_words``
 
@@ -40,6 +46,11 @@ DOCUMENT_COLUMNS = ["doc_id", "file", "parent", "entry", "start", "end", "place"
 TOKEN_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "token", "lemma", "stop"]
 CODED_COLUMNS = ["file", "doc_id", "paragraph", "sentence", "start", "end", "code", "rules", "matched"]
 SUPPRESSED_COLUMNS = CODED_COLUMNS + ["suppressed_by", "suppressing_words"]
+# the correction layer: the last column of coded.csv, added by the pipeline after the stages
+REVIEW_COLUMN = "review"
+REVIEW_STATUSES = ("auto", "reviewed_correct", "reviewed_wrong")
+# columns a table's file holds beyond what the stages compute, with their value when unset
+LAYER_COLUMNS = {"coded": {REVIEW_COLUMN: "auto"}}
 
 COLUMNS = {"segments": SEGMENT_COLUMNS, "removed": REMOVED_COLUMNS, "documents": DOCUMENT_COLUMNS,
            "tokens": TOKEN_COLUMNS, "coded": CODED_COLUMNS, "suppressed": SUPPRESSED_COLUMNS}
@@ -82,12 +93,22 @@ def path(out: Path, name: str) -> Path:
     return Path(out) / f"{name}.csv"
 
 
+def file_columns(name: str) -> list[str]:
+    """The columns of table ``name``'s file: what the stages compute, then its layer
+    columns (:data:`LAYER_COLUMNS`: ``review`` for ``coded``)."""
+    return COLUMNS[name] + list(LAYER_COLUMNS.get(name, {}))
+
+
 def write(out: Path, name: str, df: pd.DataFrame) -> Path:
     """Write table ``name`` atomically: its contract columns first (``documents`` keeps
-    the metadata's further columns after them)."""
-    cols = COLUMNS[name]
+    the metadata's further columns after them); a layer column the table lacks is
+    written with its unset value (``review``: ``auto``)."""
+    cols = file_columns(name)
     if name == "documents":
         cols = cols + [c for c in df.columns if c not in cols]
+    missing = {c: v for c, v in LAYER_COLUMNS.get(name, {}).items() if c not in df.columns}
+    if missing:
+        df = df.assign(**missing)
     return io.write_csv(path(out, name), df[cols], spreadsheet=name not in NO_SPREADSHEET_COPY)
 
 
@@ -103,4 +124,4 @@ def read(out: Path, name: str) -> pd.DataFrame:
             df[c] = df[c] == "true"
     if name == "documents":
         return df
-    return df[COLUMNS[name]]
+    return df[file_columns(name)]

@@ -1,0 +1,243 @@
+"""Reviewers' decisions on the auto-coder's codes, and the correction layer they make.
+
+A corpus folder may hold ``review/*.csv``: decisions of reviewers who read a sample of
+sentences (drawn by :mod:`helpers.review`) and said whether a code applies to each. The
+columns are ``file, start, end, code, decision, reviewer, note``:
+
+``file, start, end``  the sentence: its raw file and the character offsets of
+                      ``segments.csv`` (Python string indices into the decoded text)
+``code``              a code of the corpus's codebook
+``decision``          ``correct`` (the code applies to the sentence), ``wrong`` (it does
+                      not) or ``unsure``
+``reviewer``          who decided (not empty; not the auto-coder's name)
+``note``              free text, may be empty
+
+A decision is about a sentence and a code, whether or not the auto-coder gave that code:
+on a coded sentence ``wrong`` marks a false positive; on a sentence it did not code
+(a near miss) ``correct`` marks a code the auto-coder missed. Every file is checked on
+load like a reference coding (:mod:`helpers.reliability`): an error names the file, its
+line (the header is line 1) and what to do. The files are the reviewers' and are never
+written by a run; :mod:`helpers.review` adds a new file when it imports a sheet and
+refuses to replace one.
+
+The correction layer (:func:`apply`) is the ``review`` column of ``coded.csv``
+(:data:`helpers.tables.REVIEW_STATUSES`): per sentence and code, the reviewers'
+*consensus* (:func:`consensus`): ``correct`` when every reviewer who decided
+``correct`` or ``wrong`` said ``correct``, ``wrong`` when every one said ``wrong``;
+reviewers who disagree, and ``unsure``, leave a code ``auto``. :func:`corrected` gives
+the codes with the layer applied: the wrong ones dropped, the missed ones added.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import pandas as pd
+
+from . import corpus as corpus_mod
+from . import tables
+
+REVIEW_DIR = "review"
+DECISION_COLUMNS = ["file", "start", "end", "code", "decision", "reviewer", "note"]
+DECISIONS = ("correct", "wrong", "unsure")
+AUTO_CODER = "auto-coder"  # the auto-coder's name everywhere (helpers.reliability.AUTO)
+ADDED = "reviewed_added"  # a code the reviewers gave a sentence the auto-coder did not code with it
+_WHOLE = re.compile(r"[+-]?\d+")
+_KEY = ["file", "start", "end", "code"]
+
+
+class DecisionError(ValueError):
+    """A problem in a review decisions file, naming the file, the line and what to do."""
+
+
+def review_files(corpus: Path) -> list[Path]:
+    """The decision files of a corpus folder, ``review/*.csv`` sorted by name (empty when
+    the folder does not exist)."""
+    folder = Path(corpus) / REVIEW_DIR
+    return sorted(p for p in folder.glob("*.csv") if p.is_file()) if folder.is_dir() else []
+
+
+def _frame(rows: list[dict[str, object]] | pd.DataFrame) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=DECISION_COLUMNS).astype({"start": "int64", "end": "int64"})
+    return df.sort_values(["file", "start", "end", "code", "reviewer"], kind="stable").reset_index(drop=True)
+
+
+def empty() -> pd.DataFrame:
+    """A decisions table with no rows (its columns and dtypes)."""
+    return _frame([])
+
+
+def load_file(path: Path, raw_texts: Mapping[str, str], code_ids: Iterable[str]) -> pd.DataFrame:
+    """Read and validate one decisions CSV (UTF-8, a BOM tolerated, at least the columns
+    of :data:`DECISION_COLUMNS` in any order). Returns the decisions sorted by file, start,
+    end, code and reviewer. Raises :class:`DecisionError` naming the file and the line for:
+    a missing column, a ragged row, a file not in ``raw/``, an offset that is not a whole
+    number or outside the text (``start < 0``, ``end`` past its end, ``start >= end``), a
+    code not in the codebook, a decision other than ``correct``, ``wrong`` or ``unsure``,
+    an empty reviewer or the auto-coder's name, and a reviewer deciding the same sentence
+    and code twice."""
+    path = Path(path)
+    name = path.name
+    codes = list(code_ids)
+    try:
+        reader = corpus_mod.csv_rows(path.read_bytes())
+    except corpus_mod.NotUtf8 as exc:
+        raise DecisionError(f"{name} line {exc.line}: not valid UTF-8 (byte {exc.start}). Re-save the file as UTF-8.") \
+            from exc
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise DecisionError(f"{name} line 1: the file is empty. It needs the header {','.join(DECISION_COLUMNS)}.") \
+            from None
+    missing = [c for c in DECISION_COLUMNS if c not in header]
+    if missing:
+        raise DecisionError(f"{name} line 1: missing column(s) {', '.join(missing)}; found {header}. "
+                            f"The header must name {','.join(DECISION_COLUMNS)}.")
+    pos = {c: header.index(c) for c in DECISION_COLUMNS}
+    rows: list[dict[str, object]] = []
+    seen: dict[tuple, int] = {}
+    line = reader.line_num + 1
+    for record in reader:
+        where = f"{name} line {line}"
+        first_line, line = line, reader.line_num + 1
+        if not record or all(not f.strip() for f in record):
+            continue
+        if len(record) != len(header):
+            raise DecisionError(f"{where}: {len(record)} fields, but the header has {len(header)}. "
+                                "Put a note that holds commas or line breaks in double quotes.")
+        value = {c: record[pos[c]] for c in DECISION_COLUMNS}
+        file = value["file"].strip()
+        if file not in raw_texts:
+            hint = difflib.get_close_matches(file, list(raw_texts), n=1)
+            did = f" Did you mean {hint[0]!r}?" if hint else ""
+            raise DecisionError(f"{where}: file {file!r} is not in the corpus's raw/ folder.{did} "
+                                "Correct the file name or remove the row.")
+        offsets = {}
+        for col in ("start", "end"):
+            text = value[col].strip()
+            if not _WHOLE.fullmatch(text):
+                raise DecisionError(f"{where}: {col} {text!r} is not a whole number. Offsets are the sentence's "
+                                    "start and end in segments.csv (character positions into the raw file).")
+            offsets[col] = int(text)
+        start, end, length = offsets["start"], offsets["end"], len(raw_texts[file])
+        if start < 0 or end > length or start >= end:
+            raise DecisionError(f"{where}: the span {start}:{end} is empty or outside {file} (0..{length}). "
+                                "Copy start and end from the review sheet or segments.csv.")
+        code = value["code"].strip()
+        if code not in codes:
+            hint = difflib.get_close_matches(code, codes, n=1)
+            did = f"Did you mean {hint[0]!r}? " if hint else ""
+            raise DecisionError(f"{where}: code {code!r} is not in the codebook. {did}Use one of: {', '.join(codes)}.")
+        decision = value["decision"].strip().lower()
+        if decision not in DECISIONS:
+            raise DecisionError(f"{where}: decision {value['decision']!r} is not one of {', '.join(DECISIONS)}. "
+                                "Write correct (the code applies), wrong (it does not) or unsure.")
+        reviewer = value["reviewer"].strip()
+        if not reviewer:
+            raise DecisionError(f"{where}: the reviewer is empty. Write who decided (a name or initials).")
+        if reviewer.casefold() == AUTO_CODER.casefold():
+            raise DecisionError(f"{where}: a reviewer cannot be called {AUTO_CODER!r}, the auto-coder's name. "
+                                "Write who decided.")
+        key = (file, start, end, code, reviewer)
+        if key in seen:
+            raise DecisionError(f"{where}: {reviewer!r} already decided {code} on {file} [{start}:{end}] "
+                                f"(line {seen[key]}). Keep one of the two rows.")
+        seen[key] = first_line
+        rows.append({"file": file, "start": start, "end": end, "code": code, "decision": decision,
+                     "reviewer": reviewer, "note": value["note"]})
+    return _frame(rows)
+
+
+def load(corpus: Path, raw_texts: Mapping[str, str], code_ids: Iterable[str]) -> pd.DataFrame:
+    """Every decision of a corpus folder (:func:`review_files`, each by :func:`load_file`).
+    A reviewer's same decision on the same sentence and code in two files counts once; two
+    different decisions are refused, naming both files."""
+    codes = list(code_ids)
+    frames = [load_file(p, raw_texts, codes).assign(_source=p.name) for p in review_files(corpus)]
+    if not frames:
+        return empty()
+    both = pd.concat(frames, ignore_index=True)
+    # the same decision filed twice (two reviews of overlapping samples) counts once
+    both = both.drop_duplicates(_KEY + ["reviewer", "decision"], keep="first")
+    twice = both[both.duplicated(_KEY + ["reviewer"], keep=False)]
+    if len(twice):
+        r = twice.iloc[0]
+        files = sorted(set(twice[(twice[_KEY + ["reviewer"]] == r[_KEY + ["reviewer"]]).all(axis=1)]["_source"]))
+        raise DecisionError(f"{files[-1]}: {r.reviewer!r} decided {r.code} on {r.file} [{r.start}:{r.end}] otherwise "
+                            f"in {', '.join(files[:-1])}. Keep one of the two decisions.")
+    return _frame(both.drop(columns="_source"))
+
+
+def consensus(decisions: pd.DataFrame) -> pd.DataFrame:
+    """One row per sentence and code decided: ``file, start, end, code, consensus,
+    reviewers`` (how many decided ``correct`` or ``wrong``). ``consensus`` is ``correct``
+    or ``wrong`` when every such reviewer agrees, ``disputed`` when they do not, and
+    ``unsure`` when nobody decided more than ``unsure``."""
+    cols = _KEY + ["consensus", "reviewers"]
+    if decisions.empty:
+        return pd.DataFrame(columns=cols).astype({"start": "int64", "end": "int64", "reviewers": "int64"})
+    firm = decisions[decisions["decision"] != "unsure"]
+    votes = firm.groupby(_KEY)["decision"].agg(lambda d: d.iloc[0] if d.nunique() == 1 else "disputed")
+    counts = firm.groupby(_KEY).size()
+    keys = decisions[_KEY].drop_duplicates().set_index(_KEY).index
+    out = pd.DataFrame(index=keys)
+    out["consensus"] = votes.reindex(keys).fillna("unsure")
+    out["reviewers"] = counts.reindex(keys).fillna(0).astype("int64")
+    return out.reset_index()[cols].sort_values(_KEY, kind="stable").reset_index(drop=True)
+
+
+def apply(coded: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """``coded`` (the auto-coder's rows) with the correction layer: the ``review`` column,
+    ``reviewed_correct`` or ``reviewed_wrong`` where the reviewers' :func:`consensus`
+    on that sentence and code says so, else ``auto``. Rows and their order are kept."""
+    out = coded.copy()
+    out[tables.REVIEW_COLUMN] = "auto"
+    if decisions.empty or coded.empty:
+        return out
+    agreed = consensus(decisions)
+    agreed = agreed[agreed["consensus"].isin(["correct", "wrong"])]
+    status = {tuple(k): f"reviewed_{c}" for k, c in zip(agreed[_KEY].itertuples(index=False), agreed["consensus"])}
+    keys = coded[_KEY].astype({"start": "int64", "end": "int64"}).itertuples(index=False, name=None)
+    out[tables.REVIEW_COLUMN] = [status.get(k, "auto") for k in keys]
+    return out
+
+
+def missed(coded: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """Codes the reviewers agree apply (consensus ``correct``) to sentences the auto-coder
+    did not give them: rows in the columns of ``coded.csv`` (``rules`` and ``matched``
+    empty, ``review`` :data:`ADDED`), for sentences of ``segments``; a decision on a
+    span that is no sentence of this run is left out."""
+    cols = tables.file_columns("coded")
+    agreed = consensus(decisions)
+    agreed = agreed[agreed["consensus"] == "correct"][_KEY]
+    if agreed.empty:
+        return pd.DataFrame(columns=cols)
+    new = agreed.merge(coded[_KEY].astype({"start": "int64", "end": "int64"}), how="left", on=_KEY, indicator=True)
+    new = new[new["_merge"] == "left_only"].drop(columns="_merge")
+    sentences = segments[["file", "doc_id", "paragraph", "sentence", "start", "end"]].astype({"start": "int64",
+                                                                                              "end": "int64"})
+    rows = new.merge(sentences, on=["file", "start", "end"])
+    rows = rows.assign(rules="", matched="", **{tables.REVIEW_COLUMN: ADDED})
+    return tables.sort(rows[cols])
+
+
+def corrected(coded: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFrame,
+              code_ids: Iterable[str] = ()) -> pd.DataFrame:
+    """The codes with the correction layer applied: ``coded`` (with its ``review``
+    column) without the rows reviewed wrong, with the codes reviewers found missing
+    (:func:`missed`), by file and offset, then in the order of ``code_ids`` (the
+    codebook's; codes it lacks after, in order of appearance). The findings' functions
+    take it in place of ``coded.csv``."""
+    if tables.REVIEW_COLUMN not in coded.columns:
+        coded = apply(coded, decisions)
+    kept = coded[coded[tables.REVIEW_COLUMN] != "reviewed_wrong"]
+    add = missed(coded, decisions, segments)
+    if add.empty:
+        return tables.sort(kept.copy())
+    order = {c: n for n, c in enumerate(dict.fromkeys(list(code_ids) + list(coded["code"]) + list(add["code"])))}
+    both = pd.concat([kept, add.astype(kept.dtypes.to_dict())], ignore_index=True)
+    both = both.assign(_o=both["code"].map(order)).sort_values(["file", "start", "_o"], kind="stable")
+    return both.drop(columns="_o").reset_index(drop=True)

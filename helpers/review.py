@@ -1,0 +1,854 @@
+"""Reviewing the auto-coder on a corpus: a sample to read, a sheet to fill, estimates to trust.
+
+The loop (``make review``, ``python -m helpers.review``; README, "Reviewing the
+auto-coder on your corpus"):
+
+1. :func:`draw_sample`: a seeded, stratified random sample of coded sentences, one
+   stratum per code (:data:`PER_CODE` per code, or all when fewer), plus a sample of
+   *near misses* per code (:data:`NEAR_MISS_PER_CODE`): sentences the auto-coder did not
+   give that code although they hold evidence for it (:func:`near_misses`).
+2. :func:`write_sheet` writes the sample as ``review.xlsx`` (the sentence, its context,
+   the code's definition and "not when", the rules and words that fired, and columns
+   ``decision`` (correct / wrong / unsure), ``note`` and ``reviewer``), and
+   :func:`export_project` as a REFI-QDA project ``review.qdpx`` in which each item is a
+   selection coded with the code to review (keep it: correct; delete the coding or the
+   selection: wrong; recode it: wrong for the old code, correct for the new one; add a
+   code named ``unsure``: unsure).
+3. :func:`read_sheet` and :func:`import_project` bring either back as decisions, which
+   :func:`save_decisions` writes as a new ``CORPUS/review/<name>.csv`` (never replacing
+   one): the form :mod:`helpers.decisions` validates and the pipeline's correction layer
+   reads.
+4. :func:`precision_table`: per code, precision with a Wilson interval, the near-miss
+   rate and an estimate of recall where the near-miss sample supports one, and pooled
+   rows (all codes, each family) weighted for the stratified design
+   (:func:`stratified`); :func:`reviewer_agreement`: Krippendorff's α between reviewers.
+5. :func:`validation_note` and :func:`mark_low_precision`: what the findings say about
+   how far to trust the codes.
+6. :func:`false_positive_rules` and :func:`missing_words`: suggestions for the codebook,
+   listed for a human to weigh, never applied.
+
+What a sample item is: one sentence (``file, start, end`` of ``segments.csv``) and one
+code. "correct" means the code applies to the sentence, whether the auto-coder gave it
+(coded stratum) or not (near-miss stratum).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import zipfile
+import zlib
+from io import BytesIO
+from pathlib import Path
+from statistics import NormalDist
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import clean, coding, decisions, io, markup, paths, pipeline, refi, reliability
+from .corpus import read_raw_texts
+from .matcher import NEAR, Term
+
+PER_CODE = 20  # coded sentences sampled per code (all when a code has fewer)
+NEAR_MISS_PER_CODE = 10  # near misses sampled per code (all when fewer)
+SEED = 17
+LEVEL = 0.95
+LOW_PRECISION = 0.7  # a code whose estimated precision is below this is marked in the findings
+LOW_MARK = "⚠ low precision"
+# what notebook 03 writes to OUT from the reviews
+OUTPUT_FILES = ("review_precision.csv", "review_agreement.csv", "review_false_positives.csv",
+                "review_missing_words.csv")
+SAMPLE_FILE = "review/sample.csv"
+SHEET_FILE = "review/review.xlsx"
+PROJECT_FILE = "review/review.qdpx"
+SAMPLE_USER = "review sample"  # the user of the coded items' selections in review.qdpx
+NEAR_MISS_USER = "review near misses"  # the user of the near misses' selections
+UNSURE_CODE = "unsure"  # a code a reviewer adds in a QDA tool to say "unsure"
+STRATA = ("coded", "near miss")
+SAMPLE_COLUMNS = ["item", "stratum", "file", "doc_id", "start", "end", "code", "rules", "matched", "evidence",
+                  "text", "context"]
+SHEET_COLUMNS = ["item", "stratum", "code", "code name", "definition", "not when", "sentence", "context",
+                 "rules fired", "words matched", "near-miss evidence", "decision", "note", "reviewer", "file",
+                 "start", "end"]
+PRECISION_COLUMNS = ["code", "family", "coded", "reviewed", "correct", "wrong", "unsure", "precision",
+                     "precision low", "precision high", "near misses", "near misses reviewed", "missed",
+                     "recall", "recall low", "recall high"]
+_MIN_STEM = 4  # a word of a longer rule becomes a near-miss rule of its own if its stem is this long
+
+
+class ReviewError(ValueError):
+    """A review sheet or project that cannot be read back, naming the file, the row and what to do."""
+
+
+# --------------------------------------------------------------------------- intervals
+
+
+def wilson(k: float, n: float, level: float = LEVEL) -> tuple[float, float]:
+    """The Wilson score interval of a proportion ``k / n`` (Wilson 1927; Newcombe 1998,
+    method 3), for a whole or an effective ``n``; ``(nan, nan)`` when ``n`` is 0. The
+    normal quantile is the standard library's (:class:`statistics.NormalDist`)."""
+    if n <= 0:
+        return (math.nan, math.nan)
+    z = NormalDist().inv_cdf(1 - (1 - level) / 2)
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def stratified(population: Iterable[float], reviewed: Iterable[float], correct: Iterable[float],
+               level: float = LEVEL) -> tuple[float, float, float, float]:
+    """A proportion pooled over strata sampled separately: ``(p, low, high, n_eff)``.
+
+    Stratum ``h`` has ``N_h`` units (``population``), ``n_h`` of them reviewed at random
+    and ``k_h`` found correct. Strata with no review are left out (the estimate covers the
+    reviewed strata, weighted among themselves). The estimate weights each stratum by its
+    share of the units, ``p = sum W_h p_h`` with ``W_h = N_h / N``, not by its share of
+    the sample (which would let a small code sampled whole count like a large one). Its
+    variance, with the finite-population correction, is
+    ``v = sum W_h^2 (1 - n_h/N_h) p_h (1 - p_h) / (n_h - 1)`` (Cochran 1977, 5.3; a stratum
+    of one reviewed unit adds nothing). The interval is Wilson's at the effective sample
+    size ``n_eff = p (1 - p) / v`` (Korn & Graubard 1998), at most the number reviewed; when
+    ``v`` is 0 the number reviewed."""
+    N, n, k = (np.asarray(list(x), dtype=float) for x in (population, reviewed, correct))
+    keep = n > 0
+    N, n, k = N[keep], n[keep], k[keep]
+    if not len(n):
+        return (math.nan, math.nan, math.nan, 0.0)
+    W = N / N.sum()
+    p_h = k / n
+    p = float((W * p_h).sum())
+    fpc = np.clip(1 - n / np.maximum(N, n), 0, 1)
+    v = float((W ** 2 * fpc * p_h * (1 - p_h) / np.maximum(n - 1, 1)).sum())
+    total = float(n.sum())
+    n_eff = min(total, p * (1 - p) / v) if v > 0 else total
+    low, high = wilson(p * n_eff, n_eff, level)
+    return (p, low, high, n_eff)
+
+
+# --------------------------------------------------------------------------- the sample
+
+
+def near_miss_codebook(codebook: coding.Codebook) -> coding.Codebook | None:
+    """The codebook's looser twin: for each code, every word of its phrase and proximity
+    rules (``peta* i``, ``mål ~3 indikator*``) whose stem has at least four letters and is
+    not a stop word becomes a rule of its own; ``not_with`` is dropped, ``exclude`` and
+    the kinds of text not coded are kept. ``None`` when no code has such words."""
+    stop = clean.stopwords()
+    loose = []
+    for code in codebook.codes:
+        words: list[str] = []
+        for term in code.terms:
+            parts = term.lower().split()
+            if len(parts) == 3 and NEAR.fullmatch(parts[1]):
+                parts = [parts[0], parts[2]]
+            if len(parts) < 2:
+                continue
+            words += [w for w in parts if len(w.strip("*")) >= _MIN_STEM and w.strip("*") not in stop]
+        if words:
+            loose.append(code.model_copy(update={"terms": sorted(set(words)), "not_with": [], "examples": []}))
+    if not loose:
+        return None
+    return codebook.model_copy(update={"codes": loose})
+
+
+def near_misses(segments: pd.DataFrame, coded: pd.DataFrame, suppressed: pd.DataFrame,
+                codebook: coding.Codebook) -> pd.DataFrame:
+    """Sentences and codes the auto-coder did not give although the sentence holds
+    evidence for the code: a hit its ``not_with`` context cancelled (``suppressed.csv``),
+    or a hit of :func:`near_miss_codebook` (one word of a longer rule). One row per
+    sentence and code: ``file, doc_id, start, end, code, rules, matched, evidence``, in
+    the contract's order and codebook order. This is the population the near-miss sample
+    is drawn from."""
+    cols = ["file", "doc_id", "start", "end", "code", "rules", "matched", "evidence"]
+    found = []
+    if len(suppressed):
+        s = suppressed.assign(evidence="cancelled by not_with: " + suppressed["suppressed_by"])
+        found.append(s[cols])
+    loose = near_miss_codebook(codebook)
+    if loose is not None and len(segments):
+        hits = coding.code_segments(segments, loose)[0]
+        found.append(hits.assign(evidence="a word of a longer rule")[cols])
+    if not found:
+        return pd.DataFrame(columns=cols).astype({"start": "int64", "end": "int64"})
+    rows = pd.concat(found, ignore_index=True).astype({"start": "int64", "end": "int64"})
+    rows = rows.drop_duplicates(["file", "start", "end", "code"], keep="first")
+    done = coded[["file", "start", "end", "code"]].astype({"start": "int64", "end": "int64"})
+    rows = rows.merge(done, how="left", on=["file", "start", "end", "code"], indicator=True)
+    rows = rows[rows["_merge"] == "left_only"].drop(columns="_merge")
+    return _in_code_order(rows, codebook)[cols]
+
+
+def _in_code_order(df: pd.DataFrame, codebook: coding.Codebook) -> pd.DataFrame:
+    order = {c: n for n, c in enumerate(codebook.ids)}
+    return (df.assign(_o=df["code"].map(order)).sort_values(["file", "start", "_o"], kind="stable")
+            .drop(columns="_o").reset_index(drop=True))
+
+
+def _pick(rows: pd.DataFrame, size: int, seed: int, code: str, stratum: str) -> pd.DataFrame:
+    """``size`` rows (all when fewer) drawn without replacement by a generator seeded with
+    the seed, the code and the stratum, so one code's sample does not move when another
+    code's sentences change."""
+    if len(rows) <= size:
+        return rows
+    rng = np.random.default_rng([seed, zlib.crc32(code.encode()), zlib.crc32(stratum.encode())])
+    return rows.iloc[np.sort(rng.choice(len(rows), size=size, replace=False))]
+
+
+def _context(segments: pd.DataFrame) -> pd.Series:
+    """Per sentence, the sentence before and after it in its file, ``…``-joined."""
+    seg = segments.sort_values(["file", "start"], kind="stable")
+    prev = seg.groupby("file")["text"].shift(1).fillna("")
+    nxt = seg.groupby("file")["text"].shift(-1).fillna("")
+    return (prev + " ⟦…⟧ " + nxt).str.strip().reindex(segments.index)
+
+
+def draw_sample(segments: pd.DataFrame, coded: pd.DataFrame, near: pd.DataFrame, codebook: coding.Codebook,
+                per_code: int = PER_CODE, near_miss: int = NEAR_MISS_PER_CODE, seed: int = SEED) -> pd.DataFrame:
+    """The review sample: per code, ``per_code`` of its coded sentences and ``near_miss``
+    of its near misses (:func:`near_misses`), each a simple random sample without
+    replacement (all when fewer), seeded. Columns :data:`SAMPLE_COLUMNS`; ``item``
+    numbers the rows from 1 in codebook order, coded before near misses, then by file
+    and offset; ``context`` is the sentence before and the one after."""
+    if per_code < 0 or near_miss < 0:
+        raise ValueError("sample sizes must be whole numbers from 0")
+    parts = []
+    key = coded[["file", "start", "end", "code", "doc_id", "rules", "matched"]].astype({"start": "int64", "end": "int64"})
+    for code in codebook.ids:
+        mine = key[key["code"] == code].sort_values(["file", "start"], kind="stable")
+        parts.append(_pick(mine, per_code, seed, code, "coded").assign(stratum="coded", evidence=""))
+        theirs = near[near["code"] == code].sort_values(["file", "start"], kind="stable")
+        parts.append(_pick(theirs, near_miss, seed, code, "near miss").assign(stratum="near miss"))
+    sample = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SAMPLE_COLUMNS)
+    seg = segments.assign(context=_context(segments))[["file", "start", "end", "text", "context"]]
+    sample = sample.merge(seg.astype({"start": "int64", "end": "int64"}), how="left", on=["file", "start", "end"])
+    sample["item"] = np.arange(1, len(sample) + 1)
+    return sample[SAMPLE_COLUMNS].fillna("")
+
+
+def sample_for(run: pipeline.Run, per_code: int = PER_CODE, near_miss: int = NEAR_MISS_PER_CODE,
+               seed: int = SEED) -> pd.DataFrame:
+    """:func:`draw_sample` on a run's tables."""
+    segments, _ = pipeline.segments(run)
+    coded, suppressed = pipeline.coded(run), pipeline.suppressed(run)
+    codebook = coding.codebook_for(run.corpus)
+    return draw_sample(segments, coded, near_misses(segments, coded, suppressed, codebook), codebook,
+                       per_code, near_miss, seed)
+
+
+# --------------------------------------------------------------------------- the sheet
+
+
+def sheet_table(sample: pd.DataFrame, codebook: coding.Codebook) -> pd.DataFrame:
+    """The review sheet's rows (:data:`SHEET_COLUMNS`): each item with its code's name,
+    definition and "not when", and empty ``decision``, ``note`` and ``reviewer``."""
+    code = {c.id: c for c in codebook.codes}
+    return pd.DataFrame({
+        "item": sample["item"].astype(int), "stratum": sample["stratum"], "code": sample["code"],
+        "code name": [code[c].name_en for c in sample["code"]],
+        "definition": [f"{code[c].definition} Use when: {code[c].use_when}" for c in sample["code"]],
+        "not when": [code[c].not_when for c in sample["code"]],
+        "sentence": sample["text"], "context": sample["context"], "rules fired": sample["rules"],
+        "words matched": sample["matched"], "near-miss evidence": sample["evidence"],
+        "decision": "", "note": "", "reviewer": "", "file": sample["file"],
+        "start": sample["start"].astype(int), "end": sample["end"].astype(int)}, columns=SHEET_COLUMNS)
+
+
+HOW_TO = (
+    "How to review: read each sentence (and its context) and decide whether the code applies to it, by the "
+    "code's definition and 'not when'. Write correct, wrong or unsure in the column 'decision' (a list offers "
+    "them), a note if you like, and your name in 'reviewer' (or give it on the command line). "
+    "Items of stratum 'coded' carry the code from the auto-coder; 'correct' confirms it, 'wrong' rejects it. "
+    "Items of stratum 'near miss' did not get the code; 'correct' says the auto-coder missed it. "
+    "Leave 'decision' empty for an item you did not review. Do not change the columns item, code, file, start, "
+    "end. Then: make review-import FILE=this-file REVIEWER=you (README: Reviewing the auto-coder on your corpus).")
+
+
+def write_sheet(path: str | Path, sample: pd.DataFrame, codebook: coding.Codebook) -> Path:
+    """Write the review sheet as ``.xlsx`` (sheets ``review`` and ``how to``), atomically
+    and deterministically (fixed document dates). Every text cell is written as text: a
+    value a spreadsheet would run as a formula gets the leading apostrophe of
+    :func:`helpers.io.spreadsheet_safe` and is stored as a string, never a formula; a
+    control character XML cannot hold is shown as U+FFFD (:func:`sheet_text`)."""
+    table = io.spreadsheet_safe(sheet_table(sample, codebook))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "review"
+    ws.append(SHEET_COLUMNS)
+    for row in table.itertuples(index=False):
+        ws.append([None] * len(SHEET_COLUMNS))
+        r = ws.max_row
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c)
+            if isinstance(value, (int, np.integer)):
+                cell.value = int(value)
+            else:
+                cell.value = sheet_text(value)
+                cell.data_type = "s"  # text, never a formula
+    choice = DataValidation(type="list", formula1='"correct,wrong,unsure"', allow_blank=True)
+    ws.add_data_validation(choice)
+    col = SHEET_COLUMNS.index("decision") + 1
+    letter = ws.cell(row=1, column=col).column_letter
+    if len(table):
+        choice.add(f"{letter}2:{letter}{len(table) + 1}")
+    ws.freeze_panes = "A2"
+    for name, width in (("sentence", 80), ("context", 60), ("definition", 50), ("not when", 30), ("note", 30)):
+        ws.column_dimensions[ws.cell(row=1, column=SHEET_COLUMNS.index(name) + 1).column_letter].width = width
+    about = wb.create_sheet("how to")
+    about["A1"] = HOW_TO
+    about["A1"].data_type = "s"
+    fixed = pd.Timestamp("2000-01-01").to_pydatetime()
+    wb.properties.created = wb.properties.modified = fixed
+    wb.properties.creator = "kvalitext (helpers.review)"
+    buf = BytesIO()
+    wb.save(buf)
+    return io.write_bytes(path, _fixed_zip(buf.getvalue()))
+
+
+def sheet_text(value: object) -> str:
+    """A value as a sheet's cell holds it: text, each control character XML cannot carry
+    (which openpyxl refuses) shown as U+FFFD."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same zip with its members' dates fixed and sorted as written (byte-identical
+    between runs)."""
+    src = zipfile.ZipFile(BytesIO(data))
+    buf = BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            out.writestr(fixed, src.read(info.filename))
+    return buf.getvalue()
+
+
+def _unescape(value: object) -> str:
+    """A cell's text with the apostrophe of :func:`helpers.io.spreadsheet_safe` removed."""
+    text = "" if value is None else str(value)
+    if text.startswith("'") and text[1:].startswith(io.FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def _cell_text(value: object) -> str:
+    """A cell's value as the text it shows: a whole number saved as a float (``357.0``, as
+    some spreadsheet programs store numbers) as ``357``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return _unescape(value).strip()
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse a file that is not a zip, or whose members would unpack too large (the
+    limits of :mod:`helpers.refi`)."""
+    if not zipfile.is_zipfile(path):
+        raise ReviewError(f"{path.name}: not an .xlsx file (an .xlsx is a zip archive). Save the sheet as .xlsx.")
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if info.file_size > refi.MAX_MEMBER_BYTES or (
+                    info.file_size > refi.RATIO_FROM_BYTES and info.file_size > refi.MAX_RATIO * max(info.compress_size, 1)):
+                raise ReviewError(f"{path.name}: member {info.filename!r} would unpack to {info.file_size} bytes; "
+                                  "refused (a zip bomb?)")
+
+
+def read_sheet(path: str | Path, sample: pd.DataFrame, reviewer: str | None = None) -> pd.DataFrame:
+    """The decisions of a filled review sheet (``.xlsx`` as :func:`write_sheet` wrote it,
+    after a reviewer filled it in a spreadsheet program), in the columns of
+    :data:`helpers.decisions.DECISION_COLUMNS`. Rows with an empty ``decision`` are not
+    reviewed and left out. Each row's ``item, code, file, start, end`` must be those of
+    the sample's item (``sample``: ``OUT/review/sample.csv``); the reviewer is the row's
+    ``reviewer`` cell, else ``reviewer``. Values are read as written (formulas are not
+    run; the apostrophe the sheet put before formula-like text is removed). Raises
+    :class:`ReviewError` naming the file and row for: no sheet ``review``, a missing
+    column, an item not in the sample or moved, a decision not correct/wrong/unsure, no
+    reviewer."""
+    path = Path(path)
+    _check_archive(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)  # a formula is read as its text, never run
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise ReviewError(f"{path.name}: cannot be read as .xlsx ({type(exc).__name__}: {exc})") from None
+    if "review" not in wb.sheetnames:
+        raise ReviewError(f"{path.name}: no sheet named 'review' (found {wb.sheetnames}); use the sheet "
+                          f"{SHEET_FILE} wrote")
+    rows = wb["review"].iter_rows(values_only=True)
+    header = [_unescape(h).strip() for h in next(rows, ())]
+    need = ["item", "code", "file", "start", "end", "decision", "note", "reviewer"]
+    missing = [c for c in need if c not in header]
+    if missing:
+        raise ReviewError(f"{path.name} row 1: missing column(s) {', '.join(missing)}; keep the sheet's header")
+    pos = {c: header.index(c) for c in need}
+    items = {int(r.item): r for r in sample.itertuples(index=False)}
+    out = []
+    for n, row in enumerate(rows, start=2):
+        cells = {c: (row[pos[c]] if pos[c] < len(row) else None) for c in need}
+        if all(v in (None, "") for v in cells.values()):
+            continue
+        where = f"{path.name} row {n}"
+        decision = _unescape(cells["decision"]).strip().lower()
+        if not decision:
+            continue
+        if decision not in decisions.DECISIONS:
+            raise ReviewError(f"{where}: decision {cells['decision']!r} is not one of "
+                              f"{', '.join(decisions.DECISIONS)}; write one of them or leave it empty")
+        try:
+            item = items[int(_cell_text(cells["item"]))]
+        except (KeyError, ValueError):
+            raise ReviewError(f"{where}: item {cells['item']!r} is not in the sample ({SAMPLE_FILE}); "
+                              "do not add rows or change the column 'item'") from None
+        got = tuple(_cell_text(cells[c]) for c in ("code", "file", "start", "end"))
+        want = (item.code, sheet_text(item.file), str(int(item.start)), str(int(item.end)))
+        if got != want:
+            raise ReviewError(f"{where}: item {item.item} is {want[0]} on {want[1]} [{want[2]}:{want[3]}] in the "
+                              f"sample, but the row says {got[0]} on {got[1]} [{got[2]}:{got[3]}]; do not edit the "
+                              "columns code, file, start and end (sort the sheet as you like)")
+        who = _unescape(cells["reviewer"]).strip() or (reviewer or "").strip()
+        if not who:
+            raise ReviewError(f"{where}: no reviewer; fill the column 'reviewer' or give REVIEWER=<name>")
+        out.append({"file": item.file, "start": int(item.start), "end": int(item.end), "code": item.code,
+                    "decision": decision, "reviewer": who, "note": _unescape(cells["note"])})
+    wb.close()
+    return pd.DataFrame(out, columns=decisions.DECISION_COLUMNS).astype({"start": "int64", "end": "int64"})
+
+
+# --------------------------------------------------------------------------- REFI-QDA
+
+
+def export_project(path: str | Path, sample: pd.DataFrame, raw_texts: Mapping[str, str],
+                   codebook: coding.Codebook) -> Path:
+    """The sample as a REFI-QDA project (:func:`helpers.refi.export_project`): the raw
+    texts, the codebook, and each item as a selection coded with the item's code, by user
+    :data:`SAMPLE_USER` (the auto-coder's codes) or :data:`NEAR_MISS_USER` (near misses:
+    codes it did not give), so that a reviewer can tell them apart."""
+    cols = ["file", "start", "end", "code"]
+    users = {SAMPLE_USER: sample[sample["stratum"] == "coded"][cols],
+             NEAR_MISS_USER: sample[sample["stratum"] == "near miss"][cols]}
+    return refi.export_project(raw_texts, {u: t for u, t in users.items() if len(t)}, codebook, path,
+                               project_name="kvalitext review sample")
+
+
+def import_project(path: str | Path, sample: pd.DataFrame, reviewer: str,
+                   codebook: coding.Codebook) -> pd.DataFrame:
+    """The decisions of a review project edited in a QDA tool and exported again as
+    ``.qdpx`` (read with :func:`helpers.refi.import_project`, which refuses a malformed
+    file). For each sample item: its code still on its selection (anyone's coding at the
+    same span) is ``correct``; gone (coding or selection deleted, or recoded) is
+    ``wrong``; a code named :data:`UNSURE_CODE` on the span makes it ``unsure``. A code
+    of the codebook that the reviewer put on an item's span is a ``correct`` decision for
+    that code. Codings on other spans are not decisions and are left out. The items the
+    reviewer left as they were count as correct, so review every one."""
+    if not reviewer or not reviewer.strip():
+        raise ReviewError("REVIEWER is empty: name who reviewed the project")
+    imported, _ = refi.import_project(path, code_ids=codebook)
+    imported = imported.astype({"start": "int64", "end": "int64"})
+    spans = sample[["file", "start", "end"]].astype({"start": "int64", "end": "int64"}).drop_duplicates()
+    on_spans = imported.merge(spans, on=["file", "start", "end"])
+    unsure = on_spans[(~on_spans["mapped"]) & (on_spans["code"].str.strip().str.casefold() == UNSURE_CODE)]
+    unsure_spans = set(unsure[["file", "start", "end"]].itertuples(index=False, name=None))
+    present = set(on_spans[on_spans["mapped"]][["file", "start", "end", "code"]].itertuples(index=False, name=None))
+    rows = []
+    asked = set()
+    for r in sample.itertuples(index=False):
+        key = (r.file, int(r.start), int(r.end), r.code)
+        asked.add(key)
+        if key[:3] in unsure_spans:
+            decision = "unsure"
+        else:
+            decision = "correct" if key in present else "wrong"
+        rows.append(key + (decision,))
+    for key in sorted(present - asked):
+        rows.append(key + ("correct",))
+    out = pd.DataFrame(rows, columns=["file", "start", "end", "code", "decision"])
+    out["reviewer"], out["note"] = reviewer.strip(), "from " + Path(path).name
+    return out[decisions.DECISION_COLUMNS].astype({"start": "int64", "end": "int64"})
+
+
+# --------------------------------------------------------------------------- decisions saved
+
+
+def save_decisions(corpus: Path, name: str, table: pd.DataFrame, raw_texts: Mapping[str, str],
+                   codebook: coding.Codebook) -> Path:
+    """Write decisions as ``CORPUS/review/<name>.csv``, a new file: an existing one is
+    never replaced (choose another name). The table is validated first, and the written
+    file is checked by :func:`helpers.decisions.load_file` before it is put in place."""
+    stem = Path(name).stem if name.endswith(".csv") else name
+    if not stem or stem != Path(stem).name or stem.startswith("."):
+        raise ReviewError(f"NAME={name!r}: give a plain file name (letters, digits, - and _), no folder")
+    target = Path(corpus) / decisions.REVIEW_DIR / f"{stem}.csv"
+    if target.exists():
+        raise ReviewError(f"{target} exists; decisions are never replaced. Give another NAME= "
+                          "(the decisions of both files count), or remove the old file yourself")
+    text = table[decisions.DECISION_COLUMNS].to_csv(index=False, lineterminator="\n")
+    check = target.parent / f".{stem}.check"
+    io.write_text(check, text)
+    try:
+        decisions.load_file(check, raw_texts, codebook.ids)
+    finally:
+        check.unlink(missing_ok=True)
+    return io.write_text(target, text)
+
+
+def new_decisions(table: pd.DataFrame, filed: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
+    """The rows of ``table`` that their reviewer has not decided in a file already
+    (``filed``: :func:`helpers.decisions.load`), how many were left out, and how many of
+    those say otherwise than the filed decision (the filed one stands: decisions are
+    never replaced)."""
+    key = ["file", "start", "end", "code", "reviewer"]
+    both = table.merge(filed[key + ["decision"]].rename(columns={"decision": "_filed"}), how="left", on=key)
+    seen = both["_filed"].notna()
+    differ = int((seen & (both["_filed"] != both["decision"])).sum())
+    return table[~seen.to_numpy()].reset_index(drop=True), int(seen.sum()), differ
+
+
+# --------------------------------------------------------------------------- estimates
+
+
+def precision_table(coded: pd.DataFrame, decided: pd.DataFrame, near: pd.DataFrame,
+                    codebook: coding.Codebook, level: float = LEVEL) -> pd.DataFrame:
+    """Per code (:data:`PRECISION_COLUMNS`): sentences ``coded``; of those, ``reviewed``
+    with a consensus (:func:`helpers.decisions.consensus`), ``correct``, ``wrong`` and
+    ``unsure`` (unsure or disputed); ``precision`` = correct / reviewed with its Wilson
+    interval (:func:`wilson`); ``near misses`` in the corpus (:func:`near_misses`), those
+    reviewed and those ``missed`` (the code applies); and ``recall`` estimated as
+    ``N·p / (N·p + M·q)`` (``N`` coded, ``p`` precision, ``M`` near misses, ``q`` the
+    share missed), with the interval from the ends of both Wilson intervals (conservative).
+    That recall counts only the misses among the near misses: misses with no evidence the
+    rules can see are not sampled, so it is an upper bound. Then pooled rows ``all codes``
+    and one per family, weighted for the stratified design (:func:`stratified`); their
+    ``recall`` is left empty."""
+    agreed = decisions.consensus(decided)
+    key = ["file", "start", "end", "code"]
+    coded_keys = coded[key].astype({"start": "int64", "end": "int64"}).drop_duplicates()
+    on_coded = agreed.merge(coded_keys, on=key)
+    on_near = agreed.merge(near[key], on=key)
+    rows = []
+    for code in codebook.codes:
+        c = code.id
+        mine = on_coded[on_coded["code"] == c]["consensus"]
+        k, w = int((mine == "correct").sum()), int((mine == "wrong").sum())
+        n_coded = int((coded["code"] == c).sum())
+        p = k / (k + w) if k + w else math.nan
+        low, high = wilson(k, k + w, level)
+        nm = on_near[on_near["code"] == c]["consensus"]
+        m_k, m_n = int((nm == "correct").sum()), int(nm.isin(["correct", "wrong"]).sum())
+        m_all = int((near["code"] == c).sum())
+        recall = r_low = r_high = math.nan
+        if k + w and m_n and m_all:
+            q = m_k / m_n
+            q_low, q_high = wilson(m_k, m_n, level)
+            recall, r_low, r_high = (_recall(n_coded, pp, m_all, qq) for pp, qq in ((p, q), (low, q_high), (high, q_low)))
+        rows.append({"code": c, "family": code.family, "coded": n_coded, "reviewed": k + w, "correct": k,
+                     "wrong": w, "unsure": int(len(mine) - k - w), "precision": p, "precision low": low,
+                     "precision high": high, "near misses": m_all, "near misses reviewed": m_n, "missed": m_k,
+                     "recall": recall, "recall low": r_low, "recall high": r_high})
+    table = pd.DataFrame(rows, columns=PRECISION_COLUMNS)
+    pooled = []
+    for label, part in [("all codes", table)] + [(f"family {f}", table[table["family"] == f])
+                                                   for f in sorted(set(table["family"]))]:
+        p, low, high, _ = stratified(part["coded"], part["reviewed"], part["correct"], level)
+        pooled.append({"code": label, "family": "", "coded": int(part["coded"].sum()),
+                       "reviewed": int(part["reviewed"].sum()), "correct": int(part["correct"].sum()),
+                       "wrong": int(part["wrong"].sum()), "unsure": int(part["unsure"].sum()), "precision": p,
+                       "precision low": low, "precision high": high, "near misses": int(part["near misses"].sum()),
+                       "near misses reviewed": int(part["near misses reviewed"].sum()),
+                       "missed": int(part["missed"].sum()), "recall": math.nan, "recall low": math.nan,
+                       "recall high": math.nan})
+    return pd.concat([table, pd.DataFrame(pooled, columns=PRECISION_COLUMNS)], ignore_index=True)
+
+
+def _recall(coded: int, precision: float, near: int, missed_share: float) -> float:
+    """Recall from the true positives among the coded (``coded·precision``) and the misses
+    among the near misses (``near·missed_share``)."""
+    tp, fn = coded * precision, near * missed_share
+    return tp / (tp + fn) if tp + fn else math.nan
+
+
+def never_reviewed(table: pd.DataFrame) -> list[str]:
+    """The codes of a :func:`precision_table` that carry sentences but none reviewed."""
+    codes = table[~table["code"].str.startswith(("all codes", "family "))]
+    return codes[(codes["coded"] > 0) & (codes["reviewed"] == 0)]["code"].tolist()
+
+
+def beside_references(table: pd.DataFrame, per_code: pd.DataFrame | None) -> pd.DataFrame:
+    """Per code, the reviewed precision with its interval and recall beside the
+    auto-coder's F1 against each reference coder (``per_code`` of
+    :func:`helpers.reliability.auto_vs_references`, paragraphs; left out when the corpus
+    has no reference codings, ``None``)."""
+    codes = table[~table["code"].str.startswith(("all codes", "family "))].set_index("code")
+    out = pd.DataFrame(index=codes.index)
+    out["reviewed"] = codes["reviewed"]
+    out["precision (reviews)"] = codes["precision"]
+    out["95% interval"] = [f"{lo:.2f}–{hi:.2f}" if not math.isnan(lo) else "" for lo, hi in
+                           zip(codes["precision low"], codes["precision high"])]
+    out["recall (near misses)"] = codes["recall"]
+    if per_code is not None and len(per_code):
+        out = out.join(per_code[[c for c in per_code.columns if c.startswith("F1 (")]])
+    return out
+
+
+def reviewer_agreement(decided: pd.DataFrame) -> pd.DataFrame:
+    """Between each pair of reviewers: the items both decided (``correct`` or ``wrong``),
+    the share they agree on, and Krippendorff's α (nominal,
+    :func:`helpers.reliability.krippendorff_alpha`; ``NaN`` when undefined, e.g. when
+    every decision is the same). Empty with fewer than two reviewers."""
+    cols = ["reviewer A", "reviewer B", "items both decided", "agreement", "alpha"]
+    firm = decided[decided["decision"] != "unsure"]
+    names = sorted(set(firm["reviewer"]))
+    rows = []
+    key = ["file", "start", "end", "code"]
+    wide = firm.assign(v=(firm["decision"] == "correct").astype(float)).pivot_table(
+        index=key, columns="reviewer", values="v", aggfunc="first") if len(firm) else pd.DataFrame()
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            both = wide[[a, b]].dropna()
+            rows.append({"reviewer A": a, "reviewer B": b, "items both decided": len(both),
+                         "agreement": float((both[a] == both[b]).mean()) if len(both) else math.nan,
+                         "alpha": reliability.krippendorff_alpha(both.T.to_numpy()) if len(both) else math.nan})
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --------------------------------------------------------------------------- suggestions
+
+
+def false_positive_rules(coded: pd.DataFrame, decided: pd.DataFrame, top: int = 5) -> pd.DataFrame:
+    """Per code, the rules (and the words they matched) behind the sentences reviewed
+    wrong, with how often each rule fired on reviewed sentences: ``code, rule, reviewed,
+    wrong, share wrong, words``, most wrong first (at most ``top`` per code). A rule that
+    fired with another on a wrong sentence shares the blame. Suggestions for the codebook
+    (a ``not_with`` context, an ``exclude``, a narrower rule), never applied."""
+    cols = ["code", "rule", "reviewed", "wrong", "share wrong", "words"]
+    agreed = decisions.consensus(decided)
+    agreed = agreed[agreed["consensus"].isin(["correct", "wrong"])]
+    rows = coded.astype({"start": "int64", "end": "int64"}).merge(agreed, on=["file", "start", "end", "code"])
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    rows = rows.assign(rule=rows["rules"].str.split("; ")).explode("rule")
+    out = []
+    for (code, rule), g in rows.groupby(["code", "rule"], sort=True):
+        wrong = g[g["consensus"] == "wrong"]
+        if len(wrong):
+            patterns = Term.parse(code, rule).words
+            found = set(w for m in wrong["matched"] for w in m.split("; ") if w)
+            # the words this rule matched (by their form; a word it matched by its lemma
+            # only is not told apart, so then all the sentence's matched words are shown)
+            words = sorted(w for w in found if any(p.matches(w.lower()) for p in patterns)) or sorted(found)
+            out.append({"code": code, "rule": rule, "reviewed": len(g), "wrong": len(wrong),
+                        "share wrong": len(wrong) / len(g), "words": ", ".join(words)})
+    table = pd.DataFrame(out, columns=cols)
+    table = table.sort_values(["code", "wrong", "rule"], ascending=[True, False, True], kind="stable")
+    return table.groupby("code", sort=False).head(top).reset_index(drop=True)
+
+
+def missing_words(decided: pd.DataFrame, coded: pd.DataFrame, tokens: pd.DataFrame, codebook: coding.Codebook,
+                  top: int = 8) -> pd.DataFrame:
+    """Per code, the words (lemmas, stop words left out) of the sentences reviewers found
+    the auto-coder missed (consensus ``correct`` on a sentence it did not code with it)
+    that none of the code's rules matches: ``code, word, sentences`` (in how many missed
+    sentences), most frequent first (at most ``top`` per code). Candidate rules for the
+    codebook, never applied: a word here may well be too general."""
+    cols = ["code", "word", "sentences"]
+    agreed = decisions.consensus(decided)
+    agreed = agreed[agreed["consensus"] == "correct"]
+    key = ["file", "start", "end", "code"]
+    miss = agreed.merge(coded[key].astype({"start": "int64", "end": "int64"}), on=key, how="left", indicator=True)
+    miss = miss[miss["_merge"] == "left_only"]
+    if miss.empty:
+        return pd.DataFrame(columns=cols)
+    words = tokens[~tokens["stop"] & tokens["file"].isin(set(miss["file"]))]
+    out = []
+    for code, g in miss.groupby("code", sort=False):
+        terms = [Term.parse(code, t) for t in codebook.code(code).terms]
+        patterns = [w for t in terms for w in t.words]
+        counts: dict[str, int] = {}
+        for r in g.itertuples(index=False):
+            inside = words[(words["file"] == r.file) & (words["start"] >= r.start) & (words["end"] <= r.end)]
+            seen = set()
+            for form, lemma in zip(inside["token"].str.lower(), inside["lemma"].str.lower()):
+                if len(lemma) < 3 or not lemma.isalpha() or any(p.matches(form) or p.matches(lemma) for p in patterns):
+                    continue
+                seen.add(lemma)
+            for w in seen:
+                counts[w] = counts.get(w, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        out += [{"code": code, "word": w, "sentences": n} for w, n in ranked]
+    table = pd.DataFrame(out, columns=cols)
+    return _order_codes(table, codebook)
+
+
+def _order_codes(table: pd.DataFrame, codebook: coding.Codebook) -> pd.DataFrame:
+    order = {c: n for n, c in enumerate(codebook.ids)}
+    return (table.assign(_o=table["code"].map(order)).sort_values("_o", kind="stable")
+            .drop(columns="_o").reset_index(drop=True))
+
+
+# --------------------------------------------------------------------------- what to trust
+
+
+def low_precision_codes(table: pd.DataFrame, threshold: float = LOW_PRECISION) -> list[str]:
+    """Codes of a :func:`precision_table` whose estimated precision is below ``threshold``."""
+    codes = table[~table["code"].str.startswith(("all codes", "family "))]
+    return codes[codes["precision"] < threshold]["code"].tolist()
+
+
+def mark_low_precision(codebook: coding.Codebook, low: Iterable[str]) -> coding.Codebook:
+    """A copy of the codebook in which each code of ``low`` has :data:`LOW_MARK` after its
+    names, so every figure and table that labels codes by name marks them."""
+    low = set(low)
+    return codebook.model_copy(update={"codes": [
+        c.model_copy(update={"name_en": f"{c.name_en} {LOW_MARK}", "name_sv": f"{c.name_sv} {LOW_MARK}"})
+        if c.id in low else c for c in codebook.codes]})
+
+
+def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: coding.Codebook,
+                    threshold: float = LOW_PRECISION) -> str:
+    """A Markdown paragraph that says how far the codes were checked on this corpus: "not
+    validated on this corpus" when it has neither reference codings nor review decisions;
+    otherwise what it has, and the codes of low estimated precision (marked
+    :data:`LOW_MARK` in the figures). Code names are escaped (:mod:`helpers.markup`)."""
+    reviewed = table is not None and int(table[~table["code"].str.startswith(("all codes", "family "))]
+                                         ["reviewed"].sum()) > 0
+    if not has_references and not reviewed:
+        return ("**⚠ Not validated on this corpus.** It has neither reference codings (`reference/`) nor review "
+                "decisions (`review/`), so nothing says how often the auto-coder's codes are right on these texts "
+                "(on official texts its rules were not written on, a careful reading found about a third of them "
+                "wrong). Read every figure as leads to check. To check it, review a sample: `make review` "
+                "(README: Reviewing the auto-coder on your corpus).")
+    parts = []
+    if has_references:
+        parts.append("reference codings (notebook 03 compares the auto-coder with them)")
+    if reviewed:
+        parts.append("review decisions (precision per code in notebook 03)")
+    text = "**Validation on this corpus:** " + " and ".join(parts) + "."
+    if reviewed:
+        low = low_precision_codes(table, threshold)
+        never = never_reviewed(table)
+        if low:
+            names = ", ".join(markup.escape(f"{c} · {codebook.code(c).name_en}", markdown=True) for c in low)
+            text += (f" **⚠ Low estimated precision** (below {threshold:.0%}): {names}. Figures and tables that show "
+                     f"these codes mark them {LOW_MARK}; read those numbers as upper bounds.")
+        else:
+            text += f" No reviewed code has an estimated precision below {threshold:.0%}."
+        if never:
+            text += f" {len(never)} code(s) with sentences were never reviewed: " + ", ".join(
+                markup.escape(c, markdown=True) for c in never) + "."
+    return text
+
+
+def run_estimates(run: pipeline.Run) -> dict[str, object]:
+    """Everything notebook 03 and 04 show about the reviews of a run: ``decisions``,
+    ``near`` (the near-miss population), ``precision`` (:func:`precision_table`),
+    ``agreement`` (:func:`reviewer_agreement`), ``has_references``, and ``unmatched``:
+    decisions on spans that are no sentence of this run (the cleaning rules changed since
+    the review?), which count nowhere."""
+    segments, _ = pipeline.segments(run)
+    coded, suppressed = pipeline.coded(run), pipeline.suppressed(run)
+    codebook = coding.codebook_for(run.corpus)
+    decided = pipeline.decisions(run)
+    near = near_misses(segments, coded, suppressed, codebook)
+    refs = run.corpus / "reference"
+    spans = segments[["file", "start", "end"]].astype({"start": "int64", "end": "int64"})
+    unmatched = decided.merge(spans, how="left", on=["file", "start", "end"], indicator=True)
+    return {"decisions": decided, "near": near, "codebook": codebook,
+            "unmatched": int((unmatched["_merge"] == "left_only").sum()),
+            "precision": precision_table(coded, decided, near, codebook),
+            "agreement": reviewer_agreement(decided),
+            "has_references": refs.is_dir() and any(p.is_file() for p in refs.glob("*.csv"))}
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def write_review(run: pipeline.Run, per_code: int = PER_CODE, near_miss: int = NEAR_MISS_PER_CODE,
+                 seed: int = SEED) -> dict[str, Path]:
+    """Draw the sample of a run and write ``OUT/review/``: ``sample.csv`` (what the
+    import checks a sheet against), ``review.xlsx`` and ``review.qdpx``."""
+    sample = sample_for(run, per_code, near_miss, seed)
+    codebook = coding.codebook_for(run.corpus)
+    written = {"sample": io.write_csv(run.path(SAMPLE_FILE), sample, spreadsheet=False),
+               "sheet": write_sheet(run.path(SHEET_FILE), sample, codebook),
+               "project": export_project(run.path(PROJECT_FILE), sample, read_raw_texts(run.corpus), codebook)}
+    return written
+
+
+def _count(default: int):
+    """An argument type: a whole number from 0, or the default when given empty (as
+    ``make`` passes an unset variable)."""
+    def parse(text: str) -> int:
+        if not text.strip():
+            return default
+        if not text.strip().isdigit():
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 0")
+        return int(text)
+    return parse
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m helpers.review sample|import ...`` (see ``--help``)."""
+    parser = argparse.ArgumentParser(prog="python -m helpers.review",
+                                     description="Review the auto-coder on a corpus (README: Reviewing the auto-coder).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("sample", help="draw the sample; write OUT/review/review.xlsx, review.qdpx, sample.csv")
+    i = sub.add_parser("import", help="read a filled review.xlsx or an edited .qdpx into CORPUS/review/NAME.csv")
+    for p in (s, i):
+        p.add_argument("--corpus", default="")
+        p.add_argument("--out", default="")
+    s.add_argument("--per-code", type=_count(PER_CODE), default=PER_CODE, help=f"default {PER_CODE}")
+    s.add_argument("--near-miss", type=_count(NEAR_MISS_PER_CODE), default=NEAR_MISS_PER_CODE,
+                   help=f"default {NEAR_MISS_PER_CODE}")
+    s.add_argument("--seed", type=_count(SEED), default=SEED, help=f"default {SEED}")
+    i.add_argument("file", help="the filled .xlsx or the edited .qdpx")
+    i.add_argument("--reviewer", default="", help="who reviewed (required for .qdpx; .xlsx rows may name theirs)")
+    i.add_argument("--name", default="", help="the decisions file's name in CORPUS/review/ (default: the reviewer's)")
+    args = parser.parse_args(argv)
+    try:
+        run = pipeline.Run.from_params(args.corpus, args.out)
+        if args.command == "sample":
+            written = write_review(run, args.per_code, args.near_miss, args.seed)
+            n = len(io.read_csv(written["sample"]))
+            print(f"{n} items to review in {written['sheet']} (or {written['project']} in a QDA tool); "
+                  "then: make review-import FILE=<the filled file> REVIEWER=<your name>")
+            return 0
+        sample = io.read_csv(run.path(SAMPLE_FILE)) if run.path(SAMPLE_FILE).exists() else None
+        if sample is None:
+            raise ReviewError(f"{run.path(SAMPLE_FILE)} is missing: run make review with the same "
+                              "CORPUS and OUT first (the import checks the sheet against the sample)")
+        sample = sample.astype({"item": int, "start": int, "end": int})
+        codebook = coding.codebook_for(run.corpus)
+        raw = read_raw_texts(run.corpus)
+        path = paths.resolve(args.file, paths.PROJ_ROOT)
+        if path.suffix.lower() == ".qdpx":
+            table = import_project(path, sample, args.reviewer, codebook)
+        elif path.suffix.lower() == ".xlsx":
+            table = read_sheet(path, sample, args.reviewer or None)
+        else:
+            raise ReviewError(f"{path.name}: give the filled .xlsx or the edited .qdpx")
+        if table.empty:
+            raise ReviewError(f"{path.name}: no decision in it (the column 'decision' is empty everywhere)")
+        table, known, differ = new_decisions(table, decisions.load(run.corpus, raw, codebook.ids))
+        if known:
+            print(f"{known} item(s) the same reviewer decided before are left out: the earlier decision stands"
+                  + (f" ({differ} of them differ from it; change the earlier file by hand if it was wrong)"
+                     if differ else ""))
+        if table.empty:
+            raise ReviewError(f"{path.name}: every decision in it was filed before; nothing new to write")
+        name = args.name or (args.reviewer or str(table["reviewer"].iloc[0]))
+        name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
+        target = save_decisions(run.corpus, name, table, raw, codebook)
+        print(f"{len(table)} decisions written to {target}; make report uses them")
+        return 0
+    except (ReviewError, decisions.DecisionError, refi.RefiError, paths.OutputFolderError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,538 @@
+"""The review loop: sampling, intervals, decisions, the correction layer, the sheet and the
+project round trips, estimates and suggestions (helpers.review, helpers.decisions)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from helpers import coding, decisions, io, paths, pipeline, refi, review, tables
+from helpers.corpus import read_raw_texts
+
+# --------------------------------------------------------------------------- intervals
+
+
+@pytest.mark.parametrize("k, n, low, high", [
+    # Newcombe (1998), "Two-sided confidence intervals for the single proportion",
+    # Statistics in Medicine 17, Table II, method 3 (Wilson score, no continuity correction)
+    (81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0000, 0.1611), (1, 29, 0.0061, 0.1718)])
+def test_wilson_interval_matches_newcombes_worked_examples(k, n, low, high):
+    got = review.wilson(k, n)
+    assert got == pytest.approx((low, high), abs=5e-5)
+
+
+def test_wilson_is_undefined_without_reviews():
+    assert all(math.isnan(x) for x in review.wilson(0, 0))
+
+
+def test_stratified_precision_weights_codes_by_their_sentences_not_by_their_sample():
+    """Worked by hand: code A has 100 coded sentences, 20 reviewed, 16 correct; code B has
+    300, 20 reviewed, 10 correct. W = (0.25, 0.75), p = 0.25·0.8 + 0.75·0.5 = 0.575 (not
+    the sample's 26/40 = 0.65). v = 0.0625·(1-20/100)·0.16/19 + 0.5625·(1-20/300)·0.25/19
+    = 0.000421053 + 0.006907895 = 0.007328947; n_eff = 0.575·0.425 / v = 33.3438; Wilson
+    at (0.575, 33.3438), z = 1.959964: centre 0.567251, half-width 0.159076."""
+    p, low, high, n_eff = review.stratified([100, 300], [20, 20], [16, 10])
+    assert p == pytest.approx(0.575)
+    assert n_eff == pytest.approx(33.3438, abs=1e-3)
+    assert (low, high) == pytest.approx((0.408175, 0.726327), abs=2e-5)
+
+
+def test_stratified_effective_size_is_at_most_the_number_reviewed_and_unreviewed_codes_drop_out():
+    # hand: v = 0.001 + 0.0069079 = 0.0079079, 0.244375 / v = 30.9 > 30 reviewed: capped
+    assert review.stratified([100, 300], [10, 20], [8, 10])[3] == 30
+    # a stratum with no review is left out: the estimate is that of the reviewed one
+    assert review.stratified([100, 5000], [20, 0], [16, 0])[0] == pytest.approx(0.8)
+    assert math.isnan(review.stratified([10], [0], [0])[0])
+    # every stratum reviewed whole (a census): no sampling variance, n_eff = all reviewed
+    assert review.stratified([5, 5], [5, 5], [5, 0])[3] == 10
+
+
+# --------------------------------------------------------------------------- sampling
+
+
+def _near(s):
+    return review.near_misses(s["segments"], s["coded"], pipeline_suppressed(s), s["codebook"])
+
+
+_SUPPRESSED: dict = {}
+
+
+def pipeline_suppressed(s) -> pd.DataFrame:
+    if "t" not in _SUPPRESSED:
+        _SUPPRESSED["t"] = coding.code_segments(s["segments"], s["codebook"])[1]
+    return _SUPPRESSED["t"]
+
+
+def test_the_sample_is_seeded_stratified_per_code_and_all_when_fewer(seed_tables):
+    s = seed_tables
+    near = _near(s)
+    a = review.draw_sample(s["segments"], s["coded"], near, s["codebook"], per_code=6, near_miss=3, seed=5)
+    b = review.draw_sample(s["segments"], s["coded"], near, s["codebook"], per_code=6, near_miss=3, seed=5)
+    pd.testing.assert_frame_equal(a, b)
+    other = review.draw_sample(s["segments"], s["coded"], near, s["codebook"], per_code=6, near_miss=3, seed=6)
+    assert not a.equals(other)
+    assert a["item"].tolist() == list(range(1, len(a) + 1))
+    for code in s["codebook"].ids:
+        coded_n = int((s["coded"]["code"] == code).sum())
+        near_n = int((near["code"] == code).sum())
+        mine = a[a["code"] == code]
+        assert (mine["stratum"] == "coded").sum() == min(6, coded_n)
+        assert (mine["stratum"] == "near miss").sum() == min(3, near_n)
+    key = ["file", "start", "end", "code"]
+    coded_keys = set(s["coded"][key].itertuples(index=False, name=None))
+    items = a[key].astype({"start": int, "end": int}).itertuples(index=False, name=None)
+    in_coded = [k in coded_keys for k in items]
+    assert in_coded == (a["stratum"] == "coded").tolist()  # near misses are never coded with their code
+    assert (a["text"] != "").all()  # every item is a sentence of segments.csv
+
+
+def test_one_codes_sample_does_not_move_when_another_codes_sentences_change(seed_tables):
+    s = seed_tables
+    near = _near(s)
+    a = review.draw_sample(s["segments"], s["coded"], near, s["codebook"], per_code=3, near_miss=2)
+    fewer = s["coded"][~((s["coded"]["code"] == "R_CITIZEN") & (s["coded"]["file"] == s["coded"]["file"].iloc[0]))]
+    b = review.draw_sample(s["segments"], fewer, near, s["codebook"], per_code=3, near_miss=2)
+    cols = ["file", "start", "code", "stratum"]
+    assert a[a["code"] == "P_ADMIN"][cols].reset_index(drop=True).equals(b[b["code"] == "P_ADMIN"][cols]
+                                                                         .reset_index(drop=True))
+
+
+def test_near_misses_hold_evidence_and_are_not_coded(seed_tables):
+    s = seed_tables
+    near = _near(s)
+    assert len(near) and set(near["evidence"].str.split(":").str[0]) <= {"cancelled by not_with",
+                                                                         "a word of a longer rule"}
+    merged = near.merge(s["coded"], on=["file", "start", "end", "code"])
+    assert merged.empty
+    loose = review.near_miss_codebook(s["codebook"])
+    # a proximity rule's words become rules of their own; short and stop words do not
+    detail = loose.code("P_DETAIL").terms
+    assert "minut*" in detail and "varje" not in detail and "i" not in detail
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+RAW = {"a.txt": "Detaljstyrningen tar tid. Vi litar på personalen.\n", "b.txt": "Mätningar överallt.\n"}
+IDS = ["P_DETAIL", "R_TRUST", "P_MEASURE"]
+HEADER = "file,start,end,code,decision,reviewer,note\n"
+
+
+def _write(tmp_path: Path, text: str, name: str = "ann.csv") -> Path:
+    p = tmp_path / "review" / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_decisions_load_sorted_and_checked(tmp_path):
+    _write(tmp_path, HEADER + 'b.txt,0,19,P_MEASURE,Wrong,ann,"a note, with a comma"\n'
+                              "a.txt,0,25,P_DETAIL,correct,ann,\n")
+    d = decisions.load(tmp_path, RAW, IDS)
+    assert d[["file", "code", "decision"]].values.tolist() == [["a.txt", "P_DETAIL", "correct"],
+                                                                ["b.txt", "P_MEASURE", "wrong"]]
+    assert d["note"].tolist() == ["", "a note, with a comma"]
+    assert decisions.load(tmp_path / "none", RAW, IDS).empty
+
+
+@pytest.mark.parametrize("row, message", [
+    ("c.txt,0,5,P_DETAIL,correct,ann,", "file 'c.txt' is not in the corpus"),
+    ("a.txt,x,5,P_DETAIL,correct,ann,", "start 'x' is not a whole number"),
+    ("a.txt,0,500,P_DETAIL,correct,ann,", "empty or outside a.txt"),
+    ("a.txt,5,5,P_DETAIL,correct,ann,", "empty or outside"),
+    ("a.txt,0,25,P_DETAL,correct,ann,", "Did you mean 'P_DETAIL'"),
+    ("a.txt,0,25,P_DETAIL,maybe,ann,", "decision 'maybe' is not one of"),
+    ("a.txt,0,25,P_DETAIL,correct, ,", "the reviewer is empty"),
+    ("a.txt,0,25,P_DETAIL,correct,Auto-Coder,", "cannot be called 'auto-coder'"),
+    ("a.txt,0,25,P_DETAIL,correct,ann", "6 fields, but the header has 7"),
+])
+def test_bad_decisions_are_refused_naming_file_and_line(tmp_path, row, message):
+    _write(tmp_path, HEADER + "b.txt,0,19,P_MEASURE,wrong,ann,\n" + row + "\n")
+    with pytest.raises(decisions.DecisionError) as err:
+        decisions.load(tmp_path, RAW, IDS)
+    assert str(err.value).startswith("ann.csv line 3:") and message in str(err.value)
+
+
+def test_a_missing_column_and_a_repeated_decision_are_refused(tmp_path):
+    _write(tmp_path, "file,start,end,code,decision,note\n")
+    with pytest.raises(decisions.DecisionError, match=r"ann.csv line 1: missing column\(s\) reviewer"):
+        decisions.load(tmp_path, RAW, IDS)
+    _write(tmp_path, HEADER + "a.txt,0,25,P_DETAIL,correct,ann,\na.txt,0,25,P_DETAIL,wrong,ann,\n")
+    with pytest.raises(decisions.DecisionError, match=r"ann.csv line 3: 'ann' already decided .* \(line 2\)"):
+        decisions.load(tmp_path, RAW, IDS)
+    _write(tmp_path, HEADER + "a.txt,0,25,P_DETAIL,correct,ann,\n")
+    _write(tmp_path, HEADER + "a.txt,0,25,P_DETAIL,correct,ann,later\n", "ann2.csv")
+    assert len(decisions.load(tmp_path, RAW, IDS)) == 1  # the same decision twice counts once
+    _write(tmp_path, HEADER + "a.txt,0,25,P_DETAIL,wrong,ann,\n", "ann2.csv")
+    with pytest.raises(decisions.DecisionError, match=r"ann2.csv: 'ann' decided P_DETAIL .* otherwise in ann.csv"):
+        decisions.load(tmp_path, RAW, IDS)
+
+
+# --------------------------------------------------------------------------- correction layer
+
+
+def _coded(rows):
+    return pd.DataFrame([{"file": f, "doc_id": f[0], "paragraph": 0, "sentence": n, "start": s, "end": e,
+                          "code": c, "rules": r, "matched": m} for n, (f, s, e, c, r, m) in enumerate(rows)],
+                        columns=tables.CODED_COLUMNS)
+
+
+def _decided(rows):
+    return pd.DataFrame([dict(zip(decisions.DECISION_COLUMNS, r + ("",))) for r in rows],
+                        columns=decisions.DECISION_COLUMNS)
+
+
+CODED = _coded([("a.txt", 0, 25, "P_DETAIL", "*detaljstyr*", "detaljstyrningen"),
+                ("a.txt", 0, 25, "P_MEASURE", "tid", "tid"),
+                ("a.txt", 26, 50, "R_TRUST", "lita*", "litar"),
+                ("b.txt", 0, 19, "P_MEASURE", "mätning*", "mätningar")])
+SEGMENTS = pd.DataFrame({"file": ["a.txt", "a.txt", "b.txt"], "doc_id": ["a", "a", "b"], "paragraph": [0, 0, 0],
+                         "sentence": [0, 1, 0], "start": [0, 26, 0], "end": [25, 50, 19],
+                         "text": ["Detaljstyrningen tar tid.", "Vi litar på personalen.", "Mätningar överallt."]})
+
+
+def test_the_correction_layer_marks_reviewed_codes_and_leaves_disputes_auto():
+    d = _decided([("a.txt", 0, 25, "P_DETAIL", "correct", "ann"),
+                  ("a.txt", 0, 25, "P_MEASURE", "wrong", "ann"), ("a.txt", 0, 25, "P_MEASURE", "wrong", "bo"),
+                  ("a.txt", 26, 50, "R_TRUST", "correct", "ann"), ("a.txt", 26, 50, "R_TRUST", "wrong", "bo"),
+                  ("b.txt", 0, 19, "P_MEASURE", "unsure", "ann")])
+    out = decisions.apply(CODED, d)
+    assert out["review"].tolist() == ["reviewed_correct", "reviewed_wrong", "auto", "auto"]
+    assert list(out.columns) == tables.file_columns("coded")
+    agreed = decisions.consensus(d).set_index(["file", "start", "code"])["consensus"]
+    assert agreed[("a.txt", 26, "R_TRUST")] == "disputed" and agreed[("b.txt", 0, "P_MEASURE")] == "unsure"
+
+
+def test_corrected_codes_drop_the_wrong_and_add_the_missed():
+    d = _decided([("a.txt", 0, 25, "P_MEASURE", "wrong", "ann"),
+                  ("a.txt", 26, 50, "P_DETAIL", "correct", "ann"),  # missed by the auto-coder
+                  ("b.txt", 0, 19, "R_TRUST", "wrong", "ann")])    # not coded, and rightly so
+    out = decisions.corrected(CODED, d, SEGMENTS, IDS)
+    got = out[["start", "code", "review"]].values.tolist()
+    assert got == [[0, "P_DETAIL", "auto"], [26, "P_DETAIL", decisions.ADDED], [26, "R_TRUST", "auto"],
+                   [0, "P_MEASURE", "auto"]]
+    assert out["file"].tolist() == ["a.txt", "a.txt", "a.txt", "b.txt"]
+
+
+def test_the_pipeline_writes_the_layer_and_rebuilds_when_decisions_change(corpus_factory, tmp_path):
+    corpus = corpus_factory({"a.txt": "Detaljstyrningen tar tid.\n\nVi behöver tillit.\n"})
+    run = pipeline.Run.from_params(corpus, tmp_path / "out")
+    coded = pipeline.coded(run)
+    assert set(coded["review"]) == {"auto"} and len(coded)
+    first = coded.iloc[0]
+    _write(corpus, HEADER + f"{first.file},{first.start},{first.end},{first.code},wrong,ann,\n")
+    again = pipeline.coded(run)
+    assert again["review"].iloc[0] == "reviewed_wrong"
+    assert io.read_csv(run.path("coded.csv")).columns[-1] == "review"
+    assert first.code not in pipeline.corrected(run).query(f"start == {first.start}")["code"].tolist()
+    assert review.run_estimates(run)["unmatched"] == 0
+    # a decision on a span that is no sentence (the cleaning rules changed?) counts nowhere, and is told
+    _write(corpus, HEADER + f"{first.file},0,5,{first.code},wrong,bo,\n", "bo.csv")
+    estimates = review.run_estimates(run)
+    assert estimates["unmatched"] == 1 and estimates["precision"].set_index("code").loc[first.code, "wrong"] == 1
+
+
+# --------------------------------------------------------------------------- the sheet
+
+
+@pytest.fixture
+def sample(seed_tables):
+    s = seed_tables
+    out = review.draw_sample(s["segments"], s["coded"], _near(s), s["codebook"], per_code=2, near_miss=1)
+    return out
+
+
+def _fill(path: Path, dest: Path, decisions_by_row: dict[int, tuple]) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb["review"]
+    head = [c.value for c in ws[1]]
+    for row, values in decisions_by_row.items():
+        for name, value in zip(("decision", "note", "reviewer"), values):
+            ws.cell(row=row, column=head.index(name) + 1, value=value)
+    wb.save(dest)
+
+
+def test_the_sheet_round_trip_gives_the_decisions_and_data_never_becomes_a_formula(tmp_path, sample, seed_tables):
+    sample = sample.copy()
+    sample.loc[0, "text"] = '=HYPERLINK("http://example.org","x")'
+    sample.loc[1, "text"] = "a bell \x07 in the text"  # XML cannot hold it; openpyxl would refuse it
+    sheet = review.write_sheet(tmp_path / "r.xlsx", sample, seed_tables["codebook"])
+    assert sheet.read_bytes() == review.write_sheet(tmp_path / "again.xlsx", sample, seed_tables["codebook"]).read_bytes()
+    ws = openpyxl.load_workbook(sheet)["review"]
+    head = [c.value for c in ws[1]]
+    cell = ws.cell(row=2, column=head.index("sentence") + 1)
+    assert cell.data_type == "s" and cell.value == "'" + sample.loc[0, "text"]
+    assert b"<f>" not in zipfile.ZipFile(sheet).read("xl/worksheets/sheet1.xml")
+    assert ws.cell(row=3, column=head.index("sentence") + 1).value == "a bell \ufffd in the text"
+    _fill(sheet, tmp_path / "filled.xlsx", {2: ("Wrong", "=not a formula", "ann"), 3: ("correct", None, None),
+                                            5: ("unsure", "hm", "bo")})
+    got = review.read_sheet(tmp_path / "filled.xlsx", sample, reviewer="cy")
+    want = sample.iloc[[0, 1, 3]]
+    assert got[["file", "start", "end", "code"]].values.tolist() == want[["file", "start", "end", "code"]].values.tolist()
+    assert got["decision"].tolist() == ["wrong", "correct", "unsure"]
+    assert got["reviewer"].tolist() == ["ann", "cy", "bo"]
+    assert got["note"].tolist() == ["=not a formula", "", "hm"]
+    # the decisions pass the validation of review/*.csv
+    corpus = tmp_path / "c"
+    path = review.save_decisions(corpus, "ann", got, seed_tables["raw"], seed_tables["codebook"])
+    back = decisions.load_file(path, seed_tables["raw"], seed_tables["codebook"].ids)
+    assert sorted(back[["start", "decision", "note"]].values.tolist()) == sorted(got[["start", "decision", "note"]]
+                                                                                 .values.tolist())
+    with pytest.raises(review.ReviewError, match="exists; decisions are never replaced"):
+        review.save_decisions(corpus, "ann", got, seed_tables["raw"], seed_tables["codebook"])
+
+
+def test_a_sheet_with_edited_items_or_bad_decisions_is_refused_naming_the_row(tmp_path, sample, seed_tables):
+    sheet = review.write_sheet(tmp_path / "r.xlsx", sample, seed_tables["codebook"])
+    _fill(sheet, tmp_path / "bad.xlsx", {3: ("perhaps", None, "ann")})
+    with pytest.raises(review.ReviewError, match=r"bad.xlsx row 3: decision 'perhaps' is not one of"):
+        review.read_sheet(tmp_path / "bad.xlsx", sample)
+    _fill(sheet, tmp_path / "nobody.xlsx", {4: ("correct", None, None)})
+    with pytest.raises(review.ReviewError, match=r"nobody.xlsx row 4: no reviewer"):
+        review.read_sheet(tmp_path / "nobody.xlsx", sample)
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["review"]
+    head = [c.value for c in ws[1]]
+    ws.cell(row=2, column=head.index("code") + 1, value="R_TRUST" if sample.loc[0, "code"] != "R_TRUST" else "P_COST")
+    ws.cell(row=2, column=head.index("decision") + 1, value="correct")
+    wb.save(tmp_path / "moved.xlsx")
+    with pytest.raises(review.ReviewError, match=r"moved.xlsx row 2: item 1 is .* do not edit the columns"):
+        review.read_sheet(tmp_path / "moved.xlsx", sample, "ann")
+    # numbers a spreadsheet program saved as floats (357.0) are the same numbers
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["review"]
+    for name in ("item", "start", "end"):
+        ws.cell(row=2, column=head.index(name) + 1, value=float(ws.cell(row=2, column=head.index(name) + 1).value))
+    ws.cell(row=2, column=head.index("decision") + 1, value="wrong")
+    wb.save(tmp_path / "floats.xlsx")
+    assert review.read_sheet(tmp_path / "floats.xlsx", sample, "ann")["start"].tolist() == [sample.loc[0, "start"]]
+    (tmp_path / "not.xlsx").write_text("a,b\n", encoding="utf-8")
+    with pytest.raises(review.ReviewError, match="not.xlsx: not an .xlsx file"):
+        review.read_sheet(tmp_path / "not.xlsx", sample, "ann")
+
+
+# --------------------------------------------------------------------------- the project
+
+
+def _edit_project(src: Path, dest: Path, edit) -> None:
+    with zipfile.ZipFile(src) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    ET.register_namespace("", refi.NS_PROJECT)
+    root = ET.fromstring(members["project.qde"])
+    edit(root)
+    members["project.qde"] = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    with zipfile.ZipFile(dest, "w") as zf:
+        for n, data in members.items():
+            zf.writestr(n, data)
+
+
+def test_the_project_round_trip_reads_kept_deleted_recoded_and_unsure(tmp_path, sample, seed_tables):
+    s = seed_tables
+    items = pd.concat([sample[sample["stratum"] == "coded"].head(4), sample[sample["stratum"] == "near miss"].head(1)],
+                      ignore_index=True)
+    path = review.export_project(tmp_path / "r.qdpx", items, s["raw"], s["codebook"])
+    exported, _ = refi.import_project(path, code_ids=s["codebook"])
+    assert exported["coder"].value_counts().to_dict() == {review.SAMPLE_USER: 4, review.NEAR_MISS_USER: 1}
+    ns = {"q": refi.NS_PROJECT}
+    gone, recoded, unsure = items.iloc[1], items.iloc[2], items.iloc[3]
+    new_code = next(c for c in s["codebook"].ids if c not in items["code"].tolist())
+
+    def selection(root, item):
+        for src in root.iterfind(".//q:TextSource", ns):
+            if src.get("name") != item.file:
+                continue
+            text = s["raw"][item.file]
+            for sel in src.iterfind("q:PlainTextSelection", ns):
+                if (int(sel.get("startPosition")), int(sel.get("endPosition"))) == (
+                        refi.codepoint_to_utf16(text, int(item.start)), refi.codepoint_to_utf16(text, int(item.end))):
+                    return src, sel
+        raise AssertionError("selection not found")
+
+    def edit(root):
+        src, sel = selection(root, gone)
+        src.remove(sel)  # deleted: wrong
+        _, sel = selection(root, recoded)
+        sel.find("q:Coding/q:CodeRef", ns).set("targetGUID", refi.stable_guid("code", new_code))  # recoded
+        codes = root.find("q:CodeBook/q:Codes", ns)
+        ET.SubElement(codes, f"{{{refi.NS_PROJECT}}}Code", {"guid": refi.stable_guid("code", "unsure"),
+                                                           "name": "unsure", "isCodable": "true"})
+        _, sel = selection(root, unsure)
+        coding_el = ET.SubElement(sel, f"{{{refi.NS_PROJECT}}}Coding", {"guid": refi.stable_guid("c", "u")})
+        ET.SubElement(coding_el, f"{{{refi.NS_PROJECT}}}CodeRef", {"targetGUID": refi.stable_guid("code", "unsure")})
+
+    _edit_project(path, tmp_path / "edited.qdpx", edit)
+    with pytest.warns(refi.RefiWarning):
+        got = review.import_project(tmp_path / "edited.qdpx", items, "ann", s["codebook"])
+    by = {(r.file, r.start, r.code): r.decision for r in got.itertuples()}
+    assert by[(items.iloc[0].file, items.iloc[0].start, items.iloc[0].code)] == "correct"
+    assert by[(gone.file, gone.start, gone.code)] == "wrong"
+    assert by[(recoded.file, recoded.start, recoded.code)] == "wrong"
+    assert by[(recoded.file, recoded.start, new_code)] == "correct"
+    assert by[(unsure.file, unsure.start, unsure.code)] == "unsure"
+    near = items.iloc[4]
+    assert by[(near.file, near.start, near.code)] == "correct"  # kept: the auto-coder missed it
+    assert len(got) == 6 and set(got["reviewer"]) == {"ann"}
+    # unchanged, every item is confirmed
+    untouched = review.import_project(path, items, "ann", s["codebook"])
+    assert set(untouched["decision"]) == {"correct"} and len(untouched) == len(items)
+
+
+# --------------------------------------------------------------------------- estimates
+
+
+def _codebook(ids):
+    return coding.Codebook(name="t", version=1, codes=[
+        coding.Code(id=c, family=c[0], name_sv=c, name_en=c.lower(), colour="#000000", definition="d", use_when="u",
+                    terms=["x"]) for c in ids])
+
+
+def test_precision_and_recall_per_code_and_pooled_are_those_worked_by_hand():
+    """P_DETAIL: 3 coded, 2 reviewed correct, 1 wrong: p = 2/3. Near misses: 4 in the corpus,
+    2 reviewed, 1 missed: q = 1/2; recall = 3·(2/3) / (3·(2/3) + 4·(1/2)) = 2 / 4 = 0.5.
+    R_TRUST: 1 coded, never reviewed. Pooled over the reviewed code: its own precision."""
+    cb = _codebook(["P_DETAIL", "R_TRUST"])
+    coded = _coded([("a.txt", 0, 5, "P_DETAIL", "x", "x"), ("a.txt", 6, 9, "P_DETAIL", "x", "x"),
+                    ("b.txt", 0, 5, "P_DETAIL", "x", "x"), ("b.txt", 0, 5, "R_TRUST", "x", "x")])
+    near = pd.DataFrame({"file": ["c.txt"] * 4, "start": [0, 10, 20, 30], "end": [5, 15, 25, 35],
+                         "code": ["P_DETAIL"] * 4})
+    d = _decided([("a.txt", 0, 5, "P_DETAIL", "correct", "ann"), ("a.txt", 6, 9, "P_DETAIL", "correct", "ann"),
+                  ("b.txt", 0, 5, "P_DETAIL", "wrong", "ann"), ("c.txt", 0, 5, "P_DETAIL", "correct", "ann"),
+                  ("c.txt", 10, 15, "P_DETAIL", "wrong", "ann")])
+    t = review.precision_table(coded, d, near, cb).set_index("code")
+    row = t.loc["P_DETAIL"]
+    assert (row["coded"], row["reviewed"], row["correct"], row["wrong"]) == (3, 3, 2, 1)
+    assert row["precision"] == pytest.approx(2 / 3)
+    assert (row["precision low"], row["precision high"]) == pytest.approx(review.wilson(2, 3))
+    assert (row["near misses"], row["near misses reviewed"], row["missed"]) == (4, 2, 1)
+    assert row["recall"] == pytest.approx(0.5)
+    low_p, high_p = review.wilson(2, 3)
+    low_q, high_q = review.wilson(1, 2)
+    assert row["recall low"] == pytest.approx(3 * low_p / (3 * low_p + 4 * high_q))
+    assert row["recall high"] == pytest.approx(3 * high_p / (3 * high_p + 4 * low_q))
+    assert t.loc["R_TRUST", "reviewed"] == 0 and math.isnan(t.loc["R_TRUST", "precision"])
+    assert review.never_reviewed(t.reset_index()) == ["R_TRUST"]
+    assert t.loc["all codes", "precision"] == pytest.approx(2 / 3)
+    assert review.low_precision_codes(t.reset_index()) == ["P_DETAIL"]
+
+
+def test_reviewers_agreement_is_krippendorffs_alpha():
+    """Hand: A = 1,1,0,0 and B = 1,0,0,0 on four items: coincidences o00 = 4, o01 = o10 = 1,
+    o11 = 2; n0 = 5, n1 = 3, n = 8; alpha = 1 - (n - 1)·2 / (2·n0·n1) = 1 - 14/30 = 8/15."""
+    spans = [("a.txt", i * 10, i * 10 + 5, "P_DETAIL") for i in range(4)]
+    rows = [s + (d, "ann") for s, d in zip(spans, ["correct", "correct", "wrong", "wrong"])]
+    rows += [s + (d, "bo") for s, d in zip(spans, ["correct", "wrong", "wrong", "wrong"])]
+    rows += [("a.txt", 99, 100, "P_DETAIL", "unsure", "bo")]
+    t = review.reviewer_agreement(_decided(rows))
+    assert t.iloc[0][["reviewer A", "reviewer B", "items both decided"]].tolist() == ["ann", "bo", 4]
+    assert t.iloc[0]["alpha"] == pytest.approx(8 / 15) and t.iloc[0]["agreement"] == 0.75
+    assert review.reviewer_agreement(_decided(rows[:4])).empty
+
+
+# --------------------------------------------------------------------------- suggestions and notes
+
+
+def test_suggestions_list_the_rules_behind_wrong_codes_and_the_words_of_missed_ones():
+    cb = _codebook(["P_DETAIL"])
+    cb.codes[0].terms = ["detalj*"]
+    coded = _coded([("a.txt", 0, 5, "P_DETAIL", "detalj*; styr*", "detaljer; styrs"),
+                    ("a.txt", 6, 9, "P_DETAIL", "detalj*", "detaljerna"), ("b.txt", 0, 5, "P_DETAIL", "styr*", "styr")])
+    d = _decided([("a.txt", 0, 5, "P_DETAIL", "wrong", "ann"), ("a.txt", 6, 9, "P_DETAIL", "wrong", "ann"),
+                  ("b.txt", 0, 5, "P_DETAIL", "correct", "ann"), ("c.txt", 0, 30, "P_DETAIL", "correct", "ann")])
+    fp = review.false_positive_rules(coded, d)
+    assert fp[["rule", "reviewed", "wrong"]].values.tolist() == [["detalj*", 2, 2], ["styr*", 2, 1]]
+    assert fp.iloc[0]["words"] == "detaljer, detaljerna"
+    tokens = pd.DataFrame({"file": ["c.txt"] * 4, "start": [0, 8, 12, 20], "end": [7, 11, 19, 30],
+                           "token": ["Minuter", "och", "detaljer", "kontrollen"],
+                           "lemma": ["minut", "och", "detalj", "kontroll"], "stop": [False, True, False, False]})
+    words = review.missing_words(d, coded, tokens, cb)
+    assert words[["word", "sentences"]].values.tolist() == [["kontroll", 1], ["minut", 1]]
+
+
+def test_the_note_says_not_validated_without_references_or_reviews_and_marks_low_precision():
+    cb = _codebook(["P_DETAIL", "R_TRUST"])
+    note = review.validation_note(False, None, cb)
+    assert "Not validated on this corpus" in note
+    t = pd.DataFrame({"code": ["P_DETAIL", "R_TRUST", "all codes"], "coded": [5, 5, 10], "reviewed": [4, 4, 8],
+                      "precision": [0.5, 0.9, 0.7]})
+    note = review.validation_note(False, t, cb)
+    assert "Not validated" not in note and "P\\_DETAIL" in note and "R\\_TRUST" not in note
+    marked = review.mark_low_precision(cb, ["P_DETAIL"])
+    assert marked.code("P_DETAIL").name_en == f"p_detail {review.LOW_MARK}" and marked.code("R_TRUST").name_en == "r_trust"
+    assert cb.code("P_DETAIL").name_en == "p_detail"  # the codebook itself is not changed
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_the_command_line_goes_from_a_run_to_decisions_in_the_corpus(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(paths.CORPUS_DIR, corpus, ignore=shutil.ignore_patterns("review", "reference"))
+    out = tmp_path / "out"
+    assert review.main(["sample", "--corpus", str(corpus), "--out", str(out), "--per-code", "2",
+                        "--near-miss", "1"]) == 0
+    sample = io.read_csv(out / review.SAMPLE_FILE)
+    assert len(sample) and (out / review.SHEET_FILE).exists() and (out / review.PROJECT_FILE).exists()
+    _fill(out / review.SHEET_FILE, tmp_path / "filled.xlsx", {2: ("wrong", "", ""), 3: ("correct", "", "")})
+    assert review.main(["import", str(tmp_path / "filled.xlsx"), "--corpus", str(corpus), "--out", str(out),
+                        "--reviewer", "ann"]) == 0
+    saved = decisions.load(corpus, read_raw_texts(corpus), coding.codebook_for(corpus).ids)
+    assert saved["decision"].value_counts().to_dict() == {"wrong": 1, "correct": 1}
+    assert review.main(["import", str(tmp_path / "filled.xlsx"), "--corpus", str(corpus), "--out", str(out),
+                        "--reviewer", "ann"]) == 1
+    assert "every decision in it was filed before" in capsys.readouterr().err
+    # a second sheet of the same reviewer: what was decided before stands, the rest is filed
+    _fill(out / review.SHEET_FILE, tmp_path / "more.xlsx", {2: ("correct", "", ""), 4: ("unsure", "", "")})
+    assert review.main(["import", str(tmp_path / "more.xlsx"), "--corpus", str(corpus), "--out", str(out),
+                        "--reviewer", "ann"]) == 1
+    assert "never replaced" in capsys.readouterr().err  # ann.csv exists
+    assert review.main(["import", str(tmp_path / "more.xlsx"), "--corpus", str(corpus), "--out", str(out),
+                        "--reviewer", "ann", "--name", "ann-2"]) == 0
+    assert "1 item(s) the same reviewer decided before are left out" in capsys.readouterr().out
+    assert decisions.load(corpus, read_raw_texts(corpus), coding.codebook_for(corpus).ids)["decision"] \
+        .value_counts().to_dict() == {"wrong": 1, "correct": 1, "unsure": 1}
+    first = sample.iloc[0]
+    coded = pipeline.coded(pipeline.Run.from_params(corpus, out))
+    status = coded[(coded["file"] == first["file"]) & (coded["start"] == int(first["start"]))
+                   & (coded["code"] == first["code"])]["review"]
+    assert status.tolist() == ["reviewed_wrong"]
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def test_every_findings_page_of_a_corpus_without_references_or_reviews_says_not_validated(own_corpus_report):
+    out, _ = own_corpus_report
+    for page in ("04_findings.html", "04_findings.code.html"):
+        assert "Not validated on this corpus" in (out / "html" / page).read_text(encoding="utf-8")
+
+
+def test_the_findings_can_be_drawn_from_corrected_codes_and_mark_low_precision(tmp_path):
+    from helpers import report
+
+    with pytest.raises(report.ReportError, match="CODES must be one of auto, corrected"):
+        report.execute(paths.NOTEBOOKS_DIR / "04_findings.ipynb", "corpus", str(tmp_path / "o"), codes="fixed")
+    nb = report.execute(paths.NOTEBOOKS_DIR / "04_findings.ipynb", "corpus", str(tmp_path / "out"), codes="corrected")
+    shown = "\n".join(str(o.get("data", {}).get("text/markdown", "")) for c in nb.cells if c.cell_type == "code"
+                      for o in c.get("outputs", []))
+    assert "drawn from the codes corrected by the review decisions" in shown
+    # the example review finds R_SUPPORT below 0.70 (2 of 4 correct): marked in the figures' labels
+    assert "Low estimated precision" in shown and "R\\_SUPPORT" in shown
+    html = "\n".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []))
+    # the drill-down, like every figure, labels codes by their (marked) names
+    assert f"R_SUPPORT · support from managers and support functions {review.LOW_MARK}" in html
+
+
+def test_a_sheet_that_would_unpack_too_large_is_refused_before_it_is_opened(tmp_path, sample):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (2 * refi.RATIO_FROM_BYTES))
+    with pytest.raises(review.ReviewError, match=r"bomb.xlsx: member 'xl/worksheets/sheet1.xml' would unpack"):
+        review.read_sheet(bomb, sample, "ann")
