@@ -32,7 +32,8 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
              codebook: Codebook, id_prefix: str = "drilldown") -> str:
     """A self-contained HTML fragment (inline CSS, no scripts, fonts or external files):
     the theme × document matrix of coded sentences, each non-zero cell a link to the
-    list of its quotes below (with file, raw character offsets and date), cells resting on
+    list of its quotes below (with document id, date and raw character offsets; the words
+    that fired the code highlighted), cells resting on
     1 or 2 sentences marked "⚠" with a visible small-n warning. Every piece of data
     (quotes, document ids, dates, file names, the codebook's names) is escaped
     (:func:`helpers.markup.escape`). ``id_prefix`` keeps the
@@ -73,8 +74,9 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
             luminance = 0.2126 * bg[0] + 0.7152 * bg[1] + 0.0722 * bg[2]
             fg = "black" if luminance > 0.45 else "white"
             warn = ' <span class="warn" title="small n: 1 or 2 sentences">⚠</span>' if n <= SMALL_N else ""
+            # the link's own colour: a page's link style (blue) would win over the cell's
             out.append(f'<td style="background:{_hex(bg)};color:{fg}">'
-                       f'<a href="#{anchor(j, code)}">{n}</a>{warn}</td>')
+                       f'<a href="#{anchor(j, code)}" style="color:{fg}">{n}</a>{warn}</td>')
         out.append("</tr>")
     out.append("</tbody></table>")
     for j, d in enumerate(docs):
@@ -92,9 +94,10 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
                        f"{plural(n, 'sentence')}</strong>{warn}</summary>")
             out.append(f'<div id="{anchor(j, code)}">')
             for r in g.itertuples(index=False):
-                out.append(f'<blockquote lang="sv">{esc(str(r.quote))}</blockquote>')
-                out.append(f'<p class="cite">{esc(str(r.file))}, characters {int(r.start)}–{int(r.end)}, '
-                           f"{esc(date_label(str(r.date), bool(r.date_inferred)))}</p>")
+                words = [w.strip() for m in str(r.matched).split("; ") for w in m.split(" … ")]
+                out.append(f'<blockquote lang="sv">{markup.highlight(str(r.quote), words)}</blockquote>')
+                out.append(f'<p class="cite">{esc(str(r.doc_id))}, {esc(date_label(str(r.date), bool(r.date_inferred)))}, '
+                           f'characters {int(r.start)}–{int(r.end)} of <span title="the raw file">{esc(str(r.file))}</span></p>')
             out.append(f'<p><small><a href="#{prefix}">↑ back to the matrix</a></small></p></div></details>')
     out.append("</div>")
     return "\n".join(out) + "\n"
