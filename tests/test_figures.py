@@ -97,6 +97,9 @@ def test_every_figure_on_the_seed_corpus(seed_tables):
             assert _labelled(fig), name
     for name in ("bars_sector", "timeline", "network_sentence"):
         drawn[name].savefig(BytesIO(), format="png", dpi=60)  # renders without error
+    for name, fig in drawn.items():  # paper-sized with the seeds' 9 documents too
+        width, height = _paper_sized(fig)
+        assert width <= figures.MAX_WIDTH + 0.5 and width / height <= figures.MAX_ASPECT, (name, width, height)
 
 
 # --------------------------------------------------------------------------- generated corpora of 20 and 200 dated documents
