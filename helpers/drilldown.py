@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import markup, paths
 from .coding import Codebook
+from .figures import WIDE
 from .findings import SMALL_N, date_label, doc_dates, doc_order, drilldown, plural
 from .style import SEQUENTIAL
 
@@ -50,34 +51,47 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
     def anchor(j: int, code: str) -> str:
         return f"{prefix}-{j}-{code.lower()}"
 
+    transpose = len(docs) > WIDE  # many documents: one row each, themes as columns
+    rows_are = "document" if transpose else "theme"
+    layout = "document (rows) and theme (columns)" if transpose else "theme (rows) and document (columns)"
     out = [f'<div class="{prefix}" id="{prefix}">',
            "<style>", CSS.substitute(prefix=prefix).rstrip("\n"), "</style>",
-           '<p>Coded sentences per theme (rows) and document (columns). Click a number to read '
-           'its quotes (or open a list below the matrix). <span class="warn">⚠ small n</span>: '
+           f"<p>Coded sentences per {layout}. "
+           'Click a number to read its quotes (or open a list below the matrix). <span class="warn">⚠ small n</span>: '
            'the cell rests on 1 or 2 sentences; '
            'read them before drawing a conclusion.</p>',
-           "<table>", "<thead><tr><th>theme</th>"]
-    for d in docs:
+           "<table>", f"<thead><tr><th>{rows_are}</th>"]
+
+    def doc_head(d: str) -> str:
         date = date_label(str(dates["date"].get(d, "")), bool(dates["date_inferred"].get(d, False)))
-        out.append(f"<th>{esc(d)}<br><small>{esc(date)}</small></th>")
-    out.append("</tr></thead><tbody>")
-    for code in codebook.ids:
-        c = codebook.code(code)
-        out.append(f'<tr><th class="code">{esc(code)} · {esc(c.name_en)}</th>')
+        cls = ' class="code"' if transpose else ""
+        return f"<th{cls}>{esc(d)}<br><small>{esc(date)}</small></th>"
+
+    def code_head(code: str) -> str:
+        return (f'<th title="{esc(codebook.code(code).name_en)}">{esc(code)}</th>' if transpose
+                else f'<th class="code">{esc(code)} · {esc(codebook.code(code).name_en)}</th>')
+
+    def cell(j: int, d: str, code: str) -> str:
+        g = cells.get((d, code))
+        if g is None:
+            return '<td style="color:#999">0</td>'
+        n = len(g)
+        bg = cmap(n / vmax)
+        luminance = 0.2126 * bg[0] + 0.7152 * bg[1] + 0.0722 * bg[2]
+        fg = "black" if luminance > 0.45 else "white"
+        warn = ' <span class="warn" title="small n: 1 or 2 sentences">⚠</span>' if n <= SMALL_N else ""
+        # the link's own colour: a page's link style (blue) would win over the cell's
+        return (f'<td style="background:{_hex(bg)};color:{fg}">'
+                f'<a href="#{anchor(j, code)}" style="color:{fg}">{n}</a>{warn}</td>')
+
+    if transpose:
+        out += [code_head(code) for code in codebook.ids] + ["</tr></thead><tbody>"]
         for j, d in enumerate(docs):
-            g = cells.get((d, code))
-            if g is None:
-                out.append('<td style="color:#999">0</td>')
-                continue
-            n = len(g)
-            bg = cmap(n / vmax)
-            luminance = 0.2126 * bg[0] + 0.7152 * bg[1] + 0.0722 * bg[2]
-            fg = "black" if luminance > 0.45 else "white"
-            warn = ' <span class="warn" title="small n: 1 or 2 sentences">⚠</span>' if n <= SMALL_N else ""
-            # the link's own colour: a page's link style (blue) would win over the cell's
-            out.append(f'<td style="background:{_hex(bg)};color:{fg}">'
-                       f'<a href="#{anchor(j, code)}" style="color:{fg}">{n}</a>{warn}</td>')
-        out.append("</tr>")
+            out += ["<tr>" + doc_head(d)] + [cell(j, d, code) for code in codebook.ids] + ["</tr>"]
+    else:
+        out += [doc_head(d) for d in docs] + ["</tr></thead><tbody>"]
+        for code in codebook.ids:
+            out += ["<tr>" + code_head(code)] + [cell(j, d, code) for j, d in enumerate(docs)] + ["</tr>"]
     out.append("</tbody></table>")
     for j, d in enumerate(docs):
         for code in codebook.ids:

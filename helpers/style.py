@@ -48,6 +48,7 @@ def use() -> None:
     mpl.rcParams.update(RC)
     # tables show their text whole (quotes, rules, disagreements): the page wraps it
     pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.max_rows", 400)  # a table of 200 documents is shown whole too
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with the notebooks
