@@ -33,7 +33,7 @@ import yaml
 log = logging.getLogger(__name__)
 
 METADATA_REQUIRED = ("file",)
-STUDY_FIELDS = ("title", "about")
+STUDY_FIELDS = ("title", "about", "questions", "voice", "period")
 _ISO_PART = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?"
 _ISO_DATE = re.compile(rf"^{_ISO_PART}(?:/{_ISO_PART})?$")
 # Bytes that cp1252/latin-1 use for the Swedish letters å ä ö Å Ä Ö é.
@@ -463,21 +463,51 @@ def read_raw_texts(corpus: Path) -> dict[str, str]:
     return {p.name: read_raw(p).text for p in list_raw_files(Path(corpus))}
 
 
-def load_study(corpus: Path) -> dict[str, str]:
-    """What a corpus folder says about its study in ``study.yaml``: ``title`` and
-    ``about`` (plain text, paragraphs separated by a blank line), both optional. Empty
-    when the folder has no such file; a key other than these or a value that is not text
-    is an error naming the file."""
+def load_study(corpus: Path) -> dict:
+    """What a corpus folder says about its study in ``study.yaml``, every key optional:
+
+    * ``title``: the study's title (text);
+    * ``about``: what it is about (plain text, paragraphs separated by a blank line);
+    * ``questions``: its research questions (a list of texts), shown on the index page and
+      in the findings' interpretation;
+    * ``voice``: the metadata column that says who speaks (text; the findings compare
+      voices by it; without it, a ``voice`` column if the metadata has one);
+    * ``period``: the period the study covers, as it should be named (text, ``2013–2017``).
+
+    Empty when the folder has no such file; invalid YAML, a key other than these or a
+    value of the wrong type is an error naming the file (and the key)."""
     path = Path(corpus) / "study.yaml"
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise CorpusError(f"{path}: not valid UTF-8 YAML ({err}).") from err
     if not isinstance(data, dict):
         raise CorpusError(f"{path}: expected the keys {', '.join(STUDY_FIELDS)}, found {type(data).__name__}.")
     unknown = sorted(set(map(str, data)) - set(STUDY_FIELDS))
     if unknown:
         raise CorpusError(f"{path}: unknown key(s) {unknown}; the keys are {', '.join(STUDY_FIELDS)}.")
+    out: dict = {}
     for key, value in data.items():
-        if not isinstance(value, str):
+        if key == "questions":
+            if not isinstance(value, list) or not all(isinstance(q, str) and q.strip() for q in value):
+                raise CorpusError(f"{path}: questions must be a list of texts, one per question.")
+            out[key] = [q.strip() for q in value]
+        elif not isinstance(value, str):
             raise CorpusError(f"{path}: {key} must be text, not {type(value).__name__}.")
-    return {k: data[k].strip() for k in STUDY_FIELDS if k in data}
+        else:
+            out[key] = value.strip()
+    return {k: out[k] for k in STUDY_FIELDS if k in out}
+
+
+def voice_column(study: dict, metadata_columns: list[str]) -> str | None:
+    """The metadata column that holds the voice: the study's ``voice`` if given (an error
+    if the metadata lacks it), else ``voice`` when there is one, else None."""
+    column = study.get("voice")
+    if column:
+        if column not in metadata_columns:
+            raise CorpusError(f"study.yaml names the voice column {column!r}, which metadata.csv does not have "
+                              f"(its columns: {', '.join(metadata_columns)}).")
+        return column
+    return "voice" if "voice" in metadata_columns else None

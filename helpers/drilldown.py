@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import markup, paths
 from .coding import Codebook
+from .figures import WIDE
 from .findings import SMALL_N, date_label, doc_dates, doc_order, drilldown, plural
 from .style import SEQUENTIAL
 
@@ -32,7 +33,8 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
              codebook: Codebook, id_prefix: str = "drilldown") -> str:
     """A self-contained HTML fragment (inline CSS, no scripts, fonts or external files):
     the theme × document matrix of coded sentences, each non-zero cell a link to the
-    list of its quotes below (with file, raw character offsets and date), cells resting on
+    list of its quotes below (with document id, date and raw character offsets; the words
+    that fired the code highlighted), cells resting on
     1 or 2 sentences marked "⚠" with a visible small-n warning. Every piece of data
     (quotes, document ids, dates, file names, the codebook's names) is escaped
     (:func:`helpers.markup.escape`). ``id_prefix`` keeps the
@@ -49,33 +51,47 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
     def anchor(j: int, code: str) -> str:
         return f"{prefix}-{j}-{code.lower()}"
 
+    transpose = len(docs) > WIDE  # many documents: one row each, themes as columns
+    rows_are = "document" if transpose else "theme"
+    layout = "document (rows) and theme (columns)" if transpose else "theme (rows) and document (columns)"
     out = [f'<div class="{prefix}" id="{prefix}">',
            "<style>", CSS.substitute(prefix=prefix).rstrip("\n"), "</style>",
-           '<p>Coded sentences per theme (rows) and document (columns). Click a number to read '
-           'its quotes (or open a list below the matrix). <span class="warn">⚠ small n</span>: '
+           f"<p>Coded sentences per {layout}. "
+           'Click a number to read its quotes (or open a list below the matrix). <span class="warn">⚠ small n</span>: '
            'the cell rests on 1 or 2 sentences; '
            'read them before drawing a conclusion.</p>',
-           "<table>", "<thead><tr><th>theme</th>"]
-    for d in docs:
+           "<table>", f"<thead><tr><th>{rows_are}</th>"]
+
+    def doc_head(d: str) -> str:
         date = date_label(str(dates["date"].get(d, "")), bool(dates["date_inferred"].get(d, False)))
-        out.append(f"<th>{esc(d)}<br><small>{esc(date)}</small></th>")
-    out.append("</tr></thead><tbody>")
-    for code in codebook.ids:
-        c = codebook.code(code)
-        out.append(f'<tr><th class="code">{esc(code)} · {esc(c.name_en)}</th>')
+        cls = ' class="code"' if transpose else ""
+        return f"<th{cls}>{esc(d)}<br><small>{esc(date)}</small></th>"
+
+    def code_head(code: str) -> str:
+        return (f'<th title="{esc(codebook.code(code).name_en)}">{esc(code)}</th>' if transpose
+                else f'<th class="code">{esc(code)} · {esc(codebook.code(code).name_en)}</th>')
+
+    def cell(j: int, d: str, code: str) -> str:
+        g = cells.get((d, code))
+        if g is None:
+            return '<td style="color:#999">0</td>'
+        n = len(g)
+        bg = cmap(n / vmax)
+        luminance = 0.2126 * bg[0] + 0.7152 * bg[1] + 0.0722 * bg[2]
+        fg = "black" if luminance > 0.45 else "white"
+        warn = ' <span class="warn" title="small n: 1 or 2 sentences">⚠</span>' if n <= SMALL_N else ""
+        # the link's own colour: a page's link style (blue) would win over the cell's
+        return (f'<td style="background:{_hex(bg)};color:{fg}">'
+                f'<a href="#{anchor(j, code)}" style="color:{fg}">{n}</a>{warn}</td>')
+
+    if transpose:
+        out += [code_head(code) for code in codebook.ids] + ["</tr></thead><tbody>"]
         for j, d in enumerate(docs):
-            g = cells.get((d, code))
-            if g is None:
-                out.append('<td style="color:#999">0</td>')
-                continue
-            n = len(g)
-            bg = cmap(n / vmax)
-            luminance = 0.2126 * bg[0] + 0.7152 * bg[1] + 0.0722 * bg[2]
-            fg = "black" if luminance > 0.45 else "white"
-            warn = ' <span class="warn" title="small n: 1 or 2 sentences">⚠</span>' if n <= SMALL_N else ""
-            out.append(f'<td style="background:{_hex(bg)};color:{fg}">'
-                       f'<a href="#{anchor(j, code)}">{n}</a>{warn}</td>')
-        out.append("</tr>")
+            out += ["<tr>" + doc_head(d)] + [cell(j, d, code) for code in codebook.ids] + ["</tr>"]
+    else:
+        out += [doc_head(d) for d in docs] + ["</tr></thead><tbody>"]
+        for code in codebook.ids:
+            out += ["<tr>" + code_head(code)] + [cell(j, d, code) for j, d in enumerate(docs)] + ["</tr>"]
     out.append("</tbody></table>")
     for j, d in enumerate(docs):
         for code in codebook.ids:
@@ -92,9 +108,10 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
                        f"{plural(n, 'sentence')}</strong>{warn}</summary>")
             out.append(f'<div id="{anchor(j, code)}">')
             for r in g.itertuples(index=False):
-                out.append(f'<blockquote lang="sv">{esc(str(r.quote))}</blockquote>')
-                out.append(f'<p class="cite">{esc(str(r.file))}, characters {int(r.start)}–{int(r.end)}, '
-                           f"{esc(date_label(str(r.date), bool(r.date_inferred)))}</p>")
+                words = [w.strip() for m in str(r.matched).split("; ") for w in m.split(" … ")]
+                out.append(f'<blockquote lang="sv">{markup.highlight(str(r.quote), words)}</blockquote>')
+                out.append(f'<p class="cite">{esc(str(r.doc_id))}, {esc(date_label(str(r.date), bool(r.date_inferred)))}, '
+                           f'characters {int(r.start)}–{int(r.end)} of <span title="the raw file">{esc(str(r.file))}</span></p>')
             out.append(f'<p><small><a href="#{prefix}">↑ back to the matrix</a></small></p></div></details>')
     out.append("</div>")
     return "\n".join(out) + "\n"

@@ -17,46 +17,92 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import ConnectionPatch, Patch
+from matplotlib.patches import ConnectionPatch, Patch, Rectangle
 
 from .coding import Codebook
-from .findings import cooccurrence_graph, date_label, group_column, measure_label, plural
+from .findings import MOST_DOCUMENTS, SMALL_N, cooccurrence_graph, date_label, group_column, measure_label, periods, plural
 from .style import FAMILY_COLOURS, OKABE_ITO, SEQUENTIAL
 
+MAX_WIDTH = 12.0  # inches: a figure fits a page (at its dpi) when it is at most this wide
+MAX_ASPECT = 3.5  # and at most this many times as wide as it is high
+WIDE = 12  # a heatmap with more columns than this is drawn transposed (they become rows)
 
-def heatmap(table: pd.DataFrame, codebook: Codebook, title: str) -> Figure:
-    """A code × document heatmap of sentence counts, codes grouped by family, each cell
-    labelled with its count."""
-    labels = [f"{c} · {codebook.code(c).name_en}" for c in table.index]
-    fig = Figure(figsize=(1.6 + 1.05 * max(len(table.columns), 1), 0.9 + 0.34 * len(table)))
-    ax = fig.subplots()
+
+def short(label: object, width: int = 28) -> str:
+    """A label cut to ``width`` characters with "…" (the tables beside a figure keep it whole)."""
+    text = str(label)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _wrap(label: str, width: int = 22) -> str:
+    """A theme's name on at most two lines, words kept whole (a third line is cut with "…")."""
+    return textwrap.fill(label, width, break_long_words=False, max_lines=2, placeholder=" …")
+
+
+def _ink(rgba) -> str:
+    """Black or white, whichever reads on a cell of colour ``rgba``."""
+    luminance = 0.2126 * rgba[0] + 0.7152 * rgba[1] + 0.0722 * rgba[2]
+    return "black" if luminance > 0.45 else "white"
+
+
+def heatmap(table: pd.DataFrame, codebook: Codebook, title: str, columns: str = "document") -> Figure:
+    """A code × document (or × period, genre, …: ``columns`` names them) heatmap of
+    sentence counts, codes grouped by family, each cell labelled with its count. With more
+    than ``WIDE`` columns it is transposed (documents as rows, themes as columns), so that
+    it stays paper-sized; long labels are shortened (the table beside it has them whole)."""
+    codes = list(table.index)
+    cols = [short(c) for c in table.columns]
     values = table.to_numpy()
-    im = ax.imshow(values, cmap=SEQUENTIAL, aspect="auto", vmin=0, vmax=max(int(values.max()), 1))
-    ax.set_xticks(range(len(table.columns)), table.columns, rotation=30, ha="right")
-    ax.set_yticks(range(len(table)), labels)
-    threshold = values.max() / 2 if values.size else 0
+    transpose = len(cols) > WIDE
+    cmap = mpl.colormaps[SEQUENTIAL]
+    vmax = max(int(values.max()) if values.size else 0, 1)
+    if transpose:
+        values = values.T
+        xlabels = [_wrap(codebook.code(c).name_en) for c in codes]
+        ylabels = cols
+        fig = Figure(figsize=(min(MAX_WIDTH, 3.4 + 0.58 * len(codes)), 1.9 + 0.27 * len(cols)), layout="constrained")
+    else:
+        xlabels, ylabels = cols, [f"{c} · {codebook.code(c).name_en}" for c in codes]
+        fig = Figure(figsize=(min(MAX_WIDTH, 3.6 + 0.72 * max(len(cols), 1)), 1.5 + 0.34 * len(codes)),
+                     layout="constrained")
+    ax = fig.subplots()
+    im = ax.imshow(values, cmap=cmap, aspect="auto", vmin=0, vmax=vmax)
+    ax.set_xticks(range(values.shape[1]), xlabels, rotation=35, ha="left" if transpose else "right",
+                  rotation_mode="anchor", fontsize=7.5 if transpose else 8)
+    ax.set_yticks(range(values.shape[0]), ylabels)
+    if transpose:
+        ax.xaxis.tick_top()
     for (i, j), v in np.ndenumerate(values):
-        ax.text(j, i, str(v), ha="center", va="center", fontsize=7,
-                color="black" if v > threshold else "white")
-    families = [codebook.code(c).family for c in table.index]
+        ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color=_ink(cmap(v / vmax)))
+    families = [codebook.code(c).family for c in codes]
     for n in range(1, len(families)):
         if families[n] != families[n - 1]:
-            ax.axhline(n - 0.5, color="white", linewidth=2)
-    ax.set_xlabel("document")
-    ax.set_ylabel("theme (P = problem, R = remedy)")
+            (ax.axvline if transpose else ax.axhline)(n - 0.5, color="white", linewidth=2)
+    theme = "theme (P = problem, R = remedy)"
+    ax.set_xlabel(theme if transpose else columns)
+    ax.set_ylabel(columns if transpose else theme)
     ax.set_title(title, loc="left")
     ax.spines[:].set_visible(False)
+    ax.tick_params(length=0)
     fig.colorbar(im, ax=ax, label="coded sentences (count)", shrink=0.8)
-    fig.tight_layout()
     return fig
 
 
 def document_sizes(stats: pd.DataFrame) -> Figure:
-    """A horizontal bar chart of word tokens kept per document, each bar labelled."""
-    fig = Figure(figsize=(6.5, 0.8 + 0.4 * len(stats)))
+    """Word tokens kept per document: a horizontal bar per document, each labelled; with
+    more than ``findings.MOST_DOCUMENTS`` documents, a histogram of their sizes instead."""
+    if len(stats) > MOST_DOCUMENTS:
+        fig = Figure(figsize=(6.5, 3.6), layout="constrained")
+        ax = fig.subplots()
+        ax.hist(stats["tokens"], bins=min(30, max(5, len(stats) // 5)), color=OKABE_ITO[0], edgecolor="white")
+        ax.set_xlabel("word tokens kept per document (count)")
+        ax.set_ylabel("documents")
+        ax.set_title(f"Size of the {len(stats):,} documents after cleaning", loc="left")
+        return fig
+    fig = Figure(figsize=(6.5, 0.9 + 0.3 * len(stats)), layout="constrained")
     ax = fig.subplots()
     ax.barh(range(len(stats)), stats["tokens"], color=OKABE_ITO[0])
-    ax.set_yticks(range(len(stats)), stats.index)
+    ax.set_yticks(range(len(stats)), [short(d) for d in stats.index])
     ax.invert_yaxis()
     ax.set_xlabel("word tokens kept (count)")
     ax.set_ylabel("document")
@@ -64,22 +110,32 @@ def document_sizes(stats: pd.DataFrame) -> Figure:
     for y, v in enumerate(stats["tokens"]):
         ax.text(v, y, f" {v:,}", va="center", fontsize=7)
     ax.margins(x=0.12)
-    fig.tight_layout()
     return fig
+
+
+SMALL_N_HATCH = "////"
+MOST_PANELS = 12  # more groups than this: one heatmap of groups × themes instead of panels
+
+
+def _small_n_note(what: str) -> str:
+    return f"{what}: rests on {SMALL_N} sentences or fewer, read its quotes before its rate"
 
 
 def frequency_bars(freq: pd.DataFrame, codebook: Codebook, title: str, ncols: int = 3) -> Figure:
     """Small multiples of horizontal bars, one panel per group of
     :func:`theme_frequencies`: coded sentences per 1,000 words for each theme, bars
-    coloured by family, each panel titled with the group, its number of documents
-    ("n = k docs") and words; all panels share one x scale."""
+    coloured by family, each panel titled with the group (wrapped), its number of
+    documents ("n = k docs") and words; all panels share one x scale. A bar resting on 1 or
+    2 sentences is hatched and labelled with its count ("n=1"). With more than
+    ``MOST_PANELS`` groups the same rates are one heatmap (:func:`rate_heatmap`)."""
     by = group_column(freq)
     groups = list(dict.fromkeys(freq[by]))
+    if len(groups) > MOST_PANELS:
+        return rate_heatmap(freq, codebook, title)
     codes = [c for c in codebook.ids if c in set(freq["code"])]
     ncols = max(1, min(ncols, len(groups)))
     nrows = max(1, -(-len(groups) // ncols))
-    fig = Figure(figsize=(2.1 + 1.75 * ncols, 0.75 + nrows * (0.55 + 0.16 * len(codes))),
-                 layout="constrained")
+    fig = Figure(figsize=(2.3 + 1.9 * ncols, 1.1 + nrows * (0.6 + 0.15 * len(codes))), layout="constrained")
     axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
     vmax = float(np.nanmax(freq["per_1000"].to_numpy(dtype=float))) if len(freq) else 0.0
     vmax = vmax if vmax > 0 else 1.0
@@ -91,20 +147,24 @@ def frequency_bars(freq: pd.DataFrame, codebook: Codebook, title: str, ncols: in
             continue
         g = freq[freq[by] == groups[n]].set_index("code").reindex(codes)
         values = g["per_1000"].fillna(0).to_numpy(dtype=float)
+        counts = g["sentences"].fillna(0).to_numpy(dtype=int)
         colours = [FAMILY_COLOURS[codebook.code(c).family] for c in codes]
-        ax.barh(y, values, color=colours, height=0.72)
-        for yi, v in zip(y, values):
+        small = (counts > 0) & (counts <= SMALL_N)
+        ax.barh(y, values, color=colours, height=0.72,
+                hatch=[SMALL_N_HATCH if s else "" for s in small], edgecolor="white", linewidth=0)
+        for yi, v, k, sm in zip(y, values, counts, small):
             if v > 0:
-                ax.text(v, yi, f" {v:.1f}", va="center", ha="left", fontsize=6.5)
+                ax.text(v, yi, f" {v:.1f}" + (f" n={k}" if sm else ""), va="center", ha="left", fontsize=6.5,
+                        color="#8a3b00" if sm else "black")
         families = [codebook.code(c).family for c in codes]
         for i in range(1, len(families)):
             if families[i] != families[i - 1]:
                 ax.axhline(i - 0.5, color="0.6", linewidth=0.6)
         k, w = int(g["n_documents"].iloc[0]), int(g["words"].iloc[0])
-        name = textwrap.fill(str(groups[n]), 26)
+        name = textwrap.fill(str(groups[n]).replace("_", " "), 24, max_lines=2, placeholder="…")
         ax.set_title(f"{name}\n(n = {plural(k, 'doc')}, {w:,} words)", loc="left", fontsize=8)
         ax.set_yticks(y, labels)
-        ax.set_xlim(0, vmax * 1.3)
+        ax.set_xlim(0, vmax * 1.45)
         ax.tick_params(axis="y", length=0)
         if n % ncols == 0:
             ax.set_ylabel("theme")
@@ -114,7 +174,52 @@ def frequency_bars(freq: pd.DataFrame, codebook: Codebook, title: str, ncols: in
     axes[0, 0].invert_yaxis()
     handles = [Patch(color=FAMILY_COLOURS[f], label=name) for f, name in
                (("P", "problem (P)"), ("R", "remedy (R)"))]
-    fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
+    handles.append(Patch(facecolor="0.55", hatch=SMALL_N_HATCH, edgecolor="white",
+                         label=_small_n_note("hatched bar, n=k")))
+    fig.legend(handles=handles, loc="outside lower center", ncols=2 if ncols < 3 else 3, frameon=False, fontsize=7)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=10)
+    return fig
+
+
+def rate_heatmap(freq: pd.DataFrame, codebook: Codebook, title: str, most: int = 40) -> Figure:
+    """The rates of :func:`theme_frequencies` as one heatmap: groups as rows (the ``most``
+    groups with the most words, in the table's order; how many more there are is said),
+    themes as columns, coloured and labelled by coded sentences per 1,000 words; a cell
+    resting on 1 or 2 sentences is hatched grey, left out of the colour scale and labelled
+    with its count."""
+    by = group_column(freq)
+    groups = list(dict.fromkeys(freq[by]))
+    words = freq.drop_duplicates(by).set_index(by)["words"]
+    shown = [g for g in groups if g in set(words.sort_values(ascending=False, kind="stable").index[:most])]
+    codes = [c for c in codebook.ids if c in set(freq["code"])]
+    rate = freq.pivot(index=by, columns="code", values="per_1000").reindex(index=shown, columns=codes)
+    count = freq.pivot(index=by, columns="code", values="sentences").reindex(index=shown, columns=codes)
+    values, counts = rate.to_numpy(dtype=float), count.fillna(0).to_numpy(dtype=int)
+    small = (counts > 0) & (counts <= SMALL_N)
+    solid = values[~small & np.isfinite(values)]
+    vmax = float(solid.max()) if solid.size and solid.max() > 0 else 1.0
+    cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="0.9")
+    fig = Figure(figsize=(min(MAX_WIDTH, 3.6 + 0.58 * len(codes)), 2.2 + 0.27 * len(shown)), layout="constrained")
+    ax = fig.subplots()
+    im = ax.imshow(np.ma.masked_where(small | ~np.isfinite(values), values), cmap=cmap, vmin=0, vmax=vmax,
+                   aspect="auto")
+    for (i, j), v in np.ndenumerate(values):
+        if small[i, j]:
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="none", hatch=SMALL_N_HATCH,
+                                   edgecolor="0.7", linewidth=0))
+            ax.text(j, i, f"{v:.1f}\nn={counts[i, j]}", ha="center", va="center", fontsize=5.5, color="#8a3b00")
+        elif np.isfinite(v) and counts[i, j] > 0:
+            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=6, color=_ink(cmap(v / vmax)))
+    ax.set_xticks(range(len(codes)), [_wrap(codebook.code(c).name_en) for c in codes], fontsize=7,
+                  rotation=35, ha="left", rotation_mode="anchor")
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(shown)), [f"{short(g)} ({plural(int(words[g]), 'word')})" for g in shown], fontsize=7)
+    ax.tick_params(length=0)
+    ax.spines[:].set_visible(False)
+    more = len(groups) - len(shown)
+    ax.set_ylabel(by.replace("_", " ") + (f" (the {len(shown)} with most words; {more} more not shown)" if more else ""))
+    ax.set_xlabel("theme; hatched grey: " + _small_n_note("cell, n=k"), fontsize=7)
+    fig.colorbar(im, ax=ax, label="coded sentences per 1,000 words", shrink=0.8)
     fig.suptitle(title, x=0.01, ha="left", fontsize=10)
     return fig
 
@@ -129,6 +234,26 @@ def _marker(exact: bool, inferred: bool, colour: str, size: float = 5.0) -> dict
             "markerfacecolor": colour if exact else "white", "linestyle": "none"}
 
 
+def _by_period(dated: pd.DataFrame, codes: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The timeline's rows summed per period: ``(columns, cells)``, columns one row per
+    period (``label, mid, n_docs``, in time order), cells ``column, code, sentences,
+    per_1000``."""
+    docs = dated.drop_duplicates("doc_id")
+    period = periods(docs[["doc_id", "date", "date_inferred"]])
+    rows = dated.assign(period=dated["doc_id"].map(period))
+    words = rows.drop_duplicates("doc_id").groupby("period")["words"].sum()
+    cells = rows.groupby(["period", "code"], as_index=False)["sentences"].sum()
+    cells["per_1000"] = cells["sentences"] / cells["period"].map(words).where(lambda w: w > 0) * 1000
+    spans = rows.drop_duplicates("doc_id").groupby("period").agg(first=("date_from", "min"), last=("date_to", "max"),
+                                                                  n_docs=("doc_id", "nunique"))
+    labels = sorted(spans.index)
+    columns = pd.DataFrame({"label": labels, "mid": [spans.loc[x, "first"] + (spans.loc[x, "last"] - spans.loc[x, "first"]) / 2
+                                                       for x in labels],
+                            "n_docs": [int(spans.loc[x, "n_docs"]) for x in labels]})
+    cells["column"] = cells["period"].map({x: j for j, x in enumerate(labels)})
+    return columns, cells[cells["code"].isin(codes)]
+
+
 def timeline_figure(table: pd.DataFrame, codebook: Codebook,
                     title: str = "Themes per document over time", years: tuple[int, int] | None = None) -> Figure:
     """The themes of :func:`timeline`: documents placed in time, and the themes of each.
@@ -138,17 +263,30 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
     only to the month, the year or an interval is drawn hollow at the middle of its range
     with a bar over the whole range; a diamond marks a date (partly) inferred rather than
     written. Leader lines join each document to its column below, where the documents
-    stand in date order, evenly spaced (so documents a few weeks apart stay readable).
-    Below: one row per theme; the area of each circle is proportional to the coded
-    sentences per 1,000 words of the document (a grey dot: not coded there). Undated
-    documents are left out and counted in the x label (with none dated, there is no time
-    axis)."""
+    stand in date order, evenly spaced (so documents a few weeks apart stay readable);
+    with more than ``findings.MOST_DOCUMENTS`` dated documents the columns are periods
+    of years (:func:`helpers.findings.periods`) instead, each with its number of
+    documents. Below: one row per theme; the area of each circle is proportional to the
+    coded sentences per 1,000 words of the document or period (a grey dot: not coded
+    there); a circle resting on 1 or 2 sentences is drawn hollow. Undated documents are
+    left out and counted in the x label (with none dated, there is no time axis). At most
+    ``MAX_WIDTH`` inches wide."""
     dated = table[table["date_mid"].notna()]
     docs = dated.drop_duplicates("doc_id").sort_values(["date_mid", "doc_id"], kind="stable").reset_index(drop=True)
     undated = table.loc[table["date_mid"].isna(), "doc_id"].nunique()
     codes = [c for c in codebook.ids if c in set(table["code"])]
-    n = max(len(docs), 1)
-    fig = Figure(figsize=(max(6.0, 2.9 + 0.5 * n), 2.9 + 0.3 * len(codes)), layout="constrained")
+    aggregate = len(docs) > MOST_DOCUMENTS
+    if aggregate:
+        columns, cells = _by_period(dated, codes)
+        ticks = [f"{x} ({plural(k, 'doc')})" for x, k in zip(columns["label"], columns["n_docs"])]
+        mids = list(columns["mid"])
+    else:
+        cells = dated[dated["code"].isin(codes)].assign(column=dated["doc_id"].map({d: j for j, d in enumerate(docs["doc_id"])}))
+        ticks = [f"{short(d, 24)} · {date_label(t, bool(i))}" for d, t, i in
+                 zip(docs["doc_id"], docs["date"], docs["date_inferred"])]
+        mids = list(docs["date_mid"])
+    n = max(len(ticks), 1)
+    fig = Figure(figsize=(min(MAX_WIDTH, max(6.5, 3.2 + 0.45 * n)), 3.4 + 0.3 * len(codes)), layout="constrained")
     top, ax = fig.subplots(2, 1, gridspec_kw={"height_ratios": [0.9, 1.9 + 0.3 * len(codes)]})
     fig.get_layout_engine().set(h_pad=0.02, hspace=0.0)
 
@@ -162,6 +300,9 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
     top.axhline(0, color="0.6", linewidth=0.8, zorder=0)
     for _, d in docs.iterrows():
         exact = _exact(d)
+        if aggregate:  # many documents: their dates only, the periods below carry the rest
+            top.plot([d["date_mid"]], [0], marker="|", color="black", markersize=7, linestyle="none")
+            continue
         if not exact:
             top.plot([d["date_from"], d["date_to"]], [0, 0], color="black", linewidth=1.4)
             top.plot([d["date_from"], d["date_to"]], [0, 0], color="black", marker="|", markersize=6,
@@ -169,7 +310,8 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
         top.plot([d["date_mid"]], [0], **_marker(exact, bool(d["date_inferred"]), "black", 3.6))
     top.xaxis.tick_top()
     top.xaxis.set_label_position("top")
-    top.xaxis.set_major_locator(mdates.YearLocator())
+    span = (years[1] - years[0] + 1) if years else 1
+    top.xaxis.set_major_locator(mdates.YearLocator(1 if span <= 12 else 2 if span <= 24 else 5))
     top.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     top.set_xlabel("date of the document (year)")
     top.set_yticks([])
@@ -179,32 +321,39 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
     fig.suptitle(title, x=0.01, ha="left", fontsize=10)
 
     rows = {c: i for i, c in enumerate(codes)}
-    cols = {d: j for j, d in enumerate(docs["doc_id"])}
-    vmax = float(np.nanmax(dated["per_1000"].to_numpy(dtype=float))) if len(dated) else 0.0
-    vmax = vmax if vmax > 0 else 1.0
-    area = 420.0  # points² of the largest circle
-    for j in range(len(docs)):
+    vmax = float(np.nanmax(cells["per_1000"].to_numpy(dtype=float))) if len(cells) else 0.0
+    vmax = vmax if np.isfinite(vmax) and vmax > 0 else 1.0
+    area = 420.0 if n <= 20 else 260.0  # points² of the largest circle
+    for j in range(len(ticks)):
         ax.scatter([j] * len(codes), range(len(codes)), s=3, color="0.75", zorder=1)
-    hits = dated[(dated["sentences"] > 0) & dated["code"].isin(codes)]
-    ax.scatter(hits["doc_id"].map(cols), hits["code"].map(rows), s=area * hits["per_1000"] / vmax,
-               c=[FAMILY_COLOURS[codebook.code(c).family] for c in hits["code"]],
-               edgecolors="white", linewidths=0.5, zorder=2)
-    for j, (_, d) in enumerate(docs.iterrows()):
-        ax.plot([j], [-1.0], **_marker(_exact(d), bool(d["date_inferred"]), "black", 4.5))
-        fig.add_artist(ConnectionPatch(xyA=(mdates.date2num(d["date_mid"]), -1), coordsA=top.transData,
+    hits = cells[cells["sentences"] > 0]
+    small = (hits["sentences"] <= SMALL_N).to_numpy()
+    colours = np.array([FAMILY_COLOURS[codebook.code(c).family] for c in hits["code"]], dtype=object)
+    for sel, face in ((~small, None), (small, "white")):
+        h = hits[sel]
+        ax.scatter(h["column"], h["code"].map(rows), s=area * h["per_1000"].fillna(0) / vmax,
+                   c=list(colours[sel]) if face is None else "white",
+                   edgecolors="white" if face is None else list(colours[sel]),
+                   linewidths=0.5 if face is None else 1.2, zorder=2)
+    for j, mid in enumerate(mids):
+        if aggregate:
+            ax.plot([j], [-1.0], marker="s", color="black", markersize=4, linestyle="none")
+        else:
+            d = docs.iloc[j]
+            ax.plot([j], [-1.0], **_marker(_exact(d), bool(d["date_inferred"]), "black", 4.5))
+        fig.add_artist(ConnectionPatch(xyA=(mdates.date2num(mid), -1), coordsA=top.transData,
                                        xyB=(j, -1.45), coordsB=ax.transData, color="0.55", linewidth=0.6))
     ax.set_xlim(-0.6, n - 0.4)
     ax.set_ylim(len(codes) - 0.5, -3.4)
-    ax.set_xticks(range(len(docs)), [f"{d} · {date_label(t, bool(i))}" for d, t, i in
-                                     zip(docs["doc_id"], docs["date"], docs["date_inferred"])],
-                  rotation=35, ha="right", rotation_mode="anchor", fontsize=7.5)
+    ax.set_xticks(range(len(ticks)), ticks, rotation=35 if n <= 12 else 55, ha="right", rotation_mode="anchor",
+                  fontsize=7.5 if n <= 12 else 6.5)
     ax.set_yticks(range(len(codes)), [codebook.code(c).name_en for c in codes])
     for label, c in zip(ax.get_yticklabels(), codes):
         label.set_color(FAMILY_COLOURS[codebook.code(c).family])
     ax.tick_params(length=0)
     ax.spines[:].set_visible(False)
     note = f"; {plural(undated, 'undated document')} not shown" if undated else ""
-    ax.set_xlabel(f"document, in date order{note}")
+    ax.set_xlabel(f"period (documents summed), in date order{note}" if aggregate else f"document, in date order{note}")
     ax.set_ylabel("theme")
 
     handles = [
@@ -216,12 +365,15 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
         Line2D([], [], **_marker(False, True, "black"), label="imprecise and inferred"),
         Patch(color=FAMILY_COLOURS["P"], label="problem (P)"),
         Patch(color=FAMILY_COLOURS["R"], label="remedy (R)"),
+        Line2D([], [], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor="0.3",
+               markeredgewidth=1.2, markersize=7, label="hollow: rests on 1 or 2 sentences"),
     ]
     for v in _nice_sizes(vmax):
         handles.append(Line2D([], [], marker="o", linestyle="none", color="0.45",
                               markersize=float(np.sqrt(area * v / vmax)), label=f"{v:g} per 1,000 words"))
+    where = "period" if aggregate else "document"
     fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False, fontsize=7,
-               title="circle area: coded sentences per 1,000 words of the document", title_fontsize=7.5)
+               title=f"circle area: coded sentences per 1,000 words of the {where}", title_fontsize=7.5)
     return fig
 
 
@@ -236,7 +388,9 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
                          title: str | None = None) -> Figure:
     """A problem × remedy heatmap of a :func:`cooccurrence` measure (``"jaccard"``,
     ``"lift"`` or ``"n_both"``), each cell labelled with the measure and, in brackets,
-    the number of units with both codes; a lift that cannot be computed is shown as "–"."""
+    the number of units with both codes; a lift that cannot be computed is shown as "–".
+    A cell resting on 1 or 2 units is hatched grey, labelled "n=k" and left out of the
+    colour scale, so that a lift of one chance meeting is never the brightest cell."""
     label, fmt = measure_label(measure)
     unit = str(cooc["unit"].iloc[0]) if len(cooc) else "unit"
     problems = list(dict.fromkeys(cooc["problem"]))
@@ -245,26 +399,33 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
         index=problems, columns=remedies).to_numpy(dtype=float)
     both = cooc.pivot(index="problem", columns="remedy", values="n_both").reindex(
         index=problems, columns=remedies).to_numpy()
-    fig = Figure(figsize=(2.6 + 0.72 * len(remedies), 1.9 + 0.42 * len(problems)), layout="constrained")
+    small = (both > 0) & (both <= SMALL_N)
+    fig = Figure(figsize=(min(MAX_WIDTH, 3.0 + 0.72 * len(remedies)), 2.1 + 0.42 * len(problems)),
+                 layout="constrained")
     ax = fig.subplots()
-    finite = values[np.isfinite(values)]
-    vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
-    cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="0.85")
-    im = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0, vmax=vmax, aspect="auto")
+    solid = values[np.isfinite(values) & ~small]
+    vmax = float(solid.max()) if solid.size and solid.max() > 0 else 1.0
+    cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="0.9")
+    im = ax.imshow(np.ma.masked_where(~np.isfinite(values) | small, values), cmap=cmap, vmin=0, vmax=vmax,
+                   aspect="auto")
     for (i, j), v in np.ndenumerate(values):
+        colour = "black"
         if not np.isfinite(v):
             text = "–"
         elif both[i, j] == 0:
-            text = "0"
+            text, colour = "0", _ink(cmap(v / vmax))
+        elif small[i, j]:
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="none", hatch=SMALL_N_HATCH,
+                                   edgecolor="0.7", linewidth=0))
+            text, colour = f"{fmt.format(v)}\nn={int(both[i, j])}", "#8a3b00"
         else:
-            text = f"{fmt.format(v)}\n({int(both[i, j])})"
-        dark = np.isfinite(v) and v <= vmax / 2
-        ax.text(j, i, text, ha="center", va="center", fontsize=6.5,
-                color="white" if dark else "black")
-    ax.set_xticks(range(len(remedies)), [codebook.code(r).name_en for r in remedies],
+            text, colour = f"{fmt.format(v)}\n({int(both[i, j])})", _ink(cmap(v / vmax))
+        ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color=colour)
+    ax.set_xticks(range(len(remedies)), [_wrap(codebook.code(r).name_en, 20) for r in remedies],
                   rotation=35, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(problems)), [codebook.code(p).name_en for p in problems])
-    ax.set_xlabel("remedy (family R)")
+    ax.set_xlabel(f"remedy (family R)\nhatched grey: {unit}s with both ≤ {SMALL_N}, too few to read a {measure} "
+                  "from; not coloured", fontsize=8)
     ax.set_ylabel("problem (family P)")
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)

@@ -21,9 +21,11 @@ from .coding import Codebook
 
 # =========================================================================== shared
 
-GROUPINGS = ("doc_id", "voice", "genre", "sector")
+GROUPINGS = ("doc_id", "voice", "genre", "sector", "period")
 SMALL_N = 2  # a cell resting on this many sentences or fewer is flagged ``small_n``
 UNKNOWN = "(unknown)"
+UNDATED = "undated"
+MOST_DOCUMENTS = 30  # beyond this many documents, figures per document aggregate them by period
 
 
 def doc_order(segments: pd.DataFrame) -> list[str]:
@@ -78,6 +80,18 @@ def code_by_document(coded: pd.DataFrame, segments: pd.DataFrame, codebook: Code
     return table
 
 
+def document_matrix(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
+                    codebook: Codebook, most: int = MOST_DOCUMENTS) -> tuple[pd.DataFrame, str]:
+    """The code × document table of :func:`code_by_document` and ``"document"``; with
+    more than ``most`` documents, too many to read one by one in a figure, the code ×
+    period table (coded sentences summed over the documents of each :func:`periods`
+    span, ``"undated"`` last) and ``"period"``."""
+    table = code_by_document(coded, segments, codebook)
+    if len(table.columns) <= most:
+        return table, "document"
+    return code_by_group(theme_frequencies(coded, segments, documents, codebook, by="period")), "period"
+
+
 def per_thousand_words(table: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     """A code × document count table as coded sentences per 1,000 words of the document."""
     words = segments.groupby("doc_id")["tokens"].sum().reindex(table.columns)
@@ -89,9 +103,10 @@ def theme_frequencies(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd
     """How often each theme is coded in each group of sentences.
 
     ``by`` is ``"doc_id"`` (each document that has segments), ``"voice"`` or ``"genre"``
-    (from ``documents``; a missing value is ``"(unknown)"``) or ``"sector"`` (from the
-    segments; a sentence naming several sectors counts once in *each* of them, so the
-    sector rows do not add up to the corpus).
+    (from ``documents``; a missing value is ``"(unknown)"``), ``"period"`` (the span of
+    years a document's date falls in, :func:`periods`; ``"undated"`` without a date) or
+    ``"sector"`` (from the segments; a sentence naming several sectors counts once in
+    *each* of them, so the sector rows do not add up to the corpus).
 
     One row per group × code (every code of the codebook, zeros included), columns:
 
@@ -102,8 +117,8 @@ def theme_frequencies(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd
     * ``per_1000``: ``sentences / words * 1000`` (NaN if the group has no words);
     * ``n_documents``: documents with at least one sentence in the group.
 
-    Groups are in corpus order for ``doc_id`` and alphabetical (case-insensitive)
-    otherwise; codes in codebook order.
+    Groups are in corpus order for ``doc_id``, in time order for ``period`` and
+    alphabetical (case-insensitive) otherwise; codes in codebook order.
     """
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {GROUPINGS}, not {by!r}")
@@ -113,11 +128,15 @@ def theme_frequencies(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd
             documents = documents.assign(**{by: ""})
         attr = documents.drop_duplicates("doc_id").set_index("doc_id")[by].fillna("").astype(str)
         sent[by] = sent["doc_id"].map(attr).fillna("").replace("", UNKNOWN)
+    elif by == "period":
+        sent[by] = sent["doc_id"].map(periods(documents)).fillna(UNDATED)
     elif by == "sector":
         sent["sector"] = sent["sector"].fillna("").astype(str).map(lambda s: split_list(s) or [UNKNOWN])
         sent = sent.explode("sector")
     if by == "doc_id":
         groups = doc_order(segments)
+    elif by == "period":  # in time order, undated last
+        groups = sorted(sent[by].unique(), key=lambda g: (g == UNDATED, g))
     else:
         groups = sorted(sent[by].unique(), key=lambda g: (str(g).casefold(), str(g)))
     words = sent.groupby(by)["tokens"].sum()
@@ -162,6 +181,49 @@ def date_range(iso: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     else:
         last = first
     return first, last
+
+
+def period_length(first: int, last: int, most: int = 8) -> int:
+    """Years per period so that ``first`` … ``last`` make at most ``most`` periods: 1, 2,
+    5, 10, 20, … years."""
+    span = last - first + 1
+    for years in (1, 2, 5, 10, 20, 50, 100):
+        if -(-span // years) <= most:
+            return years
+    return span
+
+
+def periods(documents: pd.DataFrame, most: int = 8) -> pd.Series:
+    """doc_id → the period its date falls in (``"1995–1999"``, or ``"2016"`` for periods
+    of one year): the middle of the date's range (:func:`date_range`), in periods of
+    :func:`period_length` years aligned on multiples of that length. Undated documents
+    are left out."""
+    dates = doc_dates(documents)["date"]
+    mids = {}
+    for doc, iso in dates.items():
+        first, last = date_range(iso)
+        if pd.notna(first):
+            mids[doc] = (first + (last + pd.Timedelta(days=1) - first) / 2).year
+    if not mids:
+        return pd.Series(dtype=str)
+    lo, hi = min(mids.values()), max(mids.values())
+    years = period_length(lo, hi, most)
+
+    def label(year: int) -> str:
+        start = year - year % years
+        return str(start) if years == 1 else f"{start}–{start + years - 1}"
+
+    return pd.Series({d: label(y) for d, y in mids.items()}, dtype=str)
+
+
+def code_by_group(freq: pd.DataFrame, value: str = "sentences") -> pd.DataFrame:
+    """A :func:`theme_frequencies` table as code (rows, its order) × group (columns, its
+    order) of ``value`` (``"sentences"`` or ``"per_1000"``)."""
+    by = group_column(freq)
+    table = freq.pivot(index="code", columns=by, values=value)
+    table = table.reindex(index=list(dict.fromkeys(freq["code"])), columns=list(dict.fromkeys(freq[by])))
+    table.index.name, table.columns.name = "code", by
+    return table.fillna(0).astype(int) if value == "sentences" else table
 
 
 def timeline(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
@@ -335,7 +397,7 @@ def representative_quotes(coded: pd.DataFrame, segments: pd.DataFrame, documents
 # =========================================================================== 5. drill-down
 
 DRILLDOWN_COLUMNS = ["doc_id", "code", "n_sentences", "small_n", "file", "start", "end", "date",
-                     "date_inferred", "quote"]
+                     "date_inferred", "quote", "matched"]
 
 
 def drilldown(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
@@ -344,8 +406,9 @@ def drilldown(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFra
     (:func:`code_by_document`): one row per coded sentence, with its cell's
     ``n_sentences`` and ``small_n`` (True when the cell rests on ``SMALL_N`` = 2 sentences
     or fewer). Columns ``doc_id, code, n_sentences, small_n, file, start, end`` (raw
-    offsets), ``date, date_inferred, quote``. Documents in corpus order, codes in
-    codebook order, then sentence order; empty cells have no rows."""
+    offsets), ``date, date_inferred, quote, matched`` (the words that fired the code).
+    Documents in corpus order, codes in codebook order, then sentence order; empty cells
+    have no rows."""
     rows = _coded_sentences(coded.drop_duplicates(["file", "start", "code"]), segments, documents)
     rows["n_sentences"] = rows.groupby(["doc_id", "code"])["start"].transform("size").astype(int)
     rows["small_n"] = rows["n_sentences"] <= SMALL_N

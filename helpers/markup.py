@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for the annotation
+    import pandas as pd
 
 # Characters with a meaning inside a Markdown paragraph (CommonMark, GitHub's extensions
 # and nbconvert's math): backslash-escaped. < > & become entities, like in HTML.
@@ -30,3 +34,43 @@ def escape(value: object, markdown: bool = False) -> str:
         return html.escape(text, quote=True)
     text = _LINE_BREAK.sub(" ", text)
     return html.escape(_MARKDOWN_PUNCTUATION.sub(r"\\\1", text), quote=False)
+
+
+def highlight(text: str, words: list[str]) -> str:
+    """``text`` escaped for HTML, with every occurrence of each of ``words`` as a whole
+    word (case insensitive, longest first) wrapped in ``<mark>``; the words are data too
+    and are matched as text, never as patterns."""
+    words = sorted({w for w in words if w.strip()}, key=len, reverse=True)
+    if not words:
+        return escape(text)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+    out, at = [], 0
+    for m in pattern.finditer(text):
+        out += [escape(text[at:m.start()]), "<mark>", escape(m.group(0)), "</mark>"]
+        at = m.end()
+    return "".join(out + [escape(text[at:])])
+
+
+def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: str = "") -> str:
+    """A table as HTML that shows every cell whole (no cut text, wrapping), each cell
+    escaped; ``marks`` maps a column to the column whose ``"; "``-joined words are
+    highlighted in it (:func:`highlight`)."""
+    marks = marks or {}
+    head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns if c not in marks.values())
+    rows = []
+    for r in frame.to_dict("records"):
+        cells = []
+        for c in frame.columns:
+            if c in marks.values():
+                continue
+            v = "" if r[c] is None or (isinstance(r[c], float) and r[c] != r[c]) else r[c]
+            if c in marks:
+                words = [p.strip() for m in str(r[marks[c]]).split("; ") for p in m.split(" … ")]
+                cells.append(f'<td lang="sv">{highlight(str(v), words)}</td>')
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                cells.append(f'<td class="num">{escape(v)}</td>')
+            else:
+                cells.append(f"<td>{escape(v)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return f'<table class="kv-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

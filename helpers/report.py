@@ -51,8 +51,9 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import Unicode, default
 
+from . import coding, io, markup, paths
 from . import corpus as corpus_mod
-from . import io, markup, paths
+from .coding import Codebook
 from .pipeline import Run
 
 log = logging.getLogger(__name__)
@@ -209,11 +210,14 @@ li {{ margin: .3rem 0; }}
 <h1>{title}</h1>
 <p class="sub">Qualitative analysis of Swedish texts with kvalitext</p>
 {about}
+{questions}
 <h2>Notebooks</h2>
 <p>Each step has a reader edition (text, tables and figures) and a full edition with the code.</p>
 <ol>
 {items}
 </ol>
+<p>The <a href="codebook.html">codebook</a>: every code's definition, when to code it and when not, examples
+and rules.</p>
 <h2>Corpus: {corpus_name}</h2>
 {corpus_table}
 <h2>Re-run</h2>
@@ -229,8 +233,8 @@ included so that the study can be reproduced.</p>
 
 GENERIC_ABOUT = """<p>These pages run the kvalitext notebooks on the corpus folder <code>{name}</code>:
 cleaning with character-level provenance, rule-based coding with the codebook in force, reliability
-against any reference codings, and the findings. The written interpretation in the findings is that of
-the study the notebooks were written for; on this corpus they give its computed summaries only.</p>"""
+against any reference codings, and the findings as computed summaries. The corpus folder has no
+<code>study.yaml</code>, so no study, questions or period are claimed for it.</p>"""
 
 
 def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
@@ -251,8 +255,84 @@ def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
         about = "\n".join(f"<p>{markup.escape(p)}</p>" for p in re.split(r"\n\s*\n", study["about"]))
     else:
         about = GENERIC_ABOUT.format(name=markup.escape(run.corpus.name))
-    return INDEX.format(title=markup.escape(title), about=about, items=items,
+    questions = study.get("questions", [])
+    questions = ("<h2>Questions</h2><ol>" + "".join(f"<li>{markup.escape(q)}</li>" for q in questions) + "</ol>"
+                 if questions else "")
+    if study.get("period"):
+        questions = f"<p>Period of the study: {markup.escape(study['period'])}.</p>\n" + questions
+    return INDEX.format(title=markup.escape(title), about=about, items=items, questions=questions,
                         corpus_name=markup.escape(run.corpus.name), corpus_table=table)
+
+
+CODEBOOK_PAGE = "codebook.html"
+
+
+def codebook_page(codebook: Codebook) -> str:
+    """The codebook as a page of its own: every code with its definition, when to code it
+    and when not, its example quotes and its rules (``terms``, ``exclude``, ``not_with``),
+    then the context attributes with their rules and exclusions; whole, wrapping, every
+    value escaped (a corpus folder's codebook is data)."""
+    esc = markup.escape
+
+    def rules(title: str, items: list[str]) -> str:
+        if not items:
+            return ""
+        return f"<dt>{title}</dt><dd>" + ", ".join(f"<code>{esc(t)}</code>" for t in items) + "</dd>"
+
+    parts = []
+    for family, heading in (("P", "Problems (family P)"), ("R", "Remedies (family R)")):
+        parts.append(f"<h2>{heading}</h2>")
+        for c in codebook.codes:
+            if c.family != family:
+                continue
+            examples = "".join(f'<blockquote lang="sv">{esc(e.quote)}</blockquote><p class="cite">{esc(e.file)}, '
+                               f"characters {e.start}–{e.end}</p>" for e in c.examples)
+            parts.append(
+                f'<section id="{esc(c.id)}"><h3><code>{esc(c.id)}</code> {esc(c.name_en)} '
+                f'<span lang="sv">({esc(c.name_sv)})</span></h3><dl>'
+                f"<dt>definition</dt><dd>{esc(c.definition)}</dd>"
+                f"<dt>code it when</dt><dd>{esc(c.use_when)}</dd>"
+                + (f"<dt>not when</dt><dd>{esc(c.not_when)}</dd>" if c.not_when else "")
+                + (f"<dt>examples</dt><dd>{examples}</dd>" if examples else "")
+                + rules(f"rules ({len(c.terms)})", c.terms) + rules("never counts (exclude)", c.exclude)
+                + rules("cancelled by (not_with)", c.not_with) + "</dl></section>")
+    parts.append("<h2>Context attributes</h2><p>Recorded for every sentence; a sentence in which no rule of an "
+                 "attribute fires gets its default value, if it has one.</p>")
+    for name, values in codebook.attributes.items():
+        default = codebook.attribute_defaults.get(name)
+        parts.append(f"<h3>{esc(name)}</h3>" + (f"<p>default: <code>{esc(default)}</code></p>" if default else "") + "<dl>")
+        for value, terms in values.items():
+            excluded = codebook.attribute_exclude.get(name, {}).get(value, [])
+            parts.append(f"<dt><code>{esc(value)}</code></dt><dd>" + ", ".join(f"<code>{esc(t)}</code>" for t in terms)
+                         + (("<br>never counts: " + ", ".join(f"<code>{esc(t)}</code>" for t in excluded))
+                            if excluded else "") + "</dd>")
+        parts.append("</dl>")
+    skipped = ", ".join(esc(k) for k in codebook.skip_kinds) or "none"
+    return CODEBOOK.format(title=esc(f"Codebook: {codebook.name}, version {codebook.version}"),
+                           skipped=skipped, body="\n".join(parts))
+
+
+CODEBOOK = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 52rem;
+       margin: 2rem auto; padding: 0 1.5rem; color: #222; overflow-wrap: anywhere; }}
+h3 {{ margin-bottom: .2rem; }} dt {{ font-weight: bold; margin-top: .4rem; }} dd {{ margin-left: 1.2rem; }}
+code {{ background: #f4f4f4; padding: 0 .2rem; }} blockquote {{ margin: .3rem 0 0 1rem; font-style: italic; }}
+.cite {{ margin: 0 0 .4rem 1rem; font-size: .85rem; color: #555; }} nav {{ font-size: .9rem; }}
+</style></head>
+<body>
+<nav><a href="index.html">← Report index</a></nav>
+<h1>{title}</h1>
+<p>What each code means and the rules the auto-coder applies (notebook 02 codes with them). Rules are word
+patterns matched against each word and its lemma: <code>ord</code> exactly, <code>stam*</code> a beginning,
+<code>*huvud</code> an ending (a compound's head), <code>*del*</code> anywhere, several words in a row,
+<code>a ~N b</code> two words at most N apart. Sentences of these kinds are not coded: {skipped}.</p>
+{body}
+</body></html>
+"""
 
 
 MANIFEST = ".kvalitext-manifest.json"
@@ -352,6 +432,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
             staged[f"html/{full}"] = export_html(nb, reader=False, other={"href": reader, "label": "Reader edition"})
             pages.append((_title(nb, stem), reader, full))
             print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
+        staged[f"html/{CODEBOOK_PAGE}"] = codebook_page(coding.codebook_for(run.corpus))
         staged["html/index.html"] = index_page(pages, run)
         for rel, text in staged.items():
             io.write_text(run.out / rel, text)

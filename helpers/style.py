@@ -9,6 +9,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from . import io
 
@@ -38,12 +39,16 @@ RC = {
 
 
 def use() -> None:
-    """Apply the house style (call once, in a notebook's imports cell).
+    """Apply the house style (call once, in a notebook's imports cell), and let pandas
+    show every table cell whole (no "…" cut at 50 characters).
 
     In a notebook it also lets a returned :class:`~matplotlib.figure.Figure` display
     itself as a PNG, so plotting helpers need not touch pyplot's global state (figures
     are shown once, where the cell returns them)."""
     mpl.rcParams.update(RC)
+    # tables show their text whole (quotes, rules, disagreements): the page wraps it
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.max_rows", 400)  # a table of 200 documents is shown whole too
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with the notebooks

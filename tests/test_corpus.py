@@ -112,3 +112,24 @@ def test_study_yaml_is_optional_and_checked(corpus_factory):
         corpus.load_study(root)
     study = corpus.load_study(paths.CORPUS_DIR)
     assert study["title"] == "Trust, control and the core mission" and study["about"].startswith("Between 2013")
+
+
+def test_study_yaml_questions_voice_and_period(corpus_factory):
+    root = corpus_factory({"a.txt": "Text.\n"})
+    (root / "study.yaml").write_text("questions:\n  - Vad?\n  - ' Varför? '\nvoice: speaker\nperiod: 2003–2024\n",
+                                     encoding="utf-8")
+    study = corpus.load_study(root)
+    assert study == {"questions": ["Vad?", "Varför?"], "voice": "speaker", "period": "2003–2024"}
+    assert corpus.voice_column(study, ["file", "speaker"]) == "speaker"
+    with pytest.raises(corpus.CorpusError, match=r"voice column 'speaker', which metadata\.csv does not have"):
+        corpus.voice_column(study, ["file", "voice"])
+    assert corpus.voice_column({}, ["file", "voice"]) == "voice"
+    assert corpus.voice_column({}, ["file", "genre"]) is None
+    (root / "study.yaml").write_text("questions: Vad?\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match="questions must be a list of texts"):
+        corpus.load_study(root)
+    (root / "study.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"study\.yaml: not valid UTF-8 YAML"):
+        corpus.load_study(root)
+    study = corpus.load_study(paths.CORPUS_DIR)
+    assert len(study["questions"]) == 3 and study["voice"] == "voice" and study["period"] == "2013–2017"

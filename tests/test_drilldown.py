@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from helpers import drilldown, findings, paths
 
 
@@ -39,3 +41,33 @@ def test_fragment_on_the_seed_corpus(seed_tables):
     assert "tillit-diary/luleå" in page and "å" in page
     n_cells = int((findings.code_by_document(s["coded"], s["segments"], s["codebook"]) > 0).to_numpy().sum())
     assert page.count("<details>") == n_cells
+
+
+def test_links_carry_the_cells_ink_and_quotes_their_document_and_highlights(toy):
+    """A page's link colour (blue) would win over the cell's: each number carries the
+    colour that reads on its cell; a quote names its document, not only its raw file, and
+    marks the words that fired its code."""
+    coded, segments, documents, codebook = toy
+    page = drilldown.fragment(coded, segments, documents, codebook)
+    cells = re.findall(r'<td style="background:#[0-9a-f]{6};color:(\w+)"><a href="[^"]+" style="color:(\w+)">', page)
+    assert cells and all(td == a for td, a in cells) and {"white"} <= {a for _, a in cells}
+    assert '<p class="cite">d1, 2016-12-21, characters 0–40 of <span title="the raw file">a.txt</span></p>' in page
+    page = drilldown.fragment(coded.assign(matched="meningen"), segments, documents, codebook)
+    assert "<blockquote lang=\"sv\">Första <mark>meningen</mark>.</blockquote>" in page
+
+
+def test_many_documents_are_rows_of_the_matrix(toy):
+    """Beyond figures.WIDE documents the matrix is transposed (documents as rows, themes as
+    columns), so it fits the page as the heatmap does."""
+    coded, segments, documents, codebook = toy
+    page = drilldown.fragment(coded, segments, documents, codebook)
+    assert "<thead><tr><th>theme</th>" in page
+    many = pd.concat([segments.assign(doc_id=f"doc{i:02d}", file=f"{i:02d}.txt") for i in range(14)], ignore_index=True)
+    coded_many = pd.concat([coded.assign(doc_id=f"doc{i:02d}", file=f"{i:02d}.txt") for i in range(14)], ignore_index=True)
+    docs_many = pd.DataFrame({"doc_id": [f"doc{i:02d}" for i in range(14)], "file": [f"{i:02d}.txt" for i in range(14)],
+                              "date": "2020", "date_inferred": "false"})
+    page = drilldown.fragment(coded_many, many, docs_many, codebook)
+    assert "<thead><tr><th>document</th>" in page and "document (rows) and theme (columns)" in page
+    assert page.count('<tr><th class="code">doc') == 14
+    links = set(re.findall(r'href="#([^"]+)"', page))
+    assert links <= set(re.findall(r'id="([^"]+)"', page))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from io import BytesIO
 
 import matplotlib.dates as mdates
+import pandas as pd
+import pytest
 from matplotlib.figure import Figure
 
 from helpers import figures, findings
@@ -62,7 +64,7 @@ def test_cooccurrence_figures(toy):
     assert "Jaccard" in fig.axes[0].get_xlabel()
     fig = figures.cooccurrence_heatmap(t, codebook, "lift")
     texts = [tx.get_text() for tx in fig.axes[0].texts]
-    assert "2.0\n(1)" in texts and "–" in texts  # P_TWO–R_ONE lift 2 from 1 sentence; R_THREE undefined
+    assert "2.0\nn=1" in texts and "–" in texts  # P_TWO–R_ONE lift 2 from 1 sentence (small n); R_THREE undefined
 
 
 # --------------------------------------------------------------------------- seed corpus
@@ -95,3 +97,99 @@ def test_every_figure_on_the_seed_corpus(seed_tables):
             assert _labelled(fig), name
     for name in ("bars_sector", "timeline", "network_sentence"):
         drawn[name].savefig(BytesIO(), format="png", dpi=60)  # renders without error
+    for name, fig in drawn.items():  # paper-sized with the seeds' 9 documents too
+        width, height = _paper_sized(fig)
+        assert width <= figures.MAX_WIDTH + 0.5 and width / height <= figures.MAX_ASPECT, (name, width, height)
+
+
+# --------------------------------------------------------------------------- generated corpora of 20 and 200 dated documents
+
+
+@pytest.fixture(scope="session", params=[20, 200], ids=["20-docs", "200-docs"])
+def dated_tables(request, tmp_path_factory) -> dict:
+    """The tables of a generated corpus (benchmarks/dated_corpus.py) of 20 or 200 documents
+    dated over 1995-2024."""
+    import dated_corpus
+
+    from helpers import coding, pipeline
+
+    root = tmp_path_factory.mktemp(f"dated-{request.param}")
+    dated_corpus.write_corpus(root / "corpus", docs=request.param)
+    run = pipeline.Run.from_params(root / "corpus", root / "out")
+    segments, _ = pipeline.segments(run)
+    return {"n": request.param, "segments": segments, "coded": pipeline.coded(run),
+            "documents": pipeline.documents(run), "codebook": coding.codebook_for(run.corpus)}
+
+
+def _paper_sized(fig: Figure) -> tuple[float, float]:
+    """The figure's size as saved (tight bounding box, inches): at most MAX_WIDTH wide and
+    MAX_ASPECT times as wide as high."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    box = fig.get_tightbbox(canvas.get_renderer())
+    return box.width, box.height
+
+
+def test_every_figure_is_paper_sized_and_readable_on_20_and_200_documents(dated_tables):
+    s, cb = dated_tables, dated_tables["codebook"]
+    coded, segments, documents = s["coded"], s["segments"], s["documents"]
+    assert documents["doc_id"].nunique() == s["n"]
+    matrix, columns = findings.document_matrix(coded, segments, documents, cb)
+    drawn = {"heatmap": figures.heatmap(matrix, cb, "t", columns),
+             "timeline": figures.timeline_figure(findings.timeline(coded, segments, documents, cb), cb),
+             "sizes": figures.document_sizes(segments.groupby("doc_id")[["tokens"]].sum())}
+    for by in ("sector", "voice", "genre", "period", "doc_id"):
+        drawn[f"bars_{by}"] = figures.frequency_bars(findings.theme_frequencies(coded, segments, documents, cb, by), cb, by)
+    cooc = findings.cooccurrence(coded, segments, cb, "paragraph")
+    drawn["cooc"] = figures.cooccurrence_heatmap(cooc, cb, "lift")
+    drawn["network"] = figures.cooccurrence_network(cooc, cb)
+    for name, fig in drawn.items():
+        width, height = _paper_sized(fig)
+        assert width <= figures.MAX_WIDTH + 0.5, (name, width)
+        assert width / height <= figures.MAX_ASPECT, (name, width, height)
+        sizes = [t.get_fontsize() for ax in fig.axes if ax.get_visible()
+                 for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
+        assert min(sizes) >= 5.5, (name, min(sizes))  # readable when printed at this size
+    # 20 documents are shown one by one (transposed), 200 summed by period
+    if s["n"] == 20:
+        assert columns == "document" and len(drawn["heatmap"].axes[0].get_yticklabels()) == 20
+        assert len(drawn["timeline"].axes[1].get_xticks()) == 20
+    else:
+        assert columns == "period" and list(matrix.columns) == [f"{y}–{y + 4}" for y in range(1995, 2025, 5)]
+        ticks = [t.get_text() for t in drawn["timeline"].axes[1].get_xticklabels()]
+        assert len(ticks) == 6 and ticks[0].startswith("1995–1999 (")
+    # the time axis is the data's: 1995 to 2024, whatever the study's years
+    top = drawn["timeline"].axes[0]
+    assert [mdates.num2date(x).year for x in top.get_xlim()] == [1995, 2025]
+
+
+def test_cells_and_bars_resting_on_one_or_two_sentences_are_marked(toy):
+    coded, segments, documents, codebook = toy
+    # co-occurrence: P_TWO with R_ONE meet in one sentence, the highest lift (2.0) of the table;
+    # it is hatched and labelled n=1, and left out of the colour scale
+    fig = figures.cooccurrence_heatmap(findings.cooccurrence(coded, segments, codebook, "sentence"), codebook, "lift")
+    ax = fig.axes[0]
+    assert "2.0\nn=1" in [t.get_text() for t in ax.texts]
+    assert any(p.get_hatch() for p in ax.patches)
+    image = ax.images[0].get_array()
+    assert image.mask[1, 0]  # P_TWO × R_ONE is not coloured
+    # bars: a theme resting on 1 or 2 sentences in a group is hatched and says its n
+    freq = findings.theme_frequencies(coded, segments, documents, codebook, "genre")
+    fig = figures.frequency_bars(freq, codebook, "t")
+    bars = [p for p in fig.axes[0].patches]
+    assert any(b.get_hatch() == figures.SMALL_N_HATCH for b in bars)
+    assert any("n=1" in t.get_text() for t in fig.axes[0].texts)
+    # timeline: circles on 1 or 2 sentences are hollow (white face)
+    fig = figures.timeline_figure(findings.timeline(coded, segments, documents, codebook), codebook)
+    faces = [tuple(c) for coll in fig.axes[1].collections for c in coll.get_facecolors()]
+    assert (1.0, 1.0, 1.0, 1.0) in faces
+
+
+def test_period_grouping_and_labels():
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "date": ["1995-03", "2003", "2024-01-02", ""],
+                         "date_inferred": ["false"] * 4})
+    assert findings.periods(docs).to_dict() == {"a": "1995–1999", "b": "2000–2004", "c": "2020–2024"}
+    assert findings.period_length(2013, 2017) == 1 and findings.period_length(1995, 2024) == 5
+    assert figures.short("x" * 40) == "x" * 27 + "…" and figures.short("kort") == "kort"

@@ -289,7 +289,7 @@ def test_the_manifest_lists_what_the_run_wrote_sorted_and_relative(hostile_repor
     assert done.returncode == 0, done.stderr[-3000:]
     stems = [p.stem for p in report.notebooks()]
     expected = sorted([f"notebooks/{s}.ipynb" for s in stems] + [f"html/{s}.html" for s in stems]
-                      + [f"html/{s}.code.html" for s in stems] + ["html/index.html"])
+                      + [f"html/{s}.code.html" for s in stems] + ["html/index.html", f"html/{report.CODEBOOK_PAGE}"])
     assert report.MANIFEST == MANIFEST
     assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"files": expected}
     assert all((out / rel).is_file() for rel in expected)
@@ -992,8 +992,19 @@ def test_drilldown_escapes_document_ids_file_names_dates_quotes_and_code_names(t
     codebook = codebook.model_copy(update={"codes": codes})
     page = drilldown.fragment(coded, segments, documents, codebook)
     assert _live(page) == []
-    text = html.unescape(page)
+    text = html.unescape(re.sub(r"</?mark>", "", page))  # the highlights of matched words are ours
     assert all(p in text for p in (SCRIPT_QUOTE, IMG_VOICE, LINK_NAME, IMG_FILE))  # shown, as text
+
+
+def test_codebook_page_escapes_every_field(toy):
+    codebook = toy.codebook
+    codes = [c.model_copy(update={"name_en": LINK_NAME, "name_sv": IMG_VOICE, "definition": SCRIPT_QUOTE,
+                                  "use_when": IMG_FILE, "not_when": SCRIPT_QUOTE, "terms": ["<b>x"]})
+             for c in codebook.codes]
+    page = report.codebook_page(codebook.model_copy(update={"codes": codes, "name": SCRIPT_QUOTE}))
+    assert _live(page) == [] and "<b>x" not in page
+    text = html.unescape(page)
+    assert all(p in text for p in (SCRIPT_QUOTE, IMG_VOICE, LINK_NAME, IMG_FILE, "<b>x"))  # shown, as text
 
 
 def test_index_page_escapes_metadata_study_and_corpus_name(tmp_path):
@@ -1077,7 +1088,7 @@ def test_the_hostile_corpus_reaches_the_interpretation(markup_report):
 
 def test_no_page_runs_or_links_data(browser, markup_report):
     pages = sorted((markup_report / "html").glob("*.html"))
-    assert len(pages) == 13  # index, and two editions of six notebooks
+    assert len(pages) == 14  # index, codebook, and two editions of six notebooks
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

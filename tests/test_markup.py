@@ -1,0 +1,26 @@
+"""Tests of helpers.markup's tables and highlights: data shown whole, as text."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers import markup
+
+
+def test_highlight_marks_whole_words_and_escapes_everything():
+    text = "Ekonomi och ekonomiska <b>mål</b> & (a+)+ detalj- och resultatstyrning"
+    got = markup.highlight(text, ["ekonomi", "mål", "(a+)+", "detalj-", "", "<b>"])
+    assert got == ("<mark>Ekonomi</mark> och ekonomiska &lt;b&gt;<mark>mål</mark>&lt;/b&gt; &amp; "
+                   "<mark>(a+)+</mark> <mark>detalj-</mark> och resultatstyrning")
+    assert markup.highlight("<i>x</i>", []) == "&lt;i&gt;x&lt;/i&gt;"
+
+
+def test_table_shows_every_cell_whole_and_escaped():
+    long = "Ett mycket långt citat " * 20 + "<script>alert(1)</script>"
+    frame = pd.DataFrame({"doc_id": ["a<b"], "start": [12], "quote": [long], "matched": ["långt; citat"]})
+    page = markup.table(frame, marks={"quote": "matched"}, caption="Highlighted & whole")
+    assert "<th>matched</th>" not in page  # the words are shown as highlights, not as a column
+    assert '<td class="num">12</td>' in page and "<td>a&lt;b</td>" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
+    assert page.count("<mark>långt</mark>") == 20 and "…" not in page
+    assert "<caption>Highlighted &amp; whole</caption>" in page
