@@ -193,14 +193,17 @@ def add_toc(page: str, least: int = 3) -> str:
     return page if end < 0 else page[:end + 5] + toc + page[end + 5:]
 
 
-INDEX = """<!DOCTYPE html>
+# the head both pages of the report's own (index and codebook) share; {{ }} stay braces in .format
+PAGE_HEAD = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
 body {{ font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 52rem;
-       margin: 2rem auto; padding: 0 1.5rem; color: #222; }}
-h1 {{ font-size: 1.8rem; margin-bottom: .2rem; }} .sub {{ color: #555; margin-top: 0; }}
+       margin: 2rem auto; padding: 0 1.5rem; color: #222; overflow-wrap: anywhere; }}
+"""
+
+INDEX = PAGE_HEAD + """h1 {{ font-size: 1.8rem; margin-bottom: .2rem; }} .sub {{ color: #555; margin-top: 0; }}
 table {{ border-collapse: collapse; width: 100%; font-size: .85rem; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
 th {{ background: #f4f4f4; }} code {{ background: #f4f4f4; padding: 0 .2rem; }}
@@ -312,14 +315,7 @@ def codebook_page(codebook: Codebook) -> str:
                            skipped=skipped, body="\n".join(parts))
 
 
-CODEBOOK = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 52rem;
-       margin: 2rem auto; padding: 0 1.5rem; color: #222; overflow-wrap: anywhere; }}
-h3 {{ margin-bottom: .2rem; }} dt {{ font-weight: bold; margin-top: .4rem; }} dd {{ margin-left: 1.2rem; }}
+CODEBOOK = PAGE_HEAD + """h3 {{ margin-bottom: .2rem; }} dt {{ font-weight: bold; margin-top: .4rem; }} dd {{ margin-left: 1.2rem; }}
 code {{ background: #f4f4f4; padding: 0 .2rem; }} blockquote {{ margin: .3rem 0 0 1rem; font-style: italic; }}
 .cite {{ margin: 0 0 .4rem 1rem; font-size: .85rem; color: #555; }} nav {{ font-size: .9rem; }}
 </style></head>
