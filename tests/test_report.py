@@ -139,8 +139,7 @@ def test_pages_of_a_corpus_without_study_yaml_use_neutral_wording(own_corpus_rep
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted((out / "html").glob("*.html"))}
     for name, page in pages.items():
         assert "RESEARCH.md" not in page, name
-        # notebook 03's wording is left to the work on its review loop (issue 17)
-        assert "careful readers" not in page or name.startswith("03_"), name
+        assert "careful readers" not in page, name
     findings_page = " ".join(pages["04_findings.html"].split())
     assert "2013–2017" not in findings_page and "2013-2017" not in findings_page
     assert "Which problems recur, and in which sectors?" in findings_page
