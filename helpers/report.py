@@ -312,7 +312,9 @@ def codebook_page(codebook: Codebook) -> str:
         parts.append("</dl>")
     skipped = ", ".join(esc(k) for k in codebook.skip_kinds) or "none"
     return CODEBOOK.format(title=esc(f"Codebook: {codebook.name}, version {codebook.version}"),
-                           skipped=skipped, body="\n".join(parts))
+                           skipped=skipped, body="\n".join(parts),
+                           names=(" Theme words inside proper names (a capitalised word that is not the first of its sentence, "
+                                  "such as a delegation's or an agency's name) count for no code." if codebook.skip_names else ""))
 
 
 CODEBOOK = PAGE_HEAD + """h3 {{ margin-bottom: .2rem; }} dt {{ font-weight: bold; margin-top: .4rem; }} dd {{ margin-left: 1.2rem; }}
@@ -325,7 +327,7 @@ code {{ background: #f4f4f4; padding: 0 .2rem; }} blockquote {{ margin: .3rem 0 
 <p>What each code means and the rules the auto-coder applies (notebook 02 codes with them). Rules are word
 patterns matched against each word and its lemma: <code>ord</code> exactly, <code>stam*</code> a beginning,
 <code>*huvud</code> an ending (a compound's head), <code>*del*</code> anywhere, several words in a row,
-<code>a ~N b</code> two words at most N apart. Sentences of these kinds are not coded: {skipped}.</p>
+<code>a ~N b</code> two words at most N apart. Sentences of these kinds are not coded: {skipped}.{names}</p>
 {body}
 </body></html>
 """

@@ -159,6 +159,12 @@ def test_the_report_has_a_codebook_page_with_everything_whole(own_corpus_report)
     assert "never counts: <code>ska</code>" in page
 
 
+def test_the_codebook_page_says_whether_names_count():
+    cb = coding.load_codebook()
+    assert cb.skip_names and "Theme words inside proper names" in report.codebook_page(cb)
+    assert "Theme words inside proper names" not in report.codebook_page(cb.model_copy(update={"skip_names": False}))
+
+
 def test_the_study_index_lists_its_questions(tmp_path):
     page = report.index_page([], pipeline.Run.from_params(None, tmp_path))
     assert "<h2>Questions</h2><ol><li>Which governance problems recur" in page
