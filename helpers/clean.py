@@ -750,28 +750,66 @@ def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def _is_any_run(item) -> bool:
+    """Whether a parsed item is ``.*`` (greedy, any number of any character)."""
+    op, av = item
+    return op is _sre.MAX_REPEAT and av[0] == 0 and av[1] == _sre.MAXREPEAT and list(av[2]) == [(_sre.ANY, None)]
+
+
+def _inside_any_runs(pattern: re.Pattern[str]) -> str | None:
+    """For a pattern written ``.*X.*`` (greedy runs of any character around ``X``, no
+    alternative at the top), the source of ``X``: on a line (which holds no line break)
+    a full match of the pattern is a match of ``X`` anywhere, found without trying every
+    start and end of the runs. ``None`` for any other pattern."""
+    source = pattern.pattern
+    if not (source.startswith(".*") and source.endswith(".*")) or len(source) < 5:
+        return None
+    tree = list(_sre_parse.parse(source, pattern.flags))
+    if len(tree) < 3 or not _is_any_run(tree[0]) or not _is_any_run(tree[-1]):
+        return None
+    return source[2:-2]
+
+
+@dataclass(frozen=True)
+class _Screen:
+    """Patterns that together match every line a ``line`` or ``filename`` rule matches
+    (and perhaps others): ``whole`` must match the whole line, ``anywhere`` somewhere in it."""
+
+    whole: re.Pattern[str] | None
+    anywhere: re.Pattern[str] | None
+
+    def may_match(self, line: str) -> bool:
+        return bool((self.whole is not None and self.whole.fullmatch(line))
+                    or (self.anywhere is not None and self.anywhere.search(line)))
+
+
 @lru_cache(maxsize=64)
-def _line_screen(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
-    """One pattern that fully matches every line that some ``line`` or ``filename`` rule
-    matches (and perhaps others: it ignores case throughout), so that most lines are
-    cleared with one regex instead of one per pattern; ``None`` when the patterns cannot
-    be joined safely (back-references or conditionals, whose group numbers would shift,
-    or flags other than ignoring case)."""
+def _line_screen(rules: tuple[Rule, ...]) -> _Screen | None:
+    """A :class:`_Screen` for the rules, so that most lines are cleared with two regexes
+    instead of one per pattern; ``None`` when the patterns cannot be joined safely
+    (back-references or conditionals, whose group numbers would shift, or flags other than
+    ignoring case). A pattern ``.*X.*`` is screened as ``X`` anywhere in the line (see
+    :func:`_inside_any_runs`): joined with the others, its runs made every line cost a scan
+    per such pattern and start."""
     parts = [p for r in rules if r.kind in LINE_KINDS for p in r.patterns]
     parts += [_FILENAME] if any(r.kind == "filename" for r in rules) else []
     if not parts or any(p.flags & ~(re.IGNORECASE | re.UNICODE) or re.search(r"\\\d|\(\?P=|\(\?\(", p.pattern)
                         for p in parts):
         return None
+    inside = {p: _inside_any_runs(p) for p in parts}
+    whole = [p.pattern for p in parts if inside[p] is None]
+    anywhere = [x for x in inside.values() if x is not None]
     try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in parts), re.IGNORECASE)
+        return _Screen(re.compile("|".join(f"(?:{x})" for x in whole), re.IGNORECASE) if whole else None,
+                       re.compile("|".join(f"(?:{x})" for x in anywhere), re.IGNORECASE) if anywhere else None)
     except re.error:
         return None
 
 
-def _line_rule(rules: tuple[Rule, ...], content: str, screen: re.Pattern[str] | None = None) -> str | None:
+def _line_rule(rules: tuple[Rule, ...], content: str, screen: _Screen | None = None) -> str | None:
     """The id of the first ``line`` or ``filename`` rule that matches the whole line;
     ``screen`` (:func:`_line_screen`) clears lines that no rule can match."""
-    if screen is not None and screen.fullmatch(content) is None:
+    if screen is not None and not screen.may_match(content):
         return None
     for rule in rules:
         if rule.kind in LINE_KINDS and rule.matches_line(content):

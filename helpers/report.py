@@ -313,11 +313,15 @@ def codebook_page(codebook: Codebook) -> str:
     skipped = ", ".join(esc(k) for k in codebook.skip_kinds) or "none"
     return CODEBOOK.format(title=esc(f"Codebook: {codebook.name}, version {codebook.version}"),
                            skipped=skipped, body="\n".join(parts),
-                           names=(" Theme words inside proper names (a capitalised word that is not the first of its sentence, "
-                                  "such as a delegation's or an agency's name) count for no code." if codebook.skip_names else ""))
+                           names=NAMES_SKIPPED if codebook.skip_names else "")
 
 
-CODEBOOK = PAGE_HEAD + """h3 {{ margin-bottom: .2rem; }} dt {{ font-weight: bold; margin-top: .4rem; }} dd {{ margin-left: 1.2rem; }}
+NAMES_SKIPPED = (" Theme words inside proper names (a capitalised word that is not the first of its sentence, such as"
+                 " a delegation's or an agency's name) count for no code.")
+
+
+CODEBOOK = PAGE_HEAD + """h3 {{ margin-bottom: .2rem; }} dt {{ font-weight: bold; margin-top: .4rem; }}
+dd {{ margin-left: 1.2rem; }}
 code {{ background: #f4f4f4; padding: 0 .2rem; }} blockquote {{ margin: .3rem 0 0 1rem; font-style: italic; }}
 .cite {{ margin: 0 0 .4rem 1rem; font-size: .85rem; color: #555; }} nav {{ font-size: .9rem; }}
 </style></head>

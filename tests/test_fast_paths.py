@@ -109,6 +109,18 @@ def test_the_line_screen_on_the_seeds_lines():
     assert any(rule for _, rule in found)  # the seeds have furniture: the screen lets it through
 
 
+@pytest.mark.parametrize("source, inside", [
+    (r".*\b(kakor|cookies)\b.*", r"\b(kakor|cookies)\b"), (".*(a).*", "(a)"),
+    # not of the form: a top-level alternative, an escaped dot, a lazy run, a run on one side only
+    (".*a|b.*", None), (r"\.*a.*", None), (".*?a.*", None), (".*a", None), ("x.*a.*", None), (".*.*", None)])
+def test_a_pattern_inside_runs_of_anything_is_screened_as_a_search(source, inside):
+    pattern = re.compile(source, re.IGNORECASE)
+    assert clean._inside_any_runs(pattern) == inside
+    if inside is not None:  # the same lines, found anywhere instead of by trying every start
+        for line in ["Vi använder kakor.", "kakor", "COOKIES här", "inga kakor-x", "a", "ba", "b", ""]:
+            assert bool(re.search(inside, line, re.IGNORECASE)) == bool(pattern.fullmatch(line)), line
+
+
 def test_no_screen_when_a_pattern_has_a_back_reference_or_a_conditional():
     rule = clean.Rule("dup", "line", "a word twice", (re.compile(r"(\w+) \1", re.IGNORECASE),))
     assert clean._line_screen(RULES + (rule,)) is None
