@@ -228,8 +228,8 @@ and rules.</p>
 <code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (another corpus folder laid out like
 <code>corpus/</code>), <code>make test</code> (unit tests and strict nbval over the notebooks).</p>
 <h2>Cite</h2>
-<p>Cite the software as its <code>CITATION.cff</code> says. The texts remain their authors'; they are
-included so that the study can be reproduced.</p>
+<p>Cite the software as its <code>CITATION.cff</code> says. The texts remain their authors'; the pages quote
+them so that each finding can be checked against its source.</p>
 </body></html>
 """
 
