@@ -3,8 +3,10 @@
 ``corpus-furniture/`` holds excerpts of Swedish public-sector web pages as captured
 (``pages/*.txt``), one label file per page (``labels/*.csv``: ``line, label, kind,
 text``; every line that is not blank is ``body`` or ``furniture`` with its kind) and
-``pages.csv`` (``page, site, part, url, source``): which third of the sites is the
-``check`` part, held out while rules were written, and which is the ``tune`` part.
+``pages.csv`` (``page, site, round, held_out, part, url, source``): the round a page was
+collected in, whether it was held out while that round's rules were written, and its part
+now: ``check`` (the latest round's sites, held out while the rules in force were written)
+or ``tune`` (the earlier rounds, read to write them; ``corpus-furniture/README.md``).
 :func:`score` runs :func:`helpers.clean.segment` with the rules over every page of a part
 and counts, line by line, which furniture lines were removed (recall, per labelled kind)
 and which removed lines were furniture (precision, per removing rule). A line counts as

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import shlex
 import sys
 import zipfile
 import zlib
@@ -267,7 +268,8 @@ HOW_TO = (
     "Items of stratum 'coded' carry the code from the auto-coder; 'correct' confirms it, 'wrong' rejects it. "
     "Items of stratum 'near miss' did not get the code; 'correct' says the auto-coder missed it. "
     "Leave 'decision' empty for an item you did not review. Do not change the columns item, code, file, start, "
-    "end. Then: make review-import FILE=this-file REVIEWER=you (README: Reviewing the auto-coder on your corpus).")
+    "end. Then: make review-import CORPUS=<the corpus folder> OUT=<the output folder> (the same as for make "
+    "review) FILE=this-file REVIEWER=you (README: Reviewing the auto-coder on your corpus).")
 
 
 def write_sheet(path: str | Path, sample: pd.DataFrame, codebook: coding.Codebook) -> Path:
@@ -377,46 +379,52 @@ def read_sheet(path: str | Path, sample: pd.DataFrame, reviewer: str | None = No
         wb = load_workbook(path, read_only=True, data_only=False)  # a formula is read as its text, never run
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise ReviewError(f"{path.name}: cannot be read as .xlsx ({type(exc).__name__}: {exc})") from None
-    if "review" not in wb.sheetnames:
-        raise ReviewError(f"{path.name}: no sheet named 'review' (found {wb.sheetnames}); use the sheet "
-                          f"{SHEET_FILE} wrote")
-    rows = wb["review"].iter_rows(values_only=True)
-    header = [_unescape(h).strip() for h in next(rows, ())]
-    need = ["item", "code", "file", "start", "end", "decision", "note", "reviewer"]
-    missing = [c for c in need if c not in header]
-    if missing:
-        raise ReviewError(f"{path.name} row 1: missing column(s) {', '.join(missing)}; keep the sheet's header")
-    pos = {c: header.index(c) for c in need}
-    items = {int(r.item): r for r in sample.itertuples(index=False)}
-    out = []
-    for n, row in enumerate(rows, start=2):
-        cells = {c: (row[pos[c]] if pos[c] < len(row) else None) for c in need}
-        if all(v in (None, "") for v in cells.values()):
-            continue
-        where = f"{path.name} row {n}"
-        decision = _unescape(cells["decision"]).strip().lower()
-        if not decision:
-            continue
-        if decision not in decisions.DECISIONS:
-            raise ReviewError(f"{where}: decision {cells['decision']!r} is not one of "
-                              f"{', '.join(decisions.DECISIONS)}; write one of them or leave it empty")
-        try:
-            item = items[int(_cell_text(cells["item"]))]
-        except (KeyError, ValueError):
-            raise ReviewError(f"{where}: item {cells['item']!r} is not in the sample ({SAMPLE_FILE}); "
-                              "do not add rows or change the column 'item'") from None
-        got = tuple(_cell_text(cells[c]) for c in ("code", "file", "start", "end"))
-        want = (item.code, sheet_text(item.file), str(int(item.start)), str(int(item.end)))
-        if got != want:
-            raise ReviewError(f"{where}: item {item.item} is {want[0]} on {want[1]} [{want[2]}:{want[3]}] in the "
-                              f"sample, but the row says {got[0]} on {got[1]} [{got[2]}:{got[3]}]; do not edit the "
-                              "columns code, file, start and end (sort the sheet as you like)")
-        who = _unescape(cells["reviewer"]).strip() or (reviewer or "").strip()
-        if not who:
-            raise ReviewError(f"{where}: no reviewer; fill the column 'reviewer' or give REVIEWER=<name>")
-        out.append({"file": item.file, "start": int(item.start), "end": int(item.end), "code": item.code,
-                    "decision": decision, "reviewer": who, "note": _unescape(cells["note"])})
-    wb.close()
+    try:
+        if "review" not in wb.sheetnames:
+            raise ReviewError(f"{path.name}: no sheet named 'review' (found {wb.sheetnames}); use the sheet "
+                              f"{SHEET_FILE} wrote")
+        rows = wb["review"].iter_rows(values_only=True)
+        header = [_unescape(h).strip() for h in next(rows, ())]
+        need = ["item", "code", "file", "start", "end", "decision", "note", "reviewer"]
+        missing = [c for c in need if c not in header]
+        if missing:
+            raise ReviewError(f"{path.name} row 1: missing column(s) {', '.join(missing)}; keep the sheet's header")
+        pos = {c: header.index(c) for c in need}
+        items = {int(r.item): r for r in sample.itertuples(index=False)}
+        out, seen = [], {}
+        for n, row in enumerate(rows, start=2):
+            cells = {c: (row[pos[c]] if pos[c] < len(row) else None) for c in need}
+            if all(v in (None, "") for v in cells.values()):
+                continue
+            where = f"{path.name} row {n}"
+            decision = _unescape(cells["decision"]).strip().lower()
+            if not decision:
+                continue
+            if decision not in decisions.DECISIONS:
+                raise ReviewError(f"{where}: decision {cells['decision']!r} is not one of "
+                                  f"{', '.join(decisions.DECISIONS)}; write one of them or leave it empty")
+            try:
+                item = items[int(_cell_text(cells["item"]))]
+            except (KeyError, ValueError):
+                raise ReviewError(f"{where}: item {cells['item']!r} is not in the sample ({SAMPLE_FILE}); "
+                                  "do not add rows or change the column 'item'") from None
+            got = tuple(_cell_text(cells[c]) for c in ("code", "file", "start", "end"))
+            want = (item.code, sheet_text(item.file), str(int(item.start)), str(int(item.end)))
+            if got != want:
+                raise ReviewError(f"{where}: item {item.item} is {want[0]} on {want[1]} [{want[2]}:{want[3]}] in the "
+                                  f"sample, but the row says {got[0]} on {got[1]} [{got[2]}:{got[3]}]; do not edit the "
+                                  "columns code, file, start and end (sort the sheet as you like)")
+            if item.item in seen:
+                raise ReviewError(f"{where}: item {item.item} is also in row {seen[item.item]}; keep one row per item "
+                                  "(the sheet's rows are the sample's items)")
+            seen[item.item] = n
+            who = _unescape(cells["reviewer"]).strip() or (reviewer or "").strip()
+            if not who:
+                raise ReviewError(f"{where}: no reviewer; fill the column 'reviewer' or give REVIEWER=<name>")
+            out.append({"file": item.file, "start": int(item.start), "end": int(item.end), "code": item.code,
+                        "decision": decision, "reviewer": who, "note": _unescape(cells["note"])})
+    finally:
+        wb.close()
     return pd.DataFrame(out, columns=decisions.DECISION_COLUMNS).astype({"start": "int64", "end": "int64"})
 
 
@@ -492,6 +500,9 @@ def save_decisions(corpus: Path, name: str, table: pd.DataFrame, raw_texts: Mapp
     io.write_text(check, text)
     try:
         decisions.load_file(check, raw_texts, codebook.ids)
+    except decisions.DecisionError as exc:  # said of the file it would have been; nothing is written
+        raise ReviewError(str(exc).replace(str(check), str(target)).replace(check.name, target.name)
+                          + " (nothing was written)") from None
     finally:
         check.unlink(missing_ok=True)
     return io.write_text(target, text)
@@ -719,8 +730,9 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
     if not has_references and not reviewed:
         return ("**⚠ Not validated on this corpus.** It has neither reference codings (`reference/`) nor review "
                 "decisions (`review/`), so nothing says how often the auto-coder's codes are right on these texts "
-                "(on official texts its rules were not written on, a careful reading found about a third of them "
-                "wrong). Read every figure as leads to check. To check it, review a sample: `make review` "
+                "(on development texts its rules were not written on, it agrees with the example reference codings far "
+                "less than on the texts they were written on: README, How far the codes carry). Read every figure as "
+                "leads to check. To check it, review a sample: `make review` "
                 "(README: Reviewing the auto-coder on your corpus).")
     parts = []
     if has_references:
@@ -814,8 +826,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sample":
             written = write_review(run, args.per_code, args.near_miss, args.seed)
             n = len(io.read_csv(written["sample"]))
-            print(f"{n} items to review in {written['sheet']} (or {written['project']} in a QDA tool); "
-                  "then: make review-import FILE=<the filled file> REVIEWER=<your name>")
+            print(f"{n} items to review in {written['sheet']} (or {written['project']} in a QDA tool); then: "
+                  f"make review-import CORPUS={shlex.quote(str(run.corpus))} OUT={shlex.quote(str(run.out))} "
+                  "FILE=<the filled file> REVIEWER=<your name>")
             return 0
         sample = io.read_csv(run.path(SAMPLE_FILE)) if run.path(SAMPLE_FILE).exists() else None
         if sample is None:
@@ -824,7 +837,12 @@ def main(argv: list[str] | None = None) -> int:
         sample = sample.astype({"item": int, "start": int, "end": int})
         codebook = coding.codebook_for(run.corpus)
         raw = read_raw_texts(run.corpus)
+        if not args.file.strip():
+            raise ReviewError("no file given: make review-import FILE=<the filled .xlsx or the edited .qdpx> "
+                              "REVIEWER=<your name> (with the CORPUS and OUT of make review)")
         path = paths.resolve(args.file, paths.PROJ_ROOT)
+        if not path.is_file():
+            raise ReviewError(f"{path}: no such file; give the path of the filled .xlsx or the edited .qdpx")
         if path.suffix.lower() == ".qdpx":
             table = import_project(path, sample, args.reviewer, codebook)
         elif path.suffix.lower() == ".xlsx":
@@ -840,8 +858,14 @@ def main(argv: list[str] | None = None) -> int:
                      if differ else ""))
         if table.empty:
             raise ReviewError(f"{path.name}: every decision in it was filed before; nothing new to write")
-        name = args.name or (args.reviewer or str(table["reviewer"].iloc[0]))
-        name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
+        name = args.name.strip()
+        if name.lower().endswith(".csv"):
+            name = name[:-4]
+        if name and not all(ch.isalnum() or ch in "-_" for ch in name):
+            raise ReviewError(f"NAME={args.name!r}: use letters, digits, - and _ only (the file is CORPUS/review/NAME.csv)")
+        if not name:  # the reviewer's name, made a file name
+            who = args.reviewer or str(table["reviewer"].iloc[0])
+            name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in who)
         target = save_decisions(run.corpus, name, table, raw, codebook)
         print(f"{len(table)} decisions written to {target}; make report uses them")
         return 0

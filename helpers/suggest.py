@@ -18,6 +18,8 @@ coordinated compounds not counted), ``a`` = its count in the target, ``b`` = in 
 (:func:`helpers.words.log_likelihood`) ranks the words relatively more frequent in the
 target (``ratio = (a / c) / (b / d)``, ``inf`` when ``b = 0``), seen at least ``min_count``
 times there and in at least ``min_documents`` documents (so one text cannot fill the list).
+With the codebook's ``skip_names``, words the codes pass over as names
+(:func:`helpers.matcher.is_name`) are not counted either.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import pandas as pd
 
 from . import coding, io, paths, pipeline, words
 from .coding import Codebook
-from .matcher import Term
+from .matcher import Term, is_name
 
 COLUMNS = ["word", "in_target", "in_rest", "G2", "ratio", "documents", "uncoded_sentences", "example_file",
            "example_start", "example"]
@@ -80,7 +82,12 @@ def candidate_terms(segments: pd.DataFrame, tokens: pd.DataFrame, coded: pd.Data
     stop = tokens["stop"]
     if not pd.api.types.is_bool_dtype(stop):  # "true"/"false" as the stages write it
         stop = stop.astype(str).str.lower().eq("true")
-    tok = tokens[~stop.to_numpy()]
+    keep = ~stop.to_numpy()
+    if codebook.skip_names:  # words the codes pass over (matcher.is_name) are no candidates either
+        first = ~tokens.duplicated(KEYS).to_numpy()  # the first token of each sentence (tokens in text order)
+        keep &= ~np.array([is_name(t, f) for t, f in zip(tokens["token"].astype(str).tolist(), first.tolist())],
+                          dtype=bool)
+    tok = tokens[keep]
     tok = tok[tok["token"].astype(str).map(words.is_word)]
     lemma = tok["lemma"].astype(str).str.lower()
     keep = lemma.str.len() >= min_length
@@ -132,9 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--window", type=int, default=1, help="sentences either side of a coded sentence in the target")
     a = ap.parse_args(argv)
-    run = pipeline.Run.from_params(a.corpus, a.out)
-    pipeline.build_tables(run)
+    run = pipeline.Run.from_params(a.corpus or None, a.out or None)
     codebook = coding.codebook_for(run.corpus)
+    if a.code not in codebook.ids:  # before the tables are built
+        print(f"error: {'no code given' if not a.code else repr(a.code) + ' is not a code of the codebook'}: "
+              f"make suggest CODE=<one of {', '.join(codebook.ids)}>", file=sys.stderr)
+        return 2
+    pipeline.build_tables(run)
     segments = pipeline.segments(run)[0]
     table = candidate_terms(segments, pipeline.tokens(run), pipeline.coded(run), codebook, a.code, top=a.top,
                             window=a.window)

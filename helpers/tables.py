@@ -18,7 +18,9 @@ Under a run's output folder (``OUT``, default ``build/``):
                    ``auto`` (no reviewer decided on this sentence and code),
                    ``reviewed_correct`` or ``reviewed_wrong`` (the decisions of
                    ``CORPUS/review/*.csv`` on it, :mod:`helpers.decisions`; reviewers who
-                   disagree leave it ``auto``). The stages compute the columns up to
+                   disagree leave it ``auto``; the corrected codes of
+                   :func:`helpers.pipeline.corrected` add ``reviewed_added`` rows, never
+                   written here). The stages compute the columns up to
                    ``matched`` (:data:`CODED_COLUMNS`); the pipeline adds ``review``
 ``suppressed.csv`` hits a code's ``not_with`` context cancelled: the columns of
                    ``coded.csv`` and ``suppressed_by, suppressing_words``

@@ -211,13 +211,15 @@ def test_the_labelled_set_is_as_documented():
     are the check part now. No site is in two rounds."""
     pages = furniture.load_set()
     sites = sorted({p.site for p in pages})
-    assert len(pages) >= 40 and len(sites) >= 15
+    assert len(pages) >= 40 and len(sites) >= 15  # what the issue asks for
+    readme = " ".join((paths.PROJ_ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"holds {len(pages)} excerpts of Swedish public-sector web pages from {len(sites)} sites" in readme
     with open(paths.FURNITURE_DIR / "pages.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     first = sorted({r["site"] for r in rows if r["round"] == "1"})
     ranked = sorted(first, key=lambda s: hashlib.sha256(s.encode()).hexdigest())
     assert {r["site"] for r in rows if r["held_out"] == "1"} == set(ranked[:round(len(first) / 3)])
-    last = max(r["round"] for r in rows)
+    last = str(max(int(r["round"]) for r in rows))
     assert all(r["held_out"] == r["round"] for r in rows if r["round"] != "1")
     assert all((r["part"] == "check") == (r["round"] == last) for r in rows)
     by_round = {n: {r["site"] for r in rows if r["round"] == n} for n in sorted({r["round"] for r in rows})}
@@ -329,6 +331,7 @@ def test_a_contact_block_may_open_with_a_title_and_a_name():
 def test_a_heading_that_names_e_mail_is_not_a_contact_block():
     text = ("Om oss\n\nBedrägeriförsök via mejl\n\nVi är just nu utsatta för nätfiske via mejl, och vi har "
             "polisanmält händelsen.\n\nNär du vill veta din adress ska du vända dig till kommunen.\n")
+    # only "Om oss", a site's "about us" link, goes (as a label of the contact rule); the heading stays
     assert _removed_by(text) == {"Om oss": "contact-block"}
 
 
@@ -350,7 +353,7 @@ def test_the_readme_quotes_the_scores_of_the_rules_in_force():
                             f"{table.loc[(m, 'all'), 'value']:.3f}") for m in ("recall", "precision")}
     (rh, rt, rv), (ph, pt, pv) = values["check"]["recall"], values["check"]["precision"]
     with open(paths.FURNITURE_DIR / "pages.csv", encoding="utf-8") as f:
-        last = max(r["round"] for r in csv.DictReader(f))
+        last = str(max(int(r["round"]) for r in csv.DictReader(f)))
     row = next(ln for ln in readme.splitlines() if ln.startswith(f"| {last} |"))
     assert f"| {rt} | {rv} ({rh}) | {pv} ({ph} of {pt}) |" in row
     (rh, rt, rv), (ph, pt, pv) = values["tune"]["recall"], values["tune"]["precision"]

@@ -57,8 +57,13 @@ def test_every_not_when_clause_has_a_case_or_a_reason():
     with_clause = {c.id for c in cb.codes if c.not_when.strip()}
     assert with_clause == set(CASES), "a code's 'not when' needs a rule and a case here"
     readme = (paths.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
-    for code in NOT_RULES:
-        assert f"`{code}`" in readme[readme.index("### \"Not when\" as rules"):], code
+    section = readme[readme.index("### \"Not when\" as rules"):]
+    section = section[:section.index("\n#", 1)]
+    for code in CASES:  # every clause has its row in the README's table of how it is applied
+        assert f"| `{code}` |" in section, code
+    for code in NOT_RULES:  # and a clause that is only partly a rule says so there
+        row = next(ln for ln in section.splitlines() if ln.startswith(f"| `{code}` |"))
+        assert "partly" in row, code
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

@@ -139,7 +139,7 @@ def test_pages_of_a_corpus_without_study_yaml_use_neutral_wording(own_corpus_rep
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted((out / "html").glob("*.html"))}
     for name, page in pages.items():
         assert "RESEARCH.md" not in page, name
-        assert "careful readers" not in page, name
+        assert "careful read" not in page, name
     findings_page = " ".join(pages["04_findings.html"].split())
     assert "2013–2017" not in findings_page and "2013-2017" not in findings_page
     assert "Which problems recur, and in which sectors?" in findings_page

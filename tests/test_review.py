@@ -316,6 +316,16 @@ def test_a_sheet_with_edited_items_or_bad_decisions_is_refused_naming_the_row(tm
     (tmp_path / "not.xlsx").write_text("a,b\n", encoding="utf-8")
     with pytest.raises(review.ReviewError, match="not.xlsx: not an .xlsx file"):
         review.read_sheet(tmp_path / "not.xlsx", sample, "ann")
+    # an item copied into a second row is named with both rows
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["review"]
+    ws.append([c.value for c in ws[2]])
+    last = ws.max_row
+    ws.cell(row=2, column=head.index("decision") + 1, value="correct")
+    ws.cell(row=last, column=head.index("decision") + 1, value="wrong")
+    wb.save(tmp_path / "twice.xlsx")
+    with pytest.raises(review.ReviewError, match=rf"twice.xlsx row {last}: item 1 is also in row 2"):
+        review.read_sheet(tmp_path / "twice.xlsx", sample, "ann")
 
 
 # --------------------------------------------------------------------------- the project
@@ -497,6 +507,21 @@ def test_the_command_line_goes_from_a_run_to_decisions_in_the_corpus(tmp_path, c
     assert "1 item(s) the same reviewer decided before are left out" in capsys.readouterr().out
     assert decisions.load(corpus, read_raw_texts(corpus), coding.codebook_for(corpus).ids)["decision"] \
         .value_counts().to_dict() == {"wrong": 1, "correct": 1, "unsure": 1}
+    # the file's name: a ".csv" given with it is not doubled; anything but a plain name is refused
+    _fill(out / review.SHEET_FILE, tmp_path / "third.xlsx", {5: ("correct", "", "")})
+    assert review.main(["import", str(tmp_path / "third.xlsx"), "--corpus", str(corpus), "--out", str(out),
+                        "--reviewer", "ann", "--name", "../up"]) == 1
+    assert "NAME='../up': use letters, digits, - and _ only" in capsys.readouterr().err
+    assert review.main(["import", str(tmp_path / "third.xlsx"), "--corpus", str(corpus), "--out", str(out),
+                        "--reviewer", "ann", "--name", "ann-3.csv"]) == 0
+    assert (corpus / decisions.REVIEW_DIR / "ann-3.csv").is_file()
+    capsys.readouterr()
+    # no file, or one that is not there, is said as such
+    assert review.main(["import", "", "--corpus", str(corpus), "--out", str(out), "--reviewer", "ann"]) == 1
+    assert "no file given: make review-import FILE=" in capsys.readouterr().err
+    assert review.main(["import", str(tmp_path / "gone.xlsx"), "--corpus", str(corpus), "--out", str(out),
+                        "--reviewer", "ann"]) == 1
+    assert "gone.xlsx: no such file" in capsys.readouterr().err
     first = sample.iloc[0]
     coded = pipeline.coded(pipeline.Run.from_params(corpus, out))
     status = coded[(coded["file"] == first["file"]) & (coded["start"] == int(first["start"]))

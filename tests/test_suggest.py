@@ -76,6 +76,24 @@ def test_an_unknown_code_is_named_and_a_code_never_found_suggests_nothing():
     assert empty.empty and list(empty.columns) == suggest.COLUMNS
 
 
+def test_words_of_names_are_no_candidates_when_the_codebook_skips_names():
+    texts = [t.replace("Tilliten kräver respekten.", "Tilliten kräver Respektverket.") for t in TEXTS]
+    texts = [t.replace("Tillit bygger på respekten", "Tillit bygger på Respektverket") for t in texts]
+    seg, tok, coded = _tables(texts)
+    words_found = set(suggest.candidate_terms(seg, tok, coded, CODEBOOK, "C_TRUST", min_count=1, min_documents=1)["word"])
+    assert "respektverket" in words_found
+    skipping = CODEBOOK.model_copy(update={"skip_names": True})
+    words_skipped = set(suggest.candidate_terms(seg, tok, coded, skipping, "C_TRUST", min_count=1, min_documents=1)["word"])
+    assert "respektverket" not in words_skipped and words_skipped
+
+
+def test_the_command_says_which_codes_there_are_when_none_or_another_is_given(capsys):
+    assert suggest.main(["--code", ""]) == 2
+    assert "error: no code given: make suggest CODE=<one of P_DETAIL," in capsys.readouterr().err
+    assert suggest.main(["--code", "X_NONE"]) == 2
+    assert "'X_NONE' is not a code of the codebook" in capsys.readouterr().err
+
+
 def test_the_command_writes_the_suggestions_of_a_run(tmp_path, capsys):
     out = tmp_path / "out"
     assert suggest.main(["--code", "R_TRUST", "--out", str(out), "--top", "5"]) == 0
