@@ -284,7 +284,9 @@ def export_codebook(codebook: Codebook, path: str | Path,
     return write_bytes(path, codebook_xml(codebook, language))
 
 
-def _zip(entries: Mapping[str, bytes]) -> bytes:
+def fixed_zip(entries: Mapping[str, bytes]) -> bytes:
+    """A zip archive of ``entries`` that is the same bytes on every run: members sorted by
+    name, fixed dates and modes (the .qdpx here, the review sheet of :mod:`helpers.review`)."""
     buf = BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for name in sorted(entries):
@@ -409,7 +411,7 @@ def export_project(raw_texts: Mapping[str, str], codings: Mapping[str, pd.DataFr
     text. Returns the path (written atomically).
     """
     qde, entries = project_xml(raw_texts, codings, codebook, project_name, unit, language)
-    return write_bytes(path, _zip({"project.qde": qde, **entries}))
+    return write_bytes(path, fixed_zip({"project.qde": qde, **entries}))
 
 
 # --------------------------------------------------------------------------- validation
@@ -494,13 +496,11 @@ def _check_root(root: ET.Element, expected: str, where: str, warn: Callable[[str
         warn(f"{where}: namespace {ns or '(none)'!r} instead of {good!r}; read as REFI-QDA 1.0")
 
 
-def _read_member(zf: zipfile.ZipFile, name: str, where: str) -> bytes:
-    """A member's bytes, refused before unpacking if it would unpack to more than
-    :data:`MAX_MEMBER_BYTES` or expand more than :data:`MAX_RATIO` times (a zip bomb),
-    and never read past the size its header declares."""
-    info = zf.getinfo(name)
+def check_member_size(info: zipfile.ZipInfo, where: str) -> None:
+    """Refuse, before unpacking, a zip member that would unpack to more than
+    :data:`MAX_MEMBER_BYTES` or expand more than :data:`MAX_RATIO` times (a zip bomb)."""
     size, packed = info.file_size, max(info.compress_size, 1)
-    what = f"{where}: member {name!r}"
+    what = f"{where}: member {info.filename!r}"
     fix = ("If the file is genuine, raise helpers.refi.MAX_MEMBER_BYTES or MAX_RATIO for this "
            "import; otherwise do not open it.")
     if size > MAX_MEMBER_BYTES:
@@ -510,6 +510,16 @@ def _read_member(zf: zipfile.ZipFile, name: str, where: str) -> bytes:
         raise RefiError(f"{what} would unpack from {packed:,} to {size:,} bytes ({size / packed:,.0f} "
                         f"times), more than the {MAX_RATIO} times text expands; this looks like a "
                         f"zip bomb. {fix}")
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, where: str) -> bytes:
+    """A member's bytes, refused before unpacking if it would unpack to more than
+    :data:`MAX_MEMBER_BYTES` or expand more than :data:`MAX_RATIO` times (a zip bomb),
+    and never read past the size its header declares."""
+    info = zf.getinfo(name)
+    check_member_size(info, where)
+    size = info.file_size
+    what = f"{where}: member {name!r}"
     try:
         with zf.open(info) as fh:
             data = fh.read(size + 1)

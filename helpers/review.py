@@ -320,17 +320,9 @@ def sheet_text(value: object) -> str:
 
 
 def _fixed_zip(data: bytes) -> bytes:
-    """The same zip with its members' dates fixed and sorted as written (byte-identical
-    between runs)."""
-    src = zipfile.ZipFile(BytesIO(data))
-    buf = BytesIO()
-    with zipfile.ZipFile(buf, "w") as out:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            out.writestr(fixed, src.read(info.filename))
-    return buf.getvalue()
+    """The same zip, the same bytes on every run (:func:`helpers.refi.fixed_zip`)."""
+    with zipfile.ZipFile(BytesIO(data)) as src:
+        return refi.fixed_zip({info.filename: src.read(info) for info in src.infolist()})
 
 
 def _unescape(value: object) -> str:
@@ -356,10 +348,10 @@ def _check_archive(path: Path) -> None:
         raise ReviewError(f"{path.name}: not an .xlsx file (an .xlsx is a zip archive). Save the sheet as .xlsx.")
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
-            if info.file_size > refi.MAX_MEMBER_BYTES or (
-                    info.file_size > refi.RATIO_FROM_BYTES and info.file_size > refi.MAX_RATIO * max(info.compress_size, 1)):
-                raise ReviewError(f"{path.name}: member {info.filename!r} would unpack to {info.file_size} bytes; "
-                                  "refused (a zip bomb?)")
+            try:
+                refi.check_member_size(info, path.name)
+            except refi.RefiError as exc:
+                raise ReviewError(str(exc)) from None
 
 
 def read_sheet(path: str | Path, sample: pd.DataFrame, reviewer: str | None = None) -> pd.DataFrame:
