@@ -32,7 +32,7 @@ import yaml
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from . import paths
-from .structure import kind_of
+from .structure import SENTENCE_END, kind_of
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u300
 _INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _LIST_MARKER = re.compile(r"[-•·*▪●◦‣]\s+")  # "– " opens speech in Swedish: kept
-_SENT_FINAL = re.compile(r"[.!?:;…]['\"”’»)]*$")
+_SENT_FINAL = SENTENCE_END
 _HARD_WRAP_END = re.compile(r"[\w,\-]$")
 # A paragraph longer than MAX_PARAGRAPH_CHARS is cut into pieces (at a sentence end, else at
 # white space) before sentences are found: Punkt's time grows with what it is given, and
@@ -820,7 +820,7 @@ def _line_rule(rules: tuple[Rule, ...], content: str, screen: _Screen | None = N
 
 
 def _is_caption(content: str, max_words: int) -> bool:
-    return len(content.split()) <= max_words and not _SENT_FINAL.search(content)
+    return _words(content) <= max_words and not _SENT_FINAL.search(content)
 
 
 def _words(content: str) -> int:
@@ -895,7 +895,7 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
         if ln.rule:
             close()
             continue
-        if (_words(ln.content) <= rule.max_words and not _SENT_FINAL.search(ln.content)
+        if (_is_caption(ln.content, rule.max_words)
                 and not _LIST_MARKER.match(ln.content)):
             run.append(ln)
         else:
@@ -914,7 +914,7 @@ def _mark_lists(found: list[_Line], rule: Rule) -> None:
             continue
         if any(p.fullmatch(ln.content) for p in rule.patterns):
             ln.rule, listing = rule.id, True
-        elif listing and _words(ln.content) <= rule.max_words and not _SENT_FINAL.search(ln.content):
+        elif listing and _is_caption(ln.content, rule.max_words):
             ln.rule = rule.id
         else:
             listing = False
@@ -1075,14 +1075,14 @@ def segment(text: str, file: str, rules: tuple[Rule, ...]) -> tuple[list[dict], 
     return sentences, removed
 
 
-def _split_long(text: str, file: str, run: dict, limit: int | None = None) -> list[dict]:
+def _split_long(text: str, file: str, run: dict) -> list[dict]:
     """A run of kept lines longer than ``limit`` (:data:`MAX_PARAGRAPH_CHARS`) as pieces
     of at most that many characters, each cut after the last sentence end (``.``, ``!``,
     ``?`` or ``…``, closing quotes, then white space) in the second half of its window,
     else at the last white space there, else at the limit; logged with the file and line.
     What is left once it holds no ``.``, ``?`` or ``!`` before its end stays whole: it is
     one sentence, found without Punkt (:meth:`SentenceSplitter.span_tokenize`)."""
-    limit = MAX_PARAGRAPH_CHARS if limit is None else limit
+    limit = MAX_PARAGRAPH_CHARS  # read at call time: the tests lower it
     start, end, pieces, kinds = run["start"], run["end"], [], set()
     mark = sentence_splitter()._MARK
     while end - start > limit and mark.search(text, start, end - 1) is not None:

@@ -18,15 +18,11 @@ import pandas as pd
 
 from . import markup, paths
 from .coding import Codebook
-from .figures import WIDE
+from .figures import WIDE, ink
 from .findings import SMALL_N, date_label, doc_dates, doc_order, drilldown, plural
 from .style import SEQUENTIAL
 
 CSS = Template(paths.DRILLDOWN_CSS.read_text(encoding="utf-8"))
-
-
-def _hex(rgba: tuple[float, float, float, float]) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*(int(round(255 * v)) for v in rgba[:3]))
 
 
 def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
@@ -77,11 +73,10 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
             return '<td style="color:#999">0</td>'
         n = len(g)
         bg = cmap(n / vmax)
-        luminance = 0.2126 * bg[0] + 0.7152 * bg[1] + 0.0722 * bg[2]
-        fg = "black" if luminance > 0.45 else "white"
+        fg = ink(bg)
         warn = ' <span class="warn" title="small n: 1 or 2 sentences">⚠</span>' if n <= SMALL_N else ""
         # the link's own colour: a page's link style (blue) would win over the cell's
-        return (f'<td style="background:{_hex(bg)};color:{fg}">'
+        return (f'<td style="background:{mpl.colors.to_hex(bg)};color:{fg}">'
                 f'<a href="#{anchor(j, code)}" style="color:{fg}">{n}</a>{warn}</td>')
 
     if transpose:
@@ -108,8 +103,8 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
                        f"{plural(n, 'sentence')}</strong>{warn}</summary>")
             out.append(f'<div id="{anchor(j, code)}">')
             for r in g.itertuples(index=False):
-                words = [w.strip() for m in str(r.matched).split("; ") for w in m.split(" … ")]
-                out.append(f'<blockquote lang="sv">{markup.highlight(str(r.quote), words)}</blockquote>')
+                out.append(f'<blockquote lang="sv">{markup.highlight(str(r.quote), markup.matched_parts(r.matched))}'
+                           '</blockquote>')
                 out.append(f'<p class="cite">{esc(str(r.doc_id))}, {esc(date_label(str(r.date), bool(r.date_inferred)))}, '
                            f'characters {int(r.start)}–{int(r.end)} of <span title="the raw file">{esc(str(r.file))}</span></p>')
             out.append(f'<p><small><a href="#{prefix}">↑ back to the matrix</a></small></p></div></details>')

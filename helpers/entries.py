@@ -52,6 +52,7 @@ from typing import Literal, Sequence
 
 from .clean import lines
 from .dates import WEEKDAYS, DateMention, SwedishDate, find_date_mentions
+from .structure import SENTENCE_END
 
 HEADING_MAX_WORDS = 10
 """A dated heading has at most this many words (white-space separated), date included."""
@@ -64,7 +65,7 @@ GENERIC_PLACE_WORDS: frozenset[str] = frozenset(
 """Words stripped from the ends of what is left of a heading when its date is taken out
 (so are bare punctuation and clock times such as "15:11")."""
 
-_SENT_FINAL = re.compile(r"[.!?:;…]['\"”’»)]*$")
+_SENT_FINAL = SENTENCE_END
 _TIME = re.compile(r"(?:kl\.?)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?", re.IGNORECASE)  # "15:11", "kl.9.30"
 _EDGE = " \t,.;:–—-|/•·"
 _Order = Literal[1, -1]  # 1: oldest-first (dates increase down the file), -1: newest-first

@@ -39,7 +39,7 @@ def _wrap(label: str, width: int = 22) -> str:
     return textwrap.fill(label, width, break_long_words=False, max_lines=2, placeholder=" …")
 
 
-def _ink(rgba) -> str:
+def ink(rgba) -> str:
     """Black or white, whichever reads on a cell of colour ``rgba``."""
     luminance = 0.2126 * rgba[0] + 0.7152 * rgba[1] + 0.0722 * rgba[2]
     return "black" if luminance > 0.45 else "white"
@@ -73,7 +73,7 @@ def heatmap(table: pd.DataFrame, codebook: Codebook, title: str, columns: str = 
     if transpose:
         ax.xaxis.tick_top()
     for (i, j), v in np.ndenumerate(values):
-        ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color=_ink(cmap(v / vmax)))
+        ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color=ink(cmap(v / vmax)))
     families = [codebook.code(c).family for c in codes]
     for n in range(1, len(families)):
         if families[n] != families[n - 1]:
@@ -209,7 +209,7 @@ def rate_heatmap(freq: pd.DataFrame, codebook: Codebook, title: str, most: int =
                                    edgecolor="0.7", linewidth=0))
             ax.text(j, i, f"{v:.1f}\nn={counts[i, j]}", ha="center", va="center", fontsize=5.5, color="#8a3b00")
         elif np.isfinite(v) and counts[i, j] > 0:
-            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=6, color=_ink(cmap(v / vmax)))
+            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=6, color=ink(cmap(v / vmax)))
     ax.set_xticks(range(len(codes)), [_wrap(codebook.code(c).name_en) for c in codes], fontsize=7,
                   rotation=35, ha="left", rotation_mode="anchor")
     ax.xaxis.tick_top()
@@ -413,13 +413,13 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
         if not np.isfinite(v):
             text = "–"
         elif both[i, j] == 0:
-            text, colour = "0", _ink(cmap(v / vmax))
+            text, colour = "0", ink(cmap(v / vmax))
         elif small[i, j]:
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="none", hatch=SMALL_N_HATCH,
                                    edgecolor="0.7", linewidth=0))
             text, colour = f"{fmt.format(v)}\nn={int(both[i, j])}", "#8a3b00"
         else:
-            text, colour = f"{fmt.format(v)}\n({int(both[i, j])})", _ink(cmap(v / vmax))
+            text, colour = f"{fmt.format(v)}\n({int(both[i, j])})", ink(cmap(v / vmax))
         ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color=colour)
     ax.set_xticks(range(len(remedies)), [_wrap(codebook.code(r).name_en, 20) for r in remedies],
                   rotation=35, ha="right", rotation_mode="anchor")

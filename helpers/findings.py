@@ -17,6 +17,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from . import markup
 from .coding import Codebook
 
 # =========================================================================== shared
@@ -73,7 +74,7 @@ def date_label(date: str, inferred: bool) -> str:
 def code_by_document(coded: pd.DataFrame, segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Sentences coded with each code (rows, codebook order) in each document (columns,
     corpus order); every code and document appears, zeros included."""
-    docs = list(dict.fromkeys(segments.sort_values(["file", "start"])["doc_id"]))
+    docs = doc_order(segments)
     table = pd.crosstab(coded["code"], coded["doc_id"]) if len(coded) else pd.DataFrame()
     table = table.reindex(index=codebook.ids, columns=docs, fill_value=0).fillna(0).astype(int)
     table.index.name, table.columns.name = "code", "document"
@@ -193,6 +194,11 @@ def period_length(first: int, last: int, most: int = 8) -> int:
     return span
 
 
+def date_middle(first, last):
+    """The middle of a date range whose ``last`` day counts whole (timestamps or series)."""
+    return first + (last + pd.Timedelta(days=1) - first) / 2
+
+
 def periods(documents: pd.DataFrame, most: int = 8) -> pd.Series:
     """doc_id → the period its date falls in (``"1995–1999"``, or ``"2016"`` for periods
     of one year): the middle of the date's range (:func:`date_range`), in periods of
@@ -203,7 +209,7 @@ def periods(documents: pd.DataFrame, most: int = 8) -> pd.Series:
     for doc, iso in dates.items():
         first, last = date_range(iso)
         if pd.notna(first):
-            mids[doc] = (first + (last + pd.Timedelta(days=1) - first) / 2).year
+            mids[doc] = date_middle(first, last).year
     if not mids:
         return pd.Series(dtype=str)
     lo, hi = min(mids.values()), max(mids.values())
@@ -247,7 +253,7 @@ def timeline(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
     ranges = {d: date_range(d) for d in out["date"].unique()}
     out["date_from"] = pd.to_datetime(out["date"].map(lambda d: ranges[d][0]))
     out["date_to"] = pd.to_datetime(out["date"].map(lambda d: ranges[d][1]))
-    out["date_mid"] = out["date_from"] + (out["date_to"] + pd.Timedelta(days=1) - out["date_from"]) / 2
+    out["date_mid"] = date_middle(out["date_from"], out["date_to"])
     out["_rank"] = out["code"].map(code_rank(codebook))
     out = out.sort_values(["date_mid", "doc_id", "_rank"], na_position="last", kind="stable")
     cols = ["doc_id", "date", "date_precision", "date_inferred", "date_from", "date_to", "date_mid",
@@ -374,7 +380,7 @@ def representative_quotes(coded: pd.DataFrame, segments: pd.DataFrame, documents
     rows = _coded_sentences(coded, segments, documents)
     rows["n_rules"] = rows["rules"].map(lambda s: len(set(split_list(s))))
     rows["n_words"] = rows["matched"].map(
-        lambda s: len({p.strip().lower() for m in split_list(s) for p in m.split(" … ") if p.strip()}))
+        lambda s: len({p.lower() for p in markup.matched_parts(s)}))
     out = []
     for code in codebook.ids:
         g = rows[rows["code"] == code].sort_values(

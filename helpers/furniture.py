@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def removed_lines(text: str, file: str, rules: tuple[clean.Rule, ...]) -> dict[i
     for r in removed:
         if r["rule"] in NOT_LINE_REMOVALS:
             continue
-        n = sum(1 for s in starts if s <= r["start"])
+        n = bisect_right(starts, r["start"])
         out[n] = r["rule"]
     return out
 

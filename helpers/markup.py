@@ -51,6 +51,12 @@ def highlight(text: str, words: list[str]) -> str:
     return "".join(out + [escape(text[at:])])
 
 
+def matched_parts(value: object) -> list[str]:
+    """The words of a coded row's ``matched`` cell: its ``"; "``-joined matches, each a
+    phrase or ``a … b``, split into their stripped, non-empty parts (what to highlight)."""
+    return [p.strip() for m in str(value).split("; ") for p in m.split(" … ") if p.strip()]
+
+
 def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: str = "") -> str:
     """A table as HTML that shows every cell whole (no cut text, wrapping), each cell
     escaped; ``marks`` maps a column to the column whose ``"; "``-joined words are
@@ -65,8 +71,7 @@ def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: s
                 continue
             v = "" if r[c] is None or (isinstance(r[c], float) and r[c] != r[c]) else r[c]
             if c in marks:
-                words = [p.strip() for m in str(r[marks[c]]).split("; ") for p in m.split(" … ")]
-                cells.append(f'<td lang="sv">{highlight(str(v), words)}</td>')
+                cells.append(f'<td lang="sv">{highlight(str(v), matched_parts(r[marks[c]]))}</td>')
             elif isinstance(v, (int, float)) and not isinstance(v, bool):
                 cells.append(f'<td class="num">{escape(v)}</td>')
             else:

@@ -37,7 +37,8 @@ from .dates import parse_swedish_date
 
 KINDS = ("title", "heading", "paragraph", "list_item", "caption", "speaker", "dateline", "byline", "quote")
 
-_SENTENCE_END = re.compile(r"[.!?:;…]['\"”’»)]*$")
+# a line that ends a sentence: final punctuation, perhaps closing quotes or a bracket
+SENTENCE_END = re.compile(r"[.!?:;…]['\"”’»)]*$")
 _NUMBERED = re.compile(r"(?:\d{1,2}|[a-zA-Z])[.)]\s+\S")
 _SPEAKER = re.compile(r"^Anf\.\s*\d+\b|\((?:[A-ZÅÄÖ]{1,3}|[a-zåäö]{1,3})\):?$")
 _BYLINE = re.compile(r"^(?:av|text|skriven av|författare)\s*:?\s+[A-ZÅÄÖ]", re.IGNORECASE)
@@ -53,7 +54,7 @@ def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image:
     if the line began with a list marker, ``near_image`` if an image file name was removed
     just before or after it."""
     words = len(content.split())
-    ends_sentence = _SENTENCE_END.search(content) is not None
+    ends_sentence = SENTENCE_END.search(content) is not None
     if listed or _NUMBERED.match(content):
         return "list_item"
     if words <= 12 and _SPEAKER.search(content):

@@ -17,9 +17,9 @@ import wordfreq
 from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
 from nltk.text import ConcordanceIndex
 
-from . import clean
+from . import clean, markup
 from .coding import Codebook
-from .findings import code_rank, split_list
+from .findings import code_rank
 
 # =========================================================================== 1. concordance
 
@@ -117,7 +117,7 @@ def theme_concordance(coded: pd.DataFrame, segments: pd.DataFrame, codebook: Cod
         if g is None:
             continue
         low = g["low"].tolist()
-        parts = {p.strip().lower() for m in split_list(r.matched) for p in m.split(" … ") if p.strip()}
+        parts = {p.lower() for p in markup.matched_parts(r.matched)}
         for part in sorted(parts):
             words = part.split()
             for i in range(len(low) - len(words) + 1):
