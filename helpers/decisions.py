@@ -43,10 +43,12 @@ from . import tables
 REVIEW_DIR = "review"
 DECISION_COLUMNS = ["file", "start", "end", "code", "decision", "reviewer", "note"]
 DECISIONS = ("correct", "wrong", "unsure")
-AUTO_CODER = "auto-coder"  # the auto-coder's name everywhere (helpers.reliability.AUTO)
+AUTO_CODER = "auto-coder"  # the auto-coder's name everywhere (helpers.reliability.AUTO is it)
 ADDED = "reviewed_added"  # a code the reviewers gave a sentence the auto-coder did not code with it
 _WHOLE = re.compile(r"[+-]?\d+")
 _KEY = ["file", "start", "end", "code"]
+_AUTO, _CORRECT, _WRONG = tables.REVIEW_STATUSES
+_STATUS = {"correct": _CORRECT, "wrong": _WRONG}  # a consensus decision → the row's review status
 
 
 class DecisionError(ValueError):
@@ -80,10 +82,15 @@ def load_file(path: Path, raw_texts: Mapping[str, str], code_ids: Iterable[str])
     an empty reviewer or the auto-coder's name, and a reviewer deciding the same sentence
     and code twice."""
     path = Path(path)
-    name = path.name
+    return load_bytes(path.read_bytes(), path.name, raw_texts, code_ids)
+
+
+def load_bytes(data: bytes, name: str, raw_texts: Mapping[str, str], code_ids: Iterable[str]) -> pd.DataFrame:
+    """:func:`load_file` on a file's bytes, its messages naming it ``name`` (a file
+    about to be written is checked before it exists)."""
     codes = list(code_ids)
     try:
-        reader = corpus_mod.csv_rows(path.read_bytes())
+        reader = corpus_mod.csv_rows(data)
     except corpus_mod.NotUtf8 as exc:
         raise DecisionError(f"{name} line {exc.line}: not valid UTF-8 (byte {exc.start}). Re-save the file as UTF-8.") \
             from exc
@@ -194,14 +201,14 @@ def apply(coded: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     ``reviewed_correct`` or ``reviewed_wrong`` where the reviewers' :func:`consensus`
     on that sentence and code says so, else ``auto``. Rows and their order are kept."""
     out = coded.copy()
-    out[tables.REVIEW_COLUMN] = "auto"
+    out[tables.REVIEW_COLUMN] = _AUTO
     if decisions.empty or coded.empty:
         return out
     agreed = consensus(decisions)
     agreed = agreed[agreed["consensus"].isin(["correct", "wrong"])]
-    status = {tuple(k): f"reviewed_{c}" for k, c in zip(agreed[_KEY].itertuples(index=False), agreed["consensus"])}
+    status = {tuple(k): _STATUS[c] for k, c in zip(agreed[_KEY].itertuples(index=False), agreed["consensus"])}
     keys = coded[_KEY].astype({"start": "int64", "end": "int64"}).itertuples(index=False, name=None)
-    out[tables.REVIEW_COLUMN] = [status.get(k, "auto") for k in keys]
+    out[tables.REVIEW_COLUMN] = [status.get(k, _AUTO) for k in keys]
     return out
 
 
@@ -233,7 +240,7 @@ def corrected(coded: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFra
     take it in place of ``coded.csv``."""
     if tables.REVIEW_COLUMN not in coded.columns:
         coded = apply(coded, decisions)
-    kept = coded[coded[tables.REVIEW_COLUMN] != "reviewed_wrong"]
+    kept = coded[coded[tables.REVIEW_COLUMN] != _WRONG]
     add = missed(coded, decisions, segments)
     if add.empty:
         return tables.sort(kept.copy())

@@ -40,6 +40,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import corpus as corpus_mod
+from .decisions import AUTO_CODER
 from .style import OKABE_ITO
 
 log = logging.getLogger(__name__)
@@ -651,7 +652,7 @@ def disagreements(matrices: Mapping[str, pd.DataFrame], units: pd.DataFrame,
 
 # --------------------------------------------------------------------------- the notebook's view
 
-AUTO = "auto-coder"
+AUTO = AUTO_CODER  # the auto-coder as a coder of the agreement tables
 LEVELS = ("paragraph", "sentence")
 
 

@@ -61,16 +61,12 @@ SEED = 17
 LEVEL = 0.95
 LOW_PRECISION = 0.7  # a code whose estimated precision is below this is marked in the findings
 LOW_MARK = "⚠ low precision"
-# what notebook 03 writes to OUT from the reviews
-OUTPUT_FILES = ("review_precision.csv", "review_agreement.csv", "review_false_positives.csv",
-                "review_missing_words.csv")
 SAMPLE_FILE = "review/sample.csv"
 SHEET_FILE = "review/review.xlsx"
 PROJECT_FILE = "review/review.qdpx"
 SAMPLE_USER = "review sample"  # the user of the coded items' selections in review.qdpx
 NEAR_MISS_USER = "review near misses"  # the user of the near misses' selections
 UNSURE_CODE = "unsure"  # a code a reviewer adds in a QDA tool to say "unsure"
-STRATA = ("coded", "near miss")
 SAMPLE_COLUMNS = ["item", "stratum", "file", "doc_id", "start", "end", "code", "rules", "matched", "evidence",
                   "text", "context"]
 SHEET_COLUMNS = ["item", "stratum", "code", "code name", "definition", "not when", "sentence", "context",
@@ -479,7 +475,7 @@ def save_decisions(corpus: Path, name: str, table: pd.DataFrame, raw_texts: Mapp
                    codebook: coding.Codebook) -> Path:
     """Write decisions as ``CORPUS/review/<name>.csv``, a new file: an existing one is
     never replaced (choose another name). The table is validated first, and the written
-    file is checked by :func:`helpers.decisions.load_file` before it is put in place."""
+    text is checked by :func:`helpers.decisions.load_bytes` before it is written."""
     stem = Path(name).stem if name.endswith(".csv") else name
     if not stem or stem != Path(stem).name or stem.startswith("."):
         raise ReviewError(f"NAME={name!r}: give a plain file name (letters, digits, - and _), no folder")
@@ -488,15 +484,10 @@ def save_decisions(corpus: Path, name: str, table: pd.DataFrame, raw_texts: Mapp
         raise ReviewError(f"{target} exists; decisions are never replaced. Give another NAME= "
                           "(the decisions of both files count), or remove the old file yourself")
     text = table[decisions.DECISION_COLUMNS].to_csv(index=False, lineterminator="\n")
-    check = target.parent / f".{stem}.check"
-    io.write_text(check, text)
-    try:
-        decisions.load_file(check, raw_texts, codebook.ids)
-    except decisions.DecisionError as exc:  # said of the file it would have been; nothing is written
-        raise ReviewError(str(exc).replace(str(check), str(target)).replace(check.name, target.name)
-                          + " (nothing was written)") from None
-    finally:
-        check.unlink(missing_ok=True)
+    try:  # checked as the file it is about to be, before it is written
+        decisions.load_bytes(text.encode("utf-8"), target.name, raw_texts, codebook.ids)
+    except decisions.DecisionError as exc:
+        raise ReviewError(f"{exc} (nothing was written)") from None
     return io.write_text(target, text)
 
 
@@ -568,6 +559,11 @@ def precision_table(coded: pd.DataFrame, decided: pd.DataFrame, near: pd.DataFra
     return pd.concat([table, pd.DataFrame(pooled, columns=PRECISION_COLUMNS)], ignore_index=True)
 
 
+def _code_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a :func:`precision_table` for single codes (not the pooled rows)."""
+    return table[~table["code"].str.startswith(("all codes", "family "))]
+
+
 def _recall(coded: int, precision: float, near: int, missed_share: float) -> float:
     """Recall from the true positives among the coded (``coded·precision``) and the misses
     among the near misses (``near·missed_share``)."""
@@ -577,7 +573,7 @@ def _recall(coded: int, precision: float, near: int, missed_share: float) -> flo
 
 def never_reviewed(table: pd.DataFrame) -> list[str]:
     """The codes of a :func:`precision_table` that carry sentences but none reviewed."""
-    codes = table[~table["code"].str.startswith(("all codes", "family "))]
+    codes = _code_rows(table)
     return codes[(codes["coded"] > 0) & (codes["reviewed"] == 0)]["code"].tolist()
 
 
@@ -586,7 +582,7 @@ def beside_references(table: pd.DataFrame, per_code: pd.DataFrame | None) -> pd.
     auto-coder's F1 against each reference coder (``per_code`` of
     :func:`helpers.reliability.auto_vs_references`, paragraphs; left out when the corpus
     has no reference codings, ``None``)."""
-    codes = table[~table["code"].str.startswith(("all codes", "family "))].set_index("code")
+    codes = _code_rows(table).set_index("code")
     out = pd.DataFrame(index=codes.index)
     out["reviewed"] = codes["reviewed"]
     out["precision (reviews)"] = codes["precision"]
@@ -614,8 +610,8 @@ def reviewer_agreement(decided: pd.DataFrame) -> pd.DataFrame:
         for b in names[i + 1:]:
             both = wide[[a, b]].dropna()
             rows.append({"reviewer A": a, "reviewer B": b, "items both decided": len(both),
-                         "agreement": float((both[a] == both[b]).mean()) if len(both) else math.nan,
-                         "alpha": reliability.krippendorff_alpha(both.T.to_numpy()) if len(both) else math.nan})
+                         "agreement": reliability.percent_agreement(both[a], both[b]),
+                         "alpha": reliability.krippendorff_alpha(both.T.to_numpy())})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -698,7 +694,7 @@ def _order_codes(table: pd.DataFrame, codebook: coding.Codebook) -> pd.DataFrame
 
 def low_precision_codes(table: pd.DataFrame, threshold: float = LOW_PRECISION) -> list[str]:
     """Codes of a :func:`precision_table` whose estimated precision is below ``threshold``."""
-    codes = table[~table["code"].str.startswith(("all codes", "family "))]
+    codes = _code_rows(table)
     return codes[codes["precision"] < threshold]["code"].tolist()
 
 
@@ -717,7 +713,7 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
     validated on this corpus" when it has neither reference codings nor review decisions;
     otherwise what it has, and the codes of low estimated precision (marked
     :data:`LOW_MARK` in the figures). Code names are escaped (:mod:`helpers.markup`)."""
-    reviewed = table is not None and int(table[~table["code"].str.startswith(("all codes", "family "))]
+    reviewed = table is not None and int(_code_rows(table)
                                          ["reviewed"].sum()) > 0
     if not has_references and not reviewed:
         return ("**⚠ Not validated on this corpus.** It has neither reference codings (`reference/`) nor review "

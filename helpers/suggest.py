@@ -145,7 +145,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {'no code given' if not a.code else repr(a.code) + ' is not a code of the codebook'}: "
               f"make suggest CODE=<one of {', '.join(codebook.ids)}>", file=sys.stderr)
         return 2
-    pipeline.build_tables(run)
     segments = pipeline.segments(run)[0]
     table = candidate_terms(segments, pipeline.tokens(run), pipeline.coded(run), codebook, a.code, top=a.top,
                             window=a.window)
