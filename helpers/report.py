@@ -99,13 +99,23 @@ class LocalKernelManager(AsyncKernelManager):
             await super()._async_interrupt_kernel()
 
 
+# A kernel whose cells have all run is stopped at once rather than asked to shut down: on
+# a shutdown request, ipykernel 7.4 can still publish its "idle" status on a socket its
+# shutdown has just closed, and tornado then prints "ERROR ... Socket operation on
+# non-socket" with a traceback (ipython/ipykernel#1518 fixed one path of that race, not
+# the one through IOPubThread.schedule). Nothing is left to do in the kernel: every
+# output reached us before the last cell's reply, and the notebooks write their files
+# atomically inside their cells.
+SHUTDOWN = "immediate"
+
+
 def execute_in_place(path: Path) -> None:
     """Re-execute a committed notebook with its default parameters and save it."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL, record_timing=False, kernel_manager_class=LocalKernelManager,
-                   resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}}).execute()
+                   shutdown_kernel=SHUTDOWN, resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}}).execute()
     io.write_text(path, nbformat.writes(_scrub(nb)) + "\n")
 
 
@@ -134,7 +144,7 @@ def execute(path: Path, corpus: str, out: str, dest: Path | None = None, engine:
     nb = pm.execute_notebook(
         str(path), None, parameters=params, kernel_name=KERNEL,
         cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
-        execution_timeout=TIMEOUT, kernel_manager_class=LocalKernelManager,
+        execution_timeout=TIMEOUT, kernel_manager_class=LocalKernelManager, shutdown_kernel=SHUTDOWN,
     )
     nb = _scrub(nb)
     if dest is not None:
