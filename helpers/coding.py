@@ -143,6 +143,11 @@ class Codebook(BaseModel):
         """Code ids in codebook order."""
         return [c.id for c in self.codes]
 
+    @property
+    def rank(self) -> dict[str, int]:
+        """Each code's position in the codebook (the order every table keeps)."""
+        return {c: n for n, c in enumerate(self.ids)}
+
     def code(self, code_id: str) -> Code:
         """The code with this id."""
         return next(c for c in self.codes if c.id == code_id)
@@ -303,7 +308,7 @@ def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame, codebook: Codebook
     and words that cancelled them; ``attributes`` per sentence each context attribute's
     values found (sorted, ``; ``-joined), or the codebook's ``attribute_defaults``."""
     bank = coder(codebook, lemmatize)
-    order = {c: n for n, c in enumerate(codebook.ids)}
+    order = codebook.rank
     part = bank.partition(tokens)
     found = bank.details_by_sentence("codes", part)
     if codebook.skip_kinds and "kind" in sentences.columns:

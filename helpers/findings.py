@@ -34,11 +34,6 @@ def doc_order(segments: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(segments.sort_values(["file", "start"], kind="stable")["doc_id"]))
 
 
-def code_rank(codebook: Codebook) -> dict[str, int]:
-    """Each code's position in the codebook (the order every table keeps)."""
-    return {c: n for n, c in enumerate(codebook.ids)}
-
-
 def _as_bool(values: pd.Series) -> pd.Series:
     """``"true"``/``"false"`` strings (as read from CSV) or booleans as booleans."""
     return values.map(lambda v: v if isinstance(v, bool) else str(v).strip().lower() == "true").astype(bool)
@@ -254,7 +249,7 @@ def timeline(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
     out["date_from"] = pd.to_datetime(out["date"].map(lambda d: ranges[d][0]))
     out["date_to"] = pd.to_datetime(out["date"].map(lambda d: ranges[d][1]))
     out["date_mid"] = date_middle(out["date_from"], out["date_to"])
-    out["_rank"] = out["code"].map(code_rank(codebook))
+    out["_rank"] = out["code"].map(codebook.rank)
     out = out.sort_values(["date_mid", "doc_id", "_rank"], na_position="last", kind="stable")
     cols = ["doc_id", "date", "date_precision", "date_inferred", "date_from", "date_to", "date_mid",
             "code", "family", "sentences", "words", "per_1000"]
@@ -419,7 +414,7 @@ def drilldown(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFra
     rows["n_sentences"] = rows.groupby(["doc_id", "code"])["start"].transform("size").astype(int)
     rows["small_n"] = rows["n_sentences"] <= SMALL_N
     docs = {d: i for i, d in enumerate(doc_order(segments))}
-    rank = code_rank(codebook)
+    rank = codebook.rank
     rows = rows.assign(_d=rows["doc_id"].map(docs), _c=rows["code"].map(rank)).sort_values(
         ["_d", "_c", "file", "start"], kind="stable")
     return rows.rename(columns={"text": "quote"})[DRILLDOWN_COLUMNS].reset_index(drop=True)

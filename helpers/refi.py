@@ -343,7 +343,7 @@ def project_xml(raw_texts: Mapping[str, str], codings: Mapping[str, pd.DataFrame
     (what :func:`export_project` zips); see there for the arguments."""
     _check_unit(unit)
     ids = set(codebook.ids)
-    order = {c: n for n, c in enumerate(codebook.ids)}
+    order = codebook.rank
     users = sorted(codings)
     for user in users:
         if not str(user).strip():

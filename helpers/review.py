@@ -183,7 +183,7 @@ def near_misses(segments: pd.DataFrame, coded: pd.DataFrame, suppressed: pd.Data
 
 
 def _in_code_order(df: pd.DataFrame, codebook: coding.Codebook) -> pd.DataFrame:
-    order = {c: n for n, c in enumerate(codebook.ids)}
+    order = codebook.rank
     return (df.assign(_o=df["code"].map(order)).sort_values(["file", "start", "_o"], kind="stable")
             .drop(columns="_o").reset_index(drop=True))
 
@@ -684,7 +684,7 @@ def missing_words(decided: pd.DataFrame, coded: pd.DataFrame, tokens: pd.DataFra
 
 
 def _order_codes(table: pd.DataFrame, codebook: coding.Codebook) -> pd.DataFrame:
-    order = {c: n for n, c in enumerate(codebook.ids)}
+    order = codebook.rank
     return (table.assign(_o=table["code"].map(order)).sort_values("_o", kind="stable")
             .drop(columns="_o").reset_index(drop=True))
 

@@ -19,7 +19,6 @@ from nltk.text import ConcordanceIndex
 
 from . import clean, markup
 from .coding import Codebook
-from .findings import code_rank
 
 # =========================================================================== 1. concordance
 
@@ -109,7 +108,7 @@ def theme_concordance(coded: pd.DataFrame, segments: pd.DataFrame, codebook: Cod
     streams, toks = _streams(segments, tokens)
     toks["low"] = toks["token"].astype(str).str.lower()
     by_sentence = {k: g for k, g in toks.groupby(["file", "paragraph", "sentence"], sort=False)}
-    rank = code_rank(codebook)
+    rank = codebook.rank
     sel = coded if code is None else coded[coded["code"] == code]
     rows = []
     for r in sel.itertuples(index=False):
