@@ -2,7 +2,7 @@
 
 ``python -m helpers.evaluation`` (``make evaluate``) runs the pipeline on each corpus
 folder with a ``reference/`` folder (by default the study's ``corpus`` and the
-development corpus ``corpus-dev``) and scores ``coded.csv`` against each reference coder,
+development corpora ``corpus-dev`` and ``corpus-dev2``) and scores ``coded.csv`` against each reference coder,
 per paragraph and per sentence: Krippendorff's α (nominal, pooled over unit × code
 decisions) and macro-F1 (the mean F1 over the codes either side uses), each with a 95 %
 bootstrap interval (whole units resampled, seeded), and beside them the reference
@@ -37,7 +37,7 @@ RECORD_COLUMNS = ["codebook", "version", "corpus", "part", "reference", "paragra
                   "references_alpha", "references_macro_f1"]
 SUMMARY_COLUMNS = ["corpus", "part", "genre", "level", "reference", "units", "alpha", "alpha_low", "alpha_high",
                    "macro_f1", "macro_f1_low", "macro_f1_high", "references_alpha", "references_macro_f1"]
-DEFAULT_CORPORA = ("corpus", "corpus-dev")
+DEFAULT_CORPORA = ("corpus", "corpus-dev", "corpus-dev2")
 
 
 class SplitError(ValueError):

@@ -9,6 +9,7 @@ import pytest
 from helpers import coding, corpus, evaluation, paths, pipeline, reliability
 
 DEV = paths.PROJ_ROOT / "corpus-dev"
+DEV2 = paths.PROJ_ROOT / "corpus-dev2"
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -48,6 +49,17 @@ def test_the_development_corpus_is_whole_and_split_by_text_across_genres():
     assert split["105_debate_1997_lakares_arbetsuppgifter.txt"] == split["312_ipq_1997_lakares_arbetsuppgifter.txt"]
 
 
+def test_the_second_development_corpus_is_whole_coded_twice_and_split_per_batch():
+    assert corpus.verify_checksums(DEV2) == []
+    split = evaluation.load_split(DEV2)
+    meta = corpus.load_metadata(DEV2).set_index("file")
+    assert sorted(split) == sorted(meta.index) and len(split) == 24
+    assert set(meta["doc_id"]).isdisjoint(corpus.load_metadata(DEV)["doc_id"])
+    batch = pd.Series({f: f[0] for f in split})
+    assert pd.crosstab(batch, pd.Series(split)).eq(6).all().all()  # 6 tune, 6 score in each batch
+    assert sorted(p.name for p in (DEV2 / "reference").glob("*.csv")) == ["coding_G.csv", "coding_H.csv"]
+
+
 @pytest.mark.parametrize("body, message", [
     ("file,part\nnope.txt,tune\n", r"line 2: 'nope.txt' is not a file"),
     ("file,part\na.txt,train\n", r"line 2: the part must be one of \('tune', 'score'\), not 'train'"),
@@ -65,6 +77,12 @@ def test_a_bad_split_names_the_line(corpus_factory, body, message):
 def dev_scores(tmp_path_factory):
     run = pipeline.Run.from_params(DEV, tmp_path_factory.mktemp("dev"))
     return evaluation.score_run(run, n_boot=50)
+
+
+@pytest.fixture(scope="module")
+def dev2_scores(tmp_path_factory):
+    run = pipeline.Run.from_params(DEV2, tmp_path_factory.mktemp("dev2"))
+    return evaluation.score_run(run, n_boot=0)
 
 
 def test_the_development_corpus_is_scored_per_part_genre_and_level(dev_scores):
@@ -93,14 +111,15 @@ def test_record_keeps_other_versions_and_replaces_its_own(dev_scores, tmp_path):
     assert table.groupby("version").size().tolist() == [6, 6]  # 3 parts × 2 references each
 
 
-def test_the_recorded_figures_are_those_of_the_codebook_in_force(dev_scores):
+@pytest.mark.parametrize("scores, name", [("dev_scores", "corpus-dev"), ("dev2_scores", "corpus-dev2")])
+def test_the_recorded_figures_are_those_of_the_codebook_in_force(scores, name, request):
     """docs/evaluation.csv holds this codebook's figures as they are now: re-run
     `make evaluate RECORD=1` after a change of the rules."""
-    summary, _ = dev_scores
+    summary, _ = request.getfixturevalue(scores)
     cb = coding.codebook_for(DEV)
     recorded = pd.read_csv(evaluation.RECORD, dtype=str)
     mine = recorded[(recorded["codebook"] == cb.name) & (recorded["version"] == str(cb.version))
-                    & (recorded["corpus"] == "corpus-dev")].set_index(["part", "reference"])
+                    & (recorded["corpus"] == name)].set_index(["part", "reference"])
     now = summary[(summary["genre"] == "all") & (summary["level"] == "paragraph")].set_index(["part", "reference"])
     assert len(mine) == len(now) == 6
     for key, row in now.iterrows():
@@ -112,10 +131,12 @@ def test_the_readme_quotes_the_recorded_figures():
     rec = pd.read_csv(evaluation.RECORD, dtype=str)
     rec = rec[(rec["codebook"] == cb.name) & (rec["version"] == str(cb.version))].set_index(["corpus", "part", "reference"])
     readme = (paths.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
-    dev = ("coding_E", "coding_F")
+    dev, dev2 = ("coding_E", "coding_F"), ("coding_G", "coding_H")
     for label, corpus_name, part, refs in (("seeds (88)", "corpus", "all", ("coding_A", "coding_B")),
                                            ("development, tune part (223)", "corpus-dev", "tune", dev),
-                                           ("development, **score part** (205)", "corpus-dev", "score", dev)):
+                                           ("development, **score part** (205)", "corpus-dev", "score", dev),
+                                           ("second development corpus, **all 24 texts** (213)", "corpus-dev2", "all",
+                                            dev2)):
         line = next(ln for ln in readme.splitlines() if ln.startswith(f"| {label} |"))
         cells = [c.strip().strip("*") for c in line.strip("|").split("|")][1:]
         assert cells[0] == " / ".join(rec.loc[(corpus_name, part, r), "alpha"] for r in refs), label

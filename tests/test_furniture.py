@@ -261,7 +261,8 @@ def test_the_scores_are_counted_right():
 # --------------------------------------------------------------------------- reference codings
 
 def _corpora_with_references() -> list[Path]:
-    found = [paths.CORPUS_DIR, paths.PROJ_ROOT / "corpus-dev", paths.PROJ_ROOT.parent / "shared" / "dev"]
+    found = [paths.CORPUS_DIR, paths.PROJ_ROOT / "corpus-dev", paths.PROJ_ROOT / "corpus-dev2",
+             paths.PROJ_ROOT.parent / "shared" / "dev"]
     return [c for c in found if (c / "reference").is_dir() and (c / "raw").is_dir()]
 
 

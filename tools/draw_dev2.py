@@ -1,0 +1,96 @@
+"""Draw the texts of ``corpus-dev2/``: 24 Riksdag interpellations from the benchmark corpus
+that are not in ``corpus-dev/``, for two more independent example codings.
+
+Like ``corpus-dev``'s 2xx and 3xx: 12 drawn from all interpellations (``4xx``, mixed topics)
+and 12 from those that name three stems of the governance themes (``5xx``); in both, texts of 1,500 to 6,000
+characters (so that a batch can be coded whole), drawn with a fixed seed. Each raw file is
+the corpus's ``text`` as it is; ``metadata.csv`` names the source.
+
+    .venv/bin/python tools/draw_dev2.py ../shared/bench/riksdagen-interpellations.jsonl.gz corpus-dev2
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+import random
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+SEED = 2026
+PER_GROUP = 12
+SHORTEST, LONGEST = 1500, 6000
+# Stems of the study's governance themes (from the codebook's labels and definitions, not
+# any text's phrases): a text that names three of them is likely on topic; the draw among
+# those is still random.
+THEME = re.compile(r"detaljstyr|styrning|byråkrati|administrativ|dokumentation|uppföljning|kontroll|"
+                   r"tillit|handlingsutrymme|helhetssyn|samverkan|personal|kunskap|förebygg|brukare|"
+                   r"patient|elev", re.I)
+THEMES_NAMED = 3
+
+
+def slug(title: str, n: int = 40) -> str:
+    text = unicodedata.normalize("NFKD", title.lower()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:n].rstrip("_")
+
+
+def themes(text: str) -> int:
+    """How many of THEME's stems the text names."""
+    return len({m.group(0).lower() for m in THEME.finditer(text)})
+
+
+def body(text: str) -> str:
+    """A text's first 500 characters after its title line, spaces squeezed."""
+    return " ".join(text.split("\n", 1)[-1].split())[:500]
+
+
+def topic(title: str) -> str:
+    """The interpellation's subject: what follows the last ' om ' of its title."""
+    title = title.replace("\u00ad", "")
+    return title.rsplit(" om ", 1)[-1].strip() if " om " in title else title
+
+
+def main(bench: str, out: str) -> int:
+    dev = {row["doc_id"] for row in csv.DictReader(open("corpus-dev/metadata.csv", encoding="utf-8"))}
+    rows = [json.loads(line) for line in gzip.open(bench, "rt", encoding="utf-8")]
+    # An interpellation asked again (same text, new number) is one text: keep its first
+    # number, and none of a text that corpus-dev holds.
+    seen = {body(r["text"]) for r in rows if r["id"] in dev}
+    pool = []
+    for r in sorted(rows, key=lambda r: r["id"]):
+        if body(r["text"]) not in seen and SHORTEST <= len(r["text"]) <= LONGEST:
+            pool.append(r)
+        seen.add(body(r["text"]))
+    rng = random.Random(SEED)
+    mixed = rng.sample(pool, PER_GROUP)
+    themed = rng.sample([r for r in pool if themes(r["text"]) >= THEMES_NAMED and r not in mixed], PER_GROUP)
+    out_dir = Path(out)
+    (out_dir / "raw").mkdir(parents=True, exist_ok=False)
+    meta = []
+    for first, group in ((401, mixed), (501, themed)):
+        for n, r in enumerate(sorted(group, key=lambda r: r["date"]), start=first):
+            name = f"{n}_ipq_{r['date'][:4]}_{slug(topic(r['title']))}.txt"
+            (out_dir / "raw" / name).write_bytes(r["text"].encode("utf-8"))
+            meta.append({"file": name, "doc_id": r["id"], "title": r["title"].replace("\u00ad", ""),
+                         "author": r["author"], "date": r["date"], "genre": "interpellation",
+                         "source_url": f"shared/bench/riksdagen-interpellations.jsonl.gz id {r['id']} "
+                                       "(swerik-project/riksdagen-interpellations v0.2.2)",
+                         "rights": "Swedish official document (URL 9 §) – Riksdag document (interpellation)",
+                         "note": "mixed topics" if first == 401 else "names a governance theme"})
+    with open(out_dir / "metadata.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(meta[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(meta)
+    with open(out_dir / "SHA256SUMS", "w", encoding="utf-8", newline="\n") as f:
+        for m in meta:
+            digest = hashlib.sha256((out_dir / "raw" / m["file"]).read_bytes()).hexdigest()
+            f.write(f"{digest}  raw/{m['file']}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
