@@ -53,7 +53,7 @@ def test_the_second_development_corpus_is_whole_coded_twice_and_split_per_batch(
     assert corpus.verify_checksums(DEV2) == []
     split = evaluation.load_split(DEV2)
     meta = corpus.load_metadata(DEV2).set_index("file")
-    assert sorted(split) == sorted(meta.index) and len(split) == 24
+    assert sorted(split) == sorted(meta.index) and len(split) == 48
     assert set(meta["doc_id"]).isdisjoint(corpus.load_metadata(DEV)["doc_id"])
     batch = pd.Series({f: f[0] for f in split})
     assert pd.crosstab(batch, pd.Series(split)).eq(6).all().all()  # 6 tune, 6 score in each batch
@@ -135,7 +135,7 @@ def test_the_readme_quotes_the_recorded_figures():
     for label, corpus_name, part, refs in (("seeds (88)", "corpus", "all", ("coding_A", "coding_B")),
                                            ("development, tune part (223)", "corpus-dev", "tune", dev),
                                            ("development, **score part** (205)", "corpus-dev", "score", dev),
-                                           ("second development corpus, **all 24 texts** (213)", "corpus-dev2", "all",
+                                           ("second development corpus, **all 48 texts** (469)", "corpus-dev2", "all",
                                             dev2)):
         line = next(ln for ln in readme.splitlines() if ln.startswith(f"| {label} |"))
         cells = [c.strip().strip("*") for c in line.strip("|").split("|")][1:]

@@ -1,8 +1,9 @@
-"""Draw the texts of ``corpus-dev2/``: 24 Riksdag interpellations from the benchmark corpus
+"""Draw the texts of ``corpus-dev2/``: 48 Riksdag interpellations from the benchmark corpus
 that are not in ``corpus-dev/``, for two more independent example codings.
 
-Like ``corpus-dev``'s 2xx and 3xx: 12 drawn from all interpellations (``4xx``, mixed topics)
-and 12 from those that name three stems of the governance themes (``5xx``); in both, texts of 1,500 to 6,000
+Like ``corpus-dev``'s 2xx and 3xx, in four batches of 12: drawn from all interpellations
+(``4xx``, ``6xx``, mixed topics) and from those that name three stems of the governance
+themes (``5xx``, ``7xx``); in all, texts of 1,500 to 6,000
 characters (so that a batch can be coded whole), drawn with a fixed seed. Each raw file is
 the corpus's ``text`` as it is; ``metadata.csv`` names the source.
 
@@ -23,6 +24,8 @@ from pathlib import Path
 
 SEED = 2026
 PER_GROUP = 12
+FIRSTS = (401, 501, 601, 701)  # each batch's first file number
+MIXED = (401, 601)  # batches drawn from all texts; the others from texts naming the themes
 SHORTEST, LONGEST = 1500, 6000
 # Stems of the study's governance themes (from the codebook's labels and definitions, not
 # any text's phrases): a text that names three of them is likely on topic; the draw among
@@ -66,12 +69,17 @@ def main(bench: str, out: str) -> int:
             pool.append(r)
         seen.add(body(r["text"]))
     rng = random.Random(SEED)
-    mixed = rng.sample(pool, PER_GROUP)
-    themed = rng.sample([r for r in pool if themes(r["text"]) >= THEMES_NAMED and r not in mixed], PER_GROUP)
+    batches, taken = [], set()
+    for first in FIRSTS:  # drawn in this order, so a later batch never changes an earlier one
+        candidates = [r for r in pool if r["id"] not in taken
+                      and (first in MIXED or themes(r["text"]) >= THEMES_NAMED)]
+        batch = rng.sample(candidates, PER_GROUP)
+        taken |= {r["id"] for r in batch}
+        batches.append((first, batch))
     out_dir = Path(out)
     (out_dir / "raw").mkdir(parents=True, exist_ok=False)
     meta = []
-    for first, group in ((401, mixed), (501, themed)):
+    for first, group in batches:
         for n, r in enumerate(sorted(group, key=lambda r: r["date"]), start=first):
             name = f"{n}_ipq_{r['date'][:4]}_{slug(topic(r['title']))}.txt"
             (out_dir / "raw" / name).write_bytes(r["text"].encode("utf-8"))
@@ -80,7 +88,7 @@ def main(bench: str, out: str) -> int:
                          "source_url": f"shared/bench/riksdagen-interpellations.jsonl.gz id {r['id']} "
                                        "(swerik-project/riksdagen-interpellations v0.2.2)",
                          "rights": "Swedish official document (URL 9 §) – Riksdag document (interpellation)",
-                         "note": "mixed topics" if first == 401 else "names a governance theme"})
+                         "note": "mixed topics" if first in MIXED else "names three stems of the governance themes"})
     with open(out_dir / "metadata.csv", "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(meta[0]), lineterminator="\n")
         writer.writeheader()
