@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
@@ -280,12 +281,18 @@ def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
 CODEBOOK_PAGE = "codebook.html"
 
 
-def codebook_page(codebook: Codebook) -> str:
+def codebook_page(codebook: Codebook, doc_ids: Mapping[str, str] | None = None) -> str:
     """The codebook as a page of its own: every code with its definition, when to code it
     and when not, its example quotes and its rules (``terms``, ``exclude``, ``not_with``),
     then the context attributes with their rules and exclusions; whole, wrapping, every
-    value escaped (a corpus folder's codebook is data)."""
+    value escaped (a corpus folder's codebook is data). An example quote is cited by its
+    document's id where ``doc_ids`` (raw file name → id) knows the file, its file name
+    kept in the citation's tooltip; by the file name otherwise."""
     esc = markup.escape
+    doc_ids = doc_ids or {}
+
+    def cite(file: str) -> str:
+        return f'<span title="{esc(file)}">{esc(doc_ids[file])}</span>' if doc_ids.get(file) else esc(file)
 
     def rules(title: str, items: list[str]) -> str:
         if not items:
@@ -298,7 +305,7 @@ def codebook_page(codebook: Codebook) -> str:
         for c in codebook.codes:
             if c.family != family:
                 continue
-            examples = "".join(f'<blockquote lang="sv">{esc(e.quote)}</blockquote><p class="cite">{esc(e.file)}, '
+            examples = "".join(f'<blockquote lang="sv">{esc(e.quote)}</blockquote><p class="cite">{cite(e.file)}, '
                                f"characters {e.start}–{e.end}</p>" for e in c.examples)
             parts.append(
                 f'<section id="{esc(c.id)}"><h3><code>{esc(c.id)}</code> {esc(c.name_en)} '
@@ -444,7 +451,10 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
             staged[f"html/{full}"] = export_html(nb, reader=False, other={"href": reader, "label": "Reader edition"})
             pages.append((_title(nb, stem), reader, full))
             print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
-        staged[f"html/{CODEBOOK_PAGE}"] = codebook_page(coding.codebook_for(run.corpus))
+        # The study's codebook cites the seeds: their ids, then the corpus's own where it has them.
+        ids = {f: d for root in (paths.CORPUS_DIR, run.corpus)
+               for f, d in corpus_mod.load_metadata(root)[["file", "doc_id"]].itertuples(index=False)}
+        staged[f"html/{CODEBOOK_PAGE}"] = codebook_page(coding.codebook_for(run.corpus), ids)
         staged["html/index.html"] = index_page(pages, run)
         for rel, text in staged.items():
             io.write_text(run.out / rel, text)

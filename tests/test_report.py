@@ -157,6 +157,17 @@ def test_the_report_has_a_codebook_page_with_everything_whole(own_corpus_report)
         assert markup.escape(c.definition) in page and markup.escape(c.use_when) in page, c.id
         assert markup.escape(c.not_when) in page and all(markup.escape(t) in page for t in c.terms), c.id
     assert "never counts: <code>ska</code>" in page
+    # an own corpus's report cites the study codebook's examples by the seeds' document ids
+    first = cb.codes[0].examples[0]
+    ids = dict(corpus.load_metadata(paths.CORPUS_DIR)[["file", "doc_id"]].itertuples(index=False))
+    assert f'<p class="cite"><span title="{first.file}">{ids[first.file]}</span>, characters {first.start}' in page
+
+
+def test_an_example_from_a_file_without_an_id_is_cited_by_its_name():
+    cb = coding.load_codebook()
+    first = cb.codes[0].examples[0]
+    assert f'<p class="cite">{first.file}, characters' in report.codebook_page(cb)
+    assert f'<p class="cite">{first.file}, characters' in report.codebook_page(cb, {first.file: ""})
 
 
 def test_the_codebook_page_says_whether_names_count():
