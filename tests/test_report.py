@@ -163,6 +163,12 @@ def test_the_report_has_a_codebook_page_with_everything_whole(own_corpus_report)
     assert f'<p class="cite"><span title="{first.file}">{ids[first.file]}</span>, characters {first.start}' in page
 
 
+def test_a_corpus_without_voices_saves_its_period_figure_by_that_name(own_corpus_report):
+    out, _ = own_corpus_report
+    figures = sorted(p.name for p in (out / "figures").glob("themes_by_*.svg"))
+    assert figures == ["themes_by_period.svg", "themes_by_sector.svg"]
+
+
 def test_an_example_from_a_file_without_an_id_is_cited_by_its_name():
     cb = coding.load_codebook()
     first = cb.codes[0].examples[0]
