@@ -261,7 +261,7 @@ class Rule:
         return any(p.fullmatch(line) for p in self.patterns)
 
 
-RULE_KINDS = ("line", "dated", "repeated", "filename", "block", "menu", "list", "language")
+RULE_KINDS = ("line", "dated", "repeated", "filename", "block", "menu", "list", "language", "echo")
 LINE_KINDS = ("line", "dated")  # kinds whose patterns must match a whole line
 _RULE_KEYS = {"id", "kind", "description", "patterns", "max_words", "signals", "min_signals", "min_lines",
               "language"}
@@ -947,8 +947,12 @@ NOT_WORDS = frozenset({"none", "null", "nan", "undefined", "nil"})
 
 def line_languages(content: str, other: str) -> tuple[int, int]:
     """How many words of a line, outside quotation marks, are Swedish and how many are of
-    the ``other`` language (:func:`word_language`); :data:`NOT_WORDS` count for neither."""
-    words = [w for w in _LETTER_WORD.findall(_QUOTED_PART.sub(" ", content).lower()) if w not in NOT_WORDS]
+    the ``other`` language (:func:`word_language`); :data:`NOT_WORDS` count for neither, nor
+    does a capitalised word after the line's first: a name ("Nordic Gym AB") is no evidence
+    of the language a line is written in."""
+    found_words = _LETTER_WORD.findall(_QUOTED_PART.sub(" ", content))
+    words = [w.lower() for i, w in enumerate(found_words)
+             if (i == 0 or not w[0].isupper()) and w.lower() not in NOT_WORDS]
     found = [word_language(w, other) for w in words]
     return found.count("sv"), found.count(other)
 
@@ -972,6 +976,26 @@ def _mark_language(found: list[_Line], rule: Rule) -> None:
         return
     for ln in foreign:
         ln.rule = rule.id
+
+
+def _mark_echoes(found: list[_Line], rule: Rule) -> None:
+    """An ``echo`` rule: a kept line whose whole text is quoted by a later line that another
+    rule removed ('Download "<title>"', 'Share "<title>"'), with no sentence of running text
+    (one that ends a sentence and has more than ``max_words`` words) between them, is
+    removed: a document viewer's or mirror's header, which repeats the title of the document
+    it shows. The document's own copy of its title, after the interface line, stays."""
+    header: list[_Line] = []  # kept lines since the last sentence of running text
+    for ln in found:
+        if ln.rule:
+            quoted = {q.group()[1:-1].strip() for q in _QUOTED_PART.finditer(ln.content)}
+            for h in header:
+                if not h.rule and h.content in quoted:
+                    h.rule = rule.id
+            continue
+        if _words(ln.content) > rule.max_words and _SENT_FINAL.search(ln.content):
+            header.clear()
+        else:
+            header.append(ln)
 
 
 @dataclass
@@ -1022,6 +1046,8 @@ def segment(text: str, file: str, rules: tuple[Rule, ...]) -> tuple[list[dict], 
             _mark_lists(found, rule)
         elif rule.kind == "language":
             _mark_language(found, rule)
+        elif rule.kind == "echo":
+            _mark_echoes(found, rule)
 
     removed: list[dict] = []
     sentences: list[dict] = []

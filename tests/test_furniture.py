@@ -61,6 +61,26 @@ KINDS = [
     ("download prompt with the title", ['Download "Revisionsrapport om intern kontroll av inköp i kommunen 2013"',
                                         'Share "Nya skollagen träder i kraft den första juli i år"'],
      "foreign-language"),
+    ("paging and step markers", ["Föregående Nästa", "• 1", "2. 3", "Äldre pressmeddelanden",
+                                 ">> Strategi Plan Policy Riktlinjer", "Tillhörande huvudmeny:"], "navigation"),
+    ("several skip links in a line", ["Till navigation Till innehåll (s)"], "skip-link"),
+    ("link annotations", ["Taxa för bygglov (pdf, nytt fönster)", '"Bygglov i korthet"PDF (pdf, 960.3 kB)',
+                          "Riktlinjer för tillsyn (öppnas i nytt fönster)"], "controls"),
+    ("links that point here", ["Vill du läsa mer om bygglov? klicka här", "Nämndens mötestider hittar du här",
+                               "Se mer, Frågor och svar", "Se Exempelverkets folder"], "controls"),
+    ("login and e-service prompts", ["Den här tjänsten kräver inloggning", "Logga in med e-legitimation eller BankID",
+                                     "Logga in med användarnamn och lösenord",
+                                     "E-tjänst: Ansökan om bistånd enligt socialtjänstlagen"], "e-service"),
+    ("e-service requirements", ["Följande behövs för e-tjänsten", "• e-legitimation"], "e-service-requirements"),
+    ("an icon's name before a label", ["question_answer Fick du hjälp av informationen på sidan?"],
+     "template-residue"),
+    ("rating question", ["Fick du hjälp av informationen på sidan?"], "rating-widget"),
+    ("contact invitations", ["Kontakta kundtjänsten, telefon 0270-123 45.",
+                             "Våra rapporter är gratis. Har du någon fråga kontakta oss via e-post."], "contact-block"),
+    ("search hint", ["Använd gärna sökfunktionen för att hitta rätt rapport."], "search-widget"),
+    ("languages side by side", ["Andra språk/Other languages"], "language-switch"),
+    ("updated in the past tense", ["Sidan uppdaterades:", "Sidan uppdaterades 2 maj 2021"], "published-date"),
+    ("a mirror's full text prompt and page marker", ["Full text", "(1)"], "document-viewer"),
 ]
 
 
@@ -147,8 +167,52 @@ def test_a_sentence_that_ends_with_a_link_marker_stays():
 
 def test_short_swedish_headings_stay():
     text = "\n\n".join(["Sammanfattning", BODY, "Bakgrund", BODY, "Covid-19 och det nya coronaviruset", BODY,
-                        "Webb-tv och protokoll", BODY]) + "\n"
+                        "Webb-tv och protokoll", BODY, "Ansök via e-tjänst", BODY, "Frågor om e-tjänsten", BODY,
+                        "Dagens meny", BODY, "Se över din ansökan", BODY, "1. Ansökan", BODY,
+                        "Tidigare nyheter om äldreomsorgen", BODY]) + "\n"
     assert _removed_by(text) == {}
+
+
+def test_sentences_that_name_the_interface_stay():
+    """Prose that mentions a link, a login, a file or a way to get in touch is running text,
+    not a control: the rules for those match only a whole short line of the interface."""
+    lines = ["Här hittar du information om stöd och hjälp för dig som är över 65 år.",
+             "För att ansöka via e-tjänst behöver du logga in med mobilt BankID.",
+             "Våren 2023 startade projektet. Projektplanen hittar du här (PDF)",
+             "Du kan också kontakta din handläggare för information om hur du överklagar.",
+             "Ansökan börjar med att du kontaktar kundtjänst, 0270-750 00, så att en handläggare kan ringa dig.",
+             "Fick du hjälp av socialtjänsten när du behövde den?",
+             "Filen rapport_slutlig ligger i kommunens arkiv.",
+             "»Det här är bara början» sa ordföranden på mötet.",
+             "Läs rapporten (pdf)."]
+    assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
+
+
+def test_a_company_name_is_not_english():
+    """Capitalised words after a line's first are names, no evidence of its language."""
+    text = "\n\n".join([BODY, "• Företagsutvecklingsbidrag, Nordic Gym AB - RS2020/464", BODY]) + "\n"
+    assert _removed_by(text) == {}
+
+
+def test_a_viewers_title_goes_but_the_documents_own_title_stays():
+    """A mirror shows the document's title above its interface and quotes it in a download
+    prompt; the document's own copy of the title, after the interface, is its text."""
+    title = "Revisionsrapport om tillsyn av hemtjänsten i Exempelstad"
+    text = "\n\n".join([title, "Storlek: px", f'Download "{title}"', "Transkript", title, BODY]) + "\n"
+    removed = _removed_by(text)
+    assert removed == {"Storlek: px": "document-viewer", f'Download "{title}"': "foreign-language",
+                       "Transkript": "document-viewer", title: "viewer-title"}
+    assert _kept(text) == [title, BODY]
+    # once running text has come between them, a quoted title no longer takes an earlier line
+    text = "\n\n".join([title, BODY, f'Share "{title}"', BODY]) + "\n"
+    assert _removed_by(text) == {f'Share "{title}"': "foreign-language"}
+
+
+def test_a_numbered_agenda_keeps_its_items_between_step_markers():
+    text = "\n\n".join(["Hoppa över navigering", "• 1", "Val av justerare", "• 2", "Fastställande av dagordning",
+                        BODY]) + "\n"
+    assert set(_removed_by(text)) == {"Hoppa över navigering", "• 1", "• 2"}
+    assert _kept(text) == ["Val av justerare", "Fastställande av dagordning", BODY]
 
 
 def test_a_run_of_short_lines_is_a_menu_but_a_list_is_not():
