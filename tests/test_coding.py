@@ -59,7 +59,7 @@ def test_code_segments_records_rules_and_words_sorted():
     assert list(out.columns) == ["file", "doc_id", "paragraph", "sentence", "start", "end", "code", "rules", "matched"]
     assert out[["code", "rules", "matched"]].to_dict("records") == [
         {"code": "P_DETAIL", "rules": "*detaljstyr*", "matched": "Detaljstyrningen"},
-        {"code": "P_ADMIN", "rules": "*dokumentation*", "matched": "dokumentationen"},
+        {"code": "P_ADMIN", "rules": "*dokumentation* ~5 tid*", "matched": "dokumentationen … tid"},
     ]
 
 
