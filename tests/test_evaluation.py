@@ -136,6 +136,8 @@ def test_the_readme_quotes_the_recorded_figures():
                                            ("development, tune part (223)", "corpus-dev", "tune", dev),
                                            ("development, **score part** (205)", "corpus-dev", "score", dev),
                                            ("second development corpus, **all 48 texts** (469)", "corpus-dev2", "all",
+                                            dev2),
+                                           ("second development corpus, **score part** (234)", "corpus-dev2", "score",
                                             dev2)):
         line = next(ln for ln in readme.splitlines() if ln.startswith(f"| {label} |"))
         cells = [c.strip().strip("*") for c in line.strip("|").split("|")][1:]

@@ -184,8 +184,17 @@ def test_sentences_that_name_the_interface_stay():
              "Fick du hjälp av socialtjänsten när du behövde den?",
              "Filen rapport_slutlig ligger i kommunens arkiv.",
              "»Det här är bara början» sa ordföranden på mötet.",
-             "Läs rapporten (pdf)."]
+             "Läs rapporten (pdf).",
+             "Var finns informationen om mina rättigheter som patient?",  # a question as a heading
+             "Ändrades genom beslut den 3 mars 2020 av kommunfullmäktige."]  # a document's own history
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
+
+
+def test_the_page_asking_whether_it_helped_goes():
+    lines = ["Var informationen på sidan till hjälp?", "Fick du hjälp av informationen på sidan?",
+             "Sidan uppdaterades: 2 maj 2021", "Uppdaterades den tisdag 4 maj 2021"]
+    found = _removed_by("\n\n".join([BODY, *lines]) + "\n")
+    assert sorted(found) == sorted(lines), found
 
 
 def test_a_company_name_is_not_english():

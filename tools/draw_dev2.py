@@ -28,8 +28,10 @@ FIRSTS = (401, 501, 601, 701)  # each batch's first file number
 MIXED = (401, 601)  # batches drawn from all texts; the others from texts naming the themes
 SHORTEST, LONGEST = 1500, 6000
 # Stems of the study's governance themes (from the codebook's labels and definitions, not
-# any text's phrases): a text that names three of them is likely on topic; the draw among
-# those is still random.
+# any text's phrases): a text that holds three of them leans to the themes; the draw among
+# those is still random. They match anywhere in a word ('elev' in 'relevant', 'personal'
+# in 'personalliggare'), as they did when corpus-dev2 was drawn: anchoring them now would
+# draw other texts.
 THEME = re.compile(r"detaljstyr|styrning|byråkrati|administrativ|dokumentation|uppföljning|kontroll|"
                    r"tillit|handlingsutrymme|helhetssyn|samverkan|personal|kunskap|förebygg|brukare|"
                    r"patient|elev", re.I)
@@ -58,7 +60,8 @@ def topic(title: str) -> str:
 
 
 def main(bench: str, out: str) -> int:
-    dev = {row["doc_id"] for row in csv.DictReader(open("corpus-dev/metadata.csv", encoding="utf-8"))}
+    with open(Path(__file__).resolve().parents[1] / "corpus-dev" / "metadata.csv", encoding="utf-8") as f:
+        dev = {row["doc_id"] for row in csv.DictReader(f)}
     rows = [json.loads(line) for line in gzip.open(bench, "rt", encoding="utf-8")]
     # An interpellation asked again (same text, new number) is one text: keep its first
     # number, and none of a text that corpus-dev holds.
@@ -101,4 +104,6 @@ def main(bench: str, out: str) -> int:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: .venv/bin/python tools/draw_dev2.py BENCH.jsonl.gz NEW_FOLDER")
     sys.exit(main(*sys.argv[1:]))

@@ -1,17 +1,21 @@
-"""Turn an annotator's quotes into a reference coding: ``file,code,quote[,occurrence]`` in,
-``file,start,end,code,quote`` out (offsets into the raw file as ``helpers.corpus`` reads it,
+"""Turn annotators' quotes into a reference coding: files of ``file,code,quote[,occurrence]``
+rows in (one coder's, perhaps one file per batch of texts), one ``file,start,end,code,quote``
+file out (offsets into the raw file as ``helpers.corpus`` reads it,
 ``quote == raw[start:end]``), sorted by file, start, end and code.
 
-A quote that is not in its raw file exactly (or not ``occurrence`` times), a code the
-codebook does not have, or a quote across a blank line stops the conversion with the
-input's line named: nothing is guessed or dropped.
+Nothing is guessed or dropped: a quote that is not in its raw file exactly, or that occurs
+more than once there without an ``occurrence`` (1-based) saying which, an occurrence that
+is not a whole number of at least 1 or beyond the quote's count, a code the codebook does
+not have, a quote across a blank line, and the same quote and code twice all stop the
+conversion with the input's file and line named.
 
-    .venv/bin/python tools/quotes_to_offsets.py IN.csv corpus-dev2 corpus-dev2/reference/coding_G.csv
+    .venv/bin/python tools/quotes_to_offsets.py corpus-dev2 corpus-dev2/reference/coding_G.csv corpus-dev2/annotations/G_*.csv
 """
 
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -22,37 +26,78 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from helpers import coding, io  # noqa: E402
 from helpers import corpus as corpus_mod  # noqa: E402
 
-
-def offsets(rows: list[dict], raw: dict[str, str], codes: set[str], source: str) -> pd.DataFrame:
-    out = []
-    for line, row in enumerate(rows, start=2):
-        file, code, quote = row["file"], row["code"], row["quote"]
-        where = f"{source} line {line}"
-        if file not in raw:
-            raise SystemExit(f"{where}: {file!r} is not in raw/.")
-        if code not in codes:
-            raise SystemExit(f"{where}: {code!r} is not a code of the codebook.")
-        if not quote.strip() or "\n\n" in quote.replace("\r\n", "\n"):
-            raise SystemExit(f"{where}: the quote is empty or crosses a blank line.")
-        k = int(row.get("occurrence") or 1)
-        start = -1
-        for _ in range(k):
-            start = raw[file].find(quote, start + 1)
-            if start < 0:
-                raise SystemExit(f"{where}: the quote is not in {file} (occurrence {k}); copy it exactly.")
-        out.append({"file": file, "start": start, "end": start + len(quote), "code": code, "quote": quote})
-    return pd.DataFrame(out).drop_duplicates().sort_values(["file", "start", "end", "code"], kind="stable")
+COLUMNS = ("file", "code", "quote")
 
 
-def main(source: str, corpus: str, dest: str) -> int:
+class QuoteError(ValueError):
+    """A row that cannot become an offset, with the file and line."""
+
+
+def _starts(text: str, quote: str) -> list[int]:
+    return [m.start() for m in re.finditer(f"(?={re.escape(quote)})", text)]
+
+
+def offsets(source: str, raw: dict[str, str], codes: set[str]) -> pd.DataFrame:
+    """The rows of the quote file ``source`` as offsets into ``raw`` (file name → text)."""
+    with open(source, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise QuoteError(f"{source}: the header must name {', '.join(COLUMNS)} (and perhaps occurrence); "
+                             f"missing {', '.join(missing)}.")
+        out, seen = [], {}
+        line = 1
+        for row in reader:
+            first, line = line + 1, reader.line_num
+            where = f"{source} line {first}"
+            file, code, quote = row["file"], row["code"], row["quote"]
+            if file not in raw:
+                raise QuoteError(f"{where}: {file!r} is not in raw/.")
+            if code not in codes:
+                raise QuoteError(f"{where}: {code!r} is not a code of the codebook.")
+            if not quote or not quote.strip() or re.search(r"\n[ \t]*\r?\n", quote.replace("\r\n", "\n")):
+                raise QuoteError(f"{where}: the quote is empty or crosses a blank line.")
+            starts = _starts(raw[file], quote)
+            if not starts:
+                raise QuoteError(f"{where}: the quote is not in {file}; copy it exactly.")
+            given = (row.get("occurrence") or "").strip()
+            if not given and len(starts) > 1:
+                raise QuoteError(f"{where}: the quote occurs {len(starts)} times in {file}; say which in 'occurrence'.")
+            if given and not (given.isdigit() and 1 <= int(given) <= len(starts)):
+                raise QuoteError(f"{where}: occurrence must be a whole number from 1 to {len(starts)}, not {given!r}.")
+            start = starts[int(given) - 1 if given else 0]
+            key = (file, start, code)
+            if key in seen:
+                raise QuoteError(f"{where}: the same quote and code as line {seen[key]}.")
+            seen[key] = first
+            out.append({"file": file, "start": start, "end": start + len(quote), "code": code, "quote": quote})
+    return pd.DataFrame(out, columns=["file", "start", "end", "code", "quote"]).sort_values(
+        ["file", "start", "end", "code"], kind="stable")
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 3:
+        print("usage: " + __doc__.strip().splitlines()[-1].strip(), file=sys.stderr)
+        return 2
+    corpus, dest, *sources = argv
     root = Path(corpus)
     raw = {p.name: corpus_mod.read_raw(p).text for p in corpus_mod.list_raw_files(root)}
-    codes = {c.id for c in coding.codebook_for(root).codes}
-    with open(source, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    io.write_csv(dest, offsets(rows, raw, codes, source), spreadsheet=False)
+    codes = set(coding.codebook_for(root).ids)
+    try:
+        tables = [offsets(source, raw, codes) for source in sorted(sources)]
+    except QuoteError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    table = pd.concat(tables, ignore_index=True).sort_values(["file", "start", "end", "code"], kind="stable")
+    twice = table.duplicated(["file", "start", "end", "code"])
+    if twice.any():
+        row = table[twice].iloc[0]
+        print(f"error: {row['file']} {row['start']}-{row['end']} {row['code']} is in two of the quote files.",
+              file=sys.stderr)
+        return 1
+    io.write_csv(dest, table, spreadsheet=False)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))
