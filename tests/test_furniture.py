@@ -541,3 +541,24 @@ def test_the_multi_page_set_is_as_documented():
         assert [n for n, line in enumerate(lines, 1) if line.strip()] == p.labels["line"].tolist(), p.name
         assert [lines[n - 1].strip() for n in p.labels["line"]] == p.labels["text"].tolist(), p.name
         assert all((k == "") == (lb == "body") for k, lb in zip(p.labels["kind"], p.labels["label"])), p.name
+
+
+def test_the_readmes_quote_the_multi_page_scores():
+    """Both READMEs' figures for the multi-page part, each page alone and each site's
+    pages together, are what ``make furniture SITES=1`` computes now."""
+    pages = furniture.load_set(paths.FURNITURE_DIR / furniture.SITES_DIR)
+    cells = {}
+    for by_site in (False, True):
+        pred = furniture.predictions(pages, by_site=by_site)
+        for part in ("tune", "check"):
+            t = furniture.score(pred[pred["part"] == part]).set_index(["measure", "group"])
+            (rh, rt), (ph, pt) = ((int(t.loc[(m, "all"), "hits"]), int(t.loc[(m, "all"), "total"]))
+                                  for m in ("recall", "precision"))
+            cells.setdefault(part, []).append(f"{rh / rt:.3f} ({rh}) | {ph / pt:.3f} ({ph} of {pt})")
+    readme = (paths.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
+    inner = (paths.FURNITURE_DIR / "README.md").read_text(encoding="utf-8")
+    for part, (alone, together) in cells.items():
+        row = next(ln for ln in readme.splitlines() if ln.startswith(f"| {part} ("))
+        assert row.endswith(f"| {alone} | {together} |"), (part, row)
+        row = next(ln for ln in inner.splitlines() if ln.startswith(f"| {part} ("))
+        assert row.endswith(f"| {alone} | {together} |"), (part, row)
