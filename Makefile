@@ -49,7 +49,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 	@echo "  variables: CORPUS=$$KVALITEXT_CORPUS OUT=$$KVALITEXT_OUT ENGINE=$$KVALITEXT_ENGINE PYTHON=$(PYTHON) BENCH_CORPUS=$$KVALITEXT_BENCH_CORPUS"
-	@echo "  and: CODES=auto|corrected (report), CODE= (suggest), PART= ERRORS=1 (furniture), PER_CODE= NEAR_MISS= SEED= (review), FILE= REVIEWER= NAME= (review-import), DEBUG=1, RECORD=1"
+	@echo "  and: CODES=auto|corrected (report), CODE= (suggest), PART= ERRORS=1 SITES=1 (furniture), PER_CODE= NEAR_MISS= SEED= (review), FILE= REVIEWER= NAME= (review-import), DEBUG=1, RECORD=1"
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else f"Python 3.11, 3.12 or 3.13 is needed, {sys.executable} is {v[0]}.{v[1]}: run make PYTHON=python3.12 ...")'
@@ -85,8 +85,8 @@ evaluate: $(STAMP) ## score the auto-coder on every corpus with reference coding
 suggest: $(STAMP) ## candidate words for a code's rules on CORPUS (CODE=R_SUPPORT), to read before adding any
 	$(BIN)/python -m helpers.suggest --code="$$KVALITEXT_CODE" --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT"
 
-furniture: $(STAMP) ## score cleaning's furniture removal on the held-out sites of corpus-furniture/ (PART=tune|all, ERRORS=1 lists misses)
-	$(BIN)/python -m helpers.furniture --part="$$KVALITEXT_PART" $(if $(value ERRORS),--errors)
+furniture: $(STAMP) ## score cleaning's furniture removal on the held-out sites of corpus-furniture/ (PART=tune|all, ERRORS=1 lists misses, SITES=1 the multi-page set by site)
+	$(BIN)/python -m helpers.furniture --part="$$KVALITEXT_PART" $(if $(value ERRORS),--errors) $(if $(value SITES),--sites)
 
 lock: ## re-resolve pyproject.toml's ranges for every Python 3.11-3.13 found and rewrite requirements/constraints.txt
 	$(PYTHON) tools/lock.py

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import yaml
@@ -255,16 +255,18 @@ class Rule:
     min_signals: int = 2  # ``block``: distinct signals a block needs
     min_lines: int = 5  # ``menu``: consecutive short lines a menu needs
     language: str = ""  # ``language``: the interface language, a wordfreq code ("en")
+    min_files: int = 3  # ``template``: raw files of the corpus a line must occur in
+    min_run: int = 1  # ``template``: such lines in a row (blank lines aside) before they go
 
     def matches_line(self, line: str) -> bool:
         """Whether a ``line`` rule matches the whole (normalised) line."""
         return any(p.fullmatch(line) for p in self.patterns)
 
 
-RULE_KINDS = ("line", "dated", "repeated", "filename", "block", "menu", "list", "language", "echo")
+RULE_KINDS = ("line", "dated", "repeated", "filename", "block", "menu", "list", "language", "echo", "template")
 LINE_KINDS = ("line", "dated")  # kinds whose patterns must match a whole line
 _RULE_KEYS = {"id", "kind", "description", "patterns", "max_words", "signals", "min_signals", "min_lines",
-              "language"}
+              "language", "min_files", "min_run"}
 
 
 def _item_lines(text: str) -> list[int]:
@@ -325,7 +327,7 @@ def _parse_rules(path: Path) -> list[Rule]:
                             f"got {signals!r}{line}")
         compiled_signals = _compile_patterns(signals, where, line)
         counts = {}
-        for key, default in (("min_signals", 2), ("min_lines", 5)):
+        for key, default in (("min_signals", 2), ("min_lines", 5), ("min_files", 3), ("min_run", 1)):
             value = item.get(key, default)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise RuleError(f"{where}: field {key!r} must be a whole number, 1 or more, got {value!r}{line}")
@@ -335,6 +337,9 @@ def _parse_rules(path: Path) -> list[Rule]:
             raise RuleError(f"{where}: field 'language' must be a language code such as 'en', got {language!r}{line}")
         if (item["kind"] in LINE_KINDS or item["kind"] == "list") and not compiled:
             raise RuleError(f"{where}: a {item['kind']!r} rule needs at least one pattern under 'patterns'{line}")
+        if item["kind"] == "template" and counts["min_files"] < 2:
+            raise RuleError(f"{where}: a 'template' rule's 'min_files' must be 2 or more (a line in one file only "
+                            f"repeats nothing), got {counts['min_files']!r}{line}")
         if item["kind"] == "block" and not compiled_signals:
             raise RuleError(f"{where}: a 'block' rule needs at least one pattern under 'signals'{line}")
         rules.append(Rule(
@@ -998,6 +1003,70 @@ def _mark_echoes(found: list[_Line], rule: Rule) -> None:
             header.append(ln)
 
 
+def _template_line(content: str, max_words: int) -> bool:
+    """Whether a line may be template furniture: at most ``max_words`` words, and not a
+    sentence of running text (one that ends a sentence and has more than six words), so
+    that a standard sentence of many decisions or a quotation shared by files stays."""
+    words = _words(content)
+    return 0 < words <= max_words and not (words > 6 and _SENT_FINAL.search(content))
+
+
+def template_counts(texts: Iterable[str], rules: tuple[Rule, ...]) -> dict[str, int]:
+    """For a ``template`` rule: in how many of the raw ``texts`` (one per raw file of the
+    corpus being cleaned) each line occurs, as :func:`segment` sees it (stripped and
+    :func:`normalise`d), counting a line once per file. Only lines that a template rule
+    could remove are kept (:func:`_template_line` with the largest ``max_words`` of the
+    rules, in at least the smallest ``min_files``), so the result is small; it is empty
+    when no rule is of kind ``template``. One pass over the texts, before segmentation."""
+    found = [r for r in rules if r.kind == "template"]
+    if not found:
+        return {}
+    max_words, least = max(r.max_words for r in found), min(r.min_files for r in found)
+    counts: dict[str, int] = defaultdict(int)
+    seen: dict[str, str] = {}  # a raw line → its cleaned form, or "" when no rule could remove it
+    for text in texts:
+        here = set()
+        for raw in set(_LINE_BREAK.split(text)):
+            content = seen.get(raw)
+            if content is None:
+                # a raw line has at least the words of its cleaned form: a longer one is left out unread
+                short = len(raw.split()) <= max_words or _HAS_INVISIBLE.search(raw) is not None
+                content = normalise(raw) if short else ""
+                content = content if content and _template_line(content, max_words) else ""
+                if len(raw) <= 200:  # short lines repeat; a long one is not kept in memory
+                    seen[raw] = content
+            if content:
+                here.add(content)
+        for content in here:
+            counts[content] += 1
+    return {k: v for k, v in sorted(counts.items()) if v >= least}
+
+
+def _mark_template(found: list[_Line], rule: Rule, counts: Mapping[str, int]) -> None:
+    """A ``template`` rule: a line that occurs identically in at least ``min_files`` raw
+    files of the corpus (``counts``, :func:`template_counts`) and may be template
+    furniture (:func:`_template_line`: at most ``max_words`` words, not a sentence of
+    running text) is removed when at least ``min_run`` such lines stand in a row (blank
+    lines aside): a site's menu, labels and footer, which its template repeats on every
+    page while each page's text differs."""
+    if not counts:
+        return
+    hits = [counts.get(ln.content, 0) >= rule.min_files and _template_line(ln.content, rule.max_words)
+            for ln in found]
+    i = 0
+    while i < len(found):
+        if not hits[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(found) and hits[j]:
+            j += 1
+        if j - i >= rule.min_run:
+            for ln in found[i:j]:
+                ln.rule = ln.rule or rule.id
+        i = j
+
+
 @dataclass
 class _Line:
     start: int
@@ -1007,8 +1076,13 @@ class _Line:
     rule: str | None = None
 
 
-def segment(text: str, file: str, rules: tuple[Rule, ...]) -> tuple[list[dict], list[dict]]:
+def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, int] | None = None
+            ) -> tuple[list[dict], list[dict]]:
     """Split one raw text into sentences and removals.
+
+    ``counts`` are the corpus's line counts (:func:`template_counts` over every raw file
+    of the corpus being cleaned), which ``template`` rules read; without them (the
+    default) a template rule removes nothing and each text is cleaned on its own.
 
     Returns ``(sentences, removed)``: sentences as dicts with ``file, paragraph,
     sentence, start, end, text, kind`` (the kind of text it stands in,
@@ -1048,6 +1122,8 @@ def segment(text: str, file: str, rules: tuple[Rule, ...]) -> tuple[list[dict], 
             _mark_language(found, rule)
         elif rule.kind == "echo":
             _mark_echoes(found, rule)
+        elif rule.kind == "template":
+            _mark_template(found, rule, counts or {})
 
     removed: list[dict] = []
     sentences: list[dict] = []

@@ -13,6 +13,13 @@ and which removed lines were furniture (precision, per removing rule). A line co
 removed when a rule removed the whole line; the list-marker and invisible-character
 removals, which take a character from a kept line, are not line removals.
 ``python -m helpers.furniture`` (``make furniture``) prints the scores.
+
+``corpus-furniture/sites/`` is a second set in the same format with several pages of
+each site, to measure the ``template`` rule: with ``by_site``, :func:`predictions`
+cleans each site's pages together, as one corpus (the line counts of
+:func:`helpers.clean.template_counts` over that site's pages), and without it each page
+alone, as the rounds are scored (a template rule then removes nothing).
+``python -m helpers.furniture --sites`` (``make furniture SITES=1``) prints both.
 """
 
 from __future__ import annotations
@@ -40,6 +47,9 @@ class Page:
     labels: pd.DataFrame  # line, label, kind
 
 
+SITES_DIR = "sites"  # the multi-page set, inside paths.FURNITURE_DIR
+
+
 def load_set(root: Path | None = None) -> list[Page]:
     """The labelled pages, sorted by name."""
     root = paths.FURNITURE_DIR if root is None else Path(root)
@@ -58,9 +68,11 @@ def load_set(root: Path | None = None) -> list[Page]:
     return sorted(pages, key=lambda p: p.name)
 
 
-def removed_lines(text: str, file: str, rules: tuple[clean.Rule, ...]) -> dict[int, str]:
-    """The 1-based numbers of the lines that rules removed, with the rule that removed each."""
-    _, removed = clean.segment(text, file, rules)
+def removed_lines(text: str, file: str, rules: tuple[clean.Rule, ...],
+                  counts: dict[str, int] | None = None) -> dict[int, str]:
+    """The 1-based numbers of the lines that rules removed, with the rule that removed each
+    (``counts``: the corpus's line counts, for template rules)."""
+    _, removed = clean.segment(text, file, rules, counts)
     starts = [s for s, _ in clean.lines(text)]
     out = {}
     for r in removed:
@@ -71,12 +83,19 @@ def removed_lines(text: str, file: str, rules: tuple[clean.Rule, ...]) -> dict[i
     return out
 
 
-def predictions(pages: list[Page], rules: tuple[clean.Rule, ...] | None = None) -> pd.DataFrame:
-    """One row per labelled line: ``page, site, part, line, label, kind, removed_by``."""
+def predictions(pages: list[Page], rules: tuple[clean.Rule, ...] | None = None,
+                by_site: bool = False) -> pd.DataFrame:
+    """One row per labelled line: ``page, site, part, line, label, kind, removed_by``.
+    With ``by_site`` each site's pages among ``pages`` are cleaned together, as one corpus
+    (template rules read their line counts); otherwise each page alone."""
     rules = clean.load_rules() if rules is None else rules
+    counts: dict[str, dict[str, int]] = {}
+    if by_site:
+        for site in sorted({p.site for p in pages}):
+            counts[site] = clean.template_counts([p.text for p in pages if p.site == site], rules)
     rows = []
     for p in pages:
-        gone = removed_lines(p.text, p.name, rules)
+        gone = removed_lines(p.text, p.name, rules, counts.get(p.site))
         for line, label, kind in zip(p.labels["line"], p.labels["label"], p.labels["kind"]):
             rows.append({"page": p.name, "site": p.site, "part": p.part, "line": line, "label": label,
                          "kind": kind, "removed_by": gone.get(line, "")})
@@ -111,17 +130,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--part", default="check", choices=["check", "tune", "all"],
                     help="which part of the labelled set (default: check, the held-out sites)")
     ap.add_argument("--errors", action="store_true", help="also list the lines scored wrong")
+    ap.add_argument("--sites", action="store_true",
+                    help="score the multi-page set (corpus-furniture/sites/) by site: each page alone, then each "
+                         "site's pages cleaned together (the template rule)")
     args = ap.parse_args(argv)
-    pages = [p for p in load_set() if args.part == "all" or p.part == args.part]
-    pred = predictions(pages)
-    table = score(pred)
-    print(f"Furniture removal on the {args.part} part: {len(pages)} pages, {pred['site'].nunique()} sites, "
-          f"{len(pred)} lines (targets: recall >= {TARGETS['recall']}, precision >= {TARGETS['precision']})")
-    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    if args.errors:
-        wrong = pred[(pred["label"] == "furniture") != (pred["removed_by"] != "")]
-        print("\nLines scored wrong (missed furniture, or body removed):")
-        print(wrong.to_string(index=False))
+    root = paths.FURNITURE_DIR / SITES_DIR if args.sites else None
+    pages = [p for p in load_set(root) if args.part == "all" or p.part == args.part]
+    runs = [("each page alone (per-document rules)", False), ("each site's pages together (with the template rule)",
+                                                               True)] if args.sites else [("", False)]
+    for title, by_site in runs:
+        pred = predictions(pages, by_site=by_site)
+        table = score(pred)
+        where = "the multi-page set's " if args.sites else "the "
+        print(f"Furniture removal on {where}{args.part} part{', ' + title if title else ''}: {len(pages)} pages, "
+              f"{pred['site'].nunique()} sites, {len(pred)} lines (targets: recall >= {TARGETS['recall']}, "
+              f"precision >= {TARGETS['precision']})")
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        if args.errors:
+            wrong = pred[(pred["label"] == "furniture") != (pred["removed_by"] != "")]
+            print("\nLines scored wrong (missed furniture, or body removed):")
+            print(wrong.to_string(index=False))
+        print()
     return 0
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Iterable, Protocol, Sequence
+from typing import Iterable, Mapping, Protocol, Sequence
 
 import numpy as np
 import pandas as pd
@@ -97,16 +97,35 @@ def partitions(docs: pd.DataFrame, partition_size: int = DEFAULT_PARTITION_SIZE)
 
 # --------------------------------------------------------------------------- stages
 
-def segment_documents(docs: pd.DataFrame, rules: tuple[clean.Rule, ...] | None = None
-                      ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+def template_counts(docs: pd.DataFrame | Iterable[Sequence] | Source, rules: tuple[clean.Rule, ...],
+                    partition_size: int = DEFAULT_PARTITION_SIZE) -> dict[str, int]:
+    """The corpus's line counts for ``template`` rules (:func:`helpers.clean.template_counts`
+    over each raw file once; a :class:`Source` is read partition by partition); empty,
+    without reading anything, when no rule is of that kind."""
+    if not any(r.kind == "template" for r in rules):
+        return {}
+    if hasattr(docs, "ranges") and hasattr(docs, "read"):
+        def texts():
+            for r in docs.ranges(partition_size):
+                part = docs.read(*r)
+                yield from dict(zip(part["file"], part["text"])).values()
+        return clean.template_counts(texts(), rules)
+    docs = as_documents(docs)
+    return clean.template_counts(dict(zip(docs["file"], docs["text"])).values(), rules)
+
+
+def segment_documents(docs: pd.DataFrame, rules: tuple[clean.Rule, ...] | None = None,
+                      counts: Mapping[str, int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Stage ``segment``: ``clean.segment`` over each document → ``(sentences, removed,
-    documents)``; a sentence's ``doc_id`` is its document's, or its dated entry's."""
+    documents)``; a sentence's ``doc_id`` is its document's, or its dated entry's.
+    ``counts`` are the whole corpus's line counts (:func:`template_counts`), which
+    ``template`` rules read; without them those rules remove nothing."""
     docs = as_documents(docs)
     rules = clean.load_rules() if rules is None else rules
     dated = {r.id for r in rules if r.kind == "dated"}  # their lines' dates may become documents' dates
     sentences, removed, doc_ids, documents = [], [], [], []
     for file, doc_id, text, meta in zip(docs["file"], docs["doc_id"], docs["text"], docs["meta"]):
-        s, r = clean.segment(text, file, rules)
+        s, r = clean.segment(text, file, rules, counts)
         found = documents_mod.documents_of_file(file, text, dict(meta, doc_id=doc_id),
                                                 [x for x in r if x["rule"] in dated])
         documents += found
@@ -147,15 +166,16 @@ def token_table(docs: pd.DataFrame, sentences: pd.DataFrame, lemmatize: Lemmatiz
 
 def process_batch(docs: pd.DataFrame | Iterable[Sequence], codebook: coding.Codebook | None = None,
                   rules: tuple[clean.Rule, ...] | None = None, keep: Iterable[str] = KEPT,
-                  timings: bool = False) -> Tables:
+                  timings: bool = False, counts: Mapping[str, int] | None = None) -> Tables:
     """Run one batch of documents (a partition) through every stage: the tables named in
     ``keep`` (of :data:`KEPT`), each in the contract's order. With ``timings``, ``stats``
-    holds seconds per stage, characters, documents, sentences and tokens."""
+    holds seconds per stage, characters, documents, sentences and tokens. ``counts``: the
+    whole corpus's line counts (:func:`template_counts`), for ``template`` rules."""
     docs = as_documents(docs)
     codebook = coding.load_codebook() if codebook is None else codebook
     keep = set(keep)
     t0 = time.perf_counter()
-    seg, rem, documents = segment_documents(docs, rules)
+    seg, rem, documents = segment_documents(docs, rules, counts)
     t1 = time.perf_counter()
     tok = token_table(docs, seg)
     t2 = time.perf_counter()
@@ -175,8 +195,12 @@ def process_batch(docs: pd.DataFrame | Iterable[Sequence], codebook: coding.Code
     return out
 
 
-def _process_range(source: Source, partition: tuple, codebook, rules, keep) -> Tables:
-    return process_batch(source.read(*partition), codebook, rules, keep)
+def _process_range(source: Source, partition: tuple, codebook, rules, keep, counts=None) -> Tables:
+    return process_batch(source.read(*partition), codebook, rules, keep, counts=counts)
+
+
+def _process_docs(docs: pd.DataFrame, codebook, rules, keep, counts=None) -> Tables:
+    return process_batch(docs, codebook, rules, keep, counts=counts)
 
 
 # --------------------------------------------------------------------------- corpus
@@ -238,23 +262,27 @@ def run_corpus(docs: pd.DataFrame | Iterable[Sequence] | Source, codebook: codin
     contract's order. ``docs`` is documents (see :func:`as_documents`) or a
     :class:`Source`, read partition by partition where it is processed. ``keep`` names
     the tables to collect (collect only ``coded`` to keep the caller's memory small on a
-    large corpus)."""
+    large corpus). ``template`` rules read line counts taken from every raw file of the
+    corpus in one pass before the partitions run (:func:`template_counts`), so a file is
+    cleaned alike whatever partition it falls in, with either engine."""
     codebook = coding.load_codebook() if codebook is None else codebook
     rules = clean.load_rules() if rules is None else rules
     keep = tuple(k for k in KEPT if k in set(keep))
     if hasattr(docs, "ranges") and hasattr(docs, "read"):
         tasks = [(_process_range, docs, r) for r in docs.ranges(partition_size)]
     else:
-        tasks = [(process_batch, p) for p in partitions(as_documents(docs), partition_size)]
+        docs = as_documents(docs)
+        tasks = [(_process_docs, p) for p in partitions(docs, partition_size)]
     if not tasks:  # no documents: the tables, empty, with their columns
-        tasks = [(process_batch, as_documents([]))]
+        tasks = [(_process_docs, as_documents([]))]
+    counts = template_counts(docs, rules, partition_size)
     show = watching(progress)
     if engine == "pandas":
         if show:
             from tqdm.auto import tqdm
 
             tasks = tqdm(tasks, desc="partitions", unit="part")
-        return _concat([f(*args, codebook, rules, keep) for f, *args in tasks], keep)
+        return _concat([f(*args, codebook, rules, keep, counts) for f, *args in tasks], keep)
     if engine != "dask":
         raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
 
@@ -269,7 +297,7 @@ def run_corpus(docs: pd.DataFrame | Iterable[Sequence] | Source, codebook: codin
         else:
             client = own = Client(address)
     try:
-        futures = [client.submit(f, *args, codebook, rules, keep, pure=False) for f, *args in tasks]
+        futures = [client.submit(f, *args, codebook, rules, keep, counts, pure=False) for f, *args in tasks]
         if show:
             from distributed import progress as dask_progress
 

@@ -342,15 +342,16 @@ def _corpora_with_references() -> list[Path]:
 @pytest.mark.parametrize("root", _corpora_with_references(), ids=lambda p: p.name)
 def test_no_sentence_of_a_reference_coding_is_removed(root):
     """Every character of every span a reference coder coded, in the seeds and the
-    development corpus, is in a kept sentence: no rule removed any of it."""
+    development corpora, is in a kept sentence: no rule removed any of it, the template
+    rule included (each corpus cleaned as the pipeline cleans it, against its own line
+    counts)."""
     n = 0
-    raw = {}
+    raw = {path.name: corpus.read_raw(path).text for path in sorted((root / "raw").glob("*.txt"))}
+    counts = clean.template_counts(raw.values(), RULES)
     kept = {}
-    for path in sorted((root / "raw").glob("*.txt")):
-        text = corpus.read_raw(path).text
-        sentences, _ = clean.segment(text, path.name, RULES)
-        raw[path.name] = text
-        kept[path.name] = {i for s in sentences for i in range(s["start"], s["end"])}
+    for name, text in raw.items():
+        sentences, _ = clean.segment(text, name, RULES, counts)
+        kept[name] = {i for s in sentences for i in range(s["start"], s["end"])}
     for ref in sorted((root / "reference").glob("*.csv")):
         with ref.open(encoding="utf-8") as f:
             for row in csv.DictReader(f):
@@ -432,3 +433,141 @@ def test_the_readme_quotes_the_scores_of_the_rules_in_force():
     assert f"| {rt} | {rv} ({rh}) | {pv} ({ph} of {pt}) |" in row
     (rh, rt, rv), (ph, pt, pv) = values["tune"]["recall"], values["tune"]["precision"]
     assert f"recall {rv} ({rh} of {rt}) and precision {pv} ({ph} of {pt})" in " ".join(readme.split())
+
+
+# --------------------------------------------------------------------------- template: lines a site repeats
+
+TEMPLATE = next(r for r in RULES if r.kind == "template")
+MENU = ["Bo och leva", "Kultur och fritid", "Näringsliv och arbete"]
+FOOTER = ["Exempelby kommun", "Hela Exempelby växer"]
+PAGE_TEXTS = [
+    "Nämnden beslutade i går att bygga en ny förskola i norra delen av kommunen.",
+    "Biblioteket har fått nya öppettider som gäller från och med den första mars.",
+    "Kommunen söker sommarvikarier till äldreomsorgen och hemtjänsten i sommar.",
+]
+
+
+def _pages(lines_of: list[list[str]]) -> dict[str, str]:
+    return {f"p{n}.txt": "\n\n".join(lines) + "\n" for n, lines in enumerate(lines_of)}
+
+
+def _template_removals(texts: dict[str, str], rules: tuple[clean.Rule, ...] = RULES) -> dict[str, dict[str, str]]:
+    """Per file, each removed line's text → the rule, the files cleaned as one corpus."""
+    counts = clean.template_counts(texts.values(), rules)
+    out = {}
+    for name, text in texts.items():
+        _, removed = clean.segment(text, name, rules, counts)
+        out[name] = {r["text"].strip(): r["rule"] for r in removed if r["rule"] not in furniture.NOT_LINE_REMOVALS}
+    return out
+
+
+def test_a_menu_and_a_footer_repeated_on_three_pages_go():
+    texts = _pages([["\n".join(MENU), body, "\n".join(FOOTER)] for body in PAGE_TEXTS])
+    for name, removed in _template_removals(texts).items():
+        assert removed == {line: TEMPLATE.id for line in MENU + FOOTER}, name
+        kept, _ = clean.segment(texts[name], name, RULES, clean.template_counts(texts.values(), RULES))
+        assert [s["text"] for s in kept] == [PAGE_TEXTS[int(name[1])]]
+
+
+def test_cleaned_alone_a_page_keeps_its_template():
+    """Without the corpus's counts (the default), the template rule removes nothing."""
+    text = "\n\n".join(["\n".join(MENU), PAGE_TEXTS[0], "\n".join(FOOTER)]) + "\n"
+    assert TEMPLATE.id not in set(_removed_by(text).values())
+
+
+def test_a_sentence_repeated_in_several_files_stays():
+    """A standard sentence of many decisions, or a quotation files share, is running text."""
+    shared = ["Beslutet kan överklagas till förvaltningsrätten inom tre veckor.",
+              "Ärendet har beretts av kommunstyrelsens arbetsutskott i enlighet med reglementet."]
+    texts = _pages([[body, "\n".join(shared)] for body in PAGE_TEXTS])
+    assert all(not removed for removed in _template_removals(texts).values())
+
+
+def test_a_heading_shared_by_fewer_files_than_min_files_stays():
+    heading = ["Bakgrund", "Ärendets beredning"]
+    texts = _pages([["\n".join(heading), PAGE_TEXTS[0]], ["\n".join(heading), PAGE_TEXTS[1]], [PAGE_TEXTS[2]]])
+    assert TEMPLATE.min_files == 3
+    assert all(not removed for removed in _template_removals(texts).values())
+    texts["p3.txt"] = "\n\n".join(["\n".join(heading), "En fjärde sida med annan text om vägarbeten."]) + "\n"
+    assert _template_removals(texts)["p3.txt"] == {line: TEMPLATE.id for line in heading}  # in three files: gone
+
+
+def test_a_line_repeated_within_one_file_only_stays():
+    text = "\n\n".join(["\n".join(MENU), PAGE_TEXTS[0], "\n".join(MENU), PAGE_TEXTS[1], "\n".join(MENU)]) + "\n"
+    texts = {"p0.txt": text, "p1.txt": PAGE_TEXTS[1] + "\n", "p2.txt": PAGE_TEXTS[2] + "\n"}
+    assert clean.template_counts(texts.values(), RULES) == {}
+    assert all(not removed for removed in _template_removals(texts).values())
+
+
+def test_a_lone_repeated_line_stays_but_a_run_goes():
+    """A dateline or a question's lead-in that many documents of one type repeat, alone
+    between lines of their own, is not a template (``min_run``)."""
+    assert TEMPLATE.min_run == 2
+    texts = _pages([["den 13 maj", body, "Min fråga till statsrådet är:", f"Vad gör statsrådet åt fråga {n}?"]
+                    for n, body in enumerate(PAGE_TEXTS)])
+    assert all(not removed for removed in _template_removals(texts).values())
+
+
+def test_a_long_line_is_never_a_template():
+    long = ["Välkommen till vår nya webbplats om kommunens service", "Läs mer"]
+    texts = _pages([["\n".join(long), body] for body in PAGE_TEXTS])
+    assert clean.template_counts(texts.values(), RULES) == {"Läs mer": 3}
+    assert all(TEMPLATE.id not in removed.values() for removed in _template_removals(texts).values())
+
+
+def test_the_removal_log_names_the_template_rule():
+    docs = [(name, text) for name, text in _pages([["\n".join(MENU), b] for b in PAGE_TEXTS]).items()]
+    _, removed, _ = stages.segment_documents(docs, RULES, stages.template_counts(docs, RULES))
+    assert sorted(removed.loc[removed["rule"] == TEMPLATE.id, "text"]) == sorted(MENU * 3)
+    _, alone, _ = stages.segment_documents(docs, RULES)
+    assert TEMPLATE.id not in set(alone["rule"])
+
+
+def test_the_template_rules_fields_are_checked(tmp_path):
+    f = tmp_path / "boilerplate.yaml"
+    f.write_text("rules:\n  - id: t\n    kind: template\n    min_files: 1\n", encoding="utf-8")
+    with pytest.raises(clean.RuleError, match="min_files.*2 or more"):
+        clean.load_rules(tmp_path)
+    f.write_text("rules:\n  - id: t\n    kind: template\n    min_run: 0\n", encoding="utf-8")
+    with pytest.raises(clean.RuleError, match="min_run"):
+        clean.load_rules(tmp_path)
+
+
+def test_the_multi_page_set_is_as_documented():
+    """corpus-furniture/sites/: at least 8 sites, none of the rounds', each with at least 3
+    pages; the check part is the third of the sites (rounded up) with the lowest SHA-256
+    of their name; every label's text is its page's line."""
+    pages = furniture.load_set(paths.FURNITURE_DIR / furniture.SITES_DIR)
+    sites = sorted({p.site for p in pages})
+    assert len(sites) >= 8
+    assert not set(sites) & {p.site for p in furniture.load_set()}
+    assert all(sum(p.site == s for p in pages) >= 3 for s in sites)
+    ranked = sorted(sites, key=lambda s: hashlib.sha256(s.encode()).hexdigest())
+    assert {p.site for p in pages if p.part == "check"} == set(ranked[:math.ceil(len(sites) / 3)])
+    assert {p.part for p in pages} == {"check", "tune"}
+    for p in pages:
+        lines = p.text.splitlines()
+        assert [n for n, line in enumerate(lines, 1) if line.strip()] == p.labels["line"].tolist(), p.name
+        assert [lines[n - 1].strip() for n in p.labels["line"]] == p.labels["text"].tolist(), p.name
+        assert all((k == "") == (lb == "body") for k, lb in zip(p.labels["kind"], p.labels["label"])), p.name
+
+
+def test_the_readmes_quote_the_multi_page_scores():
+    """Both READMEs' figures for the multi-page part, each page alone and each site's
+    pages together, are what ``make furniture SITES=1`` computes now."""
+    pages = furniture.load_set(paths.FURNITURE_DIR / furniture.SITES_DIR)
+    cells = {}
+    for by_site in (False, True):
+        pred = furniture.predictions(pages, by_site=by_site)
+        for part in ("tune", "check"):
+            t = furniture.score(pred[pred["part"] == part]).set_index(["measure", "group"])
+            (rh, rt), (ph, pt) = ((int(t.loc[(m, "all"), "hits"]), int(t.loc[(m, "all"), "total"]))
+                                  for m in ("recall", "precision"))
+            cells.setdefault(part, []).append(f"{rh / rt:.3f} ({rh}) | {ph / pt:.3f} ({ph} of {pt})")
+    readme = (paths.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
+    inner = (paths.FURNITURE_DIR / "README.md").read_text(encoding="utf-8")
+    for part, (alone, together) in cells.items():
+        row = next(ln for ln in readme.splitlines() if ln.startswith(f"| {part} ("))
+        assert row.endswith(f"| {alone} | {together} |"), (part, row)
+        row = next(ln for ln in inner.splitlines() if ln.startswith(f"| {part} ("))
+        assert row.endswith(f"| {alone} | {together} |"), (part, row)

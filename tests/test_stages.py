@@ -26,6 +26,19 @@ MADE_UP = {
 }
 
 
+# three pages of one made-up site: its template (a menu and a footer) on each, its own text
+# between; spread over partitions, they are still cleaned against the whole corpus
+SITE_MENU = ["Bo och leva", "Kultur och fritid", "Näringsliv och arbete"]
+SITE_PAGES = {
+    f"95{n}_page.txt": "\n".join(SITE_MENU) + f"\n\n{body}\n\nExempelby kommun\nHela Exempelby växer\n"
+    for n, body in enumerate([
+        "Nämnden beslutade i går att bygga en ny förskola med mer tid för barnen.",
+        "Biblioteket har fått nya öppettider och mindre administration för personalen.",
+        "Kommunen söker sommarvikarier till äldreomsorgen och hemtjänsten i sommar.",
+    ])
+}
+
+
 def _seed_docs() -> list[tuple[str, str, str]]:
     meta = corpus.load_metadata(paths.CORPUS_DIR).set_index("file")["doc_id"]
     return [(p.name, corpus.read_raw(p).text, meta[p.name]) for p in corpus.list_raw_files(paths.CORPUS_DIR)]
@@ -38,7 +51,9 @@ def codebook():
 
 @pytest.fixture(scope="module")
 def docs():
-    return _seed_docs() + [(f, t, f) for f, t in MADE_UP.items()]
+    pages = [(f, t, f) for f, t in SITE_PAGES.items()]
+    seeds = _seed_docs()
+    return pages[:1] + seeds[:3] + pages[1:2] + seeds[3:] + [(f, t, f) for f, t in MADE_UP.items()] + pages[2:]
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +80,19 @@ def test_dask_engine_on_a_process_cluster_equals_pandas(docs, codebook, pandas_t
         else:
             _same(out[name], pandas_tables[name])
     assert len(pandas_tables.coded) > 0 and len(pandas_tables.tokens) > 0
+
+
+def test_a_sites_template_is_removed_across_partitions_with_either_engine(docs, pandas_tables):
+    """The three pages fall in different partitions, yet each loses its template (the
+    line counts come from the whole corpus), logged with the rule; the Dask test above
+    holds the same tables for that engine."""
+    parts = stages.partitions(stages.as_documents(docs), 8_000)
+    assert len({n for n, p in enumerate(parts) for f in p["file"] if f in SITE_PAGES}) == 3
+    removed = pandas_tables.removed
+    gone = removed[removed["file"].isin(SITE_PAGES) & (removed["rule"] == "site-template")]
+    assert sorted(gone["text"]) == sorted((SITE_MENU + ["Exempelby kommun", "Hela Exempelby växer"]) * 3)
+    seg = pandas_tables.segments
+    assert seg[seg["file"].isin(SITE_PAGES)].groupby("file").size().tolist() == [1, 1, 1]
 
 
 def _by_offset(rows, columns) -> pd.DataFrame:
@@ -150,6 +178,9 @@ def test_a_source_is_read_by_partition(tmp_path, docs, codebook, pandas_tables):
             f.write(json.dumps({"id": file, "text": text}, ensure_ascii=False) + "\n")
     src = JsonlCorpus(str(path))
     assert len(src.ranges(8_000)) >= 3
+    rules = clean.load_rules()
+    assert stages.template_counts(src, rules, 8_000) == stages.template_counts(docs, rules)
+    assert "Bo och leva" in stages.template_counts(src, rules, 8_000)
     out = stages.run_corpus(src, codebook, partition_size=8_000, keep=("coded",))
     assert out.segments is None
     # doc_id is the jsonl id there (entries of a diary keep their suffix): compare the rest
