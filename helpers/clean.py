@@ -989,18 +989,19 @@ def _mark_echoes(found: list[_Line], rule: Rule) -> None:
     (one that ends a sentence and has more than ``max_words`` words) between them, is
     removed: a document viewer's or mirror's header, which repeats the title of the document
     it shows. The document's own copy of its title, after the interface line, stays."""
-    header: list[_Line] = []  # kept lines since the last sentence of running text
+    # kept lines since the last sentence of running text, by their text: a removed line looks
+    # up what it quotes (linear in the lines, however long the run of short ones)
+    header: dict[str, list[_Line]] = {}
     for ln in found:
         if ln.rule:
-            quoted = {q.group()[1:-1].strip() for q in _QUOTED_PART.finditer(ln.content)}
-            for h in header:
-                if not h.rule and h.content in quoted:
+            for q in _QUOTED_PART.finditer(ln.content):
+                for h in header.pop(q.group()[1:-1].strip(), []):
                     h.rule = rule.id
             continue
         if _words(ln.content) > rule.max_words and _SENT_FINAL.search(ln.content):
             header.clear()
         else:
-            header.append(ln)
+            header.setdefault(ln.content, []).append(ln)
 
 
 def _template_line(content: str, max_words: int) -> bool:
