@@ -167,12 +167,17 @@ class Codebook(BaseModel):
                              for name, values in self.attributes.items() for value, terms in values.items()])
 
 
+def examples_home(corpus: Path) -> Path:
+    """The corpus folder the example quotes of ``corpus``'s codebook come from: the folder
+    itself when it brings its own ``codebook.yaml``, else the embedded corpus, with which
+    the study's codebook ships."""
+    return Path(corpus) if codebook_path(corpus).parent == Path(corpus) else paths.CORPUS_DIR
+
+
 def codebook_for(corpus: Path) -> Codebook:
-    """The codebook in force for a corpus folder, validated; the study's codebook ships
-    with the embedded corpus, so its example quotes are checked against it."""
-    path = codebook_path(corpus)
-    ships_with = corpus if path.parent == Path(corpus) else paths.CORPUS_DIR
-    return load_codebook(path, corpus=ships_with)
+    """The codebook in force for a corpus folder, validated; its example quotes are
+    checked against the corpus they come from (:func:`examples_home`)."""
+    return load_codebook(codebook_path(corpus), corpus=examples_home(corpus))
 
 
 def codebook_path(corpus: Path | None = None) -> Path:

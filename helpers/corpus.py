@@ -32,6 +32,7 @@ import yaml
 
 log = logging.getLogger(__name__)
 
+METADATA_FILE = "metadata.csv"
 METADATA_REQUIRED = ("file",)
 STUDY_FIELDS = ("title", "about", "questions", "voice", "period")
 _ISO_PART = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?"
@@ -403,7 +404,7 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
     """
     corpus = Path(corpus)
     files = [p.name for p in list_raw_files(corpus)]
-    path = corpus / "metadata.csv"
+    path = corpus / METADATA_FILE
     if path.exists():
         meta, lines = _read_metadata_csv(path)
         missing = [c for c in METADATA_REQUIRED if c not in meta.columns]

@@ -69,7 +69,7 @@ def _fingerprint(run: Run) -> str:
     versions of the libraries."""
     h = hashlib.sha256()
     inputs = corpus_mod.list_raw_files(run.corpus)
-    for extra in ("metadata.csv", "boilerplate.yaml", "codebook.yaml"):
+    for extra in (corpus_mod.METADATA_FILE, "boilerplate.yaml", "codebook.yaml"):
         if (run.corpus / extra).exists():
             inputs.append(run.corpus / extra)
     inputs += decisions_mod.review_files(run.corpus)  # the correction layer of coded.csv

@@ -451,9 +451,11 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
             staged[f"html/{full}"] = export_html(nb, reader=False, other={"href": reader, "label": "Reader edition"})
             pages.append((_title(nb, stem), reader, full))
             print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
-        # The study's codebook cites the seeds: their ids, then the corpus's own where it has them.
-        ids = {f: d for root in (paths.CORPUS_DIR, run.corpus)
-               for f, d in corpus_mod.load_metadata(root)[["file", "doc_id"]].itertuples(index=False)}
+        # A codebook's examples are cited by the ids of the corpus they come from (the seeds,
+        # for the study's codebook), when that corpus has a metadata.csv naming them.
+        home = coding.examples_home(run.corpus)
+        ids = (dict(corpus_mod.load_metadata(home)[["file", "doc_id"]].itertuples(index=False))
+               if (home / corpus_mod.METADATA_FILE).is_file() else {})
         staged[f"html/{CODEBOOK_PAGE}"] = codebook_page(coding.codebook_for(run.corpus), ids)
         staged["html/index.html"] = index_page(pages, run)
         for rel, text in staged.items():

@@ -169,6 +169,16 @@ def test_a_corpus_without_voices_saves_its_period_figure_by_that_name(own_corpus
     assert figures == ["themes_by_period.svg", "themes_by_sector.svg"]
 
 
+def test_examples_are_cited_from_the_corpus_the_codebook_comes_with(corpus_factory):
+    """The study's codebook quotes the seeds, whatever corpus is run; a folder's own
+    codebook quotes that folder (a file there named like a seed is not the seed)."""
+    plain = corpus_factory({"000_ff484f60f80210ce.txt": "Tillit.\n"}, name="plain")
+    assert coding.examples_home(plain) == paths.CORPUS_DIR
+    own = corpus_factory({"000_ff484f60f80210ce.txt": "Tillit.\n"}, name="own")
+    (own / "codebook.yaml").write_bytes(coding.codebook_path().read_bytes())
+    assert coding.examples_home(own) == own
+
+
 def test_an_example_from_a_file_without_an_id_is_cited_by_its_name():
     cb = coding.load_codebook()
     first = cb.codes[0].examples[0]
