@@ -231,38 +231,3 @@ def test_attribute_exclusions_keep_homographs_out_of_a_value():
     data["attribute_exclude"] = {"sector": {"schools": ["ska"]}}
     with pytest.raises(ValueError, match=r"attribute_exclude names sector: \['schools'\]"):
         coding.Codebook.model_validate(data)
-
-
-# Senses the study codebook (version 7) tells apart, each on a sentence written for the test
-# (not taken from any corpus): (code, sentence, whether the code is given). Each row stands
-# for a rule or restriction checked on the Riksdag corpus (docs/rule-checks.csv).
-SENSES = [
-    # knowledge that is learned, spread or stated is R_KNOWLEDGE; what a person knows is not
-    ("R_KNOWLEDGE", "Socialtjänsten behöver sprida kunskap om nya arbetssätt.", True),
-    ("R_KNOWLEDGE", "Myndigheten tar fram ett kunskapsunderlag om hemlösheten.", True),
-    ("R_KNOWLEDGE", "Hon har goda kunskaper om trädgårdar.", False),
-    # a coordinator is a post, public-private partnership is not collaboration across units
-    ("R_HOLISTIC", "Regeringen har utsett en nationell samordnare för frågan.", False),
-    ("R_HOLISTIC", "Bron byggs i offentlig-privat samverkan.", False),
-    ("R_HOLISTIC", "Kommunen och regionen måste samverka kring de äldre.", True),
-    ("R_HOLISTIC", "Vi behöver ta ett samlat grepp om vården av de äldre.", True),
-    # unclear responsibility and costs shifted onto another principal are fragmentation;
-    # a tax shifted onto wages is not
-    ("P_FRAGMENT", "Det råder en oklar ansvarsfördelning mellan kommunen och regionen.", True),
-    ("P_FRAGMENT", "Staten övervältrar kostnaderna på kommunerna.", True),
-    ("P_FRAGMENT", "Skatten övervältras på lönerna.", False),
-    # an audit cited for a fact and an audit firm are not measurement used to steer
-    ("P_MEASURE", "Granskningen visar att många skolor saknar bibliotek.", False),
-    ("P_MEASURE", "Revisionsbyrån gav företaget råd om skatter.", False),
-    ("P_MEASURE", "Kommunen inför fler mätningar av hemtjänstens arbete.", True),
-    # a report showing a deficiency is not openness about shortcomings
-    ("R_OPENNESS", "Rapporten visar på brister i tillsynen.", False),
-]
-
-
-@pytest.mark.parametrize("code, text, expected", SENSES)
-def test_the_codebook_tells_senses_apart(code, text, expected):
-    seg = pd.DataFrame([{"file": "x.txt", "doc_id": "x", "paragraph": 0, "sentence": 0, "start": 0,
-                         "end": len(text), "text": text}])
-    coded, _, _ = coding.code_segments(seg, coding.load_codebook())
-    assert (code in set(coded["code"])) == expected
