@@ -12,12 +12,19 @@ carry the code by the codebook's definition? The judgements go to ``docs/rule-ch
         --cache /tmp/bench 'R_DISCRETION=lokal* ~3 *anpass*' 'P_STAFF=*söka* ~3 tjänst*'
 
 The corpus is a benchmark corpus (JSON lines, :mod:`benchmarks.jsonl_corpus`); ``--cache``
-keeps its sentences and tokens (pickles) so that later checks skip the segmenting.
+keeps its sentences and tokens (pickles) so that later checks skip the segmenting, with a
+stamp of what made them (the corpus file's size and time, the cleaning rules and code): a
+cache of another corpus or of other rules is made again. The texts of the development
+corpora (their ``metadata.csv`` ids), which the coder is scored on, are left out, so that no
+check reads them; how many is printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import hashlib
+import json
 import sys
 import textwrap
 from pathlib import Path
@@ -28,16 +35,43 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.jsonl_corpus import read_jsonl_corpus  # noqa: E402
-from helpers import coding, stages  # noqa: E402
+from helpers import coding, paths, stages  # noqa: E402
 from helpers.matcher import Bank, Matcher, Term  # noqa: E402
 
 KEYS = ["file", "doc_id", "paragraph", "sentence"]
 
 
+DEV_CORPORA = ("corpus-dev", "corpus-dev2")
+
+
+def _stamp(corpus: Path) -> str:
+    """What a cache of ``corpus`` was made from: the file's size and time, and the cleaning
+    rules and code that segmented it."""
+    h = hashlib.sha256()
+    st = corpus.stat()
+    h.update(f"{corpus.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
+    for path in (paths.HELPERS_DIR / "clean.py", paths.BOILERPLATE_FILE):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def held_out_ids() -> set[str]:
+    """The document ids of the development corpora, whose texts the coder is scored on."""
+    ids: set[str] = set()
+    for name in DEV_CORPORA:
+        meta = paths.PROJ_ROOT / name / "metadata.csv"
+        if meta.is_file():
+            with meta.open(encoding="utf-8", newline="") as f:
+                ids |= {row["doc_id"] for row in csv.DictReader(f)}
+    return ids
+
+
 def corpus_tables(corpus: Path, cache: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(sentences, tokens)`` of a benchmark corpus; tokens ``sid, token``."""
-    if cache is not None and (cache / "seg.pkl").exists():
-        return pd.read_pickle(cache / "seg.pkl"), pd.read_pickle(cache / "tok.pkl")
+    stamp = _stamp(corpus)
+    if cache is not None and (cache / "seg.pkl").exists() and (cache / "stamp.json").exists():
+        if json.loads((cache / "stamp.json").read_text(encoding="utf-8")).get("stamp") == stamp:
+            return pd.read_pickle(cache / "seg.pkl"), pd.read_pickle(cache / "tok.pkl")
     res = stages.run_corpus(read_jsonl_corpus(corpus), keep=("segments", "tokens"), progress=False)
     seg = res.segments.reset_index(drop=True)
     sid_of = pd.Series(np.arange(len(seg)), index=pd.MultiIndex.from_frame(seg[KEYS]))
@@ -47,6 +81,7 @@ def corpus_tables(corpus: Path, cache: Path | None) -> tuple[pd.DataFrame, pd.Da
         cache.mkdir(parents=True, exist_ok=True)
         seg.to_pickle(cache / "seg.pkl")
         tok.to_pickle(cache / "tok.pkl")
+        (cache / "stamp.json").write_text(json.dumps({"stamp": stamp}) + "\n", encoding="utf-8")
     return seg, tok
 
 
@@ -89,19 +124,34 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--new-only", action="store_true", help="sample only sentences the code does not yet get")
     args = ap.parse_args(argv)
-    rules = [tuple(r.split("=", 1)) for r in args.rules]
     codebook = coding.load_codebook()
+    rules = []
+    for arg in args.rules:
+        code, eq, text = arg.partition("=")
+        if not eq or not text.strip():
+            ap.error(f"{arg!r}: give a rule as CODE=rule, e.g. 'P_STAFF=brist* ~3 *lärare*'")
+        if code not in codebook.ids:
+            ap.error(f"{arg!r}: {code!r} is not a code of the codebook ({', '.join(codebook.ids)})")
+        rules.append((code, text))
+    if not args.corpus.is_file():
+        ap.error(f"--corpus {args.corpus}: no such file")
     seg, tok = corpus_tables(args.corpus, args.cache)
+    held = seg["doc_id"].isin(held_out_ids()).to_numpy()
+    print(f"{int(held.sum())} sentences of {seg.loc[held, 'file'].nunique()} documents of the development "
+          f"corpora left out (the coder is scored on them)")
     for n, (rows, already) in rule_hits(rules, seg, tok, codebook).items():
+        keep = ~held[rows]
+        rows, already = rows[keep], already[keep]
         code, text = rules[n]
-        docs = seg["doc_id"].to_numpy()[rows]
-        print(f"\n## {code} = {text!r}: {len(rows)} sentences in {len(set(docs))} documents, "
+        files = seg["file"].to_numpy()[rows]
+        print(f"\n## {code} = {text!r}: {len(rows)} sentences in {len(set(files))} documents, "
               f"{int((~already).sum())} not yet coded {code}")
         pool = rows[~already] if args.new_only else rows
         rng = np.random.default_rng(args.seed)
         for i in sorted(rng.choice(pool, size=min(args.sample, len(pool)), replace=False).tolist()):
             text_i = " ".join(seg.at[i, "text"].split())
-            print(textwrap.fill(f"[{i}] {text_i}", 110, subsequent_indent="    ")[:700])
+            shown = textwrap.fill(f"[{i}] {text_i}", 110, subsequent_indent="    ")
+            print(shown if len(shown) <= 700 else shown[:700] + " […]")
     return 0
 
 
