@@ -16,6 +16,10 @@ figure is the ``score`` part's. A genre comes from the metadata's ``genre`` colu
 ``--record`` writes the paragraph-level figures of the codebook in force to
 ``docs/evaluation.csv``, one row per codebook version, corpus, part and reference, so that
 progress and regressions stay visible in the repository.
+
+Beside the coder, a plain keyword search (``helpers/data/keyword_baseline.yaml``: a few
+stems per code, any hit codes the sentence) is scored the same way, as the yardstick the
+coder has to beat; it is recorded as the codebook "Keyword baseline".
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from . import coding, io, paths, pipeline, reliability
 from . import corpus as corpus_mod
@@ -38,6 +43,8 @@ RECORD_COLUMNS = ["codebook", "version", "corpus", "part", "reference", "paragra
 SUMMARY_COLUMNS = ["corpus", "part", "genre", "level", "reference", "units", "alpha", "alpha_low", "alpha_high",
                    "macro_f1", "macro_f1_low", "macro_f1_high", "references_alpha", "references_macro_f1"]
 DEFAULT_CORPORA = ("corpus", "corpus-dev", "corpus-dev2")
+BASELINE_FILE = paths.DATA_DIR / "keyword_baseline.yaml"
+BASELINE_NAME, BASELINE_VERSION = "Keyword baseline", 1
 
 
 class SplitError(ValueError):
@@ -127,8 +134,33 @@ def scores(auto: np.ndarray, gold: np.ndarray, n_boot: int = 1000, seed: int = 0
 
 # --------------------------------------------------------------------------- one corpus
 
-def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The auto-coder of a run against each reference coder: ``(summary, per_code)``.
+def baseline_codebook(codebook: coding.Codebook) -> coding.Codebook | None:
+    """The keyword baseline as a codebook with ``codebook``'s codes: each code's rules are
+    the baseline's stems, with no exclusions, ``not_with`` rules, skipped kinds or names;
+    ``None`` when the baseline does not have exactly these codes (a corpus's own codebook)."""
+    stems = yaml.safe_load(BASELINE_FILE.read_text(encoding="utf-8"))
+    if sorted(stems) != sorted(codebook.ids):
+        return None
+    codes = [c.model_copy(update={"terms": list(stems[c.id]), "exclude": [], "not_with": [], "examples": []})
+             for c in codebook.codes]
+    return codebook.model_copy(update={"name": BASELINE_NAME, "version": BASELINE_VERSION, "codes": codes,
+                                       "skip_kinds": [], "skip_names": False})
+
+
+def baseline_coded(run: pipeline.Run) -> pd.DataFrame | None:
+    """What the keyword baseline codes in a run's sentences (``file, start, end, code``), or
+    ``None`` (see :func:`baseline_codebook`)."""
+    baseline = baseline_codebook(coding.codebook_for(run.corpus))
+    if baseline is None:
+        return None
+    coded, _, _ = coding.code_segments(pipeline.segments(run)[0], baseline)
+    return coded[["file", "start", "end", "code"]]
+
+
+def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0,
+              coded: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The auto-coder of a run (or the sentences ``coded`` gives, e.g. the keyword
+    baseline's) against each reference coder: ``(summary, per_code)``.
 
     ``summary`` has a row per part (``all``, then each part of the split), genre (``all``,
     then each genre of the metadata), level and reference (columns
@@ -140,7 +172,8 @@ def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0) -> tuple[pd.
     refs = reliability.load_references(run.corpus / "reference", raw, codes)
     if refs.empty:
         raise ValueError(f"{run.corpus}: no reference codings in reference/*.csv; nothing to score against.")
-    segments, coded = pipeline.segments(run)[0], pipeline.coded(run)
+    segments = pipeline.segments(run)[0]
+    coded = pipeline.coded(run) if coded is None else coded
     meta = corpus_mod.load_metadata(run.corpus)
     genre_of = dict(zip(meta["file"], meta["genre"])) if "genre" in meta.columns else {}
     part_of = load_split(run.corpus)
@@ -204,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     folders = a.corpus or [c for c in DEFAULT_CORPORA if (paths.PROJ_ROOT / c / "reference").is_dir()]
     out = paths.resolve(a.out, paths.BUILD_DIR)
-    summaries = []
+    summaries, baselines = [], []
     for folder in folders:
         run = pipeline.Run.from_params(folder, out / Path(folder).name)
         summary, per_code = score_run(run, n_boot=a.boot)
@@ -213,6 +246,12 @@ def main(argv: list[str] | None = None) -> int:
         summaries.append(summary)
         if a.record:
             record(summary, coding.codebook_for(run.corpus))
+        base = baseline_coded(run)
+        if base is not None:
+            base_summary, _ = score_run(run, n_boot=0, coded=base)
+            baselines.append(base_summary)
+            if a.record:
+                record(base_summary, baseline_codebook(coding.codebook_for(run.corpus)))
     table = pd.concat(summaries, ignore_index=True)
     shown = table[table["genre"] == "all"]
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200):
@@ -221,6 +260,11 @@ def main(argv: list[str] | None = None) -> int:
             macro_f1=shown.apply(lambda r: f"{r.macro_f1:.3f} [{r.macro_f1_low:.2f}, {r.macro_f1_high:.2f}]", axis=1),
             ceiling=shown.apply(lambda r: f"α {r.references_alpha:.3f}, F1 {r.references_macro_f1:.3f}", axis=1),
         )[["corpus", "part", "level", "reference", "units", "alpha", "macro_f1", "ceiling"]].to_string(index=False))
+    if baselines:
+        base = pd.concat(baselines, ignore_index=True)
+        base = base[(base["genre"] == "all") & (base["level"] == "paragraph")]
+        print("\nthe keyword baseline (helpers/data/keyword_baseline.yaml), per paragraph:")
+        print(base[["corpus", "part", "reference", "units", "alpha", "macro_f1"]].round(3).to_string(index=False))
     print(f"tables: {out}/<corpus>/evaluation_summary.csv, evaluation_per_code.csv")
     return 0
 

@@ -128,8 +128,9 @@ def test_the_recorded_figures_are_those_of_the_codebook_in_force(scores, name, r
 
 def test_the_readme_quotes_the_recorded_figures():
     cb = coding.codebook_for(DEV)
-    rec = pd.read_csv(evaluation.RECORD, dtype=str)
-    rec = rec[(rec["codebook"] == cb.name) & (rec["version"] == str(cb.version))].set_index(["corpus", "part", "reference"])
+    rec_all = pd.read_csv(evaluation.RECORD, dtype=str)
+    rec = rec_all[(rec_all["codebook"] == cb.name) & (rec_all["version"] == str(cb.version))].set_index(
+        ["corpus", "part", "reference"])
     readme = (paths.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
     dev, dev2 = ("coding_E", "coding_F"), ("coding_G", "coding_H")
     for label, corpus_name, part, refs in (("seeds (88)", "corpus", "all", ("coding_A", "coding_B")),
@@ -144,3 +145,31 @@ def test_the_readme_quotes_the_recorded_figures():
         assert cells[0] == " / ".join(rec.loc[(corpus_name, part, r), "alpha"] for r in refs), label
         assert cells[1] == " / ".join(rec.loc[(corpus_name, part, r), "macro_f1"] for r in refs), label
         assert cells[2] == f"α {rec.loc[(corpus_name, part, refs[0]), 'references_alpha']}", label
+        base = rec_all[(rec_all["codebook"] == evaluation.BASELINE_NAME)
+                       & (rec_all["version"] == str(evaluation.BASELINE_VERSION))].set_index(["corpus", "part", "reference"])
+        assert cells[3] == (" / ".join(base.loc[(corpus_name, part, r), "alpha"] for r in refs) + ", "
+                            + " / ".join(base.loc[(corpus_name, part, r), "macro_f1"] for r in refs)), label
+
+
+def test_the_keyword_baseline_is_the_codebooks_codes_with_plain_stems():
+    cb = coding.load_codebook()
+    base = evaluation.baseline_codebook(cb)
+    assert base.name == evaluation.BASELINE_NAME and base.ids == cb.ids
+    assert not base.skip_kinds and not base.skip_names
+    assert all(not c.exclude and not c.not_with and c.terms for c in base.codes)
+    assert base.code("R_TRUST").terms == ["*tillit*", "*förtroende*"]
+    assert evaluation.baseline_codebook(cb.model_copy(update={"codes": cb.codes[:3]})) is None
+
+
+@pytest.mark.parametrize("root", [DEV, DEV2], ids=lambda p: p.name)
+def test_the_recorded_baseline_figures_are_computed_ones(root, tmp_path):
+    run = pipeline.Run.from_params(root, tmp_path)
+    summary, _ = evaluation.score_run(run, n_boot=0, coded=evaluation.baseline_coded(run))
+    now = summary[(summary["genre"] == "all") & (summary["level"] == "paragraph")].set_index(["part", "reference"])
+    recorded = pd.read_csv(evaluation.RECORD, dtype=str)
+    mine = recorded[(recorded["codebook"] == evaluation.BASELINE_NAME)
+                    & (recorded["version"] == str(evaluation.BASELINE_VERSION))
+                    & (recorded["corpus"] == root.name)].set_index(["part", "reference"])
+    assert len(mine) == len(now) == 6
+    for key, row in now.iterrows():
+        assert mine.loc[key, "alpha"] == f"{row['alpha']:.3f}" and mine.loc[key, "macro_f1"] == f"{row['macro_f1']:.3f}"
