@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import shlex
 import sys
 import zipfile
@@ -315,10 +316,21 @@ def sheet_text(value: object) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
 
 
+# openpyxl stamps a workbook's "modified" property with the time of saving, whatever it
+# was set to; the sheet's properties get the fixed date back, so that the same sample gives
+# the same bytes.
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_FIXED_DATE = b"2000-01-01T00:00:00Z"
+
+
 def _fixed_zip(data: bytes) -> bytes:
-    """The same zip, the same bytes on every run (:func:`helpers.refi.fixed_zip`)."""
+    """The same zip, the same bytes on every run (:func:`helpers.refi.fixed_zip`), the
+    workbook's modification date fixed."""
     with zipfile.ZipFile(BytesIO(data)) as src:
-        return refi.fixed_zip({info.filename: src.read(info) for info in src.infolist()})
+        members = {info.filename: src.read(info) for info in src.infolist()}
+    if "docProps/core.xml" in members:
+        members["docProps/core.xml"] = _MODIFIED.sub(rb"\g<1>" + _FIXED_DATE + rb"\g<2>", members["docProps/core.xml"])
+    return refi.fixed_zip(members)
 
 
 def _unescape(value: object) -> str:

@@ -4,6 +4,7 @@ project round trips, estimates and suggestions (helpers.review, helpers.decision
 from __future__ import annotations
 
 import math
+import re
 import shutil
 import xml.etree.ElementTree as ET
 import zipfile
@@ -257,6 +258,17 @@ def _fill(path: Path, dest: Path, decisions_by_row: dict[int, tuple]) -> None:
         for name, value in zip(("decision", "note", "reviewer"), values):
             ws.cell(row=row, column=head.index(name) + 1, value=value)
     wb.save(dest)
+
+
+def test_the_sheet_carries_no_time_of_writing(tmp_path, sample, seed_tables):
+    """openpyxl stamps "modified" with the time of saving; the sheet's dates are fixed, so
+    two runs a second apart give the same bytes (a comparison of two writes could pass by
+    falling within one second)."""
+    sheet = review.write_sheet(tmp_path / "r.xlsx", sample, seed_tables["codebook"])
+    with zipfile.ZipFile(sheet) as z:
+        core = z.read("docProps/core.xml").decode("utf-8")
+    stamps = re.findall(r"<dcterms:(created|modified)[^>]*>([^<]*)<", core)
+    assert stamps == [("created", "2000-01-01T00:00:00Z"), ("modified", "2000-01-01T00:00:00Z")], core
 
 
 def test_the_sheet_round_trip_gives_the_decisions_and_data_never_becomes_a_formula(tmp_path, sample, seed_tables):
