@@ -11,8 +11,9 @@ keeps the executed copies in ``OUT/notebooks/`` and writes to ``OUT/html/``:
 
 A report removes only files that a report wrote. Each run lists the files it wrote in
 ``OUT/.kvalitext-manifest.json`` (sorted paths relative to ``OUT``, no timestamps); after
-a run that succeeded, the pages and notebook copies the previous run's list names and
-this run did not write again (a notebook renamed or removed since) are removed, and
+a run that succeeded, the pages, notebook copies and figures the previous run's list
+names and this run did not write again (a notebook renamed or removed since, a figure no
+notebook saves any more) are removed, and
 nothing else: not a file the list does not name, not a file reached through a symbolic
 link, nothing outside ``OUT``. A run that fails removes nothing (pages of the notebooks
 it did not reach stay as they were). Before anything runs, ``OUT`` is refused (exit
@@ -355,7 +356,8 @@ patterns matched against each word and its lemma: <code>ord</code> exactly, <cod
 
 
 MANIFEST = ".kvalitext-manifest.json"
-_REPORT_FILE = re.compile(r"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb)")
+_REPORT_FILE = re.compile(r"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb|figures/[^/\\]+\.(svg|png))")
+FIGURES = "figures"  # where the notebooks save their figures (helpers.style.save)
 
 
 class ReportError(Exception):
@@ -380,13 +382,29 @@ def write_manifest(out: Path, files: list[str]) -> Path:
     return io.write_text(out / MANIFEST, json.dumps({"files": sorted(set(files))}, indent=1) + "\n")
 
 
+def _figures(out: Path) -> dict[str, tuple[int, int]]:
+    """The figure files in ``out/figures`` (``figures/<name>``) with their inode and time of
+    writing: a figure the notebooks save again is a new file (written atomically), so a
+    stamp that differs after a run says the run wrote it."""
+    folder = out / FIGURES
+    if not folder.is_dir() or folder.is_symlink():
+        return {}
+    found = {}
+    for path in folder.iterdir():
+        st = path.lstat()
+        if stat.S_ISREG(st.st_mode) and _REPORT_FILE.fullmatch(f"{FIGURES}/{path.name}"):
+            found[f"{FIGURES}/{path.name}"] = (st.st_ino, st.st_mtime_ns)
+    return found
+
+
 def remove_stale(out: Path, previous: list[str], written: list[str]) -> list[str]:
     """Remove the files a previous report listed in its manifest that this one did not
     write again (pages and copies of notebooks renamed or removed since); return them.
 
-    Only what a report writes is removed (``html/*.html`` and ``notebooks/*.ipynb``
-    directly in ``out``), only regular files, and never through a symbolic link: a folder
-    or file that is a link, or a listed path that leads out of ``out``, is left alone.
+    Only what a report writes is removed (``html/*.html``, ``notebooks/*.ipynb`` and the
+    notebooks' ``figures/*.svg``/``*.png`` directly in ``out``), only regular files, and
+    never through a symbolic link: a folder or file that is a link, or a listed path that
+    leads out of ``out``, is left alone.
     """
     removed = []
     for rel in sorted(set(previous) - set(written)):
@@ -430,6 +448,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
     corpus_param = str(corpus) if corpus else paths.display(run.corpus)
     out_param = str(out) if out else paths.display(run.out)
     previous = read_manifest(run.out)
+    before = _figures(run.out)
     pages, written = [], []
     staged: dict[str, str] = {}  # written only once every notebook has run: never a mix of two runs
     try:
@@ -461,6 +480,8 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
         for rel, text in staged.items():
             io.write_text(run.out / rel, text)
             written.append(rel)
+        # the figures this run's notebooks saved (new, or written again since it began)
+        written += [rel for rel, stamp in _figures(run.out).items() if before.get(rel) != stamp]
         index = run.out / "html" / "index.html"
     except BaseException:
         # The previous pages stay; the manifest still lists them, and what this run wrote.
@@ -470,7 +491,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
     removed = remove_stale(run.out, previous, written)
     write_manifest(run.out, written)
     if removed:
-        print(f"removed {len(removed)} page(s) of the previous report: {', '.join(removed)}", file=stream)
+        print(f"removed {len(removed)} file(s) of the previous report: {', '.join(removed)}", file=stream)
     print(f"report: {index}", file=stream)
     return index
 

@@ -253,8 +253,8 @@ def test_an_unreadable_manifest_removes_nothing(tmp_path, text):
     assert (out / "html" / "x.html").exists()
 
 
-STALE = ["html/99_old.code.html", "html/99_old.html", "notebooks/99_old.ipynb"]
-FOREIGN = ["html/mine.html", "notebooks/my_thesis_analysis.ipynb"]
+STALE = ["figures/99_old.svg", "html/99_old.code.html", "html/99_old.html", "notebooks/99_old.ipynb"]
+FOREIGN = ["figures/my_own.png", "html/mine.html", "notebooks/my_thesis_analysis.ipynb"]
 
 
 @pytest.fixture(scope="module")
@@ -281,7 +281,7 @@ def test_a_run_keeps_files_it_did_not_write_and_removes_what_its_last_run_listed
         assert (out / rel).read_text(encoding="utf-8") == rel, rel
     for rel in STALE:
         assert not (out / rel).exists(), rel
-    assert "removed 3 page(s) of the previous report: " + ", ".join(STALE) in done.stderr
+    assert f"removed {len(STALE)} file(s) of the previous report: " + ", ".join(STALE) in done.stderr
 
 
 def test_the_manifest_lists_what_the_run_wrote_sorted_and_relative(hostile_report):
@@ -289,7 +289,10 @@ def test_the_manifest_lists_what_the_run_wrote_sorted_and_relative(hostile_repor
     assert done.returncode == 0, done.stderr[-3000:]
     stems = [p.stem for p in report.notebooks()]
     expected = sorted([f"notebooks/{s}.ipynb" for s in stems] + [f"html/{s}.html" for s in stems]
-                      + [f"html/{s}.code.html" for s in stems] + ["html/index.html", f"html/{report.CODEBOOK_PAGE}"])
+                      + [f"html/{s}.code.html" for s in stems] + ["html/index.html", f"html/{report.CODEBOOK_PAGE}"]
+                      + [f"figures/{p.name}" for p in (out / "figures").iterdir()
+                         if f"figures/{p.name}" not in FOREIGN])  # a figure of one's own is not the run's
+    assert "figures/themes_by_sector.svg" in expected and "figures/99_old.svg" not in expected
     assert report.MANIFEST == MANIFEST
     assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"files": expected}
     assert all((out / rel).is_file() for rel in expected)
