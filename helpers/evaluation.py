@@ -147,10 +147,11 @@ def baseline_codebook(codebook: coding.Codebook) -> coding.Codebook | None:
                                        "skip_kinds": [], "skip_names": False})
 
 
-def baseline_coded(run: pipeline.Run) -> pd.DataFrame | None:
-    """What the keyword baseline codes in a run's sentences (``file, start, end, code``), or
-    ``None`` (see :func:`baseline_codebook`)."""
-    baseline = baseline_codebook(coding.codebook_for(run.corpus))
+def baseline_coded(run: pipeline.Run, baseline: coding.Codebook | None = None) -> pd.DataFrame | None:
+    """What the keyword baseline (``baseline``, or :func:`baseline_codebook` of the run's
+    codebook) codes in a run's sentences (``file, start, end, code``); ``None`` when there
+    is no baseline for the run's codebook."""
+    baseline = baseline or baseline_codebook(coding.codebook_for(run.corpus))
     if baseline is None:
         return None
     coded, _, _ = coding.code_segments(pipeline.segments(run)[0], baseline)
@@ -244,14 +245,15 @@ def main(argv: list[str] | None = None) -> int:
         io.write_csv(run.path("evaluation_summary.csv"), summary, spreadsheet=False)
         io.write_csv(run.path("evaluation_per_code.csv"), per_code, spreadsheet=False)
         summaries.append(summary)
+        codebook = coding.codebook_for(run.corpus)
         if a.record:
-            record(summary, coding.codebook_for(run.corpus))
-        base = baseline_coded(run)
-        if base is not None:
-            base_summary, _ = score_run(run, n_boot=0, coded=base)
+            record(summary, codebook)
+        base_codebook = baseline_codebook(codebook)
+        if base_codebook is not None:
+            base_summary, _ = score_run(run, n_boot=0, coded=baseline_coded(run, base_codebook))
             baselines.append(base_summary)
             if a.record:
-                record(base_summary, baseline_codebook(coding.codebook_for(run.corpus)))
+                record(base_summary, base_codebook)
     table = pd.concat(summaries, ignore_index=True)
     shown = table[table["genre"] == "all"]
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200):

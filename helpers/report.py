@@ -399,7 +399,8 @@ def _figures(out: Path) -> dict[str, tuple[int, int]]:
 
 def remove_stale(out: Path, previous: list[str], written: list[str]) -> list[str]:
     """Remove the files a previous report listed in its manifest that this one did not
-    write again (pages and copies of notebooks renamed or removed since); return them.
+    write again (pages and copies of notebooks renamed or removed since, figures no longer
+    saved); return them.
 
     Only what a report writes is removed (``html/*.html``, ``notebooks/*.ipynb`` and the
     notebooks' ``figures/*.svg``/``*.png`` directly in ``out``), only regular files, and
