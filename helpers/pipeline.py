@@ -63,6 +63,13 @@ class Run:
         return self.out / name
 
 
+def code_inputs() -> list[Path]:
+    """What the tables are computed with besides a corpus: the code and data of ``helpers``
+    and the pinned versions of the libraries."""
+    return (sorted(paths.HELPERS_DIR.glob("*.py")) + sorted(p for p in paths.DATA_DIR.rglob("*") if p.is_file())
+            + [paths.PROJ_ROOT / "requirements" / "constraints.txt"])
+
+
 def _fingerprint(run: Run) -> str:
     """A hash of everything the tables are computed from: the corpus's raw files,
     metadata, rules and codebook, the code and data of ``helpers``, and the pinned
@@ -73,9 +80,7 @@ def _fingerprint(run: Run) -> str:
         if (run.corpus / extra).exists():
             inputs.append(run.corpus / extra)
     inputs += decisions_mod.review_files(run.corpus)  # the correction layer of coded.csv
-    inputs += sorted(paths.HELPERS_DIR.glob("*.py")) + sorted(p for p in paths.DATA_DIR.rglob("*") if p.is_file())
-    inputs.append(paths.PROJ_ROOT / "requirements" / "constraints.txt")  # the libraries' versions
-    for p in inputs:
+    for p in inputs + code_inputs():
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
 

@@ -53,7 +53,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import Unicode, default
 
-from . import coding, io, markup, paths
+from . import coding, io, markup, paths, style
 from . import corpus as corpus_mod
 from .coding import Codebook
 from .pipeline import Run
@@ -357,7 +357,7 @@ patterns matched against each word and its lemma: <code>ord</code> exactly, <cod
 
 MANIFEST = ".kvalitext-manifest.json"
 _REPORT_FILE = re.compile(r"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb|figures/[^/\\]+\.(svg|png))")
-FIGURES = "figures"  # where the notebooks save their figures (helpers.style.save)
+FIGURES = style.FIGURES_DIR  # where the notebooks save their figures (helpers.style.save)
 
 
 class ReportError(Exception):
@@ -520,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
             figure = paths.BUILD_DIR / "figures" / f"{README_FIGURE}.png"
             io.write_bytes(paths.PROJ_ROOT / "docs" / f"{README_FIGURE}.png", figure.read_bytes())
             return 0
-        build_report(args.corpus, args.out, engine=args.engine, codes=args.codes or "auto")
+        build_report(args.corpus, args.out, engine=args.engine, codes=args.codes)
     except paths.OutputFolderError as err:  # a refusal: nothing ran, the message says it all
         if args.debug:
             raise

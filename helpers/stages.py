@@ -199,10 +199,6 @@ def _process_range(source: Source, partition: tuple, codebook, rules, keep, coun
     return process_batch(source.read(*partition), codebook, rules, keep, counts=counts)
 
 
-def _process_docs(docs: pd.DataFrame, codebook, rules, keep, counts=None) -> Tables:
-    return process_batch(docs, codebook, rules, keep, counts=counts)
-
-
 # --------------------------------------------------------------------------- corpus
 
 def watching(progress: bool | None = None) -> bool:
@@ -272,9 +268,9 @@ def run_corpus(docs: pd.DataFrame | Iterable[Sequence] | Source, codebook: codin
         tasks = [(_process_range, docs, r) for r in docs.ranges(partition_size)]
     else:
         docs = as_documents(docs)
-        tasks = [(_process_docs, p) for p in partitions(docs, partition_size)]
+        tasks = [(process_batch, p) for p in partitions(docs, partition_size)]
     if not tasks:  # no documents: the tables, empty, with their columns
-        tasks = [(_process_docs, as_documents([]))]
+        tasks = [(process_batch, as_documents([]))]
     counts = template_counts(docs, rules, partition_size)
     show = watching(progress)
     if engine == "pandas":
@@ -282,7 +278,7 @@ def run_corpus(docs: pd.DataFrame | Iterable[Sequence] | Source, codebook: codin
             from tqdm.auto import tqdm
 
             tasks = tqdm(tasks, desc="partitions", unit="part")
-        return _concat([f(*args, codebook, rules, keep, counts) for f, *args in tasks], keep)
+        return _concat([f(*args, codebook, rules, keep, counts=counts) for f, *args in tasks], keep)
     if engine != "dask":
         raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
 
@@ -297,7 +293,7 @@ def run_corpus(docs: pd.DataFrame | Iterable[Sequence] | Source, codebook: codin
         else:
             client = own = Client(address)
     try:
-        futures = [client.submit(f, *args, codebook, rules, keep, counts, pure=False) for f, *args in tasks]
+        futures = [client.submit(f, *args, codebook, rules, keep, counts=counts, pure=False) for f, *args in tasks]
         if show:
             from distributed import progress as dask_progress
 

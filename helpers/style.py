@@ -78,6 +78,9 @@ def describe(fig: plt.Figure) -> str:
     return "Figure. " + ". ".join(parts) if parts else "Figure without title"
 
 
+FIGURES_DIR = "figures"  # the folder of OUT that figures are saved in
+
+
 def save(fig: plt.Figure, out: Path, name: str) -> list[Path]:
     """Save a figure as SVG and PNG under ``out/figures/`` (atomically, without
     timestamps) and return the paths."""
@@ -88,5 +91,5 @@ def save(fig: plt.Figure, out: Path, name: str) -> list[Path]:
         buf = BytesIO()
         meta = {"Date": None} if ext == "svg" else {"Software": None}
         fig.savefig(buf, format=ext, metadata=meta)
-        written.append(io.write_bytes(Path(out) / "figures" / f"{name}.{ext}", buf.getvalue()))
+        written.append(io.write_bytes(Path(out) / FIGURES_DIR / f"{name}.{ext}", buf.getvalue()))
     return written

@@ -81,7 +81,7 @@ def main(argv: list[str]) -> int:
         return 2
     corpus, dest, *sources = argv
     root = Path(corpus)
-    raw = {p.name: corpus_mod.read_raw(p).text for p in corpus_mod.list_raw_files(root)}
+    raw = corpus_mod.read_raw_texts(root)
     codes = set(coding.codebook_for(root).ids)
     try:
         tables = [offsets(source, raw, codes) for source in sorted(sources)]

@@ -13,7 +13,7 @@ carry the code by the codebook's definition? The judgements go to ``docs/rule-ch
 
 The corpus is a benchmark corpus (JSON lines, :mod:`benchmarks.jsonl_corpus`); ``--cache``
 keeps its sentences and tokens (pickles) so that later checks skip the segmenting, with a
-stamp of what made them (the corpus file's size and time, the cleaning rules and code): a
+stamp of what made them (the corpus file's size and time, the code and data of helpers): a
 cache of another corpus or of other rules is made again. The texts of the development
 corpora (their ``metadata.csv`` ids), which the coder is scored on, are left out, so that no
 check reads them; how many is printed.
@@ -22,7 +22,6 @@ check reads them; how many is printed.
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import sys
@@ -35,7 +34,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.jsonl_corpus import read_jsonl_corpus  # noqa: E402
-from helpers import coding, paths, stages  # noqa: E402
+from helpers import coding, paths, pipeline, stages  # noqa: E402
+from helpers import corpus as corpus_mod  # noqa: E402
 from helpers.matcher import Bank, Matcher, Term  # noqa: E402
 
 KEYS = ["file", "doc_id", "paragraph", "sentence"]
@@ -45,13 +45,13 @@ DEV_CORPORA = ("corpus-dev", "corpus-dev2")
 
 
 def _stamp(corpus: Path) -> str:
-    """What a cache of ``corpus`` was made from: the file's size and time, and the cleaning
-    rules and code that segmented it."""
+    """What a cache of ``corpus`` was made from: the file's size and time, and the code and
+    data the pipeline's tables are computed with (:func:`helpers.pipeline.code_inputs`)."""
     h = hashlib.sha256()
     st = corpus.stat()
     h.update(f"{corpus.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
-    for path in (paths.HELPERS_DIR / "clean.py", paths.BOILERPLATE_FILE):
-        h.update(path.read_bytes())
+    for path in pipeline.code_inputs():
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
@@ -59,10 +59,8 @@ def held_out_ids() -> set[str]:
     """The document ids of the development corpora, whose texts the coder is scored on."""
     ids: set[str] = set()
     for name in DEV_CORPORA:
-        meta = paths.PROJ_ROOT / name / "metadata.csv"
-        if meta.is_file():
-            with meta.open(encoding="utf-8", newline="") as f:
-                ids |= {row["doc_id"] for row in csv.DictReader(f)}
+        if (paths.PROJ_ROOT / name / corpus_mod.METADATA_FILE).is_file():
+            ids |= set(corpus_mod.load_metadata(paths.PROJ_ROOT / name)["doc_id"])
     return ids
 
 
