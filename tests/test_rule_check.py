@@ -1,6 +1,7 @@
-"""tools/rule_check.py: a candidate rule is run over a corpus as the coder would run it (the
-code's exclusions, not_with rules, names and skipped kinds applied) and a seeded sample of what
-it codes is printed. The sentences are made up for the test."""
+"""tools/rule_check.py: a candidate rule is run over a corpus by the coder itself (so the code's
+exclusions, not_with rules, names and skipped kinds are applied as the coder applies them), a
+seeded sample of what it codes is printed, and two codebooks are compared on the same corpus.
+The sentences are made up for the test."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import json
 import pandas as pd
 import pytest
 
-from helpers import coding, paths
+from helpers import coding, paths, tables
 
 spec = importlib.util.spec_from_file_location("rule_check", paths.PROJ_ROOT / "tools" / "rule_check.py")
 rule_check = importlib.util.module_from_spec(spec)
@@ -22,13 +23,16 @@ SENTENCES = [
     "Forskarna mäter hur länge eleverna läser.",  # P_MEASURE's not_with (research) cancels it
     "Kommunen mäter hur många besök personalen hinner med.",  # measuring the work
     "Barnen kunde inte äta sig mätta.",  # "mätta" (full) is excluded from P_MEASURE
-    "Rapporten från Tillitsdelegationen kom i går.",  # a theme word inside a name (skip_names)
+    "Rapporten från Tillitsrådet kom i går.",  # a theme word inside a name (skip_names)
     "Vi behöver mer tillit till professionen.",  # trust
 ]
 
 
 def _tables(sentences: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    seg = pd.DataFrame({"text": sentences, "kind": "paragraph", "doc_id": [f"d{i}" for i in range(len(sentences))]})
+    n = len(sentences)
+    seg = pd.DataFrame({"file": [f"d{i}.txt" for i in range(n)], "doc_id": [f"d{i}" for i in range(n)],
+                        "paragraph": 0, "sentence": 0, "start": 0, "end": [len(s) for s in sentences],
+                        "kind": "paragraph", "text": sentences})
     return seg, coding.sentence_tokens(sentences)
 
 
@@ -47,6 +51,65 @@ def test_a_skipped_kind_is_not_counted():
     seg, tok = _tables(SENTENCES[:1])
     seg["kind"] = "heading"
     assert rule_check.rule_hits([("P_STAFF", "brist* ~3 *lärare*")], seg, tok, coding.load_codebook())[0][0].size == 0
+
+
+# Changes to how the coder applies skip_kinds, not_with and skip_names, each made by wrapping the
+# real coder: rule_check must see every one of them, since it codes through the coder.
+def _ignores_skip_kinds(code_table):
+    return lambda sentences, tokens, codebook, *a: code_table(sentences.drop(columns="kind"), tokens, codebook, *a)
+
+
+def _ignores_not_with(code_table):
+    def coder(sentences, tokens, codebook, *a):
+        coded, suppressed, attributes = code_table(sentences, tokens, codebook, *a)
+        both = pd.concat([coded, suppressed[tables.CODED_COLUMNS]], ignore_index=True)
+        return both.sort_values(["file", "start"], kind="stable"), suppressed.iloc[:0], attributes
+    return coder
+
+
+def _ignores_skip_names(code_table):
+    return lambda sentences, tokens, codebook, *a: code_table(sentences, tokens,
+                                                              codebook.model_copy(update={"skip_names": False}), *a)
+
+
+@pytest.mark.parametrize("change, rule, before, after", [
+    (_ignores_skip_kinds, ("P_STAFF", "brist* ~3 *lärare*"), [], [0]),
+    (_ignores_not_with, ("P_MEASURE", "mäta"), [2], [1, 2]),
+    (_ignores_skip_names, ("R_TRUST", "*tillit*"), [5], [4, 5]),
+])
+def test_what_rule_check_counts_follows_the_coder(monkeypatch, change, rule, before, after):
+    """rule_check codes through helpers.coding.code_table: were the coder to apply its
+    codebook's skip_kinds, not_with or skip_names differently, its counts would change too
+    (a restatement of the coder inside rule_check would go on counting the old way)."""
+    seg, tok = _tables(SENTENCES)
+    seg.loc[0, "kind"] = "heading"
+    cb = coding.load_codebook()
+    assert rule_check.rule_hits([rule], seg, tok, cb)[0][0].tolist() == before
+    monkeypatch.setattr(coding, "code_table", change(coding.code_table))
+    assert rule_check.rule_hits([rule], seg, tok, cb)[0][0].tolist() == after
+
+
+def test_two_codebooks_are_compared_code_by_code():
+    """What a restriction, a pruning or a setting takes away or adds, per code: the
+    sentences each codebook codes, those gained and those lost."""
+    seg, tok = _tables(SENTENCES)
+    old = coding.load_codebook()
+    data = old.model_dump()
+    data["skip_names"] = False  # the name of the delegation now counts for trust
+    for c in data["codes"]:
+        if c["id"] == "P_STAFF":  # pruned
+            c["terms"].remove("brist* ~3 *lärare*")
+        if c["id"] == "P_MEASURE":  # restricted
+            c["not_with"].append("*besök*")
+    data["codes"].append(data["codes"][0] | {"id": "X_NEW", "terms": ["*rapport*"]})
+    new = coding.Codebook.model_validate(data)
+    changes = {code: tuple(r.tolist() for r in rows) for code, rows in rule_check.compare(seg, tok, old, new).items()}
+    assert list(changes) == old.ids + ["X_NEW"]
+    assert changes["P_STAFF"] == ([0], [], [0])
+    assert changes["P_MEASURE"] == ([2], [], [2])
+    assert changes["R_TRUST"] == ([5], [4], [])
+    assert changes["X_NEW"] == ([], [4], [])
+    assert all(changes[c] == ([], [], []) for c in old.ids if c not in ("P_STAFF", "P_MEASURE", "R_TRUST"))
 
 
 def test_the_command_line_prints_counts_and_a_sample(tmp_path, capsys):
@@ -90,7 +153,31 @@ def test_a_bad_rule_argument_is_named(tmp_path, capsys):
     corpus = tmp_path / "c.jsonl.gz"
     with gzip.open(corpus, "wt", encoding="utf-8") as f:
         f.write(json.dumps({"id": "x", "text": SENTENCES[0]}) + "\n")
-    for arg, says in (("P_STAFF", "give a rule as CODE=rule"), ("P_NONE=brist*", "'P_NONE' is not a code")):
+    for arg, says in (("P_STAFF", "give a rule as CODE=rule"), ("P_NONE=brist*", "'P_NONE' is not a code"),
+                      ("P_STAFF=brist ~3", "joins exactly two word patterns"), ("P_STAFF=brist; lärare", "';'")):
         with pytest.raises(SystemExit):
             rule_check.main(["--corpus", str(corpus), arg])
         assert says in capsys.readouterr().err
+
+
+def test_the_command_line_compares_two_codebook_files(tmp_path, capsys):
+    corpus = tmp_path / "c.jsonl.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as f:
+        for i, s in enumerate(SENTENCES):
+            f.write(json.dumps({"id": f"d{i}", "text": s}) + "\n")
+    text = paths.CODEBOOK_FILE.read_text(encoding="utf-8")
+    assert "skip_names: true" in text
+    other = tmp_path / "other.yaml"
+    other.write_text(text.replace("skip_names: true", "skip_names: false"), encoding="utf-8")
+    assert rule_check.main(["--corpus", str(corpus), "--compare", str(other), "--sample", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "R_TRUST              1       2      +1      -0" in out
+    assert "P_STAFF              1       1      +0      -0" in out
+    assert "### R_TRUST gained: 1 sentences in 1 documents\n[4] Rapporten från Tillitsrådet" in out
+    assert "lost:" not in out
+    with pytest.raises(SystemExit):
+        rule_check.main(["--corpus", str(corpus), "--compare", str(tmp_path / "none.yaml")])
+    assert "--compare" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        rule_check.main(["--corpus", str(corpus)])
+    assert "give rules to check" in capsys.readouterr().err
