@@ -175,6 +175,12 @@ def test_the_command_line_compares_two_codebook_files(tmp_path, capsys):
     assert "P_STAFF              1       1      +0      -0" in out
     assert "### R_TRUST gained: 1 sentences in 1 documents\n[4] Rapporten från Tillitsrådet" in out
     assert "lost:" not in out
+    assert rule_check.main(["--corpus", str(corpus), "--codebook", str(other), "--compare", str(paths.CODEBOOK_FILE),
+                            "P_MEASURE=*besök*"]) == 0
+    out = capsys.readouterr().out
+    assert "## P_MEASURE = '*besök*': 1 sentences in 1 documents, 0 not yet coded P_MEASURE" in out
+    assert "R_TRUST              2       1      +0      -1" in out
+    assert "### R_TRUST lost: 1 sentences in 1 documents\n[4] Rapporten från Tillitsrådet" in out
     with pytest.raises(SystemExit):
         rule_check.main(["--corpus", str(corpus), "--compare", str(tmp_path / "none.yaml")])
     assert "--compare" in capsys.readouterr().err
