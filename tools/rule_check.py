@@ -146,7 +146,7 @@ def compare(seg: pd.DataFrame, tok: pd.DataFrame, old: coding.Codebook,
     """Per code of either codebook (``old``'s order, then ``new``'s own): the sentence
     rows ``old`` codes with it, those ``new`` codes and not ``old`` (gained), and those
     ``old`` codes and not ``new`` (lost); both coded by the coder."""
-    by = [coded_rows(seg, tok, themes_only(cb)).groupby("code")["sid"].agg(lambda s: np.unique(s.to_numpy(np.int64)))
+    by = [{code: np.unique(sid.to_numpy(np.int64)) for code, sid in coded_rows(seg, tok, themes_only(cb)).groupby("code")["sid"]}
           for cb in (old, new)]
     empty = np.zeros(0, np.int64)
     out = {}
