@@ -195,8 +195,7 @@ def decisions(run: Run) -> pd.DataFrame:
 def corrected(run: Run) -> pd.DataFrame:
     """The run's codes with the correction layer applied (:func:`helpers.decisions.corrected`):
     without those reviewed wrong, with those reviewers found missing."""
-    return decisions_mod.corrected(coded(run), decisions(run), _table(run, "segments"),
-                                   coding.codebook_for(run.corpus).ids)
+    return decisions_mod.corrected(coded(run), decisions(run), _table(run, "segments"), coding.codebook_for(run.corpus))
 
 
 def suppressed(run: Run) -> pd.DataFrame:

@@ -215,7 +215,7 @@ def test_corrected_codes_drop_the_wrong_and_add_the_missed():
     d = _decided([("a.txt", 0, 25, "P_MEASURE", "wrong", "ann"),
                   ("a.txt", 26, 50, "P_DETAIL", "correct", "ann"),  # missed by the auto-coder
                   ("b.txt", 0, 19, "R_TRUST", "wrong", "ann")])    # not coded, and rightly so
-    out = decisions.corrected(CODED, d, SEGMENTS, IDS)
+    out = decisions.corrected(CODED, d, SEGMENTS, coding.load_codebook())
     got = out[["start", "code", "review"]].values.tolist()
     assert got == [[0, "P_DETAIL", "auto"], [26, "P_DETAIL", decisions.ADDED], [26, "R_TRUST", "auto"],
                    [0, "P_MEASURE", "auto"]]
