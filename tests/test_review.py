@@ -240,6 +240,23 @@ def test_the_pipeline_writes_the_layer_and_rebuilds_when_decisions_change(corpus
     assert estimates["unmatched"] == 1 and estimates["precision"].set_index("code").loc[first.code, "wrong"] == 1
 
 
+def test_the_corrected_codes_take_the_decisions_already_loaded(corpus_factory, tmp_path, monkeypatch):
+    corpus = corpus_factory({"a.txt": "Detaljstyrningen tar tid.\n\nVi behöver tillit.\n"})
+    run = pipeline.Run.from_params(corpus, tmp_path / "out")
+    first = pipeline.coded(run).iloc[0]
+    _write(corpus, HEADER + f"{first.file},{first.start},{first.end},{first.code},wrong,ann,\n"
+           f"{first.file},{first.start},{first.end},R_TRUST,correct,ann,\n")
+    expected = pipeline.corrected(run)  # tables rebuilt with the layer; the decisions read from review/
+    assert decisions.ADDED in set(expected["review"]) and first.code not in set(expected["code"])
+    loads = []
+    real = decisions.load
+    monkeypatch.setattr(decisions, "load", lambda *a, **k: loads.append(a) or real(*a, **k))
+    trust = review.run_estimates(run)  # as notebook 04 does with CODES = "corrected"
+    got = pipeline.corrected(run, trust["decisions"])
+    assert len(loads) == 1
+    pd.testing.assert_frame_equal(got, expected)
+
+
 # --------------------------------------------------------------------------- the sheet
 
 
