@@ -124,6 +124,7 @@ def execute_in_place(path: Path) -> None:
 CODES = ("auto", "corrected")  # the codes the findings are drawn from (notebook 04's CODES)
 
 
+# Not papermill.inspect_notebook: it drops a line with a second "=" (a comment "# or CODES=corrected"), needs a kernelspec.
 def _declares(path: Path, name: str) -> bool:
     """Whether the notebook's ``parameters`` cell sets ``name``."""
     nb = nbformat.read(path, as_version=4)
