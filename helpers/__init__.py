@@ -31,7 +31,7 @@ Data flows one way, and each module owns one step of it:
 ``report``      executing the notebooks and exporting them as offline HTML
 
 Imports go one way: ``tables`` ← ``documents``, ``coding`` (← ``matcher``) ← ``stages`` ←
-``pipeline`` ← ``refi``, ``report``; ``tables`` ← ``decisions`` ← ``pipeline``; ``pipeline``,
+``pipeline`` ← ``refi``, ``report``; ``coding`` ← ``decisions`` ← ``pipeline``; ``pipeline``,
 ``reliability`` and ``refi`` ← ``review``; ``pipeline`` and ``words`` ← ``suggest``; ``clean``
 ← ``furniture`` (``tests/test_layout.py`` checks that no import goes round in a circle).
 """

@@ -148,6 +148,12 @@ class Codebook(BaseModel):
         """Each code's position in the codebook (the order every table keeps)."""
         return {c: n for n, c in enumerate(self.ids)}
 
+    def in_code_order(self, df: pd.DataFrame, by: Iterable[str] = ()) -> pd.DataFrame:
+        """``df`` (with a ``code`` column) sorted stably by the columns ``by``, then by its
+        code in codebook order (:attr:`rank`; a code the codebook lacks last); index reset."""
+        return (df.assign(_rank=df["code"].map(self.rank)).sort_values([*by, "_rank"], kind="stable")
+                .drop(columns="_rank").reset_index(drop=True))
+
     def code(self, code_id: str) -> Code:
         """The code with this id."""
         return next(c for c in self.codes if c.id == code_id)

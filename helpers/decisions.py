@@ -37,8 +37,8 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
+from . import coding, tables
 from . import corpus as corpus_mod
-from . import tables
 
 REVIEW_DIR = "review"
 DECISION_COLUMNS = ["file", "start", "end", "code", "decision", "reviewer", "note"]
@@ -232,19 +232,16 @@ def missed(coded: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFrame)
 
 
 def corrected(coded: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFrame,
-              code_ids: Iterable[str] = ()) -> pd.DataFrame:
+              codebook: coding.Codebook) -> pd.DataFrame:
     """The codes with the correction layer applied: ``coded`` (with its ``review``
     column) without the rows reviewed wrong, with the codes reviewers found missing
-    (:func:`missed`), by file and offset, then in the order of ``code_ids`` (the
-    codebook's; codes it lacks after, in order of appearance). The findings' functions
-    take it in place of ``coded.csv``."""
+    (:func:`missed`), by file and offset, then in codebook order. The findings'
+    functions take it in place of ``coded.csv``."""
     if tables.REVIEW_COLUMN not in coded.columns:
         coded = apply(coded, decisions)
     kept = coded[coded[tables.REVIEW_COLUMN] != _WRONG]
     add = missed(coded, decisions, segments)
     if add.empty:
         return tables.sort(kept.copy())
-    order = {c: n for n, c in enumerate(dict.fromkeys(list(code_ids) + list(coded["code"]) + list(add["code"])))}
     both = pd.concat([kept, add.astype(kept.dtypes.to_dict())], ignore_index=True)
-    both = both.assign(_o=both["code"].map(order)).sort_values(["file", "start", "_o"], kind="stable")
-    return both.drop(columns="_o").reset_index(drop=True)
+    return codebook.in_code_order(both, by=["file", "start"])

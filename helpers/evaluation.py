@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -147,26 +148,29 @@ def baseline_codebook(codebook: coding.Codebook) -> coding.Codebook | None:
                                        "skip_kinds": [], "skip_names": False})
 
 
-def baseline_coded(run: pipeline.Run, baseline: coding.Codebook | None = None) -> pd.DataFrame | None:
-    """What the keyword baseline (``baseline``, or :func:`baseline_codebook` of the run's
-    codebook) codes in a run's sentences (``file, start, end, code``); ``None`` when there
-    is no baseline for the run's codebook."""
-    baseline = baseline or baseline_codebook(coding.codebook_for(run.corpus))
-    if baseline is None:
-        return None
-    coded, _, _ = coding.code_segments(pipeline.segments(run)[0], baseline)
-    return coded[["file", "start", "end", "code"]]
+@dataclass(frozen=True)
+class LevelInputs:
+    """One level's units (paragraphs or sentences) of a run, and what is scored on them:
+    each reference coder's unit × code matrix (``gold``, by coder name) and the rows of
+    each slice (``slices``: part, genre and a boolean mask over the units)."""
+    units: pd.DataFrame
+    gold: dict[str, np.ndarray]
+    slices: list[tuple[str, str, np.ndarray]]
 
 
-def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0,
-              coded: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The auto-coder of a run (or the sentences ``coded`` gives, e.g. the keyword
-    baseline's) against each reference coder: ``(summary, per_code)``.
+@dataclass(frozen=True)
+class ScoreInputs:
+    """What scoring any codes of a run needs, built once per corpus by :func:`score_inputs`:
+    its codebook, its sentences and each level of :data:`helpers.reliability.LEVELS`."""
+    codebook: coding.Codebook
+    segments: pd.DataFrame
+    levels: dict[str, LevelInputs]
 
-    ``summary`` has a row per part (``all``, then each part of the split), genre (``all``,
-    then each genre of the metadata), level and reference (columns
-    :data:`SUMMARY_COLUMNS`; intervals only for the rows of all genres); ``per_code`` the
-    paragraph-level precision, recall and F1 of each code per part and reference."""
+
+def score_inputs(run: pipeline.Run) -> ScoreInputs:
+    """The run's codebook, sentences, reference codings as unit matrices per level, and
+    the slices (each part of the split and genre of the metadata) they are scored in.
+    Raises ``ValueError`` when the corpus has no reference codings."""
     codebook = coding.codebook_for(run.corpus)
     codes = codebook.ids
     raw = corpus_mod.read_raw_texts(run.corpus)
@@ -174,15 +178,13 @@ def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0,
     if refs.empty:
         raise ValueError(f"{run.corpus}: no reference codings in reference/*.csv; nothing to score against.")
     segments = pipeline.segments(run)[0]
-    coded = pipeline.coded(run) if coded is None else coded
     meta = corpus_mod.load_metadata(run.corpus)
     genre_of = dict(zip(meta["file"], meta["genre"])) if "genre" in meta.columns else {}
     part_of = load_split(run.corpus)
-    summary, per_code = [], []
+    levels = {}
     for level in reliability.LEVELS:
         units = reliability.units_at(level, segments)
         mats = reliability.coder_matrices(refs, units, codes)
-        auto = reliability.unit_matrix(units, coded[["file", "start", "end", "code"]], codes)[codes].to_numpy()
         gold = {name: m[codes].to_numpy() for name, m in sorted(mats.items())}
         part = units["file"].map(lambda f: part_of.get(f, "")).to_numpy()
         genre = units["file"].map(lambda f: genre_of.get(f, "")).to_numpy()
@@ -190,15 +192,49 @@ def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0,
         slices += [(p, "all", part == p) for p in PARTS if (part == p).any()]
         slices += [(p, g, (part == p if p != "all" else True) & (genre == g))
                    for p in ["all"] + [p for p in PARTS if (part == p).any()] for g in sorted(set(genre) - {""})]
-        for p, g, rows in slices:
+        levels[level] = LevelInputs(units, gold, slices)
+    return ScoreInputs(codebook, segments, levels)
+
+
+def baseline_coded(run: pipeline.Run, baseline: coding.Codebook | None = None,
+                   inputs: ScoreInputs | None = None) -> pd.DataFrame | None:
+    """What the keyword baseline (``baseline``, or :func:`baseline_codebook` of the run's
+    codebook) codes in a run's sentences (``file, start, end, code``; the sentences of
+    ``inputs`` when given, see :func:`score_inputs`); ``None`` when there is no baseline
+    for the run's codebook."""
+    baseline = baseline or baseline_codebook(inputs.codebook if inputs else coding.codebook_for(run.corpus))
+    if baseline is None:
+        return None
+    segments = inputs.segments if inputs else pipeline.segments(run)[0]
+    coded, _, _ = coding.code_segments(segments, baseline)
+    return coded[["file", "start", "end", "code"]]
+
+
+def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0, coded: pd.DataFrame | None = None,
+              inputs: ScoreInputs | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The auto-coder of a run (or the sentences ``coded`` gives, e.g. the keyword
+    baseline's) against each reference coder: ``(summary, per_code)``. ``inputs``
+    (:func:`score_inputs` of the run) lets several codings of one run share them.
+
+    ``summary`` has a row per part (``all``, then each part of the split), genre (``all``,
+    then each genre of the metadata), level and reference (columns
+    :data:`SUMMARY_COLUMNS`; intervals only for the rows of all genres); ``per_code`` the
+    paragraph-level precision, recall and F1 of each code per part and reference."""
+    inputs = inputs or score_inputs(run)
+    codes = inputs.codebook.ids
+    coded = pipeline.coded(run) if coded is None else coded
+    summary, per_code = [], []
+    for level, at in inputs.levels.items():
+        auto = reliability.unit_matrix(at.units, coded[["file", "start", "end", "code"]], codes)[codes].to_numpy()
+        for p, g, rows in at.slices:
             if not rows.any():
                 continue
             boot = n_boot if g == "all" else 0
             ceiling = {"alpha": np.nan, "macro_f1": np.nan}
-            if len(gold) == 2:
-                first, second = gold.values()
+            if len(at.gold) == 2:
+                first, second = at.gold.values()
                 ceiling = scores(first[rows], second[rows], n_boot=0)
-            for name, g_mat in gold.items():
+            for name, g_mat in at.gold.items():
                 s = scores(auto[rows], g_mat[rows], n_boot=boot, seed=seed)
                 summary.append({"corpus": run.corpus.name, "part": p, "genre": g, "level": level, "reference": name}
                                | s | {"references_alpha": ceiling["alpha"], "references_macro_f1": ceiling["macro_f1"]})
@@ -241,16 +277,16 @@ def main(argv: list[str] | None = None) -> int:
     summaries, baselines = [], []
     for folder in folders:
         run = pipeline.Run.from_params(folder, out / Path(folder).name)
-        summary, per_code = score_run(run, n_boot=a.boot)
+        inputs = score_inputs(run)  # the coder and the keyword baseline are scored on the same inputs
+        summary, per_code = score_run(run, n_boot=a.boot, inputs=inputs)
         io.write_csv(run.path("evaluation_summary.csv"), summary, spreadsheet=False)
         io.write_csv(run.path("evaluation_per_code.csv"), per_code, spreadsheet=False)
         summaries.append(summary)
-        codebook = coding.codebook_for(run.corpus)
         if a.record:
-            record(summary, codebook)
-        base_codebook = baseline_codebook(codebook)
+            record(summary, inputs.codebook)
+        base_codebook = baseline_codebook(inputs.codebook)
         if base_codebook is not None:
-            base_summary, _ = score_run(run, n_boot=0, coded=baseline_coded(run, base_codebook))
+            base_summary, _ = score_run(run, n_boot=0, coded=baseline_coded(run, base_codebook, inputs), inputs=inputs)
             baselines.append(base_summary)
             if a.record:
                 record(base_summary, base_codebook)

@@ -192,11 +192,13 @@ def decisions(run: Run) -> pd.DataFrame:
     return decisions_mod.load(run.corpus, corpus_mod.read_raw_texts(run.corpus), coding.codebook_for(run.corpus).ids)
 
 
-def corrected(run: Run) -> pd.DataFrame:
+def corrected(run: Run, decided: pd.DataFrame | None = None) -> pd.DataFrame:
     """The run's codes with the correction layer applied (:func:`helpers.decisions.corrected`):
-    without those reviewed wrong, with those reviewers found missing."""
-    return decisions_mod.corrected(coded(run), decisions(run), _table(run, "segments"),
-                                   coding.codebook_for(run.corpus).ids)
+    without those reviewed wrong, with those reviewers found missing. ``decided``: the
+    run's :func:`decisions` when already loaded (as :func:`helpers.review.run_estimates`
+    gives them), so they are not read again."""
+    decided = decisions(run) if decided is None else decided
+    return decisions_mod.corrected(coded(run), decided, _table(run, "segments"), coding.codebook_for(run.corpus))
 
 
 def suppressed(run: Run) -> pd.DataFrame:

@@ -10,10 +10,11 @@ keeps the executed copies in ``OUT/notebooks/`` and writes to ``OUT/html/``:
 * ``index.html``         what the study is (``CORPUS/study.yaml``), the corpus, links to both editions
 
 A report removes only files that a report wrote. Each run lists the files it wrote in
-``OUT/.kvalitext-manifest.json`` (sorted paths relative to ``OUT``, no timestamps); after
-a run that succeeded, the pages, notebook copies and figures the previous run's list
-names and this run did not write again (a notebook renamed or removed since, a figure no
-notebook saves any more) are removed, and
+``OUT/.kvalitext-manifest.json`` (sorted paths relative to ``OUT``, no timestamps): pages,
+notebook copies, figures and CSV tables (with their copies in ``OUT/spreadsheet/``), and
+the pipeline's tables it kept in ``OUT``; after a run that succeeded, those the previous
+run's list names and this run did not write again (a notebook renamed or removed since, a
+figure or table no notebook writes any more) are removed, and
 nothing else: not a file the list does not name, not a file reached through a symbolic
 link, nothing outside ``OUT``. A run that fails removes nothing (pages of the notebooks
 it did not reach stay as they were). Before anything runs, ``OUT`` is refused (exit
@@ -53,7 +54,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import Unicode, default
 
-from . import coding, io, markup, paths, style
+from . import coding, io, markup, paths, style, tables
 from . import corpus as corpus_mod
 from .coding import Codebook
 from .pipeline import Run
@@ -124,6 +125,7 @@ def execute_in_place(path: Path) -> None:
 CODES = ("auto", "corrected")  # the codes the findings are drawn from (notebook 04's CODES)
 
 
+# Not papermill.inspect_notebook: it drops a line with a second "=" (a comment "# or CODES=corrected"), needs a kernelspec.
 def _declares(path: Path, name: str) -> bool:
     """Whether the notebook's ``parameters`` cell sets ``name``."""
     nb = nbformat.read(path, as_version=4)
@@ -356,8 +358,11 @@ patterns matched against each word and its lemma: <code>ord</code> exactly, <cod
 
 
 MANIFEST = ".kvalitext-manifest.json"
-_REPORT_FILE = re.compile(r"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb|figures/[^/\\]+\.(svg|png))")
 FIGURES = style.FIGURES_DIR  # where the notebooks save their figures (helpers.style.save)
+# what a report writes: pages, copies of notebooks, figures, and tables with their spreadsheet copies (helpers.io.write_csv)
+_REPORT_FILE = re.compile(rf"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb|{re.escape(FIGURES)}/[^/\\]+\.(svg|png)"
+                          rf"|({re.escape(io.SPREADSHEET_DIR)}/)?[^/\\]+\.csv)")
+_WRITTEN_BY_NOTEBOOKS = (FIGURES, "", io.SPREADSHEET_DIR)  # the folders of OUT the notebooks write figures and tables to
 
 
 class ReportError(Exception):
@@ -382,29 +387,43 @@ def write_manifest(out: Path, files: list[str]) -> Path:
     return io.write_text(out / MANIFEST, json.dumps({"files": sorted(set(files))}, indent=1) + "\n")
 
 
-def _figures(out: Path) -> dict[str, tuple[int, int]]:
-    """The figure files in ``out/figures`` (``figures/<name>``) with their inode and time of
-    writing: a figure the notebooks save again is a new file (written atomically), so a
-    stamp that differs after a run says the run wrote it."""
-    folder = out / FIGURES
-    if not folder.is_dir() or folder.is_symlink():
-        return {}
+def _stamps(out: Path) -> dict[str, tuple[int, int]]:
+    """The figures and tables in ``out`` (``figures/<name>``, ``<name>.csv``,
+    ``spreadsheet/<name>.csv``) with their inode and time of writing: a file the notebooks
+    write again is a new file (written atomically), so a stamp that differs after a run
+    says the run wrote it."""
     found = {}
-    for path in folder.iterdir():
-        st = path.lstat()
-        if stat.S_ISREG(st.st_mode) and _REPORT_FILE.fullmatch(f"{FIGURES}/{path.name}"):
-            found[f"{FIGURES}/{path.name}"] = (st.st_ino, st.st_mtime_ns)
+    for sub in _WRITTEN_BY_NOTEBOOKS:
+        folder = out / sub
+        if not folder.is_dir() or (sub and folder.is_symlink()):
+            continue
+        for path in folder.iterdir():
+            rel = f"{sub}/{path.name}" if sub else path.name
+            st = path.lstat()
+            if stat.S_ISREG(st.st_mode) and _REPORT_FILE.fullmatch(rel):
+                found[rel] = (st.st_ino, st.st_mtime_ns)
     return found
+
+
+def notebook_outputs(out: Path, before: Mapping[str, tuple[int, int]]) -> list[str]:
+    """The figures and tables a run's notebooks wrote in ``out``: those new or written again
+    since ``before`` (:func:`_stamps` as the run began), and the pipeline's tables it kept
+    there (:func:`helpers.tables.out_files`: its cache, the run's whether or not it was
+    rebuilt). A file of one's own the run did not write is not among them."""
+    now = _stamps(out)
+    return sorted({rel for rel, stamp in now.items() if before.get(rel) != stamp}
+                  | {rel for rel in tables.out_files() if rel in now})
 
 
 def remove_stale(out: Path, previous: list[str], written: list[str]) -> list[str]:
     """Remove the files a previous report listed in its manifest that this one did not
-    write again (pages and copies of notebooks renamed or removed since, figures no longer
-    saved); return them.
+    write again (pages and copies of notebooks renamed or removed since, figures and
+    tables no longer written); return them.
 
-    Only what a report writes is removed (``html/*.html``, ``notebooks/*.ipynb`` and the
-    notebooks' ``figures/*.svg``/``*.png`` directly in ``out``), only regular files, and
-    never through a symbolic link: a folder or file that is a link, or a listed path that
+    Only what a report writes is removed (``html/*.html``, ``notebooks/*.ipynb``, the
+    notebooks' ``figures/*.svg``/``*.png`` and their tables, ``*.csv`` and
+    ``spreadsheet/*.csv``, directly in ``out``), only regular files, and never through a
+    symbolic link: a folder in ``out`` or a file that is a link, or a listed path that
     leads out of ``out``, is left alone.
     """
     removed = []
@@ -412,9 +431,9 @@ def remove_stale(out: Path, previous: list[str], written: list[str]) -> list[str
         if not _REPORT_FILE.fullmatch(rel):
             log.warning("%s lists %r, which is not a page or notebook of a report: left alone", out / MANIFEST, rel)
             continue
-        folder, name = rel.split("/")
-        try:
-            fd = os.open(out / folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        folder, _, name = rel.rpartition("/")
+        try:  # out itself is the user's to choose; a folder in it is not followed when it is a link
+            fd = os.open(out / folder, os.O_RDONLY | os.O_DIRECTORY | (os.O_NOFOLLOW if folder else 0))
         except OSError:  # no such folder, or a link
             continue
         try:
@@ -449,7 +468,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
     corpus_param = str(corpus) if corpus else paths.display(run.corpus)
     out_param = str(out) if out else paths.display(run.out)
     previous = read_manifest(run.out)
-    before = _figures(run.out)
+    before = _stamps(run.out)
     pages, written = [], []
     staged: dict[str, str] = {}  # written only once every notebook has run: never a mix of two runs
     try:
@@ -481,8 +500,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
         for rel, text in staged.items():
             io.write_text(run.out / rel, text)
             written.append(rel)
-        # the figures this run's notebooks saved (new, or written again since it began)
-        written += [rel for rel, stamp in _figures(run.out).items() if before.get(rel) != stamp]
+        written += notebook_outputs(run.out, before)
         index = run.out / "html" / "index.html"
     except BaseException:
         # The previous pages stay; the manifest still lists them, and what this run wrote.

@@ -180,13 +180,7 @@ def near_misses(segments: pd.DataFrame, coded: pd.DataFrame, suppressed: pd.Data
     done = coded[["file", "start", "end", "code"]].astype({"start": "int64", "end": "int64"})
     rows = rows.merge(done, how="left", on=["file", "start", "end", "code"], indicator=True)
     rows = rows[rows["_merge"] == "left_only"].drop(columns="_merge")
-    return _in_code_order(rows, codebook)[cols]
-
-
-def _in_code_order(df: pd.DataFrame, codebook: coding.Codebook) -> pd.DataFrame:
-    order = codebook.rank
-    return (df.assign(_o=df["code"].map(order)).sort_values(["file", "start", "_o"], kind="stable")
-            .drop(columns="_o").reset_index(drop=True))
+    return codebook.in_code_order(rows, by=["file", "start"])[cols]
 
 
 def _pick(rows: pd.DataFrame, size: int, seed: int, code: str, stratum: str) -> pd.DataFrame:
@@ -692,13 +686,7 @@ def missing_words(decided: pd.DataFrame, coded: pd.DataFrame, tokens: pd.DataFra
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
         out += [{"code": code, "word": w, "sentences": n} for w, n in ranked]
     table = pd.DataFrame(out, columns=cols)
-    return _order_codes(table, codebook)
-
-
-def _order_codes(table: pd.DataFrame, codebook: coding.Codebook) -> pd.DataFrame:
-    order = codebook.rank
-    return (table.assign(_o=table["code"].map(order)).sort_values("_o", kind="stable")
-            .drop(columns="_o").reset_index(drop=True))
+    return codebook.in_code_order(table)
 
 
 # --------------------------------------------------------------------------- what to trust

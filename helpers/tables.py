@@ -95,6 +95,12 @@ def path(out: Path, name: str) -> Path:
     return Path(out) / f"{name}.csv"
 
 
+def out_files() -> list[str]:
+    """The files the tables are written to, relative to the output folder: each table
+    (:data:`FILES`) and its copy for spreadsheet programs (:func:`helpers.io.write_csv`)."""
+    return FILES + [f"{io.SPREADSHEET_DIR}/{name}.csv" for name in COLUMNS if name not in NO_SPREADSHEET_COPY]
+
+
 def file_columns(name: str) -> list[str]:
     """The columns of table ``name``'s file: what the stages compute, then its layer
     columns (:data:`LAYER_COLUMNS`: ``review`` for ``coded``)."""

@@ -36,6 +36,16 @@ def _matcher(**terms):
     return matcher.Matcher([matcher.Term.parse(label, t) for label, texts in terms.items() for t in texts], clean.lemma)
 
 
+def test_tables_are_put_in_codebook_order_by_the_codebook():
+    cb = coding.load_codebook()
+    df = pd.DataFrame({"file": ["b", "a", "a", "a", "a"], "start": [0, 5, 5, 0, 5],
+                       "code": ["P_DETAIL", "R_TRUST", "NOT_A_CODE", "R_TRUST", "P_DETAIL"], "n": range(5)})
+    by_sentence = cb.in_code_order(df, by=["file", "start"])
+    assert by_sentence["n"].tolist() == [3, 4, 1, 2, 0]  # a code the codebook lacks comes last
+    assert cb.in_code_order(df)["n"].tolist() == [0, 4, 1, 3, 2]  # stable within a code
+    assert list(by_sentence.columns) == list(df.columns) and by_sentence.index.tolist() == list(range(5))
+
+
 def test_phrases_match_consecutive_words_only():
     m = _matcher(A=["peta i"])
     assert m.match("Politiken vill inte peta i detaljer".split()) == {"A": [("peta i", "peta i")]}

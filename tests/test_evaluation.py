@@ -173,3 +173,20 @@ def test_the_recorded_baseline_figures_are_computed_ones(root, tmp_path):
     assert len(mine) == len(now) == 6
     for key, row in now.iterrows():
         assert mine.loc[key, "alpha"] == f"{row['alpha']:.3f}" and mine.loc[key, "macro_f1"] == f"{row['macro_f1']:.3f}"
+
+
+def test_make_evaluate_builds_a_corpus_inputs_once_for_the_coder_and_the_keyword_baseline(tmp_path, monkeypatch,
+                                                                                           capsys):
+    calls = {"references": 0, "segments": 0}
+
+    def counted(name, function):
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(reliability, "load_references", counted("references", reliability.load_references))
+    monkeypatch.setattr(pipeline, "segments", counted("segments", pipeline.segments))
+    assert evaluation.main(["--corpus", "corpus", "--out", str(tmp_path), "--boot", "0"]) == 0
+    assert "the keyword baseline" in capsys.readouterr().out  # both were scored
+    assert calls == {"references": 1, "segments": 1}

@@ -215,16 +215,41 @@ def test_only_the_previous_runs_listed_files_that_this_run_did_not_write_are_rem
     assert left == [MANIFEST, "html/00_a.html", "html/mine.html", "notebooks/mine.ipynb", "segments.csv"]
 
 
+def test_the_notebooks_tables_are_those_they_wrote_and_the_pipelines_kept(tmp_path):
+    """A table is the run's when its notebooks wrote it (new, or written again: a new file)
+    or when it is one of the pipeline's tables, kept in OUT as the run's cache and not
+    written again when current; a CSV of one's own is not, so it is never removed."""
+    out = tmp_path / "out"
+    own = ["mine.csv", "spreadsheet/mine.csv", "reliability_auto.csv"]
+    _fake_previous_run(out, [], tables.out_files() + own)
+    before = report._stamps(out)
+    io.write_text(out / "reliability_auto.csv", "written again")
+    io.write_csv(out / "findings_quotes.csv", pd.DataFrame({"quote": ["ny"]}))
+    written = report.notebook_outputs(out, before)
+    assert written == sorted(tables.out_files() + ["findings_quotes.csv", "reliability_auto.csv",
+                                                   "spreadsheet/findings_quotes.csv"])
+    assert "segments.csv" in written and "spreadsheet/segments.csv" in written and "tokens.csv" in written
+    # a next run that no longer writes reliability_auto.csv removes it, and keeps one's own and the cache
+    assert report.remove_stale(out, written, [w for w in written if w != "reliability_auto.csv"]) == [
+        "reliability_auto.csv"]
+    assert (out / "mine.csv").exists() and (out / "spreadsheet/mine.csv").exists() and (out / "segments.csv").exists()
+
+
 def test_a_manifest_cannot_point_outside_out_or_at_other_files(tmp_path):
     out = tmp_path / "out"
     outside = tmp_path / "thesis.ipynb"
     outside.write_text("mine", encoding="utf-8")
     listed = ["../thesis.ipynb", str(outside), "notebooks/../../thesis.ipynb", "html/../segments.csv",
-              "segments.csv", "html/sub/x.html", "notebooks/x.py", "html", ""]
-    _fake_previous_run(out, listed, ["segments.csv", "html/sub/x.html", "notebooks/x.py"])
+              "spreadsheet/../segments.csv", "../segments.csv", "review/sample.csv", "spreadsheet/sub/x.csv",
+              "html/sub/x.html", "notebooks/x.py", "segments.xlsx", "html", ""]
+    _fake_previous_run(out, listed, ["segments.csv", "review/sample.csv", "spreadsheet/sub/x.csv", "html/sub/x.html",
+                                     "notebooks/x.py", "segments.xlsx"])
+    (tmp_path / "segments.csv").write_text("mine", encoding="utf-8")
     assert report.remove_stale(out, report.read_manifest(out), []) == []
     assert outside.exists() and (out / "segments.csv").exists() and (out / "html/sub/x.html").exists()
-    assert (out / "notebooks/x.py").exists()
+    assert (out / "notebooks/x.py").exists() and (tmp_path / "segments.csv").exists()
+    assert (out / "review/sample.csv").exists() and (out / "spreadsheet/sub/x.csv").exists()
+    assert (out / "segments.xlsx").exists()
 
 
 def test_cleanup_does_not_follow_symbolic_links_out_of_out(tmp_path):
@@ -237,10 +262,12 @@ def test_cleanup_does_not_follow_symbolic_links_out_of_out(tmp_path):
     (out / "html").symlink_to(elsewhere / "html")  # a listed folder that is a link
     (out / "notebooks").mkdir()
     (out / "notebooks" / "00_a.ipynb").symlink_to(elsewhere / "notes.ipynb")  # a listed file that is a link
-    (out / MANIFEST).write_text(json.dumps({"files": ["html/00_a.html", "notebooks/00_a.ipynb"]}), encoding="utf-8")
+    (out / "coded.csv").symlink_to(elsewhere / "notes.ipynb")  # a listed table that is a link
+    (out / MANIFEST).write_text(json.dumps({"files": ["coded.csv", "html/00_a.html", "notebooks/00_a.ipynb"]}),
+                                encoding="utf-8")
     assert report.remove_stale(out, report.read_manifest(out), []) == []
     assert (elsewhere / "html" / "00_a.html").exists() and (elsewhere / "notes.ipynb").exists()
-    assert (out / "notebooks" / "00_a.ipynb").is_symlink()
+    assert (out / "notebooks" / "00_a.ipynb").is_symlink() and (out / "coded.csv").is_symlink()
 
 
 @pytest.mark.parametrize("text", ["{not json", '{"files": "html/x.html"}', "[]", '{"other": 1}'])
@@ -253,8 +280,10 @@ def test_an_unreadable_manifest_removes_nothing(tmp_path, text):
     assert (out / "html" / "x.html").exists()
 
 
-STALE = ["figures/99_old.svg", "html/99_old.code.html", "html/99_old.html", "notebooks/99_old.ipynb"]
-FOREIGN = ["figures/my_own.png", "html/mine.html", "notebooks/my_thesis_analysis.ipynb"]
+STALE = ["figures/99_old.svg", "html/99_old.code.html", "html/99_old.html", "notebooks/99_old.ipynb",
+         "reliability_99_old.csv", "spreadsheet/reliability_99_old.csv"]
+FOREIGN = ["figures/my_own.png", "html/mine.html", "my_table.csv", "notebooks/my_thesis_analysis.ipynb",
+           "spreadsheet/my_table.csv"]
 
 
 @pytest.fixture(scope="module")
@@ -291,8 +320,13 @@ def test_the_manifest_lists_what_the_run_wrote_sorted_and_relative(hostile_repor
     expected = sorted([f"notebooks/{s}.ipynb" for s in stems] + [f"html/{s}.html" for s in stems]
                       + [f"html/{s}.code.html" for s in stems] + ["html/index.html", f"html/{report.CODEBOOK_PAGE}"]
                       + [f"figures/{p.name}" for p in (out / "figures").iterdir()
-                         if f"figures/{p.name}" not in FOREIGN])  # a figure of one's own is not the run's
+                         if f"figures/{p.name}" not in FOREIGN]  # a figure of one's own is not the run's
+                      + [p.relative_to(out).as_posix() for p in [*out.glob("*.csv"), *out.glob("spreadsheet/*.csv")]
+                         if p.relative_to(out).as_posix() not in FOREIGN])  # nor a table of one's own
     assert "figures/themes_by_sector.svg" in expected and "figures/99_old.svg" not in expected
+    assert {"coded.csv", "tokens.csv", "spreadsheet/coded.csv", "findings_quotes.csv", "spreadsheet/findings_quotes.csv",
+            "review_precision.csv", "spreadsheet/review_precision.csv"} <= set(expected)
+    assert "reliability_99_old.csv" not in expected and "my_table.csv" not in expected
     assert report.MANIFEST == MANIFEST
     assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"files": expected}
     assert all((out / rel).is_file() for rel in expected)

@@ -196,3 +196,18 @@ def test_the_study_index_lists_its_questions(tmp_path):
     page = report.index_page([], pipeline.Run.from_params(None, tmp_path))
     assert "<h2>Questions</h2><ol><li>Which governance problems recur" in page
     assert "<p>Period of the study: 2013–2017.</p>" in page
+
+
+def test_a_parameters_line_with_a_second_equals_sign_still_declares_codes(tmp_path):
+    """make report CODES=corrected reaches a notebook whose CODES line says more in a comment
+    (papermill's inspect_notebook drops such a line, and wants a kernelspec: report keeps its own)."""
+    import nbformat
+
+    def notebook(source: str):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]})])
+        path = tmp_path / f"{len(list(tmp_path.iterdir()))}.ipynb"
+        nbformat.write(nb, path)
+        return path
+
+    assert report._declares(notebook('CORPUS = "corpus"\nCODES = "auto"  # or CODES="corrected"\n'), "CODES")
+    assert not report._declares(notebook('CORPUS = "corpus"  # CODES="corrected" is not declared here\n'), "CODES")

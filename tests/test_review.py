@@ -215,7 +215,7 @@ def test_corrected_codes_drop_the_wrong_and_add_the_missed():
     d = _decided([("a.txt", 0, 25, "P_MEASURE", "wrong", "ann"),
                   ("a.txt", 26, 50, "P_DETAIL", "correct", "ann"),  # missed by the auto-coder
                   ("b.txt", 0, 19, "R_TRUST", "wrong", "ann")])    # not coded, and rightly so
-    out = decisions.corrected(CODED, d, SEGMENTS, IDS)
+    out = decisions.corrected(CODED, d, SEGMENTS, coding.load_codebook())
     got = out[["start", "code", "review"]].values.tolist()
     assert got == [[0, "P_DETAIL", "auto"], [26, "P_DETAIL", decisions.ADDED], [26, "R_TRUST", "auto"],
                    [0, "P_MEASURE", "auto"]]
@@ -238,6 +238,23 @@ def test_the_pipeline_writes_the_layer_and_rebuilds_when_decisions_change(corpus
     _write(corpus, HEADER + f"{first.file},0,5,{first.code},wrong,bo,\n", "bo.csv")
     estimates = review.run_estimates(run)
     assert estimates["unmatched"] == 1 and estimates["precision"].set_index("code").loc[first.code, "wrong"] == 1
+
+
+def test_the_corrected_codes_take_the_decisions_already_loaded(corpus_factory, tmp_path, monkeypatch):
+    corpus = corpus_factory({"a.txt": "Detaljstyrningen tar tid.\n\nVi behöver tillit.\n"})
+    run = pipeline.Run.from_params(corpus, tmp_path / "out")
+    first = pipeline.coded(run).iloc[0]
+    _write(corpus, HEADER + f"{first.file},{first.start},{first.end},{first.code},wrong,ann,\n"
+           f"{first.file},{first.start},{first.end},R_TRUST,correct,ann,\n")
+    expected = pipeline.corrected(run)  # tables rebuilt with the layer; the decisions read from review/
+    assert decisions.ADDED in set(expected["review"]) and first.code not in set(expected["code"])
+    loads = []
+    real = decisions.load
+    monkeypatch.setattr(decisions, "load", lambda *a, **k: loads.append(a) or real(*a, **k))
+    trust = review.run_estimates(run)  # as notebook 04 does with CODES = "corrected"
+    got = pipeline.corrected(run, trust["decisions"])
+    assert len(loads) == 1
+    pd.testing.assert_frame_equal(got, expected)
 
 
 # --------------------------------------------------------------------------- the sheet
