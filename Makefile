@@ -12,7 +12,7 @@ ENGINE ?= pandas
 # CORPUS, OUT, ENGINE and BENCH_CORPUS reach the commands as environment variables, never
 # pasted into a shell line, so a path with a quote, `;`, a dollar sign or a backtick in it is
 # passed as it is: make does not expand it ($(value ...)) and does not export the originals.
-unexport CORPUS OUT ENGINE BENCH_CORPUS CODE PART CODES FILE REVIEWER NAME PER_CODE NEAR_MISS SEED
+unexport CORPUS OUT ENGINE BENCH_CORPUS CODE PART CODES FILE REVIEWER NAME PER_CODE NEAR_MISS SEED UPGRADE
 help report clean suggest review review-import: export KVALITEXT_CORPUS = $(value CORPUS)
 help report clean evaluate suggest review review-import: export KVALITEXT_OUT = $(value OUT)
 suggest: export KVALITEXT_CODE = $(value CODE)
@@ -26,6 +26,7 @@ review: export KVALITEXT_SEED = $(value SEED)
 review-import: export KVALITEXT_FILE = $(value FILE)
 review-import: export KVALITEXT_REVIEWER = $(value REVIEWER)
 review-import: export KVALITEXT_NAME = $(value NAME)
+lock: export KVALITEXT_UPGRADE = $(value UPGRADE)
 CONSTRAINTS := requirements/constraints.txt
 PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 STAMP := $(VENV)/.installed-$(PYVER)-$(shell cat $(CONSTRAINTS) pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
@@ -49,7 +50,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 	@echo "  variables: CORPUS=$$KVALITEXT_CORPUS OUT=$$KVALITEXT_OUT ENGINE=$$KVALITEXT_ENGINE PYTHON=$(PYTHON) BENCH_CORPUS=$$KVALITEXT_BENCH_CORPUS"
-	@echo "  and: CODES=auto|corrected (report), CODE= (suggest), PART= ERRORS=1 SITES=1 (furniture), PER_CODE= NEAR_MISS= SEED= (review), FILE= REVIEWER= NAME= (review-import), DEBUG=1, RECORD=1"
+	@echo "  and: CODES=auto|corrected (report), CODE= (suggest), PART= ERRORS=1 SITES=1 (furniture), PER_CODE= NEAR_MISS= SEED= (review), FILE= REVIEWER= NAME= (review-import), UPGRADE= (lock), DEBUG=1, RECORD=1"
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else f"Python 3.11, 3.12 or 3.13 is needed, {sys.executable} is {v[0]}.{v[1]}: run make PYTHON=python3.12 ...")'
@@ -88,8 +89,8 @@ suggest: $(STAMP) ## candidate words for a code's rules on CORPUS (CODE=R_SUPPOR
 furniture: $(STAMP) ## score cleaning's furniture removal on the held-out sites of corpus-furniture/ (PART=tune|all, ERRORS=1 lists misses, SITES=1 the multi-page set by site)
 	$(BIN)/python -m helpers.furniture --part="$$KVALITEXT_PART" $(if $(value ERRORS),--errors) $(if $(value SITES),--sites)
 
-lock: ## re-resolve pyproject.toml's ranges for every Python 3.11-3.13 found and rewrite requirements/constraints.txt
-	$(PYTHON) tools/lock.py
+lock: ## re-pin requirements/constraints.txt for every Python 3.11-3.13 found, keeping the pins that still fit pyproject.toml (UPGRADE=1: re-resolve all; UPGRADE=name,name: those)
+	$(PYTHON) tools/lock.py --upgrade="$$KVALITEXT_UPGRADE"
 
 bench: $(STAMP) ## benchmark the stages (synthetic 1×/10×/100×); BENCH_CORPUS=<.jsonl.gz> adds a real corpus and Dask
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
