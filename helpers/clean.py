@@ -49,7 +49,6 @@ _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u300
 _INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _LIST_MARKER = re.compile(r"[-•·*▪●◦‣]\s+")  # "– " opens speech in Swedish: kept
-_SENT_FINAL = SENTENCE_END
 _HARD_WRAP_END = re.compile(r"[\w,\-]$")
 # A paragraph longer than MAX_PARAGRAPH_CHARS is cut into pieces (at a sentence end, else at
 # white space) before sentences are found: Punkt's time grows with what it is given, and
@@ -824,12 +823,28 @@ def _line_rule(rules: tuple[Rule, ...], content: str, screen: _Screen | None = N
     return None
 
 
-def _is_caption(content: str, max_words: int) -> bool:
-    return _words(content) <= max_words and not _SENT_FINAL.search(content)
-
-
 def _words(content: str) -> int:
     return len(content.split())
+
+
+def _ends_sentence(content: str) -> bool:
+    """Whether a line ends in final punctuation (:data:`helpers.structure.SENTENCE_END`)."""
+    return SENTENCE_END.search(content) is not None
+
+
+_RUNNING_TEXT_WORDS = 6  # a line that ends a sentence and has more words than this is running text
+
+
+def _running_text(content: str, more_than: int = _RUNNING_TEXT_WORDS) -> bool:
+    """Whether a line is a sentence of running text: it ends a sentence and has more than
+    ``more_than`` words (by default :data:`_RUNNING_TEXT_WORDS`)."""
+    return _ends_sentence(content) and _words(content) > more_than
+
+
+def _short_line(content: str, max_words: int) -> bool:
+    """Whether a line is short and no sentence: at most ``max_words`` words, not ending
+    in final punctuation (a label, a link, a caption, a name)."""
+    return _words(content) <= max_words and not _ends_sentence(content)
 
 
 def _mark_blocks(found: list[_Line], rule: Rule) -> None:
@@ -861,8 +876,7 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
     for ln in found:
         if ln.rule:
             continue
-        words, ends = _words(ln.content), _SENT_FINAL.search(ln.content) is not None
-        short = words <= rule.max_words and not (ends and words > 6)  # not a sentence of running text
+        short = _words(ln.content) <= rule.max_words and not _running_text(ln.content)
         sig = signals(ln) if short else set()
         label = short and any(p.fullmatch(ln.content) for p in rule.patterns)
         if sig or label:
@@ -870,7 +884,7 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
                 run.extend((b, "before", set()) for b in before if b.block == ln.block)
             run.append((ln, "contact", sig))
             before.clear()
-        elif words <= 6 and not ends:
+        elif _short_line(ln.content, 6):  # a name, a town
             if run:
                 run.append((ln, "filler", set()))
             else:
@@ -900,7 +914,7 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
         if ln.rule:
             close()
             continue
-        if (_is_caption(ln.content, rule.max_words)
+        if (_short_line(ln.content, rule.max_words)
                 and not _LIST_MARKER.match(ln.content)):
             run.append(ln)
         else:
@@ -919,7 +933,7 @@ def _mark_lists(found: list[_Line], rule: Rule) -> None:
             continue
         if any(p.fullmatch(ln.content) for p in rule.patterns):
             ln.rule, listing = rule.id, True
-        elif listing and _is_caption(ln.content, rule.max_words):
+        elif listing and _short_line(ln.content, rule.max_words):
             ln.rule = rule.id
         else:
             listing = False
@@ -998,7 +1012,7 @@ def _mark_echoes(found: list[_Line], rule: Rule) -> None:
                 for h in header.pop(q.group()[1:-1].strip(), []):
                     h.rule = rule.id
             continue
-        if _words(ln.content) > rule.max_words and _SENT_FINAL.search(ln.content):
+        if _running_text(ln.content, rule.max_words):
             header.clear()
         else:
             header.setdefault(ln.content, []).append(ln)
@@ -1006,10 +1020,9 @@ def _mark_echoes(found: list[_Line], rule: Rule) -> None:
 
 def _template_line(content: str, max_words: int) -> bool:
     """Whether a line may be template furniture: at most ``max_words`` words, and not a
-    sentence of running text (one that ends a sentence and has more than six words), so
+    sentence of running text (:func:`_running_text`: it ends a sentence and has more than six words), so
     that a standard sentence of many decisions or a quotation shared by files stays."""
-    words = _words(content)
-    return 0 < words <= max_words and not (words > 6 and _SENT_FINAL.search(content))
+    return 0 < _words(content) <= max_words and not _running_text(content)
 
 
 def template_counts(texts: Iterable[str], rules: tuple[Rule, ...]) -> dict[str, int]:
@@ -1031,7 +1044,7 @@ def template_counts(texts: Iterable[str], rules: tuple[Rule, ...]) -> dict[str, 
             content = seen.get(raw)
             if content is None:
                 # a raw line has at least the words of its cleaned form: a longer one is left out unread
-                short = len(raw.split()) <= max_words or _HAS_INVISIBLE.search(raw) is not None
+                short = _words(raw) <= max_words or _HAS_INVISIBLE.search(raw) is not None
                 content = normalise(raw) if short else ""
                 content = content if content and _template_line(content, max_words) else ""
                 if len(raw) <= 200:  # short lines repeat; a long one is not kept in memory
@@ -1108,7 +1121,7 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     for rule in (r for r in rules if r.kind == "repeated"):
         for a, b in zip(found, found[1:]):
             if (a.block == b.block and a.content and a.content == b.content
-                    and _is_caption(a.content, rule.max_words)):
+                    and _short_line(a.content, rule.max_words)):
                 a.rule = a.rule or rule.id
                 b.rule = b.rule or rule.id
 
