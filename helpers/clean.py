@@ -982,15 +982,13 @@ def _mark_language(found: list[_Line], rule: Rule) -> None:
     quotation marks) with more words of ``language`` than Swedish ones, quotations left
     out, is removed: an interface line ("Download "<title>"", "No results found"). A longer
     line in that language, or a quotation inside a Swedish line, stays."""
-    foreign = []
-    for ln in found:
-        if not ln.rule and _words(_QUOTED_PART.sub(" ", ln.content)) <= rule.max_words:
-            sv, ot = line_languages(ln.content, rule.language)
-            if ot > sv:
-                foreign.append(ln)
+    # (Swedish, other) words of each short kept line; None for the others, not read yet
+    short = [None if ln.rule or _words(_QUOTED_PART.sub(" ", ln.content)) > rule.max_words
+             else line_languages(ln.content, rule.language) for ln in found]
+    foreign = [ln for ln, n in zip(found, short) if n is not None and n[1] > n[0]]
     if not foreign:  # the whole text is read only when a short line is foreign (most texts: never)
         return
-    totals = [line_languages(ln.content, rule.language) for ln in found]
+    totals = [line_languages(ln.content, rule.language) if n is None else n for ln, n in zip(found, short)]
     if sum(sv for sv, _ in totals) <= sum(ot for _, ot in totals):
         return
     for ln in foreign:
