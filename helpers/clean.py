@@ -258,7 +258,8 @@ class Rule:
     min_run: int = 1  # ``template``: such lines in a row (blank lines aside) before they go
 
     def matches_line(self, line: str) -> bool:
-        """Whether a ``line`` rule matches the whole (normalised) line."""
+        """Whether one of the rule's ``patterns`` matches the whole (normalised) line: a
+        ``line`` rule's test, a ``block`` rule's labels, a ``list`` rule's headings."""
         return any(p.fullmatch(line) for p in self.patterns)
 
 
@@ -878,7 +879,7 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
             continue
         short = _words(ln.content) <= rule.max_words and not _running_text(ln.content)
         sig = signals(ln) if short else set()
-        label = short and any(p.fullmatch(ln.content) for p in rule.patterns)
+        label = short and rule.matches_line(ln.content)
         if sig or label:
             if not run:
                 run.extend((b, "before", set()) for b in before if b.block == ln.block)
@@ -931,7 +932,7 @@ def _mark_lists(found: list[_Line], rule: Rule) -> None:
     for ln in found:
         if ln.rule:
             continue
-        if any(p.fullmatch(ln.content) for p in rule.patterns):
+        if rule.matches_line(ln.content):
             ln.rule, listing = rule.id, True
         elif listing and _short_line(ln.content, rule.max_words):
             ln.rule = rule.id
