@@ -21,7 +21,7 @@ import re._parser as _sre_parse
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -312,26 +312,12 @@ def _parse_rules(path: Path) -> list[Rule]:
             raise RuleError(f"{where}: field 'kind' must be one of {RULE_KINDS}, got {item.get('kind')!r}{line}")
         if not isinstance(item.get("description", ""), str):
             raise RuleError(f"{where}: field 'description' must be a text, got {item['description']!r}{line}")
-        max_words = item.get("max_words", 8)
-        if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
-            raise RuleError(f"{where}: field 'max_words' must be a whole number of words, 1 or more "
-                            f"(e.g. 'max_words: 8'), got {max_words!r}{line}")
-        patterns = item.get("patterns", []) or []
-        if not isinstance(patterns, list) or not all(isinstance(p, str) and p.strip() for p in patterns):
-            raise RuleError(f"{where}: field 'patterns' must be a list of non-empty regular expressions in quotes, "
-                            f"got {patterns!r}{line}")
-        compiled = _compile_patterns(patterns, where, line)
-        signals = item.get("signals", []) or []
-        if not isinstance(signals, list) or not all(isinstance(p, str) and p.strip() for p in signals):
-            raise RuleError(f"{where}: field 'signals' must be a list of non-empty regular expressions in quotes, "
-                            f"got {signals!r}{line}")
-        compiled_signals = _compile_patterns(signals, where, line)
-        counts = {}
-        for key, default in (("min_signals", 2), ("min_lines", 5), ("min_files", 3), ("min_run", 1)):
-            value = item.get(key, default)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise RuleError(f"{where}: field {key!r} must be a whole number, 1 or more, got {value!r}{line}")
-            counts[key] = value
+        max_words = _whole_number(item, "max_words", where, line,
+                                  "a whole number of words, 1 or more (e.g. 'max_words: 8')")
+        compiled = _pattern_list(item, "patterns", where, line)
+        compiled_signals = _pattern_list(item, "signals", where, line)
+        counts = {key: _whole_number(item, key, where, line)
+                  for key in ("min_signals", "min_lines", "min_files", "min_run")}
         language = item.get("language", "")
         if not isinstance(language, str) or (item["kind"] == "language" and not re.fullmatch(r"[a-z]{2,3}", language)):
             raise RuleError(f"{where}: field 'language' must be a language code such as 'en', got {language!r}{line}")
@@ -348,6 +334,28 @@ def _parse_rules(path: Path) -> list[Rule]:
             language=language, **counts,
         ))
     return rules
+
+
+_FIELD_DEFAULTS = {f.name: f.default for f in fields(Rule)}  # what a rule file may leave out
+
+
+def _whole_number(item: dict, key: str, where: str, line: str, what: str = "a whole number, 1 or more") -> int:
+    """The rule's field ``key`` (its :class:`Rule` default when left out), refused unless
+    it is a whole number, 1 or more (``what`` says so in the error)."""
+    value = item.get(key, _FIELD_DEFAULTS[key])
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RuleError(f"{where}: field {key!r} must be {what}, got {value!r}{line}")
+    return value
+
+
+def _pattern_list(item: dict, key: str, where: str, line: str) -> list[re.Pattern[str]]:
+    """The rule's field ``key`` (``patterns`` or ``signals``, empty when left out),
+    refused unless it is a list of non-empty texts, compiled (:func:`_compile_patterns`)."""
+    found = item.get(key, []) or []
+    if not isinstance(found, list) or not all(isinstance(p, str) and p.strip() for p in found):
+        raise RuleError(f"{where}: field {key!r} must be a list of non-empty regular expressions in quotes, "
+                        f"got {found!r}{line}")
+    return _compile_patterns(found, where, line)
 
 
 def _compile_patterns(patterns: list[str], where: str, line: str) -> list[re.Pattern[str]]:
