@@ -1147,6 +1147,10 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
             _mark_template(found, rule, counts or {})
 
     removed: list[dict] = []
+
+    def remove(start: int, end: int, rule: str) -> None:
+        removed.append({"file": file, "start": start, "end": end, "rule": rule, "text": text[start:end]})
+
     sentences: list[dict] = []
     splitter = sentence_splitter()
     runs: list[dict] = []  # stretches of kept lines that sentences may span
@@ -1154,15 +1158,13 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     images = {r.id for r in rules if r.kind == "filename"}
     for i, ln in enumerate(found):
         if ln.rule:
-            removed.append({"file": file, "start": ln.start, "end": ln.end, "rule": ln.rule,
-                            "text": text[ln.start:ln.end]})
+            remove(ln.start, ln.end, ln.rule)
             prev = None
             continue
         s = ln.start
         marker = _LIST_MARKER.match(text, s, ln.end)
         if marker:
-            removed.append({"file": file, "start": s, "end": s + 1, "rule": "list-marker",
-                            "text": text[s:s + 1]})
+            remove(s, s + 1, "list-marker")
             s = marker.end()
         hard_wrapped = (prev is not None and not marker and prev.block == ln.block
                         and _HARD_WRAP_END.search(prev.content) and ln.content[:1].islower())
@@ -1189,8 +1191,7 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
                     continue
                 cleaned = normalise(text[s:e])
                 if not cleaned:  # only soft hyphens or zero-width characters
-                    removed.append({"file": file, "start": s, "end": e, "rule": "invisible-characters",
-                                    "text": text[s:e]})
+                    remove(s, e, "invisible-characters")
                     continue
                 sentences.append({"file": file, "paragraph": blk, "sentence": counters[blk],
                                   "start": s, "end": e, "text": cleaned, "kind": kind})
