@@ -50,6 +50,7 @@ _INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _LIST_MARKER = re.compile(r"[-•·*▪●◦‣]\s+")  # "– " opens speech in Swedish: kept
 _HARD_WRAP_END = re.compile(r"[\w,\-]$")
+_DIGIT = re.compile(r"\d")
 # A paragraph longer than MAX_PARAGRAPH_CHARS is cut into pieces (at a sentence end, else at
 # white space) before sentences are found: Punkt's time grows with what it is given, and
 # NLTK stops any regular expression after 5 s of wall-clock time, so one 50 MB line failed
@@ -634,7 +635,6 @@ class SentenceSplitter(PunktSentenceTokenizer):
     every quick answer is Punkt's on arbitrary contexts.
     """
 
-    _DIGIT = re.compile(r"\d")
     _WORD = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)*\.)[ \t\n\r\f\v]+[^\W_]")
 
     def __init__(self, params: PunktParameters):
@@ -649,7 +649,7 @@ class SentenceSplitter(PunktSentenceTokenizer):
     def _plain_break(self, tok: str) -> bool:
         """Whether Punkt's two passes surely mark ``tok`` (followed by any token) as a
         sentence break; ``False`` means "ask Punkt"."""
-        if len(tok) <= 2 or tok[-1] != "." or tok[-2] == "." or self._DIGIT.search(tok):
+        if len(tok) <= 2 or tok[-1] != "." or tok[-2] == "." or _DIGIT.search(tok):
             return False
         stem = tok[:-1].lower()
         return (stem not in self._abbrev and stem.split("-")[-1] not in self._abbrev
@@ -948,7 +948,6 @@ def _mark_lists(found: list[_Line], rule: Rule) -> None:
             listing = False
 
 
-_DIGIT = re.compile(r"\d")
 _QUOTED_PART = re.compile(r"[\"“”„«»][^\"“”„«»]*[\"“”„«»]")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 LANGUAGE_MARGIN = 1.0  # Zipf units by which a word must be commoner in one language than the other
