@@ -755,6 +755,21 @@ def lines(text: str) -> Iterator[tuple[int, int]]:
         yield s, e
 
 
+def block_lines(text: str) -> Iterator[tuple[int, int, int]]:
+    """``(block, start, end)`` of each line that is not blank, white space stripped from
+    its ends; ``block`` counts the file's blocks from 0 (a block is a run of lines that
+    are not blank, see the module's docstring)."""
+    block, prev_blank = -1, True
+    for s, e in lines(text):
+        if text[s:e].strip() == "":
+            prev_blank = True
+            continue
+        if prev_blank:
+            block += 1
+        prev_blank = False
+        yield (block, *_strip_span(text, s, e))
+
+
 def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s].isspace():
         s += 1
@@ -1109,17 +1124,7 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     :mod:`helpers.structure`); removals with ``file, start, end, rule, text``
     (``text`` is the raw stretch as it stands in the file).
     """
-    found: list[_Line] = []
-    block, prev_blank = -1, True
-    for s, e in lines(text):
-        if text[s:e].strip() == "":
-            prev_blank = True
-            continue
-        if prev_blank:
-            block += 1
-        prev_blank = False
-        s, e = _strip_span(text, s, e)
-        found.append(_Line(s, e, normalise(text[s:e]), block))
+    found = [_Line(s, e, normalise(text[s:e]), block) for block, s, e in block_lines(text)]
 
     screen = _line_screen(rules)
     for ln in found:
