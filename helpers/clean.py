@@ -767,10 +767,12 @@ def block_lines(text: str) -> Iterator[tuple[int, int, int]]:
         if prev_blank:
             block += 1
         prev_blank = False
-        yield (block, *_strip_span(text, s, e))
+        yield (block, *strip_span(text, s, e))
 
 
-def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
+def strip_span(text: str, s: int, e: int) -> tuple[int, int]:
+    """``(s, e)`` moved inwards past white space at both ends of ``text[s:e]`` (``s == e``
+    when it holds nothing else)."""
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
@@ -1190,7 +1192,7 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
         for piece in _split_long(text, file, run) if long else (run,):
             base, blk = piece["start"], piece["block"]
             for cs, ce in _sentence_spans(splitter, text[base:piece["end"]]):
-                s, e = _strip_span(text, base + cs, base + ce)
+                s, e = strip_span(text, base + cs, base + ce)
                 if s == e:
                     continue
                 cleaned = normalise(text[s:e])

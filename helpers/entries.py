@@ -50,7 +50,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal, Sequence
 
-from .clean import block_lines
+from .clean import block_lines, strip_span
 from .dates import WEEKDAYS, DateMention, SwedishDate, find_date_mentions
 from .structure import SENTENCE_END
 
@@ -279,9 +279,5 @@ def preamble(text: str, entries: Sequence[Entry]) -> tuple[int, int] | None:
     entries or only white space comes before the first one."""
     if not entries:
         return None
-    s, e = 0, entries[0].start
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
+    s, e = strip_span(text, 0, entries[0].start)
     return (s, e) if s < e else None
