@@ -21,7 +21,7 @@ import re._parser as _sre_parse
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -49,8 +49,8 @@ _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u300
 _INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _LIST_MARKER = re.compile(r"[-•·*▪●◦‣]\s+")  # "– " opens speech in Swedish: kept
-_SENT_FINAL = SENTENCE_END
 _HARD_WRAP_END = re.compile(r"[\w,\-]$")
+_DIGIT = re.compile(r"\d")
 # A paragraph longer than MAX_PARAGRAPH_CHARS is cut into pieces (at a sentence end, else at
 # white space) before sentences are found: Punkt's time grows with what it is given, and
 # NLTK stops any regular expression after 5 s of wall-clock time, so one 50 MB line failed
@@ -259,7 +259,8 @@ class Rule:
     min_run: int = 1  # ``template``: such lines in a row (blank lines aside) before they go
 
     def matches_line(self, line: str) -> bool:
-        """Whether a ``line`` rule matches the whole (normalised) line."""
+        """Whether one of the rule's ``patterns`` matches the whole (normalised) line: a
+        ``line`` rule's test, a ``block`` rule's labels, a ``list`` rule's headings."""
         return any(p.fullmatch(line) for p in self.patterns)
 
 
@@ -312,26 +313,12 @@ def _parse_rules(path: Path) -> list[Rule]:
             raise RuleError(f"{where}: field 'kind' must be one of {RULE_KINDS}, got {item.get('kind')!r}{line}")
         if not isinstance(item.get("description", ""), str):
             raise RuleError(f"{where}: field 'description' must be a text, got {item['description']!r}{line}")
-        max_words = item.get("max_words", 8)
-        if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
-            raise RuleError(f"{where}: field 'max_words' must be a whole number of words, 1 or more "
-                            f"(e.g. 'max_words: 8'), got {max_words!r}{line}")
-        patterns = item.get("patterns", []) or []
-        if not isinstance(patterns, list) or not all(isinstance(p, str) and p.strip() for p in patterns):
-            raise RuleError(f"{where}: field 'patterns' must be a list of non-empty regular expressions in quotes, "
-                            f"got {patterns!r}{line}")
-        compiled = _compile_patterns(patterns, where, line)
-        signals = item.get("signals", []) or []
-        if not isinstance(signals, list) or not all(isinstance(p, str) and p.strip() for p in signals):
-            raise RuleError(f"{where}: field 'signals' must be a list of non-empty regular expressions in quotes, "
-                            f"got {signals!r}{line}")
-        compiled_signals = _compile_patterns(signals, where, line)
-        counts = {}
-        for key, default in (("min_signals", 2), ("min_lines", 5), ("min_files", 3), ("min_run", 1)):
-            value = item.get(key, default)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise RuleError(f"{where}: field {key!r} must be a whole number, 1 or more, got {value!r}{line}")
-            counts[key] = value
+        max_words = _whole_number(item, "max_words", where, line,
+                                  "a whole number of words, 1 or more (e.g. 'max_words: 8')")
+        compiled = _pattern_list(item, "patterns", where, line)
+        compiled_signals = _pattern_list(item, "signals", where, line)
+        counts = {key: _whole_number(item, key, where, line)
+                  for key in ("min_signals", "min_lines", "min_files", "min_run")}
         language = item.get("language", "")
         if not isinstance(language, str) or (item["kind"] == "language" and not re.fullmatch(r"[a-z]{2,3}", language)):
             raise RuleError(f"{where}: field 'language' must be a language code such as 'en', got {language!r}{line}")
@@ -348,6 +335,28 @@ def _parse_rules(path: Path) -> list[Rule]:
             language=language, **counts,
         ))
     return rules
+
+
+_FIELD_DEFAULTS = {f.name: f.default for f in fields(Rule)}  # what a rule file may leave out
+
+
+def _whole_number(item: dict, key: str, where: str, line: str, what: str = "a whole number, 1 or more") -> int:
+    """The rule's field ``key`` (its :class:`Rule` default when left out), refused unless
+    it is a whole number, 1 or more (``what`` says so in the error)."""
+    value = item.get(key, _FIELD_DEFAULTS[key])
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RuleError(f"{where}: field {key!r} must be {what}, got {value!r}{line}")
+    return value
+
+
+def _pattern_list(item: dict, key: str, where: str, line: str) -> list[re.Pattern[str]]:
+    """The rule's field ``key`` (``patterns`` or ``signals``, empty when left out),
+    refused unless it is a list of non-empty texts, compiled (:func:`_compile_patterns`)."""
+    found = item.get(key, []) or []
+    if not isinstance(found, list) or not all(isinstance(p, str) and p.strip() for p in found):
+        raise RuleError(f"{where}: field {key!r} must be a list of non-empty regular expressions in quotes, "
+                        f"got {found!r}{line}")
+    return _compile_patterns(found, where, line)
 
 
 def _compile_patterns(patterns: list[str], where: str, line: str) -> list[re.Pattern[str]]:
@@ -626,7 +635,6 @@ class SentenceSplitter(PunktSentenceTokenizer):
     every quick answer is Punkt's on arbitrary contexts.
     """
 
-    _DIGIT = re.compile(r"\d")
     _WORD = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)*\.)[ \t\n\r\f\v]+[^\W_]")
 
     def __init__(self, params: PunktParameters):
@@ -641,7 +649,7 @@ class SentenceSplitter(PunktSentenceTokenizer):
     def _plain_break(self, tok: str) -> bool:
         """Whether Punkt's two passes surely mark ``tok`` (followed by any token) as a
         sentence break; ``False`` means "ask Punkt"."""
-        if len(tok) <= 2 or tok[-1] != "." or tok[-2] == "." or self._DIGIT.search(tok):
+        if len(tok) <= 2 or tok[-1] != "." or tok[-2] == "." or _DIGIT.search(tok):
             return False
         stem = tok[:-1].lower()
         return (stem not in self._abbrev and stem.split("-")[-1] not in self._abbrev
@@ -747,7 +755,24 @@ def lines(text: str) -> Iterator[tuple[int, int]]:
         yield s, e
 
 
-def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
+def block_lines(text: str) -> Iterator[tuple[int, int, int]]:
+    """``(block, start, end)`` of each line that is not blank, white space stripped from
+    its ends; ``block`` counts the file's blocks from 0 (a block is a run of lines that
+    are not blank, see the module's docstring)."""
+    block, prev_blank = -1, True
+    for s, e in lines(text):
+        if text[s:e].strip() == "":
+            prev_blank = True
+            continue
+        if prev_blank:
+            block += 1
+        prev_blank = False
+        yield (block, *strip_span(text, s, e))
+
+
+def strip_span(text: str, s: int, e: int) -> tuple[int, int]:
+    """``(s, e)`` moved inwards past white space at both ends of ``text[s:e]`` (``s == e``
+    when it holds nothing else)."""
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
@@ -824,12 +849,28 @@ def _line_rule(rules: tuple[Rule, ...], content: str, screen: _Screen | None = N
     return None
 
 
-def _is_caption(content: str, max_words: int) -> bool:
-    return _words(content) <= max_words and not _SENT_FINAL.search(content)
-
-
 def _words(content: str) -> int:
     return len(content.split())
+
+
+def _ends_sentence(content: str) -> bool:
+    """Whether a line ends in final punctuation (:data:`helpers.structure.SENTENCE_END`)."""
+    return SENTENCE_END.search(content) is not None
+
+
+_RUNNING_TEXT_WORDS = 6  # a line that ends a sentence and has more words than this is running text
+
+
+def _running_text(content: str, more_than: int = _RUNNING_TEXT_WORDS) -> bool:
+    """Whether a line is a sentence of running text: it ends a sentence and has more than
+    ``more_than`` words (by default :data:`_RUNNING_TEXT_WORDS`)."""
+    return _ends_sentence(content) and _words(content) > more_than
+
+
+def _short_line(content: str, max_words: int) -> bool:
+    """Whether a line is short and no sentence: at most ``max_words`` words, not ending
+    in final punctuation (a label, a link, a caption, a name)."""
+    return _words(content) <= max_words and not _ends_sentence(content)
 
 
 def _mark_blocks(found: list[_Line], rule: Rule) -> None:
@@ -861,16 +902,15 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
     for ln in found:
         if ln.rule:
             continue
-        words, ends = _words(ln.content), _SENT_FINAL.search(ln.content) is not None
-        short = words <= rule.max_words and not (ends and words > 6)  # not a sentence of running text
+        short = _words(ln.content) <= rule.max_words and not _running_text(ln.content)
         sig = signals(ln) if short else set()
-        label = short and any(p.fullmatch(ln.content) for p in rule.patterns)
+        label = short and rule.matches_line(ln.content)
         if sig or label:
             if not run:
                 run.extend((b, "before", set()) for b in before if b.block == ln.block)
             run.append((ln, "contact", sig))
             before.clear()
-        elif words <= 6 and not ends:
+        elif _short_line(ln.content, 6):  # a name, a town
             if run:
                 run.append((ln, "filler", set()))
             else:
@@ -900,7 +940,7 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
         if ln.rule:
             close()
             continue
-        if (_is_caption(ln.content, rule.max_words)
+        if (_short_line(ln.content, rule.max_words)
                 and not _LIST_MARKER.match(ln.content)):
             run.append(ln)
         else:
@@ -917,15 +957,14 @@ def _mark_lists(found: list[_Line], rule: Rule) -> None:
     for ln in found:
         if ln.rule:
             continue
-        if any(p.fullmatch(ln.content) for p in rule.patterns):
+        if rule.matches_line(ln.content):
             ln.rule, listing = rule.id, True
-        elif listing and _is_caption(ln.content, rule.max_words):
+        elif listing and _short_line(ln.content, rule.max_words):
             ln.rule = rule.id
         else:
             listing = False
 
 
-_DIGIT = re.compile(r"\d")
 _QUOTED_PART = re.compile(r"[\"“”„«»][^\"“”„«»]*[\"“”„«»]")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 LANGUAGE_MARGIN = 1.0  # Zipf units by which a word must be commoner in one language than the other
@@ -968,15 +1007,13 @@ def _mark_language(found: list[_Line], rule: Rule) -> None:
     quotation marks) with more words of ``language`` than Swedish ones, quotations left
     out, is removed: an interface line ("Download "<title>"", "No results found"). A longer
     line in that language, or a quotation inside a Swedish line, stays."""
-    foreign = []
-    for ln in found:
-        if not ln.rule and _words(_QUOTED_PART.sub(" ", ln.content)) <= rule.max_words:
-            sv, ot = line_languages(ln.content, rule.language)
-            if ot > sv:
-                foreign.append(ln)
+    # (Swedish, other) words of each short kept line; None for the others, not read yet
+    short = [None if ln.rule or _words(_QUOTED_PART.sub(" ", ln.content)) > rule.max_words
+             else line_languages(ln.content, rule.language) for ln in found]
+    foreign = [ln for ln, n in zip(found, short) if n is not None and n[1] > n[0]]
     if not foreign:  # the whole text is read only when a short line is foreign (most texts: never)
         return
-    totals = [line_languages(ln.content, rule.language) for ln in found]
+    totals = [line_languages(ln.content, rule.language) if n is None else n for ln, n in zip(found, short)]
     if sum(sv for sv, _ in totals) <= sum(ot for _, ot in totals):
         return
     for ln in foreign:
@@ -998,7 +1035,7 @@ def _mark_echoes(found: list[_Line], rule: Rule) -> None:
                 for h in header.pop(q.group()[1:-1].strip(), []):
                     h.rule = rule.id
             continue
-        if _words(ln.content) > rule.max_words and _SENT_FINAL.search(ln.content):
+        if _running_text(ln.content, rule.max_words):
             header.clear()
         else:
             header.setdefault(ln.content, []).append(ln)
@@ -1006,10 +1043,9 @@ def _mark_echoes(found: list[_Line], rule: Rule) -> None:
 
 def _template_line(content: str, max_words: int) -> bool:
     """Whether a line may be template furniture: at most ``max_words`` words, and not a
-    sentence of running text (one that ends a sentence and has more than six words), so
+    sentence of running text (:func:`_running_text`: it ends a sentence and has more than six words), so
     that a standard sentence of many decisions or a quotation shared by files stays."""
-    words = _words(content)
-    return 0 < words <= max_words and not (words > 6 and _SENT_FINAL.search(content))
+    return 0 < _words(content) <= max_words and not _running_text(content)
 
 
 def template_counts(texts: Iterable[str], rules: tuple[Rule, ...]) -> dict[str, int]:
@@ -1031,7 +1067,7 @@ def template_counts(texts: Iterable[str], rules: tuple[Rule, ...]) -> dict[str, 
             content = seen.get(raw)
             if content is None:
                 # a raw line has at least the words of its cleaned form: a longer one is left out unread
-                short = len(raw.split()) <= max_words or _HAS_INVISIBLE.search(raw) is not None
+                short = _words(raw) <= max_words or _HAS_INVISIBLE.search(raw) is not None
                 content = normalise(raw) if short else ""
                 content = content if content and _template_line(content, max_words) else ""
                 if len(raw) <= 200:  # short lines repeat; a long one is not kept in memory
@@ -1090,17 +1126,7 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     :mod:`helpers.structure`); removals with ``file, start, end, rule, text``
     (``text`` is the raw stretch as it stands in the file).
     """
-    found: list[_Line] = []
-    block, prev_blank = -1, True
-    for s, e in lines(text):
-        if text[s:e].strip() == "":
-            prev_blank = True
-            continue
-        if prev_blank:
-            block += 1
-        prev_blank = False
-        s, e = _strip_span(text, s, e)
-        found.append(_Line(s, e, normalise(text[s:e]), block))
+    found = [_Line(s, e, normalise(text[s:e]), block) for block, s, e in block_lines(text)]
 
     screen = _line_screen(rules)
     for ln in found:
@@ -1108,7 +1134,7 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     for rule in (r for r in rules if r.kind == "repeated"):
         for a, b in zip(found, found[1:]):
             if (a.block == b.block and a.content and a.content == b.content
-                    and _is_caption(a.content, rule.max_words)):
+                    and _short_line(a.content, rule.max_words)):
                 a.rule = a.rule or rule.id
                 b.rule = b.rule or rule.id
 
@@ -1127,6 +1153,10 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
             _mark_template(found, rule, counts or {})
 
     removed: list[dict] = []
+
+    def remove(start: int, end: int, rule: str) -> None:
+        removed.append({"file": file, "start": start, "end": end, "rule": rule, "text": text[start:end]})
+
     sentences: list[dict] = []
     splitter = sentence_splitter()
     runs: list[dict] = []  # stretches of kept lines that sentences may span
@@ -1134,15 +1164,13 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     images = {r.id for r in rules if r.kind == "filename"}
     for i, ln in enumerate(found):
         if ln.rule:
-            removed.append({"file": file, "start": ln.start, "end": ln.end, "rule": ln.rule,
-                            "text": text[ln.start:ln.end]})
+            remove(ln.start, ln.end, ln.rule)
             prev = None
             continue
         s = ln.start
         marker = _LIST_MARKER.match(text, s, ln.end)
         if marker:
-            removed.append({"file": file, "start": s, "end": s + 1, "rule": "list-marker",
-                            "text": text[s:s + 1]})
+            remove(s, s + 1, "list-marker")
             s = marker.end()
         hard_wrapped = (prev is not None and not marker and prev.block == ln.block
                         and _HARD_WRAP_END.search(prev.content) and ln.content[:1].islower())
@@ -1164,13 +1192,12 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
         for piece in _split_long(text, file, run) if long else (run,):
             base, blk = piece["start"], piece["block"]
             for cs, ce in _sentence_spans(splitter, text[base:piece["end"]]):
-                s, e = _strip_span(text, base + cs, base + ce)
+                s, e = strip_span(text, base + cs, base + ce)
                 if s == e:
                     continue
                 cleaned = normalise(text[s:e])
                 if not cleaned:  # only soft hyphens or zero-width characters
-                    removed.append({"file": file, "start": s, "end": e, "rule": "invisible-characters",
-                                    "text": text[s:e]})
+                    remove(s, e, "invisible-characters")
                     continue
                 sentences.append({"file": file, "paragraph": blk, "sentence": counters[blk],
                                   "start": s, "end": e, "text": cleaned, "kind": kind})

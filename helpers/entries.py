@@ -50,7 +50,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal, Sequence
 
-from .clean import lines
+from .clean import block_lines, strip_span
 from .dates import WEEKDAYS, DateMention, SwedishDate, find_date_mentions
 from .structure import SENTENCE_END
 
@@ -65,7 +65,6 @@ GENERIC_PLACE_WORDS: frozenset[str] = frozenset(
 """Words stripped from the ends of what is left of a heading when its date is taken out
 (so are bare punctuation and clock times such as "15:11")."""
 
-_SENT_FINAL = SENTENCE_END
 _TIME = re.compile(r"(?:kl\.?)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?", re.IGNORECASE)  # "15:11", "kl.9.30"
 _EDGE = " \t,.;:–—-|/•·"
 _Order = Literal[1, -1]  # 1: oldest-first (dates increase down the file), -1: newest-first
@@ -99,26 +98,10 @@ class Entry:
 
 def _single_line_blocks(text: str) -> list[tuple[int, int]]:
     """Stripped ``(start, end)`` of every block that consists of exactly one line."""
-    blocks: list[list[tuple[int, int]]] = []
-    prev_blank = True
-    for s, e in lines(text):
-        if text[s:e].strip() == "":
-            prev_blank = True
-            continue
-        if prev_blank:
-            blocks.append([])
-        blocks[-1].append((s, e))
-        prev_blank = False
-    found = []
-    for block in blocks:
-        if len(block) == 1:
-            s, e = block[0]
-            while text[s].isspace():
-                s += 1
-            while text[e - 1].isspace():
-                e -= 1
-            found.append((s, e))
-    return found
+    blocks: dict[int, list[tuple[int, int]]] = {}
+    for block, s, e in block_lines(text):
+        blocks.setdefault(block, []).append((s, e))
+    return [spans[0] for spans in blocks.values() if len(spans) == 1]
 
 
 def _heading_date(line: str) -> DateMention | None:
@@ -128,7 +111,7 @@ def _heading_date(line: str) -> DateMention | None:
     mention = next((m for m in find_date_mentions(line) if m.day is not None), None)
     if mention is None:
         return None
-    if _SENT_FINAL.search(line) and not (mention.end == len(line) and line.endswith(".")):
+    if SENTENCE_END.search(line) and not (mention.end == len(line) and line.endswith(".")):
         return None
     return mention
 
@@ -296,9 +279,5 @@ def preamble(text: str, entries: Sequence[Entry]) -> tuple[int, int] | None:
     entries or only white space comes before the first one."""
     if not entries:
         return None
-    s, e = 0, entries[0].start
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
+    s, e = strip_span(text, 0, entries[0].start)
     return (s, e) if s < e else None
