@@ -19,7 +19,10 @@ progress and regressions stay visible in the repository.
 
 Beside the coder, a plain keyword search (``helpers/data/keyword_baseline.yaml``: a few
 stems per code, any hit codes the sentence) is scored the same way, as the yardstick the
-coder has to beat; it is recorded as the codebook "Keyword baseline".
+coder has to beat; it is recorded as the codebook "Keyword baseline". How far the coder
+is ahead of it (differences of α and macro-F1 per paragraph, with paired bootstrap
+intervals: both scored on the same resampled paragraphs) is written to each corpus's
+``evaluation_vs_baseline.csv`` and, with ``--record``, to ``docs/evaluation-vs-baseline.csv``.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ PARTS = ("tune", "score")
 RECORD = paths.PROJ_ROOT / "docs" / "evaluation.csv"
 RECORD_COLUMNS = ["codebook", "version", "corpus", "part", "reference", "paragraphs", "alpha", "macro_f1",
                   "references_alpha", "references_macro_f1"]
+AHEAD_RECORD = paths.PROJ_ROOT / "docs" / "evaluation-vs-baseline.csv"
+AHEAD_COLUMNS = ["codebook", "version", "corpus", "part", "reference", "paragraphs", "alpha_ahead", "alpha_low",
+                 "alpha_high", "macro_f1_ahead", "macro_f1_low", "macro_f1_high"]
 SUMMARY_COLUMNS = ["corpus", "part", "genre", "level", "reference", "units", "alpha", "alpha_low", "alpha_high",
                    "macro_f1", "macro_f1_low", "macro_f1_high", "references_alpha", "references_macro_f1"]
 DEFAULT_CORPORA = ("corpus", "corpus-dev", "corpus-dev2")
@@ -117,20 +123,50 @@ def scores(auto: np.ndarray, gold: np.ndarray, n_boot: int = 1000, seed: int = 0
     a, g = np.asarray(auto, dtype=bool), np.asarray(gold, dtype=bool)
     ac, fc = _alpha_counts(a.astype(np.int64), g.astype(np.int64)), _f1_counts(a, g)
     out = {"units": len(a), "alpha": float(_alpha(ac.sum(axis=0))), "macro_f1": float(_macro_f1(fc.sum(axis=0)))}
-    low = high = {"alpha": np.nan, "macro_f1": np.nan}
-    if n_boot and len(a):
-        rng = np.random.default_rng(seed)
-        picks = rng.integers(0, len(a), size=(n_boot, len(a)))
-        weights = np.zeros((n_boot, len(a)), dtype=np.int64)
-        np.add.at(weights, (np.repeat(np.arange(n_boot), len(a)), picks.ravel()), 1)
-        boot_alpha = _alpha(weights @ ac)
-        boot_f1 = _macro_f1(np.einsum("bu,uck->bck", weights, fc))
-        low, high = {}, {}
-        for name, values in (("alpha", boot_alpha), ("macro_f1", boot_f1)):
-            values = values[np.isfinite(values)]
-            low[name], high[name] = np.quantile(values, [0.025, 0.975]) if len(values) else (np.nan, np.nan)
-    return out | {"alpha_low": float(low["alpha"]), "alpha_high": float(high["alpha"]),
-                  "macro_f1_low": float(low["macro_f1"]), "macro_f1_high": float(high["macro_f1"])}
+    weights = _boot_weights(len(a), n_boot, seed)
+    boot = {"alpha": _alpha(weights @ ac), "macro_f1": _macro_f1(np.einsum("bu,uck->bck", weights, fc))}
+    return out | _intervals(boot)
+
+
+def difference(auto: np.ndarray, other: np.ndarray, gold: np.ndarray, n_boot: int = 1000,
+               seed: int = 0) -> dict[str, float]:
+    """How far one coder (``auto``) is ahead of another (``other``, e.g. the keyword
+    baseline) against the same reference (``gold``; unit × code matrices of 0/1): the
+    differences of α and of macro-F1, with 95 % paired bootstrap intervals (both coders
+    scored on the same resampled units, as :func:`scores` draws them for ``seed``). An
+    interval that holds 0 says the data do not tell the two apart."""
+    a, o, g = (np.asarray(m, dtype=bool) for m in (auto, other, gold))
+    counts = [(_alpha_counts(x.astype(np.int64), g.astype(np.int64)), _f1_counts(x, g)) for x in (a, o)]
+    (ac, fc), (oc, oc_f1) = counts
+    out = {"units": len(a), "alpha": float(_alpha(ac.sum(axis=0)) - _alpha(oc.sum(axis=0))),
+           "macro_f1": float(_macro_f1(fc.sum(axis=0)) - _macro_f1(oc_f1.sum(axis=0)))}
+    weights = _boot_weights(len(a), n_boot, seed)
+    boot = {"alpha": _alpha(weights @ ac) - _alpha(weights @ oc),
+            "macro_f1": _macro_f1(np.einsum("bu,uck->bck", weights, fc))
+            - _macro_f1(np.einsum("bu,uck->bck", weights, oc_f1))}
+    return out | _intervals(boot)
+
+
+def _boot_weights(units: int, n_boot: int, seed: int) -> np.ndarray:
+    """``n_boot`` bootstrap resamples of ``units`` units as weights (resamples × units: how
+    often each unit is drawn), from ``np.random.default_rng(seed)``; none when either is 0."""
+    if not n_boot or not units:
+        return np.zeros((0, units), dtype=np.int64)
+    picks = np.random.default_rng(seed).integers(0, units, size=(n_boot, units))
+    weights = np.zeros((n_boot, units), dtype=np.int64)
+    np.add.at(weights, (np.repeat(np.arange(n_boot), units), picks.ravel()), 1)
+    return weights
+
+
+def _intervals(boot: dict[str, np.ndarray]) -> dict[str, float]:
+    """The 2.5 and 97.5 percentiles of each score's resampled values (``<name>_low``,
+    ``<name>_high``; NaN without resamples or finite values)."""
+    out = {}
+    for name, values in boot.items():
+        values = values[np.isfinite(values)]
+        low, high = np.quantile(values, [0.025, 0.975]) if len(values) else (np.nan, np.nan)
+        out[f"{name}_low"], out[f"{name}_high"] = float(low), float(high)
+    return out
 
 
 # --------------------------------------------------------------------------- one corpus
@@ -248,6 +284,24 @@ def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0, coded: pd.Da
     return pd.DataFrame(summary, columns=SUMMARY_COLUMNS), pd.DataFrame(per_code)
 
 
+def score_ahead(run: pipeline.Run, coded: pd.DataFrame, other: pd.DataFrame, inputs: ScoreInputs | None = None,
+                n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """How far the codes ``coded`` (e.g. the auto-coder's) are ahead of ``other`` (e.g. the
+    keyword baseline's) per paragraph, for each part of the run (all genres) and each
+    reference coder: :func:`difference`'s columns ``units, alpha, alpha_low, alpha_high,
+    macro_f1, macro_f1_low, macro_f1_high`` after ``corpus, part, reference``."""
+    inputs = inputs or score_inputs(run)
+    codes = inputs.codebook.ids
+    at = inputs.levels["paragraph"]
+    mine, theirs = (reliability.unit_matrix(at.units, c[["file", "start", "end", "code"]], codes)[codes].to_numpy()
+                    for c in (coded, other))
+    rows = [{"corpus": run.corpus.name, "part": part, "reference": name}
+            | difference(mine[mask], theirs[mask], gold[mask], n_boot=n_boot, seed=seed)
+            for part, genre, mask in at.slices if genre == "all" and mask.any()
+            for name, gold in at.gold.items()]
+    return pd.DataFrame(rows)
+
+
 def record(summary: pd.DataFrame, codebook: coding.Codebook, path: Path = RECORD) -> Path:
     """Write the paragraph-level figures of ``summary`` (all genres) for this codebook's
     name and version into the record, replacing that version's earlier rows."""
@@ -257,10 +311,28 @@ def record(summary: pd.DataFrame, codebook: coding.Codebook, path: Path = RECORD
                         "alpha": rows["alpha"].map("{:.3f}".format), "macro_f1": rows["macro_f1"].map("{:.3f}".format),
                         "references_alpha": rows["references_alpha"].map("{:.3f}".format),
                         "references_macro_f1": rows["references_macro_f1"].map("{:.3f}".format)})
-    old = io.read_csv(path) if path.exists() else pd.DataFrame(columns=RECORD_COLUMNS)
+    return _replace_rows(path, new, RECORD_COLUMNS)
+
+
+def record_ahead(ahead: pd.DataFrame, codebook: coding.Codebook, path: Path = AHEAD_RECORD) -> Path:
+    """Write :func:`score_ahead`'s figures for this codebook's name and version into
+    ``docs/evaluation-vs-baseline.csv``, replacing that version's earlier rows."""
+    new = pd.DataFrame({"codebook": codebook.name, "version": str(codebook.version), "corpus": ahead["corpus"],
+                        "part": ahead["part"], "reference": ahead["reference"],
+                        "paragraphs": ahead["units"].astype(str)}
+                       | {f"{score}{end}": ahead[f"{score}{end}"].map("{:+.3f}".format)
+                          for score in ("alpha", "macro_f1") for end in ("", "_low", "_high")})
+    new = new.rename(columns={"alpha": "alpha_ahead", "macro_f1": "macro_f1_ahead"})
+    return _replace_rows(path, new, AHEAD_COLUMNS)
+
+
+def _replace_rows(path: Path, new: pd.DataFrame, columns: list[str]) -> Path:
+    """A record with ``new``'s rows in place of the rows of the same codebook, version,
+    corpus, part and reference; the others kept, sorted by those keys."""
+    old = io.read_csv(path) if path.exists() else pd.DataFrame(columns=columns)
     keys = ["codebook", "version", "corpus", "part", "reference"]
     kept = old[~old.set_index(keys).index.isin(new.set_index(keys).index)]
-    table = pd.concat([kept, new], ignore_index=True)[RECORD_COLUMNS].sort_values(keys, kind="stable")
+    table = pd.concat([kept, new], ignore_index=True)[columns].sort_values(keys, kind="stable")
     return io.write_csv(path, table, spreadsheet=False)
 
 
@@ -274,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     folders = a.corpus or [c for c in DEFAULT_CORPORA if (paths.PROJ_ROOT / c / "reference").is_dir()]
     out = paths.resolve(a.out, paths.BUILD_DIR)
-    summaries, baselines = [], []
+    summaries, baselines, aheads = [], [], []
     for folder in folders:
         run = pipeline.Run.from_params(folder, out / Path(folder).name)
         inputs = score_inputs(run)  # the coder and the keyword baseline are scored on the same inputs
@@ -286,10 +358,15 @@ def main(argv: list[str] | None = None) -> int:
             record(summary, inputs.codebook)
         base_codebook = baseline_codebook(inputs.codebook)
         if base_codebook is not None:
-            base_summary, _ = score_run(run, n_boot=0, coded=baseline_coded(run, base_codebook, inputs), inputs=inputs)
+            base_coded = baseline_coded(run, base_codebook, inputs)
+            base_summary, _ = score_run(run, n_boot=0, coded=base_coded, inputs=inputs)
+            ahead = score_ahead(run, pipeline.coded(run), base_coded, inputs, n_boot=a.boot)
+            io.write_csv(run.path("evaluation_vs_baseline.csv"), ahead, spreadsheet=False)
             baselines.append(base_summary)
+            aheads.append(ahead)
             if a.record:
                 record(base_summary, base_codebook)
+                record_ahead(ahead, inputs.codebook)
     table = pd.concat(summaries, ignore_index=True)
     shown = table[table["genre"] == "all"]
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200):
@@ -303,7 +380,13 @@ def main(argv: list[str] | None = None) -> int:
         base = base[(base["genre"] == "all") & (base["level"] == "paragraph")]
         print("\nthe keyword baseline (helpers/data/keyword_baseline.yaml), per paragraph:")
         print(base[["corpus", "part", "reference", "units", "alpha", "macro_f1"]].round(3).to_string(index=False))
-    print(f"tables: {out}/<corpus>/evaluation_summary.csv, evaluation_per_code.csv")
+        ahead = pd.concat(aheads, ignore_index=True)
+        print("\nthe coder ahead of the keyword baseline, per paragraph (paired 95 % bootstrap intervals):")
+        print(ahead.assign(
+            alpha=ahead.apply(lambda r: f"{r.alpha:+.3f} [{r.alpha_low:+.2f}, {r.alpha_high:+.2f}]", axis=1),
+            macro_f1=ahead.apply(lambda r: f"{r.macro_f1:+.3f} [{r.macro_f1_low:+.2f}, {r.macro_f1_high:+.2f}]", axis=1),
+        )[["corpus", "part", "reference", "units", "alpha", "macro_f1"]].to_string(index=False))
+    print(f"tables: {out}/<corpus>/evaluation_summary.csv, evaluation_per_code.csv, evaluation_vs_baseline.csv")
     return 0
 
 

@@ -190,3 +190,64 @@ def test_make_evaluate_builds_a_corpus_inputs_once_for_the_coder_and_the_keyword
     assert evaluation.main(["--corpus", "corpus", "--out", str(tmp_path), "--boot", "0"]) == 0
     assert "the keyword baseline" in capsys.readouterr().out  # both were scored
     assert calls == {"references": 1, "segments": 1}
+
+
+def test_the_difference_of_two_coders_is_paired_and_seeded():
+    rng = np.random.default_rng(7)
+    gold = (rng.random((120, 14)) < 0.2).astype(int)
+    better = np.where(rng.random(gold.shape) < 0.95, gold, 1 - gold)
+    worse = np.where(rng.random(gold.shape) < 0.85, gold, 1 - gold)
+    d = evaluation.difference(better, worse, gold, n_boot=400, seed=2)
+    a, b = evaluation.scores(better, gold, n_boot=0), evaluation.scores(worse, gold, n_boot=0)
+    assert d["alpha"] == pytest.approx(a["alpha"] - b["alpha"]) and d["macro_f1"] == pytest.approx(
+        a["macro_f1"] - b["macro_f1"])
+    assert 0 < d["alpha_low"] < d["alpha"] < d["alpha_high"]
+    assert d == evaluation.difference(better, worse, gold, n_boot=400, seed=2)
+    # a coder against itself: every resample draws the same units for both, so no spread at all
+    same = evaluation.difference(worse, worse, gold, n_boot=400, seed=2)
+    assert same["alpha"] == same["alpha_low"] == same["alpha_high"] == 0
+    # paired: the interval of the difference is narrower than the two scores' intervals side by side
+    ia, ib = evaluation.scores(better, gold, n_boot=400, seed=2), evaluation.scores(worse, gold, n_boot=400, seed=2)
+    assert d["alpha_high"] - d["alpha_low"] < (ia["alpha_high"] - ia["alpha_low"]) + (ib["alpha_high"] - ib["alpha_low"])
+
+
+@pytest.mark.parametrize("root", [paths.PROJ_ROOT / "corpus", DEV, DEV2], ids=lambda p: p.name)
+def test_the_recorded_lead_over_the_keyword_baseline_is_computed(root, tmp_path):
+    """docs/evaluation-vs-baseline.csv holds the codebook in force's lead as it is now
+    (`make evaluate RECORD=1`, 1000 resamples, seed 0)."""
+    run = pipeline.Run.from_params(root, tmp_path)
+    inputs = evaluation.score_inputs(run)
+    ahead = evaluation.score_ahead(run, pipeline.coded(run), evaluation.baseline_coded(run, inputs=inputs), inputs)
+    cb = coding.codebook_for(root)
+    recorded = pd.read_csv(evaluation.AHEAD_RECORD, dtype=str)
+    mine = recorded[(recorded["codebook"] == cb.name) & (recorded["version"] == str(cb.version))
+                    & (recorded["corpus"] == root.name)].set_index(["part", "reference"])
+    assert len(mine) == len(ahead) > 0
+    for r in ahead.itertuples(index=False):
+        row = mine.loc[(r.part, r.reference)]
+        assert row["paragraphs"] == str(r.units)
+        assert [row["alpha_ahead"], row["alpha_low"], row["alpha_high"]] == [
+            f"{v:+.3f}" for v in (r.alpha, r.alpha_low, r.alpha_high)]
+        assert [row["macro_f1_ahead"], row["macro_f1_low"], row["macro_f1_high"]] == [
+            f"{v:+.3f}" for v in (r.macro_f1, r.macro_f1_low, r.macro_f1_high)]
+
+
+def test_the_readme_quotes_the_recorded_lead_over_the_keyword_baseline():
+    cb = coding.codebook_for(DEV)
+    rec = pd.read_csv(evaluation.AHEAD_RECORD, dtype=str)
+    rec = rec[(rec["codebook"] == cb.name) & (rec["version"] == str(cb.version)) & (rec["part"] == "score")]
+    readme = (paths.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
+
+    def shown(row, score):
+        return "{} [{}, {}]".format(*(row[f"{score}{end}"].replace("-", "−")
+                                      for end in ("_ahead", "_low", "_high")))
+    for label, name in (("development", "corpus-dev"), ("second development corpus", "corpus-dev2")):
+        rows = rec[rec["corpus"] == name].sort_values("reference")
+        line = next(ln for ln in readme.splitlines() if ln.startswith(f"| {label} | "))
+        cells = [c.strip() for c in line.strip("|").split("|")][1:]
+        assert cells == [" / ".join(shown(r, s) for _, r in rows.iterrows()) for s in ("alpha", "macro_f1")], label
+    reaching = int(sum((rec[f"{s}_low"].astype(float) <= 0).sum() for s in ("alpha", "macro_f1")))
+    words = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven", 8: "Eight"}
+    assert f"{words.get(reaching, reaching)} of these eight intervals reach zero" in readme
+    alpha_reaching = int((rec["alpha_low"].astype(float) <= 0).sum())
+    assert f"95 % intervals reach zero in\n   {words.get(alpha_reaching, alpha_reaching).lower()} of the four" in readme
