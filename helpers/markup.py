@@ -79,3 +79,16 @@ def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: s
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     return f'<table class="kv-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+# A header cell that holds only text (pandas' and :func:`table`'s), its text already escaped.
+_TH_TEXT = re.compile(r"(<th\b[^>]*>)([^<]*)(</th>)")
+
+
+def header_breaks(page: str) -> str:
+    """``page`` with a line-break opportunity (``<wbr>``) after each underscore in the
+    text of its table header cells (``<th>`` holding no element), so that a column name
+    such as ``near_misses_reviewed`` wraps between its words: the pages' style wraps
+    headers only there and at spaces, never inside a word. The text is escaped already
+    (only ``_`` is touched); attributes and other cells are left as they are."""
+    return _TH_TEXT.sub(lambda m: m.group(1) + m.group(2).replace("_", "_<wbr>") + m.group(3), page)

@@ -24,3 +24,11 @@ def test_table_shows_every_cell_whole_and_escaped():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
     assert page.count("<mark>långt</mark>") == 20 and "…" not in page
     assert "<caption>Highlighted &amp; whole</caption>" in page
+
+
+def test_header_breaks_touch_only_the_text_of_header_cells():
+    page = ('<table><thead><tr><th class="a_b">near_misses &lt;b&gt;x_y&lt;/b&gt;</th><th><span>a_b</span></th>'
+            '</tr></thead><tbody><tr><td>p_q</td></tr></tbody></table>')
+    assert markup.header_breaks(page) == (
+        '<table><thead><tr><th class="a_b">near_<wbr>misses &lt;b&gt;x_<wbr>y&lt;/b&gt;</th><th><span>a_b</span></th>'
+        '</tr></thead><tbody><tr><td>p_q</td></tr></tbody></table>')
