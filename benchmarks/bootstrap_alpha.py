@@ -27,7 +27,8 @@ from helpers import reliability  # noqa: E402
 
 
 def by_resample(data, n_boot: int = 1000, seed: int = 0, level: float = 0.95, groups=None) -> tuple[float, float]:
-    """``bootstrap_alpha_ci`` before it was vectorised: one alpha per resample."""
+    """``bootstrap_alpha_ci`` before it was vectorised: one alpha per resample (the
+    percentile interval of the alphas is the one both share)."""
     arr = np.asarray(data, dtype=float)
     rng = np.random.default_rng(seed)
     if groups is None:
@@ -43,12 +44,7 @@ def by_resample(data, n_boot: int = 1000, seed: int = 0, level: float = 0.95, gr
         pick = rng.integers(0, len(members), size=len(members))
         cols = np.concatenate([members[j] for j in pick])
         alphas[i] = reliability.krippendorff_alpha(arr[:, cols])
-    alphas = alphas[np.isfinite(alphas)]
-    if alphas.size == 0:
-        return float("nan"), float("nan")
-    tail = (1 - level) / 2
-    low, high = np.quantile(alphas, [tail, 1 - tail])
-    return float(low), float(high)
+    return reliability.percentile_interval(alphas, level)
 
 
 def coded_units(units: int, codes: int = 14, agree: float = 0.9, rate: float = 0.12, seed: int = 1) -> np.ndarray:

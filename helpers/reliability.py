@@ -520,11 +520,17 @@ def bootstrap_alpha_ci(data: npt.ArrayLike, n_boot: int = 1000, seed: int = 0, l
         expected = (marginals[:, :, None] * marginals[:, None, :] * offdiag).sum(axis=(1, 2))
         with np.errstate(invalid="ignore", divide="ignore"):
             alphas[at:at + chunk] = np.where(expected == 0, np.nan, 1 - (n - 1) * observed / expected)
-    alphas = alphas[np.isfinite(alphas)]
-    if alphas.size == 0:
+    return percentile_interval(alphas, level)
+
+
+def percentile_interval(estimates: np.ndarray, level: float) -> tuple[float, float]:
+    """The ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of the bootstrap
+    ``estimates`` that are defined (``NaN`` ones dropped); ``(NaN, NaN)`` if none is."""
+    estimates = estimates[np.isfinite(estimates)]
+    if estimates.size == 0:
         return float("nan"), float("nan")
     tail = (1 - level) / 2
-    low, high = np.quantile(alphas, [tail, 1 - tail])
+    low, high = np.quantile(estimates, [tail, 1 - tail])
     return float(low), float(high)
 
 
