@@ -652,6 +652,18 @@ def test_reference_codings_and_decisions_naming_a_file_in_another_form_are_match
     assert caplog.text.count("in composed (NFC) form, and raw/ has it in decomposed (NFD) form") == 2
 
 
+def test_a_decomposed_diary_gives_the_entries_places_and_doc_ids_of_the_composed_one():
+    """A diary's entries are documents named after their places (``004/luleå``): the same
+    ids and places whether the raw text is composed or decomposed (NFD)."""
+    from helpers import documents
+
+    text = corpus.read_raw(paths.CORPUS_DIR / "raw" / "004_8532f4a48792f5a4.txt").text
+    composed = documents.documents_of_file("d.txt", text, {"doc_id": "d"})
+    decomposed = documents.documents_of_file("d.txt", unicodedata.normalize("NFD", text), {"doc_id": "d"})
+    assert [(d["doc_id"], d["place"]) for d in decomposed] == [(d["doc_id"], d["place"]) for d in composed]
+    assert "d/luleå" in [d["doc_id"] for d in composed]
+
+
 def _nfd_codebook(root: Path, **top) -> Path:
     code = dict(_CODE, terms=[unicodedata.normalize("NFD", "välfärd*")], name_sv=unicodedata.normalize("NFD", "välfärd"))
     data = {"name": "t", "version": 1, "codes": [code], **top}
