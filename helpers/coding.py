@@ -11,6 +11,8 @@ cost grows with the vocabulary, not with the corpus.
 from __future__ import annotations
 
 import hashlib
+import logging
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Iterable, Literal
 
@@ -21,7 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from . import paths, tables
 from .clean import lemma, tokenize
-from .corpus import read_raw
+from .corpus import read_raw, same_file, warn_form
 from .matcher import Bank, Lemmatizer, Matcher, Term, rule_problems
 from .structure import KINDS
 
@@ -31,6 +33,8 @@ STUDY_CODE_IDS = (
     "R_TRUST", "R_CITIZEN", "R_HOLISTIC", "R_DISCRETION", "R_SUPPORT", "R_KNOWLEDGE",
     "R_OPENNESS", "R_LONGTERM",
 )
+log = logging.getLogger(__name__)
+
 FAMILIES = {"P": "problems", "R": "remedies (trust-based principles)"}
 
 
@@ -227,6 +231,7 @@ def load_codebook(path: Path | None = None, corpus: Path | None = None) -> Codeb
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
         raise CodebookError(f"{path.name}: not valid YAML: {exc}") from exc
+    data = _composed(data, path)
     try:
         codebook = Codebook.model_validate(data)
     except ValidationError as exc:
@@ -248,17 +253,57 @@ def load_codebook(path: Path | None = None, corpus: Path | None = None) -> Codeb
     return codebook
 
 
+def _composed(data: object, path: Path) -> object:
+    """The codebook's YAML data with every text composed (NFC), as the corpus's words are:
+    a rule written decomposed (NFD, as some editors on macOS save it) would otherwise never
+    match. Logged, with the texts that changed; two keys of one mapping that become the
+    same text (two attribute values ``skola``) are refused, naming both."""
+    changed: list[str] = []
+
+    def nfc(value: object) -> object:
+        if isinstance(value, str):
+            if unicodedata.is_normalized("NFC", value):
+                return value
+            changed.append(value)
+            return unicodedata.normalize("NFC", value)
+        if isinstance(value, list):
+            return [nfc(v) for v in value]
+        if isinstance(value, dict):
+            out: dict = {}
+            for key, v in value.items():
+                new = nfc(key)
+                if new in out:
+                    raise CodebookError(
+                        f"{path.name}: the keys {new!r} and {key!r} are the same text written in two "
+                        "Unicode forms (composed, NFC, and decomposed, NFD); they look identical. Keep "
+                        "one of them and merge the other's rules into it.")
+                out[new] = nfc(v)
+            return out
+        return value
+
+    data = nfc(data)
+    if changed:
+        shown = ", ".join(repr(unicodedata.normalize("NFC", t))[:40] for t in changed[:3])
+        log.warning("%s: %d text(s) written decomposed (NFD), e.g. %s; read composed (NFC), as the "
+                    "corpus's words are. Save the file as NFC to silence this.", path.name, len(changed), shown)
+    return data
+
+
 def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Node | None) -> None:
     raw: dict[str, str] = {}
     for ci, c in enumerate(codebook.codes):
         for ei, ex in enumerate(c.examples):
             line = _line_of(root, ["codes", ci, "examples", ei])
             where = f"{path.name} line {line}: codes.{c.id}.examples.{ei}"
-            f = corpus / "raw" / ex.file
-            if not f.is_file():
-                raise CodebookError(f"{where}: file {ex.file!r} is not in {corpus.name}/raw/.")
-            text = raw.setdefault(ex.file, read_raw(f).text)
-            if ex.end > len(text) or text[ex.start:ex.end] != ex.quote:
+            if not (corpus / "raw" / ex.file).is_file():
+                same = same_file(ex.file, (p.name for p in (corpus / "raw").glob("*")))
+                if same is None:
+                    raise CodebookError(f"{where}: file {ex.file!r} is not in {corpus.name}/raw/.")
+                warn_form(where, ex.file, same)
+                ex.file = same
+            text = raw.setdefault(ex.file, read_raw(corpus / "raw" / ex.file).text)
+            # the quote was read composed (NFC, _composed); the raw text may be decomposed
+            if ex.end > len(text) or unicodedata.normalize("NFC", text[ex.start:ex.end]) != ex.quote:
                 raise CodebookError(
                     f"{where}: the quote is not raw[{ex.start}:{ex.end}] of {ex.file} "
                     f"(the text there is {text[ex.start:ex.end][:60]!r}). Fix the offsets or the quote."

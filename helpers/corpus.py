@@ -26,6 +26,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 import yaml
@@ -101,6 +102,16 @@ def list_raw_files(corpus: Path) -> list[Path]:
     if skipped:
         _warn_once(f"{folder}: skipped, not read as texts: {'; '.join(skipped)}. "
                    "Texts to analyse must be *.txt files directly in raw/.")
+    by_nfc: dict[str, list[str]] = {}
+    for p in files:
+        by_nfc.setdefault(unicodedata.normalize("NFC", p.name), []).append(p.name)
+    twins = [names for names in by_nfc.values() if len(names) > 1]
+    if twins:
+        shown = "; ".join(" and ".join(f"{n!r} ({_form(n)})" for n in names) for names in twins)
+        raise CorpusError(
+            f"{folder}: {shown}: file names that differ only in their Unicode form (the same "
+            "letters, written with different code points) would be two documents that look "
+            "the same, and macOS treats them as one file. Keep one of them: remove or rename the other.")
     if not files:
         raise CorpusError(f"{folder}: no *.txt files. Put the texts to analyse there.")
     return files
@@ -391,6 +402,26 @@ def _form(name: str) -> str:
     return "decomposed (NFD)" if unicodedata.is_normalized("NFD", name) else "mixed (neither NFC nor NFD)"
 
 
+def same_file(name: str, files: Iterable[str]) -> str | None:
+    """The name in ``files`` that ``name`` names: itself, else the one name that differs
+    from it only in its Unicode form (NFD against NFC: they look identical, and macOS
+    writes decomposed names), else ``None``."""
+    files = list(files)
+    if name in files:
+        return name
+    nfc = unicodedata.normalize("NFC", name)
+    same = [f for f in files if unicodedata.normalize("NFC", f) == nfc]
+    return same[0] if len(same) == 1 else None
+
+
+def warn_form(where: str, name: str, found: str) -> None:
+    """Log that ``where`` names ``found`` (a file of ``raw/``) as ``name``, in another
+    Unicode form (see :func:`same_file`)."""
+    log.warning("%s: names %r in %s form, and raw/ has it in %s form (the same letters, written "
+                "with different Unicode code points); matched, the name in raw/ is used. Rename "
+                "one of them to silence this.", where, name, _form(name), _form(found))
+
+
 def load_metadata(corpus: Path) -> pd.DataFrame:
     """The corpus's metadata, one row per raw file, sorted by file.
 
@@ -400,7 +431,10 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
     or a malformed date is an error that names the line; so are a file that is not UTF-8,
     empty, or has rows with more or fewer fields than its header. A file name that
     differs from the one in ``raw/`` only in its Unicode form (decomposed ``å``, NFD,
-    against composed, NFC) is matched to it with a warning saying which is which.
+    against composed, NFC) is matched to it with a warning saying which is which. Doc
+    ids are composed (NFC), as the corpus's text is, with a warning when one was not (a
+    decomposed file name's stem, a decomposed ``doc_id``); two that are then the same are
+    refused.
     """
     corpus = Path(corpus)
     files = [p.name for p in list_raw_files(corpus)]
@@ -412,24 +446,22 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
             raise CorpusError(f"{path}: missing required column(s) {missing}; found {list(meta.columns)}.")
         if "doc_id" not in meta.columns:
             meta["doc_id"] = ""
-        by_nfc: dict[str, list[str]] = {}
-        for f in files:
-            by_nfc.setdefault(unicodedata.normalize("NFC", f), []).append(f)
         for i, row in meta.iterrows():
             where = f"{path.name} line {lines[int(i)]}"
             if row["file"] not in files:
-                same = by_nfc.get(unicodedata.normalize("NFC", row["file"]), [])
-                if len(same) != 1:
+                same = same_file(row["file"], files)
+                if same is None:
                     raise CorpusError(
                         f"{where}: names {row['file']!r}, which is not in raw/. "
                         "Add the file or remove the row."
                     )
-                log.warning(
-                    "%s: names %r in %s form, and raw/ has it in %s form (the same letters, "
-                    "written with different Unicode code points); matched, the name in raw/ "
-                    "is used. Rename one of them to silence this.", where, row["file"],
-                    _form(row["file"]), _form(same[0]))
-                meta.loc[i, "file"] = same[0]
+                warn_form(where, row["file"], same)
+                meta.loc[i, "file"] = same
+            if not unicodedata.is_normalized("NFC", row["doc_id"]):
+                log.warning("%s: the doc id %r is written decomposed (%s); composed (NFC) as the "
+                            "corpus's text is. Re-type it to silence this.", where, row["doc_id"],
+                            _form(row["doc_id"]))
+                meta.loc[i, "doc_id"] = unicodedata.normalize("NFC", row["doc_id"])
             if "date" in meta.columns:
                 _check_date(row["date"], where)
         for col in ("file", "doc_id"):
@@ -453,7 +485,12 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
         extra = pd.DataFrame({"file": unnamed})
         meta = pd.concat([meta, extra], ignore_index=True).fillna("")
     blank = meta["doc_id"] == ""
-    meta.loc[blank, "doc_id"] = meta.loc[blank, "file"].map(lambda f: Path(f).stem)
+    meta.loc[blank, "doc_id"] = meta.loc[blank, "file"].map(lambda f: unicodedata.normalize("NFC", Path(f).stem))
+    decomposed = sorted(f for f in meta.loc[blank, "file"] if not unicodedata.is_normalized("NFC", f))
+    if decomposed:
+        log.warning("%s: the file name(s) %s are written decomposed (NFD, as macOS writes them); their "
+                    "doc ids are composed (NFC), as the corpus's text is. The file column keeps the "
+                    "name in raw/.", corpus.name, ", ".join(map(repr, decomposed)))
     if meta["doc_id"].duplicated().any():
         raise CorpusError(f"{corpus.name}: doc ids from file names collide with metadata doc ids.")
     return meta.sort_values("file").reset_index(drop=True)

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Literal, Sequence
 
@@ -133,12 +134,16 @@ def _clean_part(part: str) -> str:
 def heading_place(heading: str, date_start: int, date_end: int) -> str | None:
     """The place named in a heading: the words before and after the date (offsets into
     ``heading``), each without generic words and punctuation at its ends, joined by
-    ", "; ``None`` when nothing is left.
+    ", "; ``None`` when nothing is left. The place is composed (NFC) whatever the
+    form of the heading.
 
     >>> heading_place("Studiebesök i Luleå 11 januari 2017", 20, 35)
     'Luleå'
     """
-    parts = [_clean_part(heading[:date_start]), _clean_part(heading[date_end:])]
+    # composed (NFC), as the corpus's words are: a decomposed "Luleå" is the same place, and
+    # the doc id made from it (documents._slug) the same id
+    parts = [_clean_part(unicodedata.normalize("NFC", heading[:date_start])),
+             _clean_part(unicodedata.normalize("NFC", heading[date_end:]))]
     place = ", ".join(p for p in parts if p)
     return place or None
 

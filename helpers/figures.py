@@ -254,6 +254,41 @@ def _by_period(dated: pd.DataFrame, codes: list[str]) -> tuple[pd.DataFrame, pd.
     return columns, cells[cells["code"].isin(codes)]
 
 
+# Steps between the time axis's year labels, in years: the smallest that leaves each label room.
+YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+
+
+class YearTicks(mpl.ticker.Locator):
+    """Ticks on the first of January every so many years (one of :data:`YEAR_STEPS`), the
+    step chosen when the axis is drawn from the axis's width and its labels' font size, so
+    that a four-digit year label has at least its own width and a half between it and the
+    next, however long the span and however narrow the axis (the timeline's time axis
+    narrows as its figure gives room to the theme labels)."""
+
+    def __init__(self, labelsize: float):
+        self.labelsize = labelsize  # points
+
+    def step(self, lo: float, hi: float) -> int:
+        """The step, in years, for the view ``lo``..``hi`` (matplotlib date numbers)."""
+        first, last = mdates.num2date(lo).year, mdates.num2date(hi).year
+        ax = self.axis.axes
+        width = ax.get_position().width * ax.figure.get_figwidth() * 72  # points
+        room = 4 * 0.62 * self.labelsize * 1.5  # four digits and half as much again between labels
+        fit = max(int(width // room), 2)
+        return next((s for s in YEAR_STEPS if (last - first) // s + 1 <= fit), YEAR_STEPS[-1])
+
+    def __call__(self) -> list[float]:
+        lo, hi = sorted(self.axis.get_view_interval())
+        return self.tick_values(lo, hi)
+
+    def tick_values(self, vmin: float, vmax: float) -> list[float]:
+        step = self.step(vmin, vmax)
+        first, last = mdates.num2date(vmin).year, mdates.num2date(vmax).year
+        years = range(-(-first // step) * step, last + 1, step)
+        ticks = [mdates.date2num(pd.Timestamp(y, 1, 1)) for y in years]
+        return [t for t in ticks if vmin <= t <= vmax]
+
+
 def timeline_figure(table: pd.DataFrame, codebook: Codebook,
                     title: str = "Themes per document over time", years: tuple[int, int] | None = None) -> Figure:
     """The themes of :func:`timeline`: documents placed in time, and the themes of each.
@@ -286,7 +321,10 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
                  zip(docs["doc_id"], docs["date"], docs["date_inferred"])]
         mids = list(docs["date_mid"])
     n = max(len(ticks), 1)
-    fig = Figure(figsize=(min(MAX_WIDTH, max(6.5, 3.2 + 0.45 * n)), 3.4 + 0.3 * len(codes)), layout="constrained")
+    # summed by period, the few columns would leave the time axis above them, which carries
+    # every document's date, a third of a page: it gets room for a label every few years
+    fig = Figure(figsize=(min(MAX_WIDTH, max(8.5 if aggregate else 6.5, 3.2 + 0.45 * n)), 3.4 + 0.3 * len(codes)),
+                 layout="constrained")
     top, ax = fig.subplots(2, 1, gridspec_kw={"height_ratios": [0.9, 1.9 + 0.3 * len(codes)]})
     fig.get_layout_engine().set(h_pad=0.02, hspace=0.0)
 
@@ -310,8 +348,8 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
         top.plot([d["date_mid"]], [0], **_marker(exact, bool(d["date_inferred"]), "black", 3.6))
     top.xaxis.tick_top()
     top.xaxis.set_label_position("top")
-    span = (years[1] - years[0] + 1) if years else 1
-    top.xaxis.set_major_locator(mdates.YearLocator(1 if span <= 12 else 2 if span <= 24 else 5))
+    top.xaxis.set_major_locator(YearTicks(mpl.font_manager.FontProperties(size=mpl.rcParams["xtick.labelsize"])
+                                          .get_size_in_points()))
     top.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     top.set_xlabel("date of the document (year)")
     top.set_yticks([])

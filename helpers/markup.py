@@ -79,3 +79,26 @@ def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: s
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     return f'<table class="kv-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+# A table's head, and a header cell in it that holds only text (pandas' and :func:`table`'s),
+# its text already escaped.
+_THEAD = re.compile(r"<thead\b.*?</thead>", re.DOTALL)
+_TH_TEXT = re.compile(r"(<th\b[^>]*>)([^<]*)(</th>)")
+LONG_WORD = 12  # characters: a longer word of a column header may break after its underscores
+
+
+def header_breaks(page: str) -> str:
+    """``page`` with a line-break opportunity (``<wbr>``) after each underscore in the
+    longer words (over :data:`LONG_WORD` characters; ``(coding_A)`` stays whole) of the
+    column headers of its tables (``<th>`` in ``<thead>``, holding no element), so that a
+    column name such as ``near_misses_reviewed`` wraps between its words: the pages'
+    style wraps headers only there and at spaces, never inside a word.
+    Row headers (a code id such as ``R_DISCRETION``) keep their underscores whole. The
+    text is escaped already (only ``_`` is touched); attributes and other cells are left
+    as they are."""
+    def cell(c: re.Match) -> str:
+        words = re.split(r"(\s+)", c.group(2))
+        return c.group(1) + "".join(w.replace("_", "_<wbr>") if len(w) > LONG_WORD else w for w in words) + c.group(3)
+
+    return _THEAD.sub(lambda m: _TH_TEXT.sub(cell, m.group(0)), page)

@@ -142,6 +142,9 @@ def load_reference(path: Path, raw_texts: Mapping[str, str], code_ids: Iterable[
         file = record[pos["file"]].strip()
         code = record[pos["code"]].strip()
         quote = record[pos["quote"]]
+        if file not in raw_texts and (same := corpus_mod.same_file(file, raw_texts)) is not None:
+            corpus_mod.warn_form(where, file, same)
+            file = same
         if file not in raw_texts:
             hint = difflib.get_close_matches(file, list(raw_texts), n=1)
             did = f" Did you mean {hint[0]!r}?" if hint else ""
@@ -447,6 +450,28 @@ def precision_recall_f1(pred: npt.ArrayLike, gold: npt.ArrayLike) -> PRF:
                2 * tp / (2 * tp + fp + fn) if tp + fp + fn else nan)
 
 
+def _group_coincidences(arr: np.ndarray, members: list[np.ndarray]) -> np.ndarray:
+    """Per group of units (``members``: the columns of each), the coincidence matrix of
+    its pairable units as :func:`krippendorff_alpha` counts it, over the values of the
+    whole of ``arr``: shape ``(groups, values, values)``."""
+    present = ~np.isnan(arr)
+    values = np.unique(arr[present])
+    counts = np.zeros((arr.shape[1], max(values.size, 1)))
+    coders, units = np.nonzero(present)
+    np.add.at(counts, (units, np.searchsorted(values, arr[coders, units])), 1)
+    m = counts.sum(axis=1)
+    with np.errstate(divide="ignore"):
+        weight = np.where(m >= 2, 1 / (m - 1), 0.0)
+    weighted = counts * weight[:, None]
+    per_unit = counts[:, :, None] * weighted[:, None, :]
+    diagonal = np.arange(counts.shape[1])
+    per_unit[:, diagonal, diagonal] -= weighted
+    group = np.repeat(np.arange(len(members)), [len(g) for g in members])
+    out = np.zeros((len(members),) + per_unit.shape[1:])
+    np.add.at(out, group, per_unit[np.concatenate(members)])
+    return out
+
+
 def bootstrap_alpha_ci(data: npt.ArrayLike, n_boot: int = 1000, seed: int = 0, level: float = 0.95,
                        groups: npt.ArrayLike | None = None) -> tuple[float, float]:
     """Percentile bootstrap interval for nominal Krippendorff's alpha.
@@ -476,16 +501,36 @@ def bootstrap_alpha_ci(data: npt.ArrayLike, n_boot: int = 1000, seed: int = 0, l
         members = np.split(order, np.cumsum(np.bincount(inverse))[:-1])
     if not members:
         return float("nan"), float("nan")
+    # Each group's coincidences (Krippendorff's o_ck, summed over its units), once: a
+    # resample's coincidence matrix is the sum of its groups', each as often as drawn.
+    per_group = _group_coincidences(arr, members)
+    g, v = per_group.shape[:2]
+    flat = per_group.reshape(g, v * v)
+    offdiag = 1.0 - np.eye(v)  # the nominal squared difference
     alphas = np.empty(n_boot)
-    for i in range(n_boot):
-        pick = rng.integers(0, len(members), size=len(members))
-        cols = np.concatenate([members[j] for j in pick])
-        alphas[i] = krippendorff_alpha(arr[:, cols])
-    alphas = alphas[np.isfinite(alphas)]
-    if alphas.size == 0:
+    chunk = max(1, 2**22 // g)  # resamples at a time: a block of at most 32 MB of draws
+    for at in range(0, n_boot, chunk):
+        draws = np.empty((min(chunk, n_boot - at), g))
+        for i in range(len(draws)):  # the same draws, in the same order, as one resample at a time
+            draws[i] = np.bincount(rng.integers(0, g, size=g), minlength=g)
+        coincidence = (draws @ flat).reshape(-1, v, v)
+        marginals = coincidence.sum(axis=2)
+        n = marginals.sum(axis=1)
+        observed = (coincidence * offdiag).sum(axis=(1, 2))
+        expected = (marginals[:, :, None] * marginals[:, None, :] * offdiag).sum(axis=(1, 2))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            alphas[at:at + chunk] = np.where(expected == 0, np.nan, 1 - (n - 1) * observed / expected)
+    return percentile_interval(alphas, level)
+
+
+def percentile_interval(estimates: np.ndarray, level: float) -> tuple[float, float]:
+    """The ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of the bootstrap
+    ``estimates`` that are defined (``NaN`` ones dropped); ``(NaN, NaN)`` if none is."""
+    estimates = estimates[np.isfinite(estimates)]
+    if estimates.size == 0:
         return float("nan"), float("nan")
     tail = (1 - level) / 2
-    low, high = np.quantile(alphas, [tail, 1 - tail])
+    low, high = np.quantile(estimates, [tail, 1 - tail])
     return float(low), float(high)
 
 

@@ -179,7 +179,7 @@ def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = No
     remover.enabled = True
     exporter.register_preprocessor(remover, enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"kv_other": other or {}})
-    return add_toc(link_pages(body, reader))
+    return markup.header_breaks(add_toc(link_pages(body, reader)))
 
 
 _NB_LINK = re.compile(r'href="(\d\d_[\w-]+)\.ipynb(#[^"]*)?"')
@@ -220,7 +220,7 @@ body {{ font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; max-wid
 INDEX = PAGE_HEAD + """h1 {{ font-size: 1.8rem; margin-bottom: .2rem; }} .sub {{ color: #555; margin-top: 0; }}
 table {{ border-collapse: collapse; width: 100%; font-size: .85rem; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
-th {{ background: #f4f4f4; }} code {{ background: #f4f4f4; padding: 0 .2rem; }}
+th {{ background: #f4f4f4; overflow-wrap: normal; word-break: keep-all; }} code {{ background: #f4f4f4; padding: 0 .2rem; }}
 li {{ margin: .3rem 0; }}
 </style></head>
 <body>
@@ -278,7 +278,7 @@ def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
     if study.get("period"):
         questions = f"<p>Period of the study: {markup.escape(study['period'])}.</p>\n" + questions
     return INDEX.format(title=markup.escape(title), about=about, items=items, questions=questions,
-                        corpus_name=markup.escape(run.corpus.name), corpus_table=table)
+                        corpus_name=markup.escape(run.corpus.name), corpus_table=markup.header_breaks(table))
 
 
 CODEBOOK_PAGE = "codebook.html"

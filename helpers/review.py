@@ -13,7 +13,8 @@ auto-coder on your corpus"):
    :func:`export_project` as a REFI-QDA project ``review.qdpx`` in which each item is a
    selection coded with the code to review (keep it: correct; delete the coding or the
    selection: wrong; recode it: wrong for the old code, correct for the new one; add a
-   code named ``unsure``: unsure).
+   code named ``unsure``: unsure; a near miss left as it is is not reviewed, add a code
+   named ``missed`` to say the code applies).
 3. :func:`read_sheet` and :func:`import_project` bring either back as decisions, which
    :func:`save_decisions` writes as a new ``CORPUS/review/<name>.csv`` (never replacing
    one): the form :mod:`helpers.decisions` validates and the pipeline's correction layer
@@ -68,6 +69,7 @@ PROJECT_FILE = "review/review.qdpx"
 SAMPLE_USER = "review sample"  # the user of the coded items' selections in review.qdpx
 NEAR_MISS_USER = "review near misses"  # the user of the near misses' selections
 UNSURE_CODE = "unsure"  # a code a reviewer adds in a QDA tool to say "unsure"
+MISSED_CODE = "missed"  # a code a reviewer adds to a near miss in a QDA tool to say "the code applies"
 SAMPLE_COLUMNS = ["item", "stratum", "file", "doc_id", "start", "end", "code", "rules", "matched", "evidence",
                   "text", "context"]
 SHEET_COLUMNS = ["item", "stratum", "code", "code name", "definition", "not when", "sentence", "context",
@@ -442,12 +444,15 @@ def import_project(path: str | Path, sample: pd.DataFrame, reviewer: str,
                    codebook: coding.Codebook) -> pd.DataFrame:
     """The decisions of a review project edited in a QDA tool and exported again as
     ``.qdpx`` (read with :func:`helpers.refi.import_project`, which refuses a malformed
-    file). For each sample item: its code still on its selection (anyone's coding at the
-    same span) is ``correct``; gone (coding or selection deleted, or recoded) is
-    ``wrong``; a code named :data:`UNSURE_CODE` on the span makes it ``unsure``. A code
-    of the codebook that the reviewer put on an item's span is a ``correct`` decision for
-    that code. Codings on other spans are not decisions and are left out. The items the
-    reviewer left as they were count as correct, so review every one."""
+    file). For each sample item: gone (coding or selection deleted, or recoded) is
+    ``wrong``; a code named :data:`UNSURE_CODE` on the span makes it ``unsure``. A coded
+    item whose code is still on its selection (anyone's coding at the same span) is
+    ``correct``: the auto-coder's code left standing is agreed with, so review every one.
+    A near miss's code was only offered, so one left as it is gives no decision (not
+    reviewed, as an empty cell of the sheet); a code named :data:`MISSED_CODE` on its span
+    says the code applies (``correct``: the auto-coder missed it). A code of the codebook
+    that the reviewer put on an item's span is a ``correct`` decision for that code.
+    Codings on other spans are not decisions and are left out."""
     if not reviewer or not reviewer.strip():
         raise ReviewError("REVIEWER is empty: name who reviewed the project")
     imported, _ = refi.import_project(path, code_ids=codebook)
@@ -456,6 +461,8 @@ def import_project(path: str | Path, sample: pd.DataFrame, reviewer: str,
     on_spans = imported.merge(spans, on=["file", "start", "end"])
     unsure = on_spans[(~on_spans["mapped"]) & (on_spans["code"].str.strip().str.casefold() == UNSURE_CODE)]
     unsure_spans = set(unsure[["file", "start", "end"]].itertuples(index=False, name=None))
+    missed = on_spans[(~on_spans["mapped"]) & (on_spans["code"].str.strip().str.casefold() == MISSED_CODE)]
+    missed_spans = set(missed[["file", "start", "end"]].itertuples(index=False, name=None))
     present = set(on_spans[on_spans["mapped"]][["file", "start", "end", "code"]].itertuples(index=False, name=None))
     rows = []
     asked = set()
@@ -464,8 +471,12 @@ def import_project(path: str | Path, sample: pd.DataFrame, reviewer: str,
         asked.add(key)
         if key[:3] in unsure_spans:
             decision = "unsure"
+        elif key not in present:
+            decision = "wrong"
+        elif r.stratum == "coded" or key[:3] in missed_spans:
+            decision = "correct"
         else:
-            decision = "correct" if key in present else "wrong"
+            continue  # a near miss left as it was: not reviewed
         rows.append(key + (decision,))
     for key in sorted(present - asked):
         rows.append(key + ("correct",))
@@ -838,7 +849,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             raise ReviewError(f"{path.name}: give the filled .xlsx or the edited .qdpx")
         if table.empty:
-            raise ReviewError(f"{path.name}: no decision in it (the column 'decision' is empty everywhere)")
+            raise ReviewError(f"{path.name}: no decision in it (the column 'decision' is empty everywhere)"
+                              if path.suffix.lower() == ".xlsx" else
+                              f"{path.name}: no decision in it (every item is a near miss left as it was: "
+                              f"delete the coding where the code does not apply, add the code "
+                              f"'{MISSED_CODE}' where it does)")
         table, known, differ = new_decisions(table, decisions.load(run.corpus, raw, codebook.ids))
         if known:
             print(f"{known} item(s) the same reviewer decided before are left out: the earlier decision stands"

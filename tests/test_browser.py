@@ -43,3 +43,52 @@ def test_index_links_lead_to_pages(browser, own_corpus_report):
     hrefs = page.evaluate("Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href'))")
     local = [h for h in hrefs if h and not h.startswith(("http", "#"))]
     assert local and all((out / "html" / h).exists() for h in local), local
+
+
+# Column names as the pipeline's tables have them: words joined by spaces or underscores.
+_LONG_HEADERS = ["near misses reviewed", "precision_low_estimate", "recall (near misses)", "most frequent matched words",
+                 "sentences_per_1000_words", "Detaljstyrning", "documents", "date_precision", "reviewer agreement",
+                 "suppressed_by_not_with", "Tillitsdelegationen", "unsure"]
+
+
+def test_table_headers_wrap_between_words_never_inside_one(browser, tmp_path):
+    """A page whose table has more columns than room: every header cell breaks its text at
+    spaces or after underscores (markup.header_breaks), never inside a word; the cells'
+    data stay escaped."""
+    import nbformat
+    import pandas as pd
+
+    from helpers import report
+
+    headers = _LONG_HEADERS + ["<b>x_y</b>"]
+    frame = pd.DataFrame([[1.234] * len(headers)], columns=headers)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "frame", execution_count=1, outputs=[nbformat.v4.new_output(
+            "execute_result", {"text/html": frame.to_html(), "text/plain": "frame"}, execution_count=1)])])
+    page_file = tmp_path / "t.html"
+    page_file.write_text(report.export_html(nb, reader=True), encoding="utf-8")
+    assert "<b>x_" not in page_file.read_text(encoding="utf-8")  # still escaped
+    page = browser.new_page(viewport={"width": 900, "height": 700})
+    page.goto(page_file.as_uri(), wait_until="load")
+    split = page.evaluate("""() => {
+        const out = [];
+        for (const th of document.querySelectorAll('th')) {
+            const walk = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+            for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+                const re = /\\S+/g;
+                let m;
+                while ((m = re.exec(node.data)) !== null) {
+                    const range = document.createRange();
+                    range.setStart(node, m.index);
+                    range.setEnd(node, m.index + m[0].length);
+                    const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+                    if (tops.size > 1) out.push(m[0]);
+                }
+            }
+        }
+        return out;
+    }""")
+    page.screenshot(path=str(tmp_path / "headers.png"), full_page=True)
+    assert split == []
+    narrow = page.evaluate("Array.from(document.querySelectorAll('th')).map(t => t.textContent)")
+    assert "precision_low_estimate" in narrow and "<b>x_y</b>" in narrow

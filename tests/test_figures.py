@@ -45,6 +45,32 @@ def test_timeline_figure(toy):
     assert [mdates.num2date(x).year for x in fig.axes[0].get_xlim()] == [2010, 2021]
 
 
+def _year_labels(fig: Figure) -> list:
+    """The time axis's year labels as drawn: ``(text, left, right)`` in pixels, in order."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    return [(t.get_text(), t.get_window_extent(renderer).x0, t.get_window_extent(renderer).x1)
+            for t in fig.axes[0].get_xticklabels() if t.get_text() and t.get_visible()]
+
+
+@pytest.mark.parametrize("years", [(2015, 2016), (2010, 2020), (1990, 2024), (1900, 2024), (1600, 2024)])
+def test_the_time_axis_labels_never_crowd_whatever_the_span(toy, years):
+    """However many years the axis spans, its year labels stand apart, a label's width and
+    more between them, and there are at least two and no more than fit the axis."""
+    coded, segments, documents, codebook = toy
+    fig = figures.timeline_figure(findings.timeline(coded, segments, documents, codebook), codebook, years=years)
+    labels = _year_labels(fig)
+    assert len(labels) >= 2
+    width = labels[0][2] - labels[0][1]
+    assert all(b[1] - a[2] >= width / 2 for a, b in zip(labels, labels[1:])), labels
+    steps = {int(b[0]) - int(a[0]) for a, b in zip(labels, labels[1:])}
+    assert len(steps) == 1 and steps <= set(figures.YEAR_STEPS)
+    assert all(t.isdigit() and len(t) == 4 for t, _, _ in labels)
+
+
 def test_timeline_figure_without_dates_has_no_time_axis(toy):
     coded, segments, documents, codebook = toy
     t = findings.timeline(coded, segments, documents.drop(columns="date"), codebook)
@@ -160,6 +186,9 @@ def test_every_figure_is_paper_sized_and_readable_on_20_and_200_documents(dated_
         assert columns == "period" and list(matrix.columns) == [f"{y}–{y + 4}" for y in range(1995, 2025, 5)]
         ticks = [t.get_text() for t in drawn["timeline"].axes[1].get_xticklabels()]
         assert len(ticks) == 6 and ticks[0].startswith("1995–1999 (")
+    # the time axis's labels stand apart with 20 documents as with 200 (summed by period)
+    labels = _year_labels(drawn["timeline"])
+    assert len(labels) >= 3 and all(b[1] - a[2] >= (a[2] - a[1]) / 2 for a, b in zip(labels, labels[1:])), labels
     # the time axis is the data's: 1995 to 2024, whatever the study's years
     top = drawn["timeline"].axes[0]
     assert [mdates.num2date(x).year for x in top.get_xlim()] == [1995, 2025]

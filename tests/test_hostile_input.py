@@ -636,6 +636,110 @@ def test_a_file_name_in_another_unicode_form_is_matched_saying_which_is_which(
            f"{form[on_disk]} form" in caplog.text
 
 
+def test_two_file_names_that_differ_only_in_unicode_form_are_refused_naming_both(corpus_factory):
+    composed, decomposed = unicodedata.normalize("NFC", "välfärd.txt"), unicodedata.normalize("NFD", "välfärd.txt")
+    root = corpus_factory({composed: "Ett.", decomposed: "Två.", "b.txt": "Tre."})
+    with pytest.raises(corpus.CorpusError) as err:
+        corpus.list_raw_files(root)
+    message = str(err.value)
+    assert repr(composed) in message and repr(decomposed) in message
+    assert "composed (NFC)" in message and "decomposed (NFD)" in message and "remove or rename" in message
+
+
+@pytest.mark.parametrize("metadata", [None, "file,doc_id\n{file},\n", "file,doc_id\nother.txt,o\n"])
+def test_a_decomposed_file_name_gives_a_composed_doc_id_and_keeps_the_file(corpus_factory, caplog, metadata):
+    file = unicodedata.normalize("NFD", "välfärd.txt")
+    root = corpus_factory({file: "Välfärd.", "other.txt": "Annat."},
+                          None if metadata is None else metadata.format(file=file))
+    with caplog.at_level(logging.WARNING):
+        meta = corpus.load_metadata(root)
+    row = meta[meta["file"] == file].iloc[0]
+    assert row["doc_id"] == unicodedata.normalize("NFC", "välfärd")
+    assert f"{file!r} are written decomposed (NFD" in caplog.text
+
+
+def test_a_decomposed_doc_id_in_metadata_is_composed_and_a_collision_refused(corpus_factory, caplog):
+    meta = f"file,doc_id\na.txt,{unicodedata.normalize('NFD', 'vård')}\n"
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, meta)
+    with caplog.at_level(logging.WARNING):
+        assert corpus.load_metadata(root)["doc_id"].tolist() == [unicodedata.normalize("NFC", "vård"), "b"]
+    assert "line 2: the doc id" in caplog.text and "decomposed (NFD)" in caplog.text
+    meta += f"b.txt,{unicodedata.normalize('NFC', 'vård')}\n"
+    (root / "metadata.csv").write_text(meta, encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"duplicate doc_id .* on lines 2, 3"):
+        corpus.load_metadata(root)
+
+
+def test_reference_codings_and_decisions_naming_a_file_in_another_form_are_matched(corpus_factory, caplog):
+    from helpers import decisions
+
+    file = unicodedata.normalize("NFD", "välfärd.txt")
+    root = corpus_factory({file: "Detaljstyrning här."})
+    raw = corpus.read_raw_texts(root)
+    named = unicodedata.normalize("NFC", file)
+    (root / "coder.csv").write_text(f"file,start,end,code,quote\n{named},0,14,P_DETAIL,Detaljstyrning\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        ref = reliability.load_reference(root / "coder.csv", raw, ["P_DETAIL"])
+        dec = decisions.load_bytes(f"file,start,end,code,decision,reviewer,note\n{named},0,19,P_DETAIL,correct,ann,\n"
+                                   .encode(), "ann.csv", raw, ["P_DETAIL"])
+    assert ref["file"].tolist() == [file] and dec["file"].tolist() == [file]
+    assert caplog.text.count("in composed (NFC) form, and raw/ has it in decomposed (NFD) form") == 2
+
+
+def test_a_decomposed_diary_gives_the_entries_places_and_doc_ids_of_the_composed_one():
+    """A diary's entries are documents named after their places (``004/luleå``): the same
+    ids and places whether the raw text is composed or decomposed (NFD)."""
+    from helpers import documents
+
+    text = corpus.read_raw(paths.CORPUS_DIR / "raw" / "004_8532f4a48792f5a4.txt").text
+    composed = documents.documents_of_file("d.txt", text, {"doc_id": "d"})
+    decomposed = documents.documents_of_file("d.txt", unicodedata.normalize("NFD", text), {"doc_id": "d"})
+    assert [(d["doc_id"], d["place"]) for d in decomposed] == [(d["doc_id"], d["place"]) for d in composed]
+    assert "d/luleå" in [d["doc_id"] for d in composed]
+
+
+def _nfd_codebook(root: Path, **top) -> Path:
+    code = dict(_CODE, terms=[unicodedata.normalize("NFD", "välfärd*")], name_sv=unicodedata.normalize("NFD", "välfärd"))
+    data = {"name": "t", "version": 1, "codes": [code], **top}
+    (root / "codebook.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def test_a_decomposed_codebook_is_read_composed_and_its_rules_match(corpus_factory, caplog):
+    root = _nfd_codebook(corpus_factory({"a.txt": "Välfärdens kärna.\n"}),
+                         attributes={"sector": {unicodedata.normalize("NFD", "vård"): [unicodedata.normalize("NFD", "vård*")]}})
+    with caplog.at_level(logging.WARNING):
+        cb = coding.codebook_for(root)
+    assert cb.codes[0].terms == ["välfärd*"] and cb.codes[0].name_sv == "välfärd"
+    assert list(cb.attributes["sector"]) == ["vård"]
+    assert "codebook.yaml: 4 text(s) written decomposed (NFD)" in caplog.text
+    coded, _, _ = coding.code_segments(pd.DataFrame({"file": ["a.txt"], "doc_id": ["a"], "paragraph": [0], "sentence": [0],
+                                                     "start": [0], "end": [17], "text": ["Välfärdens kärna."]}), cb)
+    assert coded["code"].tolist() == ["P_ONE"]
+
+
+def test_codebook_keys_that_collide_once_composed_are_refused(corpus_factory):
+    rules = {unicodedata.normalize("NFC", "vård"): ["vård*"], unicodedata.normalize("NFD", "vård"): ["omsorg*"]}
+    root = _nfd_codebook(corpus_factory({"a.txt": "Vård.\n"}), attributes={"sector": rules})
+    with pytest.raises(coding.CodebookError, match=r"codebook\.yaml: the keys 'vård' and .* two Unicode forms"):
+        coding.codebook_for(root)
+
+
+def test_a_decomposed_example_file_and_quote_are_matched_to_the_raw_text(corpus_factory, caplog):
+    file = unicodedata.normalize("NFD", "välfärd.txt")
+    root = corpus_factory({file: unicodedata.normalize("NFD", "Välfärd.\n")})
+    _nfd_codebook(root)
+    data = yaml.safe_load((root / "codebook.yaml").read_text(encoding="utf-8"))
+    data["codes"][0]["examples"] = [{"file": unicodedata.normalize("NFC", file), "start": 0, "end": 9,
+                                     "quote": unicodedata.normalize("NFC", "Välfärd")}]
+    data["codes"][0]["examples"][0]["end"] = len(unicodedata.normalize("NFD", "Välfärd"))
+    (root / "codebook.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        cb = coding.codebook_for(root)
+    assert cb.codes[0].examples[0].file == file
+    assert "has it in decomposed (NFD) form" in caplog.text
+
+
 # --- REFI-QDA files ------------------------------------------------------------------------
 
 _G = "00000000-0000-0000-0000-00000000000"

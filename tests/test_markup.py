@@ -24,3 +24,13 @@ def test_table_shows_every_cell_whole_and_escaped():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
     assert page.count("<mark>långt</mark>") == 20 and "…" not in page
     assert "<caption>Highlighted &amp; whole</caption>" in page
+
+
+def test_header_breaks_touch_only_the_text_of_column_headers():
+    page = ('<table><thead><tr><th class="a_b">near_misses_reviewed &lt;b&gt;x_yy&lt;/b&gt; (coding_A)</th>'
+            '<th><span>long_name_in_a_span</span></th></tr></thead><tbody><tr><td>long_name_in_a_cell</td></tr>'
+            '</tbody></table>')
+    assert markup.header_breaks(page) == page.replace("near_misses_reviewed", "near_<wbr>misses_<wbr>reviewed").replace(
+        "x_yy", "x_<wbr>yy")  # long words only: (coding_A) stays whole; the escaped text stays escaped
+    rows = '<table><tbody><tr><th>R_DISCRETION_LONG</th><td>1</td></tr></tbody></table>'
+    assert markup.header_breaks(rows) == rows  # a row header (a code id) is kept whole

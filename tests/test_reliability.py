@@ -374,6 +374,39 @@ def test_bootstrap_of_perfect_agreement_and_bad_input():
         rel.bootstrap_alpha_ci(data, groups=[0, 1])
 
 
+def _three_coders_with_gaps(units: int = 90, seed: int = 4) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    data = rng.integers(0, 3, size=(3, units)).astype(float)
+    data[rng.random(data.shape) < 0.2] = np.nan  # missing values; some units left with one value
+    return data
+
+
+@pytest.mark.parametrize("n_boot, seed, groups", [(200, 0, None), (150, 7, "by 3"), (3, 1, "by 7")])
+def test_bootstrap_gives_the_intervals_of_one_alpha_per_resample(n_boot, seed, groups):
+    """The vectorised bootstrap draws the resamples the loop drew (benchmarks/bootstrap_alpha.py
+    keeps it) and gives the same intervals: identical for two coders (every coincidence a
+    whole number, so no rounding differs), and to rounding for three coders with gaps."""
+    from bootstrap_alpha import by_resample, coded_units
+
+    two = coded_units(40, codes=5, seed=seed)
+    three = _three_coders_with_gaps()
+    for data, exact in ((two, True), (three, False), (realistic_data(units=80), True)):
+        labels = None if groups is None else np.arange(data.shape[1]) // int(groups[-1])
+        got = rel.bootstrap_alpha_ci(data, n_boot=n_boot, seed=seed, groups=labels)
+        want = by_resample(data, n_boot=n_boot, seed=seed, groups=labels)
+        assert got == want if exact else got == pytest.approx(want, abs=1e-12)
+
+
+def test_bootstrap_counts_coincidences_once_not_one_alpha_per_resample(monkeypatch):
+    """The cost of an interval does not grow as n_boot computations of alpha from scratch
+    (the benchmark measures how much that saves; no test here is timed)."""
+    calls = []
+    real = rel.krippendorff_alpha
+    monkeypatch.setattr(rel, "krippendorff_alpha", lambda *a, **k: calls.append(1) or real(*a, **k))
+    low, high = rel.bootstrap_alpha_ci(realistic_data(), n_boot=400, seed=3)
+    assert calls == [] and low < high
+
+
 # --------------------------------------------------------------------------- tables
 
 TABLE_CODES = ["X", "Y", "Z"]

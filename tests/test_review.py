@@ -416,11 +416,48 @@ def test_the_project_round_trip_reads_kept_deleted_recoded_and_unsure(tmp_path, 
     assert by[(recoded.file, recoded.start, new_code)] == "correct"
     assert by[(unsure.file, unsure.start, unsure.code)] == "unsure"
     near = items.iloc[4]
-    assert by[(near.file, near.start, near.code)] == "correct"  # kept: the auto-coder missed it
-    assert len(got) == 6 and set(got["reviewer"]) == {"ann"}
-    # unchanged, every item is confirmed
+    assert (near.file, near.start, near.code) not in by  # left as it was: not reviewed, never "missed"
+    assert len(got) == 5 and set(got["reviewer"]) == {"ann"}
+    # unchanged, every coded item is confirmed and no near miss is decided
     untouched = review.import_project(path, items, "ann", s["codebook"])
-    assert set(untouched["decision"]) == {"correct"} and len(untouched) == len(items)
+    assert set(untouched["decision"]) == {"correct"} and len(untouched) == len(items) - 1
+    assert set(untouched["code"] + untouched["start"].astype(str)) == set(
+        items["code"][:4] + items["start"][:4].astype(str))
+
+
+def test_a_near_miss_in_the_project_is_missed_only_when_marked_and_wrong_when_deleted(tmp_path, sample, seed_tables):
+    """A near miss left as it was is not reviewed (as an empty cell of the sheet); the code
+    ``missed`` on it says the auto-coder missed the code; deleting its coding says the code
+    does not apply."""
+    s = seed_tables
+    near = sample[sample["stratum"] == "near miss"].head(3).reset_index(drop=True)
+    assert len(near) == 3
+    path = review.export_project(tmp_path / "r.qdpx", near, s["raw"], s["codebook"])
+    ns = {"q": refi.NS_PROJECT}
+    spans = {(refi.codepoint_to_utf16(s["raw"][r.file], int(r.start)),
+              refi.codepoint_to_utf16(s["raw"][r.file], int(r.end)), r.file): i for i, r in near.iterrows()}
+
+    def edit(root):
+        codes = root.find("q:CodeBook/q:Codes", ns)
+        ET.SubElement(codes, f"{{{refi.NS_PROJECT}}}Code", {"guid": refi.stable_guid("code", "missed"),
+                                                           "name": "missed", "isCodable": "true"})
+        for src in root.iterfind(".//q:TextSource", ns):
+            for sel in list(src.iterfind("q:PlainTextSelection", ns)):
+                i = spans.get((int(sel.get("startPosition")), int(sel.get("endPosition")), src.get("name")))
+                if i == 0:  # marked: the code applies
+                    coding_el = ET.SubElement(sel, f"{{{refi.NS_PROJECT}}}Coding", {"guid": refi.stable_guid("c", "m")})
+                    ET.SubElement(coding_el, f"{{{refi.NS_PROJECT}}}CodeRef",
+                                  {"targetGUID": refi.stable_guid("code", "missed")})
+                elif i == 1:  # deleted: the code does not apply
+                    src.remove(sel)
+
+    _edit_project(path, tmp_path / "edited.qdpx", edit)
+    with pytest.warns(refi.RefiWarning):
+        got = review.import_project(tmp_path / "edited.qdpx", near, "ann", s["codebook"])
+    by = {(r.file, r.start, r.code): r.decision for r in got.itertuples()}
+    assert by == {(near.file[0], near.start[0], near.code[0]): "correct",
+                  (near.file[1], near.start[1], near.code[1]): "wrong"}
+    assert review.import_project(path, near, "ann", s["codebook"]).empty
 
 
 # --------------------------------------------------------------------------- estimates
