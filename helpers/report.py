@@ -220,6 +220,7 @@ body {{ font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; max-wid
 INDEX = PAGE_HEAD + """h1 {{ font-size: 1.8rem; margin-bottom: .2rem; }} .sub {{ color: #555; margin-top: 0; }}
 table {{ border-collapse: collapse; width: 100%; font-size: .85rem; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
+td {{ overflow-wrap: break-word; }} /* a cell breaks a word only when it cannot fit the column whole */
 th {{ background: #f4f4f4; overflow-wrap: normal; word-break: keep-all; }} code {{ background: #f4f4f4; padding: 0 .2rem; }}
 li {{ margin: .3rem 0; }}
 </style></head>

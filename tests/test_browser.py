@@ -70,25 +70,48 @@ def test_table_headers_wrap_between_words_never_inside_one(browser, tmp_path):
     assert "<b>x_" not in page_file.read_text(encoding="utf-8")  # still escaped
     page = browser.new_page(viewport={"width": 900, "height": 700})
     page.goto(page_file.as_uri(), wait_until="load")
-    split = page.evaluate("""() => {
-        const out = [];
-        for (const th of document.querySelectorAll('th')) {
-            const walk = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
-            for (let node = walk.nextNode(); node; node = walk.nextNode()) {
-                const re = /\\S+/g;
-                let m;
-                while ((m = re.exec(node.data)) !== null) {
-                    const range = document.createRange();
-                    range.setStart(node, m.index);
-                    range.setEnd(node, m.index + m[0].length);
-                    const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
-                    if (tops.size > 1) out.push(m[0]);
-                }
-            }
-        }
-        return out;
-    }""")
+    split = _words_split_across_lines(page, "th")
     page.screenshot(path=str(tmp_path / "headers.png"), full_page=True)
     assert split == []
     narrow = page.evaluate("Array.from(document.querySelectorAll('th')).map(t => t.textContent)")
     assert "precision_low_estimate" in narrow and "<b>x_y</b>" in narrow
+
+
+def _words_split_across_lines(page, selector: str, word: str = r"\S+") -> list[str]:
+    """The words (runs of the regular expression ``word``) of the elements ``selector``
+    finds on ``page`` that the browser laid out on more than one line."""
+    return page.evaluate("""([selector, word]) => {
+    const out = [];
+    for (const element of document.querySelectorAll(selector)) {
+        const walk = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+            const re = new RegExp(word, "g");
+            let m;
+            while ((m = re.exec(node.data)) !== null) {
+                const range = document.createRange();
+                range.setStart(node, m.index);
+                range.setEnd(node, m.index + m[0].length);
+                const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+                if (tops.size > 1) out.push(m[0]);
+            }
+        }
+    }
+    return out;
+}""", [selector, word])
+
+
+def test_the_index_tables_cells_keep_their_words_whole(browser, tmp_path):
+    """The index's corpus table, on the study's metadata: a cell wraps between words; a word
+    (an id such as 'hartman-2017', a genre) is broken only when it cannot fit its column
+    whole."""
+    from helpers import paths, report
+    from helpers.pipeline import Run
+
+    page_file = tmp_path / "index.html"
+    page_file.write_text(report.index_page([], Run.from_params(paths.PROJ_ROOT / "corpus", tmp_path)),
+                         encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(page_file.as_uri(), wait_until="load")
+    assert page.evaluate("document.querySelectorAll('td').length") > 20
+    # a break after a hyphen ("hartman-" / "2017") is a break between words
+    assert _words_split_across_lines(page, "td", r"[^\s-]+") == []
