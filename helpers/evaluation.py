@@ -288,8 +288,8 @@ def score_ahead(run: pipeline.Run, coded: pd.DataFrame, other: pd.DataFrame, inp
                 n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
     """How far the codes ``coded`` (e.g. the auto-coder's) are ahead of ``other`` (e.g. the
     keyword baseline's) per paragraph, for each part of the run (all genres) and each
-    reference coder: :func:`difference`'s columns ``units, alpha, alpha_low, alpha_high,
-    macro_f1, macro_f1_low, macro_f1_high`` after ``corpus, part, reference``."""
+    reference coder: ``corpus, part, reference, units``, then :func:`difference`'s figures as
+    ``alpha_ahead, alpha_low, alpha_high, macro_f1_ahead, macro_f1_low, macro_f1_high``."""
     inputs = inputs or score_inputs(run)
     codes = inputs.codebook.ids
     at = inputs.levels["paragraph"]
@@ -299,7 +299,8 @@ def score_ahead(run: pipeline.Run, coded: pd.DataFrame, other: pd.DataFrame, inp
             | difference(mine[mask], theirs[mask], gold[mask], n_boot=n_boot, seed=seed)
             for part, genre, mask in at.slices if genre == "all" and mask.any()
             for name, gold in at.gold.items()]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).rename(columns={"alpha": "alpha_ahead", "macro_f1": "macro_f1_ahead"})[
+        ["corpus", "part", "reference", "units"] + AHEAD_COLUMNS[6:]]
 
 
 def record(summary: pd.DataFrame, codebook: coding.Codebook, path: Path = RECORD) -> Path:
@@ -318,11 +319,8 @@ def record_ahead(ahead: pd.DataFrame, codebook: coding.Codebook, path: Path = AH
     """Write :func:`score_ahead`'s figures for this codebook's name and version into
     ``docs/evaluation-vs-baseline.csv``, replacing that version's earlier rows."""
     new = pd.DataFrame({"codebook": codebook.name, "version": str(codebook.version), "corpus": ahead["corpus"],
-                        "part": ahead["part"], "reference": ahead["reference"],
-                        "paragraphs": ahead["units"].astype(str)}
-                       | {f"{score}{end}": ahead[f"{score}{end}"].map("{:+.3f}".format)
-                          for score in ("alpha", "macro_f1") for end in ("", "_low", "_high")})
-    new = new.rename(columns={"alpha": "alpha_ahead", "macro_f1": "macro_f1_ahead"})
+                        "part": ahead["part"], "reference": ahead["reference"], "paragraphs": ahead["units"].astype(str)}
+                       | {column: ahead[column].map("{:+.3f}".format) for column in AHEAD_COLUMNS[6:]})
     return _replace_rows(path, new, AHEAD_COLUMNS)
 
 
@@ -383,9 +381,10 @@ def main(argv: list[str] | None = None) -> int:
         ahead = pd.concat(aheads, ignore_index=True)
         print("\nthe coder ahead of the keyword baseline, per paragraph (paired 95 % bootstrap intervals):")
         print(ahead.assign(
-            alpha=ahead.apply(lambda r: f"{r.alpha:+.3f} [{r.alpha_low:+.2f}, {r.alpha_high:+.2f}]", axis=1),
-            macro_f1=ahead.apply(lambda r: f"{r.macro_f1:+.3f} [{r.macro_f1_low:+.2f}, {r.macro_f1_high:+.2f}]", axis=1),
-        )[["corpus", "part", "reference", "units", "alpha", "macro_f1"]].to_string(index=False))
+            alpha_ahead=ahead.apply(lambda r: f"{r.alpha_ahead:+.3f} [{r.alpha_low:+.2f}, {r.alpha_high:+.2f}]", axis=1),
+            macro_f1_ahead=ahead.apply(
+                lambda r: f"{r.macro_f1_ahead:+.3f} [{r.macro_f1_low:+.2f}, {r.macro_f1_high:+.2f}]", axis=1),
+        )[["corpus", "part", "reference", "units", "alpha_ahead", "macro_f1_ahead"]].to_string(index=False))
     print(f"tables: {out}/<corpus>/evaluation_summary.csv, evaluation_per_code.csv, evaluation_vs_baseline.csv")
     return 0
 

@@ -227,9 +227,9 @@ def test_the_recorded_lead_over_the_keyword_baseline_is_computed(root, tmp_path)
         row = mine.loc[(r.part, r.reference)]
         assert row["paragraphs"] == str(r.units)
         assert [row["alpha_ahead"], row["alpha_low"], row["alpha_high"]] == [
-            f"{v:+.3f}" for v in (r.alpha, r.alpha_low, r.alpha_high)]
+            f"{v:+.3f}" for v in (r.alpha_ahead, r.alpha_low, r.alpha_high)]
         assert [row["macro_f1_ahead"], row["macro_f1_low"], row["macro_f1_high"]] == [
-            f"{v:+.3f}" for v in (r.macro_f1, r.macro_f1_low, r.macro_f1_high)]
+            f"{v:+.3f}" for v in (r.macro_f1_ahead, r.macro_f1_low, r.macro_f1_high)]
 
 
 def test_the_readme_quotes_the_recorded_lead_over_the_keyword_baseline():
