@@ -432,9 +432,9 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
     empty, or has rows with more or fewer fields than its header. A file name that
     differs from the one in ``raw/`` only in its Unicode form (decomposed ``å``, NFD,
     against composed, NFC) is matched to it with a warning saying which is which. Doc
-    ids are composed (NFC), as the corpus's text is, with a warning when one was not (a
-    decomposed file name's stem, a decomposed ``doc_id``); two that are then the same are
-    refused.
+    ids and every other value (a voice, a title) are composed (NFC), as the corpus's text
+    is, with a warning when one was not (a decomposed file name's stem, a decomposed
+    ``doc_id`` or ``voice``); two doc ids that are then the same are refused.
     """
     corpus = Path(corpus)
     files = [p.name for p in list_raw_files(corpus)]
@@ -457,11 +457,13 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
                     )
                 warn_form(where, row["file"], same)
                 meta.loc[i, "file"] = same
-            if not unicodedata.is_normalized("NFC", row["doc_id"]):
-                log.warning("%s: the doc id %r is written decomposed (%s); composed (NFC) as the "
-                            "corpus's text is. Re-type it to silence this.", where, row["doc_id"],
-                            _form(row["doc_id"]))
-                meta.loc[i, "doc_id"] = unicodedata.normalize("NFC", row["doc_id"])
+            for col in meta.columns.drop("file"):  # a voice or title typed both ways is one value
+                value = row[col]
+                if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
+                    log.warning("%s: the %s %r is written decomposed (%s); composed (NFC) as the "
+                                "corpus's text is. Re-type it to silence this.", where, col.replace("_", " "),
+                                value, _form(value))
+                    meta.loc[i, col] = unicodedata.normalize("NFC", value)
             if "date" in meta.columns:
                 _check_date(row["date"], where)
         for col in ("file", "doc_id"):

@@ -670,6 +670,17 @@ def test_a_decomposed_doc_id_in_metadata_is_composed_and_a_collision_refused(cor
         corpus.load_metadata(root)
 
 
+def test_a_voice_typed_decomposed_is_the_same_voice_as_typed_composed(corpus_factory, caplog):
+    """A metadata value written both ways (one row typed on macOS) is one value, so it groups
+    as one voice, and the warning names the line and the column."""
+    nfd, nfc = unicodedata.normalize("NFD", "förvaltning"), unicodedata.normalize("NFC", "förvaltning")
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, f"file,doc_id,voice\na.txt,a,{nfd}\nb.txt,b,{nfc}\n")
+    with caplog.at_level(logging.WARNING):
+        meta = corpus.load_metadata(root)
+    assert meta["voice"].tolist() == [nfc, nfc]
+    assert "line 2: the voice" in caplog.text and "line 3" not in caplog.text
+
+
 def test_reference_codings_and_decisions_naming_a_file_in_another_form_are_matched(corpus_factory, caplog):
     from helpers import decisions
 
