@@ -132,9 +132,10 @@ def _digest(parts: list[tuple[str, bytes]]) -> str:
     return h.hexdigest()[:16]
 
 
-def code_modules(start: str = "furniture") -> list[str]:
-    """The helpers modules the scores depend on: ``start`` and, transitively, every helpers
-    module it imports (found in their source, so a module split off ``clean`` is followed)."""
+def code_modules(start: str = "furniture", package: Path = HELPERS_DIR) -> list[str]:
+    """The helpers modules the scores depend on: ``start`` and, transitively, every module
+    of ``package`` it imports (found in their source, so a module split off ``clean`` is
+    followed)."""
     seen: set[str] = set()
     todo = [start]
     while todo:
@@ -142,7 +143,7 @@ def code_modules(start: str = "furniture") -> list[str]:
         if name in seen:
             continue
         seen.add(name)
-        tree = ast.parse((HELPERS_DIR / f"{name}.py").read_text(encoding="utf-8"))
+        tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             found = []
             if isinstance(node, ast.ImportFrom) and node.level == 1:
@@ -151,7 +152,7 @@ def code_modules(start: str = "furniture") -> list[str]:
                 found = node.module.split(".")[1:2] or [a.name for a in node.names]
             elif isinstance(node, ast.Import):
                 found = [a.name.split(".")[1] for a in node.names if a.name.startswith("helpers.")]
-            todo += [m for m in found if (HELPERS_DIR / f"{m}.py").is_file()]
+            todo += [m for m in found if (package / f"{m}.py").is_file()]
     return sorted(seen)
 
 
@@ -171,8 +172,11 @@ def code_text(source: str) -> str:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
-                    and isinstance(first.value.value, str):
+            alone = (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                     and isinstance(first.value.value, str)
+                     and not lines[first.lineno - 1][:first.col_offset].strip()
+                     and not lines[first.end_lineno - 1][first.end_col_offset:].strip())
+            if alone:  # a docstring on lines of its own (one that shares a line with code is kept)
                 for i in range(first.lineno - 1, first.end_lineno):
                     lines[i] = ""
     return "\n".join(line.rstrip() for line in lines if line.strip()) + "\n"

@@ -554,6 +554,18 @@ def test_a_comment_does_not_change_the_code_fingerprint_but_code_does():
     assert furniture.code_text(source) == "def f(x):\n    return 2 * x\n"
     assert furniture.code_text(source) != furniture.code_text(source.replace("2 * x", "3 * x"))
     assert furniture.code_text('x = "# not a comment"\n') == 'x = "# not a comment"\n'
+    assert furniture.code_text('def f(): "doc"; return 1\n') == 'def f(): "doc"; return 1\n'
+
+
+def test_the_code_is_followed_through_its_imports(tmp_path):
+    """A module split off another (as a refactoring of clean.py may do) is in the code
+    fingerprint as soon as the scorer's modules import it; one they do not import is not."""
+    (tmp_path / "a.py").write_text("from . import b\n", encoding="utf-8")
+    (tmp_path / "b.py").write_text("import os\nfrom .c import X\n", encoding="utf-8")
+    (tmp_path / "c.py").write_text("from helpers import e\nX = 1\n", encoding="utf-8")
+    (tmp_path / "d.py").write_text("X = 2\n", encoding="utf-8")
+    (tmp_path / "e.py").write_text("import helpers.a\n", encoding="utf-8")
+    assert furniture.code_modules("a", tmp_path) == ["a", "b", "c", "e"]
 
 
 def test_the_fingerprint_follows_the_rules_the_code_and_the_labels(tmp_path, monkeypatch):
