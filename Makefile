@@ -86,8 +86,8 @@ evaluate: $(STAMP) ## score the auto-coder on every corpus with reference coding
 suggest: $(STAMP) ## candidate words for a code's rules on CORPUS (CODE=R_SUPPORT), to read before adding any
 	$(BIN)/python -m helpers.suggest --code="$$KVALITEXT_CODE" --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT"
 
-furniture: $(STAMP) ## score cleaning's furniture removal on the held-out sites of corpus-furniture/ (PART=tune|all, ERRORS=1 lists misses, SITES=1 the multi-page set by site)
-	$(BIN)/python -m helpers.furniture --part="$$KVALITEXT_PART" $(if $(value ERRORS),--errors) $(if $(value SITES),--sites)
+furniture: $(STAMP) ## score cleaning's furniture removal on the held-out sites of corpus-furniture/ (PART=tune|all, ERRORS=1 lists misses, SITES=1 the multi-page set by site); RECORD=1, once per round after the rules are frozen, writes docs/furniture-scores.csv
+	$(BIN)/python -m helpers.furniture --part="$$KVALITEXT_PART" $(if $(value ERRORS),--errors) $(if $(value SITES),--sites) $(if $(value RECORD),--record)
 
 lock: ## re-pin requirements/constraints.txt for every Python 3.11-3.13 found, keeping the pins that still fit pyproject.toml (UPGRADE=1: re-resolve all; UPGRADE=name,name: those)
 	$(PYTHON) tools/lock.py --upgrade="$$KVALITEXT_UPGRADE"

@@ -20,19 +20,31 @@ cleans each site's pages together, as one corpus (the line counts of
 :func:`helpers.clean.template_counts` over that site's pages), and without it each page
 alone, as the rounds are scored (a template rule then removes nothing).
 ``python -m helpers.furniture --sites`` (``make furniture SITES=1``) prints both.
+
+The check part is scored once per round, after the rules are frozen: ``--record``
+(``make furniture RECORD=1``) writes the overall scores of the rules in force, for both
+parts of both sets, to :data:`RECORD` with a :func:`fingerprint` of what decides them (the
+rule file, the code that applies the rules, the labelled pages). The README quotes the
+record, and the tests compare the record's fingerprint with the current one instead of
+scoring the check part again, so that the held-out figure is not shown at every test run.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
+import hashlib
+import io as _stdio
+import tokenize
 from bisect import bisect_right
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
 
-from . import clean, paths
+from . import clean, io, paths
 
 NOT_LINE_REMOVALS = ("list-marker", "invisible-characters")
 TARGETS = {"recall": 0.95, "precision": 0.98}
@@ -102,6 +114,128 @@ def predictions(pages: list[Page], rules: tuple[clean.Rule, ...] | None = None,
     return pd.DataFrame(rows, columns=["page", "site", "part", "line", "label", "kind", "removed_by"])
 
 
+RECORD = paths.PROJ_ROOT / "docs" / "furniture-scores.csv"
+RECORD_COLUMNS = ["set", "part", "cleaned", "pages", "sites", "measure", "hits", "total", "value", "labels", "rules",
+                  "code"]
+SETS = {"rounds": "", "sites": SITES_DIR}  # the record's sets: folder inside paths.FURNITURE_DIR
+RULE_FILES = (paths.BOILERPLATE_FILE,)  # the default rules, all that load_rules() reads here
+PACKAGES = ("nltk", "wordfreq")  # the sentence splitter; the word frequencies of the language rule
+HELPERS_DIR = Path(__file__).resolve().parent
+
+
+def _digest(parts: list[tuple[str, bytes]]) -> str:
+    """SHA-256 of named parts (name and length framed, so parts cannot run together), 16 hex digits."""
+    h = hashlib.sha256()
+    for name, data in parts:
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()[:16]
+
+
+def code_modules(start: str = "furniture", package: Path = HELPERS_DIR) -> list[str]:
+    """The helpers modules the scores depend on: ``start`` and, transitively, every module
+    of ``package`` it imports (found in their source, so a module split off ``clean`` is
+    followed)."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            found = []
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("helpers"):
+                found = node.module.split(".")[1:2] or [a.name for a in node.names]
+            elif isinstance(node, ast.Import):
+                found = [a.name.split(".")[1] for a in node.names if a.name.startswith("helpers.")]
+            todo += [m for m in found if (package / f"{m}.py").is_file()]
+    return sorted(seen)
+
+
+def code_text(source: str) -> str:
+    """A module's source without its comments, docstrings, blank lines and trailing blanks:
+    what decides its behaviour, so that rewording a comment does not ask for a new record
+    (any change of code does, a behaviour-preserving refactoring too: re-recording is then
+    deliberate and cheap). Taken from the text itself, not from ``ast.dump``, whose form
+    differs between Python versions."""
+    lines = source.splitlines()
+    drop: dict[int, int] = {}  # line (0-based) -> column where a comment starts
+    for tok in tokenize.generate_tokens(_stdio.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT:
+            drop[tok.start[0] - 1] = tok.start[1]
+    for i, col in drop.items():
+        lines[i] = lines[i][:col]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            alone = (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                     and isinstance(first.value.value, str)
+                     and not lines[first.lineno - 1][:first.col_offset].strip()
+                     and not lines[first.end_lineno - 1][first.end_col_offset:].strip())
+            if alone:  # a docstring on lines of its own (one that shares a line with code is kept)
+                for i in range(first.lineno - 1, first.end_lineno):
+                    lines[i] = ""
+    return "\n".join(line.rstrip() for line in lines if line.strip()) + "\n"
+
+
+def labelled_files(root: Path) -> list[Path]:
+    """The files of one labelled set that :func:`load_set` reads, sorted."""
+    return [root / "pages.csv", *sorted((root / "pages").glob("*.txt")), *sorted((root / "labels").glob("*.csv"))]
+
+
+def fingerprint(root: Path | None = None) -> dict[str, str]:
+    """What decides a set's scores: ``labels`` (the set's pages and labels, as
+    :func:`labelled_files`), ``rules`` (:data:`RULE_FILES`), ``code`` (the text of
+    :func:`code_modules` as :func:`code_text`, and the versions of :data:`PACKAGES`)."""
+    root = paths.FURNITURE_DIR if root is None else Path(root)
+    return {
+        "labels": _digest([(p.relative_to(root).as_posix(), p.read_bytes()) for p in labelled_files(root)]),
+        "rules": _digest([(p.name, p.read_bytes()) for p in RULE_FILES]),
+        "code": _digest([(f"{m}.py", code_text((HELPERS_DIR / f"{m}.py").read_text(encoding="utf-8")).encode())
+                         for m in code_modules()] + [(p, version(p).encode()) for p in PACKAGES]),
+    }
+
+
+def record_table() -> pd.DataFrame:
+    """The overall scores of the rules in force on both parts of both sets (the rounds'
+    pages each cleaned alone; the multi-page set's each alone and each site's together),
+    one row per set, part, cleaning and measure, each with the set's :func:`fingerprint`."""
+    rows = []
+    for set_name, folder in SETS.items():
+        root = paths.FURNITURE_DIR / folder
+        pages = load_set(root)
+        marks = fingerprint(root)
+        for cleaned in (["page", "site"] if folder else ["page"]):
+            pred = predictions(pages, by_site=cleaned == "site")
+            for part in ("check", "tune"):
+                mine = pred[pred["part"] == part]
+                table = score(mine).set_index(["measure", "group"])
+                for measure in ("recall", "precision"):
+                    hits, total = (int(table.loc[(measure, "all"), c]) for c in ("hits", "total"))
+                    rows.append({"set": set_name, "part": part, "cleaned": cleaned, "pages": mine["page"].nunique(),
+                                 "sites": mine["site"].nunique(), "measure": measure, "hits": hits, "total": total,
+                                 "value": f"{_ratio(hits, total):.3f}", **marks})
+    return pd.DataFrame(rows, columns=RECORD_COLUMNS)
+
+
+def read_record(path: Path = RECORD) -> pd.DataFrame:
+    """The record as written (every cell a string)."""
+    if not Path(path).exists():
+        raise FileNotFoundError(f"{paths.display(Path(path))}: no record of the furniture scores; freeze the rules "
+                                "and run `make furniture RECORD=1` once.")
+    return io.read_csv(path)
+
+
+def write_record(table: pd.DataFrame, path: Path = RECORD) -> Path:
+    """Write :func:`record_table`'s rows to ``path`` atomically, in a fixed order."""
+    keys = ["set", "part", "cleaned", "measure"]
+    return io.write_csv(path, table[RECORD_COLUMNS].sort_values(keys, kind="stable"), spreadsheet=False)
+
+
 def _ratio(hit: int, total: int) -> float:
     return hit / total if total else float("nan")
 
@@ -133,7 +267,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sites", action="store_true",
                     help="score the multi-page set (corpus-furniture/sites/) by site: each page alone, then each "
                          "site's pages cleaned together (the template rule)")
+    ap.add_argument("--record", action="store_true",
+                    help=f"score both parts of both sets with the rules in force and write the figures and the "
+                         f"fingerprint of the rules to {RECORD.relative_to(paths.PROJ_ROOT)} (once per round, after "
+                         f"the rules are frozen)")
     args = ap.parse_args(argv)
+    if args.record:
+        table = record_table()
+        write_record(table)
+        print(f"Wrote {RECORD.relative_to(paths.PROJ_ROOT)}: the scores of the rules in force; quote them in the "
+              f"README and commit both.")
+        print(table.drop(columns=["labels", "rules", "code"]).to_string(index=False))
+        return 0
     root = paths.FURNITURE_DIR / SITES_DIR if args.sites else None
     pages = [p for p in load_set(root) if args.part == "all" or p.part == args.part]
     runs = [("each page alone (per-document rules)", False), ("each site's pages together (with the template rule)",

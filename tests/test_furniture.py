@@ -6,6 +6,7 @@ scorer counts right; no sentence of any reference coding is removed."""
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import math
 from pathlib import Path
@@ -415,24 +416,178 @@ def test_a_date_alone_is_not_an_image_file_name():
     assert _removed_by(text) == {"bild_2011-06-27": "image-filename"}
 
 
-def test_the_readme_quotes_the_scores_of_the_rules_in_force():
-    """The README's figures for the current check part (the last round) and for the tune
-    part are what ``make furniture`` computes now (earlier rounds were scored with the
-    rules of their own commits, named in corpus-furniture/README.md)."""
-    readme = (paths.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
-    pred = furniture.predictions(furniture.load_set())
-    values = {}
-    for part in ("check", "tune"):
-        table = furniture.score(pred[pred["part"] == part]).set_index(["measure", "group"])
-        values[part] = {m: (int(table.loc[(m, "all"), "hits"]), int(table.loc[(m, "all"), "total"]),
-                            f"{table.loc[(m, 'all'), 'value']:.3f}") for m in ("recall", "precision")}
-    (rh, rt, rv), (ph, pt, pv) = values["check"]["recall"], values["check"]["precision"]
+# --------------------------------------------------------------------------- the record of the scores
+# The check part is scored once per round (`make furniture RECORD=1`, after the rules are
+# frozen): these tests read its figures from docs/furniture-scores.csv and compare the
+# record's fingerprint with the current rules and code; they never score the check part.
+
+def _recorded(record: pd.DataFrame) -> dict[tuple[str, str, str, str], tuple[int, int, str]]:
+    """(set, part, cleaned, measure) → (hits, total, value) of a record."""
+    return {(r.set, r.part, r.cleaned, r.measure): (int(r.hits), int(r.total), r.value)
+            for r in record.itertuples(index=False)}
+
+
+def _readme_misquotes(record: pd.DataFrame, readme: str, inner: str) -> list[str]:
+    """What of the record the README (``readme``) and corpus-furniture/README.md (``inner``)
+    do not quote: the last round's check part, the tune part, the multi-page set's parts."""
+    got, wrong = _recorded(record), []
     with open(paths.FURNITURE_DIR / "pages.csv", encoding="utf-8") as f:
         last = str(max(int(r["round"]) for r in csv.DictReader(f)))
-    row = next(ln for ln in readme.splitlines() if ln.startswith(f"| {last} |"))
-    assert f"| {rt} | {rv} ({rh}) | {pv} ({ph} of {pt}) |" in row
-    (rh, rt, rv), (ph, pt, pv) = values["tune"]["recall"], values["tune"]["precision"]
-    assert f"recall {rv} ({rh} of {rt}) and precision {pv} ({ph} of {pt})" in " ".join(readme.split())
+    (rh, rt, rv), (ph, pt, pv) = got[("rounds", "check", "page", "recall")], got[("rounds", "check", "page",
+                                                                                  "precision")]
+    row = next((ln for ln in readme.splitlines() if ln.startswith(f"| {last} |")), "")
+    if f"| {rt} | {rv} ({rh}) | {pv} ({ph} of {pt}) |" not in row:
+        wrong.append(f"README: round {last}'s row")
+    (rh, rt, rv), (ph, pt, pv) = got[("rounds", "tune", "page", "recall")], got[("rounds", "tune", "page", "precision")]
+    if f"recall {rv} ({rh} of {rt}) and precision {pv} ({ph} of {pt})" not in " ".join(readme.split()):
+        wrong.append("README: the tune part's figures")
+    for part in ("tune", "check"):
+        cells = []
+        for cleaned in ("page", "site"):
+            (rh, _, rv), (ph, pt, pv) = (got[("sites", part, cleaned, m)] for m in ("recall", "precision"))
+            cells.append(f"{rv} ({rh}) | {pv} ({ph} of {pt})")
+        for name, text in (("README", readme), ("corpus-furniture/README.md", inner)):
+            row = next((ln for ln in text.splitlines() if ln.startswith(f"| {part} (")), "")
+            if not row.endswith(f"| {cells[0]} | {cells[1]} |"):
+                wrong.append(f"{name}: the multi-page {part} row")
+    return wrong
+
+
+def _stale(record: pd.DataFrame) -> list[str]:
+    """What decides the scores and differs from what the record was written with (names
+    only, never a figure)."""
+    out = []
+    for set_name, folder in furniture.SETS.items():
+        now = furniture.fingerprint(paths.FURNITURE_DIR / folder)
+        mine = record[record["set"] == set_name]
+        out += [f"{what} ({set_name})" for what in ("rules", "code", "labels")
+                if mine.empty or set(mine[what]) != {now[what]}]
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _tune_scores() -> dict[tuple[str, str, str, str], tuple[int, int, str]]:
+    """The tune parts' figures computed now, as :func:`furniture.record_table` computes them
+    (only tune pages are cleaned: a site's template counts come from its own pages)."""
+    out = {}
+    for set_name, folder in furniture.SETS.items():
+        pages = [p for p in furniture.load_set(paths.FURNITURE_DIR / folder) if p.part == "tune"]
+        for cleaned in (["page", "site"] if folder else ["page"]):
+            table = furniture.score(furniture.predictions(pages, by_site=cleaned == "site")).set_index(
+                ["measure", "group"])
+            for m in ("recall", "precision"):
+                h, t = int(table.loc[(m, "all"), "hits"]), int(table.loc[(m, "all"), "total"])
+                out[(set_name, "tune", cleaned, m)] = (h, t, f"{h / t:.3f}")
+    return out
+
+
+def _tune_mismatches(record: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    got = _recorded(record)
+    return sorted(k for k, v in _tune_scores().items() if got.get(k) != v)
+
+
+def _readmes() -> tuple[str, str]:
+    return ((paths.PROJ_ROOT / "README.md").read_text(encoding="utf-8"),
+            (paths.FURNITURE_DIR / "README.md").read_text(encoding="utf-8"))
+
+
+def test_the_readmes_quote_the_recorded_scores():
+    """The READMEs' figures for the rules in force (the last round's check part, the tune
+    part, the multi-page set's two parts) are those of docs/furniture-scores.csv."""
+    assert _readme_misquotes(furniture.read_record(), *_readmes()) == []
+
+
+def test_the_record_is_of_the_rules_in_force():
+    """The record was written with the rules, the code that applies them and the labelled
+    pages there are now. When it was not, the message says so without any figure, so
+    that whoever writes the next round's rules does not see the held-out score."""
+    stale = _stale(furniture.read_record())
+    if stale:
+        pytest.fail(f"{furniture.RECORD.relative_to(paths.PROJ_ROOT)} was not written with the furniture rules in "
+                    f"force: {', '.join(stale)} changed since the check part was scored. While you write rules, read "
+                    "and score the tune part only (`make furniture PART=tune`); when the rules are frozen, score the "
+                    "check part once with `make furniture RECORD=1`, quote the new figures in README.md and "
+                    "corpus-furniture/README.md, and commit them with the record.", pytrace=False)
+
+
+def test_the_recorded_tune_figures_are_the_computed_ones():
+    """The tune parts are not held out, so their recorded figures are checked against
+    what the rules in force compute now."""
+    assert _tune_mismatches(furniture.read_record()) == []
+
+
+def test_a_wrong_record_is_caught():
+    """Each check above refuses a record that is wrong in what it checks."""
+    good = furniture.read_record()
+    readme, inner = _readmes()
+    assert _readme_misquotes(good, readme, inner) == [] and _stale(good) == [] and _tune_mismatches(good) == []
+    for key, where in [(("rounds", "check", "page", "recall"), "README: round"),
+                       (("sites", "check", "site", "precision"), "README: the multi-page check row")]:
+        bad = good.copy()
+        at = pd.Series(True, index=bad.index)
+        for column, value in zip(["set", "part", "cleaned", "measure"], key):
+            at &= bad[column] == value
+        bad.loc[at, "hits"] = str(int(bad.loc[at, "hits"].iloc[0]) + 1)
+        assert any(w.startswith(where) for w in _readme_misquotes(bad, readme, inner)), key
+    for what in ("rules", "code", "labels"):
+        bad = good.copy()
+        bad.loc[bad["set"] == "sites", what] = "0" * 16
+        assert _stale(bad) == [f"{what} (sites)"]
+    assert _stale(good[good["set"] == "sites"]) == ["rules (rounds)", "code (rounds)", "labels (rounds)"]
+    bad = good.copy()
+    at = (bad["set"] == "rounds") & (bad["part"] == "tune") & (bad["measure"] == "precision")
+    bad.loc[at, "value"] = "0.999"
+    assert _tune_mismatches(bad) == [("rounds", "tune", "page", "precision")]
+
+
+def test_the_record_is_written_the_same_whatever_its_rows_order(tmp_path):
+    good = furniture.read_record()
+    furniture.write_record(good.sample(frac=1, random_state=0), tmp_path / "r.csv")
+    assert (tmp_path / "r.csv").read_bytes() == furniture.RECORD.read_bytes()
+    assert list(good.columns) == furniture.RECORD_COLUMNS
+
+
+def test_a_comment_does_not_change_the_code_fingerprint_but_code_does():
+    source = 'def f(x):\n    """Double."""\n    return 2 * x  # twice\n'
+    assert furniture.code_text(source) == furniture.code_text(
+        '"""Module."""\n\n# a comment\ndef f(x):\n    """Twice x,\n    reworded."""\n\n    return 2 * x\n')
+    assert furniture.code_text(source) == "def f(x):\n    return 2 * x\n"
+    assert furniture.code_text(source) != furniture.code_text(source.replace("2 * x", "3 * x"))
+    assert furniture.code_text('x = "# not a comment"\n') == 'x = "# not a comment"\n'
+    assert furniture.code_text('def f(): "doc"; return 1\n') == 'def f(): "doc"; return 1\n'
+
+
+def test_the_code_is_followed_through_its_imports(tmp_path):
+    """A module split off another (as a refactoring of clean.py may do) is in the code
+    fingerprint as soon as the scorer's modules import it; one they do not import is not."""
+    (tmp_path / "a.py").write_text("from . import b\n", encoding="utf-8")
+    (tmp_path / "b.py").write_text("import os\nfrom .c import X\n", encoding="utf-8")
+    (tmp_path / "c.py").write_text("from helpers import e\nX = 1\n", encoding="utf-8")
+    (tmp_path / "d.py").write_text("X = 2\n", encoding="utf-8")
+    (tmp_path / "e.py").write_text("import helpers.a\n", encoding="utf-8")
+    assert furniture.code_modules("a", tmp_path) == ["a", "b", "c", "e"]
+
+
+def test_the_fingerprint_follows_the_rules_the_code_and_the_labels(tmp_path, monkeypatch):
+    """The code is every helpers module the scorer imports, transitively; the rules are
+    the rule file; the labels are the set's pages and labels."""
+    assert {"furniture", "clean", "structure", "dates"} <= set(furniture.code_modules())
+    root = paths.FURNITURE_DIR / furniture.SITES_DIR
+    before = furniture.fingerprint(root)
+    assert before == furniture.fingerprint(root)
+    rules = tmp_path / "boilerplate.yaml"
+    rules.write_bytes(paths.BOILERPLATE_FILE.read_bytes() + b"\n# one more line\n")
+    monkeypatch.setattr(furniture, "RULE_FILES", (rules,))
+    after = furniture.fingerprint(root)
+    assert after["rules"] != before["rules"] and after["code"] == before["code"]
+    copy = tmp_path / "set"
+    for f in furniture.labelled_files(root):
+        (copy / f.relative_to(root)).parent.mkdir(parents=True, exist_ok=True)
+        (copy / f.relative_to(root)).write_bytes(f.read_bytes())
+    assert furniture.fingerprint(copy)["labels"] == before["labels"]
+    label = sorted((copy / "labels").glob("*.csv"))[0]
+    label.write_bytes(label.read_bytes().replace(b",body,", b",furniture,", 1))
+    assert furniture.fingerprint(copy)["labels"] != before["labels"]
 
 
 # --------------------------------------------------------------------------- template: lines a site repeats
@@ -550,24 +705,3 @@ def test_the_multi_page_set_is_as_documented():
         assert [n for n, line in enumerate(lines, 1) if line.strip()] == p.labels["line"].tolist(), p.name
         assert [lines[n - 1].strip() for n in p.labels["line"]] == p.labels["text"].tolist(), p.name
         assert all((k == "") == (lb == "body") for k, lb in zip(p.labels["kind"], p.labels["label"])), p.name
-
-
-def test_the_readmes_quote_the_multi_page_scores():
-    """Both READMEs' figures for the multi-page part, each page alone and each site's
-    pages together, are what ``make furniture SITES=1`` computes now."""
-    pages = furniture.load_set(paths.FURNITURE_DIR / furniture.SITES_DIR)
-    cells = {}
-    for by_site in (False, True):
-        pred = furniture.predictions(pages, by_site=by_site)
-        for part in ("tune", "check"):
-            t = furniture.score(pred[pred["part"] == part]).set_index(["measure", "group"])
-            (rh, rt), (ph, pt) = ((int(t.loc[(m, "all"), "hits"]), int(t.loc[(m, "all"), "total"]))
-                                  for m in ("recall", "precision"))
-            cells.setdefault(part, []).append(f"{rh / rt:.3f} ({rh}) | {ph / pt:.3f} ({ph} of {pt})")
-    readme = (paths.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
-    inner = (paths.FURNITURE_DIR / "README.md").read_text(encoding="utf-8")
-    for part, (alone, together) in cells.items():
-        row = next(ln for ln in readme.splitlines() if ln.startswith(f"| {part} ("))
-        assert row.endswith(f"| {alone} | {together} |"), (part, row)
-        row = next(ln for ln in inner.splitlines() if ln.startswith(f"| {part} ("))
-        assert row.endswith(f"| {alone} | {together} |"), (part, row)
