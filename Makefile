@@ -80,7 +80,7 @@ test: $(STAMP) ## unit tests of helpers/ and strict nbval over every notebook's 
 notebooks: $(STAMP) ## re-execute the committed notebooks in place (when a finding changes on purpose)
 	$(BIN)/python -m helpers.report --in-place
 
-evaluate: $(STAMP) ## score the auto-coder on every corpus with reference codings (corpus, corpus-dev, corpus-dev2); RECORD=1 updates docs/evaluation.csv
+evaluate: $(STAMP) ## score the auto-coder on every corpus with reference codings (corpus, corpus-dev, corpus-dev2); RECORD=1 updates docs/evaluation.csv and docs/evaluation-vs-baseline.csv
 	$(BIN)/python -m helpers.evaluation --out="$$KVALITEXT_OUT/evaluation" $(if $(value RECORD),--record)
 
 suggest: $(STAMP) ## candidate words for a code's rules on CORPUS (CODE=R_SUPPORT), to read before adding any

@@ -859,6 +859,7 @@ def _ends_sentence(content: str) -> bool:
 
 
 _RUNNING_TEXT_WORDS = 6  # a line that ends a sentence and has more words than this is running text
+_FILLER_WORDS = 6  # a contact block's line without a signal (a name, a town): a short line of at most this
 
 
 def _running_text(content: str, more_than: int = _RUNNING_TEXT_WORDS) -> bool:
@@ -910,7 +911,7 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
                 run.extend((b, "before", set()) for b in before if b.block == ln.block)
             run.append((ln, "contact", sig))
             before.clear()
-        elif _short_line(ln.content, 6):  # a name, a town
+        elif _short_line(ln.content, _FILLER_WORDS):  # a name, a town
             if run:
                 run.append((ln, "filler", set()))
             else:
@@ -1043,7 +1044,8 @@ def _mark_echoes(found: list[_Line], rule: Rule) -> None:
 
 def _template_line(content: str, max_words: int) -> bool:
     """Whether a line may be template furniture: at most ``max_words`` words, and not a
-    sentence of running text (:func:`_running_text`: it ends a sentence and has more than six words), so
+    sentence of running text (:func:`_running_text`: it ends a sentence and has more than
+    :data:`_RUNNING_TEXT_WORDS` words), so
     that a standard sentence of many decisions or a quotation shared by files stays."""
     return 0 < _words(content) <= max_words and not _running_text(content)
 

@@ -23,7 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from . import paths, tables
 from .clean import lemma, tokenize
-from .corpus import read_raw, same_file, warn_form
+from .corpus import list_raw_files, read_raw, same_file, unicode_form, warn_form
 from .matcher import Bank, Lemmatizer, Matcher, Term, rule_problems
 from .structure import KINDS
 
@@ -270,14 +270,16 @@ def _composed(data: object, path: Path) -> object:
             return [nfc(v) for v in value]
         if isinstance(value, dict):
             out: dict = {}
+            written: dict = {}  # each composed key as the file wrote it
             for key, v in value.items():
                 new = nfc(key)
                 if new in out:
+                    first = written[new]
                     raise CodebookError(
-                        f"{path.name}: the keys {new!r} and {key!r} are the same text written in two "
-                        "Unicode forms (composed, NFC, and decomposed, NFD); they look identical. Keep "
-                        "one of them and merge the other's rules into it.")
-                out[new] = nfc(v)
+                        f"{path.name}: the keys {first!r} ({unicode_form(first)}) and {key!r} "
+                        f"({unicode_form(key)}) are the same text written in two Unicode forms; they look "
+                        "identical. Keep one of them and merge the other's rules into it.")
+                out[new], written[new] = nfc(v), key
             return out
         return value
 
@@ -296,7 +298,7 @@ def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Nod
             line = _line_of(root, ["codes", ci, "examples", ei])
             where = f"{path.name} line {line}: codes.{c.id}.examples.{ei}"
             if not (corpus / "raw" / ex.file).is_file():
-                same = same_file(ex.file, (p.name for p in (corpus / "raw").glob("*")))
+                same = same_file(ex.file, [p.name for p in list_raw_files(corpus)])
                 if same is None:
                     raise CodebookError(f"{where}: file {ex.file!r} is not in {corpus.name}/raw/.")
                 warn_form(where, ex.file, same)

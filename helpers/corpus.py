@@ -107,7 +107,7 @@ def list_raw_files(corpus: Path) -> list[Path]:
         by_nfc.setdefault(unicodedata.normalize("NFC", p.name), []).append(p.name)
     twins = [names for names in by_nfc.values() if len(names) > 1]
     if twins:
-        shown = "; ".join(" and ".join(f"{n!r} ({_form(n)})" for n in names) for names in twins)
+        shown = "; ".join(" and ".join(f"{n!r} ({unicode_form(n)})" for n in names) for names in twins)
         raise CorpusError(
             f"{folder}: {shown}: file names that differ only in their Unicode form (the same "
             "letters, written with different code points) would be two documents that look "
@@ -395,7 +395,7 @@ def _read_metadata_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
     return pd.DataFrame(rows, columns=header, dtype=str), lines
 
 
-def _form(name: str) -> str:
+def unicode_form(name: str) -> str:
     """How a name is written: ``"composed (NFC)"``, ``"decomposed (NFD)"`` or ``"mixed"``."""
     if unicodedata.is_normalized("NFC", name):
         return "composed (NFC)"
@@ -419,7 +419,7 @@ def warn_form(where: str, name: str, found: str) -> None:
     Unicode form (see :func:`same_file`)."""
     log.warning("%s: names %r in %s form, and raw/ has it in %s form (the same letters, written "
                 "with different Unicode code points); matched, the name in raw/ is used. Rename "
-                "one of them to silence this.", where, name, _form(name), _form(found))
+                "one of them to silence this.", where, name, unicode_form(name), unicode_form(found))
 
 
 def load_metadata(corpus: Path) -> pd.DataFrame:
@@ -460,9 +460,9 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
             for col in meta.columns.drop("file"):  # a voice or title typed both ways is one value
                 value = row[col]
                 if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
-                    log.warning("%s: the %s %r is written decomposed (%s); composed (NFC) as the "
+                    log.warning("%s: the %s %r is not composed (%s); composed (NFC) as the "
                                 "corpus's text is. Re-type it to silence this.", where, col.replace("_", " "),
-                                value, _form(value))
+                                value, unicode_form(value))
                     meta.loc[i, col] = unicodedata.normalize("NFC", value)
             if "date" in meta.columns:
                 _check_date(row["date"], where)

@@ -120,12 +120,8 @@ def scores(auto: np.ndarray, gold: np.ndarray, n_boot: int = 1000, seed: int = 0
     """α and macro-F1 of two coders' unit × code matrices (0/1), with 95 % percentile
     bootstrap intervals over units (``n_boot`` resamples from ``np.random.default_rng(seed)``;
     no interval when ``n_boot`` is 0)."""
-    a, g = np.asarray(auto, dtype=bool), np.asarray(gold, dtype=bool)
-    ac, fc = _alpha_counts(a.astype(np.int64), g.astype(np.int64)), _f1_counts(a, g)
-    out = {"units": len(a), "alpha": float(_alpha(ac.sum(axis=0))), "macro_f1": float(_macro_f1(fc.sum(axis=0)))}
-    weights = _boot_weights(len(a), n_boot, seed)
-    boot = {"alpha": _alpha(weights @ ac), "macro_f1": _macro_f1(np.einsum("bu,uck->bck", weights, fc))}
-    return out | _intervals(boot)
+    point, boot = _scores_and_resamples(auto, gold, _boot_weights(len(auto), n_boot, seed))
+    return {"units": len(auto)} | point | _intervals(boot)
 
 
 def difference(auto: np.ndarray, other: np.ndarray, gold: np.ndarray, n_boot: int = 1000,
@@ -135,16 +131,20 @@ def difference(auto: np.ndarray, other: np.ndarray, gold: np.ndarray, n_boot: in
     differences of α and of macro-F1, with 95 % paired bootstrap intervals (both coders
     scored on the same resampled units, as :func:`scores` draws them for ``seed``). An
     interval that holds 0 says the data do not tell the two apart."""
-    a, o, g = (np.asarray(m, dtype=bool) for m in (auto, other, gold))
-    counts = [(_alpha_counts(x.astype(np.int64), g.astype(np.int64)), _f1_counts(x, g)) for x in (a, o)]
-    (ac, fc), (oc, oc_f1) = counts
-    out = {"units": len(a), "alpha": float(_alpha(ac.sum(axis=0)) - _alpha(oc.sum(axis=0))),
-           "macro_f1": float(_macro_f1(fc.sum(axis=0)) - _macro_f1(oc_f1.sum(axis=0)))}
-    weights = _boot_weights(len(a), n_boot, seed)
-    boot = {"alpha": _alpha(weights @ ac) - _alpha(weights @ oc),
-            "macro_f1": _macro_f1(np.einsum("bu,uck->bck", weights, fc))
-            - _macro_f1(np.einsum("bu,uck->bck", weights, oc_f1))}
-    return out | _intervals(boot)
+    weights = _boot_weights(len(auto), n_boot, seed)
+    (mine, my_boot), (theirs, their_boot) = (_scores_and_resamples(x, gold, weights) for x in (auto, other))
+    return ({"units": len(auto)} | {name: mine[name] - theirs[name] for name in mine}
+            | _intervals({name: my_boot[name] - their_boot[name] for name in my_boot}))
+
+
+def _scores_and_resamples(auto: np.ndarray, gold: np.ndarray,
+                          weights: np.ndarray) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+    """α and macro-F1 of ``auto`` against ``gold`` (unit × code matrices of 0/1), and their
+    values on each resample of ``weights`` (resamples × units, :func:`_boot_weights`)."""
+    a, g = np.asarray(auto, dtype=bool), np.asarray(gold, dtype=bool)
+    ac, fc = _alpha_counts(a.astype(np.int64), g.astype(np.int64)), _f1_counts(a, g)
+    point = {"alpha": float(_alpha(ac.sum(axis=0))), "macro_f1": float(_macro_f1(fc.sum(axis=0)))}
+    return point, {"alpha": _alpha(weights @ ac), "macro_f1": _macro_f1(np.einsum("bu,uck->bck", weights, fc))}
 
 
 def _boot_weights(units: int, n_boot: int, seed: int) -> np.ndarray:
@@ -159,13 +159,11 @@ def _boot_weights(units: int, n_boot: int, seed: int) -> np.ndarray:
 
 
 def _intervals(boot: dict[str, np.ndarray]) -> dict[str, float]:
-    """The 2.5 and 97.5 percentiles of each score's resampled values (``<name>_low``,
+    """The 95 % percentile interval of each score's resampled values (``<name>_low``,
     ``<name>_high``; NaN without resamples or finite values)."""
     out = {}
     for name, values in boot.items():
-        values = values[np.isfinite(values)]
-        low, high = np.quantile(values, [0.025, 0.975]) if len(values) else (np.nan, np.nan)
-        out[f"{name}_low"], out[f"{name}_high"] = float(low), float(high)
+        out[f"{name}_low"], out[f"{name}_high"] = reliability.percentile_interval(values, 0.95)
     return out
 
 
@@ -261,7 +259,7 @@ def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0, coded: pd.Da
     coded = pipeline.coded(run) if coded is None else coded
     summary, per_code = [], []
     for level, at in inputs.levels.items():
-        auto = reliability.unit_matrix(at.units, coded[["file", "start", "end", "code"]], codes)[codes].to_numpy()
+        auto = _unit_codes(at, coded, codes)
         for p, g, rows in at.slices:
             if not rows.any():
                 continue
@@ -284,6 +282,11 @@ def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0, coded: pd.Da
     return pd.DataFrame(summary, columns=SUMMARY_COLUMNS), pd.DataFrame(per_code)
 
 
+def _unit_codes(at: LevelInputs, coded: pd.DataFrame, codes: list[str]) -> np.ndarray:
+    """The units of ``at`` × ``codes`` matrix (0/1) of the sentences ``coded`` gives."""
+    return reliability.unit_matrix(at.units, coded[["file", "start", "end", "code"]], codes)[codes].to_numpy()
+
+
 def score_ahead(run: pipeline.Run, coded: pd.DataFrame, other: pd.DataFrame, inputs: ScoreInputs | None = None,
                 n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
     """How far the codes ``coded`` (e.g. the auto-coder's) are ahead of ``other`` (e.g. the
@@ -293,8 +296,7 @@ def score_ahead(run: pipeline.Run, coded: pd.DataFrame, other: pd.DataFrame, inp
     inputs = inputs or score_inputs(run)
     codes = inputs.codebook.ids
     at = inputs.levels["paragraph"]
-    mine, theirs = (reliability.unit_matrix(at.units, c[["file", "start", "end", "code"]], codes)[codes].to_numpy()
-                    for c in (coded, other))
+    mine, theirs = (_unit_codes(at, c, codes) for c in (coded, other))
     rows = [{"corpus": run.corpus.name, "part": part, "reference": name}
             | difference(mine[mask], theirs[mask], gold[mask], n_boot=n_boot, seed=seed)
             for part, genre, mask in at.slices if genre == "all" and mask.any()
@@ -340,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"default: those of {', '.join(DEFAULT_CORPORA)} that have one")
     ap.add_argument("--out", default="build/evaluation", help="where the tables go (one folder per corpus)")
     ap.add_argument("--boot", type=int, default=1000, help="bootstrap resamples for the intervals")
-    ap.add_argument("--record", action="store_true", help=f"write the figures to {RECORD.relative_to(paths.PROJ_ROOT)}")
+    ap.add_argument("--record", action="store_true", help=f"write the figures to {RECORD.relative_to(paths.PROJ_ROOT)} "
+                    f"and the lead over the keyword baseline to {AHEAD_RECORD.relative_to(paths.PROJ_ROOT)}")
     a = ap.parse_args(argv)
     folders = a.corpus or [c for c in DEFAULT_CORPORA if (paths.PROJ_ROOT / c / "reference").is_dir()]
     out = paths.resolve(a.out, paths.BUILD_DIR)
@@ -348,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     for folder in folders:
         run = pipeline.Run.from_params(folder, out / Path(folder).name)
         inputs = score_inputs(run)  # the coder and the keyword baseline are scored on the same inputs
-        summary, per_code = score_run(run, n_boot=a.boot, inputs=inputs)
+        coded = pipeline.coded(run)
+        summary, per_code = score_run(run, n_boot=a.boot, coded=coded, inputs=inputs)
         io.write_csv(run.path("evaluation_summary.csv"), summary, spreadsheet=False)
         io.write_csv(run.path("evaluation_per_code.csv"), per_code, spreadsheet=False)
         summaries.append(summary)
@@ -358,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         if base_codebook is not None:
             base_coded = baseline_coded(run, base_codebook, inputs)
             base_summary, _ = score_run(run, n_boot=0, coded=base_coded, inputs=inputs)
-            ahead = score_ahead(run, pipeline.coded(run), base_coded, inputs, n_boot=a.boot)
+            ahead = score_ahead(run, coded, base_coded, inputs, n_boot=a.boot)
             io.write_csv(run.path("evaluation_vs_baseline.csv"), ahead, spreadsheet=False)
             baselines.append(base_summary)
             aheads.append(ahead)
@@ -385,7 +389,8 @@ def main(argv: list[str] | None = None) -> int:
             macro_f1_ahead=ahead.apply(
                 lambda r: f"{r.macro_f1_ahead:+.3f} [{r.macro_f1_low:+.2f}, {r.macro_f1_high:+.2f}]", axis=1),
         )[["corpus", "part", "reference", "units", "alpha_ahead", "macro_f1_ahead"]].to_string(index=False))
-    print(f"tables: {out}/<corpus>/evaluation_summary.csv, evaluation_per_code.csv, evaluation_vs_baseline.csv")
+    tables = "evaluation_summary.csv, evaluation_per_code.csv" + (", evaluation_vs_baseline.csv" if aheads else "")
+    print(f"tables: {out}/<corpus>/{tables}")
     return 0
 
 

@@ -261,8 +261,8 @@ YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
 class YearTicks(mpl.ticker.Locator):
     """Ticks on the first of January every so many years (one of :data:`YEAR_STEPS`), the
     step chosen when the axis is drawn from the axis's width and its labels' font size, so
-    that a four-digit year label has at least its own width and a half between it and the
-    next, however long the span and however narrow the axis (the timeline's time axis
+    that each four-digit year label gets at least one and a half times its width (half a
+    label's width of space before the next), however long the span and however narrow the axis (the timeline's time axis
     narrows as its figure gives room to the theme labels)."""
 
     def __init__(self, labelsize: float):

@@ -119,7 +119,7 @@ RECORD_COLUMNS = ["set", "part", "cleaned", "pages", "sites", "measure", "hits",
                   "code"]
 SETS = {"rounds": "", "sites": SITES_DIR}  # the record's sets: folder inside paths.FURNITURE_DIR
 RULE_FILES = (paths.BOILERPLATE_FILE,)  # the default rules, all that load_rules() reads here
-PACKAGES = ("nltk", "wordfreq")  # the sentence splitter; the word frequencies of the language rule
+PACKAGES = ("wordfreq",)  # the language rule's word frequencies (the line removals scored here never split sentences)
 HELPERS_DIR = Path(__file__).resolve().parent
 
 

@@ -477,9 +477,10 @@ def bootstrap_alpha_ci(data: npt.ArrayLike, n_boot: int = 1000, seed: int = 0, l
     """Percentile bootstrap interval for nominal Krippendorff's alpha.
 
     Draws ``n_boot`` resamples of the units (columns of ``data``, coders x units) with
-    replacement using ``np.random.default_rng(seed)``, computes
-    :func:`krippendorff_alpha` on each and returns the ``(1 - level) / 2`` and
-    ``(1 + level) / 2`` quantiles. With ``groups`` (one label per column) whole groups
+    replacement using ``np.random.default_rng(seed)``, takes each resample's α (the
+    coincidences of each unit or group are counted once and summed per resample, so the
+    value is :func:`krippendorff_alpha`'s on that resample without recomputing it) and
+    returns the ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles. With ``groups`` (one label per column) whole groups
     are resampled instead, e.g. all codes of one paragraph when ``data`` pools
     paragraph x code decisions, which are not independent. Resamples where alpha is
     undefined are dropped; ``(NaN, NaN)`` if all are. Same seed, same interval.

@@ -221,6 +221,7 @@ INDEX = PAGE_HEAD + """h1 {{ font-size: 1.8rem; margin-bottom: .2rem; }} .sub {{
 table {{ border-collapse: collapse; width: 100%; font-size: .85rem; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
 td {{ overflow-wrap: break-word; }} /* a cell breaks a word only when it cannot fit the column whole */
+.wide {{ overflow-x: auto; }} /* and a table with a word too long for the page scrolls in its box */
 th {{ background: #f4f4f4; overflow-wrap: normal; word-break: keep-all; }} code {{ background: #f4f4f4; padding: 0 .2rem; }}
 li {{ margin: .3rem 0; }}
 </style></head>
@@ -237,7 +238,7 @@ li {{ margin: .3rem 0; }}
 <p>The <a href="codebook.html">codebook</a>: every code's definition, when to code it and when not, examples
 and rules.</p>
 <h2>Corpus: {corpus_name}</h2>
-{corpus_table}
+<div class="wide">{corpus_table}</div>
 <h2>Re-run</h2>
 <p>From a checkout of the repository: <code>make report</code> (this report, on the embedded corpus),
 <code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (another corpus folder laid out like

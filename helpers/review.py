@@ -485,6 +485,15 @@ def import_project(path: str | Path, sample: pd.DataFrame, reviewer: str,
     return out[decisions.DECISION_COLUMNS].astype({"start": "int64", "end": "int64"})
 
 
+def unreviewed_near_misses(sample: pd.DataFrame, table: pd.DataFrame) -> int:
+    """How many near misses of ``sample`` have no decision in ``table`` (a project's near
+    miss left as it was is not reviewed: :func:`import_project`)."""
+    keys = ["file", "start", "end", "code"]
+    near = sample[sample["stratum"] == "near miss"][keys].astype({"start": "int64", "end": "int64"})
+    decided = set(table[keys].astype({"start": "int64", "end": "int64"}).itertuples(index=False, name=None))
+    return sum(key not in decided for key in near.itertuples(index=False, name=None))
+
+
 # --------------------------------------------------------------------------- decisions saved
 
 
@@ -844,6 +853,10 @@ def main(argv: list[str] | None = None) -> int:
             raise ReviewError(f"{path}: no such file; give the path of the filled .xlsx or the edited .qdpx")
         if path.suffix.lower() == ".qdpx":
             table = import_project(path, sample, args.reviewer, codebook)
+            left = unreviewed_near_misses(sample, table)
+            if left:  # said aloud: before, a near miss left as it was counted as missed
+                print(f"{left} near miss(es) left as they were in the project: not reviewed (add the code "
+                      f"'{MISSED_CODE}' where the code applies, delete the coding where it does not)")
         elif path.suffix.lower() == ".xlsx":
             table = read_sheet(path, sample, args.reviewer or None)
         else:

@@ -115,3 +115,19 @@ def test_the_index_tables_cells_keep_their_words_whole(browser, tmp_path):
     assert page.evaluate("document.querySelectorAll('td').length") > 20
     # a break after a hyphen ("hartman-" / "2017") is a break between words
     assert _words_split_across_lines(page, "td", r"[^\s-]+") == []
+
+
+def test_an_index_table_with_a_word_longer_than_the_page_scrolls_in_its_box(browser, corpus_factory, tmp_path):
+    """A doc id or title of one long word (metadata comes from elsewhere) keeps the page as
+    wide as the window: its table scrolls sideways in its own box."""
+    from helpers import report
+    from helpers.pipeline import Run
+
+    long = "x" * 180
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, f"file,doc_id,title\na.txt,{long},{long}\nb.txt,b,kort\n")
+    page_file = tmp_path / "index.html"
+    page_file.write_text(report.index_page([], Run.from_params(root, tmp_path / "out")), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 800, "height": 700})
+    page.goto(page_file.as_uri(), wait_until="load")
+    assert page.evaluate("[document.documentElement.scrollWidth <= window.innerWidth, "
+                         "document.querySelector('table').offsetWidth > window.innerWidth]") == [True, True]

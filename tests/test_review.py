@@ -457,6 +457,7 @@ def test_a_near_miss_in_the_project_is_missed_only_when_marked_and_wrong_when_de
     by = {(r.file, r.start, r.code): r.decision for r in got.itertuples()}
     assert by == {(near.file[0], near.start[0], near.code[0]): "correct",
                   (near.file[1], near.start[1], near.code[1]): "wrong"}
+    assert review.unreviewed_near_misses(near, got) == 1
     assert review.import_project(path, near, "ann", s["codebook"]).empty
 
 
