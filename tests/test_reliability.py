@@ -398,8 +398,9 @@ def test_bootstrap_gives_the_intervals_of_one_alpha_per_resample(n_boot, seed, g
 
 
 def test_bootstrap_counts_coincidences_once_not_one_alpha_per_resample(monkeypatch):
-    """The cost of an interval does not grow as n_boot computations of alpha from scratch
-    (the benchmark measures how much that saves; no test here is timed)."""
+    """An interval does not compute alpha from scratch for each of its n_boot resamples
+    (it sums each group's coincidences per resample); the benchmark measures what that
+    saves, and no test here is timed."""
     calls = []
     real = rel.krippendorff_alpha
     monkeypatch.setattr(rel, "krippendorff_alpha", lambda *a, **k: calls.append(1) or real(*a, **k))
