@@ -74,8 +74,8 @@ review: $(STAMP) ## draw a sample of CORPUS's codes to review: OUT/review/review
 review-import: $(STAMP) ## read a filled review sheet or edited project (FILE=, REVIEWER=, NAME=) into CORPUS/review/NAME.csv
 	$(BIN)/python -m helpers.review import "$$KVALITEXT_FILE" --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT" --reviewer="$$KVALITEXT_REVIEWER" --name="$$KVALITEXT_NAME"
 
-test: $(STAMP) ## unit tests of helpers/ and strict nbval over every notebook's committed outputs
-	$(BIN)/python -m pytest
+test: $(STAMP) ## unit tests of helpers/ and strict nbval over every notebook's committed outputs, on every core
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 notebooks: $(STAMP) ## re-execute the committed notebooks in place (when a finding changes on purpose)
 	$(BIN)/python -m helpers.report --in-place
