@@ -31,7 +31,7 @@ import numpy as np
 import yaml
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-from . import paths
+from . import io, paths
 from .structure import SENTENCE_END, kind_of
 
 log = logging.getLogger(__name__)
@@ -283,7 +283,7 @@ def _parse_rules(path: Path) -> list[Rule]:
     """The rules of one rule file, each field checked: an error names the file, the rule,
     the field, the line and what to do (:class:`RuleError`)."""
     shown = paths.display(path)
-    text = path.read_text(encoding="utf-8")
+    text = io.read_composed(path, shown)  # a decomposed pattern would never match the composed text
     try:
         data = yaml.safe_load(text) or {}
         item_lines = _item_lines(text)

@@ -31,6 +31,8 @@ from typing import Iterable
 import pandas as pd
 import yaml
 
+from . import io
+
 log = logging.getLogger(__name__)
 
 METADATA_FILE = "metadata.csv"
@@ -520,7 +522,7 @@ def load_study(corpus: Path) -> dict:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(io.read_composed(path, path.name)) or {}  # composed, as metadata values are
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise CorpusError(f"{path}: not valid UTF-8 YAML ({err}).") from err
     if not isinstance(data, dict):

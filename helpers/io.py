@@ -3,19 +3,24 @@
 Every output is written to a temporary file in the target folder and then moved into
 place with ``os.replace``, so a reader never sees a half-written file and an interrupted
 run leaves the previous output intact. CSV files are UTF-8 without BOM with ``\\n`` line
-ends.
+ends. :func:`read_composed` reads a text settings file (YAML) composed, as the corpus's
+text is read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import tempfile
 import threading
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
+
+log = logging.getLogger(__name__)
 
 
 def _temporaries(path: Path) -> list[Path]:
@@ -109,3 +114,18 @@ def write_csv(path: str | os.PathLike[str], df: pd.DataFrame, spreadsheet: bool 
 def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a CSV written by :func:`write_csv`, keeping empty strings as empty strings."""
     return pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[], dtype=str)
+
+
+def read_composed(path: str | os.PathLike[str], shown: str) -> str:
+    """The UTF-8 text of a settings file (``study.yaml``, ``boilerplate.yaml``), composed
+    (NFC) as the corpus's text is, so that what it names matches the text; a warning naming
+    it (``shown``) when some of it was written decomposed (NFD, as some editors on macOS
+    save), and a ``UnicodeDecodeError`` when it is not UTF-8."""
+    text = Path(path).read_text(encoding="utf-8")
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    composed = unicodedata.normalize("NFC", text)
+    lines = sum(a != b for a, b in zip(text.splitlines(), composed.splitlines()))
+    log.warning("%s: %d line(s) written decomposed (NFD); read composed (NFC), as the corpus's text is. Save the "
+                "file as NFC to silence this.", shown, lines)
+    return composed
