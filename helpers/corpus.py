@@ -370,6 +370,10 @@ def _read_metadata_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
         ) from None
     except csv.Error as exc:
         raise CorpusError(f"{path} line 1: not readable as CSV ({exc}).") from None
+    if not all(unicodedata.is_normalized("NFC", col) for col in header):
+        log.warning("%s line 1: column names written decomposed (NFD) are read composed (NFC), as study.yaml "
+                    "names its voice column. Re-type them to silence this.", path)
+        header = [unicodedata.normalize("NFC", col) for col in header]  # two that are then one are refused below
     for i, col in enumerate(header):
         if not col.strip():
             raise CorpusError(f"{path} line 1: column {i + 1} of the header has no name. "

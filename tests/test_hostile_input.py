@@ -746,6 +746,21 @@ def test_decomposed_cleaning_rules_and_study_are_read_composed(corpus_factory, c
     assert "study.yaml: 1 line(s) written decomposed (NFD)" in caplog.text
 
 
+def test_a_voice_column_named_decomposed_in_both_files_is_still_the_voice(corpus_factory, caplog):
+    """A metadata header and a study.yaml both typed on macOS (NFD) name the same voice
+    column once both are read composed; a header naming one column in both forms is refused."""
+    nfd = unicodedata.normalize("NFD", "röst")
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, f"file,doc_id,{nfd}\na.txt,a,x\nb.txt,b,y\n")
+    (root / "study.yaml").write_text(f"voice: {nfd}\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        meta, study = corpus.load_metadata(root), corpus.load_study(root)
+    assert study["voice"] in meta.columns
+    assert "column names written decomposed (NFD)" in caplog.text
+    (root / "metadata.csv").write_text(f"file,doc_id,{nfd},röst\na.txt,a,x,x\nb.txt,b,y,y\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match="appears twice"):
+        corpus.load_metadata(root)
+
+
 def test_codebook_keys_that_collide_once_composed_are_refused(corpus_factory):
     rules = {unicodedata.normalize("NFC", "vård"): ["vård*"], unicodedata.normalize("NFD", "vård"): ["omsorg*"]}
     root = _nfd_codebook(corpus_factory({"a.txt": "Vård.\n"}), attributes={"sector": rules})
