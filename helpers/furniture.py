@@ -120,7 +120,6 @@ RECORD_COLUMNS = ["set", "part", "cleaned", "pages", "sites", "measure", "hits",
 SETS = {"rounds": "", "sites": SITES_DIR}  # the record's sets: folder inside paths.FURNITURE_DIR
 RULE_FILES = (paths.BOILERPLATE_FILE,)  # the default rules, all that load_rules() reads here
 PACKAGES = ("wordfreq",)  # the language rule's word frequencies (the line removals scored here never split sentences)
-HELPERS_DIR = Path(__file__).resolve().parent
 
 
 def _digest(parts: list[tuple[str, bytes]]) -> str:
@@ -132,7 +131,7 @@ def _digest(parts: list[tuple[str, bytes]]) -> str:
     return h.hexdigest()[:16]
 
 
-def code_modules(start: str = "furniture", package: Path = HELPERS_DIR) -> list[str]:
+def code_modules(start: str = "furniture", package: Path = paths.HELPERS_DIR) -> list[str]:
     """The helpers modules the scores depend on: ``start`` and, transitively, every module
     of ``package`` it imports (found in their source, so a module split off ``clean`` is
     followed)."""
@@ -195,7 +194,7 @@ def fingerprint(root: Path | None = None) -> dict[str, str]:
     return {
         "labels": _digest([(p.relative_to(root).as_posix(), p.read_bytes()) for p in labelled_files(root)]),
         "rules": _digest([(p.name, p.read_bytes()) for p in RULE_FILES]),
-        "code": _digest([(f"{m}.py", code_text((HELPERS_DIR / f"{m}.py").read_text(encoding="utf-8")).encode())
+        "code": _digest([(f"{m}.py", code_text((paths.HELPERS_DIR / f"{m}.py").read_text(encoding="utf-8")).encode())
                          for m in code_modules()] + [(p, version(p).encode()) for p in PACKAGES]),
     }
 
