@@ -360,11 +360,10 @@ patterns matched against each word and its lemma: <code>ord</code> exactly, <cod
 
 
 MANIFEST = ".kvalitext-manifest.json"
-FIGURES = style.FIGURES_DIR  # where the notebooks save their figures (helpers.style.save)
 # what a report writes: pages, copies of notebooks, figures, and tables with their spreadsheet copies (helpers.io.write_csv)
-_REPORT_FILE = re.compile(rf"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb|{re.escape(FIGURES)}/[^/\\]+\.(svg|png)"
+_REPORT_FILE = re.compile(rf"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb|{re.escape(style.FIGURES_DIR)}/[^/\\]+\.(svg|png)"
                           rf"|({re.escape(io.SPREADSHEET_DIR)}/)?[^/\\]+\.csv)")
-_WRITTEN_BY_NOTEBOOKS = (FIGURES, "", io.SPREADSHEET_DIR)  # the folders of OUT the notebooks write figures and tables to
+_WRITTEN_BY_NOTEBOOKS = (style.FIGURES_DIR, "", io.SPREADSHEET_DIR)  # the folders of OUT the notebooks write figures and tables to
 
 
 class ReportError(Exception):
@@ -537,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"re-executing {nb_path.name}", file=sys.stderr, flush=True)
                 execute_in_place(nb_path)
             # The README shows the headline figure as the committed notebooks produced it.
-            figure = paths.BUILD_DIR / "figures" / f"{README_FIGURE}.png"
+            figure = paths.BUILD_DIR / style.FIGURES_DIR / f"{README_FIGURE}.png"
             io.write_bytes(paths.PROJ_ROOT / "docs" / f"{README_FIGURE}.png", figure.read_bytes())
             return 0
         build_report(args.corpus, args.out, engine=args.engine, codes=args.codes)

@@ -36,6 +36,7 @@ code. "correct" means the code applies to the sentence, whether the auto-coder g
 from __future__ import annotations
 
 import argparse
+import datetime
 import math
 import re
 import shlex
@@ -298,8 +299,7 @@ def write_sheet(path: str | Path, sample: pd.DataFrame, codebook: coding.Codeboo
     about = wb.create_sheet("how to")
     about["A1"] = HOW_TO
     about["A1"].data_type = "s"
-    fixed = pd.Timestamp("2000-01-01").to_pydatetime()
-    wb.properties.created = wb.properties.modified = fixed
+    wb.properties.created = _FIXED_DATE  # "modified" openpyxl sets when saving: _fixed_zip puts this date back
     wb.properties.creator = "kvalitext (helpers.review)"
     buf = BytesIO()
     wb.save(buf)
@@ -316,7 +316,7 @@ def sheet_text(value: object) -> str:
 # was set to; the sheet's properties get the fixed date back, so that the same sample gives
 # the same bytes.
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
-_FIXED_DATE = b"2000-01-01T00:00:00Z"
+_FIXED_DATE = datetime.datetime(2000, 1, 1)  # the sheet's "created" and "modified" dates
 
 
 def _fixed_zip(data: bytes) -> bytes:
@@ -325,7 +325,7 @@ def _fixed_zip(data: bytes) -> bytes:
     with zipfile.ZipFile(BytesIO(data)) as src:
         members = {info.filename: src.read(info) for info in src.infolist()}
     if "docProps/core.xml" in members:
-        members["docProps/core.xml"] = _MODIFIED.sub(rb"\g<1>" + _FIXED_DATE + rb"\g<2>", members["docProps/core.xml"])
+        members["docProps/core.xml"] = _MODIFIED.sub(rb"\g<1>" + _FIXED_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", members["docProps/core.xml"])
     return refi.fixed_zip(members)
 
 
