@@ -363,7 +363,8 @@ MANIFEST = ".kvalitext-manifest.json"
 # what a report writes: pages, copies of notebooks, figures, and tables with their spreadsheet copies (helpers.io.write_csv)
 _REPORT_FILE = re.compile(rf"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb|{re.escape(style.FIGURES_DIR)}/[^/\\]+\.(svg|png)"
                           rf"|({re.escape(io.SPREADSHEET_DIR)}/)?[^/\\]+\.csv)")
-_WRITTEN_BY_NOTEBOOKS = (style.FIGURES_DIR, "", io.SPREADSHEET_DIR)  # the folders of OUT the notebooks write figures and tables to
+# the folders of OUT the notebooks write figures and tables to
+_WRITTEN_BY_NOTEBOOKS = (style.FIGURES_DIR, "", io.SPREADSHEET_DIR)
 
 
 class ReportError(Exception):

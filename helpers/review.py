@@ -325,7 +325,8 @@ def _fixed_zip(data: bytes) -> bytes:
     with zipfile.ZipFile(BytesIO(data)) as src:
         members = {info.filename: src.read(info) for info in src.infolist()}
     if "docProps/core.xml" in members:
-        members["docProps/core.xml"] = _MODIFIED.sub(rb"\g<1>" + _FIXED_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", members["docProps/core.xml"])
+        stamp = _FIXED_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+        members["docProps/core.xml"] = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", members["docProps/core.xml"])
     return refi.fixed_zip(members)
 
 
