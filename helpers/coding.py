@@ -23,7 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from . import paths, tables
 from .clean import lemma, tokenize
-from .corpus import list_raw_files, read_raw, same_file, unicode_form, warn_form
+from .corpus import list_raw_files, raw_name, read_raw, unicode_form
 from .matcher import Bank, Lemmatizer, Matcher, Term, rule_problems
 from .structure import KINDS
 
@@ -298,10 +298,9 @@ def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Nod
             line = _line_of(root, ["codes", ci, "examples", ei])
             where = f"{path.name} line {line}: codes.{c.id}.examples.{ei}"
             if not (corpus / "raw" / ex.file).is_file():
-                same = same_file(ex.file, [p.name for p in list_raw_files(corpus)])
+                same = raw_name(where, ex.file, [p.name for p in list_raw_files(corpus)])
                 if same is None:
                     raise CodebookError(f"{where}: file {ex.file!r} is not in {corpus.name}/raw/.")
-                warn_form(where, ex.file, same)
                 ex.file = same
             text = raw.setdefault(ex.file, read_raw(corpus / "raw" / ex.file).text)
             # the quote was read composed (NFC, _composed); the raw text may be decomposed

@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import difflib
 import hashlib
 import logging
 import os
@@ -26,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
-from typing import Iterable
+from typing import Collection, Iterable
 
 import pandas as pd
 import yaml
@@ -420,6 +421,26 @@ def same_file(name: str, files: Iterable[str]) -> str | None:
     return same[0] if len(same) == 1 else None
 
 
+def raw_name(where: str, name: str, files: Collection[str]) -> str | None:
+    """The file of ``raw/`` (among ``files``) that ``where`` names as ``name``
+    (:func:`same_file`), with a warning when it names it in another Unicode form
+    (:func:`warn_form`); ``None`` when it names none, for the caller to refuse."""
+    if name in files:  # the usual case, without a walk over the files
+        return name
+    found = same_file(name, files)
+    if found is not None and found != name:
+        warn_form(where, name, found)
+    return found
+
+
+def not_in_raw(where: str, name: str, files: Iterable[str]) -> str:
+    """The message for a row (``where``) that names a file not in ``raw/``, with the
+    nearest of ``files`` as a hint."""
+    hint = difflib.get_close_matches(name, list(files), n=1)
+    did = f" Did you mean {hint[0]!r}?" if hint else ""
+    return f"{where}: file {name!r} is not in the corpus's raw/ folder.{did} Correct the file name or remove the row."
+
+
 def warn_form(where: str, name: str, found: str) -> None:
     """Log that ``where`` names ``found`` (a file of ``raw/``) as ``name``, in another
     Unicode form (see :func:`same_file`)."""
@@ -454,15 +475,13 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
             meta["doc_id"] = ""
         for i, row in meta.iterrows():
             where = f"{path.name} line {lines[int(i)]}"
-            if row["file"] not in files:
-                same = same_file(row["file"], files)
-                if same is None:
-                    raise CorpusError(
-                        f"{where}: names {row['file']!r}, which is not in raw/. "
-                        "Add the file or remove the row."
-                    )
-                warn_form(where, row["file"], same)
-                meta.loc[i, "file"] = same
+            same = raw_name(where, row["file"], files)
+            if same is None:
+                raise CorpusError(
+                    f"{where}: names {row['file']!r}, which is not in raw/. "
+                    "Add the file or remove the row."
+                )
+            meta.loc[i, "file"] = same
             for col in meta.columns.drop("file"):  # a voice or title typed both ways is one value
                 value = row[col]
                 if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):

@@ -117,14 +117,10 @@ def load_bytes(data: bytes, name: str, raw_texts: Mapping[str, str], code_ids: I
                                 "Put a note that holds commas or line breaks in double quotes.")
         value = {c: record[pos[c]] for c in DECISION_COLUMNS}
         file = value["file"].strip()
-        if file not in raw_texts and (same := corpus_mod.same_file(file, raw_texts)) is not None:
-            corpus_mod.warn_form(where, file, same)
-            file = same
-        if file not in raw_texts:
-            hint = difflib.get_close_matches(file, list(raw_texts), n=1)
-            did = f" Did you mean {hint[0]!r}?" if hint else ""
-            raise DecisionError(f"{where}: file {file!r} is not in the corpus's raw/ folder.{did} "
-                                "Correct the file name or remove the row.")
+        found = corpus_mod.raw_name(where, file, raw_texts)
+        if found is None:
+            raise DecisionError(corpus_mod.not_in_raw(where, file, raw_texts))
+        file = found
         offsets = {}
         for col in ("start", "end"):
             text = value[col].strip()

@@ -142,16 +142,10 @@ def load_reference(path: Path, raw_texts: Mapping[str, str], code_ids: Iterable[
         file = record[pos["file"]].strip()
         code = record[pos["code"]].strip()
         quote = record[pos["quote"]]
-        if file not in raw_texts and (same := corpus_mod.same_file(file, raw_texts)) is not None:
-            corpus_mod.warn_form(where, file, same)
-            file = same
-        if file not in raw_texts:
-            hint = difflib.get_close_matches(file, list(raw_texts), n=1)
-            did = f" Did you mean {hint[0]!r}?" if hint else ""
-            raise ReferenceCodingError(
-                f"{where}: file {file!r} is not in the corpus's raw/ folder.{did} "
-                "Correct the file name or remove the row."
-            )
+        found = corpus_mod.raw_name(where, file, raw_texts)
+        if found is None:
+            raise ReferenceCodingError(corpus_mod.not_in_raw(where, file, raw_texts))
+        file = found
         raw = raw_texts[file]
         offsets = {}
         for col in ("start", "end"):
