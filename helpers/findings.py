@@ -249,11 +249,9 @@ def timeline(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
     out["date_from"] = pd.to_datetime(out["date"].map(lambda d: ranges[d][0]))
     out["date_to"] = pd.to_datetime(out["date"].map(lambda d: ranges[d][1]))
     out["date_mid"] = date_middle(out["date_from"], out["date_to"])
-    out["_rank"] = out["code"].map(codebook.rank)
-    out = out.sort_values(["date_mid", "doc_id", "_rank"], na_position="last", kind="stable")
     cols = ["doc_id", "date", "date_precision", "date_inferred", "date_from", "date_to", "date_mid",
             "code", "family", "sentences", "words", "per_1000"]
-    return out[cols].reset_index(drop=True)
+    return codebook.in_code_order(out, by=["date_mid", "doc_id"])[cols]
 
 
 # =========================================================================== 3. co-occurrence

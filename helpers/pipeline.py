@@ -80,9 +80,14 @@ def _fingerprint(run: Run) -> str:
         if (run.corpus / extra).exists():
             inputs.append(run.corpus / extra)
     inputs += decisions_mod.review_files(run.corpus)  # the correction layer of coded.csv
-    for p in inputs + code_inputs():
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    hash_files(h, inputs + code_inputs())
     return h.hexdigest()
+
+
+def hash_files(h: "hashlib._Hash", files: list[Path]) -> None:
+    """Feed each file's name and bytes to the hash ``h`` (a stamp of what was read)."""
+    for p in files:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
 
 
 def _cached(run: Run) -> bool:

@@ -57,8 +57,7 @@ def _stamp(corpus: Path) -> str:
     h = hashlib.sha256()
     st = corpus.stat()
     h.update(f"{corpus.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
-    for path in pipeline.code_inputs():
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    pipeline.hash_files(h, pipeline.code_inputs())
     return h.hexdigest()
 
 
