@@ -453,10 +453,11 @@ def import_project(path: str | Path, sample: pd.DataFrame, reviewer: str,
     reviewed, as an empty cell of the sheet); a code named :data:`MISSED_CODE` on its span
     says the code applies (``correct``: the auto-coder missed it). A code of the codebook
     that the reviewer put on an item's span is a ``correct`` decision for that code.
-    Codings on other spans are not decisions and are left out."""
+    Codings on other spans are not decisions and are left out. A source named in another
+    Unicode form than the sample's file (a project saved on macOS) is that file."""
     if not reviewer or not reviewer.strip():
         raise ReviewError("REVIEWER is empty: name who reviewed the project")
-    imported, _ = refi.import_project(path, code_ids=codebook)
+    imported, _ = refi.import_project(path, code_ids=codebook, files=set(sample["file"]))
     imported = imported.astype({"start": "int64", "end": "int64"})
     spans = sample[["file", "start", "end"]].astype({"start": "int64", "end": "int64"}).drop_duplicates()
     on_spans = imported.merge(spans, on=["file", "start", "end"])

@@ -3,9 +3,11 @@ project round trips, estimates and suggestions (helpers.review, helpers.decision
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import shutil
+import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -423,6 +425,34 @@ def test_the_project_round_trip_reads_kept_deleted_recoded_and_unsure(tmp_path, 
     assert set(untouched["decision"]) == {"correct"} and len(untouched) == len(items) - 1
     assert set(untouched["code"] + untouched["start"].astype(str)) == set(
         items["code"][:4] + items["start"][:4].astype(str))
+
+
+def test_a_project_saved_with_decomposed_source_names_matches_the_composed_raw_names(tmp_path, sample, seed_tables,
+                                                                                       caplog):
+    """A project saved on macOS names its sources decomposed (NFD: o + combining diaeresis);
+    the corpus's raw/ names them composed. Its sources are matched to the raw files as every
+    other file name of a corpus is (corpus.raw_name, with its warning), so the items left
+    standing are confirmed, not taken for deleted."""
+    s = seed_tables
+    items = sample[sample["stratum"] == "coded"].head(3).copy()
+    composed = unicodedata.normalize("NFC", "Tillitsdelegationens dagböcker.txt")
+    first = items.iloc[0].file
+    items["file"] = items["file"].replace(first, composed)
+    raw = {composed if f == first else f: t for f, t in s["raw"].items()}
+    path = review.export_project(tmp_path / "r.qdpx", items, raw, s["codebook"])
+    ns = {"q": refi.NS_PROJECT}
+
+    def edit(root):
+        for src in root.iterfind(".//q:TextSource", ns):
+            src.set("name", unicodedata.normalize("NFD", src.get("name")))
+
+    _edit_project(path, tmp_path / "mac.qdpx", edit)
+    assert unicodedata.normalize("NFD", composed) != composed
+    with caplog.at_level(logging.WARNING):
+        got = review.import_project(tmp_path / "mac.qdpx", items, "ann", s["codebook"])
+    assert sorted(got["file"]) == sorted(items["file"]) and set(got["decision"]) == {"correct"}
+    assert "names 'Tillitsdelegationens dagbo\u0308cker.txt' in decomposed (NFD) form, and raw/ has it in " \
+           "composed (NFC) form" in caplog.text
 
 
 def test_a_near_miss_in_the_project_is_missed_only_when_marked_and_wrong_when_deleted(tmp_path, sample, seed_tables):
