@@ -123,11 +123,9 @@ PACKAGES = ("wordfreq",)  # the language rule's word frequencies (the line remov
 
 
 def _digest(parts: list[tuple[str, bytes]]) -> str:
-    """SHA-256 of named parts (name and length framed, so parts cannot run together), 16 hex digits."""
+    """SHA-256 of named parts (:func:`helpers.io.hash_parts`), 16 hex digits."""
     h = hashlib.sha256()
-    for name, data in parts:
-        h.update(f"{name}\0{len(data)}\0".encode())
-        h.update(data)
+    io.hash_parts(h, parts)
     return h.hexdigest()[:16]
 
 

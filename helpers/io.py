@@ -4,12 +4,13 @@ Every output is written to a temporary file in the target folder and then moved 
 place with ``os.replace``, so a reader never sees a half-written file and an interrupted
 run leaves the previous output intact. CSV files are UTF-8 without BOM with ``\\n`` line
 ends. :func:`composed` composes (NFC) what a settings file (YAML) holds, as the corpus's
-text is read.
+text is read; :func:`hash_parts` stamps what was read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import signal
@@ -17,6 +18,7 @@ import tempfile
 import threading
 import unicodedata
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 
@@ -114,6 +116,15 @@ def write_csv(path: str | os.PathLike[str], df: pd.DataFrame, spreadsheet: bool 
 def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a CSV written by :func:`write_csv`, keeping empty strings as empty strings."""
     return pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[], dtype=str)
+
+
+def hash_parts(h: "hashlib._Hash", parts: Iterable[tuple[str, bytes]]) -> None:
+    """Feed named parts (a file's name and bytes, a module's name and code) to the hash
+    ``h``, each framed by its name and length so that parts cannot run together: the
+    stamp of what was read (the pipeline's tables, the furniture record)."""
+    for name, data in parts:
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
 
 
 def unicode_form(name: str) -> str:
