@@ -283,12 +283,13 @@ def _parse_rules(path: Path) -> list[Rule]:
     """The rules of one rule file, each field checked: an error names the file, the rule,
     the field, the line and what to do (:class:`RuleError`)."""
     shown = paths.display(path)
-    text = io.read_composed(path, shown)  # a decomposed pattern would never match the composed text
+    text = path.read_text(encoding="utf-8")
     try:
         data = yaml.safe_load(text) or {}
         item_lines = _item_lines(text)
     except yaml.YAMLError as exc:
         raise RuleError(f"{shown}: not valid YAML: {exc}") from exc
+    data = io.composed(data, shown, RuleError)  # a decomposed pattern would never match the composed text
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleError(f"{shown}: expected a mapping with a list under 'rules' (see helpers/data/boilerplate.yaml).")
     rules, seen = [], {}

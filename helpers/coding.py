@@ -21,9 +21,9 @@ import pandas as pd
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import paths, tables
+from . import io, paths, tables
 from .clean import lemma, tokenize
-from .corpus import list_raw_files, raw_name, read_raw, unicode_form
+from .corpus import list_raw_files, raw_name, read_raw
 from .matcher import Bank, Lemmatizer, Matcher, Term, rule_problems
 from .structure import KINDS
 
@@ -231,7 +231,7 @@ def load_codebook(path: Path | None = None, corpus: Path | None = None) -> Codeb
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
         raise CodebookError(f"{path.name}: not valid YAML: {exc}") from exc
-    data = _composed(data, path)
+    data = io.composed(data, path.name, CodebookError)
     try:
         codebook = Codebook.model_validate(data)
     except ValidationError as exc:
@@ -253,44 +253,6 @@ def load_codebook(path: Path | None = None, corpus: Path | None = None) -> Codeb
     return codebook
 
 
-def _composed(data: object, path: Path) -> object:
-    """The codebook's YAML data with every text composed (NFC), as the corpus's words are:
-    a rule written decomposed (NFD, as some editors on macOS save it) would otherwise never
-    match. Logged, with the texts that changed; two keys of one mapping that become the
-    same text (two attribute values ``skola``) are refused, naming both."""
-    changed: list[str] = []
-
-    def nfc(value: object) -> object:
-        if isinstance(value, str):
-            if unicodedata.is_normalized("NFC", value):
-                return value
-            changed.append(value)
-            return unicodedata.normalize("NFC", value)
-        if isinstance(value, list):
-            return [nfc(v) for v in value]
-        if isinstance(value, dict):
-            out: dict = {}
-            written: dict = {}  # each composed key as the file wrote it
-            for key, v in value.items():
-                new = nfc(key)
-                if new in out:
-                    first = written[new]
-                    raise CodebookError(
-                        f"{path.name}: the keys {first!r} ({unicode_form(first)}) and {key!r} "
-                        f"({unicode_form(key)}) are the same text written in two Unicode forms; they look "
-                        "identical. Keep one of them and merge the other's rules into it.")
-                out[new], written[new] = nfc(v), key
-            return out
-        return value
-
-    data = nfc(data)
-    if changed:
-        shown = ", ".join(repr(unicodedata.normalize("NFC", t))[:40] for t in changed[:3])
-        log.warning("%s: %d text(s) written decomposed (NFD), e.g. %s; read composed (NFC), as the "
-                    "corpus's words are. Save the file as NFC to silence this.", path.name, len(changed), shown)
-    return data
-
-
 def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Node | None) -> None:
     raw: dict[str, str] = {}
     for ci, c in enumerate(codebook.codes):
@@ -303,7 +265,7 @@ def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Nod
                     raise CodebookError(f"{where}: file {ex.file!r} is not in {corpus.name}/raw/.")
                 ex.file = same
             text = raw.setdefault(ex.file, read_raw(corpus / "raw" / ex.file).text)
-            # the quote was read composed (NFC, _composed); the raw text may be decomposed
+            # the quote was read composed (NFC, io.composed); the raw text may be decomposed
             if ex.end > len(text) or unicodedata.normalize("NFC", text[ex.start:ex.end]) != ex.quote:
                 raise CodebookError(
                     f"{where}: the quote is not raw[{ex.start}:{ex.end}] of {ex.file} "

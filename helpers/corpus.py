@@ -110,7 +110,7 @@ def list_raw_files(corpus: Path) -> list[Path]:
         by_nfc.setdefault(unicodedata.normalize("NFC", p.name), []).append(p.name)
     twins = [names for names in by_nfc.values() if len(names) > 1]
     if twins:
-        shown = "; ".join(" and ".join(f"{n!r} ({unicode_form(n)})" for n in names) for names in twins)
+        shown = "; ".join(" and ".join(f"{n!r} ({io.unicode_form(n)})" for n in names) for names in twins)
         raise CorpusError(
             f"{folder}: {shown}: file names that differ only in their Unicode form (the same "
             "letters, written with different code points) would be two documents that look "
@@ -402,13 +402,6 @@ def _read_metadata_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
     return pd.DataFrame(rows, columns=header, dtype=str), lines
 
 
-def unicode_form(name: str) -> str:
-    """How a name is written: ``"composed (NFC)"``, ``"decomposed (NFD)"`` or ``"mixed"``."""
-    if unicodedata.is_normalized("NFC", name):
-        return "composed (NFC)"
-    return "decomposed (NFD)" if unicodedata.is_normalized("NFD", name) else "mixed (neither NFC nor NFD)"
-
-
 def same_file(name: str, files: Iterable[str]) -> str | None:
     """The name in ``files`` that ``name`` names: itself, else the one name that differs
     from it only in its Unicode form (NFD against NFC: they look identical, and macOS
@@ -446,7 +439,7 @@ def warn_form(where: str, name: str, found: str) -> None:
     Unicode form (see :func:`same_file`)."""
     log.warning("%s: names %r in %s form, and raw/ has it in %s form (the same letters, written "
                 "with different Unicode code points); matched, the name in raw/ is used. Rename "
-                "one of them to silence this.", where, name, unicode_form(name), unicode_form(found))
+                "one of them to silence this.", where, name, io.unicode_form(name), io.unicode_form(found))
 
 
 def load_metadata(corpus: Path) -> pd.DataFrame:
@@ -487,7 +480,7 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
                 if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
                     log.warning("%s: the %s %r is not composed (%s); composed (NFC) as the "
                                 "corpus's text is. Re-type it to silence this.", where, col.replace("_", " "),
-                                value, unicode_form(value))
+                                value, io.unicode_form(value))
                     meta.loc[i, col] = unicodedata.normalize("NFC", value)
             if "date" in meta.columns:
                 _check_date(row["date"], where)
@@ -545,9 +538,10 @@ def load_study(corpus: Path) -> dict:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(io.read_composed(path, path.name)) or {}  # composed, as metadata values are
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise CorpusError(f"{path}: not valid UTF-8 YAML ({err}).") from err
+    data = io.composed(data, path.name, CorpusError)  # composed, as metadata values are
     if not isinstance(data, dict):
         raise CorpusError(f"{path}: expected the keys {', '.join(STUDY_FIELDS)}, found {type(data).__name__}.")
     unknown = sorted(set(map(str, data)) - set(STUDY_FIELDS))

@@ -94,11 +94,11 @@ def _alpha_counts(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _alpha(counts: np.ndarray) -> np.ndarray:
     """Nominal α of two coders without missing values from summed counts (last axis:
-    values n, ones n1, disagreements d): 1 − (n − 1)·d / (n0·n1); NaN if one value only."""
+    values n, ones n1, disagreements d): 1 − (n − 1)·d / (n0·n1); NaN if one value only.
+    (:func:`helpers.reliability.alpha_from` with both sums halved: for two coders the
+    disagreeing coincidences are 2·d and the expected ones 2·n0·n1.)"""
     n, n1, d = counts[..., 0], counts[..., 1], counts[..., 2]
-    expected = (n - n1) * n1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(expected > 0, 1 - (n - 1) * d / np.where(expected > 0, expected, 1), np.nan)
+    return reliability.alpha_from(n, d, (n - n1) * n1)
 
 
 def _f1_counts(auto: np.ndarray, gold: np.ndarray) -> np.ndarray:
@@ -120,7 +120,8 @@ def scores(auto: np.ndarray, gold: np.ndarray, n_boot: int = 1000, seed: int = 0
     """α and macro-F1 of two coders' unit × code matrices (0/1), with 95 % percentile
     bootstrap intervals over units (``n_boot`` resamples from ``np.random.default_rng(seed)``;
     no interval when ``n_boot`` is 0)."""
-    point, boot = _scores_and_resamples(auto, gold, _boot_weights(len(auto), n_boot, seed))
+    point, boot = _scores_and_resamples(auto, gold, reliability.resample_counts(np.random.default_rng(seed),
+                                                                              len(auto), n_boot))
     return {"units": len(auto)} | point | _intervals(boot)
 
 
@@ -131,7 +132,7 @@ def difference(auto: np.ndarray, other: np.ndarray, gold: np.ndarray, n_boot: in
     differences of α and of macro-F1, with 95 % paired bootstrap intervals (both coders
     scored on the same resampled units, as :func:`scores` draws them for ``seed``). An
     interval that holds 0 says the data do not tell the two apart."""
-    weights = _boot_weights(len(auto), n_boot, seed)
+    weights = reliability.resample_counts(np.random.default_rng(seed), len(auto), n_boot)
     (mine, my_boot), (theirs, their_boot) = (_scores_and_resamples(x, gold, weights) for x in (auto, other))
     return ({"units": len(auto)} | {name: mine[name] - theirs[name] for name in mine}
             | _intervals({name: my_boot[name] - their_boot[name] for name in my_boot}))
@@ -140,22 +141,12 @@ def difference(auto: np.ndarray, other: np.ndarray, gold: np.ndarray, n_boot: in
 def _scores_and_resamples(auto: np.ndarray, gold: np.ndarray,
                           weights: np.ndarray) -> tuple[dict[str, float], dict[str, np.ndarray]]:
     """α and macro-F1 of ``auto`` against ``gold`` (unit × code matrices of 0/1), and their
-    values on each resample of ``weights`` (resamples × units, :func:`_boot_weights`)."""
+    values on each resample of ``weights`` (resamples × units,
+    :func:`helpers.reliability.resample_counts`)."""
     a, g = np.asarray(auto, dtype=bool), np.asarray(gold, dtype=bool)
     ac, fc = _alpha_counts(a.astype(np.int64), g.astype(np.int64)), _f1_counts(a, g)
     point = {"alpha": float(_alpha(ac.sum(axis=0))), "macro_f1": float(_macro_f1(fc.sum(axis=0)))}
     return point, {"alpha": _alpha(weights @ ac), "macro_f1": _macro_f1(np.einsum("bu,uck->bck", weights, fc))}
-
-
-def _boot_weights(units: int, n_boot: int, seed: int) -> np.ndarray:
-    """``n_boot`` bootstrap resamples of ``units`` units as weights (resamples × units: how
-    often each unit is drawn), from ``np.random.default_rng(seed)``; none when either is 0."""
-    if not n_boot or not units:
-        return np.zeros((0, units), dtype=np.int64)
-    picks = np.random.default_rng(seed).integers(0, units, size=(n_boot, units))
-    weights = np.zeros((n_boot, units), dtype=np.int64)
-    np.add.at(weights, (np.repeat(np.arange(n_boot), units), picks.ravel()), 1)
-    return weights
 
 
 def _intervals(boot: dict[str, np.ndarray]) -> dict[str, float]:

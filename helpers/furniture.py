@@ -123,11 +123,9 @@ PACKAGES = ("wordfreq",)  # the language rule's word frequencies (the line remov
 
 
 def _digest(parts: list[tuple[str, bytes]]) -> str:
-    """SHA-256 of named parts (name and length framed, so parts cannot run together), 16 hex digits."""
+    """SHA-256 of named parts (:func:`helpers.io.hash_parts`), 16 hex digits."""
     h = hashlib.sha256()
-    for name, data in parts:
-        h.update(f"{name}\0{len(data)}\0".encode())
-        h.update(data)
+    io.hash_parts(h, parts)
     return h.hexdigest()[:16]
 
 
@@ -135,6 +133,7 @@ def code_modules(start: str = "furniture", package: Path = paths.HELPERS_DIR) ->
     """The helpers modules the scores depend on: ``start`` and, transitively, every module
     of ``package`` it imports (found in their source, so a module split off ``clean`` is
     followed)."""
+    modules = {p.stem for p in package.glob("*.py")}
     seen: set[str] = set()
     todo = [start]
     while todo:
@@ -143,15 +142,7 @@ def code_modules(start: str = "furniture", package: Path = paths.HELPERS_DIR) ->
             continue
         seen.add(name)
         tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            found = []
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                found = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("helpers"):
-                found = node.module.split(".")[1:2] or [a.name for a in node.names]
-            elif isinstance(node, ast.Import):
-                found = [a.name.split(".")[1] for a in node.names if a.name.startswith("helpers.")]
-            todo += [m for m in found if (package / f"{m}.py").is_file()]
+        todo += [m for node in ast.walk(tree) for m, _ in paths.helpers_imports(node, modules)]
     return sorted(seen)
 
 

@@ -3,13 +3,14 @@
 Every output is written to a temporary file in the target folder and then moved into
 place with ``os.replace``, so a reader never sees a half-written file and an interrupted
 run leaves the previous output intact. CSV files are UTF-8 without BOM with ``\\n`` line
-ends. :func:`read_composed` reads a text settings file (YAML) composed, as the corpus's
-text is read.
+ends. :func:`composed` composes (NFC) what a settings file (YAML) holds, as the corpus's
+text is read; :func:`hash_parts` stamps what was read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import signal
@@ -17,6 +18,7 @@ import tempfile
 import threading
 import unicodedata
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 
@@ -116,16 +118,57 @@ def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
     return pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[], dtype=str)
 
 
-def read_composed(path: str | os.PathLike[str], shown: str) -> str:
-    """The UTF-8 text of a settings file (``study.yaml``, ``boilerplate.yaml``), composed
-    (NFC) as the corpus's text is, so that what it names matches the text; a warning naming
-    it (``shown``) when some of it was written decomposed (NFD, as some editors on macOS
-    save), and a ``UnicodeDecodeError`` when it is not UTF-8."""
-    text = Path(path).read_text(encoding="utf-8")
-    if unicodedata.is_normalized("NFC", text):
-        return text
-    composed = unicodedata.normalize("NFC", text)
-    lines = sum(a != b for a, b in zip(text.splitlines(), composed.splitlines()))
-    log.warning("%s: %d line(s) written decomposed (NFD); read composed (NFC), as the corpus's text is. Save the "
-                "file as NFC to silence this.", shown, lines)
-    return composed
+def hash_parts(h: "hashlib._Hash", parts: Iterable[tuple[str, bytes]]) -> None:
+    """Feed named parts (a file's name and bytes, a module's name and code) to the hash
+    ``h``, each framed by its name and length so that parts cannot run together: the
+    stamp of what was read (the pipeline's tables, the furniture record)."""
+    for name, data in parts:
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
+
+
+def unicode_form(name: str) -> str:
+    """How a text is written: ``"composed (NFC)"``, ``"decomposed (NFD)"`` or ``"mixed"``."""
+    if unicodedata.is_normalized("NFC", name):
+        return "composed (NFC)"
+    return "decomposed (NFD)" if unicodedata.is_normalized("NFD", name) else "mixed (neither NFC nor NFD)"
+
+
+def composed(data: object, shown: str, error: type[Exception] = ValueError) -> object:
+    """A settings file's parsed YAML ``data`` (the codebook, ``boilerplate.yaml``,
+    ``study.yaml``) with every text composed (NFC), as the corpus's words are: a rule
+    written decomposed (NFD, as some editors on macOS save it) would otherwise never match.
+    Logged, naming the file (``shown``) and the texts that changed; two keys of one mapping
+    that become the same text (two attribute values ``skola``) are refused as ``error``,
+    naming both."""
+    changed: list[str] = []
+
+    def nfc(value: object) -> object:
+        if isinstance(value, str):
+            if unicodedata.is_normalized("NFC", value):
+                return value
+            changed.append(value)
+            return unicodedata.normalize("NFC", value)
+        if isinstance(value, list):
+            return [nfc(v) for v in value]
+        if isinstance(value, dict):
+            out: dict = {}
+            written: dict = {}  # each composed key as the file wrote it
+            for key, v in value.items():
+                new = nfc(key)
+                if new in out:
+                    first = written[new]
+                    raise error(
+                        f"{shown}: the keys {first!r} ({unicode_form(first)}) and {key!r} "
+                        f"({unicode_form(key)}) are the same text written in two Unicode forms; they look "
+                        "identical. Keep one of them and merge the other's rules into it.")
+                out[new], written[new] = nfc(v), key
+            return out
+        return value
+
+    data = nfc(data)
+    if changed:
+        examples = ", ".join(repr(unicodedata.normalize("NFC", t))[:40] for t in changed[:3])
+        log.warning("%s: %d text(s) written decomposed (NFD), e.g. %s; read composed (NFC), as the "
+                    "corpus's words are. Save the file as NFC to silence this.", shown, len(changed), examples)
+    return data

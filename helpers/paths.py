@@ -7,8 +7,10 @@ path is resolved from this file, never from the current directory.
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
+from typing import Collection
 
 PROJ_ROOT: Path = Path(__file__).resolve().parents[1]
 HELPERS_DIR: Path = PROJ_ROOT / "helpers"
@@ -47,6 +49,29 @@ def display(path: str | os.PathLike[str]) -> str:
         return p.relative_to(PROJ_ROOT).as_posix() or "."
     except ValueError:
         return "…/" + "/".join(p.parts[-2:])
+
+
+def helpers_imports(node: ast.AST, modules: Collection[str]) -> list[tuple[str, list[str]]]:
+    """``(module, names)`` for each module of ``helpers`` (one of ``modules``) that the
+    statement ``node`` itself imports (not the statements inside it): ``from . import a, b``
+    and ``from helpers import a, b`` give a and b with no names; ``from .a import x, y`` and
+    ``from helpers.a import x, y`` give a with x and y; ``import helpers.a`` gives a. How
+    the helpers modules' imports are read (the furniture record, the layout's tests)."""
+    if isinstance(node, ast.ImportFrom):
+        if node.level == 1:
+            module = node.module or ""
+        elif node.level == 0 and (node.module or "").split(".")[0] == "helpers":
+            module = node.module.partition(".")[2]
+        else:
+            return []
+        if not module:
+            return [(a.name, []) for a in node.names if a.name in modules]
+        head = module.split(".")[0]
+        return [(head, [a.name for a in node.names])] if head in modules else []
+    if isinstance(node, ast.Import):
+        return [(a.name.split(".")[1], []) for a in node.names
+                if a.name.startswith("helpers.") and a.name.split(".")[1] in modules]
+    return []
 
 
 class OutputFolderError(ValueError):

@@ -85,9 +85,9 @@ def _fingerprint(run: Run) -> str:
 
 
 def hash_files(h: "hashlib._Hash", files: list[Path]) -> None:
-    """Feed each file's name and bytes to the hash ``h`` (a stamp of what was read)."""
-    for p in files:
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    """Feed each file's name and bytes to the hash ``h`` (a stamp of what was read,
+    :func:`helpers.io.hash_parts`)."""
+    io.hash_parts(h, ((p.name, p.read_bytes()) for p in files))
 
 
 def _cached(run: Run) -> bool:

@@ -100,13 +100,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Literal, Mapping
+from typing import Callable, Collection, Iterable, Literal, Mapping
 
 import pandas as pd
 
 from . import paths, pipeline, reliability
 from .coding import FAMILIES, STUDY_CODE_IDS, Code, Codebook, codebook_for
-from .corpus import read_raw_texts
+from .corpus import raw_name, read_raw_texts
 from .io import write_bytes
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
@@ -793,7 +793,7 @@ def _position(el: ET.Element, attr: str, where: str) -> int:
 
 def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
                    code_ids: Iterable[str] | Codebook = STUDY_CODE_IDS,
-                   unit: Unit = "utf16") -> tuple[pd.DataFrame, ImportReport]:
+                   unit: Unit = "utf16", files: Collection[str] = ()) -> tuple[pd.DataFrame, ImportReport]:
     """Read the text codings of a REFI-QDA project (``.qdpx``) written by any tool.
 
     Returns ``(codings, report)``. ``codings`` has one row per coding of a
@@ -802,7 +802,10 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
     source's plain text, BOM not counted, line ends as in the file), ``code``, ``quote``
     (the text of the span; ``""`` if the source's text is not in the archive),
     ``coder`` (the name of the coding's ``creatingUser``, else the selection's) and
-    ``mapped``. Sorted by coder, file, start, end, code.
+    ``mapped``. Sorted by coder, file, start, end, code. ``files``, the names of the
+    corpus's raw files, match a source named in another Unicode form (a project saved on
+    macOS writes ``ö`` decomposed) to its raw file, whose name it then carries, with a
+    warning (:func:`helpers.corpus.raw_name`, as every file name a corpus holds is matched).
 
     Codes are mapped to our ids (``code_ids``: ids, or a :class:`Codebook`, whose Swedish
     and English names then also count) by, in order: ``mapping`` (keys: a code's name,
@@ -847,6 +850,7 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
                 continue
             name = src.get("name") or PurePosixPath(src.get("plainTextPath", "")).name \
                 or _norm_guid(src.get("guid", ""))
+            name = raw_name(f"{where}: text source", name, files) or name
             sources.append(name)
             direct = len(_kids(src, "Coding"))
             if direct:

@@ -361,10 +361,17 @@ def krippendorff_alpha(data: npt.ArrayLike, level: str = "nominal") -> float:
     marginals = coincidence.sum(axis=1)
     n = marginals.sum()
     delta = _delta2(values, marginals, level)
-    expected = (np.outer(marginals, marginals) * delta).sum()
-    if expected == 0:
-        return float("nan")
-    return float(1 - (n - 1) * (coincidence * delta).sum() / expected)
+    return float(alpha_from(n, (coincidence * delta).sum(), (np.outer(marginals, marginals) * delta).sum()))
+
+
+def alpha_from(n: npt.ArrayLike, observed: npt.ArrayLike, expected: npt.ArrayLike) -> np.ndarray:
+    """Krippendorff's α from its sums, element-wise: ``1 - (n - 1) * observed / expected``
+    (``n`` pairable values; ``observed``, the coincidences weighted by the squared
+    difference; ``expected``, the products of the marginals weighted alike); ``NaN`` where
+    ``expected`` is 0 (one value only: α is undefined)."""
+    n, observed, expected = np.asarray(n), np.asarray(observed), np.asarray(expected)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(expected > 0, 1 - (n - 1) * observed / np.where(expected > 0, expected, 1), np.nan)
 
 
 def _pairs(a: npt.ArrayLike, b: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -503,19 +510,27 @@ def bootstrap_alpha_ci(data: npt.ArrayLike, n_boot: int = 1000, seed: int = 0, l
     flat = per_group.reshape(g, v * v)
     offdiag = 1.0 - np.eye(v)  # the nominal squared difference
     alphas = np.empty(n_boot)
-    chunk = max(1, 2**22 // g)  # resamples at a time: a block of at most 32 MB of draws
+    chunk = max(1, 2**22 // g)  # resamples at a time: blocks of at most 32 MB of draws
     for at in range(0, n_boot, chunk):
-        draws = np.empty((min(chunk, n_boot - at), g))
-        for i in range(len(draws)):  # the same draws, in the same order, as one resample at a time
-            draws[i] = np.bincount(rng.integers(0, g, size=g), minlength=g)
+        draws = resample_counts(rng, g, min(chunk, n_boot - at))  # blocks draw what one call would
         coincidence = (draws @ flat).reshape(-1, v, v)
         marginals = coincidence.sum(axis=2)
-        n = marginals.sum(axis=1)
         observed = (coincidence * offdiag).sum(axis=(1, 2))
         expected = (marginals[:, :, None] * marginals[:, None, :] * offdiag).sum(axis=(1, 2))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            alphas[at:at + chunk] = np.where(expected == 0, np.nan, 1 - (n - 1) * observed / expected)
+        alphas[at:at + chunk] = alpha_from(marginals.sum(axis=1), observed, expected)
     return percentile_interval(alphas, level)
+
+
+def resample_counts(rng: np.random.Generator, units: int, n: int) -> np.ndarray:
+    """``n`` bootstrap resamples of ``units`` units drawn with replacement from ``rng``,
+    as weights: ``n x units``, how often each unit is drawn (none when either is 0). One
+    resample after the other, so that calls in blocks on one generator draw what one call
+    for all of them does: the bootstrap intervals here and in :mod:`helpers.evaluation`."""
+    if not n or not units:
+        return np.zeros((0, units), dtype=np.int64)
+    picks = rng.integers(0, units, size=(n, units))
+    return np.bincount((np.arange(n)[:, None] * units + picks).ravel(), minlength=n * units) \
+        .reshape(n, units).astype(np.int64, copy=False)
 
 
 def percentile_interval(estimates: np.ndarray, level: float) -> tuple[float, float]:

@@ -36,6 +36,7 @@ images as data URIs.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import logging
 import os
@@ -127,10 +128,30 @@ CODES = ("auto", "corrected")  # the codes the findings are drawn from (notebook
 
 # Not papermill.inspect_notebook: it drops a line with a second "=" (a comment "# or CODES=corrected"), needs a kernelspec.
 def _declares(path: Path, name: str) -> bool:
-    """Whether the notebook's ``parameters`` cell sets ``name``."""
+    """Whether the notebook's ``parameters`` cell sets ``name``: a top-level assignment to
+    it, annotated or not (``CODES: str = "auto"``), read as Python, not as lines of text
+    (a line of a string or of an indented block sets nothing)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
     nb = nbformat.read(path, as_version=4)
-    return any("parameters" in c.metadata.get("tags", []) and re.search(rf"^{name}\s*=", c.source, re.M)
-               for c in nb.cells if c.cell_type == "code")
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "parameters" not in cell.metadata.get("tags", []):
+            continue
+        # Read as the kernel reads it: IPython's own transformation first turns magics and
+        # shell lines (%matplotlib, !cmd) into calls. A cell that still does not parse would
+        # stop the kernel too; it declares nothing here, and the run then fails on that cell
+        # with the kernel's own SyntaxError, which names it (a guess from its lines could only
+        # pass a parameter to a notebook that cannot run).
+        try:
+            tree = ast.parse(TransformerManager().transform_cell(cell.source))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            targets = node.targets if isinstance(node, ast.Assign) else \
+                [node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else []
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                return True
+    return False
 
 
 def execute(path: Path, corpus: str, out: str, dest: Path | None = None, engine: str = "pandas",

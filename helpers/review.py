@@ -442,7 +442,7 @@ def export_project(path: str | Path, sample: pd.DataFrame, raw_texts: Mapping[st
 
 
 def import_project(path: str | Path, sample: pd.DataFrame, reviewer: str,
-                   codebook: coding.Codebook) -> pd.DataFrame:
+                   codebook: coding.Codebook) -> tuple[pd.DataFrame, int]:
     """The decisions of a review project edited in a QDA tool and exported again as
     ``.qdpx`` (read with :func:`helpers.refi.import_project`, which refuses a malformed
     file). For each sample item: gone (coding or selection deleted, or recoded) is
@@ -453,10 +453,12 @@ def import_project(path: str | Path, sample: pd.DataFrame, reviewer: str,
     reviewed, as an empty cell of the sheet); a code named :data:`MISSED_CODE` on its span
     says the code applies (``correct``: the auto-coder missed it). A code of the codebook
     that the reviewer put on an item's span is a ``correct`` decision for that code.
-    Codings on other spans are not decisions and are left out."""
+    Codings on other spans are not decisions and are left out. A source named in another
+    Unicode form than the sample's file (a project saved on macOS) is that file. Returns
+    the decisions and how many near misses were left as they were (not reviewed)."""
     if not reviewer or not reviewer.strip():
         raise ReviewError("REVIEWER is empty: name who reviewed the project")
-    imported, _ = refi.import_project(path, code_ids=codebook)
+    imported, _ = refi.import_project(path, code_ids=codebook, files=set(sample["file"]))
     imported = imported.astype({"start": "int64", "end": "int64"})
     spans = sample[["file", "start", "end"]].astype({"start": "int64", "end": "int64"}).drop_duplicates()
     on_spans = imported.merge(spans, on=["file", "start", "end"])
@@ -467,6 +469,7 @@ def import_project(path: str | Path, sample: pd.DataFrame, reviewer: str,
     present = set(on_spans[on_spans["mapped"]][["file", "start", "end", "code"]].itertuples(index=False, name=None))
     rows = []
     asked = set()
+    unreviewed = 0
     for r in sample.itertuples(index=False):
         key = (r.file, int(r.start), int(r.end), r.code)
         asked.add(key)
@@ -476,23 +479,15 @@ def import_project(path: str | Path, sample: pd.DataFrame, reviewer: str,
             decision = "wrong"
         elif r.stratum == "coded" or key[:3] in missed_spans:
             decision = "correct"
-        else:
-            continue  # a near miss left as it was: not reviewed
+        else:  # a near miss left as it was: not reviewed
+            unreviewed += 1
+            continue
         rows.append(key + (decision,))
     for key in sorted(present - asked):
         rows.append(key + ("correct",))
     out = pd.DataFrame(rows, columns=["file", "start", "end", "code", "decision"])
     out["reviewer"], out["note"] = reviewer.strip(), "from " + Path(path).name
-    return out[decisions.DECISION_COLUMNS].astype({"start": "int64", "end": "int64"})
-
-
-def unreviewed_near_misses(sample: pd.DataFrame, table: pd.DataFrame) -> int:
-    """How many near misses of ``sample`` have no decision in ``table`` (a project's near
-    miss left as it was is not reviewed: :func:`import_project`)."""
-    keys = ["file", "start", "end", "code"]
-    near = sample[sample["stratum"] == "near miss"][keys].astype({"start": "int64", "end": "int64"})
-    decided = set(table[keys].astype({"start": "int64", "end": "int64"}).itertuples(index=False, name=None))
-    return sum(key not in decided for key in near.itertuples(index=False, name=None))
+    return out[decisions.DECISION_COLUMNS].astype({"start": "int64", "end": "int64"}), unreviewed
 
 
 # --------------------------------------------------------------------------- decisions saved
@@ -853,8 +848,7 @@ def main(argv: list[str] | None = None) -> int:
         if not path.is_file():
             raise ReviewError(f"{path}: no such file; give the path of the filled .xlsx or the edited .qdpx")
         if path.suffix.lower() == ".qdpx":
-            table = import_project(path, sample, args.reviewer, codebook)
-            left = unreviewed_near_misses(sample, table)
+            table, left = import_project(path, sample, args.reviewer, codebook)
             if left:  # said aloud: before, a near miss left as it was counted as missed
                 print(f"{left} near miss(es) left as they were in the project: not reviewed (add the code "
                       f"'{MISSED_CODE}' where the code applies, delete the coding where it does not)")

@@ -26,6 +26,30 @@ def test_fast_scores_equal_the_reliability_module(seed):
     assert s["macro_f1"] == pytest.approx(ev.set_index("code").loc["macro", "f1"], nan_ok=True)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_the_alpha_interval_is_the_reliability_modules_bootstrap_by_unit(seed):
+    """One bootstrap: the same seed draws the same resamples of the units for the fast
+    scores as for reliability.bootstrap_alpha_ci over the pooled unit x code decisions
+    resampled by unit, and the two α per resample are one formula, so the intervals are equal."""
+    rng = np.random.default_rng(seed)
+    units, codes = int(rng.integers(20, 300)), int(rng.integers(2, 15))
+    auto = rng.random((units, codes)) < 0.15
+    gold = np.where(rng.random(auto.shape) < 0.85, auto, ~auto)
+    s = evaluation.scores(auto, gold, n_boot=300, seed=seed)
+    pooled = np.vstack([auto.ravel(), gold.ravel()]).astype(float)
+    assert (s["alpha_low"], s["alpha_high"]) == reliability.bootstrap_alpha_ci(
+        pooled, n_boot=300, seed=seed, level=0.95, groups=np.repeat(np.arange(units), codes))
+
+
+def test_resamples_drawn_in_blocks_are_those_drawn_at_once():
+    whole = reliability.resample_counts(np.random.default_rng(3), 7, 10)
+    rng = np.random.default_rng(3)
+    blocks = np.vstack([reliability.resample_counts(rng, 7, n) for n in (4, 1, 5)])
+    assert (whole == blocks).all() and (whole.sum(axis=1) == 7).all() and whole.dtype == np.int64
+    assert reliability.resample_counts(rng, 0, 10).shape == (0, 0)
+    assert reliability.resample_counts(rng, 7, 0).shape == (0, 7)
+
+
 def test_intervals_are_seeded_and_hold_the_estimate():
     rng = np.random.default_rng(1)
     auto = (rng.random((80, 14)) < 0.2).astype(int)

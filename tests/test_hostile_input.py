@@ -742,8 +742,8 @@ def test_decomposed_cleaning_rules_and_study_are_read_composed(corpus_factory, c
     _, removed = clean.segment((root / "raw" / "a.txt").read_text(encoding="utf-8"), "a.txt", loaded)
     assert [r["rule"] for r in removed] == ["newsletter"]
     assert study["title"] == unicodedata.normalize("NFC", "Välfärd")
-    assert "boilerplate.yaml: 1 line(s) written decomposed (NFD)" in caplog.text
-    assert "study.yaml: 1 line(s) written decomposed (NFD)" in caplog.text
+    assert "boilerplate.yaml: 1 text(s) written decomposed (NFD), e.g. 'prenumerera på vårt nyhetsbrev.*'" in caplog.text
+    assert "study.yaml: 1 text(s) written decomposed (NFD), e.g. 'Välfärd'" in caplog.text
 
 
 def test_a_voice_column_named_decomposed_in_both_files_is_still_the_voice(corpus_factory, caplog):

@@ -15,17 +15,7 @@ MODULES = {p.stem: ast.parse(p.read_text(encoding="utf-8")) for p in sorted(path
 def _helpers_imports(node: ast.AST) -> list[tuple[str, list[str]]]:
     """``(module, names)`` for each import of a helpers module in ``node``'s own body
     (``from . import a, b`` gives each of a, b with no names)."""
-    out = []
-    if isinstance(node, ast.ImportFrom) and node.level == 1:
-        if node.module is None:
-            out += [(a.name, []) for a in node.names if a.name in MODULES]
-        elif node.module in MODULES:
-            out.append((node.module, [a.name for a in node.names]))
-    elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("helpers."):
-        out.append((node.module.split(".")[1], [a.name for a in node.names]))
-    elif isinstance(node, ast.Import):
-        out += [(a.name.split(".")[1], []) for a in node.names if a.name.startswith("helpers.")]
-    return out
+    return paths.helpers_imports(node, MODULES)
 
 
 def _graph() -> dict[str, set[str]]:
@@ -73,9 +63,12 @@ def test_no_module_uses_another_modules_private_names():
 
 def test_the_checks_see_what_they_look_for():
     """The three checks above find a circle, a hidden import and a private name."""
-    tree = ast.parse("from . import coding\nfrom .clean import _word_form\ndef f():\n    from . import io\n")
+    tree = ast.parse("from . import coding\nfrom .clean import _word_form\ndef f():\n    from . import io\n"
+                     "from helpers import style\nfrom helpers.matcher import _x\nimport helpers.tables\n"
+                     "from .nothing import y\nfrom pandas import io as pio\n")
     found = [m for node in ast.walk(tree) for m in _helpers_imports(node)]
-    assert ("coding", []) in found and ("clean", ["_word_form"]) in found and ("io", []) in found
+    assert found == [("coding", []), ("clean", ["_word_form"]), ("style", []), ("matcher", ["_x"]), ("tables", []),
+                     ("io", [])]
     assert "coding" in _graph()["stages"] and "stages" in _graph()["pipeline"]
 
 

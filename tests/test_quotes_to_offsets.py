@@ -4,6 +4,7 @@ dropped; the reference codings of corpus-dev2 are what their annotators' quote f
 from __future__ import annotations
 
 import importlib.util
+import re
 
 import pytest
 
@@ -23,13 +24,54 @@ def _offsets(tmp_path, body: str):
     return tool.offsets(str(path), RAW, CODES)
 
 
-def test_quotes_become_offsets_sorted(tmp_path):
+def test_quotes_become_offsets(tmp_path):
     table = _offsets(tmp_path, "file,code,quote,occurrence\n"
                                "a.txt,P_DETAIL,Detaljstyrningen tar tid.,\n"
                                "a.txt,R_TRUST,Tilliten växer.,2\n")
-    assert table.values.tolist() == [["a.txt", 16, 31, "R_TRUST", "Tilliten växer."],
-                                     ["a.txt", 33, 58, "P_DETAIL", "Detaljstyrningen tar tid."]]
+    assert table.values.tolist() == [["a.txt", 33, 58, "P_DETAIL", "Detaljstyrningen tar tid."],
+                                     ["a.txt", 16, 31, "R_TRUST", "Tilliten växer."]]
     assert all(RAW[f][s:e] == q for f, s, e, q in table[["file", "start", "end", "quote"]].itertuples(index=False))
+
+
+def _main(tmp_path, *bodies: str) -> tuple[int, str]:
+    """The tool's exit status and written coding (or its error) on quote files ``bodies``,
+    over a corpus whose one raw file is RAW's."""
+    corpus = tmp_path / "corpus"
+    (corpus / "raw").mkdir(parents=True)
+    (corpus / "raw" / "a.txt").write_text(RAW["a.txt"], encoding="utf-8")
+    sources = []
+    for i, body in enumerate(bodies):
+        sources.append(tmp_path / f"q{i}.csv")
+        sources[-1].write_text(body, encoding="utf-8", newline="")
+    out = tmp_path / "coding.csv"
+    status = tool.main([str(corpus), str(out), *map(str, sources)])
+    return status, out.read_text(encoding="utf-8") if out.exists() else ""
+
+
+def test_the_coding_is_sorted_by_file_start_end_and_code(tmp_path):
+    status, written = _main(tmp_path, "file,code,quote\na.txt,P_DETAIL,Detaljstyrningen tar tid.\n"
+                                      "a.txt,R_TRUST,Detaljstyrningen\n",
+                            "file,code,quote,occurrence\na.txt,R_TRUST,Tilliten växer.,2\n")
+    assert status == 0
+    assert written.splitlines() == ["file,start,end,code,quote", "a.txt,16,31,R_TRUST,Tilliten växer.",
+                                    "a.txt,33,49,R_TRUST,Detaljstyrningen",
+                                    "a.txt,33,58,P_DETAIL,Detaljstyrningen tar tid."]
+
+
+def test_two_quotes_from_one_start_are_two_spans_in_one_file_as_across_files(tmp_path):
+    """The same start with another end is another span (a word and its sentence), not the
+    same quote twice: in one quote file as across two."""
+    one = "file,code,quote\na.txt,P_DETAIL,Detaljstyrningen\na.txt,P_DETAIL,Detaljstyrningen tar tid.\n"
+    assert _offsets(tmp_path, one)[["start", "end"]].values.tolist() == [[33, 49], [33, 58]]
+    status, written = _main(tmp_path, one)
+    assert status == 0 and len(written.splitlines()) == 3
+
+
+def test_the_same_quote_in_two_quote_files_names_both(tmp_path, capsys):
+    row = "a.txt,P_DETAIL,Detaljstyrningen tar tid.\n"
+    status, written = _main(tmp_path, "file,code,quote\n" + row, "file,code,quote\na.txt,R_TRUST,Detaljstyrningen\n" + row)
+    assert status == 1 and written == ""
+    assert re.search(r"q1\.csv line 3: the same quote and code as .*q0\.csv line 2\.", capsys.readouterr().err)
 
 
 @pytest.mark.parametrize("body, message", [

@@ -198,16 +198,31 @@ def test_the_study_index_lists_its_questions(tmp_path):
     assert "<p>Period of the study: 2013–2017.</p>" in page
 
 
+def _declares_codes(tmp_path, source: str) -> bool:
+    """Whether report finds CODES in a notebook whose parameters cell is ``source``."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]})])
+    path = tmp_path / f"{len(list(tmp_path.iterdir()))}.ipynb"
+    nbformat.write(nb, path)
+    return report._declares(path, "CODES")
+
+
 def test_a_parameters_line_with_a_second_equals_sign_still_declares_codes(tmp_path):
     """make report CODES=corrected reaches a notebook whose CODES line says more in a comment
     (papermill's inspect_notebook drops such a line, and wants a kernelspec: report keeps its own)."""
-    import nbformat
+    assert _declares_codes(tmp_path, 'CORPUS = "corpus"\nCODES = "auto"  # or CODES="corrected"\n')
+    assert not _declares_codes(tmp_path, 'CORPUS = "corpus"  # CODES="corrected" is not declared here\n')
 
-    def notebook(source: str):
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]})])
-        path = tmp_path / f"{len(list(tmp_path.iterdir()))}.ipynb"
-        nbformat.write(nb, path)
-        return path
 
-    assert report._declares(notebook('CORPUS = "corpus"\nCODES = "auto"  # or CODES="corrected"\n'), "CODES")
-    assert not report._declares(notebook('CORPUS = "corpus"  # CODES="corrected" is not declared here\n'), "CODES")
+def test_the_parameters_cell_is_read_as_python_annotated_and_with_magics(tmp_path):
+    """``CODES: str = "auto"`` declares CODES (papermill sets it, so make report CODES=corrected
+    must pass it); a line inside a string or a block does not; IPython magics in the cell are
+    read as the kernel reads them, and a cell that is no Python at all declares nothing."""
+    assert _declares_codes(tmp_path, 'CORPUS = "corpus"\nCODES: str = "auto"  # or "corrected"\n')
+    assert _declares_codes(tmp_path, '%matplotlib inline\nCODES: str = "auto"\n!echo ready\n')
+    assert _declares_codes(tmp_path, 'OUT = CODES = "auto"\n')
+    assert not _declares_codes(tmp_path, 'CODES: str\n')  # annotated, never set: papermill does not take it either
+    assert not _declares_codes(tmp_path, 'NOTE = """\nCODES = "corrected"\n"""\n')
+    assert not _declares_codes(tmp_path, 'if False:\n    CODES = "corrected"\nCODES_SHOWN = 1\n')
+    assert not _declares_codes(tmp_path, 'CODES = = "auto"\n')

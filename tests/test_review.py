@@ -3,9 +3,11 @@ project round trips, estimates and suggestions (helpers.review, helpers.decision
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import shutil
+import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -408,7 +410,7 @@ def test_the_project_round_trip_reads_kept_deleted_recoded_and_unsure(tmp_path, 
 
     _edit_project(path, tmp_path / "edited.qdpx", edit)
     with pytest.warns(refi.RefiWarning):
-        got = review.import_project(tmp_path / "edited.qdpx", items, "ann", s["codebook"])
+        got, _ = review.import_project(tmp_path / "edited.qdpx", items, "ann", s["codebook"])
     by = {(r.file, r.start, r.code): r.decision for r in got.itertuples()}
     assert by[(items.iloc[0].file, items.iloc[0].start, items.iloc[0].code)] == "correct"
     assert by[(gone.file, gone.start, gone.code)] == "wrong"
@@ -419,10 +421,38 @@ def test_the_project_round_trip_reads_kept_deleted_recoded_and_unsure(tmp_path, 
     assert (near.file, near.start, near.code) not in by  # left as it was: not reviewed, never "missed"
     assert len(got) == 5 and set(got["reviewer"]) == {"ann"}
     # unchanged, every coded item is confirmed and no near miss is decided
-    untouched = review.import_project(path, items, "ann", s["codebook"])
+    untouched, _ = review.import_project(path, items, "ann", s["codebook"])
     assert set(untouched["decision"]) == {"correct"} and len(untouched) == len(items) - 1
     assert set(untouched["code"] + untouched["start"].astype(str)) == set(
         items["code"][:4] + items["start"][:4].astype(str))
+
+
+def test_a_project_saved_with_decomposed_source_names_matches_the_composed_raw_names(tmp_path, sample, seed_tables,
+                                                                                       caplog):
+    """A project saved on macOS names its sources decomposed (NFD: o + combining diaeresis);
+    the corpus's raw/ names them composed. Its sources are matched to the raw files as every
+    other file name of a corpus is (corpus.raw_name, with its warning), so the items left
+    standing are confirmed, not taken for deleted."""
+    s = seed_tables
+    items = sample[sample["stratum"] == "coded"].head(3).copy()
+    composed = unicodedata.normalize("NFC", "Tillitsdelegationens dagböcker.txt")
+    first = items.iloc[0].file
+    items["file"] = items["file"].replace(first, composed)
+    raw = {composed if f == first else f: t for f, t in s["raw"].items()}
+    path = review.export_project(tmp_path / "r.qdpx", items, raw, s["codebook"])
+    ns = {"q": refi.NS_PROJECT}
+
+    def edit(root):
+        for src in root.iterfind(".//q:TextSource", ns):
+            src.set("name", unicodedata.normalize("NFD", src.get("name")))
+
+    _edit_project(path, tmp_path / "mac.qdpx", edit)
+    assert unicodedata.normalize("NFD", composed) != composed
+    with caplog.at_level(logging.WARNING):
+        got, _ = review.import_project(tmp_path / "mac.qdpx", items, "ann", s["codebook"])
+    assert sorted(got["file"]) == sorted(items["file"]) and set(got["decision"]) == {"correct"}
+    assert "names 'Tillitsdelegationens dagbo\u0308cker.txt' in decomposed (NFD) form, and raw/ has it in " \
+           "composed (NFC) form" in caplog.text
 
 
 def test_a_near_miss_in_the_project_is_missed_only_when_marked_and_wrong_when_deleted(tmp_path, sample, seed_tables):
@@ -453,12 +483,13 @@ def test_a_near_miss_in_the_project_is_missed_only_when_marked_and_wrong_when_de
 
     _edit_project(path, tmp_path / "edited.qdpx", edit)
     with pytest.warns(refi.RefiWarning):
-        got = review.import_project(tmp_path / "edited.qdpx", near, "ann", s["codebook"])
+        got, unreviewed = review.import_project(tmp_path / "edited.qdpx", near, "ann", s["codebook"])
     by = {(r.file, r.start, r.code): r.decision for r in got.itertuples()}
     assert by == {(near.file[0], near.start[0], near.code[0]): "correct",
                   (near.file[1], near.start[1], near.code[1]): "wrong"}
-    assert review.unreviewed_near_misses(near, got) == 1
-    assert review.import_project(path, near, "ann", s["codebook"]).empty
+    assert unreviewed == 1
+    untouched, unreviewed = review.import_project(path, near, "ann", s["codebook"])
+    assert untouched.empty and unreviewed == 3
 
 
 # --------------------------------------------------------------------------- estimates
@@ -594,6 +625,13 @@ def test_the_command_line_goes_from_a_run_to_decisions_in_the_corpus(tmp_path, c
     status = coded[(coded["file"] == first["file"]) & (coded["start"] == int(first["start"]))
                    & (coded["code"] == first["code"])]["review"]
     assert status.tolist() == ["reviewed_wrong"]
+    # the project exported again untouched: its coded items are confirmed, its near misses not reviewed
+    near = int((sample["stratum"] == "near miss").sum())
+    assert near and review.main(["import", str(out / review.PROJECT_FILE), "--corpus", str(corpus), "--out", str(out),
+                                 "--reviewer", "bob"]) == 0
+    said = capsys.readouterr().out
+    assert f"{near} near miss(es) left as they were in the project: not reviewed" in said
+    assert f"{len(sample) - near} decisions written to" in said
 
 
 # --------------------------------------------------------------------------- the report

@@ -6,8 +6,8 @@ file out (offsets into the raw file as ``helpers.corpus`` reads it,
 Nothing is guessed or dropped: a quote that is not in its raw file exactly, or that occurs
 more than once there without an ``occurrence`` (1-based) saying which, an occurrence that
 is not a whole number of at least 1 or beyond the quote's count, a code the codebook does
-not have, a quote across a blank line, and the same quote and code twice all stop the
-conversion with the input's file and line named.
+not have, a quote across a blank line, and the same span and code twice (in one quote file
+or two) all stop the conversion with the input's file and line named.
 
     .venv/bin/python tools/quotes_to_offsets.py corpus-dev2 corpus-dev2/reference/coding_G.csv corpus-dev2/annotations/G_*.csv
 """
@@ -37,15 +37,18 @@ def _starts(text: str, quote: str) -> list[int]:
     return [m.start() for m in re.finditer(f"(?={re.escape(quote)})", text)]
 
 
-def offsets(source: str, raw: dict[str, str], codes: set[str]) -> pd.DataFrame:
-    """The rows of the quote file ``source`` as offsets into ``raw`` (file name → text)."""
+def offsets(source: str, raw: dict[str, str], codes: set[str],
+            seen: dict[tuple[str, int, int, str], tuple[str, int]] | None = None) -> pd.DataFrame:
+    """The rows of the quote file ``source`` as offsets into ``raw`` (file name → text), in
+    its order. A span and code (``file, start, end, code``) already in ``seen`` (from this
+    file or, passed on, an earlier one: where it was, quote file and line) stops it."""
     with open(source, encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise QuoteError(f"{source}: the header must name {', '.join(COLUMNS)} (and perhaps occurrence); "
                              f"missing {', '.join(missing)}.")
-        out, seen = [], {}
+        out, seen = [], {} if seen is None else seen
         line = 1
         for row in reader:
             first, line = line + 1, reader.line_num
@@ -66,13 +69,13 @@ def offsets(source: str, raw: dict[str, str], codes: set[str]) -> pd.DataFrame:
             if given and not (given.isdigit() and 1 <= int(given) <= len(starts)):
                 raise QuoteError(f"{where}: occurrence must be a whole number from 1 to {len(starts)}, not {given!r}.")
             start = starts[int(given) - 1 if given else 0]
-            key = (file, start, code)
+            key = (file, start, start + len(quote), code)
             if key in seen:
-                raise QuoteError(f"{where}: the same quote and code as line {seen[key]}.")
-            seen[key] = first
+                other, at = seen[key]
+                raise QuoteError(f"{where}: the same quote and code as {'' if other == source else other + ' '}line {at}.")
+            seen[key] = (source, first)
             out.append({"file": file, "start": start, "end": start + len(quote), "code": code, "quote": quote})
-    return pd.DataFrame(out, columns=["file", "start", "end", "code", "quote"]).sort_values(
-        ["file", "start", "end", "code"], kind="stable")
+    return pd.DataFrame(out, columns=["file", "start", "end", "code", "quote"])
 
 
 def main(argv: list[str]) -> int:
@@ -83,18 +86,13 @@ def main(argv: list[str]) -> int:
     root = Path(corpus)
     raw = corpus_mod.read_raw_texts(root)
     codes = set(coding.codebook_for(root).ids)
+    seen: dict[tuple[str, int, int, str], tuple[str, int]] = {}  # one check over all the quote files
     try:
-        tables = [offsets(source, raw, codes) for source in sorted(sources)]
+        tables = [offsets(source, raw, codes, seen) for source in sorted(sources)]
     except QuoteError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     table = pd.concat(tables, ignore_index=True).sort_values(["file", "start", "end", "code"], kind="stable")
-    twice = table.duplicated(["file", "start", "end", "code"])
-    if twice.any():
-        row = table[twice].iloc[0]
-        print(f"error: {row['file']} {row['start']}-{row['end']} {row['code']} is in two of the quote files.",
-              file=sys.stderr)
-        return 1
     io.write_csv(dest, table, spreadsheet=False)
     return 0
 
