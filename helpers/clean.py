@@ -801,38 +801,59 @@ def _inside_any_runs(pattern: re.Pattern[str]) -> str | None:
     return source[2:-2]
 
 
+# Line lengths from which a screen leaves out the patterns that cannot match so long a line
+# (:func:`_line_screen`); lines of prose are long, most patterns of furniture short.
+SCREEN_LENGTHS = (0, 32, 64, 128, 256)
+
+
 @dataclass(frozen=True)
 class _Screen:
     """Patterns that together match every line a ``line`` or ``filename`` rule matches
-    (and perhaps others): ``whole`` must match the whole line, ``anywhere`` somewhere in it."""
+    (and perhaps others): one of ``whole`` must match the whole line, or ``anywhere``
+    somewhere in it. ``whole[i]`` serves lines of at least ``lengths[i]`` characters and
+    holds only the patterns that can match a line that long."""
 
-    whole: re.Pattern[str] | None
+    lengths: tuple[int, ...]
+    whole: tuple[re.Pattern[str] | None, ...]
     anywhere: re.Pattern[str] | None
 
     def may_match(self, line: str) -> bool:
-        return bool((self.whole is not None and self.whole.fullmatch(line))
+        whole = self.whole[bisect_right(self.lengths, len(line)) - 1]
+        return bool((whole is not None and whole.fullmatch(line))
                     or (self.anywhere is not None and self.anywhere.search(line)))
 
 
 @lru_cache(maxsize=64)
-def _line_screen(rules: tuple[Rule, ...]) -> _Screen | None:
+def _line_screen(rules: tuple[Rule, ...], lengths: tuple[int, ...] = SCREEN_LENGTHS) -> _Screen | None:
     """A :class:`_Screen` for the rules, so that most lines are cleared with two regexes
     instead of one per pattern; ``None`` when the patterns cannot be joined safely
     (back-references or conditionals, whose group numbers would shift, or flags other than
     ignoring case). A pattern ``.*X.*`` is screened as ``X`` anywhere in the line (see
     :func:`_inside_any_runs`): joined with the others, its runs made every line cost a scan
-    per such pattern and start."""
+    per such pattern and start. A pattern whose longest match (Python's parse of it) is
+    shorter than a line cannot match it, so each of ``lengths`` gets a join of the
+    patterns that can match lines that long: a line of prose is tried against the
+    patterns without a bound (a start, a run of any length) only, where a join of all
+    spent most of its time scanning the bounded runs that begin many patterns
+    (``.{0,150}``). ``lengths=(0,)`` joins them all, as before (``benchmarks/line_screen.py``
+    compares the two)."""
+    if not lengths or lengths[0] != 0 or list(lengths) != sorted(set(lengths)):
+        raise ValueError(f"lengths must rise from 0 without repeats, got {lengths!r}")
     parts = [p for r in rules if r.kind in LINE_KINDS for p in r.patterns]
     parts += [_FILENAME] if any(r.kind == "filename" for r in rules) else []
     if not parts or any(p.flags & ~(re.IGNORECASE | re.UNICODE) or re.search(r"\\\d|\(\?P=|\(\?\(", p.pattern)
                         for p in parts):
         return None
     inside = {p: _inside_any_runs(p) for p in parts}
-    whole = [p.pattern for p in parts if inside[p] is None]
+    whole = [p for p in parts if inside[p] is None]
+    longest = {p: _sre_parse.parse(p.pattern, p.flags).getwidth()[1] for p in whole}
     anywhere = [x for x in inside.values() if x is not None]
+
+    def join(sources: list[str]) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{x})" for x in sources), re.IGNORECASE) if sources else None
     try:
-        return _Screen(re.compile("|".join(f"(?:{x})" for x in whole), re.IGNORECASE) if whole else None,
-                       re.compile("|".join(f"(?:{x})" for x in anywhere), re.IGNORECASE) if anywhere else None)
+        return _Screen(tuple(lengths), tuple(join([p.pattern for p in whole if longest[p] >= at]) for at in lengths),
+                       join(anywhere))
     except re.error:
         return None
 
@@ -1131,7 +1152,7 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     """
     found = [_Line(s, e, normalise(text[s:e]), block) for block, s, e in block_lines(text)]
 
-    screen = _line_screen(rules)
+    screen = _line_screen(rules, SCREEN_LENGTHS)  # read at each call: the benchmark sets it
     for ln in found:
         ln.rule = _line_rule(rules, ln.content, screen)
     for rule in (r for r in rules if r.kind == "repeated"):

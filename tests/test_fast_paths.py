@@ -109,6 +109,39 @@ def test_the_line_screen_on_the_seeds_lines():
     assert any(rule for _, rule in found)  # the seeds have furniture: the screen lets it through
 
 
+PROSE = "Kommunen har under året arbetat med tillitsbaserad styrning i hela förvaltningen, "
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 6), st.sampled_from(FURNITURE + ["läs mer här", "Foto: Anna Berg, Kommunen"]), st.booleans())
+def test_the_screen_by_line_length_clears_only_lines_that_no_rule_matches(repeats, furniture, before):
+    """Lines of every length, across the screen's length steps, some ending or starting in furniture."""
+    line = PROSE * repeats + furniture if before else furniture + " " + PROSE * repeats
+    line = clean.normalise(line)
+    screen = clean._line_screen(RULES)
+    assert clean._line_rule(RULES, line, screen) == clean._line_rule(RULES, line)
+    assert screen.may_match(line) or clean._line_screen(RULES, (0,)).may_match(line) is False
+
+
+def test_a_long_line_is_not_tried_against_patterns_that_cannot_match_one_that_long():
+    short = clean.Rule("more", "line", "a link", (re.compile(r"läs mer", re.IGNORECASE),))
+    credit = clean.Rule("credit", "line", "a credit", (re.compile(r"foto: .*", re.IGNORECASE),))
+    screen = clean._line_screen((short, credit), (0, 8))
+    assert screen.lengths == (0, 8)
+    assert "läs mer" in screen.whole[0].pattern and "foto" in screen.whole[0].pattern
+    assert "läs mer" not in screen.whole[1].pattern and "foto" in screen.whole[1].pattern  # 7 characters at most
+    assert screen.may_match("Läs mer") and not screen.may_match("Läs mer om det")
+    assert screen.may_match("Foto: en mycket lång rad om vem som tog bilden")
+    one = clean._line_screen((short, credit), (0,))
+    assert len(one.whole) == 1 and "läs mer" in one.whole[0].pattern
+
+
+@pytest.mark.parametrize("lengths", [(), (8,), (0, 8, 8), (0, 16, 8)])
+def test_the_screen_s_lengths_must_rise_from_zero(lengths):
+    with pytest.raises(ValueError, match="rise from 0"):
+        clean._line_screen(RULES, lengths)
+
+
 @pytest.mark.parametrize("source, inside", [
     (r".*\b(kakor|cookies)\b.*", r"\b(kakor|cookies)\b"), (".*(a).*", "(a)"),
     # not of the form: a top-level alternative, an escaped dot, a lazy run, a run on one side only
