@@ -372,9 +372,10 @@ def _compile_patterns(patterns: list[str], where: str, line: str) -> list[re.Pat
         risk = backtracking_risk(compiled[-1])
         if risk:
             raise RuleError(
-                f"{where}: pattern {pat!r} could take exponential time to fail on a line ({risk}){line}. "
-                "Rewrite it so that a repeated part can match a text in one way only, e.g. '(a+)+' as 'a+', "
-                "'(\\w+\\s?)+' as '\\w+(\\s\\w+)*', '(a|a)*' as 'a*' (see README, 'Bad input').")
+                f"{where}: pattern {pat!r} could take exponential or high polynomial time to fail on a line "
+                f"({risk}){line}. Rewrite it so that a repeated part can match a text in one way only, e.g. "
+                "'(a+)+' as 'a+', '(\\w+\\s?)+' as '\\w+(\\s\\w+)*', '(a|a)*' as 'a*', '.*.*.*x' as '.*x' "
+                "(see README, 'Bad input').")
     return compiled
 
 
@@ -402,8 +403,10 @@ def load_rules(corpus: Path | None = None) -> tuple[Rule, ...]:
 # empty text. Characters are compared on a sample alphabet (every character the pattern
 # names, in both cases, and examples of letters, digits, spaces and punctuation).
 # Lookarounds count as empty, a back-reference as any text; counted repeats beyond
-# three copies as unbounded. Patterns that are merely slow (polynomial: '.*.*.*x') are
-# not refused; lines are whitespace-normalised, which keeps the usual ones harmless.
+# three copies as unbounded. A polynomial pattern is refused too when three or more
+# repeated parts can read one run of a character in turn ('.*.*.*x'; a 72-character line
+# took 10 s with seven of them: ``_run_degree``); a quadratic one ('.*x.*') is accepted,
+# and white space is left out of that count, since lines are whitespace-normalised.
 
 _PROBES = "aAzZåÅäÄöÖéÉ_0 9\t\u00a0.,:;!?-–|/»«›>()@#'\"*+&%=\\[]{}€$\u0661x"
 _CATEGORIES = {name: re.compile(rx) for name, rx in (
@@ -568,7 +571,50 @@ def _backtracking_risk(source: str, flags: int) -> str | None:
     for (p, t), constructs in auto.why.items():
         if len(constructs) > 1 and p in cycle_of and cycle_of.get(t) == cycle_of[p]:
             return "a repeated part can match the same text in more than one way (a loop inside a loop)"
+    degree = _run_degree(auto)
+    if degree >= MAX_RUN_DEGREE:
+        return (f"{degree} repeated parts can read the same run of one character one after another, so a line "
+                f"that nearly matches takes time growing as its length to the power {degree}")
     return None
+
+
+MAX_RUN_DEGREE = 3  # repeated parts in turn over one run of a character: '.*.*.*x' is refused, '.*x.*' is not
+
+
+def _run_degree(auto: _Positions) -> int:
+    """How many repeated parts of the automaton can read one run of the same character
+    one after another (the most over the sample alphabet, white space left out: lines are
+    whitespace-normalised, so they hold no run of it). Failing on a run of ``n`` such
+    characters costs the backtracking matcher about ``n`` to that power: ``.*.*.*x``
+    gives 3. A check on runs of one character only: a run of a longer text
+    (``(ab)*(ab)*(ab)*c``) is not counted."""
+    best = 0
+    for ch in auto.probes:
+        if ch.isspace():
+            continue
+        nodes = [i for i, chars in enumerate(auto.sets) if ch in chars]
+        edges = {i: sorted(j for j in auto.follow[i] if ch in auto.sets[j]) for i in nodes}
+        loops = _components(edges)  # the strongly connected parts with a cycle: the repeated parts
+        part = {i: n for n, comp in enumerate(loops) for i in comp}
+        part.update({i: len(loops) + i for i in nodes if i not in part})
+        weight = {part[i]: (1 if part[i] < len(loops) else 0) for i in nodes}
+        after: dict[int, set[int]] = {q: set() for q in weight}
+        for i in nodes:
+            after[part[i]] |= {part[j] for j in edges[i] if part[j] != part[i]}
+        into = dict.fromkeys(weight, 0)
+        for q in after:
+            for r in after[q]:
+                into[r] += 1
+        most, ready = dict(weight), [q for q in weight if into[q] == 0]
+        while ready:  # the longest path over the parts, in topological order
+            q = ready.pop()
+            for r in after[q]:
+                most[r] = max(most[r], most[q] + weight[r])
+                into[r] -= 1
+                if into[r] == 0:
+                    ready.append(r)
+        best = max(best, max(most.values(), default=0))
+    return best
 
 
 def _components(edges: dict) -> list[list]:

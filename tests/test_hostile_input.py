@@ -890,6 +890,31 @@ HARMLESS = [
 ]
 
 
+# Patterns whose time grows as a power of three or more of a line's length: several repeated
+# parts read one run of a character in turn (the hostile review: seven '.*' before a word took
+# 10 s on a 72-character line). Quadratic ones, and runs of white space, which lines never
+# hold, are accepted.
+HIGH_POLYNOMIAL = [".*" * 8 + "Publicerad", r".*.*.*x", r"\d+\d+\d+x", r"[^.]*[^,]*[^;]*!", r"(a+)(a+)(a+)b"]
+QUADRATIC_OR_LESS = [r".*x.*", r"a+b+c+", r"(telefon|tel)\s*:?\s*[+\d( )-]{6,}", r"\w+\s+\w+\s+\w+",
+                     r"[^.]{0,150}x[^.]*"]
+
+
+@pytest.mark.parametrize("pattern", HIGH_POLYNOMIAL)
+def test_a_high_polynomial_pattern_is_seen(pattern):
+    assert "to the power" in clean.backtracking_risk(re.compile(pattern, re.IGNORECASE))
+
+
+@pytest.mark.parametrize("pattern", QUADRATIC_OR_LESS)
+def test_a_quadratic_pattern_is_accepted(pattern):
+    assert clean.backtracking_risk(re.compile(pattern, re.IGNORECASE)) is None
+
+
+def test_a_high_polynomial_rule_is_refused_with_its_rewrite(tmp_path):
+    corpus = _rules_file(tmp_path, "rules:\n  - id: slow\n    kind: line\n    patterns: ['" + ".*" * 7 + "Publicerad']\n")
+    with pytest.raises(clean.RuleError, match=r"rule 'slow'.*power 7.*'\.\*\.\*\.\*x' as '\.\*x'"):
+        clean.load_rules(corpus)
+
+
 @pytest.mark.parametrize("pattern", CATASTROPHIC)
 def test_a_catastrophic_pattern_is_seen(pattern):
     assert clean.backtracking_risk(re.compile(pattern, re.IGNORECASE))
