@@ -372,8 +372,8 @@ def _compile_patterns(patterns: list[str], where: str, line: str) -> list[re.Pat
         risk = backtracking_risk(compiled[-1])
         if risk:
             raise RuleError(
-                f"{where}: pattern {pat!r} could take exponential or high polynomial time to fail on a line "
-                f"({risk}){line}. Rewrite it so that a repeated part can match a text in one way only, e.g. "
+                f"{where}: pattern {pat!r} could take {'too long' if _POWER in risk else 'exponential time'} to fail "
+                f"on a line ({risk}){line}. Rewrite it so that a repeated part can match a text in one way only, e.g. "
                 "'(a+)+' as 'a+', '(\\w+\\s?)+' as '\\w+(\\s\\w+)*', '(a|a)*' as 'a*', '.*.*.*x' as '.*x' "
                 "(see README, 'Bad input').")
     return compiled
@@ -573,11 +573,12 @@ def _backtracking_risk(source: str, flags: int) -> str | None:
             return "a repeated part can match the same text in more than one way (a loop inside a loop)"
     degree = _run_degree(auto)
     if degree >= MAX_RUN_DEGREE:
-        return (f"{degree} repeated parts can read the same run of one character one after another, so a line "
-                f"that nearly matches takes time growing as its length to the power {degree}")
+        return (f"{degree} repeated parts can read the same run of one character one after another: "
+                f"{_POWER} {degree}")
     return None
 
 
+_POWER = "on a line that nearly matches, its time grows as the line's length to the power"
 MAX_RUN_DEGREE = 3  # repeated parts in turn over one run of a character: '.*.*.*x' is refused, '.*x.*' is not
 
 
