@@ -2,7 +2,8 @@
 
 ``python -m helpers.report [--corpus DIR] [--out DIR] [--engine pandas|dask]`` executes
 every notebook in ``notebooks/`` in order with papermill (the parameters ``CORPUS``,
-``OUT`` and ``ENGINE`` injected),
+``OUT``, ``ENGINE`` and, for a notebook that has it, ``CODES`` injected, in a cell with a
+fixed id and the paths shown relative to the project: see :func:`_scrub`),
 keeps the executed copies in ``OUT/notebooks/`` and writes to ``OUT/html/``:
 
 * ``NN_name.html``       the reader edition (no code)
@@ -51,7 +52,7 @@ from pathlib import Path
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor, TagRemovePreprocessor
 from traitlets import Unicode, default
 
 from . import coding, io, markup, paths, style, tables
@@ -70,12 +71,42 @@ def notebooks() -> list[Path]:
     return sorted(p for p in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
+# The id of the cell papermill adds with the parameters of a run (it draws a random one).
+INJECTED_ID = "injected-parameters"
+# the parameters that are paths: shown as paths.display shows them, never absolute
+PATH_PARAMETERS = ("CORPUS", "OUT")
+PARAMETERS_COMMENT = "Parameters of this run (paths relative to the project; …/ and the last two parts outside it)"
+
+
 def _scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop run-specific metadata (timings, papermill's timestamps)."""
+    """Drop run-specific metadata (timings, papermill's timestamps), so that two runs
+    with the same inputs give the same bytes.
+
+    The cell papermill injects with a run's parameters (tagged ``injected-parameters``)
+    gets the fixed id :data:`INJECTED_ID` instead of papermill's random one, and its
+    source is written again from the parameters papermill recorded, with ``CORPUS`` and
+    ``OUT`` as :func:`helpers.paths.display` shows paths (relative to the project, or
+    ``…/`` and the last two parts outside it): an absolute path differs between machines
+    and says where a researcher keeps their files.
+
+    What a cell printed is one output per stream: the kernel sends printed text in as many
+    messages as it happened to flush (two ``print`` calls came as one output in one run,
+    as two in the next), so consecutive outputs of the same stream are joined."""
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
+    params = dict(nb.metadata.get("papermill", {}).get("parameters") or {})
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("papermill", None)
+        if INJECTED_ID in cell.metadata.get("tags", []):
+            cell.id = INJECTED_ID
+            if params:
+                shown = {k: paths.display(paths.resolve(v, paths.PROJ_ROOT)) if k in PATH_PARAMETERS and v else v
+                         for k, v in params.items()}
+                # as papermill writes them, but Swedish letters and "…" kept readable (its \\u escapes are not)
+                cell.source = "\n".join([f"# {PARAMETERS_COMMENT}"] + [
+                    f"{k} = {json.dumps(v, ensure_ascii=False) if isinstance(v, str) else repr(v)}"
+                    for k, v in shown.items()]) + "\n"
     return nb
 
 
@@ -143,7 +174,7 @@ def execute(path: Path, corpus: str, out: str, dest: Path | None = None, engine:
     if codes not in CODES:
         raise ReportError(f"CODES must be one of {', '.join(CODES)}, not {codes!r}")
     params = {"CORPUS": corpus, "OUT": out, "ENGINE": engine}
-    if codes != "auto" and _declares(path, "CODES"):
+    if _declares(path, "CODES"):  # given even when it is the default: the page shows every parameter of the run
         params["CODES"] = codes
     nb = pm.execute_notebook(
         str(path), None, parameters=params, kernel_name=KERNEL,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from helpers import coding, corpus, markup, paths, pipeline, report
@@ -211,3 +212,62 @@ def test_a_parameters_line_with_a_second_equals_sign_still_declares_codes(tmp_pa
 
     assert report._declares(notebook('CORPUS = "corpus"\nCODES = "auto"  # or CODES="corrected"\n'), "CODES")
     assert not report._declares(notebook('CORPUS = "corpus"  # CODES="corrected" is not declared here\n'), "CODES")
+
+
+def _as_papermill_leaves_it(params: dict) -> "nbformat.NotebookNode":  # noqa: F821
+    """Notebook 04 with a run's parameters injected by papermill (a new random cell id each time)."""
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = load_notebook_node(str(paths.NOTEBOOKS_DIR / "04_findings.ipynb"))
+    return parameterize_notebook(nb, params, kernel_name=report.KERNEL, language="python")
+
+
+def test_scrub_gives_the_injected_cell_a_fixed_id_and_no_absolute_path(tmp_path):
+    """Two runs with the same parameters give the same bytes, though papermill gives its
+    cell a random id each time; the paths in that cell are shown as paths.display shows
+    them, and every parameter of the run is there."""
+    import nbformat
+
+    params = {"CORPUS": str(paths.PROJ_ROOT / "corpus-dev"), "OUT": str(tmp_path / "ux-dev"), "ENGINE": "pandas",
+              "CODES": "auto"}
+    runs = [_as_papermill_leaves_it(params) for _ in range(2)]
+    ids = [next(c.id for c in nb.cells if "injected-parameters" in c.metadata.tags) for nb in runs]
+    assert ids[0] != ids[1]  # papermill's random ids, which _scrub must not keep
+    texts = [nbformat.writes(report._scrub(nb)) for nb in runs]
+    assert texts[0] == texts[1]
+    assert str(tmp_path) not in texts[0] and str(paths.PROJ_ROOT) not in texts[0]
+    cell = next(c for c in nbformat.reads(texts[0], as_version=4).cells if c.id == report.INJECTED_ID)
+    assert cell.source.splitlines()[1:] == ['CORPUS = "corpus-dev"', f'OUT = "…/{tmp_path.name}/ux-dev"',
+                                            'ENGINE = "pandas"', 'CODES = "auto"']
+
+
+def test_the_report_is_the_same_to_the_byte_when_run_again(own_corpus_report, tmp_path):
+    """A second report of the same corpus, into a folder shown by the same name (…/own0/out),
+    writes the same pages and notebook copies, byte for byte; none names an absolute path."""
+    out, _ = own_corpus_report
+    corpus_dir = out.parent / "corpus"
+    again = tmp_path / out.parent.name / out.name
+    report.build_report(str(corpus_dir), str(again), stream=io.StringIO())
+    files = sorted(p.relative_to(out) for sub in ("html", "notebooks") for p in (out / sub).iterdir())
+    assert files and files == sorted(p.relative_to(again) for sub in ("html", "notebooks") for p in (again / sub).iterdir())
+    for rel in files:
+        first = (out / rel).read_bytes()
+        assert first == (again / rel).read_bytes(), rel
+        assert str(out.parent).encode() not in first and str(tmp_path).encode() not in first, rel
+    injected = (out / "html" / "04_findings.code.html").read_text(encoding="utf-8")
+    assert "CODES" in re.sub(r"<[^>]+>", "", injected)
+
+
+def test_scrub_joins_what_a_cell_printed_however_the_kernel_flushed_it():
+    """Two prints arrive as one stream output in one run and as two in the next; the
+    executed notebook has one either way."""
+    import nbformat
+
+    def printed(*texts: str) -> nbformat.NotebookNode:
+        outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in texts]
+        return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1); print(2)", id="a", outputs=outputs)])
+
+    once, twice = (nbformat.writes(report._scrub(printed(*texts))) for texts in (["1\n2\n"], ["1\n", "2\n"]))
+    assert once == twice
+
