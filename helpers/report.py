@@ -196,8 +196,13 @@ def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
     return fallback
 
 
-def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = None) -> str:
-    """A notebook as an offline HTML page; ``reader=True`` leaves out all code."""
+EDITIONS = {True: "reader edition", False: "full edition, with code"}
+
+
+def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = None, title: str | None = None) -> str:
+    """A notebook as an offline HTML page; ``reader=True`` leaves out all code. The
+    browser's title of the page is the notebook's (``title``, else its first ``#``
+    heading) and the edition, so that tabs and bookmarks of the pages tell them apart."""
     exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
     exporter.exclude_input = reader
     exporter.exclude_input_prompt = True
@@ -209,7 +214,8 @@ def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = No
     )
     remover.enabled = True
     exporter.register_preprocessor(remover, enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"kv_other": other or {}})
+    name = f"{title or _title(nb, 'Notebook')} ({EDITIONS[reader]})"
+    body, _ = exporter.from_notebook_node(nb, resources={"kv_other": other or {}, "metadata": {"name": name}})
     return markup.header_breaks(add_toc(link_pages(body, reader)))
 
 
@@ -519,9 +525,12 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
             stem = nb_path.stem
             reader, full = f"{stem}.html", f"{stem}.code.html"
             staged[f"notebooks/{nb_path.name}"] = nbformat.writes(nb) + "\n"
-            staged[f"html/{reader}"] = export_html(nb, reader=True, other={"href": full, "label": "Full edition (with code)"})
-            staged[f"html/{full}"] = export_html(nb, reader=False, other={"href": reader, "label": "Reader edition"})
-            pages.append((_title(nb, stem), reader, full))
+            title = _title(nb, stem)
+            staged[f"html/{reader}"] = export_html(nb, reader=True, other={"href": full, "label": "Full edition (with code)"},
+                                                   title=title)
+            staged[f"html/{full}"] = export_html(nb, reader=False, other={"href": reader, "label": "Reader edition"},
+                                                 title=title)
+            pages.append((title, reader, full))
             print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
         # A codebook's examples are cited by the ids of the corpus they come from (the seeds,
         # for the study's codebook), when that corpus has a metadata.csv naming them.

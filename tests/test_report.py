@@ -271,3 +271,26 @@ def test_scrub_joins_what_a_cell_printed_however_the_kernel_flushed_it():
     once, twice = (nbformat.writes(report._scrub(printed(*texts))) for texts in (["1\n2\n"], ["1\n", "2\n"]))
     assert once == twice
 
+
+def test_every_notebook_page_has_its_notebooks_title_and_edition(own_corpus_report):
+    import html
+
+    import nbformat
+
+    out, _ = own_corpus_report
+    titles = set()
+    for stem in NOTEBOOK_STEMS:
+        heading = report._title(nbformat.read(paths.NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4), stem)
+        for page, edition in ((f"{stem}.html", "reader edition"), (f"{stem}.code.html", "full edition, with code")):
+            title = html.unescape(re.search(r"<title>(.*?)</title>", (out / "html" / page).read_text(encoding="utf-8")).group(1))
+            assert title == f"{heading} ({edition})", page
+            titles.add(title)
+    assert len(titles) == 2 * len(NOTEBOOK_STEMS)
+
+
+def test_a_page_title_is_escaped():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Themes <script>x</script> & more", id="t")])
+    page = report.export_html(nb, reader=True)
+    assert "<title>Themes &lt;script&gt;x&lt;/script&gt; &amp; more (reader edition)</title>" in page
