@@ -131,3 +131,34 @@ def test_an_index_table_with_a_word_longer_than_the_page_scrolls_in_its_box(brow
     page.goto(page_file.as_uri(), wait_until="load")
     assert page.evaluate("[document.documentElement.scrollWidth <= window.innerWidth, "
                          "document.querySelector('table').offsetWidth > window.innerWidth]") == [True, True]
+
+
+def _page_of_outputs(tmp_path, outputs: list) -> "Path":  # noqa: F821
+    """A reader-edition page of one code cell with ``outputs``."""
+    import nbformat
+
+    from helpers import report
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", id="c", execution_count=1, outputs=outputs)])
+    page_file = tmp_path / "outputs.html"
+    page_file.write_text(report.export_html(nb, reader=True), encoding="utf-8")
+    return page_file
+
+
+def test_printed_text_wraps_between_words_and_breaks_only_a_word_too_long_for_a_line(browser, tmp_path):
+    """What a cell printed wraps at spaces on a phone-sized window, never inside a word that
+    fits a line ("servic|es"); a word longer than the line is broken rather than widening
+    the page."""
+    import nbformat
+
+    words = " ".join(["services", "detaljstyrning", "socialsekreterarna", "kärnuppdraget", "tillitsbaserad"] * 12)
+    long = "x" * 300
+    page_file = _page_of_outputs(tmp_path, [nbformat.v4.new_output("stream", name="stdout", text=f"{words}\n{long}\n")])
+    page = browser.new_page(viewport={"width": 420, "height": 800})
+    page.goto(page_file.as_uri(), wait_until="load")
+    page.screenshot(path=str(tmp_path / "printed.png"), full_page=True)
+    assert _words_split_across_lines(page, ".jp-OutputArea-output pre", r"[^\sx]+") == []
+    assert _words_split_across_lines(page, ".jp-OutputArea-output pre", "x{300}") == ["x" * 300]
+    assert page.evaluate("[document.documentElement.scrollWidth <= window.innerWidth, "
+                         "Array.from(document.querySelectorAll('pre')).every(p => p.scrollWidth <= p.clientWidth)]"
+                         ) == [True, True]
