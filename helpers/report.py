@@ -37,6 +37,7 @@ images as data URIs.
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import logging
 import os
@@ -216,7 +217,76 @@ def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = No
     exporter.register_preprocessor(remover, enabled=True)
     name = f"{title or _title(nb, 'Notebook')} ({EDITIONS[reader]})"
     body, _ = exporter.from_notebook_node(nb, resources={"kv_other": other or {}, "metadata": {"name": name}})
-    return markup.header_breaks(add_toc(link_pages(body, reader)))
+    return markup.header_breaks(add_toc(link_pages(align_numbers(body), reader)))
+
+
+_DATAFRAME = re.compile(r'<table\b[^>]*\bclass="[^"]*\bdataframe\b[^"]*"[^>]*>.*?</table>', re.S)
+_SECTION = re.compile(r"(<(thead|tbody)\b[^>]*>)(.*?)(</\2>)", re.S)
+_ROW = re.compile(r"(<tr\b[^>]*>)(.*?)(</tr>)", re.S)
+_CELL = {tag: re.compile(rf"<{tag}\b([^>]*)>(.*?)</{tag}>", re.S) for tag in ("td", "th")}
+# a number as pandas prints one: 12, -3.5, 1,234, 0.81, 1e-05, 12.5%, −2 (with a minus sign)
+_NUMBER = re.compile(r"[-+−]?(\d+|\d{1,3}(,\d{3})+)?(\.\d+)?([eE][-+]?\d+)?%?")
+_MISSING = {"", "nan", "NaN", "<NA>", "None", "NaT", "inf", "-inf"}
+
+
+def _is_number(cell: str) -> bool:
+    text = html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+    return bool(re.search(r"\d", text)) and bool(_NUMBER.fullmatch(text))
+
+
+def _mark(attrs: str) -> str:
+    if re.search(r'\bclass="', attrs):
+        return re.sub(r'\bclass="', 'class="num ', attrs, count=1)
+    return f' class="num"{attrs}'
+
+
+def align_numbers(page: str) -> str:
+    """Mark the number columns of the page's DataFrame tables (``class="num"`` on their
+    cells and header), so the page's CSS aligns numbers right and text left.
+
+    pandas' HTML says nothing of a column's dtype and JupyterLab aligns every cell right,
+    which makes long text (a keyword in context, a sentence, a removed line) hard to
+    read. A column is a number column when each of its cells that is not empty or
+    missing (``NaN``, ``<NA>``, ``None``) is one number as pandas prints it (``12``,
+    ``-3.5``, ``1,234``, ``1e-05``, ``12.5%``) and at least one is; a column with a date
+    (``2017-11-22``) or an interval is text. Only the class is added: the cells' content
+    is left as it was (escaped by pandas)."""
+
+    def table(m: re.Match) -> str:
+        tab = m.group(0)
+        body = next((s for s in _SECTION.finditer(tab) if s.group(2) == "tbody"), None)
+        if body is None:
+            return tab
+        rows = [_CELL["td"].findall(r.group(2)) for r in _ROW.finditer(body.group(3))]
+        width = max((len(r) for r in rows), default=0)
+        numeric = set()
+        for j in range(width):
+            cells = [r[j][1] for r in rows if j < len(r)]
+            shown = [c for c in cells if html.unescape(re.sub(r"<[^>]+>", "", c)).strip() not in _MISSING]
+            if shown and all(_is_number(c) for c in shown):
+                numeric.add(j)
+        if not numeric:
+            return tab
+
+        def row(r: re.Match, tag: str) -> str:
+            cells = list(_CELL[tag].finditer(r.group(2)))
+            if tag == "th" and any("colspan" in c.group(1) for c in cells[-width:]):
+                return r.group(0)  # a header row over several columns: left as it is
+            first = len(cells) - width if tag == "th" else 0  # a header row's last cells head the columns
+            text, parts, at = r.group(2), [], 0
+            for k, c in enumerate(cells):
+                if k - first in numeric:
+                    parts += [text[at:c.start()], f"<{tag}{_mark(c.group(1))}>{c.group(2)}</{tag}>"]
+                    at = c.end()
+            return r.group(1) + "".join(parts) + text[at:] + r.group(3)
+
+        def section(s: re.Match) -> str:
+            tag = "th" if s.group(2) == "thead" else "td"
+            return s.group(1) + _ROW.sub(lambda r: row(r, tag), s.group(3)) + s.group(4)
+
+        return _SECTION.sub(section, tab)
+
+    return _DATAFRAME.sub(table, page)
 
 
 _NB_LINK = re.compile(r'href="(\d\d_[\w-]+)\.ipynb(#[^"]*)?"')

@@ -162,3 +162,30 @@ def test_printed_text_wraps_between_words_and_breaks_only_a_word_too_long_for_a_
     assert page.evaluate("[document.documentElement.scrollWidth <= window.innerWidth, "
                          "Array.from(document.querySelectorAll('pre')).every(p => p.scrollWidth <= p.clientWidth)]"
                          ) == [True, True]
+
+
+def test_dataframe_tables_read_text_from_the_left_and_line_numbers_up_on_the_right(browser, tmp_path):
+    """A keyword-in-context table as a notebook shows it (pandas' HTML): its text columns
+    start at the left of their cells, its number columns end at the right, at the width
+    of a desktop window and of a phone."""
+    import nbformat
+    import pandas as pd
+
+    frame = pd.DataFrame({"doc_id": ["kcnc-2016", "hartman-2017"], "start": [686, 12045],
+                          "left": ["Ett av de värsta skräckexemplen är från hemtjänsten där man",
+                                   "Vi diskuterade också"],
+                          "right": ["med minutbasis vilka insatser som undersköterskan ska göra hemma hos den äldre",
+                                    "olika uppdrag ibland krockar"], "share": [0.25, 1.5]})
+    page_file = _page_of_outputs(tmp_path, [nbformat.v4.new_output(
+        "execute_result", {"text/html": frame._repr_html_(), "text/plain": "frame"}, execution_count=1)])
+    page = browser.new_page()
+    for width in (1280, 420):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(page_file.as_uri(), wait_until="load")
+        page.screenshot(path=str(tmp_path / f"kwic-{width}.png"), full_page=True)
+        align = page.evaluate("""Array.from(document.querySelectorAll('table.dataframe tbody tr:first-child td'))
+                                 .map(td => getComputedStyle(td).textAlign)""")
+        assert align == ["left", "right", "left", "left", "right"], width
+        heads = page.evaluate("""Array.from(document.querySelectorAll('table.dataframe thead th'))
+                                 .map(th => getComputedStyle(th).textAlign)""")
+        assert heads[1:] == ["left", "right", "left", "left", "right"], width

@@ -294,3 +294,21 @@ def test_a_page_title_is_escaped():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Themes <script>x</script> & more", id="t")])
     page = report.export_html(nb, reader=True)
     assert "<title>Themes &lt;script&gt;x&lt;/script&gt; &amp; more (reader edition)</title>" in page
+
+
+def test_number_columns_of_a_dataframe_table_are_marked_and_text_columns_are_not():
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame({"doc": ["a<b>", "bb"], "n": [1, 2000], "share": [0.5, np.nan], "date": ["2015", "2017-11-22"],
+                          "pct": ["12.5%", "3%"], "big": ["1,234", "-1e-05"], "right context": ["och 12", "x"],
+                          "empty": [None, None]}).set_index("doc")
+    frame.index.name = "doc"
+    page = report.align_numbers(frame.to_html())
+    heads = re.findall(r"<th( class=\"num\")?>([^<]*)</th>", page)
+    assert {name for num, name in heads if num and name} == {"n", "share", "pct", "big"}
+    cells = re.findall(r"<td( class=\"num\")?>([^<]*)</td>", page)
+    assert [bool(num) for num, _ in cells[:7]] == [True, True, False, True, True, False, False]
+    assert "<th>a&lt;b&gt;</th>" in page  # content left as it was, escaped
+    assert report.align_numbers("<table><tbody><tr><td>1</td></tr></tbody></table>") == \
+        "<table><tbody><tr><td>1</td></tr></tbody></table>"  # not a DataFrame's table: left alone
