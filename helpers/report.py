@@ -328,8 +328,14 @@ INDEX = PAGE_HEAD + """h1 {{ font-size: 1.8rem; margin-bottom: .2rem; }} .sub {{
 table {{ border-collapse: collapse; width: 100%; font-size: .85rem; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
 td {{ overflow-wrap: break-word; }} /* a cell breaks a word only when it cannot fit the column whole */
-.wide {{ overflow-x: auto; }} /* and a table with a word too long for the page scrolls in its box */
-th {{ background: #f4f4f4; overflow-wrap: normal; word-break: keep-all; }} code {{ background: #f4f4f4; padding: 0 .2rem; }}
+.wide {{ overflow-x: auto; }} /* and a table with a word too long for the page scrolls in its box, */
+.wide {{ background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left center / 2.5rem 100% no-repeat local,
+  linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right center / 2.5rem 100% no-repeat local,
+  radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.3), rgba(0,0,0,0)) left center / .9rem 100% no-repeat scroll,
+  radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.3), rgba(0,0,0,0)) right center / .9rem 100% no-repeat scroll; }}
+/* a shadow on the side where more is hidden (white covers move with the table and hide it at the end) */
+th {{ background: rgba(0,0,0,.045); overflow-wrap: normal; word-break: keep-all; }}
+code {{ background: #f4f4f4; padding: 0 .2rem; }}
 li {{ margin: .3rem 0; }}
 </style></head>
 <body>

@@ -189,3 +189,61 @@ def test_dataframe_tables_read_text_from_the_left_and_line_numbers_up_on_the_rig
         heads = page.evaluate("""Array.from(document.querySelectorAll('table.dataframe thead th'))
                                  .map(th => getComputedStyle(th).textAlign)""")
         assert heads[1:] == ["left", "right", "left", "left", "right"], width
+
+
+def _edge_shades(page, selector: str) -> tuple[float, float]:
+    """How dark the left and right edges (4 px) of the element ``selector`` are drawn, as the
+    mean of 255 minus their grey levels, over the element's height."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    shot = Image.open(BytesIO(page.query_selector(selector).screenshot())).convert("L")
+    width, height = shot.size
+
+    def dark(xs: range) -> float:
+        return sum(255 - shot.getpixel((x, y)) for x in xs for y in range(height)) / (len(xs) * height)
+
+    return dark(range(0, 4)), dark(range(width - 4, width))
+
+
+def _scrolled_edges(page, selector: str) -> list[tuple[float, float]]:
+    """The edges' shades of a box that scrolls, at its start and scrolled to its end."""
+    assert page.evaluate(f"(e => e.scrollWidth > e.clientWidth)(document.querySelector({selector!r}))")
+    first = _edge_shades(page, selector)
+    page.evaluate(f"(e => e.scrollLeft = e.scrollWidth)(document.querySelector({selector!r}))")
+    return [first, _edge_shades(page, selector)]
+
+
+def test_a_wide_output_scrolls_in_its_box_with_a_shadow_on_the_side_where_more_is_hidden(browser, tmp_path):
+    """A DataFrame wider than a phone's window scrolls in its output box (JupyterLab's layout
+    cut it off below 760 px); the box's edge is shaded where columns are hidden, and the
+    shade moves to the other side when the reader has scrolled to the end."""
+    import nbformat
+    import pandas as pd
+
+    frame = pd.DataFrame([[f"ord{i} text" for i in range(14)]] * 4, columns=[f"column_{i}" for i in range(14)])
+    page_file = _page_of_outputs(tmp_path, [nbformat.v4.new_output(
+        "execute_result", {"text/html": frame._repr_html_(), "text/plain": "frame"}, execution_count=1)])
+    page = browser.new_page(viewport={"width": 420, "height": 600})
+    page.goto(page_file.as_uri(), wait_until="load")
+    box = ".jp-OutputArea-output"
+    assert page.evaluate(f"(e => [e.clientWidth <= window.innerWidth, getComputedStyle(e).overflowX])"
+                         f"(document.querySelector({box!r}))") == [True, "auto"]
+    page.screenshot(path=str(tmp_path / "wide-420.png"))
+    (left, right), (left_end, right_end) = _scrolled_edges(page, box)
+    assert right > left + 20 and left_end > right_end + 20, [(left, right), (left_end, right_end)]
+
+
+def test_the_index_tables_scroll_box_shades_the_side_where_more_is_hidden(browser, corpus_factory, tmp_path):
+    from helpers import report
+    from helpers.pipeline import Run
+
+    long = "x" * 180
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, f"file,doc_id,title\na.txt,{long},{long}\nb.txt,b,kort\n")
+    page_file = tmp_path / "index.html"
+    page_file.write_text(report.index_page([], Run.from_params(root, tmp_path / "out")), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 800, "height": 700})
+    page.goto(page_file.as_uri(), wait_until="load")
+    (left, right), (left_end, right_end) = _scrolled_edges(page, ".wide")
+    assert right > left + 20 and left_end > right_end + 20, [(left, right), (left_end, right_end)]
