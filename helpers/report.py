@@ -200,10 +200,15 @@ def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
 EDITIONS = {True: "reader edition", False: "full edition, with code"}
 
 
-def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = None, title: str | None = None) -> str:
+def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = None, title: str | None = None,
+                figures: frozenset[str] = frozenset()) -> str:
     """A notebook as an offline HTML page; ``reader=True`` leaves out all code. The
     browser's title of the page is the notebook's (``title``, else its first ``#``
-    heading) and the edition, so that tabs and bookmarks of the pages tell them apart."""
+    heading) and the edition, so that tabs and bookmarks of the pages tell them apart.
+
+    A figure the notebook saved (:func:`helpers.style.save`) links to its SVG file in
+    ``../figures/`` when that file's name is among ``figures`` (the files the report
+    found in ``OUT/figures``): a name is only ever compared, never taken as a path."""
     exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
     exporter.exclude_input = reader
     exporter.exclude_input_prompt = True
@@ -216,7 +221,8 @@ def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = No
     remover.enabled = True
     exporter.register_preprocessor(remover, enabled=True)
     name = f"{title or _title(nb, 'Notebook')} ({EDITIONS[reader]})"
-    body, _ = exporter.from_notebook_node(nb, resources={"kv_other": other or {}, "metadata": {"name": name}})
+    body, _ = exporter.from_notebook_node(nb, resources={"kv_other": other or {}, "metadata": {"name": name},
+                                                         "kv_figures": figures})
     return markup.header_breaks(add_toc(link_pages(align_numbers(body), reader)))
 
 
@@ -562,6 +568,15 @@ def remove_stale(out: Path, previous: list[str], written: list[str]) -> list[str
     return removed
 
 
+def saved_figures(out: Path) -> frozenset[str]:
+    """The names of the SVG figures in ``out/figures`` (regular files, not links), which
+    the pages may link to."""
+    folder = out / style.FIGURES_DIR
+    if not folder.is_dir() or folder.is_symlink():
+        return frozenset()
+    return frozenset(p.name for p in folder.iterdir() if p.suffix == ".svg" and stat.S_ISREG(p.lstat().st_mode))
+
+
 def build_report(corpus: str | None = None, out: str | None = None, stream=sys.stderr,
                  engine: str = "pandas", codes: str = "auto") -> Path:
     """Execute every notebook on ``corpus`` into ``out`` and write the HTML report; the
@@ -601,11 +616,11 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
             stem = nb_path.stem
             reader, full = f"{stem}.html", f"{stem}.code.html"
             staged[f"notebooks/{nb_path.name}"] = nbformat.writes(nb) + "\n"
-            title = _title(nb, stem)
+            title, figures = _title(nb, stem), saved_figures(run.out)
             staged[f"html/{reader}"] = export_html(nb, reader=True, other={"href": full, "label": "Full edition (with code)"},
-                                                   title=title)
+                                                   title=title, figures=figures)
             staged[f"html/{full}"] = export_html(nb, reader=False, other={"href": reader, "label": "Reader edition"},
-                                                 title=title)
+                                                 title=title, figures=figures)
             pages.append((title, reader, full))
             print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
         # A codebook's examples are cited by the ids of the corpus they come from (the seeds,

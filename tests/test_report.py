@@ -312,3 +312,35 @@ def test_number_columns_of_a_dataframe_table_are_marked_and_text_columns_are_not
     assert "<th>a&lt;b&gt;</th>" in page  # content left as it was, escaped
     assert report.align_numbers("<table><tbody><tr><td>1</td></tr></tbody></table>") == \
         "<table><tbody><tr><td>1</td></tr></tbody></table>"  # not a DataFrame's table: left alone
+
+
+def test_every_saved_figure_links_to_its_full_size_file(own_corpus_report):
+    """Each figure the notebooks saved is a link to its SVG in OUT/figures, in both
+    editions; the links lead to files that exist."""
+    out, _ = own_corpus_report
+    for page in ("01_clean-corpus.html", "04_findings.html", "04_findings.code.html"):
+        text = (out / "html" / page).read_text(encoding="utf-8")
+        images = re.findall(r'<div class="jp-RenderedImage.*?</div>', text, re.S)
+        assert images, page
+        for image in images:
+            hrefs = re.findall(r'<a href="\.\./figures/([^"]+\.svg)"', image)
+            assert hrefs and (out / "figures" / hrefs[0]).is_file(), (page, image[:300])
+    assert '<a href="../figures/code_by_document.svg"' in (out / "html" / "04_findings.html").read_text(encoding="utf-8")
+
+
+def test_a_figure_links_only_to_a_file_the_report_found():
+    """The file name in an output's metadata is compared with the files in OUT/figures,
+    never used as a path: a name that is not among them gives no link."""
+    import nbformat
+
+    def page(file: str, figures: frozenset[str]) -> str:
+        output = nbformat.v4.new_output("display_data", {"image/png": "iVBORw0KGgo="},
+                                        metadata={"image/png": {"alt": "Figure. x", "file": file}})
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("fig", id="f", outputs=[output])])
+        return report.export_html(nb, reader=True, figures=figures)
+
+    assert '<a href="../figures/heat.svg"' in page("heat.svg", frozenset({"heat.svg"}))
+    assert "../figures/" not in page("heat.svg", frozenset())
+    hostile = '../../x"><script>alert(1)</script>.svg'
+    assert "../figures/" not in page(hostile, frozenset({"heat.svg"})) and "<script>alert" not in page(hostile, frozenset())
+    assert "<script>alert" not in page(hostile, frozenset({hostile}))  # escaped even if it were there
