@@ -220,7 +220,7 @@ def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = No
     )
     remover.enabled = True
     exporter.register_preprocessor(remover, enabled=True)
-    name = f"{title or _title(nb, 'Notebook')} ({EDITIONS[reader]})"
+    name = f"{title or _title(nb, 'Notebook')} – {EDITIONS[reader]}"
     body, _ = exporter.from_notebook_node(nb, resources={"kv_other": other or {}, "metadata": {"name": name},
                                                          "kv_figures": figures})
     return markup.header_breaks(add_toc(link_pages(align_numbers(body), reader)))

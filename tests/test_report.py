@@ -283,7 +283,7 @@ def test_every_notebook_page_has_its_notebooks_title_and_edition(own_corpus_repo
         heading = report._title(nbformat.read(paths.NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4), stem)
         for page, edition in ((f"{stem}.html", "reader edition"), (f"{stem}.code.html", "full edition, with code")):
             title = html.unescape(re.search(r"<title>(.*?)</title>", (out / "html" / page).read_text(encoding="utf-8")).group(1))
-            assert title == f"{heading} ({edition})", page
+            assert title == f"{heading} – {edition}", page
             titles.add(title)
     assert len(titles) == 2 * len(NOTEBOOK_STEMS)
 
@@ -293,7 +293,7 @@ def test_a_page_title_is_escaped():
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Themes <script>x</script> & more", id="t")])
     page = report.export_html(nb, reader=True)
-    assert "<title>Themes &lt;script&gt;x&lt;/script&gt; &amp; more (reader edition)</title>" in page
+    assert "<title>Themes &lt;script&gt;x&lt;/script&gt; &amp; more – reader edition</title>" in page
 
 
 def test_number_columns_of_a_dataframe_table_are_marked_and_text_columns_are_not():
