@@ -2,7 +2,8 @@
 
 ``python -m helpers.report [--corpus DIR] [--out DIR] [--engine pandas|dask]`` executes
 every notebook in ``notebooks/`` in order with papermill (the parameters ``CORPUS``,
-``OUT`` and ``ENGINE`` injected),
+``OUT``, ``ENGINE`` and, for a notebook that has it, ``CODES`` injected, in a cell with a
+fixed id and the paths shown relative to the project: see :func:`_scrub`),
 keeps the executed copies in ``OUT/notebooks/`` and writes to ``OUT/html/``:
 
 * ``NN_name.html``       the reader edition (no code)
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import html
 import json
 import logging
 import os
@@ -52,7 +54,7 @@ from pathlib import Path
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor, TagRemovePreprocessor
 from traitlets import Unicode, default
 
 from . import coding, io, markup, paths, style, tables
@@ -71,12 +73,42 @@ def notebooks() -> list[Path]:
     return sorted(p for p in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
+# The id of the cell papermill adds with the parameters of a run (it draws a random one).
+INJECTED_ID = "injected-parameters"
+# the parameters that are paths: shown as paths.display shows them, never absolute
+PATH_PARAMETERS = ("CORPUS", "OUT")
+PARAMETERS_COMMENT = "Parameters of this run (paths relative to the project; …/ and the last two parts outside it)"
+
+
 def _scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop run-specific metadata (timings, papermill's timestamps)."""
+    """Drop run-specific metadata (timings, papermill's timestamps), so that two runs
+    with the same inputs give the same bytes.
+
+    The cell papermill injects with a run's parameters (tagged ``injected-parameters``)
+    gets the fixed id :data:`INJECTED_ID` instead of papermill's random one, and its
+    source is written again from the parameters papermill recorded, with ``CORPUS`` and
+    ``OUT`` as :func:`helpers.paths.display` shows paths (relative to the project, or
+    ``…/`` and the last two parts outside it): an absolute path differs between machines
+    and says where a researcher keeps their files.
+
+    What a cell printed is one output per stream: the kernel sends printed text in as many
+    messages as it happened to flush (two ``print`` calls came as one output in one run,
+    as two in the next), so consecutive outputs of the same stream are joined."""
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
+    params = dict(nb.metadata.get("papermill", {}).get("parameters") or {})
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("papermill", None)
+        if INJECTED_ID in cell.metadata.get("tags", []):
+            cell.id = INJECTED_ID
+            if params:
+                shown = {k: paths.display(paths.resolve(v, paths.PROJ_ROOT)) if k in PATH_PARAMETERS and v else v
+                         for k, v in params.items()}
+                # as papermill writes them, but Swedish letters and "…" kept readable (its \\u escapes are not)
+                cell.source = "\n".join([f"# {PARAMETERS_COMMENT}"] + [
+                    f"{k} = {json.dumps(v, ensure_ascii=False) if isinstance(v, str) else repr(v)}"
+                    for k, v in shown.items()]) + "\n"
     return nb
 
 
@@ -164,7 +196,7 @@ def execute(path: Path, corpus: str, out: str, dest: Path | None = None, engine:
     if codes not in CODES:
         raise ReportError(f"CODES must be one of {', '.join(CODES)}, not {codes!r}")
     params = {"CORPUS": corpus, "OUT": out, "ENGINE": engine}
-    if codes != "auto" and _declares(path, "CODES"):
+    if _declares(path, "CODES"):  # given even when it is the default: the page shows every parameter of the run
         params["CODES"] = codes
     nb = pm.execute_notebook(
         str(path), None, parameters=params, kernel_name=KERNEL,
@@ -186,8 +218,18 @@ def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
     return fallback
 
 
-def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = None) -> str:
-    """A notebook as an offline HTML page; ``reader=True`` leaves out all code."""
+EDITIONS = {True: "reader edition", False: "full edition, with code"}
+
+
+def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = None, title: str | None = None,
+                figures: frozenset[str] = frozenset()) -> str:
+    """A notebook as an offline HTML page; ``reader=True`` leaves out all code. The
+    browser's title of the page is the notebook's (``title``, else its first ``#``
+    heading) and the edition, so that tabs and bookmarks of the pages tell them apart.
+
+    A figure the notebook saved (:func:`helpers.style.save`) links to its SVG file in
+    ``../figures/`` when that file's name is among ``figures`` (the files the report
+    found in ``OUT/figures``): a name is only ever compared, never taken as a path."""
     exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
     exporter.exclude_input = reader
     exporter.exclude_input_prompt = True
@@ -199,8 +241,79 @@ def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = No
     )
     remover.enabled = True
     exporter.register_preprocessor(remover, enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"kv_other": other or {}})
-    return markup.header_breaks(add_toc(link_pages(body, reader)))
+    name = f"{title or _title(nb, 'Notebook')} – {EDITIONS[reader]}"
+    body, _ = exporter.from_notebook_node(nb, resources={"kv_other": other or {}, "metadata": {"name": name},
+                                                         "kv_figures": figures})
+    return markup.header_breaks(add_toc(link_pages(align_numbers(body), reader)))
+
+
+_DATAFRAME = re.compile(r'<table\b[^>]*\bclass="[^"]*\bdataframe\b[^"]*"[^>]*>.*?</table>', re.S)
+_SECTION = re.compile(r"(<(thead|tbody)\b[^>]*>)(.*?)(</\2>)", re.S)
+_ROW = re.compile(r"(<tr\b[^>]*>)(.*?)(</tr>)", re.S)
+_CELL = {tag: re.compile(rf"<{tag}\b([^>]*)>(.*?)</{tag}>", re.S) for tag in ("td", "th")}
+# a number as pandas prints one: 12, -3.5, 1,234, 0.81, 1e-05, 12.5%, −2 (with a minus sign)
+_NUMBER = re.compile(r"[-+−]?(\d+|\d{1,3}(,\d{3})+)?(\.\d+)?([eE][-+]?\d+)?%?")
+_MISSING = {"", "nan", "NaN", "<NA>", "None", "NaT", "inf", "-inf"}
+
+
+def _is_number(cell: str) -> bool:
+    text = html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+    return bool(re.search(r"\d", text)) and bool(_NUMBER.fullmatch(text))
+
+
+def _mark(attrs: str) -> str:
+    if re.search(r'\bclass="', attrs):
+        return re.sub(r'\bclass="', 'class="num ', attrs, count=1)
+    return f' class="num"{attrs}'
+
+
+def align_numbers(page: str) -> str:
+    """Mark the number columns of the page's DataFrame tables (``class="num"`` on their
+    cells and header), so the page's CSS aligns numbers right and text left.
+
+    pandas' HTML says nothing of a column's dtype and JupyterLab aligns every cell right,
+    which makes long text (a keyword in context, a sentence, a removed line) hard to
+    read. A column is a number column when each of its cells that is not empty or
+    missing (``NaN``, ``<NA>``, ``None``) is one number as pandas prints it (``12``,
+    ``-3.5``, ``1,234``, ``1e-05``, ``12.5%``) and at least one is; a column with a date
+    (``2017-11-22``) or an interval is text. Only the class is added: the cells' content
+    is left as it was (escaped by pandas)."""
+
+    def table(m: re.Match) -> str:
+        tab = m.group(0)
+        body = next((s for s in _SECTION.finditer(tab) if s.group(2) == "tbody"), None)
+        if body is None:
+            return tab
+        rows = [_CELL["td"].findall(r.group(2)) for r in _ROW.finditer(body.group(3))]
+        width = max((len(r) for r in rows), default=0)
+        numeric = set()
+        for j in range(width):
+            cells = [r[j][1] for r in rows if j < len(r)]
+            shown = [c for c in cells if html.unescape(re.sub(r"<[^>]+>", "", c)).strip() not in _MISSING]
+            if shown and all(_is_number(c) for c in shown):
+                numeric.add(j)
+        if not numeric:
+            return tab
+
+        def row(r: re.Match, tag: str) -> str:
+            cells = list(_CELL[tag].finditer(r.group(2)))
+            if tag == "th" and any("colspan" in c.group(1) for c in cells[-width:]):
+                return r.group(0)  # a header row over several columns: left as it is
+            first = len(cells) - width if tag == "th" else 0  # a header row's last cells head the columns
+            text, parts, at = r.group(2), [], 0
+            for k, c in enumerate(cells):
+                if k - first in numeric:
+                    parts += [text[at:c.start()], f"<{tag}{_mark(c.group(1))}>{c.group(2)}</{tag}>"]
+                    at = c.end()
+            return r.group(1) + "".join(parts) + text[at:] + r.group(3)
+
+        def section(s: re.Match) -> str:
+            tag = "th" if s.group(2) == "thead" else "td"
+            return s.group(1) + _ROW.sub(lambda r: row(r, tag), s.group(3)) + s.group(4)
+
+        return _SECTION.sub(section, tab)
+
+    return _DATAFRAME.sub(table, page)
 
 
 _NB_LINK = re.compile(r'href="(\d\d_[\w-]+)\.ipynb(#[^"]*)?"')
@@ -242,8 +355,14 @@ INDEX = PAGE_HEAD + """h1 {{ font-size: 1.8rem; margin-bottom: .2rem; }} .sub {{
 table {{ border-collapse: collapse; width: 100%; font-size: .85rem; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
 td {{ overflow-wrap: break-word; }} /* a cell breaks a word only when it cannot fit the column whole */
-.wide {{ overflow-x: auto; }} /* and a table with a word too long for the page scrolls in its box */
-th {{ background: #f4f4f4; overflow-wrap: normal; word-break: keep-all; }} code {{ background: #f4f4f4; padding: 0 .2rem; }}
+.wide {{ overflow-x: auto; }} /* and a table with a word too long for the page scrolls in its box, */
+.wide {{ background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left center / 2.5rem 100% no-repeat local,
+  linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right center / 2.5rem 100% no-repeat local,
+  radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.3), rgba(0,0,0,0)) left center / .9rem 100% no-repeat scroll,
+  radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.3), rgba(0,0,0,0)) right center / .9rem 100% no-repeat scroll; }}
+/* a shadow on the side where more is hidden (white covers move with the table and hide it at the end) */
+th {{ background: rgba(0,0,0,.045); overflow-wrap: normal; word-break: keep-all; }}
+code {{ background: #f4f4f4; padding: 0 .2rem; }}
 li {{ margin: .3rem 0; }}
 </style></head>
 <body>
@@ -470,6 +589,15 @@ def remove_stale(out: Path, previous: list[str], written: list[str]) -> list[str
     return removed
 
 
+def saved_figures(out: Path) -> frozenset[str]:
+    """The names of the SVG figures in ``out/figures`` (regular files, not links), which
+    the pages may link to."""
+    folder = out / style.FIGURES_DIR
+    if not folder.is_dir() or folder.is_symlink():
+        return frozenset()
+    return frozenset(p.name for p in folder.iterdir() if p.suffix == ".svg" and stat.S_ISREG(p.lstat().st_mode))
+
+
 def build_report(corpus: str | None = None, out: str | None = None, stream=sys.stderr,
                  engine: str = "pandas", codes: str = "auto") -> Path:
     """Execute every notebook on ``corpus`` into ``out`` and write the HTML report; the
@@ -509,9 +637,12 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
             stem = nb_path.stem
             reader, full = f"{stem}.html", f"{stem}.code.html"
             staged[f"notebooks/{nb_path.name}"] = nbformat.writes(nb) + "\n"
-            staged[f"html/{reader}"] = export_html(nb, reader=True, other={"href": full, "label": "Full edition (with code)"})
-            staged[f"html/{full}"] = export_html(nb, reader=False, other={"href": reader, "label": "Reader edition"})
-            pages.append((_title(nb, stem), reader, full))
+            title, figures = _title(nb, stem), saved_figures(run.out)
+            staged[f"html/{reader}"] = export_html(nb, reader=True, other={"href": full, "label": "Full edition (with code)"},
+                                                   title=title, figures=figures)
+            staged[f"html/{full}"] = export_html(nb, reader=False, other={"href": reader, "label": "Reader edition"},
+                                                 title=title, figures=figures)
+            pages.append((title, reader, full))
             print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
         # A codebook's examples are cited by the ids of the corpus they come from (the seeds,
         # for the study's codebook), when that corpus has a metadata.csv naming them.

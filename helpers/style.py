@@ -5,6 +5,7 @@ SVG ids)."""
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 import matplotlib as mpl
@@ -59,7 +60,10 @@ def use() -> None:
         from matplotlib.figure import Figure
 
         def png(fig: Figure) -> tuple[bytes, dict[str, str]]:
-            return print_figure(fig, "png", bbox_inches="tight"), {"alt": describe(fig)}
+            meta = {"alt": describe(fig)}
+            if fig in SAVED:  # the report links the figure to its full-size file
+                meta["file"] = SAVED[fig]
+            return print_figure(fig, "png", bbox_inches="tight"), meta
 
         ip.display_formatter.formatters["image/png"].for_type(Figure, png)
 
@@ -79,11 +83,17 @@ def describe(fig: plt.Figure) -> str:
 
 
 FIGURES_DIR = "figures"  # the folder of OUT that figures are saved in
+# the figures saved in this process, with the name of their SVG file in FIGURES_DIR: a figure shown in
+# a notebook after it was saved carries the name in its output's metadata ("file"), and the HTML
+# report links the image to that file (full size, vector: a heatmap's labels can be read on a phone)
+SAVED: weakref.WeakKeyDictionary[plt.Figure, str] = weakref.WeakKeyDictionary()
 
 
 def save(fig: plt.Figure, out: Path, name: str) -> list[Path]:
     """Save a figure as SVG and PNG under ``out/figures/`` (atomically, without
-    timestamps) and return the paths."""
+    timestamps) and return the paths; the figure remembers its SVG file's name
+    (:data:`SAVED`) for when it is shown."""
+    SAVED[fig] = f"{name}.svg"
     written = []
     for ext in ("svg", "png"):
         from io import BytesIO

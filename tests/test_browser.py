@@ -131,3 +131,119 @@ def test_an_index_table_with_a_word_longer_than_the_page_scrolls_in_its_box(brow
     page.goto(page_file.as_uri(), wait_until="load")
     assert page.evaluate("[document.documentElement.scrollWidth <= window.innerWidth, "
                          "document.querySelector('table').offsetWidth > window.innerWidth]") == [True, True]
+
+
+def _page_of_outputs(tmp_path, outputs: list) -> "Path":  # noqa: F821
+    """A reader-edition page of one code cell with ``outputs``."""
+    import nbformat
+
+    from helpers import report
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", id="c", execution_count=1, outputs=outputs)])
+    page_file = tmp_path / "outputs.html"
+    page_file.write_text(report.export_html(nb, reader=True), encoding="utf-8")
+    return page_file
+
+
+def test_printed_text_wraps_between_words_and_breaks_only_a_word_too_long_for_a_line(browser, tmp_path):
+    """What a cell printed wraps at spaces on a phone-sized window, never inside a word that
+    fits a line ("servic|es"); a word longer than the line is broken rather than widening
+    the page."""
+    import nbformat
+
+    words = " ".join(["services", "detaljstyrning", "socialsekreterarna", "kärnuppdraget", "tillitsbaserad"] * 12)
+    long = "x" * 300
+    page_file = _page_of_outputs(tmp_path, [nbformat.v4.new_output("stream", name="stdout", text=f"{words}\n{long}\n")])
+    page = browser.new_page(viewport={"width": 420, "height": 800})
+    page.goto(page_file.as_uri(), wait_until="load")
+    page.screenshot(path=str(tmp_path / "printed.png"), full_page=True)
+    assert _words_split_across_lines(page, ".jp-OutputArea-output pre", r"[^\sx]+") == []
+    assert _words_split_across_lines(page, ".jp-OutputArea-output pre", "x{300}") == ["x" * 300]
+    assert page.evaluate("[document.documentElement.scrollWidth <= window.innerWidth, "
+                         "Array.from(document.querySelectorAll('pre')).every(p => p.scrollWidth <= p.clientWidth)]"
+                         ) == [True, True]
+
+
+def test_dataframe_tables_read_text_from_the_left_and_line_numbers_up_on_the_right(browser, tmp_path):
+    """A keyword-in-context table as a notebook shows it (pandas' HTML): its text columns
+    start at the left of their cells, its number columns end at the right, at the width
+    of a desktop window and of a phone."""
+    import nbformat
+    import pandas as pd
+
+    frame = pd.DataFrame({"doc_id": ["kcnc-2016", "hartman-2017"], "start": [686, 12045],
+                          "left": ["Ett av de värsta skräckexemplen är från hemtjänsten där man",
+                                   "Vi diskuterade också"],
+                          "right": ["med minutbasis vilka insatser som undersköterskan ska göra hemma hos den äldre",
+                                    "olika uppdrag ibland krockar"], "share": [0.25, 1.5]})
+    page_file = _page_of_outputs(tmp_path, [nbformat.v4.new_output(
+        "execute_result", {"text/html": frame._repr_html_(), "text/plain": "frame"}, execution_count=1)])
+    page = browser.new_page()
+    for width in (1280, 420):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(page_file.as_uri(), wait_until="load")
+        page.screenshot(path=str(tmp_path / f"kwic-{width}.png"), full_page=True)
+        align = page.evaluate("""Array.from(document.querySelectorAll('table.dataframe tbody tr:first-child td'))
+                                 .map(td => getComputedStyle(td).textAlign)""")
+        assert align == ["left", "right", "left", "left", "right"], width
+        heads = page.evaluate("""Array.from(document.querySelectorAll('table.dataframe thead th'))
+                                 .map(th => getComputedStyle(th).textAlign)""")
+        assert heads[1:] == ["left", "right", "left", "left", "right"], width
+
+
+def _edge_shades(page, selector: str) -> tuple[float, float]:
+    """How dark the left and right edges (4 px) of the element ``selector`` are drawn, as the
+    mean of 255 minus their grey levels, over the element's height."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    shot = Image.open(BytesIO(page.query_selector(selector).screenshot())).convert("L")
+    width, height = shot.size
+
+    def dark(xs: range) -> float:
+        return sum(255 - shot.getpixel((x, y)) for x in xs for y in range(height)) / (len(xs) * height)
+
+    return dark(range(0, 4)), dark(range(width - 4, width))
+
+
+def _scrolled_edges(page, selector: str) -> list[tuple[float, float]]:
+    """The edges' shades of a box that scrolls, at its start and scrolled to its end."""
+    assert page.evaluate(f"(e => e.scrollWidth > e.clientWidth)(document.querySelector({selector!r}))")
+    first = _edge_shades(page, selector)
+    page.evaluate(f"(e => e.scrollLeft = e.scrollWidth)(document.querySelector({selector!r}))")
+    return [first, _edge_shades(page, selector)]
+
+
+def test_a_wide_output_scrolls_in_its_box_with_a_shadow_on_the_side_where_more_is_hidden(browser, tmp_path):
+    """A DataFrame wider than a phone's window scrolls in its output box (JupyterLab's layout
+    cut it off below 760 px); the box's edge is shaded where columns are hidden, and the
+    shade moves to the other side when the reader has scrolled to the end."""
+    import nbformat
+    import pandas as pd
+
+    frame = pd.DataFrame([[f"ord{i} text" for i in range(14)]] * 4, columns=[f"column_{i}" for i in range(14)])
+    page_file = _page_of_outputs(tmp_path, [nbformat.v4.new_output(
+        "execute_result", {"text/html": frame._repr_html_(), "text/plain": "frame"}, execution_count=1)])
+    page = browser.new_page(viewport={"width": 420, "height": 600})
+    page.goto(page_file.as_uri(), wait_until="load")
+    box = ".jp-OutputArea-output"
+    assert page.evaluate(f"(e => [e.clientWidth <= window.innerWidth, getComputedStyle(e).overflowX])"
+                         f"(document.querySelector({box!r}))") == [True, "auto"]
+    page.screenshot(path=str(tmp_path / "wide-420.png"))
+    (left, right), (left_end, right_end) = _scrolled_edges(page, box)
+    assert right > left + 20 and left_end > right_end + 20, [(left, right), (left_end, right_end)]
+
+
+def test_the_index_tables_scroll_box_shades_the_side_where_more_is_hidden(browser, corpus_factory, tmp_path):
+    from helpers import report
+    from helpers.pipeline import Run
+
+    long = "x" * 180
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, f"file,doc_id,title\na.txt,{long},{long}\nb.txt,b,kort\n")
+    page_file = tmp_path / "index.html"
+    page_file.write_text(report.index_page([], Run.from_params(root, tmp_path / "out")), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 800, "height": 700})
+    page.goto(page_file.as_uri(), wait_until="load")
+    (left, right), (left_end, right_end) = _scrolled_edges(page, ".wide")
+    assert right > left + 20 and left_end > right_end + 20, [(left, right), (left_end, right_end)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from helpers import coding, corpus, markup, paths, pipeline, report
@@ -226,3 +227,135 @@ def test_the_parameters_cell_is_read_as_python_annotated_and_with_magics(tmp_pat
     assert not _declares_codes(tmp_path, 'NOTE = """\nCODES = "corrected"\n"""\n')
     assert not _declares_codes(tmp_path, 'if False:\n    CODES = "corrected"\nCODES_SHOWN = 1\n')
     assert not _declares_codes(tmp_path, 'CODES = = "auto"\n')
+
+
+def _as_papermill_leaves_it(params: dict) -> "nbformat.NotebookNode":  # noqa: F821
+    """Notebook 04 with a run's parameters injected by papermill (a new random cell id each time)."""
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = load_notebook_node(str(paths.NOTEBOOKS_DIR / "04_findings.ipynb"))
+    return parameterize_notebook(nb, params, kernel_name=report.KERNEL, language="python")
+
+
+def test_scrub_gives_the_injected_cell_a_fixed_id_and_no_absolute_path(tmp_path):
+    """Two runs with the same parameters give the same bytes, though papermill gives its
+    cell a random id each time; the paths in that cell are shown as paths.display shows
+    them, and every parameter of the run is there."""
+    import nbformat
+
+    params = {"CORPUS": str(paths.PROJ_ROOT / "corpus-dev"), "OUT": str(tmp_path / "ux-dev"), "ENGINE": "pandas",
+              "CODES": "auto"}
+    runs = [_as_papermill_leaves_it(params) for _ in range(2)]
+    ids = [next(c.id for c in nb.cells if "injected-parameters" in c.metadata.tags) for nb in runs]
+    assert ids[0] != ids[1]  # papermill's random ids, which _scrub must not keep
+    texts = [nbformat.writes(report._scrub(nb)) for nb in runs]
+    assert texts[0] == texts[1]
+    assert str(tmp_path) not in texts[0] and str(paths.PROJ_ROOT) not in texts[0]
+    cell = next(c for c in nbformat.reads(texts[0], as_version=4).cells if c.id == report.INJECTED_ID)
+    assert cell.source.splitlines()[1:] == ['CORPUS = "corpus-dev"', f'OUT = "…/{tmp_path.name}/ux-dev"',
+                                            'ENGINE = "pandas"', 'CODES = "auto"']
+
+
+def test_the_report_is_the_same_to_the_byte_when_run_again(own_corpus_report, tmp_path):
+    """A second report of the same corpus, into a folder shown by the same name (…/own0/out),
+    writes the same pages and notebook copies, byte for byte; none names an absolute path."""
+    out, _ = own_corpus_report
+    corpus_dir = out.parent / "corpus"
+    again = tmp_path / out.parent.name / out.name
+    report.build_report(str(corpus_dir), str(again), stream=io.StringIO())
+    files = sorted(p.relative_to(out) for sub in ("html", "notebooks") for p in (out / sub).iterdir())
+    assert files and files == sorted(p.relative_to(again) for sub in ("html", "notebooks") for p in (again / sub).iterdir())
+    for rel in files:
+        first = (out / rel).read_bytes()
+        assert first == (again / rel).read_bytes(), rel
+        assert str(out.parent).encode() not in first and str(tmp_path).encode() not in first, rel
+    injected = (out / "html" / "04_findings.code.html").read_text(encoding="utf-8")
+    assert "CODES" in re.sub(r"<[^>]+>", "", injected)
+
+
+def test_scrub_joins_what_a_cell_printed_however_the_kernel_flushed_it():
+    """Two prints arrive as one stream output in one run and as two in the next; the
+    executed notebook has one either way."""
+    import nbformat
+
+    def printed(*texts: str) -> nbformat.NotebookNode:
+        outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in texts]
+        return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1); print(2)", id="a", outputs=outputs)])
+
+    once, twice = (nbformat.writes(report._scrub(printed(*texts))) for texts in (["1\n2\n"], ["1\n", "2\n"]))
+    assert once == twice
+
+
+def test_every_notebook_page_has_its_notebooks_title_and_edition(own_corpus_report):
+    import html
+
+    import nbformat
+
+    out, _ = own_corpus_report
+    titles = set()
+    for stem in NOTEBOOK_STEMS:
+        heading = report._title(nbformat.read(paths.NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4), stem)
+        for page, edition in ((f"{stem}.html", "reader edition"), (f"{stem}.code.html", "full edition, with code")):
+            title = html.unescape(re.search(r"<title>(.*?)</title>", (out / "html" / page).read_text(encoding="utf-8")).group(1))
+            assert title == f"{heading} – {edition}", page
+            titles.add(title)
+    assert len(titles) == 2 * len(NOTEBOOK_STEMS)
+
+
+def test_a_page_title_is_escaped():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Themes <script>x</script> & more", id="t")])
+    page = report.export_html(nb, reader=True)
+    assert "<title>Themes &lt;script&gt;x&lt;/script&gt; &amp; more – reader edition</title>" in page
+
+
+def test_number_columns_of_a_dataframe_table_are_marked_and_text_columns_are_not():
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame({"doc": ["a<b>", "bb"], "n": [1, 2000], "share": [0.5, np.nan], "date": ["2015", "2017-11-22"],
+                          "pct": ["12.5%", "3%"], "big": ["1,234", "-1e-05"], "right context": ["och 12", "x"],
+                          "empty": [None, None]}).set_index("doc")
+    frame.index.name = "doc"
+    page = report.align_numbers(frame.to_html())
+    heads = re.findall(r"<th( class=\"num\")?>([^<]*)</th>", page)
+    assert {name for num, name in heads if num and name} == {"n", "share", "pct", "big"}
+    cells = re.findall(r"<td( class=\"num\")?>([^<]*)</td>", page)
+    assert [bool(num) for num, _ in cells[:7]] == [True, True, False, True, True, False, False]
+    assert "<th>a&lt;b&gt;</th>" in page  # content left as it was, escaped
+    assert report.align_numbers("<table><tbody><tr><td>1</td></tr></tbody></table>") == \
+        "<table><tbody><tr><td>1</td></tr></tbody></table>"  # not a DataFrame's table: left alone
+
+
+def test_every_saved_figure_links_to_its_full_size_file(own_corpus_report):
+    """Each figure the notebooks saved is a link to its SVG in OUT/figures, in both
+    editions; the links lead to files that exist."""
+    out, _ = own_corpus_report
+    for page in ("01_clean-corpus.html", "04_findings.html", "04_findings.code.html"):
+        text = (out / "html" / page).read_text(encoding="utf-8")
+        images = re.findall(r'<div class="jp-RenderedImage.*?</div>', text, re.S)
+        assert images, page
+        for image in images:
+            hrefs = re.findall(r'<a href="\.\./figures/([^"]+\.svg)"', image)
+            assert hrefs and (out / "figures" / hrefs[0]).is_file(), (page, image[:300])
+    assert '<a href="../figures/code_by_document.svg"' in (out / "html" / "04_findings.html").read_text(encoding="utf-8")
+
+
+def test_a_figure_links_only_to_a_file_the_report_found():
+    """The file name in an output's metadata is compared with the files in OUT/figures,
+    never used as a path: a name that is not among them gives no link."""
+    import nbformat
+
+    def page(file: str, figures: frozenset[str]) -> str:
+        output = nbformat.v4.new_output("display_data", {"image/png": "iVBORw0KGgo="},
+                                        metadata={"image/png": {"alt": "Figure. x", "file": file}})
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("fig", id="f", outputs=[output])])
+        return report.export_html(nb, reader=True, figures=figures)
+
+    assert '<a href="../figures/heat.svg"' in page("heat.svg", frozenset({"heat.svg"}))
+    assert "../figures/" not in page("heat.svg", frozenset())
+    hostile = '../../x"><script>alert(1)</script>.svg'
+    assert "../figures/" not in page(hostile, frozenset({"heat.svg"})) and "<script>alert" not in page(hostile, frozenset())
+    assert "<script>alert" not in page(hostile, frozenset({hostile}))  # escaped even if it were there
