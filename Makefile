@@ -99,6 +99,5 @@ bench: $(STAMP) ## benchmark the stages (synthetic 1×/10×/100×); BENCH_CORPUS
 lab: $(STAMP) ## open JupyterLab on the notebooks, with the project's settings
 	$(BIN)/jupyter lab notebooks/
 
-clean: ## remove OUT (build outputs, not the environment); refuses the folders make report refuses
-	@$(PYTHON) -c 'import sys; from helpers import paths; sys.exit(paths.unsafe_out(*sys.argv[1:]))' "$$KVALITEXT_OUT" "$$KVALITEXT_CORPUS"
-	rm -rf -- "$$KVALITEXT_OUT"
+clean: $(STAMP) ## remove what the runs wrote in OUT (build/ whole; another OUT only what its report's manifest lists, the pipeline's cache and make evaluate's tables); refuses a folder no report wrote
+	@$(BIN)/python -m helpers.outputs clean --out="$$KVALITEXT_OUT" --corpus="$$KVALITEXT_CORPUS"

@@ -50,6 +50,8 @@ AHEAD_COLUMNS = ["codebook", "version", "corpus", "part", "reference", "paragrap
 SUMMARY_COLUMNS = ["corpus", "part", "genre", "level", "reference", "units", "alpha", "alpha_low", "alpha_high",
                    "macro_f1", "macro_f1_low", "macro_f1_high", "references_alpha", "references_macro_f1"]
 DEFAULT_CORPORA = ("corpus", "corpus-dev", "corpus-dev2")
+OUT_DIR = "evaluation"  # make evaluate writes OUT/evaluation/<corpus>/ (the Makefile's --out)
+TABLE_FILES = ("evaluation_summary.csv", "evaluation_per_code.csv", "evaluation_vs_baseline.csv")
 BASELINE_FILE = paths.DATA_DIR / "keyword_baseline.yaml"
 BASELINE_NAME, BASELINE_VERSION = "Keyword baseline", 1
 

@@ -31,6 +31,12 @@ def _temporaries(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f".{path.name}.*.tmp"))
 
 
+def leftover_temporaries(path: str | os.PathLike[str]) -> list[Path]:
+    """The temporary files an interrupted :func:`write_bytes` of ``path`` left behind,
+    sorted (what ``make clean`` removes with the tables)."""
+    return _temporaries(Path(path))
+
+
 def remove_temporaries(path: str | os.PathLike[str]) -> list[Path]:
     """Remove what an interrupted :func:`write_bytes` of ``path`` left behind (only files
     named as it names its temporaries); returns them."""

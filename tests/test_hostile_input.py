@@ -322,7 +322,8 @@ def test_the_manifest_lists_what_the_run_wrote_sorted_and_relative(hostile_repor
                       + [f"figures/{p.name}" for p in (out / "figures").iterdir()
                          if f"figures/{p.name}" not in FOREIGN]  # a figure of one's own is not the run's
                       + [p.relative_to(out).as_posix() for p in [*out.glob("*.csv"), *out.glob("spreadsheet/*.csv")]
-                         if p.relative_to(out).as_posix() not in FOREIGN])  # nor a table of one's own
+                         if p.relative_to(out).as_posix() not in FOREIGN]  # nor a table of one's own
+                      + ["codebook.qdc", "project.qdpx"])  # notebook 05's QDA exports
     assert "figures/themes_by_sector.svg" in expected and "figures/99_old.svg" not in expected
     assert {"coded.csv", "tokens.csv", "spreadsheet/coded.csv", "findings_quotes.csv", "spreadsheet/findings_quotes.csv",
             "review_precision.csv", "spreadsheet/review_precision.csv"} <= set(expected)
@@ -393,6 +394,7 @@ def test_make_clean_removes_exactly_that_folder(tmp_path, no_pwned):
     out = tmp_path / HOSTILE / "out"
     out.mkdir(parents=True)
     (out / "segments.csv").write_text("x", encoding="utf-8")
+    (out / MANIFEST).write_text('{"files": ["segments.csv"]}', encoding="utf-8")  # a report's folder
     (tmp_path / "its").mkdir()  # what the old quoting made of the path
     done = make("clean", f"OUT={out}")
     assert done.returncode == 0, done.stderr
@@ -401,7 +403,7 @@ def test_make_clean_removes_exactly_that_folder(tmp_path, no_pwned):
 
 def test_make_clean_refuses_what_the_report_refuses(notebooks_kept):
     done = make("clean", "OUT=notebooks")
-    assert done.returncode != 0 and "refusing OUT=notebooks" in done.stderr and "inside notebooks/" in done.stderr
+    assert done.returncode != 0 and "refusing make clean OUT=notebooks" in done.stderr and "inside notebooks/" in done.stderr
     assert _snapshot(paths.NOTEBOOKS_DIR) == notebooks_kept
 
 
