@@ -634,6 +634,39 @@ def test_the_command_line_goes_from_a_run_to_decisions_in_the_corpus(tmp_path, c
     assert f"{len(sample) - near} decisions written to" in said
 
 
+def test_make_review_never_replaces_a_filled_sheet_or_files_that_differ(tmp_path, capsys):
+    """The reviewer's case: a sheet filled and saved where make review put it was replaced
+    by a blank one when make review ran again, without a word."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(paths.CORPUS_DIR, corpus, ignore=shutil.ignore_patterns("review", "reference"))
+    out = tmp_path / "out"
+    args = ["sample", "--corpus", str(corpus), "--out", str(out), "--per-code", "2", "--near-miss", "1"]
+    files = [out / rel for rel in (review.SAMPLE_FILE, review.SHEET_FILE, review.PROJECT_FILE)]
+    assert review.main(args) == 0
+    first = [p.read_bytes() for p in files]
+    assert review.main(args) == 0 and [p.read_bytes() for p in files] == first  # the same files: written again
+    capsys.readouterr()
+    _fill(out / review.SHEET_FILE, out / review.SHEET_FILE, {2: ("wrong", "", "ann"), 4: (None, "a note", None)})
+    filled = [p.read_bytes() for p in files]
+    assert review.main(args) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert f"{out / review.SHEET_FILE} holds 2 row(s) a reviewer filled" in err and "Nothing was written" in err
+    assert "make review-import" in err and "FORCE=1" in err
+    assert [p.read_bytes() for p in files] == filled
+    # another sample over untouched files: each file that would change is named, none is written
+    (out / review.SHEET_FILE).write_bytes(first[1])
+    assert review.main(args[:-2] + ["--near-miss", "0"]) == 1
+    err = capsys.readouterr().err
+    assert f"{out / review.SAMPLE_FILE} differs from what this run would write" in err
+    assert f"{out / review.SHEET_FILE} differs" in err and f"{out / review.PROJECT_FILE} differs" in err
+    assert [p.read_bytes() for p in files] == first
+    # FORCE=1 replaces them
+    assert review.main(args[:-2] + ["--near-miss", "0", "--force"]) == 0
+    assert all(p.read_bytes() != b for p, b in zip(files, first))
+    assert review.filled_rows(out / review.SHEET_FILE) == 0
+
+
 # --------------------------------------------------------------------------- the report
 
 
