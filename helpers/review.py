@@ -818,7 +818,8 @@ def _would_lose(path: Path, data: bytes) -> str | None:
         if filled:
             return f"{path} holds {filled} row(s) a reviewer filled (decision, note or reviewer)"
     if not path.is_file() or path.read_bytes() != data:
-        return f"{path} differs from what this run would write (another SEED, PER_CODE or NEAR_MISS, a changed corpus, or an edited file)"
+        return (f"{path} differs from what this run would write (another SEED, PER_CODE or NEAR_MISS, a changed "
+                "corpus, or an edited file)")
     return None
 
 
