@@ -10,7 +10,8 @@ wrote in ``OUT`` and nothing else (a run never deletes what it did not write):
   temporaries a killed write left), what ``make evaluate`` wrote in
   ``OUT/evaluation/<corpus>/`` (its three tables and that corpus's pipeline cache), and
   then the folders left empty (``OUT`` itself when nothing else is in it);
-* ``OUT/review/`` (``make review``'s sample, sheet and project) is kept: a reviewer may be
+* ``OUT/review/`` (``make review``'s sample, sheet and project) is kept (in ``build/``,
+  removed whole, a sheet a reviewer filled makes ``make clean`` refuse instead): a reviewer may be
   filling ``review.xlsx`` in place, and ``make review-import`` checks a sheet against
   ``sample.csv``. Remove it yourself once its decisions are imported. Files of
   ``make suggest`` (``suggestions_<CODE>.csv``) and of one's own are kept too;
@@ -34,7 +35,7 @@ import stat
 import sys
 from pathlib import Path
 
-from . import decisions, evaluation, io, paths, report, tables
+from . import decisions, evaluation, io, paths, report, review, tables
 
 CACHE_FILES = [".cache/fingerprint.json"]  # the pipeline's stamp of its tables (helpers.pipeline)
 KEPT_DIR = "review"  # make review's folder in OUT: kept (see the module's docstring)
@@ -96,10 +97,32 @@ def refusal(out: str | None, corpus: str | None = None) -> str | None:
     why = _corpus_like(out_dir)
     if why:
         return f"refusing {given}: {why}, which no run writes; nothing was removed (move the corpus out of it first)"
+    filled = _filled_sheets(out_dir) if _whole(out_dir) else []
+    if filled:
+        return (f"refusing {given}: {filled[0]} holds row(s) a reviewer filled, and build/ is removed whole; "
+                "nothing was removed (import the sheet first, make review-import, or move it out of build/)")
     if not _whole(out_dir) and not (out_dir / report.MANIFEST).is_file():
         return (f"refusing {given}: it has no {report.MANIFEST}, so no report was written there and nothing in it "
                 "is known to be a run's; nothing was removed (remove what you want by hand)")
     return None
+
+
+def _filled_sheets(out: Path) -> list[str]:
+    """The review sheets (``review/review.xlsx`` at any depth) in ``out`` that hold a
+    reviewer's work (:func:`helpers.review.filled_rows`; one that cannot be read counts),
+    relative to ``out``."""
+    found = []
+    for folder, dirs, _ in os.walk(out):
+        dirs.sort()
+        sheet = Path(folder) / review.SHEET_FILE
+        if sheet.is_file() and not sheet.is_symlink():
+            try:
+                filled = review.filled_rows(sheet)
+            except review.ReviewError:
+                filled = 1
+            if filled:
+                found.append(sheet.relative_to(out).as_posix())
+    return found
 
 
 def _whole(out_dir: Path) -> bool:

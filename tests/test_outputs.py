@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
-from helpers import evaluation, outputs, paths, report, tables
+from helpers import evaluation, outputs, paths, report, review, tables
 
 DECISIONS = "file,start,end,code,decision,reviewer,note\n"
 
@@ -134,3 +136,17 @@ def test_the_default_build_folder_goes_whole_unless_it_holds_a_corpus(tmp_path, 
     assert outputs.main(["clean"]) == 2
     assert "it holds mycorpus/raw/, a corpus's raw texts" in capsys.readouterr().err
     assert (build / "mycorpus" / "raw" / "a.txt").exists()
+    # a review sheet a reviewer filled where make review put it: not lost with build/
+    shutil.rmtree(build / "mycorpus")
+    sheet = build / "rep" / review.SHEET_FILE
+    sheet.parent.mkdir(parents=True)
+    wb = openpyxl.Workbook()
+    wb.active.title = "review"
+    wb.active.append(["item", "decision", "note", "reviewer"])
+    wb.active.append([1, None, None, None])
+    wb.save(sheet)
+    assert outputs.refusal(None) is None  # a blank sheet: the same sample is drawn again by make review
+    wb.active.append([2, "wrong", None, "ann"])
+    wb.save(sheet)
+    assert outputs.main(["clean"]) == 2
+    assert "rep/review/review.xlsx holds row(s) a reviewer filled" in capsys.readouterr().err and sheet.exists()
