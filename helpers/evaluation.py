@@ -340,9 +340,13 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     folders = a.corpus or [c for c in DEFAULT_CORPORA if (paths.PROJ_ROOT / c / "reference").is_dir()]
     out = paths.resolve(a.out, paths.BUILD_DIR)
+    try:  # every corpus's output folder is checked before anything is written
+        runs = [pipeline.Run.from_params(folder, out / Path(folder).name) for folder in folders]
+    except paths.OutputFolderError as err:  # one line, as make report says it
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     summaries, baselines, aheads = [], [], []
-    for folder in folders:
-        run = pipeline.Run.from_params(folder, out / Path(folder).name)
+    for run in runs:
         inputs = score_inputs(run)  # the coder and the keyword baseline are scored on the same inputs
         coded = pipeline.coded(run)
         summary, per_code = score_run(run, n_boot=a.boot, coded=coded, inputs=inputs)
