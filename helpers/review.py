@@ -503,6 +503,10 @@ def save_decisions(corpus: Path, name: str, table: pd.DataFrame, raw_texts: Mapp
     if not stem or stem != Path(stem).name or stem.startswith("."):
         raise ReviewError(f"NAME={name!r}: give a plain file name (letters, digits, - and _), no folder")
     target = Path(corpus) / decisions.REVIEW_DIR / f"{stem}.csv"
+    try:
+        io.check_name(target if target.parent.is_dir() else Path(corpus) / target.name)
+    except io.FileNameError as exc:
+        raise ReviewError(f"{exc} (give a shorter NAME=; nothing was written)") from None
     if target.exists():
         raise ReviewError(f"{target} exists; decisions are never replaced. Give another NAME= "
                           "(the decisions of both files count), or remove the old file yourself")

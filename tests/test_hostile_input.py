@@ -499,6 +499,32 @@ def test_temporaries_left_by_a_killed_run_are_removed_and_nothing_else(corpus_fa
     assert tables.read(run.out, "segments")["text"].tolist() == ["Detaljstyrning är stor."]
 
 
+def test_a_long_target_name_gets_a_short_temporary_and_its_leftovers_are_still_found(tmp_path, monkeypatch):
+    """The temporary was named ``.<target>.<random>.tmp``: a target of 240 bytes, which the
+    file system holds, failed with "File name too long"."""
+    prefixes = []
+    mkstemp = io.tempfile.mkstemp
+
+    def recording(**kwargs):
+        prefixes.append(kwargs["prefix"])
+        return mkstemp(**kwargs)
+
+    monkeypatch.setattr(io.tempfile, "mkstemp", recording)
+    for name in ("x" * 240 + ".csv", "å" * 120 + ".csv"):  # 244 bytes each
+        target = io.write_text(tmp_path / name, "data")
+        assert target.read_text(encoding="utf-8") == "data" and sorted(tmp_path.iterdir()) == [target]
+        assert len(prefixes[-1].encode("utf-8")) < 100
+        (tmp_path / f"{prefixes[-1]}abc123.tmp").write_text("half", encoding="utf-8")  # a killed write's
+        (tmp_path / f".{name[:20]}.notes.tmp").write_text("mine", encoding="utf-8")
+        assert [p.name for p in io.remove_temporaries(target)] == [f"{prefixes[-1]}abc123.tmp"]
+        (tmp_path / f".{name[:20]}.notes.tmp").unlink()
+        target.unlink()
+    assert io.write_text(tmp_path / "segments.csv", "x") and prefixes[-1] == ".segments.csv."  # short: as before
+    with pytest.raises(io.FileNameError, match=r"the file name is 260 bytes long, and the file system holds at most "
+                                               r"255; choose a shorter name"):
+        io.write_text(tmp_path / ("y" * 256 + ".csv"), "data")
+
+
 def test_a_notebook_run_by_hand_refuses_the_same_out_folders(tmp_path):
     corpus_dir = _corpus(tmp_path / "c")
     for out in (corpus_dir / "tables", ROOT, ROOT / "notebooks"):

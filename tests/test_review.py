@@ -667,6 +667,22 @@ def test_make_review_never_replaces_a_filled_sheet_or_files_that_differ(tmp_path
     assert review.filled_rows(out / review.SHEET_FILE) == 0
 
 
+def test_a_long_name_of_decisions_is_written_and_one_the_file_system_cannot_hold_is_refused(corpus_factory):
+    """The reviewer's case: NAME (or REVIEWER) of 250 characters gave an OSError "File name
+    too long" traceback: the temporary file's name was longer than the target's."""
+    text = "Detaljstyrningen tar tid.\n"
+    corpus = corpus_factory({"a.txt": text})
+    codebook = coding.codebook_for(paths.CORPUS_DIR)
+    table = pd.DataFrame([{"file": "a.txt", "start": 0, "end": len(text) - 1, "code": "P_DETAIL",
+                           "decision": "correct", "reviewer": "ann", "note": ""}])
+    target = review.save_decisions(corpus, "a" * 250, table, {"a.txt": text}, codebook)
+    assert target.name == "a" * 250 + ".csv" and target.is_file()
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]  # no temporary left
+    with pytest.raises(review.ReviewError, match=r"the file name is 304 bytes long, and the file system holds at "
+                                                 r"most 255; choose a shorter name \(give a shorter NAME="):
+        review.save_decisions(corpus, "ö" * 150, table, {"a.txt": text}, codebook)
+
+
 # --------------------------------------------------------------------------- the report
 
 
