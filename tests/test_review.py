@@ -320,6 +320,21 @@ def test_the_sheet_round_trip_gives_the_decisions_and_data_never_becomes_a_formu
         review.save_decisions(corpus, "ann", got, seed_tables["raw"], seed_tables["codebook"])
 
 
+def test_the_sheet_is_the_copy_of_the_sample_to_open_in_a_spreadsheet(tmp_path, sample, seed_tables):
+    """sample.csv holds the sample as it is (the import's record); review.xlsx, the sheet to
+    open, holds none of its texts as a formula, whichever column they are in (README:
+    Formulas in data)."""
+    sample = sample.copy()
+    for column in ("text", "context", "rules", "matched", "evidence", "doc_id"):
+        sample[column] = "=1+1"
+    sheet = review.write_sheet(tmp_path / "r.xlsx", sample, seed_tables["codebook"])
+    assert b"<f>" not in zipfile.ZipFile(sheet).read("xl/worksheets/sheet1.xml")
+    cells = [c for row in openpyxl.load_workbook(sheet)["review"].iter_rows(min_row=2) for c in row]
+    texts = [c for c in cells if isinstance(c.value, str)]
+    assert texts and all(c.data_type == "s" and not c.value.startswith(io.FORMULA_STARTS) for c in texts)
+    assert sum(c.value == "'=1+1" for c in texts) == 5 * len(sample)  # sentence, context, rules, words, evidence
+
+
 def test_a_sheet_with_edited_items_or_bad_decisions_is_refused_naming_the_row(tmp_path, sample, seed_tables):
     sheet = review.write_sheet(tmp_path / "r.xlsx", sample, seed_tables["codebook"])
     _fill(sheet, tmp_path / "bad.xlsx", {3: ("perhaps", None, "ann")})
