@@ -207,7 +207,7 @@ def clean(out: str | None, corpus: str | None = None) -> str:
     if why:
         raise CleanRefused(why)
     out_dir = paths.resolve(out, paths.BUILD_DIR)
-    shown = paths.display(out_dir)
+    shown = str(out_dir)
     if not out_dir.exists():
         return f"{shown}: nothing to clean (no such folder)"
     if _whole(out_dir):
