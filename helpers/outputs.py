@@ -49,10 +49,10 @@ def _decision_files(folder: Path) -> list[Path]:
     """The CSV files of ``folder/review/`` whose header has a ``decision`` column: a
     corpus's review decisions (:mod:`helpers.decisions`), not ``make review``'s sample."""
     found = []
-    review = folder / decisions.REVIEW_DIR
-    if not review.is_dir():
+    reviews = folder / decisions.REVIEW_DIR
+    if not reviews.is_dir():
         return found
-    for path in sorted(review.glob("*.csv")):
+    for path in sorted(reviews.glob("*.csv")):
         try:
             with open(path, encoding="utf-8", errors="replace", newline="") as fh:
                 header = next(csv.reader(fh), [])
