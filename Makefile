@@ -12,7 +12,7 @@ ENGINE ?= pandas
 # CORPUS, OUT, ENGINE and BENCH_CORPUS reach the commands as environment variables, never
 # pasted into a shell line, so a path with a quote, `;`, a dollar sign or a backtick in it is
 # passed as it is: make does not expand it ($(value ...)) and does not export the originals.
-unexport CORPUS OUT ENGINE BENCH_CORPUS CODE PART CODES FILE REVIEWER NAME PER_CODE NEAR_MISS SEED UPGRADE
+unexport CORPUS OUT ENGINE BENCH_CORPUS CODE PART CODES FILE REVIEWER NAME PER_CODE NEAR_MISS SEED UPGRADE FORCE
 help report clean suggest review review-import: export KVALITEXT_CORPUS = $(value CORPUS)
 help report clean evaluate suggest review review-import: export KVALITEXT_OUT = $(value OUT)
 suggest: export KVALITEXT_CODE = $(value CODE)
@@ -50,7 +50,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 	@echo "  variables: CORPUS=$$KVALITEXT_CORPUS OUT=$$KVALITEXT_OUT ENGINE=$$KVALITEXT_ENGINE PYTHON=$(PYTHON) BENCH_CORPUS=$$KVALITEXT_BENCH_CORPUS"
-	@echo "  and: CODES=auto|corrected (report), CODE= (suggest), PART= ERRORS=1 SITES=1 (furniture), PER_CODE= NEAR_MISS= SEED= (review), FILE= REVIEWER= NAME= (review-import), UPGRADE= (lock), DEBUG=1, RECORD=1"
+	@echo "  and: CODES=auto|corrected (report), CODE= (suggest), PART= ERRORS=1 SITES=1 (furniture), PER_CODE= NEAR_MISS= SEED= FORCE=1 (review), FILE= REVIEWER= NAME= (review-import), UPGRADE= (lock), DEBUG=1, RECORD=1"
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else f"Python 3.11, 3.12 or 3.13 is needed, {sys.executable} is {v[0]}.{v[1]}: run make PYTHON=python3.12 ...")'
@@ -68,8 +68,8 @@ env: $(STAMP) ## create the environment in .venv (exact versions of requirements
 report: $(STAMP) ## execute every notebook on CORPUS (ENGINE=pandas|dask, CODES=auto|corrected) and write OUT/html/index.html (DEBUG=1: tracebacks)
 	$(BIN)/python -m helpers.report --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT" --engine="$$KVALITEXT_ENGINE" --codes="$${KVALITEXT_CODES:-auto}" $(if $(value DEBUG),--debug)
 
-review: $(STAMP) ## draw a sample of CORPUS's codes to review: OUT/review/review.xlsx and review.qdpx (PER_CODE=20 NEAR_MISS=10 SEED=17)
-	$(BIN)/python -m helpers.review sample --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT" --per-code="$$KVALITEXT_PER_CODE" --near-miss="$$KVALITEXT_NEAR_MISS" --seed="$$KVALITEXT_SEED"
+review: $(STAMP) ## draw a sample of CORPUS's codes to review: OUT/review/review.xlsx and review.qdpx (PER_CODE=20 NEAR_MISS=10 SEED=17); never replaces a filled sheet or other files unless FORCE=1
+	$(BIN)/python -m helpers.review sample --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT" --per-code="$$KVALITEXT_PER_CODE" --near-miss="$$KVALITEXT_NEAR_MISS" --seed="$$KVALITEXT_SEED" $(if $(filter-out 0,$(value FORCE)),--force)
 
 review-import: $(STAMP) ## read a filled review sheet or edited project (FILE=, REVIEWER=, NAME=) into CORPUS/review/NAME.csv
 	$(BIN)/python -m helpers.review import "$$KVALITEXT_FILE" --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT" --reviewer="$$KVALITEXT_REVIEWER" --name="$$KVALITEXT_NAME"
@@ -99,6 +99,5 @@ bench: $(STAMP) ## benchmark the stages (synthetic 1×/10×/100×); BENCH_CORPUS
 lab: $(STAMP) ## open JupyterLab on the notebooks, with the project's settings
 	$(BIN)/jupyter lab notebooks/
 
-clean: ## remove OUT (build outputs, not the environment); refuses the folders make report refuses
-	@$(PYTHON) -c 'import sys; from helpers import paths; sys.exit(paths.unsafe_out(*sys.argv[1:]))' "$$KVALITEXT_OUT" "$$KVALITEXT_CORPUS"
-	rm -rf -- "$$KVALITEXT_OUT"
+clean: $(STAMP) ## remove what the runs wrote in OUT (build/ whole; another OUT only what its report's manifest lists, the pipeline's cache and make evaluate's tables); refuses a folder no report wrote
+	@$(BIN)/python -m helpers.outputs clean --out="$$KVALITEXT_OUT" --corpus="$$KVALITEXT_CORPUS"

@@ -29,9 +29,10 @@ Data flows one way, and each module owns one step of it:
 ``style``       the one figure style
 ``refi``        REFI-QDA export and import (QDA tools: ATLAS.ti, MAXQDA, NVivo, ...)
 ``report``      executing the notebooks and exporting them as offline HTML
+``outputs``     removing what the runs wrote in an output folder, and nothing else (make clean)
 
 Imports go one way: ``tables`` ← ``documents``, ``coding`` (← ``matcher``) ← ``stages`` ←
-``pipeline`` ← ``refi``, ``report``; ``coding`` ← ``decisions`` ← ``pipeline``; ``pipeline``,
+``pipeline`` ← ``refi``, ``report`` (← ``outputs``); ``coding`` ← ``decisions`` ← ``pipeline``; ``pipeline``,
 ``reliability`` and ``refi`` ← ``review``; ``pipeline`` and ``words`` ← ``suggest``; ``clean``
 ← ``furniture`` (``tests/test_layout.py`` checks that no import goes round in a circle).
 """

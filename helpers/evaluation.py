@@ -50,6 +50,8 @@ AHEAD_COLUMNS = ["codebook", "version", "corpus", "part", "reference", "paragrap
 SUMMARY_COLUMNS = ["corpus", "part", "genre", "level", "reference", "units", "alpha", "alpha_low", "alpha_high",
                    "macro_f1", "macro_f1_low", "macro_f1_high", "references_alpha", "references_macro_f1"]
 DEFAULT_CORPORA = ("corpus", "corpus-dev", "corpus-dev2")
+OUT_DIR = "evaluation"  # make evaluate writes OUT/evaluation/<corpus>/ (the Makefile's --out)
+TABLE_FILES = ("evaluation_summary.csv", "evaluation_per_code.csv", "evaluation_vs_baseline.csv")
 BASELINE_FILE = paths.DATA_DIR / "keyword_baseline.yaml"
 BASELINE_NAME, BASELINE_VERSION = "Keyword baseline", 1
 
@@ -338,9 +340,13 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     folders = a.corpus or [c for c in DEFAULT_CORPORA if (paths.PROJ_ROOT / c / "reference").is_dir()]
     out = paths.resolve(a.out, paths.BUILD_DIR)
+    try:  # every corpus's output folder is checked before anything is written
+        runs = [pipeline.Run.from_params(folder, out / Path(folder).name) for folder in folders]
+    except paths.OutputFolderError as err:  # one line, as make report says it
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     summaries, baselines, aheads = [], [], []
-    for folder in folders:
-        run = pipeline.Run.from_params(folder, out / Path(folder).name)
+    for run in runs:
         inputs = score_inputs(run)  # the coder and the keyword baseline are scored on the same inputs
         coded = pipeline.coded(run)
         summary, per_code = score_run(run, n_boot=a.boot, coded=coded, inputs=inputs)

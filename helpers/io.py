@@ -10,6 +10,7 @@ text is read; :func:`hash_parts` stamps what was read.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import logging
 import os
@@ -25,10 +26,50 @@ import pandas as pd
 log = logging.getLogger(__name__)
 
 
+SHORT_NAME = 40  # a target's name longer than this (in characters) is shortened in its temporary's name
+NAME_MAX = 255  # bytes of a file name, where the file system does not say (ext4, APFS, NTFS: 255)
+
+
+class FileNameError(ValueError):
+    """A file name the file system cannot hold (too long); the message names it and what to do."""
+
+
+def _temporary_prefix(name: str) -> str:
+    """The start of the name of :func:`write_bytes`'s temporary file for a target named
+    ``name``: ``.name.`` for a short name; for a long one its first 20 characters and a hash
+    of the whole, so the temporary's name stays short (at most about 110 bytes with its
+    random part) whatever the target's, and still tells one target's temporaries from
+    another's."""
+    if len(name) <= SHORT_NAME:
+        return f".{name}."
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:12]
+    return f".{name[:20]}~{digest}."
+
+
 def _temporaries(path: Path) -> list[Path]:
     """Temporary files :func:`write_bytes` makes for ``path`` (left behind by a process
     that was killed outright)."""
-    return sorted(path.parent.glob(f".{path.name}.*.tmp"))
+    return sorted(path.parent.glob(f"{glob.escape(_temporary_prefix(path.name))}*.tmp"))
+
+
+def check_name(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`FileNameError` when ``path``'s file name is longer than its folder's
+    file system holds (``NAME_MAX`` bytes where it does not say)."""
+    path = Path(path)
+    try:
+        limit = os.pathconf(path.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = NAME_MAX
+    size = len(os.fsencode(path.name))
+    if size > limit:
+        raise FileNameError(f"{path.parent}/{path.name[:40]}…: the file name is {size} bytes long, and the file "
+                            f"system holds at most {limit}; choose a shorter name")
+
+
+def leftover_temporaries(path: str | os.PathLike[str]) -> list[Path]:
+    """The temporary files an interrupted :func:`write_bytes` of ``path`` left behind,
+    sorted (what ``make clean`` removes with the tables)."""
+    return _temporaries(Path(path))
 
 
 def remove_temporaries(path: str | os.PathLike[str]) -> list[Path]:
@@ -59,10 +100,12 @@ def terminate_as_interrupt():
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically, creating parent folders."""
+    """Write ``data`` to ``path`` atomically, creating parent folders; a name the file
+    system cannot hold is refused (:func:`check_name`) before anything is written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    check_name(path)
+    fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path.name), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -90,6 +90,12 @@ def _inside(inner: Path, outer: Path) -> bool:
     return any(os.path.samefile(p, outer) for p in (inner, *inner.parents) if p.exists())
 
 
+def inside(inner: str | os.PathLike[str], outer: str | os.PathLike[str]) -> bool:
+    """Whether the folder ``inner`` is ``outer`` or below it (symbolic links followed, and
+    a case-insensitive file system's other spelling of a folder caught)."""
+    return _inside(Path(inner), Path(outer))
+
+
 def unsafe_out(out: str | os.PathLike[str] | None, corpus: str | os.PathLike[str] | None = None) -> str | None:
     """Why ``OUT`` must not receive a report, or ``None`` when it may.
 

@@ -500,11 +500,18 @@ patterns matched against each word and its lemma: <code>ord</code> exactly, <cod
 
 
 MANIFEST = ".kvalitext-manifest.json"
-# what a report writes: pages, copies of notebooks, figures, and tables with their spreadsheet copies (helpers.io.write_csv)
+# what a report writes: pages, copies of notebooks, figures, tables with their spreadsheet copies (helpers.io.write_csv),
+# and notebook 05's QDA exports (project.qdpx, codebook.qdc)
 _REPORT_FILE = re.compile(rf"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb|{re.escape(style.FIGURES_DIR)}/[^/\\]+\.(svg|png)"
-                          rf"|({re.escape(io.SPREADSHEET_DIR)}/)?[^/\\]+\.csv)")
+                          rf"|({re.escape(io.SPREADSHEET_DIR)}/)?[^/\\]+\.csv|[^/\\]+\.(qdpx|qdc))")
 # the folders of OUT the notebooks write figures and tables to
 _WRITTEN_BY_NOTEBOOKS = (style.FIGURES_DIR, "", io.SPREADSHEET_DIR)
+
+
+def report_file(rel: str) -> bool:
+    """Whether ``rel`` (relative to ``OUT``) is a file a report writes: a page, a notebook's
+    copy, a figure, a table (or its spreadsheet copy) or a QDA export, directly in its folder."""
+    return bool(_REPORT_FILE.fullmatch(rel))
 
 
 class ReportError(Exception):

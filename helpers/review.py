@@ -41,6 +41,7 @@ import math
 import re
 import shlex
 import sys
+import tempfile
 import zipfile
 import zlib
 from io import BytesIO
@@ -502,6 +503,10 @@ def save_decisions(corpus: Path, name: str, table: pd.DataFrame, raw_texts: Mapp
     if not stem or stem != Path(stem).name or stem.startswith("."):
         raise ReviewError(f"NAME={name!r}: give a plain file name (letters, digits, - and _), no folder")
     target = Path(corpus) / decisions.REVIEW_DIR / f"{stem}.csv"
+    try:
+        io.check_name(target if target.parent.is_dir() else Path(corpus) / target.name)
+    except io.FileNameError as exc:
+        raise ReviewError(f"{exc} (give a shorter NAME=; nothing was written)") from None
     if target.exists():
         raise ReviewError(f"{target} exists; decisions are never replaced. Give another NAME= "
                           "(the decisions of both files count), or remove the old file yourself")
@@ -783,16 +788,71 @@ def run_estimates(run: pipeline.Run) -> dict[str, object]:
 # --------------------------------------------------------------------------- command line
 
 
+def filled_rows(path: str | Path) -> int:
+    """How many rows of a review sheet's ``review`` sheet hold a reviewer's work (a
+    ``decision``, ``note`` or ``reviewer``); 0 for a sheet without them. A file that cannot
+    be read as such a sheet raises :class:`ReviewError`."""
+    path = Path(path)
+    _check_archive(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise ReviewError(f"{path.name}: cannot be read as .xlsx ({type(exc).__name__}: {exc})") from None
+    try:
+        if "review" not in wb.sheetnames:
+            return 0
+        rows = wb["review"].iter_rows(values_only=True)
+        header = [_unescape(h).strip() for h in next(rows, ())]
+        cols = [header.index(c) for c in ("decision", "note", "reviewer") if c in header]
+        return sum(1 for row in rows if any(i < len(row) and _unescape(row[i]).strip() for i in cols))
+    finally:
+        wb.close()
+
+
+def _would_lose(path: Path, data: bytes) -> str | None:
+    """What replacing ``path`` with ``data`` would lose, or ``None`` (no file, or the same
+    bytes)."""
+    if not path.exists():
+        return None
+    if path.name == Path(SHEET_FILE).name:
+        try:
+            filled = filled_rows(path)
+        except ReviewError:
+            filled = 0
+        if filled:
+            return f"{path} holds {filled} row(s) a reviewer filled (decision, note or reviewer)"
+    if not path.is_file() or path.read_bytes() != data:
+        return (f"{path} differs from what this run would write (another SEED, PER_CODE or NEAR_MISS, a changed "
+                "corpus, or an edited file)")
+    return None
+
+
 def write_review(run: pipeline.Run, per_code: int = PER_CODE, near_miss: int = NEAR_MISS_PER_CODE,
-                 seed: int = SEED) -> dict[str, Path]:
+                 seed: int = SEED, force: bool = False) -> dict[str, Path]:
     """Draw the sample of a run and write ``OUT/review/``: ``sample.csv`` (what the
-    import checks a sheet against), ``review.xlsx`` and ``review.qdpx``."""
+    import checks a sheet against), ``review.xlsx`` and ``review.qdpx``.
+
+    A file already there is replaced only when it holds what this run would write, or
+    with ``force``: a sheet a reviewer filled (a decision, a note or a reviewer in any row)
+    or a file that differs (another sample, an edited file) is refused with a
+    :class:`ReviewError` naming each, before anything is written."""
     sample = sample_for(run, per_code, near_miss, seed)
     codebook = coding.codebook_for(run.corpus)
-    written = {"sample": io.write_csv(run.path(SAMPLE_FILE), sample, spreadsheet=False),
-               "sheet": write_sheet(run.path(SHEET_FILE), sample, codebook),
-               "project": export_project(run.path(PROJECT_FILE), sample, read_raw_texts(run.corpus), codebook)}
-    return written
+    with tempfile.TemporaryDirectory() as tmp:  # the files as this run would write them
+        new = {SAMPLE_FILE: io.write_csv(Path(tmp) / "sample.csv", sample, spreadsheet=False).read_bytes(),
+               SHEET_FILE: write_sheet(Path(tmp) / "review.xlsx", sample, codebook).read_bytes(),
+               PROJECT_FILE: export_project(Path(tmp) / "review.qdpx", sample, read_raw_texts(run.corpus),
+                                            codebook).read_bytes()}
+    lost = [why for rel, data in new.items() if (why := _would_lose(run.path(rel), data))]
+    if lost and not force:
+        command = f"make review-import CORPUS={shlex.quote(str(run.corpus))} OUT={shlex.quote(str(run.out))}"
+        raise ReviewError(
+            "not replacing the review files: " + "; ".join(lost) + ". Nothing was written. Import a filled sheet first "
+            f"({command} FILE={shlex.quote(str(run.path(SHEET_FILE)))} REVIEWER=<name>), or move the files elsewhere "
+            "(keep sample.csv with its sheet: the import checks against it), or run make review again with FORCE=1 "
+            "to replace them")
+    return {name: io.write_bytes(run.path(rel), new[rel])
+            for name, rel in (("sample", SAMPLE_FILE), ("sheet", SHEET_FILE), ("project", PROJECT_FILE))}
 
 
 def _count(default: int):
@@ -821,6 +881,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--near-miss", type=_count(NEAR_MISS_PER_CODE), default=NEAR_MISS_PER_CODE,
                    help=f"default {NEAR_MISS_PER_CODE}")
     s.add_argument("--seed", type=_count(SEED), default=SEED, help=f"default {SEED}")
+    s.add_argument("--force", action="store_true",
+                   help="replace review files that differ from this run's, a filled sheet too (make review FORCE=1)")
     i.add_argument("file", help="the filled .xlsx or the edited .qdpx")
     i.add_argument("--reviewer", default="", help="who reviewed (required for .qdpx; .xlsx rows may name theirs)")
     i.add_argument("--name", default="", help="the decisions file's name in CORPUS/review/ (default: the reviewer's)")
@@ -828,7 +890,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run = pipeline.Run.from_params(args.corpus, args.out)
         if args.command == "sample":
-            written = write_review(run, args.per_code, args.near_miss, args.seed)
+            written = write_review(run, args.per_code, args.near_miss, args.seed, force=args.force)
             n = len(io.read_csv(written["sample"]))
             print(f"{n} items to review in {written['sheet']} (or {written['project']} in a QDA tool); then: "
                   f"make review-import CORPUS={shlex.quote(str(run.corpus))} OUT={shlex.quote(str(run.out))} "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -292,3 +294,18 @@ def test_the_readme_quotes_the_recorded_lead_over_the_keyword_baseline():
             f"48 texts of the second corpus {words[reaching(all48)]} of four") in text
     assert (f"95 % intervals reach zero in {words[reaching(score_parts, ('alpha',))]} of the four score-part "
             "comparisons") in text
+
+
+def test_make_evaluate_checks_every_corpus_s_output_folder_before_writing_anything(tmp_path, capsys):
+    """The reviewer's case: OUT inside the second corpus (make evaluate OUT=corpus-dev/raw)
+    got the first corpus's tables before the second was refused, with a traceback."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        shutil.copytree(paths.CORPUS_DIR, folder, ignore=shutil.ignore_patterns("review"))
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    out = second / "raw" / "evaluation"
+    code = evaluation.main(["--corpus", str(first), "--corpus", str(second), "--out", str(out), "--boot", "10"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1, err
+    assert err.startswith(f"error: refusing OUT={out / 'second'}: it is inside the corpus folder CORPUS={second}"), err
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before

@@ -322,7 +322,8 @@ def test_the_manifest_lists_what_the_run_wrote_sorted_and_relative(hostile_repor
                       + [f"figures/{p.name}" for p in (out / "figures").iterdir()
                          if f"figures/{p.name}" not in FOREIGN]  # a figure of one's own is not the run's
                       + [p.relative_to(out).as_posix() for p in [*out.glob("*.csv"), *out.glob("spreadsheet/*.csv")]
-                         if p.relative_to(out).as_posix() not in FOREIGN])  # nor a table of one's own
+                         if p.relative_to(out).as_posix() not in FOREIGN]  # nor a table of one's own
+                      + ["codebook.qdc", "project.qdpx"])  # notebook 05's QDA exports
     assert "figures/themes_by_sector.svg" in expected and "figures/99_old.svg" not in expected
     assert {"coded.csv", "tokens.csv", "spreadsheet/coded.csv", "findings_quotes.csv", "spreadsheet/findings_quotes.csv",
             "review_precision.csv", "spreadsheet/review_precision.csv"} <= set(expected)
@@ -393,6 +394,7 @@ def test_make_clean_removes_exactly_that_folder(tmp_path, no_pwned):
     out = tmp_path / HOSTILE / "out"
     out.mkdir(parents=True)
     (out / "segments.csv").write_text("x", encoding="utf-8")
+    (out / MANIFEST).write_text('{"files": ["segments.csv"]}', encoding="utf-8")  # a report's folder
     (tmp_path / "its").mkdir()  # what the old quoting made of the path
     done = make("clean", f"OUT={out}")
     assert done.returncode == 0, done.stderr
@@ -401,7 +403,7 @@ def test_make_clean_removes_exactly_that_folder(tmp_path, no_pwned):
 
 def test_make_clean_refuses_what_the_report_refuses(notebooks_kept):
     done = make("clean", "OUT=notebooks")
-    assert done.returncode != 0 and "refusing OUT=notebooks" in done.stderr and "inside notebooks/" in done.stderr
+    assert done.returncode != 0 and "refusing make clean OUT=notebooks" in done.stderr and "inside notebooks/" in done.stderr
     assert _snapshot(paths.NOTEBOOKS_DIR) == notebooks_kept
 
 
@@ -495,6 +497,32 @@ def test_temporaries_left_by_a_killed_run_are_removed_and_nothing_else(corpus_fa
     pipeline.build_tables(run)
     assert not left.exists() and mine.exists()
     assert tables.read(run.out, "segments")["text"].tolist() == ["Detaljstyrning är stor."]
+
+
+def test_a_long_target_name_gets_a_short_temporary_and_its_leftovers_are_still_found(tmp_path, monkeypatch):
+    """The temporary was named ``.<target>.<random>.tmp``: a target of 240 bytes, which the
+    file system holds, failed with "File name too long"."""
+    prefixes = []
+    mkstemp = io.tempfile.mkstemp
+
+    def recording(**kwargs):
+        prefixes.append(kwargs["prefix"])
+        return mkstemp(**kwargs)
+
+    monkeypatch.setattr(io.tempfile, "mkstemp", recording)
+    for name in ("x" * 240 + ".csv", "å" * 120 + ".csv"):  # 244 bytes each
+        target = io.write_text(tmp_path / name, "data")
+        assert target.read_text(encoding="utf-8") == "data" and sorted(tmp_path.iterdir()) == [target]
+        assert len(prefixes[-1].encode("utf-8")) < 100
+        (tmp_path / f"{prefixes[-1]}abc123.tmp").write_text("half", encoding="utf-8")  # a killed write's
+        (tmp_path / f".{name[:20]}.notes.tmp").write_text("mine", encoding="utf-8")
+        assert [p.name for p in io.remove_temporaries(target)] == [f"{prefixes[-1]}abc123.tmp"]
+        (tmp_path / f".{name[:20]}.notes.tmp").unlink()
+        target.unlink()
+    assert io.write_text(tmp_path / "segments.csv", "x") and prefixes[-1] == ".segments.csv."  # short: as before
+    with pytest.raises(io.FileNameError, match=r"the file name is 260 bytes long, and the file system holds at most "
+                                               r"255; choose a shorter name"):
+        io.write_text(tmp_path / ("y" * 256 + ".csv"), "data")
 
 
 def test_a_notebook_run_by_hand_refuses_the_same_out_folders(tmp_path):

@@ -320,6 +320,21 @@ def test_the_sheet_round_trip_gives_the_decisions_and_data_never_becomes_a_formu
         review.save_decisions(corpus, "ann", got, seed_tables["raw"], seed_tables["codebook"])
 
 
+def test_the_sheet_is_the_copy_of_the_sample_to_open_in_a_spreadsheet(tmp_path, sample, seed_tables):
+    """sample.csv holds the sample as it is (the import's record); review.xlsx, the sheet to
+    open, holds none of its texts as a formula, whichever column they are in (README:
+    Formulas in data)."""
+    sample = sample.copy()
+    for column in ("text", "context", "rules", "matched", "evidence", "doc_id"):
+        sample[column] = "=1+1"
+    sheet = review.write_sheet(tmp_path / "r.xlsx", sample, seed_tables["codebook"])
+    assert b"<f>" not in zipfile.ZipFile(sheet).read("xl/worksheets/sheet1.xml")
+    cells = [c for row in openpyxl.load_workbook(sheet)["review"].iter_rows(min_row=2) for c in row]
+    texts = [c for c in cells if isinstance(c.value, str)]
+    assert texts and all(c.data_type == "s" and not c.value.startswith(io.FORMULA_STARTS) for c in texts)
+    assert sum(c.value == "'=1+1" for c in texts) == 5 * len(sample)  # sentence, context, rules, words, evidence
+
+
 def test_a_sheet_with_edited_items_or_bad_decisions_is_refused_naming_the_row(tmp_path, sample, seed_tables):
     sheet = review.write_sheet(tmp_path / "r.xlsx", sample, seed_tables["codebook"])
     _fill(sheet, tmp_path / "bad.xlsx", {3: ("perhaps", None, "ann")})
@@ -632,6 +647,55 @@ def test_the_command_line_goes_from_a_run_to_decisions_in_the_corpus(tmp_path, c
     said = capsys.readouterr().out
     assert f"{near} near miss(es) left as they were in the project: not reviewed" in said
     assert f"{len(sample) - near} decisions written to" in said
+
+
+def test_make_review_never_replaces_a_filled_sheet_or_files_that_differ(tmp_path, capsys):
+    """The reviewer's case: a sheet filled and saved where make review put it was replaced
+    by a blank one when make review ran again, without a word."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(paths.CORPUS_DIR, corpus, ignore=shutil.ignore_patterns("review", "reference"))
+    out = tmp_path / "out"
+    args = ["sample", "--corpus", str(corpus), "--out", str(out), "--per-code", "2", "--near-miss", "1"]
+    files = [out / rel for rel in (review.SAMPLE_FILE, review.SHEET_FILE, review.PROJECT_FILE)]
+    assert review.main(args) == 0
+    first = [p.read_bytes() for p in files]
+    assert review.main(args) == 0 and [p.read_bytes() for p in files] == first  # the same files: written again
+    capsys.readouterr()
+    _fill(out / review.SHEET_FILE, out / review.SHEET_FILE, {2: ("wrong", "", "ann"), 4: (None, "a note", None)})
+    filled = [p.read_bytes() for p in files]
+    assert review.main(args) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert f"{out / review.SHEET_FILE} holds 2 row(s) a reviewer filled" in err and "Nothing was written" in err
+    assert "make review-import" in err and "FORCE=1" in err
+    assert [p.read_bytes() for p in files] == filled
+    # another sample over untouched files: each file that would change is named, none is written
+    (out / review.SHEET_FILE).write_bytes(first[1])
+    assert review.main(args[:-2] + ["--near-miss", "0"]) == 1
+    err = capsys.readouterr().err
+    assert f"{out / review.SAMPLE_FILE} differs from what this run would write" in err
+    assert f"{out / review.SHEET_FILE} differs" in err and f"{out / review.PROJECT_FILE} differs" in err
+    assert [p.read_bytes() for p in files] == first
+    # FORCE=1 replaces them
+    assert review.main(args[:-2] + ["--near-miss", "0", "--force"]) == 0
+    assert all(p.read_bytes() != b for p, b in zip(files, first))
+    assert review.filled_rows(out / review.SHEET_FILE) == 0
+
+
+def test_a_long_name_of_decisions_is_written_and_one_the_file_system_cannot_hold_is_refused(corpus_factory):
+    """The reviewer's case: NAME (or REVIEWER) of 250 characters gave an OSError "File name
+    too long" traceback: the temporary file's name was longer than the target's."""
+    text = "Detaljstyrningen tar tid.\n"
+    corpus = corpus_factory({"a.txt": text})
+    codebook = coding.codebook_for(paths.CORPUS_DIR)
+    table = pd.DataFrame([{"file": "a.txt", "start": 0, "end": len(text) - 1, "code": "P_DETAIL",
+                           "decision": "correct", "reviewer": "ann", "note": ""}])
+    target = review.save_decisions(corpus, "a" * 250, table, {"a.txt": text}, codebook)
+    assert target.name == "a" * 250 + ".csv" and target.is_file()
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]  # no temporary left
+    with pytest.raises(review.ReviewError, match=r"the file name is 304 bytes long, and the file system holds at "
+                                                 r"most 255; choose a shorter name \(give a shorter NAME="):
+        review.save_decisions(corpus, "ö" * 150, table, {"a.txt": text}, codebook)
 
 
 # --------------------------------------------------------------------------- the report

@@ -1,0 +1,248 @@
+"""What the runs wrote in an output folder, and removing it: ``make clean``.
+
+``python -m helpers.outputs clean --out OUT [--corpus CORPUS]`` removes what the runs
+wrote in ``OUT`` and nothing else (a run never deletes what it did not write):
+
+* the default ``build/`` (the project's own, git-ignored output folder) is removed whole;
+* any other ``OUT`` keeps everything a run did not list: what is removed is the files the
+  report's manifest (``OUT/.kvalitext-manifest.json``, :mod:`helpers.report`) lists, the
+  pipeline's cache it keeps there (its tables, their spreadsheet copies, the fingerprint,
+  temporaries a killed write left), what ``make evaluate`` wrote in
+  ``OUT/evaluation/<corpus>/`` (its three tables and that corpus's pipeline cache), and
+  then the folders left empty (``OUT`` itself when nothing else is in it);
+* ``OUT/review/`` (``make review``'s sample, sheet and project) is kept (in ``build/``,
+  removed whole, a sheet a reviewer filled makes ``make clean`` refuse instead): a reviewer may be
+  filling ``review.xlsx`` in place, and ``make review-import`` checks a sheet against
+  ``sample.csv``. Remove it yourself once its decisions are imported. Files of
+  ``make suggest`` (``suggestions_<CODE>.csv``) and of one's own are kept too;
+* refused (one line naming the folder and why, exit status 2, nothing removed): a folder
+  without a manifest (other than ``build/``), a folder holding ``raw/`` or a
+  ``review/*.csv`` of decisions (a corpus, or a copy of one), anything inside the project
+  other than ``build/`` and the folders under it, and what ``make report`` refuses
+  (:func:`helpers.paths.unsafe_out`).
+
+Nothing is removed through a symbolic link: a listed folder or file that is a link is
+left alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+from . import decisions, evaluation, io, paths, report, review, tables
+
+CACHE_FILES = [".cache/fingerprint.json"]  # the pipeline's stamp of its tables (helpers.pipeline)
+KEPT_DIR = "review"  # make review's folder in OUT: kept (see the module's docstring)
+
+
+class CleanRefused(ValueError):
+    """An output folder ``make clean`` must not remove from; the message is one line."""
+
+
+def _decision_files(folder: Path) -> list[Path]:
+    """The CSV files of ``folder/review/`` whose header has a ``decision`` column: a
+    corpus's review decisions (:mod:`helpers.decisions`), not ``make review``'s sample."""
+    found = []
+    reviews = folder / decisions.REVIEW_DIR
+    if not reviews.is_dir():
+        return found
+    for path in sorted(reviews.glob("*.csv")):
+        try:
+            with open(path, encoding="utf-8", errors="replace", newline="") as fh:
+                header = next(csv.reader(fh), [])
+        except OSError:
+            continue
+        if "decision" in [h.strip() for h in header]:
+            found.append(path)
+    return found
+
+
+def _corpus_like(out: Path) -> str | None:
+    """Why ``out`` or a folder in it looks like a corpus (``raw/``, ``review/*.csv`` of
+    decisions), or ``None``. Symbolic links are not followed."""
+    for folder, dirs, _ in os.walk(out):
+        here = Path(folder)
+        if "raw" in dirs:
+            return f"it holds {(here / 'raw').relative_to(out).as_posix()}/, a corpus's raw texts"
+        found = _decision_files(here)
+        if found:
+            return f"it holds {found[0].relative_to(out).as_posix()}, reviewers' decisions"
+        dirs.sort()
+    return None
+
+
+def refusal(out: str | None, corpus: str | None = None) -> str | None:
+    """Why ``make clean`` must not remove from ``OUT`` (one line naming the folder), or
+    ``None`` when it may."""
+    reason = paths.unsafe_out(out, corpus)
+    if reason:
+        return reason.replace("refusing OUT=", "refusing make clean OUT=", 1)
+    out_dir = paths.resolve(out, paths.BUILD_DIR)
+    given = f"make clean OUT={out if out not in (None, '') else 'build'}"
+    if str(out_dir.resolve()) != str(out):
+        given += f" ({out_dir.resolve()})"
+    if paths.inside(out_dir, paths.PROJ_ROOT) and not paths.inside(out_dir, paths.BUILD_DIR):
+        return (f"refusing {given}: it is inside the project, whose files are not outputs; only build/ and the "
+                "folders under it are cleaned there")
+    if not out_dir.exists():
+        return None
+    if not out_dir.is_dir():
+        return f"refusing {given}: it is not a folder"
+    why = _corpus_like(out_dir)
+    if why:
+        return f"refusing {given}: {why}, which no run writes; nothing was removed (move the corpus out of it first)"
+    filled = _filled_sheets(out_dir) if _whole(out_dir) else []
+    if filled:
+        return (f"refusing {given}: {filled[0]} holds row(s) a reviewer filled, and build/ is removed whole; "
+                "nothing was removed (import the sheet first, make review-import, or move it out of build/)")
+    if not _whole(out_dir) and not (out_dir / report.MANIFEST).is_file():
+        return (f"refusing {given}: it has no {report.MANIFEST}, so no report was written there and nothing in it "
+                "is known to be a run's; nothing was removed (remove what you want by hand)")
+    return None
+
+
+def _filled_sheets(out: Path) -> list[str]:
+    """The review sheets (``review/review.xlsx`` at any depth) in ``out`` that hold a
+    reviewer's work (:func:`helpers.review.filled_rows`; one that cannot be read counts),
+    relative to ``out``."""
+    found = []
+    for folder, dirs, _ in os.walk(out):
+        dirs.sort()
+        sheet = Path(folder) / review.SHEET_FILE
+        if sheet.is_file() and not sheet.is_symlink():
+            try:
+                filled = review.filled_rows(sheet)
+            except review.ReviewError:
+                filled = 1
+            if filled:
+                found.append(sheet.relative_to(out).as_posix())
+    return found
+
+
+def _whole(out_dir: Path) -> bool:
+    """Whether ``out_dir`` is the project's own ``build/`` (a real folder, not a link),
+    which ``make clean`` removes whole."""
+    build = paths.BUILD_DIR
+    return not build.is_symlink() and build.is_dir() and os.path.samefile(out_dir, build) \
+        and not Path(out_dir).is_symlink()
+
+
+def _unlink(out: Path, rel: str) -> bool:
+    """Remove the regular file ``out/rel``, never through a symbolic link (neither a
+    folder on the way nor the file); whether it was removed."""
+    parts = rel.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        return False
+    try:
+        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        for part in parts[:-1]:
+            try:
+                sub = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError:  # missing, or a link
+                return False
+            os.close(fd)
+            fd = sub
+        try:
+            if not stat.S_ISREG(os.stat(parts[-1], dir_fd=fd, follow_symlinks=False).st_mode):
+                return False
+            os.unlink(parts[-1], dir_fd=fd)
+        except FileNotFoundError:
+            return False
+        return True
+    finally:
+        os.close(fd)
+
+
+def _cache_files(out: Path, under: str = "") -> list[str]:
+    """The pipeline's cache in ``out/under`` (relative to ``out``): its tables with their
+    spreadsheet copies, the fingerprint and the temporaries of killed writes."""
+    prefix = f"{under}/" if under else ""
+    found = [prefix + rel for rel in tables.out_files() + CACHE_FILES]
+    folder = out / under
+    if not folder.is_symlink():
+        for name in tables.COLUMNS:
+            found += [prefix + tmp.relative_to(folder).as_posix()
+                      for tmp in io.leftover_temporaries(tables.path(folder, name))]
+    return found
+
+
+def _evaluation_files(out: Path) -> list[str]:
+    """What ``make evaluate`` wrote in ``out/evaluation/<corpus>/`` (relative to ``out``)."""
+    base = out / evaluation.OUT_DIR
+    if not base.is_dir() or base.is_symlink():
+        return []
+    found = []
+    for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.is_symlink()):
+        under = f"{evaluation.OUT_DIR}/{folder.name}"
+        found += [f"{under}/{name}" for name in evaluation.TABLE_FILES] + _cache_files(out, under)
+    return found
+
+
+def _prune(out: Path, removed: list[str]) -> None:
+    """Remove the folders of the removed files (and their parents up to ``out``, ``out``
+    included) that are left empty; a folder with anything in it stays."""
+    folders = {Path(rel).parent for rel in removed}
+    deepest_first = sorted({q for f in folders for q in (f, *f.parents)}, key=lambda p: (-len(p.parts), p))
+    for rel in deepest_first:  # Path(".") (out itself) has no parts: it comes last
+        try:
+            (out / rel).rmdir()
+        except OSError:  # not empty, gone, or a link
+            pass
+
+
+def clean(out: str | None, corpus: str | None = None) -> str:
+    """Remove what the runs wrote in ``OUT`` (see the module's docstring); return what was
+    done, in one line. Raises :class:`CleanRefused` (before anything is removed) when
+    :func:`refusal` says so."""
+    why = refusal(out, corpus)
+    if why:
+        raise CleanRefused(why)
+    out_dir = paths.resolve(out, paths.BUILD_DIR)
+    shown = str(out_dir)
+    if not out_dir.exists():
+        return f"{shown}: nothing to clean (no such folder)"
+    if _whole(out_dir):
+        shutil.rmtree(out_dir)
+        return f"removed {shown}/ (the project's own output folder) whole"
+    listed = [rel for rel in report.read_manifest(out_dir) if report.report_file(rel)]
+    removed = [rel for rel in sorted(set(listed + _cache_files(out_dir) + _evaluation_files(out_dir)))
+               if _unlink(out_dir, rel)]
+    if _unlink(out_dir, report.MANIFEST):
+        removed.append(report.MANIFEST)
+    _prune(out_dir, removed)
+    said = f"removed {len(removed)} file(s) the runs wrote in {shown}"
+    if not out_dir.exists():
+        return said + ", and the folder, left empty"
+    left = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if not p.is_dir() or p.is_symlink())
+    kept = f"; kept {len(left)} file(s) no run listed there"
+    if (out_dir / KEPT_DIR).is_dir():
+        kept += (f", among them {KEPT_DIR}/ (make review's sample: import its decisions, then remove it yourself)")
+    return said + kept + (": " + ", ".join(left[:5]) + (", …" if len(left) > 5 else "") if left else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m helpers.outputs", description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("clean", help="remove what the runs wrote in OUT (make clean)")
+    c.add_argument("--out", default="", help="the output folder (default: build/)")
+    c.add_argument("--corpus", default="", help="the corpus folder (default: corpus/), never touched")
+    a = ap.parse_args(argv)
+    try:
+        print(clean(a.out or None, a.corpus or None))
+    except CleanRefused as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
