@@ -77,7 +77,9 @@ mapped to our ids, empty selections (``startPosition = endPosition``, not import
 Invalid input raises :class:`RefiError` naming the file and the element (or member):
 not a zip, no ``.qde`` or several, a member that would unpack to more than
 :data:`MAX_MEMBER_BYTES` or expand more than :data:`MAX_RATIO` times (a zip bomb; it is
-refused before it is unpacked), XML that is not well-formed (with line and column), a
+refused before it is unpacked), a project file (``.qde``, ``.qdc``) over :data:`MAX_QDE_BYTES`
+or of more than :data:`MAX_QDE_ELEMENTS` elements (parsing stops there, so a small file of
+millions of empty elements cannot take gigabytes), XML that is not well-formed (with line and column), a
 coding that references a code GUID not in the codebook, a selection that is negative
 or reversed (checked even when its source's text is not in the archive), outside its
 source's text or between the halves of a surrogate pair, a position that is not a
@@ -131,6 +133,13 @@ _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 #: The most one member of a ``.qdpx`` may unpack to (bytes). A genuine project's largest
 #: member is a source text or the ``.qde``: megabytes, not hundreds of them.
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
+#: The most the project file (the ``.qde`` of a ``.qdpx``, or a ``.qdc``) may be (bytes). It
+#: holds codes, users and selections, not the texts: a large study's is a few MB.
+MAX_QDE_BYTES = 64 * 1024 * 1024
+#: The most elements the project file may hold; parsing stops there, before building more.
+#: A coding is about three (selection, coding, code reference): a project of 100,000 codings
+#: has some 300,000. A parsed element takes 100 to 500 bytes of memory.
+MAX_QDE_ELEMENTS = 1_000_000
 #: The most a member larger than :data:`RATIO_FROM_BYTES` may expand (unpacked size over
 #: packed size). Text and XML pack 3 to 20 times; zip bombs a thousand times.
 MAX_RATIO = 200
@@ -434,10 +443,10 @@ def validate(path: str | Path) -> list[str]:
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             member = _find_qde(zf, path.name)
-            data, schema = _read_member(zf, member, path.name), _schema(PROJECT_SCHEMA)
+            data, schema = _read_member(zf, member, path.name, project_file=True), _schema(PROJECT_SCHEMA)
         where = f"{path.name}/{member}"
     else:
-        data, schema, where = path.read_bytes(), _schema(CODEBOOK_SCHEMA), path.name
+        data, schema, where = _read_project_file(path), _schema(CODEBOOK_SCHEMA), path.name
     _parse(data, where)
     import xmlschema  # as in _schema: only validation needs it
     try:
@@ -477,13 +486,48 @@ def _describe(el: ET.Element) -> str:
     return f"<{_local(el.tag)}{attrs}>"
 
 
+_FEED = 1 << 16  # bytes given to the XML parser at a time
+
+
 def _parse(data: bytes, where: str) -> ET.Element:
+    """The XML document ``data``, parsed a piece at a time: refused (naming ``where``) when it
+    is not well-formed or holds more than :data:`MAX_QDE_ELEMENTS` elements, before the
+    elements past the limit are built (a small file of millions of empty elements would
+    otherwise take gigabytes)."""
+    parser = ET.XMLPullParser(events=("start",))
+    root: ET.Element | None = None
+    count = 0
+    view = memoryview(data)
     try:
-        return ET.fromstring(data)
+        for at in [*range(0, len(data), _FEED), -1]:
+            if at >= 0:
+                parser.feed(view[at:at + _FEED])
+            else:  # the end: the document must be complete
+                parser.close()
+            for _, el in parser.read_events():
+                root = el if root is None else root
+                count += 1
+            if count > MAX_QDE_ELEMENTS:
+                raise RefiError(f"{where}: more than {MAX_QDE_ELEMENTS:,} XML elements, the limit "
+                                "(helpers.refi.MAX_QDE_ELEMENTS; a project of 100,000 codings has "
+                                "some 300,000); not read further. If the file is genuine, raise the "
+                                "limit for this import; otherwise do not open it.")
     except ET.ParseError as exc:
         line, col = exc.position
         raise RefiError(f"{where}: not well-formed XML at line {line}, column {col}: "
                         f"{str(exc).split(':')[0]}") from None
+    assert root is not None  # close() raised if there was no element
+    return root
+
+
+def _read_project_file(path: Path) -> bytes:
+    """A ``.qdc`` (or bare ``.qde``) file's bytes, refused when over :data:`MAX_QDE_BYTES`."""
+    size = path.stat().st_size
+    if size > MAX_QDE_BYTES:
+        raise RefiError(f"{path.name}: {size:,} bytes, over the limit of {MAX_QDE_BYTES:,} for a "
+                        "project or codebook file (helpers.refi.MAX_QDE_BYTES; a large study's is a "
+                        "few MB). If the file is genuine, raise the limit for this import.")
+    return path.read_bytes()
 
 
 def _check_root(root: ET.Element, expected: str, where: str, warn: Callable[[str], None]) -> None:
@@ -496,28 +540,33 @@ def _check_root(root: ET.Element, expected: str, where: str, warn: Callable[[str
         warn(f"{where}: namespace {ns or '(none)'!r} instead of {good!r}; read as REFI-QDA 1.0")
 
 
-def check_member_size(info: zipfile.ZipInfo, where: str) -> None:
+def check_member_size(info: zipfile.ZipInfo, where: str, project_file: bool = False) -> None:
     """Refuse, before unpacking, a zip member that would unpack to more than
-    :data:`MAX_MEMBER_BYTES` or expand more than :data:`MAX_RATIO` times (a zip bomb)."""
+    :data:`MAX_MEMBER_BYTES` (the project file, ``project_file``: more than
+    :data:`MAX_QDE_BYTES` too) or expand more than :data:`MAX_RATIO` times (a zip bomb)."""
     size, packed = info.file_size, max(info.compress_size, 1)
     what = f"{where}: member {info.filename!r}"
-    fix = ("If the file is genuine, raise helpers.refi.MAX_MEMBER_BYTES or MAX_RATIO for this "
+    limit, name, of = MAX_MEMBER_BYTES, "MAX_MEMBER_BYTES", ""
+    if project_file and MAX_QDE_BYTES < limit:
+        limit, name = MAX_QDE_BYTES, "MAX_QDE_BYTES"
+        of = " for the project file (it holds no texts: a large study's is a few MB)"
+    fix = (f"If the file is genuine, raise helpers.refi.{name} or MAX_RATIO for this "
            "import; otherwise do not open it.")
-    if size > MAX_MEMBER_BYTES:
+    if size > limit:
         raise RefiError(f"{what} would unpack to {size:,} bytes, over the limit of "
-                        f"{MAX_MEMBER_BYTES:,}. {fix}")
+                        f"{limit:,}{of}. {fix}")
     if size > RATIO_FROM_BYTES and size / packed > MAX_RATIO:
         raise RefiError(f"{what} would unpack from {packed:,} to {size:,} bytes ({size / packed:,.0f} "
                         f"times), more than the {MAX_RATIO} times text expands; this looks like a "
                         f"zip bomb. {fix}")
 
 
-def _read_member(zf: zipfile.ZipFile, name: str, where: str) -> bytes:
+def _read_member(zf: zipfile.ZipFile, name: str, where: str, project_file: bool = False) -> bytes:
     """A member's bytes, refused before unpacking if it would unpack to more than
-    :data:`MAX_MEMBER_BYTES` or expand more than :data:`MAX_RATIO` times (a zip bomb),
-    and never read past the size its header declares."""
+    :data:`MAX_MEMBER_BYTES` (:data:`MAX_QDE_BYTES` for the ``project_file``) or expand more
+    than :data:`MAX_RATIO` times (a zip bomb), and never read past the size its header declares."""
     info = zf.getinfo(name)
-    check_member_size(info, where)
+    check_member_size(info, where, project_file)
     size = info.file_size
     what = f"{where}: member {name!r}"
     try:
@@ -639,7 +688,7 @@ def import_codebook(path: str | Path) -> pd.DataFrame:
             project = _ProjectArchive(zf, path.name, messages.append)
             codes = project.codes
     else:
-        root = _parse(path.read_bytes(), path.name)
+        root = _parse(_read_project_file(path), path.name)
         if _local(root.tag) == "Project":
             _check_root(root, "Project", path.name, messages.append)
             book = _kid(root, "CodeBook")
@@ -668,7 +717,7 @@ class _ProjectArchive:
             warn(f"{where}: the project file is {self.member!r}, not 'project.qde'; read it")
         self.base = str(PurePosixPath(self.member).parent)
         self.files = {n.lower(): n for n in zf.namelist()}
-        self.root = _parse(_read_member(zf, self.member, where), f"{where}/{self.member}")
+        self.root = _parse(_read_member(zf, self.member, where, project_file=True), f"{where}/{self.member}")
         _check_root(self.root, "Project", f"{where}/{self.member}", warn)
         self.notes: dict[str, str] = {}
         for note in _grandkids(self.root, "Notes", "Note"):

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 import unicodedata
+import xml.etree.ElementTree as ET
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -821,6 +822,47 @@ def test_a_member_over_the_size_limit_is_refused_naming_it(tmp_path, monkeypatch
         refi.import_project(big)
     with pytest.raises(refi.RefiError, match=r"member 'project\.qde'"):
         refi.validate(big)
+
+
+def test_the_project_file_has_a_far_lower_size_limit_than_a_source(tmp_path, monkeypatch):
+    """A .qde holds no texts (a large study's is a few MB): it is refused far below the limit
+    of a source member, naming the archive, the member and the limit to raise."""
+    path = _qdpx(tmp_path / "p.qdpx", _qde(0, 5), b"Detaljstyrning. " * 100)
+    qde_size = zipfile.ZipFile(path).getinfo("project.qde").file_size
+    monkeypatch.setattr(refi, "MAX_QDE_BYTES", qde_size - 1)
+    monkeypatch.setattr(refi, "MAX_MEMBER_BYTES", 1600)  # the source (1,600 bytes) is within it
+    with pytest.raises(refi.RefiError, match=rf"p\.qdpx: member 'project\.qde' would unpack to {qde_size:,} "
+                                             rf"bytes, over the limit of {qde_size - 1:,} for the project file.*MAX_QDE_BYTES"):
+        refi.import_project(path)
+    with pytest.raises(refi.RefiError, match=r"member 'project\.qde'.*MAX_QDE_BYTES"):
+        refi.validate(path)
+    monkeypatch.setattr(refi, "MAX_QDE_BYTES", qde_size)
+    codings, _ = refi.import_project(path)
+    assert codings["quote"].tolist() == ["Detal"]
+    qdc = tmp_path / "c.qdc"
+    qdc.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>' + " " * qde_size + "</Codes></CodeBook>")
+    with pytest.raises(refi.RefiError, match=r"c\.qdc: [\d,]+ bytes, over the limit of [\d,]+ for a project"):
+        refi.import_codebook(qdc)
+
+
+def test_a_project_file_of_too_many_elements_is_refused_while_it_is_parsed(tmp_path, monkeypatch):
+    """A 1.4 MB .qdpx whose project.qde held 60 million empty elements made the import build
+    them all (over 6 GB). Parsing counts the elements and stops past MAX_QDE_ELEMENTS."""
+    limit = 40_000
+    monkeypatch.setattr(refi, "MAX_QDE_ELEMENTS", limit)
+    qde = _qde(0, 5)
+    pad = limit - sum(1 for _ in ET.fromstring(qde).iter())  # the project's own 9 elements
+    at = qde.index("</Sources>")
+    fits = _qdpx(tmp_path / "fits.qdpx", qde[:at] + "<a/>" * pad + qde[at:])
+    assert refi.import_project(fits)[0]["quote"].tolist() == ["Detal"]
+    over = _qdpx(tmp_path / "over.qdpx", qde[:at] + "<a/>" * (pad + 1) + qde[at:])
+    with pytest.raises(refi.RefiError, match=r"over\.qdpx/project\.qde: more than 40,000 XML elements, the "
+                                             r"limit \(helpers\.refi\.MAX_QDE_ELEMENTS"):
+        refi.import_project(over)
+    # a bomb of empty elements, its count far past the limit, is refused as well
+    bomb = _qdpx(tmp_path / "bomb.qdpx", qde[:at] + "<a/>" * (limit * 5) + qde[at:])
+    with pytest.raises(refi.RefiError, match="more than 40,000 XML elements"):
+        refi.validate(bomb)
 
 
 def test_selections_of_a_source_without_text_are_still_checked(tmp_path):
