@@ -77,9 +77,11 @@ mapped to our ids, empty selections (``startPosition = endPosition``, not import
 Invalid input raises :class:`RefiError` naming the file and the element (or member):
 not a zip, no ``.qde`` or several, a member that would unpack to more than
 :data:`MAX_MEMBER_BYTES` or expand more than :data:`MAX_RATIO` times (a zip bomb; it is
-refused before it is unpacked), a project file (``.qde``, ``.qdc``) over :data:`MAX_QDE_BYTES`
-or of more than :data:`MAX_QDE_ELEMENTS` elements (parsing stops there, so a small file of
-millions of empty elements cannot take gigabytes), XML that is not well-formed (with line and column), a
+refused before it is unpacked), members that would unpack to more than
+:data:`MAX_ARCHIVE_BYTES` together (each read once however many sources name it), a
+project file (``.qde``, ``.qdc``) over :data:`MAX_QDE_BYTES` or of more than
+:data:`MAX_QDE_ELEMENTS` elements (parsing stops there, so a small file of millions of
+empty elements cannot take gigabytes), XML that is not well-formed (with line and column), a
 coding that references a code GUID not in the codebook, a selection that is negative
 or reversed (checked even when its source's text is not in the archive), outside its
 source's text or between the halves of a surrogate pair, a position that is not a
@@ -144,6 +146,9 @@ MAX_QDE_ELEMENTS = 1_000_000
 #: packed size). Text and XML pack 3 to 20 times; zip bombs a thousand times.
 MAX_RATIO = 200
 RATIO_FROM_BYTES = 1024 * 1024
+#: The most all the members of one ``.qdpx`` that are read may unpack to together (bytes),
+#: each member counted once however many sources name it: a study's texts are megabytes.
+MAX_ARCHIVE_BYTES = 512 * 1024 * 1024
 _UNIT_NAMES = {"utf16": "UTF-16 code units", "codepoint": "code points"}
 
 
@@ -717,7 +722,11 @@ class _ProjectArchive:
             warn(f"{where}: the project file is {self.member!r}, not 'project.qde'; read it")
         self.base = str(PurePosixPath(self.member).parent)
         self.files = {n.lower(): n for n in zf.namelist()}
-        self.root = _parse(_read_member(zf, self.member, where, project_file=True), f"{where}/{self.member}")
+        data = _read_member(zf, self.member, where, project_file=True)
+        self.unpacked = len(data)  # bytes unpacked so far, each member once (MAX_ARCHIVE_BYTES)
+        self.texts: dict[str, str] = {}  # member name -> its text, read once however often named
+        self.root = _parse(data, f"{where}/{self.member}")
+        del data
         _check_root(self.root, "Project", f"{where}/{self.member}", warn)
         self.notes: dict[str, str] = {}
         for note in _grandkids(self.root, "Notes", "Note"):
@@ -732,17 +741,31 @@ class _ProjectArchive:
             _kid(codebook, "Codes"), f"{where}/{self.member}", self.notes, warn)
 
     def read_internal(self, ref: str, el: ET.Element) -> str | None:
-        """The text of an ``internal://`` path, or ``None`` (with a warning) if not inside."""
+        """The text of an ``internal://`` path, or ``None`` (with a warning) if not inside.
+        Each member is unpacked and decoded once, however many sources name it, and all
+        members read together may unpack to at most :data:`MAX_ARCHIVE_BYTES`."""
         rel = ref[len("internal://"):].lstrip("/")
         for candidate in (f"sources/{rel}", rel, f"{self.base}/sources/{rel}"):
             name = self.files.get(candidate.lower())
             if name is not None:
+                if name in self.texts:
+                    return self.texts[name]
+                size = self.zf.getinfo(name).file_size
+                if self.unpacked + size > MAX_ARCHIVE_BYTES:
+                    raise RefiError(f"{self.where}: member {name!r} (of {_describe(el)}) would bring what "
+                                    f"the archive unpacks to {self.unpacked + size:,} bytes, over the limit "
+                                    f"of {MAX_ARCHIVE_BYTES:,} for one archive. If the file is genuine, "
+                                    "raise helpers.refi.MAX_ARCHIVE_BYTES for this import; otherwise do "
+                                    "not open it.")
                 data = _read_member(self.zf, name, self.where)
+                self.unpacked += len(data)
                 try:
-                    return data.decode("utf-8-sig")
+                    text = data.decode("utf-8-sig")
                 except UnicodeDecodeError as exc:
                     raise RefiError(f"{self.where}: {name} (of {_describe(el)}) is not UTF-8 "
                                     f"(byte {exc.start}); REFI-QDA requires UTF-8") from None
+                self.texts[name] = text
+                return text
         self.warn(f"{self.where}: {_describe(el)}: {ref} is not in the archive")
         return None
 

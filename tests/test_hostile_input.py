@@ -865,6 +865,53 @@ def test_a_project_file_of_too_many_elements_is_refused_while_it_is_parsed(tmp_p
         refi.validate(bomb)
 
 
+def _sources_qde(refs: list[str]) -> str:
+    """A project of one text source per entry of ``refs`` (its plainTextPath), each with one coding."""
+    srcs = "".join(f'<TextSource guid="{_G[:-3]}1{i:03d}" name="s{i}.txt" plainTextPath="{ref}">'
+                   f'<PlainTextSelection guid="{_G[:-3]}2{i:03d}" startPosition="0" endPosition="5">'
+                   f'<Coding guid="{_G[:-3]}3{i:03d}"><CodeRef targetGUID="{_G}2"/></Coding>'
+                   f'</PlainTextSelection></TextSource>' for i, ref in enumerate(refs))
+    return (f'<Project xmlns="urn:QDA-XML:project:1.0" name="p"><CodeBook><Codes>'
+            f'<Code guid="{_G}2" name="P_DETAIL" isCodable="true"/></Codes></CodeBook>'
+            f'<Sources>{srcs}</Sources></Project>')
+
+
+def test_a_member_named_by_many_sources_is_unpacked_once_and_an_archive_has_a_total_limit(tmp_path, monkeypatch):
+    """400 sources naming one 100 MB member had it unpacked, decoded and measured 400 times
+    (the limits were per read, not per archive): a CPU bomb from a 1 MB file. Each member is
+    read once, and what one archive unpacks to in all is limited (MAX_ARCHIVE_BYTES)."""
+    text = "Detaljstyrning. " * 125  # 2,000 bytes
+    path = tmp_path / "reuse.qdpx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", _sources_qde(["internal://big.txt"] * 400))
+        zf.writestr("sources/big.txt", text)
+    opened: list[str] = []
+    real_open = zipfile.ZipFile.open
+
+    def counting_open(self, name, *args, **kwargs):
+        opened.append(name if isinstance(name, str) else name.filename)
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", counting_open)
+    codings, report = refi.import_project(path)
+    assert len(codings) == 400 and set(codings["quote"]) == {"Detal"} and len(report.sources) == 400
+    assert opened.count("sources/big.txt") == 1
+    qde_size = zipfile.ZipFile(path).getinfo("project.qde").file_size
+    monkeypatch.setattr(refi, "MAX_ARCHIVE_BYTES", qde_size + 2_000)  # the member counts once, not 400 times
+    assert len(refi.import_project(path)[0]) == 400
+    # two members that fit one by one but not together: refused, naming the archive and the member
+    two = tmp_path / "two.qdpx"
+    with zipfile.ZipFile(two, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", _sources_qde(["internal://a.txt", "internal://b.txt"]))
+        zf.writestr("sources/a.txt", text)
+        zf.writestr("sources/b.txt", text)
+    monkeypatch.setattr(refi, "MAX_ARCHIVE_BYTES", zipfile.ZipFile(two).getinfo("project.qde").file_size + 3_000)
+    with pytest.raises(refi.RefiError, match=r"two\.qdpx: member 'sources/b\.txt' \(of <TextSource .*\) would "
+                                             r"bring what the archive unpacks to [\d,]+ bytes, over the limit of "
+                                             r"[\d,]+ for one archive.*MAX_ARCHIVE_BYTES"):
+        refi.import_project(two)
+
+
 def test_selections_of_a_source_without_text_are_still_checked(tmp_path):
     path = _qdpx(tmp_path / "notext.qdpx", _qde(-50, -10, "internal://missing.txt"), None)
     with pytest.raises(refi.RefiError, match=r"notext\.qdpx/project\.qde: <PlainTextSelection .*"
