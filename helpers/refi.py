@@ -95,6 +95,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import unicodedata
 import uuid
 import warnings
 import xml.etree.ElementTree as ET
@@ -800,6 +801,9 @@ class ImportReport:
     codes: pd.DataFrame = field(repr=False)
     unknown: pd.DataFrame = field(repr=False)
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: The plain text of each of ``sources`` (in the same order; BOM not counted), ``None``
+    #: when it is not in the archive: what a caller checks the positions' text against.
+    texts: tuple[str | None, ...] = field(default=(), repr=False)
 
     def summary(self, limit: int = 10) -> str:
         """A few readable lines for a notebook (at most ``limit`` unmapped codes)."""
@@ -855,6 +859,40 @@ def _id_matcher(code_ids: Iterable[str] | Codebook, mapping: Mapping[str, str] |
     return match
 
 
+def _stem_matcher(where: str, files: Collection[str], warn: Callable[[str], None]) -> Callable[[str], str | None]:
+    """A function from a text source's name that names no file of ``files`` to the one file
+    whose name is that name with an extension (``"brev"`` for ``brev.txt``: NVivo and other
+    tools name a source after its file without the extension), compared in composed Unicode
+    form; ``None`` when no file or several have that stem. Each match, and each name left
+    unmatched because several files have its stem, is logged through ``warn`` (once, listed)."""
+    stems: dict[str, list[str]] = {}
+    for f in sorted(files):
+        stem = PurePosixPath(f).stem
+        if stem != f:
+            stems.setdefault(unicodedata.normalize("NFC", stem), []).append(f)
+    matched: dict[str, str] = {}
+    ambiguous: dict[str, list[str]] = {}
+
+    def match(name: str) -> str | None:
+        found = stems.get(unicodedata.normalize("NFC", name), [])
+        if len(found) > 1:
+            if name not in ambiguous:
+                ambiguous[name] = found
+                warn(f"{where}: text source {name!r} names no raw file, and {len(found)} raw files have it as "
+                     f"their name without extension ({', '.join(map(repr, found))}): not matched to any. Name "
+                     "the source after its file, extension included")
+            return None
+        if found:
+            if name not in matched:
+                matched[name] = found[0]
+                warn(f"{where}: text source {name!r} names no raw file; matched to {found[0]!r}, the only raw "
+                     "file of that name without its extension (tools such as NVivo drop it)")
+            return found[0]
+        return None
+
+    return match
+
+
 def _position(el: ET.Element, attr: str, where: str) -> int:
     value = el.get(attr)
     try:
@@ -877,7 +915,11 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
     ``mapped``. Sorted by coder, file, start, end, code. ``files``, the names of the
     corpus's raw files, match a source named in another Unicode form (a project saved on
     macOS writes ``ö`` decomposed) to its raw file, whose name it then carries, with a
-    warning (:func:`helpers.corpus.raw_name`, as every file name a corpus holds is matched).
+    warning (:func:`helpers.corpus.raw_name`, as every file name a corpus holds is matched);
+    a source named after a raw file without its extension (``brev`` for ``brev.txt``, as
+    NVivo names sources) is matched to it when that file is the only one of that stem, with
+    a warning (several such files: not matched, with a warning). ``report.texts`` holds each
+    source's plain text, for a caller to check against the raw text the positions refer to.
 
     Codes are mapped to our ids (``code_ids``: ids, or a :class:`Codebook`, whose Swedish
     and English names then also count) by, in order: ``mapping`` (keys: a code's name,
@@ -908,6 +950,8 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
         codes = {c.guid: c for c in project.codes}
         ours = {g: match(c) for g, c in codes.items()}
         sources: list[str] = []
+        texts: list[str | None] = []
+        stem_match = _stem_matcher(where, files, messages.append)
         skipped: dict[str, int] = {}
         unknown_users: set[str] = set()
         uncoded = selections = empty = 0
@@ -922,7 +966,7 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
                 continue
             name = src.get("name") or PurePosixPath(src.get("plainTextPath", "")).name \
                 or _norm_guid(src.get("guid", ""))
-            name = raw_name(f"{where}: text source", name, files) or name
+            name = raw_name(f"{where}: text source", name, files) or stem_match(name) or name
             sources.append(name)
             direct = len(_kids(src, "Coding"))
             if direct:
@@ -930,8 +974,10 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
                 skipped[key] = skipped.get(key, 0) + direct
             sels = _kids(src, "PlainTextSelection")
             if not sels:
+                texts.append(project.text_of(src))
                 continue
             text = project.text_of(src)
+            texts.append(text)
             if text is None:
                 messages.append(f"{where}: {_describe(src)}: its plain text is not available, "
                                 f"so the positions of its {len(sels)} selection(s) are kept as "
@@ -1009,7 +1055,7 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
           .sort_values(["coder", "file", "start", "end", "code"], kind="stable")
           .reset_index(drop=True))
     report = ImportReport(where, origin, unit, dict(project.users), tuple(sources), selections,
-                          code_table, unknown, tuple(messages))
+                          code_table, unknown, tuple(messages), tuple(texts))
     _emit(messages)
     return df, report
 
