@@ -406,7 +406,8 @@ def read_sheet(path: str | Path, sample: pd.DataFrame, reviewer: str | None = No
                 raise ReviewError(f"{where}: item {cells['item']!r} is not in the sample ({SAMPLE_FILE}); "
                                   "do not add rows or change the column 'item'") from None
             got = tuple(_cell_text(cells[c]) for c in ("code", "file", "start", "end"))
-            want = (item.code, sheet_text(item.file), str(int(item.start)), str(int(item.end)))
+            # a cell's text is read stripped, so the file's name is compared stripped (a raw file may be " a.txt")
+            want = (item.code, sheet_text(item.file).strip(), str(int(item.start)), str(int(item.end)))
             if got != want:
                 raise ReviewError(f"{where}: item {item.item} is {want[0]} on {want[1]} [{want[2]}:{want[3]}] in the "
                                   f"sample, but the row says {got[0]} on {got[1]} [{got[2]}:{got[3]}]; do not edit the "

@@ -38,7 +38,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from helpers import clean, coding, corpus, drilldown, findings, io, markup, paths, pipeline, refi, reliability, report, tables
+from helpers import (
+    clean,
+    coding,
+    corpus,
+    decisions,
+    drilldown,
+    findings,
+    io,
+    markup,
+    paths,
+    pipeline,
+    refi,
+    reliability,
+    report,
+    tables,
+)
 
 ROOT = paths.PROJ_ROOT
 BIN = Path(sys.executable).parent
@@ -930,6 +945,24 @@ def test_validating_a_malformed_project_raises_our_error_naming_the_member(tmp_p
     path = _qdpx(tmp_path / "broken.qdpx", "<Project xmlns='urn:QDA-XML:project:1.0'><Users>")
     with pytest.raises(refi.RefiError, match=r"broken\.qdpx/project\.qde: not well-formed XML at line 1"):
         refi.validate(path)
+
+
+def test_a_raw_file_named_with_a_leading_space_is_named_so_in_decisions_and_reference_codings(tmp_path):
+    """A raw file " a.txt" is accepted; the loaders stripped the names in review and
+    reference files, so its own review import was refused ("'a.txt' is not in raw/ ... Did
+    you mean ' a.txt'?"). A name is taken as written when a raw file has it, else stripped."""
+    text = "Detaljstyrning är stor.\n"
+    raw = {" a.txt": text, "a.txt": "Tillit är viktigt.\n", "b.txt": text}
+    data = ('file,start,end,code,decision,reviewer,note\n" a.txt",0,14,P_DETAIL,correct,ann,\n'
+            'a.txt,0,6,R_TRUST,correct,ann,\n b.txt ,0,14,P_DETAIL,wrong,ann,\n').encode()
+    got = decisions.load_bytes(data, "ann.csv", raw, ["P_DETAIL", "R_TRUST"])
+    assert sorted(got["file"]) == [" a.txt", "a.txt", "b.txt"]
+    with pytest.raises(decisions.DecisionError, match=r"ann.csv line 2: file 'c.txt' is not in"):
+        decisions.load_bytes(data.replace(b'" a.txt"', b'" c.txt"'), "ann.csv", raw, ["P_DETAIL", "R_TRUST"])
+    ref = tmp_path / "coder_A.csv"
+    ref.write_text('file,start,end,code,quote\n" a.txt",0,14,P_DETAIL,Detaljstyrning\n b.txt,0,14,P_DETAIL,'
+                   'Detaljstyrning\n', encoding="utf-8")
+    assert reliability.load_reference(ref, raw, ["P_DETAIL"])["file"].tolist() == [" a.txt", "b.txt"]
 
 
 # --- reference codings ---------------------------------------------------------------------

@@ -359,6 +359,22 @@ def test_a_sheet_with_edited_items_or_bad_decisions_is_refused_naming_the_row(tm
         review.read_sheet(tmp_path / "twice.xlsx", sample, "ann")
 
 
+def test_a_sheet_of_a_raw_file_named_with_a_leading_space_reads_back(tmp_path, sample, seed_tables):
+    """A cell's text is read stripped; the file column of a raw file named " a.txt" was then
+    taken for an edited item and refused."""
+    s = seed_tables
+    sample = sample.copy()
+    old = sample.loc[0, "file"]
+    sample["file"] = sample["file"].replace(old, " " + old)
+    raw = {(" " + f if f == old else f): t for f, t in s["raw"].items()}
+    sheet = review.write_sheet(tmp_path / "r.xlsx", sample, s["codebook"])
+    _fill(sheet, tmp_path / "filled.xlsx", {2: ("correct", None, "ann")})
+    got = review.read_sheet(tmp_path / "filled.xlsx", sample)
+    assert got["file"].tolist() == [" " + old]
+    saved = review.save_decisions(tmp_path / "c", "ann", got, raw, s["codebook"])
+    assert decisions.load_file(saved, raw, s["codebook"].ids)["file"].tolist() == [" " + old]
+
+
 # --------------------------------------------------------------------------- the project
 
 
