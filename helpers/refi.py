@@ -859,12 +859,14 @@ def _id_matcher(code_ids: Iterable[str] | Codebook, mapping: Mapping[str, str] |
     return match
 
 
-def _stem_matcher(where: str, files: Collection[str], warn: Callable[[str], None]) -> Callable[[str], str | None]:
+def _stem_matcher(where: str, files: Collection[str]
+                  ) -> tuple[Callable[[str], str | None], Callable[[], list[str]]]:
     """A function from a text source's name that names no file of ``files`` to the one file
     whose name is that name with an extension (``"brev"`` for ``brev.txt``: NVivo and other
     tools name a source after its file without the extension), compared in composed Unicode
-    form; ``None`` when no file or several have that stem. Each match, and each name left
-    unmatched because several files have its stem, is logged through ``warn`` (once, listed)."""
+    form, ``None`` when no file or several have that stem; and a function giving the
+    messages that list the names so matched, and those left unmatched because several
+    files have their stem (one message each, the first few names shown)."""
     stems: dict[str, list[str]] = {}
     for f in sorted(files):
         stem = PurePosixPath(f).stem
@@ -876,21 +878,29 @@ def _stem_matcher(where: str, files: Collection[str], warn: Callable[[str], None
     def match(name: str) -> str | None:
         found = stems.get(unicodedata.normalize("NFC", name), [])
         if len(found) > 1:
-            if name not in ambiguous:
-                ambiguous[name] = found
-                warn(f"{where}: text source {name!r} names no raw file, and {len(found)} raw files have it as "
-                     f"their name without extension ({', '.join(map(repr, found))}): not matched to any. Name "
-                     "the source after its file, extension included")
+            ambiguous[name] = found
             return None
         if found:
-            if name not in matched:
-                matched[name] = found[0]
-                warn(f"{where}: text source {name!r} names no raw file; matched to {found[0]!r}, the only raw "
-                     "file of that name without its extension (tools such as NVivo drop it)")
+            matched[name] = found[0]
             return found[0]
         return None
 
-    return match
+    def messages() -> list[str]:
+        out = []
+        if matched:
+            shown = ", ".join(f"{n!r} as {f!r}" for n, f in sorted(matched.items())[:3])
+            out.append(f"{where}: {len(matched)} text source(s) name no raw file but one raw file's name without "
+                       f"its extension (tools such as NVivo drop it), and are matched to it: {shown}"
+                       + (", ..." if len(matched) > 3 else ""))
+        if ambiguous:
+            shown = ", ".join(f"{n!r} ({', '.join(map(repr, fs))})" for n, fs in sorted(ambiguous.items())[:3])
+            out.append(f"{where}: {len(ambiguous)} text source(s) name no raw file, and several raw files have "
+                       f"their name without extension, so they are matched to none: {shown}"
+                       + (", ..." if len(ambiguous) > 3 else "") + ". Name each source after its file, "
+                       "extension included")
+        return out
+
+    return match, messages
 
 
 def _position(el: ET.Element, attr: str, where: str) -> int:
@@ -951,7 +961,7 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
         ours = {g: match(c) for g, c in codes.items()}
         sources: list[str] = []
         texts: list[str | None] = []
-        stem_match = _stem_matcher(where, files, messages.append)
+        stem_match, stem_messages = _stem_matcher(where, files)
         skipped: dict[str, int] = {}
         unknown_users: set[str] = set()
         uncoded = selections = empty = 0
@@ -1025,6 +1035,7 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
                                  "coder": project.users.get(user, user), "mapped": bool(our),
                                  "_guid": target})
         origin = project.root.get("origin", "")
+    messages += stem_messages()
     for what, n in sorted(skipped.items()):
         messages.append(f"{where}: {n} coding(s) on {what}")
     if uncoded:

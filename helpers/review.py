@@ -470,9 +470,9 @@ def _check_sources(name: str, sample: pd.DataFrame, report: refi.ImportReport,
         raise ReviewError(
             f"{name}: the project has no text source for {len(missing)} of the sample's {len(files)} file(s): "
             f"{shown} (its sources: {named}{', ...' if len(set(report.sources)) > 5 else ''}). Its codings cannot "
-            "be matched to the sample's items, and every item would be read as deleted. Import the project "
-            f"{PROJECT_FILE} was exported as, edited, with its sources named after the raw files (or their "
-            "names without extension), or fill review.xlsx instead")
+            "be matched to the sample's items, and every item would be read as deleted. Import the review's "
+            f"project (OUT/{PROJECT_FILE}) as edited in the tool, its sources named after the raw files (or "
+            "their names without extension), or fill review.xlsx instead")
     for f in files:
         raw = raw_texts.get(f)
         if raw is None:
@@ -489,7 +489,8 @@ def _check_sources(name: str, sample: pd.DataFrame, report: refi.ImportReport,
                        "first; export the project keeping the texts' line ends, or fill review.xlsx instead")
             else:
                 why = ("the project is not the review's, or the text was edited in the tool; import the "
-                       f"project {PROJECT_FILE} was exported as, or fill review.xlsx instead")
+                       f"review's project (OUT/{PROJECT_FILE}) with its texts as they were, or fill review.xlsx "
+                       "instead")
             at = _first_difference(text, raw)
             raise ReviewError(f"{name}: the text of source {f!r} differs from raw/{f} from character {at} on "
                               f"({len(text):,} against {len(raw):,} characters): {why}")

@@ -499,13 +499,16 @@ def test_a_project_whose_sources_are_not_the_samples_texts_is_refused_not_read_a
             src.set("name", src.get("name").rsplit(".", 1)[0])
 
     _edit_project(path, tmp_path / "renamed.qdpx", strip_ext)
-    with pytest.warns(refi.RefiWarning, match=r"matched to '.+\.txt', the only raw file of that name without"):
+    with pytest.warns(refi.RefiWarning, match=rf"renamed.qdpx: {len(s['raw'])} text source\(s\) name no raw "
+                                              r"file but one raw file's name without its extension .* are matched "
+                                              r"to it: '[^']+' as '[^']+\.txt'"):
         got, _, found = review.import_project(tmp_path / "renamed.qdpx", items, "ann", s["codebook"], s["raw"])
     assert set(got["decision"]) == {"correct"} and len(got) == len(items) and found == spans
     # a stem two raw files share (a.txt, a.TXT) is matched to neither: refused, naming the file
     first = items.loc[0, "file"]
     twins = {**s["raw"], first[:-4] + ".TXT": "another text"}
-    with pytest.warns(refi.RefiWarning, match="raw files have it as their name without extension"):
+    with pytest.warns(refi.RefiWarning, match=r"1 text source\(s\) name no raw file, and several raw files have "
+                                              r"their name without extension, so they are matched to none"):
         with pytest.raises(review.ReviewError, match=rf"renamed.qdpx: the project has no text source for 1 of the "
                                                      rf"sample's \d+ file\(s\): {re.escape(repr(first))}"):
             review.import_project(tmp_path / "renamed.qdpx", items, "ann", s["codebook"], twins)
