@@ -77,7 +77,11 @@ mapped to our ids, empty selections (``startPosition = endPosition``, not import
 Invalid input raises :class:`RefiError` naming the file and the element (or member):
 not a zip, no ``.qde`` or several, a member that would unpack to more than
 :data:`MAX_MEMBER_BYTES` or expand more than :data:`MAX_RATIO` times (a zip bomb; it is
-refused before it is unpacked), XML that is not well-formed (with line and column), a
+refused before it is unpacked), members that would unpack to more than
+:data:`MAX_ARCHIVE_BYTES` together (each read once however many sources name it), a
+project file (``.qde``, ``.qdc``) over :data:`MAX_QDE_BYTES` or of more than
+:data:`MAX_QDE_ELEMENTS` elements (parsing stops there, so a small file of millions of
+empty elements cannot take gigabytes), XML that is not well-formed (with line and column), a
 coding that references a code GUID not in the codebook, a selection that is negative
 or reversed (checked even when its source's text is not in the archive), outside its
 source's text or between the halves of a surrogate pair, a position that is not a
@@ -91,6 +95,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import unicodedata
 import uuid
 import warnings
 import xml.etree.ElementTree as ET
@@ -131,10 +136,20 @@ _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 #: The most one member of a ``.qdpx`` may unpack to (bytes). A genuine project's largest
 #: member is a source text or the ``.qde``: megabytes, not hundreds of them.
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
+#: The most the project file (the ``.qde`` of a ``.qdpx``, or a ``.qdc``) may be (bytes). It
+#: holds codes, users and selections, not the texts: a large study's is a few MB.
+MAX_QDE_BYTES = 64 * 1024 * 1024
+#: The most elements the project file may hold; parsing stops there, before building more.
+#: A coding is about three (selection, coding, code reference): a project of 100,000 codings
+#: has some 300,000. A parsed element takes 100 to 500 bytes of memory.
+MAX_QDE_ELEMENTS = 1_000_000
 #: The most a member larger than :data:`RATIO_FROM_BYTES` may expand (unpacked size over
 #: packed size). Text and XML pack 3 to 20 times; zip bombs a thousand times.
 MAX_RATIO = 200
 RATIO_FROM_BYTES = 1024 * 1024
+#: The most all the members of one ``.qdpx`` that are read may unpack to together (bytes),
+#: each member counted once however many sources name it: a study's texts are megabytes.
+MAX_ARCHIVE_BYTES = 512 * 1024 * 1024
 _UNIT_NAMES = {"utf16": "UTF-16 code units", "codepoint": "code points"}
 
 
@@ -434,10 +449,10 @@ def validate(path: str | Path) -> list[str]:
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             member = _find_qde(zf, path.name)
-            data, schema = _read_member(zf, member, path.name), _schema(PROJECT_SCHEMA)
+            data, schema = _read_member(zf, member, path.name, project_file=True), _schema(PROJECT_SCHEMA)
         where = f"{path.name}/{member}"
     else:
-        data, schema, where = path.read_bytes(), _schema(CODEBOOK_SCHEMA), path.name
+        data, schema, where = _read_project_file(path), _schema(CODEBOOK_SCHEMA), path.name
     _parse(data, where)
     import xmlschema  # as in _schema: only validation needs it
     try:
@@ -477,13 +492,48 @@ def _describe(el: ET.Element) -> str:
     return f"<{_local(el.tag)}{attrs}>"
 
 
+_FEED = 1 << 16  # bytes given to the XML parser at a time
+
+
 def _parse(data: bytes, where: str) -> ET.Element:
+    """The XML document ``data``, parsed a piece at a time: refused (naming ``where``) when it
+    is not well-formed or holds more than :data:`MAX_QDE_ELEMENTS` elements, before the
+    elements past the limit are built (a small file of millions of empty elements would
+    otherwise take gigabytes)."""
+    parser = ET.XMLPullParser(events=("start",))
+    root: ET.Element | None = None
+    count = 0
+    view = memoryview(data)
     try:
-        return ET.fromstring(data)
+        for at in [*range(0, len(data), _FEED), -1]:
+            if at >= 0:
+                parser.feed(view[at:at + _FEED])
+            else:  # the end: the document must be complete
+                parser.close()
+            for _, el in parser.read_events():
+                root = el if root is None else root
+                count += 1
+            if count > MAX_QDE_ELEMENTS:
+                raise RefiError(f"{where}: more than {MAX_QDE_ELEMENTS:,} XML elements, the limit "
+                                "(helpers.refi.MAX_QDE_ELEMENTS; a project of 100,000 codings has "
+                                "some 300,000); not read further. If the file is genuine, raise the "
+                                "limit for this import; otherwise do not open it.")
     except ET.ParseError as exc:
         line, col = exc.position
         raise RefiError(f"{where}: not well-formed XML at line {line}, column {col}: "
                         f"{str(exc).split(':')[0]}") from None
+    assert root is not None  # close() raised if there was no element
+    return root
+
+
+def _read_project_file(path: Path) -> bytes:
+    """A ``.qdc`` (or bare ``.qde``) file's bytes, refused when over :data:`MAX_QDE_BYTES`."""
+    size = path.stat().st_size
+    if size > MAX_QDE_BYTES:
+        raise RefiError(f"{path.name}: {size:,} bytes, over the limit of {MAX_QDE_BYTES:,} for a "
+                        "project or codebook file (helpers.refi.MAX_QDE_BYTES; a large study's is a "
+                        "few MB). If the file is genuine, raise the limit for this import.")
+    return path.read_bytes()
 
 
 def _check_root(root: ET.Element, expected: str, where: str, warn: Callable[[str], None]) -> None:
@@ -496,28 +546,33 @@ def _check_root(root: ET.Element, expected: str, where: str, warn: Callable[[str
         warn(f"{where}: namespace {ns or '(none)'!r} instead of {good!r}; read as REFI-QDA 1.0")
 
 
-def check_member_size(info: zipfile.ZipInfo, where: str) -> None:
+def check_member_size(info: zipfile.ZipInfo, where: str, project_file: bool = False) -> None:
     """Refuse, before unpacking, a zip member that would unpack to more than
-    :data:`MAX_MEMBER_BYTES` or expand more than :data:`MAX_RATIO` times (a zip bomb)."""
+    :data:`MAX_MEMBER_BYTES` (the project file, ``project_file``: more than
+    :data:`MAX_QDE_BYTES` too) or expand more than :data:`MAX_RATIO` times (a zip bomb)."""
     size, packed = info.file_size, max(info.compress_size, 1)
     what = f"{where}: member {info.filename!r}"
-    fix = ("If the file is genuine, raise helpers.refi.MAX_MEMBER_BYTES or MAX_RATIO for this "
+    limit, name, of = MAX_MEMBER_BYTES, "MAX_MEMBER_BYTES", ""
+    if project_file and MAX_QDE_BYTES < limit:
+        limit, name = MAX_QDE_BYTES, "MAX_QDE_BYTES"
+        of = " for the project file (it holds no texts: a large study's is a few MB)"
+    fix = (f"If the file is genuine, raise helpers.refi.{name} or MAX_RATIO for this "
            "import; otherwise do not open it.")
-    if size > MAX_MEMBER_BYTES:
+    if size > limit:
         raise RefiError(f"{what} would unpack to {size:,} bytes, over the limit of "
-                        f"{MAX_MEMBER_BYTES:,}. {fix}")
+                        f"{limit:,}{of}. {fix}")
     if size > RATIO_FROM_BYTES and size / packed > MAX_RATIO:
         raise RefiError(f"{what} would unpack from {packed:,} to {size:,} bytes ({size / packed:,.0f} "
                         f"times), more than the {MAX_RATIO} times text expands; this looks like a "
                         f"zip bomb. {fix}")
 
 
-def _read_member(zf: zipfile.ZipFile, name: str, where: str) -> bytes:
+def _read_member(zf: zipfile.ZipFile, name: str, where: str, project_file: bool = False) -> bytes:
     """A member's bytes, refused before unpacking if it would unpack to more than
-    :data:`MAX_MEMBER_BYTES` or expand more than :data:`MAX_RATIO` times (a zip bomb),
-    and never read past the size its header declares."""
+    :data:`MAX_MEMBER_BYTES` (:data:`MAX_QDE_BYTES` for the ``project_file``) or expand more
+    than :data:`MAX_RATIO` times (a zip bomb), and never read past the size its header declares."""
     info = zf.getinfo(name)
-    check_member_size(info, where)
+    check_member_size(info, where, project_file)
     size = info.file_size
     what = f"{where}: member {name!r}"
     try:
@@ -639,7 +694,7 @@ def import_codebook(path: str | Path) -> pd.DataFrame:
             project = _ProjectArchive(zf, path.name, messages.append)
             codes = project.codes
     else:
-        root = _parse(path.read_bytes(), path.name)
+        root = _parse(_read_project_file(path), path.name)
         if _local(root.tag) == "Project":
             _check_root(root, "Project", path.name, messages.append)
             book = _kid(root, "CodeBook")
@@ -668,7 +723,11 @@ class _ProjectArchive:
             warn(f"{where}: the project file is {self.member!r}, not 'project.qde'; read it")
         self.base = str(PurePosixPath(self.member).parent)
         self.files = {n.lower(): n for n in zf.namelist()}
-        self.root = _parse(_read_member(zf, self.member, where), f"{where}/{self.member}")
+        data = _read_member(zf, self.member, where, project_file=True)
+        self.unpacked = len(data)  # bytes unpacked so far, each member once (MAX_ARCHIVE_BYTES)
+        self.texts: dict[str, str] = {}  # member name -> its text, read once however often named
+        self.root = _parse(data, f"{where}/{self.member}")
+        del data
         _check_root(self.root, "Project", f"{where}/{self.member}", warn)
         self.notes: dict[str, str] = {}
         for note in _grandkids(self.root, "Notes", "Note"):
@@ -683,17 +742,31 @@ class _ProjectArchive:
             _kid(codebook, "Codes"), f"{where}/{self.member}", self.notes, warn)
 
     def read_internal(self, ref: str, el: ET.Element) -> str | None:
-        """The text of an ``internal://`` path, or ``None`` (with a warning) if not inside."""
+        """The text of an ``internal://`` path, or ``None`` (with a warning) if not inside.
+        Each member is unpacked and decoded once, however many sources name it, and all
+        members read together may unpack to at most :data:`MAX_ARCHIVE_BYTES`."""
         rel = ref[len("internal://"):].lstrip("/")
         for candidate in (f"sources/{rel}", rel, f"{self.base}/sources/{rel}"):
             name = self.files.get(candidate.lower())
             if name is not None:
+                if name in self.texts:
+                    return self.texts[name]
+                size = self.zf.getinfo(name).file_size
+                if self.unpacked + size > MAX_ARCHIVE_BYTES:
+                    raise RefiError(f"{self.where}: member {name!r} (of {_describe(el)}) would bring what "
+                                    f"the archive unpacks to {self.unpacked + size:,} bytes, over the limit "
+                                    f"of {MAX_ARCHIVE_BYTES:,} for one archive. If the file is genuine, "
+                                    "raise helpers.refi.MAX_ARCHIVE_BYTES for this import; otherwise do "
+                                    "not open it.")
                 data = _read_member(self.zf, name, self.where)
+                self.unpacked += len(data)
                 try:
-                    return data.decode("utf-8-sig")
+                    text = data.decode("utf-8-sig")
                 except UnicodeDecodeError as exc:
                     raise RefiError(f"{self.where}: {name} (of {_describe(el)}) is not UTF-8 "
                                     f"(byte {exc.start}); REFI-QDA requires UTF-8") from None
+                self.texts[name] = text
+                return text
         self.warn(f"{self.where}: {_describe(el)}: {ref} is not in the archive")
         return None
 
@@ -728,6 +801,9 @@ class ImportReport:
     codes: pd.DataFrame = field(repr=False)
     unknown: pd.DataFrame = field(repr=False)
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: The plain text of each of ``sources`` (in the same order; BOM not counted), ``None``
+    #: when it is not in the archive: what a caller checks the positions' text against.
+    texts: tuple[str | None, ...] = field(default=(), repr=False)
 
     def summary(self, limit: int = 10) -> str:
         """A few readable lines for a notebook (at most ``limit`` unmapped codes)."""
@@ -783,6 +859,50 @@ def _id_matcher(code_ids: Iterable[str] | Codebook, mapping: Mapping[str, str] |
     return match
 
 
+def _stem_matcher(where: str, files: Collection[str]
+                  ) -> tuple[Callable[[str], str | None], Callable[[], list[str]]]:
+    """A function from a text source's name that names no file of ``files`` to the one file
+    whose name is that name with an extension (``"brev"`` for ``brev.txt``: NVivo and other
+    tools name a source after its file without the extension), compared in composed Unicode
+    form, ``None`` when no file or several have that stem; and a function giving the
+    messages that list the names so matched, and those left unmatched because several
+    files have their stem (one message each, the first few names shown)."""
+    stems: dict[str, list[str]] = {}
+    for f in sorted(files):
+        stem = PurePosixPath(f).stem
+        if stem != f:
+            stems.setdefault(unicodedata.normalize("NFC", stem), []).append(f)
+    matched: dict[str, str] = {}
+    ambiguous: dict[str, list[str]] = {}
+
+    def match(name: str) -> str | None:
+        found = stems.get(unicodedata.normalize("NFC", name), [])
+        if len(found) > 1:
+            ambiguous[name] = found
+            return None
+        if found:
+            matched[name] = found[0]
+            return found[0]
+        return None
+
+    def messages() -> list[str]:
+        out = []
+        if matched:
+            shown = ", ".join(f"{n!r} as {f!r}" for n, f in sorted(matched.items())[:3])
+            out.append(f"{where}: {len(matched)} text source(s) name no raw file but one raw file's name without "
+                       f"its extension (tools such as NVivo drop it), and are matched to it: {shown}"
+                       + (", ..." if len(matched) > 3 else ""))
+        if ambiguous:
+            shown = ", ".join(f"{n!r} ({', '.join(map(repr, fs))})" for n, fs in sorted(ambiguous.items())[:3])
+            out.append(f"{where}: {len(ambiguous)} text source(s) name no raw file, and several raw files have "
+                       f"their name without extension, so they are matched to none: {shown}"
+                       + (", ..." if len(ambiguous) > 3 else "") + ". Name each source after its file, "
+                       "extension included")
+        return out
+
+    return match, messages
+
+
 def _position(el: ET.Element, attr: str, where: str) -> int:
     value = el.get(attr)
     try:
@@ -805,7 +925,11 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
     ``mapped``. Sorted by coder, file, start, end, code. ``files``, the names of the
     corpus's raw files, match a source named in another Unicode form (a project saved on
     macOS writes ``ö`` decomposed) to its raw file, whose name it then carries, with a
-    warning (:func:`helpers.corpus.raw_name`, as every file name a corpus holds is matched).
+    warning (:func:`helpers.corpus.raw_name`, as every file name a corpus holds is matched);
+    a source named after a raw file without its extension (``brev`` for ``brev.txt``, as
+    NVivo names sources) is matched to it when that file is the only one of that stem, with
+    a warning (several such files: not matched, with a warning). ``report.texts`` holds each
+    source's plain text, for a caller to check against the raw text the positions refer to.
 
     Codes are mapped to our ids (``code_ids``: ids, or a :class:`Codebook`, whose Swedish
     and English names then also count) by, in order: ``mapping`` (keys: a code's name,
@@ -836,6 +960,8 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
         codes = {c.guid: c for c in project.codes}
         ours = {g: match(c) for g, c in codes.items()}
         sources: list[str] = []
+        texts: list[str | None] = []
+        stem_match, stem_messages = _stem_matcher(where, files)
         skipped: dict[str, int] = {}
         unknown_users: set[str] = set()
         uncoded = selections = empty = 0
@@ -850,7 +976,7 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
                 continue
             name = src.get("name") or PurePosixPath(src.get("plainTextPath", "")).name \
                 or _norm_guid(src.get("guid", ""))
-            name = raw_name(f"{where}: text source", name, files) or name
+            name = raw_name(f"{where}: text source", name, files) or stem_match(name) or name
             sources.append(name)
             direct = len(_kids(src, "Coding"))
             if direct:
@@ -858,8 +984,10 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
                 skipped[key] = skipped.get(key, 0) + direct
             sels = _kids(src, "PlainTextSelection")
             if not sels:
+                texts.append(project.text_of(src))
                 continue
             text = project.text_of(src)
+            texts.append(text)
             if text is None:
                 messages.append(f"{where}: {_describe(src)}: its plain text is not available, "
                                 f"so the positions of its {len(sels)} selection(s) are kept as "
@@ -907,6 +1035,7 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
                                  "coder": project.users.get(user, user), "mapped": bool(our),
                                  "_guid": target})
         origin = project.root.get("origin", "")
+    messages += stem_messages()
     for what, n in sorted(skipped.items()):
         messages.append(f"{where}: {n} coding(s) on {what}")
     if uncoded:
@@ -937,7 +1066,7 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
           .sort_values(["coder", "file", "start", "end", "code"], kind="stable")
           .reset_index(drop=True))
     report = ImportReport(where, origin, unit, dict(project.users), tuple(sources), selections,
-                          code_table, unknown, tuple(messages))
+                          code_table, unknown, tuple(messages), tuple(texts))
     _emit(messages)
     return df, report
 

@@ -139,7 +139,9 @@ def load_reference(path: Path, raw_texts: Mapping[str, str], code_ids: Iterable[
                 f"{where}: {len(record)} fields, but the header has {len(header)}. "
                 "Put a quote that holds commas or line breaks in double quotes."
             )
-        file = record[pos["file"]].strip()
+        file = record[pos["file"]]
+        if file not in raw_texts and corpus_mod.same_file(file, raw_texts) is None:
+            file = file.strip()  # white space around a name, unless a raw file's name has it (" a.txt")
         code = record[pos["code"]].strip()
         quote = record[pos["quote"]]
         found = corpus_mod.raw_name(where, file, raw_texts)

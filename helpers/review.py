@@ -407,7 +407,8 @@ def read_sheet(path: str | Path, sample: pd.DataFrame, reviewer: str | None = No
                 raise ReviewError(f"{where}: item {cells['item']!r} is not in the sample ({SAMPLE_FILE}); "
                                   "do not add rows or change the column 'item'") from None
             got = tuple(_cell_text(cells[c]) for c in ("code", "file", "start", "end"))
-            want = (item.code, sheet_text(item.file), str(int(item.start)), str(int(item.end)))
+            # a cell's text is read stripped, so the file's name is compared stripped (a raw file may be " a.txt")
+            want = (item.code, sheet_text(item.file).strip(), str(int(item.start)), str(int(item.end)))
             if got != want:
                 raise ReviewError(f"{where}: item {item.item} is {want[0]} on {want[1]} [{want[2]}:{want[3]}] in the "
                                   f"sample, but the row says {got[0]} on {got[1]} [{got[2]}:{got[3]}]; do not edit the "
@@ -442,8 +443,62 @@ def export_project(path: str | Path, sample: pd.DataFrame, raw_texts: Mapping[st
                                project_name="kvalitext review sample")
 
 
+def _first_difference(a: str, b: str) -> int:
+    """The first index at which ``a`` and ``b`` differ (``min`` of their lengths if one is
+    the other's start)."""
+    step, at = 1 << 14, 0
+    while at < min(len(a), len(b)) and a[at:at + step] == b[at:at + step]:
+        at += step
+    end = min(at + step, len(a), len(b))
+    while at < end and a[at] == b[at]:
+        at += 1
+    return at
+
+
+def _check_sources(name: str, sample: pd.DataFrame, report: refi.ImportReport,
+                   raw_texts: Mapping[str, str]) -> None:
+    """Refuse a project whose text sources are not the sample's raw texts: a sample file with
+    no source, or a source whose text is not in the archive or differs from the raw file's
+    (the positions would then not be the sample's, and every item would look deleted)."""
+    files = sorted(set(sample["file"]))
+    by_file: dict[str, list[str | None]] = {}
+    for source, text in zip(report.sources, report.texts):
+        by_file.setdefault(source, []).append(text)
+    missing = [f for f in files if f not in by_file]
+    if missing:
+        shown = ", ".join(repr(f) for f in missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        named = ", ".join(repr(s) for s in sorted(set(report.sources))[:5]) or "none"
+        raise ReviewError(
+            f"{name}: the project has no text source for {len(missing)} of the sample's {len(files)} file(s): "
+            f"{shown} (its sources: {named}{', ...' if len(set(report.sources)) > 5 else ''}). Its codings cannot "
+            "be matched to the sample's items, and every item would be read as deleted. Import the review's "
+            f"project (OUT/{PROJECT_FILE}) as edited in the tool, its sources named after the raw files (or "
+            "their names without extension), or fill review.xlsx instead")
+    for f in files:
+        raw = raw_texts.get(f)
+        if raw is None:
+            raise ReviewError(f"{name}: the sample's file {f!r} is not in raw/ any more; draw the sample again "
+                              "(make review)")
+        for text in by_file[f]:
+            if text is None:
+                raise ReviewError(f"{name}: the text of source {f!r} is not in the archive, so its positions "
+                                  "cannot be checked against raw/; export the project with its sources")
+            if text == raw:
+                continue
+            if text.replace("\r\n", "\n").replace("\r", "\n") == raw.replace("\r\n", "\n").replace("\r", "\n"):
+                why = ("the tool changed its line ends (CR LF and LF), which moves every position after the "
+                       "first; export the project keeping the texts' line ends, or fill review.xlsx instead")
+            else:
+                why = ("the project is not the review's, or the text was edited in the tool; import the "
+                       f"review's project (OUT/{PROJECT_FILE}) with its texts as they were, or fill review.xlsx "
+                       "instead")
+            at = _first_difference(text, raw)
+            raise ReviewError(f"{name}: the text of source {f!r} differs from raw/{f} from character {at} on "
+                              f"({len(text):,} against {len(raw):,} characters): {why}")
+
+
 def import_project(path: str | Path, sample: pd.DataFrame, reviewer: str,
-                   codebook: coding.Codebook) -> tuple[pd.DataFrame, int]:
+                   codebook: coding.Codebook, raw_texts: Mapping[str, str]) -> tuple[pd.DataFrame, int, int]:
     """The decisions of a review project edited in a QDA tool and exported again as
     ``.qdpx`` (read with :func:`helpers.refi.import_project`, which refuses a malformed
     file). For each sample item: gone (coding or selection deleted, or recoded) is
@@ -455,14 +510,31 @@ def import_project(path: str | Path, sample: pd.DataFrame, reviewer: str,
     says the code applies (``correct``: the auto-coder missed it). A code of the codebook
     that the reviewer put on an item's span is a ``correct`` decision for that code.
     Codings on other spans are not decisions and are left out. A source named in another
-    Unicode form than the sample's file (a project saved on macOS) is that file. Returns
-    the decisions and how many near misses were left as they were (not reviewed)."""
+    Unicode form than the sample's file (a project saved on macOS) is that file; so is one
+    named after it without the extension, when no other raw file has that stem (NVivo
+    names sources so; logged).
+
+    Because a missing coding reads as ``wrong``, the project must be the sample's texts:
+    refused (:class:`ReviewError`, naming the archive and the files) when a sample file
+    has no source, a source's text is not in the archive or differs from ``raw_texts``
+    (the raw file's; a tool that changed the line ends moved every position), or no coding
+    at all lies on any of the sample's spans. Returns the decisions, how many near misses
+    were left as they were (not reviewed), and on how many of the sample's spans the
+    project has a coding."""
     if not reviewer or not reviewer.strip():
         raise ReviewError("REVIEWER is empty: name who reviewed the project")
-    imported, _ = refi.import_project(path, code_ids=codebook, files=set(sample["file"]))
+    name = Path(path).name
+    imported, report = refi.import_project(path, code_ids=codebook, files=set(raw_texts))
+    _check_sources(name, sample, report, raw_texts)
     imported = imported.astype({"start": "int64", "end": "int64"})
     spans = sample[["file", "start", "end"]].astype({"start": "int64", "end": "int64"}).drop_duplicates()
     on_spans = imported.merge(spans, on=["file", "start", "end"])
+    found = len(on_spans[["file", "start", "end"]].drop_duplicates())
+    if not found:
+        raise ReviewError(f"{name}: none of the sample's {len(spans)} spans has a coding in the project, so every "
+                          "item would be read as wrong. Were the positions moved (a tool that counts them "
+                          "otherwise) or the codings removed wholesale? If you did judge every item wrong, say "
+                          "so in review.xlsx instead")
     unsure = on_spans[(~on_spans["mapped"]) & (on_spans["code"].str.strip().str.casefold() == UNSURE_CODE)]
     unsure_spans = set(unsure[["file", "start", "end"]].itertuples(index=False, name=None))
     missed = on_spans[(~on_spans["mapped"]) & (on_spans["code"].str.strip().str.casefold() == MISSED_CODE)]
@@ -487,8 +559,8 @@ def import_project(path: str | Path, sample: pd.DataFrame, reviewer: str,
     for key in sorted(present - asked):
         rows.append(key + ("correct",))
     out = pd.DataFrame(rows, columns=["file", "start", "end", "code", "decision"])
-    out["reviewer"], out["note"] = reviewer.strip(), "from " + Path(path).name
-    return out[decisions.DECISION_COLUMNS].astype({"start": "int64", "end": "int64"}), unreviewed
+    out["reviewer"], out["note"] = reviewer.strip(), "from " + name
+    return out[decisions.DECISION_COLUMNS].astype({"start": "int64", "end": "int64"}), unreviewed, found
 
 
 # --------------------------------------------------------------------------- decisions saved
@@ -910,7 +982,10 @@ def main(argv: list[str] | None = None) -> int:
         if not path.is_file():
             raise ReviewError(f"{path}: no such file; give the path of the filled .xlsx or the edited .qdpx")
         if path.suffix.lower() == ".qdpx":
-            table, left = import_project(path, sample, args.reviewer, codebook)
+            table, left, found = import_project(path, sample, args.reviewer, codebook, raw)
+            spans = len(sample[["file", "start", "end"]].drop_duplicates())
+            print(f"{found} of the sample's {spans} spans have a coding in the project"
+                  + (f"; on the other {spans - found} every coding was deleted (wrong)" if found < spans else ""))
             if left:  # said aloud: before, a near miss left as it was counted as missed
                 print(f"{left} near miss(es) left as they were in the project: not reviewed (add the code "
                       f"'{MISSED_CODE}' where the code applies, delete the coding where it does not)")

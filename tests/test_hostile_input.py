@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 import unicodedata
+import xml.etree.ElementTree as ET
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -37,7 +38,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from helpers import clean, coding, corpus, drilldown, findings, io, markup, paths, pipeline, refi, reliability, report, tables
+from helpers import (
+    clean,
+    coding,
+    corpus,
+    decisions,
+    drilldown,
+    findings,
+    io,
+    markup,
+    paths,
+    pipeline,
+    refi,
+    reliability,
+    report,
+    tables,
+)
 
 ROOT = paths.PROJ_ROOT
 BIN = Path(sys.executable).parent
@@ -851,6 +867,94 @@ def test_a_member_over_the_size_limit_is_refused_naming_it(tmp_path, monkeypatch
         refi.validate(big)
 
 
+def test_the_project_file_has_a_far_lower_size_limit_than_a_source(tmp_path, monkeypatch):
+    """A .qde holds no texts (a large study's is a few MB): it is refused far below the limit
+    of a source member, naming the archive, the member and the limit to raise."""
+    path = _qdpx(tmp_path / "p.qdpx", _qde(0, 5), b"Detaljstyrning. " * 100)
+    qde_size = zipfile.ZipFile(path).getinfo("project.qde").file_size
+    monkeypatch.setattr(refi, "MAX_QDE_BYTES", qde_size - 1)
+    monkeypatch.setattr(refi, "MAX_MEMBER_BYTES", 1600)  # the source (1,600 bytes) is within it
+    with pytest.raises(refi.RefiError, match=rf"p\.qdpx: member 'project\.qde' would unpack to {qde_size:,} "
+                                             rf"bytes, over the limit of {qde_size - 1:,} for the project file.*MAX_QDE_BYTES"):
+        refi.import_project(path)
+    with pytest.raises(refi.RefiError, match=r"member 'project\.qde'.*MAX_QDE_BYTES"):
+        refi.validate(path)
+    monkeypatch.setattr(refi, "MAX_QDE_BYTES", qde_size)
+    codings, _ = refi.import_project(path)
+    assert codings["quote"].tolist() == ["Detal"]
+    qdc = tmp_path / "c.qdc"
+    qdc.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>' + " " * qde_size + "</Codes></CodeBook>")
+    with pytest.raises(refi.RefiError, match=r"c\.qdc: [\d,]+ bytes, over the limit of [\d,]+ for a project"):
+        refi.import_codebook(qdc)
+
+
+def test_a_project_file_of_too_many_elements_is_refused_while_it_is_parsed(tmp_path, monkeypatch):
+    """A 1.4 MB .qdpx whose project.qde held 60 million empty elements made the import build
+    them all (over 6 GB). Parsing counts the elements and stops past MAX_QDE_ELEMENTS."""
+    limit = 40_000
+    monkeypatch.setattr(refi, "MAX_QDE_ELEMENTS", limit)
+    qde = _qde(0, 5)
+    pad = limit - sum(1 for _ in ET.fromstring(qde).iter())  # the project's own 9 elements
+    at = qde.index("</Sources>")
+    fits = _qdpx(tmp_path / "fits.qdpx", qde[:at] + "<a/>" * pad + qde[at:])
+    assert refi.import_project(fits)[0]["quote"].tolist() == ["Detal"]
+    over = _qdpx(tmp_path / "over.qdpx", qde[:at] + "<a/>" * (pad + 1) + qde[at:])
+    with pytest.raises(refi.RefiError, match=r"over\.qdpx/project\.qde: more than 40,000 XML elements, the "
+                                             r"limit \(helpers\.refi\.MAX_QDE_ELEMENTS"):
+        refi.import_project(over)
+    # a bomb of empty elements, its count far past the limit, is refused as well
+    bomb = _qdpx(tmp_path / "bomb.qdpx", qde[:at] + "<a/>" * (limit * 5) + qde[at:])
+    with pytest.raises(refi.RefiError, match="more than 40,000 XML elements"):
+        refi.validate(bomb)
+
+
+def _sources_qde(refs: list[str]) -> str:
+    """A project of one text source per entry of ``refs`` (its plainTextPath), each with one coding."""
+    srcs = "".join(f'<TextSource guid="{_G[:-3]}1{i:03d}" name="s{i}.txt" plainTextPath="{ref}">'
+                   f'<PlainTextSelection guid="{_G[:-3]}2{i:03d}" startPosition="0" endPosition="5">'
+                   f'<Coding guid="{_G[:-3]}3{i:03d}"><CodeRef targetGUID="{_G}2"/></Coding>'
+                   f'</PlainTextSelection></TextSource>' for i, ref in enumerate(refs))
+    return (f'<Project xmlns="urn:QDA-XML:project:1.0" name="p"><CodeBook><Codes>'
+            f'<Code guid="{_G}2" name="P_DETAIL" isCodable="true"/></Codes></CodeBook>'
+            f'<Sources>{srcs}</Sources></Project>')
+
+
+def test_a_member_named_by_many_sources_is_unpacked_once_and_an_archive_has_a_total_limit(tmp_path, monkeypatch):
+    """400 sources naming one 100 MB member had it unpacked, decoded and measured 400 times
+    (the limits were per read, not per archive): a CPU bomb from a 1 MB file. Each member is
+    read once, and what one archive unpacks to in all is limited (MAX_ARCHIVE_BYTES)."""
+    text = "Detaljstyrning. " * 125  # 2,000 bytes
+    path = tmp_path / "reuse.qdpx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", _sources_qde(["internal://big.txt"] * 400))
+        zf.writestr("sources/big.txt", text)
+    opened: list[str] = []
+    real_open = zipfile.ZipFile.open
+
+    def counting_open(self, name, *args, **kwargs):
+        opened.append(name if isinstance(name, str) else name.filename)
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", counting_open)
+    codings, report = refi.import_project(path)
+    assert len(codings) == 400 and set(codings["quote"]) == {"Detal"} and len(report.sources) == 400
+    assert opened.count("sources/big.txt") == 1
+    qde_size = zipfile.ZipFile(path).getinfo("project.qde").file_size
+    monkeypatch.setattr(refi, "MAX_ARCHIVE_BYTES", qde_size + 2_000)  # the member counts once, not 400 times
+    assert len(refi.import_project(path)[0]) == 400
+    # two members that fit one by one but not together: refused, naming the archive and the member
+    two = tmp_path / "two.qdpx"
+    with zipfile.ZipFile(two, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", _sources_qde(["internal://a.txt", "internal://b.txt"]))
+        zf.writestr("sources/a.txt", text)
+        zf.writestr("sources/b.txt", text)
+    monkeypatch.setattr(refi, "MAX_ARCHIVE_BYTES", zipfile.ZipFile(two).getinfo("project.qde").file_size + 3_000)
+    with pytest.raises(refi.RefiError, match=r"two\.qdpx: member 'sources/b\.txt' \(of <TextSource .*\) would "
+                                             r"bring what the archive unpacks to [\d,]+ bytes, over the limit of "
+                                             r"[\d,]+ for one archive.*MAX_ARCHIVE_BYTES"):
+        refi.import_project(two)
+
+
 def test_selections_of_a_source_without_text_are_still_checked(tmp_path):
     path = _qdpx(tmp_path / "notext.qdpx", _qde(-50, -10, "internal://missing.txt"), None)
     with pytest.raises(refi.RefiError, match=r"notext\.qdpx/project\.qde: <PlainTextSelection .*"
@@ -869,6 +973,24 @@ def test_validating_a_malformed_project_raises_our_error_naming_the_member(tmp_p
     path = _qdpx(tmp_path / "broken.qdpx", "<Project xmlns='urn:QDA-XML:project:1.0'><Users>")
     with pytest.raises(refi.RefiError, match=r"broken\.qdpx/project\.qde: not well-formed XML at line 1"):
         refi.validate(path)
+
+
+def test_a_raw_file_named_with_a_leading_space_is_named_so_in_decisions_and_reference_codings(tmp_path):
+    """A raw file " a.txt" is accepted; the loaders stripped the names in review and
+    reference files, so its own review import was refused ("'a.txt' is not in raw/ ... Did
+    you mean ' a.txt'?"). A name is taken as written when a raw file has it, else stripped."""
+    text = "Detaljstyrning är stor.\n"
+    raw = {" a.txt": text, "a.txt": "Tillit är viktigt.\n", "b.txt": text}
+    data = ('file,start,end,code,decision,reviewer,note\n" a.txt",0,14,P_DETAIL,correct,ann,\n'
+            'a.txt,0,6,R_TRUST,correct,ann,\n b.txt ,0,14,P_DETAIL,wrong,ann,\n').encode()
+    got = decisions.load_bytes(data, "ann.csv", raw, ["P_DETAIL", "R_TRUST"])
+    assert sorted(got["file"]) == [" a.txt", "a.txt", "b.txt"]
+    with pytest.raises(decisions.DecisionError, match=r"ann.csv line 2: file 'c.txt' is not in"):
+        decisions.load_bytes(data.replace(b'" a.txt"', b'" c.txt"'), "ann.csv", raw, ["P_DETAIL", "R_TRUST"])
+    ref = tmp_path / "coder_A.csv"
+    ref.write_text('file,start,end,code,quote\n" a.txt",0,14,P_DETAIL,Detaljstyrning\n b.txt,0,14,P_DETAIL,'
+                   'Detaljstyrning\n', encoding="utf-8")
+    assert reliability.load_reference(ref, raw, ["P_DETAIL"])["file"].tolist() == [" a.txt", "b.txt"]
 
 
 # --- reference codings ---------------------------------------------------------------------

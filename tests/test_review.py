@@ -374,6 +374,22 @@ def test_a_sheet_with_edited_items_or_bad_decisions_is_refused_naming_the_row(tm
         review.read_sheet(tmp_path / "twice.xlsx", sample, "ann")
 
 
+def test_a_sheet_of_a_raw_file_named_with_a_leading_space_reads_back(tmp_path, sample, seed_tables):
+    """A cell's text is read stripped; the file column of a raw file named " a.txt" was then
+    taken for an edited item and refused."""
+    s = seed_tables
+    sample = sample.copy()
+    old = sample.loc[0, "file"]
+    sample["file"] = sample["file"].replace(old, " " + old)
+    raw = {(" " + f if f == old else f): t for f, t in s["raw"].items()}
+    sheet = review.write_sheet(tmp_path / "r.xlsx", sample, s["codebook"])
+    _fill(sheet, tmp_path / "filled.xlsx", {2: ("correct", None, "ann")})
+    got = review.read_sheet(tmp_path / "filled.xlsx", sample)
+    assert got["file"].tolist() == [" " + old]
+    saved = review.save_decisions(tmp_path / "c", "ann", got, raw, s["codebook"])
+    assert decisions.load_file(saved, raw, s["codebook"].ids)["file"].tolist() == [" " + old]
+
+
 # --------------------------------------------------------------------------- the project
 
 
@@ -425,7 +441,7 @@ def test_the_project_round_trip_reads_kept_deleted_recoded_and_unsure(tmp_path, 
 
     _edit_project(path, tmp_path / "edited.qdpx", edit)
     with pytest.warns(refi.RefiWarning):
-        got, _ = review.import_project(tmp_path / "edited.qdpx", items, "ann", s["codebook"])
+        got, _, _ = review.import_project(tmp_path / "edited.qdpx", items, "ann", s["codebook"], s["raw"])
     by = {(r.file, r.start, r.code): r.decision for r in got.itertuples()}
     assert by[(items.iloc[0].file, items.iloc[0].start, items.iloc[0].code)] == "correct"
     assert by[(gone.file, gone.start, gone.code)] == "wrong"
@@ -436,8 +452,9 @@ def test_the_project_round_trip_reads_kept_deleted_recoded_and_unsure(tmp_path, 
     assert (near.file, near.start, near.code) not in by  # left as it was: not reviewed, never "missed"
     assert len(got) == 5 and set(got["reviewer"]) == {"ann"}
     # unchanged, every coded item is confirmed and no near miss is decided
-    untouched, _ = review.import_project(path, items, "ann", s["codebook"])
+    untouched, _, found = review.import_project(path, items, "ann", s["codebook"], s["raw"])
     assert set(untouched["decision"]) == {"correct"} and len(untouched) == len(items) - 1
+    assert found == len(items[["file", "start", "end"]].drop_duplicates())
     assert set(untouched["code"] + untouched["start"].astype(str)) == set(
         items["code"][:4] + items["start"][:4].astype(str))
 
@@ -464,10 +481,79 @@ def test_a_project_saved_with_decomposed_source_names_matches_the_composed_raw_n
     _edit_project(path, tmp_path / "mac.qdpx", edit)
     assert unicodedata.normalize("NFD", composed) != composed
     with caplog.at_level(logging.WARNING):
-        got, _ = review.import_project(tmp_path / "mac.qdpx", items, "ann", s["codebook"])
+        got, _, _ = review.import_project(tmp_path / "mac.qdpx", items, "ann", s["codebook"], raw)
     assert sorted(got["file"]) == sorted(items["file"]) and set(got["decision"]) == {"correct"}
     assert "names 'Tillitsdelegationens dagbo\u0308cker.txt' in decomposed (NFD) form, and raw/ has it in " \
            "composed (NFC) form" in caplog.text
+
+
+def _rewrite_sources(src: Path, dest: Path, change) -> None:
+    """Copy a .qdpx, each source text member passed through ``change``."""
+    with zipfile.ZipFile(src) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    with zipfile.ZipFile(dest, "w") as zf:
+        for n, data in members.items():
+            zf.writestr(n, change(data.decode("utf-8")).encode("utf-8") if n.startswith("sources/") else data)
+
+
+def test_a_project_whose_sources_are_not_the_samples_texts_is_refused_not_read_as_all_wrong(tmp_path, sample,
+                                                                                           seed_tables):
+    """A missing coding reads as "wrong", so a project whose sources are not the sample's
+    texts was filed as every item wrong without a word (a re-export whose sources lost
+    ".txt", as NVivo names them; a project without sources). A source named after its file
+    without the extension is now matched to it when unambiguous; a sample file with no
+    source, a source whose text differs, or no coding on any sample span is refused."""
+    s = seed_tables
+    items = sample[sample["stratum"] == "coded"].head(4).reset_index(drop=True)
+    path = review.export_project(tmp_path / "r.qdpx", items, s["raw"], s["codebook"])
+    ns = {"q": refi.NS_PROJECT}
+    spans = len(items[["file", "start", "end"]].drop_duplicates())
+
+    def strip_ext(root):
+        for src in root.iterfind(".//q:TextSource", ns):
+            src.set("name", src.get("name").rsplit(".", 1)[0])
+
+    _edit_project(path, tmp_path / "renamed.qdpx", strip_ext)
+    with pytest.warns(refi.RefiWarning, match=rf"renamed.qdpx: {len(s['raw'])} text source\(s\) name no raw "
+                                              r"file but one raw file's name without its extension .* are matched "
+                                              r"to it: '[^']+' as '[^']+\.txt'"):
+        got, _, found = review.import_project(tmp_path / "renamed.qdpx", items, "ann", s["codebook"], s["raw"])
+    assert set(got["decision"]) == {"correct"} and len(got) == len(items) and found == spans
+    # a stem two raw files share (a.txt, a.TXT) is matched to neither: refused, naming the file
+    first = items.loc[0, "file"]
+    twins = {**s["raw"], first[:-4] + ".TXT": "another text"}
+    with pytest.warns(refi.RefiWarning, match=r"1 text source\(s\) name no raw file, and several raw files have "
+                                              r"their name without extension, so they are matched to none"):
+        with pytest.raises(review.ReviewError, match=rf"renamed.qdpx: the project has no text source for 1 of the "
+                                                     rf"sample's \d+ file\(s\): {re.escape(repr(first))}"):
+            review.import_project(tmp_path / "renamed.qdpx", items, "ann", s["codebook"], twins)
+
+    def no_sources(root):
+        root.remove(root.find("q:Sources", ns))
+
+    _edit_project(path, tmp_path / "nosources.qdpx", no_sources)
+    with pytest.raises(review.ReviewError, match=r"nosources.qdpx: the project has no text source for (\d+) of the "
+                                                 r"sample's \1 file\(s\).*\(its sources: none\).*read as deleted"):
+        review.import_project(tmp_path / "nosources.qdpx", items, "ann", s["codebook"], s["raw"])
+    # a source whose text is not the raw file's: other line ends, or other text
+    assert "\n" in s["raw"][first] and "\r" not in s["raw"][first]
+    _rewrite_sources(path, tmp_path / "crlf.qdpx", lambda t: t.replace("\n", "\r\n"))
+    with pytest.raises(review.ReviewError, match=r"crlf.qdpx: the text of source .* differs from raw/.* from "
+                                                 r"character \d+ on .*changed its line ends"):
+        review.import_project(tmp_path / "crlf.qdpx", items, "ann", s["codebook"], s["raw"])
+    _rewrite_sources(path, tmp_path / "edited.qdpx", lambda t: "X" + t[1:])
+    with pytest.raises(review.ReviewError, match=r"edited.qdpx: the text of source .* differs from raw/.* from "
+                                                 r"character 0 on .*not the review's, or the text was edited"):
+        review.import_project(tmp_path / "edited.qdpx", items, "ann", s["codebook"], s["raw"])
+
+    def delete_all(root):
+        for src in root.iterfind(".//q:TextSource", ns):
+            for sel in list(src):
+                src.remove(sel)
+
+    _edit_project(path, tmp_path / "empty.qdpx", delete_all)
+    with pytest.raises(review.ReviewError, match=rf"empty.qdpx: none of the sample's {spans} spans has a coding"):
+        review.import_project(tmp_path / "empty.qdpx", items, "ann", s["codebook"], s["raw"])
 
 
 def test_a_near_miss_in_the_project_is_missed_only_when_marked_and_wrong_when_deleted(tmp_path, sample, seed_tables):
@@ -498,12 +584,12 @@ def test_a_near_miss_in_the_project_is_missed_only_when_marked_and_wrong_when_de
 
     _edit_project(path, tmp_path / "edited.qdpx", edit)
     with pytest.warns(refi.RefiWarning):
-        got, unreviewed = review.import_project(tmp_path / "edited.qdpx", near, "ann", s["codebook"])
+        got, unreviewed, _ = review.import_project(tmp_path / "edited.qdpx", near, "ann", s["codebook"], s["raw"])
     by = {(r.file, r.start, r.code): r.decision for r in got.itertuples()}
     assert by == {(near.file[0], near.start[0], near.code[0]): "correct",
                   (near.file[1], near.start[1], near.code[1]): "wrong"}
     assert unreviewed == 1
-    untouched, unreviewed = review.import_project(path, near, "ann", s["codebook"])
+    untouched, unreviewed, _ = review.import_project(path, near, "ann", s["codebook"], s["raw"])
     assert untouched.empty and unreviewed == 3
 
 
@@ -645,6 +731,8 @@ def test_the_command_line_goes_from_a_run_to_decisions_in_the_corpus(tmp_path, c
     assert near and review.main(["import", str(out / review.PROJECT_FILE), "--corpus", str(corpus), "--out", str(out),
                                  "--reviewer", "bob"]) == 0
     said = capsys.readouterr().out
+    spans = len(sample[["file", "start", "end"]].drop_duplicates())
+    assert f"{spans} of the sample's {spans} spans have a coding in the project\n" in said
     assert f"{near} near miss(es) left as they were in the project: not reviewed" in said
     assert f"{len(sample) - near} decisions written to" in said
 
