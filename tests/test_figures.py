@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from helpers import figures, findings
+from helpers import figures, findings, style
 
 # --------------------------------------------------------------------------- themes by group
 
@@ -222,3 +222,14 @@ def test_period_grouping_and_labels():
     assert findings.periods(docs).to_dict() == {"a": "1995–1999", "b": "2000–2004", "c": "2020–2024"}
     assert findings.period_length(2013, 2017) == 1 and findings.period_length(1995, 2024) == 5
     assert figures.short("x" * 40) == "x" * 27 + "…" and figures.short("kort") == "kort"
+
+
+def test_style_use_lets_pandas_show_every_table_whole():
+    """Notebooks call style.use(): after it a wide, long table of long texts is shown with
+    every cell whole, every column and every row (no "..." anywhere)."""
+    frame = pd.DataFrame({"text": ["ord " * 30] * 70, **{f"c{i}": range(70) for i in range(25)}})
+    with pd.option_context("display.max_colwidth", 50, "display.max_columns", 20, "display.max_rows", 60):
+        style.use()
+        html = frame._repr_html_()
+    assert "..." not in html and "rows ×" not in html
+    assert html.count("<tr") == 71 and ("ord " * 30).strip() in html
