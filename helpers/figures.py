@@ -114,6 +114,8 @@ def document_sizes(stats: pd.DataFrame) -> Figure:
 
 
 SMALL_N_HATCH = "////"
+SMALL_N_COLOUR = "#8a3b00"  # the colour of an "n=k" label on what rests on SMALL_N units or fewer
+SMALL_N_EDGE = {"linestyle": (0, (2.5, 2)), "dash_capstyle": "butt", "color": SMALL_N_COLOUR}  # a network edge of few
 MOST_PANELS = 12  # more groups than this: one heatmap of groups × themes instead of panels
 
 
@@ -155,7 +157,7 @@ def frequency_bars(freq: pd.DataFrame, codebook: Codebook, title: str, ncols: in
         for yi, v, k, sm in zip(y, values, counts, small):
             if v > 0:
                 ax.text(v, yi, f" {v:.1f}" + (f" n={k}" if sm else ""), va="center", ha="left", fontsize=6.5,
-                        color="#8a3b00" if sm else "black")
+                        color=SMALL_N_COLOUR if sm else "black")
         families = [codebook.code(c).family for c in codes]
         for i in range(1, len(families)):
             if families[i] != families[i - 1]:
@@ -207,7 +209,7 @@ def rate_heatmap(freq: pd.DataFrame, codebook: Codebook, title: str, most: int =
         if small[i, j]:
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="none", hatch=SMALL_N_HATCH,
                                    edgecolor="0.7", linewidth=0))
-            ax.text(j, i, f"{v:.1f}\nn={counts[i, j]}", ha="center", va="center", fontsize=5.5, color="#8a3b00")
+            ax.text(j, i, f"{v:.1f}\nn={counts[i, j]}", ha="center", va="center", fontsize=5.5, color=SMALL_N_COLOUR)
         elif np.isfinite(v) and counts[i, j] > 0:
             ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=6, color=ink(cmap(v / vmax)))
     ax.set_xticks(range(len(codes)), [_wrap(codebook.code(c).name_en) for c in codes], fontsize=7,
@@ -498,9 +500,17 @@ def cooccurrence_network(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
         share = w / wmax
         return {"color": "#1f2a44", "alpha": 0.25 + 0.65 * share, "linewidth": 0.8 + 5.2 * share}
 
+    few = 0
     for u, v, d in sorted(graph.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1])):
         (x0, y0), (x1, y1) = pos[u], pos[v]
-        ax.plot([x0, x1], [y0, y1], solid_capstyle="round", zorder=1, **edge_style(d["weight"]))
+        if d["n_both"] <= SMALL_N:  # marked as the heatmap hatches it: dashed, "n=k" in the hatch colour
+            few += 1
+            ax.plot([x0, x1], [y0, y1], zorder=1, **(edge_style(d["weight"]) | SMALL_N_EDGE))
+            ax.annotate(f"n={d['n_both']}", ((x0 + 3 * x1) / 4, (y0 + 3 * y1) / 4), ha="center", va="center",
+                        fontsize=6.5, color=SMALL_N_COLOUR, zorder=3,
+                        bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        else:
+            ax.plot([x0, x1], [y0, y1], solid_capstyle="round", zorder=1, **edge_style(d["weight"]))
     units = [graph.nodes[n]["units"] for n in graph]
     umax = max(units) if units and max(units) > 0 else 1
     for n in graph:
@@ -524,7 +534,9 @@ def cooccurrence_network(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
     unit = graph.graph["unit"] or "unit"
     ax.set_xlabel(f"edge width and shade: {label}; edges where it is ≥ {fmt.format(threshold)} "
                   f"({graph.number_of_edges()} of {len(problems) * len(remedies)} pairs)\n"
-                  f"node size and (count): {unit}s coded with the theme", fontsize=7.5)
+                  f"node size and (count): {unit}s coded with the theme"
+                  + (f"\ndashed, n=k: {unit}s with both ≤ {SMALL_N}, too few to read a {measure} from "
+                     f"({few} of the edges)" if few else ""), fontsize=7.5)
     ax.set_title(title or f"Problems and remedies coded in the same {unit}", loc="left")
     if weights:
         samples = sorted({min(weights), float(np.median(weights)), wmax})

@@ -176,7 +176,7 @@ def test_every_figure_is_paper_sized_and_readable_on_20_and_200_documents(dated_
         assert width <= figures.MAX_WIDTH + 0.5, (name, width)
         assert width / height <= figures.MAX_ASPECT, (name, width, height)
         sizes = [t.get_fontsize() for ax in fig.axes if ax.get_visible()
-                 for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
+                 for t in ax.get_xticklabels() + ax.get_yticklabels() + ax.texts if t.get_text()]
         assert min(sizes) >= 5.5, (name, min(sizes))  # readable when printed at this size
     # 20 documents are shown one by one (transposed), 200 summed by period
     if s["n"] == 20:
@@ -233,3 +233,23 @@ def test_style_use_lets_pandas_show_every_table_whole():
         html = frame._repr_html_()
     assert "..." not in html and "rows ×" not in html
     assert html.count("<tr") == 71 and ("ord " * 30).strip() in html
+
+
+def _cooc(both: dict[tuple[str, str], int], problems=("P_ONE", "P_TWO"), remedies=("R_ONE", "R_TWO")) -> pd.DataFrame:
+    """A co-occurrence table of paragraphs with the given units-with-both (others 0)."""
+    rows = []
+    for p in problems:
+        for r in remedies:
+            ab = both.get((p, r), 0)
+            rows.append({"unit": "paragraph", "problem": p, "remedy": r, "n_units": 100, "n_problem": 10,
+                         "n_remedy": 10, "n_both": ab, "expected": 1.0, "jaccard": ab / (20 - ab), "lift": float(ab)})
+    return pd.DataFrame(rows, columns=findings.COOCCURRENCE_COLUMNS)
+
+
+def test_cooccurrence_network_marks_edges_of_one_or_two_paragraphs_as_the_heatmap_does(toy):
+    codebook = toy[3]
+    fig = figures.cooccurrence_network(_cooc({("P_ONE", "R_ONE"): 5, ("P_TWO", "R_TWO"): 1}), codebook, threshold=0.01)
+    ax = fig.axes[0]
+    styles = sorted((line.get_linestyle(), line.get_color()) for line in ax.lines if line.get_xdata().tolist() == [0, 1])
+    assert styles == [("-", "#1f2a44"), ("--", figures.SMALL_N_COLOUR)]
+    assert "n=1" in [t.get_text() for t in ax.texts] and "dashed, n=k" in ax.get_xlabel()
