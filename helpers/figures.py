@@ -20,7 +20,17 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import ConnectionPatch, Patch, Rectangle
 
 from .coding import Codebook
-from .findings import MOST_DOCUMENTS, SMALL_N, cooccurrence_graph, date_label, group_column, measure_label, periods, plural
+from .findings import (
+    LOW_MARK,
+    MOST_DOCUMENTS,
+    SMALL_N,
+    cooccurrence_graph,
+    date_label,
+    group_column,
+    measure_label,
+    periods,
+    plural,
+)
 from .style import FAMILY_COLOURS, OKABE_ITO, SEQUENTIAL
 
 MAX_WIDTH = 12.0  # inches: a figure fits a page (at its dpi) when it is at most this wide
@@ -28,15 +38,28 @@ MAX_ASPECT = 3.5  # and at most this many times as wide as it is high
 WIDE = 12  # a heatmap with more columns than this is drawn transposed (they become rows)
 
 
-def short(label: object, width: int = 28) -> str:
-    """A label cut to ``width`` characters with "…" (the tables beside a figure keep it whole)."""
+def _unmarked(label: object) -> tuple[str, str]:
+    """A label and its :data:`~helpers.findings.LOW_MARK` (``""`` when it has none)."""
     text = str(label)
-    return text if len(text) <= width else text[:width - 1] + "…"
+    if text.endswith(" " + LOW_MARK):
+        return text[:-len(LOW_MARK) - 1], LOW_MARK
+    return text, ""
+
+
+def short(label: object, width: int = 28) -> str:
+    """A label cut to ``width`` characters with "…" (the tables beside a figure keep it
+    whole); a "⚠ low precision" mark after it is kept whole (the name is cut, not the mark)."""
+    text, mark = _unmarked(label)
+    text = text if len(text) <= width else text[:width - 1] + "…"
+    return f"{text} {mark}" if mark else text
 
 
 def _wrap(label: str, width: int = 22) -> str:
-    """A theme's name on at most two lines, words kept whole (a third line is cut with "…")."""
-    return textwrap.fill(label, width, break_long_words=False, max_lines=2, placeholder=" …")
+    """A theme's name on at most two lines, words kept whole (a third line is cut with "…");
+    a "⚠ low precision" mark after it goes whole on a line of its own."""
+    text, mark = _unmarked(label)
+    text = textwrap.fill(text, width, break_long_words=False, max_lines=2, placeholder=" …")
+    return f"{text}\n{mark}" if mark else text
 
 
 def ink(rgba) -> str:

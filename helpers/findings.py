@@ -27,6 +27,7 @@ SMALL_N = 2  # a cell resting on this many sentences or fewer is flagged ``small
 UNKNOWN = "(unknown)"
 UNDATED = "undated"
 MOST_DOCUMENTS = 30  # beyond this many documents, figures per document aggregate them by period
+LOW_MARK = "⚠ low precision"  # after a code's name or id when its reviewed precision is low (helpers.review)
 
 
 def doc_order(segments: pd.DataFrame) -> list[str]:

@@ -56,6 +56,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import clean, coding, decisions, io, markup, paths, pipeline, refi, reliability
 from .corpus import read_raw_texts
+from .findings import LOW_MARK  # the mark; figures keep it whole when they shorten a label
 from .matcher import NEAR, Term
 
 PER_CODE = 20  # coded sentences sampled per code (all when a code has fewer)
@@ -63,7 +64,6 @@ NEAR_MISS_PER_CODE = 10  # near misses sampled per code (all when fewer)
 SEED = 17
 LEVEL = 0.95
 LOW_PRECISION = 0.7  # a code whose estimated precision is below this is marked in the findings
-LOW_MARK = "⚠ low precision"
 SAMPLE_FILE = "review/sample.csv"
 SHEET_FILE = "review/review.xlsx"
 PROJECT_FILE = "review/review.qdpx"
@@ -726,6 +726,30 @@ def mark_low_precision(codebook: coding.Codebook, low: Iterable[str]) -> coding.
     return codebook.model_copy(update={"codes": [
         c.model_copy(update={"name_en": f"{c.name_en} {LOW_MARK}", "name_sv": f"{c.name_sv} {LOW_MARK}"})
         if c.id in low else c for c in codebook.codes]})
+
+
+CODE_COLUMNS = ("code", "problem", "remedy")  # the columns of the findings' tables that hold code ids
+
+
+def mark_codes(table: pd.DataFrame, low: Iterable[str], columns: Iterable[str] = CODE_COLUMNS) -> pd.DataFrame:
+    """A copy of a table for display in which each code id of ``low`` is followed by
+    :data:`LOW_MARK`, in the ``columns`` it has, and in its index and column labels when
+    their axis is named one of them (a code × document table, transposed or not), so that
+    tables mark the codes the figures mark (:func:`mark_low_precision`)."""
+    low, columns = set(low), set(columns)
+
+    def mark(code: object) -> object:
+        return f"{code} {LOW_MARK}" if code in low else code
+
+    out = table.copy()
+    for c in out.columns:
+        if c in columns:
+            out[c] = out[c].map(mark)
+    if out.index.name in columns:
+        out.index = out.index.map(mark).rename(out.index.name)
+    if out.columns.name in columns:
+        out.columns = out.columns.map(mark).rename(out.columns.name)
+    return out
 
 
 def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: coding.Codebook,

@@ -253,3 +253,14 @@ def test_cooccurrence_network_marks_edges_of_one_or_two_paragraphs_as_the_heatma
     styles = sorted((line.get_linestyle(), line.get_color()) for line in ax.lines if line.get_xdata().tolist() == [0, 1])
     assert styles == [("-", "#1f2a44"), ("--", figures.SMALL_N_COLOUR)]
     assert "n=1" in [t.get_text() for t in ax.texts] and "dashed, n=k" in ax.get_xlabel()
+
+
+def test_a_low_precision_mark_survives_shortening(toy):
+    codebook = toy[3]
+    long = f"support from managers and support functions {findings.LOW_MARK}"
+    assert figures.short(long).endswith(f"… {findings.LOW_MARK}")
+    assert figures._wrap(long, 20).endswith(f"\n{findings.LOW_MARK}")
+    marked = codebook.model_copy(update={"codes": [c.model_copy(update={"name_en": long}) if c.id == "R_ONE" else c
+                                                   for c in codebook.codes]})
+    fig = figures.cooccurrence_heatmap(_cooc({("P_ONE", "R_ONE"): 5}), marked, "lift")
+    assert any(t.get_text().endswith(findings.LOW_MARK) for t in fig.axes[0].get_xticklabels())

@@ -545,6 +545,18 @@ def test_the_note_says_not_validated_without_references_or_reviews_and_marks_low
     assert cb.code("P_DETAIL").name_en == "p_detail"  # the codebook itself is not changed
 
 
+def test_tables_mark_low_precision_codes_in_columns_index_and_header():
+    t = pd.DataFrame({"problem": ["P_DETAIL", "P_X"], "remedy": ["R_TRUST", "R_TRUST"], "n": [1, 2]})
+    marked = review.mark_codes(t, ["P_DETAIL"])
+    assert list(marked["problem"]) == [f"P_DETAIL {review.LOW_MARK}", "P_X"] and list(marked["remedy"]) == ["R_TRUST"] * 2
+    assert list(t["problem"]) == ["P_DETAIL", "P_X"]  # the table itself is not changed
+    wide = pd.DataFrame([[1, 2], [3, 4]], index=pd.Index(["P_DETAIL", "R_TRUST"], name="code"),
+                        columns=pd.Index(["d1", "d2"], name="document"))
+    assert list(review.mark_codes(wide, ["R_TRUST"]).index) == ["P_DETAIL", f"R_TRUST {review.LOW_MARK}"]
+    assert list(review.mark_codes(wide.T, ["R_TRUST"]).columns) == ["P_DETAIL", f"R_TRUST {review.LOW_MARK}"]
+    assert review.mark_codes(wide.T, ["R_TRUST"]).columns.name == "code"
+
+
 # --------------------------------------------------------------------------- command line
 
 
