@@ -466,21 +466,22 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
     fig = Figure(figsize=(min(MAX_WIDTH, 3.0 + 0.72 * len(remedies)), 2.1 + 0.42 * len(problems)),
                  layout="constrained")
     ax = fig.subplots()
-    solid = values[np.isfinite(values) & ~small]
+    # coloured: only the cells resting on more than SMALL_N units; none, few and "–" stay grey
+    uncoloured = ~np.isfinite(values) | (both <= SMALL_N)
+    solid = values[~uncoloured]
     vmax = float(solid.max()) if solid.size and solid.max() > 0 else 1.0
     cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="0.9")
-    im = ax.imshow(np.ma.masked_where(~np.isfinite(values) | small, values), cmap=cmap, vmin=0, vmax=vmax,
-                   aspect="auto")
+    im = ax.imshow(np.ma.masked_where(uncoloured, values), cmap=cmap, vmin=0, vmax=vmax, aspect="auto")
     for (i, j), v in np.ndenumerate(values):
         colour = "black"
         if not np.isfinite(v):
             text = "–"
         elif both[i, j] == 0:
-            text, colour = "0", ink(cmap(v / vmax))
+            text = "0"
         elif small[i, j]:
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="none", hatch=SMALL_N_HATCH,
                                    edgecolor="0.7", linewidth=0))
-            text, colour = f"{fmt.format(v)}\nn={int(both[i, j])}", "#8a3b00"
+            text, colour = f"{fmt.format(v)}\nn={int(both[i, j])}", SMALL_N_COLOUR
         else:
             text, colour = f"{fmt.format(v)}\n({int(both[i, j])})", ink(cmap(v / vmax))
         ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color=colour)
@@ -488,7 +489,7 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
                   rotation=35, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(problems)), [codebook.code(p).name_en for p in problems])
     ax.set_xlabel(f"remedy (family R)\nhatched grey: {unit}s with both ≤ {SMALL_N}, too few to read a {measure} "
-                  "from; not coloured", fontsize=8)
+                  f"from; grey \"0\": no {unit} with both; neither is coloured", fontsize=8)
     ax.set_ylabel("problem (family P)")
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)

@@ -246,6 +246,15 @@ def _cooc(both: dict[tuple[str, str], int], problems=("P_ONE", "P_TWO"), remedie
     return pd.DataFrame(rows, columns=findings.COOCCURRENCE_COLUMNS)
 
 
+def test_cooccurrence_heatmap_leaves_cells_of_no_paragraph_uncoloured(toy):
+    """The legend says cells of ≤ 2 paragraphs are left uncoloured: a cell of none (lift 0)
+    is one of them, not the darkest colour of the scale."""
+    codebook = toy[3]
+    fig = figures.cooccurrence_heatmap(_cooc({("P_ONE", "R_ONE"): 5, ("P_TWO", "R_TWO"): 1}), codebook, "lift")
+    mask = fig.axes[0].images[0].get_array().mask
+    assert mask.tolist() == [[False, True], [True, True]]  # only the cell of 5 paragraphs is coloured
+
+
 def test_cooccurrence_network_marks_edges_of_one_or_two_paragraphs_as_the_heatmap_does(toy):
     codebook = toy[3]
     fig = figures.cooccurrence_network(_cooc({("P_ONE", "R_ONE"): 5, ("P_TWO", "R_TWO"): 1}), codebook, threshold=0.01)
