@@ -550,9 +550,10 @@ def cooccurrence_network(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
                     color=FAMILY_COLOURS[attrs["family"]])
     ax.set_xlim(-1.25, 2.25)
     ax.set_ylim(-rows + 0.4, 0.8)
-    ax.set_xticks([0, 1], ["problems (P)", "remedies (R)"])
-    ax.xaxis.tick_top()
-    ax.tick_params(length=0, labelsize=9)
+    for x, heading in ((0, "problems (P)"), (1, "remedies (R)")):  # aligned as the labels below, never overlapping
+        ax.annotate(heading, (x, 0.55), xytext=(-6 if x == 0 else 6, 0), textcoords="offset points",
+                    ha="right" if x == 0 else "left", va="bottom", fontsize=9, fontweight="bold")
+    ax.set_xticks([])
     ax.set_yticks([])
     ax.spines[:].set_visible(False)
     unit = graph.graph["unit"] or "unit"

@@ -264,6 +264,16 @@ def test_cooccurrence_network_marks_edges_of_one_or_two_paragraphs_as_the_heatma
     assert "n=1" in [t.get_text() for t in ax.texts] and "dashed, n=k" in ax.get_xlabel()
 
 
+def test_cooccurrence_network_headings_do_not_overlap(toy):
+    codebook = toy[3]
+    fig = figures.cooccurrence_network(_cooc({("P_ONE", "R_ONE"): 5}), codebook, threshold=0.01)
+    fig.savefig(BytesIO(), format="png")  # lays the figure out
+    renderer = fig._get_renderer()
+    boxes = {t.get_text(): t.get_window_extent(renderer) for t in fig.axes[0].texts}
+    left, right = boxes["problems (P)"], boxes["remedies (R)"]
+    assert left.x1 < right.x0  # side by side with a gap, over their columns
+
+
 def test_a_low_precision_mark_survives_shortening(toy):
     codebook = toy[3]
     long = f"support from managers and support functions {findings.LOW_MARK}"
