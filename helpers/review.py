@@ -753,11 +753,14 @@ def mark_codes(table: pd.DataFrame, low: Iterable[str], columns: Iterable[str] =
 
 
 def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: coding.Codebook,
-                    threshold: float = LOW_PRECISION) -> str:
+                    threshold: float = LOW_PRECISION, against: pd.DataFrame | None = None) -> str:
     """A Markdown paragraph that says how far the codes were checked on this corpus: "not
     validated on this corpus" when it has neither reference codings nor review decisions;
-    otherwise what it has, and the codes of low estimated precision (marked
-    :data:`LOW_MARK` in the figures). Code names are escaped (:mod:`helpers.markup`)."""
+    otherwise what it has: with ``against`` (the summary of
+    :func:`reliability.auto_vs_references`, the table notebook 03 shows) the auto-coder's
+    α per paragraph against each reference and the thresholds it reaches
+    (:func:`reliability.alpha_verdict`), and the codes of low estimated precision (marked
+    :data:`LOW_MARK` in the figures). Names are escaped (:mod:`helpers.markup`)."""
     reviewed = table is not None and int(_code_rows(table)
                                          ["reviewed"].sum()) > 0
     if not has_references and not reviewed:
@@ -769,7 +772,15 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
                 "(README: Reviewing the auto-coder on your corpus).")
     parts = []
     if has_references:
-        parts.append("reference codings (notebook 03 compares the auto-coder with them)")
+        rows = (against[against["level"] == "paragraph"].sort_values("reference", kind="stable")
+                if against is not None and len(against) else None)
+        if rows is None:
+            parts.append("reference codings (notebook 03 compares the auto-coder with them)")
+        else:
+            parts.append("reference codings, with which the auto-coder agrees per paragraph at " + "; ".join(
+                f"α {r['alpha']:.3f} with {markup.escape(str(r['reference']), markdown=True)} (95 % interval "
+                f"{markup.escape(str(r['alpha 95% CI']), markdown=True)}): {reliability.alpha_verdict(r['alpha'])}"
+                for _, r in rows.iterrows()) + " (notebook 03)")
     if reviewed:
         parts.append("review decisions (precision per code in notebook 03)")
     text = "**Validation on this corpus:** " + " and ".join(parts) + "."
