@@ -421,6 +421,19 @@ def drilldown(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFra
 
 # =========================================================================== 6. summaries for a written reading
 
+NEUTRAL_QUESTIONS = ("Which problems recur, and in which sectors?",
+                     "Which remedies are proposed, and with which problems?",
+                     "How do the voices differ?")
+
+
+def research_questions(study: dict) -> list[str]:
+    """The questions the findings answer: a study's own (``study.yaml``'s ``questions``,
+    :func:`helpers.corpus.load_study`), each one it does not word in the neutral terms of
+    ``NEUTRAL_QUESTIONS`` (plain text: escape it on its way into Markdown)."""
+    own = [str(q) for q in study.get("questions", [])]
+    return own + list(NEUTRAL_QUESTIONS[len(own):])
+
+
 def top_codes(freq: pd.DataFrame, family: str, n: int = 3) -> pd.Series:
     """The ``n`` codes of a family (``"P"`` or ``"R"``) with the most coded sentences in a
     :func:`theme_frequencies` table (summed over its groups): code → sentences, most

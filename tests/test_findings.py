@@ -307,3 +307,10 @@ def test_top_pairs_ranks_lift_above_the_floor_and_marks_the_rest():
     assert list(zip(top["problem"], top["remedy"])) == [("P_A", "R_B"), ("P_B", "R_B"), ("P_A", "R_A"), ("P_B", "R_A")]
     assert list(top["small_n"]) == [False, False, True, True]
     assert len(findings.top_pairs(cooc, n=1)) == 1 and findings.top_pairs(cooc, n=1)["lift"].iloc[0] == 2.0
+
+
+def test_research_questions_are_the_studys_own_else_neutral():
+    assert findings.research_questions({}) == list(findings.NEUTRAL_QUESTIONS)
+    own = findings.research_questions({"questions": ["Vad styr <b>skolan</b>?"]})
+    assert own == ["Vad styr <b>skolan</b>?", *findings.NEUTRAL_QUESTIONS[1:]]
+    assert len(findings.research_questions({"questions": ["a", "b", "c", "d"]})) == 4
