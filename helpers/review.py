@@ -777,10 +777,10 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
         if rows is None:
             parts.append("reference codings (notebook 03 compares the auto-coder with them)")
         else:
-            parts.append("reference codings, with which the auto-coder agrees per paragraph at " + "; ".join(
+            parts.append("reference codings, with which the auto-coder agrees per paragraph over all the texts at " + "; ".join(
                 f"α {r['alpha']:.3f} with {markup.escape(str(r['reference']), markdown=True)} (95 % interval "
                 f"{markup.escape(str(r['alpha 95% CI']), markdown=True)}): {reliability.alpha_verdict(r['alpha'])}"
-                for _, r in rows.iterrows()) + " (notebook 03)")
+                for _, r in rows.iterrows()) + " (notebook 03, which also scores each part of a corpus's `split.csv`)")
     if reviewed:
         parts.append("review decisions (precision per code in notebook 03)")
     text = "**Validation on this corpus:** " + " and ".join(parts) + "."
