@@ -11,7 +11,7 @@ import re
 import nbformat
 import pytest
 
-from helpers import paths, report
+from helpers import corpus, paths, report
 
 PARAMETERS = {"CORPUS", "OUT", "ENGINE"}
 # parameters a notebook may add: the findings' CODES (auto or corrected; make report CODES=...)
@@ -127,3 +127,13 @@ def test_committed_tables_are_shown_whole(path):
     """The README promises tables whose cells are shown whole: no notebook output is a
     frame pandas cut (style.use() lifts its limits)."""
     assert truncations(nbformat.read(path, as_version=4)) == []
+
+
+def test_the_findings_ask_the_shipped_studys_questions_in_its_words():
+    """Notebook 04's introduction lists the questions its interpretation answers: on the
+    shipped corpus those of corpus/study.yaml, not the neutral ones."""
+    nb = nbformat.read(paths.NOTEBOOKS_DIR / "04_findings.ipynb", as_version=4)
+    shown = " ".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells if c.get("id") == "study-questions"
+                     for o in c.outputs)
+    first = corpus.load_study(paths.CORPUS_DIR)["questions"][0]
+    assert first.split()[0] in shown and first[:40] in shown.replace("\\", "")
