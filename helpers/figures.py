@@ -489,7 +489,7 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
                   rotation=35, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(problems)), [codebook.code(p).name_en for p in problems])
     ax.set_xlabel(f"remedy (family R)\nhatched grey: {unit}s with both ≤ {SMALL_N}, too few to read a {measure} "
-                  f"from; grey \"0\": no {unit} with both; neither is coloured", fontsize=8)
+                  f"from; plain grey (0): no {unit} with both; neither is coloured", fontsize=8)
     ax.set_ylabel("problem (family P)")
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)
@@ -515,7 +515,13 @@ def cooccurrence_network(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
         return {n: (x, -(offset + i)) for i, n in enumerate(nodes)}
 
     pos = column(problems, 0.0) | column(remedies, 1.0)
-    fig = Figure(figsize=(7.0, 1.6 + 0.38 * rows), layout="constrained")
+
+    def longest(nodes: list[str]) -> int:
+        return max((len(f"{graph.nodes[n]['name_en']} ({graph.nodes[n]['units']})") for n in nodes), default=0)
+
+    # wide enough for both columns' labels and about 2.5 inches between the columns
+    width = min(MAX_WIDTH, max(7.0, 3.0 + 0.065 * (longest(problems) + longest(remedies))))
+    fig = Figure(figsize=(width, 1.6 + 0.38 * rows), layout="constrained")
     ax = fig.subplots()
     weights = [d["weight"] for _, _, d in graph.edges(data=True)]
     wmax = max(weights) if weights else 1.0
