@@ -19,7 +19,7 @@ import pandas as pd
 from . import markup, paths
 from .coding import Codebook
 from .figures import WIDE, ink
-from .findings import SMALL_N, date_label, doc_dates, doc_order, drilldown, plural
+from .findings import LOW_MARK, SMALL_N, date_label, doc_dates, doc_order, drilldown, plural
 from .style import SEQUENTIAL
 
 CSS = Template(paths.DRILLDOWN_CSS.read_text(encoding="utf-8"))
@@ -64,7 +64,9 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
         return f"<th{cls}>{esc(d)}<br><small>{esc(date)}</small></th>"
 
     def code_head(code: str) -> str:
-        return (f'<th title="{esc(codebook.code(code).name_en)}">{esc(code)}</th>' if transpose
+        name = codebook.code(code).name_en  # a transposed header shows the id: it keeps the name's mark
+        mark = f"<br><small>{esc(LOW_MARK)}</small>" if name.endswith(" " + LOW_MARK) else ""
+        return (f'<th title="{esc(name)}">{esc(code)}{mark}</th>' if transpose
                 else f'<th class="code">{esc(code)} · {esc(codebook.code(code).name_en)}</th>')
 
     def cell(j: int, d: str, code: str) -> str:

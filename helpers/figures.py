@@ -20,7 +20,17 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import ConnectionPatch, Patch, Rectangle
 
 from .coding import Codebook
-from .findings import MOST_DOCUMENTS, SMALL_N, cooccurrence_graph, date_label, group_column, measure_label, periods, plural
+from .findings import (
+    LOW_MARK,
+    MOST_DOCUMENTS,
+    SMALL_N,
+    cooccurrence_graph,
+    date_label,
+    group_column,
+    measure_label,
+    periods,
+    plural,
+)
 from .style import FAMILY_COLOURS, OKABE_ITO, SEQUENTIAL
 
 MAX_WIDTH = 12.0  # inches: a figure fits a page (at its dpi) when it is at most this wide
@@ -28,15 +38,28 @@ MAX_ASPECT = 3.5  # and at most this many times as wide as it is high
 WIDE = 12  # a heatmap with more columns than this is drawn transposed (they become rows)
 
 
-def short(label: object, width: int = 28) -> str:
-    """A label cut to ``width`` characters with "…" (the tables beside a figure keep it whole)."""
+def _unmarked(label: object) -> tuple[str, str]:
+    """A label and its :data:`~helpers.findings.LOW_MARK` (``""`` when it has none)."""
     text = str(label)
-    return text if len(text) <= width else text[:width - 1] + "…"
+    if text.endswith(" " + LOW_MARK):
+        return text[:-len(LOW_MARK) - 1], LOW_MARK
+    return text, ""
+
+
+def short(label: object, width: int = 28) -> str:
+    """A label cut to ``width`` characters with "…" (the tables beside a figure keep it
+    whole); a "⚠ low precision" mark after it is kept whole (the name is cut, not the mark)."""
+    text, mark = _unmarked(label)
+    text = text if len(text) <= width else text[:width - 1] + "…"
+    return f"{text} {mark}" if mark else text
 
 
 def _wrap(label: str, width: int = 22) -> str:
-    """A theme's name on at most two lines, words kept whole (a third line is cut with "…")."""
-    return textwrap.fill(label, width, break_long_words=False, max_lines=2, placeholder=" …")
+    """A theme's name on at most two lines, words kept whole (a third line is cut with "…");
+    a "⚠ low precision" mark after it goes whole on a line of its own."""
+    text, mark = _unmarked(label)
+    text = textwrap.fill(text, width, break_long_words=False, max_lines=2, placeholder=" …")
+    return f"{text}\n{mark}" if mark else text
 
 
 def ink(rgba) -> str:
@@ -114,6 +137,8 @@ def document_sizes(stats: pd.DataFrame) -> Figure:
 
 
 SMALL_N_HATCH = "////"
+SMALL_N_COLOUR = "#8a3b00"  # the colour of an "n=k" label on what rests on SMALL_N units or fewer
+SMALL_N_EDGE = {"linestyle": (0, (2.5, 2)), "dash_capstyle": "butt", "color": SMALL_N_COLOUR}  # a network edge of few
 MOST_PANELS = 12  # more groups than this: one heatmap of groups × themes instead of panels
 
 
@@ -155,7 +180,7 @@ def frequency_bars(freq: pd.DataFrame, codebook: Codebook, title: str, ncols: in
         for yi, v, k, sm in zip(y, values, counts, small):
             if v > 0:
                 ax.text(v, yi, f" {v:.1f}" + (f" n={k}" if sm else ""), va="center", ha="left", fontsize=6.5,
-                        color="#8a3b00" if sm else "black")
+                        color=SMALL_N_COLOUR if sm else "black")
         families = [codebook.code(c).family for c in codes]
         for i in range(1, len(families)):
             if families[i] != families[i - 1]:
@@ -207,7 +232,7 @@ def rate_heatmap(freq: pd.DataFrame, codebook: Codebook, title: str, most: int =
         if small[i, j]:
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="none", hatch=SMALL_N_HATCH,
                                    edgecolor="0.7", linewidth=0))
-            ax.text(j, i, f"{v:.1f}\nn={counts[i, j]}", ha="center", va="center", fontsize=5.5, color="#8a3b00")
+            ax.text(j, i, f"{v:.1f}\nn={counts[i, j]}", ha="center", va="center", fontsize=5.5, color=SMALL_N_COLOUR)
         elif np.isfinite(v) and counts[i, j] > 0:
             ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=6, color=ink(cmap(v / vmax)))
     ax.set_xticks(range(len(codes)), [_wrap(codebook.code(c).name_en) for c in codes], fontsize=7,
@@ -441,21 +466,22 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
     fig = Figure(figsize=(min(MAX_WIDTH, 3.0 + 0.72 * len(remedies)), 2.1 + 0.42 * len(problems)),
                  layout="constrained")
     ax = fig.subplots()
-    solid = values[np.isfinite(values) & ~small]
+    # coloured: only the cells resting on more than SMALL_N units; none, few and "–" stay grey
+    uncoloured = ~np.isfinite(values) | (both <= SMALL_N)
+    solid = values[~uncoloured]
     vmax = float(solid.max()) if solid.size and solid.max() > 0 else 1.0
     cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="0.9")
-    im = ax.imshow(np.ma.masked_where(~np.isfinite(values) | small, values), cmap=cmap, vmin=0, vmax=vmax,
-                   aspect="auto")
+    im = ax.imshow(np.ma.masked_where(uncoloured, values), cmap=cmap, vmin=0, vmax=vmax, aspect="auto")
     for (i, j), v in np.ndenumerate(values):
         colour = "black"
         if not np.isfinite(v):
             text = "–"
         elif both[i, j] == 0:
-            text, colour = "0", ink(cmap(v / vmax))
+            text = "0"
         elif small[i, j]:
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="none", hatch=SMALL_N_HATCH,
                                    edgecolor="0.7", linewidth=0))
-            text, colour = f"{fmt.format(v)}\nn={int(both[i, j])}", "#8a3b00"
+            text, colour = f"{fmt.format(v)}\nn={int(both[i, j])}", SMALL_N_COLOUR
         else:
             text, colour = f"{fmt.format(v)}\n({int(both[i, j])})", ink(cmap(v / vmax))
         ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color=colour)
@@ -463,7 +489,7 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
                   rotation=35, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(problems)), [codebook.code(p).name_en for p in problems])
     ax.set_xlabel(f"remedy (family R)\nhatched grey: {unit}s with both ≤ {SMALL_N}, too few to read a {measure} "
-                  "from; not coloured", fontsize=8)
+                  f"from; plain grey (0): no {unit} with both; neither is coloured", fontsize=8)
     ax.set_ylabel("problem (family P)")
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)
@@ -489,7 +515,13 @@ def cooccurrence_network(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
         return {n: (x, -(offset + i)) for i, n in enumerate(nodes)}
 
     pos = column(problems, 0.0) | column(remedies, 1.0)
-    fig = Figure(figsize=(7.0, 1.6 + 0.38 * rows), layout="constrained")
+
+    def longest(nodes: list[str]) -> int:
+        return max((len(f"{graph.nodes[n]['name_en']} ({graph.nodes[n]['units']})") for n in nodes), default=0)
+
+    # wide enough for both columns' labels and about 2.5 inches between the columns
+    width = min(MAX_WIDTH, max(7.0, 3.0 + 0.065 * (longest(problems) + longest(remedies))))
+    fig = Figure(figsize=(width, 1.6 + 0.38 * rows), layout="constrained")
     ax = fig.subplots()
     weights = [d["weight"] for _, _, d in graph.edges(data=True)]
     wmax = max(weights) if weights else 1.0
@@ -498,9 +530,17 @@ def cooccurrence_network(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
         share = w / wmax
         return {"color": "#1f2a44", "alpha": 0.25 + 0.65 * share, "linewidth": 0.8 + 5.2 * share}
 
+    few = 0
     for u, v, d in sorted(graph.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1])):
         (x0, y0), (x1, y1) = pos[u], pos[v]
-        ax.plot([x0, x1], [y0, y1], solid_capstyle="round", zorder=1, **edge_style(d["weight"]))
+        if d["n_both"] <= SMALL_N:  # marked as the heatmap hatches it: dashed, "n=k" in the hatch colour
+            few += 1
+            ax.plot([x0, x1], [y0, y1], zorder=1, **(edge_style(d["weight"]) | SMALL_N_EDGE))
+            ax.annotate(f"n={d['n_both']}", ((x0 + 3 * x1) / 4, (y0 + 3 * y1) / 4), ha="center", va="center",
+                        fontsize=6.5, color=SMALL_N_COLOUR, zorder=3,
+                        bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        else:
+            ax.plot([x0, x1], [y0, y1], solid_capstyle="round", zorder=1, **edge_style(d["weight"]))
     units = [graph.nodes[n]["units"] for n in graph]
     umax = max(units) if units and max(units) > 0 else 1
     for n in graph:
@@ -516,15 +556,18 @@ def cooccurrence_network(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
                     color=FAMILY_COLOURS[attrs["family"]])
     ax.set_xlim(-1.25, 2.25)
     ax.set_ylim(-rows + 0.4, 0.8)
-    ax.set_xticks([0, 1], ["problems (P)", "remedies (R)"])
-    ax.xaxis.tick_top()
-    ax.tick_params(length=0, labelsize=9)
+    for x, heading in ((0, "problems (P)"), (1, "remedies (R)")):  # aligned as the labels below, never overlapping
+        ax.annotate(heading, (x, 0.55), xytext=(-6 if x == 0 else 6, 0), textcoords="offset points",
+                    ha="right" if x == 0 else "left", va="bottom", fontsize=9, fontweight="bold")
+    ax.set_xticks([])
     ax.set_yticks([])
     ax.spines[:].set_visible(False)
     unit = graph.graph["unit"] or "unit"
     ax.set_xlabel(f"edge width and shade: {label}; edges where it is ≥ {fmt.format(threshold)} "
                   f"({graph.number_of_edges()} of {len(problems) * len(remedies)} pairs)\n"
-                  f"node size and (count): {unit}s coded with the theme", fontsize=7.5)
+                  f"node size and (count): {unit}s coded with the theme"
+                  + (f"\ndashed, n=k: {unit}s with both ≤ {SMALL_N}, too few to read a {measure} from "
+                     f"({few} of the edges)" if few else ""), fontsize=7.5)
     ax.set_title(title or f"Problems and remedies coded in the same {unit}", loc="left")
     if weights:
         samples = sorted({min(weights), float(np.median(weights)), wmax})

@@ -27,6 +27,7 @@ SMALL_N = 2  # a cell resting on this many sentences or fewer is flagged ``small
 UNKNOWN = "(unknown)"
 UNDATED = "undated"
 MOST_DOCUMENTS = 30  # beyond this many documents, figures per document aggregate them by period
+LOW_MARK = "⚠ low precision"  # after a code's name or id when its reviewed precision is low (helpers.review)
 
 
 def doc_order(segments: pd.DataFrame) -> list[str]:
@@ -420,12 +421,49 @@ def drilldown(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFra
 
 # =========================================================================== 6. summaries for a written reading
 
+NEUTRAL_QUESTIONS = ("Which problems recur, and in which sectors?",
+                     "Which remedies are proposed, and with which problems?",
+                     "How do the voices differ?")
+
+
+def research_questions(study: dict) -> list[str]:
+    """The questions the findings answer: a study's own (``study.yaml``'s ``questions``,
+    :func:`helpers.corpus.load_study`), each one it does not word in the neutral terms of
+    ``NEUTRAL_QUESTIONS`` (plain text: escape it on its way into Markdown)."""
+    own = [str(q) for q in study.get("questions", [])]
+    return own + list(NEUTRAL_QUESTIONS[len(own):])
+
+
 def top_codes(freq: pd.DataFrame, family: str, n: int = 3) -> pd.Series:
     """The ``n`` codes of a family (``"P"`` or ``"R"``) with the most coded sentences in a
     :func:`theme_frequencies` table (summed over its groups): code → sentences, most
     first, ties in codebook order."""
     totals = freq[freq["family"] == family].groupby("code", sort=False)["sentences"].sum()
     return totals.sort_values(ascending=False, kind="stable").head(n)
+
+
+def densest_group(freq: pd.DataFrame, code: str, skip: tuple[str, ...] = ()) -> pd.Series | None:
+    """The group of a :func:`theme_frequencies` table in which ``code`` is densest
+    (highest ``per_1000``; ties alphabetical), among the groups (not in ``skip``) where it
+    rests on more than ``SMALL_N`` sentences, the floor below which the figures hatch a
+    bar: a rate of one or two sentences is no finding. ``None`` when no group has that
+    many."""
+    by = group_column(freq)
+    rows = freq[(freq["code"] == code) & ~freq[by].isin(skip) & (freq["sentences"] > SMALL_N)]
+    if not len(rows):
+        return None
+    return rows.sort_values(["per_1000", by], ascending=[False, True], kind="stable").iloc[0]
+
+
+def top_pairs(cooc: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The ``n`` problem–remedy pairs of a :func:`cooccurrence` table with the highest
+    lift, among the pairs met in more than ``SMALL_N`` units (the floor the heatmap hatches
+    below: one or two chance meetings give the largest lifts); when fewer than ``n`` are
+    above it, the pairs met in 1 … ``SMALL_N`` units follow, by lift, marked ``small_n``.
+    Ties by problem, then remedy."""
+    met = cooc[cooc["n_both"] > 0].assign(small_n=lambda t: t["n_both"] <= SMALL_N)
+    return (met.sort_values(["small_n", "lift", "problem", "remedy"], ascending=[True, False, True, True],
+                            kind="stable").head(n).reset_index(drop=True))
 
 
 def voices_with(coded: pd.DataFrame, documents: pd.DataFrame, code: str) -> list[str]:

@@ -738,6 +738,22 @@ def annotator_agreement(references: pd.DataFrame, segments: pd.DataFrame, code_i
     return pd.DataFrame(rows)
 
 
+ALPHA_FIRM = 0.80  # Krippendorff (2004): α from which conclusions may be drawn
+ALPHA_TENTATIVE = 0.667  # and from which tentative ones, no lower
+
+
+def alpha_verdict(alpha: float) -> str:
+    """Which of the house thresholds (``ALPHA_FIRM`` 0.80, ``ALPHA_TENTATIVE`` 0.667,
+    Krippendorff 2004) an α reaches, in words."""
+    if not np.isfinite(alpha):
+        return "no α (too few coded units)"
+    if alpha >= ALPHA_FIRM:
+        return f"reaches {ALPHA_FIRM:.2f}, enough for firm conclusions"
+    if alpha >= ALPHA_TENTATIVE:
+        return f"reaches {ALPHA_TENTATIVE:.3f}, not {ALPHA_FIRM:.2f}: tentative conclusions only"
+    return f"below {ALPHA_TENTATIVE:.3f}, too low even for tentative conclusions"
+
+
 def auto_vs_references(references: pd.DataFrame, segments: pd.DataFrame, coded: pd.DataFrame,
                        code_ids: list[str], n_boot: int = 1000, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The auto-coder against each reference coder at each level.

@@ -57,6 +57,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import clean, coding, decisions, io, markup, paths, pipeline, refi, reliability
 from .corpus import read_raw_texts
+from .findings import LOW_MARK  # the mark; figures keep it whole when they shorten a label
 from .matcher import NEAR, Term
 
 PER_CODE = 20  # coded sentences sampled per code (all when a code has fewer)
@@ -64,7 +65,6 @@ NEAR_MISS_PER_CODE = 10  # near misses sampled per code (all when fewer)
 SEED = 17
 LEVEL = 0.95
 LOW_PRECISION = 0.7  # a code whose estimated precision is below this is marked in the findings
-LOW_MARK = "⚠ low precision"
 SAMPLE_FILE = "review/sample.csv"
 SHEET_FILE = "review/review.xlsx"
 PROJECT_FILE = "review/review.qdpx"
@@ -800,12 +800,39 @@ def mark_low_precision(codebook: coding.Codebook, low: Iterable[str]) -> coding.
         if c.id in low else c for c in codebook.codes]})
 
 
+CODE_COLUMNS = ("code", "problem", "remedy")  # the columns of the findings' tables that hold code ids
+
+
+def mark_codes(table: pd.DataFrame, low: Iterable[str], columns: Iterable[str] = CODE_COLUMNS) -> pd.DataFrame:
+    """A copy of a table for display in which each code id of ``low`` is followed by
+    :data:`LOW_MARK`, in the ``columns`` it has, and in its index and column labels when
+    their axis is named one of them (a code × document table, transposed or not), so that
+    tables mark the codes the figures mark (:func:`mark_low_precision`)."""
+    low, columns = set(low), set(columns)
+
+    def mark(code: object) -> object:
+        return f"{code} {LOW_MARK}" if code in low else code
+
+    out = table.copy()
+    for c in out.columns:
+        if c in columns:
+            out[c] = out[c].map(mark)
+    if out.index.name in columns:
+        out.index = out.index.map(mark).rename(out.index.name)
+    if out.columns.name in columns:
+        out.columns = out.columns.map(mark).rename(out.columns.name)
+    return out
+
+
 def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: coding.Codebook,
-                    threshold: float = LOW_PRECISION) -> str:
+                    threshold: float = LOW_PRECISION, against: pd.DataFrame | None = None) -> str:
     """A Markdown paragraph that says how far the codes were checked on this corpus: "not
     validated on this corpus" when it has neither reference codings nor review decisions;
-    otherwise what it has, and the codes of low estimated precision (marked
-    :data:`LOW_MARK` in the figures). Code names are escaped (:mod:`helpers.markup`)."""
+    otherwise what it has: with ``against`` (the summary of
+    :func:`reliability.auto_vs_references`, the table notebook 03 shows) the auto-coder's
+    α per paragraph against each reference and the thresholds it reaches
+    (:func:`reliability.alpha_verdict`), and the codes of low estimated precision (marked
+    :data:`LOW_MARK` in the figures). Names are escaped (:mod:`helpers.markup`)."""
     reviewed = table is not None and int(_code_rows(table)
                                          ["reviewed"].sum()) > 0
     if not has_references and not reviewed:
@@ -817,7 +844,15 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
                 "(README: Reviewing the auto-coder on your corpus).")
     parts = []
     if has_references:
-        parts.append("reference codings (notebook 03 compares the auto-coder with them)")
+        rows = (against[against["level"] == "paragraph"].sort_values("reference", kind="stable")
+                if against is not None and len(against) else None)
+        if rows is None:
+            parts.append("reference codings (notebook 03 compares the auto-coder with them)")
+        else:
+            parts.append("reference codings, with which the auto-coder agrees per paragraph over all the texts at " + "; ".join(
+                f"α {r['alpha']:.3f} with {markup.escape(str(r['reference']), markdown=True)} (95 % interval "
+                f"{markup.escape(str(r['alpha 95% CI']), markdown=True)}): {reliability.alpha_verdict(r['alpha'])}"
+                for _, r in rows.iterrows()) + " (notebook 03, which also scores each part of a corpus's `split.csv`)")
     if reviewed:
         parts.append("review decisions (precision per code in notebook 03)")
     text = "**Validation on this corpus:** " + " and ".join(parts) + "."

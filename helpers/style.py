@@ -38,18 +38,23 @@ RC = {
     "image.cmap": SEQUENTIAL,
 }
 
+# pandas' display limits, lifted: tables show their text whole (quotes, rules,
+# disagreements; the page wraps it), every column (a wide table scrolls sideways in its
+# box) and every row (a notebook shows the head of a long table with .head() and says so)
+PANDAS_DISPLAY = {"display.max_colwidth": None, "display.max_columns": None, "display.max_rows": None}
+
 
 def use() -> None:
-    """Apply the house style (call once, in a notebook's imports cell), and let pandas
-    show every table cell whole (no "…" cut at 50 characters).
+    """Apply the house style (call once, in every notebook's imports cell), and let pandas
+    show every table whole (:data:`PANDAS_DISPLAY`: no cell cut at 50 characters, no
+    column or row left out as "..."; a notebook that shows part of a long table says so).
 
     In a notebook it also lets a returned :class:`~matplotlib.figure.Figure` display
     itself as a PNG, so plotting helpers need not touch pyplot's global state (figures
     are shown once, where the cell returns them)."""
     mpl.rcParams.update(RC)
-    # tables show their text whole (quotes, rules, disagreements): the page wraps it
-    pd.set_option("display.max_colwidth", None)
-    pd.set_option("display.max_rows", 400)  # a table of 200 documents is shown whole too
+    for option, value in PANDAS_DISPLAY.items():
+        pd.set_option(option, value)
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with the notebooks

@@ -71,3 +71,11 @@ def test_many_documents_are_rows_of_the_matrix(toy):
     assert page.count('<tr><th class="code">doc') == 14
     links = set(re.findall(r'href="#([^"]+)"', page))
     assert links <= set(re.findall(r'id="([^"]+)"', page))
+    # a code of low reviewed precision keeps its mark in the transposed header, which shows ids
+    low = codebook.ids[0]
+    marked = codebook.model_copy(update={"codes": [
+        c.model_copy(update={"name_en": f"{c.name_en} {findings.LOW_MARK}"}) if c.id == low else c
+        for c in codebook.codes]})
+    page = drilldown.fragment(coded_many, many, docs_many, marked)
+    assert f">{low}<br><small>{findings.LOW_MARK}</small></th>" in page
+    assert page.count(findings.LOW_MARK) >= 2  # the header and its title (and the quotes' headings)

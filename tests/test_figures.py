@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from helpers import figures, findings
+from helpers import figures, findings, style
 
 # --------------------------------------------------------------------------- themes by group
 
@@ -176,7 +176,7 @@ def test_every_figure_is_paper_sized_and_readable_on_20_and_200_documents(dated_
         assert width <= figures.MAX_WIDTH + 0.5, (name, width)
         assert width / height <= figures.MAX_ASPECT, (name, width, height)
         sizes = [t.get_fontsize() for ax in fig.axes if ax.get_visible()
-                 for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
+                 for t in ax.get_xticklabels() + ax.get_yticklabels() + ax.texts if t.get_text()]
         assert min(sizes) >= 5.5, (name, min(sizes))  # readable when printed at this size
     # 20 documents are shown one by one (transposed), 200 summed by period
     if s["n"] == 20:
@@ -222,3 +222,64 @@ def test_period_grouping_and_labels():
     assert findings.periods(docs).to_dict() == {"a": "1995–1999", "b": "2000–2004", "c": "2020–2024"}
     assert findings.period_length(2013, 2017) == 1 and findings.period_length(1995, 2024) == 5
     assert figures.short("x" * 40) == "x" * 27 + "…" and figures.short("kort") == "kort"
+
+
+def test_style_use_lets_pandas_show_every_table_whole():
+    """Notebooks call style.use(): after it a wide, long table of long texts is shown with
+    every cell whole, every column and every row (no "..." anywhere)."""
+    frame = pd.DataFrame({"text": ["ord " * 30] * 70, **{f"c{i}": range(70) for i in range(25)}})
+    with pd.option_context("display.max_colwidth", 50, "display.max_columns", 20, "display.max_rows", 60):
+        style.use()
+        html = frame._repr_html_()
+    assert "..." not in html and "rows ×" not in html
+    assert html.count("<tr") == 71 and ("ord " * 30).strip() in html
+
+
+def _cooc(both: dict[tuple[str, str], int], problems=("P_ONE", "P_TWO"), remedies=("R_ONE", "R_TWO")) -> pd.DataFrame:
+    """A co-occurrence table of paragraphs with the given units-with-both (others 0)."""
+    rows = []
+    for p in problems:
+        for r in remedies:
+            ab = both.get((p, r), 0)
+            rows.append({"unit": "paragraph", "problem": p, "remedy": r, "n_units": 100, "n_problem": 10,
+                         "n_remedy": 10, "n_both": ab, "expected": 1.0, "jaccard": ab / (20 - ab), "lift": float(ab)})
+    return pd.DataFrame(rows, columns=findings.COOCCURRENCE_COLUMNS)
+
+
+def test_cooccurrence_heatmap_leaves_cells_of_no_paragraph_uncoloured(toy):
+    """The legend says cells of ≤ 2 paragraphs are left uncoloured: a cell of none (lift 0)
+    is one of them, not the darkest colour of the scale."""
+    codebook = toy[3]
+    fig = figures.cooccurrence_heatmap(_cooc({("P_ONE", "R_ONE"): 5, ("P_TWO", "R_TWO"): 1}), codebook, "lift")
+    mask = fig.axes[0].images[0].get_array().mask
+    assert mask.tolist() == [[False, True], [True, True]]  # only the cell of 5 paragraphs is coloured
+
+
+def test_cooccurrence_network_marks_edges_of_one_or_two_paragraphs_as_the_heatmap_does(toy):
+    codebook = toy[3]
+    fig = figures.cooccurrence_network(_cooc({("P_ONE", "R_ONE"): 5, ("P_TWO", "R_TWO"): 1}), codebook, threshold=0.01)
+    ax = fig.axes[0]
+    styles = sorted((line.get_linestyle(), line.get_color()) for line in ax.lines if line.get_xdata().tolist() == [0, 1])
+    assert styles == [("-", "#1f2a44"), ("--", figures.SMALL_N_COLOUR)]
+    assert "n=1" in [t.get_text() for t in ax.texts] and "dashed, n=k" in ax.get_xlabel()
+
+
+def test_cooccurrence_network_headings_do_not_overlap(toy):
+    codebook = toy[3]
+    fig = figures.cooccurrence_network(_cooc({("P_ONE", "R_ONE"): 5}), codebook, threshold=0.01)
+    fig.savefig(BytesIO(), format="png")  # lays the figure out
+    renderer = fig._get_renderer()
+    boxes = {t.get_text(): t.get_window_extent(renderer) for t in fig.axes[0].texts}
+    left, right = boxes["problems (P)"], boxes["remedies (R)"]
+    assert left.x1 < right.x0  # side by side with a gap, over their columns
+
+
+def test_a_low_precision_mark_survives_shortening(toy):
+    codebook = toy[3]
+    long = f"support from managers and support functions {findings.LOW_MARK}"
+    assert figures.short(long).endswith(f"… {findings.LOW_MARK}")
+    assert figures._wrap(long, 20).endswith(f"\n{findings.LOW_MARK}")
+    marked = codebook.model_copy(update={"codes": [c.model_copy(update={"name_en": long}) if c.id == "R_ONE" else c
+                                                   for c in codebook.codes]})
+    fig = figures.cooccurrence_heatmap(_cooc({("P_ONE", "R_ONE"): 5}), marked, "lift")
+    assert any(t.get_text().endswith(findings.LOW_MARK) for t in fig.axes[0].get_xticklabels())

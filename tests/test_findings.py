@@ -284,3 +284,33 @@ def test_seed_tables_leave_out_the_diarys_file_level_parent(seed_tables):
     # the diary's file-level parent has no segments and appears nowhere
     assert "tillit-diary" not in set(findings.timeline(s["coded"], s["segments"], s["documents"], cb)["doc_id"])
     assert "tillit-diary" not in set(findings.drilldown(s["coded"], s["segments"], s["documents"], cb)["doc_id"])
+
+
+def test_densest_group_needs_more_sentences_than_the_hatching_floor():
+    """RQ1 names the sector where a problem is densest: one sentence in a short group gives
+    the highest rate and is no finding, so a group needs more than SMALL_N sentences."""
+    freq = pd.DataFrame({"sector": ["general", "school", "social_services", "health_care"],
+                         "code": ["P_X"] * 4, "family": ["P"] * 4,
+                         "sentences": [30, 3, 1, 2], "words": [3000, 600, 98, 100]})
+    freq["per_1000"] = freq["sentences"] / freq["words"] * 1000  # 10, 5, 10.2, 20
+    best = findings.densest_group(freq, "P_X", skip=("general",))
+    assert (best["sector"], best["sentences"]) == ("school", 3)  # not social services (n=1) nor health (n=2)
+    assert findings.densest_group(freq, "P_X")["sector"] == "general"
+    assert findings.densest_group(freq[freq["sentences"] <= findings.SMALL_N], "P_X") is None
+
+
+def test_top_pairs_ranks_lift_above_the_floor_and_marks_the_rest():
+    cooc = pd.DataFrame({"problem": ["P_A", "P_A", "P_B", "P_B", "P_C"],
+                         "remedy": ["R_A", "R_B", "R_A", "R_B", "R_A"],
+                         "n_both": [1, 3, 2, 5, 0], "lift": [9.0, 2.0, 6.0, 1.5, 0.0]})
+    top = findings.top_pairs(cooc, n=10)
+    assert list(zip(top["problem"], top["remedy"])) == [("P_A", "R_B"), ("P_B", "R_B"), ("P_A", "R_A"), ("P_B", "R_A")]
+    assert list(top["small_n"]) == [False, False, True, True]
+    assert len(findings.top_pairs(cooc, n=1)) == 1 and findings.top_pairs(cooc, n=1)["lift"].iloc[0] == 2.0
+
+
+def test_research_questions_are_the_studys_own_else_neutral():
+    assert findings.research_questions({}) == list(findings.NEUTRAL_QUESTIONS)
+    own = findings.research_questions({"questions": ["Vad styr <b>skolan</b>?"]})
+    assert own == ["Vad styr <b>skolan</b>?", *findings.NEUTRAL_QUESTIONS[1:]]
+    assert len(findings.research_questions({"questions": ["a", "b", "c", "d"]})) == 4

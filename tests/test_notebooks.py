@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 
 import nbformat
 import pytest
 
-from helpers import paths, report
+from helpers import corpus, paths, report
 
 PARAMETERS = {"CORPUS", "OUT", "ENGINE"}
 # parameters a notebook may add: the findings' CODES (auto or corrected; make report CODES=...)
@@ -84,3 +85,55 @@ def test_an_edit_made_in_jupyterlab_needs_no_other_file():
     broken.cells[0].source = "no title"
     assert len(problems(broken)) == 2
     assert paths.PROJ_ROOT.joinpath("tools", "write_notebooks.py").exists() is False  # no generator to match
+
+
+# What pandas leaves in a table it cut: a cell of "..." (a row or a column left out), text cut
+# at display.max_colwidth ("…the years of..."), a "N rows × M columns" footer after a cut.
+_CUT_CELL = re.compile(r"<t[dh][^>]*>(?:\.\.\.|[^<]*\S\.\.\.)</t[dh]>")
+_FOOTER = re.compile(r"<p>(\d+) rows × (\d+) columns</p>")
+
+
+def truncations(nb: nbformat.NotebookNode) -> list[str]:
+    """Where a committed table output shows pandas' marks of a cut table."""
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            html = o.get("data", {}).get("text/html", "")
+            html = "".join(html) if isinstance(html, list) else html
+            for cut in _CUT_CELL.findall(html):
+                out.append(f"cell {cell.get('id')}: {cut}")
+            if _FOOTER.search(html):
+                out.append(f"cell {cell.get('id')}: {_FOOTER.search(html).group(0)} (pandas cut the frame)")
+    return out
+
+
+def test_the_truncation_check_sees_pandas_cuts():
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": ["x" * 80] * 70, **{f"c{i}": range(70) for i in range(25)}})
+    with pd.option_context("display.max_colwidth", 50, "display.max_columns", 20, "display.max_rows", 60):
+        cut = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+            "execute_result", data={"text/html": frame._repr_html_()}, execution_count=1)])
+    kinds = " ".join(truncations(nbformat.v4.new_notebook(cells=[cut])))
+    assert "x...</td>" in kinds and "<td>...</td>" in kinds and "<th>...</th>" in kinds and "rows ×" in kinds
+    with pd.option_context("display.max_colwidth", None, "display.max_columns", None, "display.max_rows", None):
+        whole = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+            "execute_result", data={"text/html": frame._repr_html_()}, execution_count=1)])
+    assert truncations(nbformat.v4.new_notebook(cells=[whole])) == []
+
+
+@pytest.mark.parametrize("path", report.notebooks(), ids=lambda p: p.stem)
+def test_committed_tables_are_shown_whole(path):
+    """The README promises tables whose cells are shown whole: no notebook output is a
+    frame pandas cut (style.use() lifts its limits)."""
+    assert truncations(nbformat.read(path, as_version=4)) == []
+
+
+def test_the_findings_ask_the_shipped_studys_questions_in_its_words():
+    """Notebook 04's introduction lists the questions its interpretation answers: on the
+    shipped corpus those of corpus/study.yaml, not the neutral ones."""
+    nb = nbformat.read(paths.NOTEBOOKS_DIR / "04_findings.ipynb", as_version=4)
+    shown = " ".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells if c.get("id") == "study-questions"
+                     for o in c.outputs)
+    first = corpus.load_study(paths.CORPUS_DIR)["questions"][0]
+    assert first.split()[0] in shown and first[:40] in shown.replace("\\", "")

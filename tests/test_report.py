@@ -144,6 +144,7 @@ def test_pages_of_a_corpus_without_study_yaml_use_neutral_wording(own_corpus_rep
     findings_page = " ".join(pages["04_findings.html"].split())
     assert "2013–2017" not in findings_page and "2013-2017" not in findings_page
     assert "Which problems recur, and in which sectors?" in findings_page
+    assert "The sentences are the study's reading" not in findings_page  # the interpretation claims no study
     assert "The metadata names no voice" in findings_page and "by period instead" in findings_page
     assert "(unknown) (" not in findings_page
     index_page = pages["index.html"]

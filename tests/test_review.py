@@ -677,6 +677,33 @@ def test_the_note_says_not_validated_without_references_or_reviews_and_marks_low
     assert cb.code("P_DETAIL").name_en == "p_detail"  # the codebook itself is not changed
 
 
+def test_the_note_quotes_alpha_per_reference_with_the_thresholds_it_reaches():
+    """On a corpus with reference codings the note gives the figure, not just that they exist:
+    the α of notebook 03's summary table per reference, and which house threshold it meets."""
+    cb = _codebook(["P_DETAIL", "R_TRUST"])
+    against = pd.DataFrame({"level": ["sentence", "paragraph", "paragraph", "sentence"],
+                            "reference": ["A", "B_x", "A", "B_x"], "alpha": [0.1, 0.7, 0.5612, 0.2],
+                            "alpha 95% CI": ["0–1", "0.600–0.790", "0.470–0.650", "0–1"]})
+    note = review.validation_note(True, None, cb, against=against)
+    assert "α 0.561 with A (95 % interval 0.470–0.650): below 0.667" in note
+    assert "α 0.700 with B\\_x (95 % interval 0.600–0.790): reaches 0.667, not 0.80" in note
+    assert note.index("with A") < note.index("with B") and "0.100" not in note  # paragraphs only, sorted
+    assert "reaches 0.80" in review.reliability.alpha_verdict(0.81)
+    assert "reference codings (notebook 03" in review.validation_note(True, None, cb)  # without the table
+
+
+def test_tables_mark_low_precision_codes_in_columns_index_and_header():
+    t = pd.DataFrame({"problem": ["P_DETAIL", "P_X"], "remedy": ["R_TRUST", "R_TRUST"], "n": [1, 2]})
+    marked = review.mark_codes(t, ["P_DETAIL"])
+    assert list(marked["problem"]) == [f"P_DETAIL {review.LOW_MARK}", "P_X"] and list(marked["remedy"]) == ["R_TRUST"] * 2
+    assert list(t["problem"]) == ["P_DETAIL", "P_X"]  # the table itself is not changed
+    wide = pd.DataFrame([[1, 2], [3, 4]], index=pd.Index(["P_DETAIL", "R_TRUST"], name="code"),
+                        columns=pd.Index(["d1", "d2"], name="document"))
+    assert list(review.mark_codes(wide, ["R_TRUST"]).index) == ["P_DETAIL", f"R_TRUST {review.LOW_MARK}"]
+    assert list(review.mark_codes(wide.T, ["R_TRUST"]).columns) == ["P_DETAIL", f"R_TRUST {review.LOW_MARK}"]
+    assert review.mark_codes(wide.T, ["R_TRUST"]).columns.name == "code"
+
+
 # --------------------------------------------------------------------------- command line
 
 
