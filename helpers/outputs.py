@@ -3,16 +3,17 @@
 ``python -m helpers.outputs clean --out OUT [--corpus CORPUS]`` removes what the runs
 wrote in ``OUT`` and nothing else (a run never deletes what it did not write):
 
-* the default ``build/`` (the project's own, git-ignored output folder) is removed whole;
+* the default ``build/`` (the project's own, git-ignored output folder) is removed whole but
+  for its ``review/`` folders, at any depth;
 * any other ``OUT`` keeps everything a run did not list: what is removed is the files the
   report's manifest (``OUT/.kvalitext-manifest.json``, :mod:`helpers.report`) lists, the
   pipeline's cache it keeps there (its tables, their spreadsheet copies, the fingerprint,
   temporaries a killed write left), what ``make evaluate`` wrote in
   ``OUT/evaluation/<corpus>/`` (its three tables and that corpus's pipeline cache), and
   then the folders left empty (``OUT`` itself when nothing else is in it);
-* ``OUT/review/`` (``make review``'s sample, sheet and project) is kept (in ``build/``,
-  removed whole, a sheet a reviewer filled makes ``make clean`` refuse instead): a reviewer may be
-  filling ``review.xlsx`` in place, and ``make review-import`` checks a sheet against
+* ``OUT/review/`` (``make review``'s sample, sheet and project) is kept, in ``build/`` too,
+  whatever it holds: a reviewer may be filling ``review.xlsx`` in place, or have saved the
+  QDA project or a sheet of another name beside it, and ``make review-import`` checks a sheet against
   ``sample.csv``. Remove it yourself once its decisions are imported. Files of
   ``make suggest`` (``suggestions_<CODE>.csv``) and of one's own are kept too;
 * refused (one line naming the folder and why, exit status 2, nothing removed): a folder
@@ -30,12 +31,11 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import shutil
 import stat
 import sys
 from pathlib import Path
 
-from . import decisions, evaluation, io, paths, report, review, tables
+from . import decisions, evaluation, io, paths, report, tables
 
 CACHE_FILES = [".cache/fingerprint.json"]  # the pipeline's stamp of its tables (helpers.pipeline)
 KEPT_DIR = "review"  # make review's folder in OUT: kept (see the module's docstring)
@@ -97,32 +97,28 @@ def refusal(out: str | None, corpus: str | None = None) -> str | None:
     why = _corpus_like(out_dir)
     if why:
         return f"refusing {given}: {why}, which no run writes; nothing was removed (move the corpus out of it first)"
-    filled = _filled_sheets(out_dir) if _whole(out_dir) else []
-    if filled:
-        return (f"refusing {given}: {filled[0]} holds row(s) a reviewer filled, and build/ is removed whole; "
-                "nothing was removed (import the sheet first, make review-import, or move it out of build/)")
     if not _whole(out_dir) and not (out_dir / report.MANIFEST).is_file():
         return (f"refusing {given}: it has no {report.MANIFEST}, so no report was written there and nothing in it "
                 "is known to be a run's; nothing was removed (remove what you want by hand)")
     return None
 
 
-def _filled_sheets(out: Path) -> list[str]:
-    """The review sheets (``review/review.xlsx`` at any depth) in ``out`` that hold a
-    reviewer's work (:func:`helpers.review.filled_rows`; one that cannot be read counts),
-    relative to ``out``."""
-    found = []
-    for folder, dirs, _ in os.walk(out):
-        dirs.sort()
-        sheet = Path(folder) / review.SHEET_FILE
-        if sheet.is_file() and not sheet.is_symlink():
-            try:
-                filled = review.filled_rows(sheet)
-            except review.ReviewError:
-                filled = 1
-            if filled:
-                found.append(sheet.relative_to(out).as_posix())
-    return found
+def _remove_but_reviews(folder: Path) -> list[str]:
+    """Remove everything in ``folder`` but its ``review/`` folders (at any depth, with what
+    they hold), never following a link (a link is removed, not what it points to); the
+    folders left empty go, ``folder`` too. Returns the review folders kept."""
+    kept = []
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir() and not entry.is_symlink():
+            if entry.name == KEPT_DIR:
+                kept.append(entry)
+                continue
+            kept += _remove_but_reviews(entry)
+        else:
+            entry.unlink()
+    if not any(folder.iterdir()):
+        folder.rmdir()
+    return kept
 
 
 def _whole(out_dir: Path) -> bool:
@@ -211,8 +207,12 @@ def clean(out: str | None, corpus: str | None = None) -> str:
     if not out_dir.exists():
         return f"{shown}: nothing to clean (no such folder)"
     if _whole(out_dir):
-        shutil.rmtree(out_dir)
-        return f"removed {shown}/ (the project's own output folder) whole"
+        kept = _remove_but_reviews(out_dir)
+        if not kept:
+            return f"removed {shown}/ (the project's own output folder) whole"
+        return (f"removed {shown}/ (the project's own output folder) but for its review folder(s), which "
+                f"may hold a reviewer's work: {', '.join(k.relative_to(out_dir).as_posix() for k in kept)} "
+                "(import their decisions, then remove them yourself)")
     listed = [rel for rel in report.read_manifest(out_dir) if report.report_file(rel)]
     removed = [rel for rel in sorted(set(listed + _cache_files(out_dir) + _evaluation_files(out_dir)))
                if _unlink(out_dir, rel)]

@@ -9,10 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from helpers import evaluation, outputs, paths, report, review, tables
+from helpers import evaluation, outputs, paths, report, tables
 
 DECISIONS = "file,start,end,code,decision,reviewer,note\n"
 
@@ -136,17 +135,18 @@ def test_the_default_build_folder_goes_whole_unless_it_holds_a_corpus(tmp_path, 
     assert outputs.main(["clean"]) == 2
     assert "it holds mycorpus/raw/, a corpus's raw texts" in capsys.readouterr().err
     assert (build / "mycorpus" / "raw" / "a.txt").exists()
-    # a review sheet a reviewer filled where make review put it: not lost with build/
+    # a review folder, where a reviewer may be filling a sheet or saved a QDA project or a sheet of
+    # another name: kept, whatever it holds, with the folders above it; the rest goes
     shutil.rmtree(build / "mycorpus")
-    sheet = build / "rep" / review.SHEET_FILE
-    sheet.parent.mkdir(parents=True)
-    wb = openpyxl.Workbook()
-    wb.active.title = "review"
-    wb.active.append(["item", "decision", "note", "reviewer"])
-    wb.active.append([1, None, None, None])
-    wb.save(sheet)
-    assert outputs.refusal(None) is None  # a blank sheet: the same sample is drawn again by make review
-    wb.active.append([2, "wrong", None, "ann"])
-    wb.save(sheet)
-    assert outputs.main(["clean"]) == 2
-    assert "rep/review/review.xlsx holds row(s) a reviewer filled" in capsys.readouterr().err and sheet.exists()
+    _write(build, {"rep/review/review.xlsx": "x", "rep/review/review_ann.xlsx": "x", "rep/review/review.qdpx": "x",
+                   "rep/html/index.html": "x", "review/sample.csv": "x", "figures/a.svg": "x"})
+    (build / "rep" / "link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "mine.txt").write_text("x")
+    assert outputs.main(["clean"]) == 0
+    said = capsys.readouterr().out
+    assert "but for its review folder(s)" in said and "rep/review, review" in said
+    left = sorted(p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file())
+    assert left == ["rep/review/review.qdpx", "rep/review/review.xlsx", "rep/review/review_ann.xlsx",
+                    "review/sample.csv"]
+    assert (tmp_path / "elsewhere" / "mine.txt").exists() and not (build / "rep" / "link").exists()
