@@ -546,7 +546,7 @@ def _backtracking_risk(source: str, flags: int) -> str | None:
     tree = _sre_parse.parse(source, flags)
     probes = "".join(sorted(set(_PROBES) | {c for ch in _literals(tree, set()) for c in (ch, ch.lower(), ch.upper())}))
     auto = _Positions(probes)
-    auto.seq(tree, False)
+    _, _, last = auto.seq(tree, False)
     if auto.empty_choice:
         return "an alternative inside a repeat has two branches that match the empty text"
     # pairs of positions reading a common character, followed from each diagonal pair
@@ -571,7 +571,7 @@ def _backtracking_risk(source: str, flags: int) -> str | None:
     for (p, t), constructs in auto.why.items():
         if len(constructs) > 1 and p in cycle_of and cycle_of.get(t) == cycle_of[p]:
             return "a repeated part can match the same text in more than one way (a loop inside a loop)"
-    degree = _run_degree(auto)
+    degree = _run_degree(auto, last)
     if degree >= MAX_RUN_DEGREE:
         return (f"{degree} repeated parts can read the same run of one character one after another: "
                 f"{_POWER} {degree}")
@@ -582,13 +582,16 @@ _POWER = "on a line that nearly matches, its time grows as the line's length to 
 MAX_RUN_DEGREE = 3  # repeated parts in turn over one run of a character: '.*.*.*x' is refused, '.*x.*' is not
 
 
-def _run_degree(auto: _Positions) -> int:
+def _run_degree(auto: _Positions, last: set[int]) -> int:
     """How many repeated parts of the automaton can read one run of the same character
     one after another (the most over the sample alphabet, white space left out: lines are
     whitespace-normalised, so they hold no run of it). Failing on a run of ``n`` such
     characters costs the backtracking matcher about ``n`` to that power: ``.*.*.*x``
-    gives 3. A check on runs of one character only: a run of a longer text
-    (``(ab)*(ab)*(ab)*c``) is not counted."""
+    gives 3. A repeated part that reads any character and may end the match (``last``,
+    the trailing ``.*`` of ``.*\\d{4}.*``) is not counted: once there the match succeeds,
+    so a line that fails never backtracks into it. A check on runs of one character only:
+    a run of a longer text (``(ab)*(ab)*(ab)*c``) is not counted."""
+    anything = frozenset(auto.probes)
     best = 0
     for ch in auto.probes:
         if ch.isspace():
@@ -598,7 +601,9 @@ def _run_degree(auto: _Positions) -> int:
         loops = _components(edges)  # the strongly connected parts with a cycle: the repeated parts
         part = {i: n for n, comp in enumerate(loops) for i in comp}
         part.update({i: len(loops) + i for i in nodes if i not in part})
-        weight = {part[i]: (1 if part[i] < len(loops) else 0) for i in nodes}
+        final = {n for n, comp in enumerate(loops)
+                 if set(comp) & last and all(auto.sets[i] == anything for i in comp)}
+        weight = {part[i]: (1 if part[i] < len(loops) and part[i] not in final else 0) for i in nodes}
         after: dict[int, set[int]] = {q: set() for q in weight}
         for i in nodes:
             after[part[i]] |= {part[j] for j in edges[i] if part[j] != part[i]}

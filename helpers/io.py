@@ -46,18 +46,24 @@ def _temporary_prefix(name: str) -> str:
     return f".{name[:20]}~{digest}."
 
 
+RANDOM_PART = 8  # the length of the random part of tempfile.mkstemp's names
+
+
 def _temporaries(path: Path) -> list[Path]:
     """Temporary files :func:`write_bytes` makes for ``path`` (left behind by a process
     that was killed outright)."""
-    return sorted(path.parent.glob(f"{glob.escape(_temporary_prefix(path.name))}*.tmp"))
+    # tempfile.mkstemp's random part is 8 characters: a file of one's own named like
+    # ".segments.csv.bak.tmp", or the temporary of a longer name starting the same, is not one
+    return sorted(path.parent.glob(f"{glob.escape(_temporary_prefix(path.name))}{'?' * RANDOM_PART}.tmp"))
 
 
 def check_name(path: str | os.PathLike[str]) -> None:
     """Raise :class:`FileNameError` when ``path``'s file name is longer than its folder's
     file system holds (``NAME_MAX`` bytes where it does not say)."""
     path = Path(path)
-    try:
-        limit = os.pathconf(path.parent, "PC_NAME_MAX")
+    folder = next((f for f in (path.parent, *path.parent.parents) if f.is_dir()), path.parent)
+    try:  # the nearest folder that exists: the check comes before any folder is made
+        limit = os.pathconf(folder, "PC_NAME_MAX")
     except (OSError, ValueError):
         limit = NAME_MAX
     size = len(os.fsencode(path.name))
@@ -103,8 +109,8 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically, creating parent folders; a name the file
     system cannot hold is refused (:func:`check_name`) before anything is written."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     check_name(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path.name), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

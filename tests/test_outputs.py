@@ -89,7 +89,7 @@ def test_clean_removes_the_listed_files_the_cache_and_evaluate_s_tables_and_keep
     out = tmp_path / "out"
     listed = ["html/index.html", "html/00_a.html", "notebooks/00_a.ipynb", "figures/timeline.svg",
               "findings_quotes.csv", "spreadsheet/findings_quotes.csv", "project.qdpx", "codebook.qdc"]
-    cache = tables.out_files() + [".cache/fingerprint.json", ".segments.csv.abc123.tmp"]
+    cache = tables.out_files() + [".cache/fingerprint.json", ".segments.csv.abc_1234.tmp"]
     evaluated = [f"evaluation/corpus-dev/{name}" for name in evaluation.TABLE_FILES] + \
         [f"evaluation/corpus-dev/{rel}" for rel in tables.out_files() + [".cache/fingerprint.json"]]
     own = ["html/mine.html", "notebooks/mine.ipynb", "figures/mine.svg", "mine.csv", "notes.txt",
