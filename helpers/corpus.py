@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Collection, Iterable
 
 import pandas as pd
-import yaml
 
 from . import io
 
@@ -532,16 +531,18 @@ def load_study(corpus: Path) -> dict:
       voices by it; without it, a ``voice`` column if the metadata has one);
     * ``period``: the period the study covers, as it should be named (text, ``2013–2017``).
 
-    Empty when the folder has no such file; invalid YAML, a key other than these or a
-    value of the wrong type is an error naming the file (and the key)."""
+    Empty when the folder has no such file; invalid YAML or UTF-8, a key given twice, a key
+    other than these or a value of the wrong type is an error naming the file (and the key)."""
     path = Path(corpus) / "study.yaml"
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise CorpusError(f"{path}: not valid UTF-8 YAML ({err}).") from err
-    data = io.composed(data, path.name, CorpusError)  # composed, as metadata values are
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise CorpusError(f"{path}: not valid UTF-8 ({err}). Re-save the file as UTF-8.") from err
+    # a key given twice (a second `title`) is refused; texts composed, as metadata values are
+    data, _ = io.load_yaml(text, str(path), CorpusError)
+    data = data or {}
     if not isinstance(data, dict):
         raise CorpusError(f"{path}: expected the keys {', '.join(STUDY_FIELDS)}, found {type(data).__name__}.")
     unknown = sorted(set(map(str, data)) - set(STUDY_FIELDS))

@@ -769,6 +769,41 @@ def test_codebook_keys_that_collide_once_composed_are_refused(corpus_factory):
     assert "(composed (NFC))" in str(err.value) and "(decomposed (NFD))" in str(err.value)  # which is which
 
 
+_DUPLICATED = {  # file: (text with one key given twice, the key, its two lines, how the file is loaded)
+    "codebook.yaml": ("name: t\nversion: 1\ncodes:\n  - id: P_ONE\n    family: P\n    name_sv: a\n    name_en: a\n"
+                      "    colour: '#112233'\n    definition: d\n    use_when: u\n    terms: ['detalj*']\n"
+                      "    terms: ['kontroll*']\n", "terms", (11, 12), coding.codebook_for, coding.CodebookError),
+    "boilerplate.yaml": ("rules:\n  - id: x\n    kind: line\n    patterns: ['Detaljstyrning.*']\n    patterns: ['nothing']\n",
+                         "patterns", (4, 5), clean.load_rules, clean.RuleError),
+    "study.yaml": ("title: A\nquestions: ['Q1?']\ntitle: B\n", "title", (1, 3), corpus.load_study, corpus.CorpusError),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_DUPLICATED))
+def test_a_key_given_twice_in_a_settings_file_is_refused_naming_the_file_and_both_lines(corpus_factory, name):
+    """PyYAML keeps the last of two equal keys and silently drops the first (a code's first
+    `terms`, a rule's first `patterns`, the study's first `title`): refused instead."""
+    text, key, (first, second), load, error = _DUPLICATED[name]
+    root = corpus_factory({"a.txt": "Detaljstyrning och tillit.\n"})
+    (root / name).write_text(text, encoding="utf-8")
+    with pytest.raises(error, match=rf"{re.escape(name)}: the key '{key}' is given twice in one mapping, on line "
+                                    rf"{first} and line {second};.* Keep one of them"):
+        load(root)
+
+
+def test_the_yaml_loader_keeps_what_is_not_a_repeated_key():
+    """Keys repeated in different mappings, a merge key overridden on purpose, and equal
+    values under different keys are all accepted; an empty file is None."""
+    text = "a: &d {x: 1, y: 2}\nb:\n  <<: *d\n  x: 3\nc: [{x: 1}, {x: 2}]\nd: 1\ne: 1\n"
+    data, root = io.load_yaml(text, "s.yaml")
+    assert data == {"a": {"x": 1, "y": 2}, "b": {"x": 3, "y": 2}, "c": [{"x": 1}, {"x": 2}], "d": 1, "e": 1}
+    assert root.start_mark.line == 0 and io.load_yaml("", "s.yaml") == (None, None)
+    with pytest.raises(ValueError, match=r"s\.yaml: not valid YAML"):
+        io.load_yaml("a: [", "s.yaml")
+    with pytest.raises(ValueError, match=r"s\.yaml: the key 1 is given twice in one mapping, on line 2 and line 3"):
+        io.load_yaml("a:\n  1: x\n  1: y\n", "s.yaml")
+
+
 def test_a_decomposed_example_file_and_quote_are_matched_to_the_raw_text(corpus_factory, caplog):
     file = unicodedata.normalize("NFD", "välfärd.txt")
     root = corpus_factory({file: unicodedata.normalize("NFD", "Välfärd.\n")})
