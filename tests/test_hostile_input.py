@@ -28,8 +28,10 @@ import time
 import unicodedata
 import zipfile
 from html.parser import HTMLParser
+from io import BytesIO
 from pathlib import Path
 
+import matplotlib as mpl
 import pandas as pd
 import pytest
 import yaml
@@ -37,7 +39,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from helpers import clean, coding, corpus, drilldown, findings, io, markup, paths, pipeline, refi, reliability, report, tables
+from helpers import (
+    clean,
+    coding,
+    corpus,
+    drilldown,
+    figures,
+    findings,
+    io,
+    markup,
+    paths,
+    pipeline,
+    refi,
+    reliability,
+    report,
+    style,
+    tables,
+)
 
 ROOT = paths.PROJ_ROOT
 BIN = Path(sys.executable).parent
@@ -1115,6 +1133,33 @@ def test_a_huge_line_without_sentence_ends_is_cut_at_spaces_else_at_the_limit(mo
     assert f"x.txt: line 1: a paragraph of {len(line.strip())} characters" in caplog.text and f"cut at {cut}" in caplog.text
 
 
+# --- data in figure labels: drawn as text, never as mathtext ---
+
+MATH_LABELS = ["hartman $x^{2}$ 2017", "$\\foo$", "kommun $5 och $10"]  # a doc id, a voice, a voice
+MATH_VOICE = "$\\foo$ $x^{2}$"  # a voice of the whole report's hostile corpus: notebook 04 stopped on it
+
+
+def test_data_in_figure_labels_is_drawn_as_the_text_it_is():
+    """Labels hold data (doc ids, voices, code names); matplotlib parsed them as mathtext:
+    '$\\foo$' stopped notebook 04 with "Unknown symbol" naming no file, '$x^{2}$' was drawn
+    as x². In the house style (what the notebooks' ``style.use()`` sets) each label is
+    drawn as its literal text: written as text into an SVG, it is there character for
+    character."""
+    shown = {k: pd.get_option(k) for k in ("display.max_colwidth", "display.max_rows")}  # style.use sets them
+    with mpl.rc_context(), pd.option_context(*(x for kv in shown.items() for x in kv)):
+        style.use()
+        fig = figures.document_sizes(pd.DataFrame({"tokens": [120, 80, 40]}, index=MATH_LABELS))
+        fig.axes[0].set_title(MATH_LABELS[1])
+        fig.savefig(BytesIO(), format="png")  # as notebook 04 shows it: raised ValueError, Unknown symbol
+        text = BytesIO()
+        with mpl.rc_context({"svg.fonttype": "none"}):  # text as text, to read it back
+            fig.savefig(text, format="svg")
+    drawn = html.unescape(text.getvalue().decode("utf-8"))
+    for label in MATH_LABELS:
+        assert label in drawn, label
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == MATH_LABELS
+
+
 # --- markup from data: escaped on its way into Markdown and HTML ---
 # Each payload is what a data source could carry; the number it would set window.__pwned to
 # if it ran says which source it stands for.
@@ -1267,7 +1312,8 @@ def markup_report(tmp_path_factory):
     (raw / "b.txt").write_text((src / "002_a62e90012542eaf2.txt").read_text(encoding="utf-8")
                                + "\nDokumentationen tar tid från mötet med brukarna.\n", encoding="utf-8")
     with open(root / "corpus" / "metadata.csv", "w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([["file", "doc_id", "voice", "date"], ["b.txt", "b", IMG_VOICE, "2013-04-05"]])
+        csv.writer(fh).writerows([["file", "doc_id", "voice", "date"], ["b.txt", "b", IMG_VOICE, "2013-04-05"],
+                                  ["d_nfc.txt", "d_nfc", MATH_VOICE, ""]])
     book = yaml.safe_load(paths.CODEBOOK_FILE.read_text(encoding="utf-8"))
     for code in book["codes"]:
         code.pop("examples", None)  # they quote the seed files by name and offset
@@ -1304,7 +1350,7 @@ def test_the_hostile_corpus_reaches_the_interpretation(markup_report):
     top = quotes[(quotes["code"] == "P_ADMIN") & (quotes["rank"] == "1")].iloc[0]
     assert (top["doc_id"], top["quote"]) == (IMG_FILE, HOSTILE_SENTENCE)
     documents = pd.read_csv(markup_report / "documents.csv", dtype=str, keep_default_na=False)
-    assert IMG_VOICE in set(documents["voice"])
+    assert {IMG_VOICE, MATH_VOICE} <= set(documents["voice"])  # and the figures drew the mathtext one as text
 
 
 def test_no_page_runs_or_links_data(browser, markup_report):
