@@ -1173,7 +1173,9 @@ MARKDOWN_TRICKS = [
     "*em* _em_ `code` ~~del~~ $x$ | \\ back", "line\n# heading\n\n    code block\n- item",
     "&lt;script&gt; stays text", "<a href='javascript:alert(8)'>a</a>", "<svg onload=alert(9)>",
 ]
-PAYLOADS = [SCRIPT_QUOTE, IMG_VOICE, LINK_NAME, IMG_FILE, *MARKDOWN_TRICKS]
+EVIL_URL = "https://evil.example/login"  # a bare URL in data: nbconvert's Markdown made it a live link
+URLS = [f"konsulter, se {EVIL_URL}", "xhttp://evil.example/a?b=1&c=2", "HTTP://evil.example ftp://evil.example"]
+PAYLOADS = [SCRIPT_QUOTE, IMG_VOICE, LINK_NAME, IMG_FILE, *MARKDOWN_TRICKS, *URLS]
 
 
 class _Elements(HTMLParser):
@@ -1313,7 +1315,7 @@ def markup_report(tmp_path_factory):
                                + "\nDokumentationen tar tid från mötet med brukarna.\n", encoding="utf-8")
     with open(root / "corpus" / "metadata.csv", "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([["file", "doc_id", "voice", "date"], ["b.txt", "b", IMG_VOICE, "2013-04-05"],
-                                  ["d_nfc.txt", "d_nfc", MATH_VOICE, ""]])
+                                  ["d_nfc.txt", "d_nfc", f"{MATH_VOICE}, see {EVIL_URL}", ""]])
     book = yaml.safe_load(paths.CODEBOOK_FILE.read_text(encoding="utf-8"))
     for code in book["codes"]:
         code.pop("examples", None)  # they quote the seed files by name and offset
@@ -1350,7 +1352,7 @@ def test_the_hostile_corpus_reaches_the_interpretation(markup_report):
     top = quotes[(quotes["code"] == "P_ADMIN") & (quotes["rank"] == "1")].iloc[0]
     assert (top["doc_id"], top["quote"]) == (IMG_FILE, HOSTILE_SENTENCE)
     documents = pd.read_csv(markup_report / "documents.csv", dtype=str, keep_default_na=False)
-    assert {IMG_VOICE, MATH_VOICE} <= set(documents["voice"])  # and the figures drew the mathtext one as text
+    assert {IMG_VOICE, f"{MATH_VOICE}, see {EVIL_URL}"} <= set(documents["voice"])  # figures drew it as text
 
 
 def test_no_page_runs_or_links_data(browser, markup_report):
@@ -1371,9 +1373,11 @@ def test_no_page_runs_or_links_data(browser, markup_report):
                                                     .map(a => e.tagName + ' ' + a.name)),
               js_urls: all.flatMap(e => Array.from(e.attributes).filter(a => /^\\s*javascript:/i.test(a.value))
                                                    .map(a => e.tagName + ' ' + a.name + '=' + a.value)),
+              data_urls: all.flatMap(e => Array.from(e.attributes).filter(a => a.value.includes('evil.example'))
+                                                     .map(a => e.tagName + ' ' + a.name + '=' + a.value)),
             };
         }""")
-        assert found == {"pwned": None, "scripts": [], "handlers": [], "js_urls": []}, path.name
+        assert found == {"pwned": None, "scripts": [], "handlers": [], "js_urls": [], "data_urls": []}, path.name
     assert dialogs == []
     for name in ("04_findings.html", "04_findings.code.html"):
         page.goto((markup_report / "html" / name).as_uri(), wait_until="load")
@@ -1383,6 +1387,10 @@ def test_no_page_runs_or_links_data(browser, markup_report):
         assert text, name
         for payload in ("<script>window.__pwned=1</script>", IMG_VOICE, LINK_NAME, IMG_FILE):
             assert payload in text, (name, payload)
+        # the bare URL of a voice reaches the page's Markdown, and is text there (no link: data_urls above)
+        markdown = page.evaluate("""() => Array.from(document.querySelectorAll('.jp-RenderedMarkdown'))
+                                        .map(e => e.innerText).join('\\n')""")
+        assert EVIL_URL in markdown, name
 
 
 # --- Unicode: decomposed letters (NFD) ---
