@@ -53,6 +53,7 @@ from helpers import (
     refi,
     reliability,
     report,
+    stages,
     style,
     tables,
 )
@@ -469,6 +470,45 @@ def test_an_interrupted_rebuild_then_reverted_inputs_is_rebuilt_not_served(corpu
     assert not pipeline._cached(run)
     assert pipeline.segments(run)[0]["text"].tolist() == ["Detaljstyrning är stor."]
     assert pipeline.coded(run)["start"].tolist() == [0]
+
+
+SAVED = "Detaljstyrning är stor.\n\nTillit saknas helt i kommunen.\n"  # what the user saves during the build
+
+
+@pytest.mark.parametrize("when", ["raw text, after it was read", "codebook, just before it was read"])
+def test_an_input_saved_during_the_build_is_named_and_the_tables_are_not_stamped(corpus_factory, tmp_path,
+                                                                                 monkeypatch, when):
+    """The stamp was the fingerprint of the inputs after the build: a raw text saved after
+    it was read was stamped with content the tables do not hold, and the next run served
+    them as fresh (the review's 08_stamp_race). Now the inputs are fingerprinted before
+    they are read and checked again after: a change on either side of a read is named,
+    nothing is stamped, and the next run rebuilds from the files as they are."""
+    root = corpus_factory({"a.txt": "Detaljstyrning är stor.\n"})
+    run = pipeline.Run.from_params(root, tmp_path / "out")
+    if when.startswith("raw"):
+        real, target, changed = stages.run_corpus, stages, "raw/a.txt"
+
+        def saving(*args, **kwargs):
+            out = real(*args, **kwargs)
+            (root / "raw" / "a.txt").write_text(SAVED, encoding="utf-8")
+            return out
+        monkeypatch.setattr(stages, "run_corpus", saving)
+    else:
+        real, target, changed = coding.codebook_for, coding, "codebook.yaml"
+
+        def saving(*args, **kwargs):
+            _codebook(root)  # a codebook of one code (tillit* is no longer coded)
+            return real(*args, **kwargs)
+        monkeypatch.setattr(coding, "codebook_for", saving)
+    with pytest.raises(pipeline.InputChangedError, match=rf"{re.escape(changed)} changed while the tables were being "
+                                                         r"built .* not stamped as fresh\. Run again"):
+        pipeline.build_tables(run)
+    monkeypatch.setattr(target, real.__name__, real)
+    assert not pipeline._cached(run)
+    if changed == "raw/a.txt":
+        assert pipeline.segments(run)[0]["text"].tolist() == ["Detaljstyrning är stor.", "Tillit saknas helt i kommunen."]
+    pipeline.build_tables(run)  # nothing changes now: stamped
+    assert pipeline._cached(run)
 
 
 _SLOW_WRITE = """
