@@ -353,10 +353,30 @@ def csv_rows(data: bytes):
     return csv.reader(StringIO(text, newline=""))
 
 
-def _read_metadata_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
+def _swallowed_row(record: list[str], header: list[str], files: Collection[str], start: int) -> tuple[int, int] | None:
+    """``(line the value opened on, line swallowed)`` when a value of ``record`` (which
+    starts on line ``start``) runs over a line break onto a line that reads as a row of
+    its own: fields (a comma at least) naming a raw file (in ``files``) in the ``file``
+    column. That is the mark of a double quote left open, which swallows the rows after
+    it into one value; else ``None``."""
+    column = header.index("file") if "file" in header else 0
+    line = start
+    for value in record:
+        opened = line
+        for k, part in enumerate(value.split("\n")[1:], 1):
+            fields = next(csv.reader([part]), [])
+            if len(fields) > max(column, 1) and same_file(fields[column].strip(), files) is not None:
+                return opened, opened + k
+        line += value.count("\n")
+    return None
+
+
+def _read_metadata_csv(path: Path, files: Collection[str] = ()) -> tuple[pd.DataFrame, list[int]]:
     """``metadata.csv`` as strings (``""`` for empty cells) and the line each row starts
     on, or a :class:`CorpusError` naming the file and line: not UTF-8, empty, a header
-    with an empty or repeated name, a row with more or fewer fields than the header."""
+    with an empty or repeated name, a row with more or fewer fields than the header, a
+    quoted value over several lines one of which reads as the row of a file in ``files``
+    (a double quote left open: it swallowed the rows after it)."""
     try:
         reader = csv_rows(path.read_bytes())
     except NotUtf8 as exc:
@@ -388,6 +408,13 @@ def _read_metadata_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
             where, line = line, reader.line_num + 1
             if not record or all(not f.strip() for f in record):
                 continue  # a blank line
+            swallowed = _swallowed_row(record, header, files, where)
+            if swallowed:
+                raise CorpusError(
+                    f"{path} line {swallowed[0]}: a double-quoted value opens here and runs on over line "
+                    f"{swallowed[1]}, which reads as a row of its own (a file of raw/): the quote is not closed, "
+                    "so the rows after it became part of this value. Close the quote (a double quote inside a "
+                    "quoted value is written twice: \"\"), or remove it.")
             if len(record) != len(header):
                 raise CorpusError(
                     f"{path} line {where}: {len(record)} field(s), but the header has "
@@ -459,7 +486,7 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
     files = [p.name for p in list_raw_files(corpus)]
     path = corpus / METADATA_FILE
     if path.exists():
-        meta, lines = _read_metadata_csv(path)
+        meta, lines = _read_metadata_csv(path, files)
         missing = [c for c in METADATA_REQUIRED if c not in meta.columns]
         if missing:
             raise CorpusError(f"{path}: missing required column(s) {missing}; found {list(meta.columns)}.")

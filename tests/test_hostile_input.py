@@ -680,6 +680,27 @@ def test_metadata_lines_are_counted_in_the_file_not_in_rows(corpus_factory):
         corpus.load_metadata(root)
 
 
+@pytest.mark.parametrize("meta, opened, swallowed", [
+    ('file,doc_id,voice,title\na.txt,A,kommun,"Ett ""citat\nb.txt,B,stat,Titel\nc.txt,C,stat,Titel 3\n', 2, 3),
+    ('doc_id,file,title\nA,a.txt,"Rad ett\nrad två"\nB,b.txt,"Ett ""citat\n\nC,c.txt,Titel\n', 4, 6),
+    ('file,doc_id,title\na.txt,A,"Ett ""citat\nb.txt,B,Titel\nc.txt,C,Titel 3", ok\n', 2, 3),
+], ids=["last column, to the end", "file column second", "middle column, ragged"])
+def test_a_quote_left_open_is_refused_naming_the_line_it_opened_on(corpus_factory, meta, opened, swallowed):
+    """An unbalanced double quote swallowed the later rows into one value: their doc ids
+    and voices were lost and the only message said metadata.csv "does not name" them."""
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två.", "c.txt": "Tre."}, meta)
+    with pytest.raises(corpus.CorpusError, match=rf"metadata\.csv line {opened}: a double-quoted value opens here and "
+                                                 rf"runs on over line {swallowed}, which reads as a row of its own.*"
+                                                 r"Close the quote"):
+        corpus.load_metadata(root)
+
+
+def test_a_value_over_two_lines_that_name_no_file_is_kept(corpus_factory):
+    meta = 'file,doc_id,title\na.txt,A,"Rad ett\nb.txt är ett filnamn, men\nc.txt"\nb.txt,B,x\nc.txt,C,y\n'
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två.", "c.txt": "Tre."}, meta)
+    assert corpus.load_metadata(root)["title"].tolist() == ["Rad ett\nb.txt är ett filnamn, men\nc.txt", "x", "y"]
+
+
 @pytest.mark.parametrize("on_disk, in_metadata", [("NFC", "NFD"), ("NFD", "NFC")])
 def test_a_file_name_in_another_unicode_form_is_matched_saying_which_is_which(
         corpus_factory, caplog, on_disk, in_metadata):
