@@ -510,6 +510,10 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
                     meta.loc[i, col] = unicodedata.normalize("NFC", value)
             if "date" in meta.columns:
                 _check_date(row["date"], where)
+            if "date_inferred" in meta.columns and row["date_inferred"].strip().lower() not in ("true", "false", ""):
+                raise CorpusError(  # read as false, silently, before
+                    f"{where}: date_inferred is {row['date_inferred']!r}; write true (the date was inferred, not "
+                    "written in the text), false, or leave it empty (false).")
         for col in ("file", "doc_id"):
             values = meta[col][meta[col] != ""]
             dup = values[values.duplicated(keep=False)]
@@ -523,7 +527,7 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
         log.warning(
             "%s has no metadata.csv: documents get ids from their file names.", corpus.name
         )
-        meta = pd.DataFrame({"file": [], "doc_id": []}, dtype=str)
+        meta, lines = pd.DataFrame({"file": [], "doc_id": []}, dtype=str), []
     unnamed = [f for f in files if f not in set(meta["file"])]
     if unnamed and path.exists():
         log.warning("metadata.csv does not name %s: ids taken from file names.", ", ".join(unnamed))
@@ -537,8 +541,15 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
         log.warning("%s: the file name(s) %s are written decomposed (NFD, as macOS writes them); their "
                     "doc ids are composed (NFC), as the corpus's text is. The file column keeps the "
                     "name in raw/.", corpus.name, ", ".join(map(repr, decomposed)))
-    if meta["doc_id"].duplicated().any():
-        raise CorpusError(f"{corpus.name}: doc ids from file names collide with metadata doc ids.")
+    clash = meta[meta["doc_id"].duplicated(keep=False)].sort_values(["doc_id", "file"])
+    if len(clash):  # an id from a file name against another, or against one metadata.csv gives
+        doc_id = clash["doc_id"].iloc[0]
+        whence = [f"raw/{r.file} ({'from its file name' if blank[i] else f'{METADATA_FILE} line {lines[int(i)]}'})"
+                  for i, r in clash[clash["doc_id"] == doc_id].iterrows()]
+        raise CorpusError(
+            f"{corpus.name}: the doc id {doc_id!r} is given to {len(whence)} files: {', '.join(whence)}. Each "
+            f"document needs its own id: give them different doc ids in {METADATA_FILE} (a row per file: "
+            "file,doc_id), or rename a file.")
     return meta.sort_values("file").reset_index(drop=True)
 
 

@@ -48,6 +48,7 @@ from helpers import (
     findings,
     io,
     markup,
+    matcher,
     paths,
     pipeline,
     refi,
@@ -648,6 +649,27 @@ def test_upper_case_txt_is_read_and_every_skipped_entry_is_named(corpus_factory,
 
 # --- metadata ------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("value, line", [("yes", 2), ("1", 3), ("maybe", 4)])
+def test_a_date_inferred_that_is_not_true_or_false_is_refused_naming_the_line(corpus_factory, value, line):
+    """'yes', '1' and 'maybe' were accepted and read as false, silently."""
+    rows = ["a.txt,A,2015,false", "b.txt,B,2016, TRUE", "c.txt,C,2017,"]
+    rows[line - 2] = rows[line - 2].rsplit(",", 1)[0] + f",{value}"
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två.", "c.txt": "Tre."},
+                          "file,doc_id,date,date_inferred\n" + "\n".join(rows) + "\n")
+    with pytest.raises(corpus.CorpusError, match=rf"metadata\.csv line {line}: date_inferred is '{value}'; write true "
+                                                 r".*, false, or leave it empty"):
+        corpus.load_metadata(root)
+
+
+def test_date_inferred_true_false_in_any_case_or_empty_is_accepted(corpus_factory):
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två.", "c.txt": "Tre."},
+                          "file,doc_id,date,date_inferred\na.txt,A,2015,false\nb.txt,B,2016, TRUE\nc.txt,C,2017,\n")
+    assert corpus.load_metadata(root)["date_inferred"].tolist() == ["false", " TRUE", ""]
+    assert findings.doc_dates(pd.DataFrame({"doc_id": ["A", "B", "C"], "date": ["2015", "2016", "2017"],
+                                            "date_inferred": ["false", " TRUE", ""]}))["date_inferred"].tolist() == [
+        False, True, False]
+
+
 def test_a_reversed_date_interval_is_refused_and_forward_ones_kept(corpus_factory):
     ok = "file,date\na.txt,2016-10-10/2017\nb.txt,2017-05/2017\n"
     assert list(corpus.load_metadata(corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, ok, "ok"))["date"]) == \
@@ -723,6 +745,22 @@ def test_two_file_names_that_differ_only_in_unicode_form_are_refused_naming_both
     message = str(err.value)
     assert repr(composed) in message and repr(decomposed) in message
     assert "composed (NFC)" in message and "decomposed (NFD)" in message and "remove or rename" in message
+
+
+@pytest.mark.parametrize("metadata, whence", [
+    (None, "raw/a.TXT (from its file name), raw/a.txt (from its file name)"),
+    ("file,doc_id\nb.txt,a\n", "raw/a.TXT (from its file name), raw/a.txt (from its file name), raw/b.txt (metadata.csv "
+     "line 2)"),
+])
+def test_doc_ids_that_collide_are_refused_naming_the_files_and_where_each_id_came_from(corpus_factory, metadata,
+                                                                                        whence):
+    """raw/a.txt and raw/a.TXT without metadata: the error said "doc ids from file names
+    collide with metadata doc ids", naming no file (and there was no metadata)."""
+    root = corpus_factory({"a.txt": "Ett.", "a.TXT": "Två.", "b.txt": "Tre."}, metadata)
+    n = whence.count("raw/")
+    with pytest.raises(corpus.CorpusError, match=rf"mycorpus: the doc id 'a' is given to {n} files: {re.escape(whence)}\. "
+                                                 r"Each document needs its own id"):
+        corpus.load_metadata(root)
 
 
 @pytest.mark.parametrize("metadata", [None, "file,doc_id\n{file},\n", "file,doc_id\nother.txt,o\n"])
@@ -1124,6 +1162,27 @@ def test_an_attribute_value_without_usable_rules_is_refused(corpus_factory, rule
     corpus = _codebook(corpus_factory({"a.txt": "Skolan.\n"}), attributes={"sector": {"school": rules}})
     with pytest.raises(coding.CodebookError, match=r"codebook\.yaml: invalid codebook:\n  line \d+: " + message):
         coding.codebook_for(corpus)
+
+
+@pytest.mark.parametrize("near", ["99999999999999999999", str(matcher.MAX_NEAR + 1)])
+def test_a_distance_out_of_range_is_refused_on_load_naming_code_and_rule(corpus_factory, near):
+    """'mål ~99999999999999999999 indikator*' loaded, then the build stopped with a bare
+    OverflowError naming neither file nor rule."""
+    term = f"mål ~{near} indikator*"
+    root = _codebook(corpus_factory({"a.txt": "Målen och indikatorerna styr allt här.\n"}), {"terms": [term]})
+    with pytest.raises(coding.CodebookError, match=rf"codebook\.yaml: invalid codebook:\n  line \d+: codes\.P_ONE\.terms: "
+                                                   rf".*term {re.escape(repr(term))}: '~{near}' is out of range: "
+                                                   rf"write 'a ~N b' with N from 1 to {matcher.MAX_NEAR}"):
+        coding.codebook_for(root)
+
+
+def test_the_largest_distance_is_accepted_and_codes():
+    cb = coding.Codebook.model_validate({"name": "t", "version": 1,
+                                         "codes": [dict(_CODE, terms=[f"mål ~{matcher.MAX_NEAR} indikator*"])]})
+    text = "Målen och indikatorerna styr allt här."
+    coded, _, _ = coding.code_segments(pd.DataFrame({"file": ["a.txt"], "doc_id": ["a"], "paragraph": [0],
+                                                     "sentence": [0], "start": [0], "end": [len(text)], "text": [text]}), cb)
+    assert coded["code"].tolist() == ["P_ONE"]
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/hostname", "../a.txt", "sub/a.txt", "..", "a\\..\\a.txt"])
