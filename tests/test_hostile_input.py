@@ -1493,8 +1493,10 @@ def test_no_page_runs_or_links_data(browser, markup_report):
                                                     .map(a => e.tagName + ' ' + a.name)),
               js_urls: all.flatMap(e => Array.from(e.attributes).filter(a => /^\\s*javascript:/i.test(a.value))
                                                    .map(a => e.tagName + ' ' + a.name + '=' + a.value)),
-              data_urls: all.flatMap(e => Array.from(e.attributes).filter(a => a.value.includes('evil.example'))
-                                                     .map(a => e.tagName + ' ' + a.name + '=' + a.value)),
+              data_urls: all.flatMap(e => Array.from(e.attributes)  // a link or source (an alt text may quote it)
+                                .filter(a => /^(href|src|srcset|action|formaction|xlink:href|data|poster)$/i.test(a.name)
+                                             && a.value.includes('evil.example'))
+                                .map(a => e.tagName + ' ' + a.name + '=' + a.value)),
             };
         }""")
         assert found == {"pwned": None, "scripts": [], "handlers": [], "js_urls": [], "data_urls": []}, path.name
