@@ -191,7 +191,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[object, int] = {}
-        for key_node, _ in node.value:
+        for key_node, _ in node.value if isinstance(node, yaml.MappingNode) else ():  # else refused below
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue  # '<<: *defaults': its keys are meant to be overridden
             key = self.construct_object(key_node, deep=True)
