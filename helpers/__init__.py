@@ -3,7 +3,7 @@
 Data flows one way, and each module owns one step of it:
 
 ``paths``       where everything lives (the one module that knows the project's layout)
-``io``          atomic, deterministic writing of outputs
+``io``          atomic, deterministic writing of outputs; settings files (YAML) read strictly
 ``corpus``      reading raw texts, metadata, checksums, study.yaml (``corpus/raw`` is never written)
 ``clean``       boilerplate removal, normalisation, sentences and tokens with raw offsets
 ``structure``   the kind of text of each stretch: title, heading, paragraph, list item, …

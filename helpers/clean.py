@@ -270,9 +270,8 @@ _RULE_KEYS = {"id", "kind", "description", "patterns", "max_words", "signals", "
               "language", "min_files", "min_run"}
 
 
-def _item_lines(text: str) -> list[int]:
+def _item_lines(root: yaml.Node | None) -> list[int]:
     """The 1-based line of each item of the file's ``rules`` list (empty if unknown)."""
-    root = yaml.compose(text)
     if not isinstance(root, yaml.MappingNode):
         return []
     items = next((v for k, v in root.value if k.value == "rules"), None)
@@ -284,12 +283,9 @@ def _parse_rules(path: Path) -> list[Rule]:
     the field, the line and what to do (:class:`RuleError`)."""
     shown = paths.display(path)
     text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text) or {}
-        item_lines = _item_lines(text)
-    except yaml.YAMLError as exc:
-        raise RuleError(f"{shown}: not valid YAML: {exc}") from exc
-    data = io.composed(data, shown, RuleError)  # a decomposed pattern would never match the composed text
+    # a key given twice (a rule's `patterns`) is refused; a decomposed pattern would never match the composed text
+    data, root = io.load_yaml(text, shown, RuleError)
+    data, item_lines = data or {}, _item_lines(root)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleError(f"{shown}: expected a mapping with a list under 'rules' (see helpers/data/boilerplate.yaml).")
     rules, seen = [], {}

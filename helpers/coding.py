@@ -226,12 +226,7 @@ def load_codebook(path: Path | None = None, corpus: Path | None = None) -> Codeb
     """
     path = Path(path or paths.CODEBOOK_FILE)
     text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        raise CodebookError(f"{path.name}: not valid YAML: {exc}") from exc
-    data = io.composed(data, path.name, CodebookError)
+    data, root = io.load_yaml(text, path.name, CodebookError)  # a key given twice (a code's `terms`) is refused
     try:
         codebook = Codebook.model_validate(data)
     except ValidationError as exc:

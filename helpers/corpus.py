@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Collection, Iterable
 
 import pandas as pd
-import yaml
 
 from . import io
 
@@ -354,10 +353,30 @@ def csv_rows(data: bytes):
     return csv.reader(StringIO(text, newline=""))
 
 
-def _read_metadata_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
+def _swallowed_row(record: list[str], header: list[str], files: Collection[str], start: int) -> tuple[int, int] | None:
+    """``(line the value opened on, line swallowed)`` when a value of ``record`` (which
+    starts on line ``start``) runs over a line break onto a line that reads as a row of
+    its own: fields (a comma at least) naming a raw file (in ``files``) in the ``file``
+    column. That is the mark of a double quote left open, which swallows the rows after
+    it into one value; else ``None``."""
+    column = header.index("file") if "file" in header else 0
+    line = start
+    for value in record:
+        opened = line
+        for k, part in enumerate(value.split("\n")[1:], 1):
+            fields = next(csv.reader([part]), [])
+            if len(fields) > max(column, 1) and same_file(fields[column].strip(), files) is not None:
+                return opened, opened + k
+        line += value.count("\n")
+    return None
+
+
+def _read_metadata_csv(path: Path, files: Collection[str] = ()) -> tuple[pd.DataFrame, list[int]]:
     """``metadata.csv`` as strings (``""`` for empty cells) and the line each row starts
     on, or a :class:`CorpusError` naming the file and line: not UTF-8, empty, a header
-    with an empty or repeated name, a row with more or fewer fields than the header."""
+    with an empty or repeated name, a row with more or fewer fields than the header, a
+    quoted value over several lines one of which reads as the row of a file in ``files``
+    (a double quote left open: it swallowed the rows after it)."""
     try:
         reader = csv_rows(path.read_bytes())
     except NotUtf8 as exc:
@@ -389,6 +408,13 @@ def _read_metadata_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
             where, line = line, reader.line_num + 1
             if not record or all(not f.strip() for f in record):
                 continue  # a blank line
+            swallowed = _swallowed_row(record, header, files, where)
+            if swallowed:
+                raise CorpusError(
+                    f"{path} line {swallowed[0]}: a double-quoted value opens here and runs on over line "
+                    f"{swallowed[1]}, which reads as a row of its own (a file of raw/): the quote is not closed, "
+                    "so the rows after it became part of this value. Close the quote (a double quote inside a "
+                    "quoted value is written twice: \"\"), or remove it.")
             if len(record) != len(header):
                 raise CorpusError(
                     f"{path} line {where}: {len(record)} field(s), but the header has "
@@ -460,7 +486,7 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
     files = [p.name for p in list_raw_files(corpus)]
     path = corpus / METADATA_FILE
     if path.exists():
-        meta, lines = _read_metadata_csv(path)
+        meta, lines = _read_metadata_csv(path, files)
         missing = [c for c in METADATA_REQUIRED if c not in meta.columns]
         if missing:
             raise CorpusError(f"{path}: missing required column(s) {missing}; found {list(meta.columns)}.")
@@ -484,6 +510,10 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
                     meta.loc[i, col] = unicodedata.normalize("NFC", value)
             if "date" in meta.columns:
                 _check_date(row["date"], where)
+            if "date_inferred" in meta.columns and row["date_inferred"].strip().lower() not in ("true", "false", ""):
+                raise CorpusError(  # read as false, silently, before
+                    f"{where}: date_inferred is {row['date_inferred']!r}; write true (the date was inferred, not "
+                    "written in the text), false, or leave it empty (false).")
         for col in ("file", "doc_id"):
             values = meta[col][meta[col] != ""]
             dup = values[values.duplicated(keep=False)]
@@ -497,7 +527,7 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
         log.warning(
             "%s has no metadata.csv: documents get ids from their file names.", corpus.name
         )
-        meta = pd.DataFrame({"file": [], "doc_id": []}, dtype=str)
+        meta, lines = pd.DataFrame({"file": [], "doc_id": []}, dtype=str), []
     unnamed = [f for f in files if f not in set(meta["file"])]
     if unnamed and path.exists():
         log.warning("metadata.csv does not name %s: ids taken from file names.", ", ".join(unnamed))
@@ -511,8 +541,15 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
         log.warning("%s: the file name(s) %s are written decomposed (NFD, as macOS writes them); their "
                     "doc ids are composed (NFC), as the corpus's text is. The file column keeps the "
                     "name in raw/.", corpus.name, ", ".join(map(repr, decomposed)))
-    if meta["doc_id"].duplicated().any():
-        raise CorpusError(f"{corpus.name}: doc ids from file names collide with metadata doc ids.")
+    clash = meta[meta["doc_id"].duplicated(keep=False)].sort_values(["doc_id", "file"])
+    if len(clash):  # an id from a file name against another, or against one metadata.csv gives
+        doc_id = clash["doc_id"].iloc[0]
+        whence = [f"raw/{r.file} ({'from its file name' if blank[i] else f'{METADATA_FILE} line {lines[int(i)]}'})"
+                  for i, r in clash[clash["doc_id"] == doc_id].iterrows()]
+        raise CorpusError(
+            f"{corpus.name}: the doc id {doc_id!r} is given to {len(whence)} files: {', '.join(whence)}. Each "
+            f"document needs its own id: give them different doc ids in {METADATA_FILE} (a row per file: "
+            "file,doc_id), or rename a file.")
     return meta.sort_values("file").reset_index(drop=True)
 
 
@@ -532,16 +569,18 @@ def load_study(corpus: Path) -> dict:
       voices by it; without it, a ``voice`` column if the metadata has one);
     * ``period``: the period the study covers, as it should be named (text, ``2013–2017``).
 
-    Empty when the folder has no such file; invalid YAML, a key other than these or a
-    value of the wrong type is an error naming the file (and the key)."""
+    Empty when the folder has no such file; invalid YAML or UTF-8, a key given twice, a key
+    other than these or a value of the wrong type is an error naming the file (and the key)."""
     path = Path(corpus) / "study.yaml"
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise CorpusError(f"{path}: not valid UTF-8 YAML ({err}).") from err
-    data = io.composed(data, path.name, CorpusError)  # composed, as metadata values are
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise CorpusError(f"{path}: not valid UTF-8 ({err}). Re-save the file as UTF-8.") from err
+    # a key given twice (a second `title`) is refused; texts composed, as metadata values are
+    data, _ = io.load_yaml(text, str(path), CorpusError)
+    data = data or {}
     if not isinstance(data, dict):
         raise CorpusError(f"{path}: expected the keys {', '.join(STUDY_FIELDS)}, found {type(data).__name__}.")
     unknown = sorted(set(map(str, data)) - set(STUDY_FIELDS))

@@ -3,8 +3,9 @@
 Every output is written to a temporary file in the target folder and then moved into
 place with ``os.replace``, so a reader never sees a half-written file and an interrupted
 run leaves the previous output intact. CSV files are UTF-8 without BOM with ``\\n`` line
-ends. :func:`composed` composes (NFC) what a settings file (YAML) holds, as the corpus's
-text is read; :func:`hash_parts` stamps what was read.
+ends. :func:`load_yaml` reads a settings file (YAML: a codebook, ``boilerplate.yaml``,
+``study.yaml``), refusing a key given twice and composing (NFC) its texts as the corpus's
+text is read (:func:`composed`); :func:`hash_parts` stamps what was read.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
+import yaml
 
 log = logging.getLogger(__name__)
 
@@ -221,3 +223,55 @@ def composed(data: object, shown: str, error: type[Exception] = ValueError) -> o
         log.warning("%s: %d text(s) written decomposed (NFD), e.g. %s; read composed (NFC), as the "
                     "corpus's words are. Save the file as NFC to silence this.", shown, len(changed), examples)
     return data
+
+
+class _DuplicateKey(Exception):
+    """A key given twice in one mapping of a YAML file: the key and the lines of both."""
+
+    def __init__(self, key: object, first: int, second: int):
+        super().__init__(key, first, second)
+        self.key, self.first, self.second = key, first, second
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader (no tags that build objects), except that a key given twice in
+    one mapping is an error: PyYAML keeps the last value and silently drops the first (a
+    code's first ``terms``, a rule's first ``patterns``)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value if isinstance(node, yaml.MappingNode) else ():  # else refused below
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # '<<: *defaults': its keys are meant to be overridden
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: the safe loader refuses it with its own message
+                continue
+            line = key_node.start_mark.line + 1
+            if first is not None:
+                raise _DuplicateKey(key, first, line)
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_yaml(text: str, shown: str, error: type[Exception] = ValueError) -> tuple[object, yaml.Node | None]:
+    """A settings file's YAML (the codebook, ``boilerplate.yaml``, ``study.yaml``; its name
+    as shown: ``shown``), read safely, with its texts composed (:func:`composed`), and its
+    node tree (for the line of a field). Refused as ``error``, naming the file: invalid
+    YAML, and a key given twice in one mapping (naming both lines), which PyYAML would
+    otherwise resolve by silently dropping the first."""
+    loader = _UniqueKeyLoader(text)
+    try:
+        root = loader.get_single_node()
+        data = None if root is None else loader.construct_document(root)
+    except _DuplicateKey as dup:
+        raise error(
+            f"{shown}: the key {dup.key!r} is given twice in one mapping, on line {dup.first} and line "
+            f"{dup.second}; YAML would keep only the second and silently drop the first. Keep one of them "
+            "(merge the two values into it).") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{shown}: not valid YAML: {exc}") from exc
+    finally:
+        loader.dispose()
+    return composed(data, shown, error), root

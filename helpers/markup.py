@@ -21,19 +21,26 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]~|$])")
 # A line break (or a run of white space holding one) could start a heading, a list, a
 # code block or a new paragraph: data is inline text, so it reads as one space.
 _LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
+# A bare URL (``https://…``) in a paragraph is made a live link by nbconvert's Markdown
+# (mistune's ``url`` plugin: ``http`` and ``https``; ``<scheme:…>`` autolinks need a ``<``,
+# which becomes an entity). With the colon after any scheme backslash-escaped no URL
+# pattern matches, and the page shows the same characters.
+_URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(?=//)")
 
 
 def escape(value: object, markdown: bool = False) -> str:
     """``value`` as text, safe to put into HTML (element content or a quoted attribute:
     ``& < > " '`` become character references) or, with ``markdown=True``, into a
-    Markdown paragraph (also ``\\ ` * _ [ ] ~ | $`` backslash-escaped and line breaks
-    read as a space). Plain words, numbers, dates and ``- / . , : ; ( )`` are left as
+    Markdown paragraph (also ``\\ ` * _ [ ] ~ | $`` backslash-escaped, line breaks
+    read as a space, and the colon of a URL's ``scheme://`` escaped so that a bare URL is
+    not made a link). Plain words, numbers, dates and ``- / . , : ; ( )`` are left as
     they are, so text without markup is unchanged."""
     text = str(value)
     if not markdown:
         return html.escape(text, quote=True)
     text = _LINE_BREAK.sub(" ", text)
-    return html.escape(_MARKDOWN_PUNCTUATION.sub(r"\\\1", text), quote=False)
+    text = _URL_SCHEME.sub(r"\1\\:", _MARKDOWN_PUNCTUATION.sub(r"\\\1", text))
+    return html.escape(text, quote=False)
 
 
 def highlight(text: str, words: list[str]) -> str:

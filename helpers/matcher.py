@@ -47,6 +47,10 @@ COORDINATORS = frozenset({"och", "eller", "samt", "respektive", "resp", "som"})
 MIN_HEAD = 3  # shortest compound head tried when expanding "detalj- och resultatstyrning"
 HYPHENS = ("-", "–")
 NEAR = re.compile(r"~(\d+)")
+# The largest distance 'a ~N b' may ask for: words further apart are in no sentence one
+# would code, and a number past the int64 the matcher computes with stopped the build
+# with a bare OverflowError.
+MAX_NEAR = 10_000
 PATTERN = re.compile(r"\*?[^\s*]+\*?")
 
 Lemmatizer = Callable[[str], str]
@@ -65,6 +69,9 @@ def rule_problems(term: str) -> list[str]:
     if len(parts) == 3 and NEAR.fullmatch(parts[1]):
         if int(parts[1][1:]) == 0:
             return [f"{parts[1]!r} asks for no distance: write 'a ~N b' with N of 1 or more, or the phrase 'a b'"]
+        if int(parts[1][1:]) > MAX_NEAR:
+            return [f"{parts[1]!r} is out of range: write 'a ~N b' with N from 1 to {MAX_NEAR} (words apart "
+                    "within one sentence)"]
         parts = [parts[0], parts[2]]
     elif any(NEAR.fullmatch(p) for p in parts):
         return [f"{term!r}: '~N' joins exactly two word patterns ('a ~N b'); write one rule per pair"]

@@ -70,17 +70,27 @@ def code_inputs() -> list[Path]:
             + [paths.PROJ_ROOT / "requirements" / "constraints.txt"])
 
 
-def _fingerprint(run: Run) -> str:
-    """A hash of everything the tables are computed from: the corpus's raw files,
-    metadata, rules and codebook, the code and data of ``helpers``, and the pinned
-    versions of the libraries."""
-    h = hashlib.sha256()
+class InputChangedError(RuntimeError):
+    """An input of the tables changed while they were being built from it."""
+
+
+def _snapshot(run: Run) -> dict[Path, bytes]:
+    """Everything the tables are computed from, each file with the SHA-256 digest of its
+    bytes now: the corpus's raw files, metadata, rules, codebook and review decisions, the
+    code and data of ``helpers``, and the pinned versions of the libraries."""
     inputs = corpus_mod.list_raw_files(run.corpus)
     for extra in (corpus_mod.METADATA_FILE, "boilerplate.yaml", "codebook.yaml"):
         if (run.corpus / extra).exists():
             inputs.append(run.corpus / extra)
     inputs += decisions_mod.review_files(run.corpus)  # the correction layer of coded.csv
-    hash_files(h, inputs + code_inputs())
+    return {p: hashlib.sha256(p.read_bytes()).digest() for p in inputs + code_inputs()}
+
+
+def _fingerprint(run: Run, snapshot: dict[Path, bytes] | None = None) -> str:
+    """A hash of everything the tables are computed from (:func:`_snapshot`, taken now
+    unless given)."""
+    h = hashlib.sha256()
+    io.hash_parts(h, ((p.name, digest) for p, digest in (snapshot or _snapshot(run)).items()))
     return h.hexdigest()
 
 
@@ -97,9 +107,18 @@ def _cached(run: Run) -> bool:
     return json.loads(stamp.read_text(encoding="utf-8")).get("fingerprint") == _fingerprint(run)
 
 
-def _stamp(run: Run) -> None:
+def _stamp(run: Run, snapshot: dict[Path, bytes]) -> None:
     io.write_text(run.path(".cache/fingerprint.json"),
-                  json.dumps({"fingerprint": _fingerprint(run)}, indent=1) + "\n")
+                  json.dumps({"fingerprint": _fingerprint(run, snapshot)}, indent=1) + "\n")
+
+
+def _changed(run: Run, before: dict[Path, bytes], after: dict[Path, bytes]) -> list[str]:
+    """The inputs added, removed or changed between two snapshots, a corpus file shown
+    relative to the corpus folder, any other as :func:`helpers.paths.display`."""
+    def shown(p: Path) -> str:
+        return p.relative_to(run.corpus).as_posix() if p.is_relative_to(run.corpus) else paths.display(p)
+
+    return sorted(shown(p) for p in set(before) | set(after) if before.get(p) != after.get(p))
 
 
 def build_tables(run: Run) -> None:
@@ -107,7 +126,9 @@ def build_tables(run: Run) -> None:
     :func:`helpers.stages.run_corpus` over partitions of the corpus with the run's engine
     (pandas in this process, or Dask), each file written atomically; then the cache is
     stamped (a table missing or stale rebuilds them all: a change to the codebook also
-    changes the segments' attributes).
+    changes the segments' attributes). The stamp is the fingerprint of the inputs as they
+    were before they were read; one that changed while the tables were built is named in
+    an :class:`InputChangedError`, and the tables are left unstamped (rebuilt next time).
 
     The old stamp is removed before the first table is written, so a rebuild that is
     interrupted (Ctrl-C, SIGTERM, an error) leaves no stamp, and the next run rebuilds
@@ -115,6 +136,15 @@ def build_tables(run: Run) -> None:
     of a write in progress, and temporaries left by a process killed outright are removed
     here."""
     stamp = run.path(".cache/fingerprint.json")
+    # The stamp must say what the tables were built from. Taken after the build, it gave a
+    # file saved during the build content the tables do not reflect, and the next run served
+    # them as fresh. The inputs are read by many loaders, so rather than hash the bytes each
+    # one read, every input is hashed before the first is read and again after the tables
+    # are written: if nothing changed, every read saw the bytes of the first snapshot, which
+    # becomes the stamp; if anything did, no stamp is written and the build stops naming it,
+    # so the next run rebuilds from the files as they are then. (A file changed and saved
+    # back byte for byte within the build is not seen: the tables may hold the middle state.)
+    before = _snapshot(run)
     meta = corpus_mod.load_metadata(run.corpus)
     meta_rows = {r["file"]: r for r in meta.to_dict("records")}
     raws = corpus_mod.read_raw_texts(run.corpus)
@@ -134,7 +164,13 @@ def build_tables(run: Run) -> None:
         for name in tables.COLUMNS:
             io.remove_temporaries(tables.path(run.out, name))
             tables.write(run.out, name, out[name])
-        _stamp(run)
+        changed = _changed(run, before, _snapshot(run))
+        if changed:
+            raise InputChangedError(
+                f"{paths.display(run.corpus)}: {', '.join(changed)} changed while the tables were being built from "
+                "the corpus (saved during the run?), so the tables may not match; they were written but not stamped "
+                "as fresh. Run again once nothing is writing to these files: the tables are then rebuilt from them.")
+        _stamp(run, before)
 
 
 def _check_text_kept(run: Run, raws: dict[str, str], segments: pd.DataFrame, removed: pd.DataFrame,

@@ -36,6 +36,10 @@ RC = {
     "svg.hashsalt": "kvalitext",
     "svg.fonttype": "path",
     "image.cmap": SEQUENTIAL,
+    # Labels hold data (doc ids, voices, file names, code names): drawn as the text they are,
+    # never parsed as mathtext ('$x^2$' drawn as math, '$\foo$' an error naming no file).
+    # No figure of ours writes mathtext.
+    "text.parse_math": False,
 }
 
 # pandas' display limits, lifted: tables show their text whole (quotes, rules,

@@ -129,7 +129,7 @@ def test_study_yaml_questions_voice_and_period(corpus_factory):
     with pytest.raises(corpus.CorpusError, match="questions must be a list of texts"):
         corpus.load_study(root)
     (root / "study.yaml").write_text("title: [unclosed\n", encoding="utf-8")
-    with pytest.raises(corpus.CorpusError, match=r"study\.yaml: not valid UTF-8 YAML"):
+    with pytest.raises(corpus.CorpusError, match=r"study\.yaml: not valid YAML"):
         corpus.load_study(root)
     study = corpus.load_study(paths.CORPUS_DIR)
     assert len(study["questions"]) == 3 and study["voice"] == "voice" and study["period"] == "2013–2017"

@@ -29,8 +29,10 @@ import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 from html.parser import HTMLParser
+from io import BytesIO
 from pathlib import Path
 
+import matplotlib as mpl
 import pandas as pd
 import pytest
 import yaml
@@ -44,14 +46,18 @@ from helpers import (
     corpus,
     decisions,
     drilldown,
+    figures,
     findings,
     io,
     markup,
+    matcher,
     paths,
     pipeline,
     refi,
     reliability,
     report,
+    stages,
+    style,
     tables,
 )
 
@@ -471,6 +477,45 @@ def test_an_interrupted_rebuild_then_reverted_inputs_is_rebuilt_not_served(corpu
     assert pipeline.coded(run)["start"].tolist() == [0]
 
 
+SAVED = "Detaljstyrning är stor.\n\nTillit saknas helt i kommunen.\n"  # what the user saves during the build
+
+
+@pytest.mark.parametrize("when", ["raw text, after it was read", "codebook, just before it was read"])
+def test_an_input_saved_during_the_build_is_named_and_the_tables_are_not_stamped(corpus_factory, tmp_path,
+                                                                                 monkeypatch, when):
+    """The stamp was the fingerprint of the inputs after the build: a raw text saved after
+    it was read was stamped with content the tables do not hold, and the next run served
+    them as fresh (the review's 08_stamp_race). Now the inputs are fingerprinted before
+    they are read and checked again after: a change on either side of a read is named,
+    nothing is stamped, and the next run rebuilds from the files as they are."""
+    root = corpus_factory({"a.txt": "Detaljstyrning är stor.\n"})
+    run = pipeline.Run.from_params(root, tmp_path / "out")
+    if when.startswith("raw"):
+        real, target, changed = stages.run_corpus, stages, "raw/a.txt"
+
+        def saving(*args, **kwargs):
+            out = real(*args, **kwargs)
+            (root / "raw" / "a.txt").write_text(SAVED, encoding="utf-8")
+            return out
+        monkeypatch.setattr(stages, "run_corpus", saving)
+    else:
+        real, target, changed = coding.codebook_for, coding, "codebook.yaml"
+
+        def saving(*args, **kwargs):
+            _codebook(root)  # a codebook of one code (tillit* is no longer coded)
+            return real(*args, **kwargs)
+        monkeypatch.setattr(coding, "codebook_for", saving)
+    with pytest.raises(pipeline.InputChangedError, match=rf"{re.escape(changed)} changed while the tables were being "
+                                                         r"built .* not stamped as fresh\. Run again"):
+        pipeline.build_tables(run)
+    monkeypatch.setattr(target, real.__name__, real)
+    assert not pipeline._cached(run)
+    if changed == "raw/a.txt":
+        assert pipeline.segments(run)[0]["text"].tolist() == ["Detaljstyrning är stor.", "Tillit saknas helt i kommunen."]
+    pipeline.build_tables(run)  # nothing changes now: stamped
+    assert pipeline._cached(run)
+
+
 _SLOW_WRITE = """
 import os, sys, time
 from helpers import io
@@ -645,6 +690,27 @@ def test_upper_case_txt_is_read_and_every_skipped_entry_is_named(corpus_factory,
 
 # --- metadata ------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("value, line", [("yes", 2), ("1", 3), ("maybe", 4)])
+def test_a_date_inferred_that_is_not_true_or_false_is_refused_naming_the_line(corpus_factory, value, line):
+    """'yes', '1' and 'maybe' were accepted and read as false, silently."""
+    rows = ["a.txt,A,2015,false", "b.txt,B,2016, TRUE", "c.txt,C,2017,"]
+    rows[line - 2] = rows[line - 2].rsplit(",", 1)[0] + f",{value}"
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två.", "c.txt": "Tre."},
+                          "file,doc_id,date,date_inferred\n" + "\n".join(rows) + "\n")
+    with pytest.raises(corpus.CorpusError, match=rf"metadata\.csv line {line}: date_inferred is '{value}'; write true "
+                                                 r".*, false, or leave it empty"):
+        corpus.load_metadata(root)
+
+
+def test_date_inferred_true_false_in_any_case_or_empty_is_accepted(corpus_factory):
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två.", "c.txt": "Tre."},
+                          "file,doc_id,date,date_inferred\na.txt,A,2015,false\nb.txt,B,2016, TRUE\nc.txt,C,2017,\n")
+    assert corpus.load_metadata(root)["date_inferred"].tolist() == ["false", " TRUE", ""]
+    assert findings.doc_dates(pd.DataFrame({"doc_id": ["A", "B", "C"], "date": ["2015", "2016", "2017"],
+                                            "date_inferred": ["false", " TRUE", ""]}))["date_inferred"].tolist() == [
+        False, True, False]
+
+
 def test_a_reversed_date_interval_is_refused_and_forward_ones_kept(corpus_factory):
     ok = "file,date\na.txt,2016-10-10/2017\nb.txt,2017-05/2017\n"
     assert list(corpus.load_metadata(corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, ok, "ok"))["date"]) == \
@@ -677,6 +743,27 @@ def test_metadata_lines_are_counted_in_the_file_not_in_rows(corpus_factory):
         corpus.load_metadata(root)
 
 
+@pytest.mark.parametrize("meta, opened, swallowed", [
+    ('file,doc_id,voice,title\na.txt,A,kommun,"Ett ""citat\nb.txt,B,stat,Titel\nc.txt,C,stat,Titel 3\n', 2, 3),
+    ('doc_id,file,title\nA,a.txt,"Rad ett\nrad två"\nB,b.txt,"Ett ""citat\n\nC,c.txt,Titel\n', 4, 6),
+    ('file,doc_id,title\na.txt,A,"Ett ""citat\nb.txt,B,Titel\nc.txt,C,Titel 3", ok\n', 2, 3),
+], ids=["last column, to the end", "file column second", "middle column, ragged"])
+def test_a_quote_left_open_is_refused_naming_the_line_it_opened_on(corpus_factory, meta, opened, swallowed):
+    """An unbalanced double quote swallowed the later rows into one value: their doc ids
+    and voices were lost and the only message said metadata.csv "does not name" them."""
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två.", "c.txt": "Tre."}, meta)
+    with pytest.raises(corpus.CorpusError, match=rf"metadata\.csv line {opened}: a double-quoted value opens here and "
+                                                 rf"runs on over line {swallowed}, which reads as a row of its own.*"
+                                                 r"Close the quote"):
+        corpus.load_metadata(root)
+
+
+def test_a_value_over_two_lines_that_name_no_file_is_kept(corpus_factory):
+    meta = 'file,doc_id,title\na.txt,A,"Rad ett\nb.txt är ett filnamn, men\nc.txt"\nb.txt,B,x\nc.txt,C,y\n'
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två.", "c.txt": "Tre."}, meta)
+    assert corpus.load_metadata(root)["title"].tolist() == ["Rad ett\nb.txt är ett filnamn, men\nc.txt", "x", "y"]
+
+
 @pytest.mark.parametrize("on_disk, in_metadata", [("NFC", "NFD"), ("NFD", "NFC")])
 def test_a_file_name_in_another_unicode_form_is_matched_saying_which_is_which(
         corpus_factory, caplog, on_disk, in_metadata):
@@ -699,6 +786,22 @@ def test_two_file_names_that_differ_only_in_unicode_form_are_refused_naming_both
     message = str(err.value)
     assert repr(composed) in message and repr(decomposed) in message
     assert "composed (NFC)" in message and "decomposed (NFD)" in message and "remove or rename" in message
+
+
+@pytest.mark.parametrize("metadata, whence", [
+    (None, "raw/a.TXT (from its file name), raw/a.txt (from its file name)"),
+    ("file,doc_id\nb.txt,a\n", "raw/a.TXT (from its file name), raw/a.txt (from its file name), raw/b.txt (metadata.csv "
+     "line 2)"),
+])
+def test_doc_ids_that_collide_are_refused_naming_the_files_and_where_each_id_came_from(corpus_factory, metadata,
+                                                                                        whence):
+    """raw/a.txt and raw/a.TXT without metadata: the error said "doc ids from file names
+    collide with metadata doc ids", naming no file (and there was no metadata)."""
+    root = corpus_factory({"a.txt": "Ett.", "a.TXT": "Två.", "b.txt": "Tre."}, metadata)
+    n = whence.count("raw/")
+    with pytest.raises(corpus.CorpusError, match=rf"mycorpus: the doc id 'a' is given to {n} files: {re.escape(whence)}\. "
+                                                 r"Each document needs its own id"):
+        corpus.load_metadata(root)
 
 
 @pytest.mark.parametrize("metadata", [None, "file,doc_id\n{file},\n", "file,doc_id\nother.txt,o\n"])
@@ -822,6 +925,41 @@ def test_codebook_keys_that_collide_once_composed_are_refused(corpus_factory):
     with pytest.raises(coding.CodebookError, match=r"codebook\.yaml: the keys '.+' .* two Unicode forms") as err:
         coding.codebook_for(root)
     assert "(composed (NFC))" in str(err.value) and "(decomposed (NFD))" in str(err.value)  # which is which
+
+
+_DUPLICATED = {  # file: (text with one key given twice, the key, its two lines, how the file is loaded)
+    "codebook.yaml": ("name: t\nversion: 1\ncodes:\n  - id: P_ONE\n    family: P\n    name_sv: a\n    name_en: a\n"
+                      "    colour: '#112233'\n    definition: d\n    use_when: u\n    terms: ['detalj*']\n"
+                      "    terms: ['kontroll*']\n", "terms", (11, 12), coding.codebook_for, coding.CodebookError),
+    "boilerplate.yaml": ("rules:\n  - id: x\n    kind: line\n    patterns: ['Detaljstyrning.*']\n    patterns: ['nothing']\n",
+                         "patterns", (4, 5), clean.load_rules, clean.RuleError),
+    "study.yaml": ("title: A\nquestions: ['Q1?']\ntitle: B\n", "title", (1, 3), corpus.load_study, corpus.CorpusError),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_DUPLICATED))
+def test_a_key_given_twice_in_a_settings_file_is_refused_naming_the_file_and_both_lines(corpus_factory, name):
+    """PyYAML keeps the last of two equal keys and silently drops the first (a code's first
+    `terms`, a rule's first `patterns`, the study's first `title`): refused instead."""
+    text, key, (first, second), load, error = _DUPLICATED[name]
+    root = corpus_factory({"a.txt": "Detaljstyrning och tillit.\n"})
+    (root / name).write_text(text, encoding="utf-8")
+    with pytest.raises(error, match=rf"{re.escape(name)}: the key '{key}' is given twice in one mapping, on line "
+                                    rf"{first} and line {second};.* Keep one of them"):
+        load(root)
+
+
+def test_the_yaml_loader_keeps_what_is_not_a_repeated_key():
+    """Keys repeated in different mappings, a merge key overridden on purpose, and equal
+    values under different keys are all accepted; an empty file is None."""
+    text = "a: &d {x: 1, y: 2}\nb:\n  <<: *d\n  x: 3\nc: [{x: 1}, {x: 2}]\nd: 1\ne: 1\n"
+    data, root = io.load_yaml(text, "s.yaml")
+    assert data == {"a": {"x": 1, "y": 2}, "b": {"x": 3, "y": 2}, "c": [{"x": 1}, {"x": 2}], "d": 1, "e": 1}
+    assert root.start_mark.line == 0 and io.load_yaml("", "s.yaml") == (None, None)
+    with pytest.raises(ValueError, match=r"s\.yaml: not valid YAML"):
+        io.load_yaml("a: [", "s.yaml")
+    with pytest.raises(ValueError, match=r"s\.yaml: the key 1 is given twice in one mapping, on line 2 and line 3"):
+        io.load_yaml("a:\n  1: x\n  1: y\n", "s.yaml")
 
 
 def test_a_decomposed_example_file_and_quote_are_matched_to_the_raw_text(corpus_factory, caplog):
@@ -1203,6 +1341,27 @@ def test_an_attribute_value_without_usable_rules_is_refused(corpus_factory, rule
         coding.codebook_for(corpus)
 
 
+@pytest.mark.parametrize("near", ["99999999999999999999", str(matcher.MAX_NEAR + 1)])
+def test_a_distance_out_of_range_is_refused_on_load_naming_code_and_rule(corpus_factory, near):
+    """'mål ~99999999999999999999 indikator*' loaded, then the build stopped with a bare
+    OverflowError naming neither file nor rule."""
+    term = f"mål ~{near} indikator*"
+    root = _codebook(corpus_factory({"a.txt": "Målen och indikatorerna styr allt här.\n"}), {"terms": [term]})
+    with pytest.raises(coding.CodebookError, match=rf"codebook\.yaml: invalid codebook:\n  line \d+: codes\.P_ONE\.terms: "
+                                                   rf".*term {re.escape(repr(term))}: '~{near}' is out of range: "
+                                                   rf"write 'a ~N b' with N from 1 to {matcher.MAX_NEAR}"):
+        coding.codebook_for(root)
+
+
+def test_the_largest_distance_is_accepted_and_codes():
+    cb = coding.Codebook.model_validate({"name": "t", "version": 1,
+                                         "codes": [dict(_CODE, terms=[f"mål ~{matcher.MAX_NEAR} indikator*"])]})
+    text = "Målen och indikatorerna styr allt här."
+    coded, _, _ = coding.code_segments(pd.DataFrame({"file": ["a.txt"], "doc_id": ["a"], "paragraph": [0],
+                                                     "sentence": [0], "start": [0], "end": [len(text)], "text": [text]}), cb)
+    assert coded["code"].tolist() == ["P_ONE"]
+
+
 @pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/hostname", "../a.txt", "sub/a.txt", "..", "a\\..\\a.txt"])
 def test_an_example_file_outside_raw_is_refused_without_reading_it(corpus_factory, name, monkeypatch):
     corpus = corpus_factory({"a.txt": "Detaljstyrning.\n"})
@@ -1271,6 +1430,33 @@ def test_a_huge_line_without_sentence_ends_is_cut_at_spaces_else_at_the_limit(mo
     assert f"x.txt: line 1: a paragraph of {len(line.strip())} characters" in caplog.text and f"cut at {cut}" in caplog.text
 
 
+# --- data in figure labels: drawn as text, never as mathtext ---
+
+MATH_LABELS = ["hartman $x^{2}$ 2017", "$\\foo$", "kommun $5 och $10"]  # a doc id, a voice, a voice
+MATH_VOICE = "$\\foo$ $x^{2}$"  # a voice of the whole report's hostile corpus: notebook 04 stopped on it
+
+
+def test_data_in_figure_labels_is_drawn_as_the_text_it_is():
+    """Labels hold data (doc ids, voices, code names); matplotlib parsed them as mathtext:
+    '$\\foo$' stopped notebook 04 with "Unknown symbol" naming no file, '$x^{2}$' was drawn
+    as x². In the house style (what the notebooks' ``style.use()`` sets) each label is
+    drawn as its literal text: written as text into an SVG, it is there character for
+    character."""
+    shown = {k: pd.get_option(k) for k in ("display.max_colwidth", "display.max_rows")}  # style.use sets them
+    with mpl.rc_context(), pd.option_context(*(x for kv in shown.items() for x in kv)):
+        style.use()
+        fig = figures.document_sizes(pd.DataFrame({"tokens": [120, 80, 40]}, index=MATH_LABELS))
+        fig.axes[0].set_title(MATH_LABELS[1])
+        fig.savefig(BytesIO(), format="png")  # as notebook 04 shows it: raised ValueError, Unknown symbol
+        text = BytesIO()
+        with mpl.rc_context({"svg.fonttype": "none"}):  # text as text, to read it back
+            fig.savefig(text, format="svg")
+    drawn = html.unescape(text.getvalue().decode("utf-8"))
+    for label in MATH_LABELS:
+        assert label in drawn, label
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == MATH_LABELS
+
+
 # --- markup from data: escaped on its way into Markdown and HTML ---
 # Each payload is what a data source could carry; the number it would set window.__pwned to
 # if it ran says which source it stands for.
@@ -1284,7 +1470,9 @@ MARKDOWN_TRICKS = [
     "*em* _em_ `code` ~~del~~ $x$ | \\ back", "line\n# heading\n\n    code block\n- item",
     "&lt;script&gt; stays text", "<a href='javascript:alert(8)'>a</a>", "<svg onload=alert(9)>",
 ]
-PAYLOADS = [SCRIPT_QUOTE, IMG_VOICE, LINK_NAME, IMG_FILE, *MARKDOWN_TRICKS]
+EVIL_URL = "https://evil.example/login"  # a bare URL in data: nbconvert's Markdown made it a live link
+URLS = [f"konsulter, se {EVIL_URL}", "xhttp://evil.example/a?b=1&c=2", "HTTP://evil.example ftp://evil.example"]
+PAYLOADS = [SCRIPT_QUOTE, IMG_VOICE, LINK_NAME, IMG_FILE, *MARKDOWN_TRICKS, *URLS]
 
 
 class _Elements(HTMLParser):
@@ -1423,7 +1611,8 @@ def markup_report(tmp_path_factory):
     (raw / "b.txt").write_text((src / "002_a62e90012542eaf2.txt").read_text(encoding="utf-8")
                                + "\nDokumentationen tar tid från mötet med brukarna.\n", encoding="utf-8")
     with open(root / "corpus" / "metadata.csv", "w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([["file", "doc_id", "voice", "date"], ["b.txt", "b", IMG_VOICE, "2013-04-05"]])
+        csv.writer(fh).writerows([["file", "doc_id", "voice", "date"], ["b.txt", "b", IMG_VOICE, "2013-04-05"],
+                                  ["d_nfc.txt", "d_nfc", f"{MATH_VOICE}, see {EVIL_URL}", ""]])
     book = yaml.safe_load(paths.CODEBOOK_FILE.read_text(encoding="utf-8"))
     for code in book["codes"]:
         code.pop("examples", None)  # they quote the seed files by name and offset
@@ -1460,7 +1649,7 @@ def test_the_hostile_corpus_reaches_the_interpretation(markup_report):
     top = quotes[(quotes["code"] == "P_ADMIN") & (quotes["rank"] == "1")].iloc[0]
     assert (top["doc_id"], top["quote"]) == (IMG_FILE, HOSTILE_SENTENCE)
     documents = pd.read_csv(markup_report / "documents.csv", dtype=str, keep_default_na=False)
-    assert IMG_VOICE in set(documents["voice"])
+    assert {IMG_VOICE, f"{MATH_VOICE}, see {EVIL_URL}"} <= set(documents["voice"])  # figures drew it as text
 
 
 def test_no_page_runs_or_links_data(browser, markup_report):
@@ -1481,9 +1670,13 @@ def test_no_page_runs_or_links_data(browser, markup_report):
                                                     .map(a => e.tagName + ' ' + a.name)),
               js_urls: all.flatMap(e => Array.from(e.attributes).filter(a => /^\\s*javascript:/i.test(a.value))
                                                    .map(a => e.tagName + ' ' + a.name + '=' + a.value)),
+              data_urls: all.flatMap(e => Array.from(e.attributes)  // a link or source (an alt text may quote it)
+                                .filter(a => /^(href|src|srcset|action|formaction|xlink:href|data|poster)$/i.test(a.name)
+                                             && a.value.includes('evil.example'))
+                                .map(a => e.tagName + ' ' + a.name + '=' + a.value)),
             };
         }""")
-        assert found == {"pwned": None, "scripts": [], "handlers": [], "js_urls": []}, path.name
+        assert found == {"pwned": None, "scripts": [], "handlers": [], "js_urls": [], "data_urls": []}, path.name
     assert dialogs == []
     for name in ("04_findings.html", "04_findings.code.html"):
         page.goto((markup_report / "html" / name).as_uri(), wait_until="load")
@@ -1493,6 +1686,10 @@ def test_no_page_runs_or_links_data(browser, markup_report):
         assert text, name
         for payload in ("<script>window.__pwned=1</script>", IMG_VOICE, LINK_NAME, IMG_FILE):
             assert payload in text, (name, payload)
+        # the bare URL of a voice reaches the page's Markdown, and is text there (no link: data_urls above)
+        markdown = page.evaluate("""() => Array.from(document.querySelectorAll('.jp-RenderedMarkdown'))
+                                        .map(e => e.innerText).join('\\n')""")
+        assert EVIL_URL in markdown, name
 
 
 # --- Unicode: decomposed letters (NFD) ---
