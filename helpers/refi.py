@@ -929,7 +929,9 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
     a source named after a raw file without its extension (``brev`` for ``brev.txt``, as
     NVivo names sources) is matched to it when that file is the only one of that stem, with
     a warning (several such files: not matched, with a warning). ``report.texts`` holds each
-    source's plain text, for a caller to check against the raw text the positions refer to.
+    source's plain text, for a caller to check against the raw text the positions refer to
+    (``None`` for a source without selections whose name is not among ``files``: its text
+    is not read, so a source nobody coded cannot stop an import by its size or encoding).
 
     Codes are mapped to our ids (``code_ids``: ids, or a :class:`Codebook`, whose Swedish
     and English names then also count) by, in order: ``mapping`` (keys: a code's name,
@@ -962,6 +964,7 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
         sources: list[str] = []
         texts: list[str | None] = []
         stem_match, stem_messages = _stem_matcher(where, files)
+        named = set(files)
         skipped: dict[str, int] = {}
         unknown_users: set[str] = set()
         uncoded = selections = empty = 0
@@ -983,8 +986,9 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
                 key = "codings of whole text sources (not imported: spans only)"
                 skipped[key] = skipped.get(key, 0) + direct
             sels = _kids(src, "PlainTextSelection")
-            if not sels:
-                texts.append(project.text_of(src))
+            if not sels:  # its text only for a file the caller named (the review import checks them):
+                # a source nobody coded must not stop a reference import by its size or encoding
+                texts.append(project.text_of(src) if name in named else None)
                 continue
             text = project.text_of(src)
             texts.append(text)

@@ -441,3 +441,23 @@ def test_the_export_is_standard_exact_and_round_trips_any_line_ends(tmp_path, li
     nvivo = _write_qdpx(tmp_path / "n.qdpx", qde.decode("utf-8"),
                         {n.split("/", 1)[1]: text for n in names if n != "project.qde"}, folder="Sources")
     assert refi.import_project(nvivo, code_ids=cb)[0][["start", "end"]].values.tolist() == [[start, start + 16]]
+
+
+def test_a_source_nobody_coded_is_not_read_unless_the_caller_names_it(codebook, tmp_path):
+    """A reference import does not stop on an uncoded source's text (here not UTF-8); the
+    review import, which names the files it checks, still reads it."""
+    path = _write_qdpx(tmp_path / "q.qdpx", _quirky_project(), {f"{G['src'].lower()}.txt": TEXT})
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("Sources/other.txt", "Å ä ö".encode("latin-1"))
+    qde = _member(path, "project.qde").decode("utf-8").replace(
+        "</TextSource></Sources>",
+        '</TextSource><TextSource guid="{0}" name="other.txt" plainTextPath="internal://other.txt"/></Sources>'.format(
+            str(uuid.uuid4()).upper()))
+    again = tmp_path / "q2.qdpx"
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(again, "w") as new:
+        for item in old.infolist():
+            new.writestr(item.filename, qde if item.filename == "project.qde" else old.read(item.filename))
+    got, report = refi.import_project(again, code_ids=codebook)
+    assert len(got) and report.sources[-1] == "other.txt" and report.texts[-1] is None
+    with pytest.raises(refi.RefiError, match="not UTF-8"):
+        refi.import_project(again, code_ids=codebook, files=["intervju.txt", "other.txt"])
