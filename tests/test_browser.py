@@ -117,9 +117,9 @@ def test_the_index_tables_cells_keep_their_words_whole(browser, tmp_path):
     assert _words_split_across_lines(page, "td", r"[^\s-]+") == []
 
 
-def test_an_index_table_with_a_word_longer_than_the_page_scrolls_in_its_box(browser, corpus_factory, tmp_path):
-    """A doc id or title of one long word (metadata comes from elsewhere) keeps the page as
-    wide as the window: its table scrolls sideways in its own box."""
+def _index_with_a_long_word(browser, corpus_factory, tmp_path):
+    """The index page of a corpus whose doc id and title are one word of 180 letters, open
+    in a window 800 px wide."""
     from helpers import report
     from helpers.pipeline import Run
 
@@ -129,6 +129,13 @@ def test_an_index_table_with_a_word_longer_than_the_page_scrolls_in_its_box(brow
     page_file.write_text(report.index_page([], Run.from_params(root, tmp_path / "out")), encoding="utf-8")
     page = browser.new_page(viewport={"width": 800, "height": 700})
     page.goto(page_file.as_uri(), wait_until="load")
+    return page
+
+
+def test_an_index_table_with_a_word_longer_than_the_page_scrolls_in_its_box(browser, corpus_factory, tmp_path):
+    """A doc id or title of one long word (metadata comes from elsewhere) keeps the page as
+    wide as the window: its table scrolls sideways in its own box."""
+    page = _index_with_a_long_word(browser, corpus_factory, tmp_path)
     assert page.evaluate("[document.documentElement.scrollWidth <= window.innerWidth, "
                          "document.querySelector('table').offsetWidth > window.innerWidth]") == [True, True]
 
@@ -236,14 +243,6 @@ def test_a_wide_output_scrolls_in_its_box_with_a_shadow_on_the_side_where_more_i
 
 
 def test_the_index_tables_scroll_box_shades_the_side_where_more_is_hidden(browser, corpus_factory, tmp_path):
-    from helpers import report
-    from helpers.pipeline import Run
-
-    long = "x" * 180
-    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, f"file,doc_id,title\na.txt,{long},{long}\nb.txt,b,kort\n")
-    page_file = tmp_path / "index.html"
-    page_file.write_text(report.index_page([], Run.from_params(root, tmp_path / "out")), encoding="utf-8")
-    page = browser.new_page(viewport={"width": 800, "height": 700})
-    page.goto(page_file.as_uri(), wait_until="load")
+    page = _index_with_a_long_word(browser, corpus_factory, tmp_path)
     (left, right), (left_end, right_end) = _scrolled_edges(page, ".wide")
     assert right > left + 20 and left_end > right_end + 20, [(left, right), (left_end, right_end)]
