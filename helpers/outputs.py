@@ -31,13 +31,12 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import stat
 import sys
 from pathlib import Path
 
-from . import decisions, evaluation, io, paths, report, tables
+from . import decisions, evaluation, io, paths, pipeline, report, tables
 
-CACHE_FILES = [".cache/fingerprint.json"]  # the pipeline's stamp of its tables (helpers.pipeline)
+CACHE_FILES = [pipeline.STAMP_FILE]  # the pipeline's stamp of its tables
 KEPT_DIR = "review"  # make review's folder in OUT: kept (see the module's docstring)
 
 
@@ -129,35 +128,6 @@ def _whole(out_dir: Path) -> bool:
         and not Path(out_dir).is_symlink()
 
 
-def _unlink(out: Path, rel: str) -> bool:
-    """Remove the regular file ``out/rel``, never through a symbolic link (neither a
-    folder on the way nor the file); whether it was removed."""
-    parts = rel.split("/")
-    if any(p in ("", ".", "..") for p in parts):
-        return False
-    try:
-        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return False
-    try:
-        for part in parts[:-1]:
-            try:
-                sub = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
-            except OSError:  # missing, or a link
-                return False
-            os.close(fd)
-            fd = sub
-        try:
-            if not stat.S_ISREG(os.stat(parts[-1], dir_fd=fd, follow_symlinks=False).st_mode):
-                return False
-            os.unlink(parts[-1], dir_fd=fd)
-        except FileNotFoundError:
-            return False
-        return True
-    finally:
-        os.close(fd)
-
-
 def _cache_files(out: Path, under: str = "") -> list[str]:
     """The pipeline's cache in ``out/under`` (relative to ``out``): its tables with their
     spreadsheet copies, the fingerprint and the temporaries of killed writes."""
@@ -215,8 +185,8 @@ def clean(out: str | None, corpus: str | None = None) -> str:
                 "(import their decisions, then remove them yourself)")
     listed = [rel for rel in report.read_manifest(out_dir) if report.report_file(rel)]
     removed = [rel for rel in sorted(set(listed + _cache_files(out_dir) + _evaluation_files(out_dir)))
-               if _unlink(out_dir, rel)]
-    if _unlink(out_dir, report.MANIFEST):
+               if io.remove_file(out_dir, rel)]
+    if io.remove_file(out_dir, report.MANIFEST):
         removed.append(report.MANIFEST)
     _prune(out_dir, removed)
     said = f"removed {len(removed)} file(s) the runs wrote in {shown}"

@@ -29,6 +29,7 @@ from .structure import KINDS
 log = logging.getLogger(__name__)
 
 ENGINES = ("pandas", "dask")
+STAMP_FILE = ".cache/fingerprint.json"  # the stamp of the tables in OUT (make clean removes it too)
 
 
 @dataclass(frozen=True)
@@ -101,14 +102,14 @@ def hash_files(h: "hashlib._Hash", files: list[Path]) -> None:
 
 
 def _cached(run: Run) -> bool:
-    stamp = run.path(".cache/fingerprint.json")
+    stamp = run.path(STAMP_FILE)
     if not stamp.exists() or not all(run.path(n).exists() for n in tables.FILES):
         return False
     return json.loads(stamp.read_text(encoding="utf-8")).get("fingerprint") == _fingerprint(run)
 
 
 def _stamp(run: Run, snapshot: dict[Path, bytes]) -> None:
-    io.write_text(run.path(".cache/fingerprint.json"),
+    io.write_text(run.path(STAMP_FILE),
                   json.dumps({"fingerprint": _fingerprint(run, snapshot)}, indent=1) + "\n")
 
 
@@ -135,7 +136,7 @@ def build_tables(run: Run) -> None:
     rather than serve tables of two different inputs; SIGTERM removes the temporary file
     of a write in progress, and temporaries left by a process killed outright are removed
     here."""
-    stamp = run.path(".cache/fingerprint.json")
+    stamp = run.path(STAMP_FILE)
     # The stamp must say what the tables were built from. Taken after the build, it gave a
     # file saved during the build content the tables do not reflect, and the next run served
     # them as fresh. The inputs are read by many loaders, so rather than hash the bytes each

@@ -580,19 +580,8 @@ def remove_stale(out: Path, previous: list[str], written: list[str]) -> list[str
         if not _REPORT_FILE.fullmatch(rel):
             log.warning("%s lists %r, which is not a page or notebook of a report: left alone", out / MANIFEST, rel)
             continue
-        folder, _, name = rel.rpartition("/")
-        try:  # out itself is the user's to choose; a folder in it is not followed when it is a link
-            fd = os.open(out / folder, os.O_RDONLY | os.O_DIRECTORY | (os.O_NOFOLLOW if folder else 0))
-        except OSError:  # no such folder, or a link
-            continue
-        try:
-            if stat.S_ISREG(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode):
-                os.unlink(name, dir_fd=fd)
-                removed.append(rel)
-        except FileNotFoundError:
-            pass
-        finally:
-            os.close(fd)
+        if io.remove_file(out, rel):  # out itself is the user's to choose; no link in it is followed
+            removed.append(rel)
     return removed
 
 
