@@ -99,5 +99,5 @@ bench: $(STAMP) ## benchmark the stages (synthetic 1×/10×/100×); BENCH_CORPUS
 lab: $(STAMP) ## open JupyterLab on the notebooks, with the project's settings
 	$(BIN)/jupyter lab notebooks/
 
-clean: $(STAMP) ## remove what the runs wrote in OUT (build/ whole; another OUT only what its report's manifest lists, the pipeline's cache and make evaluate's tables); refuses a folder no report wrote
-	@$(BIN)/python -m helpers.outputs clean --out="$$KVALITEXT_OUT" --corpus="$$KVALITEXT_CORPUS"
+clean: ## remove what the runs wrote in OUT (build/ whole; another OUT only the files a report's or make evaluate's manifest records, while unchanged); refuses a folder no run recorded; needs no .venv
+	@$(PYTHON) -m helpers.outputs clean --out="$$KVALITEXT_OUT" --corpus="$$KVALITEXT_CORPUS"

@@ -29,12 +29,15 @@ Data flows one way, and each module owns one step of it:
 ``style``       the one figure style
 ``refi``        REFI-QDA export and import (QDA tools: ATLAS.ti, MAXQDA, NVivo, ...)
 ``report``      executing the notebooks and exporting them as offline HTML
+``manifest``    what a run wrote, with each file's SHA-256; removing a file only while it is unchanged
 ``outputs``     removing what the runs wrote in an output folder, and nothing else (make clean)
 
 Imports go one way: ``tables`` ← ``documents``, ``coding`` (← ``matcher``) ← ``stages`` ←
-``pipeline`` ← ``refi``, ``report`` (← ``outputs``); ``coding`` ← ``decisions`` ← ``pipeline``; ``pipeline``,
-``reliability`` and ``refi`` ← ``review``; ``pipeline`` and ``words`` ← ``suggest``; ``clean``
-← ``furniture`` (``tests/test_layout.py`` checks that no import goes round in a circle).
+``pipeline`` ← ``refi``, ``report``; ``manifest`` ← ``pipeline``, ``evaluation``, ``report``,
+``outputs`` (``manifest`` and ``outputs`` use the standard library only, ``outputs`` with
+``paths``, so make clean needs no .venv); ``coding`` ← ``decisions`` ← ``pipeline``; ``pipeline``, ``reliability`` and
+``refi`` ← ``review``; ``pipeline`` and ``words`` ← ``suggest``; ``clean`` ← ``furniture``
+(``tests/test_layout.py`` checks that no import goes round in a circle).
 """
 
 __version__ = "0.1.0"

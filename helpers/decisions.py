@@ -37,10 +37,10 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from . import coding, tables
+from . import coding, paths, tables
 from . import corpus as corpus_mod
 
-REVIEW_DIR = "review"
+REVIEW_DIR = paths.REVIEW_DIR  # CORPUS/review/*.csv
 DECISION_COLUMNS = ["file", "start", "end", "code", "decision", "reviewer", "note"]
 DECISIONS = ("correct", "wrong", "unsure")
 AUTO_CODER = "auto-coder"  # the auto-coder's name everywhere (helpers.reliability.AUTO is it)

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import coding, io, paths, pipeline, reliability
+from . import coding, io, manifest, paths, pipeline, reliability, tables
 from . import corpus as corpus_mod
 
 SPLIT_FILE = "split.csv"
@@ -50,8 +50,8 @@ AHEAD_COLUMNS = ["codebook", "version", "corpus", "part", "reference", "paragrap
 SUMMARY_COLUMNS = ["corpus", "part", "genre", "level", "reference", "units", "alpha", "alpha_low", "alpha_high",
                    "macro_f1", "macro_f1_low", "macro_f1_high", "references_alpha", "references_macro_f1"]
 DEFAULT_CORPORA = ("corpus", "corpus-dev", "corpus-dev2")
-OUT_DIR = "evaluation"  # make evaluate writes OUT/evaluation/<corpus>/ (the Makefile's --out)
-TABLE_FILES = ("evaluation_summary.csv", "evaluation_per_code.csv", "evaluation_vs_baseline.csv")
+SUMMARY_FILE, PER_CODE_FILE, AHEAD_FILE = TABLE_FILES = (
+    "evaluation_summary.csv", "evaluation_per_code.csv", "evaluation_vs_baseline.csv")
 BASELINE_FILE = paths.DATA_DIR / "keyword_baseline.yaml"
 BASELINE_NAME, BASELINE_VERSION = "Keyword baseline", 1
 
@@ -329,6 +329,15 @@ def _replace_rows(path: Path, new: pd.DataFrame, columns: list[str]) -> Path:
     return io.write_csv(path, table, spreadsheet=False)
 
 
+def write_manifest(run: pipeline.Run, written: list[str]) -> Path:
+    """Record what ``make evaluate`` wrote in the corpus's folder ``run.out``, with each
+    file's SHA-256 (:mod:`helpers.manifest`): the ``written`` tables, and the pipeline's
+    tables there with their stamp (that corpus's cache); ``make clean`` removes them while
+    they are unchanged."""
+    cache = tables.out_files() + [pipeline.STAMP_FILE]
+    return io.write_text(run.path(manifest.MANIFEST), manifest.dumps(manifest.record(run.out, written + cache)))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.evaluation", description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", action="append", help="a corpus folder with reference/ (repeatable); "
@@ -347,11 +356,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     summaries, baselines, aheads = [], [], []
     for run in runs:
+        written = [SUMMARY_FILE, PER_CODE_FILE]
         inputs = score_inputs(run)  # the coder and the keyword baseline are scored on the same inputs
         coded = pipeline.coded(run)
         summary, per_code = score_run(run, n_boot=a.boot, coded=coded, inputs=inputs)
-        io.write_csv(run.path("evaluation_summary.csv"), summary, spreadsheet=False)
-        io.write_csv(run.path("evaluation_per_code.csv"), per_code, spreadsheet=False)
+        io.write_csv(run.path(SUMMARY_FILE), summary, spreadsheet=False)
+        io.write_csv(run.path(PER_CODE_FILE), per_code, spreadsheet=False)
         summaries.append(summary)
         if a.record:
             record(summary, inputs.codebook)
@@ -360,12 +370,14 @@ def main(argv: list[str] | None = None) -> int:
             base_coded = baseline_coded(run, base_codebook, inputs)
             base_summary, _ = score_run(run, n_boot=0, coded=base_coded, inputs=inputs)
             ahead = score_ahead(run, coded, base_coded, inputs, n_boot=a.boot)
-            io.write_csv(run.path("evaluation_vs_baseline.csv"), ahead, spreadsheet=False)
+            io.write_csv(run.path(AHEAD_FILE), ahead, spreadsheet=False)
+            written.append(AHEAD_FILE)
             baselines.append(base_summary)
             aheads.append(ahead)
             if a.record:
                 record(base_summary, base_codebook)
                 record_ahead(ahead, inputs.codebook)
+        write_manifest(run, written)
     table = pd.concat(summaries, ignore_index=True)
     shown = table[table["genre"] == "all"]
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200):

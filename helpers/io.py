@@ -16,7 +16,6 @@ import hashlib
 import logging
 import os
 import signal
-import stat
 import tempfile
 import threading
 import unicodedata
@@ -276,34 +275,3 @@ def load_yaml(text: str, shown: str, error: type[Exception] = ValueError) -> tup
     finally:
         loader.dispose()
     return composed(data, shown, error), root
-
-
-def remove_file(out: str | os.PathLike[str], rel: str) -> bool:
-    """Remove the regular file ``out/rel`` (``rel`` a relative path with ``/``), never
-    through a symbolic link (neither a folder on the way nor the file; ``out`` itself is
-    followed), nor a path with ``..``; whether it was removed (what make clean and a
-    report's removal of stale files do)."""
-    parts = rel.split("/")
-    if any(p in ("", ".", "..") for p in parts):
-        return False
-    try:
-        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return False
-    try:
-        for part in parts[:-1]:
-            try:
-                sub = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
-            except OSError:  # missing, or a link
-                return False
-            os.close(fd)
-            fd = sub
-        try:
-            if not stat.S_ISREG(os.stat(parts[-1], dir_fd=fd, follow_symlinks=False).st_mode):
-                return False
-            os.unlink(parts[-1], dir_fd=fd)
-        except FileNotFoundError:
-            return False
-        return True
-    finally:
-        os.close(fd)

@@ -5,25 +5,30 @@ wrote in ``OUT`` and nothing else (a run never deletes what it did not write):
 
 * the default ``build/`` (the project's own, git-ignored output folder) is removed whole but
   for its ``review/`` folders, at any depth;
-* any other ``OUT`` keeps everything a run did not list: what is removed is the files the
-  report's manifest (``OUT/.kvalitext-manifest.json``, :mod:`helpers.report`) lists, the
-  pipeline's cache it keeps there (its tables, their spreadsheet copies, the fingerprint,
-  temporaries a killed write left), what ``make evaluate`` wrote in
-  ``OUT/evaluation/<corpus>/`` (its three tables and that corpus's pipeline cache), and
-  then the folders left empty (``OUT`` itself when nothing else is in it);
+* any other ``OUT`` keeps everything a run cannot be shown to have written. A run records
+  each file it wrote with its SHA-256 (:mod:`helpers.manifest`): the report in
+  ``OUT/.kvalitext-manifest.json`` (its pages, notebooks, figures, tables and the pipeline's
+  cache), ``make evaluate`` in ``OUT/evaluation/<corpus>/.kvalitext-manifest.json`` (its
+  tables and that corpus's cache), the pipeline in its stamp ``.cache/fingerprint.json``
+  (the tables it built). A recorded file is removed only while its bytes still have the
+  recorded hash; one that changed since (notes saved over ``coded.csv``, an edited page) is
+  kept and named, and so is one an older manifest lists without a hash. Then the records
+  themselves go, and the folders left empty (``OUT`` itself when nothing else is in it);
 * ``OUT/review/`` (``make review``'s sample, sheet and project) is kept, in ``build/`` too,
   whatever it holds: a reviewer may be filling ``review.xlsx`` in place, or have saved the
   QDA project or a sheet of another name beside it, and ``make review-import`` checks a sheet against
   ``sample.csv``. Remove it yourself once its decisions are imported. Files of
-  ``make suggest`` (``suggestions_<CODE>.csv``) and of one's own are kept too;
+  ``make suggest`` (``suggestions_<CODE>.csv``), temporaries of a killed write (the next
+  build removes them) and files of one's own are kept too;
 * refused (one line naming the folder and why, exit status 2, nothing removed): a folder
-  without a manifest (other than ``build/``), a folder holding ``raw/`` or a
-  ``review/*.csv`` of decisions (a corpus, or a copy of one), anything inside the project
-  other than ``build/`` and the folders under it, and what ``make report`` refuses
-  (:func:`helpers.paths.unsafe_out`).
+  without a manifest of a report or of ``make evaluate`` (other than ``build/``), a folder
+  holding ``raw/`` or a ``review/*.csv`` of decisions (a corpus, or a copy of one),
+  anything inside the project other than ``build/`` and the folders under it, and what
+  ``make report`` refuses (:func:`helpers.paths.unsafe_out`).
 
 Nothing is removed through a symbolic link: a listed folder or file that is a link is
-left alone.
+left alone. Standard library only (with :mod:`helpers.paths` and :mod:`helpers.manifest`),
+so ``make clean`` needs no ``.venv``.
 """
 
 from __future__ import annotations
@@ -34,10 +39,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import decisions, evaluation, io, paths, pipeline, report, tables
+from . import manifest, paths
 
-CACHE_FILES = [pipeline.STAMP_FILE]  # the pipeline's stamp of its tables
-KEPT_DIR = "review"  # make review's folder in OUT: kept (see the module's docstring)
+KEPT_DIR = paths.REVIEW_DIR  # make review's folder in OUT: kept (see the module's docstring)
 
 
 class CleanRefused(ValueError):
@@ -48,7 +52,7 @@ def _decision_files(folder: Path) -> list[Path]:
     """The CSV files of ``folder/review/`` whose header has a ``decision`` column: a
     corpus's review decisions (:mod:`helpers.decisions`), not ``make review``'s sample."""
     found = []
-    reviews = folder / decisions.REVIEW_DIR
+    reviews = folder / paths.REVIEW_DIR
     if not reviews.is_dir():
         return found
     for path in sorted(reviews.glob("*.csv")):
@@ -77,28 +81,28 @@ def _corpus_like(out: Path) -> str | None:
 
 
 def refusal(out: str | None, corpus: str | None = None) -> str | None:
-    """Why ``make clean`` must not remove from ``OUT`` (one line naming the folder), or
-    ``None`` when it may."""
-    reason = paths.unsafe_out(out, corpus)
+    """Why ``make clean`` must not remove from ``OUT`` (one line naming the folder,
+    :func:`helpers.paths.refusing`), or ``None`` when it may."""
+    command = "make clean"
+    reason = paths.unsafe_out(out, corpus, command)
     if reason:
-        return reason.replace("refusing OUT=", "refusing make clean OUT=", 1)
+        return reason
     out_dir = paths.resolve(out, paths.BUILD_DIR)
-    given = f"make clean OUT={out if out not in (None, '') else 'build'}"
-    if str(out_dir.resolve()) != str(out):
-        given += f" ({out_dir.resolve()})"
     if paths.inside(out_dir, paths.PROJ_ROOT) and not paths.inside(out_dir, paths.BUILD_DIR):
-        return (f"refusing {given}: it is inside the project, whose files are not outputs; only build/ and the "
-                "folders under it are cleaned there")
+        return paths.refusing(out, "it is inside the project, whose files are not outputs; only build/ and the "
+                              "folders under it are cleaned there", command)
     if not out_dir.exists():
         return None
     if not out_dir.is_dir():
-        return f"refusing {given}: it is not a folder"
+        return paths.refusing(out, "it is not a folder", command)
     why = _corpus_like(out_dir)
     if why:
-        return f"refusing {given}: {why}, which no run writes; nothing was removed (move the corpus out of it first)"
-    if not _whole(out_dir) and not (out_dir / report.MANIFEST).is_file():
-        return (f"refusing {given}: it has no {report.MANIFEST}, so no report was written there and nothing in it "
-                "is known to be a run's; nothing was removed (remove what you want by hand)")
+        return paths.refusing(out, f"{why}, which no run writes; nothing was removed (move the corpus out of it first)",
+                              command)
+    if not _whole(out_dir) and not _manifests(out_dir):
+        return paths.refusing(out, f"it has no {manifest.MANIFEST} (nor {paths.EVALUATION_DIR}/<corpus>/"
+                              f"{manifest.MANIFEST}), so no report or make evaluate wrote there and nothing in it is "
+                              "known to be a run's; nothing was removed (remove what you want by hand)", command)
     return None
 
 
@@ -128,29 +132,15 @@ def _whole(out_dir: Path) -> bool:
         and not Path(out_dir).is_symlink()
 
 
-def _cache_files(out: Path, under: str = "") -> list[str]:
-    """The pipeline's cache in ``out/under`` (relative to ``out``): its tables with their
-    spreadsheet copies, the fingerprint and the temporaries of killed writes."""
-    prefix = f"{under}/" if under else ""
-    found = [prefix + rel for rel in tables.out_files() + CACHE_FILES]
-    folder = out / under
-    if not folder.is_symlink():
-        for name in tables.COLUMNS:
-            found += [prefix + tmp.relative_to(folder).as_posix()
-                      for tmp in io.leftover_temporaries(tables.path(folder, name))]
-    return found
-
-
-def _evaluation_files(out: Path) -> list[str]:
-    """What ``make evaluate`` wrote in ``out/evaluation/<corpus>/`` (relative to ``out``)."""
-    base = out / evaluation.OUT_DIR
-    if not base.is_dir() or base.is_symlink():
-        return []
-    found = []
-    for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.is_symlink()):
-        under = f"{evaluation.OUT_DIR}/{folder.name}"
-        found += [f"{under}/{name}" for name in evaluation.TABLE_FILES] + _cache_files(out, under)
-    return found
+def _manifests(out: Path) -> list[str]:
+    """The folders of ``out`` (relative, ``""`` for ``out``) that hold a run's manifest:
+    ``out`` (a report's) and ``evaluation/<corpus>/`` (``make evaluate``'s); none through a
+    link."""
+    base = out / paths.EVALUATION_DIR
+    evaluated = sorted(p for p in base.iterdir() if p.is_dir() and not p.is_symlink()) \
+        if base.is_dir() and not base.is_symlink() else []
+    return [f"{paths.EVALUATION_DIR}/{p.name}" if p != out else "" for p in [out, *evaluated]
+            if (p / manifest.MANIFEST).is_file() and not (p / manifest.MANIFEST).is_symlink()]
 
 
 def _prune(out: Path, removed: list[str]) -> None:
@@ -183,20 +173,28 @@ def clean(out: str | None, corpus: str | None = None) -> str:
         return (f"removed {shown}/ (the project's own output folder) but for its review folder(s), which "
                 f"may hold a reviewer's work: {', '.join(k.relative_to(out_dir).as_posix() for k in kept)} "
                 "(import their decisions, then remove them yourself)")
-    listed = [rel for rel in report.read_manifest(out_dir) if report.report_file(rel)]
-    removed = [rel for rel in sorted(set(listed + _cache_files(out_dir) + _evaluation_files(out_dir)))
-               if io.remove_file(out_dir, rel)]
-    if io.remove_file(out_dir, report.MANIFEST):
-        removed.append(report.MANIFEST)
+    removal = manifest.Removal()
+    for under in _manifests(out_dir):
+        folder = out_dir / under
+        records = {name: found for name in (manifest.MANIFEST, manifest.STAMP)
+                   if (found := manifest.read(folder, name)) is not None}
+        # the records themselves go last, as records (the stamp of a later build, too)
+        removal.add(manifest.remove_unchanged(folder, *[{rel: digest for rel, digest in found.items() if rel not in records}
+                                                        for found in records.values()]), under)
+        removal.add(manifest.Removal(removed=[name for name in records if manifest.remove_record(folder, name)]), under)
+    removed = removal.removed
     _prune(out_dir, removed)
     said = f"removed {len(removed)} file(s) the runs wrote in {shown}"
     if not out_dir.exists():
         return said + ", and the folder, left empty"
-    left = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if not p.is_dir() or p.is_symlink())
+    named = set(removal.changed + removal.unknown)
+    left = sorted(rel for p in out_dir.rglob("*") if not p.is_dir() or p.is_symlink()
+                  if (rel := p.relative_to(out_dir).as_posix()) not in named)
     kept = f"; kept {len(left)} file(s) no run listed there"
     if (out_dir / KEPT_DIR).is_dir():
         kept += (f", among them {KEPT_DIR}/ (make review's sample: import its decisions, then remove it yourself)")
-    return said + kept + (": " + ", ".join(left[:5]) + (", …" if len(left) > 5 else "") if left else "")
+    said += kept + (": " + ", ".join(left[:5]) + (", …" if len(left) > 5 else "") if left else "")
+    return "\n".join([said, *removal.said(shown)])
 
 
 def main(argv: list[str] | None = None) -> int:

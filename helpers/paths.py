@@ -20,6 +20,8 @@ NOTEBOOKS_DIR: Path = PROJ_ROOT / "notebooks"
 CORPUS_DIR: Path = PROJ_ROOT / "corpus"
 FURNITURE_DIR: Path = PROJ_ROOT / "corpus-furniture"  # the labelled set of web pages (helpers.furniture)
 BUILD_DIR: Path = PROJ_ROOT / "build"
+EVALUATION_DIR = "evaluation"  # make evaluate writes OUT/evaluation/<corpus>/ (the Makefile's --out)
+REVIEW_DIR = "review"  # a corpus's reviewers' decisions (CORPUS/review/*.csv); make review's sample in OUT/review/
 
 CODEBOOK_FILE: Path = DATA_DIR / "codebook.yaml"
 BOILERPLATE_FILE: Path = DATA_DIR / "boilerplate.yaml"
@@ -96,8 +98,21 @@ def inside(inner: str | os.PathLike[str], outer: str | os.PathLike[str]) -> bool
     return _inside(Path(inner), Path(outer))
 
 
-def unsafe_out(out: str | os.PathLike[str] | None, corpus: str | os.PathLike[str] | None = None) -> str | None:
-    """Why ``OUT`` must not receive a report, or ``None`` when it may.
+def refusing(out: str | os.PathLike[str] | None, why: str, command: str = "") -> str:
+    """The one line that refuses an output folder: ``refusing [command ]OUT=<as given>
+    (<resolved>, when it differs): <why>``, for :func:`unsafe_out` and ``make clean``
+    (:func:`helpers.outputs.refusal`)."""
+    out_dir = resolve(out, BUILD_DIR)
+    given = f"{command + ' ' if command else ''}OUT={out if out not in (None, '') else 'build'}"
+    if str(out_dir.resolve()) != str(out):
+        given += f" ({out_dir.resolve()})"
+    return f"refusing {given}: {why}"
+
+
+def unsafe_out(out: str | os.PathLike[str] | None, corpus: str | os.PathLike[str] | None = None,
+               command: str = "") -> str | None:
+    """Why ``OUT`` must not receive a report, or ``None`` when it may (a line of
+    :func:`refusing`, naming ``command`` when given).
 
     Refused: the project root or a folder that contains it, ``notebooks/`` or a folder
     inside it, and the corpus folder, a folder inside it or one that contains it. Both are
@@ -105,20 +120,18 @@ def unsafe_out(out: str | os.PathLike[str] | None, corpus: str | os.PathLike[str
     ``corpus/``).
     """
     out_dir, corpus_dir = resolve(out, BUILD_DIR), resolve(corpus, CORPUS_DIR)
-    given = f"OUT={out if out not in (None, '') else 'build'}"
-    if str(out_dir.resolve()) != str(out):
-        given += f" ({out_dir.resolve()})"
     fix = "give the report a folder of its own, e.g. OUT=build/myreport"
     if _inside(PROJ_ROOT, out_dir):
         what = "is the project root" if _inside(out_dir, PROJ_ROOT) else f"contains the project ({PROJ_ROOT})"
-        return f"refusing {given}: it {what}, and the report's pages would land among the project's own files; {fix}"
+        return refusing(out, f"it {what}, and the report's pages would land among the project's own files; {fix}",
+                        command)
     if _inside(out_dir, NOTEBOOKS_DIR):
-        return f"refusing {given}: it is inside notebooks/, where the committed notebooks are; {fix}"
+        return refusing(out, f"it is inside notebooks/, where the committed notebooks are; {fix}", command)
     if _inside(out_dir, corpus_dir):
-        return (f"refusing {given}: it is inside the corpus folder CORPUS={corpus_dir}, "
-                f"and nothing is ever written there; {fix}")
+        return refusing(out, f"it is inside the corpus folder CORPUS={corpus_dir}, and nothing is ever written there; "
+                        f"{fix}", command)
     if _inside(corpus_dir, out_dir):
-        return f"refusing {given}: it contains the corpus folder CORPUS={corpus_dir}; {fix}"
+        return refusing(out, f"it contains the corpus folder CORPUS={corpus_dir}; {fix}", command)
     return None
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import clean, coding, io, paths, stages, tables
+from . import clean, coding, io, manifest, paths, stages, tables
 from . import corpus as corpus_mod
 from . import decisions as decisions_mod
 from . import documents as documents_mod
@@ -29,7 +29,7 @@ from .structure import KINDS
 log = logging.getLogger(__name__)
 
 ENGINES = ("pandas", "dask")
-STAMP_FILE = ".cache/fingerprint.json"  # the stamp of the tables in OUT (make clean removes it too)
+STAMP_FILE = manifest.STAMP  # the stamp of the tables in OUT, with their hashes (what make clean may remove)
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,12 @@ def _cached(run: Run) -> bool:
 
 
 def _stamp(run: Run, snapshot: dict[Path, bytes]) -> None:
+    """Stamp the tables with the fingerprint of what they were built from, and record
+    each table file's SHA-256 (:func:`helpers.manifest.record`: what ``make clean`` may
+    remove, since the pipeline wrote it)."""
     io.write_text(run.path(STAMP_FILE),
-                  json.dumps({"fingerprint": _fingerprint(run, snapshot)}, indent=1) + "\n")
+                  json.dumps({"fingerprint": _fingerprint(run, snapshot),
+                              manifest.KEY: manifest.record(run.out, tables.out_files())}, indent=1) + "\n")
 
 
 def _changed(run: Run, before: dict[Path, bytes], after: dict[Path, bytes]) -> list[str]:

@@ -10,15 +10,16 @@ keeps the executed copies in ``OUT/notebooks/`` and writes to ``OUT/html/``:
 * ``NN_name.code.html``  the full edition (code and outputs)
 * ``index.html``         what the study is (``CORPUS/study.yaml``), the corpus, links to both editions
 
-A report removes only files that a report wrote. Each run lists the files it wrote in
-``OUT/.kvalitext-manifest.json`` (sorted paths relative to ``OUT``, no timestamps): pages,
-notebook copies, figures and CSV tables (with their copies in ``OUT/spreadsheet/``), and
-the pipeline's tables it kept in ``OUT``; after a run that succeeded, those the previous
-run's list names and this run did not write again (a notebook renamed or removed since, a
-figure or table no notebook writes any more) are removed, and
-nothing else: not a file the list does not name, not a file reached through a symbolic
-link, nothing outside ``OUT``. A run that fails removes nothing (pages of the notebooks
-it did not reach stay as they were). Before anything runs, ``OUT`` is refused (exit
+A report removes only files that a report wrote. Each run records the files it wrote, with
+the SHA-256 of each, in ``OUT/.kvalitext-manifest.json`` (:mod:`helpers.manifest`: sorted
+paths relative to ``OUT``, no timestamps): pages, notebook copies, figures and CSV tables
+(with their copies in ``OUT/spreadsheet/``), and the pipeline's tables it kept in ``OUT``
+with their stamp; after a run that succeeded, those the previous run recorded and this run
+did not write again (a notebook renamed or removed since, a figure or table no notebook
+writes any more) are removed while their bytes are still those recorded, and nothing else:
+not a file the record does not name, not one edited or replaced since (it is kept and
+named), not a file reached through a symbolic link, nothing outside ``OUT``. A run that
+fails removes nothing (pages of the notebooks it did not reach stay as they were). Before anything runs, ``OUT`` is refused (exit
 status 2, one line naming the folder and what to do) when it is the project root or
 contains it, is ``notebooks/`` or inside it, or is, is inside or contains the corpus
 folder (:func:`helpers.paths.unsafe_out`).
@@ -57,10 +58,10 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor, TagRemovePreprocessor
 from traitlets import Unicode, default
 
-from . import coding, io, markup, paths, style, tables
+from . import coding, io, manifest, markup, paths, style, tables
 from . import corpus as corpus_mod
 from .coding import Codebook
-from .pipeline import Run
+from .pipeline import STAMP_FILE, Run
 
 log = logging.getLogger(__name__)
 KERNEL = "python3"
@@ -499,7 +500,6 @@ patterns matched against each word and its lemma: <code>ord</code> exactly, <cod
 """
 
 
-MANIFEST = ".kvalitext-manifest.json"
 # what a report writes: pages, copies of notebooks, figures, tables with their spreadsheet copies (helpers.io.write_csv),
 # and notebook 05's QDA exports (project.qdpx, codebook.qdc)
 _REPORT_FILE = re.compile(rf"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb|{re.escape(style.FIGURES_DIR)}/[^/\\]+\.(svg|png)"
@@ -518,22 +518,10 @@ class ReportError(Exception):
     """A report that cannot be made; the message is one line for the user."""
 
 
-def read_manifest(out: Path) -> list[str]:
-    """The files the previous report into ``out`` wrote, as its manifest lists them
-    (paths relative to ``out``); none when there is no manifest or it cannot be read."""
-    try:
-        files = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
-    except FileNotFoundError:
-        return []
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        log.warning("%s cannot be read (%s): no earlier page is removed", out / MANIFEST, err)
-        return []
-    return sorted(f for f in files if isinstance(f, str)) if isinstance(files, list) else []
-
-
-def write_manifest(out: Path, files: list[str]) -> Path:
-    """Record the files a report wrote in ``out`` (sorted relative paths, no timestamps)."""
-    return io.write_text(out / MANIFEST, json.dumps({"files": sorted(set(files))}, indent=1) + "\n")
+def write_manifest(out: Path, recorded: Mapping[str, str | None]) -> Path:
+    """Write the record of the files a report wrote in ``out`` (:func:`helpers.manifest.dumps`:
+    sorted relative paths with their SHA-256, no timestamps)."""
+    return io.write_text(out / manifest.MANIFEST, manifest.dumps(recorded))
 
 
 def _stamps(out: Path) -> dict[str, tuple[int, int]]:
@@ -558,16 +546,19 @@ def notebook_outputs(out: Path, before: Mapping[str, tuple[int, int]]) -> list[s
     """The figures and tables a run's notebooks wrote in ``out``: those new or written again
     since ``before`` (:func:`_stamps` as the run began), and the pipeline's tables it kept
     there (:func:`helpers.tables.out_files`: its cache, the run's whether or not it was
-    rebuilt). A file of one's own the run did not write is not among them."""
+    rebuilt) with their stamp. A file of one's own the run did not write is not among them."""
     now = _stamps(out)
     return sorted({rel for rel, stamp in now.items() if before.get(rel) != stamp}
-                  | {rel for rel in tables.out_files() if rel in now})
+                  | {rel for rel in tables.out_files() if rel in now}
+                  | ({STAMP_FILE} if (out / STAMP_FILE).is_file() else set()))
 
 
-def remove_stale(out: Path, previous: list[str], written: list[str]) -> list[str]:
-    """Remove the files a previous report listed in its manifest that this one did not
-    write again (pages and copies of notebooks renamed or removed since, figures and
-    tables no longer written); return them.
+def remove_stale(out: Path, previous: Mapping[str, str | None], written: list[str]) -> manifest.Removal:
+    """Remove the files a previous report recorded in its manifest (``previous``,
+    :func:`helpers.manifest.read`) that this one did not write again (pages and copies of
+    notebooks renamed or removed since, figures and tables no longer written), and only
+    while their bytes are those recorded (:func:`helpers.manifest.remove_unchanged`): a
+    file edited or replaced since, or one listed without a hash, is kept and named.
 
     Only what a report writes is removed (``html/*.html``, ``notebooks/*.ipynb``, the
     notebooks' ``figures/*.svg``/``*.png`` and their tables, ``*.csv`` and
@@ -575,14 +566,14 @@ def remove_stale(out: Path, previous: list[str], written: list[str]) -> list[str
     symbolic link: a folder in ``out`` or a file that is a link, or a listed path that
     leads out of ``out``, is left alone.
     """
-    removed = []
+    stale = {}
     for rel in sorted(set(previous) - set(written)):
-        if not _REPORT_FILE.fullmatch(rel):
-            log.warning("%s lists %r, which is not a page or notebook of a report: left alone", out / MANIFEST, rel)
-            continue
-        if io.remove_file(out, rel):  # out itself is the user's to choose; no link in it is followed
-            removed.append(rel)
-    return removed
+        if _REPORT_FILE.fullmatch(rel):
+            stale[rel] = previous[rel]
+        else:
+            log.warning("%s lists %r, which is not a page or notebook of a report: left alone",
+                        out / manifest.MANIFEST, rel)
+    return manifest.remove_unchanged(out, stale)  # out itself is the user's to choose; no link in it is followed
 
 
 def saved_figures(out: Path) -> frozenset[str]:
@@ -614,7 +605,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
     run = Run.from_params(corpus, out, engine)
     corpus_param = str(corpus) if corpus else paths.display(run.corpus)
     out_param = str(out) if out else paths.display(run.out)
-    previous = read_manifest(run.out)
+    previous = manifest.read(run.out) or {}
     before = _stamps(run.out)
     pages, written = [], []
     staged: dict[str, str] = {}  # written only once every notebook has run: never a mix of two runs
@@ -655,12 +646,15 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
     except BaseException:
         # The previous pages stay; the manifest still lists them, and what this run wrote.
         if set(written) - set(previous):
-            write_manifest(run.out, previous + written)
+            write_manifest(run.out, {**previous, **manifest.record(run.out, written)})
         raise
-    removed = remove_stale(run.out, previous, written)
-    write_manifest(run.out, written)
-    if removed:
-        print(f"removed {len(removed)} file(s) of the previous report: {', '.join(removed)}", file=stream)
+    removal = remove_stale(run.out, previous, written)
+    write_manifest(run.out, manifest.record(run.out, written))
+    if removal.removed:
+        print(f"removed {len(removal.removed)} file(s) of the previous report: {', '.join(removal.removed)}",
+              file=stream)
+    for line in removal.said(run.out):
+        print(line, file=stream)
     print(f"report: {index}", file=stream)
     return index
 

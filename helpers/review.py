@@ -1052,7 +1052,10 @@ def main(argv: list[str] | None = None) -> int:
         target = save_decisions(run.corpus, name, table, raw, codebook)
         print(f"{len(table)} decisions written to {target}; make report uses them")
         return 0
-    except (ReviewError, decisions.DecisionError, refi.RefiError, paths.OutputFolderError, ValueError) as exc:
+    except paths.OutputFolderError as exc:  # a refused OUT: exit status 2, as make report and make clean say it
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ReviewError, decisions.DecisionError, refi.RefiError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -139,7 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--window", type=int, default=1, help="sentences either side of a coded sentence in the target")
     a = ap.parse_args(argv)
-    run = pipeline.Run.from_params(a.corpus or None, a.out or None)
+    try:
+        run = pipeline.Run.from_params(a.corpus or None, a.out or None)
+    except paths.OutputFolderError as err:  # a refused OUT: one line, exit status 2, as make report says it
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     codebook = coding.codebook_for(run.corpus)
     if a.code not in codebook.ids:  # before the tables are built
         print(f"error: {'no code given' if not a.code else repr(a.code) + ' is not a code of the codebook'}: "

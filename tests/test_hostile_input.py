@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import html
 import json
 import logging
@@ -49,6 +50,7 @@ from helpers import (
     figures,
     findings,
     io,
+    manifest,
     markup,
     matcher,
     paths,
@@ -220,18 +222,22 @@ def test_ordinary_output_folders_are_accepted(tmp_path):
 
 # --- outputs: never delete what we did not write ---
 
-def _fake_previous_run(out: Path, listed: list[str], files: list[str]) -> None:
+def _fake_previous_run(out: Path, listed: list[str], files: list[str]) -> dict[str, str]:
+    """Write ``files`` (each holding its own path) and a manifest recording ``listed``, with
+    the hash of what each holds (of its path, for one that is not there); the record."""
     for rel in files:
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_text(rel, encoding="utf-8")
-    (out / MANIFEST).write_text(json.dumps({"files": listed}), encoding="utf-8")
+    recorded = {rel: hashlib.sha256(rel.encode("utf-8")).hexdigest() for rel in listed}
+    (out / MANIFEST).write_text(json.dumps({"sha256": recorded}), encoding="utf-8")
+    return recorded
 
 
 def test_only_the_previous_runs_listed_files_that_this_run_did_not_write_are_removed(tmp_path):
     out = tmp_path / "out"
     listed = ["html/00_a.html", "html/99_old.html", "html/99_old.code.html", "notebooks/99_old.ipynb"]
     _fake_previous_run(out, listed, listed + ["html/mine.html", "notebooks/mine.ipynb", "segments.csv"])
-    removed = report.remove_stale(out, report.read_manifest(out), ["html/00_a.html", "html/index.html"])
+    removed = report.remove_stale(out, manifest.read(out), ["html/00_a.html", "html/index.html"]).removed
     assert removed == ["html/99_old.code.html", "html/99_old.html", "notebooks/99_old.ipynb"]
     left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert left == [MANIFEST, "html/00_a.html", "html/mine.html", "notebooks/mine.ipynb", "segments.csv"]
@@ -252,7 +258,8 @@ def test_the_notebooks_tables_are_those_they_wrote_and_the_pipelines_kept(tmp_pa
                                                    "spreadsheet/findings_quotes.csv"])
     assert "segments.csv" in written and "spreadsheet/segments.csv" in written and "tokens.csv" in written
     # a next run that no longer writes reliability_auto.csv removes it, and keeps one's own and the cache
-    assert report.remove_stale(out, written, [w for w in written if w != "reliability_auto.csv"]) == [
+    recorded = manifest.record(out, written)
+    assert report.remove_stale(out, recorded, [w for w in written if w != "reliability_auto.csv"]).removed == [
         "reliability_auto.csv"]
     assert (out / "mine.csv").exists() and (out / "spreadsheet/mine.csv").exists() and (out / "segments.csv").exists()
 
@@ -267,7 +274,7 @@ def test_a_manifest_cannot_point_outside_out_or_at_other_files(tmp_path):
     _fake_previous_run(out, listed, ["segments.csv", "review/sample.csv", "spreadsheet/sub/x.csv", "html/sub/x.html",
                                      "notebooks/x.py", "segments.xlsx"])
     (tmp_path / "segments.csv").write_text("mine", encoding="utf-8")
-    assert report.remove_stale(out, report.read_manifest(out), []) == []
+    assert report.remove_stale(out, manifest.read(out), []).removed == []
     assert outside.exists() and (out / "segments.csv").exists() and (out / "html/sub/x.html").exists()
     assert (out / "notebooks/x.py").exists() and (tmp_path / "segments.csv").exists()
     assert (out / "review/sample.csv").exists() and (out / "spreadsheet/sub/x.csv").exists()
@@ -285,20 +292,23 @@ def test_cleanup_does_not_follow_symbolic_links_out_of_out(tmp_path):
     (out / "notebooks").mkdir()
     (out / "notebooks" / "00_a.ipynb").symlink_to(elsewhere / "notes.ipynb")  # a listed file that is a link
     (out / "coded.csv").symlink_to(elsewhere / "notes.ipynb")  # a listed table that is a link
-    (out / MANIFEST).write_text(json.dumps({"files": ["coded.csv", "html/00_a.html", "notebooks/00_a.ipynb"]}),
-                                encoding="utf-8")
-    assert report.remove_stale(out, report.read_manifest(out), []) == []
+    recorded = {"coded.csv": manifest.file_hash(elsewhere, "notes.ipynb"),
+                "html/00_a.html": manifest.file_hash(elsewhere, "html/00_a.html"),
+                "notebooks/00_a.ipynb": manifest.file_hash(elsewhere, "notes.ipynb")}  # their very bytes
+    (out / MANIFEST).write_text(manifest.dumps(recorded), encoding="utf-8")
+    assert report.remove_stale(out, manifest.read(out), []).removed == []
     assert (elsewhere / "html" / "00_a.html").exists() and (elsewhere / "notes.ipynb").exists()
     assert (out / "notebooks" / "00_a.ipynb").is_symlink() and (out / "coded.csv").is_symlink()
 
 
-@pytest.mark.parametrize("text", ["{not json", '{"files": "html/x.html"}', "[]", '{"other": 1}'])
+@pytest.mark.parametrize("text", ["{not json", '{"files": "html/x.html"}', "[]", '{"other": 1}',
+                                  '{"sha256": ["html/x.html"]}'])
 def test_an_unreadable_manifest_removes_nothing(tmp_path, text):
     out = tmp_path / "out"
     _fake_previous_run(out, [], ["html/x.html"])
     (out / MANIFEST).write_text(text, encoding="utf-8")
-    assert report.read_manifest(out) == []
-    assert report.remove_stale(out, report.read_manifest(out), []) == []
+    assert manifest.read(out) is None
+    assert report.remove_stale(out, manifest.read(out) or {}, []).removed == []
     assert (out / "html" / "x.html").exists()
 
 
@@ -306,17 +316,20 @@ STALE = ["figures/99_old.svg", "html/99_old.code.html", "html/99_old.html", "not
          "reliability_99_old.csv", "spreadsheet/reliability_99_old.csv"]
 FOREIGN = ["figures/my_own.png", "html/mine.html", "my_table.csv", "notebooks/my_thesis_analysis.ipynb",
            "spreadsheet/my_table.csv"]
+EDITED = ["html/98_old.html", "reliability_98_old.csv"]  # stale, but edited since the previous run wrote them
 
 
 @pytest.fixture(scope="module")
 def hostile_report(tmp_path_factory):
     """One real `make report` on a corpus and into an OUT whose paths hold a quote and
-    ``; touch pwned``; OUT has a fake previous run (its manifest lists three stale files)
-    and a researcher's own notebook and page. ``(out, finished make)``."""
+    ``; touch pwned``; OUT has a fake previous run (its manifest lists stale files, two of
+    them edited since) and a researcher's own notebook and page. ``(out, finished make)``."""
     base = tmp_path_factory.mktemp("hostile") / HOSTILE
     corpus = _corpus(base / "corpus")
     out = base / "out"
-    _fake_previous_run(out, STALE + ["html/00_overview.html"], STALE + FOREIGN)
+    _fake_previous_run(out, STALE + EDITED + ["html/00_overview.html"], STALE + EDITED + FOREIGN)
+    for rel in EDITED:
+        (out / rel).write_text("my notes, saved over the run's file", encoding="utf-8")
     assert not PWNED.exists(), f"{PWNED} is there before the test; remove it"
     done = make("report", f"CORPUS={corpus}", f"OUT={out}")
     if PWNED.exists():
@@ -335,6 +348,18 @@ def test_a_run_keeps_files_it_did_not_write_and_removes_what_its_last_run_listed
     assert f"removed {len(STALE)} file(s) of the previous report: " + ", ".join(STALE) in done.stderr
 
 
+def test_a_run_keeps_a_stale_file_edited_since_and_names_it(hostile_report):
+    """A file the previous report wrote and no notebook writes any more was removed by name,
+    though the researcher had saved their own notes over it."""
+    out, done = hostile_report
+    assert done.returncode == 0, done.stderr[-3000:]
+    for rel in EDITED:
+        assert (out / rel).read_text(encoding="utf-8") == "my notes, saved over the run's file", rel
+        assert (f"kept {out / rel}: changed since the run wrote it; remove it yourself if it is yours to lose"
+                in done.stderr.splitlines()), done.stderr
+    assert not set(EDITED) & set(manifest.read(out))  # no longer the run's: the next clean keeps them too
+
+
 def test_the_manifest_lists_what_the_run_wrote_sorted_and_relative(hostile_report):
     out, done = hostile_report
     assert done.returncode == 0, done.stderr[-3000:]
@@ -345,20 +370,22 @@ def test_the_manifest_lists_what_the_run_wrote_sorted_and_relative(hostile_repor
                          if f"figures/{p.name}" not in FOREIGN]  # a figure of one's own is not the run's
                       + [p.relative_to(out).as_posix() for p in [*out.glob("*.csv"), *out.glob("spreadsheet/*.csv")]
                          if p.relative_to(out).as_posix() not in FOREIGN]  # nor a table of one's own
-                      + ["codebook.qdc", "project.qdpx"])  # notebook 05's QDA exports
+                      + ["codebook.qdc", "project.qdpx"]  # notebook 05's QDA exports
+                      + [pipeline.STAMP_FILE])  # the stamp of the pipeline's tables, kept as the run's cache
     assert "figures/themes_by_sector.svg" in expected and "figures/99_old.svg" not in expected
     assert {"coded.csv", "tokens.csv", "spreadsheet/coded.csv", "findings_quotes.csv", "spreadsheet/findings_quotes.csv",
             "review_precision.csv", "spreadsheet/review_precision.csv"} <= set(expected)
     assert "reliability_99_old.csv" not in expected and "my_table.csv" not in expected
-    assert report.MANIFEST == MANIFEST
-    assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"files": expected}
+    assert manifest.MANIFEST == MANIFEST
+    hashes = {rel: hashlib.sha256((out / rel).read_bytes()).hexdigest() for rel in expected}
+    assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"sha256": hashes}
     assert all((out / rel).is_file() for rel in expected)
 
 
 def test_a_failed_run_removes_nothing_and_says_which_notebook_stopped_in_one_line(tmp_path):
     corpus = _corpus(tmp_path / "c", metadata="file\nmissing.txt\n")  # stops the first notebook
     out = tmp_path / "out"
-    _fake_previous_run(out, STALE, STALE + FOREIGN)
+    recorded = _fake_previous_run(out, STALE, STALE + FOREIGN)
     done = cli("--corpus", str(corpus), "--out", str(out))
     assert done.returncode == 1
     assert "Traceback" not in done.stderr, done.stderr
@@ -367,7 +394,7 @@ def test_a_failed_run_removes_nothing_and_says_which_notebook_stopped_in_one_lin
                       "which is not in raw/. Add the file or remove the row. The previous report's pages are left "
                       "as they were. (--debug, or make report DEBUG=1, shows the traceback)"], done.stderr
     assert all((out / rel).exists() for rel in STALE + FOREIGN)
-    assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"files": STALE}
+    assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"sha256": recorded}
 
 
 def test_a_run_that_fails_half_way_leaves_the_previous_report_whole_not_mixed(tmp_path):
@@ -378,12 +405,12 @@ def test_a_run_that_fails_half_way_leaves_the_previous_report_whole_not_mixed(tm
                                              encoding="utf-8")
     out = tmp_path / "out"
     previous = ["html/00_overview.html", "html/00_overview.code.html", "notebooks/00_overview.ipynb", "html/index.html"]
-    _fake_previous_run(out, previous, previous)
+    recorded = _fake_previous_run(out, previous, previous)
     done = cli("--corpus", str(corpus), "--out", str(out))
     assert done.returncode == 1 and re.search(r"executing 00_overview\.ipynb \.\.\. .*?done", done.stderr, re.S)
     assert "error: 01_clean-corpus.ipynb stopped with RuleError" in done.stderr, done.stderr
     assert {rel: (out / rel).read_text(encoding="utf-8") for rel in previous} == {rel: rel for rel in previous}
-    assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"files": previous}
+    assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"sha256": recorded}
 
 
 # --- command line: quoting ---
@@ -416,7 +443,7 @@ def test_make_clean_removes_exactly_that_folder(tmp_path, no_pwned):
     out = tmp_path / HOSTILE / "out"
     out.mkdir(parents=True)
     (out / "segments.csv").write_text("x", encoding="utf-8")
-    (out / MANIFEST).write_text('{"files": ["segments.csv"]}', encoding="utf-8")  # a report's folder
+    (out / MANIFEST).write_text(manifest.dumps(manifest.record(out, ["segments.csv"])), encoding="utf-8")
     (tmp_path / "its").mkdir()  # what the old quoting made of the path
     done = make("clean", f"OUT={out}")
     assert done.returncode == 0, done.stderr

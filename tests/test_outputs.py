@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import evaluation, outputs, paths, report, tables
+from helpers import evaluation, manifest, outputs, paths, pipeline, report, review, suggest, tables
 
 DECISIONS = "file,start,end,code,decision,reviewer,note\n"
 
@@ -34,6 +34,13 @@ def _write(folder: Path, files: dict[str, str]) -> None:
         (folder / rel).write_text(text, encoding="utf-8")
 
 
+def _record(folder: Path, files: list[str], extra: dict | None = None) -> None:
+    """Write ``folder``'s manifest as a run does: ``files`` with the SHA-256 of their bytes
+    now (and ``extra`` entries as they are given)."""
+    (folder / manifest.MANIFEST).write_text(manifest.dumps({**manifest.record(folder, files), **(extra or {})}),
+                                            encoding="utf-8")
+
+
 def _assert_refused(done, *words: str) -> None:
     lines = [line for line in done.stderr.strip().splitlines() if not line.startswith("make: ***")]
     assert done.returncode == 2, done.stdout + done.stderr  # make's own status for a failed command
@@ -54,10 +61,10 @@ def test_make_clean_refuses_a_copy_of_a_corpus_and_removes_nothing(tmp_path):
     # decisions alone are enough, and so is a corpus in a folder below OUT
     (victim / "raw" / "a.txt").unlink()
     (victim / "raw").rmdir()
-    (victim / report.MANIFEST).write_text('{"files": ["notes.csv"]}', encoding="utf-8")
+    (victim / manifest.MANIFEST).write_text('{"files": ["notes.csv"]}', encoding="utf-8")
     assert "it holds review/ann.csv, reviewers' decisions" in outputs.refusal(str(victim))
     nested = tmp_path / "out"
-    _write(nested, {report.MANIFEST: '{"files": []}', "copy/raw/a.txt": "Text.\n"})
+    _write(nested, {manifest.MANIFEST: '{"files": []}', "copy/raw/a.txt": "Text.\n"})
     assert "it holds copy/raw/, a corpus's raw texts" in outputs.refusal(str(nested))
 
 
@@ -65,7 +72,7 @@ def test_make_clean_refuses_a_folder_no_report_wrote(tmp_path):
     thesis = tmp_path / "thesis"
     _write(thesis, {"chapter1.docx": "draft", "segments.csv": "mine"})
     done = make("clean", f"OUT={thesis}")
-    _assert_refused(done, str(thesis), f"no {report.MANIFEST}")
+    _assert_refused(done, str(thesis), f"no {manifest.MANIFEST}")
     assert _files(thesis) == ["chapter1.docx", "segments.csv"]
 
 
@@ -85,26 +92,30 @@ def test_a_folder_under_build_that_does_not_exist_is_not_refused():
     assert outputs.clean("build/never-made-by-a-test").endswith("nothing to clean (no such folder)")
 
 
-def test_clean_removes_the_listed_files_the_cache_and_evaluate_s_tables_and_keeps_the_rest(tmp_path):
+def test_clean_removes_the_recorded_files_the_cache_and_evaluate_s_tables_and_keeps_the_rest(tmp_path):
     out = tmp_path / "out"
     listed = ["html/index.html", "html/00_a.html", "notebooks/00_a.ipynb", "figures/timeline.svg",
               "findings_quotes.csv", "spreadsheet/findings_quotes.csv", "project.qdpx", "codebook.qdc"]
-    cache = tables.out_files() + [".cache/fingerprint.json", ".segments.csv.abc_1234.tmp"]
-    evaluated = [f"evaluation/corpus-dev/{name}" for name in evaluation.TABLE_FILES] + \
-        [f"evaluation/corpus-dev/{rel}" for rel in tables.out_files() + [".cache/fingerprint.json"]]
+    cache = tables.out_files() + [pipeline.STAMP_FILE]
+    evaluated = list(evaluation.TABLE_FILES) + tables.out_files() + [pipeline.STAMP_FILE]
     own = ["html/mine.html", "notebooks/mine.ipynb", "figures/mine.svg", "mine.csv", "notes.txt",
            "suggestions_R_TRUST.csv", "review/sample.csv", "review/review.xlsx", "review/review.qdpx",
-           "evaluation/corpus-dev/my_notes.txt"]
-    _write(out, {rel: rel for rel in listed + cache + evaluated + own})
-    (out / report.MANIFEST).write_text(json.dumps({"files": listed + ["../outside.csv", "notes.txt"]}),
-                                       encoding="utf-8")
-    (tmp_path / "outside.csv").write_text("mine", encoding="utf-8")
+           "evaluation/corpus-dev/my_notes.txt", ".segments.csv.abc_1234.tmp"]  # a killed write's temporary: no record
+    _write(out, {rel: rel for rel in listed + cache + [f"evaluation/corpus-dev/{rel}" for rel in evaluated] + own})
+    # a hand-made entry, even with a hash, does not reach outside OUT; one without a hash removes nothing
+    _record(out, listed + cache, {"../outside.csv": manifest.file_hash(out, "mine.csv"), "notes.txt": None})
+    _record(out / "evaluation" / "corpus-dev", evaluated)
+    (tmp_path / "outside.csv").write_text("mine.csv", encoding="utf-8")
     said = outputs.clean(str(out))
     assert _files(out) == sorted(own)
     assert (tmp_path / "outside.csv").exists()
     assert not (out / ".cache").exists() and not (out / "spreadsheet").exists()  # left empty: removed
-    assert said.startswith(f"removed {len(listed + cache + evaluated) + 1} file(s) the runs wrote in ")
+    assert said.startswith(f"removed {len(listed + cache + evaluated) + 2} file(s) the runs wrote in ")  # + manifests
     assert "kept 10 file(s) no run listed there, among them review/" in said
+    assert said.splitlines()[1:] == [f"kept 1 file(s) in {out} that a manifest lists without a hash (written by an "
+                                     "older kvalitext, or by hand), so they are not known to be a run's: notes.txt; "
+                                     "run the report again (it records hashes) before cleaning, or remove them "
+                                     "yourself if they are not yours"]
 
 
 def test_clean_removes_the_folder_when_nothing_else_is_in_it_and_follows_no_link(tmp_path):
@@ -112,15 +123,17 @@ def test_clean_removes_the_folder_when_nothing_else_is_in_it_and_follows_no_link
     _write(elsewhere, {"00_a.html": "theirs", "coded.csv": "theirs"})
     out = tmp_path / "out"
     _write(out, {"html/index.html": "x", "segments.csv": "x"})
+    _record(out, ["html/index.html", "segments.csv"], {"coded.csv": manifest.file_hash(elsewhere, "coded.csv"),
+                                                       "spreadsheet/00_a.html": manifest.file_hash(elsewhere, "00_a.html")})
     (out / "spreadsheet").symlink_to(elsewhere)  # a folder of the cache that is a link
     (out / "coded.csv").symlink_to(elsewhere / "coded.csv")  # a table that is a link
-    (out / report.MANIFEST).write_text(json.dumps({"files": ["html/index.html", "coded.csv"]}), encoding="utf-8")
     outputs.clean(str(out))
     assert _files(elsewhere) == ["00_a.html", "coded.csv"]
     assert sorted(p.name for p in out.iterdir()) == ["coded.csv", "spreadsheet"]  # the links stay
     (out / "coded.csv").unlink()
     (out / "spreadsheet").unlink()
-    _write(out, {"html/index.html": "x", ".cache/fingerprint.json": "{}", report.MANIFEST: '{"files": ["html/index.html"]}'})
+    _write(out, {"html/index.html": "x", pipeline.STAMP_FILE: '{"fingerprint": "f"}'})  # an older kvalitext's stamp
+    _record(out, ["html/index.html"])
     assert outputs.clean(str(out)).endswith("and the folder, left empty")
     assert not out.exists() and tmp_path.is_dir()
 
@@ -150,3 +163,147 @@ def test_the_default_build_folder_goes_whole_unless_it_holds_a_corpus(tmp_path, 
     assert left == ["rep/review/review.qdpx", "rep/review/review.xlsx", "rep/review/review_ann.xlsx",
                     "review/sample.csv"]
     assert (tmp_path / "elsewhere" / "mine.txt").exists() and not (build / "rep" / "link").exists()
+
+
+# --- a file is removed only while its bytes are those the run recorded ---
+
+def _report_folder(out: Path) -> list[str]:
+    """A report's folder as a run leaves it: pages, a notebook, tables and the pipeline's
+    stamp, recorded with their hashes; the files."""
+    written = ["html/index.html", "html/00_a.html", "notebooks/00_a.ipynb", "figures/timeline.svg", "coded.csv",
+               "spreadsheet/coded.csv", "segments.csv"]
+    _write(out, {rel: f"the run's {rel}\n" for rel in written})
+    _write(out, {pipeline.STAMP_FILE: manifest.dumps(manifest.record(out, ["coded.csv", "segments.csv"]))})
+    _record(out, written + [pipeline.STAMP_FILE])
+    return written
+
+
+def test_an_output_edited_or_replaced_since_the_run_survives_make_clean_and_is_named(tmp_path):
+    """Notes saved over OUT/coded.csv and an edited page were removed by make clean, by name."""
+    out = tmp_path / "out"
+    written = _report_folder(out)
+    (out / "coded.csv").write_text("my own notes\n", encoding="utf-8")
+    (out / "html/00_a.html").write_text("<p>my edit</p>", encoding="utf-8")
+    done = make("clean", f"OUT={out}")
+    assert done.returncode == 0, done.stderr
+    assert _files(out) == ["coded.csv", "html/00_a.html"]
+    assert (out / "coded.csv").read_text(encoding="utf-8") == "my own notes\n"
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith(f"removed {len(written) - 2 + 2} file(s) the runs wrote in {out}; kept 0 file(s)")
+    assert lines[1:] == [f"kept {out / rel}: changed since the run wrote it; remove it yourself if it is yours to lose"
+                         for rel in ["coded.csv", "html/00_a.html"]]
+
+
+def test_a_hand_written_manifest_does_not_make_a_researchers_file_removed(tmp_path):
+    """A manifest is a file like any other: one written or edited by hand (or by an older
+    kvalitext, a plain list) named files that make clean then removed."""
+    out = tmp_path / "out"
+    mine = {"notes.csv": "my notes\n", "coded.csv": "my coding\n", "html/thesis.html": "<p>mine</p>",
+            "notebooks/analysis.ipynb": "{}"}
+    _write(out, mine)
+    (out / manifest.MANIFEST).write_text(json.dumps({"files": sorted(mine)}), encoding="utf-8")  # no hashes
+    said = outputs.clean(str(out))
+    assert _files(out) == sorted(mine)
+    assert said.splitlines()[1].startswith(f"kept 4 file(s) in {out} that a manifest lists without a hash")
+    # a hash that is not the file's (or not a hash at all) removes nothing either
+    wrong = {"notes.csv": "0" * 64, "coded.csv": "not a hash", "html/thesis.html": None,
+             "notebooks/analysis.ipynb": manifest.file_hash(out, "notes.csv")}
+    (out / manifest.MANIFEST).write_text(json.dumps({"sha256": wrong}), encoding="utf-8")
+    said = outputs.clean(str(out))
+    assert _files(out) == sorted(mine)
+    assert [line.split(":")[0] for line in said.splitlines()[1:]] == [
+        f"kept {out / 'notebooks/analysis.ipynb'}", f"kept {out / 'notes.csv'}",
+        f"kept 2 file(s) in {out} that a manifest lists without a hash (written by an older kvalitext, or by hand), "
+        "so they are not known to be a run's"]
+
+
+def test_a_report_s_removal_of_stale_files_keeps_an_edited_one(tmp_path):
+    out = tmp_path / "out"
+    _report_folder(out)
+    (out / "html/00_a.html").write_text("<p>my edit</p>", encoding="utf-8")
+    removal = report.remove_stale(out, manifest.read(out), ["html/index.html"])
+    assert removal.removed == ["coded.csv", "figures/timeline.svg", "notebooks/00_a.ipynb", "segments.csv",
+                               "spreadsheet/coded.csv"]
+    assert removal.changed == ["html/00_a.html"] and (out / "html/00_a.html").exists()
+    assert removal.said(out) == [f"kept {out / 'html/00_a.html'}: {manifest.CHANGED}"]
+
+
+def test_tables_rebuilt_after_the_report_are_cleaned_through_the_pipeline_s_stamp(tmp_path):
+    """A notebook run by hand (or make suggest) rebuilt the tables after the report: the
+    pipeline's stamp records them, so they are the run's, not changed files of one's own."""
+    out = tmp_path / "out"
+    _report_folder(out)
+    _write(out, {"coded.csv": "rebuilt\n", "segments.csv": "rebuilt\n"})
+    _write(out, {pipeline.STAMP_FILE: json.dumps({"fingerprint": "new", "sha256": manifest.record(out, ["coded.csv"])})})
+    said = outputs.clean(str(out))
+    assert _files(out) == ["segments.csv"]  # the stamp does not record it as rebuilt: kept
+    assert said.splitlines()[1:] == [f"kept {out / 'segments.csv'}: {manifest.CHANGED}"]
+
+
+def test_the_pipeline_s_stamp_records_the_tables_it_wrote(corpus_factory, tmp_path):
+    run = pipeline.Run.from_params(corpus_factory({"a.txt": "Vi behöver tillit.\n"}), tmp_path / "out")
+    pipeline.build_tables(run)
+    stamp = json.loads(run.path(pipeline.STAMP_FILE).read_text(encoding="utf-8"))
+    assert stamp["sha256"] == manifest.record(run.out, tables.out_files())
+    assert sorted(stamp["sha256"]) == sorted(tables.out_files())
+
+
+def test_make_evaluate_records_what_it_wrote_and_clean_removes_it_only_while_unchanged(tmp_path):
+    """A folder only make evaluate wrote to had no manifest: make clean refused it. And its
+    tables were removed by name, edited or not."""
+    out = tmp_path / "out"
+    assert evaluation.main(["--corpus", "corpus", "--out", str(out / "evaluation"), "--boot", "0"]) == 0
+    folder = out / "evaluation" / "corpus"
+    recorded = manifest.read(folder)
+    assert sorted(recorded) == sorted(list(evaluation.TABLE_FILES) + tables.out_files() + [pipeline.STAMP_FILE])
+    assert recorded == manifest.record(folder, recorded)
+    (folder / evaluation.SUMMARY_FILE).write_text("my reading of it\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("mine\n", encoding="utf-8")
+    assert outputs.refusal(str(out)) is None
+    said = outputs.clean(str(out))
+    assert _files(out) == ["evaluation/corpus/evaluation_summary.csv", "evaluation/corpus/notes.txt"]
+    assert said.splitlines()[1:] == [f"kept {out / 'evaluation/corpus/evaluation_summary.csv'}: {manifest.CHANGED}"]
+
+
+# --- refusals: one line, one wording, exit status 2 everywhere ---
+
+@pytest.mark.parametrize("main, argv", [
+    (outputs.main, ["clean", "--out", "notebooks"]),
+    (report.main, ["--out", "notebooks"]),
+    (evaluation.main, ["--corpus", "corpus", "--out", "notebooks"]),
+    (review.main, ["sample", "--out", "notebooks"]),
+    (review.main, ["import", "x.xlsx", "--out", "notebooks"]),
+    (suggest.main, ["--code", "R_TRUST", "--out", "notebooks"]),
+])
+def test_every_command_refuses_an_output_folder_in_one_line_with_exit_status_2(main, argv, capsys):
+    """helpers.review exited 1 on a refused OUT, helpers.suggest with a traceback."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: refusing "), err
+    assert "OUT=notebooks" in err[0] or f"OUT={paths.NOTEBOOKS_DIR}/" in err[0], err  # evaluate: OUT/<corpus>
+    assert "it is inside notebooks/" in err[0]
+
+
+def test_make_clean_s_refusal_is_the_report_s_line_naming_make_clean(tmp_path):
+    for out in ["notebooks", "corpus", ".", str(tmp_path / "none")]:
+        assert outputs.refusal(out) == paths.unsafe_out(out, None, "make clean")
+    assert paths.unsafe_out("notebooks").startswith("refusing OUT=notebooks (")
+    assert paths.unsafe_out("notebooks", None, "make clean").startswith("refusing make clean OUT=notebooks (")
+
+
+# --- make clean needs no .venv ---
+
+def test_make_clean_imports_nothing_but_the_standard_library():
+    code = ("import sys; before = set(sys.modules); import helpers.outputs; "
+            "print(sorted({m.split('.')[0] for m in set(sys.modules) - before} - set(sys.stdlib_module_names)))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=paths.PROJ_ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['helpers']"
+
+
+def test_make_clean_does_not_build_the_venv(tmp_path):
+    """`make -n` prints what make would run: for clean, no venv is created."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    done = subprocess.run(["make", "--no-print-directory", "-n", "clean", f"VENV={tmp_path / 'venv'}"],
+                          cwd=paths.PROJ_ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "venv" not in done.stdout and "-m helpers.outputs clean" in done.stdout, done.stdout
