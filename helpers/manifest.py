@@ -69,9 +69,8 @@ class Removal:
         if self.unknown:
             shown = ", ".join(self.unknown[:5]) + (", …" if len(self.unknown) > 5 else "")
             lines.append(f"kept {len(self.unknown)} file(s) in {folder} that a manifest lists without a hash (written "
-                         f"by an older kvalitext, or by hand), so they are not known to be a run's: {shown}; run the "
-                         "report again (it records hashes) before cleaning, or remove them yourself if they are not "
-                         "yours")
+                         f"by an older kvalitext, or by hand), so they are not known to be a run's: {shown}; remove "
+                         "them yourself if they are not yours (a report run again records the hashes of what it writes)")
         return lines
 
 

@@ -157,7 +157,8 @@ def _prune(out: Path, removed: list[str]) -> None:
 
 def clean(out: str | None, corpus: str | None = None) -> str:
     """Remove what the runs wrote in ``OUT`` (see the module's docstring); return what was
-    done, in one line. Raises :class:`CleanRefused` (before anything is removed) when
+    done: a line, then a line for each recorded file kept because it changed since (and one
+    for those recorded without a hash). Raises :class:`CleanRefused` (before anything is removed) when
     :func:`refusal` says so."""
     why = refusal(out, corpus)
     if why:

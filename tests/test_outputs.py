@@ -114,8 +114,8 @@ def test_clean_removes_the_recorded_files_the_cache_and_evaluate_s_tables_and_ke
     assert "kept 10 file(s) no run listed there, among them review/" in said
     assert said.splitlines()[1:] == [f"kept 1 file(s) in {out} that a manifest lists without a hash (written by an "
                                      "older kvalitext, or by hand), so they are not known to be a run's: notes.txt; "
-                                     "run the report again (it records hashes) before cleaning, or remove them "
-                                     "yourself if they are not yours"]
+                                     "remove them yourself if they are not yours (a report run again records the "
+                                     "hashes of what it writes)"]
 
 
 def test_clean_removes_the_folder_when_nothing_else_is_in_it_and_follows_no_link(tmp_path):
