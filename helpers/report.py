@@ -19,10 +19,10 @@ did not write again (a notebook renamed or removed since, a figure or table no n
 writes any more) are removed while their bytes are still those recorded, and nothing else:
 not a file the record does not name, not one edited or replaced since (it is kept and
 named), not a file reached through a symbolic link, nothing outside ``OUT``. A run that
-fails removes nothing (pages of the notebooks it did not reach stay as they were). Before anything runs, ``OUT`` is refused (exit
-status 2, one line naming the folder and what to do) when it is the project root or
-contains it, is ``notebooks/`` or inside it, or is, is inside or contains the corpus
-folder (:func:`helpers.paths.unsafe_out`).
+fails removes nothing (pages of the notebooks it did not reach stay as they were). Before
+anything runs, ``OUT`` is refused (exit status 2, one line naming the folder and what to
+do) when it is the project root or contains it, is ``notebooks/`` or inside it, or is, is
+inside or contains the corpus folder (:func:`helpers.paths.unsafe_out`).
 
 Errors reach the user as one line (a notebook that fails is named with its error, exit
 status 1); ``--debug`` shows the full traceback instead.
