@@ -347,14 +347,15 @@ def test_interval_columns_line_up_right_as_numbers_and_spans_of_years_stay_text(
 
 def test_the_interval_columns_of_notebook_03s_page_line_up_right():
     """On the published page of notebook 03 (its committed outputs), the columns of α's
-    95 % interval are marked as numbers, as the α beside them is."""
+    95 % interval and of the reviewed precision's are marked as numbers, as the α beside them is."""
     import nbformat
 
     nb = nbformat.read(paths.NOTEBOOKS_DIR / "03_check-reliability.ipynb", as_version=4)
     page = report.export_html(nb, reader=True)
     heads = re.findall(r"<th( class=\"num\")?>([^<]*)</th>", page)
-    assert ("alpha 95% CI" in {name for _, name in heads}
-            and all(num for num, name in heads if name in ("alpha 95% CI", "alpha")))
+    intervals = ("alpha 95% CI", "95% interval")  # the agreement tables' and the reviews' precision's
+    assert set(intervals) <= {name for _, name in heads}
+    assert all(num for num, name in heads if name in (*intervals, "alpha"))
 
 
 def test_every_saved_figure_links_to_its_full_size_file(own_corpus_report):
