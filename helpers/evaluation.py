@@ -83,6 +83,15 @@ def load_split(corpus: Path) -> dict[str, str]:
     return out
 
 
+def rules_written_on(corpus: Path) -> bool:
+    """Whether the codebook in force for ``corpus`` was written on its texts: the study's
+    embedded corpus (``paths.CORPUS_DIR``, the seeds) read with the study's codebook. Its
+    figures against reference codings flatter the coder; a corpus with a ``split.csv``
+    says for itself which texts rules were read on (:func:`load_split`)."""
+    corpus = Path(corpus)
+    return corpus.resolve() == paths.CORPUS_DIR.resolve() and coding.codebook_path(corpus) == coding.codebook_path()
+
+
 # --------------------------------------------------------------------------- fast scores
 #
 # Both scores are sums over units, so a bootstrap resample is a vector of unit weights:

@@ -138,7 +138,16 @@ def document_sizes(stats: pd.DataFrame) -> Figure:
 
 SMALL_N_HATCH = "////"
 SMALL_N_COLOUR = "#8a3b00"  # the colour of an "n=k" label on what rests on SMALL_N units or fewer
-SMALL_N_EDGE = {"linestyle": (0, (2.5, 2)), "dash_capstyle": "butt", "color": SMALL_N_COLOUR}  # a network edge of few
+SMALL_N_EDGE = {"linewidth": 1.1, "alpha": 0.75, "dash_capstyle": "butt", "color": SMALL_N_COLOUR}  # a network edge of few
+
+
+def small_n_dashes(k: int) -> tuple[int, tuple[float, float]]:
+    """The dash pattern of a network edge met in ``k`` (≤ ``SMALL_N``) units: dotted for
+    one, dashes growing with ``k`` beyond, so the legend tells 1 from 2 without a label
+    on every edge."""
+    return (0, (1.0, 2.0)) if k <= 1 else (0, (2.0 + 2.0 * (k - 1), 2.0))
+
+
 MOST_PANELS = 12  # more groups than this: one heatmap of groups × themes instead of panels
 
 
@@ -503,7 +512,11 @@ def cooccurrence_network(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
     """The :func:`cooccurrence_graph` drawn with a fixed bipartite layout: problems in a
     column on the left, remedies on the right, each in codebook order (no randomness, so
     labels never overlap); nodes coloured by family (``style.FAMILY_COLOURS``) and sized
-    by the units coded with them; edge width and shade by the measure."""
+    by the units coded with them; edge width and shade by the measure. An edge met in
+    ``SMALL_N`` units or fewer is drawn thin in the hatch colour, dotted for one unit and
+    dashed for two (:func:`small_n_dashes`), its width not weighted by a measure it is too
+    small to carry; the legend below says what each line means and the axis label how
+    many edges are such, so none is hidden and no edge needs a label of its own."""
     label, fmt = measure_label(measure)
     graph = cooccurrence_graph(cooc, codebook, measure, threshold)
     problems = [n for n in graph if graph.nodes[n]["family"] == "P"]
@@ -523,22 +536,20 @@ def cooccurrence_network(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
     width = min(MAX_WIDTH, max(7.0, 3.0 + 0.065 * (longest(problems) + longest(remedies))))
     fig = Figure(figsize=(width, 1.6 + 0.38 * rows), layout="constrained")
     ax = fig.subplots()
-    weights = [d["weight"] for _, _, d in graph.edges(data=True)]
-    wmax = max(weights) if weights else 1.0
+    edges = sorted(graph.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1]))
+    solid = [d["weight"] for _, _, d in edges if d["n_both"] > SMALL_N]
+    wmax = max(solid) if solid else 1.0
 
     def edge_style(w: float) -> dict:
         share = w / wmax
         return {"color": "#1f2a44", "alpha": 0.25 + 0.65 * share, "linewidth": 0.8 + 5.2 * share}
 
-    few = 0
-    for u, v, d in sorted(graph.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1])):
+    few: dict[int, int] = {}  # edges of 1 … SMALL_N units: how many of each
+    for u, v, d in edges:
         (x0, y0), (x1, y1) = pos[u], pos[v]
-        if d["n_both"] <= SMALL_N:  # marked as the heatmap hatches it: dashed, "n=k" in the hatch colour
-            few += 1
-            ax.plot([x0, x1], [y0, y1], zorder=1, **(edge_style(d["weight"]) | SMALL_N_EDGE))
-            ax.annotate(f"n={d['n_both']}", ((x0 + 3 * x1) / 4, (y0 + 3 * y1) / 4), ha="center", va="center",
-                        fontsize=6.5, color=SMALL_N_COLOUR, zorder=3,
-                        bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        if d["n_both"] <= SMALL_N:  # too few to read the measure from: thin, in the hatch colour, dotted or dashed
+            few[d["n_both"]] = few.get(d["n_both"], 0) + 1
+            ax.plot([x0, x1], [y0, y1], zorder=1, linestyle=small_n_dashes(d["n_both"]), **SMALL_N_EDGE)
         else:
             ax.plot([x0, x1], [y0, y1], solid_capstyle="round", zorder=1, **edge_style(d["weight"]))
     units = [graph.nodes[n]["units"] for n in graph]
@@ -563,16 +574,21 @@ def cooccurrence_network(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
     ax.set_yticks([])
     ax.spines[:].set_visible(False)
     unit = graph.graph["unit"] or "unit"
+    name = label.split(" (")[0]  # "Jaccard index"
+    n_few = sum(few.values())
     ax.set_xlabel(f"edge width and shade: {label}; edges where it is ≥ {fmt.format(threshold)} "
                   f"({graph.number_of_edges()} of {len(problems) * len(remedies)} pairs)\n"
                   f"node size and (count): {unit}s coded with the theme"
-                  + (f"\ndashed, n=k: {unit}s with both ≤ {SMALL_N}, too few to read a {measure} from "
-                     f"({few} of the edges)" if few else ""), fontsize=7.5)
+                  + (f"\nthin dotted or dashed: {n_few} of the {graph.number_of_edges()} edges rest on at most "
+                     f"{SMALL_N} {unit}s with both, too few to read the {name} from: drawn, not weighted"
+                     if n_few else ""), fontsize=7.5)
     ax.set_title(title or f"Problems and remedies coded in the same {unit}", loc="left")
-    if weights:
-        samples = sorted({min(weights), float(np.median(weights)), wmax})
-        handles = [Line2D([], [], label=fmt.format(w), **edge_style(w)) for w in samples]
-        ax.legend(handles=handles, title=measure, loc="lower center", ncols=len(handles),
-                  frameon=False, fontsize=7, title_fontsize=7, bbox_to_anchor=(0.5, -0.02))
+    samples = {min(solid), float(np.median(solid)), wmax} if len(solid) > 2 else set(solid)
+    handles = [Line2D([], [], label=f"{name} {fmt.format(w)}", **edge_style(w)) for w in sorted(samples)]
+    handles += [Line2D([], [], label=f"in {plural(k, unit)} only", linestyle=small_n_dashes(k), **SMALL_N_EDGE)
+                for k in sorted(few)]
+    if handles:
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=7,
+                   handlelength=3.5)
     return fig
 

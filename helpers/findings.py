@@ -442,17 +442,32 @@ def top_codes(freq: pd.DataFrame, family: str, n: int = 3) -> pd.Series:
     return totals.sort_values(ascending=False, kind="stable").head(n)
 
 
+def _densest(rows: pd.DataFrame, tie: str) -> pd.Series | None:
+    """The row of a :func:`theme_frequencies` table's ``rows`` with the highest
+    ``per_1000`` (ties by ``tie``, ascending) among those resting on more than ``SMALL_N``
+    sentences, the floor below which the figures hatch a bar: a rate of one or two
+    sentences is no finding. ``None`` when no row has that many."""
+    rows = rows[rows["sentences"] > SMALL_N]
+    if not len(rows):
+        return None
+    return rows.sort_values(["per_1000", tie], ascending=[False, True], kind="stable").iloc[0]
+
+
 def densest_group(freq: pd.DataFrame, code: str, skip: tuple[str, ...] = ()) -> pd.Series | None:
     """The group of a :func:`theme_frequencies` table in which ``code`` is densest
     (highest ``per_1000``; ties alphabetical), among the groups (not in ``skip``) where it
-    rests on more than ``SMALL_N`` sentences, the floor below which the figures hatch a
-    bar: a rate of one or two sentences is no finding. ``None`` when no group has that
-    many."""
+    rests on more than ``SMALL_N`` sentences (:func:`_densest`). ``None`` when no group
+    has that many."""
     by = group_column(freq)
-    rows = freq[(freq["code"] == code) & ~freq[by].isin(skip) & (freq["sentences"] > SMALL_N)]
-    if not len(rows):
-        return None
-    return rows.sort_values(["per_1000", by], ascending=[False, True], kind="stable").iloc[0]
+    return _densest(freq[(freq["code"] == code) & ~freq[by].isin(skip)], by)
+
+
+def densest_code(freq: pd.DataFrame, group: str) -> pd.Series | None:
+    """The theme densest in one group of a :func:`theme_frequencies` table (highest
+    ``per_1000``; ties by code id), among the themes that rest on more than ``SMALL_N`` of
+    the group's sentences, the same floor as :func:`densest_group`. ``None`` when no
+    theme has that many there."""
+    return _densest(freq[freq[group_column(freq)] == group], "code")
 
 
 def top_pairs(cooc: pd.DataFrame, n: int = 10) -> pd.DataFrame:

@@ -255,11 +255,22 @@ _CELL = {tag: re.compile(rf"<{tag}\b([^>]*)>(.*?)</{tag}>", re.S) for tag in ("t
 # a number as pandas prints one: 12, -3.5, 1,234, 0.81, 1e-05, 12.5%, −2 (with a minus sign)
 _NUMBER = re.compile(r"[-+−]?(\d+|\d{1,3}(,\d{3})+)?(\.\d+)?([eE][-+]?\d+)?%?")
 _MISSING = {"", "nan", "NaN", "<NA>", "None", "NaT", "inf", "-inf"}
+# an interval of two such numbers, as the tables print one: 0.736–0.876, 0.47 – 0.65, [−0.001, +0.149]
+_INTERVAL = re.compile(r"(?P<a>[^\s,\[\]–]+)\s*–\s*(?P<b>[^\s,\[\]–]+)|\[(?P<c>[^\s,]+),\s*(?P<d>[^\s,\]]+)\]")
 
 
 def _is_number(cell: str) -> bool:
+    """One number as pandas prints it, or an interval of two whose ends are not both whole
+    (``0.736–0.876``; ``2013–2017`` is a span of years, ``120–180`` of offsets: text)."""
     text = html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
-    return bool(re.search(r"\d", text)) and bool(_NUMBER.fullmatch(text))
+    if bool(re.search(r"\d", text)) and bool(_NUMBER.fullmatch(text)):
+        return True
+    m = _INTERVAL.fullmatch(text)
+    if not m:
+        return False
+    ends = [e for e in m.groups() if e is not None]
+    return (all(re.search(r"\d", e) and _NUMBER.fullmatch(e) for e in ends)
+            and any(re.search(r"[.%eE]", e) for e in ends))
 
 
 def _mark(attrs: str) -> str:
@@ -276,8 +287,10 @@ def align_numbers(page: str) -> str:
     which makes long text (a keyword in context, a sentence, a removed line) hard to
     read. A column is a number column when each of its cells that is not empty or
     missing (``NaN``, ``<NA>``, ``None``) is one number as pandas prints it (``12``,
-    ``-3.5``, ``1,234``, ``1e-05``, ``12.5%``) and at least one is; a column with a date
-    (``2017-11-22``) or an interval is text. Only the class is added: the cells' content
+    ``-3.5``, ``1,234``, ``1e-05``, ``12.5%``) or an interval of two (``0.736–0.876``,
+    ``[−0.001, +0.149]``: tables of intervals are numbers), and at least one is; a column
+    with a date (``2017-11-22``), a span of years (``2013–2017``) or of whole numbers is
+    text. Only the class is added: the cells' content
     is left as it was (escaped by pandas)."""
 
     def table(m: re.Match) -> str:

@@ -55,7 +55,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import clean, coding, decisions, io, markup, paths, pipeline, refi, reliability
+from . import clean, coding, decisions, evaluation, io, markup, paths, pipeline, refi, reliability
 from .corpus import read_raw_texts
 from .findings import LOW_MARK  # the mark; figures keep it whole when they shorten a label
 from .matcher import NEAR, Term
@@ -824,15 +824,38 @@ def mark_codes(table: pd.DataFrame, low: Iterable[str], columns: Iterable[str] =
     return out
 
 
+def _alpha_phrase(rows: pd.DataFrame) -> str:
+    """Each reference's α in ``rows`` (of :func:`helpers.evaluation.score_run`'s summary)
+    with its 95 % interval and the house threshold it reaches, ``; ``-joined."""
+    def one(r: pd.Series) -> str:
+        ci = (f" (95 % interval {r['alpha_low']:.3f}–{r['alpha_high']:.3f})"
+              if np.isfinite(r["alpha_low"]) and np.isfinite(r["alpha_high"]) else "")
+        return (f"α {r['alpha']:.3f} with {markup.escape(str(r['reference']), markdown=True)}{ci}: "
+                f"{reliability.alpha_verdict(r['alpha'])}")
+    return "; ".join(one(r) for _, r in rows.iterrows())
+
+
+AGAINST_COLUMNS = ("part", "genre", "level", "reference", "units", "alpha", "alpha_low", "alpha_high")
+
+
 def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: coding.Codebook,
-                    threshold: float = LOW_PRECISION, against: pd.DataFrame | None = None) -> str:
+                    threshold: float = LOW_PRECISION, against: pd.DataFrame | None = None,
+                    written_on: bool = False) -> str:
     """A Markdown paragraph that says how far the codes were checked on this corpus: "not
     validated on this corpus" when it has neither reference codings nor review decisions;
-    otherwise what it has: with ``against`` (the summary of
-    :func:`reliability.auto_vs_references`, the table notebook 03 shows) the auto-coder's
-    α per paragraph against each reference and the thresholds it reaches
-    (:func:`reliability.alpha_verdict`), and the codes of low estimated precision (marked
-    :data:`LOW_MARK` in the figures). Names are escaped (:mod:`helpers.markup`)."""
+    otherwise what it has, and the codes of low estimated precision (marked
+    :data:`LOW_MARK` in the figures). Names are escaped (:mod:`helpers.markup`).
+
+    With ``against``, the summary of :func:`helpers.evaluation.score_run` (the table
+    notebook 03 shows by part), it quotes the auto-coder's α per paragraph against each
+    reference, with its 95 % interval and the threshold it reaches
+    (:func:`reliability.alpha_verdict`). Where the corpus has a ``split.csv`` with a
+    ``score`` part, that part's α is quoted (the texts no rule was read on; the α over all
+    texts includes the ``tune`` part the rules were read on, and flatters the coder), the
+    tune part's beside it for contrast. Without one, the α over all texts, saying plainly
+    that the codebook's rules were written on these texts when ``written_on``
+    (:func:`helpers.evaluation.rules_written_on`), else that nothing sets apart texts no
+    rule was read on."""
     reviewed = table is not None and int(_code_rows(table)
                                          ["reviewed"].sum()) > 0
     if not has_references and not reviewed:
@@ -842,20 +865,16 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
                 "less than on the texts they were written on: README, How far the codes carry). Read every figure as "
                 "leads to check. To check it, review a sample: `make review` "
                 "(README: Reviewing the auto-coder on your corpus).")
-    parts = []
+    parts, alpha = [], ""
     if has_references:
-        rows = (against[against["level"] == "paragraph"].sort_values("reference", kind="stable")
-                if against is not None and len(against) else None)
-        if rows is None:
+        if against is None or not len(against):
             parts.append("reference codings (notebook 03 compares the auto-coder with them)")
         else:
-            parts.append("reference codings, with which the auto-coder agrees per paragraph over all the texts at " + "; ".join(
-                f"α {r['alpha']:.3f} with {markup.escape(str(r['reference']), markdown=True)} (95 % interval "
-                f"{markup.escape(str(r['alpha 95% CI']), markdown=True)}): {reliability.alpha_verdict(r['alpha'])}"
-                for _, r in rows.iterrows()) + " (notebook 03, which also scores each part of a corpus's `split.csv`)")
+            parts.append("reference codings")
+            alpha = " " + _alpha_sentences(against, written_on)
     if reviewed:
         parts.append("review decisions (precision per code in notebook 03)")
-    text = "**Validation on this corpus:** " + " and ".join(parts) + "."
+    text = "**Validation on this corpus:** " + " and ".join(parts) + "." + alpha
     if reviewed:
         low = low_precision_codes(table, threshold)
         never = never_reviewed(table)
@@ -869,6 +888,48 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
             text += f" {len(never)} code(s) with sentences were never reviewed: " + ", ".join(
                 markup.escape(c, markdown=True) for c in never) + "."
     return text
+
+
+def run_validation_note(run: pipeline.Run, estimates: Mapping[str, object], codebook: coding.Codebook,
+                        coded: pd.DataFrame, n_boot: int = 1000) -> str:
+    """:func:`validation_note` for a run (notebook 04): ``estimates`` is its
+    :func:`run_estimates`, ``coded`` the auto-coder's codes. The α against the reference
+    codings is computed as notebook 03 computes it, by :func:`helpers.evaluation.score_run`
+    (part by part of ``split.csv``, the same seeded bootstrap), so both notebooks quote the
+    same figure."""
+    raw = read_raw_texts(run.corpus)
+    refs = reliability.load_references(run.corpus / "reference", raw, codebook.ids)
+    against = evaluation.score_run(run, n_boot=n_boot, coded=coded)[0] if len(refs) else None
+    return validation_note(bool(estimates["has_references"]), estimates["precision"], codebook, against=against,
+                           written_on=evaluation.rules_written_on(run.corpus))
+
+
+def _alpha_sentences(against: pd.DataFrame, written_on: bool) -> str:
+    """What :func:`validation_note` says of the auto-coder against the reference codings
+    (see there), in whole sentences."""
+    missing = [c for c in AGAINST_COLUMNS if c not in against.columns]
+    if missing:
+        raise ValueError(f"validation_note: against must be evaluation.score_run's summary; it lacks {missing}")
+    rows = against[(against["level"] == "paragraph") & (against["genre"] == "all")].sort_values(
+        "reference", kind="stable")
+    score, tune, whole = (rows[rows["part"] == p] for p in ("score", "tune", "all"))
+    if len(score):
+        text = ("Per paragraph the auto-coder agrees with them, on the score part of `split.csv` "
+                f"({int(score['units'].iloc[0])} paragraphs of the texts no rule was read on), at "
+                + _alpha_phrase(score) + ".")
+        if len(tune):
+            text += (" On the tune part, the texts the rules were read on, it reaches α "
+                     + " / ".join(f"{a:.3f}" for a in tune["alpha"]) + ", and over all the texts α "
+                     + " / ".join(f"{a:.3f}" for a in whole["alpha"])
+                     + ": those figures flatter the coder (notebook 03 gives every part).")
+        return text
+    text = "Per paragraph the auto-coder agrees with them over all the texts at " + _alpha_phrase(whole) + "."
+    if written_on:
+        return (text + " **These are the texts the codebook's rules were written on**, so these figures flatter "
+                "the coder: on texts no rule was read on it agrees with reference codings far less (README, How far "
+                "the codes carry).")
+    return (text + " No `split.csv` sets apart texts no rule was read on: if the codebook's rules were written or "
+            "tuned on these texts, these figures flatter the coder (README, How far the codes carry).")
 
 
 def run_estimates(run: pipeline.Run) -> dict[str, object]:

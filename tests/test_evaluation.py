@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import coding, corpus, evaluation, paths, pipeline, reliability
+from helpers import coding, corpus, evaluation, paths, pipeline, reliability, review
 
 DEV = paths.PROJ_ROOT / "corpus-dev"
 DEV2 = paths.PROJ_ROOT / "corpus-dev2"
@@ -123,6 +123,28 @@ def test_the_development_corpus_is_scored_per_part_genre_and_level(dev_scores):
     assert set(summary["genre"]) == {"all", "motion", "debate", "government", "agency", "municipal", "interpellation"}
     assert summary.loc[summary["genre"] != "all", "alpha_low"].isna().all()  # no interval for a genre's few texts
     assert set(per_code["code"]) == set(coding.STUDY_CODE_IDS)
+
+
+def test_the_findings_note_on_the_development_corpus_quotes_its_score_part(dev_scores):
+    """Notebook 04's note on corpus-dev: the α of the score part (no rule was read on it), as
+    notebook 03 computes it, never the α over all texts (0.683, tentative), which holds the
+    tune part the rules were read on, as the claim."""
+    summary, _ = dev_scores
+    note = review.validation_note(True, None, coding.codebook_for(DEV), against=summary,
+                                  written_on=evaluation.rules_written_on(DEV))
+    lead = note.split(" On the tune part")[0]
+    rows = summary[(summary["genre"] == "all") & (summary["level"] == "paragraph")].set_index(["part", "reference"])
+    for ref in ("coding_E", "coding_F"):
+        assert f"α {rows.loc[('score', ref), 'alpha']:.3f} with coding\\_{ref[-1]}" in lead
+        assert f"{rows.loc[('all', ref), 'alpha']:.3f} with" not in note
+    assert "no rule was read on" in lead and "too low even for tentative conclusions" in lead
+    assert "tentative conclusions only" not in note
+
+
+def test_only_the_seeds_read_with_the_study_codebook_are_the_texts_the_rules_were_written_on(corpus_factory):
+    assert evaluation.rules_written_on(paths.CORPUS_DIR)
+    assert not evaluation.rules_written_on(DEV) and not evaluation.rules_written_on(DEV2)
+    assert not evaluation.rules_written_on(corpus_factory({"a.txt": "Text."}))
 
 
 def test_record_keeps_other_versions_and_replaces_its_own(dev_scores, tmp_path):

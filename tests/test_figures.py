@@ -255,13 +255,30 @@ def test_cooccurrence_heatmap_leaves_cells_of_no_paragraph_uncoloured(toy):
     assert mask.tolist() == [[False, True], [True, True]]  # only the cell of 5 paragraphs is coloured
 
 
+def _dashes(line):
+    return line._unscaled_dash_pattern  # matplotlib gives no public getter of a line's dash pattern
+
+
 def test_cooccurrence_network_marks_edges_of_one_or_two_paragraphs_as_the_heatmap_does(toy):
+    """An edge of one or two paragraphs is thin, in the hatch colour, dotted for one and dashed
+    for two, however large its measure; no edge carries a label of its own (they crowded); the
+    legend says what each line means and the axis label how many edges are few."""
     codebook = toy[3]
-    fig = figures.cooccurrence_network(_cooc({("P_ONE", "R_ONE"): 5, ("P_TWO", "R_TWO"): 1}), codebook, threshold=0.01)
+    fig = figures.cooccurrence_network(_cooc({("P_ONE", "R_ONE"): 5, ("P_TWO", "R_TWO"): 1, ("P_ONE", "R_TWO"): 2}),
+                                       codebook, threshold=0.01)
     ax = fig.axes[0]
-    styles = sorted((line.get_linestyle(), line.get_color()) for line in ax.lines if line.get_xdata().tolist() == [0, 1])
-    assert styles == [("-", "#1f2a44"), ("--", figures.SMALL_N_COLOUR)]
-    assert "n=1" in [t.get_text() for t in ax.texts] and "dashed, n=k" in ax.get_xlabel()
+    edges = {(line.get_ydata()[0], line.get_ydata()[1]): line for line in ax.lines
+             if line.get_xdata().tolist() == [0, 1]}
+    solid, one, two = edges[(0, 0)], edges[(-1, -1)], edges[(0, -1)]
+    assert (solid.get_linestyle(), solid.get_color()) == ("-", "#1f2a44")
+    assert {one.get_color(), two.get_color()} == {figures.SMALL_N_COLOUR}
+    assert _dashes(one) != _dashes(two) and one.get_linewidth() == two.get_linewidth() < solid.get_linewidth()
+    assert not [t.get_text() for t in ax.texts if t.get_text().startswith("n=")]
+    legend = {h.get_label(): h for h in fig.legends[0].legend_handles}
+    assert set(legend) == {"Jaccard index 0.33", "in 1 paragraph only", "in 2 paragraphs only"}
+    assert _dashes(legend["in 1 paragraph only"]) == _dashes(one)
+    assert _dashes(legend["in 2 paragraphs only"]) == _dashes(two)
+    assert "2 of the 3 edges rest on at most 2 paragraphs with both" in ax.get_xlabel()
 
 
 def test_cooccurrence_network_headings_do_not_overlap(toy):

@@ -299,6 +299,19 @@ def test_densest_group_needs_more_sentences_than_the_hatching_floor():
     assert findings.densest_group(freq[freq["sentences"] <= findings.SMALL_N], "P_X") is None
 
 
+def test_densest_theme_of_a_voice_needs_more_sentences_than_the_hatching_floor():
+    """RQ3 names each voice's densest theme, on the same floor as RQ1's sector: a voice whose
+    densest theme rests on one or two sentences (a short text) names none; that is no finding."""
+    freq = pd.DataFrame({"voice": ["chair"] * 3 + ["team"] * 3, "code": ["P_A", "R_B", "R_C"] * 2,
+                         "family": ["P", "R", "R"] * 2, "sentences": [1, 3, 3, 2, 1, 0],
+                         "words": [100] * 3 + [50] * 3})
+    freq["per_1000"] = freq["sentences"] / freq["words"] * 1000  # chair 10, 30, 30; team 40, 20, 0
+    best = findings.densest_code(freq, "chair")
+    assert (best["code"], best["sentences"]) == ("R_B", 3)  # R_B before R_C on a tie
+    assert findings.densest_code(freq, "team") is None  # P_A's 40 per 1,000 rest on 2 sentences: none is named
+    assert findings.densest_code(freq, "nobody") is None
+
+
 def test_top_pairs_ranks_lift_above_the_floor_and_marks_the_rest():
     cooc = pd.DataFrame({"problem": ["P_A", "P_A", "P_B", "P_B", "P_C"],
                          "remedy": ["R_A", "R_B", "R_A", "R_B", "R_A"],

@@ -11,7 +11,7 @@ import re
 import nbformat
 import pytest
 
-from helpers import corpus, paths, report
+from helpers import corpus, findings, paths, report
 
 PARAMETERS = {"CORPUS", "OUT", "ENGINE"}
 # parameters a notebook may add: the findings' CODES (auto or corrected; make report CODES=...)
@@ -137,3 +137,13 @@ def test_the_findings_ask_the_shipped_studys_questions_in_its_words():
                      for o in c.outputs)
     first = corpus.load_study(paths.CORPUS_DIR)["questions"][0]
     assert first.split()[0] in shown and first[:40] in shown.replace("\\", "")
+
+
+def test_the_findings_word_the_neutral_questions_in_one_place():
+    """Notebook 04's interpretation asks its questions as findings.research_questions gives
+    them: the neutral wording lives in findings.NEUTRAL_QUESTIONS, not written again in a cell
+    (two copies drift apart)."""
+    nb = nbformat.read(paths.NOTEBOOKS_DIR / "04_findings.ipynb", as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "research_questions(" in code
+    assert [q for q in findings.NEUTRAL_QUESTIONS if q in code or q.rstrip("?") in code] == []

@@ -330,6 +330,34 @@ def test_number_columns_of_a_dataframe_table_are_marked_and_text_columns_are_not
         "<table><tbody><tr><td>1</td></tr></tbody></table>"  # not a DataFrame's table: left alone
 
 
+def test_interval_columns_line_up_right_as_numbers_and_spans_of_years_stay_text():
+    """Tables of intervals are numbers (0.736–0.876, [−0.001, +0.149]); a span of years or of
+    offsets (2013–2017, 120–180) and text with a dash are not."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"alpha 95% CI": ["0.736–0.876", "0.47 – 0.65"], "ahead": ["[−0.001, +0.149]", ""],
+                          "period": ["2013–2017", "2018–2022"], "raw": ["120–180", "5–9"],
+                          "pair": ["P_A–R_B", "a – b"], "pct": ["12%–20%", "3%–4%"]})
+    page = report.align_numbers(frame.to_html(index=False))
+    heads = re.findall(r"<th( class=\"num\")?>([^<]*)</th>", page)
+    assert {name for num, name in heads if num} == {"alpha 95% CI", "ahead", "pct"}
+    cells = re.findall(r"<td( class=\"num\")?>([^<]*)</td>", page)
+    assert [bool(num) for num, _ in cells[:6]] == [True, True, False, False, False, True]
+
+
+def test_the_interval_columns_of_notebook_03s_page_line_up_right():
+    """On the published page of notebook 03 (its committed outputs), the columns of α's
+    95 % interval and of the reviewed precision's are marked as numbers, as the α beside them is."""
+    import nbformat
+
+    nb = nbformat.read(paths.NOTEBOOKS_DIR / "03_check-reliability.ipynb", as_version=4)
+    page = report.export_html(nb, reader=True)
+    heads = re.findall(r"<th( class=\"num\")?>([^<]*)</th>", page)
+    intervals = ("alpha 95% CI", "95% interval")  # the agreement tables' and the reviews' precision's
+    assert set(intervals) <= {name for _, name in heads}
+    assert all(num for num, name in heads if name in (*intervals, "alpha"))
+
+
 def test_every_saved_figure_links_to_its_full_size_file(own_corpus_report):
     """Each figure the notebooks saved is a link to its SVG in OUT/figures, in both
     editions; the links lead to files that exist."""

@@ -677,19 +677,59 @@ def test_the_note_says_not_validated_without_references_or_reviews_and_marks_low
     assert cb.code("P_DETAIL").name_en == "p_detail"  # the codebook itself is not changed
 
 
+def _against(rows):
+    """A summary as evaluation.score_run gives it: (part, genre, level, reference, units, alpha, low, high)."""
+    return pd.DataFrame(rows, columns=["part", "genre", "level", "reference", "units", "alpha", "alpha_low",
+                                       "alpha_high"])
+
+
 def test_the_note_quotes_alpha_per_reference_with_the_thresholds_it_reaches():
     """On a corpus with reference codings the note gives the figure, not just that they exist:
-    the α of notebook 03's summary table per reference, and which house threshold it meets."""
+    the α of notebook 03's table by part (evaluation.score_run) per reference, with its
+    interval and which house threshold it meets; paragraphs over all genres only."""
     cb = _codebook(["P_DETAIL", "R_TRUST"])
-    against = pd.DataFrame({"level": ["sentence", "paragraph", "paragraph", "sentence"],
-                            "reference": ["A", "B_x", "A", "B_x"], "alpha": [0.1, 0.7, 0.5612, 0.2],
-                            "alpha 95% CI": ["0–1", "0.600–0.790", "0.470–0.650", "0–1"]})
+    against = _against([("all", "all", "sentence", "A", 9, 0.1, 0, 1), ("all", "all", "paragraph", "B_x", 5, 0.7, 0.6, 0.79),
+                        ("all", "all", "paragraph", "A", 5, 0.5612, 0.47, 0.65), ("all", "all", "sentence", "B_x", 9, 0.2, 0, 1),
+                        ("all", "motion", "paragraph", "A", 2, 0.3, float("nan"), float("nan"))])
     note = review.validation_note(True, None, cb, against=against)
     assert "α 0.561 with A (95 % interval 0.470–0.650): below 0.667" in note
     assert "α 0.700 with B\\_x (95 % interval 0.600–0.790): reaches 0.667, not 0.80" in note
-    assert note.index("with A") < note.index("with B") and "0.100" not in note  # paragraphs only, sorted
+    assert note.index("with A") < note.index("with B") and "0.100" not in note and "0.300" not in note
     assert "reaches 0.80" in review.reliability.alpha_verdict(0.81)
     assert "reference codings (notebook 03" in review.validation_note(True, None, cb)  # without the table
+
+
+def test_the_note_quotes_the_score_part_where_the_corpus_has_a_split():
+    """The α over all texts includes the tune part the rules were read on: with a split, the
+    note leads with the score part's α, says it is the part no rule was read on, and names
+    the tune part's and all texts' figures only as flattering the coder."""
+    cb = _codebook(["P_DETAIL", "R_TRUST"])
+    against = _against([(p, "all", "paragraph", ref, n, a, a - 0.1, a + 0.1)
+                        for p, n, alphas in (("all", 428, (0.683, 0.684)), ("tune", 223, (0.814, 0.806)),
+                                             ("score", 205, (0.561, 0.571)))
+                        for ref, a in zip(("E", "F"), alphas)])
+    note = review.validation_note(True, None, cb, against=against)
+    lead, rest = note.split(" On the tune part")
+    assert "score part of `split.csv` (205 paragraphs of the texts no rule was read on)" in lead
+    assert "α 0.561 with E (95 % interval 0.461–0.661): below 0.667" in lead and "α 0.571 with F" in lead
+    assert "0.683" not in lead and "0.814" not in lead
+    assert "α 0.814 / 0.806" in rest and "α 0.683 / 0.684" in rest and "flatter the coder" in rest
+    assert "written on" not in note
+
+
+def test_the_note_says_when_the_rules_were_written_on_the_texts_it_scores():
+    """Without a split, the α over all texts, and plainly that it flatters the coder on the
+    seeds the rules were written on; on another corpus, that nothing sets texts apart."""
+    cb = _codebook(["P_DETAIL", "R_TRUST"])
+    against = _against([("all", "all", "paragraph", "A", 88, 0.811, 0.736, 0.876)])
+    seeds = review.validation_note(True, None, cb, against=against, written_on=True)
+    assert "over all the texts at α 0.811 with A" in seeds
+    assert "**These are the texts the codebook's rules were written on**, so these figures flatter the coder" in seeds
+    other = review.validation_note(True, None, cb, against=against)
+    assert "written on" not in other.split("No `split.csv`")[0] and "No `split.csv` sets apart texts" in other
+    with pytest.raises(ValueError, match="score_run"):  # notebook 03's other table (reliability) is not this one
+        review.validation_note(True, None, cb, against=pd.DataFrame({"level": ["paragraph"], "reference": ["A"],
+                                                                     "alpha": [0.8], "alpha 95% CI": ["0–1"]}))
 
 
 def test_tables_mark_low_precision_codes_in_columns_index_and_header():
