@@ -257,6 +257,7 @@ class Rule:
     language: str = ""  # ``language``: the interface language, a wordfreq code ("en")
     min_files: int = 3  # ``template``: raw files of the corpus a line must occur in
     min_run: int = 1  # ``template``: such lines in a row (blank lines aside) before they go
+    joins: tuple[str, ...] = ()  # ``menu``: rules whose removed lines are items of the menu around them
 
     def matches_line(self, line: str) -> bool:
         """Whether one of the rule's ``patterns`` matches the whole (normalised) line: a
@@ -267,7 +268,7 @@ class Rule:
 RULE_KINDS = ("line", "dated", "repeated", "filename", "block", "menu", "list", "language", "echo", "template")
 LINE_KINDS = ("line", "dated")  # kinds whose patterns must match a whole line
 _RULE_KEYS = {"id", "kind", "description", "patterns", "max_words", "signals", "min_signals", "min_lines",
-              "language", "min_files", "min_run"}
+              "language", "min_files", "min_run", "joins"}
 
 
 def _item_lines(root: yaml.Node | None) -> list[int]:
@@ -324,12 +325,18 @@ def _parse_rules(path: Path) -> list[Rule]:
         if item["kind"] == "template" and counts["min_files"] < 2:
             raise RuleError(f"{where}: a 'template' rule's 'min_files' must be 2 or more (a line in one file only "
                             f"repeats nothing), got {counts['min_files']!r}{line}")
+        joins = item.get("joins", [])
+        if not isinstance(joins, list) or not all(isinstance(j, str) and j for j in joins):
+            raise RuleError(f"{where}: field 'joins' must be a list of rule ids (e.g. 'joins: [navigation]'), "
+                            f"got {joins!r}{line}")
+        if joins and item["kind"] != "menu":
+            raise RuleError(f"{where}: field 'joins' belongs to a 'menu' rule only{line}")
         if item["kind"] == "block" and not compiled_signals:
             raise RuleError(f"{where}: a 'block' rule needs at least one pattern under 'signals'{line}")
         rules.append(Rule(
             id=rid, kind=item["kind"], description=item.get("description", ""),
             patterns=tuple(compiled), max_words=max_words, source=shown, signals=tuple(compiled_signals),
-            language=language, **counts,
+            language=language, joins=tuple(joins), **counts,
         ))
     return rules
 
@@ -382,6 +389,11 @@ def load_rules(corpus: Path | None = None) -> tuple[Rule, ...]:
     if corpus is not None and (Path(corpus) / "boilerplate.yaml").exists():
         for r in _parse_rules(Path(corpus) / "boilerplate.yaml"):
             rules[r.id] = r
+    for r in rules.values():
+        unknown = sorted(set(r.joins) - set(rules))
+        if unknown:
+            raise RuleError(f"{r.source}: rule {r.id!r}: field 'joins' names no rule in force: {unknown}; "
+                            f"name rules by their 'id' (the default rules' ids are in {paths.display(paths.BOILERPLATE_FILE)}).")
     return tuple(rules.values())
 
 
@@ -998,7 +1010,10 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
     digit, are removed: a menu, a link list, a panel of labels and values. Running text
     does not stack so many short lines without a sentence between them, and a document's
     own header (a ministry, a date, a registration number) is mostly numbers. A line that
-    another rule removed ends a run."""
+    another rule removed ends a run (a control or a status panel often stands between a
+    menu and a short heading of the text), unless that rule is one of the menu rule's
+    ``joins``: a line a menu-item rule removed ("Meny", "Sök", "Start") is an item of
+    the menu around it, and counts towards its length instead of splitting it."""
     run: list[_Line] = []
 
     def close() -> None:
@@ -1008,6 +1023,9 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
         run.clear()
 
     for ln in found:
+        if ln.rule in rule.joins:
+            run.append(ln)  # its rule stays the one that removed it
+            continue
         if ln.rule:
             close()
             continue

@@ -6,6 +6,7 @@ scorer counts right; no sentence of any reference coding is removed."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import hashlib
 import math
@@ -390,6 +391,45 @@ def test_a_menu_run_stops_at_a_line_another_rule_removed():
     text = "\n\n".join([BODY, *panel, "PDF", "Interpellationen", "till Statsrådet Exempel (S)", BODY]) + "\n"
     removed = _removed_by(text)
     assert removed == dict.fromkeys(panel, "menu-run") | {"PDF": "controls"}
+
+
+def test_a_menu_split_by_lines_the_navigation_rule_removed_goes_whole():
+    # the navigation rule removes "Meny", "Sök" and "Start": they are items of the menu around
+    # them (the menu rule's `joins`), so the four site sections left between them still go
+    menu = ["Meny", "Exempelby kommun", "Sök", "Start", "Omsorg och stöd", "Skola och förskola", "Bygga och bo"]
+    text = "\n\n".join([BODY, *menu, BODY]) + "\n"
+    removed = _removed_by(text)
+    assert removed == {line: ("navigation" if line in ("Meny", "Sök", "Start") else "menu-run") for line in menu}
+    assert _kept(text) == [BODY, BODY]
+
+
+def test_without_joins_a_menu_split_by_removed_lines_stays(tmp_path):
+    own = [r for r in RULES if r.id == "menu-run"][0]
+    assert own.joins == ("navigation",)
+    rules = tuple(dataclasses.replace(r, joins=()) if r.id == "menu-run" else r for r in RULES)
+    menu = ["Meny", "Exempelby kommun", "Sök", "Start", "Omsorg och stöd", "Skola och förskola", "Bygga och bo"]
+    _, removed = clean.segment("\n\n".join([BODY, *menu, BODY]) + "\n", "x.txt", rules)
+    assert {r["rule"] for r in removed} == {"navigation"}
+
+
+@pytest.mark.parametrize("item, message", [
+    ({"id": "m", "kind": "menu", "joins": "navigation"}, "'joins' must be a list of rule ids"),
+    ({"id": "m", "kind": "line", "patterns": ["x"], "joins": ["navigation"]}, "'joins' belongs to a 'menu' rule"),
+    ({"id": "m", "kind": "menu", "joins": ["no-such-rule"]}, r"names no rule in force: \['no-such-rule'\]"),
+])
+def test_bad_joins_are_refused(tmp_path, item, message):
+    import yaml
+    (tmp_path / "boilerplate.yaml").write_text(yaml.safe_dump({"rules": [item]}), encoding="utf-8")
+    with pytest.raises(clean.RuleError, match=message):
+        clean.load_rules(tmp_path)
+
+
+def test_a_corpus_menu_rule_may_join_a_default_rule(tmp_path):
+    import yaml
+    item = {"id": "menu-run", "kind": "menu", "max_words": 3, "min_lines": 4, "joins": ["skip-link", "navigation"]}
+    (tmp_path / "boilerplate.yaml").write_text(yaml.safe_dump({"rules": [item]}), encoding="utf-8")
+    menu = [r for r in clean.load_rules(tmp_path) if r.id == "menu-run"][0]
+    assert (menu.min_lines, menu.joins) == (4, ("skip-link", "navigation"))
 
 
 def test_a_document_header_of_numbers_is_not_a_menu():
