@@ -34,7 +34,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from . import coding, io, paths, pipeline, reliability
 from . import corpus as corpus_mod
@@ -166,7 +165,7 @@ def baseline_codebook(codebook: coding.Codebook) -> coding.Codebook | None:
     """The keyword baseline as a codebook with ``codebook``'s codes: each code's rules are
     the baseline's stems, with no exclusions, ``not_with`` rules, skipped kinds or names;
     ``None`` when the baseline does not have exactly these codes (a corpus's own codebook)."""
-    stems = yaml.safe_load(BASELINE_FILE.read_text(encoding="utf-8"))
+    stems, _ = io.load_yaml(BASELINE_FILE.read_text(encoding="utf-8"), paths.display(BASELINE_FILE))
     if sorted(stems) != sorted(codebook.ids):
         return None
     codes = [c.model_copy(update={"terms": list(stems[c.id]), "exclude": [], "not_with": [], "examples": []})

@@ -257,8 +257,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 
 def load_yaml(text: str, shown: str, error: type[Exception] = ValueError) -> tuple[object, yaml.Node | None]:
-    """A settings file's YAML (the codebook, ``boilerplate.yaml``, ``study.yaml``; its name
-    as shown: ``shown``), read safely, with its texts composed (:func:`composed`), and its
+    """A settings file's YAML (the codebook, ``boilerplate.yaml``, ``study.yaml``, the
+    keyword baseline; its name as shown: ``shown``), read safely, with its texts composed (:func:`composed`), and its
     node tree (for the line of a field). Refused as ``error``, naming the file: invalid
     YAML, and a key given twice in one mapping (naming both lines), which PyYAML would
     otherwise resolve by silently dropping the first."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -185,6 +186,23 @@ def test_the_keyword_baseline_is_the_codebooks_codes_with_plain_stems():
     assert all(not c.exclude and not c.not_with and c.terms for c in base.codes)
     assert base.code("R_TRUST").terms == ["*tillit*", "*förtroende*"]
     assert evaluation.baseline_codebook(cb.model_copy(update={"codes": cb.codes[:3]})) is None
+
+
+def test_the_keyword_baseline_is_read_as_every_settings_file_is(tmp_path, monkeypatch):
+    """The baseline's YAML goes through io.load_yaml: a code given twice is refused naming
+    both lines (a plain safe_load kept the second silently), and a stem written decomposed
+    (NFD) is read composed, as the codebook's are."""
+    cb = coding.load_codebook()
+    lines = [f'{c}: ["*{c.lower()}*"]' for c in cb.ids]
+    baseline = tmp_path / "keyword_baseline.yaml"
+    baseline.write_text("\n".join(lines + [lines[0]]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(evaluation, "BASELINE_FILE", baseline)
+    with pytest.raises(ValueError, match=rf"keyword_baseline.yaml: the key '{cb.ids[0]}' is given twice.*"
+                                         rf"line 1 and line {len(lines) + 1}"):
+        evaluation.baseline_codebook(cb)
+    lines[0] = f'{cb.ids[0]}: ["*{unicodedata.normalize("NFD", "förtroende")}*"]'
+    baseline.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert evaluation.baseline_codebook(cb).code(cb.ids[0]).terms == ["*förtroende*"]
 
 
 @pytest.mark.parametrize("root", [DEV, DEV2], ids=lambda p: p.name)
