@@ -50,7 +50,8 @@ SUMMARY_COLUMNS = ["corpus", "part", "genre", "level", "reference", "units", "al
                    "macro_f1", "macro_f1_low", "macro_f1_high", "references_alpha", "references_macro_f1"]
 DEFAULT_CORPORA = ("corpus", "corpus-dev", "corpus-dev2")
 OUT_DIR = "evaluation"  # make evaluate writes OUT/evaluation/<corpus>/ (the Makefile's --out)
-TABLE_FILES = ("evaluation_summary.csv", "evaluation_per_code.csv", "evaluation_vs_baseline.csv")
+SUMMARY_FILE, PER_CODE_FILE, AHEAD_FILE = "evaluation_summary.csv", "evaluation_per_code.csv", "evaluation_vs_baseline.csv"
+TABLE_FILES = (SUMMARY_FILE, PER_CODE_FILE, AHEAD_FILE)  # what main writes per corpus (make clean removes them)
 BASELINE_FILE = paths.DATA_DIR / "keyword_baseline.yaml"
 BASELINE_NAME, BASELINE_VERSION = "Keyword baseline", 1
 
@@ -349,8 +350,8 @@ def main(argv: list[str] | None = None) -> int:
         inputs = score_inputs(run)  # the coder and the keyword baseline are scored on the same inputs
         coded = pipeline.coded(run)
         summary, per_code = score_run(run, n_boot=a.boot, coded=coded, inputs=inputs)
-        io.write_csv(run.path("evaluation_summary.csv"), summary, spreadsheet=False)
-        io.write_csv(run.path("evaluation_per_code.csv"), per_code, spreadsheet=False)
+        io.write_csv(run.path(SUMMARY_FILE), summary, spreadsheet=False)
+        io.write_csv(run.path(PER_CODE_FILE), per_code, spreadsheet=False)
         summaries.append(summary)
         if a.record:
             record(summary, inputs.codebook)
@@ -359,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
             base_coded = baseline_coded(run, base_codebook, inputs)
             base_summary, _ = score_run(run, n_boot=0, coded=base_coded, inputs=inputs)
             ahead = score_ahead(run, coded, base_coded, inputs, n_boot=a.boot)
-            io.write_csv(run.path("evaluation_vs_baseline.csv"), ahead, spreadsheet=False)
+            io.write_csv(run.path(AHEAD_FILE), ahead, spreadsheet=False)
             baselines.append(base_summary)
             aheads.append(ahead)
             if a.record:
@@ -385,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
             macro_f1_ahead=ahead.apply(
                 lambda r: f"{r.macro_f1_ahead:+.3f} [{r.macro_f1_low:+.2f}, {r.macro_f1_high:+.2f}]", axis=1),
         )[["corpus", "part", "reference", "units", "alpha_ahead", "macro_f1_ahead"]].to_string(index=False))
-    tables = "evaluation_summary.csv, evaluation_per_code.csv" + (", evaluation_vs_baseline.csv" if aheads else "")
+    tables = ", ".join(name for name in TABLE_FILES if aheads or name != AHEAD_FILE)
     print(f"tables: {out}/<corpus>/{tables}")
     return 0
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import coding, corpus, evaluation, paths, pipeline, reliability
+from helpers import coding, corpus, evaluation, paths, pipeline, reliability, tables
 
 DEV = paths.PROJ_ROOT / "corpus-dev"
 DEV2 = paths.PROJ_ROOT / "corpus-dev2"
@@ -232,8 +232,15 @@ def test_make_evaluate_builds_a_corpus_inputs_once_for_the_coder_and_the_keyword
     monkeypatch.setattr(reliability, "load_references", counted("references", reliability.load_references))
     monkeypatch.setattr(pipeline, "segments", counted("segments", pipeline.segments))
     assert evaluation.main(["--corpus", "corpus", "--out", str(tmp_path), "--boot", "0"]) == 0
-    assert "the keyword baseline" in capsys.readouterr().out  # both were scored
+    printed = capsys.readouterr().out
+    assert "the keyword baseline" in printed  # both were scored
     assert calls == {"references": 1, "segments": 1}
+    # what it wrote beside the pipeline's cache is evaluation.TABLE_FILES (what make clean removes), as it says
+    cache = set(tables.out_files()) | {pipeline.STAMP_FILE}
+    written = sorted(p.relative_to(tmp_path / "corpus").as_posix() for p in (tmp_path / "corpus").rglob("*")
+                     if p.is_file())
+    assert [rel for rel in written if rel not in cache] == sorted(evaluation.TABLE_FILES)
+    assert f"tables: {tmp_path}/<corpus>/{', '.join(evaluation.TABLE_FILES)}" in printed
 
 
 def test_the_difference_of_two_coders_is_paired_and_seeded():
