@@ -231,7 +231,7 @@ class LineEnds:
         return offset + (self.shifts[i - 1] if i else 0)
 
     def described(self) -> str:
-        """``"CR LF where the raw file has LF 3 times, ..."``."""
+        """What differs, e.g. ``"CR LF where the raw file has LF 3 time(s)"``, each kind once."""
         return ", ".join(f"{_LINE_END_NAMES[t]} where the raw file has {_LINE_END_NAMES[r]} {n} time(s)"
                          for (t, r), n in self.changes)
 
