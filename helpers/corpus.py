@@ -390,10 +390,8 @@ def _read_metadata_csv(path: Path, files: Collection[str] = ()) -> tuple[pd.Data
         ) from None
     except csv.Error as exc:
         raise CorpusError(f"{path} line 1: not readable as CSV ({exc}).") from None
-    if not all(unicodedata.is_normalized("NFC", col) for col in header):
-        log.warning("%s line 1: column names written decomposed (NFD) are read composed (NFC), as study.yaml "
-                    "names its voice column. Re-type them to silence this.", path)
-        header = [unicodedata.normalize("NFC", col) for col in header]  # two that are then one are refused below
+    # column names composed as study.yaml names its voice column; two that are then one are refused below
+    header = io.composed(header, f"{path} line 1: the column names", CorpusError)
     for i, col in enumerate(header):
         if not col.strip():
             raise CorpusError(f"{path} line 1: column {i + 1} of the header has no name. "
@@ -502,12 +500,9 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
                 )
             meta.loc[i, "file"] = same
             for col in meta.columns.drop("file"):  # a voice or title typed both ways is one value
-                value = row[col]
-                if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
-                    log.warning("%s: the %s %r is not composed (%s); composed (NFC) as the "
-                                "corpus's text is. Re-type it to silence this.", where, col.replace("_", " "),
-                                value, io.unicode_form(value))
-                    meta.loc[i, col] = unicodedata.normalize("NFC", value)
+                value = io.composed(row[col], f"{where}: the {col.replace('_', ' ')}", CorpusError)
+                if value != row[col]:
+                    meta.loc[i, col] = value
             if "date" in meta.columns:
                 _check_date(row["date"], where)
             if "date_inferred" in meta.columns and row["date_inferred"].strip().lower() not in ("true", "false", ""):

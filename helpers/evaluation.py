@@ -34,7 +34,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from . import coding, io, manifest, paths, pipeline, reliability, tables
 from . import corpus as corpus_mod
@@ -175,7 +174,7 @@ def baseline_codebook(codebook: coding.Codebook) -> coding.Codebook | None:
     """The keyword baseline as a codebook with ``codebook``'s codes: each code's rules are
     the baseline's stems, with no exclusions, ``not_with`` rules, skipped kinds or names;
     ``None`` when the baseline does not have exactly these codes (a corpus's own codebook)."""
-    stems = yaml.safe_load(BASELINE_FILE.read_text(encoding="utf-8"))
+    stems, _ = io.load_yaml(BASELINE_FILE.read_text(encoding="utf-8"), paths.display(BASELINE_FILE))
     if sorted(stems) != sorted(codebook.ids):
         return None
     codes = [c.model_copy(update={"terms": list(stems[c.id]), "exclude": [], "not_with": [], "examples": []})
@@ -407,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
             macro_f1_ahead=ahead.apply(
                 lambda r: f"{r.macro_f1_ahead:+.3f} [{r.macro_f1_low:+.2f}, {r.macro_f1_high:+.2f}]", axis=1),
         )[["corpus", "part", "reference", "units", "alpha_ahead", "macro_f1_ahead"]].to_string(index=False))
-    tables = "evaluation_summary.csv, evaluation_per_code.csv" + (", evaluation_vs_baseline.csv" if aheads else "")
+    tables = ", ".join(name for name in TABLE_FILES if aheads or name != AHEAD_FILE)
     print(f"tables: {out}/<corpus>/{tables}")
     return 0
 

@@ -187,9 +187,11 @@ def unicode_form(name: str) -> str:
 
 def composed(data: object, shown: str, error: type[Exception] = ValueError) -> object:
     """A settings file's parsed YAML ``data`` (the codebook, ``boilerplate.yaml``,
-    ``study.yaml``) with every text composed (NFC), as the corpus's words are: a rule
-    written decomposed (NFD, as some editors on macOS save it) would otherwise never match.
-    Logged, naming the file (``shown``) and the texts that changed; two keys of one mapping
+    ``study.yaml``), or a value or the header of ``metadata.csv``, with every text composed
+    (NFC), as the corpus's words are: a rule written decomposed (NFD, as some editors on
+    macOS save it) would otherwise never match, and a voice typed both ways would be two.
+    Logged, naming the place (``shown``: the file, and a row and column where there is
+    one), the texts that changed and their form; two keys of one mapping
     that become the same text (two attribute values ``skola``) are refused as ``error``,
     naming both."""
     changed: list[str] = []
@@ -220,8 +222,9 @@ def composed(data: object, shown: str, error: type[Exception] = ValueError) -> o
     data = nfc(data)
     if changed:
         examples = ", ".join(repr(unicodedata.normalize("NFC", t))[:40] for t in changed[:3])
-        log.warning("%s: %d text(s) written decomposed (NFD), e.g. %s; read composed (NFC), as the "
-                    "corpus's words are. Save the file as NFC to silence this.", shown, len(changed), examples)
+        forms = " or ".join(sorted({unicode_form(t) for t in changed}))
+        log.warning("%s: %d text(s) written %s, e.g. %s; read composed (NFC), as the corpus's words are. "
+                    "Save the file as NFC to silence this.", shown, len(changed), forms, examples)
     return data
 
 
@@ -256,8 +259,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 
 def load_yaml(text: str, shown: str, error: type[Exception] = ValueError) -> tuple[object, yaml.Node | None]:
-    """A settings file's YAML (the codebook, ``boilerplate.yaml``, ``study.yaml``; its name
-    as shown: ``shown``), read safely, with its texts composed (:func:`composed`), and its
+    """A settings file's YAML (the codebook, ``boilerplate.yaml``, ``study.yaml``, the
+    keyword baseline; its name as shown: ``shown``), read safely, with its texts composed (:func:`composed`), and its
     node tree (for the line of a field). Refused as ``error``, naming the file: invalid
     YAML, and a key given twice in one mapping (naming both lines), which PyYAML would
     otherwise resolve by silently dropping the first."""

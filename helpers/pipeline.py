@@ -17,6 +17,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable
 
 import pandas as pd
 
@@ -72,7 +73,50 @@ def code_inputs() -> list[Path]:
 
 
 class InputChangedError(RuntimeError):
-    """An input of the tables changed while they were being built from it."""
+    """An input of a cache (the tables, rule_check's sentences) changed while it was being built from it."""
+
+
+# A cache's stamp (the pipeline's tables in OUT, tools/rule_check.py's sentences and tokens):
+# the inputs are hashed before the first is read (snapshot) and again once the cache is
+# written; only if nothing changed is the first snapshot's fingerprint written as the stamp
+# (stamp_unless_changed), and the cache is served while the inputs' fingerprint equals it
+# (stamped). A stamp taken after the build would vouch for a file saved during the build
+# with content the cache does not hold.
+
+def snapshot(files: Iterable[Path]) -> dict[Path, bytes]:
+    """Each of ``files`` with the SHA-256 digest of its bytes now."""
+    return {p: hashlib.sha256(p.read_bytes()).digest() for p in files}
+
+
+def fingerprint(snap: dict[Path, bytes]) -> str:
+    """A hash of a :func:`snapshot` (each file's name and digest, :func:`helpers.io.hash_parts`)."""
+    h = hashlib.sha256()
+    io.hash_parts(h, ((p.name, digest) for p, digest in snap.items()))
+    return h.hexdigest()
+
+
+def stamped(stamp: Path, snap: dict[Path, bytes]) -> bool:
+    """Whether the stamp file ``stamp`` holds the fingerprint of ``snap`` (the inputs now)."""
+    if not stamp.exists():
+        return False
+    return json.loads(stamp.read_text(encoding="utf-8")).get("fingerprint") == fingerprint(snap)
+
+
+def stamp_unless_changed(stamp: Path, before: dict[Path, bytes], after: dict[Path, bytes], where: str, what: str,
+                         source: str, shown: Callable[[Path], str] = paths.display, record: dict | None = None) -> None:
+    """Write the stamp file ``stamp`` with the fingerprint of ``before`` (the inputs as they
+    were before ``what`` was built from them), unless an input was added, removed or changed
+    by ``after`` (the inputs once it was written): then nothing is stamped and an
+    :class:`InputChangedError` names them (each as ``shown``), after ``where``. ``record``,
+    if given, is written into the stamp beside the fingerprint (the pipeline's: each table
+    file's SHA-256, :func:`helpers.manifest.record`, what ``make clean`` may remove)."""
+    changed = sorted(shown(p) for p in set(before) | set(after) if before.get(p) != after.get(p))
+    if changed:
+        raise InputChangedError(
+            f"{where}: {', '.join(changed)} changed while {what} were being built from {source} (saved during the "
+            f"run?), so {what} may not match; they were written but not stamped as fresh. Run again once nothing "
+            f"is writing to these files: {what} are then rebuilt from them.")
+    io.write_text(stamp, json.dumps({"fingerprint": fingerprint(before)} | (record or {}), indent=1) + "\n")
 
 
 def _snapshot(run: Run) -> dict[Path, bytes]:
@@ -84,46 +128,19 @@ def _snapshot(run: Run) -> dict[Path, bytes]:
         if (run.corpus / extra).exists():
             inputs.append(run.corpus / extra)
     inputs += decisions_mod.review_files(run.corpus)  # the correction layer of coded.csv
-    return {p: hashlib.sha256(p.read_bytes()).digest() for p in inputs + code_inputs()}
-
-
-def _fingerprint(run: Run, snapshot: dict[Path, bytes] | None = None) -> str:
-    """A hash of everything the tables are computed from (:func:`_snapshot`, taken now
-    unless given)."""
-    h = hashlib.sha256()
-    io.hash_parts(h, ((p.name, digest) for p, digest in (snapshot or _snapshot(run)).items()))
-    return h.hexdigest()
-
-
-def hash_files(h: "hashlib._Hash", files: list[Path]) -> None:
-    """Feed each file's name and bytes to the hash ``h`` (a stamp of what was read,
-    :func:`helpers.io.hash_parts`)."""
-    io.hash_parts(h, ((p.name, p.read_bytes()) for p in files))
+    return snapshot(inputs + code_inputs())
 
 
 def _cached(run: Run) -> bool:
-    stamp = run.path(STAMP_FILE)
-    if not stamp.exists() or not all(run.path(n).exists() for n in tables.FILES):
+    if not all(run.path(n).exists() for n in tables.FILES):
         return False
-    return json.loads(stamp.read_text(encoding="utf-8")).get("fingerprint") == _fingerprint(run)
+    return stamped(run.path(STAMP_FILE), _snapshot(run))
 
 
-def _stamp(run: Run, snapshot: dict[Path, bytes]) -> None:
-    """Stamp the tables with the fingerprint of what they were built from, and record
-    each table file's SHA-256 (:func:`helpers.manifest.record`: what ``make clean`` may
-    remove, since the pipeline wrote it)."""
-    io.write_text(run.path(STAMP_FILE),
-                  json.dumps({"fingerprint": _fingerprint(run, snapshot),
-                              manifest.KEY: manifest.record(run.out, tables.out_files())}, indent=1) + "\n")
-
-
-def _changed(run: Run, before: dict[Path, bytes], after: dict[Path, bytes]) -> list[str]:
-    """The inputs added, removed or changed between two snapshots, a corpus file shown
-    relative to the corpus folder, any other as :func:`helpers.paths.display`."""
-    def shown(p: Path) -> str:
-        return p.relative_to(run.corpus).as_posix() if p.is_relative_to(run.corpus) else paths.display(p)
-
-    return sorted(shown(p) for p in set(before) | set(after) if before.get(p) != after.get(p))
+def _shown(run: Run, p: Path) -> str:
+    """An input as an error names it: a corpus file relative to the corpus folder, any
+    other as :func:`helpers.paths.display`."""
+    return p.relative_to(run.corpus).as_posix() if p.is_relative_to(run.corpus) else paths.display(p)
 
 
 def build_tables(run: Run) -> None:
@@ -169,13 +186,8 @@ def build_tables(run: Run) -> None:
         for name in tables.COLUMNS:
             io.remove_temporaries(tables.path(run.out, name))
             tables.write(run.out, name, out[name])
-        changed = _changed(run, before, _snapshot(run))
-        if changed:
-            raise InputChangedError(
-                f"{paths.display(run.corpus)}: {', '.join(changed)} changed while the tables were being built from "
-                "the corpus (saved during the run?), so the tables may not match; they were written but not stamped "
-                "as fresh. Run again once nothing is writing to these files: the tables are then rebuilt from them.")
-        _stamp(run, before)
+        stamp_unless_changed(stamp, before, _snapshot(run), paths.display(run.corpus), "the tables", "the corpus",
+                             lambda p: _shown(run, p), {manifest.KEY: manifest.record(run.out, tables.out_files())})
 
 
 def _check_text_kept(run: Run, raws: dict[str, str], segments: pd.DataFrame, removed: pd.DataFrame,

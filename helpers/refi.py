@@ -205,6 +205,60 @@ def utf16_to_codepoint(text: str, offset: int) -> int:
     return offset - before
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")  # as helpers.clean reads line ends: CR LF, else CR or LF alone
+_LINE_END_NAMES = {"\r\n": "CR LF", "\n": "LF", "\r": "CR"}
+
+
+@dataclass(frozen=True)
+class LineEnds:
+    """Where a source's text, as a QDA tool saved it, writes another line end (CR LF, LF,
+    CR) than the raw file, and how its offsets move: :func:`line_ends` makes it.
+    ``starts``/``ends`` are the text's offsets of each line end of another length than the
+    raw file's, ``shifts`` how far an offset after it moves in all (each CR added or removed
+    moves the offsets after it by one); ``changes`` counts ``(text's, raw file's)`` line ends."""
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    shifts: tuple[int, ...]
+    changes: tuple[tuple[tuple[str, str], int], ...]
+
+    def to_raw(self, offset: int) -> int | None:
+        """The raw file's offset (code points) of ``offset`` into the text; ``None`` for an
+        offset between the CR and LF of a CR LF that the raw file writes as one character
+        (no place there)."""
+        i = bisect.bisect_right(self.ends, offset)  # line ends of another length before the offset
+        if i < len(self.starts) and self.starts[i] < offset:
+            return None
+        return offset + (self.shifts[i - 1] if i else 0)
+
+    def described(self) -> str:
+        """What differs, e.g. ``"CR LF where the raw file has LF 3 time(s)"``, each kind once."""
+        return ", ".join(f"{_LINE_END_NAMES[t]} where the raw file has {_LINE_END_NAMES[r]} {n} time(s)"
+                         for (t, r), n in self.changes)
+
+
+def line_ends(text: str, raw: str) -> LineEnds | None:
+    """How ``text`` maps to ``raw`` when the two differ only in their line ends (CR LF,
+    LF or CR: a QDA tool that saved the source with its own), else ``None`` (the same
+    text, or another). The mapping is exact: a line end of the text is the raw file's
+    line end at the same place in the lines, and between them the characters are the same."""
+    if text == raw or _LINE_END.sub("\n", text) != _LINE_END.sub("\n", raw):
+        return None
+    starts: list[int] = []
+    ends: list[int] = []
+    shifts: list[int] = []
+    changes: dict[tuple[str, str], int] = {}
+    shift = 0
+    for t, r in zip(_LINE_END.finditer(text), _LINE_END.finditer(raw)):  # one for one: the lines are the same
+        if t.group() != r.group():
+            changes[(t.group(), r.group())] = changes.get((t.group(), r.group()), 0) + 1
+        if len(t.group()) != len(r.group()):
+            shift += len(r.group()) - len(t.group())
+            starts.append(t.start())
+            ends.append(t.end())
+            shifts.append(shift)
+    return LineEnds(tuple(starts), tuple(ends), tuple(shifts), tuple(sorted(changes.items())))
+
+
 def _to_unit(text: str, offset: int, unit: Unit) -> int:
     return codepoint_to_utf16(text, offset) if unit == "utf16" else offset
 
@@ -802,7 +856,8 @@ class ImportReport:
     unknown: pd.DataFrame = field(repr=False)
     warnings: tuple[str, ...] = field(default_factory=tuple)
     #: The plain text of each of ``sources`` (in the same order; BOM not counted), ``None``
-    #: when it is not in the archive: what a caller checks the positions' text against.
+    #: when it is not in the archive, the raw file's when the positions were mapped to it
+    #: (``raw_texts``): what a caller checks the positions' text against.
     texts: tuple[str | None, ...] = field(default=(), repr=False)
 
     def summary(self, limit: int = 10) -> str:
@@ -913,7 +968,8 @@ def _position(el: ET.Element, attr: str, where: str) -> int:
 
 def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
                    code_ids: Iterable[str] | Codebook = STUDY_CODE_IDS,
-                   unit: Unit = "utf16", files: Collection[str] = ()) -> tuple[pd.DataFrame, ImportReport]:
+                   unit: Unit = "utf16", files: Collection[str] = (),
+                   raw_texts: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, ImportReport]:
     """Read the text codings of a REFI-QDA project (``.qdpx``) written by any tool.
 
     Returns ``(codings, report)``. ``codings`` has one row per coding of a
@@ -932,6 +988,16 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
     source's plain text, for a caller to check against the raw text the positions refer to
     (``None`` for a source without selections whose name is not among ``files``: its text
     is not read, so a source nobody coded cannot stop an import by its size or encoding).
+
+    ``raw_texts`` (the corpus's raw texts by file name; their names count as ``files``) lets
+    a source whose text differs from its raw file's only in its line ends (a QDA tool that
+    saved it with CR LF where the file has LF, or the other way round) be read as the raw
+    file: its positions are mapped to the raw file's (:func:`line_ends`: each CR added or
+    removed moves the positions after it by one), its quotes taken from the raw file and
+    ``report.texts`` holds the raw text, with a warning saying so. A source with a coded
+    selection that starts or ends between the CR and LF of a CR LF the raw file writes as
+    one character is not mapped (there is no such place in the raw file): its positions stay
+    those of its own text, with a warning (the review import then refuses it).
 
     Codes are mapped to our ids (``code_ids``: ids, or a :class:`Codebook`, whose Swedish
     and English names then also count) by, in order: ``mapping`` (keys: a code's name,
@@ -952,6 +1018,8 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
     where = path.name
     messages: list[str] = []
     match = _id_matcher(code_ids, mapping)
+    raw_texts = raw_texts or {}
+    files = set(files) | set(raw_texts)
     if not zipfile.is_zipfile(path):
         raise RefiError(f"{where}: not a zip archive; a .qdpx is a zip holding project.qde "
                         "and a Sources/ folder")
@@ -998,6 +1066,9 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
                                 "written (checked only to be in order, not against the text, "
                                 "and not converted), with empty quotes")
             length = None if text is None else (utf16_length(text) if unit == "utf16" else len(text))
+            raw = raw_texts.get(name)
+            ends = line_ends(text, raw) if text is not None and raw is not None else None
+            source_rows, unmappable = len(rows), ""
             for sel in sels:
                 selections += 1
                 here = f"{qde}: {_describe(sel)} in source {name!r}"
@@ -1022,6 +1093,8 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
                 codings_el = _kids(sel, "Coding")
                 if not codings_el:
                     uncoded += 1
+                elif ends is not None and not unmappable and None in (ends.to_raw(start), ends.to_raw(end)):
+                    unmappable = _describe(sel)
                 for coding in codings_el:
                     ref = _kid(coding, "CodeRef")
                     if ref is None or not ref.get("targetGUID"):
@@ -1038,6 +1111,20 @@ def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,
                                  "code": our or codes[target].name, "quote": quote,
                                  "coder": project.users.get(user, user), "mapped": bool(our),
                                  "_guid": target})
+            if ends is not None and not unmappable:  # the positions as the raw file's
+                for row in rows[source_rows:]:
+                    row["start"], row["end"] = ends.to_raw(int(row["start"])), ends.to_raw(int(row["end"]))
+                    row["quote"] = raw[row["start"]:row["end"]]
+                texts[-1] = raw
+                messages.append(f"{where}: text source {name!r} has other line ends than raw/{name} "
+                                f"({ends.described()}), as a QDA tool may save a text; the positions of its "
+                                f"{len(sels)} selection(s) were mapped to the raw file's (each CR added or removed "
+                                "moves the positions after it by one)")
+            elif ends is not None:
+                messages.append(f"{where}: text source {name!r} has other line ends than raw/{name} "
+                                f"({ends.described()}), and {unmappable} starts or ends between "
+                                "the CR and LF of a line end the raw file writes as one character, a place the raw "
+                                "file does not have; its positions are left as those of its own text")
         origin = project.root.get("origin", "")
     messages += stem_messages()
     for what, n in sorted(skipped.items()):

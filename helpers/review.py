@@ -514,17 +514,21 @@ def import_project(path: str | Path, sample: pd.DataFrame, reviewer: str,
     named after it without the extension, when no other raw file has that stem (NVivo
     names sources so; logged).
 
-    Because a missing coding reads as ``wrong``, the project must be the sample's texts:
-    refused (:class:`ReviewError`, naming the archive and the files) when a sample file
-    has no source, a source's text is not in the archive or differs from ``raw_texts``
-    (the raw file's; a tool that changed the line ends moved every position), or no coding
-    at all lies on any of the sample's spans. Returns the decisions, how many near misses
+    A source whose text differs from the raw file's only in its line ends (a tool that
+    saved it with CR LF where the file has LF, or the other way round) has its positions
+    mapped to the raw file's (:func:`helpers.refi.line_ends`; logged). Because a missing
+    coding reads as ``wrong``, the project must be the sample's texts: refused
+    (:class:`ReviewError`, naming the archive and the files) when a sample file has no
+    source, a source's text is not in the archive or differs from ``raw_texts`` (the raw
+    file's; other line ends only when a coding starts or ends inside a CR LF that the raw
+    file writes as one character, which has no place there), or no coding at all lies on
+    any of the sample's spans. Returns the decisions, how many near misses
     were left as they were (not reviewed), and on how many of the sample's spans the
     project has a coding."""
     if not reviewer or not reviewer.strip():
         raise ReviewError("REVIEWER is empty: name who reviewed the project")
     name = Path(path).name
-    imported, report = refi.import_project(path, code_ids=codebook, files=set(raw_texts))
+    imported, report = refi.import_project(path, code_ids=codebook, raw_texts=raw_texts)
     _check_sources(name, sample, report, raw_texts)
     imported = imported.astype({"start": "int64", "end": "int64"})
     spans = sample[["file", "start", "end"]].astype({"start": "int64", "end": "int64"}).drop_duplicates()

@@ -33,6 +33,15 @@ REAL_CORPUS = Path(os.environ["KVALITEXT_BENCH_CORPUS"]) if os.environ.get("KVAL
 
 
 @pytest.fixture(scope="session")
+def real_corpus_file() -> Path:
+    """The real benchmark corpus's file; the test skips, saying why, when it is not on this
+    machine."""
+    if not REAL_CORPUS.exists():
+        pytest.skip(f"the real benchmark corpus is not here ({REAL_CORPUS}); set KVALITEXT_BENCH_CORPUS")
+    return REAL_CORPUS
+
+
+@pytest.fixture(scope="session")
 def real_corpus_slice():
     """The first 1 % of the real benchmark corpus (documents ``file, doc_id, text``), or
     the share ``KVALITEXT_BENCH_FRACTION`` gives (``1`` for all of it); the test skips,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import unicodedata
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import coding, corpus, evaluation, paths, pipeline, reliability, review
+from helpers import coding, corpus, evaluation, paths, pipeline, reliability, review, tables
 
 DEV = paths.PROJ_ROOT / "corpus-dev"
 DEV2 = paths.PROJ_ROOT / "corpus-dev2"
@@ -209,6 +210,23 @@ def test_the_keyword_baseline_is_the_codebooks_codes_with_plain_stems():
     assert evaluation.baseline_codebook(cb.model_copy(update={"codes": cb.codes[:3]})) is None
 
 
+def test_the_keyword_baseline_is_read_as_every_settings_file_is(tmp_path, monkeypatch):
+    """The baseline's YAML goes through io.load_yaml: a code given twice is refused naming
+    both lines (a plain safe_load kept the second silently), and a stem written decomposed
+    (NFD) is read composed, as the codebook's are."""
+    cb = coding.load_codebook()
+    lines = [f'{c}: ["*{c.lower()}*"]' for c in cb.ids]
+    baseline = tmp_path / "keyword_baseline.yaml"
+    baseline.write_text("\n".join(lines + [lines[0]]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(evaluation, "BASELINE_FILE", baseline)
+    with pytest.raises(ValueError, match=rf"keyword_baseline.yaml: the key '{cb.ids[0]}' is given twice.*"
+                                         rf"line 1 and line {len(lines) + 1}"):
+        evaluation.baseline_codebook(cb)
+    lines[0] = f'{cb.ids[0]}: ["*{unicodedata.normalize("NFD", "förtroende")}*"]'
+    baseline.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert evaluation.baseline_codebook(cb).code(cb.ids[0]).terms == ["*förtroende*"]
+
+
 @pytest.mark.parametrize("root", [DEV, DEV2], ids=lambda p: p.name)
 def test_the_recorded_baseline_figures_are_computed_ones(root, tmp_path):
     run = pipeline.Run.from_params(root, tmp_path)
@@ -236,8 +254,15 @@ def test_make_evaluate_builds_a_corpus_inputs_once_for_the_coder_and_the_keyword
     monkeypatch.setattr(reliability, "load_references", counted("references", reliability.load_references))
     monkeypatch.setattr(pipeline, "segments", counted("segments", pipeline.segments))
     assert evaluation.main(["--corpus", "corpus", "--out", str(tmp_path), "--boot", "0"]) == 0
-    assert "the keyword baseline" in capsys.readouterr().out  # both were scored
+    printed = capsys.readouterr().out
+    assert "the keyword baseline" in printed  # both were scored
     assert calls == {"references": 1, "segments": 1}
+    # what it wrote beside the pipeline's cache is evaluation.TABLE_FILES (what make clean removes), as it says
+    cache = set(tables.out_files()) | {pipeline.STAMP_FILE}
+    written = sorted(p.relative_to(tmp_path / "corpus").as_posix() for p in (tmp_path / "corpus").rglob("*")
+                     if p.is_file())
+    assert [rel for rel in written if rel not in cache] == sorted(evaluation.TABLE_FILES)
+    assert f"tables: {tmp_path}/<corpus>/{', '.join(evaluation.TABLE_FILES)}" in printed
 
 
 def test_the_difference_of_two_coders_is_paired_and_seeded():

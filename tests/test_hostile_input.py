@@ -866,6 +866,24 @@ def test_a_voice_typed_decomposed_is_the_same_voice_as_typed_composed(corpus_fac
     assert "line 2: the voice" in caplog.text and "line 3" not in caplog.text
 
 
+def test_metadata_values_are_composed_as_settings_files_are_with_file_line_and_column(corpus_factory, caplog):
+    """One function composes (NFC) a metadata value and a settings file's text (io.composed):
+    its warning names the file, the row's line, the column, the value and its form, and a
+    value in neither form (one letter typed each way) says so."""
+    nfd = unicodedata.normalize("NFD", "förvaltning")
+    mixed = unicodedata.normalize("NFC", "vård och ") + unicodedata.normalize("NFD", "förvaltning")
+    assert not unicodedata.is_normalized("NFC", mixed) and not unicodedata.is_normalized("NFD", mixed)
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."},
+                          f"file,doc_id,source_title\na.txt,a,{nfd}\nb.txt,b,{mixed}\n")
+    with caplog.at_level(logging.WARNING):
+        meta = corpus.load_metadata(root)
+    assert meta["source_title"].tolist() == [unicodedata.normalize("NFC", t) for t in (nfd, mixed)]
+    assert ("metadata.csv line 2: the source title: 1 text(s) written decomposed (NFD), e.g. 'förvaltning'; "
+            "read composed (NFC)") in caplog.text
+    assert ("metadata.csv line 3: the source title: 1 text(s) written mixed (neither NFC nor NFD), e.g. "
+            "'vård och förvaltning'; read composed (NFC)") in caplog.text
+
+
 def test_reference_codings_and_decisions_naming_a_file_in_another_form_are_matched(corpus_factory, caplog):
     from helpers import decisions
 
@@ -940,7 +958,7 @@ def test_a_voice_column_named_decomposed_in_both_files_is_still_the_voice(corpus
     with caplog.at_level(logging.WARNING):
         meta, study = corpus.load_metadata(root), corpus.load_study(root)
     assert study["voice"] in meta.columns
-    assert "column names written decomposed (NFD)" in caplog.text
+    assert "metadata.csv line 1: the column names: 1 text(s) written decomposed (NFD), e.g. 'röst'" in caplog.text
     (root / "metadata.csv").write_text(f"file,doc_id,{nfd},röst\na.txt,a,x,x\nb.txt,b,y,y\n", encoding="utf-8")
     with pytest.raises(corpus.CorpusError, match="appears twice"):
         corpus.load_metadata(root)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io as stdio
+import re
 import uuid
 import warnings
 import xml.etree.ElementTree as ET
@@ -461,3 +462,90 @@ def test_a_source_nobody_coded_is_not_read_unless_the_caller_names_it(codebook, 
     assert len(got) and report.sources[-1] == "other.txt" and report.texts[-1] is None
     with pytest.raises(refi.RefiError, match="not UTF-8"):
         refi.import_project(again, code_ids=codebook, files=["intervju.txt", "other.txt"])
+
+
+# A source as a QDA tool saved it with other line ends than the raw file: its text and the
+# raw file's are built from the same lines, each with its own line ends, and every span is
+# placed by (line, column) in each, so the expected raw offsets do not come from the mapping.
+LINES = ["Rad ett.", "Vi litar på personalen 😀 men detaljstyrningen ökar.", "", "Slut på raden.", "Tack."]
+LINE_SPANS = [((1, 3), (1, 22), "R_TRUST"),  # inside a line, after a line end and an emoji
+              ((1, 30), (3, 4), "P_DETAIL"),  # over two line ends
+              ((0, 0), (0, 8), "P_ADMIN"),  # a whole line, up to its line end
+              ((0, 4), (1, 0), "R_SUPPORT"),  # up to just after a line end
+              ((3, 0), (4, 5), "R_HOLISTIC")]  # from a line's start to the text's end
+LINE_END_CASES = {  # raw file's line ends, the saved text's, and how the warning says it
+    "CR LF for LF": (["\n"] * 4, ["\r\n"] * 4, "CR LF where the raw file has LF 4 time(s)"),
+    "LF for CR LF": (["\r\n"] * 4, ["\n"] * 4, "LF where the raw file has CR LF 4 time(s)"),
+    "mixed": (["\n", "\r\n", "\r", "\r\n"], ["\r\n", "\n", "\n", "\r\n"],
+              "LF where the raw file has CR 1 time(s), LF where the raw file has CR LF 1 time(s), "
+              "CR LF where the raw file has LF 1 time(s)"),
+}
+
+
+def _lines_text(ends: list[str]) -> str:
+    return "".join(line + end for line, end in zip(LINES, ends)) + LINES[-1]
+
+
+def _at(ends: list[str], line: int, column: int) -> int:
+    return sum(len(LINES[i]) + len(ends[i]) for i in range(line)) + column
+
+
+def _saved_project(tmp_path: Path, codebook, ends: list[str], spans) -> Path:
+    """A project whose source a.txt has the line ends ``ends``, its codings at ``spans``
+    ((start, end, code) into that text), positions in UTF-16 units as tools write them."""
+    coded = pd.DataFrame([{"file": "a.txt", "start": s, "end": e, "code": c} for s, e, c in spans])
+    return refi.export_project({"a.txt": _lines_text(ends)}, {"Kim": coded}, codebook, tmp_path / "saved.qdpx", "p")
+
+
+@pytest.mark.parametrize("case", LINE_END_CASES)
+def test_a_source_saved_with_other_line_ends_is_read_at_the_raw_file_s_offsets(case, codebook, tmp_path):
+    """A tool that saved the source with CR LF where the raw file has LF (or the other way
+    round, or a mix, a lone CR too) moved every position after the first such line end; given
+    the raw texts, the import maps them back exactly and says so."""
+    raw_ends, saved_ends, said = LINE_END_CASES[case]
+    raw, saved = _lines_text(raw_ends), _lines_text(saved_ends)
+    assert raw != saved and raw.splitlines() == saved.splitlines()
+    in_raw = sorted((_at(raw_ends, *a), _at(raw_ends, *b), code) for a, b, code in LINE_SPANS)
+    in_saved = sorted((_at(saved_ends, *a), _at(saved_ends, *b), code) for a, b, code in LINE_SPANS)
+    path = _saved_project(tmp_path, codebook, saved_ends, in_saved)
+    with pytest.warns(refi.RefiWarning, match=re.escape(
+            f"saved.qdpx: text source 'a.txt' has other line ends than raw/a.txt ({said}), as a QDA tool may save "
+            f"a text; the positions of its {len(LINE_SPANS)} selection(s) were mapped to the raw file's")):
+        got, report = refi.import_project(path, code_ids=codebook, raw_texts={"a.txt": raw})
+    assert sorted(got[["start", "end", "code"]].itertuples(index=False, name=None)) == in_raw
+    assert all(r.quote == raw[r.start:r.end] for r in got.itertuples())
+    assert report.texts == (raw,)
+    # without the raw texts the positions are those of the source's own text, as before
+    got, report = refi.import_project(path, code_ids=codebook)
+    assert sorted(got[["start", "end", "code"]].itertuples(index=False, name=None)) == in_saved
+    assert report.texts == (saved,)
+
+
+def test_a_coding_between_the_cr_and_lf_of_a_line_end_the_raw_file_writes_as_lf_is_not_mapped(codebook, tmp_path):
+    """A selection that ends after the CR of a CR LF and before its LF has no place in a raw
+    file that has LF there: the source is not mapped (its positions stay its own text's and
+    report.texts holds that text, which the review import refuses), with a warning."""
+    raw_ends, saved_ends = ["\n"] * 4, ["\r\n"] * 4
+    saved = _lines_text(saved_ends)
+    inside = _at(saved_ends, 1, 0) - 1
+    assert saved[inside - 1:inside + 1] == "\r\n"
+    spans = [(0, inside, "P_ADMIN"), (_at(saved_ends, 3, 0), _at(saved_ends, 3, 4), "R_HOLISTIC")]
+    path = _saved_project(tmp_path, codebook, saved_ends, spans)
+    with pytest.warns(refi.RefiWarning, match=r"saved.qdpx: text source 'a.txt' has other line ends than raw/a.txt "
+                                              r"\(CR LF where the raw file has LF 4 time\(s\)\), and <PlainTextSelection "
+                                              rf"[^>]* endPosition=\"{inside}\"> starts or ends between the CR and LF"):
+        got, report = refi.import_project(path, code_ids=codebook, raw_texts={"a.txt": _lines_text(raw_ends)})
+    assert sorted(got[["start", "end", "code"]].itertuples(index=False, name=None)) == sorted(spans)
+    assert report.texts == (saved,)
+
+
+@pytest.mark.parametrize("text, raw, offsets", [
+    ("a\r\nb", "a\nb", {0: 0, 1: 1, 2: None, 3: 2, 4: 3}),
+    ("a\nb", "a\r\nb", {0: 0, 1: 1, 2: 3, 3: 4}),
+    ("a\r\r\nb\n", "a\n\nb\r\n", {1: 1, 2: 2, 3: None, 4: 3, 5: 4, 6: 6}),  # CR then CR LF: two line ends
+    ("a\rb", "a\nb", {0: 0, 1: 1, 2: 2, 3: 3}),  # the same length: nothing moves
+])
+def test_line_ends_maps_each_offset_exactly_or_not_at_all(text, raw, offsets):
+    ends = refi.line_ends(text, raw)
+    assert {o: ends.to_raw(o) for o in offsets} == offsets
+    assert refi.line_ends(text, text) is None and refi.line_ends(text + "x", raw) is None

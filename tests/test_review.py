@@ -496,6 +496,55 @@ def _rewrite_sources(src: Path, dest: Path, change) -> None:
             zf.writestr(n, change(data.decode("utf-8")).encode("utf-8") if n.startswith("sources/") else data)
 
 
+def _save_with_crlf(src: Path, dest: Path, inside: bool = False) -> None:
+    """Copy a .qdpx as a QDA tool that saves texts with CR LF would: each source's LF
+    becomes CR LF and each position (UTF-16 units) moves with its place in the text. With
+    ``inside``, the first selection then ends between the CR and LF of the first line end
+    after its start (a place the raw file, with LF, does not have)."""
+    with zipfile.ZipFile(src) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    ET.register_namespace("", refi.NS_PROJECT)
+    root = ET.fromstring(members["project.qde"])
+    first = True
+    for source in root.iter(f"{{{refi.NS_PROJECT}}}TextSource"):
+        member = "sources/" + source.get("plainTextPath").removeprefix("internal://")
+        old = members[member].decode("utf-8")
+        new = old.replace("\n", "\r\n")
+        members[member] = new.encode("utf-8")
+        for sel in source.iter(f"{{{refi.NS_PROJECT}}}PlainTextSelection"):
+            for attr in ("startPosition", "endPosition"):
+                at = len(old[:refi.utf16_to_codepoint(old, int(sel.get(attr)))].replace("\n", "\r\n"))
+                sel.set(attr, str(refi.codepoint_to_utf16(new, at)))
+            if inside and first:
+                start = refi.utf16_to_codepoint(new, int(sel.get("startPosition")))
+                sel.set("endPosition", str(refi.codepoint_to_utf16(new, new.index("\r\n", start) + 1)))
+                first = False
+    members["project.qde"] = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    with zipfile.ZipFile(dest, "w") as zf:
+        for n, data in members.items():
+            zf.writestr(n, data)
+
+
+def test_a_project_saved_with_other_line_ends_is_read_at_the_raw_files_offsets(tmp_path, sample, seed_tables):
+    """A tool that saved the sources with CR LF where the raw files have LF moved every
+    position after the first line end; they are mapped back (each CR added moves the
+    positions after it by one), so every kept item reads as kept, not as deleted, and the
+    import says it mapped them."""
+    s = seed_tables
+    items = sample[sample["stratum"] == "coded"].head(4).reset_index(drop=True)
+    path = review.export_project(tmp_path / "r.qdpx", items, s["raw"], s["codebook"])
+    _save_with_crlf(path, tmp_path / "crlf.qdpx")
+    with pytest.warns(refi.RefiWarning, match=r"crlf.qdpx: text source '[^']+' has other line ends than raw/\S+ "
+                                              r"\(CR LF where the raw file has LF \d+ time\(s\)\).* the positions of "
+                                              r"its \d+ selection\(s\) were mapped to the raw file's"):
+        got, left, found = review.import_project(tmp_path / "crlf.qdpx", items, "ann", s["codebook"], s["raw"])
+    assert set(got["decision"]) == {"correct"} and len(got) == len(items)
+    assert sorted(got[["file", "start", "end", "code"]].itertuples(index=False, name=None)) == \
+        sorted(items[["file", "start", "end", "code"]].astype({"start": int, "end": int}).itertuples(index=False,
+                                                                                                     name=None))
+    assert found == len(items[["file", "start", "end"]].drop_duplicates())
+
+
 def test_a_project_whose_sources_are_not_the_samples_texts_is_refused_not_read_as_all_wrong(tmp_path, sample,
                                                                                            seed_tables):
     """A missing coding reads as "wrong", so a project whose sources are not the sample's
@@ -535,12 +584,13 @@ def test_a_project_whose_sources_are_not_the_samples_texts_is_refused_not_read_a
     with pytest.raises(review.ReviewError, match=r"nosources.qdpx: the project has no text source for (\d+) of the "
                                                  r"sample's \1 file\(s\).*\(its sources: none\).*read as deleted"):
         review.import_project(tmp_path / "nosources.qdpx", items, "ann", s["codebook"], s["raw"])
-    # a source whose text is not the raw file's: other line ends, or other text
+    # a source whose text is not the raw file's: other line ends a coding cannot be mapped through, or other text
     assert "\n" in s["raw"][first] and "\r" not in s["raw"][first]
-    _rewrite_sources(path, tmp_path / "crlf.qdpx", lambda t: t.replace("\n", "\r\n"))
-    with pytest.raises(review.ReviewError, match=r"crlf.qdpx: the text of source .* differs from raw/.* from "
-                                                 r"character \d+ on .*changed its line ends"):
-        review.import_project(tmp_path / "crlf.qdpx", items, "ann", s["codebook"], s["raw"])
+    _save_with_crlf(path, tmp_path / "crlf.qdpx", inside=True)
+    with pytest.warns(refi.RefiWarning, match="starts or ends between the CR and LF"):
+        with pytest.raises(review.ReviewError, match=r"crlf.qdpx: the text of source .* differs from raw/.* from "
+                                                     r"character \d+ on .*changed its line ends"):
+            review.import_project(tmp_path / "crlf.qdpx", items, "ann", s["codebook"], s["raw"])
     _rewrite_sources(path, tmp_path / "edited.qdpx", lambda t: "X" + t[1:])
     with pytest.raises(review.ReviewError, match=r"edited.qdpx: the text of source .* differs from raw/.* from "
                                                  r"character 0 on .*not the review's, or the text was edited"):

@@ -8,11 +8,12 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
+import os
 
 import pandas as pd
 import pytest
 
-from helpers import coding, paths, tables
+from helpers import coding, paths, pipeline, tables
 
 spec = importlib.util.spec_from_file_location("rule_check", paths.PROJ_ROOT / "tools" / "rule_check.py")
 rule_check = importlib.util.module_from_spec(spec)
@@ -187,3 +188,50 @@ def test_the_command_line_compares_two_codebook_files(tmp_path, capsys):
     with pytest.raises(SystemExit):
         rule_check.main(["--corpus", str(corpus)])
     assert "give rules to check" in capsys.readouterr().err
+
+
+def _write_corpus(path, sentences):
+    path.write_text("".join(json.dumps({"id": f"d{i}", "text": s}, ensure_ascii=False) + "\n"
+                            for i, s in enumerate(sentences)), encoding="utf-8")
+
+
+def test_a_corpus_file_saved_during_the_build_is_not_stamped_as_read(tmp_path, capsys, monkeypatch):
+    """The pipeline's stamp (pipeline.stamp_unless_changed): the inputs are hashed before the
+    corpus is read and again once the cache is written. A corpus file saved in between is
+    named, the cache is left unstamped, and the next check makes it again from the file."""
+    corpus, cache = tmp_path / "c.jsonl", tmp_path / "cache"
+    _write_corpus(corpus, [SENTENCES[0]])
+    read = rule_check.read_jsonl_corpus
+
+    def read_then_saved(path, *args, **kwargs):
+        docs = read(path, *args, **kwargs)
+        _write_corpus(corpus, ["Det råder brist på förskollärare i regionen."])  # saved while the build runs
+        return docs
+
+    monkeypatch.setattr(rule_check, "read_jsonl_corpus", read_then_saved)
+    assert rule_check.main(["--corpus", str(corpus), "--cache", str(cache), "P_STAFF=brist* ~3 *lärare*"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --cache {cache}: ") and "c.jsonl changed while the cached sentences and tokens" in err
+    assert not (cache / pipeline.STAMP_FILE).exists() and (cache / "seg.pkl").exists()
+    monkeypatch.setattr(rule_check, "read_jsonl_corpus", read)
+    assert rule_check.main(["--corpus", str(corpus), "--cache", str(cache), "P_STAFF=brist* ~3 *lärare*"]) == 0
+    out = capsys.readouterr().out
+    assert "i regionen" in out and "i kommunen" not in out
+    assert pipeline.stamped(cache / pipeline.STAMP_FILE, pipeline.snapshot(rule_check.cache_inputs(corpus)))
+
+
+def test_the_cache_follows_the_corpus_file_s_bytes_not_its_size_and_time(tmp_path, capsys):
+    """A corpus file replaced by one of the same size and modification time (a copy that
+    keeps times, a second-granular file system) is a different corpus: the stamp hashes its
+    bytes, as the pipeline's does, where the size and time served the old sentences."""
+    corpus, cache = tmp_path / "c.jsonl", tmp_path / "cache"
+    _write_corpus(corpus, [SENTENCES[0]])
+    assert rule_check.main(["--corpus", str(corpus), "--cache", str(cache), "P_STAFF=brist* ~3 *lärare*"]) == 0
+    assert "i kommunen" in capsys.readouterr().out
+    st = corpus.stat()
+    _write_corpus(corpus, ["Det råder brist på förskollärare i regionen."])
+    os.utime(corpus, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert corpus.stat().st_size == st.st_size and corpus.stat().st_mtime_ns == st.st_mtime_ns
+    assert rule_check.main(["--corpus", str(corpus), "--cache", str(cache), "P_STAFF=brist* ~3 *lärare*"]) == 0
+    out = capsys.readouterr().out
+    assert "i regionen" in out and "i kommunen" not in out

@@ -5,13 +5,17 @@ Like ``corpus-dev``'s 2xx and 3xx, in four batches of 12: drawn from all interpe
 (``4xx``, ``6xx``, mixed topics) and from those that name three stems of the governance
 themes (``5xx``, ``7xx``); in all, texts of 1,500 to 6,000
 characters (so that a batch can be coded whole), drawn with a fixed seed. Each raw file is
-the corpus's ``text`` as it is; ``metadata.csv`` names the source.
+the corpus's ``text`` as it is; ``metadata.csv`` names the source. A stem counts anywhere in
+a word, as it did when corpus-dev2 was drawn (``--matching anywhere``, the default);
+``--matching word-starts`` counts it only at a word's start, and draws other texts
+(:data:`MATCHINGS`).
 
     .venv/bin/python tools/draw_dev2.py ../shared/bench/riksdagen-interpellations.jsonl.gz corpus-dev2
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import gzip
 import hashlib
@@ -29,12 +33,23 @@ MIXED = (401, 601)  # batches drawn from all texts; the others from texts naming
 SHORTEST, LONGEST = 1500, 6000
 # Stems of the study's governance themes (from the codebook's labels and definitions, not
 # any text's phrases): a text that holds three of them leans to the themes; the draw among
-# those is still random. They match anywhere in a word ('elev' in 'relevant', 'personal'
-# in 'personalliggare'), as they did when corpus-dev2 was drawn: anchoring them now would
-# draw other texts.
-THEME = re.compile(r"detaljstyr|styrning|byråkrati|administrativ|dokumentation|uppföljning|kontroll|"
-                   r"tillit|handlingsutrymme|helhetssyn|samverkan|personal|kunskap|förebygg|brukare|"
-                   r"patient|elev", re.I)
+# those is still random.
+STEMS = ("detaljstyr", "styrning", "byråkrati", "administrativ", "dokumentation", "uppföljning", "kontroll",
+         "tillit", "handlingsutrymme", "helhetssyn", "samverkan", "personal", "kunskap", "förebygg", "brukare",
+         "patient", "elev")
+# How a stem is matched. corpus-dev2 was drawn with "anywhere" (DRAWN_WITH), the default, so
+# that the tool re-draws it byte for byte: a stem counts anywhere in a word, a compound's
+# head too ("personal" in "vårdpersonal", "kunskap" in "arbetsmiljökunskaper"), but also
+# where it is no stem ("elev" in "relevant", "brukare" in "jordbrukare"). "word-starts" counts
+# a stem only at the start of a word: no "relevant", and no compound heads either. It draws
+# other texts (5 of corpus-dev2's 24 themed texts name three stems only inside words, and the
+# seeded draw then takes other texts: it keeps the first batch, 4xx, and 3 of the other 36),
+# so it is for a new corpus only, never to re-draw corpus-dev2.
+MATCHINGS = {
+    "anywhere": re.compile("|".join(STEMS), re.I),
+    "word-starts": re.compile(r"(?<!\w)(?:" + "|".join(STEMS) + ")", re.I),
+}
+DRAWN_WITH = "anywhere"  # the matching that drew the committed corpus-dev2
 THEMES_NAMED = 3
 
 
@@ -43,9 +58,10 @@ def slug(title: str, n: int = 40) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:n].rstrip("_")
 
 
-def themes(text: str) -> int:
-    """How many of THEME's stems the text names."""
-    return len({m.group(0).lower() for m in THEME.finditer(text)})
+def themes(text: str, matching: str = DRAWN_WITH) -> int:
+    """How many of the stems (:data:`STEMS`) the text names, matched as ``matching`` says
+    (:data:`MATCHINGS`)."""
+    return len({m.group(0).lower() for m in MATCHINGS[matching].finditer(text)})
 
 
 def body(text: str) -> str:
@@ -59,7 +75,9 @@ def topic(title: str) -> str:
     return title.rsplit(" om ", 1)[-1].strip() if " om " in title else title
 
 
-def main(bench: str, out: str) -> int:
+def main(bench: str, out: str, matching: str = DRAWN_WITH) -> int:
+    print(f"stems matched {matching}" + (" (as corpus-dev2 was drawn)" if matching == DRAWN_WITH else
+                                         f"; corpus-dev2 was drawn with --matching {DRAWN_WITH}, this draw differs"))
     with open(Path(__file__).resolve().parents[1] / "corpus-dev" / "metadata.csv", encoding="utf-8") as f:
         dev = {row["doc_id"] for row in csv.DictReader(f)}
     rows = [json.loads(line) for line in gzip.open(bench, "rt", encoding="utf-8")]
@@ -75,7 +93,7 @@ def main(bench: str, out: str) -> int:
     batches, taken = [], set()
     for first in FIRSTS:  # drawn in this order, so a later batch never changes an earlier one
         candidates = [r for r in pool if r["id"] not in taken
-                      and (first in MIXED or themes(r["text"]) >= THEMES_NAMED)]
+                      and (first in MIXED or themes(r["text"], matching) >= THEMES_NAMED)]
         batch = rng.sample(candidates, PER_GROUP)
         taken |= {r["id"] for r in batch}
         batches.append((first, batch))
@@ -91,7 +109,8 @@ def main(bench: str, out: str) -> int:
                          "source_url": f"shared/bench/riksdagen-interpellations.jsonl.gz id {r['id']} "
                                        "(swerik-project/riksdagen-interpellations v0.2.2)",
                          "rights": "Swedish official document (URL 9 §) – Riksdag document (interpellation)",
-                         "note": "mixed topics" if first in MIXED else "names three stems of the governance themes"})
+                         "note": "mixed topics" if first in MIXED else "names three stems of the governance themes"
+                                 + ("" if matching == DRAWN_WITH else f" (matched at {matching})")})
     with open(out_dir / "metadata.csv", "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(meta[0]), lineterminator="\n")
         writer.writeheader()
@@ -104,6 +123,10 @@ def main(bench: str, out: str) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: .venv/bin/python tools/draw_dev2.py BENCH.jsonl.gz NEW_FOLDER")
-    sys.exit(main(*sys.argv[1:]))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("bench", help="the benchmark corpus (BENCH.jsonl.gz)")
+    ap.add_argument("out", help="a new folder to draw into")
+    ap.add_argument("--matching", choices=sorted(MATCHINGS), default=DRAWN_WITH,
+                    help=f"how a theme stem is matched (default {DRAWN_WITH}: as corpus-dev2 was drawn)")
+    args = ap.parse_args()
+    sys.exit(main(args.bench, args.out, args.matching))

@@ -19,9 +19,11 @@ sentence carry the code by the codebook's definition? The judgements go to
 those gained and those lost, with a seeded sample of each to read.
 
 The corpus is a benchmark corpus (JSON lines, :mod:`benchmarks.jsonl_corpus`); ``--cache``
-keeps its sentences and tokens (pickles) so that later checks skip the segmenting, with a
-stamp of what made them (the corpus file's size and time, the code and data of helpers): a
-cache of another corpus or of other rules is made again. The texts of the development
+keeps its sentences and tokens (pickles) so that later checks skip the segmenting, with the
+pipeline's stamp of what made them (:func:`helpers.pipeline.stamp_unless_changed`: the bytes
+of the corpus file and of the code and data of helpers, hashed before the corpus is read and
+again once the cache is written): a cache of another corpus or of other code is made again,
+and one whose corpus file changed while it was being made is not stamped. The texts of the development
 corpora (their ``metadata.csv`` ids), which the coder is scored on, are left out, so that no
 check reads them; how many is printed.
 """
@@ -29,8 +31,7 @@ check reads them; how many is printed.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
+import pickle
 import sys
 import textwrap
 from pathlib import Path
@@ -41,7 +42,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.jsonl_corpus import read_jsonl_corpus  # noqa: E402
-from helpers import coding, paths, pipeline, stages  # noqa: E402
+from helpers import coding, io, paths, pipeline, stages  # noqa: E402
 from helpers import corpus as corpus_mod  # noqa: E402
 from helpers.matcher import rule_problems  # noqa: E402
 
@@ -51,14 +52,13 @@ KEYS = ["file", "doc_id", "paragraph", "sentence"]
 DEV_CORPORA = ("corpus-dev", "corpus-dev2")
 
 
-def _stamp(corpus: Path) -> str:
-    """What a cache of ``corpus`` was made from: the file's size and time, and the code and
-    data the pipeline's tables are computed with (:func:`helpers.pipeline.code_inputs`)."""
-    h = hashlib.sha256()
-    st = corpus.stat()
-    h.update(f"{corpus.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
-    pipeline.hash_files(h, pipeline.code_inputs())
-    return h.hexdigest()
+CACHE_FILES = ("seg.pkl", "tok.pkl")  # in --cache, with the stamp pipeline.STAMP_FILE
+
+
+def cache_inputs(corpus: Path) -> list[Path]:
+    """What a cache of ``corpus`` is made from: the corpus file, and the code and data the
+    pipeline's tables are computed with (:func:`helpers.pipeline.code_inputs`)."""
+    return [corpus, *pipeline.code_inputs()]
 
 
 def held_out_ids() -> set[str]:
@@ -71,21 +71,27 @@ def held_out_ids() -> set[str]:
 
 
 def corpus_tables(corpus: Path, cache: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(sentences, tokens)`` of a benchmark corpus; tokens ``sid, token``."""
-    stamp = _stamp(corpus)
-    if cache is not None and (cache / "seg.pkl").exists() and (cache / "stamp.json").exists():
-        if json.loads((cache / "stamp.json").read_text(encoding="utf-8")).get("stamp") == stamp:
-            return pd.read_pickle(cache / "seg.pkl"), pd.read_pickle(cache / "tok.pkl")
+    """``(sentences, tokens)`` of a benchmark corpus; tokens ``sid, token``. With a
+    ``cache`` folder they are kept there and served while the stamp (the pipeline's:
+    :func:`helpers.pipeline.stamped`) says the corpus file and the code are as they were
+    made from; a corpus file changed while they were made is not stamped
+    (:class:`helpers.pipeline.InputChangedError`), so the next check makes them again."""
+    before = pipeline.snapshot(cache_inputs(corpus))  # before the corpus is read
+    stamp = None if cache is None else cache / pipeline.STAMP_FILE
+    if stamp is not None and all((cache / n).exists() for n in CACHE_FILES) and pipeline.stamped(stamp, before):
+        return pd.read_pickle(cache / "seg.pkl"), pd.read_pickle(cache / "tok.pkl")
     res = stages.run_corpus(read_jsonl_corpus(corpus), keep=("segments", "tokens"), progress=False)
     seg = res.segments.reset_index(drop=True)
     sid_of = pd.Series(np.arange(len(seg)), index=pd.MultiIndex.from_frame(seg[KEYS]))
     sid = sid_of.reindex(pd.MultiIndex.from_frame(res.tokens[KEYS])).to_numpy()
     tok = pd.DataFrame({"sid": sid, "token": res.tokens["token"].to_numpy()})
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
-        seg.to_pickle(cache / "seg.pkl")
-        tok.to_pickle(cache / "tok.pkl")
-        (cache / "stamp.json").write_text(json.dumps({"stamp": stamp}) + "\n", encoding="utf-8")
+    if stamp is not None:
+        with io.terminate_as_interrupt():
+            stamp.unlink(missing_ok=True)  # an interrupted write leaves no stamp over a half-new cache
+            for name, table in zip(CACHE_FILES, (seg, tok)):
+                io.write_bytes(cache / name, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+            pipeline.stamp_unless_changed(stamp, before, pipeline.snapshot(cache_inputs(corpus)),
+                                          f"--cache {cache}", "the cached sentences and tokens", "the corpus file")
     return seg, tok
 
 
@@ -203,7 +209,11 @@ def main(argv: list[str] | None = None) -> int:
         rules.append((code, text))
     if not args.corpus.is_file():
         ap.error(f"--corpus {args.corpus}: no such file")
-    seg, tok = corpus_tables(args.corpus, args.cache)
+    try:
+        seg, tok = corpus_tables(args.corpus, args.cache)
+    except pipeline.InputChangedError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     held = seg["doc_id"].isin(held_out_ids()).to_numpy()
     print(f"{int(held.sum())} sentences of {seg.loc[held, 'file'].nunique()} documents of the development "
           f"corpora left out (the coder is scored on them)")
