@@ -457,16 +457,18 @@ class _Positions:
     through the same positions, as in ``(a*)*``. ``empty_choice`` is set when a repeated
     alternative has two branches that match the empty text."""
 
-    def __init__(self, probes: str):
-        self.probes, self.sets, self.follow = probes, [], []
+    def __init__(self, probes: str, budget: _Budget):
+        self.probes, self.sets, self.follow, self.budget = probes, [], [], budget
         self.why: dict[tuple[int, int], set[int]] = defaultdict(set)
         self.empty_choice = False
+        self.bounded: set[int] = set()  # the constructs that close a counted repeat with a bound (x{0,40})
         self._constructs = 0
         self._sets: dict[tuple, frozenset[str]] = {}  # per character item
 
     def link(self, sources: set[int], targets: set[int]) -> None:
         """Let every position of ``targets`` follow every one of ``sources``, as one construct."""
         self._constructs += 1
+        self.budget.spend(len(sources) * len(targets) + 1)
         for p in sources:
             self.follow[p] |= targets
             for t in targets:
@@ -493,6 +495,7 @@ class _Positions:
         if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.ANY, _sre.IN):
             key = (op, repr(av))
             if key not in self._sets:
+                self.budget.spend(len(self.probes))
                 self._sets[key] = _char_set(op, av, self.probes)
             return self._new(self._sets[key])
         if op is _sre.SUBPATTERN:
@@ -517,6 +520,8 @@ class _Positions:
             if unbounded:
                 n2, f2, l2 = self.seq(body, True)
                 self.link(l2, f2)
+                if hi is not _sre.MAXREPEAT:  # a loop only for the exponential check: x{0,40} reads at most 40
+                    self.bounded.add(self._constructs)
                 optional = [(True, f2, l2)]
             else:  # x{0,2} is (x(x)?)?: each optional copy follows the one before
                 optional = [self.seq(body, looped or hi - lo > 1) for _ in range(hi - min(lo, _COPIES))]
@@ -532,8 +537,10 @@ class _Positions:
 
 
 def backtracking_risk(pattern: re.Pattern[str]) -> str | None:
-    """Why matching ``pattern`` may take exponential time on some line (``None`` if it
-    cannot): see the comment above."""
+    """Why matching ``pattern`` may take exponential time, or time that grows as the line's
+    length to the power :data:`MAX_RUN_DEGREE` or more, on some line (``None`` if it
+    cannot), or that it is too large to check (:data:`MAX_CHECK_STEPS`): see the comment
+    above."""
     return _backtracking_risk(pattern.pattern, pattern.flags)
 
 
@@ -541,82 +548,170 @@ def backtracking_risk(pattern: re.Pattern[str]) -> str | None:
 def _backtracking_risk(source: str, flags: int) -> str | None:
     tree = _sre_parse.parse(source, flags)
     probes = "".join(sorted(set(_PROBES) | {c for ch in _literals(tree, set()) for c in (ch, ch.lower(), ch.upper())}))
-    auto = _Positions(probes)
-    _, _, last = auto.seq(tree, False)
-    if auto.empty_choice:
-        return "an alternative inside a repeat has two branches that match the empty text"
-    # pairs of positions reading a common character, followed from each diagonal pair
-    sets, follow = auto.sets, auto.follow
-    edges: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    todo = [(i, i) for i in range(len(sets))]
-    seen = set(todo)
-    while todo:
-        a, b = todo.pop()
-        nxt = [(x, y) for x in follow[a] for y in follow[b] if sets[x] & sets[y]]
-        edges[(a, b)] = nxt
-        for pair in nxt:
-            if pair not in seen:
-                seen.add(pair)
-                todo.append(pair)
-    # an off-diagonal pair on a cycle through a diagonal pair: two paths, same text
-    for component in _components(edges):
-        if any(a == b for a, b in component) and any(a != b for a, b in component):
-            return "a repeated part can match the same text in more than one way"
-    # or one cycle of positions with a step that two constructs make: (a*)*, (a?b?)*
-    cycle_of = {p: n for n, comp in enumerate(_components({p: sorted(f) for p, f in enumerate(follow)})) for p in comp}
-    for (p, t), constructs in auto.why.items():
-        if len(constructs) > 1 and p in cycle_of and cycle_of.get(t) == cycle_of[p]:
-            return "a repeated part can match the same text in more than one way (a loop inside a loop)"
-    degree = _run_degree(auto, last)
+    budget = _Budget()
+    try:
+        auto = _Positions(probes, budget)
+        _, _, last = auto.seq(tree, False)
+        if auto.empty_choice:
+            return "an alternative inside a repeat has two branches that match the empty text"
+        # pairs of positions reading a common character, followed from each diagonal pair
+        sets, follow = auto.sets, auto.follow
+        edges: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        todo = [(i, i) for i in range(len(sets))]
+        seen = set(todo)
+        while todo:
+            a, b = todo.pop()
+            budget.spend(len(follow[a]) * len(follow[b]))
+            nxt = [(x, y) for x in follow[a] for y in follow[b] if sets[x] & sets[y]]
+            edges[(a, b)] = nxt
+            for pair in nxt:
+                if pair not in seen:
+                    seen.add(pair)
+                    todo.append(pair)
+        # an off-diagonal pair on a cycle through a diagonal pair: two paths, same text
+        for component in _components(edges):
+            if any(a == b for a, b in component) and any(a != b for a, b in component):
+                return "a repeated part can match the same text in more than one way"
+        # or one cycle of positions with a step that two constructs make: (a*)*, (a?b?)*
+        loops = _components({p: sorted(f) for p, f in enumerate(follow)})
+        loop_of = {p: n for n, comp in enumerate(loops) for p in comp}
+        for (p, t), constructs in auto.why.items():
+            if len(constructs) > 1 and p in loop_of and loop_of.get(t) == loop_of[p]:
+                return "a repeated part can match the same text in more than one way (a loop inside a loop)"
+        degree = _ambiguity_degree(auto, last, budget)
+    except _TooLarge:
+        return (f"{_TOO_LARGE}: its check would take more than {MAX_CHECK_STEPS:,} steps "
+                f"({len(source):,} characters)")
     if degree >= MAX_RUN_DEGREE:
-        return (f"{degree} repeated parts can read the same run of one character one after another: "
+        return (f"{degree} repeated parts can read the same text one after another (a run of it): "
                 f"{_POWER} {degree}")
     return None
 
 
 _POWER = "on a line that nearly matches, its time grows as the line's length to the power"
-MAX_RUN_DEGREE = 3  # repeated parts in turn over one run of a character: '.*.*.*x' is refused, '.*x.*' is not
+_TOO_LARGE = "the pattern is too large to check for slow matching"
+MAX_RUN_DEGREE = 3  # repeated parts in turn over one run of a text: '.*.*.*x' is refused, '.*x.*' is not
+MAX_CHECK_STEPS = 3_000_000  # steps of the check (the automaton and its products) before a pattern is refused
 
 
-def _run_degree(auto: _Positions, last: set[int]) -> int:
-    """How many repeated parts of the automaton can read one run of the same character
-    one after another (the most over the sample alphabet, white space left out: lines are
-    whitespace-normalised, so they hold no run of it). Failing on a run of ``n`` such
-    characters costs the backtracking matcher about ``n`` to that power: ``.*.*.*x``
-    gives 3. A repeated part that reads any character and may end the match (``last``,
-    the trailing ``.*`` of ``.*\\d{4}.*``) is not counted: once there the match succeeds,
-    so a line that fails never backtracks into it. A check on runs of one character only:
-    a run of a longer text (``(ab)*(ab)*(ab)*c``) is not counted."""
-    anything = frozenset(auto.probes)
-    best = 0
-    for ch in auto.probes:
-        if ch.isspace():
+class _TooLarge(Exception):
+    """The check of a pattern ran out of its :class:`_Budget`."""
+
+
+class _Budget:
+    """The steps the check of one pattern may take (:data:`MAX_CHECK_STEPS`): counted, not
+    timed, so that a huge pattern is refused the same way on every machine."""
+
+    def __init__(self, steps: int = 0):
+        self.left = steps or MAX_CHECK_STEPS
+
+    def spend(self, steps: int) -> None:
+        self.left -= steps
+        if self.left < 0:
+            raise _TooLarge
+
+
+def _ambiguity_degree(auto: _Positions, last: set[int], budget: _Budget) -> int:
+    """The degree of ambiguity of the automaton (its IDA degree, Weideman et al. 2016,
+    Allauzen et al. 2008), with the exemptions of the comment above: the length of the
+    longest chain of repeated parts (``loops``, its strongly connected components with a
+    cycle) ``P1 → P2 → … → Pk`` such that, for each pair in turn, some text ``w`` can go
+    around ``Pi``, from ``Pi`` to ``Pi+1`` and around ``Pi+1``. Failing on ``w`` repeated
+    ``n`` times, the backtracking matcher tries each way of sharing the copies among the
+    ``k`` parts: about ``n`` to the power ``k`` (``.*.*.*x`` and ``(ab)*(ab)*(ab)*c`` give 3).
+
+    Whether ``w`` exists is asked of the product of three copies of the automaton (states
+    ``(a, b, c)``, the three reading the same character at each step): ``(p, p, q)`` must
+    reach ``(p, q, q)``. It is asked once for all pairs: ``a`` and ``c`` move within the
+    strongly connected parts of the pair graph of ``Pi × Pi+1`` (a path from ``(p, p, q)``
+    to any ``(p', q', q')`` with ``(p', q')`` in the part of ``(p, q)`` closes into one back
+    to ``(p, q, q)``, ``b`` following ``c``), and ``b`` only where it can still reach
+    ``Pi+1``. ``w`` must hold a character other than white space (lines are
+    whitespace-normalised, so a run of white space never fails slowly), and a repeated part
+    that reads any character and from each of whose positions the match may end (the
+    trailing ``.*`` of ``.*\\d{4}.*``) is left out: once there the match succeeds, so a
+    line that fails never backtracks into it."""
+    sets, anything = auto.sets, frozenset(auto.probes)
+    sure = set(last)  # positions from which the match succeeds whatever follows: the most that stay so
+    while True:
+        budget.spend(len(sure))
+        fewer = {p for p in sure if any(sets[q] == anything and q in sure for q in auto.follow[p])}
+        if fewer == sure:
+            break
+        sure = fewer
+    follow = [sorted(t for t in f - sure if not auto.why[(p, t)] <= auto.bounded) if p not in sure else []
+              for p, f in enumerate(auto.follow)]
+    loops = _components(dict(enumerate(follow)))
+    if len(loops) < MAX_RUN_DEGREE:  # a chain is no longer than the number of repeated parts
+        return len(loops)
+    kept = range(len(loops))
+    loop_of = {p: n for n in kept for p in loops[n]}
+    # the positions from which each repeated part can be reached
+    back: dict[int, set[int]] = defaultdict(set)
+    for p, f in enumerate(follow):
+        budget.spend(len(f))
+        for t in f:
+            back[t].add(p)
+    toward: dict[int, set[int]] = {}
+    for n in kept:
+        found, todo = set(loops[n]), list(loops[n])
+        while todo:
+            budget.spend(len(back[todo[-1]]))
+            for p in back[todo.pop()] - found:
+                found.add(p)
+                todo.append(p)
+        toward[n] = found
+    # the pair graph of two repeated parts, one reachable from the other, and its strong parts
+    pairs: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for p, lp in loop_of.items():
+        for q, lq in loop_of.items():
+            if lp != lq and p in toward[lq]:
+                budget.spend(len(follow[p]) * len(follow[q]))
+                pairs[(p, q)] = [(x, y) for x in follow[p] if loop_of.get(x) == lp
+                                 for y in follow[q] if loop_of.get(y) == lq and sets[x] & sets[y]]
+    part = {pq: n for n, comp in enumerate(_components(pairs)) for pq in comp}
+    # the triple product from each (p, p, q), tracking whether a character other than white space was read
+    spaces = frozenset(ch for ch in auto.probes if ch.isspace())
+    links: dict[int, set[int]] = defaultdict(set)
+    todo3 = [(p, p, q, False) for (p, q) in part]
+    seen = set(todo3)
+    while todo3:
+        a, b, c, solid = todo3.pop()
+        lp, lq = loop_of[a], loop_of[c]
+        if lq in links[lp]:
             continue
-        nodes = [i for i, chars in enumerate(auto.sets) if ch in chars]
-        edges = {i: sorted(j for j in auto.follow[i] if ch in auto.sets[j]) for i in nodes}
-        loops = _components(edges)  # the strongly connected parts with a cycle: the repeated parts
-        part = {i: n for n, comp in enumerate(loops) for i in comp}
-        part.update({i: len(loops) + i for i in nodes if i not in part})
-        final = {n for n, comp in enumerate(loops)
-                 if set(comp) & last and all(auto.sets[i] == anything for i in comp)}
-        weight = {part[i]: (1 if part[i] < len(loops) and part[i] not in final else 0) for i in nodes}
-        after: dict[int, set[int]] = {q: set() for q in weight}
-        for i in nodes:
-            after[part[i]] |= {part[j] for j in edges[i] if part[j] != part[i]}
-        into = dict.fromkeys(weight, 0)
-        for q in after:
-            for r in after[q]:
-                into[r] += 1
-        most, ready = dict(weight), [q for q in weight if into[q] == 0]
-        while ready:  # the longest path over the parts, in topological order
-            q = ready.pop()
-            for r in after[q]:
-                most[r] = max(most[r], most[q] + weight[r])
-                into[r] -= 1
-                if into[r] == 0:
-                    ready.append(r)
-        best = max(best, max(most.values(), default=0))
-    return best
+        here = part[(a, c)]
+        ahead = [b2 for b2 in follow[b] if b2 in toward[lq]]
+        for a2, c2 in pairs[(a, c)]:
+            if part.get((a2, c2)) != here:
+                continue
+            both = sets[a2] & sets[c2]
+            budget.spend(len(ahead))
+            for b2 in ahead:
+                chars = both & sets[b2]
+                if not chars:
+                    continue
+                solid2 = solid or bool(chars - spaces)
+                if b2 == c2 and solid2:
+                    links[lp].add(lq)
+                state = (a2, b2, c2, solid2)
+                if state not in seen and (solid2 or (a2, b2, c2, True) not in seen):
+                    seen.add(state)
+                    todo3.append(state)
+    # the longest chain of linked repeated parts (the links go one way: a part reaches the next)
+    into = dict.fromkeys(kept, 0)
+    for lp in links:
+        for lq in links[lp]:
+            into[lq] += 1
+    longest, ready = dict.fromkeys(kept, 1), [n for n in kept if into[n] == 0]
+    while ready:
+        lp = ready.pop()
+        for lq in links[lp]:
+            longest[lq] = max(longest[lq], longest[lp] + 1)
+            into[lq] -= 1
+            if into[lq] == 0:
+                ready.append(lq)
+    return max(longest.values(), default=0)
 
 
 def _components(edges: dict) -> list[list]:
