@@ -357,8 +357,9 @@ def _pattern_list(item: dict, key: str, where: str, line: str) -> list[re.Patter
 
 
 def _compile_patterns(patterns: list[str], where: str, line: str) -> list[re.Pattern[str]]:
-    """The patterns compiled (ignoring case), each refused if it does not compile or could
-    backtrack exponentially (:func:`backtracking_risk`)."""
+    """The patterns compiled (ignoring case), each refused if it does not compile, could
+    backtrack exponentially or in time of a high power of the line's length, or is too
+    large for that check (:func:`backtracking_risk`)."""
     compiled = []
     for pat in patterns:
         try:
@@ -366,11 +367,16 @@ def _compile_patterns(patterns: list[str], where: str, line: str) -> list[re.Pat
         except re.error as exc:
             raise RuleError(f"{where}: pattern {pat!r} does not compile: {exc}{line}") from exc
         risk = backtracking_risk(compiled[-1])
+        if risk and risk.startswith(_TOO_LARGE):
+            raise RuleError(
+                f"{where}: pattern {pat if len(pat) <= 80 else pat[:80] + '…'!r} is refused: {risk}{line}. Split it into "
+                "several shorter patterns (a rule may list many), e.g. one per alternative (see README, 'Bad input').")
         if risk:
             raise RuleError(
                 f"{where}: pattern {pat!r} could take {'too long' if _POWER in risk else 'exponential time'} to fail "
                 f"on a line ({risk}){line}. Rewrite it so that a repeated part can match a text in one way only, e.g. "
-                "'(a+)+' as 'a+', '(\\w+\\s?)+' as '\\w+(\\s\\w+)*', '(a|a)*' as 'a*', '.*.*.*x' as '.*x' "
+                "'(a+)+' as 'a+', '(\\w+\\s?)+' as '\\w+(\\s\\w+)*', '(a|a)*' as 'a*', and so that no three "
+                "repeated parts in a row can read the same text: '.*.*.*x' as '.*x', '(ab)*(ab)*(ab)*c' as '(ab)*c' "
                 "(see README, 'Bad input').")
     return compiled
 
@@ -451,30 +457,37 @@ def _char_set(op, av, probes: str) -> frozenset[str]:
 
 
 class _Positions:
-    """The position automaton of a parsed pattern: ``sets[i]`` the characters position
-    ``i`` reads, ``follow[i]`` the positions that may come next, ``why[(i, j)]`` the
-    constructs (a sequence, a loop) that link ``i`` to ``j``: two of them are two paths
-    through the same positions, as in ``(a*)*``. ``empty_choice`` is set when a repeated
-    alternative has two branches that match the empty text."""
+    """The position automaton of a parsed pattern: ``sets[i]`` the probe characters position
+    ``i`` reads (a bit mask over ``probes``), ``follow[i]`` the positions that may come next, ``twice`` the steps
+    ``(i, j)`` that two constructs (a sequence, a loop) make: two paths through the same
+    positions, as in ``(a*)*``; ``free`` the steps that some construct other than the loop
+    of a counted repeat with a bound (``x{0,40}``, a loop here after three copies) makes.
+    ``empty_choice`` is set when a repeated alternative has two branches that match the
+    empty text. Its construction spends steps of ``budget``."""
 
     def __init__(self, probes: str, budget: _Budget):
         self.probes, self.sets, self.follow, self.budget = probes, [], [], budget
-        self.why: dict[tuple[int, int], set[int]] = defaultdict(set)
+        self.twice: set[tuple[int, int]] = set()
+        self.free: set[tuple[int, int]] = set()
+        self._why: dict[tuple[int, int], int] = {}  # the first construct that made a step
         self.empty_choice = False
-        self.bounded: set[int] = set()  # the constructs that close a counted repeat with a bound (x{0,40})
         self._constructs = 0
-        self._sets: dict[tuple, frozenset[str]] = {}  # per character item
+        self._sets: dict[tuple, int] = {}  # per character item
 
-    def link(self, sources: set[int], targets: set[int]) -> None:
-        """Let every position of ``targets`` follow every one of ``sources``, as one construct."""
+    def link(self, sources: set[int], targets: set[int], bounded: bool = False) -> None:
+        """Let every position of ``targets`` follow every one of ``sources``, as one construct
+        (``bounded``: the loop of a counted repeat with a bound)."""
         self._constructs += 1
         self.budget.spend(len(sources) * len(targets) + 1)
         for p in sources:
             self.follow[p] |= targets
             for t in targets:
-                self.why[(p, t)].add(self._constructs)
+                if self._why.setdefault((p, t), self._constructs) != self._constructs:
+                    self.twice.add((p, t))
+                if not bounded:
+                    self.free.add((p, t))
 
-    def _new(self, chars: frozenset[str]) -> tuple[bool, set[int], set[int]]:
+    def _new(self, chars: int) -> tuple[bool, set[int], set[int]]:
         self.sets.append(chars)
         self.follow.append(set())
         i = len(self.sets) - 1
@@ -495,8 +508,9 @@ class _Positions:
         if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.ANY, _sre.IN):
             key = (op, repr(av))
             if key not in self._sets:
-                self.budget.spend(len(self.probes))
-                self._sets[key] = _char_set(op, av, self.probes)
+                self.budget.spend(len(self.probes) * (len(av) if op is _sre.IN else 1))
+                chars = _char_set(op, av, self.probes)
+                self._sets[key] = sum(1 << n for n, ch in enumerate(self.probes) if ch in chars)
             return self._new(self._sets[key])
         if op is _sre.SUBPATTERN:
             return self.seq(av[3], looped)
@@ -519,9 +533,7 @@ class _Positions:
             n, f, last = self.seq(items, looped)
             if unbounded:
                 n2, f2, l2 = self.seq(body, True)
-                self.link(l2, f2)
-                if hi is not _sre.MAXREPEAT:  # a loop only for the exponential check: x{0,40} reads at most 40
-                    self.bounded.add(self._constructs)
+                self.link(l2, f2, bounded=hi is not _sre.MAXREPEAT)
                 optional = [(True, f2, l2)]
             else:  # x{0,2} is (x(x)?)?: each optional copy follows the one before
                 optional = [self.seq(body, looped or hi - lo > 1) for _ in range(hi - min(lo, _COPIES))]
@@ -575,8 +587,8 @@ def _backtracking_risk(source: str, flags: int) -> str | None:
         # or one cycle of positions with a step that two constructs make: (a*)*, (a?b?)*
         loops = _components({p: sorted(f) for p, f in enumerate(follow)})
         loop_of = {p: n for n, comp in enumerate(loops) for p in comp}
-        for (p, t), constructs in auto.why.items():
-            if len(constructs) > 1 and p in loop_of and loop_of.get(t) == loop_of[p]:
+        for p, t in sorted(auto.twice):
+            if p in loop_of and loop_of.get(t) == loop_of[p]:
                 return "a repeated part can match the same text in more than one way (a loop inside a loop)"
         degree = _ambiguity_degree(auto, last, budget)
     except _TooLarge:
@@ -591,7 +603,7 @@ def _backtracking_risk(source: str, flags: int) -> str | None:
 _POWER = "on a line that nearly matches, its time grows as the line's length to the power"
 _TOO_LARGE = "the pattern is too large to check for slow matching"
 MAX_RUN_DEGREE = 3  # repeated parts in turn over one run of a text: '.*.*.*x' is refused, '.*x.*' is not
-MAX_CHECK_STEPS = 3_000_000  # steps of the check (the automaton and its products) before a pattern is refused
+MAX_CHECK_STEPS = 500_000  # steps of the check (its automaton and their products) before a pattern is refused
 
 
 class _TooLarge(Exception):
@@ -631,15 +643,15 @@ def _ambiguity_degree(auto: _Positions, last: set[int], budget: _Budget) -> int:
     that reads any character and from each of whose positions the match may end (the
     trailing ``.*`` of ``.*\\d{4}.*``) is left out: once there the match succeeds, so a
     line that fails never backtracks into it."""
-    sets, anything = auto.sets, frozenset(auto.probes)
+    sets, anything = auto.sets, (1 << len(auto.probes)) - 1
     sure = set(last)  # positions from which the match succeeds whatever follows: the most that stay so
     while True:
-        budget.spend(len(sure))
+        budget.spend(sum(len(auto.follow[p]) for p in sure) + 1)
         fewer = {p for p in sure if any(sets[q] == anything and q in sure for q in auto.follow[p])}
         if fewer == sure:
             break
         sure = fewer
-    follow = [sorted(t for t in f - sure if not auto.why[(p, t)] <= auto.bounded) if p not in sure else []
+    follow = [sorted(t for t in f - sure if (p, t) in auto.free) if p not in sure else []
               for p, f in enumerate(auto.follow)]
     loops = _components(dict(enumerate(follow)))
     if len(loops) < MAX_RUN_DEGREE:  # a chain is no longer than the number of repeated parts
@@ -664,6 +676,7 @@ def _ambiguity_degree(auto: _Positions, last: set[int], budget: _Budget) -> int:
     # the pair graph of two repeated parts, one reachable from the other, and its strong parts
     pairs: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for p, lp in loop_of.items():
+        budget.spend(len(loop_of))
         for q, lq in loop_of.items():
             if lp != lq and p in toward[lq]:
                 budget.spend(len(follow[p]) * len(follow[q]))
@@ -671,7 +684,7 @@ def _ambiguity_degree(auto: _Positions, last: set[int], budget: _Budget) -> int:
                                  for y in follow[q] if loop_of.get(y) == lq and sets[x] & sets[y]]
     part = {pq: n for n, comp in enumerate(_components(pairs)) for pq in comp}
     # the triple product from each (p, p, q), tracking whether a character other than white space was read
-    spaces = frozenset(ch for ch in auto.probes if ch.isspace())
+    solids = sum(1 << n for n, ch in enumerate(auto.probes) if not ch.isspace())
     links: dict[int, set[int]] = defaultdict(set)
     todo3 = [(p, p, q, False) for (p, q) in part]
     seen = set(todo3)
@@ -691,7 +704,7 @@ def _ambiguity_degree(auto: _Positions, last: set[int], budget: _Budget) -> int:
                 chars = both & sets[b2]
                 if not chars:
                     continue
-                solid2 = solid or bool(chars - spaces)
+                solid2 = solid or bool(chars & solids)
                 if b2 == c2 and solid2:
                     links[lp].add(lq)
                 state = (a2, b2, c2, solid2)
