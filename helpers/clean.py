@@ -405,10 +405,26 @@ def load_rules(corpus: Path | None = None) -> tuple[Rule, ...]:
 # empty text. Characters are compared on a sample alphabet (every character the pattern
 # names, in both cases, and examples of letters, digits, spaces and punctuation).
 # Lookarounds count as empty, a back-reference as any text; counted repeats beyond
-# three copies as unbounded. A polynomial pattern is refused too when three or more
-# repeated parts can read one run of a character in turn ('.*.*.*x'; a 72-character line
-# took 10 s with seven of them: ``_run_degree``); a quadratic one ('.*x.*') is accepted,
-# and white space is left out of that count, since lines are whitespace-normalised.
+# three copies as unbounded here.
+#
+# A polynomial pattern is refused too, by its degree of ambiguity (Weideman et al. 2016,
+# Allauzen et al. 2008; ``_ambiguity_degree``): the longest chain of repeated parts (loops
+# of the automaton) p1 → p2 → … → pk such that for each pair in turn some text w can go
+# around p_i, from p_i to p_i+1 and around p_i+1 (found in the product of three copies of
+# the automaton). On w repeated n times and a line that then fails, the matcher tries the
+# ways of sharing the copies among the k parts: time grows as n to the power k. Refused
+# from k = MAX_RUN_DEGREE (3): '.*.*.*x', '(ab)*(ab)*(ab)*c', seven '(?:\w\W)*' before a
+# word (139 s on a 140-character line); a quadratic one ('.*x.*') is accepted. Exempt, as
+# lines are whitespace-normalised or the match cannot fail there: a text w of white space
+# alone (a line holds no run of it); the positions from which the match succeeds whatever
+# follows (the trailing '.*' of '.*\d{4}.*', or an 'a*' that may end the match and goes on
+# into such a '.*'), never reached on a line that fails; the loop that stands for a counted repeat with a bound ('[^.?]{0,40}'
+# reads at most 40 characters: a constant, not a power of the line's length).
+#
+# The check counts its steps (the automaton, its pair and triple products) and refuses a
+# pattern that needs more than MAX_CHECK_STEPS (far more than any default pattern, which
+# needs 11,000 at most) as too large to check, so that a hostile rule file cannot make
+# the check itself hang; counted, not timed, the verdict is the same on every machine.
 
 _PROBES = "aAzZåÅäÄöÖéÉ_0 9\t\u00a0.,:;!?-–|/»«›>()@#'\"*+&%=\\[]{}€$\u0661x"
 _CATEGORIES = {name: re.compile(rx) for name, rx in (
@@ -639,10 +655,12 @@ def _ambiguity_degree(auto: _Positions, last: set[int], budget: _Budget) -> int:
     to any ``(p', q', q')`` with ``(p', q')`` in the part of ``(p, q)`` closes into one back
     to ``(p, q, q)``, ``b`` following ``c``), and ``b`` only where it can still reach
     ``Pi+1``. ``w`` must hold a character other than white space (lines are
-    whitespace-normalised, so a run of white space never fails slowly), and a repeated part
-    that reads any character and from each of whose positions the match may end (the
-    trailing ``.*`` of ``.*\\d{4}.*``) is left out: once there the match succeeds, so a
-    line that fails never backtracks into it."""
+    whitespace-normalised, so a run of white space never fails slowly). Left out: the
+    positions from which the match succeeds whatever follows (``sure``: the match may end
+    there, and a next position reads any character and is sure, as the trailing ``.*`` of
+    ``.*\\d{4}.*``): once there the match succeeds, so a line that fails never backtracks
+    into them; and the loop that stands for a counted repeat with a bound (``x{0,40}``
+    reads at most 40 characters, see :class:`_Positions`)."""
     sets, anything = auto.sets, (1 << len(auto.probes)) - 1
     sure = set(last)  # positions from which the match succeeds whatever follows: the most that stay so
     while True:
