@@ -418,8 +418,9 @@ def load_rules(corpus: Path | None = None) -> tuple[Rule, ...]:
 # lines are whitespace-normalised or the match cannot fail there: a text w of white space
 # alone (a line holds no run of it); the positions from which the match succeeds whatever
 # follows (the trailing '.*' of '.*\d{4}.*', or an 'a*' that may end the match and goes on
-# into such a '.*'), never reached on a line that fails; the loop that stands for a counted repeat with a bound ('[^.?]{0,40}'
-# reads at most 40 characters: a constant, not a power of the line's length).
+# into such a '.*'), never reached on a line that fails; the loop that stands for a
+# counted repeat with a bound ('[^.?]{0,40}' reads at most 40 characters: a constant, not
+# a power of the line's length).
 #
 # The check counts its steps (the automaton, its pair and triple products) and refuses a
 # pattern that needs more than MAX_CHECK_STEPS (far more than any default pattern, which
@@ -473,11 +474,12 @@ def _char_set(op, av, probes: str) -> frozenset[str]:
 
 
 class _Positions:
-    """The position automaton of a parsed pattern: ``sets[i]`` the probe characters position
-    ``i`` reads (a bit mask over ``probes``), ``follow[i]`` the positions that may come next, ``twice`` the steps
-    ``(i, j)`` that two constructs (a sequence, a loop) make: two paths through the same
-    positions, as in ``(a*)*``; ``free`` the steps that some construct other than the loop
-    of a counted repeat with a bound (``x{0,40}``, a loop here after three copies) makes.
+    """The position automaton of a parsed pattern: ``sets[i]`` the probe characters
+    position ``i`` reads (a bit mask over ``probes``), ``follow[i]`` the positions that may
+    come next, ``twice`` the steps ``(i, j)`` that two constructs (a sequence, a loop) make:
+    two paths through the same positions, as in ``(a*)*``; ``free`` the steps that some
+    construct other than the loop of a counted repeat with a bound makes (``x{0,40}`` is
+    three copies and a loop here: a loop for the exponential check, not for the degree).
     ``empty_choice`` is set when a repeated alternative has two branches that match the
     empty text. Its construction spends steps of ``budget``."""
 
@@ -611,14 +613,14 @@ def _backtracking_risk(source: str, flags: int) -> str | None:
         return (f"{_TOO_LARGE}: its check would take more than {MAX_CHECK_STEPS:,} steps "
                 f"({len(source):,} characters)")
     if degree >= MAX_RUN_DEGREE:
-        return (f"{degree} repeated parts can read the same text one after another (a run of it): "
+        return (f"{degree} repeated parts, one after another, can each read a run of the same text: "
                 f"{_POWER} {degree}")
     return None
 
 
 _POWER = "on a line that nearly matches, its time grows as the line's length to the power"
 _TOO_LARGE = "the pattern is too large to check for slow matching"
-MAX_RUN_DEGREE = 3  # repeated parts in turn over one run of a text: '.*.*.*x' is refused, '.*x.*' is not
+MAX_RUN_DEGREE = 3  # repeated parts in turn over runs of one text: '.*.*.*x' is refused, '.*x.*' is not
 MAX_CHECK_STEPS = 500_000  # steps of the check (its automaton and their products) before a pattern is refused
 
 
