@@ -364,8 +364,9 @@ def _pattern_list(item: dict, key: str, where: str, line: str) -> list[re.Patter
 
 
 def _compile_patterns(patterns: list[str], where: str, line: str) -> list[re.Pattern[str]]:
-    """The patterns compiled (ignoring case), each refused if it does not compile or could
-    backtrack exponentially (:func:`backtracking_risk`)."""
+    """The patterns compiled (ignoring case), each refused if it does not compile, could
+    backtrack exponentially or in time of a high power of the line's length, or is too
+    large for that check (:func:`backtracking_risk`)."""
     compiled = []
     for pat in patterns:
         try:
@@ -373,11 +374,16 @@ def _compile_patterns(patterns: list[str], where: str, line: str) -> list[re.Pat
         except re.error as exc:
             raise RuleError(f"{where}: pattern {pat!r} does not compile: {exc}{line}") from exc
         risk = backtracking_risk(compiled[-1])
+        if risk and risk.startswith(_TOO_LARGE):
+            raise RuleError(
+                f"{where}: pattern {pat if len(pat) <= 80 else pat[:80] + '…'!r} is refused: {risk}{line}. Split it into "
+                "several shorter patterns (a rule may list many), e.g. one per alternative (see README, 'Bad input').")
         if risk:
             raise RuleError(
                 f"{where}: pattern {pat!r} could take {'too long' if _POWER in risk else 'exponential time'} to fail "
                 f"on a line ({risk}){line}. Rewrite it so that a repeated part can match a text in one way only, e.g. "
-                "'(a+)+' as 'a+', '(\\w+\\s?)+' as '\\w+(\\s\\w+)*', '(a|a)*' as 'a*', '.*.*.*x' as '.*x' "
+                "'(a+)+' as 'a+', '(\\w+\\s?)+' as '\\w+(\\s\\w+)*', '(a|a)*' as 'a*', and so that no three "
+                "repeated parts in a row can read the same text: '.*.*.*x' as '.*x', '(ab)*(ab)*(ab)*c' as '(ab)*c' "
                 "(see README, 'Bad input').")
     return compiled
 
@@ -411,10 +417,27 @@ def load_rules(corpus: Path | None = None) -> tuple[Rule, ...]:
 # empty text. Characters are compared on a sample alphabet (every character the pattern
 # names, in both cases, and examples of letters, digits, spaces and punctuation).
 # Lookarounds count as empty, a back-reference as any text; counted repeats beyond
-# three copies as unbounded. A polynomial pattern is refused too when three or more
-# repeated parts can read one run of a character in turn ('.*.*.*x'; a 72-character line
-# took 10 s with seven of them: ``_run_degree``); a quadratic one ('.*x.*') is accepted,
-# and white space is left out of that count, since lines are whitespace-normalised.
+# three copies as unbounded here.
+#
+# A polynomial pattern is refused too, by its degree of ambiguity (Weideman et al. 2016,
+# Allauzen et al. 2008; ``_ambiguity_degree``): the longest chain of repeated parts (loops
+# of the automaton) p1 → p2 → … → pk such that for each pair in turn some text w can go
+# around p_i, from p_i to p_i+1 and around p_i+1 (found in the product of three copies of
+# the automaton). On w repeated n times and a line that then fails, the matcher tries the
+# ways of sharing the copies among the k parts: time grows as n to the power k. Refused
+# from k = MAX_RUN_DEGREE (3): '.*.*.*x', '(ab)*(ab)*(ab)*c', seven '(?:\w\W)*' before a
+# word (139 s on a 140-character line); a quadratic one ('.*x.*') is accepted. Exempt, as
+# lines are whitespace-normalised or the match cannot fail there: a text w of white space
+# alone (a line holds no run of it); the positions from which the match succeeds whatever
+# follows (the trailing '.*' of '.*\d{4}.*', or an 'a*' that may end the match and goes on
+# into such a '.*'), never reached on a line that fails; the loop that stands for a
+# counted repeat with a bound ('[^.?]{0,40}' reads at most 40 characters: a constant, not
+# a power of the line's length).
+#
+# The check counts its steps (the automaton, its pair and triple products) and refuses a
+# pattern that needs more than MAX_CHECK_STEPS (far more than any default pattern, which
+# needs 11,000 at most) as too large to check, so that a hostile rule file cannot make
+# the check itself hang; counted, not timed, the verdict is the same on every machine.
 
 _PROBES = "aAzZåÅäÄöÖéÉ_0 9\t\u00a0.,:;!?-–|/»«›>()@#'\"*+&%=\\[]{}€$\u0661x"
 _CATEGORIES = {name: re.compile(rx) for name, rx in (
@@ -463,28 +486,38 @@ def _char_set(op, av, probes: str) -> frozenset[str]:
 
 
 class _Positions:
-    """The position automaton of a parsed pattern: ``sets[i]`` the characters position
-    ``i`` reads, ``follow[i]`` the positions that may come next, ``why[(i, j)]`` the
-    constructs (a sequence, a loop) that link ``i`` to ``j``: two of them are two paths
-    through the same positions, as in ``(a*)*``. ``empty_choice`` is set when a repeated
-    alternative has two branches that match the empty text."""
+    """The position automaton of a parsed pattern: ``sets[i]`` the probe characters
+    position ``i`` reads (a bit mask over ``probes``), ``follow[i]`` the positions that may
+    come next, ``twice`` the steps ``(i, j)`` that two constructs (a sequence, a loop) make:
+    two paths through the same positions, as in ``(a*)*``; ``free`` the steps that some
+    construct other than the loop of a counted repeat with a bound makes (``x{0,40}`` is
+    three copies and a loop here: a loop for the exponential check, not for the degree).
+    ``empty_choice`` is set when a repeated alternative has two branches that match the
+    empty text. Its construction spends steps of ``budget``."""
 
-    def __init__(self, probes: str):
-        self.probes, self.sets, self.follow = probes, [], []
-        self.why: dict[tuple[int, int], set[int]] = defaultdict(set)
+    def __init__(self, probes: str, budget: _Budget):
+        self.probes, self.sets, self.follow, self.budget = probes, [], [], budget
+        self.twice: set[tuple[int, int]] = set()
+        self.free: set[tuple[int, int]] = set()
+        self._why: dict[tuple[int, int], int] = {}  # the first construct that made a step
         self.empty_choice = False
         self._constructs = 0
-        self._sets: dict[tuple, frozenset[str]] = {}  # per character item
+        self._sets: dict[tuple, int] = {}  # per character item
 
-    def link(self, sources: set[int], targets: set[int]) -> None:
-        """Let every position of ``targets`` follow every one of ``sources``, as one construct."""
+    def link(self, sources: set[int], targets: set[int], bounded: bool = False) -> None:
+        """Let every position of ``targets`` follow every one of ``sources``, as one construct
+        (``bounded``: the loop of a counted repeat with a bound)."""
         self._constructs += 1
+        self.budget.spend(len(sources) * len(targets) + 1)
         for p in sources:
             self.follow[p] |= targets
             for t in targets:
-                self.why[(p, t)].add(self._constructs)
+                if self._why.setdefault((p, t), self._constructs) != self._constructs:
+                    self.twice.add((p, t))
+                if not bounded:
+                    self.free.add((p, t))
 
-    def _new(self, chars: frozenset[str]) -> tuple[bool, set[int], set[int]]:
+    def _new(self, chars: int) -> tuple[bool, set[int], set[int]]:
         self.sets.append(chars)
         self.follow.append(set())
         i = len(self.sets) - 1
@@ -505,7 +538,9 @@ class _Positions:
         if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.ANY, _sre.IN):
             key = (op, repr(av))
             if key not in self._sets:
-                self._sets[key] = _char_set(op, av, self.probes)
+                self.budget.spend(len(self.probes) * (len(av) if op is _sre.IN else 1))
+                chars = _char_set(op, av, self.probes)
+                self._sets[key] = sum(1 << n for n, ch in enumerate(self.probes) if ch in chars)
             return self._new(self._sets[key])
         if op is _sre.SUBPATTERN:
             return self.seq(av[3], looped)
@@ -528,7 +563,7 @@ class _Positions:
             n, f, last = self.seq(items, looped)
             if unbounded:
                 n2, f2, l2 = self.seq(body, True)
-                self.link(l2, f2)
+                self.link(l2, f2, bounded=hi is not _sre.MAXREPEAT)
                 optional = [(True, f2, l2)]
             else:  # x{0,2} is (x(x)?)?: each optional copy follows the one before
                 optional = [self.seq(body, looped or hi - lo > 1) for _ in range(hi - min(lo, _COPIES))]
@@ -544,8 +579,10 @@ class _Positions:
 
 
 def backtracking_risk(pattern: re.Pattern[str]) -> str | None:
-    """Why matching ``pattern`` may take exponential time on some line (``None`` if it
-    cannot): see the comment above."""
+    """Why matching ``pattern`` may take exponential time, or time that grows as the line's
+    length to the power :data:`MAX_RUN_DEGREE` or more, on some line (``None`` if it
+    cannot), or that it is too large to check (:data:`MAX_CHECK_STEPS`): see the comment
+    above."""
     return _backtracking_risk(pattern.pattern, pattern.flags)
 
 
@@ -553,82 +590,173 @@ def backtracking_risk(pattern: re.Pattern[str]) -> str | None:
 def _backtracking_risk(source: str, flags: int) -> str | None:
     tree = _sre_parse.parse(source, flags)
     probes = "".join(sorted(set(_PROBES) | {c for ch in _literals(tree, set()) for c in (ch, ch.lower(), ch.upper())}))
-    auto = _Positions(probes)
-    _, _, last = auto.seq(tree, False)
-    if auto.empty_choice:
-        return "an alternative inside a repeat has two branches that match the empty text"
-    # pairs of positions reading a common character, followed from each diagonal pair
-    sets, follow = auto.sets, auto.follow
-    edges: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    todo = [(i, i) for i in range(len(sets))]
-    seen = set(todo)
-    while todo:
-        a, b = todo.pop()
-        nxt = [(x, y) for x in follow[a] for y in follow[b] if sets[x] & sets[y]]
-        edges[(a, b)] = nxt
-        for pair in nxt:
-            if pair not in seen:
-                seen.add(pair)
-                todo.append(pair)
-    # an off-diagonal pair on a cycle through a diagonal pair: two paths, same text
-    for component in _components(edges):
-        if any(a == b for a, b in component) and any(a != b for a, b in component):
-            return "a repeated part can match the same text in more than one way"
-    # or one cycle of positions with a step that two constructs make: (a*)*, (a?b?)*
-    cycle_of = {p: n for n, comp in enumerate(_components({p: sorted(f) for p, f in enumerate(follow)})) for p in comp}
-    for (p, t), constructs in auto.why.items():
-        if len(constructs) > 1 and p in cycle_of and cycle_of.get(t) == cycle_of[p]:
-            return "a repeated part can match the same text in more than one way (a loop inside a loop)"
-    degree = _run_degree(auto, last)
+    budget = _Budget()
+    try:
+        auto = _Positions(probes, budget)
+        _, _, last = auto.seq(tree, False)
+        if auto.empty_choice:
+            return "an alternative inside a repeat has two branches that match the empty text"
+        # pairs of positions reading a common character, followed from each diagonal pair
+        sets, follow = auto.sets, auto.follow
+        edges: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        todo = [(i, i) for i in range(len(sets))]
+        seen = set(todo)
+        while todo:
+            a, b = todo.pop()
+            budget.spend(len(follow[a]) * len(follow[b]))
+            nxt = [(x, y) for x in follow[a] for y in follow[b] if sets[x] & sets[y]]
+            edges[(a, b)] = nxt
+            for pair in nxt:
+                if pair not in seen:
+                    seen.add(pair)
+                    todo.append(pair)
+        # an off-diagonal pair on a cycle through a diagonal pair: two paths, same text
+        for component in _components(edges):
+            if any(a == b for a, b in component) and any(a != b for a, b in component):
+                return "a repeated part can match the same text in more than one way"
+        # or one cycle of positions with a step that two constructs make: (a*)*, (a?b?)*
+        loops = _components({p: sorted(f) for p, f in enumerate(follow)})
+        loop_of = {p: n for n, comp in enumerate(loops) for p in comp}
+        for p, t in sorted(auto.twice):
+            if p in loop_of and loop_of.get(t) == loop_of[p]:
+                return "a repeated part can match the same text in more than one way (a loop inside a loop)"
+        degree = _ambiguity_degree(auto, last, budget)
+    except _TooLarge:
+        return (f"{_TOO_LARGE}: its check would take more than {MAX_CHECK_STEPS:,} steps "
+                f"({len(source):,} characters)")
     if degree >= MAX_RUN_DEGREE:
-        return (f"{degree} repeated parts can read the same run of one character one after another: "
+        return (f"{degree} repeated parts, one after another, can each read a run of the same text: "
                 f"{_POWER} {degree}")
     return None
 
 
 _POWER = "on a line that nearly matches, its time grows as the line's length to the power"
-MAX_RUN_DEGREE = 3  # repeated parts in turn over one run of a character: '.*.*.*x' is refused, '.*x.*' is not
+_TOO_LARGE = "the pattern is too large to check for slow matching"
+MAX_RUN_DEGREE = 3  # repeated parts in turn over runs of one text: '.*.*.*x' is refused, '.*x.*' is not
+MAX_CHECK_STEPS = 500_000  # steps of the check (its automaton and their products) before a pattern is refused
 
 
-def _run_degree(auto: _Positions, last: set[int]) -> int:
-    """How many repeated parts of the automaton can read one run of the same character
-    one after another (the most over the sample alphabet, white space left out: lines are
-    whitespace-normalised, so they hold no run of it). Failing on a run of ``n`` such
-    characters costs the backtracking matcher about ``n`` to that power: ``.*.*.*x``
-    gives 3. A repeated part that reads any character and may end the match (``last``,
-    the trailing ``.*`` of ``.*\\d{4}.*``) is not counted: once there the match succeeds,
-    so a line that fails never backtracks into it. A check on runs of one character only:
-    a run of a longer text (``(ab)*(ab)*(ab)*c``) is not counted."""
-    anything = frozenset(auto.probes)
-    best = 0
-    for ch in auto.probes:
-        if ch.isspace():
+class _TooLarge(Exception):
+    """The check of a pattern ran out of its :class:`_Budget`."""
+
+
+class _Budget:
+    """The steps the check of one pattern may take (:data:`MAX_CHECK_STEPS`): counted, not
+    timed, so that a huge pattern is refused the same way on every machine."""
+
+    def __init__(self, steps: int = 0):
+        self.left = steps or MAX_CHECK_STEPS
+
+    def spend(self, steps: int) -> None:
+        self.left -= steps
+        if self.left < 0:
+            raise _TooLarge
+
+
+def _ambiguity_degree(auto: _Positions, last: set[int], budget: _Budget) -> int:
+    """The degree of ambiguity of the automaton (its IDA degree, Weideman et al. 2016,
+    Allauzen et al. 2008), with the exemptions of the comment above: the length of the
+    longest chain of repeated parts (``loops``, its strongly connected components with a
+    cycle) ``P1 → P2 → … → Pk`` such that, for each pair in turn, some text ``w`` can go
+    around ``Pi``, from ``Pi`` to ``Pi+1`` and around ``Pi+1``. Failing on ``w`` repeated
+    ``n`` times, the backtracking matcher tries each way of sharing the copies among the
+    ``k`` parts: about ``n`` to the power ``k`` (``.*.*.*x`` and ``(ab)*(ab)*(ab)*c`` give 3).
+
+    Whether ``w`` exists is asked of the product of three copies of the automaton (states
+    ``(a, b, c)``, the three reading the same character at each step): ``(p, p, q)`` must
+    reach ``(p, q, q)``. It is asked once for all pairs: ``a`` and ``c`` move within the
+    strongly connected parts of the pair graph of ``Pi × Pi+1`` (a path from ``(p, p, q)``
+    to any ``(p', q', q')`` with ``(p', q')`` in the part of ``(p, q)`` closes into one back
+    to ``(p, q, q)``, ``b`` following ``c``), and ``b`` only where it can still reach
+    ``Pi+1``. ``w`` must hold a character other than white space (lines are
+    whitespace-normalised, so a run of white space never fails slowly). Left out: the
+    positions from which the match succeeds whatever follows (``sure``: the match may end
+    there, and a next position reads any character and is sure, as the trailing ``.*`` of
+    ``.*\\d{4}.*``): once there the match succeeds, so a line that fails never backtracks
+    into them; and the loop that stands for a counted repeat with a bound (``x{0,40}``
+    reads at most 40 characters, see :class:`_Positions`)."""
+    sets, anything = auto.sets, (1 << len(auto.probes)) - 1
+    sure = set(last)  # positions from which the match succeeds whatever follows: the most that stay so
+    while True:
+        budget.spend(sum(len(auto.follow[p]) for p in sure) + 1)
+        fewer = {p for p in sure if any(sets[q] == anything and q in sure for q in auto.follow[p])}
+        if fewer == sure:
+            break
+        sure = fewer
+    follow = [sorted(t for t in f - sure if (p, t) in auto.free) if p not in sure else []
+              for p, f in enumerate(auto.follow)]
+    loops = _components(dict(enumerate(follow)))
+    if len(loops) < MAX_RUN_DEGREE:  # a chain is no longer than the number of repeated parts
+        return len(loops)
+    kept = range(len(loops))
+    loop_of = {p: n for n in kept for p in loops[n]}
+    # the positions from which each repeated part can be reached
+    back: dict[int, set[int]] = defaultdict(set)
+    for p, f in enumerate(follow):
+        budget.spend(len(f))
+        for t in f:
+            back[t].add(p)
+    toward: dict[int, set[int]] = {}
+    for n in kept:
+        found, todo = set(loops[n]), list(loops[n])
+        while todo:
+            budget.spend(len(back[todo[-1]]))
+            for p in back[todo.pop()] - found:
+                found.add(p)
+                todo.append(p)
+        toward[n] = found
+    # the pair graph of two repeated parts, one reachable from the other, and its strong parts
+    pairs: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for p, lp in loop_of.items():
+        budget.spend(len(loop_of))
+        for q, lq in loop_of.items():
+            if lp != lq and p in toward[lq]:
+                budget.spend(len(follow[p]) * len(follow[q]))
+                pairs[(p, q)] = [(x, y) for x in follow[p] if loop_of.get(x) == lp
+                                 for y in follow[q] if loop_of.get(y) == lq and sets[x] & sets[y]]
+    part = {pq: n for n, comp in enumerate(_components(pairs)) for pq in comp}
+    # the triple product from each (p, p, q), tracking whether a character other than white space was read
+    solids = sum(1 << n for n, ch in enumerate(auto.probes) if not ch.isspace())
+    links: dict[int, set[int]] = defaultdict(set)
+    todo3 = [(p, p, q, False) for (p, q) in part]
+    seen = set(todo3)
+    while todo3:
+        a, b, c, solid = todo3.pop()
+        lp, lq = loop_of[a], loop_of[c]
+        if lq in links[lp]:
             continue
-        nodes = [i for i, chars in enumerate(auto.sets) if ch in chars]
-        edges = {i: sorted(j for j in auto.follow[i] if ch in auto.sets[j]) for i in nodes}
-        loops = _components(edges)  # the strongly connected parts with a cycle: the repeated parts
-        part = {i: n for n, comp in enumerate(loops) for i in comp}
-        part.update({i: len(loops) + i for i in nodes if i not in part})
-        final = {n for n, comp in enumerate(loops)
-                 if set(comp) & last and all(auto.sets[i] == anything for i in comp)}
-        weight = {part[i]: (1 if part[i] < len(loops) and part[i] not in final else 0) for i in nodes}
-        after: dict[int, set[int]] = {q: set() for q in weight}
-        for i in nodes:
-            after[part[i]] |= {part[j] for j in edges[i] if part[j] != part[i]}
-        into = dict.fromkeys(weight, 0)
-        for q in after:
-            for r in after[q]:
-                into[r] += 1
-        most, ready = dict(weight), [q for q in weight if into[q] == 0]
-        while ready:  # the longest path over the parts, in topological order
-            q = ready.pop()
-            for r in after[q]:
-                most[r] = max(most[r], most[q] + weight[r])
-                into[r] -= 1
-                if into[r] == 0:
-                    ready.append(r)
-        best = max(best, max(most.values(), default=0))
-    return best
+        here = part[(a, c)]
+        ahead = [b2 for b2 in follow[b] if b2 in toward[lq]]
+        for a2, c2 in pairs[(a, c)]:
+            if part.get((a2, c2)) != here:
+                continue
+            both = sets[a2] & sets[c2]
+            budget.spend(len(ahead))
+            for b2 in ahead:
+                chars = both & sets[b2]
+                if not chars:
+                    continue
+                solid2 = solid or bool(chars & solids)
+                if b2 == c2 and solid2:
+                    links[lp].add(lq)
+                state = (a2, b2, c2, solid2)
+                if state not in seen and (solid2 or (a2, b2, c2, True) not in seen):
+                    seen.add(state)
+                    todo3.append(state)
+    # the longest chain of linked repeated parts (the links go one way: a part reaches the next)
+    into = dict.fromkeys(kept, 0)
+    for lp in links:
+        for lq in links[lp]:
+            into[lq] += 1
+    longest, ready = dict.fromkeys(kept, 1), [n for n in kept if into[n] == 0]
+    while ready:
+        lp = ready.pop()
+        for lq in links[lp]:
+            longest[lq] = max(longest[lq], longest[lp] + 1)
+            into[lq] -= 1
+            if into[lq] == 0:
+                ready.append(lq)
+    return max(longest.values(), default=0)
 
 
 def _components(edges: dict) -> list[list]:

@@ -1239,7 +1239,11 @@ HARMLESS = [
 # 10 s on a 72-character line). Quadratic ones, and runs of white space, which lines never
 # hold, are accepted.
 HIGH_POLYNOMIAL = [".*" * 8 + "Publicerad", r".*.*.*x", r"\d+\d+\d+x", r"[^.]*[^,]*[^;]*!", r"(a+)(a+)(a+)b",
-                   r".*.*.*x.*"]
+                   r".*.*.*x.*",
+                   # runs of a longer text, which a count of one-character runs missed: the first took 139 s
+                   # on a 140-character line (a reviewer's); in the last each pair of parts shares its own text
+                   r"(?:\w\W)*(?:\w\W)*(?:\w\W)*(?:\w\W)*(?:\w\W)*(?:\w\W)*(?:\w\W)*x", r"(ab)*(ab)*(ab)*c",
+                   r"(?:x,)*(?:x,|y)*(?:x,)*z", r"(a|b)*(b|c)*(c|d)*x"]
 QUADRATIC_OR_LESS = [r".*x.*", r"a+b+c+", r"(telefon|tel)\s*:?\s*[+\d( )-]{6,}", r"\w+\s+\w+\s+\w+",
                      r"[^.]{0,150}x[^.]*",
                      # a trailing run of anything ends the match whatever follows, so it is not counted: these
@@ -1262,6 +1266,46 @@ def test_a_high_polynomial_rule_is_refused_with_its_rewrite(tmp_path):
     corpus = _rules_file(tmp_path, "rules:\n  - id: slow\n    kind: line\n    patterns: ['" + ".*" * 7 + "Publicerad']\n")
     with pytest.raises(clean.RuleError, match=r"rule 'slow'.*power 7.*'\.\*\.\*\.\*x' as '\.\*x'"):
         clean.load_rules(corpus)
+
+
+def test_a_rule_whose_repeated_parts_read_a_longer_text_in_turn_is_refused_with_its_rewrite(tmp_path):
+    corpus = _rules_file(tmp_path, "rules:\n  - id: slow\n    kind: line\n    patterns: ['" + r"(?:\w\W)*" * 7 + "x']\n")
+    with pytest.raises(clean.RuleError, match=r"rule 'slow'.*7 repeated parts, one after another, can each read a run "
+                                              r"of the same text.*power 7.*'\(ab\)\*\(ab\)\*\(ab\)\*c' as '\(ab\)\*c'"):
+        clean.load_rules(corpus)
+
+
+# The exemptions of the degree of ambiguity, each beside a pattern of the same shape that it does not
+# cover (refused): lines are whitespace-normalised, so a text of white space alone never repeats; a
+# trailing part from which the match ends whatever follows (the `.*` of `.*\d{4}.*`, and the `\d`
+# loop that stands for `{4}` before it) is never reached on a line that fails; a counted repeat with a
+# bound reads at most that many characters; two parts in turn are quadratic, accepted.
+EXEMPT_AND_NOT = [
+    (r"(?:\s\s)*(?:\s\s)*(?:\s\s)*x", r"(?:\sa)*(?:\sa)*(?:\sa)*x"),
+    (r".*©.*\d{4}.*", r"(ab)*(ab)*(ab)*c.*"),
+    (r"(?i).*copyright.*\d{4}.*", r".*(ab)*(ab)*\d{4}.*"),
+    (r"[^.?]{0,40}x[^.?]{0,40}y[^.?]{0,20}\?", r"[^.?]*x[^.?]*y[^.?]*\?"),
+    (r"(ab)*(ab)*c", r"(ab)*(ab)*(ab)*c"),
+]
+
+
+@pytest.mark.parametrize(("exempt", "refused"), EXEMPT_AND_NOT)
+def test_an_exemption_of_the_polynomial_check_covers_its_case_only(exempt, refused):
+    assert clean.backtracking_risk(re.compile(exempt, re.IGNORECASE)) is None
+    assert "to the power 3" in clean.backtracking_risk(re.compile(refused, re.IGNORECASE))
+
+
+def test_a_pattern_too_large_to_check_is_refused_with_a_message_not_checked_for_long(tmp_path):
+    """The check counts its steps (never a clock): a pattern beyond ``MAX_CHECK_STEPS`` is
+    refused, naming the file, the rule and what to do, instead of the check itself taking
+    minutes (a list of 1,000 alternatives after a common prefix: a million pairs of them)."""
+    names = "|".join(f"{i} nummer" for i in range(1000))
+    corpus = _rules_file(tmp_path, f"rules:\n  - id: huge\n    kind: line\n    patterns: ['ord({names})']\n")
+    with pytest.raises(clean.RuleError, match=r"boilerplate\.yaml: rule 'huge': pattern 'ord\(0 nummer.*…' is refused: "
+                                              r"the pattern is too large to check.*500,000 steps.*line 2.*Split it"):
+        clean.load_rules(corpus)
+    small = "|".join(f"{i} nummer" for i in range(100))
+    assert clean.backtracking_risk(re.compile(f"ord({small})", re.IGNORECASE)) is None
 
 
 @pytest.mark.parametrize("pattern", CATASTROPHIC)
