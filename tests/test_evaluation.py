@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import coding, corpus, evaluation, paths, pipeline, reliability, review, tables
+from helpers import coding, corpus, evaluation, manifest, paths, pipeline, reliability, review, tables
 
 DEV = paths.PROJ_ROOT / "corpus-dev"
 DEV2 = paths.PROJ_ROOT / "corpus-dev2"
@@ -257,11 +257,12 @@ def test_make_evaluate_builds_a_corpus_inputs_once_for_the_coder_and_the_keyword
     printed = capsys.readouterr().out
     assert "the keyword baseline" in printed  # both were scored
     assert calls == {"references": 1, "segments": 1}
-    # what it wrote beside the pipeline's cache is evaluation.TABLE_FILES (what make clean removes), as it says
+    # what it wrote beside the pipeline's cache is evaluation.TABLE_FILES, and its manifest of them (what make
+    # clean removes), as it says
     cache = set(tables.out_files()) | {pipeline.STAMP_FILE}
     written = sorted(p.relative_to(tmp_path / "corpus").as_posix() for p in (tmp_path / "corpus").rglob("*")
                      if p.is_file())
-    assert [rel for rel in written if rel not in cache] == sorted(evaluation.TABLE_FILES)
+    assert [rel for rel in written if rel not in cache] == sorted([*evaluation.TABLE_FILES, manifest.MANIFEST])
     assert f"tables: {tmp_path}/<corpus>/{', '.join(evaluation.TABLE_FILES)}" in printed
 
 
