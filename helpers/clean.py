@@ -1404,8 +1404,11 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     for run in runs:
         per_block[run["block"]] += 1
     for n, run in enumerate(runs):
+        after = runs[n + 1] if n + 1 < len(runs) else None
+        leads = ((n == 0 or runs[n - 1]["block"] != run["block"]) and after is not None and after["block"] == run["block"]
+                 and not after["listed"] and SENTENCE_END.search(normalise(text[after["start"]:after["end"]])) is not None)
         kind = kind_of(normalise(text[run["start"]:run["end"]]), first=n == 0, alone=per_block[run["block"]] == 1,
-                       listed=run["listed"], near_image=run["near_image"])
+                       listed=run["listed"], near_image=run["near_image"], leads=leads)
         long = run["end"] - run["start"] > MAX_PARAGRAPH_CHARS
         for piece in _split_long(text, file, run) if long else (run,):
             base, blk = piece["start"], piece["block"]

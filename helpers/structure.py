@@ -22,7 +22,12 @@ in this order:
 ``title``      the file's first stretch when it stands alone in its block, has no sentence
                end and at most 25 words.
 ``heading``    any later such stretch of at most 15 words beginning with a capital letter
-               or a number.
+               or a number; or a stretch that leads its block, directly above a stretch
+               of prose in the same block (one that ends a sentence), when it has at most
+               8 words, no sentence end and begins with a capital letter or a number
+               ("Beslut" over the decision's text, in a record that puts no blank line
+               after its headings). A line of running text that wraps before a name is
+               longer than that.
 ``paragraph``  everything else: running text.
 
 A codebook can leave kinds uncoded (``skip_kinds``); the study's codebook leaves titles,
@@ -48,11 +53,12 @@ _QUOTED = re.compile(r"^[\"”“„«»'’].*[\"”“„«»'’][.!?…]?$")
 HEADING_WORDS, TITLE_WORDS, SHORT_WORDS = 15, 25, 8
 
 
-def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image: bool) -> str:
+def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image: bool, leads: bool = False) -> str:
     """The kind of one stretch of text (its cleaned ``content``): ``first`` if it is the
     file's first kept stretch, ``alone`` if it is the only stretch of its block, ``listed``
     if the line began with a list marker, ``near_image`` if an image file name was removed
-    just before or after it."""
+    just before or after it, ``leads`` if it is the first stretch of its block and the
+    next one, in the same block, is prose (ends a sentence)."""
     words = len(content.split())
     ends_sentence = SENTENCE_END.search(content) is not None
     if listed or _NUMBERED.match(content):
@@ -75,4 +81,6 @@ def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image:
             return "title"
         if words <= HEADING_WORDS and (content[:1].isupper() or content[:1].isdigit()):
             return "heading"
+    if leads and not ends_sentence and words <= SHORT_WORDS and (content[:1].isupper() or content[:1].isdigit()):
+        return "heading"
     return "paragraph"

@@ -8,8 +8,8 @@ import pytest
 from helpers import clean, coding, structure
 
 
-def _kind(content, first=False, alone=True, listed=False, near_image=False):
-    return structure.kind_of(content, first=first, alone=alone, listed=listed, near_image=near_image)
+def _kind(content, first=False, alone=True, listed=False, near_image=False, leads=False):
+    return structure.kind_of(content, first=first, alone=alone, listed=listed, near_image=near_image, leads=leads)
 
 
 @pytest.mark.parametrize("content, cues, kind", [
@@ -38,6 +38,32 @@ def _kind(content, first=False, alone=True, listed=False, near_image=False):
 def test_kinds_from_general_cues(content, cues, kind):
     assert _kind(content, **cues) == kind
     assert kind in structure.KINDS
+
+
+@pytest.mark.parametrize("content, cues, kind", [
+    ("Beslut", {"alone": False, "leads": True}, "heading"),  # a heading with its text right below it
+    ("4.2 Ärendet", {"alone": False, "leads": True}, "heading"),
+    ("Beslut", {"alone": False}, "paragraph"),  # not followed by prose in its block
+    ("Beslut:", {"alone": False, "leads": True}, "paragraph"),  # a lead-in that ends with a colon
+    # a wrapped line of running text that breaks before a name is longer than a heading
+    ("Regeringen har under flera år arbetat för att stärka", {"alone": False, "leads": True}, "paragraph"),
+    ("ramtid i stället för minutstyrning", {"alone": False, "leads": True}, "paragraph"),  # no capital
+])
+def test_a_short_line_that_leads_its_block_before_prose_is_a_heading(content, cues, kind):
+    assert _kind(content, **cues) == kind
+
+
+def test_segment_finds_headings_with_their_text_below_them_in_one_block():
+    text = ("Protokoll\nSocialnämnden\n\nBeslut\nNämnden beslutar att planera med ramtid.\n\n"
+            "Ärendet\nFörvaltningen har prövat ramtid. Personalen är nöjd.\n\n"
+            "Beslutsunderlag\nTjänsteskrivelse 2022-12-12\nUtvärdering av försöket\n")
+    sentences, _ = clean.segment(text, "a.txt", clean.load_rules())
+    kinds = {s["text"]: s["kind"] for s in sentences}
+    assert kinds["Beslut"] == kinds["Ärendet"] == "heading"
+    assert kinds["Nämnden beslutar att planera med ramtid."] == "paragraph"
+    # followed by lines that are no prose: a list of documents, not a heading over text
+    assert kinds["Beslutsunderlag"] == "paragraph"
+    assert kinds["Socialnämnden"] == "paragraph"
 
 
 def test_segment_gives_each_sentence_its_kind():
