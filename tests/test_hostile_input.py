@@ -716,7 +716,7 @@ def test_a_reversed_date_interval_is_refused_and_forward_ones_kept(corpus_factor
     assert list(corpus.load_metadata(corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, ok, "ok"))["date"]) == \
         ["2016-10-10/2017", "2017-05/2017"]
     root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, "file,date\na.txt,2015\nb.txt,2017/2015\n")
-    with pytest.raises(corpus.CorpusError, match=r"metadata\.csv line 3: date interval '2017/2015' "
+    with pytest.raises(corpus.CorpusError, match=r"metadata\.csv line 3, column date: the interval '2017/2015' "
                                                  r"ends before it starts"):
         corpus.load_metadata(root)
 
