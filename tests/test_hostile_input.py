@@ -363,9 +363,10 @@ def test_a_failed_run_removes_nothing_and_says_which_notebook_stopped_in_one_lin
     assert done.returncode == 1
     assert "Traceback" not in done.stderr, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
-    assert errors == ["error: 00_overview.ipynb stopped with CorpusError: metadata.csv line 2: names 'missing.txt', "
-                      "which is not in raw/. Add the file or remove the row. The previous report's pages are left "
-                      "as they were. (--debug, or make report DEBUG=1, shows the traceback)"], done.stderr
+    assert errors == [f"error: 00_overview.ipynb stopped with CorpusError: {paths.display(corpus / 'metadata.csv')} "
+                      "line 2: names 'missing.txt', which is not in raw/. Add the file or remove the row. "
+                      "The previous report's pages are left as they were. "
+                      "(--debug, or make report DEBUG=1, shows the traceback)"], done.stderr
     assert all((out / rel).exists() for rel in STALE + FOREIGN)
     assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"files": STALE}
 
