@@ -13,7 +13,7 @@ ENGINE ?= pandas
 # pasted into a shell line, so a path with a quote, `;`, a dollar sign or a backtick in it is
 # passed as it is: make does not expand it ($(value ...)) and does not export the originals.
 unexport CORPUS OUT ENGINE BENCH_CORPUS CODE PART CODES FILE REVIEWER NAME PER_CODE NEAR_MISS SEED UPGRADE FORCE
-help report clean suggest review review-import: export KVALITEXT_CORPUS = $(value CORPUS)
+help report clean evaluate suggest review review-import: export KVALITEXT_CORPUS = $(value CORPUS)
 help report clean evaluate suggest review review-import: export KVALITEXT_OUT = $(value OUT)
 suggest: export KVALITEXT_CODE = $(value CODE)
 furniture: export KVALITEXT_PART = $(or $(value PART),check)
@@ -80,8 +80,9 @@ test: $(STAMP) ## unit tests of helpers/ and strict nbval over every notebook's 
 notebooks: $(STAMP) ## re-execute the committed notebooks in place (when a finding changes on purpose)
 	$(BIN)/python -m helpers.report --in-place
 
-evaluate: $(STAMP) ## score the auto-coder on every corpus with reference codings (corpus, corpus-dev, corpus-dev2); RECORD=1 updates docs/evaluation.csv and docs/evaluation-vs-baseline.csv
-	$(BIN)/python -m helpers.evaluation --out="$$KVALITEXT_OUT/evaluation" $(if $(value RECORD),--record)
+# evaluate scores CORPUS when one is given (on the command line or in the environment), else the project's own
+evaluate: $(STAMP) ## score the auto-coder against the reference codings of CORPUS= (its reference/*.csv), or when no CORPUS is given of every corpus of the project that has them (corpus, corpus-dev, corpus-dev2); RECORD=1 updates docs/evaluation.csv and docs/evaluation-vs-baseline.csv
+	$(BIN)/python -m helpers.evaluation --out="$$KVALITEXT_OUT/evaluation" $(if $(filter-out file default undefined,$(origin CORPUS)),--corpus="$$KVALITEXT_CORPUS") $(if $(value RECORD),--record)
 
 suggest: $(STAMP) ## candidate words for a code's rules on CORPUS (CODE=R_SUPPORT), to read before adding any
 	$(BIN)/python -m helpers.suggest --code="$$KVALITEXT_CODE" --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT"

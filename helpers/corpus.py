@@ -31,7 +31,7 @@ from typing import Collection, Iterable
 
 import pandas as pd
 
-from . import io
+from . import io, paths
 
 log = logging.getLogger(__name__)
 
@@ -312,26 +312,73 @@ def verify_checksums(corpus: Path) -> list[str]:
     return problems
 
 
-def _check_date(value: str, where: str) -> None:
+_LOOSE_YMD = re.compile(r"^(\d{4})[-./](\d{1,2})(?:[-./](\d{1,2}))?$")
+_LOOSE_DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
+
+
+def iso_hint(value: str) -> str:
+    """What to write instead of a date that is not ISO 8601, as the end of a message:
+    the ISO form when only one reading is possible (``2023-1-5`` → ``2023-01-05``,
+    ``25/1/2023`` → ``2023-01-25``), both readings when day and month could be either
+    (``5/1/2023``: 5 January or 1 May; never guessed), else ``""``."""
+    def iso(y: int, m: int, d: int | None) -> str | None:
+        try:
+            datetime.date(y, m, d or 1)
+        except ValueError:
+            return None
+        return f"{y:04d}-{m:02d}" + (f"-{d:02d}" if d is not None else "")
+    v = value.strip()
+    if m := _LOOSE_YMD.match(v):
+        found = iso(int(m[1]), int(m[2]), int(m[3]) if m[3] else None)
+        return f" Write {found}." if found else ""
+    if m := _LOOSE_DMY.match(v):
+        a, b, y = int(m[1]), int(m[2]), int(m[3])
+        readings = sorted({r for r in (iso(y, b, a), iso(y, a, b)) if r})  # day first, month first
+        if len(readings) == 1:
+            return f" Write {readings[0]}."
+        if len(readings) == 2:
+            return (f" Day and month could be either way round: write {iso(y, b, a)} if the day comes first, "
+                    f"{iso(y, a, b)} if the month does.")
+    return ""
+
+
+def date_problem(value: str) -> str | None:
+    """What is wrong with a metadata date (``None`` when nothing is): not ISO 8601 cut to
+    what is known (with :func:`iso_hint`), a day that does not exist, an interval that
+    ends before it starts."""
     if value and not _ISO_DATE.match(value):
-        raise CorpusError(
-            f"{where}: date {value!r} is not ISO 8601 cut to what is known "
-            "(YYYY, YYYY-MM, YYYY-MM-DD, or an interval A/B). Fix the metadata file."
-        )
+        return f"{value!r} is not ISO 8601.{iso_hint(value)}"
     for part in value.split("/") if value else []:
         year, month, day = int(part[:4]), int(part[5:7] or 1), int(part[8:10] or 1)
         try:  # a month and a day that exist: 2017-02-31 and 2017-13 are not dates
             datetime.date(year, month, day)
         except ValueError:
-            raise CorpusError(f"{where}: date {value!r} does not exist ({part!r}). Fix the metadata file.") from None
+            return f"{value!r} does not exist ({part!r})."
     if "/" in value:
         a, b = value.split("/")
         n = min(len(a), len(b))  # compare what both ends know: 2016-10-10/2017 is fine
         if a[:n] > b[:n]:
-            raise CorpusError(
-                f"{where}: date interval {value!r} ends before it starts. Write the earlier "
-                "date first (A/B, A not after B)."
-            )
+            return f"the interval {value!r} ends before it starts. Write the earlier date first (A/B, A not after B)."
+    return None
+
+
+def other_separator(header: list[str]) -> str | None:
+    """The separator a CSV file's header line uses instead of a comma, when it reads as
+    one field holding ``;`` or a tab (as Excel saves "CSV" with a Swedish or other
+    locale whose decimal mark is a comma); else ``None``."""
+    if len(header) != 1:
+        return None
+    for sep in (";", "\t"):
+        if sep in header[0]:
+            return sep
+    return None
+
+
+def separator_message(where: str, sep: str) -> str:
+    """The one-line error for a CSV file separated by ``sep`` (:func:`other_separator`)."""
+    shown = "tabs" if sep == "\t" else repr(sep)
+    return (f"{where}: the file is separated by {shown}, not by commas: save it as comma-separated CSV (UTF-8) "
+            "(in Excel: Save as, file format \"CSV UTF-8 (comma delimited)\").")
 
 
 class NotUtf8(ValueError):
@@ -377,27 +424,31 @@ def _read_metadata_csv(path: Path, files: Collection[str] = ()) -> tuple[pd.Data
     with an empty or repeated name, a row with more or fewer fields than the header, a
     quoted value over several lines one of which reads as the row of a file in ``files``
     (a double quote left open: it swallowed the rows after it)."""
+    shown = paths.display(path)
     try:
         reader = csv_rows(path.read_bytes())
     except NotUtf8 as exc:
-        raise CorpusError(f"{path}: {exc}: {exc.bytes!r}. Re-save the file as UTF-8.") from None
+        raise CorpusError(f"{shown}: {exc}: {exc.bytes!r}. Re-save the file as UTF-8.") from None
     try:
         header = next(reader)
     except StopIteration:
         raise CorpusError(
-            f"{path}: the file is empty. It needs at least a header line naming the column "
+            f"{shown}: the file is empty. It needs at least a header line naming the column "
             "'file' (one row per raw file), or delete it to take ids from file names."
         ) from None
     except csv.Error as exc:
-        raise CorpusError(f"{path} line 1: not readable as CSV ({exc}).") from None
+        raise CorpusError(f"{shown} line 1: not readable as CSV ({exc}).") from None
+    sep = other_separator(header)
+    if sep is not None:
+        raise CorpusError(separator_message(f"{shown} line 1", sep))
     # column names composed as study.yaml names its voice column; two that are then one are refused below
-    header = io.composed(header, f"{path} line 1: the column names", CorpusError)
+    header = io.composed(header, f"{shown} line 1: the column names", CorpusError)
     for i, col in enumerate(header):
         if not col.strip():
-            raise CorpusError(f"{path} line 1: column {i + 1} of the header has no name. "
+            raise CorpusError(f"{shown} line 1: column {i + 1} of the header has no name. "
                               "Name it, or remove the extra comma.")
         if col in header[:i]:
-            raise CorpusError(f"{path} line 1: the column {col!r} appears twice. "
+            raise CorpusError(f"{shown} line 1: the column {col!r} appears twice. "
                               "Each column needs its own name.")
     rows, lines = [], []
     line = reader.line_num + 1
@@ -409,20 +460,20 @@ def _read_metadata_csv(path: Path, files: Collection[str] = ()) -> tuple[pd.Data
             swallowed = _swallowed_row(record, header, files, where)
             if swallowed:
                 raise CorpusError(
-                    f"{path} line {swallowed[0]}: a double-quoted value opens here and runs on over line "
+                    f"{shown} line {swallowed[0]}: a double-quoted value opens here and runs on over line "
                     f"{swallowed[1]}, which reads as a row of its own (a file of raw/): the quote is not closed, "
                     "so the rows after it became part of this value. Close the quote (a double quote inside a "
                     "quoted value is written twice: \"\"), or remove it.")
             if len(record) != len(header):
                 raise CorpusError(
-                    f"{path} line {where}: {len(record)} field(s), but the header has "
+                    f"{shown} line {where}: {len(record)} field(s), but the header has "
                     f"{len(header)}. Put a value that holds commas or line breaks in double "
                     "quotes, or add the missing fields."
                 )
             rows.append(record)
             lines.append(where)
     except csv.Error as exc:
-        raise CorpusError(f"{path} line {line}: not readable as CSV ({exc}).") from None
+        raise CorpusError(f"{shown} line {line}: not readable as CSV ({exc}).") from None
     return pd.DataFrame(rows, columns=header, dtype=str), lines
 
 
@@ -485,13 +536,15 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
     path = corpus / METADATA_FILE
     if path.exists():
         meta, lines = _read_metadata_csv(path, files)
+        shown = paths.display(path)
         missing = [c for c in METADATA_REQUIRED if c not in meta.columns]
         if missing:
-            raise CorpusError(f"{path}: missing required column(s) {missing}; found {list(meta.columns)}.")
+            raise CorpusError(f"{shown}: missing required column(s) {missing}; found {list(meta.columns)}.")
         if "doc_id" not in meta.columns:
             meta["doc_id"] = ""
+        bad_dates = []  # every one at once: an Excel export has them by the column, not one per run
         for i, row in meta.iterrows():
-            where = f"{path.name} line {lines[int(i)]}"
+            where = f"{shown} line {lines[int(i)]}"
             same = raw_name(where, row["file"], files)
             if same is None:
                 raise CorpusError(
@@ -503,19 +556,23 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
                 value = io.composed(row[col], f"{where}: the {col.replace('_', ' ')}", CorpusError)
                 if value != row[col]:
                     meta.loc[i, col] = value
-            if "date" in meta.columns:
-                _check_date(row["date"], where)
+            problem = date_problem(row["date"]) if "date" in meta.columns else None
+            if problem:
+                bad_dates.append(f"  {shown} line {lines[int(i)]}, column date: {problem}")
             if "date_inferred" in meta.columns and row["date_inferred"].strip().lower() not in ("true", "false", ""):
                 raise CorpusError(  # read as false, silently, before
                     f"{where}: date_inferred is {row['date_inferred']!r}; write true (the date was inferred, not "
                     "written in the text), false, or leave it empty (false).")
+        if bad_dates:
+            raise CorpusError(f"{shown}: {len(bad_dates)} date(s) to fix; a date is ISO 8601 cut to what is known "
+                              "(YYYY-MM-DD, YYYY-MM, YYYY, or an interval A/B):\n" + "\n".join(bad_dates))
         for col in ("file", "doc_id"):
             values = meta[col][meta[col] != ""]
             dup = values[values.duplicated(keep=False)]
             if len(dup):
-                shown = ", ".join(str(lines[int(i)]) for i in dup.index)
+                on_lines = ", ".join(str(lines[int(i)]) for i in dup.index)
                 raise CorpusError(
-                    f"{path.name}: duplicate {col} {sorted(set(dup))} on lines {shown}. "
+                    f"{shown}: duplicate {col} {sorted(set(dup))} on lines {on_lines}. "
                     "Each file and doc id must appear once."
                 )
     else:

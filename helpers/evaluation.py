@@ -346,6 +346,20 @@ def write_manifest(run: pipeline.Run, written: list[str]) -> Path:
     return io.write_text(run.path(manifest.MANIFEST), manifest.dumps(manifest.record(run.out, written + cache)))
 
 
+def reference_problem(folder: Path) -> str | None:
+    """Why ``folder`` cannot be scored (one line naming it and what to do), or ``None``:
+    it has no ``reference/`` folder, or no ``*.csv`` in it."""
+    shown = paths.display(folder)
+    if not Path(folder).is_dir():
+        return f"{shown}: no such corpus folder. Give CORPUS= a folder with raw/ and reference/."
+    ref = Path(folder) / "reference"
+    if not ref.is_dir() or not any(p.is_file() for p in ref.glob("*.csv")):
+        return (f"{shown}: no reference codings ({paths.display(ref)}/*.csv), so nothing to score the auto-coder "
+                "against. Put one CSV per human coder there (file,start,end,code,quote; see the README's "
+                "\"Reference codings\"), or leave CORPUS out to score the project's own corpora.")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.evaluation", description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", action="append", help="a corpus folder with reference/ (repeatable); "
@@ -356,6 +370,11 @@ def main(argv: list[str] | None = None) -> int:
                     f"and the lead over the keyword baseline to {AHEAD_RECORD.relative_to(paths.PROJ_ROOT)}")
     a = ap.parse_args(argv)
     folders = a.corpus or [c for c in DEFAULT_CORPORA if (paths.PROJ_ROOT / c / "reference").is_dir()]
+    for folder in a.corpus or []:  # a corpus named but without codings to score against: say so, score nothing
+        problem = reference_problem(paths.resolve(folder, paths.PROJ_ROOT))
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
     out = paths.resolve(a.out, paths.BUILD_DIR)
     try:  # every corpus's output folder is checked before anything is written
         runs = [pipeline.Run.from_params(folder, out / Path(folder).name) for folder in folders]
@@ -365,7 +384,11 @@ def main(argv: list[str] | None = None) -> int:
     summaries, baselines, aheads = [], [], []
     for run in runs:
         written = [SUMMARY_FILE, PER_CODE_FILE]
-        inputs = score_inputs(run)  # the coder and the keyword baseline are scored on the same inputs
+        try:  # the coder and the keyword baseline are scored on the same inputs
+            inputs = score_inputs(run)
+        except ValueError as err:  # a reference coding or metadata refused, or reference/ holding no codings
+            print(f"error: {err}", file=sys.stderr)
+            return 2
         coded = pipeline.coded(run)
         summary, per_code = score_run(run, n_boot=a.boot, coded=coded, inputs=inputs)
         io.write_csv(run.path(SUMMARY_FILE), summary, spreadsheet=False)

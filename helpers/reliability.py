@@ -119,6 +119,9 @@ def load_reference(path: Path, raw_texts: Mapping[str, str], code_ids: Iterable[
         raise ReferenceCodingError(
             f"{name} line 1: the file is empty. It needs the header {','.join(REFERENCE_COLUMNS)}."
         ) from None
+    sep = corpus_mod.other_separator(header)
+    if sep is not None:  # Excel's CSV with a Swedish locale: ';' between the fields
+        raise ReferenceCodingError(corpus_mod.separator_message(f"{name} line 1", sep))
     missing = [c for c in REFERENCE_COLUMNS if c not in header]
     if missing:
         raise ReferenceCodingError(

@@ -53,12 +53,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor, TagRemovePreprocessor
 from traitlets import Unicode, default
 
-from . import coding, io, manifest, markup, paths, style, tables
+from . import coding, findings, io, manifest, markup, paths, pipeline, style, tables
 from . import corpus as corpus_mod
 from .coding import Codebook
 from .pipeline import STAMP_FILE, Run
@@ -410,6 +411,24 @@ against any reference codings, and the findings as computed summaries. The corpu
 <code>study.yaml</code>, so no study, questions or period are claimed for it.</p>"""
 
 
+def corpus_table(run: Run) -> pd.DataFrame:
+    """The index page's table of the corpus: one row per file's document of the run's
+    ``documents.csv`` (its diary entries left out), with the date the analysis uses (the
+    metadata's, else the one found in the text) shown as figures and quotes show it
+    (:func:`helpers.findings.date_label`: "(inferred)" when part of it was), and where it
+    came from (``date from``: ``metadata``, ``text``, ``removed line (<rule>)``) when any
+    date did not come from the metadata."""
+    docs = pipeline.documents(run)
+    docs = docs[docs["parent"].astype(str) == ""] if "parent" in docs.columns else docs
+    inferred = docs["date_inferred"].astype(str).str.strip().str.lower().eq("true")
+    docs = docs.assign(date=[findings.date_label(d, i) if d else "" for d, i in zip(docs["date"].astype(str), inferred)],
+                       **{"date from": docs["date_source"].astype(str)})
+    cols = [c for c in ("doc_id", "title", "author", "voice", "genre", "date", "date_note") if c in docs.columns]
+    if (docs["date from"].isin(["", "metadata"]) | (docs["date"] == "")).all():
+        return docs[cols].reset_index(drop=True)
+    return docs[cols[:cols.index("date") + 1] + ["date from"] + cols[cols.index("date") + 1:]].reset_index(drop=True)
+
+
 def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
     """The report's ``index.html``: ``pages`` are ``(title, reader href, full href)``; the
     title and what the study is about come from the corpus folder's ``study.yaml``
@@ -419,9 +438,7 @@ def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
         f'<small>(<a href="{markup.escape(f)}">with code</a>)</small></li>'
         for t, r, f in pages
     )
-    meta = corpus_mod.load_metadata(run.corpus)
-    cols = [c for c in ("doc_id", "title", "author", "voice", "genre", "date", "date_note") if c in meta.columns]
-    table = meta[cols].to_html(index=False, escape=True, border=0)
+    table = corpus_table(run).to_html(index=False, escape=True, border=0)
     study = corpus_mod.load_study(run.corpus)
     title = study.get("title") or f"kvalitext report: {run.corpus.name}"
     if study.get("about"):

@@ -64,7 +64,8 @@ PER_CODE = 20  # coded sentences sampled per code (all when a code has fewer)
 NEAR_MISS_PER_CODE = 10  # near misses sampled per code (all when fewer)
 SEED = 17
 LEVEL = 0.95
-LOW_PRECISION = 0.7  # a code whose estimated precision is below this is marked in the findings
+LOW_PRECISION = 0.7  # a code whose precision the reviews put below this is marked in the findings
+MIN_DECIDED = 10  # decided items (correct or wrong) from which a code's estimate below LOW_PRECISION marks it
 SAMPLE_FILE = "review/sample.csv"
 SHEET_FILE = "review/review.xlsx"
 PROJECT_FILE = "review/review.qdpx"
@@ -675,9 +676,21 @@ def _recall(coded: int, precision: float, near: int, missed_share: float) -> flo
 
 
 def never_reviewed(table: pd.DataFrame) -> list[str]:
-    """The codes of a :func:`precision_table` that carry sentences but none reviewed."""
+    """The codes of a :func:`precision_table` that carry sentences but none reviewed: no
+    decision at all (a code whose items were all decided ``unsure`` or disputed is
+    :func:`all_unsure`, not this)."""
     codes = _code_rows(table)
-    return codes[(codes["coded"] > 0) & (codes["reviewed"] == 0)]["code"].tolist()
+    unsure = codes["unsure"] if "unsure" in codes.columns else 0
+    return codes[(codes["coded"] > 0) & (codes["reviewed"] == 0) & (unsure == 0)]["code"].tolist()
+
+
+def all_unsure(table: pd.DataFrame) -> list[str]:
+    """The codes of a :func:`precision_table` that were reviewed, but every item of which
+    was decided ``unsure`` (or disputed): no precision, though not for want of review."""
+    codes = _code_rows(table)
+    if "unsure" not in codes.columns:
+        return []
+    return codes[(codes["reviewed"] == 0) & (codes["unsure"] > 0)]["code"].tolist()
 
 
 def beside_references(table: pd.DataFrame, per_code: pd.DataFrame | None) -> pd.DataFrame:
@@ -789,10 +802,25 @@ def missing_words(decided: pd.DataFrame, coded: pd.DataFrame, tokens: pd.DataFra
 # --------------------------------------------------------------------------- what to trust
 
 
-def low_precision_codes(table: pd.DataFrame, threshold: float = LOW_PRECISION) -> list[str]:
-    """Codes of a :func:`precision_table` whose estimated precision is below ``threshold``."""
+def low_precision_codes(table: pd.DataFrame, threshold: float = LOW_PRECISION,
+                        min_decided: int = MIN_DECIDED) -> list[str]:
+    """Codes of a :func:`precision_table` whose precision the reviews put below
+    ``threshold``: the whole 95 % interval is below it (``precision high``), or the
+    estimate is, on at least ``min_decided`` items decided correct or wrong. One wrong
+    item of one decided (interval 0.00–0.79) is not evidence of low precision: such a
+    code is :func:`too_few_decided`."""
     codes = _code_rows(table)
-    return codes[codes["precision"] < threshold]["code"].tolist()
+    below = codes["precision"] < threshold
+    return codes[below & ((codes["precision high"] < threshold) | (codes["reviewed"] >= min_decided))]["code"].tolist()
+
+
+def too_few_decided(table: pd.DataFrame, threshold: float = LOW_PRECISION,
+                    min_decided: int = MIN_DECIDED) -> list[str]:
+    """Codes of a :func:`precision_table` whose estimate is below ``threshold`` on too few
+    decided items to say so (not :func:`low_precision_codes`): they are named, not marked."""
+    low = set(low_precision_codes(table, threshold, min_decided))
+    codes = _code_rows(table)
+    return [c for c in codes[codes["precision"] < threshold]["code"] if c not in low]
 
 
 def mark_low_precision(codebook: coding.Codebook, low: Iterable[str]) -> coding.Codebook:
@@ -847,8 +875,10 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
                     written_on: bool = False) -> str:
     """A Markdown paragraph that says how far the codes were checked on this corpus: "not
     validated on this corpus" when it has neither reference codings nor review decisions;
-    otherwise what it has, and the codes of low estimated precision (marked
-    :data:`LOW_MARK` in the figures). Names are escaped (:mod:`helpers.markup`).
+    otherwise what it has: the codes of low precision (:func:`low_precision_codes`,
+    marked :data:`LOW_MARK` in the figures), those reviewed too little to tell
+    (:func:`too_few_decided`), those reviewed but all unsure (:func:`all_unsure`) and those
+    never reviewed. Names are escaped (:mod:`helpers.markup`).
 
     With ``against``, the summary of :func:`helpers.evaluation.score_run` (the table
     notebook 03 shows by part), it quotes the auto-coder's α per paragraph against each
@@ -861,7 +891,7 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
     (:func:`helpers.evaluation.rules_written_on`), else that nothing sets apart texts no
     rule was read on."""
     reviewed = table is not None and int(_code_rows(table)
-                                         ["reviewed"].sum()) > 0
+                                         ["reviewed"].sum()) + len(all_unsure(table)) > 0
     if not has_references and not reviewed:
         return ("**⚠ Not validated on this corpus.** It has neither reference codings (`reference/`) nor review "
                 "decisions (`review/`), so nothing says how often the auto-coder's codes are right on these texts "
@@ -881,13 +911,24 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
     text = "**Validation on this corpus:** " + " and ".join(parts) + "." + alpha
     if reviewed:
         low = low_precision_codes(table, threshold)
-        never = never_reviewed(table)
+        few = too_few_decided(table, threshold)
+        never, unsure = never_reviewed(table), all_unsure(table)
+        rows = _code_rows(table).set_index("code")
         if low:
             names = ", ".join(markup.escape(f"{c} · {codebook.code(c).name_en}", markdown=True) for c in low)
             text += (f" **⚠ Low estimated precision** (below {threshold:.0%}): {names}. Figures and tables that show "
                      f"these codes mark them {LOW_MARK}; read those numbers as upper bounds.")
         else:
-            text += f" No reviewed code has an estimated precision below {threshold:.0%}."
+            text += f" No reviewed code has a precision the reviews put below {threshold:.0%}."
+        if few:
+            text += (f" Too few reviewed to tell (an estimate below {threshold:.0%} on fewer than {MIN_DECIDED} "
+                     "items decided correct or wrong, its interval reaching above it; not marked): " + ", ".join(
+                         markup.escape(f"{c} ({int(rows.loc[c, 'correct'])} of {int(rows.loc[c, 'reviewed'])} "
+                                       "correct)" if "correct" in rows.columns else c, markdown=True) for c in few)
+                     + ". Review more of them (`make review PER_CODE=…`).")
+        if unsure:
+            text += f" {len(unsure)} code(s) reviewed, but every item decided unsure (or disputed), so no precision: " + \
+                ", ".join(markup.escape(f"{c} ({int(rows.loc[c, 'unsure'])} unsure)", markdown=True) for c in unsure) + "."
         if never:
             text += f" {len(never)} code(s) with sentences were never reviewed: " + ", ".join(
                 markup.escape(c, markdown=True) for c in never) + "."

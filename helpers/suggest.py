@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -153,10 +154,31 @@ def main(argv: list[str] | None = None) -> int:
     table = candidate_terms(segments, pipeline.tokens(run), pipeline.coded(run), codebook, a.code, top=a.top,
                             window=a.window)
     path = io.write_csv(run.path(f"suggestions_{a.code}.csv"), table)
+    shown = copyable(path, a.out)
+    if table.empty:
+        coded = int((pipeline.coded(run)["code"] == a.code).sum())
+        why = ("the auto-coder coded no sentence with it in this corpus, so there is nothing to compare; check the "
+               "code's rules (notebook 02) or try another code" if not coded else
+               f"no word is in the {coded} sentence(s) coded with it (and the sentences beside them) at least 3 times, "
+               "in at least 2 documents, and more often than in the rest of the corpus; a small corpus rarely has "
+               "one: read the coded sentences (notebook 04's drill-down) instead")
+        print(f"no candidate words for {a.code}: {why}. (An empty table: {shown})")
+        return 0
     with pd.option_context("display.width", 200, "display.max_colwidth", 90, "display.max_rows", 200):
         print(table.drop(columns=["example_file", "example_start"]).to_string(index=False))
-    print(f"suggestions for {a.code}: {paths.display(path)} (read each in context before adding a rule)")
+    print(f"suggestions for {a.code}: {shown} (read each in context before adding a rule)")
     return 0
+
+
+def copyable(path: Path, out: str | None) -> str:
+    """``path`` (a file in the run's output folder) as a user can copy it into a shell
+    from the project root: relative to the project when inside it, else under OUT as
+    the user gave it (never shortened with "…", as :func:`helpers.paths.display` shows
+    paths in outputs)."""
+    path = Path(path)
+    if path.resolve().is_relative_to(paths.PROJ_ROOT):
+        return paths.display(path)
+    return str(Path(out).expanduser() / path.name) if out else str(path)
 
 
 if __name__ == "__main__":

@@ -85,13 +85,64 @@ def test_metadata_keeps_extra_columns_and_fills_unnamed_files(corpus_factory, ca
 @pytest.mark.parametrize("metadata, message", [
     ("file\nc.txt\n", r"metadata\.csv line 2: names 'c\.txt', which is not in raw/"),
     ("file,doc_id\na.txt,x\nb.txt,x\n", r"duplicate doc_id \['x'\] on lines 2, 3"),
-    ("file,date\na.txt,5 april 2013\n", r"metadata\.csv line 2: date '5 april 2013' is not ISO 8601"),
+    ("file,date\na.txt,5 april 2013\n", r"metadata\.csv line 2, column date: '5 april 2013' is not ISO 8601"),
     ("name\na.txt\n", r"missing required column\(s\) \['file'\]"),
 ])
 def test_bad_metadata_is_an_error_naming_the_line(corpus_factory, metadata, message):
     root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, metadata)
     with pytest.raises(corpus.CorpusError, match=message):
         corpus.load_metadata(root)
+
+
+def test_an_excel_export_separated_by_semicolons_says_so(corpus_factory, tmp_path):
+    """The reviewer's case: Excel's CSV with a Swedish locale is separated by ';' (and saved
+    with a BOM and CRLF), and was refused as missing the column 'file'."""
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, "")
+    for sep, shown in ((";", "';'"), ("\t", "tabs")):
+        (root / "metadata.csv").write_bytes(f"\ufefffile{sep}doc_id\r\na.txt{sep}A\r\n".encode())
+        with pytest.raises(corpus.CorpusError) as err:
+            corpus.load_metadata(root)
+        assert str(err.value).startswith(
+            f"{paths.display(root / 'metadata.csv')} line 1: the file is separated by {shown}, not by commas: "
+            "save it as comma-separated CSV (UTF-8)"), str(err.value)
+    (root / "metadata.csv").write_text("file,title\na.txt,Ett; två\n", encoding="utf-8")  # ';' in a value
+    assert corpus.load_metadata(root)["title"].tolist() == ["Ett; två", ""]
+
+
+def test_every_bad_date_is_reported_at_once_with_the_iso_form_when_unambiguous(corpus_factory):
+    """The reviewer's case: 2023-1-5, 5/1/2023 and 12.6.2023 took three runs, one refused per
+    run. One error names each (file, line, column, value); 2023-1-5 can only be 2023-01-05,
+    5/1/2023 either 5 January or 1 May (both offered, neither chosen), 25/1/2023 only 25 January."""
+    root = corpus_factory({f"{n}.txt": "Ett." for n in "abcdef"},
+                          "file,date\na.txt,2023-1-5\nb.txt,2023-01-05\nc.txt,5/1/2023\nd.txt,12.6.2023\n"
+                          "e.txt,25/1/2023\nf.txt,2017-02-31\n")
+    with pytest.raises(corpus.CorpusError) as err:
+        corpus.load_metadata(root)
+    shown = paths.display(root / "metadata.csv")
+    lines = str(err.value).splitlines()
+    assert lines[0].startswith(f"{shown}: 5 date(s) to fix"), lines
+    assert lines[1:] == [
+        f"  {shown} line 2, column date: '2023-1-5' is not ISO 8601. Write 2023-01-05.",
+        f"  {shown} line 4, column date: '5/1/2023' is not ISO 8601. Day and month could be either way round: "
+        "write 2023-01-05 if the day comes first, 2023-05-01 if the month does.",
+        f"  {shown} line 5, column date: '12.6.2023' is not ISO 8601. Day and month could be either way round: "
+        "write 2023-06-12 if the day comes first, 2023-12-06 if the month does.",
+        f"  {shown} line 6, column date: '25/1/2023' is not ISO 8601. Write 2023-01-25.",
+        f"  {shown} line 7, column date: '2017-02-31' does not exist ('2017-02-31').",
+    ]
+
+
+def test_metadata_errors_show_the_file_one_way(corpus_factory):
+    """The date errors said 'metadata.csv line 3', the column error the full path: both as
+    paths.display shows paths now."""
+    shown = None
+    for i, text in enumerate(("name\na.txt\n", "file,date\na.txt,2013\nb.txt,x\n", "file\nc.txt\n",
+                              "file,doc_id\na.txt,x\nb.txt,x\n")):
+        root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, text, name=f"c{i}")
+        shown = paths.display(root / "metadata.csv")
+        with pytest.raises(corpus.CorpusError) as err:
+            corpus.load_metadata(root)
+        assert str(err.value).startswith(shown) and str(root) not in str(err.value), str(err.value)
 
 
 def test_missing_raw_folder_says_what_to_do(tmp_path):

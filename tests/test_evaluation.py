@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -357,3 +361,45 @@ def test_make_evaluate_checks_every_corpus_s_output_folder_before_writing_anythi
     assert code == 2 and len(err.splitlines()) == 1, err
     assert err.startswith(f"error: refusing OUT={out / 'second'}: it is inside the corpus folder CORPUS={second}"), err
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+
+
+def _make(*args: str) -> subprocess.CompletedProcess:
+    """``make ARGS`` in the project root without the outer make's flags; ``STAMP=`` and
+    ``BIN=`` keep it from (re)building ``.venv`` under the running tests."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "CORPUS")}
+    return subprocess.run(["make", "--no-print-directory", *args, "STAMP=", f"BIN={Path(sys.executable).parent}"],
+                          cwd=paths.PROJ_ROOT, env=env, capture_output=True, text=True)
+
+
+def test_make_evaluate_scores_the_corpus_given_and_only_it():
+    """The reviewer's case: make evaluate CORPUS=<own corpus> scored the project's corpora
+    and wrote OUT/evaluation/corpus/, which read as theirs. CORPUS reaches the scoring;
+    without it the project's corpora are scored, as before."""
+    given = _make("-n", "evaluate", "CORPUS=mine", "OUT=elsewhere").stdout
+    assert '--corpus="$KVALITEXT_CORPUS"' in given, given
+    assert '--corpus' not in _make("-n", "evaluate", "OUT=elsewhere").stdout
+
+
+def test_make_evaluate_on_a_corpus_without_reference_codings_says_so_in_one_line(tmp_path):
+    """It was a ValueError traceback (after the run's tables were built); nothing is written."""
+    mine = tmp_path / "mine"
+    (mine / "raw").mkdir(parents=True)
+    (mine / "raw" / "a.txt").write_text("Tillit.\n", encoding="utf-8")
+    done = _make("evaluate", f"CORPUS={mine}", f"OUT={tmp_path / 'out'}")
+    err = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(err) == 2 and err[1].startswith("make: ***"), done.stderr
+    assert err[0].startswith(f"error: {paths.display(mine)}: no reference codings ({paths.display(mine / 'reference')}"
+                             "/*.csv)"), err[0]
+    assert "reference/" in err[0] and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+    (mine / "reference").mkdir()  # a folder without codings is no better
+    assert evaluation.main(["--corpus", str(mine), "--out", str(tmp_path / "out"), "--boot", "0"]) == 2
+
+
+def test_evaluate_with_a_corpus_writes_that_corpus_only(tmp_path, capsys):
+    mine = tmp_path / "mine"
+    shutil.copytree(paths.CORPUS_DIR, mine, ignore=shutil.ignore_patterns("review"))
+    assert evaluation.main(["--corpus", str(mine), "--out", str(tmp_path / "out"), "--boot", "0"]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["mine"]
+    shown = capsys.readouterr().out
+    assert "corpus-dev" not in shown and " mine " in shown, shown

@@ -390,9 +390,10 @@ def test_a_failed_run_removes_nothing_and_says_which_notebook_stopped_in_one_lin
     assert done.returncode == 1
     assert "Traceback" not in done.stderr, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
-    assert errors == ["error: 00_overview.ipynb stopped with CorpusError: metadata.csv line 2: names 'missing.txt', "
-                      "which is not in raw/. Add the file or remove the row. The previous report's pages are left "
-                      "as they were. (--debug, or make report DEBUG=1, shows the traceback)"], done.stderr
+    assert errors == [f"error: 00_overview.ipynb stopped with CorpusError: {paths.display(corpus / 'metadata.csv')} "
+                      "line 2: names 'missing.txt', which is not in raw/. Add the file or remove the row. "
+                      "The previous report's pages are left as they were. "
+                      "(--debug, or make report DEBUG=1, shows the traceback)"], done.stderr
     assert all((out / rel).exists() for rel in STALE + FOREIGN)
     assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"sha256": recorded}
 
@@ -743,7 +744,7 @@ def test_a_reversed_date_interval_is_refused_and_forward_ones_kept(corpus_factor
     assert list(corpus.load_metadata(corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, ok, "ok"))["date"]) == \
         ["2016-10-10/2017", "2017-05/2017"]
     root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, "file,date\na.txt,2015\nb.txt,2017/2015\n")
-    with pytest.raises(corpus.CorpusError, match=r"metadata\.csv line 3: date interval '2017/2015' "
+    with pytest.raises(corpus.CorpusError, match=r"metadata\.csv line 3, column date: the interval '2017/2015' "
                                                  r"ends before it starts"):
         corpus.load_metadata(root)
 

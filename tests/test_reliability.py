@@ -77,6 +77,8 @@ GOOD = row("a.txt", 0, 6, "R_TRUST")  # line 2 in every case below; the bad row 
     ("", r"^x\.csv line 1: the file is empty"),
     ("file,start,end,code\n", r"^x\.csv line 1: missing column\(s\) quote; .*header must name"),
     ("file,begin,end,code,quote\n", r"^x\.csv line 1: missing column\(s\) start"),
+    ("\ufefffile;start;end;code;quote\r\na.txt;0;6;R_TRUST;Tillit\r\n",  # Excel, Swedish locale
+     r"^x\.csv line 1: the file is separated by ';', not by commas: save it as comma-separated CSV \(UTF-8\)"),
     (HEADER + GOOD + "c.txt,0,3,R_TRUST,Rad\n",
      r"^x\.csv line 3: file 'c\.txt' is not in the corpus's raw/ folder\..*Correct the file name"),
     (HEADER + GOOD + "a.txt,1.5,6,R_TRUST,illit\n",

@@ -388,3 +388,25 @@ def test_a_figure_links_only_to_a_file_the_report_found():
     hostile = '../../x"><script>alert(1)</script>.svg'
     assert "../figures/" not in page(hostile, frozenset({"heat.svg"})) and "<script>alert" not in page(hostile, frozenset())
     assert "<script>alert" not in page(hostile, frozenset({hostile}))  # escaped even if it were there
+
+
+def test_the_index_shows_the_date_documents_csv_has_and_where_it_came_from(corpus_factory, tmp_path):
+    """The reviewer's case: webb-storbacka's metadata gives no date, cleaning found
+    "Publicerad: 12 april 2023" (documents.csv: 2023-04-12), and the index page left the
+    date empty. It shows documents.csv's date, where it came from, and "(inferred)" when
+    part of it was (as figures and quotes do)."""
+    body = "Kommunen vill styra med tillit och mindre detaljstyrning i hemtjänsten i hela kommunen.\n"
+    root = corpus_factory({"webb.txt": f"Tillit i Storbacka\n\n{body}\nPublicerad: 12 april 2023\n",
+                           "beslut.txt": body, "dag.txt": body},
+                          "file,doc_id,date,date_inferred\nwebb.txt,webb-storbacka,,\nbeslut.txt,beslut,2023-01-05,\n"
+                          "dag.txt,dag,2015,true\n")
+    run = pipeline.Run.from_params(root, tmp_path / "out")
+    docs = pipeline.documents(run).set_index("doc_id")
+    assert docs.loc["webb-storbacka", "date"] == "2023-04-12"
+    table = report.corpus_table(run).set_index("doc_id")
+    assert table.loc["webb-storbacka", "date"] == "2023-04-12"
+    assert table.loc["webb-storbacka", "date from"] == "removed line (published-date)"
+    assert table.loc["beslut", ["date", "date from"]].tolist() == ["2023-01-05", "metadata"]
+    assert table.loc["dag", "date"] == "2015 (inferred)"
+    page = report.index_page([], run)
+    assert "<td>2023-04-12</td>" in page and "removed line (published-date)" in page

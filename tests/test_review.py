@@ -678,7 +678,35 @@ def test_precision_and_recall_per_code_and_pooled_are_those_worked_by_hand():
     assert t.loc["R_TRUST", "reviewed"] == 0 and math.isnan(t.loc["R_TRUST", "precision"])
     assert review.never_reviewed(t.reset_index()) == ["R_TRUST"]
     assert t.loc["all codes", "precision"] == pytest.approx(2 / 3)
-    assert review.low_precision_codes(t.reset_index()) == ["P_DETAIL"]
+    # 2 of 3 (interval 0.21-0.94) is below 0.70 on too few decided items to mark it
+    assert review.low_precision_codes(t.reset_index()) == [] and review.too_few_decided(t.reset_index()) == ["P_DETAIL"]
+
+
+def test_one_wrong_decision_is_too_few_to_mark_a_code_and_all_unsure_is_not_never_reviewed():
+    """The reviewer's case on their own corpus: R_KNOWLEDGE, 0 correct of 1 decided (interval
+    0.00-0.79), was marked low precision in every figure; P_STAFF, all 20 items decided
+    unsure, was called never reviewed. R_TRUST, 0 of 4 (interval 0.00-0.49), is low on the
+    evidence; P_DETAIL, 6 of 10 decided, is low by the estimate on enough items."""
+    cb = _codebook(["P_DETAIL", "P_STAFF", "R_KNOWLEDGE", "R_TRUST", "R_VALUES"])
+    spans = {c: [("a.txt", 100 * i + k * 5, 100 * i + k * 5 + 4, c) for k in range(20)]
+             for i, c in enumerate(cb.ids)}
+    coded = _coded([s + ("x", "x") for c in cb.ids for s in spans[c]])
+    rows = [s + ("correct" if k < 6 else "wrong", "ann") for k, s in enumerate(spans["P_DETAIL"][:10])]
+    rows += [s + ("unsure", "ann") for s in spans["P_STAFF"]]
+    rows += [spans["R_KNOWLEDGE"][0] + ("wrong", "ann")]
+    rows += [s + ("wrong", "ann") for s in spans["R_TRUST"][:4]]
+    near = pd.DataFrame(columns=["file", "start", "end", "code"])
+    t = review.precision_table(coded, _decided(rows), near, cb)
+    assert review.low_precision_codes(t) == ["P_DETAIL", "R_TRUST"]
+    assert review.too_few_decided(t) == ["R_KNOWLEDGE"]
+    assert review.all_unsure(t) == ["P_STAFF"]
+    assert review.never_reviewed(t) == ["R_VALUES"]
+    note = review.validation_note(False, t, cb)
+    assert "R\\_KNOWLEDGE (0 of 1 correct)" in note and "Too few reviewed to tell" in note
+    low = note[note.index("Low estimated precision"):note.index("Too few")]
+    assert "P\\_DETAIL" in low and "R\\_TRUST" in low and "KNOWLEDGE" not in low
+    assert "every item decided unsure (or disputed), so no precision: P\\_STAFF (20 unsure)" in note
+    assert "1 code(s) with sentences were never reviewed: R\\_VALUES." in note
 
 
 def test_reviewers_agreement_is_krippendorffs_alpha():
@@ -718,8 +746,8 @@ def test_the_note_says_not_validated_without_references_or_reviews_and_marks_low
     cb = _codebook(["P_DETAIL", "R_TRUST"])
     note = review.validation_note(False, None, cb)
     assert "Not validated on this corpus" in note
-    t = pd.DataFrame({"code": ["P_DETAIL", "R_TRUST", "all codes"], "coded": [5, 5, 10], "reviewed": [4, 4, 8],
-                      "precision": [0.5, 0.9, 0.7]})
+    t = pd.DataFrame({"code": ["P_DETAIL", "R_TRUST", "all codes"], "coded": [12, 12, 24], "reviewed": [12, 12, 24],
+                      "precision": [0.5, 0.9, 0.7], "precision high": [0.75, 0.97, 0.85]})
     note = review.validation_note(False, t, cb)
     assert "Not validated" not in note and "P\\_DETAIL" in note and "R\\_TRUST" not in note
     marked = review.mark_low_precision(cb, ["P_DETAIL"])
@@ -912,7 +940,7 @@ def test_every_findings_page_of_a_corpus_without_references_or_reviews_says_not_
         assert "Not validated on this corpus" in (out / "html" / page).read_text(encoding="utf-8")
 
 
-def test_the_findings_can_be_drawn_from_corrected_codes_and_mark_low_precision(tmp_path):
+def test_the_findings_can_be_drawn_from_corrected_codes_and_name_codes_reviewed_too_little(tmp_path):
     from helpers import report
 
     with pytest.raises(report.ReportError, match="CODES must be one of auto, corrected"):
@@ -921,12 +949,14 @@ def test_the_findings_can_be_drawn_from_corrected_codes_and_mark_low_precision(t
     shown = "\n".join(str(o.get("data", {}).get("text/markdown", "")) for c in nb.cells if c.cell_type == "code"
                       for o in c.get("outputs", []))
     assert "drawn from the codes corrected by the review decisions" in shown
-    # the example review finds R_SUPPORT below 0.70 (2 of 4 correct): marked in the figures' labels
-    assert "Low estimated precision" in shown and "R\\_SUPPORT" in shown
+    # the example review finds R_SUPPORT below 0.70 on 2 of 4 correct (interval 0.15-0.85): too few
+    # decided to say its precision is low, so it is named, and no figure or table marks it
+    assert "Too few reviewed to tell" in shown and "R\\_SUPPORT (2 of 4 correct)" in shown
+    assert "Low estimated precision" not in shown
     html = "\n".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells if c.cell_type == "code"
                      for o in c.get("outputs", []))
-    # the drill-down, like every figure, labels codes by their (marked) names
-    assert f"R_SUPPORT · support from managers and support functions {review.LOW_MARK}" in html
+    # the drill-down, like every figure, labels codes by their names, unmarked
+    assert "R_SUPPORT · support from managers and support functions" in html and review.LOW_MARK not in html
 
 
 def test_a_sheet_that_would_unpack_too_large_is_refused_before_it_is_opened(tmp_path, sample):

@@ -100,3 +100,19 @@ def test_the_command_writes_the_suggestions_of_a_run(tmp_path, capsys):
     table = pd.read_csv(out / "suggestions_R_TRUST.csv")
     assert list(table.columns) == suggest.COLUMNS and 0 < len(table) <= 5
     assert "suggestions for R_TRUST" in capsys.readouterr().out
+
+
+def test_a_small_corpus_without_candidates_gets_one_line_and_a_path_to_copy(tmp_path, capsys):
+    """The reviewer's case: on a small corpus make suggest printed pandas' "Empty DataFrame /
+    Columns: …" and the table's path as "…/out/suggestions_R_TRUST.csv", which cannot be copied."""
+    corpus, out = tmp_path / "mine", tmp_path / "out"
+    (corpus / "raw").mkdir(parents=True)
+    (corpus / "raw" / "a.txt").write_text("Vi behöver mer tillit i vården.\n\nVädret var fint.\n", encoding="utf-8")
+    assert suggest.main(["--code", "R_TRUST", "--corpus", str(corpus), "--out", str(out)]) == 0
+    shown = capsys.readouterr().out.strip()
+    assert "Empty DataFrame" not in shown and "…" not in shown and len(shown.splitlines()) == 1, shown
+    assert shown.startswith("no candidate words for R_TRUST: no word is in the 1 sentence(s) coded with it"), shown
+    assert shown.endswith(f"(An empty table: {out / 'suggestions_R_TRUST.csv'})"), shown
+    assert (out / "suggestions_R_TRUST.csv").exists()
+    assert suggest.main(["--code", "P_DETAIL", "--corpus", str(corpus), "--out", str(out)]) == 0
+    assert "the auto-coder coded no sentence with it in this corpus" in capsys.readouterr().out
