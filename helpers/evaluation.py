@@ -370,6 +370,14 @@ def main(argv: list[str] | None = None) -> int:
                     f"and the lead over the keyword baseline to {AHEAD_RECORD.relative_to(paths.PROJ_ROOT)}")
     a = ap.parse_args(argv)
     folders = a.corpus or [c for c in DEFAULT_CORPORA if (paths.PROJ_ROOT / c / "reference").is_dir()]
+    own = sorted(f for f in a.corpus or [] if paths.resolve(f, paths.PROJ_ROOT)
+                 not in {paths.PROJ_ROOT / c for c in DEFAULT_CORPORA})
+    if a.record and own:  # the record is the project's history of its own corpora
+        print(f"error: --record (RECORD=1) writes the figures of the project's own corpora "
+              f"({', '.join(DEFAULT_CORPORA)}) to {RECORD.relative_to(paths.PROJ_ROOT)}; "
+              f"{', '.join(paths.display(paths.resolve(f, paths.PROJ_ROOT)) for f in own)} is not one of them. "
+              "Leave RECORD out: the tables under OUT hold that corpus's figures.", file=sys.stderr)
+        return 2
     for folder in a.corpus or []:  # a corpus named but without codings to score against: say so, score nothing
         problem = reference_problem(paths.resolve(folder, paths.PROJ_ROOT))
         if problem:

@@ -403,3 +403,14 @@ def test_evaluate_with_a_corpus_writes_that_corpus_only(tmp_path, capsys):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["mine"]
     shown = capsys.readouterr().out
     assert "corpus-dev" not in shown and " mine " in shown, shown
+
+
+def test_record_refuses_a_corpus_that_is_not_the_project_s_own(tmp_path, capsys):
+    before = evaluation.RECORD.read_bytes(), evaluation.AHEAD_RECORD.read_bytes()
+    own = tmp_path / "mine"
+    shutil.copytree(paths.PROJ_ROOT / "corpus", own)
+    assert evaluation.main(["--corpus", str(own), "--out", str(tmp_path / "out"), "--boot", "0", "--record"]) == 2
+    err = capsys.readouterr().err
+    assert "--record (RECORD=1)" in err and "mine" in err and "Leave RECORD out" in err
+    assert (evaluation.RECORD.read_bytes(), evaluation.AHEAD_RECORD.read_bytes()) == before
+    assert not (tmp_path / "out").exists()
