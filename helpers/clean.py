@@ -267,6 +267,7 @@ class Rule:
 
 RULE_KINDS = ("line", "dated", "repeated", "filename", "block", "menu", "list", "language", "echo", "template")
 LINE_KINDS = ("line", "dated")  # kinds whose patterns must match a whole line
+MARKED_FIRST = (*LINE_KINDS, "filename", "repeated")  # kinds that mark their lines before any structural rule
 _RULE_KEYS = {"id", "kind", "description", "patterns", "max_words", "signals", "min_signals", "min_lines",
               "language", "min_files", "min_run", "joins"}
 
@@ -395,11 +396,20 @@ def load_rules(corpus: Path | None = None) -> tuple[Rule, ...]:
     if corpus is not None and (Path(corpus) / "boilerplate.yaml").exists():
         for r in _parse_rules(Path(corpus) / "boilerplate.yaml"):
             rules[r.id] = r
+    order = list(rules)
     for r in rules.values():
         unknown = sorted(set(r.joins) - set(rules))
         if unknown:
             raise RuleError(f"{r.source}: rule {r.id!r}: field 'joins' names no rule in force: {unknown}; "
                             f"name rules by their 'id' (the default rules' ids are in {paths.display(paths.BOILERPLATE_FILE)}).")
+        # a structural rule marks its lines when its turn comes (in order); one after the menu rule has marked none yet
+        late = [j for j in r.joins if rules[j].kind not in MARKED_FIRST and order.index(j) > order.index(r.id)]
+        if late:
+            raise RuleError(
+                f"{r.source}: rule {r.id!r}: field 'joins' names {late}, applied after it (rules of the kinds "
+                f"{', '.join(k for k in RULE_KINDS if k not in MARKED_FIRST)} mark lines in the order the rules stand, "
+                f"default rules first), so their lines are not yet marked when the menu is read: leave them out of "
+                f"'joins', or join rules of the kinds {', '.join(MARKED_FIRST)}, which mark lines first.")
     return tuple(rules.values())
 
 

@@ -424,6 +424,15 @@ def test_bad_joins_are_refused(tmp_path, item, message):
         clean.load_rules(tmp_path)
 
 
+def test_joins_refuses_a_rule_applied_after_the_menu_rule(tmp_path):
+    # foreign-language and site-template stand after menu-run: their lines are unmarked when it reads
+    import yaml
+    item = {"id": "menu-run", "kind": "menu", "joins": ["navigation", "foreign-language"]}
+    (tmp_path / "boilerplate.yaml").write_text(yaml.safe_dump({"rules": [item]}), encoding="utf-8")
+    with pytest.raises(clean.RuleError, match=r"names \['foreign-language'\], applied after it"):
+        clean.load_rules(tmp_path)
+
+
 def test_a_corpus_menu_rule_may_join_a_default_rule(tmp_path):
     import yaml
     item = {"id": "menu-run", "kind": "menu", "max_words": 3, "min_lines": 4, "joins": ["skip-link", "navigation"]}
