@@ -942,11 +942,14 @@ def run_validation_note(run: pipeline.Run, estimates: Mapping[str, object], code
     codings is computed as notebook 03 computes it, by :func:`helpers.evaluation.score_run`
     (part by part of ``split.csv``, the same seeded bootstrap), so both notebooks quote the
     same figure."""
-    raw = read_raw_texts(run.corpus)
-    refs = reliability.load_references(run.corpus / "reference", raw, codebook.ids)
-    against = evaluation.score_run(run, n_boot=n_boot, coded=coded)[0] if len(refs) else None
+    against = evaluation.score_run(run, n_boot=n_boot, coded=coded)[0] if estimates["has_references"] else None
     return validation_note(bool(estimates["has_references"]), estimates["precision"], codebook, against=against,
                            written_on=evaluation.rules_written_on(run.corpus))
+
+
+def _alphas(rows: pd.DataFrame) -> str:
+    """Each reference's α of ``rows``, named: "0.814 (coding_E) / 0.806 (coding_F)"."""
+    return " / ".join(f"{a:.3f} ({markup.escape(r, markdown=True)})" for a, r in zip(rows["alpha"], rows["reference"]))
 
 
 def _alpha_sentences(against: pd.DataFrame, written_on: bool) -> str:
@@ -963,9 +966,8 @@ def _alpha_sentences(against: pd.DataFrame, written_on: bool) -> str:
                 f"({int(score['units'].iloc[0])} paragraphs of the texts no rule was read on), at "
                 + _alpha_phrase(score) + ".")
         if len(tune):
-            text += (" On the tune part, the texts the rules were read on, it reaches α "
-                     + " / ".join(f"{a:.3f}" for a in tune["alpha"]) + ", and over all the texts α "
-                     + " / ".join(f"{a:.3f}" for a in whole["alpha"])
+            text += (" On the tune part, the texts the rules were read on, it reaches α " + _alphas(tune)
+                     + (", and over all the texts α " + _alphas(whole) if len(whole) else "")
                      + ": those figures flatter the coder (notebook 03 gives every part).")
         return text
     text = "Per paragraph the auto-coder agrees with them over all the texts at " + _alpha_phrase(whole) + "."

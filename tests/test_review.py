@@ -791,8 +791,11 @@ def test_the_note_quotes_the_score_part_where_the_corpus_has_a_split():
     assert "score part of `split.csv` (205 paragraphs of the texts no rule was read on)" in lead
     assert "α 0.561 with E (95 % interval 0.461–0.661): below 0.667" in lead and "α 0.571 with F" in lead
     assert "0.683" not in lead and "0.814" not in lead
-    assert "α 0.814 / 0.806" in rest and "α 0.683 / 0.684" in rest and "flatter the coder" in rest
+    assert "α 0.814 (E) / 0.806 (F)" in rest and "α 0.683 (E) / 0.684 (F)" in rest and "flatter the coder" in rest
     assert "written on" not in note
+    # a summary with a tune part but no row over all the texts says nothing of them
+    note = review.validation_note(True, None, cb, against=against[against["part"] != "all"])
+    assert "over all the texts" not in note and "α 0.814 (E) / 0.806 (F): those figures flatter" in note
 
 
 def test_the_note_says_when_the_rules_were_written_on_the_texts_it_scores():
