@@ -249,16 +249,27 @@ def load_codebook(path: Path | None = None, corpus: Path | None = None) -> Codeb
 
 
 def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Node | None) -> None:
+    """Check every example quote against the raw text of ``corpus``. An example is an
+    illustration, not data: one whose file is not in this corpus's ``raw/`` (a codebook
+    copied from another study, with that study's examples) is left out of this corpus's
+    codebook and pages, all of them named in one warning. An example whose file is here
+    must stand there: a quote that is not ``raw[start:end]`` is refused."""
     raw: dict[str, str] = {}
+    names: list[str] | None = None
+    left_out: list[str] = []
     for ci, c in enumerate(codebook.codes):
+        kept = []
         for ei, ex in enumerate(c.examples):
             line = _line_of(root, ["codes", ci, "examples", ei])
             where = f"{path.name} line {line}: codes.{c.id}.examples.{ei}"
-            if not (corpus / "raw" / ex.file).is_file():
-                same = raw_name(where, ex.file, [p.name for p in list_raw_files(corpus)])
+            if not (corpus / "raw" / ex.file).is_file():  # a plain name (Example): never a path out of raw/
+                names = [p.name for p in list_raw_files(corpus)] if names is None else names
+                same = raw_name(where, ex.file, names)
                 if same is None:
-                    raise CodebookError(f"{where}: file {ex.file!r} is not in {corpus.name}/raw/.")
+                    left_out.append(f"line {line} ({c.id}: {ex.file})")
+                    continue
                 ex.file = same
+            kept.append(ex)
             text = raw.setdefault(ex.file, read_raw(corpus / "raw" / ex.file).text)
             # the quote was read composed (NFC, io.composed); the raw text may be decomposed
             if ex.end > len(text) or unicodedata.normalize("NFC", text[ex.start:ex.end]) != ex.quote:
@@ -266,6 +277,12 @@ def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Nod
                     f"{where}: the quote is not raw[{ex.start}:{ex.end}] of {ex.file} "
                     f"(the text there is {text[ex.start:ex.end][:60]!r}). Fix the offsets or the quote."
                 )
+        c.examples = kept
+    if left_out:
+        log.warning("%s: %d example quote(s) left out, their files not being in %s/raw/ (examples illustrate a "
+                    "code on this corpus's codebook page; they are not data): %s. Delete them, or give examples "
+                    "from this corpus's texts, to silence this.", path.name, len(left_out), corpus.name,
+                    "; ".join(left_out))
 
 
 # --------------------------------------------------------------------------- coding

@@ -201,6 +201,34 @@ def test_example_quotes_must_stand_in_the_corpus(tmp_path):
         coding.load_codebook(p, corpus=paths.CORPUS_DIR)
 
 
+def test_a_copied_study_codebook_loads_in_another_corpus_without_its_examples(corpus_factory, caplog):
+    """`cp helpers/data/codebook.yaml mycorpus/` plus a code of one's own stopped with
+    "file '000_ff484f60f80210ce.txt' is not in mycorpus/raw/" until all 14 `examples:`
+    blocks were deleted by hand. Examples illustrate; those whose file is not in this corpus
+    are left out, named in one warning, and the rest still must stand in the raw text."""
+    text = "Vi har ramtid i hemtjänsten nu.\n"
+    corpus = corpus_factory({"own.txt": text})
+    data = yaml.safe_load(paths.CODEBOOK_FILE.read_text(encoding="utf-8"))
+    own = {"file": "own.txt", "start": 0, "end": 31, "quote": text[:31]}
+    data["codes"].append(dict(id="R_FRAMETIME", family="R", name_sv="ramtid", name_en="frame time", colour="#117733",
+                              definition="d", use_when="u", terms=["*ramtid*"], examples=[own]))
+    (corpus / "codebook.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="helpers.coding"):
+        cb = coding.codebook_for(corpus)
+    assert cb.ids == [*coding.STUDY_CODE_IDS, "R_FRAMETIME"]
+    assert [c.id for c in cb.codes if c.examples] == ["R_FRAMETIME"]
+    assert cb.code("R_FRAMETIME").examples[0].file == "own.txt"
+    warned = [r.getMessage() for r in caplog.records if "left out" in r.getMessage()]
+    assert len(warned) == 1, warned
+    assert "28 example quote(s) left out" in warned[0] and "mycorpus/raw/" in warned[0]
+    assert "(P_DETAIL: 000_ff484f60f80210ce.txt)" in warned[0] and "(R_LONGTERM: 003_f96865c3ddb400e7.txt)" in warned[0]
+    # an example whose file IS in this corpus must still stand there
+    data["codes"][-1]["examples"] = [dict(own, quote="Vi har minuter")]
+    (corpus / "codebook.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(coding.CodebookError, match=r"codes\.R_FRAMETIME\.examples\.0: the quote is not raw\[0:31\] of own\.txt"):
+        coding.codebook_for(corpus)
+
+
 def test_the_study_codebook_examples_stand_in_the_corpus():
     cb = coding.codebook_for(paths.CORPUS_DIR)
     assert all(c.examples for c in cb.codes), [c.id for c in cb.codes if not c.examples]
