@@ -451,7 +451,8 @@ def sector_note(codebook: Codebook, documents: pd.DataFrame) -> str:
     """Markdown saying where the sectors of the findings come from: the codebook's rules,
     sentence by sentence, with the sectors it defines and what a sentence naming none
     counts as; or that the codebook defines none, so that nothing is counted by sector.
-    Codebook values are escaped."""
+    When the metadata has a ``sector`` column, that it is kept in ``documents.csv`` but not
+    used. Codebook values and metadata are escaped."""
     def md(value: object) -> str:
         return markup.escape(value, markdown=True)
 
@@ -467,6 +468,12 @@ def sector_note(codebook: Codebook, documents: pd.DataFrame) -> str:
                 "by sector here: the figure is left out, and the interpretation does not say in which sector each "
                 "problem is densest. To count them, add `attributes: sector:` with rules for each sector to the "
                 "codebook (the study's are in `helpers/data/codebook.yaml`).")
+    if "sector" in documents.columns and documents["sector"].fillna("").astype(str).str.strip().ne("").any():
+        text += (" The metadata's own `sector` column is kept in `documents.csv` but not used here: "
+                 + ("these sectors are the ones the codebook's rules find in each sentence, so a document's "
+                    "sentences may name other sectors than its metadata gives, or none."
+                    if has_sectors(codebook) else "sectors would come from the codebook's rules, sentence by "
+                    "sentence, not from the metadata."))
     return text
 
 

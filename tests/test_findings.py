@@ -345,7 +345,7 @@ def test_a_codebook_without_sectors_says_so_instead_of_counting_one_unknown_sect
     assert not findings.has_sectors(cb)
     note = findings.sector_note(cb, documents)
     assert note.startswith("**This codebook defines no sectors** (it has no `attributes: sector:`)")
-    assert "general" not in note
+    assert "general" not in note and "metadata" not in note
     study = coding.load_codebook()
     assert findings.has_sectors(study)
     assert findings.sector_note(study, documents).startswith(
@@ -361,3 +361,16 @@ def test_a_codebook_without_sectors_says_so_instead_of_counting_one_unknown_sect
                          "sentences": [9, 3], "words": [100, 100], "per_1000": [90.0, 30.0], "n_documents": [1, 1]})
     assert findings.densest_group(freq, "P_MINUTES", skip=findings.no_sector(own))["sector"] == "home_care"
 
+
+def test_the_metadatas_own_sector_column_is_said_to_be_unused():
+    """The metadata's `sector` column was kept in documents.csv but never used, and RQ1 did
+    not say that its sectors are the codebook's."""
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "file": ["a.txt", "b.txt"], "sector": ["elderly care", ""]})
+    study = coding.load_codebook()
+    assert ("The metadata's own `sector` column is kept in `documents.csv` but not used here: these sectors are "
+            "the ones the codebook's rules find in each sentence") in findings.sector_note(study, documents)
+    bare = coding.Codebook.model_validate(_MINCODE)
+    assert "sectors would come from the codebook's rules" in findings.sector_note(bare, documents)
+    # an empty column says nothing, nor does metadata without one
+    assert "metadata" not in findings.sector_note(study, documents.assign(sector=""))
+    assert "metadata" not in findings.sector_note(study, documents.drop(columns="sector"))
