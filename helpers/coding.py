@@ -323,6 +323,9 @@ def load_codebook(path: Path | None = None, corpus: Path | None = None) -> Codeb
     return codebook
 
 
+_LEFT_OUT: set[tuple[str, str]] = set()  # the warnings about examples left out, given once per process
+
+
 def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Node | None) -> None:
     """Check every example quote against the raw text of ``corpus``. An example is an
     illustration, not data: one whose file is not in this corpus's ``raw/`` (a codebook
@@ -353,11 +356,13 @@ def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Nod
                     f"(the text there is {text[ex.start:ex.end][:60]!r}). Fix the offsets or the quote."
                 )
         c.examples = kept
-    if left_out:
-        log.warning("%s: %d example quote(s) left out, their files not being in %s/raw/ (examples illustrate a "
-                    "code on this corpus's codebook page; they are not data): %s. Delete them, or give examples "
-                    "from this corpus's texts, to silence this.", path.name, len(left_out), corpus.name,
-                    "; ".join(left_out))
+    message = (f"{path.name}: {len(left_out)} example quote(s) left out, their files not being in {corpus.name}/raw/ "
+               "(examples illustrate a code on this corpus's codebook page; they are not data): "
+               f"{'; '.join(left_out)}. Delete them, or give examples from this corpus's texts, to silence this.")
+    key = (str(path.resolve()), message)
+    if left_out and key not in _LEFT_OUT:  # once per process: a notebook loads the codebook several times
+        _LEFT_OUT.add(key)
+        log.warning("%s", message)
 
 
 # --------------------------------------------------------------------------- coding

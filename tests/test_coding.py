@@ -248,6 +248,7 @@ def test_a_copied_study_codebook_loads_in_another_corpus_without_its_examples(co
     (corpus / "codebook.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with caplog.at_level("WARNING", logger="helpers.coding"):
         cb = coding.codebook_for(corpus)
+        assert coding.codebook_for(corpus) == cb  # a notebook loads it several times: one warning
     assert cb.ids == [*coding.STUDY_CODE_IDS, "R_FRAMETIME"]
     assert [c.id for c in cb.codes if c.examples] == ["R_FRAMETIME"]
     assert cb.code("R_FRAMETIME").examples[0].file == "own.txt"
