@@ -10,8 +10,10 @@ cost grows with the vocabulary, not with the corpus.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import logging
+import re
 import unicodedata
 from pathlib import Path
 from typing import Annotated, Iterable, Literal
@@ -218,6 +220,79 @@ def _line_of(root: yaml.Node | None, loc: Iterable[object]) -> int | None:
     return line
 
 
+# What a codebook's top-level keys and a code's keys are for, in the words of the messages
+# (and of the README's codebook section).
+TOP_KEYS = {
+    "name": "add `name: <your codebook's name>` at the top of the file",
+    "version": "add `version: 1` at the top of the file (a whole number; raise it when you change the rules)",
+    "codes": "add `codes:` with a list of at least one code",
+}
+CODE_KEYS = {
+    "id": "add `id: <ID>` (upper-case letters, digits and _, e.g. R_FRAMETIME)",
+    "family": "add `family: P` (a problem) or `family: R` (a remedy)",
+    "name_sv": "add `name_sv: <the code's Swedish name>`",
+    "name_en": "add `name_en: <the code's English name>`",
+    "colour": 'add `colour: "#rrggbb"` (its colour in the figures, in quotes, e.g. "#117733")',
+    "definition": "add `definition: <one sentence saying what the code is>`",
+    "use_when": "add `use_when: <when a sentence gets this code>`",
+    "terms": 'add `terms: ["word*", "*compound"]` (the rules that find the code; at least one)',
+}
+_TYPES = {"string_type": "a text (put it in quotes if it reads as a number, a date or yes/no)",
+          "int_type": "a whole number, e.g. 1", "int_parsing": "a whole number, e.g. 1",
+          "int_from_float": "a whole number, e.g. 1",
+          "bool_type": "true or false", "bool_parsing": "true or false",
+          "list_type": 'a list, e.g. ["a*", "b"]',
+          "dict_type": "a mapping of keys to values (`key: value` lines, indented under it)",
+          "model_type": "a mapping of keys to values (`key: value` lines, indented under it)",
+          "model_attributes_type": "a mapping of keys to values (`key: value` lines, indented under it)"}
+
+
+def in_words(err: dict) -> str:
+    """A pydantic error of a codebook (one of ``ValidationError.errors()``) in the
+    researcher's words: what is wrong and what to write instead. Our own validators'
+    messages are kept as they are, without pydantic's "Value error, " prefix."""
+    kind, loc, msg = err["type"], tuple(err["loc"]), err["msg"]
+    field = str(loc[-1]) if loc else ""
+    got = err.get("input")
+    shown = repr(got) if isinstance(got, (str, int, float, bool)) else ""
+    in_code = len(loc) == 3 and loc[0] == "codes"
+    if kind == "missing":
+        hint = TOP_KEYS.get(field) if len(loc) == 1 else CODE_KEYS.get(field) if in_code else None
+        return f"missing: {hint}" if hint else f"missing: add `{field}:`"
+    if kind == "extra_forbidden":
+        keys = (list(TOP_KEYS) + ["unit", "attributes", "attribute_defaults", "attribute_exclude", "skip_kinds",
+                                  "skip_names"] if len(loc) == 1
+                else [*CODE_KEYS, "not_when", "exclude", "not_with", "examples"] if in_code
+                else ["file", "start", "end", "quote"] if "examples" in loc else [])
+        near = difflib.get_close_matches(field, keys, n=1)
+        return (f"`{field}` is not a key here{f' (did you mean `{near[0]}`?)' if near else ''}"
+                + (f"; the keys are {', '.join(f'`{k}`' for k in keys)}" if keys else "")
+                + " (README, \"A corpus's own codebook\")")
+    if kind == "string_pattern_mismatch" and field == "id":
+        better = re.sub(r"[^A-Z0-9_]", "_", str(got).upper()) if isinstance(got, str) else ""
+        better = better if re.fullmatch(r"[A-Z][A-Z0-9_]*", better) else ""
+        return (f"{shown} is not an id: ids are upper-case letters, digits and _, starting with a letter, "
+                f"e.g. R_FRAMETIME" + (f" (write {better})" if better else ""))
+    if kind == "string_pattern_mismatch" and field == "colour":
+        return f'{shown} is not a colour: write "#" and six hex digits, in quotes, e.g. colour: "#117733"'
+    if kind == "literal_error" and field == "family":
+        return f"{shown} is not a family: write P (a problem) or R (a remedy)"
+    if kind == "literal_error" and field == "unit":
+        return f"{shown} is not a unit: the only unit is `sentence` (or leave `unit` out)"
+    if kind == "too_short":
+        what = "code" if loc == ("codes",) else "rule"
+        return f"is empty: give at least one {what}"
+    if kind == "string_too_short":
+        return "is empty: write the text"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{shown} is too small: {msg[0].lower()}{msg[1:]}"
+    if kind in _TYPES:
+        return f"{shown + ' ' if shown else ''}is not {_TYPES[kind]}"
+    if kind == "value_error":
+        return msg.removeprefix("Value error, ")
+    return msg
+
+
 def load_codebook(path: Path | None = None, corpus: Path | None = None) -> Codebook:
     """Load and validate a codebook; errors name the file, the line, the code and the field.
 
@@ -241,24 +316,38 @@ def load_codebook(path: Path | None = None, corpus: Path | None = None) -> Codeb
                 except (KeyError, IndexError, TypeError, AttributeError):
                     pass
             where = f"line {line}: " if line else ""
-            lines.append(f"  {where}{'.'.join(map(str, shown))}: {err['msg']}")
+            lines.append(f"  {where}{'.'.join(map(str, shown))}: {in_words(err)}")
         raise CodebookError(f"{path.name}: invalid codebook:\n" + "\n".join(lines)) from exc
     if corpus is not None:
         _check_examples(codebook, Path(corpus), path, root)
     return codebook
 
 
+_LEFT_OUT: set[tuple[str, str]] = set()  # the warnings about examples left out, given once per process
+
+
 def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Node | None) -> None:
+    """Check every example quote against the raw text of ``corpus``. An example is an
+    illustration, not data: one whose file is not in this corpus's ``raw/`` (a codebook
+    copied from another study, with that study's examples) is left out of this corpus's
+    codebook and pages, all of them named in one warning. An example whose file is here
+    must stand there: a quote that is not ``raw[start:end]`` is refused."""
     raw: dict[str, str] = {}
+    names: list[str] | None = None
+    left_out: list[str] = []
     for ci, c in enumerate(codebook.codes):
+        kept = []
         for ei, ex in enumerate(c.examples):
             line = _line_of(root, ["codes", ci, "examples", ei])
             where = f"{path.name} line {line}: codes.{c.id}.examples.{ei}"
-            if not (corpus / "raw" / ex.file).is_file():
-                same = raw_name(where, ex.file, [p.name for p in list_raw_files(corpus)])
+            if not (corpus / "raw" / ex.file).is_file():  # a plain name (Example): never a path out of raw/
+                names = [p.name for p in list_raw_files(corpus)] if names is None else names
+                same = raw_name(where, ex.file, names)
                 if same is None:
-                    raise CodebookError(f"{where}: file {ex.file!r} is not in {corpus.name}/raw/.")
+                    left_out.append(f"line {line} ({c.id}: {ex.file})")
+                    continue
                 ex.file = same
+            kept.append(ex)
             text = raw.setdefault(ex.file, read_raw(corpus / "raw" / ex.file).text)
             # the quote was read composed (NFC, io.composed); the raw text may be decomposed
             if ex.end > len(text) or unicodedata.normalize("NFC", text[ex.start:ex.end]) != ex.quote:
@@ -266,6 +355,14 @@ def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Nod
                     f"{where}: the quote is not raw[{ex.start}:{ex.end}] of {ex.file} "
                     f"(the text there is {text[ex.start:ex.end][:60]!r}). Fix the offsets or the quote."
                 )
+        c.examples = kept
+    message = (f"{path.name}: {len(left_out)} example quote(s) left out, their files not being in {corpus.name}/raw/ "
+               "(examples illustrate a code on this corpus's codebook page; they are not data): "
+               f"{'; '.join(left_out)}. Delete them, or give examples from this corpus's texts, to silence this.")
+    key = (str(path.resolve()), message)
+    if left_out and key not in _LEFT_OUT:  # once per process: a notebook loads the codebook several times
+        _LEFT_OUT.add(key)
+        log.warning("%s", message)
 
 
 # --------------------------------------------------------------------------- coding

@@ -434,6 +434,49 @@ def research_questions(study: dict) -> list[str]:
     return own + list(NEUTRAL_QUESTIONS[len(own):])
 
 
+def has_sectors(codebook: Codebook) -> bool:
+    """Whether the codebook defines sectors (``attributes: sector:``): the findings count
+    themes by sector only then."""
+    return bool(codebook.attributes.get("sector"))
+
+
+def no_sector(codebook: Codebook) -> tuple[str, ...]:
+    """The sector groups of sentences that name no sector (the codebook's
+    ``attribute_defaults: sector:``, the study's ``general``, and ``"(unknown)"`` without
+    one): where a theme is densest is never one of these."""
+    return tuple(sorted({codebook.attribute_defaults.get("sector", UNKNOWN), UNKNOWN}))
+
+
+def sector_note(codebook: Codebook, documents: pd.DataFrame) -> str:
+    """Markdown saying where the sectors of the findings come from: the codebook's rules,
+    sentence by sentence, with the sectors it defines and what a sentence naming none
+    counts as; or that the codebook defines none, so that nothing is counted by sector.
+    When the metadata has a ``sector`` column, that it is kept in ``documents.csv`` but not
+    used. Codebook values and metadata are escaped."""
+    def md(value: object) -> str:
+        return markup.escape(value, markdown=True)
+
+    if has_sectors(codebook):
+        values = ", ".join(md(v.replace("_", " ")) for v in codebook.attributes["sector"])
+        default = codebook.attribute_defaults.get("sector")
+        text = (f"The sectors are the codebook's ({values}), found by its rules (`attributes: sector:`) in each "
+                "sentence; a sentence naming several counts in each, "
+                + (f"and one naming none counts as {md(default.replace('_', ' '))}." if default else
+                   f"and one naming none counts as {UNKNOWN} (the codebook gives no `attribute_defaults: sector:`)."))
+    else:
+        text = ("**This codebook defines no sectors** (it has no `attributes: sector:`), so themes are not counted "
+                "by sector here: the figure is left out, and the interpretation does not say in which sector each "
+                "problem is densest. To count them, add `attributes: sector:` with rules for each sector to the "
+                "codebook (the study's are in `helpers/data/codebook.yaml`).")
+    if "sector" in documents.columns and documents["sector"].fillna("").astype(str).str.strip().ne("").any():
+        text += (" The metadata's own `sector` column is kept in `documents.csv` but not used here: "
+                 + ("these sectors are the ones the codebook's rules find in each sentence, so a document's "
+                    "sentences may name other sectors than its metadata gives, or none."
+                    if has_sectors(codebook) else "sectors would come from the codebook's rules, sentence by "
+                    "sentence, not from the metadata."))
+    return text
+
+
 def top_codes(freq: pd.DataFrame, family: str, n: int = 3) -> pd.Series:
     """The ``n`` codes of a family (``"P"`` or ``"R"``) with the most coded sentences in a
     :func:`theme_frequencies` table (summed over its groups): code → sentences, most

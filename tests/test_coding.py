@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 import yaml
@@ -106,9 +108,9 @@ def _write(tmp_path, mutate):
 @pytest.mark.parametrize("mutate, message", [
     (lambda d: d["codes"].append(dict(d["codes"][0])), "duplicate code id 'P_DETAIL'"),
     (lambda d: d["codes"][1].update(colour="red"), r"codes\.P_ADMIN\.colour"),
-    (lambda d: d["codes"][2].update(wording="x"), r"codes\.P_MEASURE\.wording: Extra inputs are not permitted"),
+    (lambda d: d["codes"][2].update(wording="x"), r"codes\.P_MEASURE\.wording: `wording` is not a key here; the keys are `id`, "),
     (lambda d: d["codes"][0].update(terms=["a**b"]), r"codes\.P_DETAIL\.terms: .*'a\*\*b' is not a word pattern"),
-    (lambda d: d["codes"][0].pop("name_en"), r"codes\.P_DETAIL\.name_en: Field required"),
+    (lambda d: d["codes"][0].pop("name_en"), r"codes\.P_DETAIL\.name_en: missing: add `name_en: <the code's English name>`"),
     # '~N' only between two patterns: elsewhere it would be read as a literal word "~3"
     (lambda d: d["codes"][0].update(terms=["a ~3 b c"]), r"codes\.P_DETAIL\.terms: .*'~N' joins exactly two"),
     (lambda d: d["codes"][0].update(terms=["~2 a"]), r"codes\.P_DETAIL\.terms: .*'~N' joins exactly two"),
@@ -117,6 +119,37 @@ def _write(tmp_path, mutate):
 def test_invalid_codebook_names_the_code_and_field(tmp_path, mutate, message):
     with pytest.raises(coding.CodebookError, match=message):
         coding.load_codebook(_write(tmp_path, mutate))
+
+
+@pytest.mark.parametrize("text, messages", [
+    # a codebook of one's own without the top-level keys: pydantic's "name: Field required"
+    ("codes:\n  - {id: R_ONE, family: R, name_sv: a, name_en: a, colour: '#117733', definition: d, use_when: u, "
+     "terms: [a]}\n",
+     [r"line 1: name: missing: add `name: <your codebook's name>` at the top of the file",
+      r"line 1: version: missing: add `version: 1` at the top of the file \(a whole number"]),
+    # a lower-case id: "String should match pattern '^[A-Z][A-Z0-9_]*$'"
+    ("name: t\nversion: 1\ncodes:\n  - {id: ramtid, family: R, name_sv: a, name_en: a, definition: d, use_when: u, "
+     "terms: [a]}\n",
+     [r"line 4: codes\.ramtid\.id: 'ramtid' is not an id: ids are upper-case letters, digits and _, starting with "
+      r"a letter, e\.g\. R_FRAMETIME \(write RAMTID\)",
+      r"line 4: codes\.ramtid\.colour: missing: add `colour: \"#rrggbb\"`"]),
+    ("name: t\nversion: one\nunit: paragraph\ncodes: []\n",
+     [r"line 2: version: 'one' is not a whole number, e\.g\. 1", r"line 3: unit: 'paragraph' is not a unit: the only "
+      r"unit is `sentence`", r"line 4: codes: is empty: give at least one code"]),
+    ("name: t\nversion: 1\ncodes:\n  - {id: R_ONE, family: X, name_sv: 5, name_en: a, colour: red, definition: d, "
+     "use_when: u, terms: []}\n",
+     [r"codes\.R_ONE\.family: 'X' is not a family: write P \(a problem\) or R \(a remedy\)",
+      r"codes\.R_ONE\.name_sv: 5 is not a text \(put it in quotes", r"codes\.R_ONE\.colour: 'red' is not a colour",
+      r"codes\.R_ONE\.terms: is empty: give at least one rule"]),
+])
+def test_codebook_errors_say_what_to_write(tmp_path, text, messages):
+    p = tmp_path / "codebook.yaml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(coding.CodebookError) as err:
+        coding.load_codebook(p)
+    for message in messages:
+        assert re.search(message, str(err.value)), (message, str(err.value))
+    assert "Field required" not in str(err.value) and "should match pattern" not in str(err.value)
 
 
 def test_a_corpus_codebook_replaces_the_study_codebook(tmp_path):
@@ -199,6 +232,35 @@ def test_example_quotes_must_stand_in_the_corpus(tmp_path):
     p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(coding.CodebookError, match=r"line \d+: codes\.P_DETAIL\.examples\.0: the quote is not raw\[533:538\]"):
         coding.load_codebook(p, corpus=paths.CORPUS_DIR)
+
+
+def test_a_copied_study_codebook_loads_in_another_corpus_without_its_examples(corpus_factory, caplog):
+    """`cp helpers/data/codebook.yaml mycorpus/` plus a code of one's own stopped with
+    "file '000_ff484f60f80210ce.txt' is not in mycorpus/raw/" until all 14 `examples:`
+    blocks were deleted by hand. Examples illustrate; those whose file is not in this corpus
+    are left out, named in one warning, and the rest still must stand in the raw text."""
+    text = "Vi har ramtid i hemtjänsten nu.\n"
+    corpus = corpus_factory({"own.txt": text})
+    data = yaml.safe_load(paths.CODEBOOK_FILE.read_text(encoding="utf-8"))
+    own = {"file": "own.txt", "start": 0, "end": 31, "quote": text[:31]}
+    data["codes"].append(dict(id="R_FRAMETIME", family="R", name_sv="ramtid", name_en="frame time", colour="#117733",
+                              definition="d", use_when="u", terms=["*ramtid*"], examples=[own]))
+    (corpus / "codebook.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="helpers.coding"):
+        cb = coding.codebook_for(corpus)
+        assert coding.codebook_for(corpus) == cb  # a notebook loads it several times: one warning
+    assert cb.ids == [*coding.STUDY_CODE_IDS, "R_FRAMETIME"]
+    assert [c.id for c in cb.codes if c.examples] == ["R_FRAMETIME"]
+    assert cb.code("R_FRAMETIME").examples[0].file == "own.txt"
+    warned = [r.getMessage() for r in caplog.records if "left out" in r.getMessage()]
+    assert len(warned) == 1, warned
+    assert "28 example quote(s) left out" in warned[0] and "mycorpus/raw/" in warned[0]
+    assert "(P_DETAIL: 000_ff484f60f80210ce.txt)" in warned[0] and "(R_LONGTERM: 003_f96865c3ddb400e7.txt)" in warned[0]
+    # an example whose file IS in this corpus must still stand there
+    data["codes"][-1]["examples"] = [dict(own, quote="Vi har minuter")]
+    (corpus / "codebook.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(coding.CodebookError, match=r"codes\.R_FRAMETIME\.examples\.0: the quote is not raw\[0:31\] of own\.txt"):
+        coding.codebook_for(corpus)
 
 
 def test_the_study_codebook_examples_stand_in_the_corpus():

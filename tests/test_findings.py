@@ -327,3 +327,50 @@ def test_research_questions_are_the_studys_own_else_neutral():
     own = findings.research_questions({"questions": ["Vad styr <b>skolan</b>?"]})
     assert own == ["Vad styr <b>skolan</b>?", *findings.NEUTRAL_QUESTIONS[1:]]
     assert len(findings.research_questions({"questions": ["a", "b", "c", "d"]})) == 4
+
+
+# a codebook of one's own without attributes (the review's variants/mincode)
+_MINCODE = {"name": "Ramtid i hemtjänsten", "version": 1, "codes": [
+    {"id": "R_FRAMETIME", "family": "R", "name_sv": "ramtid", "name_en": "frame time in home care",
+     "colour": "#117733", "definition": "d", "use_when": "u", "terms": ["*ramtid*"]},
+    {"id": "P_MINUTES", "family": "P", "name_sv": "minutstyrning", "name_en": "steering by the minute",
+     "colour": "#882255", "definition": "d", "use_when": "u", "terms": ["*minutstyr*", "minuter"]}]}
+
+
+def test_a_codebook_without_sectors_says_so_instead_of_counting_one_unknown_sector():
+    """Without `attributes`, RQ1 drew one "(unknown)" panel, said sentences naming none are
+    `general` and found problems "most densely in sentences about (unknown)"."""
+    cb = coding.Codebook.model_validate(_MINCODE)
+    documents = pd.DataFrame({"doc_id": ["a"], "file": ["a.txt"]})
+    assert not findings.has_sectors(cb)
+    note = findings.sector_note(cb, documents)
+    assert note.startswith("**This codebook defines no sectors** (it has no `attributes: sector:`)")
+    assert "general" not in note and "metadata" not in note
+    study = coding.load_codebook()
+    assert findings.has_sectors(study)
+    assert findings.sector_note(study, documents).startswith(
+        "The sectors are the codebook's (social services, school, elderly care, disability, health care), found by "
+        "its rules (`attributes: sector:`) in each sentence; a sentence naming several counts in each, and one "
+        "naming none counts as general.")
+    # sectors without a default: a sentence naming none is "(unknown)", never where a theme is densest
+    own = coding.Codebook.model_validate(dict(_MINCODE, attributes={"sector": {"home_care": ["hemtjänst*"]}}))
+    assert findings.sector_note(own, documents).endswith("and one naming none counts as (unknown) (the codebook "
+                                                         "gives no `attribute_defaults: sector:`).")
+    assert findings.no_sector(own) == ("(unknown)",) and findings.no_sector(study) == ("(unknown)", "general")
+    freq = pd.DataFrame({"sector": ["(unknown)", "home_care"], "code": ["P_MINUTES"] * 2, "family": ["P"] * 2,
+                         "sentences": [9, 3], "words": [100, 100], "per_1000": [90.0, 30.0], "n_documents": [1, 1]})
+    assert findings.densest_group(freq, "P_MINUTES", skip=findings.no_sector(own))["sector"] == "home_care"
+
+
+def test_the_metadatas_own_sector_column_is_said_to_be_unused():
+    """The metadata's `sector` column was kept in documents.csv but never used, and RQ1 did
+    not say that its sectors are the codebook's."""
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "file": ["a.txt", "b.txt"], "sector": ["elderly care", ""]})
+    study = coding.load_codebook()
+    assert ("The metadata's own `sector` column is kept in `documents.csv` but not used here: these sectors are "
+            "the ones the codebook's rules find in each sentence") in findings.sector_note(study, documents)
+    bare = coding.Codebook.model_validate(_MINCODE)
+    assert "sectors would come from the codebook's rules" in findings.sector_note(bare, documents)
+    # an empty column says nothing, nor does metadata without one
+    assert "metadata" not in findings.sector_note(study, documents.assign(sector=""))
+    assert "metadata" not in findings.sector_note(study, documents.drop(columns="sector"))
