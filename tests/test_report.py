@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import sys
+from pathlib import Path
 
 from helpers import coding, corpus, markup, paths, pipeline, report
 
@@ -360,3 +362,46 @@ def test_a_figure_links_only_to_a_file_the_report_found():
     hostile = '../../x"><script>alert(1)</script>.svg'
     assert "../figures/" not in page(hostile, frozenset({"heat.svg"})) and "<script>alert" not in page(hostile, frozenset())
     assert "<script>alert" not in page(hostile, frozenset({hostile}))  # escaped even if it were there
+
+
+def test_a_page_shows_each_warning_once_and_no_absolute_path():
+    """A corpus read again by a later cell repeats its warnings: the page shows each once,
+    where it was first written; a Python warning's location is cut to the file's name."""
+    import nbformat
+
+    here = str(Path(report.__file__).resolve())
+    warned = "x.txt: not UTF-8; decoded as cp1252\n"
+    cells = [nbformat.v4.new_code_cell("a", id="a", outputs=[nbformat.v4.new_output("stream", name="stderr", text=warned)]),
+             nbformat.v4.new_code_cell("b", id="b", outputs=[
+                 nbformat.v4.new_output("stream", name="stderr",
+                                        text=warned + f"{here}:112: UserWarning: layout not applied\n  fig.savefig(buf)\n"
+                                        + f"{here}:112: UserWarning: layout not applied\n  fig.savefig(buf)\n"),
+                 nbformat.v4.new_output("stream", name="stdout", text="done\n")]),
+             nbformat.v4.new_code_cell("c", id="c", outputs=[nbformat.v4.new_output("stream", name="stderr", text=warned)])]
+    nb = report._scrub(nbformat.v4.new_notebook(cells=cells))
+    shown = [[(o.get("name"), o.get("text")) for o in c.outputs] for c in nb.cells]
+    assert shown == [[("stderr", warned)],
+                     [("stderr", "UserWarning: layout not applied (report.py)\n"), ("stdout", "done\n")],
+                     []]
+    assert report.run_warnings({"01_a": nb, "03_b": nb}) == [
+        ("x.txt: not UTF-8; decoded as cp1252", "01_a"), ("UserWarning: layout not applied (report.py)", "01_a")]
+
+
+def test_a_report_sums_up_what_the_notebooks_warned_naming_each_file_once(messy_corpus_report):
+    out, _, printed = messy_corpus_report
+    summary = printed.split("the notebooks warned", 1)[1]
+    for said in ("ansi.txt: not UTF-8", "bom.txt: UTF-8 byte-order mark ignored", "tom.txt: the file is empty"):
+        assert summary.count(said) == 1, said
+    for page in sorted((out / "html").glob("0*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert text.count("ansi.txt: not UTF-8") <= 1, page.name  # each warning once on a page
+
+
+def test_no_warning_with_an_absolute_path_reaches_a_page_of_a_two_code_codebook(messy_corpus_report):
+    out, _, printed = messy_corpus_report
+    roots = {str(paths.PROJ_ROOT), sys.prefix, str(Path.home())}
+    for path in sorted((out / "html").glob("*.html")) + sorted((out / "notebooks").glob("*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        assert "UserWarning" not in text, path.name  # the cause is gone (the heatmap has room)
+        for root in roots:
+            assert root + "/" not in text, (path.name, root)
