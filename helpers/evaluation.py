@@ -204,7 +204,9 @@ def score_inputs(run: pipeline.Run) -> ScoreInputs:
     refs = reliability.load_references(run.corpus / "reference", raw, codes)
     if refs.empty:
         raise ValueError(f"{run.corpus}: no reference codings in reference/*.csv; nothing to score against.")
-    segments = pipeline.segments(run)[0]
+    # only the files every coder with a reference/NAME.files list read (all when none has one)
+    covered = reliability.covered_files(run.corpus / "reference", raw)
+    segments = reliability.covered_segments(pipeline.segments(run)[0], reliability.scored_files(raw, covered))
     meta = corpus_mod.load_metadata(run.corpus)
     genre_of = dict(zip(meta["file"], meta["genre"])) if "genre" in meta.columns else {}
     part_of = load_split(run.corpus)
@@ -221,6 +223,14 @@ def score_inputs(run: pipeline.Run) -> ScoreInputs:
                    for p in ["all"] + [p for p in PARTS if (part == p).any()] for g in sorted(set(genre) - {""})]
         levels[level] = LevelInputs(units, gold, slices)
     return ScoreInputs(codebook, segments, levels)
+
+
+def coverage(run: pipeline.Run) -> str:
+    """What each reference coder of a run coded nothing in (:func:`helpers.reliability.coverage_note`)."""
+    raw = corpus_mod.read_raw_texts(run.corpus)
+    codes = coding.codebook_for(run.corpus).ids
+    refs = reliability.load_references(run.corpus / "reference", raw, codes)
+    return reliability.coverage_note(refs, raw, reliability.covered_files(run.corpus / "reference", raw))
 
 
 def baseline_coded(run: pipeline.Run, baseline: coding.Codebook | None = None,
@@ -348,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     summaries, baselines, aheads = [], [], []
     for run in runs:
         inputs = score_inputs(run)  # the coder and the keyword baseline are scored on the same inputs
+        print(f"{run.corpus.name}: {coverage(run)}".replace("\n", f"\n{run.corpus.name}: "))
         coded = pipeline.coded(run)
         summary, per_code = score_run(run, n_boot=a.boot, coded=coded, inputs=inputs)
         io.write_csv(run.path("evaluation_summary.csv"), summary, spreadsheet=False)
