@@ -417,3 +417,17 @@ def test_prose_about_the_studys_example_codings_and_examples_stays_on_the_study(
     assert "this corpus has no reference codings to check them against" in findings
     codes = (out / "html" / "02_code-themes.html").read_text(encoding="utf-8")
     assert re.search(r"\(the study.s corpus, \d{3}, \d+–\d+\)", codes)
+
+
+def test_a_section_without_anything_to_show_says_why_in_a_line(messy_corpus_report):
+    """Without reference codings or reviews, page 03's per-code sections say why they are
+    empty, no table of nothing but NaN is shown, and page 05 explains an empty table of
+    differences instead of showing its bare header."""
+    out, _, _ = messy_corpus_report
+    checks = (out / "html" / "03_check-reliability.html").read_text(encoding="utf-8")
+    for said in ("there are no scores per code to show", "Agreement per code needs two reference codings",
+                 "there is nothing to set side by side yet"):
+        assert said in checks, said
+    assert "precision (reviews)" not in checks  # the all-NaN table beside the references
+    exchange = (out / "html" / "05_exchange-qda.html").read_text(encoding="utf-8")
+    assert "No coding was lost, added or moved" in exchange and ">side</th>" not in exchange
