@@ -314,3 +314,17 @@ def test_research_questions_are_the_studys_own_else_neutral():
     own = findings.research_questions({"questions": ["Vad styr <b>skolan</b>?"]})
     assert own == ["Vad styr <b>skolan</b>?", *findings.NEUTRAL_QUESTIONS[1:]]
     assert len(findings.research_questions({"questions": ["a", "b", "c", "d"]})) == 4
+
+
+def test_a_document_without_text_is_named_where_documents_are_counted():
+    """An empty raw file is a document (listed in the overview) with no sentence: every
+    count drawn from the sentences leaves it out, and the note on the pages names it."""
+    docs = pd.DataFrame({"doc_id": ["a", "b", "tom", "x-1"], "file": ["a.txt", "b.txt", "tom.txt", "x.txt"]})
+    segments = pd.DataFrame({"doc_id": ["a", "b", "b"], "file": ["a.txt", "b.txt", "b.txt"]})
+    assert findings.textless(docs, segments).values.tolist() == [["tom", "tom.txt"], ["x-1", "x.txt"]]
+    assert findings.textless_note(docs, segments) == (
+        "2 of the 4 documents have text; tom.txt, x-1 (x.txt) have none after cleaning (so no sentences), "
+        "and every count of documents below leaves them out.")
+    assert findings.textless_note(docs[docs["doc_id"] != "x-1"], segments).startswith(
+        "2 of the 3 documents have text; tom.txt has none")
+    assert findings.textless_note(docs.iloc[:2], segments) == ""

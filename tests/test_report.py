@@ -431,3 +431,12 @@ def test_a_section_without_anything_to_show_says_why_in_a_line(messy_corpus_repo
     assert "precision (reviews)" not in checks  # the all-NaN table beside the references
     exchange = (out / "html" / "05_exchange-qda.html").read_text(encoding="utf-8")
     assert "No coding was lost, added or moved" in exchange and ">side</th>" not in exchange
+
+
+def test_pages_that_count_documents_name_the_one_without_text(messy_corpus_report):
+    """An empty raw file is listed as a document; the pages that count documents (the
+    statistics of 01, the findings and their interpretation on 04) say that it has no text."""
+    out, _, _ = messy_corpus_report
+    said = "3 of the 4 documents have text; tom.txt has none after cleaning (so no sentences)"
+    assert said in (out / "html" / "01_clean-corpus.html").read_text(encoding="utf-8")
+    assert (out / "html" / "04_findings.html").read_text(encoding="utf-8").count(said) == 2  # first section, interpretation
