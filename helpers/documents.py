@@ -144,11 +144,20 @@ def removals_per_document(removed: pd.DataFrame, documents: pd.DataFrame) -> pd.
 
 def textless(documents: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     """The documents without any sentence (an empty file, or one whose text cleaning
-    removed whole): ``doc_id, file``, sorted by doc id. Every count of documents drawn
+    removed whole; a diary split into entries counts as its entries): ``doc_id, file``,
+    sorted by doc id. Every count of documents drawn
     from the sentences leaves them out; :func:`textless_note` says so on a page."""
-    docs = documents.drop_duplicates("doc_id")[["doc_id", "file"]]
-    return (docs[~docs["doc_id"].isin(set(segments["doc_id"]))].sort_values("doc_id", kind="stable")
+    docs = _counted(documents)[["doc_id", "file"]]
+    return (docs[~docs["file"].isin(set(segments["file"]))].sort_values("doc_id", kind="stable")
             .reset_index(drop=True))
+
+
+def _counted(documents: pd.DataFrame) -> pd.DataFrame:
+    """The documents counted as such: each once, a diary's file not beside its entries
+    (a document that is another's ``parent`` holds them, and no text of its own)."""
+    docs = documents.drop_duplicates("doc_id")
+    parents = set(docs["parent"].dropna().astype(str)) - {""} if "parent" in docs.columns else set()
+    return docs[~docs["doc_id"].isin(parents)]
 
 
 def textless_note(documents: pd.DataFrame, segments: pd.DataFrame) -> str:
@@ -158,7 +167,7 @@ def textless_note(documents: pd.DataFrame, segments: pd.DataFrame) -> str:
     none = textless(documents, segments)
     if not len(none):
         return ""
-    total = documents["doc_id"].nunique()
+    total = len(_counted(documents))
     named = ", ".join(f"{d} ({f})" if Path(str(f)).stem != d else str(f) for d, f in none.itertuples(index=False))
     has, it = ("has", "it") if len(none) == 1 else ("have", "them")
     return (f"{total - len(none)} of the {total} documents have text; {named} {has} none after "

@@ -328,3 +328,6 @@ def test_a_document_without_text_is_named_where_documents_are_counted():
     assert findings.textless_note(docs[docs["doc_id"] != "x-1"], segments).startswith(
         "2 of the 3 documents have text; tom.txt has none")
     assert findings.textless_note(docs.iloc[:2], segments) == ""
+    # a diary split into entries: the file's row holds its entries, it is no document without text
+    diary = pd.DataFrame({"doc_id": ["d", "d/1", "d/2"], "file": ["d.txt"] * 3, "parent": ["", "d", "d"]})
+    assert findings.textless_note(diary, pd.DataFrame({"doc_id": ["d/1", "d/2"], "file": ["d.txt"] * 2})) == ""
