@@ -280,6 +280,15 @@ def coverage_note(references: pd.DataFrame, raw_files: Iterable[str], covered: M
     return "\n".join(lines)
 
 
+def scored_spans(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """The auto-coder's spans (``coded``) in the files of ``units``: the files a coder did
+    not read (:func:`covered_segments`) are not scored, and their codes are no spans lost.
+    (The auto-coder codes sentences only, so on every file of a run without ``.files``
+    lists this is every span.)"""
+    inside = coded["file"].isin(set(units["file"]))
+    return coded if inside.all() else coded[inside]
+
+
 def covered_segments(segments: pd.DataFrame, files: Iterable[str]) -> pd.DataFrame:
     """The rows of ``segments`` in the scored ``files`` (:func:`scored_files`)."""
     inside = segments["file"].isin(set(files))
@@ -842,6 +851,7 @@ def auto_vs_references(references: pd.DataFrame, segments: pd.DataFrame, coded: 
     spans = coded[["file", "start", "end", "code"]]
     for level in LEVELS:
         units = units_at(level, segments)
+        spans = scored_spans(spans, units)
         mats = coder_matrices(references, units, code_ids)
         auto = unit_matrix(units, spans, code_ids)
         for coder in sorted(mats):
@@ -870,7 +880,7 @@ def auto_disagreements(references: pd.DataFrame, segments: pd.DataFrame, coded: 
     with the unit's text and who marked it: the list to read when refining the rules."""
     units = units_at(level, segments)
     mats = coder_matrices(references, units, code_ids)
-    mats[AUTO] = unit_matrix(units, coded[["file", "start", "end", "code"]], code_ids)
+    mats[AUTO] = unit_matrix(units, scored_spans(coded[["file", "start", "end", "code"]], units), code_ids)
     return disagreements(mats, units, segments)
 
 

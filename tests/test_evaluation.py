@@ -336,7 +336,7 @@ def test_a_partial_reference_coding_is_named_and_warned_about(corpus_factory):
     assert note.count("coded nothing in most files") == 2 and "reference/anna.files" in note
 
 
-def test_a_files_list_says_which_files_a_reference_covers_and_only_those_are_scored(corpus_factory, tmp_path):
+def test_a_files_list_says_which_files_a_reference_covers_and_only_those_are_scored(corpus_factory, tmp_path, caplog):
     root, ref = _partial_references(corpus_factory)
     run = pipeline.Run.from_params(root, tmp_path / "out")
     every = evaluation.score_inputs(run).levels["paragraph"].units
@@ -344,6 +344,13 @@ def test_a_files_list_says_which_files_a_reference_covers_and_only_those_are_sco
     (ref / "anna.files").write_text("# the files Anna read\na.txt\n", encoding="utf-8")
     units = evaluation.score_inputs(run).levels["paragraph"].units
     assert sorted(set(units["file"])) == ["a.txt"] and len(units) == 2
+    # the auto-coder's codes in the files not scored are left out, not reported as spans lost
+    inputs = evaluation.score_inputs(run)
+    coded = pd.DataFrame({"file": ["a.txt", "b.txt"], "start": [0, 0], "end": [5, 5], "code": ["P_DETAIL", "P_ADMIN"]})
+    with caplog.at_level("WARNING"):
+        summary, _ = evaluation.score_run(run, n_boot=0, coded=coded, inputs=inputs)
+    assert "overlap no unit" not in caplog.text
+    assert set(summary.loc[summary["level"] == "paragraph", "units"]) == {2}
     raw = corpus.read_raw_texts(root)
     refs = reliability.load_references(ref, raw, coding.codebook_for(root).ids)
     note = reliability.coverage_note(refs, raw, reliability.covered_files(ref, raw))
