@@ -188,10 +188,12 @@ class LevelInputs:
 @dataclass(frozen=True)
 class ScoreInputs:
     """What scoring any codes of a run needs, built once per corpus by :func:`score_inputs`:
-    its codebook, its sentences and each level of :data:`helpers.reliability.LEVELS`."""
+    its codebook, its sentences and each level of :data:`helpers.reliability.LEVELS`, and
+    what each reference coder coded nothing in (:func:`helpers.reliability.coverage_note`)."""
     codebook: coding.Codebook
     segments: pd.DataFrame
     levels: dict[str, LevelInputs]
+    coverage: str = ""
 
 
 def score_inputs(run: pipeline.Run) -> ScoreInputs:
@@ -222,15 +224,7 @@ def score_inputs(run: pipeline.Run) -> ScoreInputs:
         slices += [(p, g, (part == p if p != "all" else True) & (genre == g))
                    for p in ["all"] + [p for p in PARTS if (part == p).any()] for g in sorted(set(genre) - {""})]
         levels[level] = LevelInputs(units, gold, slices)
-    return ScoreInputs(codebook, segments, levels)
-
-
-def coverage(run: pipeline.Run) -> str:
-    """What each reference coder of a run coded nothing in (:func:`helpers.reliability.coverage_note`)."""
-    raw = corpus_mod.read_raw_texts(run.corpus)
-    codes = coding.codebook_for(run.corpus).ids
-    refs = reliability.load_references(run.corpus / "reference", raw, codes)
-    return reliability.coverage_note(refs, raw, reliability.covered_files(run.corpus / "reference", raw))
+    return ScoreInputs(codebook, segments, levels, reliability.coverage_note(refs, raw, covered))
 
 
 def baseline_coded(run: pipeline.Run, baseline: coding.Codebook | None = None,
@@ -359,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     summaries, baselines, aheads = [], [], []
     for run in runs:
         inputs = score_inputs(run)  # the coder and the keyword baseline are scored on the same inputs
-        print(f"{run.corpus.name}: {coverage(run)}".replace("\n", f"\n{run.corpus.name}: "))
+        print(f"{run.corpus.name}: {inputs.coverage}".replace("\n", f"\n{run.corpus.name}: "))
         coded = pipeline.coded(run)
         summary, per_code = score_run(run, n_boot=a.boot, coded=coded, inputs=inputs)
         io.write_csv(run.path("evaluation_summary.csv"), summary, spreadsheet=False)

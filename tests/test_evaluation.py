@@ -326,7 +326,7 @@ def _partial_references(corpus_factory):
     return root, ref
 
 
-def test_a_partial_reference_coding_is_named_and_warned_about(corpus_factory):
+def test_a_partial_reference_coding_is_named_and_warned_about(corpus_factory, tmp_path, capsys):
     root, ref = _partial_references(corpus_factory)
     raw = corpus.read_raw_texts(root)
     refs = reliability.load_references(ref, raw, coding.codebook_for(root).ids)
@@ -334,6 +334,8 @@ def test_a_partial_reference_coding_is_named_and_warned_about(corpus_factory):
     note = reliability.coverage_note(refs, raw, {})
     assert "anna: coded nothing in 2 of the 3 scored files: b.txt, c.txt." in note
     assert note.count("coded nothing in most files") == 2 and "reference/anna.files" in note
+    assert evaluation.main(["--corpus", str(root), "--out", str(tmp_path / "ev"), "--boot", "0"]) == 0
+    assert f"{root.name}: anna: coded nothing in 2 of the 3 scored files: b.txt, c.txt." in capsys.readouterr().out
 
 
 def test_a_files_list_says_which_files_a_reference_covers_and_only_those_are_scored(corpus_factory, tmp_path, caplog):
