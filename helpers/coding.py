@@ -164,13 +164,18 @@ class Codebook(BaseModel):
         """The code with this id."""
         return next(c for c in self.codes if c.id == code_id)
 
-    def table(self) -> pd.DataFrame:
-        """The codebook as a readable table (one row per code)."""
+    def table(self, corpus: Path | None = None) -> pd.DataFrame:
+        """The codebook as a readable table (one row per code). Each code's first example
+        is cited by its file and offsets; when ``corpus`` (the run's corpus folder) is not
+        the corpus the examples come from (:func:`examples_home`: the study's codebook on a
+        researcher's corpus), the citation says so, as that corpus has no such file."""
+        elsewhere = corpus is not None and Path(examples_home(corpus)).resolve() != Path(corpus).resolve()
+        where = "the study's corpus, " if elsewhere else ""
         return pd.DataFrame([{
             "id": c.id, "family": c.family, "name (sv)": c.name_sv, "name (en)": c.name_en,
             "code it when": c.use_when, "not when": c.not_when, "rules": len(c.terms),
-            "example": f"“{c.examples[0].quote}” ({c.examples[0].file[:3]}, {c.examples[0].start}–{c.examples[0].end})"
-            if c.examples else "",
+            "example": f"“{c.examples[0].quote}” ({where}{c.examples[0].file[:3]}, "
+                       f"{c.examples[0].start}–{c.examples[0].end})" if c.examples else "",
         } for c in self.codes])
 
     def attribute_table(self) -> pd.DataFrame:

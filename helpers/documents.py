@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
@@ -139,3 +140,35 @@ def removals_per_document(removed: pd.DataFrame, documents: pd.DataFrame) -> pd.
     doc_ids = assign(removed[["file", "start"]], documents)
     table = pd.crosstab(doc_ids.rename("doc_id"), removed["rule"].rename("removals by rule"))
     return table.sort_index().reindex(sorted(table.columns), axis=1)
+
+
+def textless(documents: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """The documents without any sentence (an empty file, or one whose text cleaning
+    removed whole; a diary split into entries counts as its entries): ``doc_id, file``,
+    sorted by doc id. Every count of documents drawn
+    from the sentences leaves them out; :func:`textless_note` says so on a page."""
+    docs = _counted(documents)[["doc_id", "file"]]
+    return (docs[~docs["file"].isin(set(segments["file"]))].sort_values("doc_id", kind="stable")
+            .reset_index(drop=True))
+
+
+def _counted(documents: pd.DataFrame) -> pd.DataFrame:
+    """The documents counted as such: each once, a diary's file not beside its entries
+    (a document that is another's ``parent`` holds them, and no text of its own)."""
+    docs = documents.drop_duplicates("doc_id")
+    parents = set(docs["parent"].dropna().astype(str)) - {""} if "parent" in docs.columns else set()
+    return docs[~docs["doc_id"].isin(parents)]
+
+
+def textless_note(documents: pd.DataFrame, segments: pd.DataFrame) -> str:
+    """One plain-text line for a page that counts documents: how many of the corpus's
+    documents have text, and which have none (and so no sentence, no code, no date on the
+    timeline); empty when every document has text."""
+    none = textless(documents, segments)
+    if not len(none):
+        return ""
+    total = len(_counted(documents))
+    named = ", ".join(f"{d} ({f})" if Path(str(f)).stem != d else str(f) for d, f in none.itertuples(index=False))
+    has, it = ("has", "it") if len(none) == 1 else ("have", "them")
+    return (f"{total - len(none)} of the {total} documents have text; {named} {has} none after "
+            f"cleaning (so no sentences), and every count of documents below leaves {it} out.")

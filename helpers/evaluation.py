@@ -196,10 +196,12 @@ class LevelInputs:
 @dataclass(frozen=True)
 class ScoreInputs:
     """What scoring any codes of a run needs, built once per corpus by :func:`score_inputs`:
-    its codebook, its sentences and each level of :data:`helpers.reliability.LEVELS`."""
+    its codebook, its sentences and each level of :data:`helpers.reliability.LEVELS`, and
+    what each reference coder coded nothing in (:func:`helpers.reliability.coverage_note`)."""
     codebook: coding.Codebook
     segments: pd.DataFrame
     levels: dict[str, LevelInputs]
+    coverage: str = ""
 
 
 def score_inputs(run: pipeline.Run) -> ScoreInputs:
@@ -212,7 +214,9 @@ def score_inputs(run: pipeline.Run) -> ScoreInputs:
     refs = reliability.load_references(run.corpus / "reference", raw, codes)
     if refs.empty:
         raise ValueError(f"{run.corpus}: no reference codings in reference/*.csv; nothing to score against.")
-    segments = pipeline.segments(run)[0]
+    # only the files every coder with a reference/NAME.files list read (all when none has one)
+    covered = reliability.covered_files(run.corpus / "reference", raw)
+    segments = reliability.covered_segments(pipeline.segments(run)[0], reliability.scored_files(raw, covered))
     meta = corpus_mod.load_metadata(run.corpus)
     genre_of = dict(zip(meta["file"], meta["genre"])) if "genre" in meta.columns else {}
     part_of = load_split(run.corpus)
@@ -228,7 +232,7 @@ def score_inputs(run: pipeline.Run) -> ScoreInputs:
         slices += [(p, g, (part == p if p != "all" else True) & (genre == g))
                    for p in ["all"] + [p for p in PARTS if (part == p).any()] for g in sorted(set(genre) - {""})]
         levels[level] = LevelInputs(units, gold, slices)
-    return ScoreInputs(codebook, segments, levels)
+    return ScoreInputs(codebook, segments, levels, reliability.coverage_note(refs, raw, covered))
 
 
 def baseline_coded(run: pipeline.Run, baseline: coding.Codebook | None = None,
@@ -285,7 +289,8 @@ def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0, coded: pd.Da
 
 def _unit_codes(at: LevelInputs, coded: pd.DataFrame, codes: list[str]) -> np.ndarray:
     """The units of ``at`` × ``codes`` matrix (0/1) of the sentences ``coded`` gives."""
-    return reliability.unit_matrix(at.units, coded[["file", "start", "end", "code"]], codes)[codes].to_numpy()
+    spans = reliability.scored_spans(coded[["file", "start", "end", "code"]], at.units)
+    return reliability.unit_matrix(at.units, spans, codes)[codes].to_numpy()
 
 
 def score_ahead(run: pipeline.Run, coded: pd.DataFrame, other: pd.DataFrame, inputs: ScoreInputs | None = None,
@@ -397,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as err:  # a reference coding or metadata refused, or reference/ holding no codings
             print(f"error: {err}", file=sys.stderr)
             return 2
+        print(f"{run.corpus.name}: {inputs.coverage}".replace("\n", f"\n{run.corpus.name}: "))
         coded = pipeline.coded(run)
         summary, per_code = score_run(run, n_boot=a.boot, coded=coded, inputs=inputs)
         io.write_csv(run.path(SUMMARY_FILE), summary, spreadsheet=False)

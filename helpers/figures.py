@@ -456,6 +456,9 @@ def _nice_sizes(vmax: float) -> list[float]:
     return sorted({float(v) for v in (top / 4, top / 2, top) if v > 0})
 
 
+MIN_HEATMAP = (6.5, 3.4)  # inches: the smallest co-occurrence heatmap (one problem, one remedy)
+
+
 def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = "jaccard",
                          title: str | None = None) -> Figure:
     """A problem × remedy heatmap of a :func:`cooccurrence` measure (``"jaccard"``,
@@ -472,8 +475,11 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
     both = cooc.pivot(index="problem", columns="remedy", values="n_both").reindex(
         index=problems, columns=remedies).to_numpy()
     small = (both > 0) & (both <= SMALL_N)
-    fig = Figure(figsize=(min(MAX_WIDTH, 3.0 + 0.72 * len(remedies)), 2.1 + 0.42 * len(problems)),
-                 layout="constrained")
+    # at least wide and high enough for the two-line axis label, the title and the colour bar's
+    # label: a codebook of one problem and one remedy otherwise leaves the axes no room at all
+    # (matplotlib then warns "constrained_layout not applied" and the title runs into the bar)
+    fig = Figure(figsize=(min(MAX_WIDTH, max(MIN_HEATMAP[0], 3.0 + 0.72 * len(remedies))),
+                          max(MIN_HEATMAP[1], 2.1 + 0.42 * len(problems))), layout="constrained")
     ax = fig.subplots()
     # coloured: only the cells resting on more than SMALL_N units; none, few and "–" stay grey
     uncoloured = ~np.isfinite(values) | (both <= SMALL_N)
@@ -502,8 +508,13 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
     ax.set_ylabel("problem (family P)")
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)
-    ax.set_title(title or f"Problems and remedies coded in the same {unit}", loc="left")
-    fig.colorbar(im, ax=ax, label=f"{label}\n(in brackets: {unit}s with both, count)", shrink=0.85)
+    # wrapped to the axes' width (about 12 characters an inch at the title's size; labels and
+    # colour bar take some 2.5 inches), so that a narrow figure's title never runs into the bar
+    heading = title or f"Problems and remedies coded in the same {unit}"
+    ax.set_title(textwrap.fill(heading, max(30, int((fig.get_figwidth() - 2.5) * 12)), break_long_words=False),
+                 loc="left")
+    if solid.size:  # a scale of no coloured cell would be a 0–1 of nothing
+        fig.colorbar(im, ax=ax, label=f"{label}\n(in brackets: {unit}s with both, count)", shrink=0.85)
     return fig
 
 

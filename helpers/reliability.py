@@ -214,6 +214,90 @@ def load_references(folder: Path, raw_texts: Mapping[str, str], code_ids: Iterab
     return _spans_frame(pd.concat(frames, ignore_index=True))
 
 
+# --------------------------------------------------------------------------- coverage
+
+FILES_SUFFIX = ".files"  # reference/NAME.files: the raw files coder NAME read (one name a line)
+
+
+def covered_files(folder: Path, raw_files: Iterable[str]) -> dict[str, list[str]]:
+    """The files each reference coder says they read: ``reference/NAME.files`` (UTF-8, one
+    raw file name a line, ``#`` starts a comment, blank lines skipped) for coder ``NAME``;
+    sorted, by coder name. A coder without such a list is taken to have read every file
+    (the default, as before). Raises :class:`ReferenceCodingError`, naming the list and the
+    line, for a file that is not in ``raw/`` and for a list without a ``NAME.csv`` beside it."""
+    folder = Path(folder)
+    known = set(raw_files)
+    lists = sorted(p for p in folder.glob(f"*{FILES_SUFFIX}") if p.is_file()) if folder.is_dir() else []
+    covered: dict[str, list[str]] = {}
+    for path in lists:
+        coder = path.name[: -len(FILES_SUFFIX)]
+        if not (folder / f"{coder}.csv").is_file():
+            raise ReferenceCodingError(f"{path.name}: there is no {coder}.csv beside it; a {FILES_SUFFIX} list names the "
+                                       f"files the coder of NAME.csv read. Rename it, or remove it.")
+        names = []
+        for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+            name = line.split("#", 1)[0].strip()
+            if not name:
+                continue
+            if name not in known:
+                raise ReferenceCodingError(f"{path.name} line {n}: {name!r} is not a file of raw/. Write a raw file's "
+                                           "name as it is, one a line.")
+            names.append(name)
+        covered[coder] = sorted(set(names))
+    return covered
+
+
+def scored_files(raw_files: Iterable[str], covered: Mapping[str, list[str]]) -> list[str]:
+    """The files the reference codings are scored on: those every coder with a
+    ``.files`` list read (:func:`covered_files`); every file when no coder has one."""
+    files = set(raw_files)
+    for names in covered.values():
+        files &= set(names)
+    return sorted(files)
+
+
+def uncoded_files(references: pd.DataFrame, raw_files: Iterable[str]) -> dict[str, list[str]]:
+    """Per reference coder (sorted), the files of ``raw_files`` in which they coded nothing
+    (sorted): an off-topic text left empty on purpose, or a file they never read."""
+    files = sorted(set(raw_files))
+    return {coder: sorted(set(files) - set(group["file"])) for coder, group in references.groupby("coder", sort=True)}
+
+
+def coverage_note(references: pd.DataFrame, raw_files: Iterable[str], covered: Mapping[str, list[str]]) -> str:
+    """Plain text, a line per reference coder: in how many of the scored files (all of
+    ``raw_files``, or those every ``.files`` list names) they coded nothing, naming them;
+    with a warning when that is most of them (more than half): every paragraph of a file a
+    coder never read would count as their "no code" and inflate agreement on "nothing"."""
+    files = scored_files(raw_files, covered)
+    lines = []
+    for coder, empty in uncoded_files(references[references["file"].isin(files)], files).items():
+        listed = f" ({len(covered[coder])} files listed in {coder}{FILES_SUFFIX})" if coder in covered else ""
+        if not empty:
+            lines.append(f"{coder}: coded something in every one of the {len(files)} scored files{listed}.")
+            continue
+        lines.append(f"{coder}: coded nothing in {len(empty)} of the {len(files)} scored files{listed}: {', '.join(empty)}.")
+        if 2 * len(empty) > len(files):
+            lines.append(f"  ⚠ {coder} coded nothing in most files: if that is because they did not read them, every "
+                         "paragraph there counts as their \"no code\" and the scores mean little. List the files "
+                         f"they did read in reference/{coder}{FILES_SUFFIX} (one a line) and only those are scored.")
+    return "\n".join(lines)
+
+
+def scored_spans(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """The auto-coder's spans (``coded``) in the files of ``units``: the files a coder did
+    not read (:func:`covered_segments`) are not scored, and their codes are no spans lost.
+    (The auto-coder codes sentences only, so on every file of a run without ``.files``
+    lists this is every span.)"""
+    inside = coded["file"].isin(set(units["file"]))
+    return coded if inside.all() else coded[inside]
+
+
+def covered_segments(segments: pd.DataFrame, files: Iterable[str]) -> pd.DataFrame:
+    """The rows of ``segments`` in the scored ``files`` (:func:`scored_files`)."""
+    inside = segments["file"].isin(set(files))
+    return segments if inside.all() else segments[inside].reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- units
 
 
@@ -770,6 +854,7 @@ def auto_vs_references(references: pd.DataFrame, segments: pd.DataFrame, coded: 
     spans = coded[["file", "start", "end", "code"]]
     for level in LEVELS:
         units = units_at(level, segments)
+        spans = scored_spans(spans, units)
         mats = coder_matrices(references, units, code_ids)
         auto = unit_matrix(units, spans, code_ids)
         for coder in sorted(mats):
@@ -798,7 +883,7 @@ def auto_disagreements(references: pd.DataFrame, segments: pd.DataFrame, coded: 
     with the unit's text and who marked it: the list to read when refining the rules."""
     units = units_at(level, segments)
     mats = coder_matrices(references, units, code_ids)
-    mats[AUTO] = unit_matrix(units, coded[["file", "start", "end", "code"]], code_ids)
+    mats[AUTO] = unit_matrix(units, scored_spans(coded[["file", "start", "end", "code"]], units), code_ids)
     return disagreements(mats, units, segments)
 
 

@@ -95,8 +95,10 @@ def _scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
     What a cell printed is one output per stream: the kernel sends printed text in as many
     messages as it happened to flush (two ``print`` calls came as one output in one run,
-    as two in the next), so consecutive outputs of the same stream are joined."""
+    as two in the next), so consecutive outputs of the same stream are joined; what cells
+    wrote to stderr is shown once per notebook, without absolute paths (:func:`quiet_stderr`)."""
     nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
+    nb = quiet_stderr(nb)
     params = dict(nb.metadata.get("papermill", {}).get("parameters") or {})
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
@@ -112,6 +114,77 @@ def _scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                     f"{k} = {json.dumps(v, ensure_ascii=False) if isinstance(v, str) else repr(v)}"
                     for k, v in shown.items()]) + "\n"
     return nb
+
+
+# A Python warning as warnings.showwarning prints it: "/abs/path/file.py:112: UserWarning: text",
+# then the line of source it points at, indented.
+_PY_WARNING = re.compile(r"^(?P<path>(?:/|[A-Za-z]:[\\/]|~)\S*?):\d+: (?P<kind>\w+): (?P<text>.*)$")
+
+
+def _unpathed(line: str) -> str:
+    """``line`` with no absolute path: a Python warning's location is cut to the file's name
+    (``UserWarning: text (style.py)``), and a path under the project, the home folder or the
+    environment is shown as :func:`helpers.paths.display` shows paths."""
+    m = _PY_WARNING.match(line)
+    if m:
+        line = f"{m['kind']}: {m['text']} ({Path(m['path']).name})"
+    for root in sorted({str(paths.PROJ_ROOT), sys.prefix, sys.base_prefix, str(Path.home())}, key=len, reverse=True):
+        if len(root) > 1:
+            line = line.replace(root + os.sep, "…/").replace(root, "…")
+    return line
+
+
+def stderr_lines(text: str) -> list[str]:
+    """The lines a cell wrote to stderr as a page shows them (:func:`_unpathed`), the line
+    of source a Python warning quotes (indented, after the warning) left out."""
+    lines, after_warning = [], False
+    for line in text.splitlines():
+        if after_warning and line.startswith((" ", "\t")):
+            after_warning = False
+            continue
+        after_warning = bool(_PY_WARNING.match(line))
+        if line.strip():
+            lines.append(_unpathed(line))
+    return lines
+
+
+def quiet_stderr(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Each line written to stderr shown once in the notebook, where it was first written:
+    a corpus read again by a later cell repeats its warnings (a file decoded as cp1252, a
+    byte-order mark), which say nothing new the second time. No absolute path reaches the
+    page (:func:`stderr_lines`); an output left empty is dropped."""
+    seen: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                new = []
+                for line in stderr_lines(output.get("text", "")):
+                    if line not in seen:
+                        seen.add(line)
+                        new.append(line)
+                if not new:
+                    continue
+                output["text"] = "\n".join(new) + "\n"
+            kept.append(output)
+        cell["outputs"] = kept
+    return nb
+
+
+def run_warnings(nbs: Mapping[str, nbformat.NotebookNode]) -> list[tuple[str, str]]:
+    """``(warning, first notebook)`` for each distinct line the notebooks wrote to stderr
+    (a file decoded as cp1252, an empty file, a cut paragraph, ...), in the order first
+    written: what :func:`build_report` sums up at the end of a run."""
+    found: dict[str, str] = {}
+    for name, nb in nbs.items():
+        for cell in nb.cells:
+            for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+                if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                    for line in stderr_lines(output.get("text", "")):
+                        found.setdefault(line, name)
+    return list(found.items())
 
 
 class LocalKernelManager(AsyncKernelManager):
@@ -638,6 +711,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
     previous = manifest.read(run.out) or {}
     before = _stamps(run.out)
     pages, written = [], []
+    executed: dict[str, nbformat.NotebookNode] = {}
     staged: dict[str, str] = {}  # written only once every notebook has run: never a mix of two runs
     try:
         for nb_path in nb_paths:
@@ -652,6 +726,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
                 raise ReportError(f"{nb_path.name} stopped with {err.ename}: {said} "
                                   "The previous report's pages are left as they were.") from err
             stem = nb_path.stem
+            executed[stem] = nb
             reader, full = f"{stem}.html", f"{stem}.code.html"
             staged[f"notebooks/{nb_path.name}"] = nbformat.writes(nb) + "\n"
             title, figures = _title(nb, stem), saved_figures(run.out)
@@ -685,6 +760,12 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
               file=stream)
     for line in removal.said(run.out):
         print(line, file=stream)
+    warned = run_warnings(executed)
+    if warned:
+        print(f"the notebooks warned ({len(warned)}; each once, with the notebook that first said it; "
+              "the pages show where):", file=stream)
+        for line, name in warned:
+            print(f"  {name}: {line}", file=stream)
     print(f"report: {index}", file=stream)
     return index
 

@@ -710,6 +710,14 @@ def beside_references(table: pd.DataFrame, per_code: pd.DataFrame | None) -> pd.
     return out
 
 
+def has_estimates(beside: pd.DataFrame) -> bool:
+    """Whether a :func:`beside_references` table holds any estimate (a precision, recall or
+    F1): without reviews and reference codings every one is ``NaN``, and a page says so in
+    a line instead of showing a table of ``NaN``."""
+    figures = beside.drop(columns=["reviewed", "95% interval"], errors="ignore")
+    return bool(figures.notna().to_numpy().any())
+
+
 def reviewer_agreement(decided: pd.DataFrame) -> pd.DataFrame:
     """Between each pair of reviewers: the items both decided (``correct`` or ``wrong``),
     the share they agree on, and Krippendorff's α (nominal,

@@ -25,6 +25,11 @@ Under a run's output folder (``OUT``, default ``build/``):
 ``suppressed.csv`` hits a code's ``not_with`` context cancelled: the columns of
                    ``coded.csv`` and ``suppressed_by, suppressing_words``
 
+Read beside them from the corpus folder (inputs, not outputs): ``reference/NAME.csv`` (a
+coder's spans, ``file, start, end, code, quote``) and, optional, ``reference/NAME.files``
+(the raw files that coder read, one name a line; only the files every such list names are
+scored, :func:`helpers.reliability.scored_files`; without lists, every file).
+
 All but ``documents.csv`` are sorted by file and offset (``documents.csv`` by file, start
 and entry); UTF-8 without BOM, ``\\n`` line ends, written atomically (:mod:`helpers.io`).
 Read back with :func:`read`, integer columns are integers and ``stop`` is a bool.

@@ -193,3 +193,53 @@ def seed_tables(tmp_path_factory) -> dict:
     return {"segments": segments, "coded": pipeline.coded(run), "documents": pipeline.documents(run),
             "tokens": pipeline.tokens(run), "codebook": coding.codebook_for(run.corpus),
             "raw": corpus_mod.read_raw_texts(run.corpus)}
+
+
+# A researcher's own codebook of one problem and one remedy, without attributes
+MIN_CODEBOOK = """\
+name: Ramtid i hemtjänsten
+version: 1
+codes:
+  - id: R_FRAMETIME
+    family: R
+    name_sv: ramtid
+    name_en: frame time in home care
+    colour: "#117733"
+    definition: Home-care time given as a frame instead of minutes per task.
+    use_when: The text describes ramtid.
+    terms: ["*ramtid*"]
+  - id: P_MINUTES
+    family: P
+    name_sv: minutstyrning
+    name_en: steering by the minute
+    colour: "#882255"
+    definition: Work steered by minutes per task.
+    use_when: The text describes minute schedules.
+    terms: ["*minutstyr*", "minuter"]
+"""
+
+
+@pytest.fixture(scope="session")
+def messy_corpus_report(tmp_path_factory):
+    """`make report` on a messy corpus of a researcher's own, as a review found one: a
+    two-code codebook, a file in cp1252, one with a byte-order mark, an empty file, no
+    metadata and no reference codings: ``(out, index, what the run printed)``."""
+    import io as io_mod
+
+    from helpers import report
+
+    root = tmp_path_factory.mktemp("messy")
+    corpus = root / "corpus"
+    raw = corpus / "raw"
+    raw.mkdir(parents=True)
+    (corpus / "codebook.yaml").write_text(MIN_CODEBOOK, encoding="utf-8")
+    (raw / "bom.txt").write_bytes("\ufeffMed ramtid slipper vi minuter per insats.\n\n"
+                                  "Minutstyrningen tar tid från brukarna.\n".encode("utf-8"))
+    (raw / "ansi.txt").write_bytes("Hemtjänsten i Storbacka får ramtid; minuter räknas inte längre.\n\n"
+                                   "Personalen är nöjd med ramtiden.\n".encode("cp1252"))
+    (raw / "tom.txt").write_bytes(b"")
+    (raw / "plain.txt").write_text("Ramtid och minuter i samma stycke.\n\nEtt stycke om annat.\n", encoding="utf-8")
+    out = root / "out"
+    printed = io_mod.StringIO()
+    index = report.build_report(str(corpus), str(out), stream=printed)
+    return out, index, printed.getvalue()

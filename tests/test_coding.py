@@ -303,3 +303,14 @@ def test_attribute_exclusions_keep_homographs_out_of_a_value():
     data["attribute_exclude"] = {"sector": {"schools": ["ska"]}}
     with pytest.raises(ValueError, match=r"attribute_exclude names sector: \['schools'\]"):
         coding.Codebook.model_validate(data)
+
+
+def test_the_codebook_table_cites_the_studys_examples_as_the_studys_on_another_corpus(tmp_path):
+    """The study's codebook on a researcher's corpus: its examples are quoted from the
+    study's corpus, which the researcher's has no file of; the citation says whose it is."""
+    (tmp_path / "raw").mkdir()
+    cb = coding.codebook_for(tmp_path)
+    mine = cb.table(tmp_path)["example"]
+    assert mine.str.contains(r"\(the study's corpus, \d{3}, \d+–\d+\)$").all()
+    assert not cb.table(paths.CORPUS_DIR)["example"].str.contains("the study's corpus").any()
+    assert cb.table()["example"].tolist() == cb.table(paths.CORPUS_DIR)["example"].tolist()

@@ -414,3 +414,54 @@ def test_record_refuses_a_corpus_that_is_not_the_project_s_own(tmp_path, capsys)
     assert "--record (RECORD=1)" in err and "mine" in err and "Leave RECORD out" in err
     assert (evaluation.RECORD.read_bytes(), evaluation.AHEAD_RECORD.read_bytes()) == before
     assert not (tmp_path / "out").exists()
+
+
+def _partial_references(corpus_factory):
+    """Two coders who coded spans in only one of three files (the others unread)."""
+    texts = {"a.txt": "Detaljstyrningen tar tid.\n\nVi behöver tillit.\n",
+             "b.txt": "Dokumentationen växer.\n\nEtt stycke till.\n",
+             "c.txt": "Ett tredje stycke.\n\nOch ett fjärde.\n"}
+    root = corpus_factory(texts)
+    ref = root / "reference"
+    ref.mkdir()
+    quote = "Detaljstyrningen tar tid."
+    for coder in ("anna", "bertil"):
+        (ref / f"{coder}.csv").write_text(f"file,start,end,code,quote\na.txt,0,{len(quote)},P_DETAIL,{quote}\n",
+                                          encoding="utf-8")
+    return root, ref
+
+
+def test_a_partial_reference_coding_is_named_and_warned_about(corpus_factory, tmp_path, capsys):
+    root, ref = _partial_references(corpus_factory)
+    raw = corpus.read_raw_texts(root)
+    refs = reliability.load_references(ref, raw, coding.codebook_for(root).ids)
+    assert reliability.uncoded_files(refs, raw) == {"anna": ["b.txt", "c.txt"], "bertil": ["b.txt", "c.txt"]}
+    note = reliability.coverage_note(refs, raw, {})
+    assert "anna: coded nothing in 2 of the 3 scored files: b.txt, c.txt." in note
+    assert note.count("coded nothing in most files") == 2 and "reference/anna.files" in note
+    assert evaluation.main(["--corpus", str(root), "--out", str(tmp_path / "ev"), "--boot", "0"]) == 0
+    assert f"{root.name}: anna: coded nothing in 2 of the 3 scored files: b.txt, c.txt." in capsys.readouterr().out
+
+
+def test_a_files_list_says_which_files_a_reference_covers_and_only_those_are_scored(corpus_factory, tmp_path, caplog):
+    root, ref = _partial_references(corpus_factory)
+    run = pipeline.Run.from_params(root, tmp_path / "out")
+    every = evaluation.score_inputs(run).levels["paragraph"].units
+    assert sorted(set(every["file"])) == ["a.txt", "b.txt", "c.txt"]  # without a list: every file (as before)
+    (ref / "anna.files").write_text("# the files Anna read\na.txt\n", encoding="utf-8")
+    units = evaluation.score_inputs(run).levels["paragraph"].units
+    assert sorted(set(units["file"])) == ["a.txt"] and len(units) == 2
+    # the auto-coder's codes in the files not scored are left out, not reported as spans lost
+    inputs = evaluation.score_inputs(run)
+    coded = pd.DataFrame({"file": ["a.txt", "b.txt"], "start": [0, 0], "end": [5, 5], "code": ["P_DETAIL", "P_ADMIN"]})
+    with caplog.at_level("WARNING"):
+        summary, _ = evaluation.score_run(run, n_boot=0, coded=coded, inputs=inputs)
+    assert "overlap no unit" not in caplog.text
+    assert set(summary.loc[summary["level"] == "paragraph", "units"]) == {2}
+    raw = corpus.read_raw_texts(root)
+    refs = reliability.load_references(ref, raw, coding.codebook_for(root).ids)
+    note = reliability.coverage_note(refs, raw, reliability.covered_files(ref, raw))
+    assert note.splitlines()[0] == "anna: coded something in every one of the 1 scored files (1 files listed in anna.files)."
+    (ref / "anna.files").write_text("a.txt\nd.txt\n", encoding="utf-8")
+    with pytest.raises(reliability.ReferenceCodingError, match=r"anna.files line 2: 'd.txt' is not a file of raw/"):
+        reliability.covered_files(ref, raw)

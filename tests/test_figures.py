@@ -300,3 +300,27 @@ def test_a_low_precision_mark_survives_shortening(toy):
                                                    for c in codebook.codes]})
     fig = figures.cooccurrence_heatmap(_cooc({("P_ONE", "R_ONE"): 5}), marked, "lift")
     assert any(t.get_text().endswith(findings.LOW_MARK) for t in fig.axes[0].get_xticklabels())
+
+
+def test_cooccurrence_heatmap_of_one_problem_and_one_remedy_lays_out_without_a_warning(toy):
+    """A codebook of one problem and one remedy (a researcher's own) gives a 1 × 1 heatmap:
+    it is laid out without matplotlib's "constrained_layout not applied" warning (which
+    printed absolute paths onto the page), its title clear of the colour bar; and when no
+    cell rests on more than SMALL_N units, no colour scale (0–1 of nothing) is drawn."""
+    import warnings
+
+    codebook = toy[3]
+    one = _cooc({("P_ONE", "R_ONE"): 1}).query("problem == 'P_ONE' and remedy == 'R_ONE'")
+    title = "Problems and remedies in the same paragraph (observed / expected)"
+    for cooc, bars in ((one, 0), (_cooc({("P_ONE", "R_ONE"): 5}).query("problem == 'P_ONE' and remedy == 'R_ONE'"), 1)):
+        fig = figures.cooccurrence_heatmap(cooc, codebook, "lift", title=title)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig.savefig(BytesIO(), format="png")
+        assert len(fig.axes) == 1 + bars  # a colour bar only when a cell is coloured
+        renderer = fig._get_renderer()
+        heading = fig.axes[0].title.get_window_extent(renderer) if fig.axes[0].get_title("left") == "" else \
+            fig.axes[0]._left_title.get_window_extent(renderer)
+        for other in fig.axes[1:]:
+            box = other.get_tightbbox(renderer)
+            assert heading.x1 < box.x0 or heading.y0 > box.y1  # the title clear of the colour bar and its label

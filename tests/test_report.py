@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import sys
+from pathlib import Path
 
 from helpers import coding, corpus, markup, paths, pipeline, report
 
@@ -410,3 +412,81 @@ def test_the_index_shows_the_date_documents_csv_has_and_where_it_came_from(corpu
     assert table.loc["dag", "date"] == "2015 (inferred)"
     page = report.index_page([], run)
     assert "<td>2023-04-12</td>" in page and "removed line (published-date)" in page
+
+
+def test_a_page_shows_each_warning_once_and_no_absolute_path():
+    """A corpus read again by a later cell repeats its warnings: the page shows each once,
+    where it was first written; a Python warning's location is cut to the file's name."""
+    import nbformat
+
+    here = str(Path(report.__file__).resolve())
+    warned = "x.txt: not UTF-8; decoded as cp1252\n"
+    cells = [nbformat.v4.new_code_cell("a", id="a", outputs=[nbformat.v4.new_output("stream", name="stderr", text=warned)]),
+             nbformat.v4.new_code_cell("b", id="b", outputs=[
+                 nbformat.v4.new_output("stream", name="stderr",
+                                        text=warned + f"{here}:112: UserWarning: layout not applied\n  fig.savefig(buf)\n"
+                                        + f"{here}:112: UserWarning: layout not applied\n  fig.savefig(buf)\n"),
+                 nbformat.v4.new_output("stream", name="stdout", text="done\n")]),
+             nbformat.v4.new_code_cell("c", id="c", outputs=[nbformat.v4.new_output("stream", name="stderr", text=warned)])]
+    nb = report._scrub(nbformat.v4.new_notebook(cells=cells))
+    shown = [[(o.get("name"), o.get("text")) for o in c.outputs] for c in nb.cells]
+    assert shown == [[("stderr", warned)],
+                     [("stderr", "UserWarning: layout not applied (report.py)\n"), ("stdout", "done\n")],
+                     []]
+    assert report.run_warnings({"01_a": nb, "03_b": nb}) == [
+        ("x.txt: not UTF-8; decoded as cp1252", "01_a"), ("UserWarning: layout not applied (report.py)", "01_a")]
+
+
+def test_a_report_sums_up_what_the_notebooks_warned_naming_each_file_once(messy_corpus_report):
+    out, _, printed = messy_corpus_report
+    summary = printed.split("the notebooks warned", 1)[1]
+    for said in ("ansi.txt: not UTF-8", "bom.txt: UTF-8 byte-order mark ignored", "tom.txt: the file is empty"):
+        assert summary.count(said) == 1, said
+    for page in sorted((out / "html").glob("0*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert text.count("ansi.txt: not UTF-8") <= 1, page.name  # each warning once on a page
+
+
+def test_no_warning_with_an_absolute_path_reaches_a_page_of_a_two_code_codebook(messy_corpus_report):
+    out, _, printed = messy_corpus_report
+    roots = {str(paths.PROJ_ROOT), sys.prefix, str(Path.home())}
+    for path in sorted((out / "html").glob("*.html")) + sorted((out / "notebooks").glob("*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        assert "UserWarning" not in text, path.name  # the cause is gone (the heatmap has room)
+        for root in roots:
+            assert root + "/" not in text, (path.name, root)
+
+
+def test_prose_about_the_studys_example_codings_and_examples_stays_on_the_study(own_corpus_report):
+    """On a corpus of one's own, without reference codings and with the study's codebook,
+    page 04 does not end on "the study's are example data", and page 02 cites the
+    codebook's examples as the study's corpus's (this corpus has no file 000)."""
+    out, _ = own_corpus_report
+    findings = (out / "html" / "04_findings.html").read_text(encoding="utf-8")
+    assert "the study's are example data" not in findings
+    assert "this corpus has no reference codings to check them against" in findings
+    codes = (out / "html" / "02_code-themes.html").read_text(encoding="utf-8")
+    assert re.search(r"\(the study.s corpus, \d{3}, \d+–\d+\)", codes)
+
+
+def test_a_section_without_anything_to_show_says_why_in_a_line(messy_corpus_report):
+    """Without reference codings or reviews, page 03's per-code sections say why they are
+    empty, no table of nothing but NaN is shown, and page 05 explains an empty table of
+    differences instead of showing its bare header."""
+    out, _, _ = messy_corpus_report
+    checks = (out / "html" / "03_check-reliability.html").read_text(encoding="utf-8")
+    for said in ("there are no scores per code to show", "Agreement per code needs two reference codings",
+                 "there is nothing to set side by side yet"):
+        assert said in checks, said
+    assert "precision (reviews)" not in checks  # the all-NaN table beside the references
+    exchange = (out / "html" / "05_exchange-qda.html").read_text(encoding="utf-8")
+    assert "No coding was lost, added or moved" in exchange and ">side</th>" not in exchange
+
+
+def test_pages_that_count_documents_name_the_one_without_text(messy_corpus_report):
+    """An empty raw file is listed as a document; the pages that count documents (the
+    statistics of 01, the findings and their interpretation on 04) say that it has no text."""
+    out, _, _ = messy_corpus_report
+    said = "3 of the 4 documents have text; tom.txt has none after cleaning (so no sentences)"
+    assert said in (out / "html" / "01_clean-corpus.html").read_text(encoding="utf-8")
+    assert (out / "html" / "04_findings.html").read_text(encoding="utf-8").count(said) == 2  # first section, interpretation

@@ -968,3 +968,18 @@ def test_a_sheet_that_would_unpack_too_large_is_refused_before_it_is_opened(tmp_
         zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (2 * refi.RATIO_FROM_BYTES))
     with pytest.raises(review.ReviewError, match=r"bomb.xlsx: member 'xl/worksheets/sheet1.xml' would unpack"):
         review.read_sheet(bomb, sample, "ann")
+
+
+def test_a_table_beside_references_of_nothing_but_nan_is_told_apart():
+    """Without reviews and reference codings every estimate beside the references is NaN:
+    the page says so in a line rather than show that table (has_estimates is False)."""
+    nan = float("nan")
+    rows = [{"code": c, "family": "P", "coded": 4, "reviewed": 0, "correct": 0, "wrong": 0, "unsure": 0}
+            for c in ("P_A", "P_B")]
+    table = pd.DataFrame(rows).reindex(columns=review.PRECISION_COLUMNS, fill_value=nan)
+    for c in ("code", "family", "coded", "reviewed", "correct", "wrong", "unsure"):
+        table[c] = pd.DataFrame(rows)[c]
+    empty = review.beside_references(table, None)
+    assert list(empty["reviewed"]) == [0, 0] and not review.has_estimates(empty)
+    table.loc[0, ["reviewed", "precision", "precision low", "precision high"]] = [5, 0.8, 0.4, 0.96]
+    assert review.has_estimates(review.beside_references(table, None))
