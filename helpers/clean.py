@@ -796,8 +796,8 @@ def _ambiguity_degree(auto: _Positions, last: set[int], budget: _Budget) -> int:
         here = part[(a, c)]
         ahead = [b2 for b2 in follow[b] if b2 in toward[lq]]
         for a2, c2 in pairs[(a, c)]:
-            if part.get((a2, c2)) != here:
-                continue
+            if part.get((a2, c2)) != here:  # left, the pair never comes back: no text w goes around both
+                continue  # (not only pruning: without it a quadratic pattern is refused, see the tests)
             both = sets[a2] & sets[c2]
             budget.spend(len(ahead))
             for b2 in ahead:
