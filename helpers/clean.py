@@ -356,36 +356,50 @@ def _whole_number(item: dict, key: str, where: str, line: str, what: str = "a wh
 
 def _pattern_list(item: dict, key: str, where: str, line: str) -> list[re.Pattern[str]]:
     """The rule's field ``key`` (``patterns`` or ``signals``, empty when left out),
-    refused unless it is a list of non-empty texts, compiled (:func:`_compile_patterns`)."""
+    refused unless it is a list of non-empty texts, compiled (:func:`_compile_patterns`;
+    ``signals`` are searched anywhere in a line, ``patterns`` match a whole line)."""
     found = item.get(key, []) or []
     if not isinstance(found, list) or not all(isinstance(p, str) and p.strip() for p in found):
         raise RuleError(f"{where}: field {key!r} must be a list of non-empty regular expressions in quotes, "
                         f"got {found!r}{line}")
-    return _compile_patterns(found, where, line)
+    return _compile_patterns(found, where, line, searched=key == "signals")
 
 
-def _compile_patterns(patterns: list[str], where: str, line: str) -> list[re.Pattern[str]]:
+def _compile_patterns(patterns: list[str], where: str, line: str, searched: bool = False) -> list[re.Pattern[str]]:
     """The patterns compiled (ignoring case), each refused if it does not compile, could
     backtrack exponentially or in time of a high power of the line's length, or is too
-    large for that check (:func:`backtracking_risk`)."""
+    large for that check (:func:`backtracking_risk`). ``searched``: they are searched
+    anywhere in a line (signals), so each is checked as search uses it; a whole-line
+    pattern ``.*X.*`` is also checked as ``X`` searched, as the line screen uses it
+    (:func:`_inside_any_runs`)."""
     compiled = []
     for pat in patterns:
         try:
             compiled.append(re.compile(pat, re.IGNORECASE))
         except re.error as exc:
             raise RuleError(f"{where}: pattern {pat!r} does not compile: {exc}{line}") from exc
-        risk = backtracking_risk(compiled[-1])
+        inside = None if searched else _inside_any_runs(compiled[-1])
+        risk = backtracking_risk(compiled[-1], searched) or (
+            inside is not None and backtracking_risk(re.compile(inside, re.IGNORECASE), True))
         if risk and risk.startswith(_TOO_LARGE):
             raise RuleError(
                 f"{where}: pattern {pat if len(pat) <= 80 else pat[:80] + '…'!r} is refused: {risk}{line}. Split it into "
                 "several shorter patterns (a rule may list many), e.g. one per alternative (see README, 'Bad input').")
+        if risk and risk.startswith(_LOOKAROUND):
+            raise RuleError(
+                f"{where}: pattern {pat!r} could take too long to fail on a line ({risk}){line}. Give the repeat "
+                "a bound, e.g. '(?=\\w*x)' as '(?=\\w{0,40}x)', or move the lookaround to the start of the "
+                "pattern, e.g. 'x(?!.*y).*' as '(?!x.*y)x.*' (see README, 'Bad input').")
         if risk:
+            searched_note = (" (a signal is searched anywhere in the line, so trying each start of the line "
+                             "counts as one more repeated part before it: '\\S+@\\S+\\.\\w+' as "
+                             "'\\S@\\S+\\.\\w+')" if searched and not backtracking_risk(compiled[-1]) else "")
             raise RuleError(
                 f"{where}: pattern {pat!r} could take {'too long' if _POWER in risk else 'exponential time'} to fail "
-                f"on a line ({risk}){line}. Rewrite it so that a repeated part can match a text in one way only, e.g. "
-                "'(a+)+' as 'a+', '(\\w+\\s?)+' as '\\w+(\\s\\w+)*', '(a|a)*' as 'a*', and so that no three "
-                "repeated parts in a row can read the same text: '.*.*.*x' as '.*x', '(ab)*(ab)*(ab)*c' as '(ab)*c' "
-                "(see README, 'Bad input').")
+                f"on a line ({risk}){searched_note}{line}. Rewrite it so that a repeated part can match a text in one "
+                "way only, e.g. '(a+)+' as 'a+', '(\\w+\\s?)+' as '\\w+(\\s\\w+)*', '(a|a)*' as 'a*', and so that "
+                "no three repeated parts in a row can read the same text: '.*.*.*x' as '.*x', '(ab)*(ab)*(ab)*c' as "
+                "'(ab)*c' (see README, 'Bad input').")
     return compiled
 
 
@@ -426,8 +440,15 @@ def load_rules(corpus: Path | None = None) -> tuple[Rule, ...]:
 # et al. 2016), or when an alternative inside a repeat has two branches that match the
 # empty text. Characters are compared on a sample alphabet (every character the pattern
 # names, in both cases, and examples of letters, digits, spaces and punctuation).
-# Lookarounds count as empty, a back-reference as any text; counted repeats beyond
-# three copies as unbounded here.
+# A back-reference counts as any text; counted repeats beyond three copies as unbounded
+# here. A pattern used with ``search`` (a block rule's signals, the ``X`` of a whole-line
+# ``.*X.*`` in the line screen) tries every start of the line, and is checked as
+# ``(?s:.*?)(?:pattern)``: one more repeated part in front. A lookaround reads no
+# character of the match, but it is run anew at each position the matcher reaches: its
+# body is checked as a pattern of its own (searched too if it leads a searched pattern),
+# and one that does not lead the pattern (only anchors and lookarounds before it, tried
+# once per start) may hold no repeat without a bound, which would read on to the line's
+# end at each of the positions: ``a*(?=a*a*a*b)`` took 11 s on a 400-character line.
 #
 # A polynomial pattern is refused too, by its degree of ambiguity (Weideman et al. 2016,
 # Allauzen et al. 2008; ``_ambiguity_degree``): the longest chain of repeated parts (loops
@@ -511,6 +532,7 @@ class _Positions:
         self.free: set[tuple[int, int]] = set()
         self._why: dict[tuple[int, int], int] = {}  # the first construct that made a step
         self.empty_choice = False
+        self.lookarounds: list = []  # the bodies of the lookarounds met, in order
         self._constructs = 0
         self._sets: dict[tuple, int] = {}  # per character item
 
@@ -585,59 +607,105 @@ class _Positions:
                 prev = lk | (prev if nk else set())
                 empty_so_far = empty_so_far and nk
             return n, f, out_last
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT):  # read no character here; their bodies are checked apart
+            self.lookarounds.append(av[1])
         return True, set(), set()  # anchors, lookarounds: no character read
 
 
-def backtracking_risk(pattern: re.Pattern[str]) -> str | None:
+def backtracking_risk(pattern: re.Pattern[str], searched: bool = False) -> str | None:
     """Why matching ``pattern`` may take exponential time, or time that grows as the line's
     length to the power :data:`MAX_RUN_DEGREE` or more, on some line (``None`` if it
     cannot), or that it is too large to check (:data:`MAX_CHECK_STEPS`): see the comment
-    above."""
-    return _backtracking_risk(pattern.pattern, pattern.flags)
+    above. ``searched``: the pattern is used with ``search`` (a block rule's signals), which
+    tries it from every start of the line, so it is checked as ``(?s:.*?)(?:pattern)``."""
+    return _backtracking_risk(pattern.pattern, pattern.flags, searched)
 
 
 @lru_cache(maxsize=1024)
-def _backtracking_risk(source: str, flags: int) -> str | None:
+def _backtracking_risk(source: str, flags: int, searched: bool = False) -> str | None:
     tree = _sre_parse.parse(source, flags)
     probes = "".join(sorted(set(_PROBES) | {c for ch in _literals(tree, set()) for c in (ch, ch.lower(), ch.upper())}))
     budget = _Budget()
     try:
-        auto = _Positions(probes, budget)
-        _, _, last = auto.seq(tree, False)
-        if auto.empty_choice:
-            return "an alternative inside a repeat has two branches that match the empty text"
-        # pairs of positions reading a common character, followed from each diagonal pair
-        sets, follow = auto.sets, auto.follow
-        edges: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        todo = [(i, i) for i in range(len(sets))]
-        seen = set(todo)
-        while todo:
-            a, b = todo.pop()
-            budget.spend(len(follow[a]) * len(follow[b]))
-            nxt = [(x, y) for x in follow[a] for y in follow[b] if sets[x] & sets[y]]
-            edges[(a, b)] = nxt
-            for pair in nxt:
-                if pair not in seen:
-                    seen.add(pair)
-                    todo.append(pair)
-        # an off-diagonal pair on a cycle through a diagonal pair: two paths, same text
-        for component in _components(edges):
-            if any(a == b for a, b in component) and any(a != b for a, b in component):
-                return "a repeated part can match the same text in more than one way"
-        # or one cycle of positions with a step that two constructs make: (a*)*, (a?b?)*
-        loops = _components({p: sorted(f) for p, f in enumerate(follow)})
-        loop_of = {p: n for n, comp in enumerate(loops) for p in comp}
-        for p, t in sorted(auto.twice):
-            if p in loop_of and loop_of.get(t) == loop_of[p]:
-                return "a repeated part can match the same text in more than one way (a loop inside a loop)"
-        degree = _ambiguity_degree(auto, last, budget)
+        return _tree_risk(list(tree), probes, budget, searched)
     except _TooLarge:
         return (f"{_TOO_LARGE}: its check would take more than {MAX_CHECK_STEPS:,} steps "
                 f"({len(source):,} characters)")
+
+
+def _tree_risk(items: list, probes: str, budget: _Budget, searched: bool) -> str | None:
+    """:func:`backtracking_risk` of a parsed pattern (``items``), then of each of its
+    lookarounds' bodies: a lookaround that leads the pattern (nothing before it but anchors
+    and other lookarounds) is tried once per match, or from every start if ``searched``, so
+    its body is checked as a pattern of its own, searched likewise; any other may be tried
+    at every position the matcher reaches, as often as it gets there, so its body may hold
+    no repeat without a bound (``*``, ``+``, ``{n,}``, a back-reference) and is checked for
+    exponential time."""
+    leading = set()
+    for op, av in items:
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            leading.add(id(av[1]))
+        elif op is not _sre.AT:
+            break
+    if searched:  # search tries every start: one more repeated part before the pattern
+        items = [(_sre.MIN_REPEAT, (0, _sre.MAXREPEAT, [(_sre.ANY, None)]))] + items
+    auto = _Positions(probes, budget)
+    _, _, last = auto.seq(items, False)
+    if auto.empty_choice:
+        return "an alternative inside a repeat has two branches that match the empty text"
+    # pairs of positions reading a common character, followed from each diagonal pair
+    sets, follow = auto.sets, auto.follow
+    edges: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    todo = [(i, i) for i in range(len(sets))]
+    seen = set(todo)
+    while todo:
+        a, b = todo.pop()
+        budget.spend(len(follow[a]) * len(follow[b]))
+        nxt = [(x, y) for x in follow[a] for y in follow[b] if sets[x] & sets[y]]
+        edges[(a, b)] = nxt
+        for pair in nxt:
+            if pair not in seen:
+                seen.add(pair)
+                todo.append(pair)
+    # an off-diagonal pair on a cycle through a diagonal pair: two paths, same text
+    for component in _components(edges):
+        if any(a == b for a, b in component) and any(a != b for a, b in component):
+            return "a repeated part can match the same text in more than one way"
+    # or one cycle of positions with a step that two constructs make: (a*)*, (a?b?)*
+    loops = _components({p: sorted(f) for p, f in enumerate(follow)})
+    loop_of = {p: n for n, comp in enumerate(loops) for p in comp}
+    for p, t in sorted(auto.twice):
+        if p in loop_of and loop_of.get(t) == loop_of[p]:
+            return "a repeated part can match the same text in more than one way (a loop inside a loop)"
+    degree = _ambiguity_degree(auto, last, budget)
     if degree >= MAX_RUN_DEGREE:
         return (f"{degree} repeated parts, one after another, can each read a run of the same text: "
                 f"{_POWER} {degree}")
+    for body in auto.lookarounds:
+        if id(body) not in leading and _unbounded(body):
+            return _LOOKAROUND
+        risk = _tree_risk(list(body), probes, budget, searched and id(body) in leading)
+        if risk:
+            return f"inside a lookaround, {risk}"
     return None
+
+
+def _unbounded(node: object) -> bool:
+    """Whether a parsed pattern holds a repeat without a bound or a back-reference."""
+    # opcodes are singletons (compared with ``is``, since a range's ends are plain ints)
+    if isinstance(node, tuple) and len(node) == 2 and any(node[0] is op for op in _REPEATS):
+        return node[1][1] is _sre.MAXREPEAT or _unbounded(node[1][2])
+    if isinstance(node, tuple) and len(node) == 2 and node[0] is _sre.GROUPREF:
+        return True
+    if isinstance(node, (tuple, list, _sre_parse.SubPattern)):
+        return any(_unbounded(x) for x in node)
+    return False
+
+
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+_LOOKAROUND = ("a lookaround ('(?=…)', '(?!…)', '(?<=…)', '(?<!…)') after the start of the pattern holds a repeat "
+               "without a bound ('*', '+', '{n,}') or a back-reference: it is tried again at every position the "
+               "matcher reaches and reads on from there each time")
 
 
 _POWER = "on a line that nearly matches, its time grows as the line's length to the power"
@@ -738,8 +806,8 @@ def _ambiguity_degree(auto: _Positions, last: set[int], budget: _Budget) -> int:
         here = part[(a, c)]
         ahead = [b2 for b2 in follow[b] if b2 in toward[lq]]
         for a2, c2 in pairs[(a, c)]:
-            if part.get((a2, c2)) != here:
-                continue
+            if part.get((a2, c2)) != here:  # left, the pair never comes back: no text w goes around both
+                continue  # (not only pruning: without it a quadratic pattern is refused, see the tests)
             both = sets[a2] & sets[c2]
             budget.spend(len(ahead))
             for b2 in ahead:

@@ -1324,6 +1324,95 @@ def test_every_default_pattern_reads_a_line_one_way():
             if clean.backtracking_risk(p)] == []
 
 
+# A signal of a block rule is searched anywhere in a line: search tries every start, one more
+# repeated part in front, so a pattern accepted as whole-line (quadratic) runs cubic there. The
+# first is the old default e-mail signal: one line of 4,000 '@' took 40 s to segment (a reviewer's).
+SEARCHED_CUBIC = [r"\S+@\S+\.\w+", r"\w*\w*x", r".*a.*x"]
+
+
+@pytest.mark.parametrize("pattern", SEARCHED_CUBIC)
+def test_a_pattern_quadratic_on_a_whole_line_is_refused_when_searched(pattern):
+    compiled = re.compile(pattern, re.IGNORECASE)
+    assert clean.backtracking_risk(compiled) is None
+    assert "to the power 3" in clean.backtracking_risk(compiled, searched=True)
+
+
+def test_a_searched_signal_is_refused_saying_that_it_is_searched(tmp_path):
+    corpus = _rules_file(tmp_path, "rules:\n  - id: slow\n    kind: block\n    signals: ['\\w*\\w*x']\n")
+    with pytest.raises(clean.RuleError, match=r"rule 'slow': pattern '\\\\w\*\\\\w\*x'.*power 3.*a signal is searched "
+                                              r"anywhere in the line.*one more repeated part.*line 2.*Rewrite"):
+        clean.load_rules(corpus)
+    # the same pattern as a whole-line pattern of a line rule is quadratic, accepted
+    _rules_file(tmp_path, "rules:\n  - id: fine\n    kind: line\n    patterns: ['\\w*\\w*x']\n")
+    assert [r.id for r in clean.load_rules(tmp_path) if r.id == "fine"] == ["fine"]
+
+
+def test_every_default_signal_and_screened_pattern_reads_a_line_one_way_when_searched():
+    rules = clean.load_rules()
+    assert sum(len(r.signals) for r in rules) > 0
+    assert [(r.id, p.pattern) for r in rules for p in r.signals if clean.backtracking_risk(p, searched=True)] == []
+    inside = [x for r in rules for p in r.patterns if (x := clean._inside_any_runs(p)) is not None]
+    assert inside
+    assert [x for x in inside if clean.backtracking_risk(re.compile(x, re.IGNORECASE), searched=True)] == []
+
+
+def test_the_default_e_mail_signal_matches_the_lines_the_old_one_matched():
+    r"""``\S@`` for ``\S+@`` in a searched pattern: a match of ``x@...`` with ``x`` one or more
+    non-spaces ends in one non-space before the ``@``, so the same lines match (checked on
+    random lines of the characters that matter)."""
+    old = re.compile(r"\S+@\S+\.\w+|\[email protected\]|\b(e-post|epost|e-mail|mejl|mejla|maila)\b", re.IGNORECASE)
+    (new,) = [p for r in clean.load_rules() for p in r.signals if p.pattern.startswith(r"\S@")]
+    rng = random.Random(7)
+    lines = ["".join(rng.choice("a@. _é-\u00a0") for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    lines += ["@" * 4000, "namn@example.se", "a@@b.c", "@a@b.c", "x @y.se", "a@b.", "[email protected]"]
+    assert [x for x in lines if bool(old.search(x)) != bool(new.search(x))] == []
+    assert sum(bool(new.search(x)) for x in lines) > 100
+
+
+# A lookaround reads no character but runs anew at each position the matcher reaches: its body is
+# checked as a pattern of its own, and one after the start of the pattern may hold no repeat without
+# a bound. (?=(?:a+)+b).* took 10 s on a 28-character line, a*(?=a*a*a*b) 11.5 s on 400 (a reviewer's).
+LOOKAROUND_SLOW = [(r"(?=(?:a+)+b).*", "inside a lookaround, a repeated part can match the same text"),
+                   (r"(?!(?:\w+\s?)+y)x.*", "inside a lookaround, a repeated part"),
+                   (r"a*(?=a*a*a*b)", "after the start of the pattern holds a repeat without a bound"),
+                   (r".*(?=\w*x)", "after the start of the pattern holds a repeat without a bound")]
+LOOKAROUND_FINE = [r"(?:[^.!?]|\.(?=\w)){1,150} x", r"(?!.*reklam).*annons.*", r"x(?=\w{0,40}y).*",
+                   r"\w+(?<!\d)", r"^(?=\d)\w+$"]
+
+
+@pytest.mark.parametrize(("pattern", "why"), LOOKAROUND_SLOW)
+def test_a_slow_lookaround_is_refused(pattern, why):
+    assert why in clean.backtracking_risk(re.compile(pattern, re.IGNORECASE))
+
+
+@pytest.mark.parametrize("pattern", LOOKAROUND_FINE)
+def test_a_lookaround_that_reads_a_bounded_text_or_leads_the_pattern_is_accepted(pattern):
+    assert clean.backtracking_risk(re.compile(pattern, re.IGNORECASE)) is None
+
+
+def test_a_lookaround_that_leads_a_searched_pattern_is_checked_as_searched():
+    # tried at every start, (?=\w*\w*x) reads on from each: cubic, as \w*\w*x searched
+    assert "to the power 3" in clean.backtracking_risk(re.compile(r"(?=\w*\w*x)\w", re.IGNORECASE), searched=True)
+    assert clean.backtracking_risk(re.compile(r"(?=\w*\w*x)\w.*", re.IGNORECASE)) is None
+
+
+def test_a_rule_with_an_unbounded_repeat_in_a_lookaround_is_refused_with_what_to_do(tmp_path):
+    corpus = _rules_file(tmp_path, "rules:\n  - id: ahead\n    kind: line\n    patterns: ['x(?=\\w*y).*']\n")
+    with pytest.raises(clean.RuleError, match=r"rule 'ahead': pattern 'x\(\?=\\\\w\*y\)\.\*' could take too long.*"
+                                              r"a lookaround.*line 2.*Give the repeat a bound.*start of the pattern"):
+        clean.load_rules(corpus)
+
+
+def test_the_triple_search_stays_within_one_strong_part_of_the_pair_graph():
+    """Going around two repeated parts with one text ``w`` means their pair comes back to where
+    it started: ``_ambiguity_degree`` keeps the pair of the first and third copy within one
+    strongly connected part of the pair graph. Let out of it, it found a chain of three here and
+    refused the pattern, which is quadratic: fullmatch on 'ba' * 4000 (and 'b' + 'ab' * 4000)
+    took 0.3 s, four times that of 2000 (timed once by hand, not here)."""
+    pattern = r"(?:ba)*(?:[ab](?:ab|b)[ab])*(?:ab[ab]b)*bc"
+    assert clean.backtracking_risk(re.compile(pattern, re.IGNORECASE)) is None
+
+
 def test_the_default_breadcrumb_pattern_fails_fast_and_matches_the_lines_it_matched():
     """The navigation rule's old breadcrumb pattern took seconds on a 12-part line that
     does not match (each part doubles it; 14 parts took 100 s); the rewritten one takes
