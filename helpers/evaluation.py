@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import coding, io, manifest, paths, pipeline, reliability, tables
+from . import coding, io, manifest, paths, pipeline, reliability
 from . import corpus as corpus_mod
 
 SPLIT_FILE = "split.csv"
@@ -342,13 +342,19 @@ def _replace_rows(path: Path, new: pd.DataFrame, columns: list[str]) -> Path:
     return io.write_csv(path, table, spreadsheet=False)
 
 
-def write_manifest(run: pipeline.Run, written: list[str]) -> Path:
+def write_manifest(run: pipeline.Run, written: list[str],
+                   previous: dict[str, str | None] | None = None) -> manifest.Removal:
     """Record what ``make evaluate`` wrote in the corpus's folder ``run.out``, with each
     file's SHA-256 (:mod:`helpers.manifest`): the ``written`` tables, and the pipeline's
-    tables there with their stamp (that corpus's cache); ``make clean`` removes them while
-    they are unchanged."""
-    cache = tables.out_files() + [pipeline.STAMP_FILE]
-    return io.write_text(run.path(manifest.MANIFEST), manifest.dumps(manifest.record(run.out, written + cache)))
+    tables there with their stamp (that corpus's cache, :func:`helpers.pipeline.cache_files`:
+    not a table edited since); ``make clean`` removes them while they are unchanged. First
+    the files the ``previous`` record lists and this run did not write (the keyword
+    baseline's table once there is no baseline) are removed while unchanged, as a report
+    removes its stale files (:func:`helpers.manifest.remove_stale`); what was done is returned."""
+    now = written + pipeline.cache_files(run.out)
+    removal = manifest.remove_stale(run.out, previous or {}, now)
+    io.write_text(run.path(manifest.MANIFEST), manifest.dumps(manifest.record(run.out, now)))
+    return removal
 
 
 def reference_problem(folder: Path) -> str | None:
@@ -397,9 +403,11 @@ def main(argv: list[str] | None = None) -> int:
     summaries, baselines, aheads = [], [], []
     for run in runs:
         written = [SUMMARY_FILE, PER_CODE_FILE]
+        previous = manifest.read(run.out) or {}
         try:  # the coder and the keyword baseline are scored on the same inputs
             inputs = score_inputs(run)
-        except ValueError as err:  # a reference coding or metadata refused, or reference/ holding no codings
+        except ValueError as err:  # a reference coding or metadata refused, reference/ holding no codings, or a
+            # table saved over in that corpus's folder (pipeline.EditedTableError: neither read nor overwritten)
             print(f"error: {err}", file=sys.stderr)
             return 2
         print(f"{run.corpus.name}: {inputs.coverage}".replace("\n", f"\n{run.corpus.name}: "))
@@ -422,7 +430,12 @@ def main(argv: list[str] | None = None) -> int:
             if a.record:
                 record(base_summary, base_codebook)
                 record_ahead(ahead, inputs.codebook)
-        write_manifest(run, written)
+        removal = write_manifest(run, written, previous)
+        if removal.removed:
+            print(f"removed {len(removal.removed)} file(s) of the previous make evaluate in {run.out}: "
+                  f"{', '.join(removal.removed)}", file=sys.stderr)
+        for line in removal.said(run.out):
+            print(line, file=sys.stderr)
     table = pd.concat(summaries, ignore_index=True)
     shown = table[table["genre"] == "all"]
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200):

@@ -12,13 +12,18 @@ reproducible, so the record is too)::
     {"sha256": {"html/index.html": "<64 hex digits>", "segments.csv": "<64 hex digits>"}}
 
 :func:`remove_unchanged` is the one remover (``make clean``, :mod:`helpers.outputs`, and a
-report's removal of the previous report's stale files, :func:`helpers.report.remove_stale`):
+report's removal of the previous report's stale files, :func:`remove_stale`, which ``make evaluate`` uses too):
 it removes a recorded file only while its bytes still have the recorded hash. A file that
 changed since (notes saved over ``coded.csv``, an edited page) is kept and named, and so is
 a file whose hash is not known: a manifest of an older kvalitext (``{"files": [...]}``, a
 plain list of paths) is read as paths without hashes, and a manifest written or edited by
 hand makes nothing removed unless it gives the file's exact hash. Nothing is removed through
-a symbolic link or outside the folder.
+a symbolic link or outside the folder, and only a file of a form a run writes
+(:func:`output_file`: a report's pages, notebook copies, figures, tables and QDA exports,
+the pipeline's tables and ``make evaluate``'s, the stamp), never one under a ``review/``
+folder, whatever a record lists. A record is never read through a symbolic link (nor a
+stamp through a linked ``.cache``), and a listed path that cannot name a file (a NUL byte,
+a lone surrogate) is dropped with a warning.
 
 Standard library only: ``make clean`` runs with the system's ``python3``, without ``.venv``.
 """
@@ -43,6 +48,25 @@ KEY = "sha256"  # a record's key: {path: hash}
 OLD_KEY = "files"  # an older kvalitext's manifest: a list of paths, no hashes
 CHANGED = "changed since the run wrote it; remove it yourself if it is yours to lose"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+FIGURES_DIR = "figures"  # helpers.style.FIGURES_DIR (a test checks they agree; style needs matplotlib)
+SPREADSHEET_DIR = "spreadsheet"  # helpers.io.SPREADSHEET_DIR (the same)
+REVIEW_DIR = "review"  # helpers.paths.REVIEW_DIR: make review's folder, never removed
+# what a run writes: a report's pages, copies of notebooks, figures, tables with their spreadsheet copies (the
+# pipeline's tables and make evaluate's are tables too), notebook 05's QDA exports (project.qdpx, codebook.qdc)
+_OUTPUT_FILE = re.compile(rf"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb|{FIGURES_DIR}/[^/\\]+\.(svg|png)"
+                          rf"|({SPREADSHEET_DIR}/)?[^/\\]+\.csv|[^/\\]+\.(qdpx|qdc))")
+
+
+def output_file(rel: str) -> bool:
+    """Whether ``rel`` (relative to a run's folder) is of a form a run writes there, so that
+    a record listing it may have it removed: a report's page (``html/*.html``), notebook copy
+    (``notebooks/*.ipynb``), figure (``figures/*.svg``, ``*.png``), table (``*.csv``, the
+    pipeline's and ``make evaluate``'s among them) or its copy (``spreadsheet/*.csv``), QDA
+    export (``*.qdpx``, ``*.qdc``), or the pipeline's stamp (:data:`STAMP`); never a file
+    under a ``review/`` folder."""
+    if REVIEW_DIR in rel.split("/"):
+        return False
+    return rel == STAMP or bool(_OUTPUT_FILE.fullmatch(rel))
 
 
 @dataclass
@@ -83,12 +107,12 @@ def _parent(folder: str | os.PathLike[str], rel: str) -> int | None:
         return None
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte or a lone surrogate in the path
         return None
     for part in parts[:-1]:
         try:
             sub = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
-        except OSError:  # missing, or a link
+        except (OSError, ValueError):  # missing, a link, or no file's name
             os.close(fd)
             return None
         os.close(fd)
@@ -96,19 +120,53 @@ def _parent(folder: str | os.PathLike[str], rel: str) -> int | None:
     return fd
 
 
-def _hash_at(fd: int, name: str) -> str | None:
-    """The SHA-256 of the regular file ``name`` in the open folder ``fd`` (not a link)."""
+def _bytes_at(fd: int, name: str, hashed: bool) -> str | bytes | None:
+    """The bytes (or, ``hashed``, their SHA-256) of the regular file ``name`` in the open
+    folder ``fd``, not read through a link; ``None`` when there is no such file."""
     try:
         file_fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=fd)
-    except OSError:
+    except (OSError, ValueError):
         return None
     with os.fdopen(file_fd, "rb") as fh:
         if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
             return None
+        if not hashed:
+            return fh.read()
         h = hashlib.sha256()
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
         return h.hexdigest()
+
+
+def _hash_at(fd: int, name: str) -> str | None:
+    """The SHA-256 of the regular file ``name`` in the open folder ``fd`` (not a link)."""
+    found = _bytes_at(fd, name, hashed=True)
+    return found if isinstance(found, str) else None
+
+
+def _read_bytes(folder: str | os.PathLike[str], rel: str) -> bytes | None:
+    """The bytes of the regular file ``folder/rel``, reached without following a link (nor
+    a linked folder on the way: a ``.cache`` that is a link is not read through)."""
+    fd = _parent(folder, rel)
+    if fd is None:
+        return None
+    try:
+        found = _bytes_at(fd, rel.split("/")[-1], hashed=False)
+        return found if isinstance(found, bytes) else None
+    finally:
+        os.close(fd)
+
+
+def _nameable(rel: str) -> bool:
+    """Whether ``rel`` can name a file: no NUL byte, no lone surrogate (which a path
+    cannot be encoded with)."""
+    if "\x00" in rel:
+        return False
+    try:
+        rel.encode("utf-8")
+    except UnicodeError:
+        return False
+    return True
 
 
 def file_hash(folder: str | os.PathLike[str], rel: str) -> str | None:
@@ -140,20 +198,30 @@ def read(folder: str | os.PathLike[str], name: str = MANIFEST) -> dict[str, str 
     """The record ``folder/name`` as ``{path: SHA-256 or None}`` (``None``: hash unknown; an
     older manifest's plain list gives only those); ``None`` when there is no such file or it
     is not a record (not JSON, another shape: a warning says so). The record is not read
-    through a link."""
+    through a link, nor through a folder on its way that is one (a ``.cache`` linked
+    elsewhere: no record is read from outside ``folder``). A listed path that cannot name a
+    file (a NUL byte, a lone surrogate) is dropped, with one warning naming the record."""
     path = Path(folder) / name
-    if not path.is_file() or path.is_symlink():
+    raw = _read_bytes(folder, name)
+    if raw is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError as err:
         log.warning("%s cannot be read (%s): nothing it lists is removed", path, err)
         return None
+    found: dict[str, str | None] | None = None
     if isinstance(data, dict) and isinstance(data.get(KEY), dict):
-        return {rel: (digest if isinstance(digest, str) and _SHA256.fullmatch(digest) else None)
-                for rel, digest in sorted(data[KEY].items())}
-    if isinstance(data, dict) and isinstance(data.get(OLD_KEY), list):
-        return {rel: None for rel in sorted({f for f in data[OLD_KEY] if isinstance(f, str)})}
+        found = {rel: (digest if isinstance(digest, str) and _SHA256.fullmatch(digest) else None)
+                 for rel, digest in sorted(data[KEY].items())}
+    elif isinstance(data, dict) and isinstance(data.get(OLD_KEY), list):
+        found = {rel: None for rel in sorted({f for f in data[OLD_KEY] if isinstance(f, str)})}
+    if found is not None:
+        dropped = [rel for rel in found if not _nameable(rel)]
+        if dropped:
+            log.warning("%s lists %d path(s) that cannot name a file (a NUL byte or a lone surrogate): they are "
+                        "ignored, nothing is removed for them", path, len(dropped))
+        return {rel: digest for rel, digest in found.items() if rel not in dropped}
     if name == STAMP and isinstance(data, dict):  # a stamp of an older kvalitext: it recorded no files
         return {}
     log.warning("%s is not a record of the files a run wrote: nothing it lists is removed", path)
@@ -182,11 +250,39 @@ def remove_unchanged(folder: str | os.PathLike[str], *records: Mapping[str, str 
                 done.removed.append(rel)
             else:
                 (done.changed if known else done.unknown).append(rel)
-        except FileNotFoundError:
+        except (FileNotFoundError, ValueError):  # gone since, or no file's name
             continue
         finally:
             os.close(fd)
     return done
+
+
+def removable(folder: str | os.PathLike[str], recorded: Mapping[str, str | None],
+              name: str = MANIFEST) -> dict[str, str | None]:
+    """The entries of the record ``folder/name`` (``recorded``) that a run may have written
+    (:func:`output_file`); the others (a file of one's own, one under ``review/``) are left
+    out, with one warning naming the record: nothing is removed for them."""
+    kept = {rel: digest for rel, digest in recorded.items() if output_file(rel)}
+    other = sorted(set(recorded) - set(kept))
+    if other:
+        shown = ", ".join(repr(rel) for rel in other[:5]) + (", …" if len(other) > 5 else "")
+        log.warning("%s lists %d file(s) that no run writes there, left alone: %s", Path(folder) / name,
+                    len(other), shown)
+    return kept
+
+
+def remove_stale(folder: str | os.PathLike[str], previous: Mapping[str, str | None],
+                 written: Iterable[str]) -> Removal:
+    """Remove the files a run's previous record in ``folder`` lists (``previous``,
+    :func:`read`) that this run did not write again (``written``): a report's pages of a
+    notebook renamed since, a figure or table no longer written, ``make evaluate``'s table
+    of the keyword baseline once there is none; only those a run writes
+    (:func:`removable`) and only while their bytes are those recorded
+    (:func:`remove_unchanged`: an edited one is kept and named). The pipeline's stamp is not
+    among them: it records the tables it wrote, whichever run reads them next."""
+    done = set(written) | {STAMP}
+    return remove_unchanged(folder, removable(folder, {rel: digest for rel, digest in previous.items()
+                                                       if rel not in done}))
 
 
 def remove_record(folder: str | os.PathLike[str], name: str = MANIFEST) -> bool:

@@ -12,7 +12,9 @@ wrote in ``OUT`` and nothing else (a run never deletes what it did not write):
   tables and that corpus's cache), the pipeline in its stamp ``.cache/fingerprint.json``
   (the tables it built). A recorded file is removed only while its bytes still have the
   recorded hash; one that changed since (notes saved over ``coded.csv``, an edited page) is
-  kept and named, and so is one an older manifest lists without a hash. Then the records
+  kept and named, and so is one an older manifest lists without a hash. Only a file of a
+  form a run writes may go (:func:`helpers.manifest.output_file`), never one under
+  ``review/``, whatever a record lists. Then the records
   themselves go, and the folders left empty (``OUT`` itself when nothing else is in it);
 * ``OUT/review/`` (``make review``'s sample, sheet and project) is kept, in ``build/`` too,
   whatever it holds: a reviewer may be filling ``review.xlsx`` in place, or have saved the
@@ -180,8 +182,9 @@ def clean(out: str | None, corpus: str | None = None) -> str:
         records = {name: found for name in (manifest.MANIFEST, manifest.STAMP)
                    if (found := manifest.read(folder, name)) is not None}
         # the records themselves go last, as records (the stamp of a later build, too)
-        removal.add(manifest.remove_unchanged(folder, *[{rel: digest for rel, digest in found.items() if rel not in records}
-                                                        for found in records.values()]), under)
+        removal.add(manifest.remove_unchanged(folder, *[
+            manifest.removable(folder, {rel: digest for rel, digest in found.items() if rel not in records}, name)
+            for name, found in records.items()]), under)
         removal.add(manifest.Removal(removed=[name for name in records if manifest.remove_record(folder, name)]), under)
     removed = removal.removed
     _prune(out_dir, removed)

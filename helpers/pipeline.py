@@ -76,6 +76,11 @@ class InputChangedError(RuntimeError):
     """An input of a cache (the tables, rule_check's sentences) changed while it was being built from it."""
 
 
+class EditedTableError(ValueError):
+    """A table of the cache in ``OUT`` whose bytes are not those the pipeline wrote (notes
+    saved over ``coded.csv``): neither served nor overwritten. The message is one line."""
+
+
 # A cache's stamp (the pipeline's tables in OUT, tools/rule_check.py's sentences and tokens):
 # the inputs are hashed before the first is read (snapshot) and again once the cache is
 # written; only if nothing changed is the first snapshot's fingerprint written as the stamp
@@ -132,9 +137,31 @@ def _snapshot(run: Run) -> dict[Path, bytes]:
 
 
 def _cached(run: Run) -> bool:
-    if not all(run.path(n).exists() for n in tables.FILES):
+    """Whether the tables in ``run.out`` may be served: each is there with the bytes the
+    stamp records it was written with, and the stamp's fingerprint is that of the inputs now."""
+    recorded = manifest.read(run.out, STAMP_FILE) or {}
+    if not all(recorded.get(n) is not None and manifest.file_hash(run.out, n) == recorded[n] for n in tables.FILES):
         return False
     return stamped(run.path(STAMP_FILE), _snapshot(run))
+
+
+def edited_tables(out: Path) -> list[str]:
+    """The files of the cache in ``out`` (:func:`helpers.tables.out_files`, relative) whose
+    bytes are not those the pipeline's stamp records it wrote: edited or replaced since
+    (a missing file, or one the stamp does not record, is not among them)."""
+    recorded = manifest.read(out, STAMP_FILE) or {}
+    return [rel for rel in tables.out_files()
+            if rel in recorded and (now := manifest.file_hash(out, rel)) is not None and now != recorded[rel]]
+
+
+def cache_files(out: Path) -> list[str]:
+    """The pipeline's files in ``out`` that a run may record as its own (relative): the
+    tables and their spreadsheet copies whose bytes are those the stamp records, and the
+    stamp. A table edited since is not the run's (``make clean`` keeps it)."""
+    recorded = manifest.read(out, STAMP_FILE) or {}
+    ours = [rel for rel in tables.out_files()
+            if recorded.get(rel) is not None and manifest.file_hash(out, rel) == recorded[rel]]
+    return ours + ([STAMP_FILE] if manifest.file_hash(out, STAMP_FILE) is not None else [])
 
 
 def _shown(run: Run, p: Path) -> str:
@@ -156,7 +183,19 @@ def build_tables(run: Run) -> None:
     interrupted (Ctrl-C, SIGTERM, an error) leaves no stamp, and the next run rebuilds
     rather than serve tables of two different inputs; SIGTERM removes the temporary file
     of a write in progress, and temporaries left by a process killed outright are removed
-    here."""
+    here.
+
+    A table the stamp records with other bytes than it has now (notes saved over
+    ``coded.csv``, a spreadsheet copy saved from Excel) is neither read nor overwritten: an
+    :class:`EditedTableError` names it, before anything is built."""
+    edited = edited_tables(run.out)
+    if edited:
+        shown = ", ".join(paths.display(run.out / rel) for rel in edited)
+        raise EditedTableError(
+            f"{shown}: changed since the pipeline wrote {'them' if len(edited) > 1 else 'it'} (the stamp "
+            f"{STAMP_FILE} records other bytes), so {'they are' if len(edited) > 1 else 'it is'} neither used as the "
+            "pipeline's table nor overwritten. Move your edited copy out of the output folder (or delete it); the "
+            "next run rebuilds the table.")
     stamp = run.path(STAMP_FILE)
     # The stamp must say what the tables were built from. Taken after the build, it gave a
     # file saved during the build content the tables do not reflect, and the next run served

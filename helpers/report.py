@@ -59,10 +59,10 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor, TagRemovePreprocessor
 from traitlets import Unicode, default
 
-from . import coding, findings, io, manifest, markup, paths, pipeline, style, tables
+from . import coding, findings, io, manifest, markup, paths, pipeline, style
 from . import corpus as corpus_mod
 from .coding import Codebook
-from .pipeline import STAMP_FILE, Run
+from .pipeline import Run
 
 log = logging.getLogger(__name__)
 KERNEL = "python3"
@@ -603,18 +603,8 @@ patterns matched against each word and its lemma: <code>ord</code> exactly, <cod
 """
 
 
-# what a report writes: pages, copies of notebooks, figures, tables with their spreadsheet copies (helpers.io.write_csv),
-# and notebook 05's QDA exports (project.qdpx, codebook.qdc)
-_REPORT_FILE = re.compile(rf"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb|{re.escape(style.FIGURES_DIR)}/[^/\\]+\.(svg|png)"
-                          rf"|({re.escape(io.SPREADSHEET_DIR)}/)?[^/\\]+\.csv|[^/\\]+\.(qdpx|qdc))")
 # the folders of OUT the notebooks write figures and tables to
 _WRITTEN_BY_NOTEBOOKS = (style.FIGURES_DIR, "", io.SPREADSHEET_DIR)
-
-
-def report_file(rel: str) -> bool:
-    """Whether ``rel`` (relative to ``OUT``) is a file a report writes: a page, a notebook's
-    copy, a figure, a table (or its spreadsheet copy) or a QDA export, directly in its folder."""
-    return bool(_REPORT_FILE.fullmatch(rel))
 
 
 class ReportError(Exception):
@@ -640,7 +630,7 @@ def _stamps(out: Path) -> dict[str, tuple[int, int]]:
         for path in folder.iterdir():
             rel = f"{sub}/{path.name}" if sub else path.name
             st = path.lstat()
-            if stat.S_ISREG(st.st_mode) and _REPORT_FILE.fullmatch(rel):
+            if stat.S_ISREG(st.st_mode) and manifest.output_file(rel):
                 found[rel] = (st.st_ino, st.st_mtime_ns)
     return found
 
@@ -649,34 +639,12 @@ def notebook_outputs(out: Path, before: Mapping[str, tuple[int, int]]) -> list[s
     """The figures and tables a run's notebooks wrote in ``out``: those new or written again
     since ``before`` (:func:`_stamps` as the run began), and the pipeline's tables it kept
     there (:func:`helpers.tables.out_files`: its cache, the run's whether or not it was
-    rebuilt) with their stamp. A file of one's own the run did not write is not among them."""
+    rebuilt, while their bytes are those its stamp records: :func:`helpers.pipeline.cache_files`)
+    with their stamp. A file of one's own the run did not write is not among them, nor a
+    table edited since the pipeline wrote it."""
     now = _stamps(out)
     return sorted({rel for rel, stamp in now.items() if before.get(rel) != stamp}
-                  | {rel for rel in tables.out_files() if rel in now}
-                  | ({STAMP_FILE} if (out / STAMP_FILE).is_file() else set()))
-
-
-def remove_stale(out: Path, previous: Mapping[str, str | None], written: list[str]) -> manifest.Removal:
-    """Remove the files a previous report recorded in its manifest (``previous``,
-    :func:`helpers.manifest.read`) that this one did not write again (pages and copies of
-    notebooks renamed or removed since, figures and tables no longer written), and only
-    while their bytes are those recorded (:func:`helpers.manifest.remove_unchanged`): a
-    file edited or replaced since, or one listed without a hash, is kept and named.
-
-    Only what a report writes is removed (``html/*.html``, ``notebooks/*.ipynb``, the
-    notebooks' ``figures/*.svg``/``*.png`` and their tables, ``*.csv`` and
-    ``spreadsheet/*.csv``, directly in ``out``), only regular files, and never through a
-    symbolic link: a folder in ``out`` or a file that is a link, or a listed path that
-    leads out of ``out``, is left alone.
-    """
-    stale = {}
-    for rel in sorted(set(previous) - set(written)):
-        if _REPORT_FILE.fullmatch(rel):
-            stale[rel] = previous[rel]
-        else:
-            log.warning("%s lists %r, which is not a page or notebook of a report: left alone",
-                        out / manifest.MANIFEST, rel)
-    return manifest.remove_unchanged(out, stale)  # out itself is the user's to choose; no link in it is followed
+                  | set(pipeline.cache_files(out)))
 
 
 def saved_figures(out: Path) -> frozenset[str]:
@@ -749,11 +717,14 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
         written += notebook_outputs(run.out, before)
         index = run.out / "html" / "index.html"
     except BaseException:
-        # The previous pages stay; the manifest still lists them, and what this run wrote.
-        if set(written) - set(previous):
-            write_manifest(run.out, {**previous, **manifest.record(run.out, written)})
+        # The previous pages stay; the manifest still lists them, and what this run wrote: the
+        # pages it got to, and the figures and tables the notebooks that ran wrote again (with
+        # their new hashes: make clean would otherwise keep them as changed since).
+        recorded = {**previous, **manifest.record(run.out, set(written) | set(notebook_outputs(run.out, before)))}
+        if recorded != previous:
+            write_manifest(run.out, recorded)
         raise
-    removal = remove_stale(run.out, previous, written)
+    removal = manifest.remove_stale(run.out, previous, written)
     write_manifest(run.out, manifest.record(run.out, written))
     if removal.removed:
         print(f"removed {len(removal.removed)} file(s) of the previous report: {', '.join(removal.removed)}",

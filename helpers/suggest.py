@@ -150,7 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {'no code given' if not a.code else repr(a.code) + ' is not a code of the codebook'}: "
               f"make suggest CODE=<one of {', '.join(codebook.ids)}>", file=sys.stderr)
         return 2
-    segments = pipeline.segments(run)[0]
+    try:
+        segments = pipeline.segments(run)[0]
+    except pipeline.EditedTableError as err:  # notes saved over a table in OUT: neither read nor overwritten
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     table = candidate_terms(segments, pipeline.tokens(run), pipeline.coded(run), codebook, a.code, top=a.top,
                             window=a.window)
     path = io.write_csv(run.path(f"suggestions_{a.code}.csv"), table)

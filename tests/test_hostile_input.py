@@ -237,7 +237,7 @@ def test_only_the_previous_runs_listed_files_that_this_run_did_not_write_are_rem
     out = tmp_path / "out"
     listed = ["html/00_a.html", "html/99_old.html", "html/99_old.code.html", "notebooks/99_old.ipynb"]
     _fake_previous_run(out, listed, listed + ["html/mine.html", "notebooks/mine.ipynb", "segments.csv"])
-    removed = report.remove_stale(out, manifest.read(out), ["html/00_a.html", "html/index.html"]).removed
+    removed = manifest.remove_stale(out, manifest.read(out), ["html/00_a.html", "html/index.html"]).removed
     assert removed == ["html/99_old.code.html", "html/99_old.html", "notebooks/99_old.ipynb"]
     left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert left == [MANIFEST, "html/00_a.html", "html/mine.html", "notebooks/mine.ipynb", "segments.csv"]
@@ -250,16 +250,18 @@ def test_the_notebooks_tables_are_those_they_wrote_and_the_pipelines_kept(tmp_pa
     out = tmp_path / "out"
     own = ["mine.csv", "spreadsheet/mine.csv", "reliability_auto.csv"]
     _fake_previous_run(out, [], tables.out_files() + own)
+    # the pipeline's stamp records the tables it wrote (helpers.pipeline.build_tables)
+    io.write_text(out / pipeline.STAMP_FILE, manifest.dumps(manifest.record(out, tables.out_files())))
     before = report._stamps(out)
     io.write_text(out / "reliability_auto.csv", "written again")
     io.write_csv(out / "findings_quotes.csv", pd.DataFrame({"quote": ["ny"]}))
     written = report.notebook_outputs(out, before)
     assert written == sorted(tables.out_files() + ["findings_quotes.csv", "reliability_auto.csv",
-                                                   "spreadsheet/findings_quotes.csv"])
+                                                   "spreadsheet/findings_quotes.csv", pipeline.STAMP_FILE])
     assert "segments.csv" in written and "spreadsheet/segments.csv" in written and "tokens.csv" in written
     # a next run that no longer writes reliability_auto.csv removes it, and keeps one's own and the cache
     recorded = manifest.record(out, written)
-    assert report.remove_stale(out, recorded, [w for w in written if w != "reliability_auto.csv"]).removed == [
+    assert manifest.remove_stale(out, recorded, [w for w in written if w != "reliability_auto.csv"]).removed == [
         "reliability_auto.csv"]
     assert (out / "mine.csv").exists() and (out / "spreadsheet/mine.csv").exists() and (out / "segments.csv").exists()
 
@@ -274,7 +276,7 @@ def test_a_manifest_cannot_point_outside_out_or_at_other_files(tmp_path):
     _fake_previous_run(out, listed, ["segments.csv", "review/sample.csv", "spreadsheet/sub/x.csv", "html/sub/x.html",
                                      "notebooks/x.py", "segments.xlsx"])
     (tmp_path / "segments.csv").write_text("mine", encoding="utf-8")
-    assert report.remove_stale(out, manifest.read(out), []).removed == []
+    assert manifest.remove_stale(out, manifest.read(out), []).removed == []
     assert outside.exists() and (out / "segments.csv").exists() and (out / "html/sub/x.html").exists()
     assert (out / "notebooks/x.py").exists() and (tmp_path / "segments.csv").exists()
     assert (out / "review/sample.csv").exists() and (out / "spreadsheet/sub/x.csv").exists()
@@ -296,7 +298,7 @@ def test_cleanup_does_not_follow_symbolic_links_out_of_out(tmp_path):
                 "html/00_a.html": manifest.file_hash(elsewhere, "html/00_a.html"),
                 "notebooks/00_a.ipynb": manifest.file_hash(elsewhere, "notes.ipynb")}  # their very bytes
     (out / MANIFEST).write_text(manifest.dumps(recorded), encoding="utf-8")
-    assert report.remove_stale(out, manifest.read(out), []).removed == []
+    assert manifest.remove_stale(out, manifest.read(out), []).removed == []
     assert (elsewhere / "html" / "00_a.html").exists() and (elsewhere / "notes.ipynb").exists()
     assert (out / "notebooks" / "00_a.ipynb").is_symlink() and (out / "coded.csv").is_symlink()
 
@@ -308,7 +310,7 @@ def test_an_unreadable_manifest_removes_nothing(tmp_path, text):
     _fake_previous_run(out, [], ["html/x.html"])
     (out / MANIFEST).write_text(text, encoding="utf-8")
     assert manifest.read(out) is None
-    assert report.remove_stale(out, manifest.read(out) or {}, []).removed == []
+    assert manifest.remove_stale(out, manifest.read(out) or {}, []).removed == []
     assert (out / "html" / "x.html").exists()
 
 
@@ -2099,3 +2101,32 @@ def test_tables_are_exact_and_their_spreadsheet_copies_never_start_a_formula(cor
     coded = io.read_csv(run.out / io.SPREADSHEET_DIR / "coded.csv")
     assert not coded.apply(lambda col: col.str.startswith(io.FORMULA_STARTS)).any().any()
     assert not (run.out / io.SPREADSHEET_DIR / "tokens.csv").exists()
+
+
+def test_a_manifest_path_with_a_nul_byte_or_a_lone_surrogate_is_dropped_with_one_warning(tmp_path, caplog):
+    """Such a path crashed make clean and make report with a ValueError traceback (leaking the
+    descriptor of the folder it was opening), and, the stale removal running before the new
+    manifest is written, every later report too."""
+    out = tmp_path / "out"
+    (out / "x").mkdir(parents=True)
+    (out / "segments.csv").write_text("the run's\n", encoding="utf-8")
+    digest = manifest.file_hash(out, "segments.csv")
+    bad = ["a\x00b.csv", "x\x00/y.csv", "x/\x00.csv", "\ud800.csv", "html/\udcff.html"]
+    (out / MANIFEST).write_text(json.dumps({"sha256": {**dict.fromkeys(bad, digest), "segments.csv": digest}}),
+                                encoding="utf-8")
+    fds = len(os.listdir("/proc/self/fd"))
+    with caplog.at_level(logging.WARNING, logger="helpers.manifest"):
+        recorded = manifest.read(out)
+    assert recorded == {"segments.csv": digest}
+    warned = [r.getMessage() for r in caplog.records if r.name == "helpers.manifest"]
+    assert len(warned) == 1 and str(out / MANIFEST) in warned[0] and "NUL" in warned[0]
+    for rel in bad:  # asked directly, each is no file, and no descriptor is left open
+        assert manifest.file_hash(out, rel) is None
+        assert manifest.remove_unchanged(out, {rel: digest}) == manifest.Removal()
+    assert len(os.listdir("/proc/self/fd")) == fds
+    assert manifest.remove_stale(out, manifest.read(out), []).removed == ["segments.csv"]
+    (out / "segments.csv").write_text("the run's\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "helpers.outputs", "clean", "--out", str(out)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert [p.name for p in out.iterdir()] == ["x"]  # segments.csv and the manifest removed; x/ is no run's

@@ -103,7 +103,7 @@ def test_clean_removes_the_recorded_files_the_cache_and_evaluate_s_tables_and_ke
            "evaluation/corpus-dev/my_notes.txt", ".segments.csv.abc_1234.tmp"]  # a killed write's temporary: no record
     _write(out, {rel: rel for rel in listed + cache + [f"evaluation/corpus-dev/{rel}" for rel in evaluated] + own})
     # a hand-made entry, even with a hash, does not reach outside OUT; one without a hash removes nothing
-    _record(out, listed + cache, {"../outside.csv": manifest.file_hash(out, "mine.csv"), "notes.txt": None})
+    _record(out, listed + cache, {"../outside.csv": manifest.file_hash(out, "mine.csv"), "mine.csv": None})
     _record(out / "evaluation" / "corpus-dev", evaluated)
     (tmp_path / "outside.csv").write_text("mine.csv", encoding="utf-8")
     said = outputs.clean(str(out))
@@ -113,7 +113,7 @@ def test_clean_removes_the_recorded_files_the_cache_and_evaluate_s_tables_and_ke
     assert said.startswith(f"removed {len(listed + cache + evaluated) + 2} file(s) the runs wrote in ")  # + manifests
     assert "kept 10 file(s) no run listed there, among them review/" in said
     assert said.splitlines()[1:] == [f"kept 1 file(s) in {out} that a manifest lists without a hash (written by an "
-                                     "older kvalitext, or by hand), so they are not known to be a run's: notes.txt; "
+                                     "older kvalitext, or by hand), so they are not known to be a run's: mine.csv; "
                                      "remove them yourself if they are not yours (a report run again records the "
                                      "hashes of what it writes)"]
 
@@ -221,7 +221,7 @@ def test_a_report_s_removal_of_stale_files_keeps_an_edited_one(tmp_path):
     out = tmp_path / "out"
     _report_folder(out)
     (out / "html/00_a.html").write_text("<p>my edit</p>", encoding="utf-8")
-    removal = report.remove_stale(out, manifest.read(out), ["html/index.html"])
+    removal = manifest.remove_stale(out, manifest.read(out), ["html/index.html"])
     assert removal.removed == ["coded.csv", "figures/timeline.svg", "notebooks/00_a.ipynb", "segments.csv",
                                "spreadsheet/coded.csv"]
     assert removal.changed == ["html/00_a.html"] and (out / "html/00_a.html").exists()
@@ -307,3 +307,140 @@ def test_make_clean_does_not_build_the_venv(tmp_path):
                           cwd=paths.PROJ_ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "venv" not in done.stdout and "-m helpers.outputs clean" in done.stdout, done.stdout
+
+
+# --- the reviewer's cases of the hashed manifest ---
+
+def test_an_edited_cached_table_is_neither_served_nor_overwritten_nor_recorded(corpus_factory, tmp_path):
+    """Notes saved over OUT/coded.csv after a report were served as the cache (the findings
+    drawn from the edit), recorded with their new hash as the run's, and then removed by
+    make clean. Now the pipeline refuses, naming the file and what to do, and leaves it."""
+    corpus_dir = corpus_factory({"a.txt": "Vi behöver tillit.\n"})
+    run = pipeline.Run.from_params(corpus_dir, tmp_path / "out")
+    pipeline.build_tables(run)
+    notes = run.path("coded.csv").read_text(encoding="utf-8") + "my note\n"
+    run.path("coded.csv").write_text(notes, encoding="utf-8")
+    with pytest.raises(pipeline.EditedTableError, match=r"coded\.csv: changed since the pipeline wrote it.*Move your "
+                       r"edited copy out of the output folder \(or delete it\); the next run rebuilds the table"):
+        pipeline.coded(run)
+    assert run.path("coded.csv").read_text(encoding="utf-8") == notes
+    (Path(corpus_dir) / "raw" / "a.txt").write_text("Vi behöver mer tillit.\n", encoding="utf-8")  # a rebuild is due
+    with pytest.raises(pipeline.EditedTableError):
+        pipeline.coded(run)  # and does not overwrite the notes
+    assert run.path("coded.csv").read_text(encoding="utf-8") == notes
+    assert "coded.csv" not in pipeline.cache_files(run.out) and "segments.csv" in pipeline.cache_files(run.out)
+
+
+def test_an_edited_spreadsheet_copy_of_a_cached_table_is_not_recorded_as_the_run_s(corpus_factory, tmp_path):
+    """A spreadsheet copy saved from Excel: the cache is served (the table is intact), but
+    the report no longer records the copy with its current hash, so make clean keeps it."""
+    run = pipeline.Run.from_params(corpus_factory({"a.txt": "Vi behöver tillit.\n"}), tmp_path / "out")
+    pipeline.build_tables(run)
+    run.path("spreadsheet/coded.csv").write_text("my sheet\n", encoding="utf-8")
+    before = report._stamps(run.out)
+    pipeline.coded(run)  # served
+    written = report.notebook_outputs(run.out, before)
+    assert "spreadsheet/coded.csv" not in written and "coded.csv" in written and pipeline.STAMP_FILE in written
+    report.write_manifest(run.out, manifest.record(run.out, written))
+    outputs.clean(str(run.out))
+    assert _files(run.out) == ["spreadsheet/coded.csv"]
+
+
+def test_make_clean_removes_only_files_of_a_run_s_form_whatever_a_manifest_lists(tmp_path):
+    """Any hashed entry was removed, a review/ file or a file of one's own among them (the
+    limit to a report's files was lost with the hashes)."""
+    out = tmp_path / "out"
+    written = _report_folder(out)
+    own = ["review/sample.csv", "review/review.xlsx", "notes.txt", "mine/notes.md", "html/sub/x.html",
+           "evaluation.md"]
+    _write(out, {rel: f"mine {rel}\n" for rel in own})
+    _record(out, written + [pipeline.STAMP_FILE] + own)  # their exact hashes
+    _write(out, {pipeline.STAMP_FILE: manifest.dumps(manifest.record(out, ["coded.csv", "segments.csv", *own]))})
+    said = outputs.clean(str(out))
+    assert _files(out) == sorted(own)
+    assert said.startswith(f"removed {len(written) + 2} file(s) the runs wrote in {out}")
+    assert manifest.remove_stale(out, manifest.record(out, own), []).removed == []
+    assert _files(out) == sorted(own)
+
+
+def test_the_files_a_run_writes_are_of_the_form_make_clean_accepts():
+    """manifest.output_file is standard library only (make clean runs without .venv), so it
+    names the folders itself: they must be those the writers use."""
+    from helpers import io, style
+    assert (manifest.FIGURES_DIR, manifest.SPREADSHEET_DIR, manifest.REVIEW_DIR) == (
+        style.FIGURES_DIR, io.SPREADSHEET_DIR, paths.REVIEW_DIR)
+    run_files = [*tables.out_files(), *evaluation.TABLE_FILES, pipeline.STAMP_FILE, "html/index.html",
+                 "html/00_a.code.html", "notebooks/00_a.ipynb", "figures/timeline.svg", "figures/timeline.png",
+                 "findings_quotes.csv", "spreadsheet/findings_quotes.csv", "project.qdpx", "codebook.qdc"]
+    assert all(manifest.output_file(rel) for rel in run_files)
+    assert not any(manifest.output_file(rel) for rel in [
+        "review/sample.csv", "review/review.xlsx", "a/review/x.csv", "notes.txt", "html/sub/x.html", "../x.csv",
+        "spreadsheet/review/x.csv", ".cache/other.json", manifest.MANIFEST])
+
+
+def test_a_stamp_in_a_linked_cache_folder_is_not_read(tmp_path):
+    """A .cache that is a symbolic link was followed: a record from outside OUT had
+    OUT/notes.csv removed."""
+    out = tmp_path / "out"
+    _report_folder(out)
+    _write(out, {"notes.csv": "mine\n"})
+    elsewhere = tmp_path / "elsewhere"
+    _write(elsewhere, {"fingerprint.json": manifest.dumps(manifest.record(out, ["notes.csv"]))})
+    shutil.rmtree(out / ".cache")
+    (out / ".cache").symlink_to(elsewhere)
+    assert manifest.read(out, manifest.STAMP) is None
+    outputs.clean(str(out))
+    assert (out / "notes.csv").exists() and (elsewhere / "fingerprint.json").exists()
+
+
+def test_make_evaluate_removes_the_tables_its_previous_run_wrote_and_this_one_did_not(corpus_factory, tmp_path):
+    """make evaluate overwrote its manifest: a table an earlier run wrote and this one did
+    not (the keyword baseline's) was forgotten and stayed for ever."""
+    run = pipeline.Run.from_params(corpus_factory({"a.txt": "Vi behöver tillit.\n"}), tmp_path / "out")
+    _write(run.out, {name: f"the run's {name}\n" for name in evaluation.TABLE_FILES})
+    _write(run.out, {"evaluation_old.csv": "the run's, edited since\n"})
+    previous = manifest.record(run.out, [*evaluation.TABLE_FILES])
+    previous["evaluation_old.csv"] = "0" * 64
+    removal = evaluation.write_manifest(run, [evaluation.SUMMARY_FILE, evaluation.PER_CODE_FILE], previous)
+    assert removal.removed == [evaluation.AHEAD_FILE] and removal.changed == ["evaluation_old.csv"]
+    assert sorted(manifest.read(run.out)) == [evaluation.PER_CODE_FILE, evaluation.SUMMARY_FILE]
+    assert _files(run.out) == sorted([manifest.MANIFEST, evaluation.PER_CODE_FILE, evaluation.SUMMARY_FILE,
+                                      "evaluation_old.csv"])
+
+
+def test_a_failed_report_records_the_figures_and_tables_its_notebooks_wrote(corpus_factory, tmp_path, monkeypatch):
+    """After a failed report only the staged pages were recorded: a figure the notebooks
+    wrote again kept its old hash, and make clean kept it as changed since."""
+    from papermill.exceptions import PapermillExecutionError
+
+    from helpers import io
+    corpus_dir, out = corpus_factory({"a.txt": "Vi behöver tillit.\n"}), tmp_path / "out"
+    written = _report_folder(out)
+
+    def failing(nb_path, corpus, out_param, **kw):
+        io.write_text(out / "figures/timeline.svg", "<svg>drawn again</svg>")
+        io.write_text(out / "figures/new.svg", "<svg>new</svg>")
+        raise PapermillExecutionError(0, 1, "", "ValueError", "broken", [])
+
+    monkeypatch.setattr(report, "notebooks", lambda: [paths.NOTEBOOKS_DIR / "00_a.ipynb"])
+    monkeypatch.setattr(report, "execute", failing)
+    with pytest.raises(report.ReportError, match="00_a.ipynb stopped with ValueError"):
+        report.build_report(str(corpus_dir), str(out))
+    recorded = manifest.read(out)
+    assert recorded["figures/timeline.svg"] == manifest.file_hash(out, "figures/timeline.svg")
+    assert recorded["figures/new.svg"] == manifest.file_hash(out, "figures/new.svg")
+    assert set(written) <= set(recorded)
+    said = outputs.clean(str(out))
+    assert said.splitlines()[1:] == [] and not out.exists()  # nothing kept as changed since
+
+
+def test_make_suggest_says_an_edited_table_in_one_line(corpus_factory, tmp_path, capsys):
+    """make suggest reads the run's tables: one saved over is refused in one line, exit 2."""
+    corpus_dir = corpus_factory({"a.txt": "Vi behöver tillit.\n"})
+    run = pipeline.Run.from_params(corpus_dir, tmp_path / "out")
+    pipeline.build_tables(run)
+    run.path("segments.csv").write_text("my notes\n", encoding="utf-8")
+    assert suggest.main(["--code", "R_TRUST", "--corpus", str(corpus_dir), "--out", str(run.out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and "segments.csv: changed since the pipeline wrote it" in err[0]
+    assert run.path("segments.csv").read_text(encoding="utf-8") == "my notes\n"
