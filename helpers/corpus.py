@@ -428,7 +428,11 @@ def _read_metadata_csv(path: Path, files: Collection[str] = ()) -> tuple[pd.Data
     try:
         reader = csv_rows(path.read_bytes())
     except NotUtf8 as exc:
-        raise CorpusError(f"{shown}: {exc}: {exc.bytes!r}. Re-save the file as UTF-8.") from None
+        # an Excel export is often both: say the separator too, so that one re-save mends the file
+        first = path.read_bytes().split(b"\n", 1)[0].decode("cp1252", errors="replace")
+        sep = other_separator(next(csv.reader([first]), [""]))
+        also = " It is also " + separator_message("", sep).removeprefix(": the file is ") if sep else ""
+        raise CorpusError(f"{shown}: {exc}: {exc.bytes!r}. Re-save the file as UTF-8.{also}") from None
     try:
         header = next(reader)
     except StopIteration:

@@ -107,6 +107,16 @@ def test_an_excel_export_separated_by_semicolons_says_so(corpus_factory, tmp_pat
             "save it as comma-separated CSV (UTF-8)"), str(err.value)
     (root / "metadata.csv").write_text("file,title\na.txt,Ett; två\n", encoding="utf-8")  # ';' in a value
     assert corpus.load_metadata(root)["title"].tolist() == ["Ett; två", ""]
+    # saved in Excel's own encoding too: one error says both, so that one re-save mends the file
+    (root / "metadata.csv").write_bytes("file;doc_id;author\r\na.txt;A;Åsa\r\n".encode("cp1252"))
+    with pytest.raises(corpus.CorpusError) as err:
+        corpus.load_metadata(root)
+    assert "Re-save the file as UTF-8. It is also separated by ';', not by commas: save it as comma-separated" in str(
+        err.value), str(err.value)
+    (root / "metadata.csv").write_bytes("file,doc_id,author\r\na.txt,A,Åsa\r\n".encode("cp1252"))
+    with pytest.raises(corpus.CorpusError) as err:
+        corpus.load_metadata(root)
+    assert "separated" not in str(err.value)
 
 
 def test_every_bad_date_is_reported_at_once_with_the_iso_form_when_unambiguous(corpus_factory):
