@@ -514,6 +514,23 @@ def densest_code(freq: pd.DataFrame, group: str) -> pd.Series | None:
     return _densest(freq[freq[group_column(freq)] == group], "code")
 
 
+def group_profiles(freq: pd.DataFrame) -> tuple[list[tuple[str, int, float, pd.Series | None]], list[str]]:
+    """RQ3's profile of each group (a voice, or a period) of a :func:`theme_frequencies`
+    table, in the group's order: ``(group, documents, share of its coded sentences that
+    name problems, densest_code)``; and, apart, the groups with no coded sentence at all
+    (named by the text rather than left out, so its count of groups agrees with the figure's)."""
+    by = group_column(freq)
+    rows, silent = [], []
+    for group, g in freq.groupby(by, sort=True):
+        total = int(g["sentences"].sum())
+        if total == 0:
+            silent.append(group)
+            continue
+        share_p = g.loc[g["family"] == "P", "sentences"].sum() / total
+        rows.append((group, int(g["n_documents"].iloc[0]), float(share_p), densest_code(freq, group)))
+    return rows, silent
+
+
 def top_pairs(cooc: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     """The ``n`` problem–remedy pairs of a :func:`cooccurrence` table with the highest
     lift, among the pairs met in more than ``SMALL_N`` units (the floor the heatmap hatches

@@ -391,3 +391,17 @@ def test_a_document_without_text_is_named_where_documents_are_counted():
     # a diary split into entries: the file's row holds its entries, it is no document without text
     diary = pd.DataFrame({"doc_id": ["d", "d/1", "d/2"], "file": ["d.txt"] * 3, "parent": ["", "d", "d"]})
     assert findings.textless_note(diary, pd.DataFrame({"doc_id": ["d/1", "d/2"], "file": ["d.txt"] * 2})) == ""
+
+
+def test_rq3_names_a_voice_with_no_coded_sentence_instead_of_dropping_it():
+    """The reviewer's case: RQ3 said "5 of 6 voices" after a figure of 7, since a voice
+    whose documents carry no code was left out of the text without a word."""
+    freq = pd.DataFrame({"voice": ["chair"] * 2 + ["mute"] * 2 + ["team"] * 2,
+                         "code": ["P_DETAIL", "R_TRUST"] * 3, "family": ["P", "R"] * 3,
+                         "sentences": [3, 1, 0, 0, 1, 3], "words": [100] * 6,
+                         "per_1000": [30.0, 10.0, 0.0, 0.0, 10.0, 30.0], "n_documents": [1, 1, 2, 2, 1, 1]})
+    rows, silent = findings.group_profiles(freq)
+    assert silent == ["mute"]
+    assert [(v, n, share) for v, n, share, _ in rows] == [("chair", 1, 0.75), ("team", 1, 0.25)]
+    assert rows[0][3]["code"] == "P_DETAIL" and rows[1][3]["code"] == "R_TRUST"  # 3 sentences: above SMALL_N
+    assert findings.group_profiles(freq[freq["voice"] != "mute"])[1] == []
