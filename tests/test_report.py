@@ -490,3 +490,10 @@ def test_pages_that_count_documents_name_the_one_without_text(messy_corpus_repor
     said = "3 of the 4 documents have text; tom.txt has none after cleaning (so no sentences)"
     assert said in (out / "html" / "01_clean-corpus.html").read_text(encoding="utf-8")
     assert (out / "html" / "04_findings.html").read_text(encoding="utf-8").count(said) == 2  # first section, interpretation
+
+
+def test_a_codebook_without_attributes_says_so_on_the_coding_page(messy_corpus_report):
+    """Notebook 02 showed an empty table of attributes under prose that assumed some."""
+    out, _, _ = messy_corpus_report
+    page = (out / "html" / "02_code-themes.html").read_text(encoding="utf-8")
+    assert "This codebook defines no context attributes" in page
