@@ -691,10 +691,11 @@ def _tree_risk(items: list, probes: str, budget: _Budget, searched: bool) -> str
 
 
 def _unbounded(node: object) -> bool:
-    """Whether a parsed pattern holds a repeat without a bound or a back-reference."""
+    """Whether a parsed pattern holds a repeat without a bound, or with a bound above
+    :data:`LOOKAROUND_BOUND` (``{0,999999}`` costs as much as ``*``), or a back-reference."""
     # opcodes are singletons (compared with ``is``, since a range's ends are plain ints)
     if isinstance(node, tuple) and len(node) == 2 and any(node[0] is op for op in _REPEATS):
-        return node[1][1] is _sre.MAXREPEAT or _unbounded(node[1][2])
+        return node[1][1] is _sre.MAXREPEAT or node[1][1] > LOOKAROUND_BOUND or _unbounded(node[1][2])
     if isinstance(node, tuple) and len(node) == 2 and node[0] is _sre.GROUPREF:
         return True
     if isinstance(node, (tuple, list, _sre_parse.SubPattern)):
@@ -703,9 +704,10 @@ def _unbounded(node: object) -> bool:
 
 
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+LOOKAROUND_BOUND = 100  # the largest count a repeat inside a lookaround after the start may have
 _LOOKAROUND = ("a lookaround ('(?=…)', '(?!…)', '(?<=…)', '(?<!…)') after the start of the pattern holds a repeat "
-               "without a bound ('*', '+', '{n,}') or a back-reference: it is tried again at every position the "
-               "matcher reaches and reads on from there each time")
+               "without a bound ('*', '+', '{n,}', or a count above 100) or a back-reference: it is tried again "
+               "at every position the matcher reaches and reads on from there each time")
 
 
 _POWER = "on a line that nearly matches, its time grows as the line's length to the power"

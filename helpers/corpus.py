@@ -102,7 +102,7 @@ def list_raw_files(corpus: Path) -> list[Path]:
         else:
             files.append(p)
     if skipped:
-        _warn_once(f"{folder}: skipped, not read as texts: {'; '.join(skipped)}. "
+        _warn_once(f"{paths.display(folder)}: skipped, not read as texts: {'; '.join(skipped)}. "
                    "Texts to analyse must be *.txt files directly in raw/.")
     by_nfc: dict[str, list[str]] = {}
     for p in files:

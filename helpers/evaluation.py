@@ -410,7 +410,8 @@ def main(argv: list[str] | None = None) -> int:
             # table saved over in that corpus's folder (pipeline.EditedTableError: neither read nor overwritten)
             print(f"error: {err}", file=sys.stderr)
             return 2
-        print(f"{run.corpus.name}: {inputs.coverage}".replace("\n", f"\n{run.corpus.name}: "))
+        if inputs.coverage:
+            print(f"{run.corpus.name}: {inputs.coverage}".replace("\n", f"\n{run.corpus.name}: "))
         coded = pipeline.coded(run)
         summary, per_code = score_run(run, n_boot=a.boot, coded=coded, inputs=inputs)
         io.write_csv(run.path(SUMMARY_FILE), summary, spreadsheet=False)

@@ -64,7 +64,7 @@ def output_file(rel: str) -> bool:
     pipeline's and ``make evaluate``'s among them) or its copy (``spreadsheet/*.csv``), QDA
     export (``*.qdpx``, ``*.qdc``), or the pipeline's stamp (:data:`STAMP`); never a file
     under a ``review/`` folder."""
-    if REVIEW_DIR in rel.split("/"):
+    if REVIEW_DIR in rel.split("/"):  # a guard: no form below names review/, and none may come to
         return False
     return rel == STAMP or bool(_OUTPUT_FILE.fullmatch(rel))
 
@@ -221,7 +221,7 @@ def read(folder: str | os.PathLike[str], name: str = MANIFEST) -> dict[str, str 
         if dropped:
             log.warning("%s lists %d path(s) that cannot name a file (a NUL byte or a lone surrogate): they are "
                         "ignored, nothing is removed for them", path, len(dropped))
-        return {rel: digest for rel, digest in found.items() if rel not in dropped}
+        return {rel: digest for rel, digest in found.items() if rel not in set(dropped)}
     if name == STAMP and isinstance(data, dict):  # a stamp of an older kvalitext: it recorded no files
         return {}
     log.warning("%s is not a record of the files a run wrote: nothing it lists is removed", path)

@@ -40,6 +40,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import corpus as corpus_mod
+from . import paths
 from .decisions import AUTO_CODER
 from .style import OKABE_ITO
 
@@ -221,46 +222,73 @@ FILES_SUFFIX = ".files"  # reference/NAME.files: the raw files coder NAME read (
 
 def covered_files(folder: Path, raw_files: Iterable[str]) -> dict[str, list[str]]:
     """The files each reference coder says they read: ``reference/NAME.files`` (UTF-8, one
-    raw file name a line, ``#`` starts a comment, blank lines skipped) for coder ``NAME``;
+    raw file name a line, blank lines skipped; ``#`` at a line's start, or after white space,
+    starts a comment, so a file named ``a#1.txt`` can be listed) for coder ``NAME``;
     sorted, by coder name. A coder without such a list is taken to have read every file
-    (the default, as before). Raises :class:`ReferenceCodingError`, naming the list and the
-    line, for a file that is not in ``raw/`` and for a list without a ``NAME.csv`` beside it."""
+    (the default, as before). Raises :class:`ReferenceCodingError`, naming the list (as
+    :func:`helpers.paths.display` shows it) and the line, for a file that is not in
+    ``raw/``, a list without a ``NAME.csv`` beside it, a list that is a link (it could
+    read a file from outside the corpus) and one that is not UTF-8."""
     folder = Path(folder)
     known = set(raw_files)
     lists = sorted(p for p in folder.glob(f"*{FILES_SUFFIX}") if p.is_file()) if folder.is_dir() else []
     covered: dict[str, list[str]] = {}
     for path in lists:
-        coder = path.name[: -len(FILES_SUFFIX)]
+        coder, shown = path.name[: -len(FILES_SUFFIX)], f"{paths.display(folder)}/{path.name}"  # not resolved: a link
+        if path.is_symlink():
+            raise ReferenceCodingError(f"{shown}: a link; put the list itself in reference/ (a link may read a file "
+                                       "from outside the corpus).")
         if not (folder / f"{coder}.csv").is_file():
-            raise ReferenceCodingError(f"{path.name}: there is no {coder}.csv beside it; a {FILES_SUFFIX} list names the "
+            raise ReferenceCodingError(f"{shown}: there is no {coder}.csv beside it; a {FILES_SUFFIX} list names the "
                                        f"files the coder of NAME.csv read. Rename it, or remove it.")
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[:exc.start].count(b"\n") + 1
+            raise ReferenceCodingError(f"{shown} line {line}: not UTF-8 (byte {data[exc.start]:#04x}). Save the "
+                                       "list as UTF-8.") from None
         names = []
-        for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
-            name = line.split("#", 1)[0].strip()
+        for n, line in enumerate(text.splitlines(), 1):
+            name = _FILES_COMMENT.split(line, 1)[0].strip()
             if not name:
                 continue
             if name not in known:
-                raise ReferenceCodingError(f"{path.name} line {n}: {name!r} is not a file of raw/. Write a raw file's "
+                raise ReferenceCodingError(f"{shown} line {n}: {name!r} is not a file of raw/. Write a raw file's "
                                            "name as it is, one a line.")
             names.append(name)
         covered[coder] = sorted(set(names))
     return covered
 
 
+_FILES_COMMENT = re.compile(r"(?:^|\s)#")  # a .files list's comment: '#' at the start or after white space
+
+
 def scored_files(raw_files: Iterable[str], covered: Mapping[str, list[str]]) -> list[str]:
     """The files the reference codings are scored on: those every coder with a
-    ``.files`` list read (:func:`covered_files`); every file when no coder has one."""
+    ``.files`` list read (:func:`covered_files`); every file when no coder has one.
+    Raises :class:`ReferenceCodingError` when the lists share no file: nothing could be
+    scored (an empty table said nothing of why)."""
     files = set(raw_files)
     for names in covered.values():
         files &= set(names)
+    if covered and not files:
+        raise ReferenceCodingError(
+            f"the reference/*{FILES_SUFFIX} lists ({', '.join(f'{c}{FILES_SUFFIX}' for c in sorted(covered))}) share "
+            "no file, so no file is scored: the scores compare coders on the files they all read. List the files "
+            "each coder read, or leave out the list of a coder who read them all.")
     return sorted(files)
 
 
-def uncoded_files(references: pd.DataFrame, raw_files: Iterable[str]) -> dict[str, list[str]]:
-    """Per reference coder (sorted), the files of ``raw_files`` in which they coded nothing
-    (sorted): an off-topic text left empty on purpose, or a file they never read."""
-    files = sorted(set(raw_files))
-    return {coder: sorted(set(files) - set(group["file"])) for coder, group in references.groupby("coder", sort=True)}
+def uncoded_files(references: pd.DataFrame, raw_files: Iterable[str],
+                  coders: Iterable[str] = ()) -> dict[str, list[str]]:
+    """Per reference coder (sorted: those of ``references`` and ``coders``), the files of
+    ``raw_files`` in which they coded nothing (sorted): an off-topic text left empty on
+    purpose, or a file they never read. A coder of ``coders`` with no row in
+    ``references`` coded nothing in any of them."""
+    files = set(raw_files)
+    done = {coder: set(group["file"]) for coder, group in references.groupby("coder", sort=True)}
+    return {coder: sorted(files - done.get(coder, set())) for coder in sorted(set(done) | set(coders))}
 
 
 def coverage_note(references: pd.DataFrame, raw_files: Iterable[str], covered: Mapping[str, list[str]]) -> str:
@@ -270,7 +298,8 @@ def coverage_note(references: pd.DataFrame, raw_files: Iterable[str], covered: M
     coder never read would count as their "no code" and inflate agreement on "nothing"."""
     files = scored_files(raw_files, covered)
     lines = []
-    for coder, empty in uncoded_files(references[references["file"].isin(files)], files).items():
+    coders = set(references["coder"]) | set(covered)  # a coder with no span in the scored files is named too
+    for coder, empty in uncoded_files(references[references["file"].isin(files)], files, coders).items():
         listed = f" ({len(covered[coder])} files listed in {coder}{FILES_SUFFIX})" if coder in covered else ""
         if not empty:
             lines.append(f"{coder}: coded something in every one of the {len(files)} scored files{listed}.")
@@ -285,7 +314,7 @@ def coverage_note(references: pd.DataFrame, raw_files: Iterable[str], covered: M
 
 def scored_spans(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """The auto-coder's spans (``coded``) in the files of ``units``: the files a coder did
-    not read (:func:`covered_segments`) are not scored, and their codes are no spans lost.
+    not read (:func:`scored_files`) are not scored, and their codes are no spans lost.
     (The auto-coder codes sentences only, so on every file of a run without ``.files``
     lists this is every span.)"""
     inside = coded["file"].isin(set(units["file"]))

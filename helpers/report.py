@@ -118,7 +118,7 @@ def _scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 # A Python warning as warnings.showwarning prints it: "/abs/path/file.py:112: UserWarning: text",
 # then the line of source it points at, indented.
-_PY_WARNING = re.compile(r"^(?P<path>(?:/|[A-Za-z]:[\\/]|~)\S*?):\d+: (?P<kind>\w+): (?P<text>.*)$")
+_PY_WARNING = re.compile(r"^(?P<path>(?:/|[A-Za-z]:[\\/]|~)[^:]*?\.py):\d+: (?P<kind>\w+): (?P<text>.*)$")
 
 
 def _unpathed(line: str) -> str:

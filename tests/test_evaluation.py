@@ -465,3 +465,36 @@ def test_a_files_list_says_which_files_a_reference_covers_and_only_those_are_sco
     (ref / "anna.files").write_text("a.txt\nd.txt\n", encoding="utf-8")
     with pytest.raises(reliability.ReferenceCodingError, match=r"anna.files line 2: 'd.txt' is not a file of raw/"):
         reliability.covered_files(ref, raw)
+
+
+def test_a_coder_with_no_span_in_the_scored_files_is_named_and_disjoint_lists_are_refused(corpus_factory, tmp_path):
+    """A reviewer's cases: with anna.files naming only b.txt, anna coded nothing in the one
+    scored file and bertil's spans all lie outside it: the note said nothing of either.
+    With lists that share no file the scores were an empty table, without a word."""
+    root, ref = _partial_references(corpus_factory)
+    raw = corpus.read_raw_texts(root)
+    refs = reliability.load_references(ref, raw, coding.codebook_for(root).ids)
+    (ref / "anna.files").write_text("b.txt\n", encoding="utf-8")
+    note = reliability.coverage_note(refs, raw, reliability.covered_files(ref, raw))
+    assert note.splitlines()[0] == "anna: coded nothing in 1 of the 1 scored files (1 files listed in anna.files): b.txt."
+    assert "bertil: coded nothing in 1 of the 1 scored files: b.txt." in note
+    (ref / "bertil.files").write_text("a.txt\n", encoding="utf-8")
+    with pytest.raises(reliability.ReferenceCodingError, match=r"\(anna\.files, bertil\.files\) share no file"):
+        evaluation.score_inputs(pipeline.Run.from_params(root, tmp_path / "out"))
+
+
+def test_a_files_list_that_is_not_utf8_or_a_link_is_refused_naming_it_and_a_hash_may_be_in_a_name(corpus_factory,
+                                                                                                   tmp_path):
+    root, ref = _partial_references(corpus_factory)
+    raw = {**corpus.read_raw_texts(root), "a#1.txt": "x"}
+    (ref / "anna.files").write_bytes("a.txt\n\xe9t\xe9\n".encode("latin-1"))
+    with pytest.raises(reliability.ReferenceCodingError, match=r"anna\.files line 2: not UTF-8 \(byte 0xe9\)"):
+        reliability.covered_files(ref, raw)
+    (ref / "anna.files").write_text("# read by Anna\na#1.txt  # a name with a hash\na.txt\n", encoding="utf-8")
+    assert reliability.covered_files(ref, raw) == {"anna": ["a#1.txt", "a.txt"]}
+    (ref / "anna.files").unlink()
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("a.txt\n", encoding="utf-8")
+    (ref / "anna.files").symlink_to(outside)
+    with pytest.raises(reliability.ReferenceCodingError, match=r"anna\.files: a link"):
+        reliability.covered_files(ref, raw)

@@ -497,3 +497,15 @@ def test_a_codebook_without_attributes_says_so_on_the_coding_page(messy_corpus_r
     out, _, _ = messy_corpus_report
     page = (out / "html" / "02_code-themes.html").read_text(encoding="utf-8")
     assert "This codebook defines no context attributes" in page
+
+
+def test_a_warning_from_a_path_with_a_space_loses_its_path_and_a_skipped_folder_is_shown_relative(tmp_path, caplog):
+    assert report.stderr_lines("/srv/x y/helpers/style.py:3: UserWarning: boo\n") == ["UserWarning: boo (style.py)"]
+    raw = tmp_path / "mine" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "a.txt").write_text("Ett.\n", encoding="utf-8")
+    (raw / "b.md").write_text("Två.\n", encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        corpus.list_raw_files(tmp_path / "mine")
+    said = [r.getMessage() for r in caplog.records if "skipped, not read as texts" in r.getMessage()]
+    assert said and all(str(tmp_path) not in s for s in said), said
