@@ -376,8 +376,13 @@ def other_separator(header: list[str]) -> str | None:
 
 def separator_message(where: str, sep: str) -> str:
     """The one-line error for a CSV file separated by ``sep`` (:func:`other_separator`)."""
+    return f"{where}: the file is {_separated(sep)}"
+
+
+def _separated(sep: str) -> str:
+    """What a CSV file separated by ``sep`` is, and what to do."""
     shown = "tabs" if sep == "\t" else repr(sep)
-    return (f"{where}: the file is separated by {shown}, not by commas: save it as comma-separated CSV (UTF-8) "
+    return (f"separated by {shown}, not by commas: save it as comma-separated CSV (UTF-8) "
             "(in Excel: Save as, file format \"CSV UTF-8 (comma delimited)\").")
 
 
@@ -426,12 +431,13 @@ def _read_metadata_csv(path: Path, files: Collection[str] = ()) -> tuple[pd.Data
     (a double quote left open: it swallowed the rows after it)."""
     shown = paths.display(path)
     try:
-        reader = csv_rows(path.read_bytes())
+        data = path.read_bytes()
+        reader = csv_rows(data)
     except NotUtf8 as exc:
         # an Excel export is often both: say the separator too, so that one re-save mends the file
-        first = path.read_bytes().split(b"\n", 1)[0].decode("cp1252", errors="replace")
+        first = data.split(b"\n", 1)[0].decode("cp1252", errors="replace")
         sep = other_separator(next(csv.reader([first]), [""]))
-        also = " It is also " + separator_message("", sep).removeprefix(": the file is ") if sep else ""
+        also = f" It is also {_separated(sep)}" if sep else ""
         raise CorpusError(f"{shown}: {exc}: {exc.bytes!r}. Re-save the file as UTF-8.{also}") from None
     try:
         header = next(reader)
