@@ -724,8 +724,8 @@ class _Budget:
     """The steps the check of one pattern may take (:data:`MAX_CHECK_STEPS`): counted, not
     timed, so that a huge pattern is refused the same way on every machine."""
 
-    def __init__(self, steps: int = 0):
-        self.left = steps or MAX_CHECK_STEPS
+    def __init__(self):
+        self.left = MAX_CHECK_STEPS
 
     def spend(self, steps: int) -> None:
         self.left -= steps

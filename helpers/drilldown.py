@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import markup, paths
 from .coding import Codebook
-from .figures import WIDE, ink
+from .figures import WIDE, ink, unmarked
 from .findings import LOW_MARK, SMALL_N, date_label, doc_dates, doc_order, drilldown, plural
 from .style import SEQUENTIAL
 
@@ -65,7 +65,7 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
 
     def code_head(code: str) -> str:
         name = codebook.code(code).name_en  # a transposed header shows the id: it keeps the name's mark
-        mark = f"<br><small>{esc(LOW_MARK)}</small>" if name.endswith(" " + LOW_MARK) else ""
+        mark = f"<br><small>{esc(LOW_MARK)}</small>" if unmarked(name)[1] else ""
         return (f'<th title="{esc(name)}">{esc(code)}{mark}</th>' if transpose
                 else f'<th class="code">{esc(code)} · {esc(codebook.code(code).name_en)}</th>')
 

@@ -38,7 +38,7 @@ MAX_ASPECT = 3.5  # and at most this many times as wide as it is high
 WIDE = 12  # a heatmap with more columns than this is drawn transposed (they become rows)
 
 
-def _unmarked(label: object) -> tuple[str, str]:
+def unmarked(label: object) -> tuple[str, str]:
     """A label and its :data:`~helpers.findings.LOW_MARK` (``""`` when it has none)."""
     text = str(label)
     if text.endswith(" " + LOW_MARK):
@@ -49,7 +49,7 @@ def _unmarked(label: object) -> tuple[str, str]:
 def short(label: object, width: int = 28) -> str:
     """A label cut to ``width`` characters with "…" (the tables beside a figure keep it
     whole); a "⚠ low precision" mark after it is kept whole (the name is cut, not the mark)."""
-    text, mark = _unmarked(label)
+    text, mark = unmarked(label)
     text = text if len(text) <= width else text[:width - 1] + "…"
     return f"{text} {mark}" if mark else text
 
@@ -57,7 +57,7 @@ def short(label: object, width: int = 28) -> str:
 def _wrap(label: str, width: int = 22) -> str:
     """A theme's name on at most two lines, words kept whole (a third line is cut with "…");
     a "⚠ low precision" mark after it goes whole on a line of its own."""
-    text, mark = _unmarked(label)
+    text, mark = unmarked(label)
     text = textwrap.fill(text, width, break_long_words=False, max_lines=2, placeholder=" …")
     return f"{text}\n{mark}" if mark else text
 

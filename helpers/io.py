@@ -74,12 +74,6 @@ def check_name(path: str | os.PathLike[str]) -> None:
                             f"system holds at most {limit}; choose a shorter name")
 
 
-def leftover_temporaries(path: str | os.PathLike[str]) -> list[Path]:
-    """The temporary files an interrupted :func:`write_bytes` of ``path`` left behind,
-    sorted (what ``make clean`` removes with the tables)."""
-    return _temporaries(Path(path))
-
-
 def remove_temporaries(path: str | os.PathLike[str]) -> list[Path]:
     """Remove what an interrupted :func:`write_bytes` of ``path`` left behind (only files
     named as it names its temporaries); returns them."""

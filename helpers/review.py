@@ -486,7 +486,7 @@ def _check_sources(name: str, sample: pd.DataFrame, report: refi.ImportReport,
                                   "cannot be checked against raw/; export the project with its sources")
             if text == raw:
                 continue
-            if text.replace("\r\n", "\n").replace("\r", "\n") == raw.replace("\r\n", "\n").replace("\r", "\n"):
+            if refi.line_ends(text, raw) is not None:  # they differ in their line ends only
                 why = ("the tool changed its line ends (CR LF and LF), which moves every position after the "
                        "first; export the project keeping the texts' line ends, or fill review.xlsx instead")
             else:
