@@ -215,8 +215,8 @@ def score_inputs(run: pipeline.Run) -> ScoreInputs:
     if refs.empty:
         raise ValueError(f"{run.corpus}: no reference codings in reference/*.csv; nothing to score against.")
     # only the files every coder with a reference/NAME.files list read (all when none has one)
-    covered = reliability.covered_files(run.corpus / "reference", raw)
-    segments = reliability.covered_segments(pipeline.segments(run)[0], reliability.scored_files(raw, covered))
+    segments, coverage = reliability.restrict_to_covered(run.corpus / "reference", raw, refs,
+                                                         pipeline.segments(run)[0])
     meta = corpus_mod.load_metadata(run.corpus)
     genre_of = dict(zip(meta["file"], meta["genre"])) if "genre" in meta.columns else {}
     part_of = load_split(run.corpus)
@@ -232,7 +232,7 @@ def score_inputs(run: pipeline.Run) -> ScoreInputs:
         slices += [(p, g, (part == p if p != "all" else True) & (genre == g))
                    for p in ["all"] + [p for p in PARTS if (part == p).any()] for g in sorted(set(genre) - {""})]
         levels[level] = LevelInputs(units, gold, slices)
-    return ScoreInputs(codebook, segments, levels, reliability.coverage_note(refs, raw, covered))
+    return ScoreInputs(codebook, segments, levels, coverage)
 
 
 def baseline_coded(run: pipeline.Run, baseline: coding.Codebook | None = None,

@@ -312,6 +312,18 @@ def coverage_note(references: pd.DataFrame, raw_files: Iterable[str], covered: M
     return "\n".join(lines)
 
 
+def restrict_to_covered(folder: Path, raw_files: Iterable[str], references: pd.DataFrame,
+                        segments: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The rows of ``segments`` in the files the reference codings are scored on (those
+    every ``reference/NAME.files`` list of ``folder`` names: :func:`covered_files`,
+    :func:`scored_files`), and the :func:`coverage_note` that says, per coder, where they
+    coded nothing: what notebook 03 and ``make evaluate`` both score on and say."""
+    raw_files = sorted(raw_files)
+    covered = covered_files(folder, raw_files)
+    return (covered_segments(segments, scored_files(raw_files, covered)),
+            coverage_note(references, raw_files, covered))
+
+
 def scored_spans(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """The auto-coder's spans (``coded``) in the files of ``units``: the files a coder did
     not read (:func:`scored_files`) are not scored, and their codes are no spans lost.
