@@ -199,6 +199,14 @@ def _spans_frame(rows: list[dict[str, object]] | pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["coder", "file", "start", "end", "code"], kind="stable").reset_index(drop=True)
 
 
+def _refuse_link(path: Path, shown: str) -> None:
+    """Refuse a file of reference/ that is a symbolic link: it could read a file from
+    outside the corpus (a coding, or a list of files) into the tables and the exports."""
+    if path.is_symlink():
+        raise ReferenceCodingError(f"{shown}: a link; put the file itself in reference/ (a link may read a file "
+                                   "from outside the corpus).")
+
+
 def load_references(folder: Path, raw_texts: Mapping[str, str], code_ids: Iterable[str]) -> pd.DataFrame:
     """Load every ``*.csv`` in ``folder`` (sorted by name) with :func:`load_reference`.
 
@@ -209,6 +217,8 @@ def load_references(folder: Path, raw_texts: Mapping[str, str], code_ids: Iterab
     folder = Path(folder)
     codes = list(code_ids)
     files = sorted(p for p in folder.glob("*.csv") if p.is_file()) if folder.is_dir() else []
+    for p in files:
+        _refuse_link(p, f"{paths.display(folder)}/{p.name}")
     frames = [load_reference(p, raw_texts, codes) for p in files]
     if not frames:
         return _spans_frame([])
@@ -235,9 +245,7 @@ def covered_files(folder: Path, raw_files: Iterable[str]) -> dict[str, list[str]
     covered: dict[str, list[str]] = {}
     for path in lists:
         coder, shown = path.name[: -len(FILES_SUFFIX)], f"{paths.display(folder)}/{path.name}"  # not resolved: a link
-        if path.is_symlink():
-            raise ReferenceCodingError(f"{shown}: a link; put the list itself in reference/ (a link may read a file "
-                                       "from outside the corpus).")
+        _refuse_link(path, shown)
         if not (folder / f"{coder}.csv").is_file():
             raise ReferenceCodingError(f"{shown}: there is no {coder}.csv beside it; a {FILES_SUFFIX} list names the "
                                        f"files the coder of NAME.csv read. Rename it, or remove it.")

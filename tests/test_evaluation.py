@@ -498,3 +498,18 @@ def test_a_files_list_that_is_not_utf8_or_a_link_is_refused_naming_it_and_a_hash
     (ref / "anna.files").symlink_to(outside)
     with pytest.raises(reliability.ReferenceCodingError, match=r"anna\.files: a link"):
         reliability.covered_files(ref, raw)
+
+
+def test_a_reference_coding_that_is_a_link_is_refused_naming_it(corpus_factory, tmp_path):
+    """A reference coding read through a link could bring a file from outside the corpus into
+    the agreement tables and project.qdpx, as a .files list could: refused the same way."""
+    root, ref = _partial_references(corpus_factory)
+    raw = corpus.read_raw_texts(root)
+    codes = coding.codebook_for(root).ids
+    assert not reliability.load_references(ref, raw, codes).empty  # the real files load
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_bytes((ref / "anna.csv").read_bytes())
+    (ref / "anna.csv").unlink()
+    (ref / "anna.csv").symlink_to(outside)
+    with pytest.raises(reliability.ReferenceCodingError, match=r"reference/anna\.csv: a link"):
+        reliability.load_references(ref, raw, codes)
