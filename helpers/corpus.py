@@ -511,6 +511,19 @@ def raw_name(where: str, name: str, files: Collection[str]) -> str | None:
     return found
 
 
+def row_file(where: str, name: str, files: Collection[str], error: type[Exception]) -> str:
+    """The file of ``raw/`` (among ``files``) that a table's row (``where``) names as
+    ``name``: white space around the name is dropped, unless a raw file's name has it
+    (" a.txt"), then as :func:`raw_name`; a name of no raw file raises ``error`` with
+    :func:`not_in_raw`'s message (what reference codings and review decisions both do)."""
+    if name not in files and same_file(name, files) is None:
+        name = name.strip()
+    found = raw_name(where, name, files)
+    if found is None:
+        raise error(not_in_raw(where, name, files))
+    return found
+
+
 def not_in_raw(where: str, name: str, files: Iterable[str]) -> str:
     """The message for a row (``where``) that names a file not in ``raw/``, with the
     nearest of ``files`` as a hint."""

@@ -143,15 +143,9 @@ def load_reference(path: Path, raw_texts: Mapping[str, str], code_ids: Iterable[
                 f"{where}: {len(record)} fields, but the header has {len(header)}. "
                 "Put a quote that holds commas or line breaks in double quotes."
             )
-        file = record[pos["file"]]
-        if file not in raw_texts and corpus_mod.same_file(file, raw_texts) is None:
-            file = file.strip()  # white space around a name, unless a raw file's name has it (" a.txt")
+        file = corpus_mod.row_file(where, record[pos["file"]], raw_texts, ReferenceCodingError)
         code = record[pos["code"]].strip()
         quote = record[pos["quote"]]
-        found = corpus_mod.raw_name(where, file, raw_texts)
-        if found is None:
-            raise ReferenceCodingError(corpus_mod.not_in_raw(where, file, raw_texts))
-        file = found
         raw = raw_texts[file]
         offsets = {}
         for col in ("start", "end"):
