@@ -25,7 +25,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from . import io, paths, tables
 from .clean import lemma, tokenize
-from .corpus import list_raw_files, raw_name, read_raw
+from .corpus import list_raw_files, raw_name, read_raw, warn_once
 from .matcher import Bank, Lemmatizer, Matcher, Term, rule_problems
 from .structure import KINDS
 
@@ -328,9 +328,6 @@ def load_codebook(path: Path | None = None, corpus: Path | None = None) -> Codeb
     return codebook
 
 
-_LEFT_OUT: set[tuple[str, str]] = set()  # the warnings about examples left out, given once per process
-
-
 def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Node | None) -> None:
     """Check every example quote against the raw text of ``corpus``. An example is an
     illustration, not data: one whose file is not in this corpus's ``raw/`` (a codebook
@@ -364,10 +361,8 @@ def _check_examples(codebook: Codebook, corpus: Path, path: Path, root: yaml.Nod
     message = (f"{path.name}: {len(left_out)} example quote(s) left out, their files not being in {corpus.name}/raw/ "
                "(examples illustrate a code on this corpus's codebook page; they are not data): "
                f"{'; '.join(left_out)}. Delete them, or give examples from this corpus's texts, to silence this.")
-    key = (str(path.resolve()), message)
-    if left_out and key not in _LEFT_OUT:  # once per process: a notebook loads the codebook several times
-        _LEFT_OUT.add(key)
-        log.warning("%s", message)
+    if left_out:  # once per process (per codebook file): a notebook loads the codebook several times
+        warn_once(message, key=(str(path.resolve()), message), logger=log)
 
 
 # --------------------------------------------------------------------------- coding

@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
-from typing import Collection, Iterable
+from typing import Collection, Hashable, Iterable
 
 import pandas as pd
 
@@ -102,8 +102,8 @@ def list_raw_files(corpus: Path) -> list[Path]:
         else:
             files.append(p)
     if skipped:
-        _warn_once(f"{paths.display(folder)}: skipped, not read as texts: {'; '.join(skipped)}. "
-                   "Texts to analyse must be *.txt files directly in raw/.")
+        warn_once(f"{paths.display(folder)}: skipped, not read as texts: {'; '.join(skipped)}. "
+                  "Texts to analyse must be *.txt files directly in raw/.")
     by_nfc: dict[str, list[str]] = {}
     for p in files:
         by_nfc.setdefault(unicodedata.normalize("NFC", p.name), []).append(p.name)
@@ -119,14 +119,17 @@ def list_raw_files(corpus: Path) -> list[Path]:
     return files
 
 
-_WARNED: set[str] = set()
+_WARNED: set[Hashable] = set()
 
 
-def _warn_once(message: str) -> None:
-    """Log a warning the first time this process sees it (a run lists raw/ several times)."""
-    if message not in _WARNED:
-        _WARNED.add(message)
-        log.warning("%s", message)
+def warn_once(message: str, key: Hashable = None, logger: logging.Logger = log) -> None:
+    """Log ``message`` as a warning on ``logger`` the first time this process sees ``key``
+    (by default the message itself): a run lists raw/ several times, a notebook loads its
+    codebook several times, and one warning says it."""
+    key = message if key is None else key
+    if key not in _WARNED:
+        _WARNED.add(key)
+        logger.warning("%s", message)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -508,6 +511,19 @@ def raw_name(where: str, name: str, files: Collection[str]) -> str | None:
     found = same_file(name, files)
     if found is not None and found != name:
         warn_form(where, name, found)
+    return found
+
+
+def row_file(where: str, name: str, files: Collection[str], error: type[Exception]) -> str:
+    """The file of ``raw/`` (among ``files``) that a table's row (``where``) names as
+    ``name``: white space around the name is dropped, unless a raw file's name has it
+    (" a.txt"), then as :func:`raw_name`; a name of no raw file raises ``error`` with
+    :func:`not_in_raw`'s message (what reference codings and review decisions both do)."""
+    if name not in files and same_file(name, files) is None:
+        name = name.strip()
+    found = raw_name(where, name, files)
+    if found is None:
+        raise error(not_in_raw(where, name, files))
     return found
 
 

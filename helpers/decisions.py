@@ -116,13 +116,7 @@ def load_bytes(data: bytes, name: str, raw_texts: Mapping[str, str], code_ids: I
             raise DecisionError(f"{where}: {len(record)} fields, but the header has {len(header)}. "
                                 "Put a note that holds commas or line breaks in double quotes.")
         value = {c: record[pos[c]] for c in DECISION_COLUMNS}
-        file = value["file"]
-        if file not in raw_texts and corpus_mod.same_file(file, raw_texts) is None:
-            file = file.strip()  # white space around a name, unless a raw file's name has it (" a.txt")
-        found = corpus_mod.raw_name(where, file, raw_texts)
-        if found is None:
-            raise DecisionError(corpus_mod.not_in_raw(where, file, raw_texts))
-        file = found
+        file = corpus_mod.row_file(where, value["file"], raw_texts, DecisionError)
         offsets = {}
         for col in ("start", "end"):
             text = value[col].strip()

@@ -289,8 +289,7 @@ def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0, coded: pd.Da
 
 def _unit_codes(at: LevelInputs, coded: pd.DataFrame, codes: list[str]) -> np.ndarray:
     """The units of ``at`` × ``codes`` matrix (0/1) of the sentences ``coded`` gives."""
-    spans = reliability.scored_spans(coded[["file", "start", "end", "code"]], at.units)
-    return reliability.unit_matrix(at.units, spans, codes)[codes].to_numpy()
+    return reliability.coded_matrix(at.units, coded, codes)[codes].to_numpy()
 
 
 def score_ahead(run: pipeline.Run, coded: pd.DataFrame, other: pd.DataFrame, inputs: ScoreInputs | None = None,

@@ -143,15 +143,9 @@ def load_reference(path: Path, raw_texts: Mapping[str, str], code_ids: Iterable[
                 f"{where}: {len(record)} fields, but the header has {len(header)}. "
                 "Put a quote that holds commas or line breaks in double quotes."
             )
-        file = record[pos["file"]]
-        if file not in raw_texts and corpus_mod.same_file(file, raw_texts) is None:
-            file = file.strip()  # white space around a name, unless a raw file's name has it (" a.txt")
+        file = corpus_mod.row_file(where, record[pos["file"]], raw_texts, ReferenceCodingError)
         code = record[pos["code"]].strip()
         quote = record[pos["quote"]]
-        found = corpus_mod.raw_name(where, file, raw_texts)
-        if found is None:
-            raise ReferenceCodingError(corpus_mod.not_in_raw(where, file, raw_texts))
-        file = found
         raw = raw_texts[file]
         offsets = {}
         for col in ("start", "end"):
@@ -332,15 +326,6 @@ def restrict_to_covered(folder: Path, raw_files: Iterable[str], references: pd.D
             coverage_note(references, raw_files, covered))
 
 
-def scored_spans(coded: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    """The auto-coder's spans (``coded``) in the files of ``units``: the files a coder did
-    not read (:func:`scored_files`) are not scored, and their codes are no spans lost.
-    (The auto-coder codes sentences only, so on every file of a run without ``.files``
-    lists this is every span.)"""
-    inside = coded["file"].isin(set(units["file"]))
-    return coded if inside.all() else coded[inside]
-
-
 def covered_segments(segments: pd.DataFrame, files: Iterable[str]) -> pd.DataFrame:
     """The rows of ``segments`` in the scored ``files`` (:func:`scored_files`)."""
     inside = segments["file"].isin(set(files))
@@ -433,6 +418,17 @@ def unit_matrix(units: pd.DataFrame, spans: pd.DataFrame, code_ids: Iterable[str
         log.warning("%d span(s) overlap no unit and are not counted (e.g. they lie on removed "
                     "boilerplate or in a file without segments).", lost)
     return pd.DataFrame(out, index=units.index.copy(), columns=pd.Index(codes, name="code"))
+
+
+def coded_matrix(units: pd.DataFrame, coded: pd.DataFrame, code_ids: Iterable[str]) -> pd.DataFrame:
+    """:func:`unit_matrix` of the auto-coder's codes ``coded`` (``coded.csv``, or codes of
+    its form, such as the keyword baseline's), counting only its spans in the files of
+    ``units``: the files a coder did not read (:func:`scored_files`) are not scored, and
+    their codes are no spans lost. (The auto-coder codes sentences only, so on every file
+    of a run without ``.files`` lists this is every span.)"""
+    spans = coded[["file", "start", "end", "code"]]
+    inside = spans["file"].isin(set(units["file"]))
+    return unit_matrix(units, spans if inside.all() else spans[inside], code_ids)
 
 
 def coder_matrices(references: pd.DataFrame, units: pd.DataFrame,
@@ -900,12 +896,10 @@ def auto_vs_references(references: pd.DataFrame, segments: pd.DataFrame, coded: 
     the paragraph-level F1 and alpha of each code against each coder.
     """
     summary, per_code = [], []
-    spans = coded[["file", "start", "end", "code"]]
     for level in LEVELS:
         units = units_at(level, segments)
-        spans = scored_spans(spans, units)
         mats = coder_matrices(references, units, code_ids)
-        auto = unit_matrix(units, spans, code_ids)
+        auto = coded_matrix(units, coded, code_ids)
         for coder in sorted(mats):
             ev = evaluate(auto, mats[coder], code_ids).set_index("code")
             data, groups = pooled_data({AUTO: auto, coder: mats[coder]}, code_ids)
@@ -932,7 +926,7 @@ def auto_disagreements(references: pd.DataFrame, segments: pd.DataFrame, coded: 
     with the unit's text and who marked it: the list to read when refining the rules."""
     units = units_at(level, segments)
     mats = coder_matrices(references, units, code_ids)
-    mats[AUTO] = unit_matrix(units, scored_spans(coded[["file", "start", "end", "code"]], units), code_ids)
+    mats[AUTO] = coded_matrix(units, coded, code_ids)
     return disagreements(mats, units, segments)
 
 

@@ -482,6 +482,21 @@ def test_a_run_without_notebooks_is_an_error_not_an_empty_report(tmp_path, monke
 # --- outputs: interrupted rebuilds never leave mixed tables -------------------------------
 
 
+def _served(run: pipeline.Run) -> bool:
+    """Whether asking for a table of ``run`` (``pipeline.segments``, as a notebook does)
+    serves the tables in ``OUT`` as they are, rather than rebuilding them first."""
+    built, real = [], pipeline.build_tables
+
+    def counted(r: pipeline.Run) -> None:
+        built.append(r)
+        real(r)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(pipeline, "build_tables", counted)
+        pipeline.segments(run)
+    return not built
+
+
 def test_an_interrupted_rebuild_then_reverted_inputs_is_rebuilt_not_served(corpus_factory, tmp_path, monkeypatch):
     """Inputs X built; inputs Y half written, interrupted; inputs back to X: the tables
     are X's, whole (the review's M8)."""
@@ -502,7 +517,7 @@ def test_an_interrupted_rebuild_then_reverted_inputs_is_rebuilt_not_served(corpu
         pipeline.build_tables(run)
     monkeypatch.setattr(io, "write_csv", real)
     (root / "raw" / "a.txt").write_text("Detaljstyrning är stor.\n", encoding="utf-8")
-    assert not pipeline._cached(run)
+    assert not _served(run)  # rebuilt
     assert pipeline.segments(run)[0]["text"].tolist() == ["Detaljstyrning är stor."]
     assert pipeline.coded(run)["start"].tolist() == [0]
 
@@ -539,11 +554,11 @@ def test_an_input_saved_during_the_build_is_named_and_the_tables_are_not_stamped
                                                          r"built .* not stamped as fresh\. Run again"):
         pipeline.build_tables(run)
     monkeypatch.setattr(target, real.__name__, real)
-    assert not pipeline._cached(run)
+    assert not _served(run)  # rebuilt
     if changed == "raw/a.txt":
         assert pipeline.segments(run)[0]["text"].tolist() == ["Detaljstyrning är stor.", "Tillit saknas helt i kommunen."]
     pipeline.build_tables(run)  # nothing changes now: stamped
-    assert pipeline._cached(run)
+    assert _served(run)
 
 
 _SLOW_WRITE = """
