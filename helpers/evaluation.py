@@ -353,7 +353,7 @@ def write_manifest(run: pipeline.Run, written: list[str],
     removes its stale files (:func:`helpers.manifest.remove_stale`); what was done is returned."""
     now = written + pipeline.cache_files(run.out)
     removal = manifest.remove_stale(run.out, previous or {}, now)
-    io.write_text(run.path(manifest.MANIFEST), manifest.dumps(manifest.record(run.out, now)))
+    manifest.write(run.out, manifest.record(run.out, now))
     return removal
 
 

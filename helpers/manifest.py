@@ -5,7 +5,11 @@ SHA-256 of its bytes, in that folder's manifest (:data:`MANIFEST`): ``make repor
 ``OUT/.kvalitext-manifest.json``, ``make evaluate`` in each
 ``OUT/evaluation/<corpus>/.kvalitext-manifest.json``. The pipeline's stamp of its cached
 tables (:data:`STAMP`, ``.cache/fingerprint.json``) records the tables it wrote the same
-way, so tables a notebook run by hand rebuilt are known to be a run's too. A record is
+way, so tables a notebook run by hand rebuilt are known to be a run's too; and the writer
+notes each file a run writes in its folder, with the hash of the bytes it writes, in the
+folder's journal (:data:`JOURNAL`, :func:`note`, :func:`helpers.io.record_writes`) before the
+file is put in place, so a run's record holds what the run wrote and nothing else (never a
+file for its name alone), and what a run that stopped early wrote is still known. A record is
 JSON, its paths relative to its folder, sorted, no timestamps (the outputs are
 reproducible, so the record is too)::
 
@@ -36,6 +40,7 @@ import logging
 import os
 import re
 import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -44,6 +49,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST = ".kvalitext-manifest.json"  # a run's record of the files it wrote in its folder
 STAMP = ".cache/fingerprint.json"  # the pipeline's stamp of its tables (helpers.pipeline), a record too
+JOURNAL = ".kvalitext-written.json"  # each file a run wrote in its folder, noted before the file is put in place
 KEY = "sha256"  # a record's key: {path: hash}
 OLD_KEY = "files"  # an older kvalitext's manifest: a list of paths, no hashes
 CHANGED = "changed since the run wrote it; remove it yourself if it is yours to lose"
@@ -226,6 +232,51 @@ def read(folder: str | os.PathLike[str], name: str = MANIFEST) -> dict[str, str 
         return {}
     log.warning("%s is not a record of the files a run wrote: nothing it lists is removed", path)
     return None
+
+
+def _write_record(folder: str | os.PathLike[str], name: str, recorded: Mapping[str, str | None]) -> None:
+    """Write the record ``folder/name`` (:func:`dumps`) atomically: a temporary file in
+    ``folder``, then renamed into place (a link at ``name`` is replaced, not followed)."""
+    fd, tmp = tempfile.mkstemp(prefix=f"{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(dumps(recorded))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, Path(folder) / name)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def note(folder: str | os.PathLike[str], rel: str, digest: str) -> None:
+    """Add to ``folder``'s journal (:data:`JOURNAL`, a record) that a run is about to put
+    bytes of SHA-256 ``digest`` at ``folder/rel``: the writer (:func:`helpers.io.write_bytes`)
+    notes it before the file is put in place, so a file a run wrote is known as the run's
+    with the bytes it wrote, even when the run stops before it writes its manifest. Only a
+    file of a form a run writes (:func:`output_file`) is noted; the newest note for a path
+    replaces an older one (the manifest keeps the hash of the run before)."""
+    if not output_file(rel):
+        return
+    journal = read(folder, JOURNAL) or {}
+    if journal.get(rel) != digest:
+        _write_record(folder, JOURNAL, {**journal, rel: digest})
+
+
+def write(folder: str | os.PathLike[str], recorded: Mapping[str, str | None], name: str = MANIFEST) -> Path:
+    """Write the record ``folder/name`` (a run's manifest, :func:`dumps`) atomically; the
+    notes of the journal (:func:`note`) it now records with the same hash are dropped from
+    the journal (removed when none is left): those that remain are files a run wrote that
+    no manifest records (a notebook run by hand, a run that stopped), still known as a
+    run's to ``make clean``."""
+    _write_record(folder, name, recorded)
+    journal = read(folder, JOURNAL)
+    if journal:
+        left = {rel: digest for rel, digest in journal.items() if recorded.get(rel) != digest}
+        if not left:
+            remove_record(folder, JOURNAL)
+        elif left != journal:
+            _write_record(folder, JOURNAL, left)
+    return Path(folder) / name
 
 
 def remove_unchanged(folder: str | os.PathLike[str], *records: Mapping[str, str | None]) -> Removal:

@@ -10,7 +10,9 @@ wrote in ``OUT`` and nothing else (a run never deletes what it did not write):
   ``OUT/.kvalitext-manifest.json`` (its pages, notebooks, figures, tables and the pipeline's
   cache), ``make evaluate`` in ``OUT/evaluation/<corpus>/.kvalitext-manifest.json`` (its
   tables and that corpus's cache), the pipeline in its stamp ``.cache/fingerprint.json``
-  (the tables it built). A recorded file is removed only while its bytes still have the
+  (the tables it built), and the writer in the folder's journal ``.kvalitext-written.json``
+  (each file a run wrote that no manifest records yet: a notebook run by hand, a run that
+  stopped before its manifest). A recorded file is removed only while its bytes still have the
   recorded hash; one that changed since (notes saved over ``coded.csv``, an edited page) is
   kept and named, and so is one an older manifest lists without a hash. Only a file of a
   form a run writes may go (:func:`helpers.manifest.output_file`), never one under
@@ -179,7 +181,7 @@ def clean(out: str | None, corpus: str | None = None) -> str:
     removal = manifest.Removal()
     for under in _manifests(out_dir):
         folder = out_dir / under
-        records = {name: found for name in (manifest.MANIFEST, manifest.STAMP)
+        records = {name: found for name in (manifest.MANIFEST, manifest.STAMP, manifest.JOURNAL)
                    if (found := manifest.read(folder, name)) is not None}
         # the records themselves go last, as records (the stamp of a later build, too)
         removal.add(manifest.remove_unchanged(folder, *[

@@ -49,16 +49,21 @@ class Run:
 
     @classmethod
     def from_params(cls, corpus: str | Path | None, out: str | Path | None,
-                    engine: str = "pandas", scheduler: str | None = None) -> "Run":
+                    engine: str = "pandas", scheduler: str | None = None, record: bool = True) -> "Run":
         """Resolve the notebook parameters ``CORPUS``, ``OUT`` and ``ENGINE`` (relative
         paths are taken from the project root). An ``OUT`` that the report refuses (the
         project root, ``notebooks/``, the corpus folder, or one inside or around them) is
-        refused here too, so a notebook run by hand never writes there."""
+        refused here too, so a notebook run by hand never writes there. With ``record``,
+        what this process writes in ``OUT`` from now on is noted in its journal
+        (:func:`helpers.io.record_writes`), so ``make clean`` knows it as a run's;
+        ``make suggest`` leaves its table unrecorded (kept, as a researcher's)."""
         if engine not in ENGINES:
             raise ValueError(f"ENGINE must be one of {ENGINES}, not {engine!r}")
         paths.check_out(out, corpus)
-        return cls(paths.resolve(corpus, paths.CORPUS_DIR), paths.resolve(out, paths.BUILD_DIR),
-                   engine, scheduler or None)
+        run = cls(paths.resolve(corpus, paths.CORPUS_DIR), paths.resolve(out, paths.BUILD_DIR), engine, scheduler or None)
+        if record:
+            io.record_writes(run.out)
+        return run
 
     def path(self, name: str) -> Path:
         """A file in the output folder."""

@@ -346,6 +346,25 @@ def test_an_edited_spreadsheet_copy_of_a_cached_table_is_not_recorded_as_the_run
     assert _files(run.out) == ["spreadsheet/coded.csv"]
 
 
+def test_a_file_of_one_s_own_saved_in_out_while_a_report_runs_is_not_recorded_as_the_run_s(corpus_factory, tmp_path):
+    """Any figure or top-level CSV new or changed in OUT while the notebooks ran was recorded
+    as the run's: a researcher's notes.csv saved there meanwhile (or a table they saved over
+    the run's) was then removed by make clean. Now only what the run's writer wrote counts."""
+    from helpers import io
+    run = pipeline.Run.from_params(corpus_factory({"a.txt": "Vi behöver tillit.\n"}), tmp_path / "out")
+    before = report._stamps(run.out)
+    for rel in ["findings_quotes.csv", "figures/timeline.svg", "reliability_auto.csv"]:  # what the notebooks write
+        io.write_text(run.path(rel), f"the run's {rel}\n")
+    _write(run.out, {"notes.csv": "my notes\n", "figures/mine.svg": "<svg>mine</svg>",  # one's own, meanwhile
+                     "reliability_auto.csv": "my reading of it\n"})  # saved over the run's
+    written = report.notebook_outputs(run.out, before)
+    assert written == ["figures/timeline.svg", "findings_quotes.csv"]
+    report.write_manifest(run.out, manifest.record(run.out, written))
+    said = outputs.clean(str(run.out))
+    assert _files(run.out) == ["figures/mine.svg", "notes.csv", "reliability_auto.csv"]
+    assert said.splitlines()[1:] == [f"kept {run.out / 'reliability_auto.csv'}: {manifest.CHANGED}"]
+
+
 def test_make_clean_removes_only_files_of_a_run_s_form_whatever_a_manifest_lists(tmp_path):
     """Any hashed entry was removed, a review/ file or a file of one's own among them (the
     limit to a report's files was lost with the hashes)."""
