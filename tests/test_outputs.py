@@ -138,31 +138,54 @@ def test_clean_removes_the_folder_when_nothing_else_is_in_it_and_follows_no_link
     assert not out.exists() and tmp_path.is_dir()
 
 
-def test_the_default_build_folder_goes_whole_unless_it_holds_a_corpus(tmp_path, monkeypatch, capsys):
+def test_the_default_build_folder_loses_only_what_runs_recorded_unless_it_holds_a_corpus(tmp_path, monkeypatch,
+                                                                                          capsys):
+    """build/ was removed whole: notes a researcher saved over build/coded.csv, or a file of
+    their own put there, were lost. Now build/ is cleaned as any OUT (with or without a
+    manifest, the records of every folder under it read), and its review/ folders stay."""
     build = tmp_path / "build"
     monkeypatch.setattr(paths, "BUILD_DIR", build)
+    written = _report_folder(build)
     _write(build, {"evaluation/corpus/segments.csv": "x", "anything.txt": "x"})
+    _record(build / "evaluation" / "corpus", ["segments.csv"])
+    (build / "coded.csv").write_text("my notes\n", encoding="utf-8")  # saved over the run's table
     assert outputs.main(["clean"]) == 0
-    assert not build.exists() and "whole" in capsys.readouterr().out
+    said = capsys.readouterr().out.splitlines()
+    assert _files(build) == ["anything.txt", "coded.csv"]
+    assert (build / "coded.csv").read_text(encoding="utf-8") == "my notes\n"
+    assert said[0].startswith(f"removed {len(written) - 1 + 2 + 2} file(s) the runs wrote in {build}; kept 1 file(s)")
+    assert said[1:] == [f"kept {build / 'coded.csv'}: {manifest.CHANGED}"]
+    shutil.rmtree(build)
+    # a folder no manifest is in (the notebooks run in place, make notebooks, the tests): what the journal and
+    # the stamp record goes, the rest stays
+    from helpers import io
+    io.record_writes(build)
+    io.write_text(build / "figures/timeline.svg", "<svg>the run's</svg>")
+    io.write_text(build / "reliability_auto.csv", "the run's\n")
+    _write(build, {"figures/mine.svg": "<svg>mine</svg>"})
+    assert outputs.main(["clean"]) == 0
+    assert _files(build) == ["figures/mine.svg"]
+    capsys.readouterr()
     _write(build, {"mycorpus/raw/a.txt": "Text.\n"})
     assert outputs.main(["clean"]) == 2
     assert "it holds mycorpus/raw/, a corpus's raw texts" in capsys.readouterr().err
     assert (build / "mycorpus" / "raw" / "a.txt").exists()
     # a review folder, where a reviewer may be filling a sheet or saved a QDA project or a sheet of
-    # another name: kept, whatever it holds, with the folders above it; the rest goes
-    shutil.rmtree(build / "mycorpus")
+    # another name: kept, whatever it holds, at any depth; the runs' files of a report in build/rep go
+    shutil.rmtree(build)
+    _report_folder(build / "rep")
     _write(build, {"rep/review/review.xlsx": "x", "rep/review/review_ann.xlsx": "x", "rep/review/review.qdpx": "x",
-                   "rep/html/index.html": "x", "review/sample.csv": "x", "figures/a.svg": "x"})
+                   "review/sample.csv": "x"})
     (build / "rep" / "link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     (tmp_path / "elsewhere").mkdir()
-    (tmp_path / "elsewhere" / "mine.txt").write_text("x")
+    _write(tmp_path / "elsewhere", {"html/index.html": "the run's html/index.html\n"})
+    (tmp_path / "elsewhere" / manifest.MANIFEST).write_bytes((build / "rep" / manifest.MANIFEST).read_bytes())
     assert outputs.main(["clean"]) == 0
     said = capsys.readouterr().out
-    assert "but for its review folder(s)" in said and "rep/review, review" in said
-    left = sorted(p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file())
-    assert left == ["rep/review/review.qdpx", "rep/review/review.xlsx", "rep/review/review_ann.xlsx",
-                    "review/sample.csv"]
-    assert (tmp_path / "elsewhere" / "mine.txt").exists() and not (build / "rep" / "link").exists()
+    assert "among them rep/review/, review/ (make review's sample" in said
+    assert _files(build) == ["rep/link", "rep/review/review.qdpx", "rep/review/review.xlsx",
+                             "rep/review/review_ann.xlsx", "review/sample.csv"]
+    assert _files(tmp_path / "elsewhere") == [manifest.MANIFEST, "html/index.html"]  # not through the link
 
 
 # --- a file is removed only while its bytes are those the run recorded ---
