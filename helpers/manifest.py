@@ -17,7 +17,9 @@ reproducible, so the record is too)::
 
 :func:`remove_unchanged` is the one remover (``make clean``, :mod:`helpers.outputs`, and a
 report's removal of the previous report's stale files, :func:`remove_stale`, which ``make evaluate`` uses too):
-it removes a recorded file only while its bytes still have the recorded hash. A file that
+it removes a recorded file only while its bytes still have the recorded hash, checked on the
+file it removes (renamed aside in its folder, hashed again, then unlinked or put back: a file
+saved over in between is kept). A file that
 changed since (notes saved over ``coded.csv``, an edited page) is kept and named, and so is
 a file whose hash is not known: a manifest of an older kvalitext (``{"files": [...]}``, a
 plain list of paths) is read as paths without hashes, and a manifest written or edited by
@@ -39,6 +41,7 @@ import json
 import logging
 import os
 import re
+import secrets
 import stat
 import tempfile
 from dataclasses import dataclass, field
@@ -296,16 +299,51 @@ def remove_unchanged(folder: str | os.PathLike[str], *records: Mapping[str, str 
             now = _hash_at(fd, name)
             if now is None:
                 continue
-            if now in known:
-                os.unlink(name, dir_fd=fd)
-                done.removed.append(rel)
-            else:
+            if now not in known:
                 (done.changed if known else done.unknown).append(rel)
+            elif _unlink_if(fd, name, known):
+                done.removed.append(rel)
+            else:  # saved over between the check and the removal: kept
+                done.changed.append(rel)
         except (FileNotFoundError, ValueError):  # gone since, or no file's name
             continue
         finally:
             os.close(fd)
     return done
+
+
+def _unlink_if(fd: int, name: str, known: set[str]) -> bool:
+    """Remove the file ``name`` of the open folder ``fd`` if its bytes have one of the
+    hashes ``known``, checked on the very file that is removed: it is first renamed aside in
+    its folder (a name no writer uses), hashed there, and removed only if it still has a
+    known hash; a file saved over ``name`` between a check and the removal (an editor's save
+    replaces the file) is hashed as the one renamed and put back. Whether it was removed.
+    Put back with a link, so a file saved at ``name`` meanwhile is never overwritten; the
+    one set aside then keeps its name aside (``.NAME.<random>.kept``), and is not removed."""
+    aside = f".{name}.{secrets.token_hex(4)}.kept"
+    os.rename(name, aside, src_dir_fd=fd, dst_dir_fd=fd)  # FileNotFoundError: gone since
+    if _hash_at(fd, aside) in known:
+        os.unlink(aside, dir_fd=fd)
+        return True
+    try:
+        os.link(aside, name, src_dir_fd=fd, dst_dir_fd=fd, follow_symlinks=False)
+    except FileExistsError:  # a file was saved at the name meanwhile: both are kept
+        return False
+    except OSError:  # a file system without hard links: renamed back, unless the name was taken meanwhile
+        if _hash_at(fd, name) is None and not _exists_at(fd, name):
+            os.rename(aside, name, src_dir_fd=fd, dst_dir_fd=fd)
+        return False
+    os.unlink(aside, dir_fd=fd)
+    return False
+
+
+def _exists_at(fd: int, name: str) -> bool:
+    """Whether the folder ``fd`` has an entry ``name`` (a link too)."""
+    try:
+        os.stat(name, dir_fd=fd, follow_symlinks=False)
+        return True
+    except FileNotFoundError:
+        return False
 
 
 def removable(folder: str | os.PathLike[str], recorded: Mapping[str, str | None],

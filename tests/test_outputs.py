@@ -217,6 +217,28 @@ def test_an_output_edited_or_replaced_since_the_run_survives_make_clean_and_is_n
                          for rel in ["coded.csv", "html/00_a.html"]]
 
 
+def test_a_file_saved_over_between_the_check_and_the_removal_is_kept(tmp_path, monkeypatch):
+    """The hash was checked, then the file removed by name: one an editor saved over the
+    name in between (a save replaces the file) was removed unchecked."""
+    out = tmp_path / "out"
+    _report_folder(out)
+    hash_at, saved = manifest._hash_at, []
+
+    def save_after_the_check(fd, name):
+        digest = hash_at(fd, name)
+        if name == "coded.csv" and not saved:  # the researcher's editor saves, as editors do: a new file, renamed
+            (out / "coded.csv.new").write_text("my notes\n", encoding="utf-8")
+            os.replace(out / "coded.csv.new", out / "coded.csv")
+            saved.append(name)
+        return digest
+
+    monkeypatch.setattr(manifest, "_hash_at", save_after_the_check)
+    removal = manifest.remove_unchanged(out, manifest.read(out))
+    assert saved and "coded.csv" in removal.changed and "coded.csv" not in removal.removed
+    assert _files(out) == [manifest.MANIFEST, "coded.csv"]  # the notes, under their name, nothing set aside left
+    assert (out / "coded.csv").read_text(encoding="utf-8") == "my notes\n"
+
+
 def test_a_hand_written_manifest_does_not_make_a_researchers_file_removed(tmp_path):
     """A manifest is a file like any other: one written or edited by hand (or by an older
     kvalitext, a plain list) named files that make clean then removed."""
