@@ -310,6 +310,26 @@ def test_make_evaluate_records_what_it_wrote_and_clean_removes_it_only_while_unc
     assert said.splitlines()[1:] == [f"kept {out / 'evaluation/corpus/evaluation_summary.csv'}: {manifest.CHANGED}"]
 
 
+def test_make_evaluate_stopped_before_its_manifest_leaves_tables_make_clean_removes(tmp_path, monkeypatch):
+    """make evaluate killed between writing its tables and its manifest: the manifest still
+    held the previous run's hashes, and make clean kept the new tables as changed since.
+    Each table is noted in the folder's journal, with its new hash, before it is written."""
+    out = tmp_path / "out"
+    argv = ["--corpus", "corpus", "--out", str(out / "evaluation")]
+    assert evaluation.main([*argv, "--boot", "0"]) == 0
+    folder = out / "evaluation" / "corpus"
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("killed")
+
+    monkeypatch.setattr(evaluation, "write_manifest", killed)
+    with pytest.raises(KeyboardInterrupt):
+        evaluation.main([*argv, "--boot", "20"])  # other intervals: other bytes
+    assert manifest.read(folder)[evaluation.SUMMARY_FILE] != manifest.file_hash(folder, evaluation.SUMMARY_FILE)
+    said = outputs.clean(str(out))
+    assert said.splitlines()[1:] == [] and not out.exists()  # nothing kept as changed since
+
+
 # --- refusals: one line, one wording, exit status 2 everywhere ---
 
 @pytest.mark.parametrize("main, argv", [
