@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -93,9 +95,57 @@ class EditedTableError(ValueError):
 # (stamped). A stamp taken after the build would vouch for a file saved during the build
 # with content the cache does not hold.
 
-def snapshot(files: Iterable[Path]) -> dict[Path, bytes]:
-    """Each of ``files`` with the SHA-256 digest of its bytes now."""
-    return {p: hashlib.sha256(p.read_bytes()).digest() for p in files}
+def snapshot(files: Iterable[Path], remembered: bool = False) -> dict[Path, bytes]:
+    """Each of ``files`` with the SHA-256 digest of its bytes now; ``remembered``: a digest
+    this process took of the same file unchanged since is taken again without reading it
+    (:func:`_remembered`; a build's snapshots read every file)."""
+    if not remembered:
+        return {p: hashlib.sha256(p.read_bytes()).digest() for p in files}
+    return {p: _remembered(p, lambda p=p: hashlib.sha256(p.read_bytes()).digest()) for p in files}
+
+
+# Digests this process took, each with the file's state then (_state): a notebook asks for a
+# table many times, and every call hashed all the tables and all the inputs again. A digest
+# is reused only while the file's state is the same and the file had not changed for
+# SETTLED_NS before it was hashed: a file system's time stamps move in ticks (milliseconds),
+# so a file rewritten within the tick it was hashed in, at the same size, is never taken
+# for unchanged (as git's "racy" index entries).
+SETTLED_NS = 2_000_000_000
+_DIGESTS: dict[str, tuple[tuple, object]] = {}
+_now = time.time_ns  # the clock the settling is measured with (a test moves it on)
+
+
+def _state(path: Path) -> tuple | None:
+    """What tells a file's bytes changed without reading them: its device, inode, size,
+    modification and change times (not following a link), with its folder's device, inode
+    and kind (a folder replaced by a link to it is another state); ``None`` if missing."""
+    try:
+        st, parent = os.lstat(path), os.lstat(path.parent)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode,
+            parent.st_dev, parent.st_ino, parent.st_mode)
+
+
+def _remembered(path: Path, digest: Callable[[], object]) -> object:
+    """``digest()`` of the file ``path``, or the one this process took of it before, while
+    the file's :func:`_state` is unchanged and was settled when it was taken (:data:`SETTLED_NS`)."""
+    before = _state(path)
+    known = _DIGESTS.get(str(path))
+    if before is not None and known is not None and known[0] == before:
+        return known[1]
+    now = _now()
+    found = digest()
+    if found is not None and before is not None and _state(path) == before \
+            and now - max(before[3], before[4]) > SETTLED_NS:
+        _DIGESTS[str(path)] = (before, found)
+    return found
+
+
+def _table_hash(out: Path, rel: str) -> str | None:
+    """:func:`helpers.manifest.file_hash` of the table file ``out/rel``, remembered
+    (:func:`_remembered`) while it is unchanged."""
+    return _remembered(Path(out) / rel, lambda: manifest.file_hash(out, rel))
 
 
 def fingerprint(snap: dict[Path, bytes]) -> str:
@@ -129,25 +179,26 @@ def stamp_unless_changed(stamp: Path, before: dict[Path, bytes], after: dict[Pat
     io.write_text(stamp, json.dumps({"fingerprint": fingerprint(before)} | (record or {}), indent=1) + "\n")
 
 
-def _snapshot(run: Run) -> dict[Path, bytes]:
+def _snapshot(run: Run, remembered: bool = False) -> dict[Path, bytes]:
     """Everything the tables are computed from, each file with the SHA-256 digest of its
     bytes now: the corpus's raw files, metadata, rules, codebook and review decisions, the
-    code and data of ``helpers``, and the pinned versions of the libraries."""
+    code and data of ``helpers``, and the pinned versions of the libraries (``remembered``:
+    :func:`snapshot`'s)."""
     inputs = corpus_mod.list_raw_files(run.corpus)
     for extra in (corpus_mod.METADATA_FILE, "boilerplate.yaml", "codebook.yaml"):
         if (run.corpus / extra).exists():
             inputs.append(run.corpus / extra)
     inputs += decisions_mod.review_files(run.corpus)  # the correction layer of coded.csv
-    return snapshot(inputs + code_inputs())
+    return snapshot(inputs + code_inputs(), remembered)
 
 
 def _cached(run: Run) -> bool:
     """Whether the tables in ``run.out`` may be served: each is there with the bytes the
     stamp records it was written with, and the stamp's fingerprint is that of the inputs now."""
     recorded = manifest.read(run.out, STAMP_FILE) or {}
-    if not all(recorded.get(n) is not None and manifest.file_hash(run.out, n) == recorded[n] for n in tables.FILES):
+    if not all(recorded.get(n) is not None and _table_hash(run.out, n) == recorded[n] for n in tables.FILES):
         return False
-    return stamped(run.path(STAMP_FILE), _snapshot(run))
+    return stamped(run.path(STAMP_FILE), _snapshot(run, remembered=True))
 
 
 def edited_tables(out: Path) -> list[str]:
@@ -156,7 +207,7 @@ def edited_tables(out: Path) -> list[str]:
     (a missing file, or one the stamp does not record, is not among them)."""
     recorded = manifest.read(out, STAMP_FILE) or {}
     return [rel for rel in tables.out_files()
-            if rel in recorded and (now := manifest.file_hash(out, rel)) is not None and now != recorded[rel]]
+            if rel in recorded and (now := _table_hash(out, rel)) is not None and now != recorded[rel]]
 
 
 def cache_files(out: Path) -> list[str]:
@@ -165,7 +216,7 @@ def cache_files(out: Path) -> list[str]:
     stamp. A table edited since is not the run's (``make clean`` keeps it)."""
     recorded = manifest.read(out, STAMP_FILE) or {}
     ours = [rel for rel in tables.out_files()
-            if recorded.get(rel) is not None and manifest.file_hash(out, rel) == recorded[rel]]
+            if recorded.get(rel) is not None and _table_hash(out, rel) == recorded[rel]]
     return ours + ([STAMP_FILE] if manifest.file_hash(out, STAMP_FILE) is not None else [])
 
 
