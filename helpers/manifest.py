@@ -210,15 +210,24 @@ def read(folder: str | os.PathLike[str], name: str = MANIFEST) -> dict[str, str 
     through a link, nor through a folder on its way that is one (a ``.cache`` linked
     elsewhere: no record is read from outside ``folder``). A listed path that cannot name a
     file (a NUL byte, a lone surrogate) is dropped, with one warning naming the record."""
+    return read_with_data(folder, name)[0]
+
+
+def read_with_data(folder: str | os.PathLike[str],
+                   name: str = MANIFEST) -> tuple[dict[str, str | None] | None, dict | None]:
+    """:func:`read`'s record and the whole JSON object it was read from (``None`` when there
+    is none: no file, not JSON, not an object), from one reading of the file: the pipeline's
+    stamp holds its fingerprint beside its record."""
     path = Path(folder) / name
     raw = _read_bytes(folder, name)
     if raw is None:
-        return None
+        return None, None
     try:
         data = json.loads(raw.decode("utf-8"))
     except ValueError as err:
         log.warning("%s cannot be read (%s): nothing it lists is removed", path, err)
-        return None
+        return None, None
+    whole = data if isinstance(data, dict) else None
     found: dict[str, str | None] | None = None
     if isinstance(data, dict) and isinstance(data.get(KEY), dict):
         found = {rel: (digest if isinstance(digest, str) and _SHA256.fullmatch(digest) else None)
@@ -230,11 +239,11 @@ def read(folder: str | os.PathLike[str], name: str = MANIFEST) -> dict[str, str 
         if dropped:
             log.warning("%s lists %d path(s) that cannot name a file (a NUL byte or a lone surrogate): they are "
                         "ignored, nothing is removed for them", path, len(dropped))
-        return {rel: digest for rel, digest in found.items() if rel not in set(dropped)}
+        return {rel: digest for rel, digest in found.items() if rel not in set(dropped)}, whole
     if name == STAMP and isinstance(data, dict):  # a stamp of an older kvalitext: it recorded no files
-        return {}
+        return {}, whole
     log.warning("%s is not a record of the files a run wrote: nothing it lists is removed", path)
-    return None
+    return None, whole
 
 
 def _write_record(folder: str | os.PathLike[str], name: str, recorded: Mapping[str, str | None]) -> None:

@@ -192,32 +192,57 @@ def _snapshot(run: Run, remembered: bool = False) -> dict[Path, bytes]:
     return snapshot(inputs + code_inputs(), remembered)
 
 
+@dataclass(frozen=True)
+class _Cache:
+    """The pipeline's stamp in an output folder, read once, against its table files now."""
+
+    fingerprint: str | None  # the fingerprint of the inputs the tables were built from (None: no stamp)
+    stamp: bool  # whether the stamp is there
+    ours: tuple[str, ...]  # table files (helpers.tables.out_files) with the bytes the stamp records
+    edited: tuple[str, ...]  # table files the stamp records with other bytes than they have now
+
+
+def _cache(out: Path) -> _Cache:
+    """The one comparison of the stamp's record with the table files' hashes (remembered,
+    :func:`_table_hash`): which are the pipeline's as it wrote them, which were edited since
+    (a missing file, or one the stamp does not record, is neither)."""
+    recorded, data = manifest.read_with_data(out, STAMP_FILE)
+    recorded = recorded or {}
+    ours, edited = [], []
+    for rel in tables.out_files():
+        if recorded.get(rel) is None:
+            continue
+        now = _table_hash(out, rel)
+        if now == recorded[rel]:
+            ours.append(rel)
+        elif now is not None:
+            edited.append(rel)
+    fingerprint = data.get("fingerprint") if data is not None else None
+    return _Cache(fingerprint if isinstance(fingerprint, str) else None, data is not None, tuple(ours), tuple(edited))
+
+
 def _cached(run: Run) -> bool:
     """Whether the tables in ``run.out`` may be served: each is there with the bytes the
     stamp records it was written with, and the stamp's fingerprint is that of the inputs now."""
-    recorded = manifest.read(run.out, STAMP_FILE) or {}
-    if not all(recorded.get(n) is not None and _table_hash(run.out, n) == recorded[n] for n in tables.FILES):
+    cache = _cache(run.out)
+    if not set(tables.FILES) <= set(cache.ours):
         return False
-    return stamped(run.path(STAMP_FILE), _snapshot(run, remembered=True))
+    return cache.fingerprint == fingerprint(_snapshot(run, remembered=True))
 
 
 def edited_tables(out: Path) -> list[str]:
     """The files of the cache in ``out`` (:func:`helpers.tables.out_files`, relative) whose
     bytes are not those the pipeline's stamp records it wrote: edited or replaced since
     (a missing file, or one the stamp does not record, is not among them)."""
-    recorded = manifest.read(out, STAMP_FILE) or {}
-    return [rel for rel in tables.out_files()
-            if rel in recorded and (now := _table_hash(out, rel)) is not None and now != recorded[rel]]
+    return list(_cache(out).edited)
 
 
 def cache_files(out: Path) -> list[str]:
     """The pipeline's files in ``out`` that a run may record as its own (relative): the
     tables and their spreadsheet copies whose bytes are those the stamp records, and the
     stamp. A table edited since is not the run's (``make clean`` keeps it)."""
-    recorded = manifest.read(out, STAMP_FILE) or {}
-    ours = [rel for rel in tables.out_files()
-            if recorded.get(rel) is not None and _table_hash(out, rel) == recorded[rel]]
-    return ours + ([STAMP_FILE] if manifest.file_hash(out, STAMP_FILE) is not None else [])
+    cache = _cache(out)
+    return list(cache.ours) + ([STAMP_FILE] if cache.stamp else [])
 
 
 def _shown(run: Run, p: Path) -> str:
