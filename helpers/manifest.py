@@ -46,7 +46,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, TextIO
 
 log = logging.getLogger(__name__)
 
@@ -381,6 +381,24 @@ def remove_stale(folder: str | os.PathLike[str], previous: Mapping[str, str | No
     done = set(written) | {STAMP}
     return remove_unchanged(folder, removable(folder, {rel: digest for rel, digest in previous.items()
                                                        if rel not in done}))
+
+
+def finish(folder: str | os.PathLike[str], previous: Mapping[str, str | None], written: Iterable[str], what: str,
+           stream: TextIO | None = None) -> Removal:
+    """End a run that succeeded in ``folder`` (a report, ``make evaluate``): remove the files
+    its ``previous`` record lists and it did not write again (:func:`remove_stale`), write
+    its record of the files it wrote (``written``, with their hashes now: :func:`write`),
+    and, given a ``stream``, say there what was removed (as files of ``what``, "the previous
+    report") and what was kept (:meth:`Removal.said`). Returns what was removed and kept."""
+    written = list(written)
+    removal = remove_stale(folder, previous, written)
+    write(folder, record(folder, written))
+    if stream is not None:
+        if removal.removed:
+            print(f"removed {len(removal.removed)} file(s) of {what}: {', '.join(removal.removed)}", file=stream)
+        for line in removal.said(folder):
+            print(line, file=stream)
+    return removal
 
 
 def remove_record(folder: str | os.PathLike[str], name: str = MANIFEST) -> bool:

@@ -730,13 +730,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
         if recorded != previous:
             write_manifest(run.out, recorded)
         raise
-    removal = manifest.remove_stale(run.out, previous, written)
-    write_manifest(run.out, manifest.record(run.out, written))
-    if removal.removed:
-        print(f"removed {len(removal.removed)} file(s) of the previous report: {', '.join(removal.removed)}",
-              file=stream)
-    for line in removal.said(run.out):
-        print(line, file=stream)
+    manifest.finish(run.out, previous, written, "the previous report", stream)
     warned = run_warnings(executed)
     if warned:
         print(f"the notebooks warned ({len(warned)}; each once, with the notebook that first said it; "

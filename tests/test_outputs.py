@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -485,8 +486,12 @@ def test_make_evaluate_removes_the_tables_its_previous_run_wrote_and_this_one_di
     _write(run.out, {"evaluation_old.csv": "the run's, edited since\n"})
     previous = manifest.record(run.out, [*evaluation.TABLE_FILES])
     previous["evaluation_old.csv"] = "0" * 64
-    removal = evaluation.write_manifest(run, [evaluation.SUMMARY_FILE, evaluation.PER_CODE_FILE], previous)
+    said = io.StringIO()
+    removal = evaluation.write_manifest(run, [evaluation.SUMMARY_FILE, evaluation.PER_CODE_FILE], previous, said)
     assert removal.removed == [evaluation.AHEAD_FILE] and removal.changed == ["evaluation_old.csv"]
+    assert said.getvalue().splitlines() == [  # as a report says it (one function, manifest.finish)
+        f"removed 1 file(s) of the previous make evaluate in {run.out}: {evaluation.AHEAD_FILE}",
+        f"kept {run.out / 'evaluation_old.csv'}: {manifest.CHANGED}"]
     assert sorted(manifest.read(run.out)) == [evaluation.PER_CODE_FILE, evaluation.SUMMARY_FILE]
     assert _files(run.out) == sorted([manifest.MANIFEST, evaluation.PER_CODE_FILE, evaluation.SUMMARY_FILE,
                                       "evaluation_old.csv"])
