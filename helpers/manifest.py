@@ -31,7 +31,8 @@ folder, whatever a record lists. A record is never read through a symbolic link 
 stamp through a linked ``.cache``), and a listed path that cannot name a file (a NUL byte,
 a lone surrogate) is dropped with a warning.
 
-Standard library only: ``make clean`` runs with the system's ``python3``, without ``.venv``.
+Standard library only (with :mod:`helpers.paths`, which is too): ``make clean`` runs with the
+system's ``python3``, without ``.venv``.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, TextIO
 
+from . import paths  # standard library only too
+
 log = logging.getLogger(__name__)
 
 MANIFEST = ".kvalitext-manifest.json"  # a run's record of the files it wrote in its folder
@@ -59,7 +62,7 @@ CHANGED = "changed since the run wrote it; remove it yourself if it is yours to 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 FIGURES_DIR = "figures"  # helpers.style.FIGURES_DIR (a test checks they agree; style needs matplotlib)
 SPREADSHEET_DIR = "spreadsheet"  # helpers.io.SPREADSHEET_DIR (the same)
-REVIEW_DIR = "review"  # helpers.paths.REVIEW_DIR: make review's folder, never removed
+REVIEW_DIR = paths.REVIEW_DIR  # make review's folder, never removed
 # what a run writes: a report's pages, copies of notebooks, figures, tables with their spreadsheet copies (the
 # pipeline's tables and make evaluate's are tables too), notebook 05's QDA exports (project.qdpx, codebook.qdc)
 _OUTPUT_FILE = re.compile(rf"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb|{FIGURES_DIR}/[^/\\]+\.(svg|png)"

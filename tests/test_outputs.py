@@ -450,7 +450,8 @@ def test_make_clean_removes_only_files_of_a_run_s_form_whatever_a_manifest_lists
 
 def test_the_files_a_run_writes_are_of_the_form_make_clean_accepts():
     """manifest.output_file is standard library only (make clean runs without .venv), so it
-    names the folders itself: they must be those the writers use."""
+    names the folders of style and io itself (review/ it takes from paths, standard library
+    only too): they must be those the writers use."""
     from helpers import io, style
     assert (manifest.FIGURES_DIR, manifest.SPREADSHEET_DIR, manifest.REVIEW_DIR) == (
         style.FIGURES_DIR, io.SPREADSHEET_DIR, paths.REVIEW_DIR)
