@@ -116,15 +116,15 @@ _now = time.time_ns  # the clock the settling is measured with (a test moves it 
 
 
 def _state(path: Path) -> tuple | None:
-    """What tells a file's bytes changed without reading them: its device, inode, size,
-    modification and change times (not following a link), with its folder's device, inode
-    and kind (a folder replaced by a link to it is another state); ``None`` if missing."""
+    """What tells a file's bytes changed without reading them: the device, inode, size,
+    modification and change times and kind of the entry (a link itself) and of the file it
+    leads to (a linked input is read through its link), with its folder's device, inode and
+    kind (a folder replaced by a link to it is another state); ``None`` if missing."""
     try:
-        st, parent = os.lstat(path), os.lstat(path.parent)
+        entries = (os.lstat(path), os.stat(path), os.lstat(path.parent))
     except OSError:
         return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode,
-            parent.st_dev, parent.st_ino, parent.st_mode)
+    return tuple((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode) for st in entries)
 
 
 def _remembered(path: Path, digest: Callable[[], object]) -> object:
@@ -137,7 +137,7 @@ def _remembered(path: Path, digest: Callable[[], object]) -> object:
     now = _now()
     found = digest()
     if found is not None and before is not None and _state(path) == before \
-            and now - max(before[3], before[4]) > SETTLED_NS:
+            and now - max(max(st[3], st[4]) for st in before[:2]) > SETTLED_NS:
         _DIGESTS[str(path)] = (before, found)
     return found
 

@@ -101,6 +101,22 @@ def test_asking_for_tables_again_hashes_no_unchanged_file_again(corpus_factory, 
     assert "mer tillit" in " ".join(pipeline.segments(run)[0]["text"])
 
 
+def test_a_remembered_digest_of_a_linked_input_follows_its_target(corpus_factory, tmp_path, monkeypatch):
+    """A raw file that is a link inside the corpus is read through it: a digest remembered
+    by the link's own state missed a change of the file it points to, and stale tables were
+    served."""
+    corpus_dir = Path(corpus_factory({"a.txt": "Vi behöver tillit.\n"}))
+    (corpus_dir / "texts").mkdir()
+    (corpus_dir / "texts" / "b.txt").write_text("Tillit är bra.\n", encoding="utf-8")
+    (corpus_dir / "raw" / "b.txt").symlink_to(corpus_dir / "texts" / "b.txt")
+    run = pipeline.Run.from_params(corpus_dir, tmp_path / "out")
+    later = pipeline.time.time_ns() + 60 * 10**9
+    monkeypatch.setattr(pipeline, "_now", lambda: later, raising=False)  # the files have settled
+    pipeline.segments(run), pipeline.segments(run)  # the digests are taken, then remembered
+    (corpus_dir / "texts" / "b.txt").write_text("Detaljstyrning är dåligt.\n", encoding="utf-8")
+    assert "Detaljstyrning är dåligt." in pipeline.segments(run)[0]["text"].tolist()
+
+
 def test_another_corpus_without_metadata(corpus_factory, tmp_path, caplog):
     root = corpus_factory({"b.txt": "Dokumentationen tar tid.\n\nMest läst\n", "a.txt": "Vi litar på personalen."})
     with caplog.at_level(logging.WARNING):
