@@ -31,6 +31,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
@@ -341,19 +342,18 @@ def _replace_rows(path: Path, new: pd.DataFrame, columns: list[str]) -> Path:
     return io.write_csv(path, table, spreadsheet=False)
 
 
-def write_manifest(run: pipeline.Run, written: list[str],
-                   previous: dict[str, str | None] | None = None) -> manifest.Removal:
+def write_manifest(run: pipeline.Run, written: list[str], previous: dict[str, str | None] | None = None,
+                   stream: TextIO | None = None) -> manifest.Removal:
     """Record what ``make evaluate`` wrote in the corpus's folder ``run.out``, with each
     file's SHA-256 (:mod:`helpers.manifest`): the ``written`` tables, and the pipeline's
     tables there with their stamp (that corpus's cache, :func:`helpers.pipeline.cache_files`:
     not a table edited since); ``make clean`` removes them while they are unchanged. First
     the files the ``previous`` record lists and this run did not write (the keyword
     baseline's table once there is no baseline) are removed while unchanged, as a report
-    removes its stale files (:func:`helpers.manifest.remove_stale`); what was done is returned."""
-    now = written + pipeline.cache_files(run.out)
-    removal = manifest.remove_stale(run.out, previous or {}, now)
-    io.write_text(run.path(manifest.MANIFEST), manifest.dumps(manifest.record(run.out, now)))
-    return removal
+    removes its stale files, by the same function (:func:`helpers.manifest.finish`, which
+    says on ``stream`` what it removed and kept); what was done is returned."""
+    return manifest.finish(run.out, previous or {}, written + pipeline.cache_files(run.out),
+                           f"the previous make evaluate in {run.out}", stream)
 
 
 def reference_problem(folder: Path) -> str | None:
@@ -430,12 +430,7 @@ def main(argv: list[str] | None = None) -> int:
             if a.record:
                 record(base_summary, base_codebook)
                 record_ahead(ahead, inputs.codebook)
-        removal = write_manifest(run, written, previous)
-        if removal.removed:
-            print(f"removed {len(removal.removed)} file(s) of the previous make evaluate in {run.out}: "
-                  f"{', '.join(removal.removed)}", file=sys.stderr)
-        for line in removal.said(run.out):
-            print(line, file=sys.stderr)
+        write_manifest(run, written, previous, sys.stderr)
     table = pd.concat(summaries, ignore_index=True)
     shown = table[table["genre"] == "all"]
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200):

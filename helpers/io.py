@@ -25,6 +25,8 @@ from typing import Iterable
 import pandas as pd
 import yaml
 
+from . import manifest
+
 log = logging.getLogger(__name__)
 
 
@@ -101,12 +103,41 @@ def terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
+# the output folders whose runs' writes are noted in the folder's journal (record_writes)
+_RECORDED: set[Path] = set()
+
+
+def record_writes(folder: str | os.PathLike[str]) -> None:
+    """From now on in this process, note each file :func:`write_bytes` writes under
+    ``folder`` (a run's output folder), with the SHA-256 of its bytes, in that folder's
+    journal (:func:`helpers.manifest.note`) before the file is put in place: so the run's
+    record holds the files the run wrote and nothing else (not a file of one's own saved
+    there meanwhile), and a run that stops before its manifest is written still has its
+    files known as its own (``make clean`` removes them while unchanged). Where folders
+    nest, the innermost holds the note."""
+    _RECORDED.add(Path(folder).resolve())
+
+
+def _note_write(path: Path, data: bytes) -> None:
+    """Note the write of ``data`` at ``path`` in the journal of the innermost folder
+    :func:`record_writes` named that holds it (if any)."""
+    if not _RECORDED:
+        return
+    target = path.parent.resolve() / path.name
+    folders = [f for f in _RECORDED if target.is_relative_to(f)]
+    if folders:
+        folder = max(folders, key=lambda f: len(f.parts))
+        manifest.note(folder, target.relative_to(folder).as_posix(), hashlib.sha256(data).hexdigest())
+
+
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically, creating parent folders; a name the file
-    system cannot hold is refused (:func:`check_name`) before anything is written."""
+    system cannot hold is refused (:func:`check_name`) before anything is written. A
+    write into a run's output folder is noted in its journal first (:func:`record_writes`)."""
     path = Path(path)
     check_name(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _note_write(path, data)
     fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path.name), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -5,7 +5,11 @@ SHA-256 of its bytes, in that folder's manifest (:data:`MANIFEST`): ``make repor
 ``OUT/.kvalitext-manifest.json``, ``make evaluate`` in each
 ``OUT/evaluation/<corpus>/.kvalitext-manifest.json``. The pipeline's stamp of its cached
 tables (:data:`STAMP`, ``.cache/fingerprint.json``) records the tables it wrote the same
-way, so tables a notebook run by hand rebuilt are known to be a run's too. A record is
+way, so tables a notebook run by hand rebuilt are known to be a run's too; and the writer
+notes each file a run writes in its folder, with the hash of the bytes it writes, in the
+folder's journal (:data:`JOURNAL`, :func:`note`, :func:`helpers.io.record_writes`) before the
+file is put in place, so a run's record holds what the run wrote and nothing else (never a
+file for its name alone), and what a run that stopped early wrote is still known. A record is
 JSON, its paths relative to its folder, sorted, no timestamps (the outputs are
 reproducible, so the record is too)::
 
@@ -13,7 +17,9 @@ reproducible, so the record is too)::
 
 :func:`remove_unchanged` is the one remover (``make clean``, :mod:`helpers.outputs`, and a
 report's removal of the previous report's stale files, :func:`remove_stale`, which ``make evaluate`` uses too):
-it removes a recorded file only while its bytes still have the recorded hash. A file that
+it removes a recorded file only while its bytes still have the recorded hash, checked on the
+file it removes (renamed aside in its folder, hashed again, then unlinked or put back: a file
+saved over in between is kept). A file that
 changed since (notes saved over ``coded.csv``, an edited page) is kept and named, and so is
 a file whose hash is not known: a manifest of an older kvalitext (``{"files": [...]}``, a
 plain list of paths) is read as paths without hashes, and a manifest written or edited by
@@ -25,7 +31,8 @@ folder, whatever a record lists. A record is never read through a symbolic link 
 stamp through a linked ``.cache``), and a listed path that cannot name a file (a NUL byte,
 a lone surrogate) is dropped with a warning.
 
-Standard library only: ``make clean`` runs with the system's ``python3``, without ``.venv``.
+Standard library only (with :mod:`helpers.paths`, which is too): ``make clean`` runs with the
+system's ``python3``, without ``.venv``.
 """
 
 from __future__ import annotations
@@ -35,22 +42,27 @@ import json
 import logging
 import os
 import re
+import secrets
 import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, TextIO
+
+from . import paths  # standard library only too
 
 log = logging.getLogger(__name__)
 
 MANIFEST = ".kvalitext-manifest.json"  # a run's record of the files it wrote in its folder
 STAMP = ".cache/fingerprint.json"  # the pipeline's stamp of its tables (helpers.pipeline), a record too
+JOURNAL = ".kvalitext-written.json"  # each file a run wrote in its folder, noted before the file is put in place
 KEY = "sha256"  # a record's key: {path: hash}
 OLD_KEY = "files"  # an older kvalitext's manifest: a list of paths, no hashes
 CHANGED = "changed since the run wrote it; remove it yourself if it is yours to lose"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 FIGURES_DIR = "figures"  # helpers.style.FIGURES_DIR (a test checks they agree; style needs matplotlib)
 SPREADSHEET_DIR = "spreadsheet"  # helpers.io.SPREADSHEET_DIR (the same)
-REVIEW_DIR = "review"  # helpers.paths.REVIEW_DIR: make review's folder, never removed
+REVIEW_DIR = paths.REVIEW_DIR  # make review's folder, never removed
 # what a run writes: a report's pages, copies of notebooks, figures, tables with their spreadsheet copies (the
 # pipeline's tables and make evaluate's are tables too), notebook 05's QDA exports (project.qdpx, codebook.qdc)
 _OUTPUT_FILE = re.compile(rf"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb|{FIGURES_DIR}/[^/\\]+\.(svg|png)"
@@ -201,15 +213,24 @@ def read(folder: str | os.PathLike[str], name: str = MANIFEST) -> dict[str, str 
     through a link, nor through a folder on its way that is one (a ``.cache`` linked
     elsewhere: no record is read from outside ``folder``). A listed path that cannot name a
     file (a NUL byte, a lone surrogate) is dropped, with one warning naming the record."""
+    return read_with_data(folder, name)[0]
+
+
+def read_with_data(folder: str | os.PathLike[str],
+                   name: str = MANIFEST) -> tuple[dict[str, str | None] | None, dict | None]:
+    """:func:`read`'s record and the whole JSON object it was read from (``None`` when there
+    is none: no file, not JSON, not an object), from one reading of the file: the pipeline's
+    stamp holds its fingerprint beside its record."""
     path = Path(folder) / name
     raw = _read_bytes(folder, name)
     if raw is None:
-        return None
+        return None, None
     try:
         data = json.loads(raw.decode("utf-8"))
     except ValueError as err:
         log.warning("%s cannot be read (%s): nothing it lists is removed", path, err)
-        return None
+        return None, None
+    whole = data if isinstance(data, dict) else None
     found: dict[str, str | None] | None = None
     if isinstance(data, dict) and isinstance(data.get(KEY), dict):
         found = {rel: (digest if isinstance(digest, str) and _SHA256.fullmatch(digest) else None)
@@ -221,11 +242,56 @@ def read(folder: str | os.PathLike[str], name: str = MANIFEST) -> dict[str, str 
         if dropped:
             log.warning("%s lists %d path(s) that cannot name a file (a NUL byte or a lone surrogate): they are "
                         "ignored, nothing is removed for them", path, len(dropped))
-        return {rel: digest for rel, digest in found.items() if rel not in set(dropped)}
+        return {rel: digest for rel, digest in found.items() if rel not in set(dropped)}, whole
     if name == STAMP and isinstance(data, dict):  # a stamp of an older kvalitext: it recorded no files
-        return {}
+        return {}, whole
     log.warning("%s is not a record of the files a run wrote: nothing it lists is removed", path)
-    return None
+    return None, whole
+
+
+def _write_record(folder: str | os.PathLike[str], name: str, recorded: Mapping[str, str | None]) -> None:
+    """Write the record ``folder/name`` (:func:`dumps`) atomically: a temporary file in
+    ``folder``, then renamed into place (a link at ``name`` is replaced, not followed)."""
+    fd, tmp = tempfile.mkstemp(prefix=f"{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(dumps(recorded))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, Path(folder) / name)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def note(folder: str | os.PathLike[str], rel: str, digest: str) -> None:
+    """Add to ``folder``'s journal (:data:`JOURNAL`, a record) that a run is about to put
+    bytes of SHA-256 ``digest`` at ``folder/rel``: the writer (:func:`helpers.io.write_bytes`)
+    notes it before the file is put in place, so a file a run wrote is known as the run's
+    with the bytes it wrote, even when the run stops before it writes its manifest. Only a
+    file of a form a run writes (:func:`output_file`) is noted; the newest note for a path
+    replaces an older one (the manifest keeps the hash of the run before)."""
+    if not output_file(rel):
+        return
+    journal = read(folder, JOURNAL) or {}
+    if journal.get(rel) != digest:
+        _write_record(folder, JOURNAL, {**journal, rel: digest})
+
+
+def write(folder: str | os.PathLike[str], recorded: Mapping[str, str | None], name: str = MANIFEST) -> Path:
+    """Write the record ``folder/name`` (a run's manifest, :func:`dumps`) atomically; the
+    notes of the journal (:func:`note`) it now records with the same hash are dropped from
+    the journal (removed when none is left): those that remain are files a run wrote that
+    no manifest records (a notebook run by hand, a run that stopped), still known as a
+    run's to ``make clean``."""
+    _write_record(folder, name, recorded)
+    journal = read(folder, JOURNAL)
+    if journal:
+        left = {rel: digest for rel, digest in journal.items() if recorded.get(rel) != digest}
+        if not left:
+            remove_record(folder, JOURNAL)
+        elif left != journal:
+            _write_record(folder, JOURNAL, left)
+    return Path(folder) / name
 
 
 def remove_unchanged(folder: str | os.PathLike[str], *records: Mapping[str, str | None]) -> Removal:
@@ -245,16 +311,51 @@ def remove_unchanged(folder: str | os.PathLike[str], *records: Mapping[str, str 
             now = _hash_at(fd, name)
             if now is None:
                 continue
-            if now in known:
-                os.unlink(name, dir_fd=fd)
-                done.removed.append(rel)
-            else:
+            if now not in known:
                 (done.changed if known else done.unknown).append(rel)
+            elif _unlink_if(fd, name, known):
+                done.removed.append(rel)
+            else:  # saved over between the check and the removal: kept
+                done.changed.append(rel)
         except (FileNotFoundError, ValueError):  # gone since, or no file's name
             continue
         finally:
             os.close(fd)
     return done
+
+
+def _unlink_if(fd: int, name: str, known: set[str]) -> bool:
+    """Remove the file ``name`` of the open folder ``fd`` if its bytes have one of the
+    hashes ``known``, checked on the very file that is removed: it is first renamed aside in
+    its folder (a name no writer uses), hashed there, and removed only if it still has a
+    known hash; a file saved over ``name`` between a check and the removal (an editor's save
+    replaces the file) is hashed as the one renamed and put back. Whether it was removed.
+    Put back with a link, so a file saved at ``name`` meanwhile is never overwritten; the
+    one set aside then keeps its name aside (``.NAME.<random>.kept``), and is not removed."""
+    aside = f".{name}.{secrets.token_hex(4)}.kept"
+    os.rename(name, aside, src_dir_fd=fd, dst_dir_fd=fd)  # FileNotFoundError: gone since
+    if _hash_at(fd, aside) in known:
+        os.unlink(aside, dir_fd=fd)
+        return True
+    try:
+        os.link(aside, name, src_dir_fd=fd, dst_dir_fd=fd, follow_symlinks=False)
+    except FileExistsError:  # a file was saved at the name meanwhile: both are kept
+        return False
+    except OSError:  # a file system without hard links: renamed back, unless the name was taken meanwhile
+        if _hash_at(fd, name) is None and not _exists_at(fd, name):
+            os.rename(aside, name, src_dir_fd=fd, dst_dir_fd=fd)
+        return False
+    os.unlink(aside, dir_fd=fd)
+    return False
+
+
+def _exists_at(fd: int, name: str) -> bool:
+    """Whether the folder ``fd`` has an entry ``name`` (a link too)."""
+    try:
+        os.stat(name, dir_fd=fd, follow_symlinks=False)
+        return True
+    except FileNotFoundError:
+        return False
 
 
 def removable(folder: str | os.PathLike[str], recorded: Mapping[str, str | None],
@@ -283,6 +384,24 @@ def remove_stale(folder: str | os.PathLike[str], previous: Mapping[str, str | No
     done = set(written) | {STAMP}
     return remove_unchanged(folder, removable(folder, {rel: digest for rel, digest in previous.items()
                                                        if rel not in done}))
+
+
+def finish(folder: str | os.PathLike[str], previous: Mapping[str, str | None], written: Iterable[str], what: str,
+           stream: TextIO | None = None) -> Removal:
+    """End a run that succeeded in ``folder`` (a report, ``make evaluate``): remove the files
+    its ``previous`` record lists and it did not write again (:func:`remove_stale`), write
+    its record of the files it wrote (``written``, with their hashes now: :func:`write`),
+    and, given a ``stream``, say there what was removed (as files of ``what``, "the previous
+    report") and what was kept (:meth:`Removal.said`). Returns what was removed and kept."""
+    written = list(written)
+    removal = remove_stale(folder, previous, written)
+    write(folder, record(folder, written))
+    if stream is not None:
+        if removal.removed:
+            print(f"removed {len(removal.removed)} file(s) of {what}: {', '.join(removal.removed)}", file=stream)
+        for line in removal.said(folder):
+            print(line, file=stream)
+    return removal
 
 
 def remove_record(folder: str | os.PathLike[str], name: str = MANIFEST) -> bool:

@@ -3,19 +3,23 @@
 ``python -m helpers.outputs clean --out OUT [--corpus CORPUS]`` removes what the runs
 wrote in ``OUT`` and nothing else (a run never deletes what it did not write):
 
-* the default ``build/`` (the project's own, git-ignored output folder) is removed whole but
-  for its ``review/`` folders, at any depth;
-* any other ``OUT`` keeps everything a run cannot be shown to have written. A run records
+* ``OUT`` (the default ``build/``, the project's own git-ignored output folder, too) keeps
+  everything a run cannot be shown to have written. A run records
   each file it wrote with its SHA-256 (:mod:`helpers.manifest`): the report in
   ``OUT/.kvalitext-manifest.json`` (its pages, notebooks, figures, tables and the pipeline's
   cache), ``make evaluate`` in ``OUT/evaluation/<corpus>/.kvalitext-manifest.json`` (its
   tables and that corpus's cache), the pipeline in its stamp ``.cache/fingerprint.json``
-  (the tables it built). A recorded file is removed only while its bytes still have the
+  (the tables it built), and the writer in the folder's journal ``.kvalitext-written.json``
+  (each file a run wrote that no manifest records yet: a notebook run by hand, a run that
+  stopped before its manifest). A recorded file is removed only while its bytes still have the
   recorded hash; one that changed since (notes saved over ``coded.csv``, an edited page) is
   kept and named, and so is one an older manifest lists without a hash. Only a file of a
   form a run writes may go (:func:`helpers.manifest.output_file`), never one under
   ``review/``, whatever a record lists. Then the records
-  themselves go, and the folders left empty (``OUT`` itself when nothing else is in it);
+  themselves go, and the folders left empty (``OUT`` itself when nothing else is in it).
+  In ``build/`` the records of every folder under it are read (``make report
+  OUT=build/mine`` writes there too), and it is cleaned though no manifest is there (the
+  notebooks run in place, ``make notebooks`` and the tests, write to it without one);
 * ``OUT/review/`` (``make review``'s sample, sheet and project) is kept, in ``build/`` too,
   whatever it holds: a reviewer may be filling ``review.xlsx`` in place, or have saved the
   QDA project or a sheet of another name beside it, and ``make review-import`` checks a sheet against
@@ -101,48 +105,60 @@ def refusal(out: str | None, corpus: str | None = None) -> str | None:
     if why:
         return paths.refusing(out, f"{why}, which no run writes; nothing was removed (move the corpus out of it first)",
                               command)
-    if not _whole(out_dir) and not _manifests(out_dir):
+    if not _is_build(out_dir) and not _recorded(out_dir, (manifest.MANIFEST,)):
         return paths.refusing(out, f"it has no {manifest.MANIFEST} (nor {paths.EVALUATION_DIR}/<corpus>/"
                               f"{manifest.MANIFEST}), so no report or make evaluate wrote there and nothing in it is "
                               "known to be a run's; nothing was removed (remove what you want by hand)", command)
     return None
 
 
-def _remove_but_reviews(folder: Path) -> list[str]:
-    """Remove everything in ``folder`` but its ``review/`` folders (at any depth, with what
-    they hold), never following a link (a link is removed, not what it points to); the
-    folders left empty go, ``folder`` too. Returns the review folders kept."""
-    kept = []
-    for entry in sorted(folder.iterdir()):
-        if entry.is_dir() and not entry.is_symlink():
-            if entry.name == KEPT_DIR:
-                kept.append(entry)
-                continue
-            kept += _remove_but_reviews(entry)
-        else:
-            entry.unlink()
-    if not any(folder.iterdir()):
-        folder.rmdir()
-    return kept
-
-
-def _whole(out_dir: Path) -> bool:
+def _is_build(out_dir: Path) -> bool:
     """Whether ``out_dir`` is the project's own ``build/`` (a real folder, not a link),
-    which ``make clean`` removes whole."""
+    where a folder no run recorded is not refused and runs' records are looked for at any
+    depth."""
     build = paths.BUILD_DIR
     return not build.is_symlink() and build.is_dir() and os.path.samefile(out_dir, build) \
         and not Path(out_dir).is_symlink()
 
 
-def _manifests(out: Path) -> list[str]:
-    """The folders of ``out`` (relative, ``""`` for ``out``) that hold a run's manifest:
-    ``out`` (a report's) and ``evaluation/<corpus>/`` (``make evaluate``'s); none through a
-    link."""
+# the records of what runs wrote in a folder: a report's or make evaluate's manifest, the pipeline's stamp, the journal
+RECORDS = (manifest.MANIFEST, manifest.STAMP, manifest.JOURNAL)
+
+
+def _holds(folder: Path, names: tuple[str, ...]) -> bool:
+    """Whether ``folder`` holds one of the records ``names`` as a regular file, not reached
+    through a link (a ``.cache`` that is one)."""
+    return any(manifest.file_hash(folder, name) is not None for name in names)
+
+
+def _recorded(out: Path, names: tuple[str, ...] = RECORDS, deep: bool = False) -> list[str]:
+    """The folders of ``out`` (relative, ``""`` for ``out``) that hold one of the records
+    ``names``: ``out`` (a report's) and ``evaluation/<corpus>/`` (``make evaluate``'s), or,
+    ``deep``, any folder under ``out`` (``build/``, where ``make report OUT=build/mine``
+    writes too); none through a link, none under a ``review/`` folder."""
+    if deep:
+        found = []
+        for folder, dirs, _ in os.walk(out):  # links to folders are not walked into
+            dirs[:] = sorted(d for d in dirs if d != KEPT_DIR)
+            if _holds(Path(folder), names):
+                rel = Path(folder).relative_to(out).as_posix()
+                found.append("" if rel == "." else rel)
+        return found
     base = out / paths.EVALUATION_DIR
     evaluated = sorted(p for p in base.iterdir() if p.is_dir() and not p.is_symlink()) \
         if base.is_dir() and not base.is_symlink() else []
-    return [f"{paths.EVALUATION_DIR}/{p.name}" if p != out else "" for p in [out, *evaluated]
-            if (p / manifest.MANIFEST).is_file() and not (p / manifest.MANIFEST).is_symlink()]
+    return [f"{paths.EVALUATION_DIR}/{p.name}" if p != out else "" for p in [out, *evaluated] if _holds(p, names)]
+
+
+def _review_folders(out: Path) -> list[str]:
+    """The ``review/`` folders under ``out`` (relative, sorted), not through a link."""
+    found = []
+    for folder, dirs, _ in os.walk(out):
+        dirs.sort()
+        if KEPT_DIR in dirs:
+            found.append((Path(folder) / KEPT_DIR).relative_to(out).as_posix())
+            dirs.remove(KEPT_DIR)
+    return sorted(found)
 
 
 def _prune(out: Path, removed: list[str]) -> None:
@@ -169,18 +185,10 @@ def clean(out: str | None, corpus: str | None = None) -> str:
     shown = str(out_dir)
     if not out_dir.exists():
         return f"{shown}: nothing to clean (no such folder)"
-    if _whole(out_dir):
-        kept = _remove_but_reviews(out_dir)
-        if not kept:
-            return f"removed {shown}/ (the project's own output folder) whole"
-        return (f"removed {shown}/ (the project's own output folder) but for its review folder(s), which "
-                f"may hold a reviewer's work: {', '.join(k.relative_to(out_dir).as_posix() for k in kept)} "
-                "(import their decisions, then remove them yourself)")
     removal = manifest.Removal()
-    for under in _manifests(out_dir):
+    for under in _recorded(out_dir, deep=_is_build(out_dir)):
         folder = out_dir / under
-        records = {name: found for name in (manifest.MANIFEST, manifest.STAMP)
-                   if (found := manifest.read(folder, name)) is not None}
+        records = {name: found for name in RECORDS if (found := manifest.read(folder, name)) is not None}
         # the records themselves go last, as records (the stamp of a later build, too)
         removal.add(manifest.remove_unchanged(folder, *[
             manifest.removable(folder, {rel: digest for rel, digest in found.items() if rel not in records}, name)
@@ -195,8 +203,10 @@ def clean(out: str | None, corpus: str | None = None) -> str:
     left = sorted(rel for p in out_dir.rglob("*") if not p.is_dir() or p.is_symlink()
                   if (rel := p.relative_to(out_dir).as_posix()) not in named)
     kept = f"; kept {len(left)} file(s) no run listed there"
-    if (out_dir / KEPT_DIR).is_dir():
-        kept += (f", among them {KEPT_DIR}/ (make review's sample: import its decisions, then remove it yourself)")
+    reviews = _review_folders(out_dir)
+    if reviews:
+        kept += (f", among them {', '.join(f'{r}/' for r in reviews)} (make review's sample, which may hold a "
+                 "reviewer's work: import its decisions, then remove it yourself)")
     said += kept + (": " + ", ".join(left[:5]) + (", …" if len(left) > 5 else "") if left else "")
     return "\n".join([said, *removal.said(shown)])
 

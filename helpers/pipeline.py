@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -49,16 +51,21 @@ class Run:
 
     @classmethod
     def from_params(cls, corpus: str | Path | None, out: str | Path | None,
-                    engine: str = "pandas", scheduler: str | None = None) -> "Run":
+                    engine: str = "pandas", scheduler: str | None = None, record: bool = True) -> "Run":
         """Resolve the notebook parameters ``CORPUS``, ``OUT`` and ``ENGINE`` (relative
         paths are taken from the project root). An ``OUT`` that the report refuses (the
         project root, ``notebooks/``, the corpus folder, or one inside or around them) is
-        refused here too, so a notebook run by hand never writes there."""
+        refused here too, so a notebook run by hand never writes there. With ``record``,
+        what this process writes in ``OUT`` from now on is noted in its journal
+        (:func:`helpers.io.record_writes`), so ``make clean`` knows it as a run's;
+        ``make suggest`` leaves its table unrecorded (kept, as a researcher's)."""
         if engine not in ENGINES:
             raise ValueError(f"ENGINE must be one of {ENGINES}, not {engine!r}")
         paths.check_out(out, corpus)
-        return cls(paths.resolve(corpus, paths.CORPUS_DIR), paths.resolve(out, paths.BUILD_DIR),
-                   engine, scheduler or None)
+        run = cls(paths.resolve(corpus, paths.CORPUS_DIR), paths.resolve(out, paths.BUILD_DIR), engine, scheduler or None)
+        if record:
+            io.record_writes(run.out)
+        return run
 
     def path(self, name: str) -> Path:
         """A file in the output folder."""
@@ -88,9 +95,57 @@ class EditedTableError(ValueError):
 # (stamped). A stamp taken after the build would vouch for a file saved during the build
 # with content the cache does not hold.
 
-def snapshot(files: Iterable[Path]) -> dict[Path, bytes]:
-    """Each of ``files`` with the SHA-256 digest of its bytes now."""
-    return {p: hashlib.sha256(p.read_bytes()).digest() for p in files}
+def snapshot(files: Iterable[Path], remembered: bool = False) -> dict[Path, bytes]:
+    """Each of ``files`` with the SHA-256 digest of its bytes now; ``remembered``: a digest
+    this process took of the same file unchanged since is taken again without reading it
+    (:func:`_remembered`; a build's snapshots read every file)."""
+    if not remembered:
+        return {p: hashlib.sha256(p.read_bytes()).digest() for p in files}
+    return {p: _remembered(p, lambda p=p: hashlib.sha256(p.read_bytes()).digest()) for p in files}
+
+
+# Digests this process took, each with the file's state then (_state): a notebook asks for a
+# table many times, and every call hashed all the tables and all the inputs again. A digest
+# is reused only while the file's state is the same and the file had not changed for
+# SETTLED_NS before it was hashed: a file system's time stamps move in ticks (milliseconds),
+# so a file rewritten within the tick it was hashed in, at the same size, is never taken
+# for unchanged (as git's "racy" index entries).
+SETTLED_NS = 2_000_000_000
+_DIGESTS: dict[str, tuple[tuple, object]] = {}
+_now = time.time_ns  # the clock the settling is measured with (a test moves it on)
+
+
+def _state(path: Path) -> tuple | None:
+    """What tells a file's bytes changed without reading them: the device, inode, size,
+    modification and change times and kind of the entry (a link itself) and of the file it
+    leads to (a linked input is read through its link), with its folder's device, inode and
+    kind (a folder replaced by a link to it is another state); ``None`` if missing."""
+    try:
+        entries = (os.lstat(path), os.stat(path), os.lstat(path.parent))
+    except OSError:
+        return None
+    return tuple((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode) for st in entries)
+
+
+def _remembered(path: Path, digest: Callable[[], object]) -> object:
+    """``digest()`` of the file ``path``, or the one this process took of it before, while
+    the file's :func:`_state` is unchanged and was settled when it was taken (:data:`SETTLED_NS`)."""
+    before = _state(path)
+    known = _DIGESTS.get(str(path))
+    if before is not None and known is not None and known[0] == before:
+        return known[1]
+    now = _now()
+    found = digest()
+    if found is not None and before is not None and _state(path) == before \
+            and now - max(max(st[3], st[4]) for st in before[:2]) > SETTLED_NS:
+        _DIGESTS[str(path)] = (before, found)
+    return found
+
+
+def _table_hash(out: Path, rel: str) -> str | None:
+    """:func:`helpers.manifest.file_hash` of the table file ``out/rel``, remembered
+    (:func:`_remembered`) while it is unchanged."""
+    return _remembered(Path(out) / rel, lambda: manifest.file_hash(out, rel))
 
 
 def fingerprint(snap: dict[Path, bytes]) -> str:
@@ -124,44 +179,70 @@ def stamp_unless_changed(stamp: Path, before: dict[Path, bytes], after: dict[Pat
     io.write_text(stamp, json.dumps({"fingerprint": fingerprint(before)} | (record or {}), indent=1) + "\n")
 
 
-def _snapshot(run: Run) -> dict[Path, bytes]:
+def _snapshot(run: Run, remembered: bool = False) -> dict[Path, bytes]:
     """Everything the tables are computed from, each file with the SHA-256 digest of its
     bytes now: the corpus's raw files, metadata, rules, codebook and review decisions, the
-    code and data of ``helpers``, and the pinned versions of the libraries."""
+    code and data of ``helpers``, and the pinned versions of the libraries (``remembered``:
+    :func:`snapshot`'s)."""
     inputs = corpus_mod.list_raw_files(run.corpus)
     for extra in (corpus_mod.METADATA_FILE, "boilerplate.yaml", "codebook.yaml"):
         if (run.corpus / extra).exists():
             inputs.append(run.corpus / extra)
     inputs += decisions_mod.review_files(run.corpus)  # the correction layer of coded.csv
-    return snapshot(inputs + code_inputs())
+    return snapshot(inputs + code_inputs(), remembered)
+
+
+@dataclass(frozen=True)
+class _Cache:
+    """The pipeline's stamp in an output folder, read once, against its table files now."""
+
+    fingerprint: str | None  # the fingerprint of the inputs the tables were built from (None: no stamp)
+    stamp: bool  # whether the stamp is there
+    ours: tuple[str, ...]  # table files (helpers.tables.out_files) with the bytes the stamp records
+    edited: tuple[str, ...]  # table files the stamp records with other bytes than they have now
+
+
+def _cache(out: Path) -> _Cache:
+    """The one comparison of the stamp's record with the table files' hashes (remembered,
+    :func:`_table_hash`): which are the pipeline's as it wrote them, which were edited since
+    (a missing file, or one the stamp does not record, is neither)."""
+    recorded, data = manifest.read_with_data(out, STAMP_FILE)
+    recorded = recorded or {}
+    ours, edited = [], []
+    for rel in tables.out_files():
+        if recorded.get(rel) is None:
+            continue
+        now = _table_hash(out, rel)
+        if now == recorded[rel]:
+            ours.append(rel)
+        elif now is not None:
+            edited.append(rel)
+    fingerprint = data.get("fingerprint") if data is not None else None
+    return _Cache(fingerprint if isinstance(fingerprint, str) else None, data is not None, tuple(ours), tuple(edited))
 
 
 def _cached(run: Run) -> bool:
     """Whether the tables in ``run.out`` may be served: each is there with the bytes the
     stamp records it was written with, and the stamp's fingerprint is that of the inputs now."""
-    recorded = manifest.read(run.out, STAMP_FILE) or {}
-    if not all(recorded.get(n) is not None and manifest.file_hash(run.out, n) == recorded[n] for n in tables.FILES):
+    cache = _cache(run.out)
+    if not set(tables.FILES) <= set(cache.ours):
         return False
-    return stamped(run.path(STAMP_FILE), _snapshot(run))
+    return cache.fingerprint == fingerprint(_snapshot(run, remembered=True))
 
 
 def edited_tables(out: Path) -> list[str]:
     """The files of the cache in ``out`` (:func:`helpers.tables.out_files`, relative) whose
     bytes are not those the pipeline's stamp records it wrote: edited or replaced since
     (a missing file, or one the stamp does not record, is not among them)."""
-    recorded = manifest.read(out, STAMP_FILE) or {}
-    return [rel for rel in tables.out_files()
-            if rel in recorded and (now := manifest.file_hash(out, rel)) is not None and now != recorded[rel]]
+    return list(_cache(out).edited)
 
 
 def cache_files(out: Path) -> list[str]:
     """The pipeline's files in ``out`` that a run may record as its own (relative): the
     tables and their spreadsheet copies whose bytes are those the stamp records, and the
     stamp. A table edited since is not the run's (``make clean`` keeps it)."""
-    recorded = manifest.read(out, STAMP_FILE) or {}
-    ours = [rel for rel in tables.out_files()
-            if recorded.get(rel) is not None and manifest.file_hash(out, rel) == recorded[rel]]
-    return ours + ([STAMP_FILE] if manifest.file_hash(out, STAMP_FILE) is not None else [])
+    cache = _cache(out)
+    return list(cache.ours) + ([STAMP_FILE] if cache.stamp else [])
 
 
 def _shown(run: Run, p: Path) -> str:

@@ -13,8 +13,10 @@ keeps the executed copies in ``OUT/notebooks/`` and writes to ``OUT/html/``:
 A report removes only files that a report wrote. Each run records the files it wrote, with
 the SHA-256 of each, in ``OUT/.kvalitext-manifest.json`` (:mod:`helpers.manifest`: sorted
 paths relative to ``OUT``, no timestamps): pages, notebook copies, figures and CSV tables
-(with their copies in ``OUT/spreadsheet/``), and the pipeline's tables it kept in ``OUT``
-with their stamp; after a run that succeeded, those the previous run recorded and this run
+(with their copies in ``OUT/spreadsheet/``) that its writer wrote (noted in ``OUT``'s journal
+as they were written, :func:`helpers.io.record_writes`: a file of one's own saved there
+meanwhile is not the run's), and the pipeline's tables it kept in ``OUT`` with their stamp;
+after a run that succeeded, those the previous run recorded and this run
 did not write again (a notebook renamed or removed since, a figure or table no notebook
 writes any more) are removed while their bytes are still those recorded, and nothing else:
 not a file the record does not name, not one edited or replaced since (it is kept and
@@ -614,7 +616,7 @@ class ReportError(Exception):
 def write_manifest(out: Path, recorded: Mapping[str, str | None]) -> Path:
     """Write the record of the files a report wrote in ``out`` (:func:`helpers.manifest.dumps`:
     sorted relative paths with their SHA-256, no timestamps)."""
-    return io.write_text(out / manifest.MANIFEST, manifest.dumps(recorded))
+    return manifest.write(out, recorded)
 
 
 def _stamps(out: Path) -> dict[str, tuple[int, int]]:
@@ -636,14 +638,18 @@ def _stamps(out: Path) -> dict[str, tuple[int, int]]:
 
 
 def notebook_outputs(out: Path, before: Mapping[str, tuple[int, int]]) -> list[str]:
-    """The figures and tables a run's notebooks wrote in ``out``: those new or written again
-    since ``before`` (:func:`_stamps` as the run began), and the pipeline's tables it kept
+    """The figures and tables a run's notebooks wrote in ``out``: those written since
+    ``before`` (:func:`_stamps` as the run began) whose bytes are those the writer noted in
+    ``out``'s journal (:func:`helpers.io.record_writes`), and the pipeline's tables it kept
     there (:func:`helpers.tables.out_files`: its cache, the run's whether or not it was
     rebuilt, while their bytes are those its stamp records: :func:`helpers.pipeline.cache_files`)
-    with their stamp. A file of one's own the run did not write is not among them, nor a
-    table edited since the pipeline wrote it."""
+    with their stamp. A file of one's own is not among them, even one saved in ``out`` while
+    the run went (``notes.csv``; a CSV file is not a run's for its name), nor a file the run
+    wrote and one saved over since, nor a table edited since the pipeline wrote it."""
     now = _stamps(out)
-    return sorted({rel for rel, stamp in now.items() if before.get(rel) != stamp}
+    journal = manifest.read(out, manifest.JOURNAL) or {}
+    return sorted({rel for rel, stamp in now.items() if before.get(rel) != stamp
+                   and journal.get(rel) is not None and manifest.file_hash(out, rel) == journal[rel]}
                   | set(pipeline.cache_files(out)))
 
 
@@ -724,13 +730,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
         if recorded != previous:
             write_manifest(run.out, recorded)
         raise
-    removal = manifest.remove_stale(run.out, previous, written)
-    write_manifest(run.out, manifest.record(run.out, written))
-    if removal.removed:
-        print(f"removed {len(removal.removed)} file(s) of the previous report: {', '.join(removal.removed)}",
-              file=stream)
-    for line in removal.said(run.out):
-        print(line, file=stream)
+    manifest.finish(run.out, previous, written, "the previous report", stream)
     warned = run_warnings(executed)
     if warned:
         print(f"the notebooks warned ({len(warned)}; each once, with the notebook that first said it; "

@@ -141,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--window", type=int, default=1, help="sentences either side of a coded sentence in the target")
     a = ap.parse_args(argv)
     try:
-        run = pipeline.Run.from_params(a.corpus or None, a.out or None)
+        # its table is not recorded as a run's: make clean keeps it (the tables it rebuilds are, in the stamp)
+        run = pipeline.Run.from_params(a.corpus or None, a.out or None, record=False)
     except paths.OutputFolderError as err:  # a refused OUT: one line, exit status 2, as make report says it
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -253,6 +253,7 @@ def test_the_notebooks_tables_are_those_they_wrote_and_the_pipelines_kept(tmp_pa
     # the pipeline's stamp records the tables it wrote (helpers.pipeline.build_tables)
     io.write_text(out / pipeline.STAMP_FILE, manifest.dumps(manifest.record(out, tables.out_files())))
     before = report._stamps(out)
+    io.record_writes(out)  # as a notebook's pipeline.Run.from_params does: its writes are noted in OUT's journal
     io.write_text(out / "reliability_auto.csv", "written again")
     io.write_csv(out / "findings_quotes.csv", pd.DataFrame({"quote": ["ny"]}))
     written = report.notebook_outputs(out, before)

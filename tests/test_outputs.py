@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -138,31 +139,54 @@ def test_clean_removes_the_folder_when_nothing_else_is_in_it_and_follows_no_link
     assert not out.exists() and tmp_path.is_dir()
 
 
-def test_the_default_build_folder_goes_whole_unless_it_holds_a_corpus(tmp_path, monkeypatch, capsys):
+def test_the_default_build_folder_loses_only_what_runs_recorded_unless_it_holds_a_corpus(tmp_path, monkeypatch,
+                                                                                          capsys):
+    """build/ was removed whole: notes a researcher saved over build/coded.csv, or a file of
+    their own put there, were lost. Now build/ is cleaned as any OUT (with or without a
+    manifest, the records of every folder under it read), and its review/ folders stay."""
     build = tmp_path / "build"
     monkeypatch.setattr(paths, "BUILD_DIR", build)
+    written = _report_folder(build)
     _write(build, {"evaluation/corpus/segments.csv": "x", "anything.txt": "x"})
+    _record(build / "evaluation" / "corpus", ["segments.csv"])
+    (build / "coded.csv").write_text("my notes\n", encoding="utf-8")  # saved over the run's table
     assert outputs.main(["clean"]) == 0
-    assert not build.exists() and "whole" in capsys.readouterr().out
+    said = capsys.readouterr().out.splitlines()
+    assert _files(build) == ["anything.txt", "coded.csv"]
+    assert (build / "coded.csv").read_text(encoding="utf-8") == "my notes\n"
+    assert said[0].startswith(f"removed {len(written) - 1 + 2 + 2} file(s) the runs wrote in {build}; kept 1 file(s)")
+    assert said[1:] == [f"kept {build / 'coded.csv'}: {manifest.CHANGED}"]
+    shutil.rmtree(build)
+    # a folder no manifest is in (the notebooks run in place, make notebooks, the tests): what the journal and
+    # the stamp record goes, the rest stays
+    from helpers import io
+    io.record_writes(build)
+    io.write_text(build / "figures/timeline.svg", "<svg>the run's</svg>")
+    io.write_text(build / "reliability_auto.csv", "the run's\n")
+    _write(build, {"figures/mine.svg": "<svg>mine</svg>"})
+    assert outputs.main(["clean"]) == 0
+    assert _files(build) == ["figures/mine.svg"]
+    capsys.readouterr()
     _write(build, {"mycorpus/raw/a.txt": "Text.\n"})
     assert outputs.main(["clean"]) == 2
     assert "it holds mycorpus/raw/, a corpus's raw texts" in capsys.readouterr().err
     assert (build / "mycorpus" / "raw" / "a.txt").exists()
     # a review folder, where a reviewer may be filling a sheet or saved a QDA project or a sheet of
-    # another name: kept, whatever it holds, with the folders above it; the rest goes
-    shutil.rmtree(build / "mycorpus")
+    # another name: kept, whatever it holds, at any depth; the runs' files of a report in build/rep go
+    shutil.rmtree(build)
+    _report_folder(build / "rep")
     _write(build, {"rep/review/review.xlsx": "x", "rep/review/review_ann.xlsx": "x", "rep/review/review.qdpx": "x",
-                   "rep/html/index.html": "x", "review/sample.csv": "x", "figures/a.svg": "x"})
+                   "review/sample.csv": "x"})
     (build / "rep" / "link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     (tmp_path / "elsewhere").mkdir()
-    (tmp_path / "elsewhere" / "mine.txt").write_text("x")
+    _write(tmp_path / "elsewhere", {"html/index.html": "the run's html/index.html\n"})
+    (tmp_path / "elsewhere" / manifest.MANIFEST).write_bytes((build / "rep" / manifest.MANIFEST).read_bytes())
     assert outputs.main(["clean"]) == 0
     said = capsys.readouterr().out
-    assert "but for its review folder(s)" in said and "rep/review, review" in said
-    left = sorted(p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file())
-    assert left == ["rep/review/review.qdpx", "rep/review/review.xlsx", "rep/review/review_ann.xlsx",
-                    "review/sample.csv"]
-    assert (tmp_path / "elsewhere" / "mine.txt").exists() and not (build / "rep" / "link").exists()
+    assert "among them rep/review/, review/ (make review's sample" in said
+    assert _files(build) == ["rep/link", "rep/review/review.qdpx", "rep/review/review.xlsx",
+                             "rep/review/review_ann.xlsx", "review/sample.csv"]
+    assert _files(tmp_path / "elsewhere") == [manifest.MANIFEST, "html/index.html"]  # not through the link
 
 
 # --- a file is removed only while its bytes are those the run recorded ---
@@ -192,6 +216,28 @@ def test_an_output_edited_or_replaced_since_the_run_survives_make_clean_and_is_n
     assert lines[0].startswith(f"removed {len(written) - 2 + 2} file(s) the runs wrote in {out}; kept 0 file(s)")
     assert lines[1:] == [f"kept {out / rel}: changed since the run wrote it; remove it yourself if it is yours to lose"
                          for rel in ["coded.csv", "html/00_a.html"]]
+
+
+def test_a_file_saved_over_between_the_check_and_the_removal_is_kept(tmp_path, monkeypatch):
+    """The hash was checked, then the file removed by name: one an editor saved over the
+    name in between (a save replaces the file) was removed unchecked."""
+    out = tmp_path / "out"
+    _report_folder(out)
+    hash_at, saved = manifest._hash_at, []
+
+    def save_after_the_check(fd, name):
+        digest = hash_at(fd, name)
+        if name == "coded.csv" and not saved:  # the researcher's editor saves, as editors do: a new file, renamed
+            (out / "coded.csv.new").write_text("my notes\n", encoding="utf-8")
+            os.replace(out / "coded.csv.new", out / "coded.csv")
+            saved.append(name)
+        return digest
+
+    monkeypatch.setattr(manifest, "_hash_at", save_after_the_check)
+    removal = manifest.remove_unchanged(out, manifest.read(out))
+    assert saved and "coded.csv" in removal.changed and "coded.csv" not in removal.removed
+    assert _files(out) == [manifest.MANIFEST, "coded.csv"]  # the notes, under their name, nothing set aside left
+    assert (out / "coded.csv").read_text(encoding="utf-8") == "my notes\n"
 
 
 def test_a_hand_written_manifest_does_not_make_a_researchers_file_removed(tmp_path):
@@ -263,6 +309,26 @@ def test_make_evaluate_records_what_it_wrote_and_clean_removes_it_only_while_unc
     said = outputs.clean(str(out))
     assert _files(out) == ["evaluation/corpus/evaluation_summary.csv", "evaluation/corpus/notes.txt"]
     assert said.splitlines()[1:] == [f"kept {out / 'evaluation/corpus/evaluation_summary.csv'}: {manifest.CHANGED}"]
+
+
+def test_make_evaluate_stopped_before_its_manifest_leaves_tables_make_clean_removes(tmp_path, monkeypatch):
+    """make evaluate killed between writing its tables and its manifest: the manifest still
+    held the previous run's hashes, and make clean kept the new tables as changed since.
+    Each table is noted in the folder's journal, with its new hash, before it is written."""
+    out = tmp_path / "out"
+    argv = ["--corpus", "corpus", "--out", str(out / "evaluation")]
+    assert evaluation.main([*argv, "--boot", "0"]) == 0
+    folder = out / "evaluation" / "corpus"
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("killed")
+
+    monkeypatch.setattr(evaluation, "write_manifest", killed)
+    with pytest.raises(KeyboardInterrupt):
+        evaluation.main([*argv, "--boot", "20"])  # other intervals: other bytes
+    assert manifest.read(folder)[evaluation.SUMMARY_FILE] != manifest.file_hash(folder, evaluation.SUMMARY_FILE)
+    said = outputs.clean(str(out))
+    assert said.splitlines()[1:] == [] and not out.exists()  # nothing kept as changed since
 
 
 # --- refusals: one line, one wording, exit status 2 everywhere ---
@@ -346,6 +412,25 @@ def test_an_edited_spreadsheet_copy_of_a_cached_table_is_not_recorded_as_the_run
     assert _files(run.out) == ["spreadsheet/coded.csv"]
 
 
+def test_a_file_of_one_s_own_saved_in_out_while_a_report_runs_is_not_recorded_as_the_run_s(corpus_factory, tmp_path):
+    """Any figure or top-level CSV new or changed in OUT while the notebooks ran was recorded
+    as the run's: a researcher's notes.csv saved there meanwhile (or a table they saved over
+    the run's) was then removed by make clean. Now only what the run's writer wrote counts."""
+    from helpers import io
+    run = pipeline.Run.from_params(corpus_factory({"a.txt": "Vi behöver tillit.\n"}), tmp_path / "out")
+    before = report._stamps(run.out)
+    for rel in ["findings_quotes.csv", "figures/timeline.svg", "reliability_auto.csv"]:  # what the notebooks write
+        io.write_text(run.path(rel), f"the run's {rel}\n")
+    _write(run.out, {"notes.csv": "my notes\n", "figures/mine.svg": "<svg>mine</svg>",  # one's own, meanwhile
+                     "reliability_auto.csv": "my reading of it\n"})  # saved over the run's
+    written = report.notebook_outputs(run.out, before)
+    assert written == ["figures/timeline.svg", "findings_quotes.csv"]
+    report.write_manifest(run.out, manifest.record(run.out, written))
+    said = outputs.clean(str(run.out))
+    assert _files(run.out) == ["figures/mine.svg", "notes.csv", "reliability_auto.csv"]
+    assert said.splitlines()[1:] == [f"kept {run.out / 'reliability_auto.csv'}: {manifest.CHANGED}"]
+
+
 def test_make_clean_removes_only_files_of_a_run_s_form_whatever_a_manifest_lists(tmp_path):
     """Any hashed entry was removed, a review/ file or a file of one's own among them (the
     limit to a report's files was lost with the hashes)."""
@@ -365,7 +450,8 @@ def test_make_clean_removes_only_files_of_a_run_s_form_whatever_a_manifest_lists
 
 def test_the_files_a_run_writes_are_of_the_form_make_clean_accepts():
     """manifest.output_file is standard library only (make clean runs without .venv), so it
-    names the folders itself: they must be those the writers use."""
+    names the folders of style and io itself (review/ it takes from paths, standard library
+    only too): they must be those the writers use."""
     from helpers import io, style
     assert (manifest.FIGURES_DIR, manifest.SPREADSHEET_DIR, manifest.REVIEW_DIR) == (
         style.FIGURES_DIR, io.SPREADSHEET_DIR, paths.REVIEW_DIR)
@@ -401,8 +487,12 @@ def test_make_evaluate_removes_the_tables_its_previous_run_wrote_and_this_one_di
     _write(run.out, {"evaluation_old.csv": "the run's, edited since\n"})
     previous = manifest.record(run.out, [*evaluation.TABLE_FILES])
     previous["evaluation_old.csv"] = "0" * 64
-    removal = evaluation.write_manifest(run, [evaluation.SUMMARY_FILE, evaluation.PER_CODE_FILE], previous)
+    said = io.StringIO()
+    removal = evaluation.write_manifest(run, [evaluation.SUMMARY_FILE, evaluation.PER_CODE_FILE], previous, said)
     assert removal.removed == [evaluation.AHEAD_FILE] and removal.changed == ["evaluation_old.csv"]
+    assert said.getvalue().splitlines() == [  # as a report says it (one function, manifest.finish)
+        f"removed 1 file(s) of the previous make evaluate in {run.out}: {evaluation.AHEAD_FILE}",
+        f"kept {run.out / 'evaluation_old.csv'}: {manifest.CHANGED}"]
     assert sorted(manifest.read(run.out)) == [evaluation.PER_CODE_FILE, evaluation.SUMMARY_FILE]
     assert _files(run.out) == sorted([manifest.MANIFEST, evaluation.PER_CODE_FILE, evaluation.SUMMARY_FILE,
                                       "evaluation_old.csv"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -60,6 +61,60 @@ def test_cache_is_used_and_invalidated_by_a_changed_raw_file(corpus_factory, tmp
     seg2, _ = pipeline.segments(run)
     assert seg2.text.tolist() == ["Detaljstyrning är dåligt."]
     assert pipeline.coded(run).code.tolist() == ["P_DETAIL"]
+
+
+def test_asking_for_tables_again_hashes_no_unchanged_file_again(corpus_factory, tmp_path, monkeypatch):
+    """Every call for a table hashed every table and every input again (a notebook asks
+    for tables many times). A file unchanged since this process hashed it, and settled then,
+    is not read again; a change is still seen."""
+    import hashlib
+
+    from helpers import manifest
+    corpus_dir = corpus_factory({"a.txt": "Vi behöver tillit.\n"})
+    run = pipeline.Run.from_params(corpus_dir, tmp_path / "out")
+    pipeline.coded(run)  # built
+    later = pipeline.time.time_ns() + 60 * 10**9
+    monkeypatch.setattr(pipeline, "_now", lambda: later, raising=False)  # the files have settled
+    hashed = []
+
+    class Counted:
+        def sha256(self, *data):
+            if data:  # a file's bytes (fingerprint() hashes the digests, with no argument)
+                hashed.append(1)
+            return hashlib.sha256(*data)
+
+    file_hash = manifest.file_hash
+    monkeypatch.setattr(pipeline, "hashlib", Counted())
+    monkeypatch.setattr(manifest, "file_hash", lambda folder, rel: hashed.append(rel) or file_hash(folder, rel))
+    pipeline.coded(run), pipeline.segments(run), pipeline.tokens(run)  # the first call takes the digests
+    hashed.clear()
+    for _ in range(3):
+        pipeline.coded(run), pipeline.segments(run), pipeline.documents(run), pipeline.tokens(run)
+    assert hashed == []
+    # the same answers as before: an edited table is refused, a changed input rebuilds
+    edited = run.path("coded.csv").read_text(encoding="utf-8") + "my note\n"
+    run.path("coded.csv").write_text(edited, encoding="utf-8")
+    with pytest.raises(pipeline.EditedTableError):
+        pipeline.coded(run)
+    run.path("coded.csv").unlink()
+    (Path(corpus_dir) / "raw" / "a.txt").write_text("Vi behöver mer tillit.\n", encoding="utf-8")
+    assert "mer tillit" in " ".join(pipeline.segments(run)[0]["text"])
+
+
+def test_a_remembered_digest_of_a_linked_input_follows_its_target(corpus_factory, tmp_path, monkeypatch):
+    """A raw file that is a link inside the corpus is read through it: a digest remembered
+    by the link's own state missed a change of the file it points to, and stale tables were
+    served."""
+    corpus_dir = Path(corpus_factory({"a.txt": "Vi behöver tillit.\n"}))
+    (corpus_dir / "texts").mkdir()
+    (corpus_dir / "texts" / "b.txt").write_text("Tillit är bra.\n", encoding="utf-8")
+    (corpus_dir / "raw" / "b.txt").symlink_to(corpus_dir / "texts" / "b.txt")
+    run = pipeline.Run.from_params(corpus_dir, tmp_path / "out")
+    later = pipeline.time.time_ns() + 60 * 10**9
+    monkeypatch.setattr(pipeline, "_now", lambda: later, raising=False)  # the files have settled
+    pipeline.segments(run), pipeline.segments(run)  # the digests are taken, then remembered
+    (corpus_dir / "texts" / "b.txt").write_text("Detaljstyrning är dåligt.\n", encoding="utf-8")
+    assert "Detaljstyrning är dåligt." in pipeline.segments(run)[0]["text"].tolist()
 
 
 def test_another_corpus_without_metadata(corpus_factory, tmp_path, caplog):
