@@ -10,7 +10,9 @@ in this order:
                "." or ")" ("1. ", "a) ").
 ``speaker``    the speaker line of a debate record: "Anf. 12 …", or a short line (at most
                12 words) ending in a parenthesised party abbreviation, with or without a
-               colon ("… MARGOT WALLSTRÖM (s):").
+               colon ("… MARGOT WALLSTRÖM (s):"). And the label of a turn in an interview
+               or a dialogue, split off the turn's text (:func:`turn`): "Intervjuare:" of
+               "Intervjuare: Hur ser ni på …?", "IP:", "Fråga:", "Anna Svensson:".
 ``dateline``   a short line (at most 8 words, no sentence end) that is mostly a date
                (the date found by :func:`helpers.dates.parse_swedish_date` covers at least
                half of its characters, after a lead such as "Publicerad"):
@@ -32,6 +34,22 @@ in this order:
 
 A codebook can leave kinds uncoded (``skip_kinds``); the study's codebook leaves titles,
 headings, speaker lines, datelines and bylines uncoded.
+
+**Turns.** A line of running text (one :func:`kind_of` calls a ``paragraph``) that opens
+with a turn's label is read as two stretches (:func:`turn`): the label with its colon, of
+kind ``speaker``, and the turn's text after it, a ``paragraph``. So a codebook that skips
+speaker lines codes what was said and not who said it. A label is one to three words at
+the line's start, the first capitalised or a role abbreviation of :data:`ROLES` (any case:
+"ip:", "Int.:"), the others capitalised or a number ("Deltagare 2:", "Anna Svensson:"),
+then a colon and a space; the text after it begins with a capital letter (or a quotation
+mark or dash before one) and the line ends a sentence. A header field is no turn: its
+value is a date, a number or a name without final punctuation ("Beslut: 2024-05-23",
+"Departement: Socialdepartementet"); nor is a sentence whose lead-in before the colon
+has a word in lower case ("Skälet är enkelt: …") or whose text after it begins in lower
+case ("Slutsats: vi behöver …"). A field with a sentence of text after it ("Beslut:
+Nämnden godkänner förslaget.") is read as a turn: its label goes uncoded, its text is
+coded as before. The turn's text still counts for its document's voice (the metadata's):
+the cue finds who speaks, but not whose voice the label is.
 """
 
 from __future__ import annotations
@@ -51,6 +69,28 @@ _CREDIT = re.compile(r"^(?:foto|bild|illustration|fotograf)\s*:", re.IGNORECASE)
 _DATE_LEAD = re.compile(r"^(?:publicerad|uppdaterad|senast uppdaterad|datum|daterad)\s*:?\s*", re.IGNORECASE)
 _QUOTED = re.compile(r"^[\"”“„«»'’].*[\"”“„«»'’][.!?…]?$")
 HEADING_WORDS, TITLE_WORDS, SHORT_WORDS = 15, 25, 8
+# role abbreviations and words that label a turn in any case ("ip:", "Int.:"); a
+# capitalised label needs no list
+ROLES = ("d", "f", "fråga", "i", "int", "intervjuare", "intervjuperson", "ip", "m", "moderator", "r", "s", "svar")
+_OPENERS = "\"”“„«»'’–—-"  # a quotation mark or dash that may open a turn's text
+_LABEL_WORD = r"[A-ZÅÄÖÆØÉÜ][\w’'-]*\.?"
+_ROLE = "|".join(sorted((re.escape(r) + r"\.?" for r in ROLES), key=len, reverse=True))
+_TURN = re.compile(rf"(?:{_LABEL_WORD}|(?i:{_ROLE}))(?:[^\S\n]+(?:{_LABEL_WORD}|\d{{1,3}})){{0,2}}[^\S\n]*:"
+                   rf"[^\S\n]+(?=[{_OPENERS}]?[^\S\n]?[^\W\d_])")
+
+
+def turn(text: str) -> tuple[int, int] | None:
+    """Where a line of running text that opens with a turn's label (see the module's
+    **Turns**) splits: ``(label_end, text_start)``, the end of the label with its colon and
+    the start of the turn's text, as indices into ``text``; ``None`` when it opens with
+    none. ``text`` is the line as it stands (raw or cleaned)."""
+    found = _TURN.match(text)
+    if found is None:
+        return None
+    rest = text[found.end():].rstrip()
+    if not rest.lstrip(_OPENERS + " ")[:1].isupper() or SENTENCE_END.search(rest) is None:
+        return None
+    return found.start() + found.group().rindex(":") + 1, found.end()
 
 
 def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image: bool, leads: bool = False) -> str:

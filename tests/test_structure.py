@@ -115,3 +115,60 @@ def test_kinds_per_document_counts_sentences_in_the_order_of_the_kinds():
     table = pipeline.kinds_per_document(seg)
     assert list(table.columns) == ["title", "heading", "paragraph"]
     assert table.loc["a"].tolist() == [1, 0, 2] and table.loc["b"].tolist() == [0, 1, 0]
+
+
+@pytest.mark.parametrize("line, label", [
+    ("Intervjuare: Hur ser ni på detaljstyrningen?", "Intervjuare:"),
+    ("IP: Vi har för mycket dokumentation.", "IP:"),
+    ("ip: Ja.", "ip:"),  # a role abbreviation in lower case
+    ("Fråga: Hur mycket tid går till dokumentation?", "Fråga:"),
+    ("Svar: Ungefär hälften.", "Svar:"),
+    ("Anna Svensson: Vi behöver mer tid med brukarna.", "Anna Svensson:"),
+    ("Deltagare 2: – Det är svårt att hinna.", "Deltagare 2:"),
+    ("Int.: ”Hur då?”", "Int.:"),
+])
+def test_a_turns_label_at_a_lines_start_is_found_by_its_form(line, label):
+    found = structure.turn(line)
+    assert found is not None and line[:found[0]] == label
+    assert line[found[1]:] == line[len(label):].lstrip()
+
+
+@pytest.mark.parametrize("line", [
+    "Beslut: 2024-05-23",  # header fields: a date, a number or a name, no sentence
+    "Beslut: 2024-05-23.",
+    "Departement: Socialdepartementet",
+    "Diarienummer: S2020/01234",
+    "Skälet är enkelt: Vi litar inte på personalen.",  # a lead-in with a word in lower case
+    "Det finns tre skäl: tid, pengar och tillit.",
+    "Slutsats: vi behöver mer tillit.",  # the text after the colon runs on in lower case
+    "Socialchef Anna Svensson Berg: Vi vill ha mer tid.",  # four words: no label
+    "Klockan 10:00 började mötet.",
+    "Rapport: Tillit i styrningen",  # a title with a colon ends no sentence
+])
+def test_header_fields_and_sentences_with_a_colon_are_no_turns(line):
+    assert structure.turn(line) is None
+
+
+def test_segment_splits_a_turns_label_from_its_text_which_stays_coded():
+    """The reviewer's interview: the labels were part of the paragraphs, so "Intervjuare" and
+    "IP" stood in coded sentences with the turns' text. Now each label is a speaker sentence
+    (which the study's codebook leaves uncoded) and the text after it a paragraph (coded)."""
+    text = ("Intervju med en enhetschef\n\n"
+            "Intervjuare: Hur ser ni på detaljstyrningen?\n"
+            "IP: Vi har för mycket dokumentation. Detaljstyrningen tar tid från brukarna.\n\n"
+            "Beslut: 2024-05-23\nDepartement: Socialdepartementet\n")
+    sentences, removed = clean.segment(text, "a.txt", clean.load_rules())
+    kinds = [(text[s["start"]:s["end"]], s["kind"], s["paragraph"], s["sentence"]) for s in sentences]
+    assert kinds[1:6] == [
+        ("Intervjuare:", "speaker", 1, 0), ("Hur ser ni på detaljstyrningen?", "paragraph", 1, 1),
+        ("IP:", "speaker", 1, 2), ("Vi har för mycket dokumentation.", "paragraph", 1, 3),
+        ("Detaljstyrningen tar tid från brukarna.", "paragraph", 1, 4),
+    ]
+    # header fields stay whole and are no speakers
+    assert [k for t, k, _, _ in kinds if t.startswith(("Beslut", "Departement"))] == ["dateline", "paragraph"]
+    assert not removed
+    seg = pd.DataFrame(sentences).assign(doc_id="a")
+    coded = coding.code_segments(seg, coding.load_codebook())[0]
+    said = set(coded["start"])
+    assert text.index("Hur ser ni") in said and text.index("Detaljstyrningen tar") in said
+    assert text.index("IP:") not in said and text.index("Intervjuare:") not in said
