@@ -32,7 +32,7 @@ import yaml
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from . import io, paths
-from .structure import SENTENCE_END, kind_of, turn
+from .structure import SENTENCE_END, kind_of, opens_list, turn
 
 log = logging.getLogger(__name__)
 
@@ -1486,8 +1486,10 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
         per_block[run["block"]] += 1
     for n, run in enumerate(runs):
         after = runs[n + 1] if n + 1 < len(runs) else None
+        below = normalise(text[after["start"]:after["end"]]) if after is not None else ""
         leads = ((n == 0 or runs[n - 1]["block"] != run["block"]) and after is not None and after["block"] == run["block"]
-                 and not after["listed"] and SENTENCE_END.search(normalise(text[after["start"]:after["end"]])) is not None)
+                 and ((not after["listed"] and SENTENCE_END.search(below) is not None)
+                      or opens_list(below, after["listed"])))
         kind = kind_of(normalise(text[run["start"]:run["end"]]), first=n == 0, alone=per_block[run["block"]] == 1,
                        listed=run["listed"], near_image=run["near_image"], leads=leads)
         parts = [(run, kind)]

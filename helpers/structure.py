@@ -28,8 +28,13 @@ in this order:
                of prose in the same block (one that ends a sentence), when it has at most
                8 words, no sentence end and begins with a capital letter or a number
                ("Beslut" over the decision's text, in a record that puts no blank line
-               after its headings). A line of running text that wraps before a name is
-               longer than that.
+               after its headings), or directly above a list whose first item begins
+               with a capital letter or a number ("Beslutsunderlag" over "- Tjänsteskrivelse
+               2022-12-12", :func:`opens_list`). A line of running text that wraps before
+               a name is longer than that, and one that runs on into a list ("Nämnden
+               beslutar att" over "- godkänna förslaget") goes on in lower case. Lines
+               without a list marker below a short line stay paragraphs: they cannot be
+               told from the lines of an address or a letterhead.
 ``paragraph``  everything else: running text.
 
 A codebook can leave kinds uncoded (``skip_kinds``); the study's codebook leaves titles,
@@ -79,6 +84,18 @@ _TURN = re.compile(rf"(?:{_LABEL_WORD}|(?i:{_ROLE}))(?:[^\S\n]+(?:{_LABEL_WORD}|
                    rf"[^\S\n]+(?=[{_OPENERS}]?[^\S\n]?[^\W\d_])")
 
 
+def opens_list(item: str, listed: bool) -> bool:
+    """Whether ``item``, the stretch below a short line, is a list item (``listed``: its
+    line began with a list marker, which ``item`` no longer holds; or it is numbered, "1. ")
+    that begins as the items under a heading do, with a capital letter or a number, not in
+    lower case, as a sentence that runs on into its list does."""
+    numbered = _NUMBERED.match(item)
+    if not (listed or numbered):
+        return False
+    first = item[numbered.end() - 1:] if numbered else item
+    return first.lstrip(_OPENERS + " ")[:1].isupper() or first[:1].isdigit()
+
+
 def turn(text: str) -> tuple[int, int] | None:
     """Where a line of running text that opens with a turn's label (see the module's
     **Turns**) splits: ``(label_end, text_start)``, the end of the label with its colon and
@@ -98,7 +115,8 @@ def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image:
     file's first kept stretch, ``alone`` if it is the only stretch of its block, ``listed``
     if the line began with a list marker, ``near_image`` if an image file name was removed
     just before or after it, ``leads`` if it is the first stretch of its block and the
-    next one, in the same block, is prose (ends a sentence)."""
+    next one, in the same block, is prose (ends a sentence) or a list item that opens a
+    list as a heading's do (:func:`opens_list`)."""
     words = len(content.split())
     ends_sentence = SENTENCE_END.search(content) is not None
     if listed or _NUMBERED.match(content):

@@ -66,6 +66,34 @@ def test_segment_finds_headings_with_their_text_below_them_in_one_block():
     assert kinds["Socialnämnden"] == "paragraph"
 
 
+def test_a_short_line_over_a_list_is_a_heading_and_a_line_that_runs_into_its_list_is_not():
+    """The reviewer's decision record: "Beslutsunderlag" over a list of document titles stayed
+    a paragraph, since a heading needed prose below it. A list whose first item begins with a
+    capital (or a number) now makes the short line above it a heading; a sentence that runs
+    on into its list ("Nämnden beslutar att" over "- godkänna …") stays a paragraph."""
+    text = ("Protokoll\nSocialnämnden\n\n"
+            "Beslutsunderlag\n- Tjänsteskrivelse 2022-12-12\n- Utvärdering av försöket\n\n"
+            "Bilagor\n1. Tidplan för ramtid\n2. Enkät till personalen\n\n"
+            "Nämnden beslutar att\n- planera med ramtid\n- följa upp försöket\n\n"
+            "Styrningen i hemtjänsten\n- detaljstyrning av besöken\n")
+    sentences, _ = clean.segment(text, "a.txt", clean.load_rules())
+    kinds = {s["text"]: s["kind"] for s in sentences}
+    assert kinds["Beslutsunderlag"] == kinds["Bilagor"] == "heading"
+    assert kinds["Tjänsteskrivelse 2022-12-12"] == "list_item"
+    assert kinds["Nämnden beslutar att"] == kinds["Styrningen i hemtjänsten"] == "paragraph"
+    assert kinds["Socialnämnden"] == "paragraph"
+
+
+@pytest.mark.parametrize("item, listed, opens", [
+    ("Tjänsteskrivelse 2022-12-12", True, True), ("2022-12-12 Protokoll", True, True),
+    ("1. Tidplan för ramtid", False, True), ("”Tillit i styrningen” (SOU 2018:47)", True, True),
+    ("godkänna förslaget", True, False), ("a) färre blanketter", False, False),
+    ("Tjänsteskrivelse 2022-12-12", False, False),  # no marker: not a list item
+])
+def test_opens_list(item, listed, opens):
+    assert structure.opens_list(item, listed) is opens
+
+
 def test_segment_gives_each_sentence_its_kind():
     text = ("Tillit i styrningen\n\nfredag 5 april 2013\n\nBakgrund\n\n"
             "Detaljstyrningen tar tid. Vi vill ha mer tillit.\n\n"
