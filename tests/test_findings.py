@@ -388,6 +388,11 @@ def test_a_document_without_text_is_named_where_documents_are_counted():
     assert findings.textless_note(docs[docs["doc_id"] != "x-1"], segments).startswith(
         "2 of the 3 documents have text; tom.txt has none")
     assert findings.textless_note(docs.iloc[:2], segments) == ""
+    # the findings page draws the timeline, whose label counts them as not shown: the note says so
+    assert findings.textless_note(docs, segments, timeline=True).endswith(
+        "and every count of documents below leaves them out, except the timeline's, which counts them among "
+        "the documents it does not show.")
+    assert findings.textless_note(docs.iloc[:2], segments, timeline=True) == ""
     # a diary split into entries: the file's row holds its entries, it is no document without text
     diary = pd.DataFrame({"doc_id": ["d", "d/1", "d/2"], "file": ["d.txt"] * 3, "parent": ["", "d", "d"]})
     assert findings.textless_note(diary, pd.DataFrame({"doc_id": ["d/1", "d/2"], "file": ["d.txt"] * 2})) == ""
