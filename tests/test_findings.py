@@ -286,6 +286,20 @@ def test_seed_tables_leave_out_the_diarys_file_level_parent(seed_tables):
     assert "tillit-diary" not in set(findings.drilldown(s["coded"], s["segments"], s["documents"], cb)["doc_id"])
 
 
+def test_rq3s_share_of_problems_needs_more_coded_sentences_than_the_floor():
+    """The reviewer's case: a voice with one coded sentence, a problem, was said to write
+    "problems 100%", while its densest theme had a floor. The share has the same one now."""
+    freq = pd.DataFrame({"voice": ["few"] * 2 + ["three"] * 2,
+                         "code": ["P_DETAIL", "R_TRUST"] * 2, "family": ["P", "R"] * 2,
+                         "sentences": [2, 0, 2, 1], "words": [100] * 4,
+                         "per_1000": [20.0, 0.0, 20.0, 10.0], "n_documents": [1, 1, 1, 1]})
+    rows, silent = findings.group_profiles(freq)
+    assert silent == []
+    assert [(v, share) for v, _, share, _ in rows] == [("few", None), ("three", 2 / 3)]
+    assert findings.enough(findings.SMALL_N + 1) and not findings.enough(findings.SMALL_N)
+    assert findings.enough(pd.Series([1, 3])).tolist() == [False, True]
+
+
 def test_densest_group_needs_more_sentences_than_the_hatching_floor():
     """RQ1 names the sector where a problem is densest: one sentence in a short group gives
     the highest rate and is no finding, so a group needs more than SMALL_N sentences."""
