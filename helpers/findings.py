@@ -25,6 +25,7 @@ from .documents import textless, textless_note  # noqa: F401  (the findings' pag
 
 GROUPINGS = ("doc_id", "voice", "genre", "sector", "period")
 SMALL_N = 2  # a cell resting on this many sentences or fewer is flagged ``small_n``
+SMALL_N_MARK = "⚠"  # how a table on a page marks such a row (the drill-down marks its cells so too)
 UNKNOWN = "(unknown)"
 UNDATED = "undated"
 MOST_DOCUMENTS = 30  # beyond this many documents, figures per document aggregate them by period
@@ -552,6 +553,23 @@ def top_pairs(cooc: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     met = cooc[cooc["n_both"] > 0].assign(small_n=lambda t: ~enough(t["n_both"]))
     return (met.sort_values(["small_n", "lift", "problem", "remedy"], ascending=[True, False, True, True],
                             kind="stable").head(n).reset_index(drop=True))
+
+
+def shown_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`top_pairs` table as the findings page shows it: without ``unit`` and
+    ``n_units`` (the same on every row; the caption says them, :func:`units_of`) and with
+    ``small_n`` as a mark, "⚠" where the pair rests on ``SMALL_N`` units or fewer and empty
+    elsewhere, instead of True/False. ``pairs`` itself is left as it is."""
+    out = pairs.drop(columns=[c for c in ("unit", "n_units") if c in pairs.columns])
+    if "small_n" in out.columns:
+        out["small_n"] = out["small_n"].map({True: SMALL_N_MARK, False: ""})
+    return out
+
+
+def units_of(cooc: pd.DataFrame) -> int:
+    """The number of units (sentences or paragraphs) a :func:`cooccurrence` table counted
+    in; 0 for an empty table."""
+    return int(cooc["n_units"].iloc[0]) if len(cooc) else 0
 
 
 def voices_with(coded: pd.DataFrame, documents: pd.DataFrame, code: str) -> list[str]:

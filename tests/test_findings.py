@@ -336,6 +336,21 @@ def test_top_pairs_ranks_lift_above_the_floor_and_marks_the_rest():
     assert len(findings.top_pairs(cooc, n=1)) == 1 and findings.top_pairs(cooc, n=1)["lift"].iloc[0] == 2.0
 
 
+def test_the_pairs_shown_on_the_page_mark_small_n_and_leave_out_the_constant_columns():
+    """The reviewer's case: page 04's pair tables showed `small_n` as True/False and `unit`
+    and `n_units` the same on every row. The shown table marks the few with ⚠ and leaves the
+    constants to the caption; the table the findings compute keeps them."""
+    cooc = pd.DataFrame({"unit": ["paragraph"] * 3, "problem": ["P_A", "P_A", "P_B"], "remedy": ["R_A", "R_B", "R_A"],
+                         "n_units": [88] * 3, "n_both": [1, 3, 0], "lift": [9.0, 2.0, 0.0]})
+    top = findings.top_pairs(cooc, n=10)
+    shown = findings.shown_pairs(top)
+    assert list(shown.columns) == ["problem", "remedy", "n_both", "lift", "small_n"]
+    assert shown["small_n"].tolist() == ["", "⚠"]
+    assert set(shown["small_n"]) <= {"", findings.SMALL_N_MARK}
+    assert top["small_n"].tolist() == [False, True] and "n_units" in top.columns  # left as it was
+    assert findings.units_of(cooc) == 88 and findings.units_of(cooc.iloc[:0]) == 0
+
+
 def test_research_questions_are_the_studys_own_else_neutral():
     assert findings.research_questions({}) == list(findings.NEUTRAL_QUESTIONS)
     own = findings.research_questions({"questions": ["Vad styr <b>skolan</b>?"]})
