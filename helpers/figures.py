@@ -38,6 +38,14 @@ MAX_ASPECT = 3.5  # and at most this many times as wide as it is high
 WIDE = 12  # a heatmap with more columns than this is drawn transposed (they become rows)
 
 
+def upright(table: pd.DataFrame) -> pd.DataFrame:
+    """A code × document table (:func:`helpers.findings.code_by_document`, or its rates)
+    as the pages show it: as it is up to ``WIDE`` documents, and transposed beyond (one row
+    per document, the codes as columns), as :func:`heatmap` draws it, so that it stays as
+    wide as a page. Its index's name says what a row is (``code`` or ``document``)."""
+    return table.T if len(table.columns) > WIDE else table
+
+
 def unmarked(label: object) -> tuple[str, str]:
     """A label and its :data:`~helpers.findings.LOW_MARK` (``""`` when it has none)."""
     text = str(label)

@@ -338,3 +338,16 @@ def test_cooccurrence_heatmap_of_one_problem_and_one_remedy_lays_out_without_a_w
         for other in fig.axes[1:]:
             box = other.get_tightbbox(renderer)
             assert heading.x1 < box.x0 or heading.y0 > box.y1  # the title clear of the colour bar and its label
+
+
+def test_a_code_by_document_table_is_shown_one_row_per_document_beyond_wide():
+    """Notebooks 02 and 04 each transposed a wide table by hand; figures.upright does it for
+    both, at the width the heatmap turns at."""
+    codes = ["P_A", "R_B"]
+    narrow = pd.DataFrame(1, index=pd.Index(codes, name="code"),
+                          columns=pd.Index([f"d{i}" for i in range(figures.WIDE)], name="document"))
+    assert figures.upright(narrow) is narrow
+    wide = pd.DataFrame(1, index=pd.Index(codes, name="code"),
+                        columns=pd.Index([f"d{i}" for i in range(figures.WIDE + 1)], name="document"))
+    shown = figures.upright(wide)
+    assert shown.index.name == "document" and list(shown.columns) == codes and len(shown) == figures.WIDE + 1
