@@ -25,7 +25,7 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import yaml
@@ -1422,8 +1422,8 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     Returns ``(sentences, removed)``: sentences as dicts with ``file, paragraph,
     sentence, start, end, text, kind`` (the kind of text it stands in,
     :mod:`helpers.structure`; a turn's label, :func:`helpers.structure.turn`, is a
-    ``speaker`` sentence of its own before the turn's text); removals with ``file, start, end, rule, text``
-    (``text`` is the raw stretch as it stands in the file).
+    ``speaker`` sentence of its own before the turn's text); removals with ``file,
+    start, end, rule, text`` (``text`` is the raw stretch as it stands in the file).
     """
     found = [_Line(s, e, normalise(text[s:e]), block) for block, s, e in block_lines(text)]
 
@@ -1502,8 +1502,8 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     return sentences, removed
 
 
-def _sentences(text: str, file: str, run: dict, kind: str, splitter, counters: dict[int, int],
-               sentences: list[dict], remove) -> None:
+def _sentences(text: str, file: str, run: dict, kind: str, splitter: SentenceSplitter, counters: dict[int, int],
+               sentences: list[dict], remove: Callable[[int, int, str], None]) -> None:
     """The sentences of one stretch (a run of kept lines, or a turn's label or text) of
     ``kind``, appended to ``sentences``; a speaker's label is one sentence."""
     long = run["end"] - run["start"] > MAX_PARAGRAPH_CHARS
