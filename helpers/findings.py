@@ -572,6 +572,29 @@ def units_of(cooc: pd.DataFrame) -> int:
     return int(cooc["n_units"].iloc[0]) if len(cooc) else 0
 
 
+def turns_note(coded: pd.DataFrame, segments: pd.DataFrame) -> str:
+    """One plain-text line for the voices' findings when coded sentences stand in turns of
+    an interview or a dialogue: after a turn's label ("IP:", "Intervjuare:", a ``speaker``
+    sentence, :func:`helpers.structure.turn`) in the same paragraph. Such a sentence counts
+    for its document's voice whoever speaks, the interviewer's questions too, since the
+    label says who speaks but not whose voice that is; the line says how many there are.
+    Empty when there are none (or ``segments`` has no ``kind``)."""
+    if "kind" not in segments.columns or not len(coded):
+        return ""
+    seg = segments[["file", "paragraph", "sentence", "kind"]]
+    first = (seg[seg["kind"] == "speaker"].groupby(["file", "paragraph"])["sentence"].min()
+             .rename("first_label").reset_index())
+    sentences = coded.drop_duplicates(["file", "paragraph", "sentence"]).merge(first, on=["file", "paragraph"])
+    turns = sentences[sentences["sentence"] > sentences["first_label"]]
+    if not len(turns):
+        return ""
+    total = len(coded.drop_duplicates(["file", "paragraph", "sentence"]))
+    return (f"{turns['sentence'].size} of the {plural(total, 'coded sentence')} stand in turns of an interview "
+            f"or a dialogue, after a speaker's label such as \"IP:\" ({plural(turns['doc_id'].nunique(), 'document')}); "
+            "each counts for its document's voice whoever speaks, an interviewer's questions too. segments.csv "
+            "lists each turn's label (kind speaker) just before its text, to tell them apart.")
+
+
 def voices_with(coded: pd.DataFrame, documents: pd.DataFrame, code: str) -> list[str]:
     """The voices (metadata ``voice``) of the documents that carry ``code``, sorted
     (case-insensitive); ``"(unknown)"`` for a document without one."""

@@ -439,3 +439,26 @@ def test_rq3_names_a_voice_with_no_coded_sentence_instead_of_dropping_it():
     assert [(v, n, share) for v, n, share, _ in rows] == [("chair", 1, 0.75), ("team", 1, 0.25)]
     assert rows[0][3]["code"] == "P_DETAIL" and rows[1][3]["code"] == "R_TRUST"  # 3 sentences: above SMALL_N
     assert findings.group_profiles(freq[freq["voice"] != "mute"])[1] == []
+
+
+def test_the_voices_findings_say_how_many_coded_sentences_stand_in_turns():
+    """The reviewer's interview: the interviewer's questions counted for the interviewee's
+    voice without a word. The turn's text is still coded and counted for the document's
+    voice (the label says who speaks, not whose voice it is), and the findings say so."""
+    from helpers import clean, coding
+
+    text = ("Intervju med en enhetschef\n\n"
+            "Intervjuare: Hur ser ni på detaljstyrningen?\n"
+            "IP: Detaljstyrningen tar tid från brukarna. Vi vill ha mer tillit.\n\n"
+            "Vi avslutade med kaffe och tillit.\n")
+    sentences, _ = clean.segment(text, "a.txt", clean.load_rules())
+    seg = pd.DataFrame(sentences).assign(doc_id="a")
+    coded = coding.code_segments(seg, coding.load_codebook())[0]
+    in_turns = {text.index(t) for t in ("Hur ser ni", "Detaljstyrningen tar", "Vi vill ha")}
+    assert in_turns <= set(coded["start"])  # coded, and the labels not
+    total = coded.drop_duplicates("start").shape[0]
+    assert findings.turns_note(coded, seg).startswith(
+        f"3 of the {total} coded sentences stand in turns of an interview or a dialogue, after a speaker's label "
+        "such as \"IP:\" (1 document); each counts for its document's voice whoever speaks")
+    assert findings.turns_note(coded, seg.assign(kind="paragraph")) == ""  # no turns: nothing to say
+    assert findings.turns_note(coded, seg.drop(columns="kind")) == ""
