@@ -19,7 +19,6 @@ import pandas as pd
 
 from . import markup
 from .coding import Codebook
-from .documents import textless, textless_note  # noqa: F401  (the findings' pages name them)
 
 # =========================================================================== shared
 

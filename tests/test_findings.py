@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from helpers import clean, coding, findings
+from helpers.documents import textless, textless_note
 
 
 def _cell(table: pd.DataFrame, by: str, group: str, code: str) -> pd.Series:
@@ -410,21 +411,21 @@ def test_a_document_without_text_is_named_where_documents_are_counted():
     count drawn from the sentences leaves it out, and the note on the pages names it."""
     docs = pd.DataFrame({"doc_id": ["a", "b", "tom", "x-1"], "file": ["a.txt", "b.txt", "tom.txt", "x.txt"]})
     segments = pd.DataFrame({"doc_id": ["a", "b", "b"], "file": ["a.txt", "b.txt", "b.txt"]})
-    assert findings.textless(docs, segments).values.tolist() == [["tom", "tom.txt"], ["x-1", "x.txt"]]
-    assert findings.textless_note(docs, segments) == (
+    assert textless(docs, segments).values.tolist() == [["tom", "tom.txt"], ["x-1", "x.txt"]]
+    assert textless_note(docs, segments) == (
         "2 of the 4 documents have text; tom.txt, x-1 (x.txt) have none after cleaning (so no sentences), "
         "and every count of documents below leaves them out.")
-    assert findings.textless_note(docs[docs["doc_id"] != "x-1"], segments).startswith(
+    assert textless_note(docs[docs["doc_id"] != "x-1"], segments).startswith(
         "2 of the 3 documents have text; tom.txt has none")
-    assert findings.textless_note(docs.iloc[:2], segments) == ""
+    assert textless_note(docs.iloc[:2], segments) == ""
     # the findings page draws the timeline, whose label counts them as not shown: the note says so
-    assert findings.textless_note(docs, segments, timeline=True).endswith(
+    assert textless_note(docs, segments, timeline=True).endswith(
         "and every count of documents below leaves them out, except the timeline's, which counts them among "
         "the documents it does not show.")
-    assert findings.textless_note(docs.iloc[:2], segments, timeline=True) == ""
+    assert textless_note(docs.iloc[:2], segments, timeline=True) == ""
     # a diary split into entries: the file's row holds its entries, it is no document without text
     diary = pd.DataFrame({"doc_id": ["d", "d/1", "d/2"], "file": ["d.txt"] * 3, "parent": ["", "d", "d"]})
-    assert findings.textless_note(diary, pd.DataFrame({"doc_id": ["d/1", "d/2"], "file": ["d.txt"] * 2})) == ""
+    assert textless_note(diary, pd.DataFrame({"doc_id": ["d/1", "d/2"], "file": ["d.txt"] * 2})) == ""
 
 
 def test_rq3_names_a_voice_with_no_coded_sentence_instead_of_dropping_it():
