@@ -25,14 +25,14 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import yaml
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from . import io, paths
-from .structure import SENTENCE_END, kind_of
+from .structure import SENTENCE_END, kind_of, opens_list, turn
 
 log = logging.getLogger(__name__)
 
@@ -1421,8 +1421,9 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
 
     Returns ``(sentences, removed)``: sentences as dicts with ``file, paragraph,
     sentence, start, end, text, kind`` (the kind of text it stands in,
-    :mod:`helpers.structure`); removals with ``file, start, end, rule, text``
-    (``text`` is the raw stretch as it stands in the file).
+    :mod:`helpers.structure`; a turn's label, :func:`helpers.structure.turn`, is a
+    ``speaker`` sentence of its own before the turn's text); removals with ``file,
+    start, end, rule, text`` (``text`` is the raw stretch as it stands in the file).
     """
     found = [_Line(s, e, normalise(text[s:e]), block) for block, s, e in block_lines(text)]
 
@@ -1485,25 +1486,41 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
         per_block[run["block"]] += 1
     for n, run in enumerate(runs):
         after = runs[n + 1] if n + 1 < len(runs) else None
+        below = normalise(text[after["start"]:after["end"]]) if after is not None else ""
         leads = ((n == 0 or runs[n - 1]["block"] != run["block"]) and after is not None and after["block"] == run["block"]
-                 and not after["listed"] and SENTENCE_END.search(normalise(text[after["start"]:after["end"]])) is not None)
+                 and ((not after["listed"] and SENTENCE_END.search(below) is not None)
+                      or opens_list(below, after["listed"])))
         kind = kind_of(normalise(text[run["start"]:run["end"]]), first=n == 0, alone=per_block[run["block"]] == 1,
                        listed=run["listed"], near_image=run["near_image"], leads=leads)
-        long = run["end"] - run["start"] > MAX_PARAGRAPH_CHARS
-        for piece in _split_long(text, file, run) if long else (run,):
-            base, blk = piece["start"], piece["block"]
-            for cs, ce in _sentence_spans(splitter, text[base:piece["end"]]):
-                s, e = strip_span(text, base + cs, base + ce)
-                if s == e:
-                    continue
-                cleaned = normalise(text[s:e])
-                if not cleaned:  # only soft hyphens or zero-width characters
-                    remove(s, e, "invisible-characters")
-                    continue
-                sentences.append({"file": file, "paragraph": blk, "sentence": counters[blk],
-                                  "start": s, "end": e, "text": cleaned, "kind": kind})
-                counters[blk] += 1
+        parts = [(run, kind)]
+        split = turn(text[run["start"]:run["end"]]) if kind == "paragraph" else None
+        if split is not None:  # a turn's label (speaker, one sentence), then its text
+            label, said = run["start"] + split[0], run["start"] + split[1]
+            parts = [({**run, "end": label}, "speaker"), ({**run, "start": said}, "paragraph")]
+        for part, kind in parts:
+            _sentences(text, file, part, kind, splitter, counters, sentences, remove)
     return sentences, removed
+
+
+def _sentences(text: str, file: str, run: dict, kind: str, splitter: SentenceSplitter, counters: dict[int, int],
+               sentences: list[dict], remove: Callable[[int, int, str], None]) -> None:
+    """The sentences of one stretch (a run of kept lines, or a turn's label or text) of
+    ``kind``, appended to ``sentences``; a speaker's label is one sentence."""
+    long = run["end"] - run["start"] > MAX_PARAGRAPH_CHARS
+    for piece in _split_long(text, file, run) if long else (run,):
+        base, blk = piece["start"], piece["block"]
+        spans = [(0, piece["end"] - base)] if kind == "speaker" else _sentence_spans(splitter, text[base:piece["end"]])
+        for cs, ce in spans:
+            s, e = strip_span(text, base + cs, base + ce)
+            if s == e:
+                continue
+            cleaned = normalise(text[s:e])
+            if not cleaned:  # only soft hyphens or zero-width characters
+                remove(s, e, "invisible-characters")
+                continue
+            sentences.append({"file": file, "paragraph": blk, "sentence": counters[blk],
+                              "start": s, "end": e, "text": cleaned, "kind": kind})
+            counters[blk] += 1
 
 
 def _split_long(text: str, file: str, run: dict) -> list[dict]:

@@ -160,15 +160,19 @@ def _counted(documents: pd.DataFrame) -> pd.DataFrame:
     return docs[~docs["doc_id"].isin(parents)]
 
 
-def textless_note(documents: pd.DataFrame, segments: pd.DataFrame) -> str:
+def textless_note(documents: pd.DataFrame, segments: pd.DataFrame, timeline: bool = False) -> str:
     """One plain-text line for a page that counts documents: how many of the corpus's
-    documents have text, and which have none (and so no sentence, no code, no date on the
-    timeline); empty when every document has text."""
+    documents have text, and which have none (and so no sentence, no code, no place on the
+    timeline); empty when every document has text. ``timeline``: the page draws the
+    timeline, whose label counts them among the documents it does not show
+    (:func:`helpers.figures.timeline_figure`'s ``textless``), and the line says so."""
     none = textless(documents, segments)
     if not len(none):
         return ""
     total = len(_counted(documents))
     named = ", ".join(f"{d} ({f})" if Path(str(f)).stem != d else str(f) for d, f in none.itertuples(index=False))
     has, it = ("has", "it") if len(none) == 1 else ("have", "them")
+    shown = (f", except the timeline's, which counts {it} among the documents it does not show" if timeline
+             else "")
     return (f"{total - len(none)} of the {total} documents have text; {named} {has} none after "
-            f"cleaning (so no sentences), and every count of documents below leaves {it} out.")
+            f"cleaning (so no sentences), and every count of documents below leaves {it} out{shown}.")

@@ -38,6 +38,14 @@ MAX_ASPECT = 3.5  # and at most this many times as wide as it is high
 WIDE = 12  # a heatmap with more columns than this is drawn transposed (they become rows)
 
 
+def upright(table: pd.DataFrame) -> pd.DataFrame:
+    """A code × document table (:func:`helpers.findings.code_by_document`, or its rates)
+    as the pages show it: as it is up to ``WIDE`` documents, and transposed beyond (one row
+    per document, the codes as columns), as :func:`heatmap` draws it, so that it stays as
+    wide as a page. Its index's name says what a row is (``code`` or ``document``)."""
+    return table.T if len(table.columns) > WIDE else table
+
+
 def unmarked(label: object) -> tuple[str, str]:
     """A label and its :data:`~helpers.findings.LOW_MARK` (``""`` when it has none)."""
     text = str(label)
@@ -324,7 +332,8 @@ class YearTicks(mpl.ticker.Locator):
 
 
 def timeline_figure(table: pd.DataFrame, codebook: Codebook,
-                    title: str = "Themes per document over time", years: tuple[int, int] | None = None) -> Figure:
+                    title: str = "Themes per document over time", years: tuple[int, int] | None = None,
+                    textless: int = 0) -> Figure:
     """The themes of :func:`timeline`: documents placed in time, and the themes of each.
 
     Top: a time axis (``years``, inclusive; by default from the first to the last year
@@ -338,7 +347,10 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
     documents. Below: one row per theme; the area of each circle is proportional to the
     coded sentences per 1,000 words of the document or period (a grey dot: not coded
     there); a circle resting on 1 or 2 sentences is drawn hollow. Undated documents are
-    left out and counted in the x label (with none dated, there is no time axis). At most
+    left out and counted in the x label (with none dated, there is no time axis), and so
+    are the ``textless`` documents, which have no sentence and so no row in ``table``
+    (:func:`helpers.documents.textless`, dated or not), so that the label counts every
+    document the figure does not show. At most
     ``MAX_WIDTH`` inches wide."""
     dated = table[table["date_mid"].notna()]
     docs = dated.drop_duplicates("doc_id").sort_values(["date_mid", "doc_id"], kind="stable").reset_index(drop=True)
@@ -424,7 +436,9 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
         label.set_color(FAMILY_COLOURS[codebook.code(c).family])
     ax.tick_params(length=0)
     ax.spines[:].set_visible(False)
-    note = f"; {plural(undated, 'undated document')} not shown" if undated else ""
+    hidden = [plural(undated, "undated document")] if undated else []
+    hidden += [f"{textless} document{'' if textless == 1 else 's'} without text"] if textless else []
+    note = f"; not shown: {' and '.join(hidden)}" if hidden else ""
     ax.set_xlabel(f"period (documents summed), in date order{note}" if aggregate else f"document, in date order{note}")
     ax.set_ylabel("theme")
 

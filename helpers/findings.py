@@ -24,6 +24,7 @@ from .coding import Codebook
 
 GROUPINGS = ("doc_id", "voice", "genre", "sector", "period")
 SMALL_N = 2  # a cell resting on this many sentences or fewer is flagged ``small_n``
+SMALL_N_MARK = "⚠"  # how a table on a page marks such a row (the drill-down marks its cells so too)
 UNKNOWN = "(unknown)"
 UNDATED = "undated"
 MOST_DOCUMENTS = 30  # beyond this many documents, figures per document aggregate them by period
@@ -411,7 +412,7 @@ def drilldown(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFra
     have no rows."""
     rows = _coded_sentences(coded.drop_duplicates(["file", "start", "code"]), segments, documents)
     rows["n_sentences"] = rows.groupby(["doc_id", "code"])["start"].transform("size").astype(int)
-    rows["small_n"] = rows["n_sentences"] <= SMALL_N
+    rows["small_n"] = ~enough(rows["n_sentences"])
     docs = {d: i for i, d in enumerate(doc_order(segments))}
     rank = codebook.rank
     rows = rows.assign(_d=rows["doc_id"].map(docs), _c=rows["code"].map(rank)).sort_values(
@@ -485,12 +486,21 @@ def top_codes(freq: pd.DataFrame, family: str, n: int = 3) -> pd.Series:
     return totals.sort_values(ascending=False, kind="stable").head(n)
 
 
+def enough(n):
+    """Whether a count of sentences or units (a number, or a Series of them) is above the
+    findings' floor, ``SMALL_N``, below which the figures hatch a bar or a cell: a rate or
+    a share of one or two sentences is no finding. The one test of the floor that the
+    findings' words and tables apply (:func:`densest_group`, :func:`densest_code`,
+    :func:`group_profiles`, :func:`top_pairs`, :func:`drilldown`)."""
+    return n > SMALL_N
+
+
 def _densest(rows: pd.DataFrame, tie: str) -> pd.Series | None:
     """The row of a :func:`theme_frequencies` table's ``rows`` with the highest
     ``per_1000`` (ties by ``tie``, ascending) among those resting on more than ``SMALL_N``
-    sentences, the floor below which the figures hatch a bar: a rate of one or two
-    sentences is no finding. ``None`` when no row has that many."""
-    rows = rows[rows["sentences"] > SMALL_N]
+    sentences (:func:`enough`), the floor below which the figures hatch a bar: a rate of one
+    or two sentences is no finding. ``None`` when no row has that many."""
+    rows = rows[enough(rows["sentences"])]
     if not len(rows):
         return None
     return rows.sort_values(["per_1000", tie], ascending=[False, True], kind="stable").iloc[0]
@@ -513,11 +523,14 @@ def densest_code(freq: pd.DataFrame, group: str) -> pd.Series | None:
     return _densest(freq[freq[group_column(freq)] == group], "code")
 
 
-def group_profiles(freq: pd.DataFrame) -> tuple[list[tuple[str, int, float, pd.Series | None]], list[str]]:
+def group_profiles(freq: pd.DataFrame) -> tuple[list[tuple[str, int, float | None, pd.Series | None]], list[str]]:
     """RQ3's profile of each group (a voice, or a period) of a :func:`theme_frequencies`
     table, in the group's order: ``(group, documents, share of its coded sentences that
     name problems, densest_code)``; and, apart, the groups with no coded sentence at all
-    (named by the text rather than left out, so its count of groups agrees with the figure's)."""
+    (named by the text rather than left out, so its count of groups agrees with the figure's).
+    The share is ``None`` for a group with ``SMALL_N`` coded sentences or fewer, the floor
+    of its densest theme (:func:`enough`): a share of one or two sentences (0 % or 100 %) is
+    no finding. (A sentence coded with two themes counts once per theme.)"""
     by = group_column(freq)
     rows, silent = [], []
     for group, g in freq.groupby(by, sort=True):
@@ -525,8 +538,8 @@ def group_profiles(freq: pd.DataFrame) -> tuple[list[tuple[str, int, float, pd.S
         if total == 0:
             silent.append(group)
             continue
-        share_p = g.loc[g["family"] == "P", "sentences"].sum() / total
-        rows.append((group, int(g["n_documents"].iloc[0]), float(share_p), densest_code(freq, group)))
+        share_p = float(g.loc[g["family"] == "P", "sentences"].sum() / total) if enough(total) else None
+        rows.append((group, int(g["n_documents"].iloc[0]), share_p, densest_code(freq, group)))
     return rows, silent
 
 
@@ -536,9 +549,49 @@ def top_pairs(cooc: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     below: one or two chance meetings give the largest lifts); when fewer than ``n`` are
     above it, the pairs met in 1 … ``SMALL_N`` units follow, by lift, marked ``small_n``.
     Ties by problem, then remedy."""
-    met = cooc[cooc["n_both"] > 0].assign(small_n=lambda t: t["n_both"] <= SMALL_N)
+    met = cooc[cooc["n_both"] > 0].assign(small_n=lambda t: ~enough(t["n_both"]))
     return (met.sort_values(["small_n", "lift", "problem", "remedy"], ascending=[True, False, True, True],
                             kind="stable").head(n).reset_index(drop=True))
+
+
+def shown_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`top_pairs` table as the findings page shows it: without ``unit`` and
+    ``n_units`` (the same on every row; the caption says them, :func:`units_of`) and with
+    ``small_n`` as a mark, "⚠" where the pair rests on ``SMALL_N`` units or fewer and empty
+    elsewhere, instead of True/False. ``pairs`` itself is left as it is."""
+    out = pairs.drop(columns=[c for c in ("unit", "n_units") if c in pairs.columns])
+    if "small_n" in out.columns:
+        out["small_n"] = out["small_n"].map({True: SMALL_N_MARK, False: ""})
+    return out
+
+
+def units_of(cooc: pd.DataFrame) -> int:
+    """The number of units (sentences or paragraphs) a :func:`cooccurrence` table counted
+    in; 0 for an empty table."""
+    return int(cooc["n_units"].iloc[0]) if len(cooc) else 0
+
+
+def turns_note(coded: pd.DataFrame, segments: pd.DataFrame) -> str:
+    """One plain-text line for the voices' findings when coded sentences stand in turns of
+    an interview or a dialogue: after a turn's label ("IP:", "Intervjuare:", a ``speaker``
+    sentence, :func:`helpers.structure.turn`) in the same paragraph. Such a sentence counts
+    for its document's voice whoever speaks, the interviewer's questions too, since the
+    label says who speaks but not whose voice that is; the line says how many there are.
+    Empty when there are none (or ``segments`` has no ``kind``)."""
+    if "kind" not in segments.columns or not len(coded):
+        return ""
+    seg = segments[["file", "paragraph", "sentence", "kind"]]
+    first = (seg[seg["kind"] == "speaker"].groupby(["file", "paragraph"])["sentence"].min()
+             .rename("first_label").reset_index())
+    sentences = coded.drop_duplicates(["file", "paragraph", "sentence"]).merge(first, on=["file", "paragraph"])
+    turns = sentences[sentences["sentence"] > sentences["first_label"]]
+    if not len(turns):
+        return ""
+    total = len(coded.drop_duplicates(["file", "paragraph", "sentence"]))
+    return (f"{turns['sentence'].size} of the {plural(total, 'coded sentence')} stand in turns of an interview "
+            f"or a dialogue, after a speaker's label such as \"IP:\" ({plural(turns['doc_id'].nunique(), 'document')}); "
+            "each counts for its document's voice whoever speaks, an interviewer's questions too. segments.csv "
+            "lists each turn's label (kind speaker) just before its text, to tell them apart.")
 
 
 def voices_with(coded: pd.DataFrame, documents: pd.DataFrame, code: str) -> list[str]:

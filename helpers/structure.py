@@ -10,7 +10,9 @@ in this order:
                "." or ")" ("1. ", "a) ").
 ``speaker``    the speaker line of a debate record: "Anf. 12 …", or a short line (at most
                12 words) ending in a parenthesised party abbreviation, with or without a
-               colon ("… MARGOT WALLSTRÖM (s):").
+               colon ("… MARGOT WALLSTRÖM (s):"). And the label of a turn in an interview
+               or a dialogue, split off the turn's text (:func:`turn`): "Intervjuare:" of
+               "Intervjuare: Hur ser ni på …?", "IP:", "Fråga:", "Anna Svensson:".
 ``dateline``   a short line (at most 8 words, no sentence end) that is mostly a date
                (the date found by :func:`helpers.dates.parse_swedish_date` covers at least
                half of its characters, after a lead such as "Publicerad"):
@@ -26,12 +28,33 @@ in this order:
                of prose in the same block (one that ends a sentence), when it has at most
                8 words, no sentence end and begins with a capital letter or a number
                ("Beslut" over the decision's text, in a record that puts no blank line
-               after its headings). A line of running text that wraps before a name is
-               longer than that.
+               after its headings), or directly above a list whose first item begins
+               with a capital letter or a number ("Beslutsunderlag" over "- Tjänsteskrivelse
+               2022-12-12", :func:`opens_list`). A line of running text that wraps before
+               a name is longer than that, and one that runs on into a list ("Nämnden
+               beslutar att" over "- godkänna förslaget") goes on in lower case. Lines
+               without a list marker below a short line stay paragraphs: they cannot be
+               told from the lines of an address or a letterhead.
 ``paragraph``  everything else: running text.
 
 A codebook can leave kinds uncoded (``skip_kinds``); the study's codebook leaves titles,
 headings, speaker lines, datelines and bylines uncoded.
+
+**Turns.** A line of running text (one :func:`kind_of` calls a ``paragraph``) that opens
+with a turn's label is read as two stretches (:func:`turn`): the label with its colon, of
+kind ``speaker``, and the turn's text after it, a ``paragraph``. So a codebook that skips
+speaker lines codes what was said and not who said it. A label is one to three words at
+the line's start, the first capitalised or a role abbreviation of :data:`ROLES` (any case:
+"ip:", "Int.:"), the others capitalised or a number ("Deltagare 2:", "Anna Svensson:"),
+then a colon and a space; the text after it begins with a capital letter (or a quotation
+mark or dash before one) and the line ends a sentence. A header field is no turn: its
+value is a date, a number or a name without final punctuation ("Beslut: 2024-05-23",
+"Departement: Socialdepartementet"); nor is a sentence whose lead-in before the colon
+has a word in lower case ("Skälet är enkelt: …") or whose text after it begins in lower
+case ("Slutsats: vi behöver …"). A field with a sentence of text after it ("Beslut:
+Nämnden godkänner förslaget.") is read as a turn: its label goes uncoded, its text is
+coded as before. The turn's text still counts for its document's voice (the metadata's):
+the cue finds who speaks, but not whose voice the label is.
 """
 
 from __future__ import annotations
@@ -51,6 +74,40 @@ _CREDIT = re.compile(r"^(?:foto|bild|illustration|fotograf)\s*:", re.IGNORECASE)
 _DATE_LEAD = re.compile(r"^(?:publicerad|uppdaterad|senast uppdaterad|datum|daterad)\s*:?\s*", re.IGNORECASE)
 _QUOTED = re.compile(r"^[\"”“„«»'’].*[\"”“„«»'’][.!?…]?$")
 HEADING_WORDS, TITLE_WORDS, SHORT_WORDS = 15, 25, 8
+# role abbreviations and words that label a turn in any case ("ip:", "Int.:"); a
+# capitalised label needs no list
+ROLES = ("d", "f", "fråga", "i", "int", "intervjuare", "intervjuperson", "ip", "m", "moderator", "r", "s", "svar")
+_OPENERS = "\"”“„«»'’–—-"  # a quotation mark or dash that may open a turn's text
+_LABEL_WORD = r"[A-ZÅÄÖÆØÉÜ][\w’'-]*\.?"
+_ROLE = "|".join(sorted((re.escape(r) + r"\.?" for r in ROLES), key=len, reverse=True))
+_TURN = re.compile(rf"(?:{_LABEL_WORD}|(?i:{_ROLE}))(?:[^\S\n]+(?:{_LABEL_WORD}|\d{{1,3}})){{0,2}}[^\S\n]*:"
+                   rf"[^\S\n]+(?=[{_OPENERS}]?[^\S\n]?[^\W\d_])")
+
+
+def opens_list(item: str, listed: bool) -> bool:
+    """Whether ``item``, the stretch below a short line, is a list item (``listed``: its
+    line began with a list marker, which ``item`` no longer holds; or it is numbered, "1. ")
+    that begins as the items under a heading do, with a capital letter or a number, not in
+    lower case, as a sentence that runs on into its list does."""
+    numbered = _NUMBERED.match(item)
+    if not (listed or numbered):
+        return False
+    first = item[numbered.end() - 1:] if numbered else item
+    return first.lstrip(_OPENERS + " ")[:1].isupper() or first[:1].isdigit()
+
+
+def turn(text: str) -> tuple[int, int] | None:
+    """Where a line of running text that opens with a turn's label (see the module's
+    **Turns**) splits: ``(label_end, text_start)``, the end of the label with its colon and
+    the start of the turn's text, as indices into ``text``; ``None`` when it opens with
+    none. ``text`` is the line as it stands (raw or cleaned)."""
+    found = _TURN.match(text)
+    if found is None:
+        return None
+    rest = text[found.end():].rstrip()
+    if not rest.lstrip(_OPENERS + " ")[:1].isupper() or SENTENCE_END.search(rest) is None:
+        return None
+    return found.start() + found.group().rindex(":") + 1, found.end()
 
 
 def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image: bool, leads: bool = False) -> str:
@@ -58,7 +115,8 @@ def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image:
     file's first kept stretch, ``alone`` if it is the only stretch of its block, ``listed``
     if the line began with a list marker, ``near_image`` if an image file name was removed
     just before or after it, ``leads`` if it is the first stretch of its block and the
-    next one, in the same block, is prose (ends a sentence)."""
+    next one, in the same block, is prose (ends a sentence) or a list item that opens a
+    list as a heading's do (:func:`opens_list`)."""
     words = len(content.split())
     ends_sentence = SENTENCE_END.search(content) is not None
     if listed or _NUMBERED.match(content):

@@ -5,7 +5,8 @@ Under a run's output folder (``OUT``, default ``build/``):
 ``segments.csv``   one row per sentence: ``file, doc_id, paragraph, sentence, start, end,
                    text, tokens, sector, actors, kind`` (``kind``: title, heading,
                    paragraph, list_item, caption, speaker, dateline, byline or quote; see
-                   :mod:`helpers.structure`)
+                   :mod:`helpers.structure`; a turn's label "IP:" is a speaker sentence
+                   of its own, before the turn's text)
 ``removed.csv``    one row per removal: ``file, start, end, rule, text``
 ``documents.csv``  one row per document (a file, or an entry of a diary-like file):
                    ``doc_id, file, parent, entry, start, end, place, date, date_precision,

@@ -76,8 +76,22 @@ def test_timeline_figure_without_dates_has_no_time_axis(toy):
     t = findings.timeline(coded, segments, documents.drop(columns="date"), codebook)
     fig = figures.timeline_figure(t, codebook)
     assert not fig.axes[0].get_visible()
-    assert "2 undated documents not shown" in fig.axes[1].get_xlabel()
+    assert fig.axes[1].get_xlabel().endswith("; not shown: 2 undated documents")
     fig.savefig(BytesIO(), format="png", dpi=40)  # renders without error
+
+
+def test_the_timeline_counts_documents_without_text_among_those_it_does_not_show(toy):
+    """The reviewer's case: the label counted the undated documents with text only, while the
+    note above it named an empty file as left out of the counts; the label now counts every
+    document it does not show, and says why."""
+    coded, segments, documents, codebook = toy
+    undated = findings.timeline(coded, segments, documents.drop(columns="date"), codebook)
+    label = figures.timeline_figure(undated, codebook, textless=1).axes[1].get_xlabel()
+    assert label.endswith("; not shown: 2 undated documents and 1 document without text")
+    dated = findings.timeline(coded, segments, documents, codebook)
+    label = figures.timeline_figure(dated, codebook, textless=2).axes[1].get_xlabel()
+    assert label.endswith("; not shown: 2 documents without text")
+    assert "not shown" not in figures.timeline_figure(dated, codebook).axes[1].get_xlabel()
 
 
 # --------------------------------------------------------------------------- co-occurrence
@@ -324,3 +338,16 @@ def test_cooccurrence_heatmap_of_one_problem_and_one_remedy_lays_out_without_a_w
         for other in fig.axes[1:]:
             box = other.get_tightbbox(renderer)
             assert heading.x1 < box.x0 or heading.y0 > box.y1  # the title clear of the colour bar and its label
+
+
+def test_a_code_by_document_table_is_shown_one_row_per_document_beyond_wide():
+    """Notebooks 02 and 04 each transposed a wide table by hand; figures.upright does it for
+    both, at the width the heatmap turns at."""
+    codes = ["P_A", "R_B"]
+    narrow = pd.DataFrame(1, index=pd.Index(codes, name="code"),
+                          columns=pd.Index([f"d{i}" for i in range(figures.WIDE)], name="document"))
+    assert figures.upright(narrow) is narrow
+    wide = pd.DataFrame(1, index=pd.Index(codes, name="code"),
+                        columns=pd.Index([f"d{i}" for i in range(figures.WIDE + 1)], name="document"))
+    shown = figures.upright(wide)
+    assert shown.index.name == "document" and list(shown.columns) == codes and len(shown) == figures.WIDE + 1

@@ -287,6 +287,20 @@ def test_seed_tables_leave_out_the_diarys_file_level_parent(seed_tables):
     assert "tillit-diary" not in set(findings.drilldown(s["coded"], s["segments"], s["documents"], cb)["doc_id"])
 
 
+def test_rq3s_share_of_problems_needs_more_coded_sentences_than_the_floor():
+    """The reviewer's case: a voice with one coded sentence, a problem, was said to write
+    "problems 100%", while its densest theme had a floor. The share has the same one now."""
+    freq = pd.DataFrame({"voice": ["few"] * 2 + ["three"] * 2,
+                         "code": ["P_DETAIL", "R_TRUST"] * 2, "family": ["P", "R"] * 2,
+                         "sentences": [2, 0, 2, 1], "words": [100] * 4,
+                         "per_1000": [20.0, 0.0, 20.0, 10.0], "n_documents": [1, 1, 1, 1]})
+    rows, silent = findings.group_profiles(freq)
+    assert silent == []
+    assert [(v, share) for v, _, share, _ in rows] == [("few", None), ("three", 2 / 3)]
+    assert findings.enough(findings.SMALL_N + 1) and not findings.enough(findings.SMALL_N)
+    assert findings.enough(pd.Series([1, 3])).tolist() == [False, True]
+
+
 def test_densest_group_needs_more_sentences_than_the_hatching_floor():
     """RQ1 names the sector where a problem is densest: one sentence in a short group gives
     the highest rate and is no finding, so a group needs more than SMALL_N sentences."""
@@ -321,6 +335,21 @@ def test_top_pairs_ranks_lift_above_the_floor_and_marks_the_rest():
     assert list(zip(top["problem"], top["remedy"])) == [("P_A", "R_B"), ("P_B", "R_B"), ("P_A", "R_A"), ("P_B", "R_A")]
     assert list(top["small_n"]) == [False, False, True, True]
     assert len(findings.top_pairs(cooc, n=1)) == 1 and findings.top_pairs(cooc, n=1)["lift"].iloc[0] == 2.0
+
+
+def test_the_pairs_shown_on_the_page_mark_small_n_and_leave_out_the_constant_columns():
+    """The reviewer's case: page 04's pair tables showed `small_n` as True/False and `unit`
+    and `n_units` the same on every row. The shown table marks the few with ⚠ and leaves the
+    constants to the caption; the table the findings compute keeps them."""
+    cooc = pd.DataFrame({"unit": ["paragraph"] * 3, "problem": ["P_A", "P_A", "P_B"], "remedy": ["R_A", "R_B", "R_A"],
+                         "n_units": [88] * 3, "n_both": [1, 3, 0], "lift": [9.0, 2.0, 0.0]})
+    top = findings.top_pairs(cooc, n=10)
+    shown = findings.shown_pairs(top)
+    assert list(shown.columns) == ["problem", "remedy", "n_both", "lift", "small_n"]
+    assert shown["small_n"].tolist() == ["", "⚠"]
+    assert set(shown["small_n"]) <= {"", findings.SMALL_N_MARK}
+    assert top["small_n"].tolist() == [False, True] and "n_units" in top.columns  # left as it was
+    assert findings.units_of(cooc) == 88 and findings.units_of(cooc.iloc[:0]) == 0
 
 
 def test_research_questions_are_the_studys_own_else_neutral():
@@ -389,6 +418,11 @@ def test_a_document_without_text_is_named_where_documents_are_counted():
     assert textless_note(docs[docs["doc_id"] != "x-1"], segments).startswith(
         "2 of the 3 documents have text; tom.txt has none")
     assert textless_note(docs.iloc[:2], segments) == ""
+    # the findings page draws the timeline, whose label counts them as not shown: the note says so
+    assert textless_note(docs, segments, timeline=True).endswith(
+        "and every count of documents below leaves them out, except the timeline's, which counts them among "
+        "the documents it does not show.")
+    assert textless_note(docs.iloc[:2], segments, timeline=True) == ""
     # a diary split into entries: the file's row holds its entries, it is no document without text
     diary = pd.DataFrame({"doc_id": ["d", "d/1", "d/2"], "file": ["d.txt"] * 3, "parent": ["", "d", "d"]})
     assert textless_note(diary, pd.DataFrame({"doc_id": ["d/1", "d/2"], "file": ["d.txt"] * 2})) == ""
@@ -406,3 +440,26 @@ def test_rq3_names_a_voice_with_no_coded_sentence_instead_of_dropping_it():
     assert [(v, n, share) for v, n, share, _ in rows] == [("chair", 1, 0.75), ("team", 1, 0.25)]
     assert rows[0][3]["code"] == "P_DETAIL" and rows[1][3]["code"] == "R_TRUST"  # 3 sentences: above SMALL_N
     assert findings.group_profiles(freq[freq["voice"] != "mute"])[1] == []
+
+
+def test_the_voices_findings_say_how_many_coded_sentences_stand_in_turns():
+    """The reviewer's interview: the interviewer's questions counted for the interviewee's
+    voice without a word. The turn's text is still coded and counted for the document's
+    voice (the label says who speaks, not whose voice it is), and the findings say so."""
+    from helpers import clean, coding
+
+    text = ("Intervju med en enhetschef\n\n"
+            "Intervjuare: Hur ser ni på detaljstyrningen?\n"
+            "IP: Detaljstyrningen tar tid från brukarna. Vi vill ha mer tillit.\n\n"
+            "Vi avslutade med kaffe och tillit.\n")
+    sentences, _ = clean.segment(text, "a.txt", clean.load_rules())
+    seg = pd.DataFrame(sentences).assign(doc_id="a")
+    coded = coding.code_segments(seg, coding.load_codebook())[0]
+    in_turns = {text.index(t) for t in ("Hur ser ni", "Detaljstyrningen tar", "Vi vill ha")}
+    assert in_turns <= set(coded["start"])  # coded, and the labels not
+    total = coded.drop_duplicates("start").shape[0]
+    assert findings.turns_note(coded, seg).startswith(
+        f"3 of the {total} coded sentences stand in turns of an interview or a dialogue, after a speaker's label "
+        "such as \"IP:\" (1 document); each counts for its document's voice whoever speaks")
+    assert findings.turns_note(coded, seg.assign(kind="paragraph")) == ""  # no turns: nothing to say
+    assert findings.turns_note(coded, seg.drop(columns="kind")) == ""

@@ -66,6 +66,34 @@ def test_segment_finds_headings_with_their_text_below_them_in_one_block():
     assert kinds["Socialnämnden"] == "paragraph"
 
 
+def test_a_short_line_over_a_list_is_a_heading_and_a_line_that_runs_into_its_list_is_not():
+    """The reviewer's decision record: "Beslutsunderlag" over a list of document titles stayed
+    a paragraph, since a heading needed prose below it. A list whose first item begins with a
+    capital (or a number) now makes the short line above it a heading; a sentence that runs
+    on into its list ("Nämnden beslutar att" over "- godkänna …") stays a paragraph."""
+    text = ("Protokoll\nSocialnämnden\n\n"
+            "Beslutsunderlag\n- Tjänsteskrivelse 2022-12-12\n- Utvärdering av försöket\n\n"
+            "Bilagor\n1. Tidplan för ramtid\n2. Enkät till personalen\n\n"
+            "Nämnden beslutar att\n- planera med ramtid\n- följa upp försöket\n\n"
+            "Styrningen i hemtjänsten\n- detaljstyrning av besöken\n")
+    sentences, _ = clean.segment(text, "a.txt", clean.load_rules())
+    kinds = {s["text"]: s["kind"] for s in sentences}
+    assert kinds["Beslutsunderlag"] == kinds["Bilagor"] == "heading"
+    assert kinds["Tjänsteskrivelse 2022-12-12"] == "list_item"
+    assert kinds["Nämnden beslutar att"] == kinds["Styrningen i hemtjänsten"] == "paragraph"
+    assert kinds["Socialnämnden"] == "paragraph"
+
+
+@pytest.mark.parametrize("item, listed, opens", [
+    ("Tjänsteskrivelse 2022-12-12", True, True), ("2022-12-12 Protokoll", True, True),
+    ("1. Tidplan för ramtid", False, True), ("”Tillit i styrningen” (SOU 2018:47)", True, True),
+    ("godkänna förslaget", True, False), ("a) färre blanketter", False, False),
+    ("Tjänsteskrivelse 2022-12-12", False, False),  # no marker: not a list item
+])
+def test_opens_list(item, listed, opens):
+    assert structure.opens_list(item, listed) is opens
+
+
 def test_segment_gives_each_sentence_its_kind():
     text = ("Tillit i styrningen\n\nfredag 5 april 2013\n\nBakgrund\n\n"
             "Detaljstyrningen tar tid. Vi vill ha mer tillit.\n\n"
@@ -115,3 +143,60 @@ def test_kinds_per_document_counts_sentences_in_the_order_of_the_kinds():
     table = pipeline.kinds_per_document(seg)
     assert list(table.columns) == ["title", "heading", "paragraph"]
     assert table.loc["a"].tolist() == [1, 0, 2] and table.loc["b"].tolist() == [0, 1, 0]
+
+
+@pytest.mark.parametrize("line, label", [
+    ("Intervjuare: Hur ser ni på detaljstyrningen?", "Intervjuare:"),
+    ("IP: Vi har för mycket dokumentation.", "IP:"),
+    ("ip: Ja.", "ip:"),  # a role abbreviation in lower case
+    ("Fråga: Hur mycket tid går till dokumentation?", "Fråga:"),
+    ("Svar: Ungefär hälften.", "Svar:"),
+    ("Anna Svensson: Vi behöver mer tid med brukarna.", "Anna Svensson:"),
+    ("Deltagare 2: – Det är svårt att hinna.", "Deltagare 2:"),
+    ("Int.: ”Hur då?”", "Int.:"),
+])
+def test_a_turns_label_at_a_lines_start_is_found_by_its_form(line, label):
+    found = structure.turn(line)
+    assert found is not None and line[:found[0]] == label
+    assert line[found[1]:] == line[len(label):].lstrip()
+
+
+@pytest.mark.parametrize("line", [
+    "Beslut: 2024-05-23",  # header fields: a date, a number or a name, no sentence
+    "Beslut: 2024-05-23.",
+    "Departement: Socialdepartementet",
+    "Diarienummer: S2020/01234",
+    "Skälet är enkelt: Vi litar inte på personalen.",  # a lead-in with a word in lower case
+    "Det finns tre skäl: tid, pengar och tillit.",
+    "Slutsats: vi behöver mer tillit.",  # the text after the colon runs on in lower case
+    "Socialchef Anna Svensson Berg: Vi vill ha mer tid.",  # four words: no label
+    "Klockan 10:00 började mötet.",
+    "Rapport: Tillit i styrningen",  # a title with a colon ends no sentence
+])
+def test_header_fields_and_sentences_with_a_colon_are_no_turns(line):
+    assert structure.turn(line) is None
+
+
+def test_segment_splits_a_turns_label_from_its_text_which_stays_coded():
+    """The reviewer's interview: the labels were part of the paragraphs, so "Intervjuare" and
+    "IP" stood in coded sentences with the turns' text. Now each label is a speaker sentence
+    (which the study's codebook leaves uncoded) and the text after it a paragraph (coded)."""
+    text = ("Intervju med en enhetschef\n\n"
+            "Intervjuare: Hur ser ni på detaljstyrningen?\n"
+            "IP: Vi har för mycket dokumentation. Detaljstyrningen tar tid från brukarna.\n\n"
+            "Beslut: 2024-05-23\nDepartement: Socialdepartementet\n")
+    sentences, removed = clean.segment(text, "a.txt", clean.load_rules())
+    kinds = [(text[s["start"]:s["end"]], s["kind"], s["paragraph"], s["sentence"]) for s in sentences]
+    assert kinds[1:6] == [
+        ("Intervjuare:", "speaker", 1, 0), ("Hur ser ni på detaljstyrningen?", "paragraph", 1, 1),
+        ("IP:", "speaker", 1, 2), ("Vi har för mycket dokumentation.", "paragraph", 1, 3),
+        ("Detaljstyrningen tar tid från brukarna.", "paragraph", 1, 4),
+    ]
+    # header fields stay whole and are no speakers
+    assert [k for t, k, _, _ in kinds if t.startswith(("Beslut", "Departement"))] == ["dateline", "paragraph"]
+    assert not removed
+    seg = pd.DataFrame(sentences).assign(doc_id="a")
+    coded = coding.code_segments(seg, coding.load_codebook())[0]
+    said = set(coded["start"])
+    assert text.index("Hur ser ni") in said and text.index("Detaljstyrningen tar") in said
+    assert text.index("IP:") not in said and text.index("Intervjuare:") not in said
