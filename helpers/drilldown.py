@@ -19,7 +19,7 @@ import pandas as pd
 from . import markup, paths
 from .coding import Codebook
 from .figures import WIDE, ink, unmarked
-from .findings import LOW_MARK, SMALL_N, date_label, doc_dates, doc_order, drilldown, plural
+from .findings import LOW_MARK, date_label, doc_dates, doc_order, drilldown, enough, plural
 from .style import SEQUENTIAL
 
 CSS = Template(paths.DRILLDOWN_CSS.read_text(encoding="utf-8"))
@@ -76,7 +76,7 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
         n = len(g)
         bg = cmap(n / vmax)
         fg = ink(bg)
-        warn = ' <span class="warn" title="small n: 1 or 2 sentences">⚠</span>' if n <= SMALL_N else ""
+        warn = ' <span class="warn" title="small n: 1 or 2 sentences">⚠</span>' if not enough(n) else ""
         # the link's own colour: a page's link style (blue) would win over the cell's
         return (f'<td style="background:{mpl.colors.to_hex(bg)};color:{fg}">'
                 f'<a href="#{anchor(j, code)}" style="color:{fg}">{n}</a>{warn}</td>')
@@ -97,7 +97,7 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
                 continue
             n = len(g)
             warn = (' <span class="warn">⚠ small n: rests on '
-                    f'{plural(n, "sentence")}</span>') if n <= SMALL_N else ""
+                    f'{plural(n, "sentence")}</span>') if not enough(n) else ""
             # collapsed until opened; following a link from the matrix opens it (the
             # link's target lies inside the <details>)
             out.append("<details>")

@@ -26,6 +26,7 @@ from .findings import (
     SMALL_N,
     cooccurrence_graph,
     date_label,
+    enough,
     group_column,
     measure_label,
     periods,
@@ -191,7 +192,7 @@ def frequency_bars(freq: pd.DataFrame, codebook: Codebook, title: str, ncols: in
         values = g["per_1000"].fillna(0).to_numpy(dtype=float)
         counts = g["sentences"].fillna(0).to_numpy(dtype=int)
         colours = [FAMILY_COLOURS[codebook.code(c).family] for c in codes]
-        small = (counts > 0) & (counts <= SMALL_N)
+        small = (counts > 0) & ~enough(counts)
         ax.barh(y, values, color=colours, height=0.72,
                 hatch=[SMALL_N_HATCH if s else "" for s in small], edgecolor="white", linewidth=0)
         for yi, v, k, sm in zip(y, values, counts, small):
@@ -237,7 +238,7 @@ def rate_heatmap(freq: pd.DataFrame, codebook: Codebook, title: str, most: int =
     rate = freq.pivot(index=by, columns="code", values="per_1000").reindex(index=shown, columns=codes)
     count = freq.pivot(index=by, columns="code", values="sentences").reindex(index=shown, columns=codes)
     values, counts = rate.to_numpy(dtype=float), count.fillna(0).to_numpy(dtype=int)
-    small = (counts > 0) & (counts <= SMALL_N)
+    small = (counts > 0) & ~enough(counts)
     solid = values[~small & np.isfinite(values)]
     vmax = float(solid.max()) if solid.size and solid.max() > 0 else 1.0
     cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="0.9")
@@ -411,7 +412,7 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
     for j in range(len(ticks)):
         ax.scatter([j] * len(codes), range(len(codes)), s=3, color="0.75", zorder=1)
     hits = cells[cells["sentences"] > 0]
-    small = (hits["sentences"] <= SMALL_N).to_numpy()
+    small = (~enough(hits["sentences"])).to_numpy()
     colours = np.array([FAMILY_COLOURS[codebook.code(c).family] for c in hits["code"]], dtype=object)
     for sel, face in ((~small, None), (small, "white")):
         h = hits[sel]
@@ -488,7 +489,7 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
         index=problems, columns=remedies).to_numpy(dtype=float)
     both = cooc.pivot(index="problem", columns="remedy", values="n_both").reindex(
         index=problems, columns=remedies).to_numpy()
-    small = (both > 0) & (both <= SMALL_N)
+    small = (both > 0) & ~enough(both)
     # at least wide and high enough for the two-line axis label, the title and the colour bar's
     # label: a codebook of one problem and one remedy otherwise leaves the axes no room at all
     # (matplotlib then warns "constrained_layout not applied" and the title runs into the bar)
@@ -496,7 +497,7 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
                           max(MIN_HEATMAP[1], 2.1 + 0.42 * len(problems))), layout="constrained")
     ax = fig.subplots()
     # coloured: only the cells resting on more than SMALL_N units; none, few and "–" stay grey
-    uncoloured = ~np.isfinite(values) | (both <= SMALL_N)
+    uncoloured = ~np.isfinite(values) | ~enough(both)
     solid = values[~uncoloured]
     vmax = float(solid.max()) if solid.size and solid.max() > 0 else 1.0
     cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="0.9")
@@ -562,7 +563,7 @@ def cooccurrence_network(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
     fig = Figure(figsize=(width, 1.6 + 0.38 * rows), layout="constrained")
     ax = fig.subplots()
     edges = sorted(graph.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1]))
-    solid = [d["weight"] for _, _, d in edges if d["n_both"] > SMALL_N]
+    solid = [d["weight"] for _, _, d in edges if enough(d["n_both"])]
     wmax = max(solid) if solid else 1.0
 
     def edge_style(w: float) -> dict:
@@ -572,7 +573,7 @@ def cooccurrence_network(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
     few: dict[int, int] = {}  # edges of 1 … SMALL_N units: how many of each
     for u, v, d in edges:
         (x0, y0), (x1, y1) = pos[u], pos[v]
-        if d["n_both"] <= SMALL_N:  # too few to read the measure from: thin, in the hatch colour, dotted or dashed
+        if not enough(d["n_both"]):  # too few to read the measure from: thin, in the hatch colour, dotted or dashed
             few[d["n_both"]] = few.get(d["n_both"], 0) + 1
             ax.plot([x0, x1], [y0, y1], zorder=1, linestyle=small_n_dashes(d["n_both"]), **SMALL_N_EDGE)
         else:

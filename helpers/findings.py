@@ -490,8 +490,9 @@ def enough(n):
     """Whether a count of sentences or units (a number, or a Series of them) is above the
     findings' floor, ``SMALL_N``, below which the figures hatch a bar or a cell: a rate or
     a share of one or two sentences is no finding. The one test of the floor that the
-    findings' words and tables apply (:func:`densest_group`, :func:`densest_code`,
-    :func:`group_profiles`, :func:`top_pairs`, :func:`drilldown`)."""
+    findings' words, tables and figures apply (:func:`densest_group`, :func:`densest_code`,
+    :func:`group_profiles`, :func:`top_pairs`, :func:`drilldown`, the hatching of
+    :mod:`helpers.figures` and the marks of :mod:`helpers.drilldown`)."""
     return n > SMALL_N
 
 
