@@ -193,12 +193,24 @@ def _spans_frame(rows: list[dict[str, object]] | pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["coder", "file", "start", "end", "code"], kind="stable").reset_index(drop=True)
 
 
-def _refuse_link(path: Path, shown: str) -> None:
-    """Refuse a file of reference/ that is a symbolic link: it could read a file from
-    outside the corpus (a coding, or a list of files) into the tables and the exports."""
-    if path.is_symlink():
-        raise ReferenceCodingError(f"{shown}: a link; put the file itself in reference/ (a link may read a file "
-                                   "from outside the corpus).")
+def _reference_files(folder: Path, suffix: str) -> list[Path]:
+    """The files of ``folder`` (a corpus's ``reference/``) whose names end in ``suffix``,
+    sorted by name; none when the folder does not exist. Raises
+    :class:`ReferenceCodingError`, naming it, for a ``reference/`` that is a symbolic link
+    and for such a file that is one (a link to nothing too): read through a link, a coding
+    or a list could come from outside the corpus into the tables and the exports."""
+    if folder.is_symlink():
+        raise ReferenceCodingError(f"{paths.display(folder.parent)}/{folder.name}: a link; put the reference codings "
+                                   "themselves in the corpus's reference/ folder (a link may read files from outside "
+                                   "the corpus).")
+    if not folder.is_dir():
+        return []
+    found = sorted(folder.glob(f"*{suffix}"), key=lambda p: p.name)
+    for path in found:
+        if path.is_symlink():
+            raise ReferenceCodingError(f"{paths.display(folder)}/{path.name}: a link; put the file itself in "
+                                       "reference/ (a link may read a file from outside the corpus).")
+    return [p for p in found if p.is_file()]
 
 
 def load_references(folder: Path, raw_texts: Mapping[str, str], code_ids: Iterable[str]) -> pd.DataFrame:
@@ -206,13 +218,12 @@ def load_references(folder: Path, raw_texts: Mapping[str, str], code_ids: Iterab
 
     Returns one table with the columns ``coder, file, start, end, code, quote``, sorted
     by coder, file, start, end and code; empty (with those columns) when the folder does
-    not exist or holds no CSV files.
+    not exist or holds no CSV files. A ``reference/`` folder or a CSV file that is a
+    symbolic link is refused (:class:`ReferenceCodingError`, naming it).
     """
     folder = Path(folder)
     codes = list(code_ids)
-    files = sorted(p for p in folder.glob("*.csv") if p.is_file()) if folder.is_dir() else []
-    for p in files:
-        _refuse_link(p, f"{paths.display(folder)}/{p.name}")
+    files = _reference_files(folder, ".csv")
     frames = [load_reference(p, raw_texts, codes) for p in files]
     if not frames:
         return _spans_frame([])
@@ -235,11 +246,9 @@ def covered_files(folder: Path, raw_files: Iterable[str]) -> dict[str, list[str]
     read a file from outside the corpus) and one that is not UTF-8."""
     folder = Path(folder)
     known = set(raw_files)
-    lists = sorted(p for p in folder.glob(f"*{FILES_SUFFIX}") if p.is_file()) if folder.is_dir() else []
     covered: dict[str, list[str]] = {}
-    for path in lists:
-        coder, shown = path.name[: -len(FILES_SUFFIX)], f"{paths.display(folder)}/{path.name}"  # not resolved: a link
-        _refuse_link(path, shown)
+    for path in _reference_files(folder, FILES_SUFFIX):
+        coder, shown = path.name[: -len(FILES_SUFFIX)], f"{paths.display(folder)}/{path.name}"
         if not (folder / f"{coder}.csv").is_file():
             raise ReferenceCodingError(f"{shown}: there is no {coder}.csv beside it; a {FILES_SUFFIX} list names the "
                                        f"files the coder of NAME.csv read. Rename it, or remove it.")

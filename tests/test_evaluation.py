@@ -513,3 +513,15 @@ def test_a_reference_coding_that_is_a_link_is_refused_naming_it(corpus_factory, 
     (ref / "anna.csv").symlink_to(outside)
     with pytest.raises(reliability.ReferenceCodingError, match=r"reference/anna\.csv: a link"):
         reliability.load_references(ref, raw, codes)
+    (ref / "anna.csv").unlink()
+    (ref / "anna.csv").symlink_to(tmp_path / "gone.csv")  # a link to nothing is named, not skipped
+    with pytest.raises(reliability.ReferenceCodingError, match=r"reference/anna\.csv: a link"):
+        reliability.load_references(ref, raw, codes)
+    (ref / "anna.csv").unlink()
+    (ref / "anna.csv").write_bytes(outside.read_bytes())
+    moved = tmp_path / "codings"
+    ref.rename(moved)
+    ref.symlink_to(moved)  # the folder itself a link
+    for read in (lambda: reliability.load_references(ref, raw, codes), lambda: reliability.covered_files(ref, raw)):
+        with pytest.raises(reliability.ReferenceCodingError, match=r"reference: a link"):
+            read()
