@@ -19,7 +19,7 @@ import pandas as pd
 from . import markup, paths
 from .coding import Codebook
 from .figures import WIDE, ink, unmarked
-from .findings import LOW_MARK, date_label, doc_dates, doc_order, drilldown, enough, plural
+from .findings import LOW_MARK, SMALL_N_MARK, date_label, doc_dates, doc_order, drilldown, enough, few_sentences, plural
 from .style import SEQUENTIAL
 
 CSS = Template(paths.DRILLDOWN_CSS.read_text(encoding="utf-8"))
@@ -53,8 +53,8 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
     out = [f'<div class="{prefix}" id="{prefix}">',
            "<style>", CSS.substitute(prefix=prefix).rstrip("\n"), "</style>",
            f"<p>Coded sentences per {layout}. "
-           'Click a number to read its quotes (or open a list below the matrix). <span class="warn">⚠ small n</span>: '
-           'the cell rests on 1 or 2 sentences; '
+           f'Click a number to read its quotes (or open a list below the matrix). <span class="warn">{SMALL_N_MARK} '
+           f'small n</span>: the cell rests on {few_sentences()}; '
            'read them before drawing a conclusion.</p>',
            "<table>", f"<thead><tr><th>{rows_are}</th>"]
 
@@ -76,7 +76,8 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
         n = len(g)
         bg = cmap(n / vmax)
         fg = ink(bg)
-        warn = ' <span class="warn" title="small n: 1 or 2 sentences">⚠</span>' if not enough(n) else ""
+        warn = (f' <span class="warn" title="small n: {few_sentences()}">{SMALL_N_MARK}</span>'
+                if not enough(n) else "")
         # the link's own colour: a page's link style (blue) would win over the cell's
         return (f'<td style="background:{mpl.colors.to_hex(bg)};color:{fg}">'
                 f'<a href="#{anchor(j, code)}" style="color:{fg}">{n}</a>{warn}</td>')
@@ -96,7 +97,7 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
             if g is None:
                 continue
             n = len(g)
-            warn = (' <span class="warn">⚠ small n: rests on '
+            warn = (f' <span class="warn">{SMALL_N_MARK} small n: rests on '
                     f'{plural(n, "sentence")}</span>') if not enough(n) else ""
             # collapsed until opened; following a link from the matrix opens it (the
             # link's target lies inside the <details>)

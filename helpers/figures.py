@@ -27,6 +27,7 @@ from .findings import (
     cooccurrence_graph,
     date_label,
     enough,
+    few_sentences,
     group_column,
     measure_label,
     periods,
@@ -453,7 +454,7 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
         Patch(color=FAMILY_COLOURS["P"], label="problem (P)"),
         Patch(color=FAMILY_COLOURS["R"], label="remedy (R)"),
         Line2D([], [], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor="0.3",
-               markeredgewidth=1.2, markersize=7, label="hollow: rests on 1 or 2 sentences"),
+               markeredgewidth=1.2, markersize=7, label=f"hollow: rests on {few_sentences()}"),
     ]
     for v in _nice_sizes(vmax):
         handles.append(Line2D([], [], marker="o", linestyle="none", color="0.45",

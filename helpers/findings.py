@@ -486,6 +486,11 @@ def top_codes(freq: pd.DataFrame, family: str, n: int = 3) -> pd.Series:
     return totals.sort_values(ascending=False, kind="stable").head(n)
 
 
+def few_sentences() -> str:
+    """The counts below the floor in words, as the pages say them: "1 or 2 sentences"."""
+    return "1 or 2 sentences" if SMALL_N == 2 else f"1 to {SMALL_N} sentences"
+
+
 def enough(n):
     """Whether a count of sentences or units (a number, or a Series of them) is above the
     findings' floor, ``SMALL_N``, below which the figures hatch a bar or a cell: a rate or
