@@ -17,7 +17,8 @@ from helpers import coding, paths
 CASES = {
     "P_DETAIL": ("Staten behöver ekonomisk kontroll av varje krona.",  # control of money is follow-up
                  "Chefen vill ha kontroll över varje litet beslut."),
-    "P_ADMIN": ("Den omfattande dokumentationen är värdefull när patienten byter vårdgivare.",  # useful, no burden
+    "P_ADMIN": ("Dokumentationskraven är rimliga och dokumentationen är värdefull när patienten byter vårdgivare.",
+                # useful and proportionate, no burden
                 "Dokumentationen tar så mycket tid att sjuksköterskorna inte hinner träffa patienterna."),
     "P_MEASURE": ("Forskarna mäter hur eleverna lär sig läsa.",  # research for learning
                   "Kommunen mäter hur många besök varje undersköterska hinner med."),
