@@ -534,3 +534,21 @@ def test_make_suggest_says_an_edited_table_in_one_line(corpus_factory, tmp_path,
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ") and "segments.csv: changed since the pipeline wrote it" in err[0]
     assert run.path("segments.csv").read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_a_folder_whose_only_record_is_the_journal_is_cleaned(tmp_path):
+    """A notebook run by hand with OUT=…, or a first report killed before its manifest,
+    leaves only the journal: make clean refused the folder, saying nothing in it was known
+    to be a run's, although the journal gives each file's hash."""
+    out = tmp_path / "out"
+    _write(out, {"segments.csv": "doc_id\na\n", "figures/f.svg": "<svg/>", "notes.csv": "mine\n"})
+    for rel in ("segments.csv", "figures/f.svg"):
+        manifest.note(out, rel, manifest.file_hash(out, rel))
+    assert outputs.refusal(str(out)) is None
+    said = outputs.clean(str(out))
+    assert said.startswith(f"removed 3 file(s) the runs wrote in {out}; kept 1 file(s) no run listed there: "
+                           "notes.csv"), said
+    assert _files(out) == ["notes.csv"]
+    # with no record at all it is refused, and the line names both records it looked for
+    reason = outputs.refusal(str(out))
+    assert manifest.MANIFEST in reason and manifest.JOURNAL in reason and "no run recorded" in reason, reason
