@@ -101,6 +101,44 @@ def test_asking_for_tables_again_hashes_no_unchanged_file_again(corpus_factory, 
     assert "mer tillit" in " ".join(pipeline.segments(run)[0]["text"])
 
 
+def _count_hashing(monkeypatch) -> list:
+    """The files hashed from now on (a table's name, or 1 for an input), as
+    test_asking_for_tables_again_hashes_no_unchanged_file_again counts them."""
+    import hashlib
+
+    from helpers import manifest
+    hashed = []
+
+    class Counted:
+        def sha256(self, *data):
+            if data:  # a file's bytes (fingerprint() hashes the digests, with no argument)
+                hashed.append(1)
+            return hashlib.sha256(*data)
+
+    file_hash = manifest.file_hash
+    monkeypatch.setattr(pipeline, "hashlib", Counted())
+    monkeypatch.setattr(manifest, "file_hash", lambda folder, rel: hashed.append(rel) or file_hash(folder, rel))
+    return hashed
+
+
+def test_a_write_of_another_file_in_out_hashes_no_unchanged_table_again(corpus_factory, tmp_path, monkeypatch):
+    """A remembered digest kept the size and times of the table's folder: every write in
+    OUT (a figure a notebook saves, and the journal rewritten with it) changed them, and
+    all the tables were hashed again on the next call."""
+    from helpers import io
+    run = pipeline.Run.from_params(corpus_factory({"a.txt": "Vi behöver tillit.\n"}), tmp_path / "out")
+    pipeline.coded(run)  # built
+    later = pipeline.time.time_ns() + 60 * 10**9
+    monkeypatch.setattr(pipeline, "_now", lambda: later, raising=False)  # the files have settled
+    hashed = _count_hashing(monkeypatch)
+    pipeline.coded(run), pipeline.segments(run)  # the first call takes the digests
+    hashed.clear()
+    io.write_text(run.path("figures/x.svg"), "<svg/>")  # noted in OUT's journal: OUT changes
+    assert (run.out / ".kvalitext-written.json").exists()
+    pipeline.coded(run), pipeline.segments(run)
+    assert hashed == []
+
+
 def test_a_remembered_digest_of_a_linked_input_follows_its_target(corpus_factory, tmp_path, monkeypatch):
     """A raw file that is a link inside the corpus is read through it: a digest remembered
     by the link's own state missed a change of the file it points to, and stale tables were
