@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -238,6 +239,54 @@ def test_a_file_saved_over_between_the_check_and_the_removal_is_kept(tmp_path, m
     assert saved and "coded.csv" in removal.changed and "coded.csv" not in removal.removed
     assert _files(out) == [manifest.MANIFEST, "coded.csv"]  # the notes, under their name, nothing set aside left
     assert (out / "coded.csv").read_text(encoding="utf-8") == "my notes\n"
+
+
+def _save_over_coded_csv(out: Path, monkeypatch, then=None) -> None:
+    """An editor saves notes over ``out/coded.csv`` just after make clean checked its hash,
+    before it is set aside; ``then(out)`` runs once the file is set aside and hashed there
+    (a file appears at the name meanwhile)."""
+    hash_at, saved = manifest._hash_at, []
+
+    def save_after_the_check(fd, name):
+        digest = hash_at(fd, name)
+        if name == "coded.csv" and not saved:
+            (out / "coded.csv.new").write_text("my notes\n", encoding="utf-8")
+            os.replace(out / "coded.csv.new", out / "coded.csv")
+            saved.append(name)
+        elif name.startswith(".coded.csv.") and then is not None and saved == ["coded.csv"]:
+            then(out)
+            saved.append(name)
+        return digest
+
+    monkeypatch.setattr(manifest, "_hash_at", save_after_the_check)
+
+
+def _no_hard_links(*args, **kwargs):
+    raise OSError(errno.EPERM, "Operation not permitted")  # as on a file system without hard links (FAT, some shares)
+
+
+def test_on_a_file_system_without_hard_links_a_file_saved_over_is_renamed_back(tmp_path, monkeypatch):
+    """The file set aside is put back with a link, so that a file saved at the name
+    meanwhile is never overwritten; without hard links it is renamed back, unless the name
+    was taken meanwhile (by a file or a link): then both stay."""
+    out = tmp_path / "out"
+    _report_folder(out)
+    monkeypatch.setattr(os, "link", _no_hard_links)
+    _save_over_coded_csv(out, monkeypatch)
+    removal = manifest.remove_unchanged(out, manifest.read(out))
+    assert "coded.csv" in removal.changed and "coded.csv" not in removal.removed
+    assert _files(out) == [manifest.MANIFEST, "coded.csv"]
+    assert (out / "coded.csv").read_text(encoding="utf-8") == "my notes\n"
+
+    # the name taken by a link while the notes were set aside: the link is not replaced, the notes stay aside
+    out = tmp_path / "taken"
+    _report_folder(out)
+    _save_over_coded_csv(out, monkeypatch, then=lambda out: (out / "coded.csv").symlink_to("elsewhere.csv"))
+    removal = manifest.remove_unchanged(out, manifest.read(out))
+    assert "coded.csv" in removal.changed and "coded.csv" not in removal.removed
+    assert (out / "coded.csv").is_symlink() and os.readlink(out / "coded.csv") == "elsewhere.csv"
+    aside = [p for p in out.iterdir() if p.name.startswith(".coded.csv.") and p.name.endswith(".kept")]
+    assert len(aside) == 1 and aside[0].read_text(encoding="utf-8") == "my notes\n"
 
 
 def test_a_hand_written_manifest_does_not_make_a_researchers_file_removed(tmp_path):
