@@ -204,7 +204,7 @@ def clean(out: str | None, corpus: str | None = None) -> str:
     said = f"removed {len(removed)} file(s) the runs wrote in {shown}"
     if not out_dir.exists():
         return said + ", and the folder, left empty"
-    named = set(removal.changed + removal.unknown)
+    named = set(removal.changed + removal.unknown + list(removal.aside.values()))
     left = sorted(rel for p in out_dir.rglob("*") if not p.is_dir() or p.is_symlink()
                   if (rel := p.relative_to(out_dir).as_posix()) not in named)
     kept = f"; kept {len(left)} file(s) no run listed there"

@@ -287,6 +287,23 @@ def test_on_a_file_system_without_hard_links_a_file_saved_over_is_renamed_back(t
     assert (out / "coded.csv").is_symlink() and os.readlink(out / "coded.csv") == "elsewhere.csv"
     aside = [p for p in out.iterdir() if p.name.startswith(".coded.csv.") and p.name.endswith(".kept")]
     assert len(aside) == 1 and aside[0].read_text(encoding="utf-8") == "my notes\n"
+    assert removal.aside == {"coded.csv": aside[0].name}
+
+
+def test_a_file_left_set_aside_is_named_in_the_kept_line(tmp_path, monkeypatch):
+    """When another file is saved at the name while the checked file is set aside, the
+    set-aside file stays under a hidden name (.coded.csv.<hex>.kept) that make clean's
+    lines never gave: the notes were as good as lost among hidden files."""
+    out = tmp_path / "out"
+    _report_folder(out)
+    _save_over_coded_csv(out, monkeypatch, then=lambda out: (out / "coded.csv").write_text("newer\n", encoding="utf-8"))
+    said = outputs.clean(str(out)).splitlines()
+    aside = [p.name for p in out.iterdir() if p.name.startswith(".coded.csv.") and p.name.endswith(".kept")]
+    assert len(aside) == 1 and (out / aside[0]).read_text(encoding="utf-8") == "my notes\n"
+    assert (out / "coded.csv").read_text(encoding="utf-8") == "newer\n"
+    assert said[0].startswith(f"removed 8 file(s) the runs wrote in {out}; kept 0 file(s) no run listed there"), said
+    assert said[1:] == [f"kept {out / aside[0]}, set aside from coded.csv while another file was saved at that name "
+                        f"(kept too): {manifest.CHANGED}; give it its name back if it is yours"]
 
 
 def test_a_hand_written_manifest_does_not_make_a_researchers_file_removed(tmp_path):
