@@ -38,6 +38,7 @@ system's ``python3``, without ``.venv``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -48,9 +49,14 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, TextIO
+from typing import Iterable, Iterator, Mapping, TextIO
 
 from . import paths  # standard library only too
+
+try:
+    import fcntl  # POSIX: the journal's updates are locked (_journal_locked)
+except ImportError:  # pragma: no cover - Windows: unlocked, as before
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -281,9 +287,33 @@ def note(folder: str | os.PathLike[str], rel: str, digest: str) -> None:
     replaces an older one (the manifest keeps the hash of the run before)."""
     if not output_file(rel):
         return
-    journal = read(folder, JOURNAL) or {}
-    if journal.get(rel) != digest:
-        _write_record(folder, JOURNAL, {**journal, rel: digest})
+    with _journal_locked(folder):
+        journal = read(folder, JOURNAL) or {}
+        if journal.get(rel) != digest:
+            _write_record(folder, JOURNAL, {**journal, rel: digest})
+
+
+@contextlib.contextmanager
+def _journal_locked(folder: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (``flock`` on the folder itself: no lock file is
+    left in an output folder) while its journal is read, changed and written again, so that
+    two writers in one folder (two threads, or a notebook run by hand beside a report) do not
+    drop each other's notes. Where the lock cannot be taken (no ``fcntl``, a file system
+    refusing it) the update goes on unlocked: a dropped note keeps a file, never removes one."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except (OSError, ValueError):
+        fd = None
+    try:
+        if fd is not None and fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:
+                pass
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)  # releases the lock
 
 
 def write(folder: str | os.PathLike[str], recorded: Mapping[str, str | None], name: str = MANIFEST) -> Path:
@@ -293,13 +323,14 @@ def write(folder: str | os.PathLike[str], recorded: Mapping[str, str | None], na
     no manifest records (a notebook run by hand, a run that stopped), still known as a
     run's to ``make clean``."""
     _write_record(folder, name, recorded)
-    journal = read(folder, JOURNAL)
-    if journal:
-        left = {rel: digest for rel, digest in journal.items() if recorded.get(rel) != digest}
-        if not left:
-            remove_record(folder, JOURNAL)
-        elif left != journal:
-            _write_record(folder, JOURNAL, left)
+    with _journal_locked(folder):
+        journal = read(folder, JOURNAL)
+        if journal:
+            left = {rel: digest for rel, digest in journal.items() if recorded.get(rel) != digest}
+            if not left:
+                remove_record(folder, JOURNAL)
+            elif left != journal:
+                _write_record(folder, JOURNAL, left)
     return Path(folder) / name
 
 
