@@ -19,7 +19,8 @@ reproducible, so the record is too)::
 report's removal of the previous report's stale files, :func:`remove_stale`, which ``make evaluate`` uses too):
 it removes a recorded file only while its bytes still have the recorded hash, checked on the
 file it removes (renamed aside in its folder, hashed again, then unlinked or put back: a file
-saved over in between is kept). A file that
+saved over in between is kept; left aside as ``.NAME.<hex>.kept``, and named, when another file
+took the name meanwhile). A file that
 changed since (notes saved over ``coded.csv``, an edited page) is kept and named, and so is
 a file whose hash is not known: a manifest of an older kvalitext (``{"files": [...]}``, a
 plain list of paths) is read as paths without hashes, and a manifest written or edited by
@@ -37,6 +38,7 @@ system's ``python3``, without ``.venv``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -47,9 +49,14 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, TextIO
+from typing import Iterable, Iterator, Mapping, TextIO
 
 from . import paths  # standard library only too
+
+try:
+    import fcntl  # POSIX: the journal's updates are locked (_journal_locked)
+except ImportError:  # pragma: no cover - Windows: unlocked, as before
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +92,15 @@ def output_file(rel: str) -> bool:
 class Removal:
     """What :func:`remove_unchanged` did: the files it ``removed``, those it ``changed``
     (kept: their bytes are not those recorded) and those whose hash is ``unknown`` (kept:
-    an older manifest, or one written by hand, records none), paths relative to the folder."""
+    an older manifest, or one written by hand, records none), paths relative to the folder;
+    ``aside``: a changed file left under the hidden name it was set aside as
+    (``.NAME.<hex>.kept`` beside it, :func:`_unlink_if`), because another file took its name
+    meanwhile, by its path."""
 
     removed: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    aside: dict[str, str] = field(default_factory=dict)
 
     def add(self, other: "Removal", under: str = "") -> None:
         """Add ``other``'s files, found in the subfolder ``under``."""
@@ -97,11 +108,15 @@ class Removal:
         self.removed += [prefix + rel for rel in other.removed]
         self.changed += [prefix + rel for rel in other.changed]
         self.unknown += [prefix + rel for rel in other.unknown]
+        self.aside |= {prefix + rel: prefix + kept for rel, kept in other.aside.items()}
 
     def said(self, folder: str | os.PathLike[str]) -> list[str]:
-        """The files kept, as lines for the user: each changed file named, the files of
-        unknown hash counted (a few named)."""
-        lines = [f"kept {Path(folder) / rel}: {CHANGED}" for rel in self.changed]
+        """The files kept, as lines for the user: each changed file named (one left set
+        aside under a hidden name by that name, and the name it had), the files of unknown
+        hash counted (a few named)."""
+        lines = [f"kept {Path(folder) / rel}: {CHANGED}" if rel not in self.aside else
+                 f"kept {Path(folder) / self.aside[rel]}, set aside from {rel} while another file was saved at that "
+                 f"name (kept too): {CHANGED}; give it its name back if it is yours" for rel in self.changed]
         if self.unknown:
             shown = ", ".join(self.unknown[:5]) + (", …" if len(self.unknown) > 5 else "")
             lines.append(f"kept {len(self.unknown)} file(s) in {folder} that a manifest lists without a hash (written "
@@ -272,9 +287,33 @@ def note(folder: str | os.PathLike[str], rel: str, digest: str) -> None:
     replaces an older one (the manifest keeps the hash of the run before)."""
     if not output_file(rel):
         return
-    journal = read(folder, JOURNAL) or {}
-    if journal.get(rel) != digest:
-        _write_record(folder, JOURNAL, {**journal, rel: digest})
+    with _journal_locked(folder):
+        journal = read(folder, JOURNAL) or {}
+        if journal.get(rel) != digest:
+            _write_record(folder, JOURNAL, {**journal, rel: digest})
+
+
+@contextlib.contextmanager
+def _journal_locked(folder: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (``flock`` on the folder itself: no lock file is
+    left in an output folder) while its journal is read, changed and written again, so that
+    two writers in one folder (two threads, or a notebook run by hand beside a report) do not
+    drop each other's notes. Where the lock cannot be taken (no ``fcntl``, a file system
+    refusing it) the update goes on unlocked: a dropped note keeps a file, never removes one."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except (OSError, ValueError):
+        fd = None
+    try:
+        if fd is not None and fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:
+                pass
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)  # releases the lock
 
 
 def write(folder: str | os.PathLike[str], recorded: Mapping[str, str | None], name: str = MANIFEST) -> Path:
@@ -284,13 +323,14 @@ def write(folder: str | os.PathLike[str], recorded: Mapping[str, str | None], na
     no manifest records (a notebook run by hand, a run that stopped), still known as a
     run's to ``make clean``."""
     _write_record(folder, name, recorded)
-    journal = read(folder, JOURNAL)
-    if journal:
-        left = {rel: digest for rel, digest in journal.items() if recorded.get(rel) != digest}
-        if not left:
-            remove_record(folder, JOURNAL)
-        elif left != journal:
-            _write_record(folder, JOURNAL, left)
+    with _journal_locked(folder):
+        journal = read(folder, JOURNAL)
+        if journal:
+            left = {rel: digest for rel, digest in journal.items() if recorded.get(rel) != digest}
+            if not left:
+                remove_record(folder, JOURNAL)
+            elif left != journal:
+                _write_record(folder, JOURNAL, left)
     return Path(folder) / name
 
 
@@ -313,10 +353,14 @@ def remove_unchanged(folder: str | os.PathLike[str], *records: Mapping[str, str 
                 continue
             if now not in known:
                 (done.changed if known else done.unknown).append(rel)
-            elif _unlink_if(fd, name, known):
+                continue
+            removed, aside = _unlink_if(fd, name, known)
+            if removed:
                 done.removed.append(rel)
             else:  # saved over between the check and the removal: kept
                 done.changed.append(rel)
+                if aside is not None:  # and left set aside: another file took its name
+                    done.aside[rel] = "/".join([*rel.split("/")[:-1], aside])
         except (FileNotFoundError, ValueError):  # gone since, or no file's name
             continue
         finally:
@@ -324,29 +368,32 @@ def remove_unchanged(folder: str | os.PathLike[str], *records: Mapping[str, str 
     return done
 
 
-def _unlink_if(fd: int, name: str, known: set[str]) -> bool:
+def _unlink_if(fd: int, name: str, known: set[str]) -> tuple[bool, str | None]:
     """Remove the file ``name`` of the open folder ``fd`` if its bytes have one of the
     hashes ``known``, checked on the very file that is removed: it is first renamed aside in
     its folder (a name no writer uses), hashed there, and removed only if it still has a
     known hash; a file saved over ``name`` between a check and the removal (an editor's save
-    replaces the file) is hashed as the one renamed and put back. Whether it was removed.
-    Put back with a link, so a file saved at ``name`` meanwhile is never overwritten; the
-    one set aside then keeps its name aside (``.NAME.<random>.kept``), and is not removed."""
+    replaces the file) is hashed as the one renamed and put back. Whether it was removed,
+    and the name it was left under when it was not put back. Put back with a link, so a
+    file saved at ``name`` meanwhile is never overwritten; the one set aside then keeps its
+    name aside (``.NAME.<random>.kept``), and is not removed. (A run stopped between the
+    setting aside and the putting back, Ctrl-C, leaves it under that name too.)"""
     aside = f".{name}.{secrets.token_hex(4)}.kept"
     os.rename(name, aside, src_dir_fd=fd, dst_dir_fd=fd)  # FileNotFoundError: gone since
     if _hash_at(fd, aside) in known:
         os.unlink(aside, dir_fd=fd)
-        return True
+        return True, None
     try:
         os.link(aside, name, src_dir_fd=fd, dst_dir_fd=fd, follow_symlinks=False)
     except FileExistsError:  # a file was saved at the name meanwhile: both are kept
-        return False
+        return False, aside
     except OSError:  # a file system without hard links: renamed back, unless the name was taken meanwhile
         if _hash_at(fd, name) is None and not _exists_at(fd, name):
             os.rename(aside, name, src_dir_fd=fd, dst_dir_fd=fd)
-        return False
+            return False, None
+        return False, aside
     os.unlink(aside, dir_fd=fd)
-    return False
+    return False, None
 
 
 def _exists_at(fd: int, name: str) -> bool:

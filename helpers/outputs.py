@@ -27,7 +27,9 @@ wrote in ``OUT`` and nothing else (a run never deletes what it did not write):
   ``make suggest`` (``suggestions_<CODE>.csv``), temporaries of a killed write (the next
   build removes them) and files of one's own are kept too;
 * refused (one line naming the folder and why, exit status 2, nothing removed): a folder
-  without a manifest of a report or of ``make evaluate`` (other than ``build/``), a folder
+  (other than ``build/``) with no record of a run: neither a manifest of a report or of
+  ``make evaluate`` nor a journal (a notebook run by hand there, or a report stopped before
+  its manifest, leaves only the journal, whose notes give the files' hashes), a folder
   holding ``raw/`` or a ``review/*.csv`` of decisions (a corpus, or a copy of one),
   anything inside the project other than ``build/`` and the folders under it, and what
   ``make report`` refuses (:func:`helpers.paths.unsafe_out`).
@@ -105,10 +107,10 @@ def refusal(out: str | None, corpus: str | None = None) -> str | None:
     if why:
         return paths.refusing(out, f"{why}, which no run writes; nothing was removed (move the corpus out of it first)",
                               command)
-    if not _is_build(out_dir) and not _recorded(out_dir, (manifest.MANIFEST,)):
-        return paths.refusing(out, f"it has no {manifest.MANIFEST} (nor {paths.EVALUATION_DIR}/<corpus>/"
-                              f"{manifest.MANIFEST}), so no report or make evaluate wrote there and nothing in it is "
-                              "known to be a run's; nothing was removed (remove what you want by hand)", command)
+    if not _is_build(out_dir) and not _recorded(out_dir, RUN_RECORDS):
+        return paths.refusing(out, f"it has no {manifest.MANIFEST} nor {manifest.JOURNAL} (nor either in "
+                              f"{paths.EVALUATION_DIR}/<corpus>/), so no run recorded what it wrote there and nothing "
+                              "in it is known to be a run's; nothing was removed (remove what you want by hand)", command)
     return None
 
 
@@ -123,6 +125,9 @@ def _is_build(out_dir: Path) -> bool:
 
 # the records of what runs wrote in a folder: a report's or make evaluate's manifest, the pipeline's stamp, the journal
 RECORDS = (manifest.MANIFEST, manifest.STAMP, manifest.JOURNAL)
+# the records that make a folder other than build/ one make clean may clean: a manifest, or the journal of a run
+# that wrote there without one (a notebook run by hand, a report stopped before its manifest); both give hashes
+RUN_RECORDS = (manifest.MANIFEST, manifest.JOURNAL)
 
 
 def _holds(folder: Path, names: tuple[str, ...]) -> bool:
@@ -199,7 +204,7 @@ def clean(out: str | None, corpus: str | None = None) -> str:
     said = f"removed {len(removed)} file(s) the runs wrote in {shown}"
     if not out_dir.exists():
         return said + ", and the folder, left empty"
-    named = set(removal.changed + removal.unknown)
+    named = set(removal.changed + removal.unknown + list(removal.aside.values()))
     left = sorted(rel for p in out_dir.rglob("*") if not p.is_dir() or p.is_symlink()
                   if (rel := p.relative_to(out_dir).as_posix()) not in named)
     kept = f"; kept {len(left)} file(s) no run listed there"

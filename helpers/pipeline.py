@@ -121,10 +121,13 @@ def _state(path: Path) -> tuple | None:
     leads to (a linked input is read through its link), with its folder's device, inode and
     kind (a folder replaced by a link to it is another state); ``None`` if missing."""
     try:
-        entries = (os.lstat(path), os.stat(path), os.lstat(path.parent))
+        entries, folder = (os.lstat(path), os.stat(path)), os.lstat(path.parent)
     except OSError:
         return None
-    return tuple((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode) for st in entries)
+    # the folder's size and times are left out: they change with every file written in it (the journal in OUT is
+    # rewritten on each write), which made every write discard the digests of all the tables beside it
+    return (*((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode) for st in entries),
+            (folder.st_dev, folder.st_ino, folder.st_mode))
 
 
 def _remembered(path: Path, digest: Callable[[], object]) -> object:

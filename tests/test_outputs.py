@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import io
 import json
 import os
@@ -238,6 +240,71 @@ def test_a_file_saved_over_between_the_check_and_the_removal_is_kept(tmp_path, m
     assert saved and "coded.csv" in removal.changed and "coded.csv" not in removal.removed
     assert _files(out) == [manifest.MANIFEST, "coded.csv"]  # the notes, under their name, nothing set aside left
     assert (out / "coded.csv").read_text(encoding="utf-8") == "my notes\n"
+
+
+def _save_over_coded_csv(out: Path, monkeypatch, then=None) -> None:
+    """An editor saves notes over ``out/coded.csv`` just after make clean checked its hash,
+    before it is set aside; ``then(out)`` runs once the file is set aside and hashed there
+    (a file appears at the name meanwhile)."""
+    hash_at, saved = manifest._hash_at, []
+
+    def save_after_the_check(fd, name):
+        digest = hash_at(fd, name)
+        if name == "coded.csv" and not saved:
+            (out / "coded.csv.new").write_text("my notes\n", encoding="utf-8")
+            os.replace(out / "coded.csv.new", out / "coded.csv")
+            saved.append(name)
+        elif name.startswith(".coded.csv.") and then is not None and saved == ["coded.csv"]:
+            then(out)
+            saved.append(name)
+        return digest
+
+    monkeypatch.setattr(manifest, "_hash_at", save_after_the_check)
+
+
+def _no_hard_links(*args, **kwargs):
+    raise OSError(errno.EPERM, "Operation not permitted")  # as on a file system without hard links (FAT, some shares)
+
+
+def test_on_a_file_system_without_hard_links_a_file_saved_over_is_renamed_back(tmp_path, monkeypatch):
+    """The file set aside is put back with a link, so that a file saved at the name
+    meanwhile is never overwritten; without hard links it is renamed back, unless the name
+    was taken meanwhile (by a file or a link): then both stay."""
+    out = tmp_path / "out"
+    _report_folder(out)
+    monkeypatch.setattr(os, "link", _no_hard_links)
+    _save_over_coded_csv(out, monkeypatch)
+    removal = manifest.remove_unchanged(out, manifest.read(out))
+    assert "coded.csv" in removal.changed and "coded.csv" not in removal.removed
+    assert _files(out) == [manifest.MANIFEST, "coded.csv"]
+    assert (out / "coded.csv").read_text(encoding="utf-8") == "my notes\n"
+
+    # the name taken by a link while the notes were set aside: the link is not replaced, the notes stay aside
+    out = tmp_path / "taken"
+    _report_folder(out)
+    _save_over_coded_csv(out, monkeypatch, then=lambda out: (out / "coded.csv").symlink_to("elsewhere.csv"))
+    removal = manifest.remove_unchanged(out, manifest.read(out))
+    assert "coded.csv" in removal.changed and "coded.csv" not in removal.removed
+    assert (out / "coded.csv").is_symlink() and os.readlink(out / "coded.csv") == "elsewhere.csv"
+    aside = [p for p in out.iterdir() if p.name.startswith(".coded.csv.") and p.name.endswith(".kept")]
+    assert len(aside) == 1 and aside[0].read_text(encoding="utf-8") == "my notes\n"
+    assert removal.aside == {"coded.csv": aside[0].name}
+
+
+def test_a_file_left_set_aside_is_named_in_the_kept_line(tmp_path, monkeypatch):
+    """When another file is saved at the name while the checked file is set aside, the
+    set-aside file stays under a hidden name (.coded.csv.<hex>.kept) that make clean's
+    lines never gave: the notes were as good as lost among hidden files."""
+    out = tmp_path / "out"
+    _report_folder(out)
+    _save_over_coded_csv(out, monkeypatch, then=lambda out: (out / "coded.csv").write_text("newer\n", encoding="utf-8"))
+    said = outputs.clean(str(out)).splitlines()
+    aside = [p.name for p in out.iterdir() if p.name.startswith(".coded.csv.") and p.name.endswith(".kept")]
+    assert len(aside) == 1 and (out / aside[0]).read_text(encoding="utf-8") == "my notes\n"
+    assert (out / "coded.csv").read_text(encoding="utf-8") == "newer\n"
+    assert said[0].startswith(f"removed 8 file(s) the runs wrote in {out}; kept 0 file(s) no run listed there"), said
+    assert said[1:] == [f"kept {out / aside[0]}, set aside from coded.csv while another file was saved at that name "
+                        f"(kept too): {manifest.CHANGED}; give it its name back if it is yours"]
 
 
 def test_a_hand_written_manifest_does_not_make_a_researchers_file_removed(tmp_path):
@@ -534,3 +601,44 @@ def test_make_suggest_says_an_edited_table_in_one_line(corpus_factory, tmp_path,
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ") and "segments.csv: changed since the pipeline wrote it" in err[0]
     assert run.path("segments.csv").read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_a_folder_whose_only_record_is_the_journal_is_cleaned(tmp_path):
+    """A notebook run by hand with OUT=…, or a first report killed before its manifest,
+    leaves only the journal: make clean refused the folder, saying nothing in it was known
+    to be a run's, although the journal gives each file's hash."""
+    out = tmp_path / "out"
+    _write(out, {"segments.csv": "doc_id\na\n", "figures/f.svg": "<svg/>", "notes.csv": "mine\n"})
+    for rel in ("segments.csv", "figures/f.svg"):
+        manifest.note(out, rel, manifest.file_hash(out, rel))
+    assert outputs.refusal(str(out)) is None
+    said = outputs.clean(str(out))
+    assert said.startswith(f"removed 3 file(s) the runs wrote in {out}; kept 1 file(s) no run listed there: "
+                           "notes.csv"), said
+    assert _files(out) == ["notes.csv"]
+    # with no record at all it is refused, and the line names both records it looked for
+    reason = outputs.refusal(str(out))
+    assert manifest.MANIFEST in reason and manifest.JOURNAL in reason and "no run recorded" in reason, reason
+
+
+def test_writers_noting_in_one_folder_at_once_drop_no_note(tmp_path):
+    """The journal is read, changed and written again for each note: two writers in one
+    folder (threads here; a notebook run by hand beside a report) dropped each other's
+    notes (of 200 notes from four threads, about 60 were left), so make clean kept files a
+    run wrote. Its updates are locked."""
+    import threading
+    folder = tmp_path / "out"
+    folder.mkdir()
+    expected = {f"t{k}_{i}.csv": hashlib.sha256(f"{k} {i}".encode()).hexdigest() for k in range(4) for i in range(50)}
+
+    def notes(k):
+        for i in range(50):
+            manifest.note(folder, f"t{k}_{i}.csv", expected[f"t{k}_{i}.csv"])
+
+    threads = [threading.Thread(target=notes, args=(k,)) for k in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert manifest.read(folder, manifest.JOURNAL) == expected
+    assert sorted(p.name for p in folder.iterdir()) == [manifest.JOURNAL]  # no lock file, no temporary left

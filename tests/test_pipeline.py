@@ -96,9 +96,86 @@ def test_asking_for_tables_again_hashes_no_unchanged_file_again(corpus_factory, 
     run.path("coded.csv").write_text(edited, encoding="utf-8")
     with pytest.raises(pipeline.EditedTableError):
         pipeline.coded(run)
-    run.path("coded.csv").unlink()
+    # the table put back as the pipeline wrote it (not removed: a missing table rebuilds whatever the inputs)
+    run.path("coded.csv").write_text(edited.removesuffix("my note\n"), encoding="utf-8")
+    assert pipeline.edited_tables(run.out) == []
     (Path(corpus_dir) / "raw" / "a.txt").write_text("Vi behöver mer tillit.\n", encoding="utf-8")
     assert "mer tillit" in " ".join(pipeline.segments(run)[0]["text"])
+
+
+def _count_hashing(monkeypatch) -> list:
+    """The files hashed from now on (a table's name, or 1 for an input), as
+    test_asking_for_tables_again_hashes_no_unchanged_file_again counts them."""
+    import hashlib
+
+    from helpers import manifest
+    hashed = []
+
+    class Counted:
+        def sha256(self, *data):
+            if data:  # a file's bytes (fingerprint() hashes the digests, with no argument)
+                hashed.append(1)
+            return hashlib.sha256(*data)
+
+    file_hash = manifest.file_hash
+    monkeypatch.setattr(pipeline, "hashlib", Counted())
+    monkeypatch.setattr(manifest, "file_hash", lambda folder, rel: hashed.append(rel) or file_hash(folder, rel))
+    return hashed
+
+
+def test_a_write_of_another_file_in_out_hashes_no_unchanged_table_again(corpus_factory, tmp_path, monkeypatch):
+    """A remembered digest kept the size and times of the table's folder: every write in
+    OUT (a figure a notebook saves, and the journal rewritten with it) changed them, and
+    all the tables were hashed again on the next call."""
+    from helpers import io
+    run = pipeline.Run.from_params(corpus_factory({"a.txt": "Vi behöver tillit.\n"}), tmp_path / "out")
+    pipeline.coded(run)  # built
+    later = pipeline.time.time_ns() + 60 * 10**9
+    monkeypatch.setattr(pipeline, "_now", lambda: later, raising=False)  # the files have settled
+    hashed = _count_hashing(monkeypatch)
+    pipeline.coded(run), pipeline.segments(run)  # the first call takes the digests
+    hashed.clear()
+    io.write_text(run.path("figures/x.svg"), "<svg/>")  # noted in OUT's journal: OUT changes
+    assert (run.out / ".kvalitext-written.json").exists()
+    pipeline.coded(run), pipeline.segments(run)
+    assert hashed == []
+
+
+def test_a_file_rewritten_at_the_same_size_and_time_before_it_settled_is_hashed_again(corpus_factory, tmp_path,
+                                                                                     monkeypatch):
+    """A digest taken while the file's time stamps could still be those of a next write
+    (within SETTLED_NS) is not remembered: a rewrite at the same size within the same tick
+    leaves the file's state as it was, and only its hash sees the change. Here the tick is
+    made long: the file system gives the change time as the modification time (as some
+    file systems do), and the rewrite keeps the modification time."""
+    import os
+    import types
+    corpus_dir = Path(corpus_factory({"a.txt": "Vi behöver tillit.\n"}))
+    run = pipeline.Run.from_params(corpus_dir, tmp_path / "out")
+    raw = corpus_dir / "raw" / "a.txt"
+
+    def coarse(st):
+        return types.SimpleNamespace(st_dev=st.st_dev, st_ino=st.st_ino, st_size=st.st_size, st_mode=st.st_mode,
+                                     st_mtime_ns=st.st_mtime_ns, st_ctime_ns=st.st_mtime_ns)
+
+    class CoarseOs:
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+        def stat(self, path, *args, **kwargs):
+            return coarse(os.stat(path, *args, **kwargs))
+
+        def lstat(self, path, *args, **kwargs):
+            return coarse(os.lstat(path, *args, **kwargs))
+
+    monkeypatch.setattr(pipeline, "os", CoarseOs())
+    st = raw.stat()
+    monkeypatch.setattr(pipeline, "_now", lambda: st.st_mtime_ns + 1000, raising=False)  # 1 µs after the write
+    pipeline.segments(run), pipeline.segments(run)  # built, then asked again within the tick: the digest taken
+    raw.write_text("Vi behöver mindre.\n", encoding="utf-8")  # the same size, the same file
+    os.utime(raw, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (raw.stat().st_size, raw.stat().st_ino, raw.stat().st_mtime_ns) == (st.st_size, st.st_ino, st.st_mtime_ns)
+    assert pipeline.segments(run)[0]["text"].tolist() == ["Vi behöver mindre."]
 
 
 def test_a_remembered_digest_of_a_linked_input_follows_its_target(corpus_factory, tmp_path, monkeypatch):
