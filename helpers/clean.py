@@ -32,7 +32,7 @@ import yaml
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from . import io, paths
-from .structure import SENTENCE_END, kind_of, opens_list, turn
+from .structure import SENTENCE_END, kind_of, opens_list, repeated_labels, turn
 
 log = logging.getLogger(__name__)
 
@@ -1484,6 +1484,7 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     per_block = defaultdict(int)
     for run in runs:
         per_block[run["block"]] += 1
+    labels = repeated_labels(text[run["start"]:run["end"]] for run in runs)  # a transcript's labels recur
     for n, run in enumerate(runs):
         after = runs[n + 1] if n + 1 < len(runs) else None
         below = normalise(text[after["start"]:after["end"]]) if after is not None else ""
@@ -1493,7 +1494,7 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
         kind = kind_of(normalise(text[run["start"]:run["end"]]), first=n == 0, alone=per_block[run["block"]] == 1,
                        listed=run["listed"], near_image=run["near_image"], leads=leads)
         parts = [(run, kind)]
-        split = turn(text[run["start"]:run["end"]]) if kind == "paragraph" else None
+        split = turn(text[run["start"]:run["end"]], labels) if kind == "paragraph" else None
         if split is not None:  # a turn's label (speaker, one sentence), then its text
             label, said = run["start"] + split[0], run["start"] + split[1]
             parts = [({**run, "end": label}, "speaker"), ({**run, "start": said}, "paragraph")]
