@@ -1488,11 +1488,12 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     for n, run in enumerate(runs):
         after = runs[n + 1] if n + 1 < len(runs) else None
         below = normalise(text[after["start"]:after["end"]]) if after is not None else ""
-        leads = ((n == 0 or runs[n - 1]["block"] != run["block"]) and after is not None and after["block"] == run["block"]
-                 and ((not after["listed"] and SENTENCE_END.search(below) is not None)
-                      or opens_list(below, after["listed"])))
+        on_top = ((n == 0 or runs[n - 1]["block"] != run["block"]) and after is not None
+                  and after["block"] == run["block"])
+        leads = on_top and not after["listed"] and SENTENCE_END.search(below) is not None
+        heads_list = on_top and opens_list(below, after["listed"])
         kind = kind_of(normalise(text[run["start"]:run["end"]]), first=n == 0, alone=per_block[run["block"]] == 1,
-                       listed=run["listed"], near_image=run["near_image"], leads=leads)
+                       listed=run["listed"], near_image=run["near_image"], leads=leads, heads_list=heads_list)
         parts = [(run, kind)]
         split = turn(text[run["start"]:run["end"]], labels) if kind == "paragraph" else None
         if split is not None:  # a turn's label (speaker, one sentence), then its text

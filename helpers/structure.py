@@ -29,11 +29,14 @@ in this order:
                of prose in the same block (one that ends a sentence), when it has at most
                8 words, no sentence end and begins with a capital letter or a number
                ("Beslut" over the decision's text, in a record that puts no blank line
-               after its headings), or directly above a list whose first item begins
-               with a capital letter or a number ("Beslutsunderlag" over "- Tjänsteskrivelse
+               after its headings); or, with at most 3 words (:data:`LABEL_WORDS`, a
+               label's length), directly above a list whose first item begins with a
+               capital letter or a number ("Beslutsunderlag" over "- Tjänsteskrivelse
                2022-12-12", :func:`opens_list`). A line of running text that wraps before
-               a name is longer than that, and one that runs on into a list ("Nämnden
-               beslutar att" over "- godkänna förslaget") goes on in lower case. Lines
+               a name is longer than that, one that runs on into a list ("Nämnden
+               beslutar att" over "- godkänna förslaget") goes on in lower case, and a
+               sentence over its points ("Kommunen ser stora risker med detaljstyrning"
+               over "- Färre besök …") has more words than a list's heading. Lines
                without a list marker below a short line stay paragraphs: they cannot be
                told from the lines of an address or a letterhead.
 ``paragraph``  everything else: running text.
@@ -82,7 +85,7 @@ _CREDIT = re.compile(r"^(?:foto|bild|illustration|fotograf)\s*:", re.IGNORECASE)
 _DATE_LEAD = re.compile(r"^(?:publicerad|uppdaterad|senast uppdaterad|datum|daterad)\s*:?\s*", re.IGNORECASE)
 _QUOTED = re.compile(r"^[\"”“„«»'’].*[\"”“„«»'’][.!?…]?$")
 HEADING_WORDS, TITLE_WORDS, SHORT_WORDS = 15, 25, 8
-LABEL_WORDS = 3  # a turn's label: one to three words
+LABEL_WORDS = 3  # a label: a turn's (one to three words), a heading's right over a list
 # role abbreviations and words that label a turn in any case ("ip:", "Int.:"); a
 # capitalised label needs no list
 ROLES = ("d", "f", "fråga", "i", "int", "intervjuare", "intervjuperson", "ip", "m", "moderator", "r", "s", "svar")
@@ -153,13 +156,15 @@ def turn(text: str, labels: Collection[str] = ()) -> tuple[int, int] | None:
     return found if _is_role(name) or name in labels else None
 
 
-def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image: bool, leads: bool = False) -> str:
+def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image: bool, leads: bool = False,
+            heads_list: bool = False) -> str:
     """The kind of one stretch of text (its cleaned ``content``): ``first`` if it is the
     file's first kept stretch, ``alone`` if it is the only stretch of its block, ``listed``
     if the line began with a list marker, ``near_image`` if an image file name was removed
     just before or after it, ``leads`` if it is the first stretch of its block and the
-    next one, in the same block, is prose (ends a sentence) or a list item that opens a
-    list as a heading's do (:func:`opens_list`)."""
+    next one, in the same block, is prose (ends a sentence), ``heads_list`` if it is the
+    first stretch of its block and the next one is a list item that opens a list as a
+    heading's do (:func:`opens_list`)."""
     words = len(content.split())
     ends_sentence = SENTENCE_END.search(content) is not None
     if listed or _NUMBERED.match(content):
@@ -182,6 +187,7 @@ def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image:
             return "title"
         if words <= HEADING_WORDS and (content[:1].isupper() or content[:1].isdigit()):
             return "heading"
-    if leads and not ends_sentence and words <= SHORT_WORDS and (content[:1].isupper() or content[:1].isdigit()):
+    capital = content[:1].isupper() or content[:1].isdigit()
+    if not ends_sentence and capital and ((leads and words <= SHORT_WORDS) or (heads_list and words <= LABEL_WORDS)):
         return "heading"
     return "paragraph"

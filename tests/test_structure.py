@@ -94,6 +94,25 @@ def test_opens_list(item, listed, opens):
     assert structure.opens_list(item, listed) is opens
 
 
+def test_a_sentence_over_its_points_stays_a_coded_paragraph():
+    """The reviewer's consultation reply: "Kommunen ser stora risker med detaljstyrning" over
+    "- Färre besök …" was taken for a heading and lost its code (P_DETAIL). Over a list, a
+    heading has at most a label's words (structure.LABEL_WORDS); over prose, as before."""
+    text = ("Remissvar\n\nKommunen ser stora risker med detaljstyrning\n- Färre besök hos brukarna\n"
+            "- Mer administration\n\nFörslag till beslut\n- Godkänna remissvaret\n")
+    sentences, _ = clean.segment(text, "a.txt", clean.load_rules())
+    kinds = {s["text"]: s["kind"] for s in sentences}
+    assert kinds["Kommunen ser stora risker med detaljstyrning"] == "paragraph"
+    assert kinds["Förslag till beslut"] == "heading" and kinds["Godkänna remissvaret"] == "list_item"
+    coded = coding.code_segments(pd.DataFrame(sentences).assign(doc_id="a"), coding.load_codebook())[0]
+    assert (text.index("Kommunen"), "P_DETAIL") in set(zip(coded["start"], coded["code"]))
+    words = " ".join(["Ord"] * structure.LABEL_WORDS)
+    assert structure.kind_of(words, first=False, alone=False, listed=False, near_image=False, heads_list=True) == "heading"
+    longer = f"{words} till"
+    assert structure.kind_of(longer, first=False, alone=False, listed=False, near_image=False, heads_list=True) == "paragraph"
+    assert structure.kind_of(longer, first=False, alone=False, listed=False, near_image=False, leads=True) == "heading"
+
+
 def test_segment_gives_each_sentence_its_kind():
     text = ("Tillit i styrningen\n\nfredag 5 april 2013\n\nBakgrund\n\n"
             "Detaljstyrningen tar tid. Vi vill ha mer tillit.\n\n"
