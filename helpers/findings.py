@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import markup
 from .coding import Codebook
+from .structure import is_turn_label
 
 # =========================================================================== shared
 
@@ -575,15 +576,17 @@ def units_of(cooc: pd.DataFrame) -> int:
 def turns_note(coded: pd.DataFrame, segments: pd.DataFrame) -> str:
     """One plain-text line for the voices' findings when coded sentences stand in turns of
     an interview or a dialogue: after a turn's label ("IP:", "Intervjuare:", a ``speaker``
-    sentence, :func:`helpers.structure.turn`) in the same paragraph. Such a sentence counts
-    for its document's voice whoever speaks, the interviewer's questions too, since the
-    label says who speaks but not whose voice that is; the line says how many there are.
-    Empty when there are none (or ``segments`` has no ``kind``)."""
+    sentence that :func:`helpers.structure.turn` split off its line,
+    :func:`helpers.structure.is_turn_label`) in the same paragraph. A debate record's
+    speaker line ("Anf. 12 … (S):") is no turn's label: the speech after it is one voice's.
+    Such a sentence counts for its document's voice whoever speaks, the interviewer's
+    questions too, since the label says who speaks but not whose voice that is; the line
+    says how many there are. Empty when there are none (or ``segments`` has no ``kind``)."""
     if "kind" not in segments.columns or not len(coded):
         return ""
-    seg = segments[["file", "paragraph", "sentence", "kind"]]
-    first = (seg[seg["kind"] == "speaker"].groupby(["file", "paragraph"])["sentence"].min()
-             .rename("first_label").reset_index())
+    seg = segments[["file", "paragraph", "sentence", "kind", "text"]]
+    labels = seg[(seg["kind"] == "speaker") & seg["text"].astype(str).map(is_turn_label)]
+    first = labels.groupby(["file", "paragraph"])["sentence"].min().rename("first_label").reset_index()
     sentences = coded.drop_duplicates(["file", "paragraph", "sentence"]).merge(first, on=["file", "paragraph"])
     turns = sentences[sentences["sentence"] > sentences["first_label"]]
     if not len(turns):

@@ -93,6 +93,7 @@ _OPENERS = "\"”“„«»'’–—-"  # a quotation mark or dash that may ope
 _LABEL_WORD = r"[A-ZÅÄÖÆØÉÜ][\w’'-]*\.?"
 _ROLE = "|".join(sorted((re.escape(r) + r"\.?" for r in ROLES), key=len, reverse=True))
 _LABEL = rf"(?:{_LABEL_WORD}|(?i:{_ROLE}))(?:[^\S\n]+(?:{_LABEL_WORD}|\d{{1,3}})){{0,{LABEL_WORDS - 1}}}[^\S\n]*:"
+_LABEL_ONLY = re.compile(_LABEL)
 _TURN = re.compile(rf"{_LABEL}[^\S\n]+(?=[{_OPENERS}]?[^\S\n]?[^\W\d_])")
 
 
@@ -154,6 +155,16 @@ def turn(text: str, labels: Collection[str] = ()) -> tuple[int, int] | None:
         return None
     name = label_name(text[:found[0]])
     return found if _is_role(name) or name in labels else None
+
+
+def is_turn_label(text: str) -> bool:
+    """Whether the text of a ``speaker`` sentence is a turn's label that :func:`turn` split
+    off a line ("IP:", "Anna Svensson:"), not the speaker line of a debate record ("Anf.
+    12 … (S):", told by the cue :func:`kind_of` gives it its kind by): a label has the
+    form of one, ends in its colon and is no debate's speaker line."""
+    text = text.strip()
+    return (text.endswith(":") and _LABEL_ONLY.fullmatch(text) is not None
+            and _SPEAKER.search(text) is None)
 
 
 def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image: bool, leads: bool = False,

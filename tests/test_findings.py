@@ -463,3 +463,24 @@ def test_the_voices_findings_say_how_many_coded_sentences_stand_in_turns():
         "such as \"IP:\" (1 document); each counts for its document's voice whoever speaks")
     assert findings.turns_note(coded, seg.assign(kind="paragraph")) == ""  # no turns: nothing to say
     assert findings.turns_note(coded, seg.drop(columns="kind")) == ""
+
+
+def test_a_debate_speech_is_no_turn_of_an_interview():
+    """The reviewer's Riksdag record: the speech after "Anf. 12 … (S):" in the same block was
+    counted as turns of an interview. Only sentences after a label that structure.turn split
+    off count; a debate's speaker line is a speaker sentence, but no turn's label."""
+    from helpers import clean, structure
+
+    text = ("Anf. 12 MARGOT WALLSTRÖM (s):\nHerr talman! Bostadsbristen är stor. Vi måste bygga mer.\n\n"
+            "IP: Detaljstyrningen tar tid.\nIntervjuare: Hur då?\n")
+    sentences, _ = clean.segment(text, "d.txt", clean.load_rules())
+    seg = pd.DataFrame(sentences).assign(doc_id="d")
+    coded = seg[seg["kind"] == "paragraph"].assign(code="P_X")
+    assert [s["text"] for s in sentences if s["kind"] == "speaker"] == ["Anf. 12 MARGOT WALLSTRÖM (s):", "IP:",
+                                                                        "Intervjuare:"]
+    assert findings.turns_note(coded, seg).startswith("2 of the 5 coded sentences stand in turns")
+    debate = seg[seg["paragraph"] == 0]
+    assert findings.turns_note(coded[coded["paragraph"] == 0], debate) == ""
+    assert [structure.is_turn_label(t) for t in ("IP:", "Anna Svensson:", "Anf. 12 MARGOT WALLSTRÖM (s):",
+                                                 "Anf. 3 TALMANNEN:", "Emma Svensson (MP)")] == [
+        True, True, False, False, False]
