@@ -32,7 +32,7 @@ import yaml
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from . import io, paths
-from .structure import SENTENCE_END, kind_of, opens_list, turn
+from .structure import SENTENCE_END, kind_of, opens_list, repeated_labels, turn
 
 log = logging.getLogger(__name__)
 
@@ -1484,16 +1484,18 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     per_block = defaultdict(int)
     for run in runs:
         per_block[run["block"]] += 1
+    labels = repeated_labels(text[run["start"]:run["end"]] for run in runs)  # a transcript's labels recur
     for n, run in enumerate(runs):
         after = runs[n + 1] if n + 1 < len(runs) else None
         below = normalise(text[after["start"]:after["end"]]) if after is not None else ""
-        leads = ((n == 0 or runs[n - 1]["block"] != run["block"]) and after is not None and after["block"] == run["block"]
-                 and ((not after["listed"] and SENTENCE_END.search(below) is not None)
-                      or opens_list(below, after["listed"])))
+        on_top = ((n == 0 or runs[n - 1]["block"] != run["block"]) and after is not None
+                  and after["block"] == run["block"])
+        leads = on_top and not after["listed"] and SENTENCE_END.search(below) is not None
+        heads_list = on_top and opens_list(below, after["listed"])
         kind = kind_of(normalise(text[run["start"]:run["end"]]), first=n == 0, alone=per_block[run["block"]] == 1,
-                       listed=run["listed"], near_image=run["near_image"], leads=leads)
+                       listed=run["listed"], near_image=run["near_image"], leads=leads, heads_list=heads_list)
         parts = [(run, kind)]
-        split = turn(text[run["start"]:run["end"]]) if kind == "paragraph" else None
+        split = turn(text[run["start"]:run["end"]], labels) if kind == "paragraph" else None
         if split is not None:  # a turn's label (speaker, one sentence), then its text
             label, said = run["start"] + split[0], run["start"] + split[1]
             parts = [({**run, "end": label}, "speaker"), ({**run, "start": said}, "paragraph")]

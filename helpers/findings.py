@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import markup
 from .coding import Codebook
+from .structure import is_turn_label
 
 # =========================================================================== shared
 
@@ -113,7 +114,9 @@ def theme_frequencies(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd
     * ``sentences``: coded sentences (count; a sentence counts once per code);
     * ``words``: word tokens in all of the group's sentences (``segments.tokens``);
     * ``per_1000``: ``sentences / words * 1000`` (NaN if the group has no words);
-    * ``n_documents``: documents with at least one sentence in the group.
+    * ``n_documents``: documents with at least one sentence in the group;
+    * ``coded_sentences``: the group's coded sentences, any code, each once (a sentence
+      with two themes counts twice in ``sentences`` over the codes, once here).
 
     Groups are in corpus order for ``doc_id``, in time order for ``period`` and
     alphabetical (case-insensitive) otherwise; codes in codebook order.
@@ -149,6 +152,7 @@ def theme_frequencies(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd
     out["per_1000"] = out["sentences"] / out["words"].where(out["words"] > 0) * 1000
     out["n_documents"] = out[by].map(n_docs).fillna(0).astype(int)
     out["sentences"] = out["sentences"].astype(int)
+    out["coded_sentences"] = out[by].map(hits.drop_duplicates(["file", "start", by]).groupby(by).size()).fillna(0).astype(int)
     return out.reset_index(drop=True)
 
 
@@ -534,17 +538,19 @@ def group_profiles(freq: pd.DataFrame) -> tuple[list[tuple[str, int, float | Non
     table, in the group's order: ``(group, documents, share of its coded sentences that
     name problems, densest_code)``; and, apart, the groups with no coded sentence at all
     (named by the text rather than left out, so its count of groups agrees with the figure's).
-    The share is ``None`` for a group with ``SMALL_N`` coded sentences or fewer, the floor
-    of its densest theme (:func:`enough`): a share of one or two sentences (0 % or 100 %) is
-    no finding. (A sentence coded with two themes counts once per theme.)"""
+    The share is ``None`` for a group with ``SMALL_N`` coded sentences or fewer (distinct
+    sentences, ``coded_sentences``: one sentence with two themes is one), the floor of its
+    densest theme (:func:`enough`): a share of one or two sentences (0 % or 100 %) is no
+    finding. The share itself is of the group's codings (a sentence coded with two themes
+    counts once per theme)."""
     by = group_column(freq)
     rows, silent = [], []
     for group, g in freq.groupby(by, sort=True):
-        total = int(g["sentences"].sum())
-        if total == 0:
+        total, distinct = int(g["sentences"].sum()), int(g["coded_sentences"].iloc[0])
+        if distinct == 0:
             silent.append(group)
             continue
-        share_p = float(g.loc[g["family"] == "P", "sentences"].sum() / total) if enough(total) else None
+        share_p = float(g.loc[g["family"] == "P", "sentences"].sum() / total) if enough(distinct) else None
         rows.append((group, int(g["n_documents"].iloc[0]), share_p, densest_code(freq, group)))
     return rows, silent
 
@@ -580,15 +586,17 @@ def units_of(cooc: pd.DataFrame) -> int:
 def turns_note(coded: pd.DataFrame, segments: pd.DataFrame) -> str:
     """One plain-text line for the voices' findings when coded sentences stand in turns of
     an interview or a dialogue: after a turn's label ("IP:", "Intervjuare:", a ``speaker``
-    sentence, :func:`helpers.structure.turn`) in the same paragraph. Such a sentence counts
-    for its document's voice whoever speaks, the interviewer's questions too, since the
-    label says who speaks but not whose voice that is; the line says how many there are.
-    Empty when there are none (or ``segments`` has no ``kind``)."""
+    sentence that :func:`helpers.structure.turn` split off its line,
+    :func:`helpers.structure.is_turn_label`) in the same paragraph. A debate record's
+    speaker line ("Anf. 12 … (S):") is no turn's label: the speech after it is one voice's.
+    Such a sentence counts for its document's voice whoever speaks, the interviewer's
+    questions too, since the label says who speaks but not whose voice that is; the line
+    says how many there are. Empty when there are none (or ``segments`` has no ``kind``)."""
     if "kind" not in segments.columns or not len(coded):
         return ""
-    seg = segments[["file", "paragraph", "sentence", "kind"]]
-    first = (seg[seg["kind"] == "speaker"].groupby(["file", "paragraph"])["sentence"].min()
-             .rename("first_label").reset_index())
+    seg = segments[["file", "paragraph", "sentence", "kind", "text"]]
+    labels = seg[(seg["kind"] == "speaker") & seg["text"].astype(str).map(is_turn_label)]
+    first = labels.groupby(["file", "paragraph"])["sentence"].min().rename("first_label").reset_index()
     sentences = coded.drop_duplicates(["file", "paragraph", "sentence"]).merge(first, on=["file", "paragraph"])
     turns = sentences[sentences["sentence"] > sentences["first_label"]]
     if not len(turns):

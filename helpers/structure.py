@@ -12,7 +12,8 @@ in this order:
                12 words) ending in a parenthesised party abbreviation, with or without a
                colon ("… MARGOT WALLSTRÖM (s):"). And the label of a turn in an interview
                or a dialogue, split off the turn's text (:func:`turn`): "Intervjuare:" of
-               "Intervjuare: Hur ser ni på …?", "IP:", "Fråga:", "Anna Svensson:".
+               "Intervjuare: Hur ser ni på …?", "IP:", "Fråga:"; "Anna Svensson:" when
+               the name labels at least two lines of the file.
 ``dateline``   a short line (at most 8 words, no sentence end) that is mostly a date
                (the date found by :func:`helpers.dates.parse_swedish_date` covers at least
                half of its characters, after a lead such as "Publicerad"):
@@ -28,11 +29,14 @@ in this order:
                of prose in the same block (one that ends a sentence), when it has at most
                8 words, no sentence end and begins with a capital letter or a number
                ("Beslut" over the decision's text, in a record that puts no blank line
-               after its headings), or directly above a list whose first item begins
-               with a capital letter or a number ("Beslutsunderlag" over "- Tjänsteskrivelse
+               after its headings); or, with at most 3 words (:data:`LABEL_WORDS`, a
+               label's length), directly above a list whose first item begins with a
+               capital letter or a number ("Beslutsunderlag" over "- Tjänsteskrivelse
                2022-12-12", :func:`opens_list`). A line of running text that wraps before
-               a name is longer than that, and one that runs on into a list ("Nämnden
-               beslutar att" over "- godkänna förslaget") goes on in lower case. Lines
+               a name is longer than that, one that runs on into a list ("Nämnden
+               beslutar att" over "- godkänna förslaget") goes on in lower case, and a
+               sentence over its points ("Kommunen ser stora risker med detaljstyrning"
+               over "- Färre besök …") has more words than a list's heading. Lines
                without a list marker below a short line stay paragraphs: they cannot be
                told from the lines of an address or a letterhead.
 ``paragraph``  everything else: running text.
@@ -47,12 +51,17 @@ speaker lines codes what was said and not who said it. A label is one to three w
 the line's start, the first capitalised or a role abbreviation of :data:`ROLES` (any case:
 "ip:", "Int.:"), the others capitalised or a number ("Deltagare 2:", "Anna Svensson:"),
 then a colon and a space; the text after it begins with a capital letter (or a quotation
-mark or dash before one) and the line ends a sentence. A header field is no turn: its
-value is a date, a number or a name without final punctuation ("Beslut: 2024-05-23",
-"Departement: Socialdepartementet"); nor is a sentence whose lead-in before the colon
-has a word in lower case ("Skälet är enkelt: …") or whose text after it begins in lower
-case ("Slutsats: vi behöver …"). A field with a sentence of text after it ("Beslut:
-Nämnden godkänner förslaget.") is read as a turn: its label goes uncoded, its text is
+mark or dash before one) and the line ends a sentence. Such a lead-in is a turn's label
+only when it is a role of :data:`ROLES` (perhaps numbered: "IP 2:") or when the same label
+opens at least two lines of the file (:func:`repeated_labels`), as a transcript repeats
+"Intervjuare:", "IP:" or a name: a theme or a field that leads a single line
+("Detaljstyrning: Det är ett stort problem för oss.", "Hemlöshet: Antalet hemlösa ökar.",
+"Källa: SCB.", "Beslut: Nämnden godkänner förslaget.") stays a paragraph and is coded
+whole. A header field is no turn either: its value is a date, a number or a name without
+final punctuation ("Beslut: 2024-05-23", "Departement: Socialdepartementet"); nor is a
+sentence whose lead-in before the colon has a word in lower case ("Skälet är enkelt: …")
+or whose text after it begins in lower case ("Slutsats: vi behöver …"). A repeated field
+with a sentence of text after it is read as a turn: its label goes uncoded, its text is
 coded as before. The turn's text still counts for its document's voice (the metadata's):
 the cue finds who speaks, but not whose voice the label is.
 """
@@ -60,6 +69,8 @@ the cue finds who speaks, but not whose voice the label is.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Collection, Iterable
 
 from .dates import parse_swedish_date
 
@@ -74,14 +85,16 @@ _CREDIT = re.compile(r"^(?:foto|bild|illustration|fotograf)\s*:", re.IGNORECASE)
 _DATE_LEAD = re.compile(r"^(?:publicerad|uppdaterad|senast uppdaterad|datum|daterad)\s*:?\s*", re.IGNORECASE)
 _QUOTED = re.compile(r"^[\"”“„«»'’].*[\"”“„«»'’][.!?…]?$")
 HEADING_WORDS, TITLE_WORDS, SHORT_WORDS = 15, 25, 8
+LABEL_WORDS = 3  # a label: a turn's (one to three words), a heading's right over a list
 # role abbreviations and words that label a turn in any case ("ip:", "Int.:"); a
 # capitalised label needs no list
 ROLES = ("d", "f", "fråga", "i", "int", "intervjuare", "intervjuperson", "ip", "m", "moderator", "r", "s", "svar")
 _OPENERS = "\"”“„«»'’–—-"  # a quotation mark or dash that may open a turn's text
 _LABEL_WORD = r"[A-ZÅÄÖÆØÉÜ][\w’'-]*\.?"
 _ROLE = "|".join(sorted((re.escape(r) + r"\.?" for r in ROLES), key=len, reverse=True))
-_TURN = re.compile(rf"(?:{_LABEL_WORD}|(?i:{_ROLE}))(?:[^\S\n]+(?:{_LABEL_WORD}|\d{{1,3}})){{0,2}}[^\S\n]*:"
-                   rf"[^\S\n]+(?=[{_OPENERS}]?[^\S\n]?[^\W\d_])")
+_LABEL = rf"(?:{_LABEL_WORD}|(?i:{_ROLE}))(?:[^\S\n]+(?:{_LABEL_WORD}|\d{{1,3}})){{0,{LABEL_WORDS - 1}}}[^\S\n]*:"
+_LABEL_ONLY = re.compile(_LABEL)
+_TURN = re.compile(rf"{_LABEL}[^\S\n]+(?=[{_OPENERS}]?[^\S\n]?[^\W\d_])")
 
 
 def opens_list(item: str, listed: bool) -> bool:
@@ -96,11 +109,9 @@ def opens_list(item: str, listed: bool) -> bool:
     return first.lstrip(_OPENERS + " ")[:1].isupper() or first[:1].isdigit()
 
 
-def turn(text: str) -> tuple[int, int] | None:
-    """Where a line of running text that opens with a turn's label (see the module's
-    **Turns**) splits: ``(label_end, text_start)``, the end of the label with its colon and
-    the start of the turn's text, as indices into ``text``; ``None`` when it opens with
-    none. ``text`` is the line as it stands (raw or cleaned)."""
+def _label(text: str) -> tuple[int, int] | None:
+    """Where a line would split at a turn's label by its form alone (see :func:`turn`),
+    before the check that the label is a role or repeated; ``None`` when it has none."""
     found = _TURN.match(text)
     if found is None:
         return None
@@ -110,13 +121,61 @@ def turn(text: str) -> tuple[int, int] | None:
     return found.start() + found.group().rindex(":") + 1, found.end()
 
 
-def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image: bool, leads: bool = False) -> str:
+def label_name(label: str) -> str:
+    """A turn's label as :func:`repeated_labels` compares it: without its colon, white
+    space collapsed ("Anna  Svensson:" → "Anna Svensson")."""
+    return " ".join(label.rstrip().removesuffix(":").split())
+
+
+def _is_role(name: str) -> bool:
+    """Whether a label (:func:`label_name`) is a role of :data:`ROLES` (any case, with or
+    without a full stop), perhaps numbered ("IP 2")."""
+    first, *rest = name.split() or [""]
+    return first.lower().removesuffix(".") in ROLES and all(w.isdigit() for w in rest)
+
+
+def repeated_labels(lines: Iterable[str]) -> frozenset[str]:
+    """The labels (:func:`label_name`) that open at least two of a file's ``lines`` in the
+    form of a turn's label: a transcript repeats its labels ("Intervjuare:", "IP:", a
+    name), while a theme or a field that leads one line ("Detaljstyrning: Det är …",
+    "Källa: SCB.") stands once. What :func:`turn` takes as ``labels``."""
+    names = Counter(label_name(line[:found[0]]) for line in lines if (found := _label(line)) is not None)
+    return frozenset(name for name, n in names.items() if n >= 2)
+
+
+def turn(text: str, labels: Collection[str] = ()) -> tuple[int, int] | None:
+    """Where a line of running text that opens with a turn's label (see the module's
+    **Turns**) splits: ``(label_end, text_start)``, the end of the label with its colon and
+    the start of the turn's text, as indices into ``text``; ``None`` when it opens with
+    none. ``text`` is the line as it stands (raw or cleaned). A label that has the form is a
+    turn's only when it is a role of :data:`ROLES` or one of ``labels``, those that open
+    at least two lines of the same file (:func:`repeated_labels`)."""
+    found = _label(text)
+    if found is None:
+        return None
+    name = label_name(text[:found[0]])
+    return found if _is_role(name) or name in labels else None
+
+
+def is_turn_label(text: str) -> bool:
+    """Whether the text of a ``speaker`` sentence is a turn's label that :func:`turn` split
+    off a line ("IP:", "Anna Svensson:"), not the speaker line of a debate record ("Anf.
+    12 … (S):", told by the cue :func:`kind_of` gives it its kind by): a label has the
+    form of one, ends in its colon and is no debate's speaker line."""
+    text = text.strip()
+    return (text.endswith(":") and _LABEL_ONLY.fullmatch(text) is not None
+            and _SPEAKER.search(text) is None)
+
+
+def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image: bool, leads: bool = False,
+            heads_list: bool = False) -> str:
     """The kind of one stretch of text (its cleaned ``content``): ``first`` if it is the
     file's first kept stretch, ``alone`` if it is the only stretch of its block, ``listed``
     if the line began with a list marker, ``near_image`` if an image file name was removed
     just before or after it, ``leads`` if it is the first stretch of its block and the
-    next one, in the same block, is prose (ends a sentence) or a list item that opens a
-    list as a heading's do (:func:`opens_list`)."""
+    next one, in the same block, is prose (ends a sentence), ``heads_list`` if it is the
+    first stretch of its block and the next one is a list item that opens a list as a
+    heading's do (:func:`opens_list`)."""
     words = len(content.split())
     ends_sentence = SENTENCE_END.search(content) is not None
     if listed or _NUMBERED.match(content):
@@ -139,6 +198,7 @@ def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image:
             return "title"
         if words <= HEADING_WORDS and (content[:1].isupper() or content[:1].isdigit()):
             return "heading"
-    if leads and not ends_sentence and words <= SHORT_WORDS and (content[:1].isupper() or content[:1].isdigit()):
+    capital = content[:1].isupper() or content[:1].isdigit()
+    if not ends_sentence and capital and ((leads and words <= SHORT_WORDS) or (heads_list and words <= LABEL_WORDS)):
         return "heading"
     return "paragraph"

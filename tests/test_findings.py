@@ -25,7 +25,8 @@ def _cell(table: pd.DataFrame, by: str, group: str, code: str) -> pd.Series:
 def test_theme_frequencies_by_document(toy):
     coded, segments, documents, codebook = toy
     t = findings.theme_frequencies(coded, segments, documents, codebook, "doc_id")
-    assert list(t.columns) == ["doc_id", "code", "family", "sentences", "words", "per_1000", "n_documents"]
+    assert list(t.columns) == ["doc_id", "code", "family", "sentences", "words", "per_1000", "n_documents",
+                               "coded_sentences"]
     assert len(t) == 2 * 5  # every document with segments × every code; the parent "p" is not one
     assert list(dict.fromkeys(t["doc_id"])) == ["d1", "d2"]
     assert list(t["code"][:5]) == codebook.ids
@@ -293,7 +294,8 @@ def test_rq3s_share_of_problems_needs_more_coded_sentences_than_the_floor():
     freq = pd.DataFrame({"voice": ["few"] * 2 + ["three"] * 2,
                          "code": ["P_DETAIL", "R_TRUST"] * 2, "family": ["P", "R"] * 2,
                          "sentences": [2, 0, 2, 1], "words": [100] * 4,
-                         "per_1000": [20.0, 0.0, 20.0, 10.0], "n_documents": [1, 1, 1, 1]})
+                         "per_1000": [20.0, 0.0, 20.0, 10.0], "n_documents": [1, 1, 1, 1],
+                         "coded_sentences": [2, 2, 3, 3]})
     rows, silent = findings.group_profiles(freq)
     assert silent == []
     assert [(v, share) for v, _, share, _ in rows] == [("few", None), ("three", 2 / 3)]
@@ -434,7 +436,8 @@ def test_rq3_names_a_voice_with_no_coded_sentence_instead_of_dropping_it():
     freq = pd.DataFrame({"voice": ["chair"] * 2 + ["mute"] * 2 + ["team"] * 2,
                          "code": ["P_DETAIL", "R_TRUST"] * 3, "family": ["P", "R"] * 3,
                          "sentences": [3, 1, 0, 0, 1, 3], "words": [100] * 6,
-                         "per_1000": [30.0, 10.0, 0.0, 0.0, 10.0, 30.0], "n_documents": [1, 1, 2, 2, 1, 1]})
+                         "per_1000": [30.0, 10.0, 0.0, 0.0, 10.0, 30.0], "n_documents": [1, 1, 2, 2, 1, 1],
+                         "coded_sentences": [4, 4, 0, 0, 4, 4]})
     rows, silent = findings.group_profiles(freq)
     assert silent == ["mute"]
     assert [(v, n, share) for v, n, share, _ in rows] == [("chair", 1, 0.75), ("team", 1, 0.25)]
@@ -463,3 +466,44 @@ def test_the_voices_findings_say_how_many_coded_sentences_stand_in_turns():
         "such as \"IP:\" (1 document); each counts for its document's voice whoever speaks")
     assert findings.turns_note(coded, seg.assign(kind="paragraph")) == ""  # no turns: nothing to say
     assert findings.turns_note(coded, seg.drop(columns="kind")) == ""
+
+
+def test_a_debate_speech_is_no_turn_of_an_interview():
+    """The reviewer's Riksdag record: the speech after "Anf. 12 … (S):" in the same block was
+    counted as turns of an interview. Only sentences after a label that structure.turn split
+    off count; a debate's speaker line is a speaker sentence, but no turn's label."""
+    from helpers import clean, structure
+
+    text = ("Anf. 12 MARGOT WALLSTRÖM (s):\nHerr talman! Bostadsbristen är stor. Vi måste bygga mer.\n\n"
+            "IP: Detaljstyrningen tar tid.\nIntervjuare: Hur då?\n")
+    sentences, _ = clean.segment(text, "d.txt", clean.load_rules())
+    seg = pd.DataFrame(sentences).assign(doc_id="d")
+    coded = seg[seg["kind"] == "paragraph"].assign(code="P_X")
+    assert [s["text"] for s in sentences if s["kind"] == "speaker"] == ["Anf. 12 MARGOT WALLSTRÖM (s):", "IP:",
+                                                                        "Intervjuare:"]
+    assert findings.turns_note(coded, seg).startswith("2 of the 5 coded sentences stand in turns")
+    debate = seg[seg["paragraph"] == 0]
+    assert findings.turns_note(coded[coded["paragraph"] == 0], debate) == ""
+    assert [structure.is_turn_label(t) for t in ("IP:", "Anna Svensson:", "Anf. 12 MARGOT WALLSTRÖM (s):",
+                                                 "Anf. 3 TALMANNEN:", "Emma Svensson (MP)")] == [
+        True, True, False, False, False]
+
+
+def test_rq3s_floor_counts_a_sentence_with_two_themes_once():
+    """The reviewer's case: the floor summed sentences over codes, so two sentences with two
+    themes each passed "more than 2 coded sentences" as four. It counts distinct sentences."""
+    from helpers import coding
+
+    cb = coding.load_codebook()
+    seg = pd.DataFrame({"file": ["a.txt"] * 3, "doc_id": ["a"] * 3, "paragraph": [0, 0, 0], "sentence": [0, 1, 2],
+                        "start": [0, 10, 20], "end": [9, 19, 29], "text": ["x"] * 3, "tokens": [5, 5, 5],
+                        "sector": [""] * 3})
+    coded = pd.DataFrame({"file": ["a.txt"] * 4, "doc_id": ["a"] * 4, "start": [0, 0, 10, 10],
+                          "code": ["P_DETAIL", "R_TRUST", "P_ADMIN", "R_TRUST"]})
+    docs = pd.DataFrame({"doc_id": ["a"], "file": ["a.txt"], "voice": ["chair"]})
+    freq = findings.theme_frequencies(coded, seg, docs, cb, "voice")
+    rows, silent = findings.group_profiles(freq)
+    assert silent == [] and rows[0][2] is None  # two sentences: no share
+    assert freq["sentences"].sum() == 4 and set(freq["coded_sentences"]) == {2}
+    three = pd.concat([coded, coded.iloc[[0]].assign(start=20)])
+    assert findings.group_profiles(findings.theme_frequencies(three, seg, docs, cb, "voice"))[0][0][2] == 3 / 5

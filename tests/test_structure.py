@@ -94,6 +94,25 @@ def test_opens_list(item, listed, opens):
     assert structure.opens_list(item, listed) is opens
 
 
+def test_a_sentence_over_its_points_stays_a_coded_paragraph():
+    """The reviewer's consultation reply: "Kommunen ser stora risker med detaljstyrning" over
+    "- Färre besök …" was taken for a heading and lost its code (P_DETAIL). Over a list, a
+    heading has at most a label's words (structure.LABEL_WORDS); over prose, as before."""
+    text = ("Remissvar\n\nKommunen ser stora risker med detaljstyrning\n- Färre besök hos brukarna\n"
+            "- Mer administration\n\nFörslag till beslut\n- Godkänna remissvaret\n")
+    sentences, _ = clean.segment(text, "a.txt", clean.load_rules())
+    kinds = {s["text"]: s["kind"] for s in sentences}
+    assert kinds["Kommunen ser stora risker med detaljstyrning"] == "paragraph"
+    assert kinds["Förslag till beslut"] == "heading" and kinds["Godkänna remissvaret"] == "list_item"
+    coded = coding.code_segments(pd.DataFrame(sentences).assign(doc_id="a"), coding.load_codebook())[0]
+    assert (text.index("Kommunen"), "P_DETAIL") in set(zip(coded["start"], coded["code"]))
+    words = " ".join(["Ord"] * structure.LABEL_WORDS)
+    assert structure.kind_of(words, first=False, alone=False, listed=False, near_image=False, heads_list=True) == "heading"
+    longer = f"{words} till"
+    assert structure.kind_of(longer, first=False, alone=False, listed=False, near_image=False, heads_list=True) == "paragraph"
+    assert structure.kind_of(longer, first=False, alone=False, listed=False, near_image=False, leads=True) == "heading"
+
+
 def test_segment_gives_each_sentence_its_kind():
     text = ("Tillit i styrningen\n\nfredag 5 april 2013\n\nBakgrund\n\n"
             "Detaljstyrningen tar tid. Vi vill ha mer tillit.\n\n"
@@ -156,7 +175,7 @@ def test_kinds_per_document_counts_sentences_in_the_order_of_the_kinds():
     ("Int.: ”Hur då?”", "Int.:"),
 ])
 def test_a_turns_label_at_a_lines_start_is_found_by_its_form(line, label):
-    found = structure.turn(line)
+    found = structure.turn(line, {structure.label_name(label)})  # a name labels a turn when it recurs
     assert found is not None and line[:found[0]] == label
     assert line[found[1]:] == line[len(label):].lstrip()
 
@@ -175,6 +194,46 @@ def test_a_turns_label_at_a_lines_start_is_found_by_its_form(line, label):
 ])
 def test_header_fields_and_sentences_with_a_colon_are_no_turns(line):
     assert structure.turn(line) is None
+
+
+@pytest.mark.parametrize("line", [
+    "Detaljstyrning: Det är ett stort problem för oss.", "Hemlöshet: Antalet hemlösa ökar.", "Källa: SCB.",
+    "Anna Svensson: Vi behöver mer tid med brukarna.",
+])
+def test_a_lead_in_that_is_no_role_labels_a_turn_only_when_it_recurs(line):
+    """The reviewer's cases: a theme that leads a line ("Detaljstyrning: …") was split off
+    as an uncoded speaker's label. A label that is no role must open two lines of the file."""
+    assert structure.turn(line) is None
+    assert structure.turn(line, {"Intervjuare", "IP"}) is None
+    assert structure.turn(line, structure.repeated_labels([line, "Annat: Något annat hände."])) is None
+    assert structure.turn(line, structure.repeated_labels([line, line])) is not None
+    assert structure.turn("IP 2: Vi vill ha mer tid.") is not None  # a role, perhaps numbered, needs no repeat
+
+
+def test_a_theme_that_leads_a_line_stays_a_coded_paragraph():
+    """The reviewer's report: "Detaljstyrning: Det är ett stort problem för oss." was coded
+    P_DETAIL, and after the turns' cue its theme was an uncoded speaker's label."""
+    text = ("Rapport om styrningen\n\nDetaljstyrning: Det är ett stort problem för oss.\n\n"
+            "Tillitsbaserad styrning: Vi vill pröva det nästa år.\n\nKälla: SCB.\n")
+    sentences, _ = clean.segment(text, "a.txt", clean.load_rules())
+    assert [(s["text"], s["kind"]) for s in sentences[1:]] == [
+        ("Detaljstyrning: Det är ett stort problem för oss.", "paragraph"),
+        ("Tillitsbaserad styrning: Vi vill pröva det nästa år.", "paragraph"), ("Källa: SCB.", "paragraph")]
+    coded = coding.code_segments(pd.DataFrame(sentences).assign(doc_id="a"), coding.load_codebook())[0]
+    assert (text.index("Detaljstyrning:"), "P_DETAIL") in set(zip(coded["start"], coded["code"]))
+
+
+def test_a_transcripts_repeated_name_labels_split_its_turns():
+    text = ("Samtal om tillit\n\n"
+            "Anna Svensson: Hur ser ni på detaljstyrningen?\n"
+            "Per Holm: Detaljstyrningen tar tid från brukarna.\n"
+            "Anna Svensson: Vad vill ni ändra?\n"
+            "Per Holm: Vi vill ha mer tillit.\n")
+    sentences, _ = clean.segment(text, "a.txt", clean.load_rules())
+    assert [(s["text"], s["kind"]) for s in sentences[1:5]] == [
+        ("Anna Svensson:", "speaker"), ("Hur ser ni på detaljstyrningen?", "paragraph"),
+        ("Per Holm:", "speaker"), ("Detaljstyrningen tar tid från brukarna.", "paragraph")]
+    assert [s["kind"] for s in sentences].count("speaker") == 4
 
 
 def test_segment_splits_a_turns_label_from_its_text_which_stays_coded():
