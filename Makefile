@@ -47,7 +47,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # The environment is installed by uv (the version pinned in requirements/uv.txt, itself
 # installed by pip into .uv/venv the first time): the same exact versions as pip would
 # install, in a fraction of the time, and a second or third venv (.ci/run's other
-# Pythons) comes from its cache in .uv/cache. Where uv cannot be installed, pip does it.
+# Pythons) comes from its cache in .uv/cache. Where uv cannot be installed or cannot
+# install the environment (uv reads no pip.conf, so not an index set only there), pip does it.
 UV_DIR := .uv
 UV := $(UV_DIR)/venv/bin/uv
 export UV_CACHE_DIR := $(CURDIR)/$(UV_DIR)/cache
@@ -68,9 +69,10 @@ $(STAMP):
 	  echo "installing uv (requirements/uv.txt) into $(UV_DIR)/venv"; rm -rf $(UV_DIR)/venv; \
 	  { $(PYTHON) -m venv $(UV_DIR)/venv && $(UV_DIR)/venv/bin/python -m pip install --quiet -r requirements/uv.txt; } \
 	    || { rm -rf $(UV_DIR)/venv; echo "uv could not be installed: pip installs the environment (slower)"; }; fi
-	if [ -x $(UV) ]; then \
-	  $(UV) pip install --quiet --python $(BIN)/python --constraint $(CONSTRAINTS) --build-constraint $(CONSTRAINTS) -e '.[dev]'; \
-	else $(BIN)/python -m pip install --quiet -e '.[dev]'; fi
+	if [ -x $(UV) ] && $(UV) pip install --quiet --python $(BIN)/python --constraint $(CONSTRAINTS) \
+	     --build-constraint $(CONSTRAINTS) -e '.[dev]'; then :; else \
+	  { [ ! -x $(UV) ] || echo "uv could not install the environment (it reads no pip.conf: a mirror set there is not used): pip installs it"; }; \
+	  $(BIN)/python -m pip install --quiet -e '.[dev]'; fi
 	@mkdir -p $(MPLCONFIGDIR) $(IPYTHONDIR) $(JUPYTER_CONFIG_DIR) $(JUPYTER_RUNTIME_DIR)
 	touch $@
 
