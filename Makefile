@@ -44,6 +44,15 @@ export PYTHONHASHSEED := 0
 # Pip applies the constraints to build dependencies too (setuptools).
 export PIP_CONSTRAINT := $(CURDIR)/$(CONSTRAINTS)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# The environment is installed by uv (the version pinned in requirements/uv.txt, itself
+# installed by pip into .uv/venv the first time): the same exact versions as pip would
+# install, in a fraction of the time, and a second or third venv (.ci/run's other
+# Pythons) comes from its cache in .uv/cache. Where uv cannot be installed or cannot
+# install the environment (uv reads no pip.conf, so not an index set only there), pip does it.
+UV_DIR := .uv
+UV := $(UV_DIR)/venv/bin/uv
+export UV_CACHE_DIR := $(CURDIR)/$(UV_DIR)/cache
+export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: help env report test notebooks evaluate suggest furniture review review-import lock bench lab clean python-version
 
@@ -56,7 +65,14 @@ $(STAMP):
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else f"Python 3.11, 3.12 or 3.13 is needed, {sys.executable} is {v[0]}.{v[1]}: run make PYTHON=python3.12 ...")'
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@if [ -x $(UV) ] && grep -qx "uv==$$($(UV) --version | cut -d' ' -f2)" requirements/uv.txt; then :; else \
+	  echo "installing uv (requirements/uv.txt) into $(UV_DIR)/venv"; rm -rf $(UV_DIR)/venv; \
+	  { $(PYTHON) -m venv $(UV_DIR)/venv && $(UV_DIR)/venv/bin/python -m pip install --quiet -r requirements/uv.txt; } \
+	    || { rm -rf $(UV_DIR)/venv; echo "uv could not be installed: pip installs the environment (slower)"; }; fi
+	if [ -x $(UV) ] && $(UV) pip install --quiet --python $(BIN)/python --constraint $(CONSTRAINTS) \
+	     --build-constraint $(CONSTRAINTS) -e '.[dev]'; then :; else \
+	  { [ ! -x $(UV) ] || echo "uv could not install the environment (it reads no pip.conf: a mirror set there is not used): pip installs it"; }; \
+	  $(BIN)/python -m pip install --quiet -e '.[dev]'; fi
 	@mkdir -p $(MPLCONFIGDIR) $(IPYTHONDIR) $(JUPYTER_CONFIG_DIR) $(JUPYTER_RUNTIME_DIR)
 	touch $@
 

@@ -18,11 +18,25 @@ def patterns_of(word: str, patterns: set[WordPattern], lemmatize) -> set[WordPat
     return {p for p in patterns if p.matches(form) or p.matches(lemma)}
 
 
-def find(terms: list[Term], tokens: list[str], lemmatize, skip_names: bool = False) -> list[tuple[int, Term, str]]:
+def find(terms: list[Term], tokens: list[str], lemmatize, skip_names: bool = False,
+         seen: dict[str | None, set[WordPattern]] | None = None) -> list[tuple[int, Term, str]]:
     """Every rule found in one sentence: ``(position of its first word, rule, words shown)``;
-    with ``skip_names``, a word that ``is_name`` calls a name matches no pattern."""
-    patterns = {w for t in terms for w in t.words + t.exclude}
-    hits = [patterns_of(t, patterns, lemmatize) for t in tokens]
+    with ``skip_names``, a word that ``is_name`` calls a name matches no pattern.
+
+    ``seen``, a dict the caller keeps across sentences for the same ``terms`` and
+    ``lemmatize``, remembers the patterns of each word already read (a word's patterns
+    depend on nothing else), so a word met again is not tried against every pattern again;
+    under the key ``None`` it keeps the rules' patterns."""
+    seen = {} if seen is None else seen
+
+    def patterns_of_word(word: str) -> set[WordPattern]:
+        if word not in seen:
+            if None not in seen:
+                seen[None] = {w for t in terms for w in t.words + t.exclude}
+            seen[word] = patterns_of(word, seen[None], lemmatize)
+        return seen[word]
+
+    hits = [set(patterns_of_word(t)) for t in tokens]
     shown = list(tokens)
     for i in range(len(tokens) - 2):
         # "detalj- och resultatstyrning": the modifier read with each head of the compound
@@ -30,8 +44,8 @@ def find(terms: list[Term], tokens: list[str], lemmatize, skip_names: bool = Fal
             stem, compound = tokens[i].lower().rstrip("-–"), tokens[i + 2].lower()
             extra = set()
             for h in range(1, len(compound) - MIN_HEAD + 1):
-                extra |= patterns_of(stem + compound[h:], patterns, lemmatize)
-            extra -= patterns_of(compound, patterns, lemmatize)
+                extra |= patterns_of_word(stem + compound[h:])
+            extra -= patterns_of_word(compound)
             if extra:
                 hits[i] |= extra
                 shown[i] = f"{tokens[i]} … {tokens[i + 2]}"
@@ -39,6 +53,8 @@ def find(terms: list[Term], tokens: list[str], lemmatize, skip_names: bool = Fal
         hits = [set() if is_name(t, pos == 0) else h for pos, (t, h) in enumerate(zip(tokens, hits))]
     found = []
     for pos in range(len(tokens)):
+        if not hits[pos]:
+            continue  # no rule starts on a word that matches no pattern
         for term in terms:
             first, excluded = term.words[0], set(term.exclude)
             if first not in hits[pos] or hits[pos] & excluded:
@@ -61,10 +77,12 @@ def _joined(values) -> str:
     return "; ".join(sorted(set(values)))
 
 
-def by_label(terms: list[Term], tokens: list[str], lemmatize, skip_names: bool = False) -> dict[str, tuple[str, str]]:
-    """Per label found in a sentence: its rules and the words they matched, joined."""
+def by_label(terms: list[Term], tokens: list[str], lemmatize, skip_names: bool = False,
+             seen: dict[str | None, set[WordPattern]] | None = None) -> dict[str, tuple[str, str]]:
+    """Per label found in a sentence: its rules and the words they matched, joined
+    (``seen`` as for :func:`find`)."""
     groups: dict[str, list[tuple[str, str]]] = {}
-    for _, term, words in find(terms, tokens, lemmatize, skip_names):
+    for _, term, words in find(terms, tokens, lemmatize, skip_names, seen):
         groups.setdefault(term.label, []).append((term.text, words))
     return {label: (_joined(r for r, _ in g), _joined(w for _, w in g)) for label, g in groups.items()}
 
@@ -79,9 +97,11 @@ def code_sentences(sentences: list[dict], token_lists: list[list[str]], codebook
                          for value, ts in values.items() for t in ts]
                   for name, values in codebook.attributes.items()}
     coded, suppressed, attrs = [], [], {name: [] for name in attributes}
+    # each rule set's words already read, kept across the sentences (see find)
+    seen_codes, seen_not_with, seen_attributes = {}, {}, {name: {} for name in attributes}
     for sentence, tokens, kind in zip(sentences, token_lists, kinds):
-        found = {} if kind in codebook.skip_kinds else by_label(codes, tokens, lemmatize, codebook.skip_names)
-        blocked = by_label(not_with, tokens, lemmatize)
+        found = {} if kind in codebook.skip_kinds else by_label(codes, tokens, lemmatize, codebook.skip_names, seen_codes)
+        blocked = by_label(not_with, tokens, lemmatize, seen=seen_not_with)
         for code in codebook.ids:
             if code in found:
                 row = dict(sentence, code=code, rules=found[code][0], matched=found[code][1])
@@ -90,6 +110,6 @@ def code_sentences(sentences: list[dict], token_lists: list[list[str]], codebook
                 else:
                     coded.append(row)
         for name, terms in attributes.items():
-            labels = sorted(by_label(terms, tokens, lemmatize))
+            labels = sorted(by_label(terms, tokens, lemmatize, seen=seen_attributes[name]))
             attrs[name].append("; ".join(labels) or codebook.attribute_defaults.get(name, ""))
     return coded, suppressed, attrs

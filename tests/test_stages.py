@@ -340,8 +340,9 @@ def _same_word(word: str) -> str:
 
 
 def _labels_sentence_by_sentence(token_lists, m):
+    terms, seen = list(m.terms), {}  # seen: the words' patterns, read once (ref.find)
     return sorted({(i, t.label) for i, tokens in enumerate(token_lists)
-                   for _, t, _ in ref.find(list(m.terms), tokens, m.lemmatize, m.skip_names)})
+                   for _, t, _ in ref.find(terms, tokens, m.lemmatize, m.skip_names, seen)})
 
 
 def test_find_labels_agrees_with_the_reference(docs, codebook):
