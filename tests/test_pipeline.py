@@ -67,25 +67,12 @@ def test_asking_for_tables_again_hashes_no_unchanged_file_again(corpus_factory, 
     """Every call for a table hashed every table and every input again (a notebook asks
     for tables many times). A file unchanged since this process hashed it, and settled then,
     is not read again; a change is still seen."""
-    import hashlib
-
-    from helpers import manifest
     corpus_dir = corpus_factory({"a.txt": "Vi behöver tillit.\n"})
     run = pipeline.Run.from_params(corpus_dir, tmp_path / "out")
     pipeline.coded(run)  # built
     later = pipeline.time.time_ns() + 60 * 10**9
     monkeypatch.setattr(pipeline, "_now", lambda: later, raising=False)  # the files have settled
-    hashed = []
-
-    class Counted:
-        def sha256(self, *data):
-            if data:  # a file's bytes (fingerprint() hashes the digests, with no argument)
-                hashed.append(1)
-            return hashlib.sha256(*data)
-
-    file_hash = manifest.file_hash
-    monkeypatch.setattr(pipeline, "hashlib", Counted())
-    monkeypatch.setattr(manifest, "file_hash", lambda folder, rel: hashed.append(rel) or file_hash(folder, rel))
+    hashed = _count_hashing(monkeypatch)
     pipeline.coded(run), pipeline.segments(run), pipeline.tokens(run)  # the first call takes the digests
     hashed.clear()
     for _ in range(3):
