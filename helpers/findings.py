@@ -535,8 +535,8 @@ def densest_code(freq: pd.DataFrame, group: str) -> pd.Series | None:
 
 def group_profiles(freq: pd.DataFrame) -> tuple[list[tuple[str, int, float | None, pd.Series | None]], list[str]]:
     """RQ3's profile of each group (a voice, or a period) of a :func:`theme_frequencies`
-    table, in the group's order: ``(group, documents, share of its coded sentences that
-    name problems, densest_code)``; and, apart, the groups with no coded sentence at all
+    table, in the group's order: ``(group, documents, share of its codes that are
+    problems, densest_code)``; and, apart, the groups with no coded sentence at all
     (named by the text rather than left out, so its count of groups agrees with the figure's).
     The share is ``None`` for a group with ``SMALL_N`` coded sentences or fewer (distinct
     sentences, ``coded_sentences``: one sentence with two themes is one), the floor of its
