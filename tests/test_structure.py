@@ -8,6 +8,12 @@ import pytest
 from helpers import clean, coding, structure
 
 
+def _kinds(text):
+    """Each sentence's text mapped to its kind, as clean.segment gives them."""
+    sentences, _ = clean.segment(text, "a.txt", clean.load_rules())
+    return {s["text"]: s["kind"] for s in sentences}
+
+
 def _kind(content, first=False, alone=True, listed=False, near_image=False, leads=False):
     return structure.kind_of(content, first=first, alone=alone, listed=listed, near_image=near_image, leads=leads)
 
@@ -57,8 +63,7 @@ def test_segment_finds_headings_with_their_text_below_them_in_one_block():
     text = ("Protokoll\nSocialnämnden\n\nBeslut\nNämnden beslutar att planera med ramtid.\n\n"
             "Ärendet\nFörvaltningen har prövat ramtid. Personalen är nöjd.\n\n"
             "Beslutsunderlag\nTjänsteskrivelse 2022-12-12\nUtvärdering av försöket\n")
-    sentences, _ = clean.segment(text, "a.txt", clean.load_rules())
-    kinds = {s["text"]: s["kind"] for s in sentences}
+    kinds = _kinds(text)
     assert kinds["Beslut"] == kinds["Ärendet"] == "heading"
     assert kinds["Nämnden beslutar att planera med ramtid."] == "paragraph"
     # followed by lines that are no prose: a list of documents, not a heading over text
@@ -76,8 +81,7 @@ def test_a_short_line_over_a_list_is_a_heading_and_a_line_that_runs_into_its_lis
             "Bilagor\n1. Tidplan för ramtid\n2. Enkät till personalen\n\n"
             "Nämnden beslutar att\n- planera med ramtid\n- följa upp försöket\n\n"
             "Styrningen i hemtjänsten\n- detaljstyrning av besöken\n")
-    sentences, _ = clean.segment(text, "a.txt", clean.load_rules())
-    kinds = {s["text"]: s["kind"] for s in sentences}
+    kinds = _kinds(text)
     assert kinds["Beslutsunderlag"] == kinds["Bilagor"] == "heading"
     assert kinds["Tjänsteskrivelse 2022-12-12"] == "list_item"
     assert kinds["Nämnden beslutar att"] == kinds["Styrningen i hemtjänsten"] == "paragraph"
