@@ -53,17 +53,19 @@ the line's start, the first capitalised or a role abbreviation of :data:`ROLES` 
 then a colon and a space; the text after it begins with a capital letter (or a quotation
 mark or dash before one) and the line ends a sentence. Such a lead-in is a turn's label
 only when it is a role of :data:`ROLES` (perhaps numbered: "IP 2:") or when the same label
-opens at least two lines of the file (:func:`repeated_labels`), as a transcript repeats
-"Intervjuare:", "IP:" or a name: a theme or a field that leads a single line
+opens at least two lines of the file and the labels of the file alternate, a speaker speaking
+again after another (:func:`repeated_labels`), as a transcript repeats "Intervjuare:", "IP:"
+or a name: a theme or a field that leads a single line, or recurs without a dialogue around it
 ("Detaljstyrning: Det är ett stort problem för oss.", "Hemlöshet: Antalet hemlösa ökar.",
 "Källa: SCB.", "Beslut: Nämnden godkänner förslaget.") stays a paragraph and is coded
 whole. A header field is no turn either: its value is a date, a number or a name without
 final punctuation ("Beslut: 2024-05-23", "Departement: Socialdepartementet"); nor is a
 sentence whose lead-in before the colon has a word in lower case ("Skälet är enkelt: …")
-or whose text after it begins in lower case ("Slutsats: vi behöver …"). A repeated field
-with a sentence of text after it is read as a turn: its label goes uncoded, its text is
-coded as before. The turn's text still counts for its document's voice (the metadata's):
-the cue finds who speaks, but not whose voice the label is.
+or whose text after it begins in lower case ("Slutsats: vi behöver …"). Fields that take
+turns ("Problem: …", "Lösning: …", "Problem: …"), each with a sentence after it, are read as
+turns: their labels go uncoded, their text is coded as before. The turn's text still counts
+for its document's voice (the metadata's): the cue finds who speaks, but not whose voice the
+label is.
 """
 
 from __future__ import annotations
@@ -136,11 +138,17 @@ def _is_role(name: str) -> bool:
 
 def repeated_labels(lines: Iterable[str]) -> frozenset[str]:
     """The labels (:func:`label_name`) that open at least two of a file's ``lines`` in the
-    form of a turn's label: a transcript repeats its labels ("Intervjuare:", "IP:", a
-    name), while a theme or a field that leads one line ("Detaljstyrning: Det är …",
-    "Källa: SCB.") stands once. What :func:`turn` takes as ``labels``."""
-    names = Counter(label_name(line[:found[0]]) for line in lines if (found := _label(line)) is not None)
-    return frozenset(name for name, n in names.items() if n >= 2)
+    form of a turn's label, when those lines make a dialogue: a transcript repeats its
+    labels ("Intervjuare:", "IP:", a name), while a theme or a field that leads one line
+    ("Detaljstyrning: Det är …", "Källa: SCB.") stands once. In a dialogue a speaker
+    speaks again after another: the lines in the form of a label, read in order, change
+    label at least twice (A, B, A). A lead-in that recurs without that ("Detaljstyrning:"
+    on two lines, or each of two themes on two lines in a row: A, A, B, B) is no label.
+    What :func:`turn` takes as ``labels``."""
+    order = [label_name(line[:found[0]]) for line in lines if (found := _label(line)) is not None]
+    if sum(a != b for a, b in zip(order, order[1:])) < 2:
+        return frozenset()
+    return frozenset(name for name, n in Counter(order).items() if n >= 2)
 
 
 def turn(text: str, labels: Collection[str] = ()) -> tuple[int, int] | None:

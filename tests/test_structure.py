@@ -210,7 +210,8 @@ def test_a_lead_in_that_is_no_role_labels_a_turn_only_when_it_recurs(line):
     assert structure.turn(line) is None
     assert structure.turn(line, {"Intervjuare", "IP"}) is None
     assert structure.turn(line, structure.repeated_labels([line, "Annat: Något annat hände."])) is None
-    assert structure.turn(line, structure.repeated_labels([line, line])) is not None
+    assert structure.turn(line, structure.repeated_labels([line, line])) is None  # recurs, but no dialogue
+    assert structure.turn(line, structure.repeated_labels([line, "Per Holm: Ja.", line])) is not None
     assert structure.turn("IP 2: Vi vill ha mer tid.") is not None  # a role, perhaps numbered, needs no repeat
 
 
@@ -225,6 +226,27 @@ def test_a_theme_that_leads_a_line_stays_a_coded_paragraph():
         ("Tillitsbaserad styrning: Vi vill pröva det nästa år.", "paragraph"), ("Källa: SCB.", "paragraph")]
     coded = coding.code_segments(pd.DataFrame(sentences).assign(doc_id="a"), coding.load_codebook())[0]
     assert (text.index("Detaljstyrning:"), "P_DETAIL") in set(zip(coded["start"], coded["code"]))
+
+
+def test_a_lead_in_that_recurs_without_a_dialogue_stays_a_coded_paragraph():
+    """The last note's gap: a theme used as the lead-in of two lines was taken for a repeated
+    speaker's label and lost its code. Labels are a dialogue's only when a speaker speaks
+    again after another (A, B, A); a theme on two lines, or two themes on two lines each in a
+    row (A, A, B, B), is no dialogue. A themed lead-in stays a coded paragraph."""
+    text = ("Rapport om styrningen\n\n"
+            "Detaljstyrning: Det är ett stort problem för oss.\n"
+            "Detaljstyrning: Rektorerna får inte bestämma själva.\n"
+            "Tillit: Vi vill pröva det nästa år.\n"
+            "Tillit: Personalen ska få mer ansvar.\n")
+    sentences, _ = clean.segment(text, "a.txt", clean.load_rules())
+    assert "speaker" not in [s["kind"] for s in sentences]
+    coded = coding.code_segments(pd.DataFrame(sentences).assign(doc_id="a"), coding.load_codebook())[0]
+    assert {(text.index(line), "P_DETAIL") for line in ("Detaljstyrning: Det", "Detaljstyrning: Rek")} <= set(
+        zip(coded["start"], coded["code"]))
+    order = ["Detaljstyrning: Det är ett problem.", "Detaljstyrning: Det är svårt.", "Tillit: Vi vill det.",
+             "Tillit: Vi ska det."]
+    assert structure.repeated_labels(order) == frozenset()
+    assert structure.repeated_labels([order[0], order[2], order[1], order[3]]) == {"Detaljstyrning", "Tillit"}
 
 
 def test_a_transcripts_repeated_name_labels_split_its_turns():
