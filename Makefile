@@ -82,7 +82,7 @@ python-version: # the Python version make would use (for .ci/run)
 env: $(STAMP) ## create the environment in .venv (exact versions of requirements/constraints.txt)
 
 report: $(STAMP) ## execute every notebook on CORPUS (ENGINE=pandas|dask, CODES=auto|corrected) and write OUT/html/index.html (DEBUG=1: tracebacks)
-	$(BIN)/python -m helpers.report --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT" --engine="$$KVALITEXT_ENGINE" --codes="$${KVALITEXT_CODES:-auto}" $(if $(value DEBUG),--debug)
+	$(BIN)/python -m helpers.report --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT" --engine="$$KVALITEXT_ENGINE" --codes="$${KVALITEXT_CODES:-auto}" $(if $(filter-out 0,$(value DEBUG)),--debug)
 
 review: $(STAMP) ## draw a sample of CORPUS's codes to review: OUT/review/review.xlsx and review.qdpx (PER_CODE=20 NEAR_MISS=10 SEED=17); never replaces a filled sheet or other files unless FORCE=1
 	$(BIN)/python -m helpers.review sample --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT" --per-code="$$KVALITEXT_PER_CODE" --near-miss="$$KVALITEXT_NEAR_MISS" --seed="$$KVALITEXT_SEED" $(if $(filter-out 0,$(value FORCE)),--force)
@@ -98,13 +98,13 @@ notebooks: $(STAMP) ## re-execute the committed notebooks in place (when a findi
 
 # evaluate scores CORPUS when one is given (on the command line or in the environment), else the project's own
 evaluate: $(STAMP) ## score the auto-coder against the reference codings of CORPUS= (its reference/*.csv), or when no CORPUS is given of every corpus of the project that has them (corpus, corpus-dev, corpus-dev2); RECORD=1 updates docs/evaluation.csv and docs/evaluation-vs-baseline.csv
-	$(BIN)/python -m helpers.evaluation --out="$$KVALITEXT_OUT/evaluation" $(if $(filter-out file default undefined,$(origin CORPUS)),--corpus="$$KVALITEXT_CORPUS") $(if $(value RECORD),--record)
+	$(BIN)/python -m helpers.evaluation --out="$$KVALITEXT_OUT/evaluation" $(if $(filter-out file default undefined,$(origin CORPUS)),--corpus="$$KVALITEXT_CORPUS") $(if $(filter-out 0,$(value RECORD)),--record)
 
 suggest: $(STAMP) ## candidate words for a code's rules on CORPUS (CODE=R_SUPPORT), to read before adding any
 	$(BIN)/python -m helpers.suggest --code="$$KVALITEXT_CODE" --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT"
 
 furniture: $(STAMP) ## score cleaning's furniture removal on the held-out sites of corpus-furniture/ (PART=tune|all, ERRORS=1 lists misses, SITES=1 the multi-page set by site); RECORD=1, once per round after the rules are frozen, writes docs/furniture-scores.csv
-	$(BIN)/python -m helpers.furniture --part="$$KVALITEXT_PART" $(if $(value ERRORS),--errors) $(if $(value SITES),--sites) $(if $(value RECORD),--record)
+	$(BIN)/python -m helpers.furniture --part="$$KVALITEXT_PART" $(if $(filter-out 0,$(value ERRORS)),--errors) $(if $(filter-out 0,$(value SITES)),--sites) $(if $(filter-out 0,$(value RECORD)),--record)
 
 lock: ## re-pin requirements/constraints.txt for every Python 3.11-3.13 found, keeping the pins that still fit pyproject.toml (UPGRADE=1: re-resolve all; UPGRADE=name,name: those)
 	$(PYTHON) tools/lock.py --upgrade="$$KVALITEXT_UPGRADE"

@@ -99,6 +99,10 @@ class Code(BaseModel):
         return _well_formed(terms)
 
 
+# the context attributes a codebook may define, each a column of segments.csv
+ATTRIBUTES = ("sector", "actors")
+
+
 class Codebook(BaseModel):
     """A codebook: codes plus context attributes (sector, actors)."""
 
@@ -131,6 +135,10 @@ class Codebook(BaseModel):
 
     @model_validator(mode="after")
     def _defaults_of_attributes(self) -> "Codebook":
+        unknown = sorted(set(self.attributes) - set(ATTRIBUTES))
+        if unknown:  # a misspelt `sectors:` would be read and never used: sector empty everywhere
+            raise ValueError(f"attributes names {unknown}; the attributes a codebook can define are "
+                             f"{', '.join(ATTRIBUTES)}")
         unknown = sorted(set(self.attribute_defaults) - set(self.attributes))
         if unknown:
             raise ValueError(f"attribute_defaults names {unknown}, which are not attributes {sorted(self.attributes)}")

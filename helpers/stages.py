@@ -182,7 +182,7 @@ def process_batch(docs: pd.DataFrame | Iterable[Sequence], codebook: coding.Code
     coded, supp, attrs = coding.code_table(seg, tok, codebook)
     t3 = time.perf_counter()
     seg["tokens"] = np.bincount(tok["sid"].to_numpy(), minlength=len(seg)) if len(seg) else []
-    seg["sector"], seg["actors"] = (attrs[c] if c in attrs else "" for c in ("sector", "actors"))
+    seg["sector"], seg["actors"] = (attrs[c] if c in attrs else "" for c in coding.ATTRIBUTES)
     out = Tables(stats={"chars": int(docs["text"].str.len().sum()), "documents": len(docs),
                         "sentences": len(seg), "tokens": len(tok)})
     if timings:

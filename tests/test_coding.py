@@ -115,6 +115,9 @@ def _write(tmp_path, mutate):
     (lambda d: d["codes"][0].update(terms=["a ~3 b c"]), r"codes\.P_DETAIL\.terms: .*'~N' joins exactly two"),
     (lambda d: d["codes"][0].update(terms=["~2 a"]), r"codes\.P_DETAIL\.terms: .*'~N' joins exactly two"),
     (lambda d: d["codes"][0].update(terms=["a ~0 b"]), r"codes\.P_DETAIL\.terms: .*'~0' asks for no distance"),
+    # a misspelt attribute was read and never used: every sentence's sector empty, and no word of why
+    (lambda d: d.update(attributes={"sectors": d["attributes"]["sector"]}, attribute_defaults={}, attribute_exclude={}),
+     r"attributes names \['sectors'\]; the attributes a codebook can define are sector, actors"),
 ])
 def test_invalid_codebook_names_the_code_and_field(tmp_path, mutate, message):
     with pytest.raises(coding.CodebookError, match=message):

@@ -380,6 +380,17 @@ def test_make_evaluate_scores_the_corpus_given_and_only_it():
     assert '--corpus' not in _make("-n", "evaluate", "OUT=elsewhere").stdout
 
 
+@pytest.mark.parametrize("target, switch, option", [
+    ("evaluate", "RECORD", "--record"), ("furniture", "RECORD", "--record"), ("furniture", "ERRORS", "--errors"),
+    ("furniture", "SITES", "--sites"), ("report", "DEBUG", "--debug"), ("review", "FORCE", "--force")])
+def test_a_switch_set_to_0_is_off(target, switch, option):
+    """The review of the README: RECORD=0 rewrote docs/evaluation.csv, as any value did; 0
+    is off for every switch of the Makefile, as it was for FORCE."""
+    assert option in _make("-n", target, f"{switch}=1").stdout
+    for off in ("0", ""):
+        assert option not in _make("-n", target, f"{switch}={off}").stdout
+
+
 def test_make_evaluate_on_a_corpus_without_reference_codings_says_so_in_one_line(tmp_path):
     """It was a ValueError traceback (after the run's tables were built); nothing is written."""
     mine = tmp_path / "mine"
