@@ -7,9 +7,11 @@ SHA-256 of its bytes, in that folder's manifest (:data:`MANIFEST`): ``make repor
 tables (:data:`STAMP`, ``.cache/fingerprint.json``) records the tables it wrote the same
 way, so tables a notebook run by hand rebuilt are known to be a run's too; and the writer
 notes each file a run writes in its folder, with the hash of the bytes it writes, in the
-folder's journal (:data:`JOURNAL`, :func:`note`, :func:`helpers.io.record_writes`) before the
-file is put in place, so a run's record holds what the run wrote and nothing else (never a
-file for its name alone), and what a run that stopped early wrote is still known. A record is
+folder's journal (:data:`JOURNAL`, :func:`noting`, :func:`helpers.io.record_writes`) and puts
+the file in place under the folder's lock (:func:`journal_locked`, which ``make clean`` holds
+too while it reads the records and removes), so a run's record holds what the run wrote and
+nothing else (never a file for its name alone), and what a run that stopped early wrote is
+still known. A record is
 JSON, its paths relative to its folder, sorted, no timestamps (the outputs are
 reproducible, so the record is too)::
 
@@ -54,7 +56,7 @@ from typing import Iterable, Iterator, Mapping, TextIO
 from . import paths  # standard library only too
 
 try:
-    import fcntl  # POSIX: the journal's updates are locked (_journal_locked)
+    import fcntl  # POSIX: the journal's updates are locked (journal_locked)
 except ImportError:  # pragma: no cover - Windows: unlocked, as before
     fcntl = None  # type: ignore[assignment]
 
@@ -280,26 +282,43 @@ def _write_record(folder: str | os.PathLike[str], name: str, recorded: Mapping[s
 
 def note(folder: str | os.PathLike[str], rel: str, digest: str) -> None:
     """Add to ``folder``'s journal (:data:`JOURNAL`, a record) that a run is about to put
-    bytes of SHA-256 ``digest`` at ``folder/rel``: the writer (:func:`helpers.io.write_bytes`)
-    notes it before the file is put in place, so a file a run wrote is known as the run's
-    with the bytes it wrote, even when the run stops before it writes its manifest. Only a
-    file of a form a run writes (:func:`output_file`) is noted; the newest note for a path
-    replaces an older one (the manifest keeps the hash of the run before)."""
-    if not output_file(rel):
-        return
-    with _journal_locked(folder):
-        journal = read(folder, JOURNAL) or {}
-        if journal.get(rel) != digest:
-            _write_record(folder, JOURNAL, {**journal, rel: digest})
+    bytes of SHA-256 ``digest`` at ``folder/rel`` (:func:`noting`, which the writer uses to
+    put the file in place under the same lock)."""
+    with noting(folder, rel, digest):
+        pass
 
 
 @contextlib.contextmanager
-def _journal_locked(folder: str | os.PathLike[str]) -> Iterator[None]:
+def noting(folder: str | os.PathLike[str], rel: str, digest: str) -> Iterator[None]:
+    """Note in ``folder``'s journal (:data:`JOURNAL`, a record) that a run is putting bytes
+    of SHA-256 ``digest`` at ``folder/rel``, and hold the journal's lock (:func:`journal_locked`)
+    while the caller puts the file in place: the writer (:func:`helpers.io.write_bytes`)
+    renames its finished temporary file to ``rel`` inside, so a file a run wrote is known as
+    the run's with the bytes it wrote, even when the run stops before it writes its
+    manifest, and ``make clean`` (which holds the same lock while it reads the journal and
+    removes) sees the note and the file together or neither. Only a file of a form a run
+    writes (:func:`output_file`) is noted (the lock is held all the same); the newest note
+    for a path replaces an older one (the manifest keeps the hash of the run before)."""
+    with journal_locked(folder):
+        if output_file(rel):
+            journal = read(folder, JOURNAL) or {}
+            if journal.get(rel) != digest:
+                _write_record(folder, JOURNAL, {**journal, rel: digest})
+        yield
+
+
+@contextlib.contextmanager
+def journal_locked(folder: str | os.PathLike[str]) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` (``flock`` on the folder itself: no lock file is
-    left in an output folder) while its journal is read, changed and written again, so that
-    two writers in one folder (two threads, or a notebook run by hand beside a report) do not
-    drop each other's notes. Where the lock cannot be taken (no ``fcntl``, a file system
-    refusing it) the update goes on unlocked: a dropped note keeps a file, never removes one."""
+    left in an output folder) while its journal is read, changed and written again, or a
+    file noted there is put in place (:func:`noting`), or ``make clean`` reads the folder's
+    records, removes what they list and removes them (:func:`helpers.outputs.clean`): so two
+    writers in one folder (two threads, or a notebook run by hand beside a report) do not
+    drop each other's notes, and ``make clean`` neither drops a note a run is adding nor
+    sees a note without its file. One who holds it makes the others wait (a writer holds it
+    for one note and one rename). Not re-entrant: a second lock of the same folder within it
+    waits for ever. Where the lock cannot be taken (no ``fcntl``, a file system refusing it)
+    the work goes on unlocked: a dropped note keeps a file, never removes one."""
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except (OSError, ValueError):
@@ -321,9 +340,10 @@ def write(folder: str | os.PathLike[str], recorded: Mapping[str, str | None], na
     notes of the journal (:func:`note`) it now records with the same hash are dropped from
     the journal (removed when none is left): those that remain are files a run wrote that
     no manifest records (a notebook run by hand, a run that stopped), still known as a
-    run's to ``make clean``."""
-    _write_record(folder, name, recorded)
-    with _journal_locked(folder):
+    run's to ``make clean``. Both under the journal's lock (:func:`journal_locked`), so
+    ``make clean`` reads the two as one."""
+    with journal_locked(folder):
+        _write_record(folder, name, recorded)
         journal = read(folder, JOURNAL)
         if journal:
             left = {rel: digest for rel, digest in journal.items() if recorded.get(rel) != digest}

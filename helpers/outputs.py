@@ -17,8 +17,11 @@ wrote in ``OUT`` and nothing else (a run never deletes what it did not write):
   form a run writes may go (:func:`helpers.manifest.output_file`), never one under
   ``review/``, whatever a record lists. Then the records
   themselves go, and the folders left empty (``OUT`` itself when nothing else is in it).
-  In ``build/`` the records of every folder under it are read (``make report
-  OUT=build/mine`` writes there too), and it is cleaned though no manifest is there (the
+  Each folder's records are read, and what they list removed, under the lock a run's writer
+  holds to note a file and put it in place (:func:`helpers.manifest.journal_locked`): a run
+  writing there meanwhile waits, and ``make clean`` waits for its note. In ``build/`` the
+  records of every folder under it are read (``make report OUT=build/mine`` writes there
+  too), and it is cleaned though no manifest is there (the
   notebooks run in place, ``make notebooks`` and the tests, write to it without one);
 * ``OUT/review/`` (``make review``'s sample, sheet and project) is kept, in ``build/`` too,
   whatever it holds: a reviewer may be filling ``review.xlsx`` in place, or have saved the
@@ -193,12 +196,16 @@ def clean(out: str | None, corpus: str | None = None) -> str:
     removal = manifest.Removal()
     for under in _recorded(out_dir, deep=_is_build(out_dir)):
         folder = out_dir / under
-        records = {name: found for name in RECORDS if (found := manifest.read(folder, name)) is not None}
-        # the records themselves go last, as records (the stamp of a later build, too)
-        removal.add(manifest.remove_unchanged(folder, *[
-            manifest.removable(folder, {rel: digest for rel, digest in found.items() if rel not in records}, name)
-            for name, found in records.items()]), under)
-        removal.add(manifest.Removal(removed=[name for name in records if manifest.remove_record(folder, name)]), under)
+        # under the lock a run's writer holds to note a file and put it in place (manifest.noting): a run writing
+        # here meanwhile waits, so its note is neither dropped with the journal nor read without its file
+        with manifest.journal_locked(folder):
+            records = {name: found for name in RECORDS if (found := manifest.read(folder, name)) is not None}
+            # the records themselves go last, as records (the stamp of a later build, too)
+            removal.add(manifest.remove_unchanged(folder, *[
+                manifest.removable(folder, {rel: digest for rel, digest in found.items() if rel not in records}, name)
+                for name, found in records.items()]), under)
+            removal.add(manifest.Removal(removed=[name for name in records if manifest.remove_record(folder, name)]),
+                        under)
     removed = removal.removed
     _prune(out_dir, removed)
     said = f"removed {len(removed)} file(s) the runs wrote in {shown}"

@@ -642,3 +642,113 @@ def test_writers_noting_in_one_folder_at_once_drop_no_note(tmp_path):
         thread.join()
     assert manifest.read(folder, manifest.JOURNAL) == expected
     assert sorted(p.name for p in folder.iterdir()) == [manifest.JOURNAL]  # no lock file, no temporary left
+
+
+def _locked_elsewhere(folder: Path) -> bool:
+    """Whether another holder has ``folder``'s journal lock (manifest.journal_locked): a lock
+    of one's own open description of the folder is refused without waiting."""
+    import fcntl
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def test_make_clean_holds_the_journal_lock_while_it_reads_removes_and_drops_the_records(tmp_path, monkeypatch):
+    """The journal's notes are added under a lock on the folder, but make clean read the
+    journal, removed what it lists and removed it without that lock: a note a run added in
+    between was dropped with the journal (its file then kept for ever as no run's)."""
+    out = tmp_path / "out"
+    _report_folder(out)
+    (out / "figures/late.svg").write_text("<svg/>", encoding="utf-8")
+    manifest.note(out, "figures/late.svg", manifest.file_hash(out, "figures/late.svg"))
+    seen = []
+
+    def probing(function):
+        def probe(folder, *args, **kwargs):
+            if Path(folder) == out:
+                seen.append((function.__name__, _locked_elsewhere(out)))
+            return function(folder, *args, **kwargs)
+        return probe
+
+    for name in ("read", "remove_unchanged", "remove_record"):
+        monkeypatch.setattr(manifest, name, probing(getattr(manifest, name)))
+    said = outputs.clean(str(out))
+    assert said.startswith(f"removed 11 file(s) the runs wrote in {out}, and the folder"), said
+    assert {name for name, _ in seen} == {"read", "remove_unchanged", "remove_record"}
+    assert all(locked for _, locked in seen), seen
+
+
+def test_a_note_a_run_adds_while_make_clean_runs_is_kept_with_its_file(tmp_path, monkeypatch):
+    """A run writing in OUT while make clean removes there: its note went with the journal
+    make clean removed (or was read before its file was in place), so its file stayed as no
+    run's. Now the writer waits for make clean's lock, then notes and puts its file in place."""
+    import threading
+
+    from helpers import io as kio
+    out = tmp_path / "out"
+    _report_folder(out)
+    kio.record_writes(out)
+    late = out / "figures" / "late.svg"
+    writer = threading.Thread(target=kio.write_text, args=(late, "<svg>late</svg>"))
+    asked, blocked = threading.Event(), []
+    real_fcntl = manifest.fcntl
+
+    class Flock:  # the real flock; says whether the writer's lock had to wait
+        LOCK_EX, LOCK_NB = real_fcntl.LOCK_EX, real_fcntl.LOCK_NB
+
+        @staticmethod
+        def flock(fd, how):
+            if threading.current_thread() is writer:
+                try:
+                    real_fcntl.flock(fd, how | real_fcntl.LOCK_NB)
+                    blocked.append(False)
+                    asked.set()
+                    return
+                except BlockingIOError:
+                    blocked.append(True)
+                    asked.set()
+            real_fcntl.flock(fd, how)
+
+    monkeypatch.setattr(manifest, "fcntl", Flock)
+    remove_unchanged = manifest.remove_unchanged
+
+    def write_meanwhile(folder, *records):  # the run writes once make clean has read the records
+        writer.start()
+        asked.wait()
+        if not blocked[0]:  # not locked out: the write is done before make clean goes on
+            writer.join()
+        return remove_unchanged(folder, *records)
+
+    monkeypatch.setattr(manifest, "remove_unchanged", write_meanwhile)
+    outputs.clean(str(out))
+    writer.join()
+    assert _files(out) == [manifest.JOURNAL, "figures/late.svg"]
+    assert manifest.read(out, manifest.JOURNAL) == {"figures/late.svg": hashlib.sha256(b"<svg>late</svg>").hexdigest()}
+    assert blocked == [True]  # it waited for make clean
+    monkeypatch.undo()
+    assert outputs.clean(str(out)).startswith(f"removed 2 file(s) the runs wrote in {out}, and the folder")
+
+
+def test_the_writer_puts_its_file_in_place_under_the_journal_lock(tmp_path, monkeypatch):
+    """The writer noted a file, released the journal's lock and only then put the file in
+    place: make clean in between saw the note without the file (or the file's earlier bytes)
+    and dropped the journal, and the file then came as no run's."""
+    from helpers import io as kio
+    out = tmp_path / "out"
+    out.mkdir()
+    kio.record_writes(out)
+    replace, seen = os.replace, []
+
+    def probe(src, dst, *args, **kwargs):
+        if Path(dst) == out / "segments.csv":
+            seen.append((_locked_elsewhere(out), manifest.read(out, manifest.JOURNAL)))
+        return replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", probe)
+    kio.write_text(out / "segments.csv", "doc_id\n")
+    assert seen == [(True, {"segments.csv": hashlib.sha256(b"doc_id\n").hexdigest()})]
