@@ -97,12 +97,15 @@ class Removal:
     an older manifest, or one written by hand, records none), paths relative to the folder;
     ``aside``: a changed file left under the hidden name it was set aside as
     (``.NAME.<hex>.kept`` beside it, :func:`_unlink_if`), because another file took its name
-    meanwhile, by its path."""
+    meanwhile, by its path; ``leftover``: such files found in the folder that an earlier
+    removal left (stopped by Ctrl-C between the setting aside and the removal or the putting
+    back, or one it named), each with the path it was set aside from (:func:`set_aside`)."""
 
     removed: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     aside: dict[str, str] = field(default_factory=dict)
+    leftover: dict[str, str] = field(default_factory=dict)
 
     def add(self, other: "Removal", under: str = "") -> None:
         """Add ``other``'s files, found in the subfolder ``under``."""
@@ -111,6 +114,13 @@ class Removal:
         self.changed += [prefix + rel for rel in other.changed]
         self.unknown += [prefix + rel for rel in other.unknown]
         self.aside |= {prefix + rel: prefix + kept for rel, kept in other.aside.items()}
+        self.leftover |= {prefix + kept: prefix + rel for kept, rel in other.leftover.items()}
+
+    def find_leftovers(self, folder: str | os.PathLike[str]) -> None:
+        """Add to ``leftover`` each file set aside earlier under ``folder`` that is still
+        there (:func:`set_aside`) and is not one this removal set aside itself."""
+        mine = set(self.aside.values())
+        self.leftover |= {kept: rel for kept, rel in set_aside(folder).items() if kept not in mine}
 
     def said(self, folder: str | os.PathLike[str]) -> list[str]:
         """The files kept, as lines for the user: each changed file named (one left set
@@ -124,6 +134,13 @@ class Removal:
             lines.append(f"kept {len(self.unknown)} file(s) in {folder} that a manifest lists without a hash (written "
                          f"by an older kvalitext, or by hand), so they are not known to be a run's: {shown}; remove "
                          "them yourself if they are not yours (a report run again records the hashes of what it writes)")
+        for kept, rel in sorted(self.leftover.items()):
+            taken = os.path.lexists(Path(folder) / rel)
+            lines.append(f"kept {Path(folder) / kept}, set aside from {rel} by an earlier make clean or run that was "
+                         "stopped (Ctrl-C) before it removed it or put it back, or that found another file saved at "
+                         "that name; it may be yours and is never removed: "
+                         + (f"{rel} is there again, so compare the two, keep yours under that name and delete the "
+                            "other" if taken else f"rename it back to {rel} if it is yours, or delete it"))
         return lines
 
 
@@ -416,6 +433,29 @@ def _unlink_if(fd: int, name: str, known: set[str]) -> tuple[bool, str | None]:
     return False, None
 
 
+# the name _unlink_if sets a file aside under in its folder: .NAME.<8 hex digits>.kept
+_SET_ASIDE = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.kept")
+
+
+def set_aside(folder: str | os.PathLike[str]) -> dict[str, str]:
+    """The files under ``folder`` named as :func:`_unlink_if` sets a file aside
+    (``.NAME.<hex>.kept``), each with the path it was set aside from (``NAME`` in the same
+    folder), paths relative to ``folder``, sorted: what a removal stopped by Ctrl-C between
+    the setting aside and the removal or the putting back left, or one it named because
+    another file took the name. Regular files only; not through a symbolic link, nor under
+    a ``review/`` folder. Never removed: one may be a researcher's file."""
+    found = {}
+    for here, dirs, files in os.walk(folder):  # links to folders are not walked into
+        dirs[:] = sorted(d for d in dirs if d != REVIEW_DIR)
+        rel_dir = Path(here).relative_to(folder).as_posix()
+        prefix = "" if rel_dir == "." else f"{rel_dir}/"
+        for name in sorted(files):
+            match = _SET_ASIDE.fullmatch(name)
+            if match and stat.S_ISREG(os.lstat(Path(here) / name).st_mode):
+                found[prefix + name] = prefix + match["name"]
+    return found
+
+
 def _exists_at(fd: int, name: str) -> bool:
     """Whether the folder ``fd`` has an entry ``name`` (a link too)."""
     try:
@@ -459,10 +499,12 @@ def finish(folder: str | os.PathLike[str], previous: Mapping[str, str | None], w
     its ``previous`` record lists and it did not write again (:func:`remove_stale`), write
     its record of the files it wrote (``written``, with their hashes now: :func:`write`),
     and, given a ``stream``, say there what was removed (as files of ``what``, "the previous
-    report") and what was kept (:meth:`Removal.said`). Returns what was removed and kept."""
+    report") and what was kept (:meth:`Removal.said`; the files an earlier removal left set
+    aside in ``folder`` too, :func:`set_aside`). Returns what was removed and kept."""
     written = list(written)
     removal = remove_stale(folder, previous, written)
     write(folder, record(folder, written))
+    removal.find_leftovers(folder)
     if stream is not None:
         if removal.removed:
             print(f"removed {len(removal.removed)} file(s) of {what}: {', '.join(removal.removed)}", file=stream)

@@ -28,7 +28,9 @@ wrote in ``OUT`` and nothing else (a run never deletes what it did not write):
   QDA project or a sheet of another name beside it, and ``make review-import`` checks a sheet against
   ``sample.csv``. Remove it yourself once its decisions are imported. Files of
   ``make suggest`` (``suggestions_<CODE>.csv``), temporaries of a killed write (the next
-  build removes them) and files of one's own are kept too;
+  build removes them) and files of one's own are kept too, and so is a file an earlier
+  removal stopped by Ctrl-C left set aside (``.NAME.<hex>.kept``), which is named with what
+  to do (:func:`helpers.manifest.set_aside`);
 * refused (one line naming the folder and why, exit status 2, nothing removed): a folder
   (other than ``build/``) with no record of a run: neither a manifest of a report or of
   ``make evaluate`` nor a journal (a notebook run by hand there, or a report stopped before
@@ -184,8 +186,8 @@ def _prune(out: Path, removed: list[str]) -> None:
 def clean(out: str | None, corpus: str | None = None) -> str:
     """Remove what the runs wrote in ``OUT`` (see the module's docstring); return what was
     done: a line, then a line for each recorded file kept because it changed since (and one
-    for those recorded without a hash). Raises :class:`CleanRefused` (before anything is removed) when
-    :func:`refusal` says so."""
+    for those recorded without a hash, and one for each file left set aside). Raises
+    :class:`CleanRefused` (before anything is removed) when :func:`refusal` says so."""
     why = refusal(out, corpus)
     if why:
         raise CleanRefused(why)
@@ -211,7 +213,8 @@ def clean(out: str | None, corpus: str | None = None) -> str:
     said = f"removed {len(removed)} file(s) the runs wrote in {shown}"
     if not out_dir.exists():
         return said + ", and the folder, left empty"
-    named = set(removal.changed + removal.unknown + list(removal.aside.values()))
+    removal.find_leftovers(out_dir)  # files an earlier make clean or run left set aside, stopped by Ctrl-C: named
+    named = set(removal.changed + removal.unknown + list(removal.aside.values()) + list(removal.leftover))
     left = sorted(rel for p in out_dir.rglob("*") if not p.is_dir() or p.is_symlink()
                   if (rel := p.relative_to(out_dir).as_posix()) not in named)
     kept = f"; kept {len(left)} file(s) no run listed there"

@@ -307,6 +307,61 @@ def test_a_file_left_set_aside_is_named_in_the_kept_line(tmp_path, monkeypatch):
                         f"(kept too): {manifest.CHANGED}; give it its name back if it is yours"]
 
 
+def test_a_file_left_set_aside_by_a_stopped_clean_is_named_by_the_next_and_never_removed(tmp_path, monkeypatch):
+    """A make clean stopped (Ctrl-C) between setting a file aside and removing or putting it
+    back left it as .coded.csv.<hex>.kept, which the next make clean counted among files no
+    run listed, unnamed, unless another file took its name in its own run: the notes (if they
+    were a researcher's) were as good as lost among hidden files."""
+    out = tmp_path / "out"
+    _report_folder(out)
+    (out / "html/index.html").write_text("<p>my notes</p>", encoding="utf-8")  # changed: kept, and not set aside
+    hash_at = manifest._hash_at
+
+    def stopped(fd, name):
+        if name.startswith(".coded.csv."):
+            raise KeyboardInterrupt  # Ctrl-C once coded.csv is set aside
+        return hash_at(fd, name)
+
+    monkeypatch.setattr(manifest, "_hash_at", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        outputs.clean(str(out))
+    monkeypatch.undo()
+    aside = [p.name for p in out.iterdir() if p.name.startswith(".coded.csv.") and p.name.endswith(".kept")]
+    assert len(aside) == 1 and not (out / "coded.csv").exists()
+    # one at a name taken again since, in a subfolder; a name of the form without 8 hex digits is no leftover
+    (out / "html/.index.html.0123abcd.kept").write_text("<p>mine</p>", encoding="utf-8")
+    (out / "html/.notes.kept").write_text("mine\n", encoding="utf-8")
+    said = outputs.clean(str(out)).splitlines()
+    assert said[0] == (f"removed 7 file(s) the runs wrote in {out}; kept 1 file(s) no run listed there: "
+                       "html/.notes.kept"), said
+    assert said[1] == f"kept {out / 'html/index.html'}: {manifest.CHANGED}"
+    common = "by an earlier make clean or run that was stopped (Ctrl-C) before it removed it or put it back, or that " \
+             "found another file saved at that name; it may be yours and is never removed: "
+    assert said[2:] == [
+        f"kept {out / aside[0]}, set aside from coded.csv {common}rename it back to coded.csv if it is yours, or "
+        "delete it",
+        f"kept {out / 'html/.index.html.0123abcd.kept'}, set aside from html/index.html {common}html/index.html is there "
+        "again, so compare the two, keep yours under that name and delete the other"]
+    assert _files(out) == [aside[0], "html/.index.html.0123abcd.kept", "html/.notes.kept", "html/index.html"]
+    assert (out / aside[0]).read_text(encoding="utf-8") == "the run's coded.csv\n"
+
+
+def test_the_next_run_in_the_folder_names_a_file_left_set_aside(tmp_path):
+    """A report (or make evaluate) that succeeds says what it kept: a file an earlier removal
+    left set aside in its folder was not among it."""
+    out = tmp_path / "out"
+    _write(out, {"coded.csv": "the run's\n", ".segments.csv.0123abcd.kept": "my notes\n",
+                 "review/.sample.csv.89abcdef.kept": "a reviewer's\n"})
+    said = io.StringIO()
+    removal = manifest.finish(out, {}, ["coded.csv"], "the previous report", said)
+    assert said.getvalue().splitlines() == [
+        f"kept {out / '.segments.csv.0123abcd.kept'}, set aside from segments.csv by an earlier make clean or run that "
+        "was stopped (Ctrl-C) before it removed it or put it back, or that found another file saved at that name; it "
+        "may be yours and is never removed: rename it back to segments.csv if it is yours, or delete it"]
+    assert (out / ".segments.csv.0123abcd.kept").read_text(encoding="utf-8") == "my notes\n"
+    assert removal.leftover == {".segments.csv.0123abcd.kept": "segments.csv"}
+
+
 def test_a_hand_written_manifest_does_not_make_a_researchers_file_removed(tmp_path):
     """A manifest is a file like any other: one written or edited by hand (or by an older
     kvalitext, a plain list) named files that make clean then removed."""
