@@ -234,6 +234,19 @@ def record(folder: str | os.PathLike[str], files: Iterable[str]) -> dict[str, st
     return {rel: digest for rel, digest in found.items() if digest is not None}
 
 
+def as_written(folder: str | os.PathLike[str], files: Iterable[str]) -> dict[str, str]:
+    """``{path: SHA-256}`` of the ``files`` (relative to ``folder``) a run wrote there, sorted:
+    each with the hash of the bytes the writer put there, as its note in the folder's
+    journal gives it (:func:`noting`: taken at write time, so a page edited while the run
+    goes on is recorded as the run wrote it, and ``make clean`` keeps the edit as changed
+    since), and a file the writer did not note (the pipeline's tables a run kept from an
+    earlier one, checked against its stamp) with the hash of its bytes now
+    (:func:`record`). A file no longer there is left out, as :func:`record` does."""
+    journal = read(folder, JOURNAL) or {}
+    now = record(folder, files)
+    return {rel: journal.get(rel) or digest for rel, digest in now.items()}
+
+
 def dumps(recorded: Mapping[str, str | None]) -> str:
     """The text of a record (sorted, no timestamps); a path of unknown hash (``None``) is
     kept as ``null``, so it is never removed."""
@@ -497,13 +510,14 @@ def finish(folder: str | os.PathLike[str], previous: Mapping[str, str | None], w
            stream: TextIO | None = None) -> Removal:
     """End a run that succeeded in ``folder`` (a report, ``make evaluate``): remove the files
     its ``previous`` record lists and it did not write again (:func:`remove_stale`), write
-    its record of the files it wrote (``written``, with their hashes now: :func:`write`),
+    its record of the files it wrote (``written``, with the hashes of the bytes written:
+    :func:`as_written`, :func:`write`),
     and, given a ``stream``, say there what was removed (as files of ``what``, "the previous
     report") and what was kept (:meth:`Removal.said`; the files an earlier removal left set
     aside in ``folder`` too, :func:`set_aside`). Returns what was removed and kept."""
     written = list(written)
     removal = remove_stale(folder, previous, written)
-    write(folder, record(folder, written))
+    write(folder, as_written(folder, written))
     removal.find_leftovers(folder)
     if stream is not None:
         if removal.removed:

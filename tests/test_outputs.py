@@ -646,6 +646,35 @@ def test_a_failed_report_records_the_figures_and_tables_its_notebooks_wrote(corp
     assert said.splitlines()[1:] == [] and not out.exists()  # nothing kept as changed since
 
 
+def test_a_page_edited_while_the_report_runs_is_recorded_as_the_report_wrote_it(corpus_factory, tmp_path,
+                                                                                 monkeypatch):
+    """The report recorded its pages with their hashes at the end of the run, not those of
+    the bytes it wrote: a page a researcher saved over meanwhile was recorded as the run's,
+    and make clean removed the edit."""
+    import nbformat
+    corpus_dir, out = corpus_factory({"a.txt": "Vi behöver tillit.\n"}), tmp_path / "out"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A notebook")])
+    monkeypatch.setattr(report, "notebooks", lambda: [paths.NOTEBOOKS_DIR / "00_a.ipynb"])
+    monkeypatch.setattr(report, "execute", lambda *args, **kw: notebook)
+    written_pages, notebook_outputs = {}, report.notebook_outputs
+
+    def edit_meanwhile(folder, before):  # the pages are written; the researcher saves over one
+        written_pages.update(manifest.record(out, ["html/00_a.html", "html/index.html"]))
+        (tmp_path / "mine.html").write_text("<p>my notes</p>", encoding="utf-8")  # an editor's save
+        os.replace(tmp_path / "mine.html", out / "html/00_a.html")
+        return notebook_outputs(folder, before)
+
+    monkeypatch.setattr(report, "notebook_outputs", edit_meanwhile)
+    report.build_report(str(corpus_dir), str(out), stream=io.StringIO())
+    recorded = manifest.read(out)
+    assert recorded["html/00_a.html"] == written_pages["html/00_a.html"] != manifest.file_hash(out, "html/00_a.html")
+    assert recorded["html/index.html"] == written_pages["html/index.html"]
+    assert manifest.read(out, manifest.JOURNAL) is None  # the manifest took over every note
+    said = outputs.clean(str(out)).splitlines()
+    assert said[1:] == [f"kept {out / 'html/00_a.html'}: {manifest.CHANGED}"]
+    assert (out / "html/00_a.html").read_text(encoding="utf-8") == "<p>my notes</p>"
+
+
 def test_make_suggest_says_an_edited_table_in_one_line(corpus_factory, tmp_path, capsys):
     """make suggest reads the run's tables: one saved over is refused in one line, exit 2."""
     corpus_dir = corpus_factory({"a.txt": "Vi behöver tillit.\n"})
