@@ -464,8 +464,11 @@ def set_aside(folder: str | os.PathLike[str]) -> dict[str, str]:
         prefix = "" if rel_dir == "." else f"{rel_dir}/"
         for name in sorted(files):
             match = _SET_ASIDE.fullmatch(name)
-            if match and stat.S_ISREG(os.lstat(Path(here) / name).st_mode):
-                found[prefix + name] = prefix + match["name"]
+            try:
+                if match and stat.S_ISREG(os.lstat(Path(here) / name).st_mode):
+                    found[prefix + name] = prefix + match["name"]
+            except OSError:  # gone since
+                continue
     return found
 
 
