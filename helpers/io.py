@@ -110,34 +110,36 @@ _RECORDED: set[Path] = set()
 def record_writes(folder: str | os.PathLike[str]) -> None:
     """From now on in this process, note each file :func:`write_bytes` writes under
     ``folder`` (a run's output folder), with the SHA-256 of its bytes, in that folder's
-    journal (:func:`helpers.manifest.note`) before the file is put in place: so the run's
-    record holds the files the run wrote and nothing else (not a file of one's own saved
-    there meanwhile), and a run that stops before its manifest is written still has its
-    files known as its own (``make clean`` removes them while unchanged). Where folders
-    nest, the innermost holds the note."""
+    journal as the file is put in place, under the journal's lock
+    (:func:`helpers.manifest.noting`): so the run's record holds the files the run wrote
+    and nothing else (not a file of one's own saved there meanwhile), and a run that stops
+    before its manifest is written still has its files known as its own (``make clean``
+    removes them while unchanged). Where folders nest, the innermost holds the note."""
     _RECORDED.add(Path(folder).resolve())
 
 
-def _note_write(path: Path, data: bytes) -> None:
-    """Note the write of ``data`` at ``path`` in the journal of the innermost folder
-    :func:`record_writes` named that holds it (if any)."""
+def _noting(path: Path, data: bytes) -> contextlib.AbstractContextManager[None]:
+    """Within: ``data`` at ``path`` is noted in the journal of the innermost folder
+    :func:`record_writes` named that holds it, whose lock is held while the file is put in
+    place (:func:`helpers.manifest.noting`); nothing is noted for a path in none."""
     if not _RECORDED:
-        return
+        return contextlib.nullcontext()
     target = path.parent.resolve() / path.name
     folders = [f for f in _RECORDED if target.is_relative_to(f)]
-    if folders:
-        folder = max(folders, key=lambda f: len(f.parts))
-        manifest.note(folder, target.relative_to(folder).as_posix(), hashlib.sha256(data).hexdigest())
+    if not folders:
+        return contextlib.nullcontext()
+    folder = max(folders, key=lambda f: len(f.parts))
+    return manifest.noting(folder, target.relative_to(folder).as_posix(), hashlib.sha256(data).hexdigest())
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically, creating parent folders; a name the file
     system cannot hold is refused (:func:`check_name`) before anything is written. A
-    write into a run's output folder is noted in its journal first (:func:`record_writes`)."""
+    write into a run's output folder is noted in its journal as the file is put in place,
+    under the journal's lock (:func:`record_writes`, :func:`helpers.manifest.noting`)."""
     path = Path(path)
     check_name(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _note_write(path, data)
     fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path.name), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -145,7 +147,8 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        with _noting(path, data):
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -7,9 +7,11 @@ SHA-256 of its bytes, in that folder's manifest (:data:`MANIFEST`): ``make repor
 tables (:data:`STAMP`, ``.cache/fingerprint.json``) records the tables it wrote the same
 way, so tables a notebook run by hand rebuilt are known to be a run's too; and the writer
 notes each file a run writes in its folder, with the hash of the bytes it writes, in the
-folder's journal (:data:`JOURNAL`, :func:`note`, :func:`helpers.io.record_writes`) before the
-file is put in place, so a run's record holds what the run wrote and nothing else (never a
-file for its name alone), and what a run that stopped early wrote is still known. A record is
+folder's journal (:data:`JOURNAL`, :func:`noting`, :func:`helpers.io.record_writes`) and puts
+the file in place under the folder's lock (:func:`journal_locked`, which ``make clean`` holds
+too while it reads the records and removes), so a run's record holds what the run wrote and
+nothing else (never a file for its name alone), and what a run that stopped early wrote is
+still known. A record is
 JSON, its paths relative to its folder, sorted, no timestamps (the outputs are
 reproducible, so the record is too)::
 
@@ -54,7 +56,7 @@ from typing import Iterable, Iterator, Mapping, TextIO
 from . import paths  # standard library only too
 
 try:
-    import fcntl  # POSIX: the journal's updates are locked (_journal_locked)
+    import fcntl  # POSIX: the journal's updates are locked (journal_locked)
 except ImportError:  # pragma: no cover - Windows: unlocked, as before
     fcntl = None  # type: ignore[assignment]
 
@@ -95,12 +97,15 @@ class Removal:
     an older manifest, or one written by hand, records none), paths relative to the folder;
     ``aside``: a changed file left under the hidden name it was set aside as
     (``.NAME.<hex>.kept`` beside it, :func:`_unlink_if`), because another file took its name
-    meanwhile, by its path."""
+    meanwhile, by its path; ``leftover``: such files found in the folder that an earlier
+    removal left (stopped by Ctrl-C between the setting aside and the removal or the putting
+    back, or one it named), each with the path it was set aside from (:func:`set_aside`)."""
 
     removed: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     aside: dict[str, str] = field(default_factory=dict)
+    leftover: dict[str, str] = field(default_factory=dict)
 
     def add(self, other: "Removal", under: str = "") -> None:
         """Add ``other``'s files, found in the subfolder ``under``."""
@@ -109,6 +114,13 @@ class Removal:
         self.changed += [prefix + rel for rel in other.changed]
         self.unknown += [prefix + rel for rel in other.unknown]
         self.aside |= {prefix + rel: prefix + kept for rel, kept in other.aside.items()}
+        self.leftover |= {prefix + kept: prefix + rel for kept, rel in other.leftover.items()}
+
+    def find_leftovers(self, folder: str | os.PathLike[str]) -> None:
+        """Add to ``leftover`` each file set aside earlier under ``folder`` that is still
+        there (:func:`set_aside`) and is not one this removal set aside itself."""
+        mine = set(self.aside.values())
+        self.leftover |= {kept: rel for kept, rel in set_aside(folder).items() if kept not in mine}
 
     def said(self, folder: str | os.PathLike[str]) -> list[str]:
         """The files kept, as lines for the user: each changed file named (one left set
@@ -122,6 +134,13 @@ class Removal:
             lines.append(f"kept {len(self.unknown)} file(s) in {folder} that a manifest lists without a hash (written "
                          f"by an older kvalitext, or by hand), so they are not known to be a run's: {shown}; remove "
                          "them yourself if they are not yours (a report run again records the hashes of what it writes)")
+        for kept, rel in sorted(self.leftover.items()):
+            taken = os.path.lexists(Path(folder) / rel)
+            lines.append(f"kept {Path(folder) / kept}, set aside from {rel} by an earlier make clean or run that was "
+                         "stopped (Ctrl-C) before it removed it or put it back, or that found another file saved at "
+                         "that name; it may be yours and is never removed: "
+                         + (f"{rel} is there again, so compare the two, keep yours under that name and delete the "
+                            "other" if taken else f"rename it back to {rel} if it is yours, or delete it"))
         return lines
 
 
@@ -215,6 +234,19 @@ def record(folder: str | os.PathLike[str], files: Iterable[str]) -> dict[str, st
     return {rel: digest for rel, digest in found.items() if digest is not None}
 
 
+def as_written(folder: str | os.PathLike[str], files: Iterable[str]) -> dict[str, str]:
+    """``{path: SHA-256}`` of the ``files`` (relative to ``folder``) a run wrote there, sorted:
+    each with the hash of the bytes the writer put there, as its note in the folder's
+    journal gives it (:func:`noting`: taken at write time, so a page edited while the run
+    goes on is recorded as the run wrote it, and ``make clean`` keeps the edit as changed
+    since), and a file the writer did not note (the pipeline's tables a run kept from an
+    earlier one, checked against its stamp) with the hash of its bytes now
+    (:func:`record`). A file no longer there is left out, as :func:`record` does."""
+    journal = read(folder, JOURNAL) or {}
+    now = record(folder, files)
+    return {rel: journal.get(rel) or digest for rel, digest in now.items()}
+
+
 def dumps(recorded: Mapping[str, str | None]) -> str:
     """The text of a record (sorted, no timestamps); a path of unknown hash (``None``) is
     kept as ``null``, so it is never removed."""
@@ -280,26 +312,43 @@ def _write_record(folder: str | os.PathLike[str], name: str, recorded: Mapping[s
 
 def note(folder: str | os.PathLike[str], rel: str, digest: str) -> None:
     """Add to ``folder``'s journal (:data:`JOURNAL`, a record) that a run is about to put
-    bytes of SHA-256 ``digest`` at ``folder/rel``: the writer (:func:`helpers.io.write_bytes`)
-    notes it before the file is put in place, so a file a run wrote is known as the run's
-    with the bytes it wrote, even when the run stops before it writes its manifest. Only a
-    file of a form a run writes (:func:`output_file`) is noted; the newest note for a path
-    replaces an older one (the manifest keeps the hash of the run before)."""
-    if not output_file(rel):
-        return
-    with _journal_locked(folder):
-        journal = read(folder, JOURNAL) or {}
-        if journal.get(rel) != digest:
-            _write_record(folder, JOURNAL, {**journal, rel: digest})
+    bytes of SHA-256 ``digest`` at ``folder/rel`` (:func:`noting`, which the writer uses to
+    put the file in place under the same lock)."""
+    with noting(folder, rel, digest):
+        pass
 
 
 @contextlib.contextmanager
-def _journal_locked(folder: str | os.PathLike[str]) -> Iterator[None]:
+def noting(folder: str | os.PathLike[str], rel: str, digest: str) -> Iterator[None]:
+    """Note in ``folder``'s journal (:data:`JOURNAL`, a record) that a run is putting bytes
+    of SHA-256 ``digest`` at ``folder/rel``, and hold the journal's lock (:func:`journal_locked`)
+    while the caller puts the file in place: the writer (:func:`helpers.io.write_bytes`)
+    renames its finished temporary file to ``rel`` inside, so a file a run wrote is known as
+    the run's with the bytes it wrote, even when the run stops before it writes its
+    manifest, and ``make clean`` (which holds the same lock while it reads the journal and
+    removes) sees the note and the file together or neither. Only a file of a form a run
+    writes (:func:`output_file`) is noted (the lock is held all the same); the newest note
+    for a path replaces an older one (the manifest keeps the hash of the run before)."""
+    with journal_locked(folder):
+        if output_file(rel):
+            journal = read(folder, JOURNAL) or {}
+            if journal.get(rel) != digest:
+                _write_record(folder, JOURNAL, {**journal, rel: digest})
+        yield
+
+
+@contextlib.contextmanager
+def journal_locked(folder: str | os.PathLike[str]) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` (``flock`` on the folder itself: no lock file is
-    left in an output folder) while its journal is read, changed and written again, so that
-    two writers in one folder (two threads, or a notebook run by hand beside a report) do not
-    drop each other's notes. Where the lock cannot be taken (no ``fcntl``, a file system
-    refusing it) the update goes on unlocked: a dropped note keeps a file, never removes one."""
+    left in an output folder) while its journal is read, changed and written again, or a
+    file noted there is put in place (:func:`noting`), or ``make clean`` reads the folder's
+    records, removes what they list and removes them (:func:`helpers.outputs.clean`): so two
+    writers in one folder (two threads, or a notebook run by hand beside a report) do not
+    drop each other's notes, and ``make clean`` neither drops a note a run is adding nor
+    sees a note without its file. One who holds it makes the others wait (a writer holds it
+    for one note and one rename). Not re-entrant: a second lock of the same folder within it
+    waits for ever. Where the lock cannot be taken (no ``fcntl``, a file system refusing it)
+    the work goes on unlocked: a dropped note keeps a file, never removes one."""
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except (OSError, ValueError):
@@ -321,9 +370,10 @@ def write(folder: str | os.PathLike[str], recorded: Mapping[str, str | None], na
     notes of the journal (:func:`note`) it now records with the same hash are dropped from
     the journal (removed when none is left): those that remain are files a run wrote that
     no manifest records (a notebook run by hand, a run that stopped), still known as a
-    run's to ``make clean``."""
-    _write_record(folder, name, recorded)
-    with _journal_locked(folder):
+    run's to ``make clean``. Both under the journal's lock (:func:`journal_locked`), so
+    ``make clean`` reads the two as one."""
+    with journal_locked(folder):
+        _write_record(folder, name, recorded)
         journal = read(folder, JOURNAL)
         if journal:
             left = {rel: digest for rel, digest in journal.items() if recorded.get(rel) != digest}
@@ -396,6 +446,32 @@ def _unlink_if(fd: int, name: str, known: set[str]) -> tuple[bool, str | None]:
     return False, None
 
 
+# the name _unlink_if sets a file aside under in its folder: .NAME.<8 hex digits>.kept
+_SET_ASIDE = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.kept")
+
+
+def set_aside(folder: str | os.PathLike[str]) -> dict[str, str]:
+    """The files under ``folder`` named as :func:`_unlink_if` sets a file aside
+    (``.NAME.<hex>.kept``), each with the path it was set aside from (``NAME`` in the same
+    folder), paths relative to ``folder``, sorted: what a removal stopped by Ctrl-C between
+    the setting aside and the removal or the putting back left, or one it named because
+    another file took the name. Regular files only; not through a symbolic link, nor under
+    a ``review/`` folder. Never removed: one may be a researcher's file."""
+    found = {}
+    for here, dirs, files in os.walk(folder):  # links to folders are not walked into
+        dirs[:] = sorted(d for d in dirs if d != REVIEW_DIR)
+        rel_dir = Path(here).relative_to(folder).as_posix()
+        prefix = "" if rel_dir == "." else f"{rel_dir}/"
+        for name in sorted(files):
+            match = _SET_ASIDE.fullmatch(name)
+            try:
+                if match and stat.S_ISREG(os.lstat(Path(here) / name).st_mode):
+                    found[prefix + name] = prefix + match["name"]
+            except OSError:  # gone since
+                continue
+    return found
+
+
 def _exists_at(fd: int, name: str) -> bool:
     """Whether the folder ``fd`` has an entry ``name`` (a link too)."""
     try:
@@ -437,12 +513,15 @@ def finish(folder: str | os.PathLike[str], previous: Mapping[str, str | None], w
            stream: TextIO | None = None) -> Removal:
     """End a run that succeeded in ``folder`` (a report, ``make evaluate``): remove the files
     its ``previous`` record lists and it did not write again (:func:`remove_stale`), write
-    its record of the files it wrote (``written``, with their hashes now: :func:`write`),
+    its record of the files it wrote (``written``, with the hashes of the bytes written:
+    :func:`as_written`, :func:`write`),
     and, given a ``stream``, say there what was removed (as files of ``what``, "the previous
-    report") and what was kept (:meth:`Removal.said`). Returns what was removed and kept."""
+    report") and what was kept (:meth:`Removal.said`; the files an earlier removal left set
+    aside in ``folder`` too, :func:`set_aside`). Returns what was removed and kept."""
     written = list(written)
     removal = remove_stale(folder, previous, written)
-    write(folder, record(folder, written))
+    write(folder, as_written(folder, written))
+    removal.find_leftovers(folder)
     if stream is not None:
         if removal.removed:
             print(f"removed {len(removal.removed)} file(s) of {what}: {', '.join(removal.removed)}", file=stream)

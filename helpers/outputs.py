@@ -17,15 +17,20 @@ wrote in ``OUT`` and nothing else (a run never deletes what it did not write):
   form a run writes may go (:func:`helpers.manifest.output_file`), never one under
   ``review/``, whatever a record lists. Then the records
   themselves go, and the folders left empty (``OUT`` itself when nothing else is in it).
-  In ``build/`` the records of every folder under it are read (``make report
-  OUT=build/mine`` writes there too), and it is cleaned though no manifest is there (the
+  Each folder's records are read, and what they list removed, under the lock a run's writer
+  holds to note a file and put it in place (:func:`helpers.manifest.journal_locked`): a run
+  writing there meanwhile waits, and ``make clean`` waits for its note. In ``build/`` the
+  records of every folder under it are read (``make report OUT=build/mine`` writes there
+  too), and it is cleaned though no manifest is there (the
   notebooks run in place, ``make notebooks`` and the tests, write to it without one);
 * ``OUT/review/`` (``make review``'s sample, sheet and project) is kept, in ``build/`` too,
   whatever it holds: a reviewer may be filling ``review.xlsx`` in place, or have saved the
   QDA project or a sheet of another name beside it, and ``make review-import`` checks a sheet against
   ``sample.csv``. Remove it yourself once its decisions are imported. Files of
   ``make suggest`` (``suggestions_<CODE>.csv``), temporaries of a killed write (the next
-  build removes them) and files of one's own are kept too;
+  build removes them) and files of one's own are kept too, and so is a file an earlier
+  removal stopped by Ctrl-C left set aside (``.NAME.<hex>.kept``), which is named with what
+  to do (:func:`helpers.manifest.set_aside`);
 * refused (one line naming the folder and why, exit status 2, nothing removed): a folder
   (other than ``build/``) with no record of a run: neither a manifest of a report or of
   ``make evaluate`` nor a journal (a notebook run by hand there, or a report stopped before
@@ -181,8 +186,8 @@ def _prune(out: Path, removed: list[str]) -> None:
 def clean(out: str | None, corpus: str | None = None) -> str:
     """Remove what the runs wrote in ``OUT`` (see the module's docstring); return what was
     done: a line, then a line for each recorded file kept because it changed since (and one
-    for those recorded without a hash). Raises :class:`CleanRefused` (before anything is removed) when
-    :func:`refusal` says so."""
+    for those recorded without a hash, and one for each file left set aside). Raises
+    :class:`CleanRefused` (before anything is removed) when :func:`refusal` says so."""
     why = refusal(out, corpus)
     if why:
         raise CleanRefused(why)
@@ -193,18 +198,23 @@ def clean(out: str | None, corpus: str | None = None) -> str:
     removal = manifest.Removal()
     for under in _recorded(out_dir, deep=_is_build(out_dir)):
         folder = out_dir / under
-        records = {name: found for name in RECORDS if (found := manifest.read(folder, name)) is not None}
-        # the records themselves go last, as records (the stamp of a later build, too)
-        removal.add(manifest.remove_unchanged(folder, *[
-            manifest.removable(folder, {rel: digest for rel, digest in found.items() if rel not in records}, name)
-            for name, found in records.items()]), under)
-        removal.add(manifest.Removal(removed=[name for name in records if manifest.remove_record(folder, name)]), under)
+        # under the lock a run's writer holds to note a file and put it in place (manifest.noting): a run writing
+        # here meanwhile waits, so its note is neither dropped with the journal nor read without its file
+        with manifest.journal_locked(folder):
+            records = {name: found for name in RECORDS if (found := manifest.read(folder, name)) is not None}
+            # the records themselves go last, as records (the stamp of a later build, too)
+            removal.add(manifest.remove_unchanged(folder, *[
+                manifest.removable(folder, {rel: digest for rel, digest in found.items() if rel not in records}, name)
+                for name, found in records.items()]), under)
+            removal.add(manifest.Removal(removed=[name for name in records if manifest.remove_record(folder, name)]),
+                        under)
     removed = removal.removed
     _prune(out_dir, removed)
     said = f"removed {len(removed)} file(s) the runs wrote in {shown}"
     if not out_dir.exists():
         return said + ", and the folder, left empty"
-    named = set(removal.changed + removal.unknown + list(removal.aside.values()))
+    removal.find_leftovers(out_dir)  # files an earlier make clean or run left set aside, stopped by Ctrl-C: named
+    named = set(removal.changed + removal.unknown + list(removal.aside.values()) + list(removal.leftover))
     left = sorted(rel for p in out_dir.rglob("*") if not p.is_dir() or p.is_symlink()
                   if (rel := p.relative_to(out_dir).as_posix()) not in named)
     kept = f"; kept {len(left)} file(s) no run listed there"

@@ -14,8 +14,10 @@ A report removes only files that a report wrote. Each run records the files it w
 the SHA-256 of each, in ``OUT/.kvalitext-manifest.json`` (:mod:`helpers.manifest`: sorted
 paths relative to ``OUT``, no timestamps): pages, notebook copies, figures and CSV tables
 (with their copies in ``OUT/spreadsheet/``) that its writer wrote (noted in ``OUT``'s journal
-as they were written, :func:`helpers.io.record_writes`: a file of one's own saved there
-meanwhile is not the run's), and the pipeline's tables it kept in ``OUT`` with their stamp;
+as they were written, :func:`helpers.io.record_writes`, and recorded with the hash so noted,
+:func:`helpers.manifest.as_written`: a file of one's own saved there meanwhile is not the
+run's, nor is one's edit saved over a page), and the pipeline's tables it kept in ``OUT``
+with their stamp;
 after a run that succeeded, those the previous run recorded and this run
 did not write again (a notebook renamed or removed since, a figure or table no notebook
 writes any more) are removed while their bytes are still those recorded, and nothing else:
@@ -726,7 +728,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
         # The previous pages stay; the manifest still lists them, and what this run wrote: the
         # pages it got to, and the figures and tables the notebooks that ran wrote again (with
         # their new hashes: make clean would otherwise keep them as changed since).
-        recorded = {**previous, **manifest.record(run.out, set(written) | set(notebook_outputs(run.out, before)))}
+        recorded = {**previous, **manifest.as_written(run.out, set(written) | set(notebook_outputs(run.out, before)))}
         if recorded != previous:
             write_manifest(run.out, recorded)
         raise

@@ -307,6 +307,61 @@ def test_a_file_left_set_aside_is_named_in_the_kept_line(tmp_path, monkeypatch):
                         f"(kept too): {manifest.CHANGED}; give it its name back if it is yours"]
 
 
+def test_a_file_left_set_aside_by_a_stopped_clean_is_named_by_the_next_and_never_removed(tmp_path, monkeypatch):
+    """A make clean stopped (Ctrl-C) between setting a file aside and removing or putting it
+    back left it as .coded.csv.<hex>.kept, which the next make clean counted among files no
+    run listed, unnamed, unless another file took its name in its own run: the notes (if they
+    were a researcher's) were as good as lost among hidden files."""
+    out = tmp_path / "out"
+    _report_folder(out)
+    (out / "html/index.html").write_text("<p>my notes</p>", encoding="utf-8")  # changed: kept, and not set aside
+    hash_at = manifest._hash_at
+
+    def stopped(fd, name):
+        if name.startswith(".coded.csv."):
+            raise KeyboardInterrupt  # Ctrl-C once coded.csv is set aside
+        return hash_at(fd, name)
+
+    monkeypatch.setattr(manifest, "_hash_at", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        outputs.clean(str(out))
+    monkeypatch.undo()
+    aside = [p.name for p in out.iterdir() if p.name.startswith(".coded.csv.") and p.name.endswith(".kept")]
+    assert len(aside) == 1 and not (out / "coded.csv").exists()
+    # one at a name taken again since, in a subfolder; a name of the form without 8 hex digits is no leftover
+    (out / "html/.index.html.0123abcd.kept").write_text("<p>mine</p>", encoding="utf-8")
+    (out / "html/.notes.kept").write_text("mine\n", encoding="utf-8")
+    said = outputs.clean(str(out)).splitlines()
+    assert said[0] == (f"removed 7 file(s) the runs wrote in {out}; kept 1 file(s) no run listed there: "
+                       "html/.notes.kept"), said
+    assert said[1] == f"kept {out / 'html/index.html'}: {manifest.CHANGED}"
+    common = "by an earlier make clean or run that was stopped (Ctrl-C) before it removed it or put it back, or that " \
+             "found another file saved at that name; it may be yours and is never removed: "
+    assert said[2:] == [
+        f"kept {out / aside[0]}, set aside from coded.csv {common}rename it back to coded.csv if it is yours, or "
+        "delete it",
+        f"kept {out / 'html/.index.html.0123abcd.kept'}, set aside from html/index.html {common}html/index.html is there "
+        "again, so compare the two, keep yours under that name and delete the other"]
+    assert _files(out) == [aside[0], "html/.index.html.0123abcd.kept", "html/.notes.kept", "html/index.html"]
+    assert (out / aside[0]).read_text(encoding="utf-8") == "the run's coded.csv\n"
+
+
+def test_the_next_run_in_the_folder_names_a_file_left_set_aside(tmp_path):
+    """A report (or make evaluate) that succeeds says what it kept: a file an earlier removal
+    left set aside in its folder was not among it."""
+    out = tmp_path / "out"
+    _write(out, {"coded.csv": "the run's\n", ".segments.csv.0123abcd.kept": "my notes\n",
+                 "review/.sample.csv.89abcdef.kept": "a reviewer's\n"})
+    said = io.StringIO()
+    removal = manifest.finish(out, {}, ["coded.csv"], "the previous report", said)
+    assert said.getvalue().splitlines() == [
+        f"kept {out / '.segments.csv.0123abcd.kept'}, set aside from segments.csv by an earlier make clean or run that "
+        "was stopped (Ctrl-C) before it removed it or put it back, or that found another file saved at that name; it "
+        "may be yours and is never removed: rename it back to segments.csv if it is yours, or delete it"]
+    assert (out / ".segments.csv.0123abcd.kept").read_text(encoding="utf-8") == "my notes\n"
+    assert removal.leftover == {".segments.csv.0123abcd.kept": "segments.csv"}
+
+
 def test_a_hand_written_manifest_does_not_make_a_researchers_file_removed(tmp_path):
     """A manifest is a file like any other: one written or edited by hand (or by an older
     kvalitext, a plain list) named files that make clean then removed."""
@@ -591,6 +646,35 @@ def test_a_failed_report_records_the_figures_and_tables_its_notebooks_wrote(corp
     assert said.splitlines()[1:] == [] and not out.exists()  # nothing kept as changed since
 
 
+def test_a_page_edited_while_the_report_runs_is_recorded_as_the_report_wrote_it(corpus_factory, tmp_path,
+                                                                                 monkeypatch):
+    """The report recorded its pages with their hashes at the end of the run, not those of
+    the bytes it wrote: a page a researcher saved over meanwhile was recorded as the run's,
+    and make clean removed the edit."""
+    import nbformat
+    corpus_dir, out = corpus_factory({"a.txt": "Vi behöver tillit.\n"}), tmp_path / "out"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A notebook")])
+    monkeypatch.setattr(report, "notebooks", lambda: [paths.NOTEBOOKS_DIR / "00_a.ipynb"])
+    monkeypatch.setattr(report, "execute", lambda *args, **kw: notebook)
+    written_pages, notebook_outputs = {}, report.notebook_outputs
+
+    def edit_meanwhile(folder, before):  # the pages are written; the researcher saves over one
+        written_pages.update(manifest.record(out, ["html/00_a.html", "html/index.html"]))
+        (tmp_path / "mine.html").write_text("<p>my notes</p>", encoding="utf-8")  # an editor's save
+        os.replace(tmp_path / "mine.html", out / "html/00_a.html")
+        return notebook_outputs(folder, before)
+
+    monkeypatch.setattr(report, "notebook_outputs", edit_meanwhile)
+    report.build_report(str(corpus_dir), str(out), stream=io.StringIO())
+    recorded = manifest.read(out)
+    assert recorded["html/00_a.html"] == written_pages["html/00_a.html"] != manifest.file_hash(out, "html/00_a.html")
+    assert recorded["html/index.html"] == written_pages["html/index.html"]
+    assert manifest.read(out, manifest.JOURNAL) is None  # the manifest took over every note
+    said = outputs.clean(str(out)).splitlines()
+    assert said[1:] == [f"kept {out / 'html/00_a.html'}: {manifest.CHANGED}"]
+    assert (out / "html/00_a.html").read_text(encoding="utf-8") == "<p>my notes</p>"
+
+
 def test_make_suggest_says_an_edited_table_in_one_line(corpus_factory, tmp_path, capsys):
     """make suggest reads the run's tables: one saved over is refused in one line, exit 2."""
     corpus_dir = corpus_factory({"a.txt": "Vi behöver tillit.\n"})
@@ -642,3 +726,113 @@ def test_writers_noting_in_one_folder_at_once_drop_no_note(tmp_path):
         thread.join()
     assert manifest.read(folder, manifest.JOURNAL) == expected
     assert sorted(p.name for p in folder.iterdir()) == [manifest.JOURNAL]  # no lock file, no temporary left
+
+
+def _locked_elsewhere(folder: Path) -> bool:
+    """Whether another holder has ``folder``'s journal lock (manifest.journal_locked): a lock
+    of one's own open description of the folder is refused without waiting."""
+    import fcntl
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def test_make_clean_holds_the_journal_lock_while_it_reads_removes_and_drops_the_records(tmp_path, monkeypatch):
+    """The journal's notes are added under a lock on the folder, but make clean read the
+    journal, removed what it lists and removed it without that lock: a note a run added in
+    between was dropped with the journal (its file then kept for ever as no run's)."""
+    out = tmp_path / "out"
+    _report_folder(out)
+    (out / "figures/late.svg").write_text("<svg/>", encoding="utf-8")
+    manifest.note(out, "figures/late.svg", manifest.file_hash(out, "figures/late.svg"))
+    seen = []
+
+    def probing(function):
+        def probe(folder, *args, **kwargs):
+            if Path(folder) == out:
+                seen.append((function.__name__, _locked_elsewhere(out)))
+            return function(folder, *args, **kwargs)
+        return probe
+
+    for name in ("read", "remove_unchanged", "remove_record"):
+        monkeypatch.setattr(manifest, name, probing(getattr(manifest, name)))
+    said = outputs.clean(str(out))
+    assert said.startswith(f"removed 11 file(s) the runs wrote in {out}, and the folder"), said
+    assert {name for name, _ in seen} == {"read", "remove_unchanged", "remove_record"}
+    assert all(locked for _, locked in seen), seen
+
+
+def test_a_note_a_run_adds_while_make_clean_runs_is_kept_with_its_file(tmp_path, monkeypatch):
+    """A run writing in OUT while make clean removes there: its note went with the journal
+    make clean removed (or was read before its file was in place), so its file stayed as no
+    run's. Now the writer waits for make clean's lock, then notes and puts its file in place."""
+    import threading
+
+    from helpers import io as kio
+    out = tmp_path / "out"
+    _report_folder(out)
+    kio.record_writes(out)
+    late = out / "figures" / "late.svg"
+    writer = threading.Thread(target=kio.write_text, args=(late, "<svg>late</svg>"))
+    asked, blocked = threading.Event(), []
+    real_fcntl = manifest.fcntl
+
+    class Flock:  # the real flock; says whether the writer's lock had to wait
+        LOCK_EX, LOCK_NB = real_fcntl.LOCK_EX, real_fcntl.LOCK_NB
+
+        @staticmethod
+        def flock(fd, how):
+            if threading.current_thread() is writer:
+                try:
+                    real_fcntl.flock(fd, how | real_fcntl.LOCK_NB)
+                    blocked.append(False)
+                    asked.set()
+                    return
+                except BlockingIOError:
+                    blocked.append(True)
+                    asked.set()
+            real_fcntl.flock(fd, how)
+
+    monkeypatch.setattr(manifest, "fcntl", Flock)
+    remove_unchanged = manifest.remove_unchanged
+
+    def write_meanwhile(folder, *records):  # the run writes once make clean has read the records
+        writer.start()
+        asked.wait()
+        if not blocked[0]:  # not locked out: the write is done before make clean goes on
+            writer.join()
+        return remove_unchanged(folder, *records)
+
+    monkeypatch.setattr(manifest, "remove_unchanged", write_meanwhile)
+    outputs.clean(str(out))
+    writer.join()
+    assert _files(out) == [manifest.JOURNAL, "figures/late.svg"]
+    assert manifest.read(out, manifest.JOURNAL) == {"figures/late.svg": hashlib.sha256(b"<svg>late</svg>").hexdigest()}
+    assert blocked == [True]  # it waited for make clean
+    monkeypatch.undo()
+    assert outputs.clean(str(out)).startswith(f"removed 2 file(s) the runs wrote in {out}, and the folder")
+
+
+def test_the_writer_puts_its_file_in_place_under_the_journal_lock(tmp_path, monkeypatch):
+    """The writer noted a file, released the journal's lock and only then put the file in
+    place: make clean in between saw the note without the file (or the file's earlier bytes)
+    and dropped the journal, and the file then came as no run's."""
+    from helpers import io as kio
+    out = tmp_path / "out"
+    out.mkdir()
+    kio.record_writes(out)
+    replace, seen = os.replace, []
+
+    def probe(src, dst, *args, **kwargs):
+        if Path(dst) == out / "segments.csv":
+            seen.append((_locked_elsewhere(out), manifest.read(out, manifest.JOURNAL)))
+        return replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", probe)
+    kio.write_text(out / "segments.csv", "doc_id\n")
+    assert seen == [(True, {"segments.csv": hashlib.sha256(b"doc_id\n").hexdigest()})]
