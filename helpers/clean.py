@@ -384,12 +384,13 @@ def _compile_patterns(patterns: list[str], where: str, line: str, searched: bool
         if risk and risk.startswith(_TOO_LARGE):
             raise RuleError(
                 f"{where}: pattern {pat if len(pat) <= 80 else pat[:80] + '…'!r} is refused: {risk}{line}. Split it into "
-                "several shorter patterns (a rule may list many), e.g. one per alternative (see README, 'Bad input').")
+                "several shorter patterns (a rule may list many), e.g. one per alternative "
+                "(see docs/bad-input.md, 'Cleaning rules').")
         if risk and risk.startswith(_LOOKAROUND):
             raise RuleError(
                 f"{where}: pattern {pat!r} could take too long to fail on a line ({risk}){line}. Give the repeat "
                 "a bound, e.g. '(?=\\w*x)' as '(?=\\w{0,40}x)', or move the lookaround to the start of the "
-                "pattern, e.g. 'x(?!.*y).*' as '(?!x.*y)x.*' (see README, 'Bad input').")
+                "pattern, e.g. 'x(?!.*y).*' as '(?!x.*y)x.*' (see docs/bad-input.md, 'Cleaning rules').")
         if risk:
             searched_note = (" (a signal is searched anywhere in the line, so trying each start of the line "
                              "counts as one more repeated part before it: '\\S+@\\S+\\.\\w+' as "
@@ -399,7 +400,7 @@ def _compile_patterns(patterns: list[str], where: str, line: str, searched: bool
                 f"on a line ({risk}){searched_note}{line}. Rewrite it so that a repeated part can match a text in one "
                 "way only, e.g. '(a+)+' as 'a+', '(\\w+\\s?)+' as '\\w+(\\s\\w+)*', '(a|a)*' as 'a*', and so that "
                 "no three repeated parts in a row can read the same text: '.*.*.*x' as '.*x', '(ab)*(ab)*(ab)*c' as "
-                "'(ab)*c' (see README, 'Bad input').")
+                "'(ab)*c' (see docs/bad-input.md, 'Cleaning rules').")
     return compiled
 
 
