@@ -64,7 +64,7 @@ or whose text after it begins in lower case ("Slutsats: vi behöver …"). A rep
 with a sentence of text after it is read as a turn: its label goes uncoded, its text is
 coded as before. The cue finds who speaks, but not whose voice the label is: a turn's text
 counts for its document's voice (the metadata's) unless the corpus's ``study.yaml`` gives its
-label a voice (``turns:``, compared as :func:`label_key` reads a label;
+label a voice (``turns:``, compared as :func:`helpers.corpus.label_key` reads a label;
 :func:`helpers.findings.segment_voices`).
 """
 
@@ -127,14 +127,6 @@ def label_name(label: str) -> str:
     """A turn's label as :func:`repeated_labels` compares it: without its colon, white
     space collapsed ("Anna  Svensson:" → "Anna Svensson")."""
     return " ".join(label.rstrip().removesuffix(":").split())
-
-
-def label_key(label: str) -> str:
-    """A turn's label as ``study.yaml``'s ``turns:`` is matched against it: its
-    :func:`label_name`, in lower case (``casefold``) and without a full stop closing a word,
-    so "IP:" and "ip:" are one label ("ip"), as are "Int.:" and "Int:" ("int"); a number
-    stays ("IP 2:" is not "IP:"), so that two interviewees may be two voices."""
-    return " ".join(w.removesuffix(".") for w in label_name(label).casefold().split())
 
 
 def _is_role(name: str) -> bool:

@@ -229,3 +229,15 @@ def test_study_yaml_turns_give_a_turns_label_a_voice(corpus_factory):
             corpus.load_study(root)
     study.write_text("turns:\n  IP: a\n  IP 2: b\n  Int.: c\n", encoding="utf-8")  # a number makes another label
     assert corpus.load_study(root)["turns"] == {"IP": "a", "IP 2": "b", "Int.": "c"}
+
+
+def test_label_key_is_how_study_yaml_turns_match_a_label():
+    """study.yaml's turns: are matched by label_key: case, the colon, white space and a
+    full stop closing a word do not count; a number does (two interviewees, two voices)."""
+    key = corpus.label_key
+    assert key("IP:") == key("ip") == key(" IP  :") == "ip"
+    assert key("Int.:") == key("int") == "int"
+    assert key("Anna  Svensson:") == key("anna svensson") == "anna svensson"
+    assert key("IP 2:") == "ip 2" != key("IP:")
+    assert key("Intervjuperson 2:") != key("Intervjuperson 12:")
+    assert key(":") == ""
