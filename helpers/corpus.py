@@ -32,12 +32,13 @@ from typing import Collection, Hashable, Iterable
 import pandas as pd
 
 from . import io, paths
+from .structure import label_name
 
 log = logging.getLogger(__name__)
 
 METADATA_FILE = "metadata.csv"
 METADATA_REQUIRED = ("file",)
-STUDY_FIELDS = ("title", "about", "questions", "voice", "period")
+STUDY_FIELDS = ("title", "about", "questions", "voice", "turns", "period")
 _ISO_PART = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?"
 _ISO_DATE = re.compile(rf"^{_ISO_PART}(?:/{_ISO_PART})?$")
 # Bytes that cp1252/latin-1 use for the Swedish letters å ä ö Å Ä Ö é.
@@ -645,6 +646,12 @@ def load_study(corpus: Path) -> dict:
       in the findings' interpretation;
     * ``voice``: the metadata column that says who speaks (text; the findings compare
       voices by it; without it, a ``voice`` column if the metadata has one);
+    * ``turns``: the voice of each turn's label in an interview or a dialogue (a mapping of
+      texts, ``Intervjuare: interviewer``): the findings count a turn's sentences for its
+      label's voice instead of its document's (:func:`helpers.findings.segment_voices`).
+      Labels are compared as :func:`label_key` reads them (the colon, case
+      and a full stop closing a word do not count, a number does: "IP" is "ip:", not "IP 2:");
+      an empty label or voice, or two labels that are then one, is an error;
     * ``period``: the period the study covers, as it should be named (text, ``2013–2017``).
 
     Empty when the folder has no such file; invalid YAML or UTF-8, a key given twice, a key
@@ -670,11 +677,49 @@ def load_study(corpus: Path) -> dict:
             if not isinstance(value, list) or not all(isinstance(q, str) and q.strip() for q in value):
                 raise CorpusError(f"{path}: questions must be a list of texts, one per question.")
             out[key] = [q.strip() for q in value]
+        elif key == "turns":
+            out[key] = _turns(value, path)
         elif not isinstance(value, str):
             raise CorpusError(f"{path}: {key} must be text, not {type(value).__name__}.")
         else:
             out[key] = value.strip()
     return {k: out[k] for k in STUDY_FIELDS if k in out}
+
+
+def label_key(label: str) -> str:
+    """A turn's label as ``study.yaml``'s ``turns:`` is matched against it, and a label of
+    ``turns:`` against another: its :func:`helpers.structure.label_name`, in lower case
+    (``casefold``) and without a full stop closing a word, so "IP:" and "ip:" are one label
+    ("ip"), as are "Int.:" and "Int:" ("int"); a number stays ("IP 2:" is not "IP:"), so
+    that two interviewees may be two voices."""
+    return " ".join(w.removesuffix(".") for w in label_name(label).casefold().split())
+
+
+def _turns(value: object, path: Path) -> dict[str, str]:
+    """``study.yaml``'s ``turns``, checked (see :func:`load_study`): label (its
+    :func:`helpers.structure.label_name`, as written) → voice, in the file's order."""
+    how = ('write "turns:" and under it, indented, one line per label with its voice ("  Intervjuare: '
+           'interviewer")')
+    if not isinstance(value, dict):
+        raise CorpusError(f"{path}: turns must map each turn's label to its voice, not be "
+                          f"{type(value).__name__}; {how}.")
+    out: dict[str, str] = {}
+    keys: dict[str, str] = {}  # label_key → the label as written
+    for label, voice in value.items():
+        if not isinstance(label, str) or not label_key(label):
+            raise CorpusError(f"{path}: turns: the label {label!r} is not a label's text; {how}, quoting a "
+                              'label YAML would read as something else ("Yes": …, "1": …).')
+        if not isinstance(voice, str) or not voice.strip():
+            raise CorpusError(f"{path}: turns: the label {label!r} needs a voice as text, not "
+                              f"{voice!r}; {how}.")
+        key = label_key(label)
+        if key in keys:
+            raise CorpusError(f"{path}: turns: the labels {keys[key]!r} and {label!r} are one label (case, "
+                              "the colon and a full stop closing a word do not count); give it once, "
+                              "with one voice.")
+        keys[key] = label
+        out[label_name(label)] = voice.strip()
+    return out
 
 
 def voice_column(study: dict, metadata_columns: list[str]) -> str | None:

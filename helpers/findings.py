@@ -12,6 +12,7 @@ collocations) in :mod:`helpers.words`, the drill-down page in :mod:`helpers.dril
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import networkx as nx
 import numpy as np
@@ -19,7 +20,8 @@ import pandas as pd
 
 from . import markup
 from .coding import Codebook
-from .structure import is_turn_label
+from .corpus import label_key
+from .structure import is_turn_label, label_name
 
 # =========================================================================== shared
 
@@ -98,11 +100,13 @@ def per_thousand_words(table: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFr
 
 
 def theme_frequencies(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
-                      codebook: Codebook, by: str = "doc_id") -> pd.DataFrame:
+                      codebook: Codebook, by: str = "doc_id", turns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """How often each theme is coded in each group of sentences.
 
-    ``by`` is ``"doc_id"`` (each document that has segments), ``"voice"`` or ``"genre"``
-    (from ``documents``; a missing value is ``"(unknown)"``), ``"period"`` (the span of
+    ``by`` is ``"doc_id"`` (each document that has segments), ``"voice"`` (each sentence's,
+    :func:`segment_voices`: its document's, or its turn's label's in ``turns``, the study's
+    ``turns:``), ``"genre"`` (from ``documents``; a missing value is ``"(unknown)"``),
+    ``"period"`` (the span of
     years a document's date falls in, :func:`periods`; ``"undated"`` without a date) or
     ``"sector"`` (from the segments; a sentence naming several sectors counts once in
     *each* of them, so the sector rows do not add up to the corpus).
@@ -124,13 +128,12 @@ def theme_frequencies(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {GROUPINGS}, not {by!r}")
     sent = segments[["file", "doc_id", "start", "tokens", "sector"]].copy()
-    if by in ("voice", "genre"):
-        if by not in documents.columns:  # a corpus whose metadata has no such column
-            documents = documents.assign(**{by: ""})
-        attr = documents.drop_duplicates("doc_id").set_index("doc_id")[by].fillna("").astype(str)
-        sent[by] = sent["doc_id"].map(attr).fillna("").replace("", UNKNOWN)
+    if by == "voice":
+        sent[by] = segment_voices(segments, documents, turns)
+    elif by == "genre":
+        sent[by] = sent["doc_id"].map(document_attribute(documents, by)).fillna(UNKNOWN)
     elif by == "period":
-        sent[by] = sent["doc_id"].map(periods(documents)).fillna(UNDATED)
+        sent[by] = sent["doc_id"].map(periods(documents)).astype(object).fillna(UNDATED)  # none dated: all NaN
     elif by == "sector":
         sent["sector"] = sent["sector"].fillna("").astype(str).map(lambda s: split_list(s) or [UNKNOWN])
         sent = sent.explode("sector")
@@ -154,6 +157,53 @@ def theme_frequencies(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd
     out["sentences"] = out["sentences"].astype(int)
     out["coded_sentences"] = out[by].map(hits.drop_duplicates(["file", "start", by]).groupby(by).size()).fillna(0).astype(int)
     return out.reset_index(drop=True)
+
+
+def document_attribute(documents: pd.DataFrame, column: str) -> pd.Series:
+    """doc_id → a metadata column's value (``voice``, ``genre``), ``"(unknown)"`` where it
+    is empty or the metadata has no such column."""
+    docs = documents.drop_duplicates("doc_id").set_index("doc_id")
+    values = docs[column].fillna("").astype(str) if column in docs.columns else pd.Series("", index=docs.index)
+    return values.replace("", UNKNOWN)
+
+
+def turn_labels(segments: pd.DataFrame) -> pd.Series:
+    """The turn each sentence of ``segments`` stands in (aligned with its index): the
+    :func:`helpers.structure.label_name` of the turn's label ("IP", "Intervjuare", a
+    ``speaker`` sentence that :func:`helpers.structure.turn` split off its line,
+    :func:`helpers.structure.is_turn_label`) for the label itself and the sentences after it in
+    the same paragraph, up to the next speaker sentence; ``None`` elsewhere (and for every
+    sentence when ``segments`` has no ``kind``). A debate record's speaker line ("Anf. 12 …
+    (S):") is no turn's label and ends a turn."""
+    none = pd.Series(None, index=segments.index, dtype=object)
+    if "kind" not in segments.columns or not len(segments):
+        return none
+    speaker = segments["kind"] == "speaker"
+    text = segments["text"].astype(str)
+    label = pd.Series(np.where(speaker, "", None), index=segments.index, dtype=object)  # "": ends a turn
+    turn = speaker & text.map(is_turn_label)
+    label[turn] = text[turn].map(label_name)
+    order = segments.sort_values(["file", "paragraph", "sentence"], kind="stable").index
+    filled = label[order].groupby([segments["file"][order], segments["paragraph"][order]], sort=False).ffill()
+    filled = filled.reindex(segments.index)
+    return filled.astype(object).where(filled.notna() & (filled != ""), None)
+
+
+def segment_voices(segments: pd.DataFrame, documents: pd.DataFrame,
+                   turns: Mapping[str, str] | None = None) -> pd.Series:
+    """The voice each sentence of ``segments`` counts for (aligned with its index), the one
+    place every grouping by voice takes it from: its document's (metadata ``voice``;
+    ``"(unknown)"`` without one), except in a turn (:func:`turn_labels`) whose label
+    ``turns`` (``study.yaml``'s ``turns:``, label → voice) gives a voice: there the label's
+    voice, for the label and the turn's sentences, their words too. Labels are compared by
+    :func:`helpers.corpus.label_key` (case, the colon and a full stop closing a word do
+    not count)."""
+    voices = segments["doc_id"].map(document_attribute(documents, "voice")).fillna(UNKNOWN).astype(object)
+    if turns:
+        given = {label_key(k): str(v) for k, v in turns.items()}
+        mapped = turn_labels(segments).map(lambda name: given.get(label_key(name)) if isinstance(name, str) else None)
+        voices = mapped.where(mapped.notna(), voices)
+    return voices
 
 
 def group_column(freq: pd.DataFrame) -> str:
@@ -583,39 +633,72 @@ def units_of(cooc: pd.DataFrame) -> int:
     return int(cooc["n_units"].iloc[0]) if len(cooc) else 0
 
 
-def turns_note(coded: pd.DataFrame, segments: pd.DataFrame) -> str:
+TURN_LABELS_NAMED = 5  # turns_note names at most this many labels that study.yaml does not map
+
+
+def _named(labels: list[str]) -> str:
+    """Up to ``TURN_LABELS_NAMED`` labels, quoted, and how many more there are."""
+    shown = ", ".join(f'"{name}"' for name in labels[:TURN_LABELS_NAMED])
+    more = len(labels) - TURN_LABELS_NAMED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def turns_note(coded: pd.DataFrame, segments: pd.DataFrame, turns: Mapping[str, str] | None = None) -> str:
     """One plain-text line for the voices' findings when coded sentences stand in turns of
-    an interview or a dialogue: after a turn's label ("IP:", "Intervjuare:", a ``speaker``
-    sentence that :func:`helpers.structure.turn` split off its line,
-    :func:`helpers.structure.is_turn_label`) in the same paragraph. A debate record's
-    speaker line ("Anf. 12 … (S):") is no turn's label: the speech after it is one voice's.
-    Such a sentence counts for its document's voice whoever speaks, the interviewer's
-    questions too, since the label says who speaks but not whose voice that is; the line
-    says how many there are. Empty when there are none (or ``segments`` has no ``kind``)."""
+    an interview or a dialogue (:func:`turn_labels`: after a turn's label, "IP:",
+    "Intervjuare:", in the same paragraph; a debate record's speech after "Anf. 12 … (S):"
+    is no turn): how many there are, how many counted for the voice ``turns`` (the study's
+    ``turns:``) gives their label (:func:`segment_voices`), and how many still count for
+    their document's voice whoever speaks, an interviewer's questions too, naming their
+    labels (the most frequent first, up to ``TURN_LABELS_NAMED``) so that the researcher
+    knows what to add to ``study.yaml``; and the labels of ``turns`` that label no turn of
+    ``segments``. Empty when no coded sentence stands in a turn (or ``segments`` has no
+    ``kind``)."""
     if "kind" not in segments.columns or not len(coded):
         return ""
-    seg = segments[["file", "paragraph", "sentence", "kind", "text"]]
-    labels = seg[(seg["kind"] == "speaker") & seg["text"].astype(str).map(is_turn_label)]
-    first = labels.groupby(["file", "paragraph"])["sentence"].min().rename("first_label").reset_index()
-    sentences = coded.drop_duplicates(["file", "paragraph", "sentence"]).merge(first, on=["file", "paragraph"])
-    turns = sentences[sentences["sentence"] > sentences["first_label"]]
-    if not len(turns):
+    label = turn_labels(segments)
+    turn = segments.assign(label=label)[label.notna() & (segments["kind"] != "speaker")]
+    sentences = coded.drop_duplicates(["file", "start"])
+    in_turns = sentences[["file", "start", "doc_id"]].merge(turn[["file", "start", "label"]], on=["file", "start"])
+    if not len(in_turns):
         return ""
-    total = len(coded.drop_duplicates(["file", "paragraph", "sentence"]))
-    return (f"{turns['sentence'].size} of the {plural(total, 'coded sentence')} stand in turns of an interview "
-            f"or a dialogue, after a speaker's label such as \"IP:\" ({plural(turns['doc_id'].nunique(), 'document')}); "
-            "each counts for its document's voice whoever speaks, an interviewer's questions too. segments.csv "
-            "lists each turn's label (kind speaker) just before its text, to tell them apart.")
+    given = {label_key(k) for k in (turns or {})}
+    mapped = in_turns["label"].map(label_key).isin(given)
+    unmapped = in_turns.loc[~mapped, "label"].value_counts()
+    names = sorted(unmapped.index, key=lambda name: (-unmapped[name], name.casefold(), name))
+    n, total = len(in_turns), len(sentences)
+    text = (f"{n} of the {plural(total, 'coded sentence')} stand in turns of an interview or a dialogue, after a "
+            f"speaker's label such as \"IP:\" ({plural(in_turns['doc_id'].nunique(), 'document')}); ")
+    def count(k: int) -> str:  # "1 counts for its", "2 count for their"
+        return f"{k} counts for its" if k == 1 else f"{k} count for their"
+
+    several = len(names) > 1
+    if mapped.all():
+        text += "each counts for the voice study.yaml gives its label (turns:)."
+    else:
+        counted = (f"{count(int(mapped.sum()))} label's voice in study.yaml (turns:), "
+                   f"{count(int((~mapped).sum())).replace('count', 'still count', 1)}" if mapped.any()
+                   else "each counts for its")
+        text += (f"{counted} document's voice whoever speaks, an interviewer's questions too, since study.yaml "
+                 f"gives no voice to the label{'s' if several else ''} {_named(names)}: add "
+                 f"{'them' if several else 'it'} under turns: with {'their voices' if several else 'its voice'} "
+                 "to count each turn for its speaker.")
+    found = set(label.dropna().map(label_key))
+    unused = [name for name in (turns or {}) if label_key(name) not in found]
+    if unused:
+        text += (f" study.yaml's turns: gives a voice to {plural(len(unused), 'label')} that no turn here has: "
+                 f"{_named(unused)}.")
+    return text
 
 
-def voices_with(coded: pd.DataFrame, documents: pd.DataFrame, code: str) -> list[str]:
-    """The voices (metadata ``voice``) of the documents that carry ``code``, sorted
-    (case-insensitive); ``"(unknown)"`` for a document without one."""
-    if "voice" not in documents.columns:
-        return [UNKNOWN]
-    voice = documents.drop_duplicates("doc_id").set_index("doc_id")["voice"].replace("", UNKNOWN)
-    docs = coded.loc[coded["code"] == code, "doc_id"].unique()
-    return sorted({str(voice.get(d, UNKNOWN)) for d in docs}, key=str.casefold)
+def voices_with(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame, code: str,
+                turns: Mapping[str, str] | None = None) -> list[str]:
+    """The voices of the sentences coded with ``code`` (:func:`segment_voices`: their
+    documents', or their turns' labels' in ``turns``), sorted (case-insensitive);
+    ``"(unknown)"`` for a document without one."""
+    voices = segments[["file", "start"]].assign(voice=segment_voices(segments, documents, turns))
+    hits = coded.loc[coded["code"] == code, ["file", "start"]].merge(voices, on=["file", "start"])
+    return sorted(set(hits["voice"].astype(str)), key=lambda v: (v.casefold(), v))
 
 
 def _words(matched: str) -> set[str]:

@@ -63,9 +63,10 @@ final punctuation ("Beslut: 2024-05-23", "Departement: Socialdepartementet"); no
 sentence whose lead-in before the colon has a word in lower case ("Skälet är enkelt: …")
 or whose text after it begins in lower case ("Slutsats: vi behöver …"). Fields that take
 turns ("Problem: …", "Lösning: …", "Problem: …"), each with a sentence after it, are read as
-turns: their labels go uncoded, their text is coded as before. The turn's text still counts
-for its document's voice (the metadata's): the cue finds who speaks, but not whose voice the
-label is.
+turns: their labels go uncoded, their text is coded as before. The cue finds who speaks, but
+not whose voice the label is: a turn's text counts for its document's voice (the metadata's)
+unless the corpus's ``study.yaml`` gives its label a voice (``turns:``, compared as
+:func:`helpers.corpus.label_key` reads a label; :func:`helpers.findings.segment_voices`).
 """
 
 from __future__ import annotations

@@ -194,3 +194,50 @@ def test_study_yaml_questions_voice_and_period(corpus_factory):
         corpus.load_study(root)
     study = corpus.load_study(paths.CORPUS_DIR)
     assert len(study["questions"]) == 3 and study["voice"] == "voice" and study["period"] == "2013–2017"
+
+
+def test_study_yaml_turns_give_a_turns_label_a_voice(corpus_factory):
+    root = corpus_factory({"a.txt": "Text.\n"})
+    study = root / "study.yaml"
+    study.write_text("voice: role\nturns:\n  Intervjuare:  interviewer \n  'IP 2:': practitioner\n  Anna  Svensson: "
+                     "<b>chair</b>\n", encoding="utf-8")
+    # the label as findings name it (no colon, white space collapsed), the voice as text (escaped where shown)
+    assert corpus.load_study(root) == {"voice": "role", "turns": {"Intervjuare": "interviewer", "IP 2": "practitioner",
+                                                                  "Anna Svensson": "<b>chair</b>"}}
+    refused = {
+        "turns: interviewer\n": (r"study\.yaml: turns must map each turn's label to its voice, not be str; write "
+                                r"\"turns:\" and under it, indented, one line per label with its voice "
+                                r"\(\"  Intervjuare: interviewer\"\)\.$"),
+        "turns:\n": r"turns must map each turn's label to its voice, not be NoneType",
+        "turns:\n  - IP\n": r"turns must map each turn's label to its voice, not be list",
+        "turns:\n  IP:\n": r"turns: the label 'IP' needs a voice as text, not None; write \"turns:\"",
+        "turns:\n  IP: ' '\n": r"turns: the label 'IP' needs a voice as text, not ' '",
+        "turns:\n  IP: [a, b]\n": r"the label 'IP' needs a voice as text, not \['a', 'b'\]",
+        "turns:\n  1: interviewer\n": (r"turns: the label 1 is not a label's text; write \"turns:\" and under it, .*, "
+                                     r"quoting a label"),
+        "turns:\n  Yes: interviewer\n": r"turns: the label True is not a label's text",
+        "turns:\n  '': interviewer\n": r"turns: the label '' is not a label's text",
+        "turns:\n  ':': interviewer\n": r"turns: the label ':' is not a label's text",
+        "turns:\n  IP: a\n  ip.: b\n": r"turns: the labels 'IP' and 'ip\.' are one label \(case, the colon and a full "
+                                     r"stop closing a word do not count\); give it once",
+        "turns:\n  IP: a\n  'IP:': b\n": r"the labels 'IP' and 'IP:' are one label",
+        "turns:\n  IP: a\n  IP: b\n": r"study\.yaml: the key 'IP' is given twice in one mapping, on line 2 and line 3",
+    }
+    for text, message in refused.items():
+        study.write_text(text, encoding="utf-8")
+        with pytest.raises(corpus.CorpusError, match=message):
+            corpus.load_study(root)
+    study.write_text("turns:\n  IP: a\n  IP 2: b\n  Int.: c\n", encoding="utf-8")  # a number makes another label
+    assert corpus.load_study(root)["turns"] == {"IP": "a", "IP 2": "b", "Int.": "c"}
+
+
+def test_label_key_is_how_study_yaml_turns_match_a_label():
+    """study.yaml's turns: are matched by label_key: case, the colon, white space and a
+    full stop closing a word do not count; a number does (two interviewees, two voices)."""
+    key = corpus.label_key
+    assert key("IP:") == key("ip") == key(" IP  :") == "ip"
+    assert key("Int.:") == key("int") == "int"
+    assert key("Anna  Svensson:") == key("anna svensson") == "anna svensson"
+    assert key("IP 2:") == "ip 2" != key("IP:")
+    assert key("Intervjuperson 2:") != key("Intervjuperson 12:")
+    assert key(":") == ""

@@ -234,10 +234,10 @@ def test_top_codes_sums_over_groups_most_first(toy):
 def test_voices_with(toy):
     coded, segments, documents, codebook = toy
     # P_ONE is in d1 (consultants) and d2 (no voice); P_TWO only in d2; R_THREE nowhere
-    assert findings.voices_with(coded, documents, "P_ONE") == ["(unknown)", "consultants"]
-    assert findings.voices_with(coded, documents, "P_TWO") == ["(unknown)"]
-    assert findings.voices_with(coded, documents, "R_THREE") == []
-    assert findings.voices_with(coded, documents.drop(columns="voice"), "P_ONE") == ["(unknown)"]
+    assert findings.voices_with(coded, segments, documents, "P_ONE") == ["(unknown)", "consultants"]
+    assert findings.voices_with(coded, segments, documents, "P_TWO") == ["(unknown)"]
+    assert findings.voices_with(coded, segments, documents, "R_THREE") == []
+    assert findings.voices_with(coded, segments, documents.drop(columns="voice"), "P_ONE") == ["(unknown)"]
 
 
 def test_shared_words(toy):
@@ -461,9 +461,11 @@ def test_the_voices_findings_say_how_many_coded_sentences_stand_in_turns():
     in_turns = {text.index(t) for t in ("Hur ser ni", "Detaljstyrningen tar", "Vi vill ha")}
     assert in_turns <= set(coded["start"])  # coded, and the labels not
     total = coded.drop_duplicates("start").shape[0]
-    assert findings.turns_note(coded, seg).startswith(
+    assert findings.turns_note(coded, seg) == (
         f"3 of the {total} coded sentences stand in turns of an interview or a dialogue, after a speaker's label "
-        "such as \"IP:\" (1 document); each counts for its document's voice whoever speaks")
+        "such as \"IP:\" (1 document); each counts for its document's voice whoever speaks, an interviewer's "
+        "questions too, since study.yaml gives no voice to the labels \"IP\", \"Intervjuare\": add them under "
+        "turns: with their voices to count each turn for its speaker.")
     assert findings.turns_note(coded, seg.assign(kind="paragraph")) == ""  # no turns: nothing to say
     assert findings.turns_note(coded, seg.drop(columns="kind")) == ""
 
@@ -507,3 +509,120 @@ def test_rq3s_floor_counts_a_sentence_with_two_themes_once():
     assert freq["sentences"].sum() == 4 and set(freq["coded_sentences"]) == {2}
     three = pd.concat([coded, coded.iloc[[0]].assign(start=20)])
     assert findings.group_profiles(findings.theme_frequencies(three, seg, docs, cb, "voice"))[0][0][2] == 3 / 5
+
+
+# --------------------------------------------------------------------------- turns of an interview: whose voice
+
+INTERVIEW = ("Intervju med en enhetschef\n\n"                       # title: 4 words
+             "Intervjuare: Hur ser ni på detaljstyrningen?\n"       # 1 + 5 words, P_DETAIL
+             "IP: Vi vill ha mer tillit.\n"                         # 1 + 5 words, R_TRUST
+             "Intervjuare: Och dokumentationen, tar den tid?\n"     # 1 + 5 words, P_ADMIN
+             "IP: Ja.\n\n"                                          # 1 + 1 words
+             "Vi avslutade med kaffe och tillit.\n")                # 6 words, R_TRUST: in no turn
+
+
+def _interview(corpus_factory, tmp_path, study: str | None):
+    """The interview above as a corpus of its own (document voice "managers"), through the
+    pipeline, with ``study`` as its study.yaml: its tables, codebook and study."""
+    from helpers import corpus, pipeline
+
+    root = corpus_factory({"a.txt": INTERVIEW}, metadata="file,doc_id,voice\na.txt,a,managers\n")
+    if study is not None:
+        (root / "study.yaml").write_text(study, encoding="utf-8")
+    run = pipeline.Run.from_params(root, tmp_path / "out")
+    seg, _ = pipeline.segments(run)
+    return pipeline.coded(run), seg, pipeline.documents(run), coding.codebook_for(root), corpus.load_study(root)
+
+
+def test_an_interviewers_questions_count_for_the_voice_study_yaml_gives_their_label(corpus_factory, tmp_path):
+    """The reviewer's interview: the interviewer's questions counted for the interviewee's
+    voice, the document's. With study.yaml's turns: they count for "interviewer", their
+    words too (so the rates stay rates); the unmapped label "IP" keeps the document's voice."""
+    coded, seg, docs, cb, study = _interview(corpus_factory, tmp_path, "turns:\n  intervjuare: interviewer\n")
+    assert study["turns"] == {"intervjuare": "interviewer"}
+    assert set(coded["code"]) == {"P_DETAIL", "P_ADMIN", "R_TRUST"}
+    freq = findings.theme_frequencies(coded, seg, docs, cb, "voice", turns=study["turns"])
+    assert list(dict.fromkeys(freq["voice"])) == ["interviewer", "managers"]
+    asked = _cell(freq, "voice", "interviewer", "P_DETAIL")
+    # the two labels and the two questions: 12 words; 1 sentence → 83.3 per 1,000
+    assert (asked["sentences"], asked["words"], asked["n_documents"]) == (1, 12, 1)
+    assert asked["per_1000"] == pytest.approx(1000 / 12)
+    assert _cell(freq, "voice", "interviewer", "P_ADMIN")["sentences"] == 1
+    assert _cell(freq, "voice", "interviewer", "R_TRUST")["sentences"] == 0
+    answered = _cell(freq, "voice", "managers", "R_TRUST")  # the answer and the closing line: 30 - 12 words
+    assert (answered["sentences"], answered["words"]) == (2, 18)
+    assert _cell(freq, "voice", "managers", "P_DETAIL")["sentences"] == 0
+    assert freq.drop_duplicates("voice")["words"].sum() == seg["tokens"].sum()
+    voices = findings.segment_voices(seg, docs, study["turns"])
+    assert voices[seg["text"] == "Hur ser ni på detaljstyrningen?"].tolist() == ["interviewer"]
+    assert voices[seg["text"] == "Intervjuare:"].tolist() == ["interviewer"] * 2  # the label is the turn's
+    assert findings.voices_with(coded, seg, docs, "P_DETAIL", study["turns"]) == ["interviewer"]
+    assert findings.voices_with(coded, seg, docs, "R_TRUST", study["turns"]) == ["managers"]
+    rows, silent = findings.group_profiles(freq)
+    assert [r[0] for r in rows] == ["interviewer", "managers"] and silent == []
+    # metadata without a voice: the mapped turns still have theirs, the rest is unknown
+    assert set(findings.segment_voices(seg, docs.drop(columns="voice"), study["turns"])) == {"interviewer", "(unknown)"}
+    # without the map, as before: every sentence is the document's
+    plain = findings.theme_frequencies(coded, seg, docs, cb, "voice")
+    assert list(dict.fromkeys(plain["voice"])) == ["managers"]
+    assert _cell(plain, "voice", "managers", "P_DETAIL")[["sentences", "words"]].tolist() == [1, 30]
+    assert findings.voices_with(coded, seg, docs, "P_DETAIL") == ["managers"]
+    # the other groupings do not move
+    for by in ("doc_id", "genre", "sector", "period"):
+        pd.testing.assert_frame_equal(findings.theme_frequencies(coded, seg, docs, cb, by, turns=study["turns"]),
+                                      findings.theme_frequencies(coded, seg, docs, cb, by))
+
+
+def test_without_study_yaml_the_interview_counts_for_its_documents_voice(corpus_factory, tmp_path):
+    coded, seg, docs, cb, study = _interview(corpus_factory, tmp_path, None)
+    assert study == {}
+    assert set(findings.segment_voices(seg, docs, study.get("turns"))) == {"managers"}
+    assert findings.turn_labels(seg).tolist() == [None, "Intervjuare", "Intervjuare", "IP", "IP", "Intervjuare",
+                                                  "Intervjuare", "IP", "IP", None]
+
+
+def test_turns_note_says_which_turns_counted_for_a_mapped_voice_and_which_labels_have_none(corpus_factory, tmp_path):
+    coded, seg, docs, cb, _ = _interview(corpus_factory, tmp_path, None)
+    lead = ("3 of the 4 coded sentences stand in turns of an interview or a dialogue, after a speaker's label such "
+            "as \"IP:\" (1 document); ")
+    assert findings.turns_note(coded, seg, {"INTERVJUARE": "interviewer"}) == lead + (
+        "2 count for their label's voice in study.yaml (turns:), 1 still counts for its document's voice whoever "
+        "speaks, an interviewer's questions too, since study.yaml gives no voice to the label \"IP\": add it under "
+        "turns: with its voice to count each turn for its speaker.")
+    assert findings.turns_note(coded, seg, {"Intervjuare": "interviewer", "ip.": "manager", "Moderator": "x"}) == (
+        lead + "each counts for the voice study.yaml gives its label (turns:). study.yaml's turns: gives a voice to "
+        "1 label that no turn here has: \"Moderator\".")
+    assert findings.turns_note(coded, seg, {}) == findings.turns_note(coded, seg) == lead + (
+        "each counts for its document's voice whoever speaks, an interviewer's questions too, since study.yaml "
+        "gives no voice to the labels \"Intervjuare\", \"IP\": add them under turns: with their voices to count "
+        "each turn for its speaker.")
+    # a number is part of the label: "IP 2" is not "IP"; seven labels unmapped: five named, the most frequent first
+    text = "".join(f"IP {n}: Vi vill ha mer tillit.\n" * (2 if n == 7 else 1) for n in range(1, 8))
+    sentences, _ = clean.segment(text, "b.txt", clean.load_rules())
+    many = pd.DataFrame(sentences).assign(doc_id="b")
+    note = findings.turns_note(many[many["kind"] == "paragraph"].assign(code="R_TRUST"), many, {"IP": "x"})
+    assert note.startswith("8 of the 8 coded sentences stand in turns")
+    assert ("since study.yaml gives no voice to the labels \"IP 7\", \"IP 1\", \"IP 2\", \"IP 3\", \"IP 4\" and 2 more:"
+            in note)
+    assert note.endswith("study.yaml's turns: gives a voice to 1 label that no turn here has: \"IP\".")
+
+
+def test_the_findings_notebook_counts_an_interviewers_questions_for_the_interviewer(corpus_factory, tmp_path):
+    """End to end: notebook 04 on the interview, with study.yaml's turns: RQ1 and RQ3 name the
+    interviewer's voice, and the note on turns says what counted for it (and what did not)."""
+    from helpers import report
+
+    root = corpus_factory({"a.txt": INTERVIEW}, metadata="file,doc_id,voice\na.txt,a,managers\n")
+    (root / "study.yaml").write_text("turns:\n  Intervjuare: <i>interviewer</i>\n", encoding="utf-8")
+    nb_path = next(p for p in report.notebooks() if p.stem == "04_findings")
+    nb = report.execute(nb_path, str(root), str(tmp_path / "out"), tmp_path / "04.ipynb")
+    shown = "\n".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells if c.cell_type == "code"
+                      for o in c.outputs)
+    voice = "&lt;i&gt;interviewer&lt;/i&gt;"  # data, escaped: never markup
+    rq1 = next(line for line in shown.splitlines() if line.startswith("**RQ1."))
+    assert f"from 1 of 2 voices: {voice})" in rq1
+    rq3 = next(line for line in shown.splitlines() if line.startswith("**RQ3."))
+    assert f"{voice} (1 document): " in rq3 and "managers (1 document): " in rq3
+    assert ("2 count for their label's voice in study.yaml (turns:), 1 still counts for its document's voice "
+            "whoever speaks") in rq3
+    assert "<i>" not in shown, rq3
