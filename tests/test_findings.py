@@ -484,6 +484,8 @@ def test_a_debate_speech_is_no_turn_of_an_interview():
     assert [s["text"] for s in sentences if s["kind"] == "speaker"] == ["Anf. 12 MARGOT WALLSTRÖM (s):", "IP:",
                                                                         "Intervjuare:"]
     assert findings.turns_note(coded, seg).startswith("2 of the 5 coded sentences stand in turns")
+    one = coded[coded["start"] == coded["start"].max()]  # a single coded sentence, in a turn
+    assert findings.turns_note(one, seg).startswith("1 of the 1 coded sentence stands in turns")
     debate = seg[seg["paragraph"] == 0]
     assert findings.turns_note(coded[coded["paragraph"] == 0], debate) == ""
     assert [structure.is_turn_label(t) for t in ("IP:", "Anna Svensson:", "Anf. 12 MARGOT WALLSTRÖM (s):",
