@@ -667,8 +667,8 @@ def turns_note(coded: pd.DataFrame, segments: pd.DataFrame, turns: Mapping[str, 
     unmapped = in_turns.loc[~mapped, "label"].value_counts()
     names = sorted(unmapped.index, key=lambda name: (-unmapped[name], name.casefold(), name))
     n, total = len(in_turns), len(sentences)
-    text = (f"{n} of the {plural(total, 'coded sentence')} {'stands' if n == 1 else 'stand'} in turns of an interview or a dialogue, after a "
-            f"speaker's label such as \"IP:\" ({plural(in_turns['doc_id'].nunique(), 'document')}); ")
+    text = (f"{n} of the {plural(total, 'coded sentence')} {'stands' if n == 1 else 'stand'} in turns of an interview "
+            f"or a dialogue, after a speaker's label such as \"IP:\" ({plural(in_turns['doc_id'].nunique(), 'document')}); ")
     def count(k: int) -> str:  # "1 counts for its", "2 count for their"
         return f"{k} counts for its" if k == 1 else f"{k} count for their"
 
