@@ -96,3 +96,18 @@ def test_the_media_stop_p_measure_only_as_scrutiny_of_their_own():
     assert "P_MEASURE" in _code(own, _without_context_rules(cb, "P_MEASURE"))[0]
     reported = "Enligt uppgifter i medierna har kommunens revisorer kritiserat uppföljningen av äldreomsorgen."
     assert "P_MEASURE" in _code(reported, cb)[0]
+
+
+def test_learning_stops_p_measure_only_as_follow_up_meant_for_learning():
+    """The learning clause of P_MEASURE: follow-up or evaluation "för lärande" (meant for
+    learning) is R_KNOWLEDGE, but an inspectorate's review that names pupils' learning is
+    still supervision used to steer. ``*lärande*`` alone stopped both (version 9; on the
+    Riksdag corpus 2 of the 3 sentences it stopped by itself were the code:
+    ``docs/rule-checks.csv``, version 10)."""
+    cb = coding.load_codebook()
+    meant = "Kommunen gör sina uppföljningar för lärande och inte för kontroll."
+    coded, suppressed = _code(meant, cb)
+    assert "P_MEASURE" not in coded and "P_MEASURE" in suppressed
+    assert "P_MEASURE" in _code(meant, _without_context_rules(cb, "P_MEASURE"))[0]
+    pupils = "Skolinspektionens granskning gäller elevernas lärande i matematik."
+    assert "P_MEASURE" in _code(pupils, cb)[0]
