@@ -172,8 +172,7 @@ def stamp_unless_changed(stamp: Path, before: dict[Path, bytes], after: dict[Pat
     by ``after`` (the inputs once it was written): then nothing is stamped and an
     :class:`InputChangedError` names them (each as ``shown``), after ``where``. ``record``,
     if given, is written into the stamp beside the fingerprint (the pipeline's: each table
-    file's SHA-256 as the run wrote it, :func:`helpers.manifest.as_written`, what ``make
-    clean`` may remove)."""
+    file's SHA-256, :func:`helpers.manifest.record`, what ``make clean`` may remove)."""
     changed = sorted(shown(p) for p in set(before) | set(after) if before.get(p) != after.get(p))
     if changed:
         raise InputChangedError(
@@ -311,7 +310,7 @@ def build_tables(run: Run) -> None:
             io.remove_temporaries(tables.path(run.out, name))
             tables.write(run.out, name, out[name])
         stamp_unless_changed(stamp, before, _snapshot(run), paths.display(run.corpus), "the tables", "the corpus",
-                             lambda p: _shown(run, p), {manifest.KEY: manifest.as_written(run.out, tables.out_files())})
+                             lambda p: _shown(run, p), {manifest.KEY: manifest.record(run.out, tables.out_files())})
 
 
 def _check_text_kept(run: Run, raws: dict[str, str], segments: pd.DataFrame, removed: pd.DataFrame,

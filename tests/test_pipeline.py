@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import corpus, manifest, paths, pipeline, tables
+from helpers import corpus, paths, pipeline
 
 
 @pytest.fixture(scope="module")
@@ -61,25 +61,6 @@ def test_cache_is_used_and_invalidated_by_a_changed_raw_file(corpus_factory, tmp
     seg2, _ = pipeline.segments(run)
     assert seg2.text.tolist() == ["Detaljstyrning är dåligt."]
     assert pipeline.coded(run).code.tolist() == ["P_DETAIL"]
-
-
-def test_the_stamp_records_each_table_as_it_was_written(corpus_factory, tmp_path, monkeypatch):
-    """The tables' stamp took each table's hash when it was written, after all six: a table
-    a researcher saved over in between was recorded as the run's, and make clean would then
-    remove the edit. Each table is recorded with the hash of the bytes the run wrote."""
-    root = corpus_factory({"a.txt": "Detaljstyrning är dåligt.\n"})
-    run = pipeline.Run.from_params(root, tmp_path / "out")
-    real = tables.write
-
-    def write_then_edit(out, name, frame):  # the researcher saves over coded.csv as the last table is written
-        real(out, name, frame)
-        if name == list(tables.COLUMNS)[-1]:
-            run.path("coded.csv").write_text("my notes", encoding="utf-8")
-    monkeypatch.setattr(tables, "write", write_then_edit)
-    pipeline.build_tables(run)
-    recorded = manifest.read(run.out, pipeline.STAMP_FILE)
-    assert recorded["coded.csv"] != manifest.file_hash(run.out, "coded.csv")  # not the edit's hash
-    assert recorded["segments.csv"] == manifest.file_hash(run.out, "segments.csv")
 
 
 def test_asking_for_tables_again_hashes_no_unchanged_file_again(corpus_factory, tmp_path, monkeypatch):
