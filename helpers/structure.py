@@ -53,7 +53,7 @@ the line's start, the first capitalised or a role abbreviation of :data:`ROLES` 
 then a colon and a space; the text after it begins with a capital letter (or a quotation
 mark or dash before one) and the line ends a sentence. Such a lead-in is a turn's label
 only when it is a role of :data:`ROLES` (perhaps numbered: "IP 2:") or when the same label
-opens at least two lines of the file and the labels of the file alternate, a speaker speaking
+opens at least two lines of the file with another label between them, a speaker speaking
 again after another (:func:`repeated_labels`), as a transcript repeats "Intervjuare:", "IP:"
 or a name: a theme or a field that leads a single line, or recurs without a dialogue around it
 ("Detaljstyrning: Det är ett stort problem för oss.", "Hemlöshet: Antalet hemlösa ökar.",
@@ -72,7 +72,6 @@ unless the corpus's ``study.yaml`` gives its label a voice (``turns:``, compared
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Collection, Iterable
 
 from .dates import parse_swedish_date
@@ -142,14 +141,16 @@ def repeated_labels(lines: Iterable[str]) -> frozenset[str]:
     form of a turn's label, when those lines make a dialogue: a transcript repeats its
     labels ("Intervjuare:", "IP:", a name), while a theme or a field that leads one line
     ("Detaljstyrning: Det är …", "Källa: SCB.") stands once. In a dialogue a speaker
-    speaks again after another: the lines in the form of a label, read in order, change
-    label at least twice (A, B, A). A lead-in that recurs without that ("Detaljstyrning:"
-    on two lines, or each of two themes on two lines in a row: A, A, B, B) is no label.
-    What :func:`turn` takes as ``labels``."""
+    speaks again after another: of the lines in the form of a label, read in order, another
+    label stands between a label's first line and its last (A, B, A). A lead-in that recurs
+    without that ("Detaljstyrning:" on two lines, or themes each on two lines in a row: A, A,
+    B, B, C, C) is no label. What :func:`turn` takes as ``labels``."""
     order = [label_name(line[:found[0]]) for line in lines if (found := _label(line)) is not None]
-    if sum(a != b for a, b in zip(order, order[1:])) < 2:
-        return frozenset()
-    return frozenset(name for name, n in Counter(order).items() if n >= 2)
+    first, last = {}, {}
+    for i, name in enumerate(order):
+        first.setdefault(name, i)
+        last[name] = i
+    return frozenset(name for name in first if any(other != name for other in order[first[name]:last[name]]))
 
 
 def turn(text: str, labels: Collection[str] = ()) -> tuple[int, int] | None:

@@ -246,7 +246,10 @@ def test_a_lead_in_that_recurs_without_a_dialogue_stays_a_coded_paragraph():
     order = ["Detaljstyrning: Det är ett problem.", "Detaljstyrning: Det är svårt.", "Tillit: Vi vill det.",
              "Tillit: Vi ska det."]
     assert structure.repeated_labels(order) == frozenset()
+    # three themes, two lines each in a row: the label changes twice, but no theme comes back
+    assert structure.repeated_labels([*order, "Uppföljning: Det mäts.", "Uppföljning: Det vägs."]) == frozenset()
     assert structure.repeated_labels([order[0], order[2], order[1], order[3]]) == {"Detaljstyrning", "Tillit"}
+    assert structure.repeated_labels([order[0], order[2], order[1]]) == {"Detaljstyrning"}  # A, B, A
 
 
 def test_a_transcripts_repeated_name_labels_split_its_turns():
