@@ -133,12 +133,17 @@ class Codebook(BaseModel):
             seen.add(c.id)
         return codes
 
-    @model_validator(mode="after")
-    def _defaults_of_attributes(self) -> "Codebook":
-        unknown = sorted(set(self.attributes) - set(ATTRIBUTES))
+    @field_validator("attributes")
+    @classmethod
+    def _known_attributes(cls, attributes: dict) -> dict:
+        unknown = sorted(set(attributes) - set(ATTRIBUTES))
         if unknown:  # a misspelt `sectors:` would be read and never used: sector empty everywhere
             raise ValueError(f"attributes names {unknown}; the attributes a codebook can define are "
-                             f"{', '.join(ATTRIBUTES)}")
+                             f"{', '.join(ATTRIBUTES)} (rename the key, e.g. `sector:`)")
+        return attributes
+
+    @model_validator(mode="after")
+    def _defaults_of_attributes(self) -> "Codebook":
         unknown = sorted(set(self.attribute_defaults) - set(self.attributes))
         if unknown:
             raise ValueError(f"attribute_defaults names {unknown}, which are not attributes {sorted(self.attributes)}")

@@ -182,7 +182,8 @@ def process_batch(docs: pd.DataFrame | Iterable[Sequence], codebook: coding.Code
     coded, supp, attrs = coding.code_table(seg, tok, codebook)
     t3 = time.perf_counter()
     seg["tokens"] = np.bincount(tok["sid"].to_numpy(), minlength=len(seg)) if len(seg) else []
-    seg["sector"], seg["actors"] = (attrs[c] if c in attrs else "" for c in coding.ATTRIBUTES)
+    for c in coding.ATTRIBUTES:
+        seg[c] = attrs[c] if c in attrs else ""
     out = Tables(stats={"chars": int(docs["text"].str.len().sum()), "documents": len(docs),
                         "sentences": len(seg), "tokens": len(tok)})
     if timings:

@@ -117,7 +117,7 @@ def _write(tmp_path, mutate):
     (lambda d: d["codes"][0].update(terms=["a ~0 b"]), r"codes\.P_DETAIL\.terms: .*'~0' asks for no distance"),
     # a misspelt attribute was read and never used: every sentence's sector empty, and no word of why
     (lambda d: d.update(attributes={"sectors": d["attributes"]["sector"]}, attribute_defaults={}, attribute_exclude={}),
-     r"attributes names \['sectors'\]; the attributes a codebook can define are sector, actors"),
+     r"line \d+: attributes: attributes names \['sectors'\]; the attributes a codebook can define are sector, actors"),
 ])
 def test_invalid_codebook_names_the_code_and_field(tmp_path, mutate, message):
     with pytest.raises(coding.CodebookError, match=message):
