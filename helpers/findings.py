@@ -200,10 +200,22 @@ def segment_voices(segments: pd.DataFrame, documents: pd.DataFrame,
     not count)."""
     voices = segments["doc_id"].map(document_attribute(documents, "voice")).fillna(UNKNOWN).astype(object)
     if turns:
-        given = {label_key(k): str(v) for k, v in turns.items()}
-        mapped = turn_labels(segments).map(lambda name: given.get(label_key(name)) if isinstance(name, str) else None)
+        mapped = _turn_voices(segments, turns)
         voices = mapped.where(mapped.notna(), voices)
     return voices
+
+
+def _turn_voices(segments: pd.DataFrame, turns: Mapping[str, str]) -> pd.Series:
+    """The voice ``turns`` gives each sentence's turn (:func:`turn_labels`), ``None`` where
+    it gives none."""
+    given = {label_key(k): str(v) for k, v in turns.items()}
+    return turn_labels(segments).map(lambda name: given.get(label_key(name)) if isinstance(name, str) else None)
+
+
+def voices_in_turns(segments: pd.DataFrame, turns: Mapping[str, str] | None) -> bool:
+    """Whether ``turns`` (``study.yaml``'s ``turns:``) gives a voice to a turn of
+    ``segments``: then voices can be compared without a voice column (notebook 04)."""
+    return bool(turns) and bool(_turn_voices(segments, turns).notna().any())
 
 
 def group_column(freq: pd.DataFrame) -> str:
@@ -652,16 +664,23 @@ def turns_note(coded: pd.DataFrame, segments: pd.DataFrame, turns: Mapping[str, 
     their document's voice whoever speaks, an interviewer's questions too, naming their
     labels (the most frequent first, up to ``TURN_LABELS_NAMED``) so that the researcher
     knows what to add to ``study.yaml``; and the labels of ``turns`` that label no turn of
-    ``segments``. Empty when no coded sentence stands in a turn (or ``segments`` has no
-    ``kind``)."""
-    if "kind" not in segments.columns or not len(coded):
+    ``segments``, said even when no coded sentence stands in a turn (a transcript whose
+    labels the turn cue does not read, "INTERVJUARE – …"). Empty when neither is there (or
+    ``segments`` has no ``kind``)."""
+    if "kind" not in segments.columns:
         return ""
     label = turn_labels(segments)
+    found = set(label.dropna().map(label_key))
+    unused = [name for name in (turns or {}) if label_key(name) not in found]
+    unused_line = (f"study.yaml's turns: gives a voice to {plural(len(unused), 'label')} that no turn here has: "
+                   f"{_named(unused)}." if unused else "")
+    if not len(coded):
+        return unused_line
     turn = segments.assign(label=label)[label.notna() & (segments["kind"] != "speaker")]
     sentences = coded.drop_duplicates(["file", "start"])
     in_turns = sentences[["file", "start", "doc_id"]].merge(turn[["file", "start", "label"]], on=["file", "start"])
     if not len(in_turns):
-        return ""
+        return unused_line
     given = {label_key(k) for k in (turns or {})}
     mapped = in_turns["label"].map(label_key).isin(given)
     unmapped = in_turns.loc[~mapped, "label"].value_counts()
@@ -683,12 +702,7 @@ def turns_note(coded: pd.DataFrame, segments: pd.DataFrame, turns: Mapping[str, 
                  f"gives no voice to the label{'s' if several else ''} {_named(names)}: add "
                  f"{'them' if several else 'it'} under turns: with {'their voices' if several else 'its voice'} "
                  "to count each turn for its speaker.")
-    found = set(label.dropna().map(label_key))
-    unused = [name for name in (turns or {}) if label_key(name) not in found]
-    if unused:
-        text += (f" study.yaml's turns: gives a voice to {plural(len(unused), 'label')} that no turn here has: "
-                 f"{_named(unused)}.")
-    return text
+    return f"{text} {unused_line}".rstrip()
 
 
 def voices_with(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame, code: str,

@@ -484,6 +484,15 @@ def test_a_debate_speech_is_no_turn_of_an_interview():
     assert [s["text"] for s in sentences if s["kind"] == "speaker"] == ["Anf. 12 MARGOT WALLSTRÖM (s):", "IP:",
                                                                         "Intervjuare:"]
     assert findings.turns_note(coded, seg).startswith("2 of the 5 coded sentences stand in turns")
+    # voices are compared without a voice column only when turns: gives a turn that is here a voice
+    assert findings.voices_in_turns(seg, {"ip.": "practitioner"})
+    assert not findings.voices_in_turns(seg, {"INTERVJUARE –": "interviewer"}) and not findings.voices_in_turns(seg, {})
+    # turns: given for a transcript whose labels the cue does not read: the note says so all the same
+    debate_only = coded[coded["paragraph"] == 0]
+    assert findings.turns_note(debate_only, seg, {"Intervjuare": "interviewer"}) == ""  # "Intervjuare" labels a turn
+    assert findings.turns_note(debate_only, seg, {"INTERVJUARE –": "interviewer"}) == (
+        "study.yaml's turns: gives a voice to 1 label that no turn here has: \"INTERVJUARE –\".")
+    assert findings.turns_note(coded.iloc[:0], seg, {"Moderator": "m"}).endswith('no turn here has: "Moderator".')
     one = coded[coded["start"] == coded["start"].max()]  # a single coded sentence, in a turn
     assert findings.turns_note(one, seg).startswith("1 of the 1 coded sentence stands in turns")
     debate = seg[seg["paragraph"] == 0]
