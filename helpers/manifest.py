@@ -51,7 +51,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, TextIO
+from typing import Callable, Iterable, Iterator, Mapping, TextIO
 
 from . import paths  # standard library only too
 
@@ -338,7 +338,7 @@ def noting(folder: str | os.PathLike[str], rel: str, digest: str) -> Iterator[No
 
 
 @contextlib.contextmanager
-def journal_locked(folder: str | os.PathLike[str]) -> Iterator[None]:
+def journal_locked(folder: str | os.PathLike[str], waiting: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` (``flock`` on the folder itself: no lock file is
     left in an output folder) while its journal is read, changed and written again, or a
     file noted there is put in place (:func:`noting`), or ``make clean`` reads the folder's
@@ -348,7 +348,9 @@ def journal_locked(folder: str | os.PathLike[str]) -> Iterator[None]:
     sees a note without its file. One who holds it makes the others wait (a writer holds it
     for one note and one rename). Not re-entrant: a second lock of the same folder within it
     waits for ever. Where the lock cannot be taken (no ``fcntl``, a file system refusing it)
-    the work goes on unlocked: a dropped note keeps a file, never removes one."""
+    the work goes on unlocked: a dropped note keeps a file, never removes one. ``waiting``,
+    if given, is called once before waiting when another holds the lock (``make clean``
+    says so, rather than waiting in silence for a run that was stopped while it held it)."""
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except (OSError, ValueError):
@@ -356,7 +358,14 @@ def journal_locked(folder: str | os.PathLike[str]) -> Iterator[None]:
     try:
         if fd is not None and fcntl is not None:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting is not None:
+                    waiting()
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                except OSError:
+                    pass
             except OSError:
                 pass
         yield

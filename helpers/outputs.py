@@ -200,7 +200,10 @@ def clean(out: str | None, corpus: str | None = None) -> str:
         folder = out_dir / under
         # under the lock a run's writer holds to note a file and put it in place (manifest.noting): a run writing
         # here meanwhile waits, so its note is neither dropped with the journal nor read without its file
-        with manifest.journal_locked(folder):
+        with manifest.journal_locked(folder, lambda shown=folder: print(
+                f"waiting for a run that is writing in {shown} (a report, a notebook or make evaluate); if none is "
+                "running (one stopped with Ctrl-Z still holds the folder), end it (fg, then Ctrl-C) or stop this "
+                "with Ctrl-C", file=sys.stderr, flush=True)):
             records = {name: found for name in RECORDS if (found := manifest.read(folder, name)) is not None}
             # the records themselves go last, as records (the stamp of a later build, too)
             removal.add(manifest.remove_unchanged(folder, *[

@@ -787,7 +787,7 @@ def test_a_note_a_run_adds_while_make_clean_runs_is_kept_with_its_file(tmp_path,
 
         @staticmethod
         def flock(fd, how):
-            if threading.current_thread() is writer:
+            if threading.current_thread() is writer and not blocked:  # its first try
                 try:
                     real_fcntl.flock(fd, how | real_fcntl.LOCK_NB)
                     blocked.append(False)
@@ -816,6 +816,30 @@ def test_a_note_a_run_adds_while_make_clean_runs_is_kept_with_its_file(tmp_path,
     assert blocked == [True]  # it waited for make clean
     monkeypatch.undo()
     assert outputs.clean(str(out)).startswith(f"removed 2 file(s) the runs wrote in {out}, and the folder")
+
+
+def test_make_clean_says_it_waits_for_a_run_that_holds_the_lock(tmp_path, capsys):
+    """A run stopped with Ctrl-Z while it held the folder's lock kept make clean waiting in
+    silence. It says whom it waits for, then waits."""
+    import threading
+
+    out = tmp_path / "out"
+    _report_folder(out)
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        with manifest.journal_locked(out):
+            held.set()
+            release.wait()
+    thread = threading.Thread(target=holder)
+    thread.start()
+    held.wait()
+    timer = threading.Timer(0.5, release.set)  # the stopped run goes on (fg) after a while
+    timer.start()
+    said = outputs.clean(str(out))
+    thread.join()
+    assert said.startswith(f"removed 9 file(s) the runs wrote in {out}, and the folder"), said
+    assert f"waiting for a run that is writing in {out}" in capsys.readouterr().err
 
 
 def test_the_writer_puts_its_file_in_place_under_the_journal_lock(tmp_path, monkeypatch):
