@@ -592,6 +592,17 @@ def test_without_study_yaml_the_interview_counts_for_its_documents_voice(corpus_
                                                   "Intervjuare", "IP", "IP", None]
 
 
+def test_a_debate_speaker_line_ends_a_turn():
+    """A turn runs up to the next speaker sentence in its paragraph: a debate record's speaker
+    line ("Anf. 12 … (S):") is no turn's label, and the speech after it is in no turn."""
+    seg = pd.DataFrame({
+        "file": ["a.txt"] * 5, "doc_id": ["a"] * 5, "paragraph": [0] * 5, "sentence": range(5),
+        "kind": ["speaker", "paragraph", "speaker", "paragraph", "paragraph"],
+        "text": ["IP:", "Vi har för mycket dokumentation.", "Anf. 12 ANNA EK (C):", "Herr talman!",
+                 "Styrningen är för detaljerad."]})
+    assert findings.turn_labels(seg).tolist() == ["IP", "IP", None, None, None]
+
+
 def test_turns_note_says_which_turns_counted_for_a_mapped_voice_and_which_labels_have_none(corpus_factory, tmp_path):
     coded, seg, docs, cb, _ = _interview(corpus_factory, tmp_path, None)
     lead = ("3 of the 4 coded sentences stand in turns of an interview or a dialogue, after a speaker's label such "
