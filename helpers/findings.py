@@ -676,13 +676,14 @@ def turns_note(coded: pd.DataFrame, segments: pd.DataFrame, turns: Mapping[str, 
                    f"{_named(unused)}." if unused else "")
     if not len(coded):
         return unused_line
-    turn = segments.assign(label=label)[label.notna() & (segments["kind"] != "speaker")]
+    voice = _turn_voices(segments, turns) if turns else pd.Series(None, index=segments.index, dtype=object)
+    turn = segments.assign(label=label, voice=voice)[label.notna() & (segments["kind"] != "speaker")]
     sentences = coded.drop_duplicates(["file", "start"])
-    in_turns = sentences[["file", "start", "doc_id"]].merge(turn[["file", "start", "label"]], on=["file", "start"])
+    in_turns = sentences[["file", "start", "doc_id"]].merge(turn[["file", "start", "label", "voice"]],
+                                                            on=["file", "start"])
     if not len(in_turns):
         return unused_line
-    given = {label_key(k) for k in (turns or {})}
-    mapped = in_turns["label"].map(label_key).isin(given)
+    mapped = in_turns["voice"].notna()  # the voice segment_voices gives it
     unmapped = in_turns.loc[~mapped, "label"].value_counts()
     names = sorted(unmapped.index, key=lambda name: (-unmapped[name], name.casefold(), name))
     n, total = len(in_turns), len(sentences)
