@@ -32,7 +32,7 @@ from typing import Collection, Hashable, Iterable
 import pandas as pd
 
 from . import io, paths
-from .structure import label_name
+from .structure import label_key, label_name
 
 log = logging.getLogger(__name__)
 
@@ -684,15 +684,6 @@ def load_study(corpus: Path) -> dict:
         else:
             out[key] = value.strip()
     return {k: out[k] for k in STUDY_FIELDS if k in out}
-
-
-def label_key(label: str) -> str:
-    """A turn's label as ``study.yaml``'s ``turns:`` is matched against it, and a label of
-    ``turns:`` against another: its :func:`helpers.structure.label_name`, in lower case
-    (``casefold``) and without a full stop closing a word, so "IP:" and "ip:" are one label
-    ("ip"), as are "Int.:" and "Int:" ("int"); a number stays ("IP 2:" is not "IP:"), so
-    that two interviewees may be two voices."""
-    return " ".join(w.removesuffix(".") for w in label_name(label).casefold().split())
 
 
 def _turns(value: object, path: Path) -> dict[str, str]:

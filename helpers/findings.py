@@ -20,8 +20,7 @@ import pandas as pd
 
 from . import markup
 from .coding import Codebook
-from .corpus import label_key
-from .structure import is_turn_label, label_name
+from .structure import is_turn_label, label_key, label_name
 
 # =========================================================================== shared
 
@@ -196,7 +195,7 @@ def segment_voices(segments: pd.DataFrame, documents: pd.DataFrame,
     ``"(unknown)"`` without one), except in a turn (:func:`turn_labels`) whose label
     ``turns`` (``study.yaml``'s ``turns:``, label → voice) gives a voice: there the label's
     voice, for the label and the turn's sentences, their words too. Labels are compared by
-    :func:`helpers.corpus.label_key` (case, the colon and a full stop closing a word do
+    :func:`helpers.structure.label_key` (case, the colon and a full stop closing a word do
     not count)."""
     voices = segments["doc_id"].map(document_attribute(documents, "voice")).fillna(UNKNOWN).astype(object)
     if turns:

@@ -66,7 +66,7 @@ turns ("Problem: …", "Lösning: …", "Problem: …"), each with a sentence af
 turns: their labels go uncoded, their text is coded as before. The cue finds who speaks, but
 not whose voice the label is: a turn's text counts for its document's voice (the metadata's)
 unless the corpus's ``study.yaml`` gives its label a voice (``turns:``, compared as
-:func:`helpers.corpus.label_key` reads a label; :func:`helpers.findings.segment_voices`).
+:func:`label_key` reads a label; :func:`helpers.findings.segment_voices`).
 """
 
 from __future__ import annotations
@@ -129,23 +129,34 @@ def label_name(label: str) -> str:
     return " ".join(label.rstrip().removesuffix(":").split())
 
 
+def label_key(label: str) -> str:
+    """A turn's label as labels are compared, one with another: in a file, to tell whether a
+    label recurs (:func:`repeated_labels`), and ``study.yaml``'s ``turns:`` against the
+    labels (:func:`helpers.corpus.label_key` is this function): its :func:`label_name`, in
+    lower case (``casefold``) and without a full stop closing a word, so "IP:" and "ip:" are
+    one label ("ip"), as are "Int.:" and "Int:" ("int"); a number stays ("IP 2:" is not
+    "IP:"), so that two interviewees may be two voices."""
+    return " ".join(w.removesuffix(".") for w in label_name(label).casefold().split())
+
+
 def _is_role(name: str) -> bool:
-    """Whether a label (:func:`label_name`) is a role of :data:`ROLES` (any case, with or
-    without a full stop), perhaps numbered ("IP 2")."""
-    first, *rest = name.split() or [""]
-    return first.lower().removesuffix(".") in ROLES and all(w.isdigit() for w in rest)
+    """Whether a label is a role of :data:`ROLES` (any case, with or without a full stop),
+    perhaps numbered ("IP 2")."""
+    first, *rest = label_key(name).split() or [""]
+    return first in ROLES and all(w.isdigit() for w in rest)
 
 
 def repeated_labels(lines: Iterable[str]) -> frozenset[str]:
-    """The labels (:func:`label_name`) that open at least two of a file's ``lines`` in the
-    form of a turn's label, when those lines make a dialogue: a transcript repeats its
+    """The labels (their :func:`label_key`, so "Anna:" and "ANNA:" are one) that open at
+    least two of a file's ``lines`` in the form of a turn's label, when those lines make a
+    dialogue: a transcript repeats its
     labels ("Intervjuare:", "IP:", a name), while a theme or a field that leads one line
     ("Detaljstyrning: Det är …", "Källa: SCB.") stands once. In a dialogue a speaker
     speaks again after another: of the lines in the form of a label, read in order, another
     label stands between a label's first line and its last (A, B, A). A lead-in that recurs
     without that ("Detaljstyrning:" on two lines, or themes each on two lines in a row: A, A,
     B, B, C, C) is no label. What :func:`turn` takes as ``labels``."""
-    order = [label_name(line[:found[0]]) for line in lines if (found := _label(line)) is not None]
+    order = [label_key(line[:found[0]]) for line in lines if (found := _label(line)) is not None]
     first, last = {}, {}
     for i, name in enumerate(order):
         first.setdefault(name, i)
@@ -159,12 +170,13 @@ def turn(text: str, labels: Collection[str] = ()) -> tuple[int, int] | None:
     the start of the turn's text, as indices into ``text``; ``None`` when it opens with
     none. ``text`` is the line as it stands (raw or cleaned). A label that has the form is a
     turn's only when it is a role of :data:`ROLES` or one of ``labels``, those that open
-    at least two lines of the same file (:func:`repeated_labels`)."""
+    at least two lines of the same file (:func:`repeated_labels`; ``labels`` are compared
+    by their :func:`label_key`)."""
     found = _label(text)
     if found is None:
         return None
-    name = label_name(text[:found[0]])
-    return found if _is_role(name) or name in labels else None
+    key = label_key(text[:found[0]])
+    return found if _is_role(key) or key in labels else None
 
 
 def is_turn_label(text: str) -> bool:

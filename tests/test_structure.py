@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import clean, coding, structure
+from helpers import clean, coding, corpus, structure
 
 
 def _kinds(text):
@@ -179,7 +179,7 @@ def test_kinds_per_document_counts_sentences_in_the_order_of_the_kinds():
     ("Int.: ”Hur då?”", "Int.:"),
 ])
 def test_a_turns_label_at_a_lines_start_is_found_by_its_form(line, label):
-    found = structure.turn(line, {structure.label_name(label)})  # a name labels a turn when it recurs
+    found = structure.turn(line, {structure.label_key(label)})  # a name labels a turn when it recurs
     assert found is not None and line[:found[0]] == label
     assert line[found[1]:] == line[len(label):].lstrip()
 
@@ -248,8 +248,22 @@ def test_a_lead_in_that_recurs_without_a_dialogue_stays_a_coded_paragraph():
     assert structure.repeated_labels(order) == frozenset()
     # three themes, two lines each in a row: the label changes twice, but no theme comes back
     assert structure.repeated_labels([*order, "Uppföljning: Det mäts.", "Uppföljning: Det vägs."]) == frozenset()
-    assert structure.repeated_labels([order[0], order[2], order[1], order[3]]) == {"Detaljstyrning", "Tillit"}
-    assert structure.repeated_labels([order[0], order[2], order[1]]) == {"Detaljstyrning"}  # A, B, A
+    assert structure.repeated_labels([order[0], order[2], order[1], order[3]]) == {"detaljstyrning", "tillit"}
+    assert structure.repeated_labels([order[0], order[2], order[1]]) == {"detaljstyrning"}  # A, B, A
+
+
+def test_a_label_that_recurs_in_another_case_is_the_same_speakers():
+    """The last note's gap: a file's labels were compared case by case ("Anna:" and
+    "ANNA:" two labels, neither recurring) while study.yaml's turns: compares them without
+    case (label_key), so a turn the study gives a voice was not split off. They are compared
+    alike now: "ANNA:" after "Bo:" is Anna speaking again."""
+    lines = ["Anna: Vi hinner inte träffa brukarna.", "Bo: Varför inte?", "ANNA: Dokumentationen tar all tid."]
+    assert structure.repeated_labels(lines) == {"anna"}
+    text = "Samtal om tiden\n\n" + "\n".join(lines) + "\n"
+    sentences, _ = clean.segment(text, "a.txt", clean.load_rules())
+    speakers = [s["text"] for s in sentences if s["kind"] == "speaker"]
+    assert speakers == ["Anna:", "ANNA:"]  # "Bo:" does not recur: no label
+    assert structure.label_key("ANNA:") == structure.label_key("Anna") == corpus.label_key("anna.:")
 
 
 def test_a_transcripts_repeated_name_labels_split_its_turns():
