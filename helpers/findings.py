@@ -92,9 +92,24 @@ def document_matrix(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.D
     return code_by_group(theme_frequencies(coded, segments, documents, codebook, by="period")), "period"
 
 
-def per_thousand_words(table: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
-    """A code × document count table as coded sentences per 1,000 words of the document."""
-    words = segments.groupby("doc_id")["tokens"].sum().reindex(table.columns)
+def rate_words(segments: pd.DataFrame, codebook: Codebook) -> pd.Series:
+    """The word tokens each sentence of ``segments`` adds to a rate's "per 1,000 words"
+    (aligned with its index): its ``tokens``, or 0 where its kind is one the codebook does
+    not code (``skip_kinds``: a title, a heading, a turn's label, a dateline, a byline),
+    so that a rate's words are those of the text its coded sentences could come from. A
+    transcript's labels ("Intervjuare:" before each question) would otherwise add to
+    each voice's words what no code can be found in. The one place every rate per 1,000
+    words takes its words from."""
+    tokens = segments["tokens"]
+    if "kind" in segments.columns and codebook.skip_kinds:
+        tokens = tokens.where(~segments["kind"].isin(codebook.skip_kinds), 0)
+    return tokens
+
+
+def per_thousand_words(table: pd.DataFrame, segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """A code × document count table as coded sentences per 1,000 words of the document
+    (the words of the kinds the codebook codes, :func:`rate_words`)."""
+    words = rate_words(segments, codebook).groupby(segments["doc_id"]).sum().reindex(table.columns)
     return (table / words * 1000).round(1)
 
 
@@ -115,7 +130,8 @@ def theme_frequencies(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd
     * ``<by>``: the group;
     * ``code``, ``family``;
     * ``sentences``: coded sentences (count; a sentence counts once per code);
-    * ``words``: word tokens in all of the group's sentences (``segments.tokens``);
+    * ``words``: word tokens in the group's sentences of the kinds the codebook codes
+      (:func:`rate_words`: a title's, a heading's or a turn label's words do not count);
     * ``per_1000``: ``sentences / words * 1000`` (NaN if the group has no words);
     * ``n_documents``: documents with at least one sentence in the group;
     * ``coded_sentences``: the group's coded sentences, any code, each once (a sentence
@@ -126,7 +142,7 @@ def theme_frequencies(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd
     """
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {GROUPINGS}, not {by!r}")
-    sent = segments[["file", "doc_id", "start", "tokens", "sector"]].copy()
+    sent = segments[["file", "doc_id", "start", "sector"]].assign(tokens=rate_words(segments, codebook))
     if by == "voice":
         sent[by] = segment_voices(segments, documents, turns)
     elif by == "genre":
@@ -302,7 +318,7 @@ def timeline(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
     ``date_inferred`` (bool), ``date_from`` and ``date_to`` (first and last day the date
     can mean, see :func:`date_range`), ``date_mid`` (the middle of that range: where an
     imprecise date is placed), ``code, family, sentences`` (coded sentences),
-    ``words`` (of the document) and ``per_1000``. Sorted by ``date_mid`` (undated
+    ``words`` (of the document, :func:`rate_words`) and ``per_1000``. Sorted by ``date_mid`` (undated
     last), ``doc_id``, then codebook order."""
     freq = theme_frequencies(coded, segments, documents, codebook, by="doc_id")
     dates = doc_dates(documents)

@@ -555,15 +555,17 @@ def test_an_interviewers_questions_count_for_the_voice_study_yaml_gives_their_la
     freq = findings.theme_frequencies(coded, seg, docs, cb, "voice", turns=study["turns"])
     assert list(dict.fromkeys(freq["voice"])) == ["interviewer", "managers"]
     asked = _cell(freq, "voice", "interviewer", "P_DETAIL")
-    # the two labels and the two questions: 12 words; 1 sentence → 83.3 per 1,000
-    assert (asked["sentences"], asked["words"], asked["n_documents"]) == (1, 12, 1)
-    assert asked["per_1000"] == pytest.approx(1000 / 12)
+    # the two questions: 10 words (their labels are not coded text, so no rate's words:
+    # findings.rate_words); 1 sentence → 100 per 1,000
+    assert (asked["sentences"], asked["words"], asked["n_documents"]) == (1, 10, 1)
+    assert asked["per_1000"] == pytest.approx(1000 / 10)
     assert _cell(freq, "voice", "interviewer", "P_ADMIN")["sentences"] == 1
     assert _cell(freq, "voice", "interviewer", "R_TRUST")["sentences"] == 0
-    answered = _cell(freq, "voice", "managers", "R_TRUST")  # the answer and the closing line: 30 - 12 words
-    assert (answered["sentences"], answered["words"]) == (2, 18)
+    answered = _cell(freq, "voice", "managers", "R_TRUST")  # the answers and the closing line: 5 + 1 + 6 words
+    assert (answered["sentences"], answered["words"]) == (2, 12)
     assert _cell(freq, "voice", "managers", "P_DETAIL")["sentences"] == 0
-    assert freq.drop_duplicates("voice")["words"].sum() == seg["tokens"].sum()
+    # every word counts for one voice, but the title's 4 and the four labels' 4
+    assert freq.drop_duplicates("voice")["words"].sum() == seg["tokens"].sum() - 8 == 22
     voices = findings.segment_voices(seg, docs, study["turns"])
     assert voices[seg["text"] == "Hur ser ni på detaljstyrningen?"].tolist() == ["interviewer"]
     assert voices[seg["text"] == "Intervjuare:"].tolist() == ["interviewer"] * 2  # the label is the turn's
@@ -576,7 +578,7 @@ def test_an_interviewers_questions_count_for_the_voice_study_yaml_gives_their_la
     # without the map, as before: every sentence is the document's
     plain = findings.theme_frequencies(coded, seg, docs, cb, "voice")
     assert list(dict.fromkeys(plain["voice"])) == ["managers"]
-    assert _cell(plain, "voice", "managers", "P_DETAIL")[["sentences", "words"]].tolist() == [1, 30]
+    assert _cell(plain, "voice", "managers", "P_DETAIL")[["sentences", "words"]].tolist() == [1, 22]
     assert findings.voices_with(coded, seg, docs, "P_DETAIL") == ["managers"]
     # the other groupings do not move
     for by in ("doc_id", "genre", "sector", "period"):
@@ -648,3 +650,23 @@ def test_the_findings_notebook_counts_an_interviewers_questions_for_the_intervie
     assert ("2 count for their label's voice in study.yaml (turns:), 1 still counts for its document's voice "
             "whoever speaks") in rq3
     assert "<i>" not in shown, rq3
+
+
+def test_a_rate_per_1000_words_counts_the_words_of_the_text_the_codebook_codes(corpus_factory, tmp_path):
+    """The last note's gap: a turn's label ("Intervjuare:") and a title added their words to
+    every rate's "per 1,000 words", though no code can be found in them (the codebook's
+    skip_kinds), so a transcript's short questions counted up to a third more words than
+    they have. Every rate takes its words from findings.rate_words: the document's table of
+    rates as the voices'."""
+    coded, seg, docs, cb, _ = _interview(corpus_factory, tmp_path, None)
+    words = findings.rate_words(seg, cb)
+    assert words[seg["kind"].isin(cb.skip_kinds)].eq(0).all() and seg["kind"].isin(cb.skip_kinds).sum() == 5
+    assert words.sum() == 22 and seg["tokens"].sum() == 30
+    table = findings.code_by_document(coded, seg, cb)
+    rates = findings.per_thousand_words(table, seg, cb)
+    assert rates.loc["R_TRUST", "a"] == round(2 / 22 * 1000, 1)
+    freq = findings.theme_frequencies(coded, seg, docs, cb, "doc_id")
+    assert _cell(freq, "doc_id", "a", "R_TRUST")["per_1000"] == pytest.approx(2 / 22 * 1000)
+    # a codebook that codes every kind counts every word
+    every = cb.model_copy(update={"skip_kinds": []})
+    assert findings.rate_words(seg, every).sum() == 30
