@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import ConnectionPatch, Patch, Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from .coding import Codebook
 from .findings import (
@@ -96,7 +97,11 @@ def heatmap(table: pd.DataFrame, codebook: Codebook, title: str, columns: str = 
         fig = Figure(figsize=(min(MAX_WIDTH, 3.4 + 0.58 * len(codes)), 1.9 + 0.27 * len(cols)), layout="constrained")
     else:
         xlabels, ylabels = cols, [f"{c} · {codebook.code(c).name_en}" for c in codes]
-        fig = Figure(figsize=(min(MAX_WIDTH, 3.6 + 0.72 * max(len(cols), 1)), 1.5 + 0.34 * len(codes)),
+        # wide enough for the longest theme name beside a few columns and the colour bar
+        # (about 0.062 in a character at 8 pt), or the layout gives up on a corpus of one or
+        # two documents
+        fits = 0.062 * max((len(y) for y in ylabels), default=0) + 2.2 + 0.45 * max(len(cols), 1)
+        fig = Figure(figsize=(min(MAX_WIDTH, max(3.6 + 0.72 * max(len(cols), 1), fits)), 1.5 + 0.34 * len(codes)),
                      layout="constrained")
     ax = fig.subplots()
     im = ax.imshow(values, cmap=cmap, aspect="auto", vmin=0, vmax=vmax)
@@ -117,7 +122,8 @@ def heatmap(table: pd.DataFrame, codebook: Codebook, title: str, columns: str = 
     ax.set_title(title, loc="left")
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)
-    fig.colorbar(im, ax=ax, label="coded sentences (count)", shrink=0.8)
+    # counts: whole numbers on the colour bar (not 0.25, 0.5, … when the most is 2)
+    fig.colorbar(im, ax=ax, label="coded sentences (count)", shrink=0.8, ticks=MaxNLocator(integer=True))
     return fig
 
 

@@ -3,6 +3,7 @@ then every figure on the seed corpus."""
 
 from __future__ import annotations
 
+import warnings
 from io import BytesIO
 
 import matplotlib.dates as mdates
@@ -351,3 +352,28 @@ def test_a_code_by_document_table_is_shown_one_row_per_document_beyond_wide():
                         columns=pd.Index([f"d{i}" for i in range(figures.WIDE + 1)], name="document"))
     shown = figures.upright(wide)
     assert shown.index.name == "document" and list(shown.columns) == codes and len(shown) == figures.WIDE + 1
+
+
+@pytest.mark.parametrize("n_docs", [1, 2, 3])
+def test_the_document_heatmap_of_a_small_corpus_lays_out_and_counts_in_whole_numbers(seed_tables, n_docs):
+    """A corpus of one, two or three documents (a researcher's first interviews): the
+    figure was as narrow as its few columns, the study's theme names did not fit beside
+    them, matplotlib gave up its layout and the report listed its warning ("constrained_layout
+    not applied because axes sizes collapsed to zero"); and the colour bar of sentence counts
+    ticked 0.25, 0.5, … ."""
+    s, cb = seed_tables, seed_tables["codebook"]
+    keep = list(dict.fromkeys(s["segments"]["doc_id"]))[:n_docs]
+    segments = s["segments"][s["segments"]["doc_id"].isin(keep)]
+    coded = s["coded"][s["coded"]["doc_id"].isin(keep)]
+    matrix, columns = findings.document_matrix(coded, segments, s["documents"], cb)
+    assert list(matrix.columns) == keep
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = figures.heatmap(matrix, cb, "t", columns)
+        width, height = _paper_sized(fig)
+    assert width <= figures.MAX_WIDTH + 0.5 and width / height <= figures.MAX_ASPECT
+    heat, bar = fig.axes
+    # the heatmap keeps room of its own beside the longest theme name and the colour bar
+    assert heat.get_position().width * fig.get_figwidth() >= 0.4 * n_docs
+    ticks = [t for t in bar.get_yticks() if bar.get_ylim()[0] <= t <= bar.get_ylim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks), ticks
