@@ -714,7 +714,9 @@ def turns_note(coded: pd.DataFrame, segments: pd.DataFrame, turns: Mapping[str, 
         counted = (f"{count(int(mapped.sum()))} label's voice in study.yaml (turns:), "
                    f"{count(int((~mapped).sum())).replace('count', 'still count', 1)}" if mapped.any()
                    else "each counts for its")
-        text += (f"{counted} document's voice whoever speaks, an interviewer's questions too, since study.yaml "
+        # "an interviewer's questions too" only while no label has a voice: one that has may be the interviewer's
+        asked = "" if mapped.any() else ", an interviewer's questions too"
+        text += (f"{counted} document's voice whoever speaks{asked}, since study.yaml "
                  f"gives no voice to the label{'s' if several else ''} {_named(names)}: add "
                  f"{'them' if several else 'it'} under turns: with {'their voices' if several else 'its voice'} "
                  "to count each turn for its speaker.")

@@ -611,8 +611,8 @@ def test_turns_note_says_which_turns_counted_for_a_mapped_voice_and_which_labels
             "as \"IP:\" (1 document); ")
     assert findings.turns_note(coded, seg, {"INTERVJUARE": "interviewer"}) == lead + (
         "2 count for their label's voice in study.yaml (turns:), 1 still counts for its document's voice whoever "
-        "speaks, an interviewer's questions too, since study.yaml gives no voice to the label \"IP\": add it under "
-        "turns: with its voice to count each turn for its speaker.")
+        "speaks, since study.yaml gives no voice to the label \"IP\": add it under "
+        "turns: with its voice to count each turn for its speaker.")  # not "an interviewer's questions too": theirs is given
     assert findings.turns_note(coded, seg, {"Intervjuare": "interviewer", "ip.": "manager", "Moderator": "x"}) == (
         lead + "each counts for the voice study.yaml gives its label (turns:). study.yaml's turns: gives a voice to "
         "1 label that no turn here has: \"Moderator\".")
