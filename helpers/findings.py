@@ -12,7 +12,7 @@ collocations) in :mod:`helpers.words`, the drill-down page in :mod:`helpers.dril
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 import numpy as np
@@ -668,6 +668,26 @@ def _named(labels: list[str]) -> str:
     shown = ", ".join(f'"{name}"' for name in labels[:TURN_LABELS_NAMED])
     more = len(labels) - TURN_LABELS_NAMED
     return shown + (f" and {more} more" if more > 0 else "")
+
+
+def variants_note(values: Iterable[object], kind: str = "voice") -> str:
+    """One plain-text line naming the groups (voices, genres) among ``values`` that are
+    written in more than one way, differing only in case or spacing ("KD" and "kd", as
+    the Riksdag's own records write a party), which every finding counts as groups of their
+    own; empty when there are none. Up to ``TURN_LABELS_NAMED`` are named, then how many
+    more. The values are not merged: whether "KD" and "kd" are one voice is the
+    researcher's to say, in metadata.csv."""
+    ways: dict[str, list[str]] = {}
+    for value in sorted({str(v) for v in values}, key=lambda v: (v.casefold(), v)):
+        ways.setdefault(" ".join(value.casefold().split()), []).append(value)
+    several = [written for written in ways.values() if len(written) > 1]
+    if not several:
+        return ""
+    shown = "; ".join(" and ".join(f'"{v}"' for v in written) for written in several[:TURN_LABELS_NAMED])
+    more = len(several) - TURN_LABELS_NAMED
+    return (f"The metadata writes {plural(len(several), kind)} in more than one way, differing only in case or "
+            f"spacing: {shown}{f' and {more} more' if more > 0 else ''}. Each way counts as a {kind} of its own here; "
+            f"if they are one {kind}, write them alike in metadata.csv.")
 
 
 def turns_note(coded: pd.DataFrame, segments: pd.DataFrame, turns: Mapping[str, str] | None = None) -> str:

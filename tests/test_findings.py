@@ -636,7 +636,9 @@ def test_the_findings_notebook_counts_an_interviewers_questions_for_the_intervie
     interviewer's voice, and the note on turns says what counted for it (and what did not)."""
     from helpers import report
 
-    root = corpus_factory({"a.txt": INTERVIEW}, metadata="file,doc_id,voice\na.txt,a,managers\n")
+    # b.txt's voice is a's written another way: named, not merged
+    root = corpus_factory({"a.txt": INTERVIEW, "b.txt": "Vi vill ha mer tillit i styrningen.\n"},
+                          metadata="file,doc_id,voice\na.txt,a,managers\nb.txt,b,Managers\n")
     (root / "study.yaml").write_text("turns:\n  Intervjuare: <i>interviewer</i>\n", encoding="utf-8")
     nb_path = next(p for p in report.notebooks() if p.stem == "04_findings")
     nb = report.execute(nb_path, str(root), str(tmp_path / "out"), tmp_path / "04.ipynb")
@@ -644,9 +646,11 @@ def test_the_findings_notebook_counts_an_interviewers_questions_for_the_intervie
                       for o in c.outputs)
     voice = "&lt;i&gt;interviewer&lt;/i&gt;"  # data, escaped: never markup
     rq1 = next(line for line in shown.splitlines() if line.startswith("**RQ1."))
-    assert f"from 1 of 2 voices: {voice})" in rq1
+    assert f"from 1 of 3 voices: {voice})" in rq1
     rq3 = next(line for line in shown.splitlines() if line.startswith("**RQ3."))
     assert f"{voice} (1 document): " in rq3 and "managers (1 document): " in rq3
+    assert ('The metadata writes 1 voice in more than one way, differing only in case or spacing: "Managers" and '
+            '"managers".') in rq3
     assert ("2 count for their label's voice in study.yaml (turns:), 1 still counts for its document's voice "
             "whoever speaks") in rq3
     assert "<i>" not in shown, rq3
@@ -670,3 +674,17 @@ def test_a_rate_per_1000_words_counts_the_words_of_the_text_the_codebook_codes(c
     # a codebook that codes every kind counts every word
     every = cb.model_copy(update={"skip_kinds": []})
     assert findings.rate_words(seg, every).sum() == 30
+
+
+def test_voices_written_two_ways_are_named_not_merged():
+    """Found running a report on 300 Riksdag interpellations with the party as the voice:
+    the records write "KD" and "kd", "M" and "m", and the findings compared them as
+    different voices without a word. They stay apart (whether they are one voice is the
+    researcher's to say) but the findings name them and say what to do."""
+    note = findings.variants_note(["KD", "kd", "M", "m ", "S", "C", "c", "(unknown)"])
+    assert note == ('The metadata writes 3 voices in more than one way, differing only in case or spacing: '
+                    '"C" and "c"; "KD" and "kd"; "M" and "m ". Each way counts as a voice of its own here; if they '
+                    'are one voice, write them alike in metadata.csv.')
+    assert findings.variants_note(["KD", "S", "Anna Svensson"]) == ""
+    many = findings.variants_note([w for p in "ABCDEFG" for w in (p, p.lower())], "genre")
+    assert many.startswith("The metadata writes 7 genres in more than one way") and '"E" and "e" and 2 more.' in many
