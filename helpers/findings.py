@@ -622,7 +622,7 @@ def group_profiles(freq: pd.DataFrame) -> tuple[list[tuple[str, int, float | Non
     counts once per theme)."""
     by = group_column(freq)
     rows, silent = [], []
-    for group, g in freq.groupby(by, sort=True):
+    for group, g in freq.groupby(by, sort=False):  # the table's order, the figure's
         total, distinct = int(g["sentences"].sum()), int(g["coded_sentences"].iloc[0])
         if distinct == 0:
             silent.append(group)

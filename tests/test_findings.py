@@ -443,6 +443,9 @@ def test_rq3_names_a_voice_with_no_coded_sentence_instead_of_dropping_it():
     assert [(v, n, share) for v, n, share, _ in rows] == [("chair", 1, 0.75), ("team", 1, 0.25)]
     assert rows[0][3]["code"] == "P_DETAIL" and rows[1][3]["code"] == "R_TRUST"  # 3 sentences: above SMALL_N
     assert findings.group_profiles(freq[freq["voice"] != "mute"])[1] == []
+    # in the table's order (theme_frequencies': case-insensitive), as the figure shows them, not "Team" before "chair"
+    upper = freq.assign(voice=freq["voice"].replace({"team": "Team"}))
+    assert [v for v, *_ in findings.group_profiles(upper)[0]] == ["chair", "Team"]
 
 
 def test_the_voices_findings_say_how_many_coded_sentences_stand_in_turns():
