@@ -319,7 +319,7 @@ def note(folder: str | os.PathLike[str], rel: str, digest: str) -> None:
 
 
 @contextlib.contextmanager
-def noting(folder: str | os.PathLike[str], rel: str, digest: str) -> Iterator[None]:
+def noting(folder: str | os.PathLike[str], rel: str, digest: str, new: bool = True) -> Iterator[None]:
     """Note in ``folder``'s journal (:data:`JOURNAL`, a record) that a run is putting bytes
     of SHA-256 ``digest`` at ``folder/rel``, and hold the journal's lock (:func:`journal_locked`)
     while the caller puts the file in place: the writer (:func:`helpers.io.write_bytes`)
@@ -328,11 +328,18 @@ def noting(folder: str | os.PathLike[str], rel: str, digest: str) -> Iterator[No
     manifest, and ``make clean`` (which holds the same lock while it reads the journal and
     removes) sees the note and the file together or neither. Only a file of a form a run
     writes (:func:`output_file`) is noted (the lock is held all the same); the newest note
-    for a path replaces an older one (the manifest keeps the hash of the run before)."""
+    for a path replaces an older one (the manifest keeps the hash of the run before).
+
+    Not ``new`` (a write that is not recorded, ``make suggest``'s: its table stays unnoted,
+    kept as a researcher's), no note is added, but a note the path already has takes
+    ``digest``: the journal never keeps a hash that the file no longer has because of our
+    own write (the tables ``make suggest`` rebuilt over those a notebook run by hand had
+    noted: a report that kept them from the cache recorded the old hashes,
+    :func:`as_written`, and ``make clean`` then named them as changed since)."""
     with journal_locked(folder):
         if output_file(rel):
             journal = read(folder, JOURNAL) or {}
-            if journal.get(rel) != digest:
+            if (new or rel in journal) and journal.get(rel) != digest:
                 _write_record(folder, JOURNAL, {**journal, rel: digest})
         yield
 

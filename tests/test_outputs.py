@@ -687,6 +687,57 @@ def test_make_suggest_says_an_edited_table_in_one_line(corpus_factory, tmp_path,
     assert run.path("segments.csv").read_text(encoding="utf-8") == "my notes\n"
 
 
+def _noted_then_rebuilt_by_make_suggest(corpus_factory, tmp_path) -> tuple[Path, Path]:
+    """A notebook run by hand builds the tables in OUT (its writes noted in the journal),
+    a text changes, and ``make suggest`` rebuilds them (its writes not recorded); the
+    corpus and OUT."""
+    corpus_dir = corpus_factory({"a.txt": "Vi behöver tillit.\n", "b.txt": "Detaljstyrning tar tid.\n"})
+    out = tmp_path / "out"
+    pipeline.build_tables(pipeline.Run.from_params(corpus_dir, out))  # noted: record_writes
+    assert manifest.read(out, manifest.JOURNAL)["segments.csv"] == manifest.file_hash(out, "segments.csv")
+    (Path(corpus_dir) / "raw" / "a.txt").write_text("Vi behöver mer tillit i styrningen.\n", encoding="utf-8")
+    before = manifest.file_hash(out, "segments.csv")
+    done = make("suggest", "CODE=R_TRUST", f"CORPUS={corpus_dir}", f"OUT={out}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert manifest.file_hash(out, "segments.csv") != before  # rebuilt
+    return Path(corpus_dir), out
+
+
+def test_after_make_suggest_rebuilt_noted_tables_later_runs_still_serve_them(corpus_factory, tmp_path):
+    """The review's case against taking the stamp's hashes from the journal (502c198,
+    reverted): make suggest's rebuild notes nothing, so the journal kept the notes of the
+    run before; the stamp recorded their hashes, every later run refused its own tables as
+    edited and make suggest stopped with a traceback. The stamp records the bytes it wrote."""
+    corpus_dir, out = _noted_then_rebuilt_by_make_suggest(corpus_factory, tmp_path)
+    stamp = manifest.read(out, pipeline.STAMP_FILE)
+    assert stamp == manifest.record(out, tables.out_files())
+    run = pipeline.Run.from_params(corpus_dir, out)
+    assert pipeline.edited_tables(out) == [] and not pipeline.coded(run).empty  # served, not refused
+    assert manifest.read(out, pipeline.STAMP_FILE) == stamp  # from the cache: not rebuilt
+    done = make("suggest", "CODE=P_DETAIL", f"CORPUS={corpus_dir}", f"OUT={out}")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+
+
+def test_a_table_make_suggest_rebuilt_is_recorded_with_its_bytes_not_an_earlier_note(corpus_factory, tmp_path):
+    """make suggest rebuilt tables a notebook run by hand had noted in the journal, and left
+    the notes with their old hashes (its writes note nothing); the next report kept the
+    tables from the cache and recorded them with those hashes (manifest.as_written), so once
+    the stamp no longer vouched for them (a rebuild stopped after removing it) make clean
+    kept the tables our own make suggest wrote as "changed since". A write that notes
+    nothing gives a note the file already has the hash of the bytes it puts there."""
+    corpus_dir, out = _noted_then_rebuilt_by_make_suggest(corpus_factory, tmp_path)
+    journal = manifest.read(out, manifest.JOURNAL)
+    assert {rel: manifest.file_hash(out, rel) for rel in journal} == journal  # no hash the files no longer have
+    assert "suggestions_R_TRUST.csv" not in journal  # make suggest's own table stays unnoted (kept as yours)
+    manifest.finish(out, {}, pipeline.cache_files(out), "the previous report")  # a report kept the cached tables
+    recorded = manifest.read(out)
+    assert recorded == manifest.record(out, recorded) and set(tables.out_files()) <= set(recorded)
+    (out / pipeline.STAMP_FILE).unlink()  # a rebuild stopped (Ctrl-C) once it had removed the stamp
+    said = outputs.clean(str(out)).splitlines()
+    assert said[1:] == [], said  # no table of ours kept as changed since
+    assert _files(out) == ["spreadsheet/suggestions_R_TRUST.csv", "suggestions_R_TRUST.csv"]
+
+
 def test_a_folder_whose_only_record_is_the_journal_is_cleaned(tmp_path):
     """A notebook run by hand with OUT=…, or a first report killed before its manifest,
     leaves only the journal: make clean refused the folder, saying nothing in it was known
