@@ -893,6 +893,54 @@ def test_make_clean_says_it_waits_for_a_run_that_holds_the_lock(tmp_path, capsys
     assert f"waiting for a run that is writing in {out}" in capsys.readouterr().err
 
 
+def test_a_run_s_removal_of_the_previous_run_s_stale_files_waits_for_the_journal_lock(tmp_path, monkeypatch):
+    """A report (or make evaluate) that succeeded removed the files its previous manifest
+    lists and it did not write again (manifest.remove_stale, in manifest.finish) without the
+    folder's journal lock, which make clean and the writer hold while they read records,
+    set files aside and remove them: the two removed in one folder at once. It waits for
+    the lock, and holds it from the removal to its manifest."""
+    import threading
+    out = tmp_path / "out"
+    _report_folder(out)
+    previous = manifest.read(out)
+    stale = sorted(set(previous) - {"html/index.html", pipeline.STAMP_FILE})
+    held, release, waits = threading.Event(), threading.Event(), threading.Event()
+    real_fcntl, done = manifest.fcntl, {}
+
+    class Flock:  # the real flock; says when the run is about to wait for the lock
+        LOCK_EX, LOCK_NB = real_fcntl.LOCK_EX, real_fcntl.LOCK_NB
+
+        @staticmethod
+        def flock(fd, how):
+            if threading.current_thread() is run and not how & real_fcntl.LOCK_NB:
+                waits.set()
+            real_fcntl.flock(fd, how)
+
+    def holder():  # make clean, or a writer, in the folder
+        with manifest.journal_locked(out):
+            held.set()
+            release.wait()
+
+    def finish():
+        done["removal"] = manifest.finish(out, previous, ["html/index.html"], "the previous report")
+
+    monkeypatch.setattr(manifest, "fcntl", Flock)
+    holding, run = threading.Thread(target=holder), threading.Thread(target=finish)
+    holding.start()
+    held.wait()
+    run.start()
+    assert waits.wait(timeout=60), "the run never waited for the lock"
+    try:
+        assert [rel for rel in stale if (out / rel).exists()] == stale  # nothing removed while another holds it
+        assert manifest.read(out) == previous
+    finally:
+        release.set()
+        holding.join()
+        run.join()
+    assert done["removal"].removed == stale
+    assert sorted(manifest.read(out)) == ["html/index.html"]
+
+
 def test_the_writer_puts_its_file_in_place_under_the_journal_lock(tmp_path, monkeypatch):
     """The writer noted a file, released the journal's lock and only then put the file in
     place: make clean in between saw the note without the file (or the file's earlier bytes)
