@@ -311,14 +311,6 @@ def _write_record(folder: str | os.PathLike[str], name: str, recorded: Mapping[s
         raise
 
 
-def note(folder: str | os.PathLike[str], rel: str, digest: str) -> None:
-    """Add to ``folder``'s journal (:data:`JOURNAL`, a record) that a run is about to put
-    bytes of SHA-256 ``digest`` at ``folder/rel`` (:func:`noting`, which the writer uses to
-    put the file in place under the same lock)."""
-    with noting(folder, rel, digest):
-        pass
-
-
 @contextlib.contextmanager
 def noting(folder: str | os.PathLike[str], rel: str, digest: str, new: bool = True) -> Iterator[None]:
     """Note in ``folder``'s journal (:data:`JOURNAL`, a record) that a run is putting bytes
@@ -386,7 +378,7 @@ def journal_locked(folder: str | os.PathLike[str], waiting: Callable[[], None] |
 
 def write(folder: str | os.PathLike[str], recorded: Mapping[str, str | None], name: str = MANIFEST) -> Path:
     """Write the record ``folder/name`` (a run's manifest, :func:`dumps`) atomically; the
-    notes of the journal (:func:`note`) it now records with the same hash are dropped from
+    notes of the journal (:func:`noting`) it now records with the same hash are dropped from
     the journal (removed when none is left): those that remain are files a run wrote that
     no manifest records (a notebook run by hand, a run that stopped), still known as a
     run's to ``make clean``. Both under the journal's lock (:func:`journal_locked`), so

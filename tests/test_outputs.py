@@ -742,10 +742,13 @@ def test_a_folder_whose_only_record_is_the_journal_is_cleaned(tmp_path):
     """A notebook run by hand with OUT=…, or a first report killed before its manifest,
     leaves only the journal: make clean refused the folder, saying nothing in it was known
     to be a run's, although the journal gives each file's hash."""
+    from helpers import io as kio
     out = tmp_path / "out"
-    _write(out, {"segments.csv": "doc_id\na\n", "figures/f.svg": "<svg/>", "notes.csv": "mine\n"})
-    for rel in ("segments.csv", "figures/f.svg"):
-        manifest.note(out, rel, manifest.file_hash(out, rel))
+    kio.record_writes(out)  # as the notebook's pipeline.Run.from_params does
+    kio.write_text(out / "segments.csv", "doc_id\na\n")
+    kio.write_text(out / "figures/f.svg", "<svg/>")
+    _write(out, {"notes.csv": "mine\n"})
+    assert sorted(manifest.read(out, manifest.JOURNAL)) == ["figures/f.svg", "segments.csv"]
     assert outputs.refusal(str(out)) is None
     said = outputs.clean(str(out))
     assert said.startswith(f"removed 3 file(s) the runs wrote in {out}; kept 1 file(s) no run listed there: "
@@ -762,13 +765,16 @@ def test_writers_noting_in_one_folder_at_once_drop_no_note(tmp_path):
     notes (of 200 notes from four threads, about 60 were left), so make clean kept files a
     run wrote. Its updates are locked."""
     import threading
+
+    from helpers import io as kio
     folder = tmp_path / "out"
     folder.mkdir()
+    kio.record_writes(folder)
     expected = {f"t{k}_{i}.csv": hashlib.sha256(f"{k} {i}".encode()).hexdigest() for k in range(4) for i in range(50)}
 
-    def notes(k):
+    def notes(k):  # each writer writes its files as a run does, noting each in the journal
         for i in range(50):
-            manifest.note(folder, f"t{k}_{i}.csv", expected[f"t{k}_{i}.csv"])
+            kio.write_text(folder / f"t{k}_{i}.csv", f"{k} {i}")
 
     threads = [threading.Thread(target=notes, args=(k,)) for k in range(4)]
     for thread in threads:
@@ -776,7 +782,7 @@ def test_writers_noting_in_one_folder_at_once_drop_no_note(tmp_path):
     for thread in threads:
         thread.join()
     assert manifest.read(folder, manifest.JOURNAL) == expected
-    assert sorted(p.name for p in folder.iterdir()) == [manifest.JOURNAL]  # no lock file, no temporary left
+    assert sorted(p.name for p in folder.iterdir()) == sorted([manifest.JOURNAL, *expected])  # no lock file, no temporary
 
 
 def _locked_elsewhere(folder: Path) -> bool:
@@ -797,10 +803,11 @@ def test_make_clean_holds_the_journal_lock_while_it_reads_removes_and_drops_the_
     """The journal's notes are added under a lock on the folder, but make clean read the
     journal, removed what it lists and removed it without that lock: a note a run added in
     between was dropped with the journal (its file then kept for ever as no run's)."""
+    from helpers import io as kio
     out = tmp_path / "out"
     _report_folder(out)
-    (out / "figures/late.svg").write_text("<svg/>", encoding="utf-8")
-    manifest.note(out, "figures/late.svg", manifest.file_hash(out, "figures/late.svg"))
+    kio.record_writes(out)
+    kio.write_text(out / "figures/late.svg", "<svg/>")  # noted in the journal, as a run's writer does
     seen = []
 
     def probing(function):
