@@ -109,13 +109,14 @@ class Removal:
     leftover: dict[str, str] = field(default_factory=dict)
 
     def add(self, other: "Removal", under: str = "") -> None:
-        """Add ``other``'s files, found in the subfolder ``under``."""
+        """Add ``other``'s files, found in the subfolder ``under`` (what
+        :func:`remove_unchanged` did there; ``leftover`` is looked for once, over the whole
+        folder, afterwards: :meth:`find_leftovers`)."""
         prefix = f"{under}/" if under else ""
         self.removed += [prefix + rel for rel in other.removed]
         self.changed += [prefix + rel for rel in other.changed]
         self.unknown += [prefix + rel for rel in other.unknown]
         self.aside |= {prefix + rel: prefix + kept for rel, kept in other.aside.items()}
-        self.leftover |= {prefix + kept: prefix + rel for kept, rel in other.leftover.items()}
 
     def find_leftovers(self, folder: str | os.PathLike[str]) -> None:
         """Add to ``leftover`` each file set aside earlier under ``folder`` that is still
