@@ -103,25 +103,32 @@ def terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-# the output folders whose runs' writes are noted in the folder's journal (record_writes)
-_RECORDED: set[Path] = set()
+# the output folders whose journal this process's writes keep (record_writes), each with whether they are noted
+_RECORDED: dict[Path, bool] = {}
 
 
-def record_writes(folder: str | os.PathLike[str]) -> None:
+def record_writes(folder: str | os.PathLike[str], new: bool = True) -> None:
     """From now on in this process, note each file :func:`write_bytes` writes under
     ``folder`` (a run's output folder), with the SHA-256 of its bytes, in that folder's
     journal as the file is put in place, under the journal's lock
     (:func:`helpers.manifest.noting`): so the run's record holds the files the run wrote
     and nothing else (not a file of one's own saved there meanwhile), and a run that stops
     before its manifest is written still has its files known as its own (``make clean``
-    removes them while unchanged). Where folders nest, the innermost holds the note."""
-    _RECORDED.add(Path(folder).resolve())
+    removes them while unchanged). Where folders nest, the innermost holds the note.
+
+    Not ``new`` (``make suggest``, whose table is not recorded as a run's), no file is
+    noted, but a file the journal already notes gets the hash of the bytes written over it,
+    under the same lock: a table it rebuilt over one a notebook had noted is not left with
+    that earlier note's hash. A folder once named with ``new`` stays noted in this process."""
+    resolved = Path(folder).resolve()
+    _RECORDED[resolved] = _RECORDED.get(resolved, False) or new
 
 
 def _noting(path: Path, data: bytes) -> contextlib.AbstractContextManager[None]:
     """Within: ``data`` at ``path`` is noted in the journal of the innermost folder
-    :func:`record_writes` named that holds it, whose lock is held while the file is put in
-    place (:func:`helpers.manifest.noting`); nothing is noted for a path in none."""
+    :func:`record_writes` named that holds it (or, in a folder named not ``new``, a note it
+    already has is brought up to date), whose lock is held while the file is put in place
+    (:func:`helpers.manifest.noting`); nothing is noted for a path in none."""
     if not _RECORDED:
         return contextlib.nullcontext()
     target = path.parent.resolve() / path.name
@@ -129,7 +136,8 @@ def _noting(path: Path, data: bytes) -> contextlib.AbstractContextManager[None]:
     if not folders:
         return contextlib.nullcontext()
     folder = max(folders, key=lambda f: len(f.parts))
-    return manifest.noting(folder, target.relative_to(folder).as_posix(), hashlib.sha256(data).hexdigest())
+    return manifest.noting(folder, target.relative_to(folder).as_posix(), hashlib.sha256(data).hexdigest(),
+                           new=_RECORDED[folder])
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:

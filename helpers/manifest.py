@@ -18,7 +18,8 @@ reproducible, so the record is too)::
     {"sha256": {"html/index.html": "<64 hex digits>", "segments.csv": "<64 hex digits>"}}
 
 :func:`remove_unchanged` is the one remover (``make clean``, :mod:`helpers.outputs`, and a
-report's removal of the previous report's stale files, :func:`remove_stale`, which ``make evaluate`` uses too):
+report's removal of the previous report's stale files, :func:`remove_stale`, which ``make evaluate`` uses too;
+both under the folder's journal lock):
 it removes a recorded file only while its bytes still have the recorded hash, checked on the
 file it removes (renamed aside in its folder, hashed again, then unlinked or put back: a file
 saved over in between is kept; left aside as ``.NAME.<hex>.kept``, and named, when another file
@@ -108,13 +109,14 @@ class Removal:
     leftover: dict[str, str] = field(default_factory=dict)
 
     def add(self, other: "Removal", under: str = "") -> None:
-        """Add ``other``'s files, found in the subfolder ``under``."""
+        """Add ``other``'s files, found in the subfolder ``under`` (what
+        :func:`remove_unchanged` did there; ``leftover`` is looked for once, over the whole
+        folder, afterwards: :meth:`find_leftovers`)."""
         prefix = f"{under}/" if under else ""
         self.removed += [prefix + rel for rel in other.removed]
         self.changed += [prefix + rel for rel in other.changed]
         self.unknown += [prefix + rel for rel in other.unknown]
         self.aside |= {prefix + rel: prefix + kept for rel, kept in other.aside.items()}
-        self.leftover |= {prefix + kept: prefix + rel for kept, rel in other.leftover.items()}
 
     def find_leftovers(self, folder: str | os.PathLike[str]) -> None:
         """Add to ``leftover`` each file set aside earlier under ``folder`` that is still
@@ -310,16 +312,8 @@ def _write_record(folder: str | os.PathLike[str], name: str, recorded: Mapping[s
         raise
 
 
-def note(folder: str | os.PathLike[str], rel: str, digest: str) -> None:
-    """Add to ``folder``'s journal (:data:`JOURNAL`, a record) that a run is about to put
-    bytes of SHA-256 ``digest`` at ``folder/rel`` (:func:`noting`, which the writer uses to
-    put the file in place under the same lock)."""
-    with noting(folder, rel, digest):
-        pass
-
-
 @contextlib.contextmanager
-def noting(folder: str | os.PathLike[str], rel: str, digest: str) -> Iterator[None]:
+def noting(folder: str | os.PathLike[str], rel: str, digest: str, new: bool = True) -> Iterator[None]:
     """Note in ``folder``'s journal (:data:`JOURNAL`, a record) that a run is putting bytes
     of SHA-256 ``digest`` at ``folder/rel``, and hold the journal's lock (:func:`journal_locked`)
     while the caller puts the file in place: the writer (:func:`helpers.io.write_bytes`)
@@ -328,11 +322,18 @@ def noting(folder: str | os.PathLike[str], rel: str, digest: str) -> Iterator[No
     manifest, and ``make clean`` (which holds the same lock while it reads the journal and
     removes) sees the note and the file together or neither. Only a file of a form a run
     writes (:func:`output_file`) is noted (the lock is held all the same); the newest note
-    for a path replaces an older one (the manifest keeps the hash of the run before)."""
+    for a path replaces an older one (the manifest keeps the hash of the run before).
+
+    Not ``new`` (a write that is not recorded, ``make suggest``'s: its table stays unnoted,
+    kept as a researcher's), no note is added, but a note the path already has takes
+    ``digest``: the journal never keeps a hash that the file no longer has because of our
+    own write (the tables ``make suggest`` rebuilt over those a notebook run by hand had
+    noted: a report that kept them from the cache recorded the old hashes,
+    :func:`as_written`, and ``make clean`` then named them as changed since)."""
     with journal_locked(folder):
         if output_file(rel):
             journal = read(folder, JOURNAL) or {}
-            if journal.get(rel) != digest:
+            if (new or rel in journal) and journal.get(rel) != digest:
                 _write_record(folder, JOURNAL, {**journal, rel: digest})
         yield
 
@@ -342,7 +343,9 @@ def journal_locked(folder: str | os.PathLike[str], waiting: Callable[[], None] |
     """Hold an exclusive lock on ``folder`` (``flock`` on the folder itself: no lock file is
     left in an output folder) while its journal is read, changed and written again, or a
     file noted there is put in place (:func:`noting`), or ``make clean`` reads the folder's
-    records, removes what they list and removes them (:func:`helpers.outputs.clean`): so two
+    records, removes what they list and removes them (:func:`helpers.outputs.clean`), or a
+    run that succeeded removes its previous run's stale files and writes its manifest
+    (:func:`finish`, :func:`remove_stale`): so two
     writers in one folder (two threads, or a notebook run by hand beside a report) do not
     drop each other's notes, and ``make clean`` neither drops a note a run is adding nor
     sees a note without its file. One who holds it makes the others wait (a writer holds it
@@ -376,20 +379,25 @@ def journal_locked(folder: str | os.PathLike[str], waiting: Callable[[], None] |
 
 def write(folder: str | os.PathLike[str], recorded: Mapping[str, str | None], name: str = MANIFEST) -> Path:
     """Write the record ``folder/name`` (a run's manifest, :func:`dumps`) atomically; the
-    notes of the journal (:func:`note`) it now records with the same hash are dropped from
+    notes of the journal (:func:`noting`) it now records with the same hash are dropped from
     the journal (removed when none is left): those that remain are files a run wrote that
     no manifest records (a notebook run by hand, a run that stopped), still known as a
     run's to ``make clean``. Both under the journal's lock (:func:`journal_locked`), so
     ``make clean`` reads the two as one."""
     with journal_locked(folder):
-        _write_record(folder, name, recorded)
-        journal = read(folder, JOURNAL)
-        if journal:
-            left = {rel: digest for rel, digest in journal.items() if recorded.get(rel) != digest}
-            if not left:
-                remove_record(folder, JOURNAL)
-            elif left != journal:
-                _write_record(folder, JOURNAL, left)
+        return _write_taking_notes(folder, recorded, name)
+
+
+def _write_taking_notes(folder: str | os.PathLike[str], recorded: Mapping[str, str | None], name: str) -> Path:
+    """:func:`write`'s work, for a caller that holds the journal's lock."""
+    _write_record(folder, name, recorded)
+    journal = read(folder, JOURNAL)
+    if journal:
+        left = {rel: digest for rel, digest in journal.items() if recorded.get(rel) != digest}
+        if not left:
+            remove_record(folder, JOURNAL)
+        elif left != journal:
+            _write_record(folder, JOURNAL, left)
     return Path(folder) / name
 
 
@@ -512,7 +520,16 @@ def remove_stale(folder: str | os.PathLike[str], previous: Mapping[str, str | No
     of the keyword baseline once there is none; only those a run writes
     (:func:`removable`) and only while their bytes are those recorded
     (:func:`remove_unchanged`: an edited one is kept and named). The pipeline's stamp is not
-    among them: it records the tables it wrote, whichever run reads them next."""
+    among them: it records the tables it wrote, whichever run reads them next. Under the
+    folder's journal lock (:func:`journal_locked`), which ``make clean`` and the writer hold
+    while they read records, set files aside and remove them, and put a noted file in place."""
+    with journal_locked(folder):
+        return _remove_stale(folder, previous, written)
+
+
+def _remove_stale(folder: str | os.PathLike[str], previous: Mapping[str, str | None],
+                  written: Iterable[str]) -> Removal:
+    """:func:`remove_stale`'s work, for a caller that holds the journal's lock."""
     done = set(written) | {STAMP}
     return remove_unchanged(folder, removable(folder, {rel: digest for rel, digest in previous.items()
                                                        if rel not in done}))
@@ -526,11 +543,16 @@ def finish(folder: str | os.PathLike[str], previous: Mapping[str, str | None], w
     :func:`as_written`, :func:`write`),
     and, given a ``stream``, say there what was removed (as files of ``what``, "the previous
     report") and what was kept (:meth:`Removal.said`; the files an earlier removal left set
-    aside in ``folder`` too, :func:`set_aside`). Returns what was removed and kept."""
+    aside in ``folder`` too, :func:`set_aside`). Returns what was removed and kept. It holds
+    the folder's journal lock (:func:`journal_locked`) from the removal to the record, as
+    ``make clean`` does while it removes: one waits for the other, and the record is taken
+    from the journal as the removal left it, and a file ``make clean`` sets aside while it
+    removes is not taken for one an earlier removal left."""
     written = list(written)
-    removal = remove_stale(folder, previous, written)
-    write(folder, as_written(folder, written))
-    removal.find_leftovers(folder)
+    with journal_locked(folder):
+        removal = _remove_stale(folder, previous, written)
+        _write_taking_notes(folder, as_written(folder, written), MANIFEST)
+        removal.find_leftovers(folder)  # not a file make clean has just set aside, while it holds the lock
     if stream is not None:
         if removal.removed:
             print(f"removed {len(removal.removed)} file(s) of {what}: {', '.join(removal.removed)}", file=stream)

@@ -58,13 +58,14 @@ class Run:
         refused here too, so a notebook run by hand never writes there. With ``record``,
         what this process writes in ``OUT`` from now on is noted in its journal
         (:func:`helpers.io.record_writes`), so ``make clean`` knows it as a run's;
-        ``make suggest`` leaves its table unrecorded (kept, as a researcher's)."""
+        ``make suggest`` leaves its table unrecorded (kept, as a researcher's), but a file
+        its writes replace keeps a true note (a table it rebuilds over one a notebook run
+        by hand noted gets the new bytes' hash)."""
         if engine not in ENGINES:
             raise ValueError(f"ENGINE must be one of {ENGINES}, not {engine!r}")
         paths.check_out(out, corpus)
         run = cls(paths.resolve(corpus, paths.CORPUS_DIR), paths.resolve(out, paths.BUILD_DIR), engine, scheduler or None)
-        if record:
-            io.record_writes(run.out)
+        io.record_writes(run.out, new=record)
         return run
 
     def path(self, name: str) -> Path:

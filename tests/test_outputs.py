@@ -687,14 +687,68 @@ def test_make_suggest_says_an_edited_table_in_one_line(corpus_factory, tmp_path,
     assert run.path("segments.csv").read_text(encoding="utf-8") == "my notes\n"
 
 
+def _noted_then_rebuilt_by_make_suggest(corpus_factory, tmp_path) -> tuple[Path, Path]:
+    """A notebook run by hand builds the tables in OUT (its writes noted in the journal),
+    a text changes, and ``make suggest`` rebuilds them (its writes not recorded); the
+    corpus and OUT."""
+    corpus_dir = corpus_factory({"a.txt": "Vi behöver tillit.\n", "b.txt": "Detaljstyrning tar tid.\n"})
+    out = tmp_path / "out"
+    pipeline.build_tables(pipeline.Run.from_params(corpus_dir, out))  # noted: record_writes
+    assert manifest.read(out, manifest.JOURNAL)["segments.csv"] == manifest.file_hash(out, "segments.csv")
+    (Path(corpus_dir) / "raw" / "a.txt").write_text("Vi behöver mer tillit i styrningen.\n", encoding="utf-8")
+    before = manifest.file_hash(out, "segments.csv")
+    done = make("suggest", "CODE=R_TRUST", f"CORPUS={corpus_dir}", f"OUT={out}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert manifest.file_hash(out, "segments.csv") != before  # rebuilt
+    return Path(corpus_dir), out
+
+
+def test_after_make_suggest_rebuilt_noted_tables_later_runs_still_serve_them(corpus_factory, tmp_path):
+    """The review's case against taking the stamp's hashes from the journal (502c198,
+    reverted): make suggest's rebuild notes nothing, so the journal kept the notes of the
+    run before; the stamp recorded their hashes, every later run refused its own tables as
+    edited and make suggest stopped with a traceback. The stamp records the bytes it wrote."""
+    corpus_dir, out = _noted_then_rebuilt_by_make_suggest(corpus_factory, tmp_path)
+    stamp = manifest.read(out, pipeline.STAMP_FILE)
+    assert stamp == manifest.record(out, tables.out_files())
+    run = pipeline.Run.from_params(corpus_dir, out)
+    assert pipeline.edited_tables(out) == [] and not pipeline.coded(run).empty  # served, not refused
+    assert manifest.read(out, pipeline.STAMP_FILE) == stamp  # from the cache: not rebuilt
+    done = make("suggest", "CODE=P_DETAIL", f"CORPUS={corpus_dir}", f"OUT={out}")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+
+
+def test_a_table_make_suggest_rebuilt_is_recorded_with_its_bytes_not_an_earlier_note(corpus_factory, tmp_path):
+    """make suggest rebuilt tables a notebook run by hand had noted in the journal, and left
+    the notes with their old hashes (its writes note nothing); the next report kept the
+    tables from the cache and recorded them with those hashes (manifest.as_written), so once
+    the stamp no longer vouched for them (a rebuild stopped after removing it) make clean
+    kept the tables our own make suggest wrote as "changed since". A write that notes
+    nothing gives a note the file already has the hash of the bytes it puts there."""
+    corpus_dir, out = _noted_then_rebuilt_by_make_suggest(corpus_factory, tmp_path)
+    journal = manifest.read(out, manifest.JOURNAL)
+    assert {rel: manifest.file_hash(out, rel) for rel in journal} == journal  # no hash the files no longer have
+    assert "suggestions_R_TRUST.csv" not in journal  # make suggest's own table stays unnoted (kept as yours)
+    manifest.finish(out, {}, pipeline.cache_files(out), "the previous report")  # a report kept the cached tables
+    recorded = manifest.read(out)
+    assert recorded == manifest.record(out, recorded) and set(tables.out_files()) <= set(recorded)
+    (out / pipeline.STAMP_FILE).unlink()  # a rebuild stopped (Ctrl-C) once it had removed the stamp
+    said = outputs.clean(str(out)).splitlines()
+    assert said[1:] == [], said  # no table of ours kept as changed since
+    assert _files(out) == ["spreadsheet/suggestions_R_TRUST.csv", "suggestions_R_TRUST.csv"]
+
+
 def test_a_folder_whose_only_record_is_the_journal_is_cleaned(tmp_path):
     """A notebook run by hand with OUT=…, or a first report killed before its manifest,
     leaves only the journal: make clean refused the folder, saying nothing in it was known
     to be a run's, although the journal gives each file's hash."""
+    from helpers import io as kio
     out = tmp_path / "out"
-    _write(out, {"segments.csv": "doc_id\na\n", "figures/f.svg": "<svg/>", "notes.csv": "mine\n"})
-    for rel in ("segments.csv", "figures/f.svg"):
-        manifest.note(out, rel, manifest.file_hash(out, rel))
+    kio.record_writes(out)  # as the notebook's pipeline.Run.from_params does
+    kio.write_text(out / "segments.csv", "doc_id\na\n")
+    kio.write_text(out / "figures/f.svg", "<svg/>")
+    _write(out, {"notes.csv": "mine\n"})
+    assert sorted(manifest.read(out, manifest.JOURNAL)) == ["figures/f.svg", "segments.csv"]
     assert outputs.refusal(str(out)) is None
     said = outputs.clean(str(out))
     assert said.startswith(f"removed 3 file(s) the runs wrote in {out}; kept 1 file(s) no run listed there: "
@@ -711,13 +765,16 @@ def test_writers_noting_in_one_folder_at_once_drop_no_note(tmp_path):
     notes (of 200 notes from four threads, about 60 were left), so make clean kept files a
     run wrote. Its updates are locked."""
     import threading
+
+    from helpers import io as kio
     folder = tmp_path / "out"
     folder.mkdir()
+    kio.record_writes(folder)
     expected = {f"t{k}_{i}.csv": hashlib.sha256(f"{k} {i}".encode()).hexdigest() for k in range(4) for i in range(50)}
 
-    def notes(k):
+    def notes(k):  # each writer writes its files as a run does, noting each in the journal
         for i in range(50):
-            manifest.note(folder, f"t{k}_{i}.csv", expected[f"t{k}_{i}.csv"])
+            kio.write_text(folder / f"t{k}_{i}.csv", f"{k} {i}")
 
     threads = [threading.Thread(target=notes, args=(k,)) for k in range(4)]
     for thread in threads:
@@ -725,7 +782,7 @@ def test_writers_noting_in_one_folder_at_once_drop_no_note(tmp_path):
     for thread in threads:
         thread.join()
     assert manifest.read(folder, manifest.JOURNAL) == expected
-    assert sorted(p.name for p in folder.iterdir()) == [manifest.JOURNAL]  # no lock file, no temporary left
+    assert sorted(p.name for p in folder.iterdir()) == sorted([manifest.JOURNAL, *expected])  # no lock file, no temporary
 
 
 def _locked_elsewhere(folder: Path) -> bool:
@@ -746,10 +803,11 @@ def test_make_clean_holds_the_journal_lock_while_it_reads_removes_and_drops_the_
     """The journal's notes are added under a lock on the folder, but make clean read the
     journal, removed what it lists and removed it without that lock: a note a run added in
     between was dropped with the journal (its file then kept for ever as no run's)."""
+    from helpers import io as kio
     out = tmp_path / "out"
     _report_folder(out)
-    (out / "figures/late.svg").write_text("<svg/>", encoding="utf-8")
-    manifest.note(out, "figures/late.svg", manifest.file_hash(out, "figures/late.svg"))
+    kio.record_writes(out)
+    kio.write_text(out / "figures/late.svg", "<svg/>")  # noted in the journal, as a run's writer does
     seen = []
 
     def probing(function):
@@ -840,6 +898,54 @@ def test_make_clean_says_it_waits_for_a_run_that_holds_the_lock(tmp_path, capsys
     thread.join()
     assert said.startswith(f"removed 9 file(s) the runs wrote in {out}, and the folder"), said
     assert f"waiting for a run that is writing in {out}" in capsys.readouterr().err
+
+
+def test_a_run_s_removal_of_the_previous_run_s_stale_files_waits_for_the_journal_lock(tmp_path, monkeypatch):
+    """A report (or make evaluate) that succeeded removed the files its previous manifest
+    lists and it did not write again (manifest.remove_stale, in manifest.finish) without the
+    folder's journal lock, which make clean and the writer hold while they read records,
+    set files aside and remove them: the two removed in one folder at once. It waits for
+    the lock, and holds it from the removal to its manifest."""
+    import threading
+    out = tmp_path / "out"
+    _report_folder(out)
+    previous = manifest.read(out)
+    stale = sorted(set(previous) - {"html/index.html", pipeline.STAMP_FILE})
+    held, release, waits = threading.Event(), threading.Event(), threading.Event()
+    real_fcntl, done = manifest.fcntl, {}
+
+    class Flock:  # the real flock; says when the run is about to wait for the lock
+        LOCK_EX, LOCK_NB = real_fcntl.LOCK_EX, real_fcntl.LOCK_NB
+
+        @staticmethod
+        def flock(fd, how):
+            if threading.current_thread() is run and not how & real_fcntl.LOCK_NB:
+                waits.set()
+            real_fcntl.flock(fd, how)
+
+    def holder():  # make clean, or a writer, in the folder
+        with manifest.journal_locked(out):
+            held.set()
+            release.wait()
+
+    def finish():
+        done["removal"] = manifest.finish(out, previous, ["html/index.html"], "the previous report")
+
+    monkeypatch.setattr(manifest, "fcntl", Flock)
+    holding, run = threading.Thread(target=holder), threading.Thread(target=finish)
+    holding.start()
+    held.wait()
+    run.start()
+    assert waits.wait(timeout=60), "the run never waited for the lock"
+    try:
+        assert [rel for rel in stale if (out / rel).exists()] == stale  # nothing removed while another holds it
+        assert manifest.read(out) == previous
+    finally:
+        release.set()
+        holding.join()
+        run.join()
+    assert done["removal"].removed == stale
+    assert sorted(manifest.read(out)) == ["html/index.html"]
 
 
 def test_the_writer_puts_its_file_in_place_under_the_journal_lock(tmp_path, monkeypatch):
