@@ -21,7 +21,7 @@ import re._parser as _sre_parse
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -59,6 +59,7 @@ MAX_PARAGRAPH_CHARS = 20_000
 _FORCED_BREAK = re.compile(r"[.!?…]['\"”’»)]*\s+")
 _SPACE_RUN = re.compile(r"\s+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")
 _FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name)
     r"(?:(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|[a-zåäöé]+|\S+\.(?:jpe?g|png|gif|webp|svg))"
 )
@@ -1029,15 +1030,26 @@ def block_lines(text: str) -> Iterator[tuple[int, int, int]]:
     """``(block, start, end)`` of each line that is not blank, white space stripped from
     its ends; ``block`` counts the file's blocks from 0 (a block is a run of lines that
     are not blank, see the module's docstring)."""
-    block, prev_blank = -1, True
-    for s, e in lines(text):
-        if text[s:e].strip() == "":
+    # the lines of :func:`lines` (each piece between two line ends), with their offsets:
+    # one split of the text, and ``str.strip`` (white space as ``str.isspace``, as
+    # :func:`strip_span` reads it) instead of a generator and a loop per character
+    parts = _LINE_BREAK_SPLIT.split(text)  # line, line end, line, …, line
+    block, prev_blank, s = -1, True, 0
+    for i in range(0, len(parts), 2):
+        line = parts[i]
+        e = s + len(line)
+        stripped = line.lstrip()
+        if not stripped:
             prev_blank = True
-            continue
-        if prev_blank:
-            block += 1
-        prev_blank = False
-        yield (block, *strip_span(text, s, e))
+        else:
+            if prev_blank:
+                block += 1
+            prev_blank = False
+            left = s + len(line) - len(stripped)
+            yield block, left, left + len(stripped.rstrip())
+        if i + 1 < len(parts):
+            e += len(parts[i + 1])
+        s = e
 
 
 def strip_span(text: str, s: int, e: int) -> tuple[int, int]:
@@ -1209,7 +1221,7 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
     for ln in found:
         if ln.rule:
             continue
-        short = _words(ln.content) <= rule.max_words and not _running_text(ln.content)
+        short = ln.words <= rule.max_words and not ln.running()
         sig = signals(ln) if short else set()
         label = short and rule.matches_line(ln.content)
         if sig or label:
@@ -1217,7 +1229,7 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
                 run.extend((b, "before", set()) for b in before if b.block == ln.block)
             run.append((ln, "contact", sig))
             before.clear()
-        elif _short_line(ln.content, _FILLER_WORDS):  # a name, a town
+        elif ln.short(_FILLER_WORDS):  # a name, a town
             if run:
                 run.append((ln, "filler", set()))
             else:
@@ -1253,8 +1265,7 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
         if ln.rule:
             close()
             continue
-        if (_short_line(ln.content, rule.max_words)
-                and not _LIST_MARKER.match(ln.content)):
+        if ln.short(rule.max_words) and not _LIST_MARKER.match(ln.content):
             run.append(ln)
         else:
             close()
@@ -1272,7 +1283,7 @@ def _mark_lists(found: list[_Line], rule: Rule) -> None:
             continue
         if rule.matches_line(ln.content):
             ln.rule, listing = rule.id, True
-        elif listing and _short_line(ln.content, rule.max_words):
+        elif listing and ln.short(rule.max_words):
             ln.rule = rule.id
         else:
             listing = False
@@ -1348,7 +1359,7 @@ def _mark_echoes(found: list[_Line], rule: Rule) -> None:
                 for h in header.pop(q.group()[1:-1].strip(), []):
                     h.rule = rule.id
             continue
-        if _running_text(ln.content, rule.max_words):
+        if ln.running(rule.max_words):
             header.clear()
         else:
             header.setdefault(ln.content, []).append(ln)
@@ -1402,7 +1413,7 @@ def _mark_template(found: list[_Line], rule: Rule, counts: Mapping[str, int]) ->
     page while each page's text differs."""
     if not counts:
         return
-    hits = [counts.get(ln.content, 0) >= rule.min_files and _template_line(ln.content, rule.max_words)
+    hits = [counts.get(ln.content, 0) >= rule.min_files and ln.template(rule.max_words)
             for ln in found]
     i = 0
     while i < len(found):
@@ -1420,11 +1431,33 @@ def _mark_template(found: list[_Line], rule: Rule, counts: Mapping[str, int]) ->
 
 @dataclass
 class _Line:
+    """One line that is not blank: its stripped span, its cleaned ``content``, its block,
+    the rule that removed it; and, read once here for every rule that asks, its number of
+    words (:func:`_words`) and whether it ends a sentence (:func:`_ends_sentence`)."""
+
     start: int
     end: int
     content: str
     block: int
     rule: str | None = None
+    words: int = field(init=False)
+    ends: bool = field(init=False)
+
+    def __post_init__(self):
+        self.words = _words(self.content)
+        self.ends = _ends_sentence(self.content)
+
+    def short(self, max_words: int) -> bool:
+        """:func:`_short_line` of the line."""
+        return self.words <= max_words and not self.ends
+
+    def running(self, more_than: int = _RUNNING_TEXT_WORDS) -> bool:
+        """:func:`_running_text` of the line."""
+        return self.ends and self.words > more_than
+
+    def template(self, max_words: int) -> bool:
+        """:func:`_template_line` of the line."""
+        return 0 < self.words <= max_words and not self.running()
 
 
 def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, int] | None = None
@@ -1449,7 +1482,7 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     for rule in (r for r in rules if r.kind == "repeated"):
         for a, b in zip(found, found[1:]):
             if (a.block == b.block and a.content and a.content == b.content
-                    and _short_line(a.content, rule.max_words)):
+                    and a.short(rule.max_words)):
                 a.rule = a.rule or rule.id
                 b.rule = b.rule or rule.id
 
@@ -1501,14 +1534,15 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     for run in runs:
         per_block[run["block"]] += 1
     labels = repeated_labels(text[run["start"]:run["end"]] for run in runs)  # a transcript's labels recur
+    cleaned = [normalise(text[run["start"]:run["end"]]) for run in runs]  # each run's, once
     for n, run in enumerate(runs):
         after = runs[n + 1] if n + 1 < len(runs) else None
-        below = normalise(text[after["start"]:after["end"]]) if after is not None else ""
+        below = cleaned[n + 1] if after is not None else ""
         on_top = ((n == 0 or runs[n - 1]["block"] != run["block"]) and after is not None
                   and after["block"] == run["block"])
         leads = on_top and not after["listed"] and SENTENCE_END.search(below) is not None
         heads_list = on_top and opens_list(below, after["listed"])
-        kind = kind_of(normalise(text[run["start"]:run["end"]]), first=n == 0, alone=per_block[run["block"]] == 1,
+        kind = kind_of(cleaned[n], first=n == 0, alone=per_block[run["block"]] == 1,
                        listed=run["listed"], near_image=run["near_image"], leads=leads, heads_list=heads_list)
         parts = [(run, kind)]
         split = turn(text[run["start"]:run["end"]], labels) if kind == "paragraph" else None
