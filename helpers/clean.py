@@ -1087,21 +1087,111 @@ def _inside_any_runs(pattern: re.Pattern[str]) -> str | None:
 SCREEN_LENGTHS = (0, 32, 64, 128, 256)
 
 
+# The characters for which ``str.lower`` does not tell what ``re`` matches ignoring case:
+# those ``re`` matches with a character of another lower case (its extra cases, such as
+# "ſ" with "s" and "ı" with "i", ``re._casefix``), those whose ``str.lower`` is not
+# ``re``'s one-character lower case ("İ"), and "Σ" (``str.lower`` reads its context).
+# Computed from Python's tables (the same on 3.11, 3.12 and 3.13);
+# tests/test_fast_paths.py computes them again on the Python it runs on.
+CASE_ODD = (
+    "\xb5\u0130\u0131\u017f\u0345\u0390\u0392\u0395\u0398\u0399\u039a\u039c\u03a0\u03a1\u03a3\u03a6\u03b0"
+    "\u03b2\u03b5\u03b8\u03b9\u03ba\u03bc\u03c0\u03c1\u03c2\u03c3\u03c6\u03d0\u03d1\u03d5\u03d6\u03f0"
+    "\u03f1\u03f4\u03f5\u0412\u0414\u041e\u0421\u0422\u042a\u0432\u0434\u043e\u0441\u0442\u044a\u0462"
+    "\u0463\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87\u1c88\u1e60\u1e61\u1e9b\u1fbe\u1fd3\u1fe3"
+    "\ua64a\ua64b\ufb05\ufb06"
+)
+_CASE_ODD = re.compile(f"[{re.escape(CASE_ODD)}]")
+
+
+def _needed(items) -> tuple[str, ...] | None:
+    """Texts one of which every match of a parsed pattern (``items``, a sequence) holds,
+    as written in the pattern: a run of literal characters, or one per alternative of a
+    choice (each alternative needing one), or the body of a repeat of at least one; the
+    most telling (longest shortest text) of the sequence's items; ``None`` if none is
+    known. Literals that hold a character of :data:`CASE_ODD` are not used."""
+    found, run = [], ""
+    for op, av in list(items) + [(None, None)]:
+        if op is _sre.LITERAL and chr(av) not in CASE_ODD:
+            run += chr(av)
+            continue
+        if run:
+            found.append((run,))
+            run = ""
+        if op is _sre.SUBPATTERN:
+            need = _needed(av[3])
+        elif op is _sre.ATOMIC_GROUP:
+            need = _needed(av)
+        elif op is _sre.BRANCH:
+            alternatives = [_needed(b) for b in av[1]]
+            need = None if any(a is None for a in alternatives) else tuple(t for a in alternatives for t in a)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            need = _needed(av[2])
+        else:
+            need = None
+        if need:
+            found.append(need)
+    return max(found, key=lambda texts: min(map(len, texts)), default=None)
+
+
+_GATE_CHARS = 3  # a pattern is tried only when its needed texts are at least this long
+_Gated = tuple[tuple[str, ...], re.Pattern[str]]  # (texts, one of which the line holds in lower case; the pattern)
+
+
+def _gate(patterns: list[re.Pattern[str]], anywhere: bool) -> tuple[re.Pattern[str] | None, tuple[_Gated, ...]]:
+    """``patterns`` as a join of those always tried and, apart, those tried only when a
+    line holds one of their needed texts (:func:`_needed`, in lower case, each at least
+    :data:`_GATE_CHARS` long): every searched pattern (``anywhere``; a search tries each
+    start of the line), and a whole-line pattern that begins with a repeat (``.{0,150}``,
+    ``[^.!?]{1,120}``: it reads a run of the line and tries the rest at each of its ends),
+    where the others fail at the line's first characters."""
+    kept, gated = [], []
+    for p in patterns:
+        tree = list(_sre_parse.parse(p.pattern, p.flags))
+        need = _needed(tree)
+        starts_with_run = bool(tree) and tree[0][0] in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+        if need and min(map(len, need)) >= _GATE_CHARS and (anywhere or starts_with_run):
+            gated.append((tuple(sorted({t.lower() for t in need})), p))
+        else:
+            kept.append(p)
+    joined = re.compile("|".join(f"(?:{p.pattern})" for p in kept), re.IGNORECASE) if kept else None
+    return joined, tuple(gated)
+
+
 @dataclass(frozen=True)
 class _Screen:
     """Patterns that together match every line a ``line`` or ``filename`` rule matches
     (and perhaps others): one of ``whole`` must match the whole line, or ``anywhere``
     somewhere in it. ``whole[i]`` serves lines of at least ``lengths[i]`` characters and
-    holds only the patterns that can match a line that long."""
+    holds only the patterns that can match a line that long.
+
+    ``fast`` holds the same patterns as ``whole`` and ``anywhere``, per length, split by
+    :func:`_gate`: a pattern that reads a run of the line before it can fail is tried only
+    when the line, in lower case, holds a text it needs. Ignoring case, ``re`` matches a
+    literal character with just those whose ``str.lower`` equals its own, unless one of
+    them is in :data:`CASE_ODD`; a line that holds such a character is screened by
+    ``whole`` and ``anywhere`` as they stand."""
 
     lengths: tuple[int, ...]
     whole: tuple[re.Pattern[str] | None, ...]
     anywhere: re.Pattern[str] | None
+    fast: tuple[tuple, ...] = ()  # per length: (whole's kept join, its gated, anywhere's kept join, its gated)
 
     def may_match(self, line: str) -> bool:
-        whole = self.whole[bisect_right(self.lengths, len(line)) - 1]
-        return bool((whole is not None and whole.fullmatch(line))
-                    or (self.anywhere is not None and self.anywhere.search(line)))
+        at = bisect_right(self.lengths, len(line)) - 1
+        if not self.fast or _CASE_ODD.search(line) is not None:
+            whole = self.whole[at]
+            return bool((whole is not None and whole.fullmatch(line))
+                        or (self.anywhere is not None and self.anywhere.search(line)))
+        whole, whole_gated, anywhere, anywhere_gated = self.fast[at]
+        if whole is not None and whole.fullmatch(line):
+            return True
+        low = line.lower()
+        for texts, p in whole_gated:
+            if any(t in low for t in texts) and p.fullmatch(line):
+                return True
+        if anywhere is not None and anywhere.search(line):
+            return True
+        return any(any(t in low for t in texts) and p.search(line) for texts, p in anywhere_gated)
 
 
 @lru_cache(maxsize=64)
@@ -1133,8 +1223,11 @@ def _line_screen(rules: tuple[Rule, ...], lengths: tuple[int, ...] = SCREEN_LENG
     def join(sources: list[str]) -> re.Pattern[str] | None:
         return re.compile("|".join(f"(?:{x})" for x in sources), re.IGNORECASE) if sources else None
     try:
+        searched = [re.compile(x, re.IGNORECASE) for x in anywhere]
+        gated_anywhere = _gate(searched, anywhere=True)
+        fast = tuple(_gate([p for p in whole if longest[p] >= at], anywhere=False) + gated_anywhere for at in lengths)
         return _Screen(tuple(lengths), tuple(join([p.pattern for p in whole if longest[p] >= at]) for at in lengths),
-                       join(anywhere))
+                       join(anywhere), fast)
     except re.error:
         return None
 
