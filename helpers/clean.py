@@ -1085,6 +1085,7 @@ def _inside_any_runs(pattern: re.Pattern[str]) -> str | None:
 # Line lengths from which a screen leaves out the patterns that cannot match so long a line
 # (:func:`_line_screen`); lines of prose are long, most patterns of furniture short.
 SCREEN_LENGTHS = (0, 32, 64, 128, 256)
+SCREEN_GATES = True  # whether the screen tries some patterns only on lines that hold a text they need (_gate)
 
 
 # The characters for which ``str.lower`` does not tell what ``re`` matches ignoring case:
@@ -1195,7 +1196,8 @@ class _Screen:
 
 
 @lru_cache(maxsize=64)
-def _line_screen(rules: tuple[Rule, ...], lengths: tuple[int, ...] = SCREEN_LENGTHS) -> _Screen | None:
+def _line_screen(rules: tuple[Rule, ...], lengths: tuple[int, ...] = SCREEN_LENGTHS, gates: bool = True
+                 ) -> _Screen | None:
     """A :class:`_Screen` for the rules, so that most lines are cleared with two regexes
     instead of one per pattern; ``None`` when the patterns cannot be joined safely
     (back-references or conditionals, whose group numbers would shift, or flags other than
@@ -1207,7 +1209,9 @@ def _line_screen(rules: tuple[Rule, ...], lengths: tuple[int, ...] = SCREEN_LENG
     patterns without a bound (a start, a run of any length) only, where a join of all
     spent most of its time scanning the bounded runs that begin many patterns
     (``.{0,150}``). ``lengths=(0,)`` joins them all, as before (``benchmarks/line_screen.py``
-    compares the two)."""
+    compares the two). ``gates``: a pattern that begins with a run, and every pattern
+    searched, is tried only on a line that holds a text it needs (:func:`_gate`; without
+    gates, as before them)."""
     if not lengths or lengths[0] != 0 or list(lengths) != sorted(set(lengths)):
         raise ValueError(f"lengths must rise from 0 without repeats, got {lengths!r}")
     parts = [p for r in rules if r.kind in LINE_KINDS for p in r.patterns]
@@ -1227,23 +1231,23 @@ def _line_screen(rules: tuple[Rule, ...], lengths: tuple[int, ...] = SCREEN_LENG
         gated_anywhere = _gate(searched, anywhere=True)
         fast = tuple(_gate([p for p in whole if longest[p] >= at], anywhere=False) + gated_anywhere for at in lengths)
         return _Screen(tuple(lengths), tuple(join([p.pattern for p in whole if longest[p] >= at]) for at in lengths),
-                       join(anywhere), fast)
+                       join(anywhere), fast if gates else ())
     except re.error:
         return None
 
 
-_last_screen: tuple = (None, None, None)  # the rules, the lengths and the screen of _screen_of's last call
+_last_screen: tuple = (None, None, None)  # the rules, the settings and the screen of _screen_of's last call
 
 
 def _screen_of(rules: tuple[Rule, ...]) -> _Screen | None:
-    """:func:`_line_screen` of ``rules`` with :data:`SCREEN_LENGTHS` (read at each call: the
-    benchmark sets it), kept for the same rule set: :func:`segment` asks once per document,
+    """:func:`_line_screen` of ``rules`` with :data:`SCREEN_LENGTHS` and :data:`SCREEN_GATES`
+    (read at each call: the benchmark sets them), kept for the same rule set: :func:`segment` asks once per document,
     and ``lru_cache`` hashed every rule (their compiled patterns) each time, 4 % of the stage.
     One tuple, read once, so that threads sharing the module never mix two rule sets."""
     global _last_screen
     last = _last_screen
-    if last[0] is not rules or last[1] != SCREEN_LENGTHS:
-        last = _last_screen = (rules, SCREEN_LENGTHS, _line_screen(rules, SCREEN_LENGTHS))
+    if last[0] is not rules or last[1] != (SCREEN_LENGTHS, SCREEN_GATES):
+        last = _last_screen = (rules, (SCREEN_LENGTHS, SCREEN_GATES), _line_screen(rules, SCREEN_LENGTHS, SCREEN_GATES))
     return last[2]
 
 
