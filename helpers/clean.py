@@ -1175,7 +1175,8 @@ class _Screen:
     lengths: tuple[int, ...]
     whole: tuple[re.Pattern[str] | None, ...]
     anywhere: re.Pattern[str] | None
-    fast: tuple[tuple, ...] = ()  # per length: (whole's kept join, its gated, anywhere's kept join, its gated)
+    fast: tuple[tuple, ...] = ()  # per length: (whole's kept join, its gated, anywhere's kept join, its gated,
+    #                               every text of the gated patterns)
 
     def may_match(self, line: str) -> bool:
         at = bisect_right(self.lengths, len(line)) - 1
@@ -1183,16 +1184,15 @@ class _Screen:
             whole = self.whole[at]
             return bool((whole is not None and whole.fullmatch(line))
                         or (self.anywhere is not None and self.anywhere.search(line)))
-        whole, whole_gated, anywhere, anywhere_gated = self.fast[at]
-        if whole is not None and whole.fullmatch(line):
+        whole, whole_gated, anywhere, anywhere_gated, texts = self.fast[at]
+        if (whole is not None and whole.fullmatch(line)) or (anywhere is not None and anywhere.search(line)):
             return True
         low = line.lower()
-        for texts, p in whole_gated:
-            if any(t in low for t in texts) and p.fullmatch(line):
-                return True
-        if anywhere is not None and anywhere.search(line):
-            return True
-        return any(any(t in low for t in texts) and p.search(line) for texts, p in anywhere_gated)
+        found = set(filter(low.__contains__, texts))  # the gated texts the line holds (a loop in C)
+        if not found:  # most lines: no gated pattern is tried
+            return False
+        return (any(not found.isdisjoint(need) and p.fullmatch(line) for need, p in whole_gated)
+                or any(not found.isdisjoint(need) and p.search(line) for need, p in anywhere_gated))
 
 
 @lru_cache(maxsize=64)
@@ -1230,6 +1230,7 @@ def _line_screen(rules: tuple[Rule, ...], lengths: tuple[int, ...] = SCREEN_LENG
         searched = [re.compile(x, re.IGNORECASE) for x in anywhere]
         gated_anywhere = _gate(searched, anywhere=True)
         fast = tuple(_gate([p for p in whole if longest[p] >= at], anywhere=False) + gated_anywhere for at in lengths)
+        fast = tuple((*f, tuple(sorted({t for need, _ in f[1] + f[3] for t in need}))) for f in fast)
         return _Screen(tuple(lengths), tuple(join([p.pattern for p in whole if longest[p] >= at]) for at in lengths),
                        join(anywhere), fast if gates else ())
     except re.error:
