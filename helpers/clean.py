@@ -21,7 +21,7 @@ import re._parser as _sre_parse
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -59,6 +59,7 @@ MAX_PARAGRAPH_CHARS = 20_000
 _FORCED_BREAK = re.compile(r"[.!?…]['\"”’»)]*\s+")
 _SPACE_RUN = re.compile(r"\s+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")
 _FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name)
     r"(?:(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|[a-zåäöé]+|\S+\.(?:jpe?g|png|gif|webp|svg))"
 )
@@ -1029,15 +1030,26 @@ def block_lines(text: str) -> Iterator[tuple[int, int, int]]:
     """``(block, start, end)`` of each line that is not blank, white space stripped from
     its ends; ``block`` counts the file's blocks from 0 (a block is a run of lines that
     are not blank, see the module's docstring)."""
-    block, prev_blank = -1, True
-    for s, e in lines(text):
-        if text[s:e].strip() == "":
+    # the lines of :func:`lines` (each piece between two line ends), with their offsets:
+    # one split of the text, and ``str.strip`` (white space as ``str.isspace``, as
+    # :func:`strip_span` reads it) instead of a generator and a loop per character
+    parts = _LINE_BREAK_SPLIT.split(text)  # line, line end, line, …, line
+    block, prev_blank, s = -1, True, 0
+    for i in range(0, len(parts), 2):
+        line = parts[i]
+        e = s + len(line)
+        stripped = line.lstrip()
+        if not stripped:
             prev_blank = True
-            continue
-        if prev_blank:
-            block += 1
-        prev_blank = False
-        yield (block, *strip_span(text, s, e))
+        else:
+            if prev_blank:
+                block += 1
+            prev_blank = False
+            left = s + len(line) - len(stripped)
+            yield block, left, left + len(stripped.rstrip())
+        if i + 1 < len(parts):
+            e += len(parts[i + 1])
+        s = e
 
 
 def strip_span(text: str, s: int, e: int) -> tuple[int, int]:
@@ -1073,6 +1085,77 @@ def _inside_any_runs(pattern: re.Pattern[str]) -> str | None:
 # Line lengths from which a screen leaves out the patterns that cannot match so long a line
 # (:func:`_line_screen`); lines of prose are long, most patterns of furniture short.
 SCREEN_LENGTHS = (0, 32, 64, 128, 256)
+SCREEN_GATES = True  # whether the screen tries some patterns only on lines that hold a text they need (_gate)
+
+
+# The characters for which ``str.lower`` does not tell what ``re`` matches ignoring case:
+# those ``re`` matches with a character of another lower case (its extra cases, such as
+# "ſ" with "s" and "ı" with "i", ``re._casefix``), those whose ``str.lower`` is not
+# ``re``'s one-character lower case ("İ"), and "Σ" (``str.lower`` reads its context).
+# Computed from Python's tables (the same on 3.11, 3.12 and 3.13);
+# tests/test_fast_paths.py computes them again on the Python it runs on.
+CASE_ODD = (
+    "\xb5\u0130\u0131\u017f\u0345\u0390\u0392\u0395\u0398\u0399\u039a\u039c\u03a0\u03a1\u03a3\u03a6\u03b0"
+    "\u03b2\u03b5\u03b8\u03b9\u03ba\u03bc\u03c0\u03c1\u03c2\u03c3\u03c6\u03d0\u03d1\u03d5\u03d6\u03f0"
+    "\u03f1\u03f4\u03f5\u0412\u0414\u041e\u0421\u0422\u042a\u0432\u0434\u043e\u0441\u0442\u044a\u0462"
+    "\u0463\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87\u1c88\u1e60\u1e61\u1e9b\u1fbe\u1fd3\u1fe3"
+    "\ua64a\ua64b\ufb05\ufb06"
+)
+_CASE_ODD = re.compile(f"[{re.escape(CASE_ODD)}]")
+
+
+def _needed(items) -> tuple[str, ...] | None:
+    """Texts one of which every match of a parsed pattern (``items``, a sequence) holds,
+    as written in the pattern: a run of literal characters, or one per alternative of a
+    choice (each alternative needing one), or the body of a repeat of at least one; the
+    most telling (longest shortest text) of the sequence's items; ``None`` if none is
+    known. Literals that hold a character of :data:`CASE_ODD` are not used."""
+    found, run = [], ""
+    for op, av in list(items) + [(None, None)]:
+        if op is _sre.LITERAL and chr(av) not in CASE_ODD:
+            run += chr(av)
+            continue
+        if run:
+            found.append((run,))
+            run = ""
+        if op is _sre.SUBPATTERN:
+            need = _needed(av[3])
+        elif op is _sre.ATOMIC_GROUP:
+            need = _needed(av)
+        elif op is _sre.BRANCH:
+            alternatives = [_needed(b) for b in av[1]]
+            need = None if any(a is None for a in alternatives) else tuple(t for a in alternatives for t in a)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            need = _needed(av[2])
+        else:
+            need = None
+        if need:
+            found.append(need)
+    return max(found, key=lambda texts: min(map(len, texts)), default=None)
+
+
+_GATE_CHARS = 3  # a pattern is tried only when its needed texts are at least this long
+_Gated = tuple[tuple[str, ...], re.Pattern[str]]  # (texts, one of which the line holds in lower case; the pattern)
+
+
+def _gate(patterns: list[re.Pattern[str]], anywhere: bool) -> tuple[re.Pattern[str] | None, tuple[_Gated, ...]]:
+    """``patterns`` as a join of those always tried and, apart, those tried only when a
+    line holds one of their needed texts (:func:`_needed`, in lower case, each at least
+    :data:`_GATE_CHARS` long): every searched pattern (``anywhere``; a search tries each
+    start of the line), and a whole-line pattern that begins with a repeat (``.{0,150}``,
+    ``[^.!?]{1,120}``: it reads a run of the line and tries the rest at each of its ends),
+    where the others fail at the line's first characters."""
+    kept, gated = [], []
+    for p in patterns:
+        tree = list(_sre_parse.parse(p.pattern, p.flags))
+        need = _needed(tree)
+        starts_with_run = bool(tree) and tree[0][0] in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+        if need and min(map(len, need)) >= _GATE_CHARS and (anywhere or starts_with_run):
+            gated.append((tuple(sorted({t.lower() for t in need})), p))
+        else:
+            kept.append(p)
+    joined = re.compile("|".join(f"(?:{p.pattern})" for p in kept), re.IGNORECASE) if kept else None
+    return joined, tuple(gated)
 
 
 @dataclass(frozen=True)
@@ -1080,20 +1163,41 @@ class _Screen:
     """Patterns that together match every line a ``line`` or ``filename`` rule matches
     (and perhaps others): one of ``whole`` must match the whole line, or ``anywhere``
     somewhere in it. ``whole[i]`` serves lines of at least ``lengths[i]`` characters and
-    holds only the patterns that can match a line that long."""
+    holds only the patterns that can match a line that long.
+
+    ``fast`` holds the same patterns as ``whole`` and ``anywhere``, per length, split by
+    :func:`_gate`: a pattern that reads a run of the line before it can fail is tried only
+    when the line, in lower case, holds a text it needs. Ignoring case, ``re`` matches a
+    literal character with just those whose ``str.lower`` equals its own, unless one of
+    them is in :data:`CASE_ODD`; a line that holds such a character is screened by
+    ``whole`` and ``anywhere`` as they stand."""
 
     lengths: tuple[int, ...]
     whole: tuple[re.Pattern[str] | None, ...]
     anywhere: re.Pattern[str] | None
+    fast: tuple[tuple, ...] = ()  # per length: (whole's kept join, its gated, anywhere's kept join, its gated,
+    #                               every text of the gated patterns)
 
     def may_match(self, line: str) -> bool:
-        whole = self.whole[bisect_right(self.lengths, len(line)) - 1]
-        return bool((whole is not None and whole.fullmatch(line))
-                    or (self.anywhere is not None and self.anywhere.search(line)))
+        at = bisect_right(self.lengths, len(line)) - 1
+        if not self.fast or _CASE_ODD.search(line) is not None:
+            whole = self.whole[at]
+            return bool((whole is not None and whole.fullmatch(line))
+                        or (self.anywhere is not None and self.anywhere.search(line)))
+        whole, whole_gated, anywhere, anywhere_gated, texts = self.fast[at]
+        if (whole is not None and whole.fullmatch(line)) or (anywhere is not None and anywhere.search(line)):
+            return True
+        low = line.lower()
+        found = set(filter(low.__contains__, texts))  # the gated texts the line holds (a loop in C)
+        if not found:  # most lines: no gated pattern is tried
+            return False
+        return (any(not found.isdisjoint(need) and p.fullmatch(line) for need, p in whole_gated)
+                or any(not found.isdisjoint(need) and p.search(line) for need, p in anywhere_gated))
 
 
 @lru_cache(maxsize=64)
-def _line_screen(rules: tuple[Rule, ...], lengths: tuple[int, ...] = SCREEN_LENGTHS) -> _Screen | None:
+def _line_screen(rules: tuple[Rule, ...], lengths: tuple[int, ...] = SCREEN_LENGTHS, gates: bool = True
+                 ) -> _Screen | None:
     """A :class:`_Screen` for the rules, so that most lines are cleared with two regexes
     instead of one per pattern; ``None`` when the patterns cannot be joined safely
     (back-references or conditionals, whose group numbers would shift, or flags other than
@@ -1105,7 +1209,9 @@ def _line_screen(rules: tuple[Rule, ...], lengths: tuple[int, ...] = SCREEN_LENG
     patterns without a bound (a start, a run of any length) only, where a join of all
     spent most of its time scanning the bounded runs that begin many patterns
     (``.{0,150}``). ``lengths=(0,)`` joins them all, as before (``benchmarks/line_screen.py``
-    compares the two)."""
+    compares the two). ``gates``: a pattern that begins with a run, and every pattern
+    searched, is tried only on a line that holds a text it needs (:func:`_gate`; without
+    gates, as before them)."""
     if not lengths or lengths[0] != 0 or list(lengths) != sorted(set(lengths)):
         raise ValueError(f"lengths must rise from 0 without repeats, got {lengths!r}")
     parts = [p for r in rules if r.kind in LINE_KINDS for p in r.patterns]
@@ -1121,10 +1227,29 @@ def _line_screen(rules: tuple[Rule, ...], lengths: tuple[int, ...] = SCREEN_LENG
     def join(sources: list[str]) -> re.Pattern[str] | None:
         return re.compile("|".join(f"(?:{x})" for x in sources), re.IGNORECASE) if sources else None
     try:
+        searched = [re.compile(x, re.IGNORECASE) for x in anywhere]
+        gated_anywhere = _gate(searched, anywhere=True)
+        fast = tuple(_gate([p for p in whole if longest[p] >= at], anywhere=False) + gated_anywhere for at in lengths)
+        fast = tuple((*f, tuple(sorted({t for need, _ in f[1] + f[3] for t in need}))) for f in fast)
         return _Screen(tuple(lengths), tuple(join([p.pattern for p in whole if longest[p] >= at]) for at in lengths),
-                       join(anywhere))
+                       join(anywhere), fast if gates else ())
     except re.error:
         return None
+
+
+_last_screen: tuple = (None, None, None)  # the rules, the settings and the screen of _screen_of's last call
+
+
+def _screen_of(rules: tuple[Rule, ...]) -> _Screen | None:
+    """:func:`_line_screen` of ``rules`` with :data:`SCREEN_LENGTHS` and :data:`SCREEN_GATES`
+    (read at each call: the benchmark sets them), kept for the same rule set: :func:`segment` asks once per document,
+    and ``lru_cache`` hashed every rule (their compiled patterns) each time, 4 % of the stage.
+    One tuple, read once, so that threads sharing the module never mix two rule sets."""
+    global _last_screen
+    last = _last_screen
+    if last[0] is not rules or last[1] != (SCREEN_LENGTHS, SCREEN_GATES):
+        last = _last_screen = (rules, (SCREEN_LENGTHS, SCREEN_GATES), _line_screen(rules, SCREEN_LENGTHS, SCREEN_GATES))
+    return last[2]
 
 
 def _line_rule(rules: tuple[Rule, ...], content: str, screen: _Screen | None = None) -> str | None:
@@ -1194,7 +1319,7 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
     for ln in found:
         if ln.rule:
             continue
-        short = _words(ln.content) <= rule.max_words and not _running_text(ln.content)
+        short = ln.words <= rule.max_words and not ln.running()
         sig = signals(ln) if short else set()
         label = short and rule.matches_line(ln.content)
         if sig or label:
@@ -1202,7 +1327,7 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
                 run.extend((b, "before", set()) for b in before if b.block == ln.block)
             run.append((ln, "contact", sig))
             before.clear()
-        elif _short_line(ln.content, _FILLER_WORDS):  # a name, a town
+        elif ln.short(_FILLER_WORDS):  # a name, a town
             if run:
                 run.append((ln, "filler", set()))
             else:
@@ -1238,8 +1363,7 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
         if ln.rule:
             close()
             continue
-        if (_short_line(ln.content, rule.max_words)
-                and not _LIST_MARKER.match(ln.content)):
+        if ln.short(rule.max_words) and not _LIST_MARKER.match(ln.content):
             run.append(ln)
         else:
             close()
@@ -1257,7 +1381,7 @@ def _mark_lists(found: list[_Line], rule: Rule) -> None:
             continue
         if rule.matches_line(ln.content):
             ln.rule, listing = rule.id, True
-        elif listing and _short_line(ln.content, rule.max_words):
+        elif listing and ln.short(rule.max_words):
             ln.rule = rule.id
         else:
             listing = False
@@ -1333,7 +1457,7 @@ def _mark_echoes(found: list[_Line], rule: Rule) -> None:
                 for h in header.pop(q.group()[1:-1].strip(), []):
                     h.rule = rule.id
             continue
-        if _running_text(ln.content, rule.max_words):
+        if ln.running(rule.max_words):
             header.clear()
         else:
             header.setdefault(ln.content, []).append(ln)
@@ -1387,7 +1511,7 @@ def _mark_template(found: list[_Line], rule: Rule, counts: Mapping[str, int]) ->
     page while each page's text differs."""
     if not counts:
         return
-    hits = [counts.get(ln.content, 0) >= rule.min_files and _template_line(ln.content, rule.max_words)
+    hits = [counts.get(ln.content, 0) >= rule.min_files and ln.template(rule.max_words)
             for ln in found]
     i = 0
     while i < len(found):
@@ -1405,11 +1529,33 @@ def _mark_template(found: list[_Line], rule: Rule, counts: Mapping[str, int]) ->
 
 @dataclass
 class _Line:
+    """One line that is not blank: its stripped span, its cleaned ``content``, its block,
+    the rule that removed it; and, read once here for every rule that asks, its number of
+    words (:func:`_words`) and whether it ends a sentence (:func:`_ends_sentence`)."""
+
     start: int
     end: int
     content: str
     block: int
     rule: str | None = None
+    words: int = field(init=False)
+    ends: bool = field(init=False)
+
+    def __post_init__(self):
+        self.words = _words(self.content)
+        self.ends = _ends_sentence(self.content)
+
+    def short(self, max_words: int) -> bool:
+        """:func:`_short_line` of the line."""
+        return self.words <= max_words and not self.ends
+
+    def running(self, more_than: int = _RUNNING_TEXT_WORDS) -> bool:
+        """:func:`_running_text` of the line."""
+        return self.ends and self.words > more_than
+
+    def template(self, max_words: int) -> bool:
+        """:func:`_template_line` of the line."""
+        return 0 < self.words <= max_words and not self.running()
 
 
 def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, int] | None = None
@@ -1428,13 +1574,13 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     """
     found = [_Line(s, e, normalise(text[s:e]), block) for block, s, e in block_lines(text)]
 
-    screen = _line_screen(rules, SCREEN_LENGTHS)  # read at each call: the benchmark sets it
+    screen = _screen_of(rules)
     for ln in found:
         ln.rule = _line_rule(rules, ln.content, screen)
     for rule in (r for r in rules if r.kind == "repeated"):
         for a, b in zip(found, found[1:]):
             if (a.block == b.block and a.content and a.content == b.content
-                    and _short_line(a.content, rule.max_words)):
+                    and a.short(rule.max_words)):
                 a.rule = a.rule or rule.id
                 b.rule = b.rule or rule.id
 
@@ -1486,14 +1632,15 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     for run in runs:
         per_block[run["block"]] += 1
     labels = repeated_labels(text[run["start"]:run["end"]] for run in runs)  # a transcript's labels recur
+    cleaned = [normalise(text[run["start"]:run["end"]]) for run in runs]  # each run's, once
     for n, run in enumerate(runs):
         after = runs[n + 1] if n + 1 < len(runs) else None
-        below = normalise(text[after["start"]:after["end"]]) if after is not None else ""
+        below = cleaned[n + 1] if after is not None else ""
         on_top = ((n == 0 or runs[n - 1]["block"] != run["block"]) and after is not None
                   and after["block"] == run["block"])
         leads = on_top and not after["listed"] and SENTENCE_END.search(below) is not None
         heads_list = on_top and opens_list(below, after["listed"])
-        kind = kind_of(normalise(text[run["start"]:run["end"]]), first=n == 0, alone=per_block[run["block"]] == 1,
+        kind = kind_of(cleaned[n], first=n == 0, alone=per_block[run["block"]] == 1,
                        listed=run["listed"], near_image=run["near_image"], leads=leads, heads_list=heads_list)
         parts = [(run, kind)]
         split = turn(text[run["start"]:run["end"]], labels) if kind == "paragraph" else None

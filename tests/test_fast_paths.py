@@ -136,6 +136,52 @@ def test_a_long_line_is_not_tried_against_patterns_that_cannot_match_one_that_lo
     assert len(one.whole) == 1 and "läs mer" in one.whole[0].pattern
 
 
+def test_case_odd_holds_every_character_whose_lower_case_does_not_tell_what_re_matches():
+    """:data:`clean.CASE_ODD` computed again from this Python's tables, code point by code point."""
+    import _sre
+    import re._casefix as casefix
+
+    related = set(casefix._EXTRA_CASES) | {v for vs in casefix._EXTRA_CASES.values() for v in vs}
+    odd = "".join(c for c in map(chr, range(0x80, 0x110000)) if not 0xD800 <= ord(c) <= 0xDFFF
+                  and (_sre.unicode_tolower(ord(c)) in related or c.lower() != chr(_sre.unicode_tolower(ord(c)))))
+    assert odd == clean.CASE_ODD
+
+
+@pytest.mark.parametrize("source, needed", [
+    (r".{0,120}\b(klicka|tryck) här", ("klicka", "tryck")), (r"[\w ]{2,60} har (bytt|entledigats)\b.*", (" har ",)),
+    (r"(du läser|detta är) en artikel", (" en artikel",)), (r"(a+)+b", ("a",)), (r"x|\d+", None), (r"[ab]c?", None),
+    (r"(?:ab){2,}x", ("ab",)), (r"beſök.{0,9}", ("be",)), (r"ab(?=cde)", ("ab",))])
+def test_the_texts_a_pattern_needs(source, needed):
+    assert clean._needed(list(re._parser.parse(source, re.IGNORECASE))) == needed
+
+
+ODD_LINES = ["Klicka här", "KLICKA HÄR", "Se kartan, klıcka här", "Beſök oss och klicka här", "İnte klicka här",
+             "ΣΣ klicka här", "Sidan är granskad 2020", "Vi använder kakor på webbplatsen", "Vi använder cookieſ",
+             "kakor ſom vi använder", "Handlingar (pdf, 2 MB)", "Handlingar (PDF, 2 MB)", "Handlingar (ᴘdf, 2 MB)"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(ODD_LINES), st.text(alphabet="ſıİΣKkSs ", max_size=4), st.booleans())
+def test_the_screen_s_gates_clear_only_lines_that_no_rule_matches(line, extra, before):
+    """A gated pattern is tried only when the line holds a text it needs, in lower case; a
+    line with a character whose lower case does not tell what ``re`` matches (``ſ`` is an
+    ``s`` to ``re``) is screened without the gates."""
+    line = clean.normalise(extra + line if before else line + extra)
+    screen = clean._line_screen(RULES)
+    assert any(gated for fast in screen.fast for gated in (fast[1], fast[3]))
+    assert clean._line_rule(RULES, line, screen) == clean._line_rule(RULES, line)
+    assert screen.may_match(line) or clean._line_screen(RULES, (0,)).may_match(line) is False
+
+
+def test_a_gated_pattern_lets_through_a_line_that_re_matches_only_ignoring_case_odd_characters():
+    visit = clean.Rule("visit", "line", "a link", (re.compile(r".{0,20}\bbesök oss", re.IGNORECASE),))
+    screen = clean._line_screen((visit,))
+    assert screen.fast[0][1]  # gated: it begins with a run
+    for line in ["Besök oss", "Nu: beſök oss", "BESÖK OSS", "Kom och beſök oss"]:
+        assert visit.patterns[0].fullmatch(line) and screen.may_match(line), line
+    assert not screen.may_match("Kom och titta på oss")
+
+
 @pytest.mark.parametrize("lengths", [(), (8,), (0, 8, 8), (0, 16, 8)])
 def test_the_screen_s_lengths_must_rise_from_zero(lengths):
     with pytest.raises(ValueError, match="rise from 0"):
