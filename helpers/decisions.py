@@ -226,16 +226,38 @@ def missed(coded: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFrame)
     return tables.sort(rows[cols])
 
 
+def _codable(add: pd.DataFrame, segments: pd.DataFrame, codebook: coding.Codebook) -> pd.DataFrame:
+    """The codes reviewers found missing (:func:`missed`) but those on a sentence of a kind
+    the codebook does not code (``skip_kinds``: a title, a heading, a turn's label), which
+    are left out with one warning naming each (raw file, offsets, code) and what to do: such
+    a sentence has no words in a rate's "per 1,000 words" (:func:`helpers.findings.rate_words`),
+    so counting its code would put a sentence over no words."""
+    if add.empty or not codebook.skip_kinds or "kind" not in segments.columns:
+        return add
+    kinds = add[["file", "start"]].merge(segments[["file", "start", "kind"]].astype({"start": "int64"}),
+                                         how="left", on=["file", "start"])["kind"]
+    skipped = kinds.isin(codebook.skip_kinds).to_numpy()
+    if skipped.any():
+        named = "; ".join(f"{r.file} {r.start}–{r.end} {r.code} ({kind})"
+                          for r, kind in zip(add[skipped].itertuples(), kinds[skipped]))
+        corpus_mod.warn_once(
+            f"review/: {int(skipped.sum())} decision(s) give a code to a sentence of a kind the codebook does not "
+            f"code (skip_kinds: {', '.join(codebook.skip_kinds)}), left out of the corrected codes: {named}. To code "
+            "such sentences, take their kind out of the codebook's skip_kinds.")
+    return add[~skipped]
+
+
 def corrected(coded: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFrame,
               codebook: coding.Codebook) -> pd.DataFrame:
     """The codes with the correction layer applied: ``coded`` (with its ``review``
     column) without the rows reviewed wrong, with the codes reviewers found missing
-    (:func:`missed`), by file and offset, then in codebook order. The findings'
+    (:func:`missed`; not on a kind of sentence the codebook does not code, :func:`_codable`),
+    by file and offset, then in codebook order. The findings'
     functions take it in place of ``coded.csv``."""
     if tables.REVIEW_COLUMN not in coded.columns:
         coded = apply(coded, decisions)
     kept = coded[coded[tables.REVIEW_COLUMN] != _WRONG]
-    add = missed(coded, decisions, segments)
+    add = _codable(missed(coded, decisions, segments), segments, codebook)
     if add.empty:
         return tables.sort(kept.copy())
     both = pd.concat([kept, add.astype(kept.dtypes.to_dict())], ignore_index=True)

@@ -39,6 +39,7 @@ from .style import FAMILY_COLOURS, OKABE_ITO, SEQUENTIAL
 MAX_WIDTH = 12.0  # inches: a figure fits a page (at its dpi) when it is at most this wide
 MAX_ASPECT = 3.5  # and at most this many times as wide as it is high
 WIDE = 12  # a heatmap with more columns than this is drawn transposed (they become rows)
+LABEL_CHARS = 60  # a theme's "id · name" beside a heatmap's rows is cut to this many characters
 
 
 def upright(table: pd.DataFrame) -> pd.DataFrame:
@@ -96,13 +97,14 @@ def heatmap(table: pd.DataFrame, codebook: Codebook, title: str, columns: str = 
         ylabels = cols
         fig = Figure(figsize=(min(MAX_WIDTH, 3.4 + 0.58 * len(codes)), 1.9 + 0.27 * len(cols)), layout="constrained")
     else:
-        xlabels, ylabels = cols, [f"{c} · {codebook.code(c).name_en}" for c in codes]
+        # a codebook's names are its own (any length): cut as the columns' are
+        xlabels, ylabels = cols, [short(f"{c} · {codebook.code(c).name_en}", LABEL_CHARS) for c in codes]
         # wide enough for the longest theme name beside a few columns and the colour bar
         # (about 0.062 in a character at 8 pt), or the layout gives up on a corpus of one or
-        # two documents
+        # two documents; and high enough to stay within MAX_ASPECT
         fits = 0.062 * max((len(y) for y in ylabels), default=0) + 2.2 + 0.45 * max(len(cols), 1)
-        fig = Figure(figsize=(min(MAX_WIDTH, max(3.6 + 0.72 * max(len(cols), 1), fits)), 1.5 + 0.34 * len(codes)),
-                     layout="constrained")
+        width = min(MAX_WIDTH, max(3.6 + 0.72 * max(len(cols), 1), fits))
+        fig = Figure(figsize=(width, max(1.5 + 0.34 * len(codes), width / MAX_ASPECT)), layout="constrained")
     ax = fig.subplots()
     im = ax.imshow(values, cmap=cmap, aspect="auto", vmin=0, vmax=vmax)
     ax.set_xticks(range(values.shape[1]), xlabels, rotation=35, ha="left" if transpose else "right",

@@ -108,7 +108,8 @@ def rate_words(segments: pd.DataFrame, codebook: Codebook) -> pd.Series:
 
 def per_thousand_words(table: pd.DataFrame, segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """A code × document count table as coded sentences per 1,000 words of the document
-    (the words of the kinds the codebook codes, :func:`rate_words`)."""
+    (the words of the kinds the codebook codes, :func:`rate_words`); NaN (an empty cell)
+    for a document with no such words, one of titles and headings only."""
     words = rate_words(segments, codebook).groupby(segments["doc_id"]).sum().reindex(table.columns)
     return (table / words * 1000).round(1)
 
@@ -663,11 +664,15 @@ def units_of(cooc: pd.DataFrame) -> int:
 TURN_LABELS_NAMED = 5  # turns_note names at most this many labels that study.yaml does not map
 
 
-def _named(labels: list[str]) -> str:
-    """Up to ``TURN_LABELS_NAMED`` labels, quoted, and how many more there are."""
-    shown = ", ".join(f'"{name}"' for name in labels[:TURN_LABELS_NAMED])
-    more = len(labels) - TURN_LABELS_NAMED
-    return shown + (f" and {more} more" if more > 0 else "")
+def _named(items: list[str], sep: str = ", ") -> str:
+    """Up to ``TURN_LABELS_NAMED`` items, joined by ``sep``, and how many more there are;
+    each of :func:`_quoted`."""
+    more = len(items) - TURN_LABELS_NAMED
+    return sep.join(items[:TURN_LABELS_NAMED]) + (f" and {more} more" if more > 0 else "")
+
+
+def _quoted(names: Iterable[str]) -> list[str]:
+    return [f'"{name}"' for name in names]
 
 
 def variants_note(values: Iterable[object], kind: str = "voice") -> str:
@@ -676,18 +681,17 @@ def variants_note(values: Iterable[object], kind: str = "voice") -> str:
     the Riksdag's own records write a party), which every finding counts as groups of their
     own; empty when there are none. Up to ``TURN_LABELS_NAMED`` are named, then how many
     more. The values are not merged: whether "KD" and "kd" are one voice is the
-    researcher's to say, in metadata.csv."""
+    researcher's to say, in metadata.csv (or study.yaml's ``turns:``, which gives voices too)."""
     ways: dict[str, list[str]] = {}
     for value in sorted({str(v) for v in values}, key=lambda v: (v.casefold(), v)):
         ways.setdefault(" ".join(value.casefold().split()), []).append(value)
-    several = [written for written in ways.values() if len(written) > 1]
+    several = [" and ".join(_quoted(written)) for written in ways.values() if len(written) > 1]
     if not several:
         return ""
-    shown = "; ".join(" and ".join(f'"{v}"' for v in written) for written in several[:TURN_LABELS_NAMED])
-    more = len(several) - TURN_LABELS_NAMED
-    return (f"The metadata writes {plural(len(several), kind)} in more than one way, differing only in case or "
-            f"spacing: {shown}{f' and {more} more' if more > 0 else ''}. Each way counts as a {kind} of its own here; "
-            f"if they are one {kind}, write them alike in metadata.csv.")
+    return (f"{plural(len(several), kind)} {'is' if len(several) == 1 else 'are'} written in more than one way, "
+            f"differing only in case or spacing: {_named(several, '; ')}. Each way counts as a {kind} of its own "
+            f"here; if they are one {kind}, write them alike "
+            + ("(in metadata.csv, or in study.yaml's turns: for a turn's voice)." if kind == "voice" else "in metadata.csv."))
 
 
 def turns_note(coded: pd.DataFrame, segments: pd.DataFrame, turns: Mapping[str, str] | None = None) -> str:
@@ -696,9 +700,11 @@ def turns_note(coded: pd.DataFrame, segments: pd.DataFrame, turns: Mapping[str, 
     "Intervjuare:", in the same paragraph; a debate record's speech after "Anf. 12 … (S):"
     is no turn): how many there are, how many counted for the voice ``turns`` (the study's
     ``turns:``) gives their label (:func:`segment_voices`), and how many still count for
-    their document's voice whoever speaks, an interviewer's questions too, naming their
-    labels (the most frequent first, up to ``TURN_LABELS_NAMED``) so that the researcher
-    knows what to add to ``study.yaml``; and the labels of ``turns`` that label no turn of
+    their document's voice whoever speaks (an interviewer's questions too, while ``turns``
+    gives no turn here a voice), naming their labels once each as :func:`label_key`
+    compares them ("Anna" and "ANNA" are one label, named as most of its turns write it),
+    the most frequent first, up to ``TURN_LABELS_NAMED``, so that the researcher knows
+    what to add to ``study.yaml``; and the labels of ``turns`` that label no turn of
     ``segments``, said even when no coded sentence stands in a turn (a transcript whose
     labels the turn cue does not read, "INTERVJUARE – …"). Empty when neither is there (or
     ``segments`` has no ``kind``)."""
@@ -708,7 +714,7 @@ def turns_note(coded: pd.DataFrame, segments: pd.DataFrame, turns: Mapping[str, 
     found = set(label.dropna().map(label_key))
     unused = [name for name in (turns or {}) if label_key(name) not in found]
     unused_line = (f"study.yaml's turns: gives a voice to {plural(len(unused), 'label')} that no turn here has: "
-                   f"{_named(unused)}." if unused else "")
+                   f"{_named(_quoted(unused))}." if unused else "")
     if not len(coded):
         return unused_line
     voice = _turn_voices(segments, turns) if turns else pd.Series(None, index=segments.index, dtype=object)
@@ -719,8 +725,14 @@ def turns_note(coded: pd.DataFrame, segments: pd.DataFrame, turns: Mapping[str, 
     if not len(in_turns):
         return unused_line
     mapped = in_turns["voice"].notna()  # the voice segment_voices gives it
-    unmapped = in_turns.loc[~mapped, "label"].value_counts()
-    names = sorted(unmapped.index, key=lambda name: (-unmapped[name], name.casefold(), name))
+    # one name per label as label_key compares them ("Anna", "ANNA"): as most of its turns write it
+    unmapped = in_turns.loc[~mapped, "label"]
+    keys = unmapped.map(label_key)
+    named: dict[str, str] = {}
+    for (key, form), _ in sorted(unmapped.groupby([keys, unmapped]).size().items(), key=lambda x: (-x[1], x[0][1])):
+        named.setdefault(key, form)
+    counts = keys.value_counts()
+    names = sorted(named.values(), key=lambda name: (-counts[label_key(name)], name.casefold(), name))
     n, total = len(in_turns), len(sentences)
     text = (f"{n} of the {plural(total, 'coded sentence')} {'stands' if n == 1 else 'stand'} in turns of an interview "
             f"or a dialogue, after a speaker's label such as \"IP:\" ({plural(in_turns['doc_id'].nunique(), 'document')}); ")
@@ -734,10 +746,11 @@ def turns_note(coded: pd.DataFrame, segments: pd.DataFrame, turns: Mapping[str, 
         counted = (f"{count(int(mapped.sum()))} label's voice in study.yaml (turns:), "
                    f"{count(int((~mapped).sum())).replace('count', 'still count', 1)}" if mapped.any()
                    else "each counts for its")
-        # "an interviewer's questions too" only while no label has a voice: one that has may be the interviewer's
-        asked = "" if mapped.any() else ", an interviewer's questions too"
+        # "an interviewer's questions too" only while turns gives no turn here a voice (its
+        # questions may carry no code): one that has it may be the interviewer's
+        asked = "" if voice.notna().any() else ", an interviewer's questions too"
         text += (f"{counted} document's voice whoever speaks{asked}, since study.yaml "
-                 f"gives no voice to the label{'s' if several else ''} {_named(names)}: add "
+                 f"gives no voice to the label{'s' if several else ''} {_named(_quoted(names))}: add "
                  f"{'them' if several else 'it'} under turns: with {'their voices' if several else 'its voice'} "
                  "to count each turn for its speaker.")
     return f"{text} {unused_line}".rstrip()

@@ -124,8 +124,9 @@ def _label(text: str) -> tuple[int, int] | None:
 
 
 def label_name(label: str) -> str:
-    """A turn's label as :func:`repeated_labels` compares it: without its colon, white
-    space collapsed ("Anna  Svensson:" → "Anna Svensson")."""
+    """A turn's label as it is named (``turn_labels``, notes): without its colon, white
+    space collapsed ("Anna  Svensson:" → "Anna Svensson"); labels are compared by
+    :func:`label_key`."""
     return " ".join(label.rstrip().removesuffix(":").split())
 
 

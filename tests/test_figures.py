@@ -377,3 +377,21 @@ def test_the_document_heatmap_of_a_small_corpus_lays_out_and_counts_in_whole_num
     assert heat.get_position().width * fig.get_figwidth() >= 0.4 * n_docs
     ticks = [t for t in bar.get_yticks() if bar.get_ylim()[0] <= t <= bar.get_ylim()[1]]
     assert ticks and all(float(t).is_integer() for t in ticks), ticks
+
+
+@pytest.mark.parametrize("n_codes", [1, 3])
+def test_a_heatmap_of_long_theme_names_stays_within_the_page_and_its_layout(toy, n_codes):
+    """The review's case: a codebook's names are its own, and with one document a name of
+    70 characters drew a figure 4 times as wide as high, one of 250 lost the layout again.
+    Names are cut (the table beside the figure has them whole) and the figure is high enough."""
+    coded, segments, documents, codebook = toy
+    codes = codebook.codes[:n_codes]
+    long = codebook.model_copy(update={"codes": [c.model_copy(update={"name_en": "ord " * 60}) for c in codes]})
+    matrix = pd.DataFrame([[1]] * n_codes, index=[c.id for c in codes], columns=["a"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = figures.heatmap(matrix, long, "t")
+        width, height = _paper_sized(fig)
+    assert width <= figures.MAX_WIDTH + 0.5 and width / height <= figures.MAX_ASPECT, (width, height)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert all(len(t) <= figures.LABEL_CHARS and t.endswith("…") for t in labels), labels

@@ -623,6 +623,20 @@ def test_turns_note_says_which_turns_counted_for_a_mapped_voice_and_which_labels
         "each counts for its document's voice whoever speaks, an interviewer's questions too, since study.yaml "
         "gives no voice to the labels \"Intervjuare\", \"IP\": add them under turns: with their voices to count "
         "each turn for its speaker.")
+    # the review's cases: a label written two ways is one label, named once (as most of its turns write it),
+    # so that adding it under turns: as named is accepted; and a mapped interviewer whose questions carry no
+    # code does not have "an interviewer's questions too" said of the others' turns
+    two_ways = ("Anna: Vi hinner inte träffa brukarna.\nBo: Varför inte?\nANNA: Dokumentationen tar all tid.\n"
+                "Bo: Och sedan?\nAnna: Vi vill ha mer tillit.\n")
+    sentences, _ = clean.segment(two_ways, "c.txt", clean.load_rules())
+    dialogue = pd.DataFrame(sentences).assign(doc_id="c")
+    said = dialogue[(dialogue["kind"] == "paragraph") & dialogue["text"].str.startswith(("Vi", "Dokumentationen"))]
+    assert len(said) == 3
+    note = findings.turns_note(said.assign(code="P_ADMIN"), dialogue, {"Bo": "interviewer"})
+    assert note.endswith('since study.yaml gives no voice to the label "Anna": add it under turns: with its voice to '
+                         "count each turn for its speaker.")
+    assert "an interviewer's questions too" not in note  # Bo's turns have a voice, though none is coded
+    assert "an interviewer's questions too" in findings.turns_note(said.assign(code="P_ADMIN"), dialogue, {})
     # a number is part of the label: "IP 2" is not "IP"; seven labels unmapped: five named, the most frequent first
     text = "".join(f"IP {n}: Vi vill ha mer tillit.\n" * (2 if n == 7 else 1) for n in range(1, 8))
     sentences, _ = clean.segment(text, "b.txt", clean.load_rules())
@@ -652,7 +666,7 @@ def test_the_findings_notebook_counts_an_interviewers_questions_for_the_intervie
     assert f"from 1 of 3 voices: {voice})" in rq1
     rq3 = next(line for line in shown.splitlines() if line.startswith("**RQ3."))
     assert f"{voice} (1 document): " in rq3 and "managers (1 document): " in rq3
-    assert ('The metadata writes 1 voice in more than one way, differing only in case or spacing: "Managers" and '
+    assert ('1 voice is written in more than one way, differing only in case or spacing: "Managers" and '
             '"managers".') in rq3
     assert ("2 count for their label's voice in study.yaml (turns:), 1 still counts for its document's voice "
             "whoever speaks") in rq3
@@ -685,9 +699,10 @@ def test_voices_written_two_ways_are_named_not_merged():
     different voices without a word. They stay apart (whether they are one voice is the
     researcher's to say) but the findings name them and say what to do."""
     note = findings.variants_note(["KD", "kd", "M", "m ", "S", "C", "c", "(unknown)"])
-    assert note == ('The metadata writes 3 voices in more than one way, differing only in case or spacing: '
+    assert note == ('3 voices are written in more than one way, differing only in case or spacing: '
                     '"C" and "c"; "KD" and "kd"; "M" and "m ". Each way counts as a voice of its own here; if they '
-                    'are one voice, write them alike in metadata.csv.')
+                    "are one voice, write them alike (in metadata.csv, or in study.yaml's turns: for a turn's voice).")
     assert findings.variants_note(["KD", "S", "Anna Svensson"]) == ""
     many = findings.variants_note([w for p in "ABCDEFG" for w in (p, p.lower())], "genre")
-    assert many.startswith("The metadata writes 7 genres in more than one way") and '"E" and "e" and 2 more.' in many
+    assert many.startswith("7 genres are written in more than one way") and '"E" and "e" and 2 more.' in many
+    assert many.endswith("write them alike in metadata.csv.")  # a genre comes from nowhere else

@@ -776,11 +776,12 @@ def test_writers_noting_in_one_folder_at_once_drop_no_note(tmp_path):
         for i in range(50):
             kio.write_text(folder / f"t{k}_{i}.csv", f"{k} {i}")
 
-    threads = [threading.Thread(target=notes, args=(k,)) for k in range(4)]
+    threads = [threading.Thread(target=notes, args=(k,), daemon=True) for k in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
     assert manifest.read(folder, manifest.JOURNAL) == expected
     assert sorted(p.name for p in folder.iterdir()) == sorted([manifest.JOURNAL, *expected])  # no lock file, no temporary
 
@@ -836,7 +837,7 @@ def test_a_note_a_run_adds_while_make_clean_runs_is_kept_with_its_file(tmp_path,
     _report_folder(out)
     kio.record_writes(out)
     late = out / "figures" / "late.svg"
-    writer = threading.Thread(target=kio.write_text, args=(late, "<svg>late</svg>"))
+    writer = threading.Thread(target=kio.write_text, args=(late, "<svg>late</svg>"), daemon=True)
     asked, blocked = threading.Event(), []
     real_fcntl = manifest.fcntl
 
@@ -861,14 +862,15 @@ def test_a_note_a_run_adds_while_make_clean_runs_is_kept_with_its_file(tmp_path,
 
     def write_meanwhile(folder, *records):  # the run writes once make clean has read the records
         writer.start()
-        asked.wait()
+        assert asked.wait(timeout=60)
         if not blocked[0]:  # not locked out: the write is done before make clean goes on
-            writer.join()
+            writer.join(timeout=60)
         return remove_unchanged(folder, *records)
 
     monkeypatch.setattr(manifest, "remove_unchanged", write_meanwhile)
     outputs.clean(str(out))
-    writer.join()
+    writer.join(timeout=60)
+    assert not writer.is_alive()
     assert _files(out) == [manifest.JOURNAL, "figures/late.svg"]
     assert manifest.read(out, manifest.JOURNAL) == {"figures/late.svg": hashlib.sha256(b"<svg>late</svg>").hexdigest()}
     assert blocked == [True]  # it waited for make clean
@@ -889,13 +891,13 @@ def test_make_clean_says_it_waits_for_a_run_that_holds_the_lock(tmp_path, capsys
         with manifest.journal_locked(out):
             held.set()
             release.wait()
-    thread = threading.Thread(target=holder)
+    thread = threading.Thread(target=holder, daemon=True)
     thread.start()
-    held.wait()
+    assert held.wait(timeout=60)
     timer = threading.Timer(0.5, release.set)  # the stopped run goes on (fg) after a while
     timer.start()
     said = outputs.clean(str(out))
-    thread.join()
+    thread.join(timeout=60)
     assert said.startswith(f"removed 9 file(s) the runs wrote in {out}, and the folder"), said
     assert f"waiting for a run that is writing in {out}" in capsys.readouterr().err
 
@@ -932,18 +934,22 @@ def test_a_run_s_removal_of_the_previous_run_s_stale_files_waits_for_the_journal
         done["removal"] = manifest.finish(out, previous, ["html/index.html"], "the previous report")
 
     monkeypatch.setattr(manifest, "fcntl", Flock)
-    holding, run = threading.Thread(target=holder), threading.Thread(target=finish)
+    # daemon threads joined with a time limit: a run that never waits, or waits for ever (a
+    # second lock of the folder within the first), fails the test instead of hanging the suite
+    holding = threading.Thread(target=holder, daemon=True)
+    run = threading.Thread(target=finish, daemon=True)
     holding.start()
-    held.wait()
+    assert held.wait(timeout=60)
     run.start()
-    assert waits.wait(timeout=60), "the run never waited for the lock"
     try:
+        assert waits.wait(timeout=60), "the run never waited for the lock"
         assert [rel for rel in stale if (out / rel).exists()] == stale  # nothing removed while another holds it
         assert manifest.read(out) == previous
     finally:
         release.set()
-        holding.join()
-        run.join()
+        holding.join(timeout=60)
+        run.join(timeout=60)
+    assert not run.is_alive(), "the run did not finish once the lock was free: does it lock the folder twice?"
     assert done["removal"].removed == stale
     assert sorted(manifest.read(out)) == ["html/index.html"]
 

@@ -224,6 +224,25 @@ def test_corrected_codes_drop_the_wrong_and_add_the_missed():
     assert out["file"].tolist() == ["a.txt", "a.txt", "a.txt", "b.txt"]
 
 
+def test_a_missed_code_on_a_kind_the_codebook_does_not_code_is_left_out_and_named(caplog):
+    """The review's case: a reviewer's "correct" gave a title a code (a QDA tool lets one
+    select any span), the findings counted that sentence, and the rate's "per 1,000 words",
+    which leaves a title's words out (findings.rate_words), put it over no words: 333 per
+    1,000 where 143 was the rate counted alike. Such a code is left out, and named."""
+    segments = SEGMENTS.assign(kind=["title", "paragraph", "paragraph"])
+    d = _decided([("a.txt", 0, 25, "R_TRUST", "correct", "ann"),    # on the title: left out
+                  ("a.txt", 26, 50, "P_DETAIL", "correct", "ann")])  # on a paragraph: added
+    with caplog.at_level("WARNING"):
+        out = decisions.corrected(CODED, d, segments, coding.load_codebook())
+    added = out[out["review"] == decisions.ADDED]
+    assert added[["start", "code"]].values.tolist() == [[26, "P_DETAIL"]]
+    assert "review/: 1 decision(s) give a code to a sentence of a kind the codebook does not code" in caplog.text
+    assert "a.txt 0–25 R_TRUST (title)" in caplog.text and "skip_kinds" in caplog.text
+    # a codebook that codes titles takes it
+    every = coding.load_codebook().model_copy(update={"skip_kinds": []})
+    assert len(decisions.corrected(CODED, d, segments, every).query("review == @decisions.ADDED")) == 2
+
+
 def test_the_pipeline_writes_the_layer_and_rebuilds_when_decisions_change(corpus_factory, tmp_path):
     corpus = corpus_factory({"a.txt": "Detaljstyrningen tar tid.\n\nVi behöver tillit.\n"})
     run = pipeline.Run.from_params(corpus, tmp_path / "out")
