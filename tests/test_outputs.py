@@ -902,7 +902,8 @@ def test_make_clean_says_it_waits_for_a_run_that_holds_the_lock(tmp_path, capsys
     assert f"waiting for a run that is writing in {out}" in capsys.readouterr().err
 
 
-def test_a_run_s_removal_of_the_previous_run_s_stale_files_waits_for_the_journal_lock(tmp_path, monkeypatch):
+@pytest.mark.parametrize("entry", ["finish", "remove_stale"])
+def test_a_run_s_removal_of_the_previous_run_s_stale_files_waits_for_the_journal_lock(tmp_path, monkeypatch, entry):
     """A report (or make evaluate) that succeeded removed the files its previous manifest
     lists and it did not write again (manifest.remove_stale, in manifest.finish) without the
     folder's journal lock, which make clean and the writer hold while they read records,
@@ -930,8 +931,19 @@ def test_a_run_s_removal_of_the_previous_run_s_stale_files_waits_for_the_journal
             held.set()
             release.wait()
 
+    real_write, locked_at_record = manifest._write_taking_notes, []
+
+    def write_taking_notes(folder, *args):  # the record is written while the lock is still held
+        locked_at_record.append(_locked_elsewhere(Path(folder)))
+        return real_write(folder, *args)
+
+    monkeypatch.setattr(manifest, "_write_taking_notes", write_taking_notes)
+
     def finish():
-        done["removal"] = manifest.finish(out, previous, ["html/index.html"], "the previous report")
+        if entry == "finish":
+            done["removal"] = manifest.finish(out, previous, ["html/index.html"], "the previous report")
+        else:
+            done["removal"] = manifest.remove_stale(out, previous, ["html/index.html"])
 
     monkeypatch.setattr(manifest, "fcntl", Flock)
     # daemon threads joined with a time limit: a run that never waits, or waits for ever (a
@@ -951,7 +963,9 @@ def test_a_run_s_removal_of_the_previous_run_s_stale_files_waits_for_the_journal
         run.join(timeout=60)
     assert not run.is_alive(), "the run did not finish once the lock was free: does it lock the folder twice?"
     assert done["removal"].removed == stale
-    assert sorted(manifest.read(out)) == ["html/index.html"]
+    if entry == "finish":
+        assert sorted(manifest.read(out)) == ["html/index.html"]
+        assert locked_at_record == [True]  # held from the removal to the record
 
 
 def test_the_writer_puts_its_file_in_place_under_the_journal_lock(tmp_path, monkeypatch):
