@@ -786,6 +786,25 @@ def test_writers_noting_in_one_folder_at_once_drop_no_note(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == sorted([manifest.JOURNAL, *expected])  # no lock file, no temporary
 
 
+def test_a_folder_a_run_records_stays_recorded_when_make_suggest_names_it_in_the_same_process(tmp_path):
+    """io.record_writes: a folder once named to note new files (a notebook's run) keeps
+    noting them when a later call in the same process names it not to (make suggest's
+    rebuild, new=False); the review found no test of it. Without new, only a note already
+    there is brought up to date."""
+    from helpers import io as kio
+    run, suggest = tmp_path / "run", tmp_path / "suggest"
+    for folder in (run, suggest):
+        folder.mkdir()
+    kio.write_text(suggest / "old.csv", "old")
+    kio.record_writes(run)
+    kio.record_writes(run, new=False)
+    kio.record_writes(suggest, new=False)
+    kio.write_text(run / "a.csv", "a")
+    kio.write_text(suggest / "b.csv", "b")
+    assert manifest.read(run, manifest.JOURNAL) == {"a.csv": hashlib.sha256(b"a").hexdigest()}
+    assert manifest.read(suggest, manifest.JOURNAL) is None  # nothing noted: make suggest's table stays yours
+
+
 def _locked_elsewhere(folder: Path) -> bool:
     """Whether another holder has ``folder``'s journal lock (manifest.journal_locked): a lock
     of one's own open description of the folder is refused without waiting."""
