@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 import yaml
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
@@ -182,14 +183,24 @@ def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
 def token_columns_of(texts: Sequence[str], starts: Sequence[int], ends: Sequence[int]
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """:func:`token_spans` of many stretches ``texts[i][starts[i]:ends[i]]`` at once:
-    ``(stretch, start, end, token)``, the stretch's index and raw offsets as arrays.
+    ``(stretch, start, end, token)``, the stretch's index and raw offsets as arrays
+    (:func:`token_types_of`, each token written out)."""
+    which, tok_start, tok_end, codes, types = token_types_of(texts, starts, ends)
+    return which, tok_start, tok_end, types[codes].tolist()
+
+
+def token_types_of(texts: Sequence[str], starts: Sequence[int], ends: Sequence[int]
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The tokens of many stretches ``texts[i][starts[i]:ends[i]]`` as :func:`token_columns_of`
+    finds them, by word type: ``(stretch, start, end, type, types)``, where ``types`` holds
+    each distinct token once, in the order of its first occurrence, and ``type`` (int64) is
+    each token's place in it (``pd.factorize`` of the tokens).
 
     The stretches are joined with line breaks and split once (``re.split`` keeps the
     tokens; offsets are running sums of the pieces' lengths), so no Python code runs per
-    token unless a token needs cleaning (a non-ASCII one, cached per raw form). No token
-    holds a line break or reads past one differently from the end of a string (the token
-    pattern looks at no character it does not take), so each token lies in one stretch,
-    as found there.
+    token: a non-ASCII token is cleaned once per distinct raw form. No token holds a line
+    break or reads past one differently from the end of a string (the token pattern looks
+    at no character it does not take), so each token lies in one stretch, as found there.
     A mark (a combining accent, as in a decomposed "ö") continues the word it follows, so
     the token's span covers it and the token is the composed (NFC) word.
     Where no stretch holds a soft hyphen, a zero-width character, a mark or a character
@@ -205,10 +216,15 @@ def token_columns_of(texts: Sequence[str], starts: Sequence[int], ends: Sequence
     chunk_start = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) if len(chunks) else lengths
     which = np.searchsorted(chunk_start, tok_start, side="right") - 1
     shift = np.asarray(starts, dtype=np.int64) - chunk_start
-    tokens = parts[1::2]
+    codes, types = pd.factorize(np.array(parts[1::2], dtype=object))
+    codes, types = codes.astype(np.int64, copy=False), np.asarray(types, dtype=object)
     if not joined.isascii():
-        tokens = list(map(_word_form, tokens))
-    return which, tok_start + shift[which], tok_end + shift[which], tokens
+        # clean each raw type once; raw types that clean alike become one type, numbered
+        # where the first of them stands (the raw types are in order of first occurrence)
+        cleaned = [t if t.isascii() else _word_form(t) for t in types.tolist()]
+        clean_codes, types = pd.factorize(np.array(cleaned, dtype=object))
+        codes, types = clean_codes.astype(np.int64, copy=False)[codes], np.asarray(types, dtype=object)
+    return which, tok_start + shift[which], tok_end + shift[which], codes, types
 
 
 @lru_cache(maxsize=1 << 20)
