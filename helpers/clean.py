@@ -233,13 +233,34 @@ def _word_form(raw: str) -> str:
     return raw if raw.isascii() else normalise(raw)
 
 
+@lru_cache(maxsize=1)
+def _swedish_lemmatizer():
+    """simplemma's default strategy and fallback, as ``simplemma.lemmatize`` composes them
+    (``Lemmatizer(lemmatization_strategy=DefaultStrategy(greedy=False))``), loaded once."""
+    from simplemma.strategies import DefaultStrategy
+    from simplemma.strategies.fallback import ToLowercaseFallbackStrategy
+
+    return DefaultStrategy(greedy=False), ToLowercaseFallbackStrategy()
+
+
 @lru_cache(maxsize=None)
 def lemma(word: str) -> str:
     """The lemma of a word (``simplemma``'s Swedish data, lower-cased input), cached per
-    word type: "socialsekreterarna" → "socialsekreterare"."""
-    import simplemma
+    word type: "socialsekreterarna" → "socialsekreterare".
 
-    return simplemma.lemmatize(word.lower(), lang="sv")
+    ``simplemma.lemmatize(word.lower(), lang="sv")``, asking its strategy directly: the
+    NFC normalisation, the default strategy, then the fallback, as its ``Lemmatizer`` does,
+    without the layers (its own cache, the choice of lemmatiser, the checks of the language
+    code) that cost a third of the call on a new word (``tests/test_fast_paths.py`` holds
+    it to ``simplemma.lemmatize``)."""
+    token = unicodedata.normalize("NFC", word.lower())
+    if not token:  # simplemma's own error for an empty word
+        import simplemma
+
+        return simplemma.lemmatize(token, lang="sv")
+    strategy, fallback = _swedish_lemmatizer()
+    found = strategy.get_lemma(token, "sv")
+    return found if found is not None else fallback.get_lemma(token, "sv")
 
 
 @lru_cache(maxsize=1)

@@ -109,6 +109,46 @@ def test_token_types_of_join_raw_forms_that_clean_alike():
     assert types.tolist() == ["fórvaltning", "och"] and codes.tolist() == [0, 1, 0, 0, 0]
 
 
+
+# --------------------------------------------------------------------------- lemmas
+
+def reference_lemma(word: str) -> str:
+    """``clean.lemma`` by its definition."""
+    import simplemma
+
+    return simplemma.lemmatize(word.lower(), lang="sv")
+
+
+def coordinated_readings(words: list[str]) -> list[str]:
+    """What the matcher lemmatises besides words: a modifier read with each head of the
+    compound after it ("detalj-" with "resultatstyrning"), here each word with the next."""
+    return [a.rstrip("-") + b[h:].lower() for a, b in zip(words, words[1:]) for h in range(1, len(b) - 2)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aeiorsntlkdgåäöÅÄÖEİIıſßéè'’-.:0123\u0301\u030a\u0307\u212b\u00ad", min_size=1, max_size=20))
+def test_lemma_equals_simplemma_lemmatize(word):
+    assert clean.lemma.__wrapped__(word) == reference_lemma(word)
+
+
+def test_lemma_of_the_empty_word_is_simplemmas_error():
+    with pytest.raises(ValueError):
+        clean.lemma.__wrapped__("")
+
+
+def test_lemma_on_the_seeds_and_their_coordinated_readings():
+    words = sorted({w for text in SEEDS for w in clean.tokenize(clean.normalise(text))})
+    for w in words + coordinated_readings(words[:400]) + ["Socialsekreterarna", "SKA", "skall", "EU:s", "1990-talet"]:
+        assert clean.lemma.__wrapped__(w) == reference_lemma(w), w
+
+
+def test_lemma_on_the_real_corpus(real_corpus_slice):
+    tokens = [w for text in real_corpus_slice["text"] for w in clean.tokenize(clean.normalise(text))]
+    words = list(dict.fromkeys(tokens))
+    for w in words + coordinated_readings(tokens[:3000]):
+        assert clean.lemma.__wrapped__(w) == reference_lemma(w), w
+
+
 # --------------------------------------------------------------------------- line rules
 
 def lines_of(text: str) -> list[str]:
