@@ -210,7 +210,8 @@ def token_types_of(texts: Sequence[str], starts: Sequence[int], ends: Sequence[i
     # where the text holds no character that needs them, the plain pattern finds what the raw one finds
     split = _RAW_TOKEN_SPLIT if _NOT_PLAIN.search(joined) else _PLAIN_TOKEN_SPLIT
     parts = split.split(joined)  # gap, token, gap, token, …, gap
-    offsets = np.fromiter(accumulate(map(len, parts), initial=0), dtype=np.int64, count=len(parts) + 1)
+    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), out=offsets[1:])
     tok_start, tok_end = offsets[1:-1:2], offsets[2::2]
     lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
     chunk_start = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) if len(chunks) else lengths

@@ -147,7 +147,7 @@ def token_table(docs: pd.DataFrame, sentences: pd.DataFrame, lemmatize: Lemmatiz
     type, numbered in this table) and ``form`` (the token lower-cased), which the code
     stage reuses."""
     text_of = dict(zip(docs["file"], docs["text"]))
-    texts = [text_of[f] for f in sentences["file"]]
+    texts = list(map(text_of.__getitem__, sentences["file"].tolist()))
     sid, starts, ends, codes, uniques = clean.token_types_of(texts, sentences["start"].tolist(),
                                                              sentences["end"].tolist())
     forms = np.array([u.lower() for u in uniques.tolist()], dtype=object)
