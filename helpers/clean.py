@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 import yaml
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
@@ -182,14 +183,24 @@ def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
 def token_columns_of(texts: Sequence[str], starts: Sequence[int], ends: Sequence[int]
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """:func:`token_spans` of many stretches ``texts[i][starts[i]:ends[i]]`` at once:
-    ``(stretch, start, end, token)``, the stretch's index and raw offsets as arrays.
+    ``(stretch, start, end, token)``, the stretch's index and raw offsets as arrays
+    (:func:`token_types_of`, each token written out)."""
+    which, tok_start, tok_end, codes, types = token_types_of(texts, starts, ends)
+    return which, tok_start, tok_end, types[codes].tolist()
+
+
+def token_types_of(texts: Sequence[str], starts: Sequence[int], ends: Sequence[int]
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The tokens of many stretches ``texts[i][starts[i]:ends[i]]`` as :func:`token_columns_of`
+    finds them, by word type: ``(stretch, start, end, type, types)``, where ``types`` holds
+    each distinct token once, in the order of its first occurrence, and ``type`` (int64) is
+    each token's place in it (``pd.factorize`` of the tokens).
 
     The stretches are joined with line breaks and split once (``re.split`` keeps the
     tokens; offsets are running sums of the pieces' lengths), so no Python code runs per
-    token unless a token needs cleaning (a non-ASCII one, cached per raw form). No token
-    holds a line break or reads past one differently from the end of a string (the token
-    pattern looks at no character it does not take), so each token lies in one stretch,
-    as found there.
+    token: a non-ASCII token is cleaned once per distinct raw form. No token holds a line
+    break or reads past one differently from the end of a string (the token pattern looks
+    at no character it does not take), so each token lies in one stretch, as found there.
     A mark (a combining accent, as in a decomposed "ö") continues the word it follows, so
     the token's span covers it and the token is the composed (NFC) word.
     Where no stretch holds a soft hyphen, a zero-width character, a mark or a character
@@ -199,16 +210,22 @@ def token_columns_of(texts: Sequence[str], starts: Sequence[int], ends: Sequence
     # where the text holds no character that needs them, the plain pattern finds what the raw one finds
     split = _RAW_TOKEN_SPLIT if _NOT_PLAIN.search(joined) else _PLAIN_TOKEN_SPLIT
     parts = split.split(joined)  # gap, token, gap, token, …, gap
-    offsets = np.fromiter(accumulate(map(len, parts), initial=0), dtype=np.int64, count=len(parts) + 1)
+    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), out=offsets[1:])
     tok_start, tok_end = offsets[1:-1:2], offsets[2::2]
     lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks))
     chunk_start = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) if len(chunks) else lengths
     which = np.searchsorted(chunk_start, tok_start, side="right") - 1
     shift = np.asarray(starts, dtype=np.int64) - chunk_start
-    tokens = parts[1::2]
+    codes, types = pd.factorize(np.array(parts[1::2], dtype=object))
+    codes, types = codes.astype(np.int64, copy=False), np.asarray(types, dtype=object)
     if not joined.isascii():
-        tokens = list(map(_word_form, tokens))
-    return which, tok_start + shift[which], tok_end + shift[which], tokens
+        # clean each raw type once; raw types that clean alike become one type, numbered
+        # where the first of them stands (the raw types are in order of first occurrence)
+        cleaned = [t if t.isascii() else _word_form(t) for t in types.tolist()]
+        clean_codes, types = pd.factorize(np.array(cleaned, dtype=object))
+        codes, types = clean_codes.astype(np.int64, copy=False)[codes], np.asarray(types, dtype=object)
+    return which, tok_start + shift[which], tok_end + shift[which], codes, types
 
 
 @lru_cache(maxsize=1 << 20)
@@ -217,13 +234,34 @@ def _word_form(raw: str) -> str:
     return raw if raw.isascii() else normalise(raw)
 
 
+@lru_cache(maxsize=1)
+def _swedish_lemmatizer():
+    """simplemma's default strategy and fallback, as ``simplemma.lemmatize`` composes them
+    (``Lemmatizer(lemmatization_strategy=DefaultStrategy(greedy=False))``), loaded once."""
+    from simplemma.strategies import DefaultStrategy
+    from simplemma.strategies.fallback import ToLowercaseFallbackStrategy
+
+    return DefaultStrategy(greedy=False), ToLowercaseFallbackStrategy()
+
+
 @lru_cache(maxsize=None)
 def lemma(word: str) -> str:
     """The lemma of a word (``simplemma``'s Swedish data, lower-cased input), cached per
-    word type: "socialsekreterarna" → "socialsekreterare"."""
-    import simplemma
+    word type: "socialsekreterarna" → "socialsekreterare".
 
-    return simplemma.lemmatize(word.lower(), lang="sv")
+    ``simplemma.lemmatize(word.lower(), lang="sv")``, asking its strategy directly: the
+    NFC normalisation, the default strategy, then the fallback, as its ``Lemmatizer`` does,
+    without the layers (its own cache, the choice of lemmatiser, the checks of the language
+    code) that cost a third of the call on a new word (``tests/test_fast_paths.py`` holds
+    it to ``simplemma.lemmatize``)."""
+    token = unicodedata.normalize("NFC", word.lower())
+    if not token:  # simplemma's own error for an empty word
+        import simplemma
+
+        return simplemma.lemmatize(token, lang="sv")
+    strategy, fallback = _swedish_lemmatizer()
+    found = strategy.get_lemma(token, "sv")
+    return found if found is not None else fallback.get_lemma(token, "sv")
 
 
 @lru_cache(maxsize=1)

@@ -86,7 +86,7 @@ def is_name(token: str, first: bool) -> bool:
     words ("tillit", "styrning") that say nothing of the theme, so a matcher with
     ``skip_names`` passes such words over. Punctuation is not a token, so a capital after
     a colon reads as a name too (rare in running text; the price of the rule)."""
-    return not first and token[:1].isupper() and any(c.islower() for c in token[1:])
+    return not first and token[:1].isupper() and any(map(str.islower, token[1:]))
 
 
 @dataclass(frozen=True)
@@ -381,7 +381,9 @@ class Bank:
         name = None
         if any(m.skip_names for m in self.matchers.values()) and n:
             # is_name, per word type, then per row: not the first row of its sentence
-            capital = np.array([is_name(t, False) for t in token[first].tolist()], dtype=bool)
+            # (most types begin in lower case: is_name is asked only of the others)
+            capital = np.array([t[:1].isupper() and is_name(t, False) for t in token[first].tolist()],
+                               dtype=bool)
             name = capital[codes]
             name[0] = False
             name[1:] &= sid[1:] == sid[:-1]

@@ -141,17 +141,16 @@ def segment_documents(docs: pd.DataFrame, rules: tuple[clean.Rule, ...] | None =
 
 
 def token_table(docs: pd.DataFrame, sentences: pd.DataFrame, lemmatize: Lemmatizer = clean.lemma) -> pd.DataFrame:
-    """Stage ``tokens``: word tokens of each sentence (``clean.token_columns_of`` on the raw
+    """Stage ``tokens``: word tokens of each sentence (``clean.token_types_of`` on the raw
     text) with their lemma (once per word type) and stop-word flag; one row per token,
     columns ``TOKEN_COLUMNS``, plus ``sid`` (the sentence's row), ``tid`` (the token's word
     type, numbered in this table) and ``form`` (the token lower-cased), which the code
     stage reuses."""
     text_of = dict(zip(docs["file"], docs["text"]))
-    texts = [text_of[f] for f in sentences["file"]]
-    sid, starts, ends, toks = clean.token_columns_of(texts, sentences["start"].tolist(), sentences["end"].tolist())
-    codes, uniques = pd.factorize(np.array(toks, dtype=object))
-    codes = codes.astype(np.int64)
-    forms = np.array([u.lower() for u in uniques], dtype=object)
+    texts = list(map(text_of.__getitem__, sentences["file"].tolist()))
+    sid, starts, ends, codes, uniques = clean.token_types_of(texts, sentences["start"].tolist(),
+                                                             sentences["end"].tolist())
+    forms = np.array([u.lower() for u in uniques.tolist()], dtype=object)
     lemmas = np.array([lemmatize(f) for f in forms], dtype=object)
     stop = clean.stopwords()
     stops = np.array(["true" if f in stop else "false" for f in forms], dtype=object)
@@ -159,7 +158,7 @@ def token_table(docs: pd.DataFrame, sentences: pd.DataFrame, lemmatize: Lemmatiz
         "file": sentences["file"].to_numpy()[sid], "doc_id": sentences["doc_id"].to_numpy()[sid],
         "paragraph": sentences["paragraph"].to_numpy()[sid], "sentence": sentences["sentence"].to_numpy()[sid],
         "start": np.asarray(starts, dtype=np.int64), "end": np.asarray(ends, dtype=np.int64),
-        "token": np.array(toks, dtype=object), "lemma": lemmas[codes], "stop": stops[codes], "sid": sid,
+        "token": uniques[codes], "lemma": lemmas[codes], "stop": stops[codes], "sid": sid,
         "tid": codes, "form": forms[codes],
     })
 

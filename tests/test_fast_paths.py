@@ -13,6 +13,8 @@ import re
 import sys
 import unicodedata
 
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -81,6 +83,70 @@ def test_token_columns_of_many_stretches_equal_those_of_each(stretches):
     which, s, e, tokens = clean.token_columns_of(texts, starts, ends)
     expected = [(i, *span) for i, (t, a, b) in enumerate(zip(texts, starts, ends)) for span in reference_token_spans(t, a, b)]
     assert list(zip(which.tolist(), s.tolist(), e.tolist(), tokens)) == expected
+
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet=TRICKY + "0123456789.:-", max_size=30), st.integers(0, 30), st.integers(0, 30)),
+                max_size=6))
+def test_token_types_of_number_the_tokens_as_factorize_does(stretches):
+    """Tokens cleaned once per raw type: raw forms that clean alike ("e\u0301" and "é", a
+    soft hyphen or none) are one type, numbered where the first of them stands."""
+    texts = [t for t, _, _ in stretches]
+    starts = [min(a, b, len(t)) for t, a, b in stretches]
+    ends = [min(max(a, b), len(t)) for t, a, b in stretches]
+    which, s, e, codes, types = clean.token_types_of(texts, starts, ends)
+    expected = [(i, *span) for i, (t, a, b) in enumerate(zip(texts, starts, ends)) for span in reference_token_spans(t, a, b)]
+    tokens = [tok for *_, tok in expected]
+    ref_codes, ref_types = pd.factorize(np.array(tokens, dtype=object))
+    assert codes.dtype == np.int64 and codes.tolist() == ref_codes.tolist() and types.tolist() == list(ref_types)
+    assert list(zip(which.tolist(), s.tolist(), e.tolist(), types[codes].tolist())) == expected
+
+
+def test_token_types_of_join_raw_forms_that_clean_alike():
+    texts = ["fo\u0301rvalt\u00adning och fórvaltning", "fórvaltning fo\u0301rvalt\u00adning"]
+    _, _, _, codes, types = clean.token_types_of(texts, [0, 0], [len(t) for t in texts])
+    assert types.tolist() == ["fórvaltning", "och"] and codes.tolist() == [0, 1, 0, 0, 0]
+
+
+
+# --------------------------------------------------------------------------- lemmas
+
+def reference_lemma(word: str) -> str:
+    """``clean.lemma`` by its definition."""
+    import simplemma
+
+    return simplemma.lemmatize(word.lower(), lang="sv")
+
+
+def coordinated_readings(words: list[str]) -> list[str]:
+    """What the matcher lemmatises besides words: a modifier read with each head of the
+    compound after it ("detalj-" with "resultatstyrning"), here each word with the next."""
+    return [a.rstrip("-") + b[h:].lower() for a, b in zip(words, words[1:]) for h in range(1, len(b) - 2)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aeiorsntlkdgåäöÅÄÖEİIıſßéè'’-.:0123\u0301\u030a\u0307\u212b\u00ad", min_size=1, max_size=20))
+def test_lemma_equals_simplemma_lemmatize(word):
+    assert clean.lemma.__wrapped__(word) == reference_lemma(word)
+
+
+def test_lemma_of_the_empty_word_is_simplemmas_error():
+    with pytest.raises(ValueError):
+        clean.lemma.__wrapped__("")
+
+
+def test_lemma_on_the_seeds_and_their_coordinated_readings():
+    words = sorted({w for text in SEEDS for w in clean.tokenize(clean.normalise(text))})
+    for w in words + coordinated_readings(words[:400]) + ["Socialsekreterarna", "SKA", "skall", "EU:s", "1990-talet"]:
+        assert clean.lemma.__wrapped__(w) == reference_lemma(w), w
+
+
+def test_lemma_on_the_real_corpus(real_corpus_slice):
+    tokens = [w for text in real_corpus_slice["text"] for w in clean.tokenize(clean.normalise(text))]
+    words = list(dict.fromkeys(tokens))
+    for w in words + coordinated_readings(tokens[:3000]):
+        assert clean.lemma.__wrapped__(w) == reference_lemma(w), w
 
 
 # --------------------------------------------------------------------------- line rules
