@@ -1316,16 +1316,11 @@ _RUNNING_TEXT_WORDS = 6  # a line that ends a sentence and has more words than t
 _FILLER_WORDS = 6  # a contact block's line without a signal (a name, a town): a short line of at most this
 
 
-def _running_text(content: str, more_than: int = _RUNNING_TEXT_WORDS) -> bool:
-    """Whether a line is a sentence of running text: it ends a sentence and has more than
-    ``more_than`` words (by default :data:`_RUNNING_TEXT_WORDS`)."""
-    return _ends_sentence(content) and _words(content) > more_than
-
-
-def _short_line(content: str, max_words: int) -> bool:
-    """Whether a line is short and no sentence: at most ``max_words`` words, not ending
-    in final punctuation (a label, a link, a caption, a name)."""
-    return _words(content) <= max_words and not _ends_sentence(content)
+def _running(words: int, ends: bool, more_than: int = _RUNNING_TEXT_WORDS) -> bool:
+    """Whether a line of ``words`` words that ``ends`` a sentence or not is a sentence of
+    running text: it ends a sentence and has more than ``more_than`` words (by default
+    :data:`_RUNNING_TEXT_WORDS`)."""
+    return ends and words > more_than
 
 
 def _mark_blocks(found: list[_Line], rule: Rule) -> None:
@@ -1501,19 +1496,20 @@ def _mark_echoes(found: list[_Line], rule: Rule) -> None:
             header.setdefault(ln.content, []).append(ln)
 
 
-def _template_line(content: str, max_words: int) -> bool:
-    """Whether a line may be template furniture: at most ``max_words`` words, and not a
-    sentence of running text (:func:`_running_text`: it ends a sentence and has more than
-    :data:`_RUNNING_TEXT_WORDS` words), so
-    that a standard sentence of many decisions or a quotation shared by files stays."""
-    return 0 < _words(content) <= max_words and not _running_text(content)
+def _template(words: int, ends: bool, max_words: int) -> bool:
+    """Whether a line of ``words`` words that ``ends`` a sentence or not may be template
+    furniture: at most ``max_words`` words, and not a sentence of running text
+    (:func:`_running`: it ends a sentence and has more than :data:`_RUNNING_TEXT_WORDS`
+    words), so that a standard sentence of many decisions or a quotation shared by files
+    stays."""
+    return 0 < words <= max_words and not _running(words, ends)
 
 
 def template_counts(texts: Iterable[str], rules: tuple[Rule, ...]) -> dict[str, int]:
     """For a ``template`` rule: in how many of the raw ``texts`` (one per raw file of the
     corpus being cleaned) each line occurs, as :func:`segment` sees it (stripped and
     :func:`normalise`d), counting a line once per file. Only lines that a template rule
-    could remove are kept (:func:`_template_line` with the largest ``max_words`` of the
+    could remove are kept (:func:`_template` with the largest ``max_words`` of the
     rules, in at least the smallest ``min_files``), so the result is small; it is empty
     when no rule is of kind ``template``. One pass over the texts, before segmentation."""
     found = [r for r in rules if r.kind == "template"]
@@ -1530,7 +1526,7 @@ def template_counts(texts: Iterable[str], rules: tuple[Rule, ...]) -> dict[str, 
                 # a raw line has at least the words of its cleaned form: a longer one is left out unread
                 short = _words(raw) <= max_words or _HAS_INVISIBLE.search(raw) is not None
                 content = normalise(raw) if short else ""
-                content = content if content and _template_line(content, max_words) else ""
+                content = content if content and _template(_words(content), _ends_sentence(content), max_words) else ""
                 if len(raw) <= 200:  # short lines repeat; a long one is not kept in memory
                     seen[raw] = content
             if content:
@@ -1543,7 +1539,7 @@ def template_counts(texts: Iterable[str], rules: tuple[Rule, ...]) -> dict[str, 
 def _mark_template(found: list[_Line], rule: Rule, counts: Mapping[str, int]) -> None:
     """A ``template`` rule: a line that occurs identically in at least ``min_files`` raw
     files of the corpus (``counts``, :func:`template_counts`) and may be template
-    furniture (:func:`_template_line`: at most ``max_words`` words, not a sentence of
+    furniture (:func:`_template`: at most ``max_words`` words, not a sentence of
     running text) is removed when at least ``min_run`` such lines stand in a row (blank
     lines aside): a site's menu, labels and footer, which its template repeats on every
     page while each page's text differs."""
@@ -1584,16 +1580,17 @@ class _Line:
         self.ends = _ends_sentence(self.content)
 
     def short(self, max_words: int) -> bool:
-        """:func:`_short_line` of the line."""
+        """Whether the line is short and no sentence: at most ``max_words`` words, not
+        ending in final punctuation (a label, a link, a caption, a name)."""
         return self.words <= max_words and not self.ends
 
     def running(self, more_than: int = _RUNNING_TEXT_WORDS) -> bool:
-        """:func:`_running_text` of the line."""
-        return self.ends and self.words > more_than
+        """:func:`_running` of the line."""
+        return _running(self.words, self.ends, more_than)
 
     def template(self, max_words: int) -> bool:
-        """:func:`_template_line` of the line."""
-        return 0 < self.words <= max_words and not self.running()
+        """:func:`_template` of the line."""
+        return _template(self.words, self.ends, max_words)
 
 
 def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, int] | None = None
