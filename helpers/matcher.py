@@ -381,9 +381,7 @@ class Bank:
         name = None
         if any(m.skip_names for m in self.matchers.values()) and n:
             # is_name, per word type, then per row: not the first row of its sentence
-            # (most types begin in lower case: is_name is asked only of the others)
-            capital = np.array([t[:1].isupper() and is_name(t, False) for t in token[first].tolist()],
-                               dtype=bool)
+            capital = np.array([is_name(t, False) for t in token[first].tolist()], dtype=bool)
             name = capital[codes]
             name[0] = False
             name[1:] &= sid[1:] == sid[:-1]
