@@ -29,7 +29,9 @@ review-import: export KVALITEXT_NAME = $(value NAME)
 lock: export KVALITEXT_UPGRADE = $(value UPGRADE)
 CONSTRAINTS := requirements/constraints.txt
 PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
-STAMP := $(VENV)/.installed-$(PYVER)-$(shell cat $(CONSTRAINTS) pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
+# how uv installs: with bytecode, which uv leaves out unless asked (part of the stamp, so a venv made without is made again)
+UV_INSTALL := --quiet --compile-bytecode --constraint $(CONSTRAINTS) --build-constraint $(CONSTRAINTS)
+STAMP := $(VENV)/.installed-$(PYVER)-$(shell { cat $(CONSTRAINTS) pyproject.toml; echo '$(UV_INSTALL)'; } 2>/dev/null | cksum | cut -d' ' -f1)
 
 # Keep Jupyter, IPython and matplotlib state inside the project, not in $HOME (CI may
 # run with HOME unset or shared).
@@ -69,8 +71,7 @@ $(STAMP):
 	  echo "installing uv (requirements/uv.txt) into $(UV_DIR)/venv"; rm -rf $(UV_DIR)/venv; \
 	  { $(PYTHON) -m venv $(UV_DIR)/venv && $(UV_DIR)/venv/bin/python -m pip install --quiet -r requirements/uv.txt; } \
 	    || { rm -rf $(UV_DIR)/venv; echo "uv could not be installed: pip installs the environment (slower)"; }; fi
-	if [ -x $(UV) ] && $(UV) pip install --quiet --python $(BIN)/python --constraint $(CONSTRAINTS) \
-	     --build-constraint $(CONSTRAINTS) -e '.[dev]'; then :; else \
+	if [ -x $(UV) ] && $(UV) pip install --python $(BIN)/python $(UV_INSTALL) -e '.[dev]'; then :; else \
 	  { [ ! -x $(UV) ] || echo "uv could not install the environment (it reads no pip.conf: a mirror set there is not used): pip installs it"; }; \
 	  $(BIN)/python -m pip install --quiet -e '.[dev]'; fi
 	@mkdir -p $(MPLCONFIGDIR) $(IPYTHONDIR) $(JUPYTER_CONFIG_DIR) $(JUPYTER_RUNTIME_DIR)

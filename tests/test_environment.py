@@ -107,3 +107,21 @@ def test_sanitizer_rules_never_touch_the_digits_of_a_result():
         for text in results:
             assert not rx.search(text), (section, text)
     assert re.sub(cfg["memory-addresses"]["regex"], "", "<object at 0x7f3a2b1c9d00>") == "<object >"
+
+
+def test_the_installed_libraries_carry_their_bytecode():
+    """``make env`` has uv compile what it installs (pip does by default, uv only when
+    asked): with ``PYTHONDONTWRITEBYTECODE`` set, as on CI machines, every process, each
+    notebook's kernel too, would otherwise compile these libraries from source again."""
+    import importlib
+    import importlib.util
+    import os
+
+    missing = []
+    for name in ("pandas.core.frame", "matplotlib.axes._axes", "ipykernel.kernelbase", "nbformat.validator",
+                 "nltk.tokenize.punkt", "simplemma.strategies.default"):
+        source = importlib.import_module(name).__file__
+        if not os.path.exists(importlib.util.cache_from_source(source)):
+            missing.append(name)
+    assert not missing, (f"no bytecode beside {', '.join(missing)}: the environment was installed without it; "
+                         "rm -rf .venv && make env installs it again with bytecode")
