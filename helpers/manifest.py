@@ -42,6 +42,7 @@ system's ``python3``, without ``.venv``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -49,7 +50,9 @@ import os
 import re
 import secrets
 import stat
+import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, TextIO
@@ -66,6 +69,7 @@ log = logging.getLogger(__name__)
 MANIFEST = ".kvalitext-manifest.json"  # a run's record of the files it wrote in its folder
 STAMP = ".cache/fingerprint.json"  # the pipeline's stamp of its tables (helpers.pipeline), a record too
 JOURNAL = ".kvalitext-written.json"  # each file a run wrote in its folder, noted before the file is put in place
+PATIENCE = 2.0  # seconds a writer waits for a folder's journal lock before it says whom it waits for (journal_locked)
 KEY = "sha256"  # a record's key: {path: hash}
 OLD_KEY = "files"  # an older kvalitext's manifest: a list of paths, no hashes
 CHANGED = "changed since the run wrote it; remove it yourself if it is yours to lose"
@@ -351,9 +355,14 @@ def journal_locked(folder: str | os.PathLike[str], waiting: Callable[[], None] |
     sees a note without its file. One who holds it makes the others wait (a writer holds it
     for one note and one rename). Not re-entrant: a second lock of the same folder within it
     waits for ever. Where the lock cannot be taken (no ``fcntl``, a file system refusing it)
-    the work goes on unlocked: a dropped note keeps a file, never removes one. ``waiting``,
-    if given, is called once before waiting when another holds the lock (``make clean``
-    says so, rather than waiting in silence for a run that was stopped while it held it)."""
+    the work goes on unlocked: a dropped note keeps a file, never removes one.
+
+    Nobody waits in silence for a holder that was stopped (Ctrl-Z) while it held the lock:
+    ``waiting``, if given, is called once before waiting when another holds the lock
+    (``make clean`` says whom it waits for at once); without it, a writer that has waited
+    :data:`PATIENCE` seconds says on stderr that it waits and for what (a holder of the
+    lock in a run that goes on holds it for milliseconds, so a run's own threads never say
+    it, and a notebook's output does not depend on them)."""
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except (OSError, ValueError):
@@ -361,20 +370,35 @@ def journal_locked(folder: str | os.PathLike[str], waiting: Callable[[], None] |
     try:
         if fd is not None and fcntl is not None:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if waiting is not None:
-                    waiting()
-                try:
+                if not _lock_within(fd, 0.0 if waiting is not None else PATIENCE):
+                    (waiting or functools.partial(_say_waiting, folder))()
                     fcntl.flock(fd, fcntl.LOCK_EX)
-                except OSError:
-                    pass
             except OSError:
                 pass
         yield
     finally:
         if fd is not None:
             os.close(fd)  # releases the lock
+
+
+def _lock_within(fd: int, seconds: float) -> bool:
+    """Take the lock on ``fd`` if it is free within ``seconds`` (tried every 20 ms), without
+    blocking: whether it was taken."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
+
+def _say_waiting(folder: str | os.PathLike[str]) -> None:
+    print(f"waiting for {folder}: another run (a report, a notebook, make evaluate or make suggest) or make clean "
+          "is writing there; if none is running (one stopped with Ctrl-Z still holds the folder), end it (fg, then "
+          "Ctrl-C) or stop this with Ctrl-C", file=sys.stderr, flush=True)
 
 
 def write(folder: str | os.PathLike[str], recorded: Mapping[str, str | None], name: str = MANIFEST) -> Path:

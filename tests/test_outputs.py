@@ -921,6 +921,56 @@ def test_make_clean_says_it_waits_for_a_run_that_holds_the_lock(tmp_path, capsys
     assert f"waiting for a run that is writing in {out}" in capsys.readouterr().err
 
 
+def _hold_lock(folder: Path, seconds: float):
+    """Another holder of ``folder``'s journal lock, released after ``seconds``: (thread, held)."""
+    import threading
+
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        with manifest.journal_locked(folder):
+            held.set()
+            release.wait(timeout=60)
+    thread = threading.Thread(target=holder, daemon=True)
+    thread.start()
+    assert held.wait(timeout=60)
+    threading.Timer(seconds, release.set).start()
+    return thread
+
+
+def test_a_writer_that_waits_long_for_the_lock_says_whom_it_waits_for(tmp_path, capsys, monkeypatch):
+    """A writer (make suggest, a notebook) waited in silence for a folder whose lock a run
+    stopped with Ctrl-Z, or make clean, held. Once it has waited PATIENCE seconds it says
+    so, then waits on, and writes."""
+    from helpers import io as kio
+    out = tmp_path / "out"
+    out.mkdir()
+    kio.record_writes(out)
+    monkeypatch.setattr(manifest, "PATIENCE", 0.1)
+    thread = _hold_lock(out, 1.0)
+    kio.write_text(out / "a.csv", "a")
+    thread.join(timeout=60)
+    assert (out / "a.csv").read_text() == "a"
+    assert manifest.read(out, manifest.JOURNAL) == {"a.csv": hashlib.sha256(b"a").hexdigest()}
+    err = capsys.readouterr().err
+    assert err.count(f"waiting for {out}: another run") == 1, err
+
+
+def test_a_writer_that_waits_a_moment_for_the_lock_says_nothing(tmp_path, capsys, monkeypatch):
+    """A run's own threads hold the lock for a note and a rename: a writer waiting that
+    long says nothing, so a notebook's output does not depend on how its threads met."""
+    from helpers import io as kio
+    out = tmp_path / "out"
+    out.mkdir()
+    kio.record_writes(out)
+    monkeypatch.setattr(manifest, "PATIENCE", 30.0)
+    thread = _hold_lock(out, 0.2)
+    kio.write_text(out / "a.csv", "a")
+    thread.join(timeout=60)
+    assert (out / "a.csv").read_text() == "a"
+    assert capsys.readouterr().err == ""
+
+
 @pytest.mark.parametrize("entry", ["finish", "remove_stale"])
 def test_a_run_s_removal_of_the_previous_run_s_stale_files_waits_for_the_journal_lock(tmp_path, monkeypatch, entry):
     """A report (or make evaluate) that succeeded removed the files its previous manifest
