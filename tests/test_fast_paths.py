@@ -136,6 +136,18 @@ def test_lemma_of_the_empty_word_is_simplemmas_error():
         clean.lemma.__wrapped__("")
 
 
+def test_the_per_word_caches_are_bounded():
+    """lemma's cache was unbounded: a process kept every word type it ever met, some millions
+    in a corpus a hundred times the Riksdag's. Each per-word cache keeps the most recent
+    TYPE_CACHE types, and a word pushed out is worked out again alike."""
+    for cached in (clean.lemma, clean._word_form):
+        assert cached.cache_info().maxsize == clean.TYPE_CACHE
+    assert 100_000 <= clean.TYPE_CACHE <= 1 << 22  # the Riksdag corpus's 143,544 types fit
+    first = clean.lemma("socialsekreterarna")
+    clean.lemma.cache_clear()
+    assert clean.lemma("socialsekreterarna") == first == "socialsekreterare"
+
+
 def test_lemma_on_the_seeds_and_their_coordinated_readings():
     words = sorted({w for text in SEEDS for w in clean.tokenize(clean.normalise(text))})
     for w in words + coordinated_readings(words[:400]) + ["Socialsekreterarna", "SKA", "skall", "EU:s", "1990-talet"]:
