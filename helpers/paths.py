@@ -28,8 +28,14 @@ BOILERPLATE_FILE: Path = DATA_DIR / "boilerplate.yaml"
 DRILLDOWN_CSS: Path = TEMPLATES_DIR / "drilldown.css"
 
 
+SHORTENED = "…"  # the first part of a path outside the project as outputs show it (display)
+
+
 def resolve(path: str | os.PathLike[str] | None, default: Path) -> Path:
-    """Resolve a user-given path: absolute as given, relative to the project root.
+    """Resolve a user-given path: absolute as given, relative to the project root. A path
+    as :func:`display` shortened it (``…/a/b``, a saved notebook's parameter when its folder
+    was outside the project) is refused (:class:`ShortenedPathError`): it named a folder
+    ``…`` inside the project, where a saved notebook run again wrote its tables.
 
     Relative paths are taken from the project root (not the working directory) so that
     ``CORPUS=corpus`` means the same thing in a notebook, in ``make`` and in pytest.
@@ -37,6 +43,11 @@ def resolve(path: str | os.PathLike[str] | None, default: Path) -> Path:
     if path is None or str(path) == "":
         return default
     p = Path(path).expanduser()
+    if p.parts and p.parts[0] == SHORTENED:
+        raise ShortenedPathError(
+            f"the path {str(path)!r} was shortened for a saved notebook (a folder outside the project is shown by its "
+            "last two parts, so that no output holds a machine's paths) and is not a folder: give its full path in "
+            "the parameters cell (a saved notebook's OUT is the folder that holds its notebooks/ folder)")
     return p if p.is_absolute() else (PROJ_ROOT / p)
 
 
@@ -50,7 +61,7 @@ def display(path: str | os.PathLike[str]) -> str:
     try:
         return p.relative_to(PROJ_ROOT).as_posix() or "."
     except ValueError:
-        return "…/" + "/".join(p.parts[-2:])
+        return f"{SHORTENED}/" + "/".join(p.parts[-2:])
 
 
 def helpers_imports(node: ast.AST, modules: Collection[str]) -> list[tuple[str, list[str]]]:
@@ -78,6 +89,11 @@ def helpers_imports(node: ast.AST, modules: Collection[str]) -> list[tuple[str, 
 
 class OutputFolderError(ValueError):
     """An output folder that a report must not write into (see :func:`check_out`)."""
+
+
+class ShortenedPathError(OutputFolderError):
+    """A folder given as :func:`display` shortened it (:func:`resolve`); the commands say it
+    in one line, as they say a refused ``OUT``."""
 
 
 def _inside(inner: Path, outer: Path) -> bool:

@@ -83,7 +83,8 @@ def notebooks() -> list[Path]:
 INJECTED_ID = "injected-parameters"
 # the parameters that are paths: shown as paths.display shows them, never absolute
 PATH_PARAMETERS = ("CORPUS", "OUT")
-PARAMETERS_COMMENT = "Parameters of this run (paths relative to the project; …/ and the last two parts outside it)"
+PARAMETERS_COMMENT = ("Parameters of this run (paths relative to the project; …/ and the last two parts outside it: "
+                      "to run it again, give such a path in full)")
 
 
 def _scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -148,6 +148,28 @@ def assert_refused(done: subprocess.CompletedProcess, *words: str) -> str:
 
 # --- outputs: refuse a folder that is not the report's own ---
 
+def test_a_saved_notebook_s_shortened_path_is_refused_not_made_a_folder_in_the_project(tmp_path, capsys):
+    """A report into a folder outside the project saves its notebooks with OUT shortened
+    (paths.display: "…/" and the last two parts). Run again as it was saved, the notebook
+    took "…/a/out" as a folder inside the project and wrote its tables there. It is refused,
+    saying to give the path in full, and nothing is made."""
+    out = tmp_path / "a" / "out"
+    shown = paths.display(out)
+    assert shown == "…/a/out"
+    shortened = paths.PROJ_ROOT / paths.SHORTENED
+    assert not shortened.exists()
+    with pytest.raises(paths.ShortenedPathError, match=r"'…/a/out' was shortened for a saved notebook .* give its "
+                       r"full path in the parameters cell"):
+        pipeline.Run.from_params("corpus", shown)
+    with pytest.raises(paths.ShortenedPathError):
+        pipeline.Run.from_params(paths.display(tmp_path / "b" / "corpus"), f"build/{tmp_path.name}")
+    done = run_main(capsys, "--corpus", "corpus", "--out", shown)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: the path '…/a/out' was shortened") and "give its full path" in lines[0]
+    assert not shortened.exists() and not (paths.BUILD_DIR / tmp_path.name).exists()
+
+
 def test_out_at_the_project_root_is_refused_and_nothing_is_deleted(notebooks_kept):
     done = cli("--out", ".")
     assert_refused(done, f"OUT=. ({ROOT})", "is the project root")
