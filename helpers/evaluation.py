@@ -380,8 +380,13 @@ def main(argv: list[str] | None = None) -> int:
                     f"and the lead over the keyword baseline to {AHEAD_RECORD.relative_to(paths.PROJ_ROOT)}")
     a = ap.parse_args(argv)
     folders = a.corpus or [c for c in DEFAULT_CORPORA if (paths.PROJ_ROOT / c / "reference").is_dir()]
-    own = sorted(f for f in a.corpus or [] if paths.resolve(f, paths.PROJ_ROOT)
-                 not in {paths.PROJ_ROOT / c for c in DEFAULT_CORPORA})
+    try:
+        own = sorted(f for f in a.corpus or [] if paths.resolve(f, paths.PROJ_ROOT)
+                     not in {paths.PROJ_ROOT / c for c in DEFAULT_CORPORA})
+        out = paths.resolve(a.out, paths.BUILD_DIR)
+    except paths.ShortenedPathError as err:  # one line, as make report says it
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     if a.record and own:  # the record is the project's history of its own corpora
         print(f"error: --record (RECORD=1) writes the figures of the project's own corpora "
               f"({', '.join(DEFAULT_CORPORA)}) to {RECORD.relative_to(paths.PROJ_ROOT)}; "
@@ -393,7 +398,6 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(f"error: {problem}", file=sys.stderr)
             return 2
-    out = paths.resolve(a.out, paths.BUILD_DIR)
     try:  # every corpus's output folder is checked before anything is written
         runs = [pipeline.Run.from_params(folder, out / Path(folder).name) for folder in folders]
     except paths.OutputFolderError as err:  # one line, as make report says it

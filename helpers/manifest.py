@@ -42,7 +42,6 @@ system's ``python3``, without ``.venv``.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import logging
@@ -52,10 +51,10 @@ import secrets
 import stat
 import sys
 import tempfile
-import time
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, TextIO
+from typing import Iterable, Iterator, Mapping, TextIO
 
 from . import paths  # standard library only too
 
@@ -343,7 +342,7 @@ def noting(folder: str | os.PathLike[str], rel: str, digest: str, new: bool = Tr
 
 
 @contextlib.contextmanager
-def journal_locked(folder: str | os.PathLike[str], waiting: Callable[[], None] | None = None) -> Iterator[None]:
+def journal_locked(folder: str | os.PathLike[str], patience: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` (``flock`` on the folder itself: no lock file is
     left in an output folder) while its journal is read, changed and written again, or a
     file noted there is put in place (:func:`noting`), or ``make clean`` reads the folder's
@@ -358,11 +357,10 @@ def journal_locked(folder: str | os.PathLike[str], waiting: Callable[[], None] |
     the work goes on unlocked: a dropped note keeps a file, never removes one.
 
     Nobody waits in silence for a holder that was stopped (Ctrl-Z) while it held the lock:
-    ``waiting``, if given, is called once before waiting when another holds the lock
-    (``make clean`` says whom it waits for at once); without it, a writer that has waited
-    :data:`PATIENCE` seconds says on stderr that it waits and for what (a holder of the
-    lock in a run that goes on holds it for milliseconds, so a run's own threads never say
-    it, and a notebook's output does not depend on them)."""
+    one who has waited ``patience`` seconds (default :data:`PATIENCE`) says on stderr whom
+    it waits for, and waits on (``make clean`` says it at once; a writer after two seconds, while a
+    holder in a run that goes on holds the lock for milliseconds: a run's own threads
+    never say it, and a notebook's output does not depend on how they met)."""
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except (OSError, ValueError):
@@ -370,9 +368,9 @@ def journal_locked(folder: str | os.PathLike[str], waiting: Callable[[], None] |
     try:
         if fd is not None and fcntl is not None:
             try:
-                if not _lock_within(fd, 0.0 if waiting is not None else PATIENCE):
-                    (waiting or functools.partial(_say_waiting, folder))()
-                    fcntl.flock(fd, fcntl.LOCK_EX)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                _wait_for_lock(fd, folder, PATIENCE if patience is None else patience)
             except OSError:
                 pass
         yield
@@ -381,24 +379,30 @@ def journal_locked(folder: str | os.PathLike[str], waiting: Callable[[], None] |
             os.close(fd)  # releases the lock
 
 
-def _lock_within(fd: int, seconds: float) -> bool:
-    """Take the lock on ``fd`` if it is free within ``seconds`` (tried every 20 ms), without
-    blocking: whether it was taken."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.02)
+def _wait_for_lock(fd: int, folder: str | os.PathLike[str], patience: float) -> None:
+    """Wait for the lock on ``fd`` (``folder``'s), saying so once ``patience`` seconds have
+    passed (:func:`_say_waiting`, from a timer: the wait itself is one blocking call)."""
+    timer = None
+    if patience <= 0:
+        _say_waiting(folder)  # at once, before the wait (make clean)
+    else:
+        timer = threading.Timer(patience, _say_waiting, (folder,))
+        timer.daemon = True
+        timer.start()
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError:
+        pass  # a file system refusing it: unlocked, as above
+    finally:
+        if timer is not None:
+            timer.cancel()
 
 
 def _say_waiting(folder: str | os.PathLike[str]) -> None:
-    print(f"waiting for {folder}: another run (a report, a notebook, make evaluate or make suggest) or make clean "
-          "is writing there; if none is running (one stopped with Ctrl-Z still holds the folder), end it (fg, then "
-          "Ctrl-C) or stop this with Ctrl-C", file=sys.stderr, flush=True)
+    with contextlib.suppress(OSError, ValueError):  # stderr closed or a broken pipe: the wait goes on all the same
+        print(f"waiting for {folder}: another run (a report, a notebook, make evaluate or make suggest) or make "
+              "clean is writing there; if none is running (one stopped with Ctrl-Z still holds the folder), end it "
+              "(fg, then Ctrl-C) or stop this with Ctrl-C", file=sys.stderr, flush=True)
 
 
 def write(folder: str | os.PathLike[str], recorded: Mapping[str, str | None], name: str = MANIFEST) -> Path:

@@ -200,10 +200,7 @@ def clean(out: str | None, corpus: str | None = None) -> str:
         folder = out_dir / under
         # under the lock a run's writer holds to note a file and put it in place (manifest.noting): a run writing
         # here meanwhile waits, so its note is neither dropped with the journal nor read without its file
-        with manifest.journal_locked(folder, lambda shown=folder: print(
-                f"waiting for a run that is writing in {shown} (a report, a notebook or make evaluate); if none is "
-                "running (one stopped with Ctrl-Z still holds the folder), end it (fg, then Ctrl-C) or stop this "
-                "with Ctrl-C", file=sys.stderr, flush=True)):
+        with manifest.journal_locked(folder, patience=0):  # says at once whom it waits for
             records = {name: found for name in RECORDS if (found := manifest.read(folder, name)) is not None}
             # the records themselves go last, as records (the stamp of a later build, too)
             removal.add(manifest.remove_unchanged(folder, *[
@@ -238,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     try:
         print(clean(a.out or None, a.corpus or None))
-    except CleanRefused as err:
+    except (CleanRefused, paths.OutputFolderError) as err:  # a refused or shortened folder: one line
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0

@@ -88,12 +88,14 @@ def helpers_imports(node: ast.AST, modules: Collection[str]) -> list[tuple[str, 
 
 
 class OutputFolderError(ValueError):
-    """An output folder that a report must not write into (see :func:`check_out`)."""
+    """An output folder that a report must not write into (see :func:`check_out`), or any
+    folder given as outputs shorten it (:class:`ShortenedPathError`): the commands say
+    either in one line."""
 
 
 class ShortenedPathError(OutputFolderError):
-    """A folder given as :func:`display` shortened it (:func:`resolve`); the commands say it
-    in one line, as they say a refused ``OUT``."""
+    """A path, of an input or an output, given as :func:`display` shortened it
+    (:func:`resolve`)."""
 
 
 def _inside(inner: Path, outer: Path) -> bool:

@@ -1168,7 +1168,7 @@ def main(argv: list[str] | None = None) -> int:
         target = save_decisions(run.corpus, name, table, raw, codebook)
         print(f"{len(table)} decisions written to {target}; make report uses them")
         return 0
-    except paths.OutputFolderError as exc:  # a refused OUT: exit status 2, as make report and make clean say it
+    except paths.OutputFolderError as exc:  # a refused OUT or a shortened path: status 2, as make report says it
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (ReviewError, decisions.DecisionError, refi.RefiError, ValueError) as exc:

@@ -170,6 +170,21 @@ def test_a_saved_notebook_s_shortened_path_is_refused_not_made_a_folder_in_the_p
     assert not shortened.exists() and not (paths.BUILD_DIR / tmp_path.name).exists()
 
 
+@pytest.mark.parametrize("command", [["outputs", "clean", "--out"], ["evaluation", "--out"], ["evaluation", "--corpus"],
+                                     ["suggest", "--code", "R_TRUST", "--out"], ["review", "sample", "--out"],
+                                     ["review", "sample", "--corpus"]])
+def test_every_command_says_a_shortened_path_in_one_line(capsys, command):
+    """make clean, make evaluate, make suggest and make review, given such a path (copied
+    from a saved notebook), stopped with a traceback; each says it in one line, status 2."""
+    import importlib
+
+    main = importlib.import_module(f"helpers.{command[0]}").main
+    assert main([*command[1:], "…/a/folder"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: the path '…/a/folder' was shortened"), lines
+    assert not (paths.PROJ_ROOT / paths.SHORTENED).exists()
+
+
 def test_out_at_the_project_root_is_refused_and_nothing_is_deleted(notebooks_kept):
     done = cli("--out", ".")
     assert_refused(done, f"OUT=. ({ROOT})", "is the project root")

@@ -918,7 +918,7 @@ def test_make_clean_says_it_waits_for_a_run_that_holds_the_lock(tmp_path, capsys
     said = outputs.clean(str(out))
     thread.join(timeout=60)
     assert said.startswith(f"removed 9 file(s) the runs wrote in {out}, and the folder"), said
-    assert f"waiting for a run that is writing in {out}" in capsys.readouterr().err
+    assert f"waiting for {out}: another run" in capsys.readouterr().err
 
 
 def _hold_lock(folder: Path, seconds: float):
@@ -934,7 +934,9 @@ def _hold_lock(folder: Path, seconds: float):
     thread = threading.Thread(target=holder, daemon=True)
     thread.start()
     assert held.wait(timeout=60)
-    threading.Timer(seconds, release.set).start()
+    timer = threading.Timer(seconds, release.set)
+    timer.daemon = True
+    timer.start()
     return thread
 
 
@@ -963,9 +965,13 @@ def test_a_writer_that_waits_a_moment_for_the_lock_says_nothing(tmp_path, capsys
     out = tmp_path / "out"
     out.mkdir()
     kio.record_writes(out)
+    import time
+
     monkeypatch.setattr(manifest, "PATIENCE", 30.0)
-    thread = _hold_lock(out, 0.2)
+    began = time.monotonic()
+    thread = _hold_lock(out, 0.3)
     kio.write_text(out / "a.csv", "a")
+    assert time.monotonic() - began >= 0.25  # it did wait for the holder
     thread.join(timeout=60)
     assert (out / "a.csv").read_text() == "a"
     assert capsys.readouterr().err == ""
