@@ -106,6 +106,24 @@ def rate_words(segments: pd.DataFrame, codebook: Codebook) -> pd.Series:
     return tokens
 
 
+def rateless_note(segments: pd.DataFrame, codebook: Codebook) -> str:
+    """One line for a page of rates, naming the documents that have sentences but no word of
+    the text the codebook codes (:func:`rate_words`: titles, headings, a turn's labels
+    only), whose rates per 1,000 words are empty; empty when there is none. Documents
+    without any sentence are :func:`helpers.documents.textless_note`'s."""
+    words = rate_words(segments, codebook).groupby(segments["doc_id"].astype(str)).sum()
+    none = sorted(words.index[words.eq(0)])
+    if not none:
+        return ""
+    kinds = (sorted(set(segments.loc[segments["doc_id"].astype(str).isin(none), "kind"].astype(str)))
+             if "kind" in segments.columns else [])
+    listed = " and ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds)
+    which = f" (only {listed} lines, which the codebook does not code)" if kinds else ""
+    has, its = ("has", "its") if len(none) == 1 else ("have", "their")
+    return (f"{', '.join(none)} {has} no words of the text the codebook codes{which}, so {its} rates per 1,000 "
+            "words are empty.")
+
+
 def per_thousand_words(table: pd.DataFrame, segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """A code × document count table as coded sentences per 1,000 words of the document
     (the words of the kinds the codebook codes, :func:`rate_words`); NaN (an empty cell)

@@ -653,9 +653,11 @@ def test_the_findings_notebook_counts_an_interviewers_questions_for_the_intervie
     interviewer's voice, and the note on turns says what counted for it (and what did not)."""
     from helpers import report
 
-    # b.txt's voice is a's written another way: named, not merged
-    root = corpus_factory({"a.txt": INTERVIEW, "b.txt": "Vi vill ha mer tillit i styrningen.\n"},
-                          metadata="file,doc_id,voice\na.txt,a,managers\nb.txt,b,Managers\n")
+    # b.txt's voice is a's written another way: named, not merged; c.txt is a title and a heading, no text
+    # the codebook codes: its rates are empty, and named
+    root = corpus_factory({"a.txt": INTERVIEW, "b.txt": "Vi vill ha mer tillit i styrningen.\n",
+                           "c.txt": "Tillit i styrningen\n\nVad betyder tillit\n"},
+                          metadata="file,doc_id,voice\na.txt,a,managers\nb.txt,b,Managers\nc.txt,c,managers\n")
     (root / "study.yaml").write_text("turns:\n  Intervjuare: <i>interviewer</i>\n", encoding="utf-8")
     nb_path = next(p for p in report.notebooks() if p.stem == "04_findings")
     nb = report.execute(nb_path, str(root), str(tmp_path / "out"), tmp_path / "04.ipynb")
@@ -665,12 +667,14 @@ def test_the_findings_notebook_counts_an_interviewers_questions_for_the_intervie
     rq1 = next(line for line in shown.splitlines() if line.startswith("**RQ1."))
     assert f"from 1 of 3 voices: {voice})" in rq1
     rq3 = next(line for line in shown.splitlines() if line.startswith("**RQ3."))
-    assert f"{voice} (1 document): " in rq3 and "managers (1 document): " in rq3
+    assert f"{voice} (1 document): " in rq3 and "managers (2 documents): " in rq3  # a and c
     assert ('1 voice is written in more than one way, differing only in case or spacing: "Managers" and '
             '"managers".') in rq3
     assert ("2 count for their label's voice in study.yaml (turns:), 1 still counts for its document's voice "
             "whoever speaks") in rq3
     assert "<i>" not in shown, rq3
+    assert ("c has no words of the text the codebook codes (only heading and title lines, which the codebook does "
+            "not code), so its rates per 1,000 words are empty.") in shown
 
 
 def test_a_rate_per_1000_words_counts_the_words_of_the_text_the_codebook_codes(corpus_factory, tmp_path):
@@ -691,6 +695,25 @@ def test_a_rate_per_1000_words_counts_the_words_of_the_text_the_codebook_codes(c
     # a codebook that codes every kind counts every word
     every = cb.model_copy(update={"skip_kinds": []})
     assert findings.rate_words(seg, every).sum() == 30
+
+
+def test_a_document_with_no_words_the_codebook_codes_is_named_beside_its_empty_rates():
+    """A document of a title and headings only has sentences but no word a rate counts
+    (findings.rate_words): its rates per 1,000 words are empty cells, which the page left
+    unexplained. findings.rateless_note names it; a corpus without one gets no line."""
+    seg = pd.DataFrame({"doc_id": ["a", "a", "b", "b", "c"], "kind": ["title", "paragraph", "title", "heading",
+                                                                     "heading"],
+                        "tokens": [3, 10, 4, 2, 5], "file": ["a.txt", "a.txt", "b.txt", "b.txt", "c.txt"]})
+    cb = coding.load_codebook()
+    assert set(cb.skip_kinds) >= {"title", "heading"}
+    table = pd.DataFrame({"a": [1], "b": [0], "c": [0]}, index=["R_TRUST"])
+    rates = findings.per_thousand_words(table, seg, cb)
+    assert rates.loc["R_TRUST", "a"] == 100.0 and rates.loc["R_TRUST", ["b", "c"]].isna().all()
+    assert findings.rateless_note(seg, cb) == ("b, c have no words of the text the codebook codes (only heading and "
+                                               "title lines, which the codebook does not code), so their rates per "
+                                               "1,000 words are empty.")
+    assert findings.rateless_note(seg[seg["doc_id"] != "c"], cb).startswith("b has no words")
+    assert findings.rateless_note(seg[seg["doc_id"] == "a"], cb) == ""
 
 
 def test_voices_written_two_ways_are_named_not_merged():
