@@ -54,7 +54,7 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, TextIO
+from typing import Collection, Iterable, Iterator, Mapping, TextIO
 
 from . import paths  # standard library only too
 
@@ -121,11 +121,15 @@ class Removal:
         self.unknown += [prefix + rel for rel in other.unknown]
         self.aside |= {prefix + rel: prefix + kept for rel, kept in other.aside.items()}
 
-    def find_leftovers(self, folder: str | os.PathLike[str]) -> None:
+    def find_leftovers(self, folder: str | os.PathLike[str], under: str = "", skip: Collection[str] = ()) -> None:
         """Add to ``leftover`` each file set aside earlier under ``folder`` that is still
-        there (:func:`set_aside`) and is not one this removal set aside itself."""
+        there (:func:`set_aside`, not under the subfolders ``skip``) and is not one this
+        removal set aside itself; ``folder`` is the subfolder ``under`` of the folder the
+        removal's paths are relative to (as in :meth:`add`)."""
+        prefix = f"{under}/" if under else ""
         mine = set(self.aside.values())
-        self.leftover |= {kept: rel for kept, rel in set_aside(folder).items() if kept not in mine}
+        self.leftover |= {prefix + kept: prefix + rel for kept, rel in set_aside(folder, skip).items()
+                          if prefix + kept not in mine}
 
     def said(self, folder: str | os.PathLike[str]) -> list[str]:
         """The files kept, as lines for the user: each changed file named (one left set
@@ -495,18 +499,20 @@ def _unlink_if(fd: int, name: str, known: set[str]) -> tuple[bool, str | None]:
 _SET_ASIDE = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.kept")
 
 
-def set_aside(folder: str | os.PathLike[str]) -> dict[str, str]:
+def set_aside(folder: str | os.PathLike[str], skip: Collection[str] = ()) -> dict[str, str]:
     """The files under ``folder`` named as :func:`_unlink_if` sets a file aside
     (``.NAME.<hex>.kept``), each with the path it was set aside from (``NAME`` in the same
     folder), paths relative to ``folder``, sorted: what a removal stopped by Ctrl-C between
     the setting aside and the removal or the putting back left, or one it named because
     another file took the name. Regular files only; not through a symbolic link, nor under
-    a ``review/`` folder. Never removed: one may be a researcher's file."""
+    a ``review/`` folder, nor under the subfolders ``skip`` (relative to ``folder``). Never
+    removed: one may be a researcher's file."""
     found = {}
+    skipped = {Path(rel).as_posix() for rel in skip}
     for here, dirs, files in os.walk(folder):  # links to folders are not walked into
-        dirs[:] = sorted(d for d in dirs if d != REVIEW_DIR)
         rel_dir = Path(here).relative_to(folder).as_posix()
         prefix = "" if rel_dir == "." else f"{rel_dir}/"
+        dirs[:] = sorted(d for d in dirs if d != REVIEW_DIR and prefix + d not in skipped)
         for name in sorted(files):
             match = _SET_ASIDE.fullmatch(name)
             try:

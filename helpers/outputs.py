@@ -196,8 +196,11 @@ def clean(out: str | None, corpus: str | None = None) -> str:
     if not out_dir.exists():
         return f"{shown}: nothing to clean (no such folder)"
     removal = manifest.Removal()
-    for under in _recorded(out_dir, deep=_is_build(out_dir)):
+    recorded = _recorded(out_dir, deep=_is_build(out_dir))
+    for under in recorded:
         folder = out_dir / under
+        inner = [rel[len(under) + 1:] if under else rel for rel in recorded
+                 if rel != under and (not under or rel.startswith(under + "/"))]  # each looked at under its own lock
         # under the lock a run's writer holds to note a file and put it in place (manifest.noting): a run writing
         # here meanwhile waits, so its note is neither dropped with the journal nor read without its file
         with manifest.journal_locked(folder, patience=0):  # says at once whom it waits for
@@ -208,12 +211,16 @@ def clean(out: str | None, corpus: str | None = None) -> str:
                 for name, found in records.items()]), under)
             removal.add(manifest.Removal(removed=[name for name in records if manifest.remove_record(folder, name)]),
                         under)
+            # files an earlier make clean or run left set aside, stopped by Ctrl-C: named. Looked for under the lock,
+            # as a run's finish does, so a file a run sets aside for a moment while it removes is not named as one
+            removal.find_leftovers(folder, under, skip=inner)
+    if "" not in recorded:  # the rest of OUT (build/ beside the reports in it), where no run sets a file aside
+        removal.find_leftovers(out_dir, skip=recorded)
     removed = removal.removed
     _prune(out_dir, removed)
     said = f"removed {len(removed)} file(s) the runs wrote in {shown}"
     if not out_dir.exists():
         return said + ", and the folder, left empty"
-    removal.find_leftovers(out_dir)  # files an earlier make clean or run left set aside, stopped by Ctrl-C: named
     named = set(removal.changed + removal.unknown + list(removal.aside.values()) + list(removal.leftover))
     left = sorted(rel for p in out_dir.rglob("*") if not p.is_dir() or p.is_symlink()
                   if (rel := p.relative_to(out_dir).as_posix()) not in named)

@@ -845,6 +845,32 @@ def test_make_clean_holds_the_journal_lock_while_it_reads_removes_and_drops_the_
     assert all(locked for _, locked in seen), seen
 
 
+def test_make_clean_looks_for_files_left_set_aside_under_each_folder_s_lock(tmp_path, monkeypatch):
+    """make clean looked for the files an earlier removal left set aside after it had let go
+    of every folder's lock: a file a run sets aside for a moment while it removes (under
+    the lock) could be named as left by a stopped one. It looks in each recorded folder
+    under that folder's lock, as a run's finish does, and names each leftover once."""
+    out = tmp_path / "out"
+    evaluated = out / "evaluation" / "corpus-dev"
+    _report_folder(out)
+    _report_folder(evaluated)
+    _write(out, {".segments.csv.0123abcd.kept": "mine\n"})
+    _write(evaluated, {"html/.index.html.89abcdef.kept": "mine\n"})
+    seen = []
+    set_aside = manifest.set_aside
+
+    def probe(folder, *args, **kwargs):
+        seen.append((Path(folder), _locked_elsewhere(Path(folder))))
+        return set_aside(folder, *args, **kwargs)
+
+    monkeypatch.setattr(manifest, "set_aside", probe)
+    said = outputs.clean(str(out)).splitlines()
+    assert sorted(seen) == [(out, True), (evaluated, True)]
+    named = [line.split(",")[0] for line in said if "set aside from" in line]
+    assert named == [f"kept {out / '.segments.csv.0123abcd.kept'}",
+                     f"kept {evaluated / 'html/.index.html.89abcdef.kept'}"], said
+
+
 def test_a_note_a_run_adds_while_make_clean_runs_is_kept_with_its_file(tmp_path, monkeypatch):
     """A run writing in OUT while make clean removes there: its note went with the journal
     make clean removed (or was read before its file was in place), so its file stayed as no
