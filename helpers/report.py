@@ -135,7 +135,7 @@ def _unpathed(line: str) -> str:
         line = f"{m['kind']}: {m['text']} ({Path(m['path']).name})"
     for root in sorted({str(paths.PROJ_ROOT), sys.prefix, sys.base_prefix, str(Path.home())}, key=len, reverse=True):
         if len(root) > 1:
-            line = line.replace(root + os.sep, "…/").replace(root, "…")
+            line = line.replace(root + os.sep, f"{paths.SHORTENED}/").replace(root, paths.SHORTENED)
     return line
 
 
