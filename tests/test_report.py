@@ -134,6 +134,24 @@ def test_the_kernel_runs_over_ipc_and_ipykernel_has_no_tcp_warning_to_give(tmp_p
     assert list(tmp_path.iterdir()) == []  # the sockets live in Jupyter's runtime folder, not here
 
 
+def test_a_report_starts_without_the_iri_checker_and_still_validates_notebooks(tmp_path):
+    """rfc3987-syntax compiles a grammar as it is imported (2 to 3 s of every report), for
+    a format no notebook uses: the report's process goes without it, and nbformat still
+    validates a notebook, and still refuses a broken one."""
+    import subprocess
+
+    script = (
+        "import sys\nfrom helpers import report\nimport nbformat\n"
+        f"nb = nbformat.read({str(paths.NOTEBOOKS_DIR / '00_overview.ipynb')!r}, as_version=4)\n"
+        "nbformat.validate(nb)\n"
+        "nb.cells[0]['cell_type'] = 'no such type'\n"
+        "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError:\n    print('refused')\n"
+        "print('rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is not None)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=paths.PROJ_ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["refused", "False"]
+
+
 def test_pages_of_a_corpus_without_study_yaml_use_neutral_wording(own_corpus_report):
     """No link to the study's design (not in the repository), no "careful readers" (the
     shipped references are example data), no study period, and RQ3 says why it cannot
