@@ -361,11 +361,14 @@ EDITED = ["html/98_old.html", "reliability_98_old.csv"]  # stale, but edited sin
 
 @pytest.fixture(scope="module")
 def hostile_report(tmp_path_factory):
-    """One real `make report` on a corpus and into an OUT whose paths hold a quote and
+    """One real `make report`, as a researcher runs it, on the corpus whose data tries to run
+    in the pages (:func:`_markup_corpus`), and into an OUT whose paths hold a quote and
     ``; touch pwned``; OUT has a fake previous run (its manifest lists stale files, two of
-    them edited since) and a researcher's own notebook and page. ``(out, finished make)``."""
+    them edited since) and a researcher's own notebook and page. ``(out, finished make)``.
+    Built once for the tests of paths, of what a run removes and of markup from data: the
+    report runs every notebook."""
     base = tmp_path_factory.mktemp("hostile") / HOSTILE
-    corpus = _corpus(base / "corpus")
+    corpus = _markup_corpus(base / "corpus")
     out = base / "out"
     _fake_previous_run(out, STALE + EDITED + ["html/00_overview.html"], STALE + EDITED + FOREIGN)
     for rel in EDITED:
@@ -1830,25 +1833,22 @@ HOSTILE_SENTENCE = ("Dokumentationen, administrationen och byråkratin växer, b
                     "och återrapporteringen ökar <script>window.__pwned=1</script>.")
 
 
-@pytest.fixture(scope="module")
-def markup_report(tmp_path_factory):
-    """``make report`` on a corpus whose data tries to run in the pages: a
-    seed text under the file name ``IMG_FILE``.txt (no metadata row, so it is also the
-    document's id) opening with ``HOSTILE_SENTENCE`` (the most typical sentence of
-    administrative burden, so the interpretation quotes it), a second seed text whose
-    metadata voice is ``IMG_VOICE``, and a copy of the study's codebook in which
-    administrative burden (in every document, so the interpretation names it) is called
-    ``LINK_NAME``; and one more seed text twice, composed (NFC) and decomposed (NFD). Built
-    once: the report runs every notebook."""
-    root = tmp_path_factory.mktemp("hostile")
+def _markup_corpus(root: Path) -> Path:
+    """A corpus whose data tries to run in the pages, at ``root``: a seed text under the file
+    name ``IMG_FILE``.txt (no metadata row, so it is also the document's id) opening with
+    ``HOSTILE_SENTENCE`` (the most typical sentence of administrative burden, so the
+    interpretation quotes it), a second seed text whose metadata voice is ``IMG_VOICE``, and a
+    copy of the study's codebook in which administrative burden (in every document, so the
+    interpretation names it) is called ``LINK_NAME``; and one more seed text twice, composed
+    (NFC) and decomposed (NFD)."""
     src = paths.CORPUS_DIR / "raw"
-    raw = root / "corpus" / "raw"
+    raw = root / "raw"
     raw.mkdir(parents=True)
     (raw / f"{IMG_FILE}.txt").write_text(
         HOSTILE_SENTENCE + "\n\n" + (src / "000_ff484f60f80210ce.txt").read_text(encoding="utf-8"), encoding="utf-8")
     (raw / "b.txt").write_text((src / "002_a62e90012542eaf2.txt").read_text(encoding="utf-8")
                                + "\nDokumentationen tar tid från mötet med brukarna.\n", encoding="utf-8")
-    with open(root / "corpus" / "metadata.csv", "w", encoding="utf-8", newline="") as fh:
+    with open(root / "metadata.csv", "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([["file", "doc_id", "voice", "date"], ["b.txt", "b", IMG_VOICE, "2013-04-05"],
                                   ["d_nfc.txt", "d_nfc", f"{MATH_VOICE}, see {EVIL_URL}", ""]])
     book = yaml.safe_load(paths.CODEBOOK_FILE.read_text(encoding="utf-8"))
@@ -1856,14 +1856,18 @@ def markup_report(tmp_path_factory):
         code.pop("examples", None)  # they quote the seed files by name and offset
         if code["id"] == "P_ADMIN":
             code["name_sv"] = code["name_en"] = LINK_NAME
-    (root / "corpus" / "codebook.yaml").write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False),
-                                                   encoding="utf-8")
+    (root / "codebook.yaml").write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
     # and a seed text twice, as written (NFC) and decomposed (NFD, as macOS saves it)
     seed = (src / "001_8ccbbb7e150bbb09.txt").read_text(encoding="utf-8")
     (raw / "d_nfc.txt").write_text(unicodedata.normalize("NFC", seed), encoding="utf-8")
     (raw / "d_nfd.txt").write_text(unicodedata.normalize("NFD", seed), encoding="utf-8")
-    out = root / "out"
-    done = make("report", f"CORPUS={root / 'corpus'}", f"OUT={out}")  # end to end, as a researcher runs it
+    return root
+
+
+@pytest.fixture(scope="module")
+def markup_report(hostile_report):
+    """The output folder of :func:`hostile_report`, the report of :func:`_markup_corpus`."""
+    out, done = hostile_report
     assert done.returncode == 0, done.stderr[-3000:]
     return out
 
@@ -1891,7 +1895,8 @@ def test_the_hostile_corpus_reaches_the_interpretation(markup_report):
 
 
 def test_no_page_runs_or_links_data(browser, markup_report):
-    pages = sorted((markup_report / "html").glob("*.html"))
+    # the run's pages (the researcher's own page and the notes saved over an old one stay beside them)
+    pages = sorted(markup_report / rel for rel in manifest.read(markup_report) if rel.startswith("html/"))
     assert len(pages) == 14  # index, codebook, and two editions of six notebooks
     page = browser.new_page()
     dialogs: list[str] = []
