@@ -140,6 +140,22 @@ def _noting(path: Path, data: bytes) -> contextlib.AbstractContextManager[None]:
                            new=_RECORDED[folder])
 
 
+def _temporary_beside(path: Path, tries: int = 3) -> tuple[int, str]:
+    """A new temporary file in ``path``'s folder, made with its parents when missing. A
+    folder left empty can be removed between the two steps (``make clean`` removes the
+    folders it emptied, :func:`helpers.outputs.clean`): the folder is then made again; once
+    the temporary file is in it, the folder is not empty and stays."""
+    made = 0
+    while True:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made += 1
+        try:
+            return tempfile.mkstemp(prefix=_temporary_prefix(path.name), suffix=".tmp", dir=path.parent)
+        except FileNotFoundError:
+            if made == tries:
+                raise
+
+
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically, creating parent folders; a name the file
     system cannot hold is refused (:func:`check_name`) before anything is written. A
@@ -147,8 +163,7 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     under the journal's lock (:func:`record_writes`, :func:`helpers.manifest.noting`)."""
     path = Path(path)
     check_name(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path.name), suffix=".tmp", dir=path.parent)
+    fd, tmp = _temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -673,6 +673,35 @@ def test_a_long_target_name_gets_a_short_temporary_and_its_leftovers_are_still_f
     assert not (tmp_path / "new").exists()  # refused before any folder was made
 
 
+def test_a_write_whose_new_folder_make_clean_removes_at_once_still_lands(tmp_path, monkeypatch):
+    """make clean removes the folders it left empty (``outputs._prune``) after letting go of
+    the folders' locks: a run's write that had just made its folder, and not yet put its
+    temporary file in it, failed with FileNotFoundError. The folder is made again; and a
+    folder that cannot be had still fails, after a few tries, with the error it gave."""
+    from helpers import outputs
+
+    out = tmp_path / "out"
+    target = out / "figures" / "heatmap.svg"
+    mkstemp, pruned = io.tempfile.mkstemp, []
+
+    def clean_runs_between(**kwargs):
+        if not pruned:  # make clean, between the write's mkdir and its temporary file
+            outputs._prune(out, ["figures/old.svg"])
+            pruned.append(not out.exists())
+        return mkstemp(**kwargs)
+
+    monkeypatch.setattr(io.tempfile, "mkstemp", clean_runs_between)
+    assert io.write_text(target, "<svg/>").read_text(encoding="utf-8") == "<svg/>"
+    assert pruned == [True] and sorted(p.name for p in target.parent.iterdir()) == ["heatmap.svg"]
+
+    def always_gone(**kwargs):
+        raise FileNotFoundError(2, "No such file or directory", kwargs["dir"])
+
+    monkeypatch.setattr(io.tempfile, "mkstemp", always_gone)
+    with pytest.raises(FileNotFoundError):
+        io.write_text(target, "<svg/>")
+
+
 def test_a_file_of_one_s_own_named_like_a_temporary_is_not_taken_for_one(tmp_path):
     """Only names with mkstemp's 8-character random part are a killed write's temporaries."""
     target = io.write_text(tmp_path / "segments.csv", "x")
