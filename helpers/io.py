@@ -147,12 +147,12 @@ def _temporary_beside(path: Path, tries: int = 3) -> tuple[int, str]:
     the temporary file is in it, the folder is not empty and stays."""
     made = 0
     while True:
-        path.parent.mkdir(parents=True, exist_ok=True)
         made += 1
-        try:
+        try:  # a folder of the path made by mkdir can go before mkdir makes the next one, too
+            path.parent.mkdir(parents=True, exist_ok=True)
             return tempfile.mkstemp(prefix=_temporary_prefix(path.name), suffix=".tmp", dir=path.parent)
         except FileNotFoundError:
-            if made == tries:
+            if made >= tries:
                 raise
 
 

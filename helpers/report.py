@@ -56,13 +56,13 @@ import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
-# nbformat's validator imports jsonschema, and jsonschema imports rfc3987-syntax (installed with
-# JupyterLab, for the "iri" format of Jupyter's event schemas) when it can to check that format.
-# That package compiles its Lark grammar as it is imported, about half of this module's import
-# time, 2 to 3 s of every report and `make notebooks` (python-jsonschema/jsonschema#1392;
-# rfc3987-syntax 1.1.0 is its last release). Notebooks are validated without format checks and
-# their schema has no such format, so the report goes without it: jsonschema, told it is missing,
-# leaves the format unchecked. A process that has imported it already (a Jupyter server) keeps it.
+# Importing nbformat imports jsonschema, and jsonschema imports rfc3987-syntax when it can, to
+# check the "iri" format. That package (installed with JupyterLab: jupyter-events asks for
+# jsonschema[format-nongpl]; 1.1.0, unmaintained) compiles its Lark grammar as it is imported,
+# about half of this module's import time, 2 to 3 s of every report and `make notebooks`
+# (python-jsonschema/jsonschema#1428). No schema nbformat validates with has that format, so the
+# report goes without it: jsonschema, told it is missing, leaves the format unchecked. A process
+# that has imported it already (a Jupyter server, pytest with nbval) keeps it.
 sys.modules.setdefault("rfc3987_syntax", None)
 
 import nbformat

@@ -365,8 +365,8 @@ def hostile_report(tmp_path_factory):
     in the pages (:func:`_markup_corpus`), and into an OUT whose paths hold a quote and
     ``; touch pwned``; OUT has a fake previous run (its manifest lists stale files, two of
     them edited since) and a researcher's own notebook and page. ``(out, finished make)``.
-    Built once for the tests of paths, of what a run removes and of markup from data: the
-    report runs every notebook."""
+    Built once for the tests of paths, of what a run removes and of markup from data (the
+    corpus and its payloads are in the section on markup below): the report runs every notebook."""
     base = tmp_path_factory.mktemp("hostile") / HOSTILE
     corpus = _markup_corpus(base / "corpus")
     out = base / "out"
@@ -694,12 +694,16 @@ def test_a_write_whose_new_folder_make_clean_removes_at_once_still_lands(tmp_pat
     assert io.write_text(target, "<svg/>").read_text(encoding="utf-8") == "<svg/>"
     assert pruned == [True] and sorted(p.name for p in target.parent.iterdir()) == ["heatmap.svg"]
 
+    tried = []
+
     def always_gone(**kwargs):
+        tried.append(kwargs["dir"])
         raise FileNotFoundError(2, "No such file or directory", kwargs["dir"])
 
     monkeypatch.setattr(io.tempfile, "mkstemp", always_gone)
     with pytest.raises(FileNotFoundError):
         io.write_text(target, "<svg/>")
+    assert tried == [target.parent] * 3
 
 
 def test_a_file_of_one_s_own_named_like_a_temporary_is_not_taken_for_one(tmp_path):
@@ -1924,9 +1928,12 @@ def test_the_hostile_corpus_reaches_the_interpretation(markup_report):
 
 
 def test_no_page_runs_or_links_data(browser, markup_report):
-    # the run's pages (the researcher's own page and the notes saved over an old one stay beside them)
-    pages = sorted(markup_report / rel for rel in manifest.read(markup_report) if rel.startswith("html/"))
+    # every page in html/ but the fake previous run's researcher's page and notes saved over an old page
+    pages = sorted(p for p in (markup_report / "html").glob("*.html")
+                   if p.relative_to(markup_report).as_posix() not in FOREIGN + EDITED)
     assert len(pages) == 14  # index, codebook, and two editions of six notebooks
+    assert [p.relative_to(markup_report).as_posix() for p in pages] == sorted(
+        rel for rel in manifest.read(markup_report) if rel.startswith("html/"))  # the pages the run wrote
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

@@ -138,7 +138,10 @@ def test_a_report_starts_without_the_iri_checker_and_still_validates_notebooks(t
     """rfc3987-syntax compiles a grammar as it is imported (2 to 3 s of every report), for
     a format no notebook uses: the report's process goes without it, and nbformat still
     validates a notebook, and still refuses a broken one."""
+    import importlib.metadata
     import subprocess
+
+    importlib.metadata.distribution("rfc3987-syntax")  # installed: else the line in helpers/report.py is dead code
 
     script = (
         "import sys\nfrom helpers import report\nimport nbformat\n"
