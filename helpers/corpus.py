@@ -659,53 +659,60 @@ def load_study(corpus: Path) -> dict:
     path = Path(corpus) / "study.yaml"
     if not path.exists():
         return {}
+    shown = paths.display(path)  # as the metadata's messages name it: no machine's path
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        raise CorpusError(f"{path}: not valid UTF-8 ({err}). Re-save the file as UTF-8.") from err
+        raise CorpusError(f"{shown}: not valid UTF-8 ({err}). Re-save the file as UTF-8.") from err
     # a key given twice (a second `title`) is refused; texts composed, as metadata values are
-    data, _ = io.load_yaml(text, str(path), CorpusError)
+    data, root = io.load_yaml(text, shown, CorpusError)
     data = data or {}
     if not isinstance(data, dict):
-        raise CorpusError(f"{path}: expected the keys {', '.join(STUDY_FIELDS)}, found {type(data).__name__}.")
+        raise CorpusError(f"{shown}: expected the keys {', '.join(STUDY_FIELDS)}, found {type(data).__name__}.")
     unknown = sorted(set(map(str, data)) - set(STUDY_FIELDS))
     if unknown:
-        raise CorpusError(f"{path}: unknown key(s) {unknown}; the keys are {', '.join(STUDY_FIELDS)}.")
+        lines = {str(k.value): k.start_mark.line + 1 for k, _ in root.value}  # root: the mapping read above
+        named = []
+        for key in unknown:
+            near = difflib.get_close_matches(key, STUDY_FIELDS, n=1)
+            named.append(f"{key!r} on line {lines.get(key, '?')}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+        raise CorpusError(f"{shown}: unknown key(s) {', '.join(named)}; the keys are {', '.join(STUDY_FIELDS)}. "
+                          f"Rename or remove {'it' if len(unknown) == 1 else 'them'}.")
     out: dict = {}
     for key, value in data.items():
         if key == "questions":
             if not isinstance(value, list) or not all(isinstance(q, str) and q.strip() for q in value):
-                raise CorpusError(f"{path}: questions must be a list of texts, one per question.")
+                raise CorpusError(f"{shown}: questions must be a list of texts, one per question.")
             out[key] = [q.strip() for q in value]
         elif key == "turns":
-            out[key] = _turns(value, path)
+            out[key] = _turns(value, shown)
         elif not isinstance(value, str):
-            raise CorpusError(f"{path}: {key} must be text, not {type(value).__name__}.")
+            raise CorpusError(f"{shown}: {key} must be text, not {type(value).__name__}.")
         else:
             out[key] = value.strip()
     return {k: out[k] for k in STUDY_FIELDS if k in out}
 
 
-def _turns(value: object, path: Path) -> dict[str, str]:
+def _turns(value: object, shown: str) -> dict[str, str]:
     """``study.yaml``'s ``turns``, checked (see :func:`load_study`): label (its
     :func:`helpers.structure.label_name`, as written) → voice, in the file's order."""
     how = ('write "turns:" and under it, indented, one line per label with its voice ("  Intervjuare: '
            'interviewer")')
     if not isinstance(value, dict):
-        raise CorpusError(f"{path}: turns must map each turn's label to its voice, not be "
+        raise CorpusError(f"{shown}: turns must map each turn's label to its voice, not be "
                           f"{type(value).__name__}; {how}.")
     out: dict[str, str] = {}
     keys: dict[str, str] = {}  # label_key → the label as written
     for label, voice in value.items():
         if not isinstance(label, str) or not label_key(label):
-            raise CorpusError(f"{path}: turns: the label {label!r} is not a label's text; {how}, quoting a "
+            raise CorpusError(f"{shown}: turns: the label {label!r} is not a label's text; {how}, quoting a "
                               'label YAML would read as something else ("Yes": …, "1": …).')
         if not isinstance(voice, str) or not voice.strip():
-            raise CorpusError(f"{path}: turns: the label {label!r} needs a voice as text, not "
+            raise CorpusError(f"{shown}: turns: the label {label!r} needs a voice as text, not "
                               f"{voice!r}; {how}.")
         key = label_key(label)
         if key in keys:
-            raise CorpusError(f"{path}: turns: the labels {keys[key]!r} and {label!r} are one label (case, "
+            raise CorpusError(f"{shown}: turns: the labels {keys[key]!r} and {label!r} are one label (case, "
                               "the colon and a full stop closing a word do not count); give it once, "
                               "with one voice.")
         keys[key] = label

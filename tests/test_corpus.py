@@ -166,7 +166,15 @@ def test_study_yaml_is_optional_and_checked(corpus_factory):
     (root / "study.yaml").write_text("title: En studie\n", encoding="utf-8")
     assert corpus.load_study(root) == {"title": "En studie"}
     (root / "study.yaml").write_text("title: En studie\nyears: [2013, 2017]\n", encoding="utf-8")
-    with pytest.raises(corpus.CorpusError, match=r"study\.yaml: unknown key\(s\) \['years'\]"):
+    with pytest.raises(corpus.CorpusError) as err:
+        corpus.load_study(root)
+    assert str(err.value) == (f"{paths.display(root / 'study.yaml')}: unknown key(s) 'years' on line 2; the keys are "
+                              "title, about, questions, voice, turns, period. Rename or remove it.")
+    # a misspelt key is named with its line and the key it is near
+    (root / "study.yaml").write_text("questons:\n  - Vad?\nperiods: 2013\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"…/[^/]+/study\.yaml: unknown key\(s\) 'periods' on line 3 "
+                                                 r"\(did you mean 'period'\?\), 'questons' on line 1 \(did you mean "
+                                                 r"'questions'\?\); .*Rename or remove them\."):
         corpus.load_study(root)
     (root / "study.yaml").write_text("title: [a, b]\n", encoding="utf-8")
     with pytest.raises(corpus.CorpusError, match="title must be text"):
