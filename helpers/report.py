@@ -476,14 +476,14 @@ li {{ margin: .3rem 0; }}
 <p>Each step has a reader edition (text, tables and figures) and a full edition with the code.</p>
 <ol>
 {items}
-</ol>
+</ol>{drawn}
 <p>The <a href="codebook.html">codebook</a>: every code's definition, when to code it and when not, examples
 and rules.</p>
 <h2>Corpus: {corpus_name}</h2>
 <div class="wide">{corpus_table}</div>
 <h2>Re-run</h2>
-<p>From a checkout of the repository: <code>make report</code> (this report, on the embedded corpus),
-<code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (another corpus folder laid out like
+<p>From a checkout of the repository: <code>{command}</code> (this report{on}),
+<code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (a corpus folder laid out like
 <code>corpus/</code>), <code>make test</code> (unit tests and strict nbval over the notebooks).</p>
 <h2>Cite</h2>
 <p>Cite the software as its <code>CITATION.cff</code> says. The texts remain their authors'; the pages quote
@@ -516,10 +516,18 @@ def corpus_table(run: Run) -> pd.DataFrame:
     return docs[cols[:cols.index("date") + 1] + ["date from"] + cols[cols.index("date") + 1:]].reset_index(drop=True)
 
 
-def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
+CORRECTED_NOTE = """
+<p>The findings (step 4) are drawn from the auto-coder's codes corrected by the review decisions in the
+corpus folder's <code>review/</code> (<code>CODES=corrected</code>).</p>"""
+
+
+def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto") -> str:
     """The report's ``index.html``: ``pages`` are ``(title, reader href, full href)``; the
     title and what the study is about come from the corpus folder's ``study.yaml``
-    (:func:`helpers.corpus.load_study`), else the page is generic."""
+    (:func:`helpers.corpus.load_study`), else the page is generic. The corpus is named as
+    outputs name a path (:func:`helpers.paths.display`), and the page gives the command
+    that made it, with ``codes`` (the findings' codes: ``corrected`` is said under the
+    notebooks too)."""
     items = "\n".join(
         f'<li><a href="{markup.escape(r)}">{markup.escape(t)}</a> '
         f'<small>(<a href="{markup.escape(f)}">with code</a>)</small></li>'
@@ -537,8 +545,13 @@ def index_page(pages: list[tuple[str, str, str]], run: Run) -> str:
                  if questions else "")
     if study.get("period"):
         questions = f"<p>Period of the study: {markup.escape(study['period'])}.</p>\n" + questions
+    shown = paths.display(run.corpus)
+    embedded = run.corpus.resolve() == paths.CORPUS_DIR.resolve()
+    command = "make report" + ("" if embedded else f" CORPUS={shown}") + ("" if codes == "auto" else f" CODES={codes}")
     return INDEX.format(title=markup.escape(title), about=about, items=items, questions=questions,
-                        corpus_name=markup.escape(run.corpus.name), corpus_table=markup.header_breaks(table))
+                        drawn=CORRECTED_NOTE if codes == "corrected" else "", corpus_name=markup.escape(shown),
+                        corpus_table=markup.header_breaks(table), command=markup.escape(command),
+                        on=", on the embedded corpus" if embedded else "")
 
 
 CODEBOOK_PAGE = "codebook.html"
@@ -709,8 +722,8 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
                 print("failed", file=stream, flush=True)
                 said = str(err.evalue).rstrip()
                 said += "" if said.endswith((".", "!", "?")) else "."
-                raise ReportError(f"{nb_path.name} stopped with {err.ename}: {said} "
-                                  "The previous report's pages are left as they were.") from err
+                kept = " The previous report's pages are left as they were." if previous else ""
+                raise ReportError(f"{nb_path.name} stopped with {err.ename}: {said}{kept}") from err
             stem = nb_path.stem
             executed[stem] = nb
             reader, full = f"{stem}.html", f"{stem}.code.html"
@@ -728,7 +741,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
         ids = (dict(corpus_mod.load_metadata(home)[["file", "doc_id"]].itertuples(index=False))
                if (home / corpus_mod.METADATA_FILE).is_file() else {})
         staged[f"html/{CODEBOOK_PAGE}"] = codebook_page(coding.codebook_for(run.corpus), ids)
-        staged["html/index.html"] = index_page(pages, run)
+        staged["html/index.html"] = index_page(pages, run, codes)
         for rel, text in staged.items():
             io.write_text(run.out / rel, text)
             written.append(rel)

@@ -441,6 +441,17 @@ def test_a_failed_run_removes_nothing_and_says_which_notebook_stopped_in_one_lin
     assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"sha256": recorded}
 
 
+def test_a_first_run_that_fails_speaks_of_no_previous_report(tmp_path):
+    """It said "The previous report's pages are left as they were" where there was none."""
+    corpus = _corpus(tmp_path / "c", metadata="file\nmissing.txt\n")
+    done = cli("--corpus", str(corpus), "--out", str(tmp_path / "out"))
+    assert done.returncode == 1
+    assert [line for line in done.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: 00_overview.ipynb stopped with CorpusError: {paths.display(corpus / 'metadata.csv')} line 2: names "
+        "'missing.txt', which is not in raw/. Add the file or remove the row. "
+        "(--debug, or make report DEBUG=1, shows the traceback)"], done.stderr
+
+
 def test_a_run_that_fails_half_way_leaves_the_previous_report_whole_not_mixed(tmp_path):
     """Notebook 00 runs, notebook 01 stops (rules that remove every line): the pages of 00
     from this run are not written over the previous report's, so no page of two runs mixes."""

@@ -111,6 +111,23 @@ def test_index_takes_title_and_about_from_study_yaml(corpus_factory, tmp_path):
     assert "kvalitext notebooks on the corpus folder" not in page
 
 
+def test_the_index_names_its_corpus_and_the_command_that_made_it(corpus_factory, tmp_path):
+    """It said "make report (this report, on the embedded corpus)" on every corpus, named a
+    corpus by its folder's last name only, and never said the findings were corrected codes."""
+    root = corpus_factory({"a.txt": "Text.\n"})
+    shown = paths.display(root)
+    assert shown.startswith(paths.SHORTENED + "/")  # outside the project: as every output names it
+    own = report.index_page([], pipeline.Run.from_params(root, tmp_path / "out"))
+    assert f"<h2>Corpus: {shown}</h2>" in own
+    assert f"<code>make report CORPUS={shown}</code> (this report)," in own and "embedded" not in own
+    assert "CODES=corrected" not in own
+    corrected = report.index_page([], pipeline.Run.from_params(root, tmp_path / "out"), codes="corrected")
+    assert f"<code>make report CORPUS={shown} CODES=corrected</code> (this report)," in corrected
+    assert "drawn from the auto-coder's codes corrected by the review decisions" in corrected
+    study = report.index_page([], pipeline.Run.from_params(None, tmp_path / "out"))
+    assert "<h2>Corpus: corpus</h2>" in study and "<code>make report</code> (this report, on the embedded corpus)," in study
+
+
 def test_the_study_index_page_is_the_studys(tmp_path):
     page = report.index_page([], pipeline.Run.from_params(None, tmp_path))
     assert "<h1>Trust, control and the core mission</h1>" in page and "Between 2013 and 2017" in page
@@ -485,7 +502,7 @@ def test_prose_about_the_studys_example_codings_and_examples_stays_on_the_study(
     out, _ = own_corpus_report
     findings = (out / "html" / "04_findings.html").read_text(encoding="utf-8")
     assert "the study's are example data" not in findings
-    assert "this corpus has no reference codings to check them against" in findings
+    assert "this corpus has no reference codings to check the auto-coder against" in findings
     codes = (out / "html" / "02_code-themes.html").read_text(encoding="utf-8")
     assert re.search(r"\(the study.s corpus, \d{3}, \d+–\d+\)", codes)
 
