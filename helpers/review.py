@@ -833,11 +833,12 @@ def too_few_decided(table: pd.DataFrame, threshold: float = LOW_PRECISION,
 
 def mark_low_precision(codebook: coding.Codebook, low: Iterable[str]) -> coding.Codebook:
     """A copy of the codebook in which each code of ``low`` has :data:`LOW_MARK` after its
-    names, so every figure and table that labels codes by name marks them."""
+    English name, so every figure and table that labels codes by name marks them; once,
+    where a text names a code by both names (notebook 04's interpretation: "knowledge and learning
+    ⚠ low precision (kunskap, R_KNOWLEDGE)"; the mark stood after both)."""
     low = set(low)
     return codebook.model_copy(update={"codes": [
-        c.model_copy(update={"name_en": f"{c.name_en} {LOW_MARK}", "name_sv": f"{c.name_sv} {LOW_MARK}"})
-        if c.id in low else c for c in codebook.codes]})
+        c.model_copy(update={"name_en": f"{c.name_en} {LOW_MARK}"}) if c.id in low else c for c in codebook.codes]})
 
 
 CODE_COLUMNS = ("code", "problem", "remedy")  # the columns of the findings' tables that hold code ids

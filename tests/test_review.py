@@ -771,6 +771,7 @@ def test_the_note_says_not_validated_without_references_or_reviews_and_marks_low
     assert "Not validated" not in note and "P\\_DETAIL" in note and "R\\_TRUST" not in note
     marked = review.mark_low_precision(cb, ["P_DETAIL"])
     assert marked.code("P_DETAIL").name_en == f"p_detail {review.LOW_MARK}" and marked.code("R_TRUST").name_en == "r_trust"
+    assert marked.code("P_DETAIL").name_sv == cb.code("P_DETAIL").name_sv  # marked once, where both names are said
     assert cb.code("P_DETAIL").name_en == "p_detail"  # the codebook itself is not changed
 
 
