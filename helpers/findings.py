@@ -693,6 +693,19 @@ def _quoted(names: Iterable[str]) -> list[str]:
     return [f'"{name}"' for name in names]
 
 
+def unknown_voice_note(freq: pd.DataFrame) -> str:
+    """One plain-text line for a page that compares voices (a :func:`theme_frequencies`
+    table by voice): its group :data:`UNKNOWN` is no voice but the documents whose metadata
+    gives none (sentences outside a turn ``turns`` gives a voice, in them), counted as one
+    group, which a reader would otherwise take for a voice; empty when there is none."""
+    rows = freq[freq["voice"] == UNKNOWN] if "voice" in freq.columns else freq.iloc[0:0]
+    if rows.empty:
+        return ""
+    n = int(rows["n_documents"].iloc[0])
+    return (f"{UNKNOWN} is no voice: it gathers the {plural(n, 'document')} whose metadata gives none, counted as "
+            "one group (give each a voice in metadata.csv to tell them apart).")
+
+
 def variants_note(values: Iterable[object], kind: str = "voice") -> str:
     """One plain-text line naming the groups (voices, genres) among ``values`` that are
     written in more than one way, differing only in case or spacing ("KD" and "kd", as

@@ -655,8 +655,10 @@ def test_the_findings_notebook_counts_an_interviewers_questions_for_the_intervie
 
     # b.txt's voice is a's written another way: named, not merged; c.txt is a title and a heading, no text
     # the codebook codes: its rates are empty, and named
+    # d.txt has no row in the metadata, so no voice: a group of its own, named as such and counted as no voice
     root = corpus_factory({"a.txt": INTERVIEW, "b.txt": "Vi vill ha mer tillit i styrningen.\n",
-                           "c.txt": "Tillit i styrningen\n\nVad betyder tillit\n"},
+                           "c.txt": "Tillit i styrningen\n\nVad betyder tillit\n",
+                           "d.txt": "Hur ser ni på detaljstyrningen, och på tilliten?\n"},
                           metadata="file,doc_id,voice\na.txt,a,managers\nb.txt,b,Managers\nc.txt,c,managers\n")
     (root / "study.yaml").write_text("turns:\n  Intervjuare: <i>interviewer</i>\n", encoding="utf-8")
     nb_path = next(p for p in report.notebooks() if p.stem == "04_findings")
@@ -665,9 +667,11 @@ def test_the_findings_notebook_counts_an_interviewers_questions_for_the_intervie
                       for o in c.outputs)
     voice = "&lt;i&gt;interviewer&lt;/i&gt;"  # data, escaped: never markup
     rq1 = next(line for line in shown.splitlines() if line.startswith("**RQ1."))
-    assert f"from 1 of 3 voices: {voice})" in rq1
+    assert f"from 1 of 3 voices: {voice} and documents with no voice)" in rq1  # (unknown), d, is no voice
     rq3 = next(line for line in shown.splitlines() if line.startswith("**RQ3."))
     assert f"{voice} (1 document): " in rq3 and "managers (2 documents): " in rq3  # a and c
+    assert ("(unknown) is no voice: it gathers the 1 document whose metadata gives none, counted as one group "
+            "(give each a voice in metadata.csv to tell them apart).") in rq3
     assert ('1 voice is written in more than one way, differing only in case or spacing: "Managers" and '
             '"managers".') in rq3
     assert ("2 count for their label's voice in study.yaml (turns:), 1 still counts for its document's voice "
@@ -675,6 +679,16 @@ def test_the_findings_notebook_counts_an_interviewers_questions_for_the_intervie
     assert "<i>" not in shown, rq3
     assert ("c has no words of the text the codebook codes (only heading and title lines, which the codebook does "
             "not code), so its rates per 1,000 words are empty.") in shown
+
+
+def test_documents_without_a_voice_are_said_to_be_no_voice():
+    freq = pd.DataFrame({"voice": ["managers", findings.UNKNOWN, findings.UNKNOWN], "code": ["P_A", "P_A", "P_B"],
+                         "n_documents": [2, 3, 3]})
+    assert findings.unknown_voice_note(freq) == (
+        "(unknown) is no voice: it gathers the 3 documents whose metadata gives none, counted as one group (give each "
+        "a voice in metadata.csv to tell them apart).")
+    assert findings.unknown_voice_note(freq[freq["voice"] == "managers"]) == ""
+    assert findings.unknown_voice_note(freq.rename(columns={"voice": "period"})) == ""
 
 
 def test_a_rate_per_1000_words_counts_the_words_of_the_text_the_codebook_codes(corpus_factory, tmp_path):
