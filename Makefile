@@ -117,5 +117,5 @@ bench: $(STAMP) ## benchmark the stages (synthetic 1×/10×/100×); BENCH_CORPUS
 lab: $(STAMP) ## open JupyterLab on the notebooks, with the project's settings
 	$(BIN)/jupyter lab notebooks/
 
-clean: ## remove what the runs wrote in OUT, build/ too: only the files their records list, while unchanged (a changed one, and one a stopped clean left set aside as .NAME.<hex>.kept, is kept and named; review/ folders stay; a run noting a file there meanwhile is waited for); refuses a folder other than build/ no run recorded; needs no .venv
+clean: ## remove what the runs wrote in OUT (default build/): only the files their records list, while unchanged (a changed one, and one a stopped clean left set aside as .NAME.<hex>.kept, is kept and named; review/ folders stay; a run noting a file there meanwhile is waited for); refuses a folder other than build/ no run recorded; needs no .venv
 	@$(PYTHON) -m helpers.outputs clean --out="$$KVALITEXT_OUT" --corpus="$$KVALITEXT_CORPUS"
