@@ -675,7 +675,8 @@ def load_study(corpus: Path) -> dict:
         named = []
         for key in unknown:
             near = difflib.get_close_matches(key, STUDY_FIELDS, n=1)
-            named.append(f"{key!r} on line {lines.get(key, '?')}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+            where = f" on line {lines[key]}" if key in lines else ""  # a key YAML reads as no text (true, ~) has none
+            named.append(f"{key!r}{where}" + (f" (did you mean {near[0]!r}?)" if near else ""))
         raise CorpusError(f"{shown}: unknown key(s) {', '.join(named)}; the keys are {', '.join(STUDY_FIELDS)}. "
                           f"Rename or remove {'it' if len(unknown) == 1 else 'them'}.")
     out: dict = {}

@@ -702,8 +702,9 @@ def unknown_voice_note(freq: pd.DataFrame) -> str:
     if rows.empty:
         return ""
     n = int(rows["n_documents"].iloc[0])
-    return (f"{UNKNOWN} is no voice: it gathers the {plural(n, 'document')} whose metadata gives none, counted as "
-            "one group (give each a voice in metadata.csv to tell them apart).")
+    return (f"{UNKNOWN} is no voice: it gathers what the {plural(n, 'document')} with no voice in the metadata say "
+            "(outside a turn whose label study.yaml gives a voice), counted as one group; give each a voice in the "
+            "metadata to tell them apart.")
 
 
 def variants_note(values: Iterable[object], kind: str = "voice") -> str:

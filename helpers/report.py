@@ -525,9 +525,9 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto")
     """The report's ``index.html``: ``pages`` are ``(title, reader href, full href)``; the
     title and what the study is about come from the corpus folder's ``study.yaml``
     (:func:`helpers.corpus.load_study`), else the page is generic. The corpus is named as
-    outputs name a path (:func:`helpers.paths.display`), and the page gives the command
-    that made it, with ``codes`` (the findings' codes: ``corrected`` is said under the
-    notebooks too)."""
+    outputs name a path (:func:`helpers.paths.display`), and the page says how to make it
+    again, with ``codes`` (the findings' codes: ``corrected`` is said under the notebooks
+    too)."""
     items = "\n".join(
         f'<li><a href="{markup.escape(r)}">{markup.escape(t)}</a> '
         f'<small>(<a href="{markup.escape(f)}">with code</a>)</small></li>'
@@ -547,11 +547,12 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto")
         questions = f"<p>Period of the study: {markup.escape(study['period'])}.</p>\n" + questions
     shown = paths.display(run.corpus)
     embedded = run.corpus.resolve() == paths.CORPUS_DIR.resolve()
-    command = "make report" + ("" if embedded else f" CORPUS={shown}") + ("" if codes == "auto" else f" CODES={codes}")
+    # the folders as placeholders: a path outside the project is shown shortened ("…/a/corpus"), which runs nowhere
+    command = "make report" + ("" if embedded else " CORPUS=<dir> OUT=<dir>") + ("" if codes == "auto" else f" CODES={codes}")
     return INDEX.format(title=markup.escape(title), about=about, items=items, questions=questions,
                         drawn=CORRECTED_NOTE if codes == "corrected" else "", corpus_name=markup.escape(shown),
                         corpus_table=markup.header_breaks(table), command=markup.escape(command),
-                        on=", on the embedded corpus" if embedded else "")
+                        on=", on the embedded corpus" if embedded else f", with CORPUS the folder {markup.escape(shown)}")
 
 
 CODEBOOK_PAGE = "codebook.html"
@@ -722,7 +723,9 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
                 print("failed", file=stream, flush=True)
                 said = str(err.evalue).rstrip()
                 said += "" if said.endswith((".", "!", "?")) else "."
-                kept = " The previous report's pages are left as they were." if previous else ""
+                # the manifest of a run that failed before lists the tables its notebooks wrote, and no page
+                kept = (" The previous report's pages are left as they were."
+                        if any(rel.startswith("html/") for rel in previous) else "")
                 raise ReportError(f"{nb_path.name} stopped with {err.ename}: {said}{kept}") from err
             stem = nb_path.stem
             executed[stem] = nb

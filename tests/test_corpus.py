@@ -176,6 +176,10 @@ def test_study_yaml_is_optional_and_checked(corpus_factory):
                                                  r"\(did you mean 'period'\?\), 'questons' on line 1 \(did you mean "
                                                  r"'questions'\?\); .*Rename or remove them\."):
         corpus.load_study(root)
+    # a key YAML reads as no text is named as read, with no line that would not be its own
+    (root / "study.yaml").write_text("true: x\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"study\.yaml: unknown key\(s\) 'True'; the keys are"):
+        corpus.load_study(root)
     (root / "study.yaml").write_text("title: [a, b]\n", encoding="utf-8")
     with pytest.raises(corpus.CorpusError, match="title must be text"):
         corpus.load_study(root)

@@ -452,6 +452,17 @@ def test_a_first_run_that_fails_speaks_of_no_previous_report(tmp_path):
         "(--debug, or make report DEBUG=1, shows the traceback)"], done.stderr
 
 
+def test_a_run_that_fails_after_one_that_failed_speaks_of_no_pages(tmp_path):
+    """A run that failed after its first notebooks leaves a manifest of the tables they wrote,
+    and no page: the next run that fails does not say the previous report's pages are left."""
+    corpus = _corpus(tmp_path / "c", metadata="file\nmissing.txt\n")  # stops the first notebook
+    out = tmp_path / "out"
+    _fake_previous_run(out, ["segments.csv", "tokens.csv"], ["segments.csv", "tokens.csv"])
+    done = cli("--corpus", str(corpus), "--out", str(out))
+    assert done.returncode == 1 and "error: 00_overview.ipynb stopped with CorpusError" in done.stderr
+    assert "pages are left" not in done.stderr, done.stderr
+
+
 def test_a_run_that_fails_half_way_leaves_the_previous_report_whole_not_mixed(tmp_path):
     """Notebook 00 runs, notebook 01 stops (rules that remove every line): the pages of 00
     from this run are not written over the previous report's, so no page of two runs mixes."""

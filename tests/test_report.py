@@ -113,16 +113,19 @@ def test_index_takes_title_and_about_from_study_yaml(corpus_factory, tmp_path):
 
 def test_the_index_names_its_corpus_and_the_command_that_made_it(corpus_factory, tmp_path):
     """It said "make report (this report, on the embedded corpus)" on every corpus, named a
-    corpus by its folder's last name only, and never said the findings were corrected codes."""
+    corpus by its folder's last name only, and never said the findings were corrected codes.
+    A corpus outside the project is shown shortened, which runs nowhere: the command says
+    <dir>, and which folder is named beside it."""
     root = corpus_factory({"a.txt": "Text.\n"})
     shown = paths.display(root)
     assert shown.startswith(paths.SHORTENED + "/")  # outside the project: as every output names it
     own = report.index_page([], pipeline.Run.from_params(root, tmp_path / "out"))
     assert f"<h2>Corpus: {shown}</h2>" in own
-    assert f"<code>make report CORPUS={shown}</code> (this report)," in own and "embedded" not in own
+    assert (f"<code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (this report, with CORPUS the folder "
+            f"{shown})," in own and "embedded" not in own)
     assert "CODES=corrected" not in own
     corrected = report.index_page([], pipeline.Run.from_params(root, tmp_path / "out"), codes="corrected")
-    assert f"<code>make report CORPUS={shown} CODES=corrected</code> (this report)," in corrected
+    assert "<code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt; CODES=corrected</code> (this report," in corrected
     assert "drawn from the auto-coder's codes corrected by the review decisions" in corrected
     study = report.index_page([], pipeline.Run.from_params(None, tmp_path / "out"))
     assert "<h2>Corpus: corpus</h2>" in study and "<code>make report</code> (this report, on the embedded corpus)," in study

@@ -973,7 +973,7 @@ def test_the_findings_can_be_drawn_from_corrected_codes_and_name_codes_reviewed_
                       for o in c.get("outputs", []))
     assert "drawn from the codes corrected by the review decisions" in shown
     # and the page's last word on its counts says so too (it said "the auto-coder's")
-    assert "*All counts are the auto-coder's, corrected by the review decisions; notebook 03" in shown
+    assert "*All counts are from the codes corrected by the review decisions; notebook 03" in shown
     # the example review finds R_SUPPORT below 0.70 on 2 of 4 correct (interval 0.15-0.85): too few
     # decided to say its precision is low, so it is named, and no figure or table marks it
     assert "Too few reviewed to tell" in shown and "R\\_SUPPORT (2 of 4 correct)" in shown
