@@ -483,8 +483,7 @@ and rules.</p>
 <div class="wide">{corpus_table}</div>
 <h2>Re-run</h2>
 <p>From a checkout of the repository: <code>{command}</code> (this report{on}),
-<code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (a corpus folder laid out like
-<code>corpus/</code>), <code>make test</code> (unit tests and strict nbval over the notebooks).</p>
+<code>make test</code> (unit tests and strict nbval over the notebooks).</p>
 <h2>Cite</h2>
 <p>Cite the software as its <code>CITATION.cff</code> says. The texts remain their authors'; the pages quote
 them so that each finding can be checked against its source.</p>
@@ -552,7 +551,10 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto")
     return INDEX.format(title=markup.escape(title), about=about, items=items, questions=questions,
                         drawn=CORRECTED_NOTE if codes == "corrected" else "", corpus_name=markup.escape(shown),
                         corpus_table=markup.header_breaks(table), command=markup.escape(command),
-                        on=", on the embedded corpus" if embedded else f", with CORPUS the folder {markup.escape(shown)}")
+                        on=(", on the embedded corpus), <code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (another "
+                            "corpus folder laid out like <code>corpus/</code>" if embedded else
+                            f", with CORPUS the folder {markup.escape(shown)}; any corpus folder laid out like "
+                            "<code>corpus/</code>"))
 
 
 CODEBOOK_PAGE = "codebook.html"

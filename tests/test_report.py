@@ -122,13 +122,16 @@ def test_the_index_names_its_corpus_and_the_command_that_made_it(corpus_factory,
     own = report.index_page([], pipeline.Run.from_params(root, tmp_path / "out"))
     assert f"<h2>Corpus: {shown}</h2>" in own
     assert (f"<code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (this report, with CORPUS the folder "
-            f"{shown})," in own and "embedded" not in own)
+            f"{shown}; any corpus folder laid out like <code>corpus/</code>)," in own and "embedded" not in own)
+    assert own.count("make report") == 1  # the command once, not twice
     assert "CODES=corrected" not in own
     corrected = report.index_page([], pipeline.Run.from_params(root, tmp_path / "out"), codes="corrected")
     assert "<code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt; CODES=corrected</code> (this report," in corrected
     assert "drawn from the auto-coder's codes corrected by the review decisions" in corrected
     study = report.index_page([], pipeline.Run.from_params(None, tmp_path / "out"))
     assert "<h2>Corpus: corpus</h2>" in study and "<code>make report</code> (this report, on the embedded corpus)," in study
+    assert ("<code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (another corpus folder laid out like "
+            "<code>corpus/</code>),\n<code>make test</code>") in study
 
 
 def test_the_study_index_page_is_the_studys(tmp_path):
