@@ -380,13 +380,19 @@ def main(argv: list[str] | None = None) -> int:
                     f"and the lead over the keyword baseline to {AHEAD_RECORD.relative_to(paths.PROJ_ROOT)}")
     a = ap.parse_args(argv)
     folders = a.corpus or [c for c in DEFAULT_CORPORA if (paths.PROJ_ROOT / c / "reference").is_dir()]
-    try:
-        own = sorted(f for f in a.corpus or [] if paths.resolve(f, paths.PROJ_ROOT)
-                     not in {paths.PROJ_ROOT / c for c in DEFAULT_CORPORA})
-        out = paths.resolve(a.out, paths.BUILD_DIR)
-    except paths.ShortenedPathError as err:  # one line, as make report says it
+    try:  # a shortened path, and every corpus's output folder, refused in one line before anything is written
+        return _evaluate(a, folders)
+    except paths.OutputFolderError as err:  # as make report says it
         print(f"error: {err}", file=sys.stderr)
         return 2
+
+
+def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
+    """:func:`main`'s work once its arguments are read; a path it refuses raises
+    :class:`helpers.paths.OutputFolderError`."""
+    own = sorted(f for f in a.corpus or [] if paths.resolve(f, paths.PROJ_ROOT)
+                 not in {paths.PROJ_ROOT / c for c in DEFAULT_CORPORA})
+    out = paths.resolve(a.out, paths.BUILD_DIR)
     if a.record and own:  # the record is the project's history of its own corpora
         print(f"error: --record (RECORD=1) writes the figures of the project's own corpora "
               f"({', '.join(DEFAULT_CORPORA)}) to {RECORD.relative_to(paths.PROJ_ROOT)}; "
@@ -398,11 +404,8 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(f"error: {problem}", file=sys.stderr)
             return 2
-    try:  # every corpus's output folder is checked before anything is written
-        runs = [pipeline.Run.from_params(folder, out / Path(folder).name) for folder in folders]
-    except paths.OutputFolderError as err:  # one line, as make report says it
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    # every corpus's output folder is checked before anything is written
+    runs = [pipeline.Run.from_params(folder, out / Path(folder).name) for folder in folders]
     summaries, baselines, aheads = [], [], []
     for run in runs:
         written = [SUMMARY_FILE, PER_CODE_FILE]
