@@ -101,9 +101,6 @@ def refusal(out: str | None, corpus: str | None = None) -> str | None:
     if reason:
         return reason
     out_dir = paths.resolve(out, paths.BUILD_DIR)
-    if paths.inside(out_dir, paths.PROJ_ROOT) and not paths.inside(out_dir, paths.BUILD_DIR):
-        return paths.refusing(out, "it is inside the project, whose files are not outputs; only build/ and the "
-                              "folders under it are cleaned there", command)
     if not out_dir.exists():
         return None
     if not out_dir.is_dir():
@@ -117,6 +114,25 @@ def refusal(out: str | None, corpus: str | None = None) -> str | None:
                               f"{paths.EVALUATION_DIR}/<corpus>/), so no run recorded what it wrote there and nothing "
                               "in it is known to be a run's; nothing was removed (remove what you want by hand)", command)
     return None
+
+
+def unrecorded(out: str | None) -> str | None:
+    """Why a run must not write into ``OUT`` though :func:`helpers.paths.unsafe_out` lets
+    it (one line naming the folder), or ``None`` when it may: an existing folder, other
+    than ``build/``, that holds files but no record of a run (:data:`RECORDS`, in it or in
+    ``evaluation/<corpus>/``), a folder of one's own, whose files of the names a run writes
+    (``coded.csv``, ``html/``, ...) the run would replace. Hidden files (``.DS_Store``)
+    do not count; an empty folder may be written."""
+    out_dir = paths.resolve(out, paths.BUILD_DIR)
+    if not out_dir.is_dir() or _is_build(out_dir) or _recorded(out_dir):
+        return None
+    found = sorted(e.name + ("/" if e.is_dir() else "") for e in out_dir.iterdir() if not e.name.startswith("."))
+    if not found:
+        return None
+    shown = ", ".join(found[:3]) + (", ..." if len(found) > 3 else "")
+    return paths.refusing(out, f"it already holds files that no run recorded writing ({shown}), and a run would "
+                          "replace those of the names it writes; give the report a folder of its own: a new or empty "
+                          "one, or one an earlier report wrote")
 
 
 def _is_build(out_dir: Path) -> bool:

@@ -132,10 +132,12 @@ def unsafe_out(out: str | os.PathLike[str] | None, corpus: str | os.PathLike[str
     """Why ``OUT`` must not receive a report, or ``None`` when it may (a line of
     :func:`refusing`, naming ``command`` when given).
 
-    Refused: the project root or a folder that contains it, ``notebooks/`` or a folder
-    inside it, and the corpus folder, a folder inside it or one that contains it. Both are
-    given as on the command line (relative to the project root, default ``build/`` and
-    ``corpus/``).
+    Refused: the project root or a folder that contains it, a folder inside the project
+    other than ``build/`` and the folders under it (``notebooks/``, ``helpers/``, a
+    corpus, ...: the project's own files, not outputs), the corpus folder, a folder inside
+    it or one that contains it, and any other corpus folder (one holding ``raw/``) or a
+    folder inside one, its ``raw/`` above all. Both are given as on the command line
+    (relative to the project root, default ``build/`` and ``corpus/``).
     """
     out_dir, corpus_dir = resolve(out, BUILD_DIR), resolve(corpus, CORPUS_DIR)
     fix = "give the report a folder of its own, e.g. OUT=build/myreport"
@@ -150,6 +152,17 @@ def unsafe_out(out: str | os.PathLike[str] | None, corpus: str | os.PathLike[str
                         f"{fix}", command)
     if _inside(corpus_dir, out_dir):
         return refusing(out, f"it contains the corpus folder CORPUS={corpus_dir}; {fix}", command)
+    if _inside(out_dir, PROJ_ROOT) and not _inside(out_dir, BUILD_DIR):
+        return refusing(out, "it is inside the project, whose files are not outputs; only build/ and the folders "
+                        f"under it take outputs there; {fix}", command)
+    resolved = out_dir.resolve()
+    holder = next((p for p in (resolved, *resolved.parents) if (p / "raw").is_dir()), None)
+    if holder == resolved:
+        return refusing(out, f"it holds raw/, a corpus's raw texts, and nothing is ever written in a corpus folder; {fix}",
+                        command)
+    if holder is not None:
+        return refusing(out, f"it is inside {holder}, a corpus folder (it holds raw/, a corpus's raw texts), and "
+                        f"nothing is ever written in a corpus folder; {fix}", command)
     return None
 
 

@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from . import clean, coding, io, manifest, paths, stages, tables
+from . import clean, coding, io, manifest, outputs, paths, stages, tables
 from . import corpus as corpus_mod
 from . import decisions as decisions_mod
 from . import documents as documents_mod
@@ -54,8 +54,10 @@ class Run:
                     engine: str = "pandas", scheduler: str | None = None, record: bool = True) -> "Run":
         """Resolve the notebook parameters ``CORPUS``, ``OUT`` and ``ENGINE`` (relative
         paths are taken from the project root). An ``OUT`` that the report refuses (the
-        project root, ``notebooks/``, the corpus folder, or one inside or around them) is
-        refused here too, so a notebook run by hand never writes there. With ``record``,
+        project root, a folder of the project's other than ``build/``, a corpus folder, or
+        one inside or around them: :func:`helpers.paths.unsafe_out`; a folder of one's own
+        files: :func:`helpers.outputs.unrecorded`) is refused here too, so a notebook run by
+        hand never writes there. With ``record``,
         what this process writes in ``OUT`` from now on is noted in its journal
         (:func:`helpers.io.record_writes`), so ``make clean`` knows it as a run's;
         ``make suggest`` leaves its table unrecorded (kept, as a researcher's), but a file
@@ -64,6 +66,8 @@ class Run:
         if engine not in ENGINES:
             raise ValueError(f"ENGINE must be one of {ENGINES}, not {engine!r}")
         paths.check_out(out, corpus)
+        if reason := outputs.unrecorded(out):  # a folder of one's own: its files are not a run's to replace
+            raise paths.OutputFolderError(reason)
         run = cls(paths.resolve(corpus, paths.CORPUS_DIR), paths.resolve(out, paths.BUILD_DIR), engine, scheduler or None)
         io.record_writes(run.out, new=record)
         return run

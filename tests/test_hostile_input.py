@@ -53,6 +53,7 @@ from helpers import (
     manifest,
     markup,
     matcher,
+    outputs,
     paths,
     pipeline,
     refi,
@@ -101,6 +102,12 @@ def make(*args: str) -> subprocess.CompletedProcess:
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _tree(folder: Path) -> dict[str, bytes | None]:
+    """Every file (its bytes) and folder (``None``) under ``folder``, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None
+            for p in sorted(folder.rglob("*"))}
 
 
 @pytest.fixture
@@ -231,12 +238,53 @@ def test_out_containing_the_corpus_or_the_project_is_refused(tmp_path, capsys):
     ("notebooks/x/y", "inside notebooks/"),
     ("corpus", "inside the corpus folder"),
     ("corpus/raw", "inside the corpus folder"),
+    ("docs", "inside the project, whose files are not outputs"),
+    ("helpers/x", "inside the project, whose files are not outputs"),
+    ("corpus-dev/out", "inside the project, whose files are not outputs"),
 ])
 def test_unsafe_out_says_why(out, why):
     reason = paths.unsafe_out(out, "corpus")
     assert reason and why in reason and f"OUT={out}" in reason
     with pytest.raises(paths.OutputFolderError, match="give the report a folder of its own"):
         paths.check_out(out, "corpus")
+
+
+def test_out_in_another_corpus_or_its_raw_texts_is_refused_and_nothing_is_written(tmp_path, capsys):
+    """The reviewer's case: OUT=<another corpus>/raw wrote a report among its raw texts."""
+    corpus, other = _corpus(tmp_path / "c"), _corpus(tmp_path / "other")
+    before = _tree(other)
+    for out in (other / "raw", other / "raw" / "report", other / "report"):
+        assert_refused(run_main(capsys, "--corpus", str(corpus), "--out", str(out)),
+                       f"OUT={out}", f"it is inside {other}, a corpus folder (it holds raw/")
+    assert_refused(run_main(capsys, "--corpus", str(corpus), "--out", str(other)),
+                   f"OUT={other}", "it holds raw/, a corpus's raw texts")
+    assert _tree(other) == before
+
+
+def test_a_folder_of_ones_own_files_is_refused_and_an_empty_one_or_a_reports_is_not(tmp_path, capsys):
+    """The reviewer's case: a report into a folder of one's own replaced the files of the
+    names it writes (coded.csv, html/...), exit 0."""
+    corpus, mine = _corpus(tmp_path / "c"), tmp_path / "mine"
+    (mine / "html").mkdir(parents=True)
+    (mine / "coded.csv").write_text("my own table\n", encoding="utf-8")
+    (mine / "html" / "index.html").write_text("my page\n", encoding="utf-8")
+    before = _tree(mine)
+    assert_refused(run_main(capsys, "--corpus", str(corpus), "--out", str(mine)),
+                   f"OUT={mine}", "already holds files that no run recorded writing (coded.csv, html/)")
+    with pytest.raises(paths.OutputFolderError, match="no run recorded writing"):
+        pipeline.Run.from_params(corpus, mine)  # a notebook run by hand with this OUT
+    assert _tree(mine) == before
+    # a hidden file is no one's work a run replaces; an earlier run's record makes it a run's folder
+    (empty := tmp_path / "empty").mkdir()
+    (empty / ".DS_Store").write_text("", encoding="utf-8")
+    assert outputs.unrecorded(str(empty)) is None
+    for record in (MANIFEST, manifest.JOURNAL, manifest.STAMP, f"{paths.EVALUATION_DIR}/c/{MANIFEST}"):
+        ran = tmp_path / "ran" / record.replace("/", "_")
+        (ran / record).parent.mkdir(parents=True)
+        (ran / record).write_text("{}", encoding="utf-8")
+        (ran / "coded.csv").write_text("a run's table\n", encoding="utf-8")
+        assert outputs.unrecorded(str(ran)) is None, record
+    assert outputs.unrecorded(None) is None  # build/, the project's own
 
 
 def test_unsafe_out_follows_symbolic_links(tmp_path):
