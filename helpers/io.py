@@ -246,6 +246,7 @@ def composed(data: object, shown: str, error: type[Exception] = ValueError) -> o
     that become the same text (two attribute values ``skola``) are refused as ``error``,
     naming both."""
     changed: list[str] = []
+    done: dict[int, object] = {}  # a list or mapping that aliases share (&a ... *a), composed once and shared still
 
     def nfc(value: object) -> object:
         if isinstance(value, str):
@@ -253,6 +254,14 @@ def composed(data: object, shown: str, error: type[Exception] = ValueError) -> o
                 return value
             changed.append(value)
             return unicodedata.normalize("NFC", value)
+        if isinstance(value, (list, dict)):
+            if id(value) not in done:
+                done[id(value)] = value  # a value that holds itself is left as it is
+                done[id(value)] = composed_container(value)
+            return done[id(value)]
+        return value
+
+    def composed_container(value: list | dict) -> list | dict:
         if isinstance(value, list):
             return [nfc(v) for v in value]
         if isinstance(value, dict):
@@ -268,7 +277,6 @@ def composed(data: object, shown: str, error: type[Exception] = ValueError) -> o
                         "identical. Keep one of them and merge the other's rules into it.")
                 out[new], written[new] = nfc(v), key
             return out
-        return value
 
     data = nfc(data)
     if changed:
@@ -277,6 +285,29 @@ def composed(data: object, shown: str, error: type[Exception] = ValueError) -> o
         log.warning("%s: %d text(s) written %s, e.g. %s; read composed (NFC), as the corpus's words are. "
                     "Save the file as NFC to silence this.", shown, len(changed), forms, examples)
     return data
+
+
+# The values a settings file may expand to through its aliases: a codebook of every code's rules is some
+# thousands; nine lists of nine aliases of each other (a few hundred bytes) would be 9**9.
+MAX_YAML_VALUES = 1_000_000
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes ``root`` stands for once every alias is expanded (a node aliases share
+    counted once per use), computed without expanding them, up to one more than
+    :data:`MAX_YAML_VALUES`; an alias of a node within that node counts once."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        sizes[id(node)] = 1  # a node within itself (a recursive alias) counts once
+        children = node.value if isinstance(node, yaml.SequenceNode) else \
+            [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else []
+        sizes[id(node)] = min(1 + sum(size(c) for c in children), MAX_YAML_VALUES + 1)
+        return sizes[id(node)]
+
+    return size(root)
 
 
 class _DuplicateKey(Exception):
@@ -318,6 +349,10 @@ def load_yaml(text: str, shown: str, error: type[Exception] = ValueError) -> tup
     loader = _UniqueKeyLoader(text)
     try:
         root = loader.get_single_node()
+        if root is not None and _expanded_size(root) > MAX_YAML_VALUES:
+            raise error(f"{shown}: its aliases (*name, of an &name anchor) expand it to more than "
+                        f"{MAX_YAML_VALUES:,} values: an alias bomb, or a file far larger than any "
+                        "settings file; write the repeated parts out or use fewer aliases of aliases.")
         data = None if root is None else loader.construct_document(root)
     except _DuplicateKey as dup:
         raise error(

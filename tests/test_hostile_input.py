@@ -1169,6 +1169,24 @@ def test_the_yaml_loader_keeps_what_is_not_a_repeated_key():
         io.load_yaml("a:\n  1: x\n  1: y\n", "s.yaml")
 
 
+def test_an_alias_bomb_is_refused_quickly_naming_the_file_and_shared_values_stay_shared(corpus_factory):
+    """The reviewer's case: nine lists of nine aliases of each other (a few hundred bytes)
+    took a minute and gigabytes once the loader composed each alias's copy on its own."""
+    levels = "abcdefghi"
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"{cur}: &{cur} [{', '.join(['*' + prev] * 9)}]" for prev, cur in zip(levels, levels[1:])]
+    root = corpus_factory({"a.txt": "Detaljstyrning och tillit.\n"})
+    (root / "study.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    started = time.process_time()
+    with pytest.raises(corpus.CorpusError, match=r"study\.yaml: its aliases .* expand it to more than 1,000,000 "
+                                                 r"values: an alias bomb"):
+        corpus.load_study(root)
+    assert time.process_time() - started < 5  # refused before anything is expanded (a minute before)
+    # six levels (9**6 values) are read, each alias still the one list it names, composed once
+    data, _ = io.load_yaml("\n".join(lines[:6]).replace("[x,", "[e\u0301,") + "\n", "s.yaml")
+    assert data["f"][0] is data["e"] and data["e"][0][0][0][0] is data["a"] and data["a"][0] == "\u00e9"
+
+
 def test_a_decomposed_example_file_and_quote_are_matched_to_the_raw_text(corpus_factory, caplog):
     file = unicodedata.normalize("NFD", "välfärd.txt")
     root = corpus_factory({file: unicodedata.normalize("NFD", "Välfärd.\n")})
