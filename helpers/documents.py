@@ -132,6 +132,23 @@ def documents_table(rows: list[dict], meta: pd.DataFrame) -> pd.DataFrame:
     return docs[cols].sort_values(DOCUMENT_SORT).reset_index(drop=True)
 
 
+def id_clash(documents: pd.DataFrame) -> str | None:
+    """What two documents of :func:`documents_table` share a doc id (one line naming the
+    files and where each id came from, and what to do), or ``None``: an entry's id is its
+    file's doc id and a slug of its place (``tillit-diary/falun``), which a doc id that
+    ``metadata.csv`` gives another file can equal; the findings would then read the two as
+    one document."""
+    dup = documents[documents["doc_id"].duplicated(keep=False)]
+    if not len(dup):
+        return None
+    doc_id = min(dup["doc_id"])
+    whence = [f"raw/{r.file} (" + (f"its dated entry {int(r.entry) + 1}, named from its file's doc id and the entry's "
+                                   "place" if r.parent else "its doc id in metadata.csv, or its file name") + ")"
+              for r in dup[dup["doc_id"] == doc_id].itertuples()]
+    return (f"the doc id {doc_id!r} is given to {len(whence)} documents: {', '.join(whence)}. Each document needs "
+            "its own id: give the file another doc id in metadata.csv (a row per file: file,doc_id).")
+
+
 def removals_per_document(removed: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """Removed stretches per document (a file, or a diary's entry, by where the removal
     starts) and rule: one row per document with a removal, one column per rule, sorted."""

@@ -309,6 +309,8 @@ def build_tables(run: Run) -> None:
     _check_text_kept(run, raws, out.segments, out.removed, rules)
     out.coded = decisions_mod.apply(out.coded, reviewed)
     out.documents = documents_mod.documents_table(out.documents, meta)
+    if clash := documents_mod.id_clash(out.documents):  # a metadata doc id equal to a diary entry's
+        raise corpus_mod.CorpusError(f"{run.corpus.name}: {clash}")
     with io.terminate_as_interrupt():
         stamp.unlink(missing_ok=True)
         for name in tables.COLUMNS:

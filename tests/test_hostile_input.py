@@ -1005,6 +1005,24 @@ def test_a_decomposed_file_name_gives_a_composed_doc_id_and_keeps_the_file(corpu
     assert f"{file!r} are written decomposed (NFD" in caplog.text
 
 
+def test_a_doc_id_equal_to_a_diary_entry_s_is_refused_naming_both_files(corpus_factory, tmp_path):
+    """The reviewer's case: metadata gave another file the doc id 'tillit-diary/falun' of
+    the seed diary's Falun entry; the two became one document, and the voice findings
+    counted the diary's sentences for the other file's voice."""
+    diary = (paths.CORPUS_DIR / "raw" / "004_8532f4a48792f5a4.txt").read_text(encoding="utf-8")
+    meta = "file,doc_id,voice\ndiary.txt,tillit-diary,Trust Delegation\nother.txt,{other},consultants\n"
+    root = corpus_factory({"diary.txt": diary, "other.txt": "Detaljstyrning är stor.\n"},
+                          meta.format(other="tillit-diary/falun"))
+    with pytest.raises(corpus.CorpusError, match=r"mycorpus: the doc id 'tillit-diary/falun' is given to 2 documents: "
+                                                 r"raw/diary\.txt \(its dated entry \d, .*\), raw/other\.txt \(its doc "
+                                                 r"id in metadata\.csv, or its file name\)\. Each document needs its own id"):
+        pipeline.build_tables(pipeline.Run.from_params(root, tmp_path / "out"))
+    (root / "metadata.csv").write_text(meta.format(other="tillit-diary-falun"), encoding="utf-8")
+    pipeline.build_tables(run := pipeline.Run.from_params(root, tmp_path / "out"))
+    documents = pd.read_csv(run.path("documents.csv"), dtype=str, keep_default_na=False)
+    assert documents["doc_id"].is_unique and "tillit-diary/falun" in set(documents["doc_id"])
+
+
 def test_a_decomposed_doc_id_in_metadata_is_composed_and_a_collision_refused(corpus_factory, caplog):
     meta = f"file,doc_id\na.txt,{unicodedata.normalize('NFD', 'vård')}\n"
     root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, meta)
