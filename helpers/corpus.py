@@ -632,6 +632,18 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
     return meta.sort_values("file").reset_index(drop=True)
 
 
+_WHOLE = re.compile(r"\s*[+-]?\d{1,18}\s*")
+
+
+def whole_number(text: str) -> int | None:
+    """``text`` (an offset of a reference coding or a review decision, a position in a QDA
+    file) as an int when it is a whole number of at most 18 digits, signed or not, spaces
+    around it; else ``None``, so the caller refuses it with its file and line. (More digits
+    are past any text's end; 5,000 of them would stop Python's ``int`` itself with a
+    message naming no file.)"""
+    return int(text) if _WHOLE.fullmatch(text) else None
+
+
 def read_raw_texts(corpus: Path) -> dict[str, str]:
     """The decoded raw texts of a corpus folder, by file name (the offsets' reference)."""
     return {p.name: read_raw(p).text for p in list_raw_files(Path(corpus))}

@@ -31,7 +31,6 @@ the codes with the layer applied: the wrong ones dropped, the missed ones added.
 from __future__ import annotations
 
 import difflib
-import re
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -45,7 +44,6 @@ DECISION_COLUMNS = ["file", "start", "end", "code", "decision", "reviewer", "not
 DECISIONS = ("correct", "wrong", "unsure")
 AUTO_CODER = "auto-coder"  # the auto-coder's name everywhere (helpers.reliability.AUTO is it)
 ADDED = "reviewed_added"  # a code the reviewers gave a sentence the auto-coder did not code with it
-_WHOLE = re.compile(r"[+-]?\d+")
 _KEY = ["file", "start", "end", "code"]
 _AUTO, _CORRECT, _WRONG = tables.REVIEW_STATUSES
 _STATUS = {"correct": _CORRECT, "wrong": _WRONG}  # a consensus decision → the row's review status
@@ -120,10 +118,11 @@ def load_bytes(data: bytes, name: str, raw_texts: Mapping[str, str], code_ids: I
         offsets = {}
         for col in ("start", "end"):
             text = value[col].strip()
-            if not _WHOLE.fullmatch(text):
-                raise DecisionError(f"{where}: {col} {text!r} is not a whole number. Offsets are the sentence's "
-                                    "start and end in segments.csv (character positions into the raw file).")
-            offsets[col] = int(text)
+            if (number := corpus_mod.whole_number(text)) is None:
+                raise DecisionError(f"{where}: {col} {text[:40]!r} is not a whole number (of at most 18 digits). "
+                                    "Offsets are the sentence's start and end in segments.csv (character positions "
+                                    "into the raw file).")
+            offsets[col] = number
         start, end, length = offsets["start"], offsets["end"], len(raw_texts[file])
         if start < 0 or end > length or start >= end:
             raise DecisionError(f"{where}: the span {start}:{end} is empty or outside {file} (0..{length}). "

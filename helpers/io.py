@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import signal
+import sys
 import tempfile
 import threading
 import unicodedata
@@ -349,11 +350,8 @@ def load_yaml(text: str, shown: str, error: type[Exception] = ValueError) -> tup
     loader = _UniqueKeyLoader(text)
     try:
         root = loader.get_single_node()
-        if root is not None and _expanded_size(root) > MAX_YAML_VALUES:
-            raise error(f"{shown}: its aliases (*name, of an &name anchor) expand it to more than "
-                        f"{MAX_YAML_VALUES:,} values: an alias bomb, or a file far larger than any "
-                        "settings file; write the repeated parts out or use fewer aliases of aliases.")
-        data = None if root is None else loader.construct_document(root)
+        bomb = root is not None and _expanded_size(root) > MAX_YAML_VALUES
+        data = None if root is None or bomb else loader.construct_document(root)
     except _DuplicateKey as dup:
         raise error(
             f"{shown}: the key {dup.key!r} is given twice in one mapping, on line {dup.first} and line "
@@ -361,6 +359,13 @@ def load_yaml(text: str, shown: str, error: type[Exception] = ValueError) -> tup
             "(merge the two values into it).") from None
     except yaml.YAMLError as exc:
         raise error(f"{shown}: not valid YAML: {exc}") from exc
+    except ValueError as exc:  # the one the safe loader lets through: Python's limit on an int's digits
+        raise error(f"{shown}: it holds a number of more than {sys.get_int_max_str_digits():,} digits, which no "
+                    "setting has; if it is a text, put it in quotes") from exc
     finally:
         loader.dispose()
+    if bomb:
+        raise error(f"{shown}: its aliases (*name, of an &name anchor) expand it to more than {MAX_YAML_VALUES:,} "
+                    "values: an alias bomb, or a file far larger than any settings file; write the repeated parts out "
+                    "or use fewer aliases of aliases.")
     return composed(data, shown, error), root

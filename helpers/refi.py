@@ -111,7 +111,7 @@ import pandas as pd
 
 from . import paths, pipeline, reliability
 from .coding import FAMILIES, STUDY_CODE_IDS, Code, Codebook, codebook_for
-from .corpus import raw_name, read_raw_texts
+from .corpus import raw_name, read_raw_texts, whole_number
 from .io import write_bytes
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
@@ -372,7 +372,7 @@ def _whole(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
-        return int(value) if re.fullmatch(r"\s*[+-]?\d+\s*", value) else None
+        return whole_number(value)
     try:
         as_float = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -960,10 +960,11 @@ def _stem_matcher(where: str, files: Collection[str]
 
 def _position(el: ET.Element, attr: str, where: str) -> int:
     value = el.get(attr)
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise RefiError(f"{where}: {_describe(el)}: {attr}={value!r} is not a whole number") from None
+    number = whole_number(str(value))
+    if number is None:
+        raise RefiError(f"{where}: {_describe(el)}: {attr}={str(value)[:40]!r} is not a whole number (of at most 18 "
+                        "digits)")
+    return number
 
 
 def import_project(path: str | Path, mapping: Mapping[str, str] | None = None,

@@ -53,7 +53,6 @@ EVALUATION_COLUMNS = ["code", "gold", "auto", "tp", "fp", "fn", "precision", "re
 # What notebook 03 writes to OUT (tables and the F1 figure)
 OUTPUT_FILES = ("reliability_annotators.csv", "reliability_auto.csv", "reliability_per_code.csv",
                 "reliability_disagreements.csv", "figures/f1_per_code.svg", "figures/f1_per_code.png")
-_INTEGER = re.compile(r"[+-]?\d+")
 _SPAN_CHUNK = 2048  # spans compared with a file's units at once (bounds memory)
 
 
@@ -150,12 +149,12 @@ def load_reference(path: Path, raw_texts: Mapping[str, str], code_ids: Iterable[
         offsets = {}
         for col in ("start", "end"):
             value = record[pos[col]].strip()
-            if not _INTEGER.fullmatch(value):
+            if (number := corpus_mod.whole_number(value)) is None:
                 raise ReferenceCodingError(
-                    f"{where}: {col} {value!r} is not a whole number. Offsets are character "
-                    "positions (Python string indices) into the raw file."
+                    f"{where}: {col} {value[:40]!r} is not a whole number (of at most 18 digits). Offsets are "
+                    "character positions (Python string indices) into the raw file."
                 )
-            offsets[col] = int(value)
+            offsets[col] = number
         start, end = offsets["start"], offsets["end"]
         if start < 0:
             raise ReferenceCodingError(f"{where}: start {start} is negative. Offsets count from 0.")

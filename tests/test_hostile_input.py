@@ -1187,7 +1187,7 @@ def test_the_yaml_loader_keeps_what_is_not_a_repeated_key():
         io.load_yaml("a:\n  1: x\n  1: y\n", "s.yaml")
 
 
-def test_an_alias_bomb_is_refused_quickly_naming_the_file_and_shared_values_stay_shared(corpus_factory):
+def test_an_alias_bomb_or_a_huge_number_is_refused_quickly_naming_the_file_and_shared_values_stay_shared(corpus_factory):
     """The reviewer's case: nine lists of nine aliases of each other (a few hundred bytes)
     took a minute and gigabytes once the loader composed each alias's copy on its own."""
     levels = "abcdefghi"
@@ -1200,6 +1200,10 @@ def test_an_alias_bomb_is_refused_quickly_naming_the_file_and_shared_values_stay
                                                  r"values: an alias bomb"):
         corpus.load_study(root)
     assert time.process_time() - started < 5  # refused before anything is expanded (a minute before)
+    # a number past Python's own limit of digits for an int (the safe loader lets its ValueError through)
+    (root / "study.yaml").write_text(f"title: {'9' * 5000}\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"study\.yaml: it holds a number of more than 4,300 digits"):
+        corpus.load_study(root)
     # six levels (9**6 values) are read, each alias still the one list it names, composed once
     data, _ = io.load_yaml("\n".join(lines[:6]).replace("[x,", "[e\u0301,") + "\n", "s.yaml")
     assert data["f"][0] is data["e"] and data["e"][0][0][0][0] is data["a"] and data["a"][0] == "\u00e9"

@@ -82,7 +82,9 @@ GOOD = row("a.txt", 0, 6, "R_TRUST")  # line 2 in every case below; the bad row 
     (HEADER + GOOD + "c.txt,0,3,R_TRUST,Rad\n",
      r"^x\.csv line 3: file 'c\.txt' is not in the corpus's raw/ folder\..*Correct the file name"),
     (HEADER + GOOD + "a.txt,1.5,6,R_TRUST,illit\n",
-     r"^x\.csv line 3: start '1\.5' is not a whole number\. Offsets are character positions"),
+     r"^x\.csv line 3: start '1\.5' is not a whole number \(of at most 18 digits\)\. Offsets are character positions"),
+    (HEADER + GOOD + f"a.txt,0,{'9' * 5000},R_TRUST,Tillit\n",  # past Python's own limit of digits for an int
+     r"^x\.csv line 3: end '9{40}' is not a whole number \(of at most 18 digits\)"),
     (HEADER + GOOD + "a.txt,0,six,R_TRUST,Tillit\n", r"^x\.csv line 3: end 'six' is not a whole number"),
     (HEADER + GOOD + "a.txt,-1,6,R_TRUST,Tillit\n", r"^x\.csv line 3: start -1 is negative"),
     (HEADER + GOOD + f"a.txt,60,{len(RAW['a.txt']) + 1},R_TRUST,x\n",

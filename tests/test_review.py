@@ -148,6 +148,7 @@ def test_decisions_load_sorted_and_checked(tmp_path):
 @pytest.mark.parametrize("row, message", [
     ("c.txt,0,5,P_DETAIL,correct,ann,", "file 'c.txt' is not in the corpus"),
     ("a.txt,x,5,P_DETAIL,correct,ann,", "start 'x' is not a whole number"),
+    (f"a.txt,{'9' * 5000},5,P_DETAIL,correct,ann,", f"start '{'9' * 40}' is not a whole number (of at most 18 digits)"),
     ("a.txt,0,500,P_DETAIL,correct,ann,", "empty or outside a.txt"),
     ("a.txt,5,5,P_DETAIL,correct,ann,", "empty or outside"),
     ("a.txt,0,25,P_DETAL,correct,ann,", "Did you mean 'P_DETAIL'"),
