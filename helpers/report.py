@@ -148,6 +148,25 @@ def _unpathed(line: str) -> str:
     return line
 
 
+# C0 and C1 control characters but tab, and DEL: in a file name or a text a warning quotes they would
+# reach the terminal as its commands (ESC [2J clears the screen, then text can pose as the run's own)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def for_terminal(text: str) -> str:
+    """``text`` with every control character but tab and line ends written as its escape
+    (``\\x1b``): what a run prints of data (a file name, a quoted line) shows on the
+    terminal as what it is, never acts on it."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+class _TerminalFormatter(logging.Formatter):
+    """The report's own log lines, data in them shown by :func:`for_terminal`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return for_terminal(super().format(record))
+
+
 def stderr_lines(text: str) -> list[str]:
     """The lines a cell wrote to stderr as a page shows them (:func:`_unpathed`), the line
     of source a Python warning quotes (indented, after the warning) left out."""
@@ -766,7 +785,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
         print(f"the notebooks warned ({len(warned)}; each once, with the notebook that first said it; "
               "the pages show where):", file=stream)
         for line, name in warned:
-            print(f"  {name}: {line}", file=stream)
+            print(f"  {name}: {for_terminal(line)}", file=stream)
     print(f"report: {index}", file=stream)
     return index
 
@@ -784,7 +803,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--debug", action="store_true",
                         help="on an error, show the full traceback instead of one line")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_TerminalFormatter("%(levelname)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     try:
         if args.in_place:
             for nb_path in notebooks():
@@ -798,12 +819,12 @@ def main(argv: list[str] | None = None) -> int:
     except paths.OutputFolderError as err:  # a refusal: nothing ran, the message says it all
         if args.debug:
             raise
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {for_terminal(str(err))}", file=sys.stderr)
         return 2
     except (ReportError, corpus_mod.CorpusError, OSError) as err:
         if args.debug:
             raise
-        print(f"error: {err} (--debug, or make report DEBUG=1, shows the traceback)", file=sys.stderr)
+        print(f"error: {for_terminal(str(err))} (--debug, or make report DEBUG=1, shows the traceback)", file=sys.stderr)
         return 1
     return 0
 

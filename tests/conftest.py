@@ -222,8 +222,9 @@ codes:
 @pytest.fixture(scope="session")
 def messy_corpus_report(tmp_path_factory):
     """`make report` on a messy corpus of a researcher's own, as a review found one: a
-    two-code codebook, a file in cp1252, one with a byte-order mark, an empty file, no
-    metadata and no reference codings: ``(out, index, what the run printed)``."""
+    two-code codebook, a file in cp1252, one with a byte-order mark, an empty file, a file
+    skipped whose name holds terminal commands, no metadata and no reference codings:
+    ``(out, index, what the run printed)``."""
     import io as io_mod
 
     from helpers import report
@@ -239,6 +240,8 @@ def messy_corpus_report(tmp_path_factory):
                                    "Personalen är nöjd med ramtiden.\n".encode("cp1252"))
     (raw / "tom.txt").write_bytes(b"")
     (raw / "plain.txt").write_text("Ramtid och minuter i samma stycke.\n\nEtt stycke om annat.\n", encoding="utf-8")
+    # a name whose terminal commands would clear the screen and pose as the run's own line (skipped: not .txt)
+    (raw / "notes\x1b[2J\x1b[H\x1b[32mreport: all read\x1b[0m.md").write_text("Anteckningar.\n", encoding="utf-8")
     out = root / "out"
     printed = io_mod.StringIO()
     index = report.build_report(str(corpus), str(out), stream=printed)

@@ -486,9 +486,15 @@ def test_a_report_sums_up_what_the_notebooks_warned_naming_each_file_once(messy_
     summary = printed.split("the notebooks warned", 1)[1]
     for said in ("ansi.txt: not UTF-8", "bom.txt: UTF-8 byte-order mark ignored", "tom.txt: the file is empty"):
         assert summary.count(said) == 1, said
+    # a file name's control characters are shown as escapes, never sent to the terminal as its commands
+    assert "notes\\x1b[2J\\x1b[H\\x1b[32mreport: all read\\x1b[0m.md" in summary and "\x1b" not in printed
     for page in sorted((out / "html").glob("0*.html")):
         text = page.read_text(encoding="utf-8")
         assert text.count("ansi.txt: not UTF-8") <= 1, page.name  # each warning once on a page
+
+
+def test_what_a_run_prints_of_data_shows_control_characters_as_escapes():
+    assert report.for_terminal("a\x1b[2Jb\x07\x9b\x7f\tå\n") == "a\\x1b[2Jb\\x07\\x9b\\x7f\tå\n"
 
 
 def test_no_warning_with_an_absolute_path_reaches_a_page_of_a_two_code_codebook(messy_corpus_report):
