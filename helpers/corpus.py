@@ -632,6 +632,25 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
     return meta.sort_values("file").reset_index(drop=True)
 
 
+def own_files(folder: Path, suffix: str, error: type[Exception], what: str) -> list[Path]:
+    """The files of ``folder`` (a corpus's ``reference/`` or ``review/``) whose names end
+    in ``suffix``, sorted by name; none when the folder does not exist. Raises ``error``,
+    naming it, for a folder that is a symbolic link and for such a file that is one (a link
+    to nothing too): through a link, ``what`` (the reference codings, the decisions) could
+    be read from outside the corpus into the tables and the exports, or written there."""
+    if folder.is_symlink():
+        raise error(f"{paths.display(folder.parent)}/{folder.name}: a link; put {what} themselves in the corpus's "
+                    f"{folder.name}/ folder (a link may read files from outside the corpus).")
+    if not folder.is_dir():
+        return []
+    found = sorted(folder.glob(f"*{suffix}"), key=lambda p: p.name)
+    for path in found:
+        if path.is_symlink():
+            raise error(f"{paths.display(folder)}/{path.name}: a link; put the file itself in {folder.name}/ (a link "
+                        "may read a file from outside the corpus).")
+    return [p for p in found if p.is_file()]
+
+
 _WHOLE = re.compile(r"\s*[+-]?\d{1,18}\s*")
 
 

@@ -55,9 +55,9 @@ class DecisionError(ValueError):
 
 def review_files(corpus: Path) -> list[Path]:
     """The decision files of a corpus folder, ``review/*.csv`` sorted by name (empty when
-    the folder does not exist)."""
-    folder = Path(corpus) / REVIEW_DIR
-    return sorted(p for p in folder.glob("*.csv") if p.is_file()) if folder.is_dir() else []
+    the folder does not exist); a ``review/`` or a decision file that is a symbolic link is
+    refused (:class:`DecisionError`, naming it: :func:`helpers.corpus.own_files`)."""
+    return corpus_mod.own_files(Path(corpus) / REVIEW_DIR, ".csv", DecisionError, "the decisions")
 
 
 def _frame(rows: list[dict[str, object]] | pd.DataFrame) -> pd.DataFrame:

@@ -193,23 +193,9 @@ def _spans_frame(rows: list[dict[str, object]] | pd.DataFrame) -> pd.DataFrame:
 
 
 def _reference_files(folder: Path, suffix: str) -> list[Path]:
-    """The files of ``folder`` (a corpus's ``reference/``) whose names end in ``suffix``,
-    sorted by name; none when the folder does not exist. Raises
-    :class:`ReferenceCodingError`, naming it, for a ``reference/`` that is a symbolic link
-    and for such a file that is one (a link to nothing too): read through a link, a coding
-    or a list could come from outside the corpus into the tables and the exports."""
-    if folder.is_symlink():
-        raise ReferenceCodingError(f"{paths.display(folder.parent)}/{folder.name}: a link; put the reference codings "
-                                   "themselves in the corpus's reference/ folder (a link may read files from outside "
-                                   "the corpus).")
-    if not folder.is_dir():
-        return []
-    found = sorted(folder.glob(f"*{suffix}"), key=lambda p: p.name)
-    for path in found:
-        if path.is_symlink():
-            raise ReferenceCodingError(f"{paths.display(folder)}/{path.name}: a link; put the file itself in "
-                                       "reference/ (a link may read a file from outside the corpus).")
-    return [p for p in found if p.is_file()]
+    """The files of ``folder`` (a corpus's ``reference/``) whose names end in ``suffix``
+    (:func:`helpers.corpus.own_files`: a link is refused, as :class:`ReferenceCodingError`)."""
+    return corpus_mod.own_files(folder, suffix, ReferenceCodingError, "the reference codings")
 
 
 def load_references(folder: Path, raw_texts: Mapping[str, str], code_ids: Iterable[str]) -> pd.DataFrame:

@@ -359,6 +359,10 @@ def test_make_evaluate_checks_every_corpus_s_output_folder_before_writing_anythi
     code = evaluation.main(["--corpus", str(first), "--corpus", str(second), "--out", str(out), "--boot", "10"])
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1, err
+    # the first corpus's folder is refused already: it is inside the second corpus, as any corpus is
+    assert err.startswith(f"error: refusing OUT={out / 'first'}: it is inside {second}, a corpus folder"), err
+    assert evaluation.main(["--corpus", str(second), "--out", str(out), "--boot", "10"]) == 2
+    err = capsys.readouterr().err.strip()
     assert err.startswith(f"error: refusing OUT={out / 'second'}: it is inside the corpus folder CORPUS={second}"), err
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
 

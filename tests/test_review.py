@@ -164,6 +164,24 @@ def test_bad_decisions_are_refused_naming_file_and_line(tmp_path, row, message):
     assert str(err.value).startswith("ann.csv line 3:") and message in str(err.value)
 
 
+def test_a_review_folder_or_decision_file_that_is_a_link_is_refused_naming_it(tmp_path):
+    """Read through a link, decisions (or any file: its first line was echoed in the error)
+    came from outside the corpus into the tables, as reference codings are refused."""
+    _write(tmp_path, HEADER + "a.txt,0,25,P_DETAIL,correct,ann,\n")
+    outside = tmp_path / "passwd"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (tmp_path / "review" / "zz.csv").symlink_to(outside)
+    with pytest.raises(decisions.DecisionError, match=r"review/zz\.csv: a link; put the file itself in review/") as err:
+        decisions.load(tmp_path, RAW, IDS)
+    assert "root:" not in str(err.value)
+    (tmp_path / "review" / "zz.csv").unlink()
+    (tmp_path / "review").rename(tmp_path / "moved")
+    (tmp_path / "review").symlink_to(tmp_path / "moved")
+    with pytest.raises(decisions.DecisionError, match=r"review: a link; put the decisions themselves in the corpus's "
+                                                      r"review/ folder"):
+        decisions.load(tmp_path, RAW, IDS)
+
+
 def test_a_missing_column_and_a_repeated_decision_are_refused(tmp_path):
     _write(tmp_path, "file,start,end,code,decision,note\n")
     with pytest.raises(decisions.DecisionError, match=r"ann.csv line 1: missing column\(s\) reviewer"):
@@ -338,6 +356,12 @@ def test_the_sheet_round_trip_gives_the_decisions_and_data_never_becomes_a_formu
                                                                                  .values.tolist())
     with pytest.raises(review.ReviewError, match="exists; decisions are never replaced"):
         review.save_decisions(corpus, "ann", got, seed_tables["raw"], seed_tables["codebook"])
+    # a review/ that is a link: the decisions would be written outside the corpus
+    (corpus / "review").rename(tmp_path / "elsewhere")
+    (corpus / "review").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(review.ReviewError, match=r"review: a link; make review/ a folder of the corpus itself"):
+        review.save_decisions(corpus, "bo", got, seed_tables["raw"], seed_tables["codebook"])
+    assert sorted(p.name for p in (tmp_path / "elsewhere").iterdir()) == ["ann.csv"]
 
 
 def test_the_sheet_is_the_copy_of_the_sample_to_open_in_a_spreadsheet(tmp_path, sample, seed_tables):
