@@ -676,6 +676,9 @@ def _memo(el: ET.Element, notes: Mapping[str, str]) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+MAX_CODE_DEPTH = 100  # how deep codes may be nested in a codebook (<Code> in <Code>): far past any real one
+
+
 def _read_codes(codes_el: ET.Element | None, where: str, notes: Mapping[str, str],
                 warn: Callable[[str], None]) -> list[_Code]:
     if codes_el is None:
@@ -684,7 +687,7 @@ def _read_codes(codes_el: ET.Element | None, where: str, notes: Mapping[str, str
     seen: set[str] = set()
     bad_guids: list[str] = []
 
-    def walk(el: ET.Element, parent: _Code | None) -> None:
+    def read(el: ET.Element, parent: _Code | None) -> _Code:
         raw_guid, name = el.get("guid"), el.get("name")
         if raw_guid is None or name is None:
             raise RefiError(f"{where}: {_describe(el)} has no {'guid' if raw_guid is None else 'name'}")
@@ -699,11 +702,18 @@ def _read_codes(codes_el: ET.Element | None, where: str, notes: Mapping[str, str
                      el.get("color", ""), el.get("isCodable", "true").strip().lower() != "false",
                      name)
         out.append(code)
-        for child in _kids(el, "Code"):
-            walk(child, code)
+        return code
 
-    for el in _kids(codes_el, "Code"):
-        walk(el, None)
+    # depth first, parents before their children, in the file's order; a loop, not recursion, so that
+    # codes nested thousands deep are refused by name rather than stop Python (RecursionError)
+    stack: list[tuple[ET.Element, _Code | None, int]] = [(el, None, 1) for el in reversed(_kids(codes_el, "Code"))]
+    while stack:
+        el, parent, depth = stack.pop()
+        if depth > MAX_CODE_DEPTH:
+            raise RefiError(f"{where}: codes nested more than {MAX_CODE_DEPTH} deep (below the code {parent.name[:40]!r}); "
+                            "no codebook is, so the file is not one to import")
+        code = read(el, parent)
+        stack.extend((child, code, depth + 1) for child in reversed(_kids(el, "Code")))
     if not out:
         warn(f"{where}: <Codes> holds no <Code>")
     # Hierarchy written into names (Taguette: "interesting.places" under "interesting").

@@ -1284,6 +1284,23 @@ def test_the_project_file_has_a_far_lower_size_limit_than_a_source(tmp_path, mon
         refi.import_codebook(qdc)
 
 
+def test_codes_nested_past_any_codebook_are_refused_naming_the_file_not_a_recursion_error(tmp_path):
+    """The reviewer's case: 3,000 nested <Code> elements (200 KB) stopped the import with
+    Python's RecursionError and a traceback naming no file."""
+    def nested(depth: int) -> str:
+        opening = "".join(f'<Code guid="{uuid}" name="c{i}" isCodable="true">'
+                          for i, uuid in enumerate(f"00000000-0000-4000-8000-{i:012d}" for i in range(depth)))
+        return '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>' + opening + "</Code>" * depth + "</Codes></CodeBook>"
+
+    qdc = tmp_path / "deep.qdc"
+    qdc.write_text(nested(3000), encoding="utf-8")
+    with pytest.raises(refi.RefiError, match=r"deep\.qdc: codes nested more than 100 deep \(below the code 'c99'\)"):
+        refi.import_codebook(qdc)
+    qdc.write_text(nested(refi.MAX_CODE_DEPTH), encoding="utf-8")  # as deep as may be: read, parents first
+    table = refi.import_codebook(qdc)
+    assert len(table) == refi.MAX_CODE_DEPTH and table["name"].iloc[-1] == "c99"
+
+
 def test_a_project_file_of_too_many_elements_is_refused_while_it_is_parsed(tmp_path, monkeypatch):
     """A 1.4 MB .qdpx whose project.qde held 60 million empty elements made the import build
     them all (over 6 GB). Parsing counts the elements and stops past MAX_QDE_ELEMENTS."""
