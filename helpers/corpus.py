@@ -115,6 +115,16 @@ def list_raw_files(corpus: Path) -> list[Path]:
             f"{folder}: {shown}: file names that differ only in their Unicode form (the same "
             "letters, written with different code points) would be two documents that look "
             "the same, and macOS treats them as one file. Keep one of them: remove or rename the other.")
+    by_case: dict[str, list[str]] = {}
+    for p in files:
+        by_case.setdefault(unicodedata.normalize("NFC", p.name).casefold(), []).append(p.name)
+    twins = [sorted(names) for names in by_case.values() if len(names) > 1]
+    if twins:
+        shown = "; ".join(" and ".join(map(repr, names)) for names in twins)
+        raise CorpusError(
+            f"{folder}: {shown}: file names that differ only in case would be two documents that look alike, "
+            "and macOS and Windows treat them as one file (a copy there keeps one). Keep one of them: remove or "
+            "rename the other.")
     if not files:
         raise CorpusError(f"{folder}: no *.txt files. Put the texts to analyse there.")
     return files
@@ -579,6 +589,9 @@ def load_metadata(corpus: Path) -> pd.DataFrame:
                     "Add the file or remove the row."
                 )
             meta.loc[i, "file"] = same
+            if row["doc_id"] != row["doc_id"].strip():  # ' a ' beside 'a': two documents that look the same
+                raise CorpusError(f"{where}: the doc id {row['doc_id']!r} begins or ends with white space, which no "
+                                  "page shows, so it would look like another id. Remove the spaces.")
             for col in meta.columns.drop("file"):  # a voice or title typed both ways is one value
                 value = io.composed(row[col], f"{where}: the {col.replace('_', ' ')}", CorpusError)
                 if value != row[col]:

@@ -978,19 +978,37 @@ def test_two_file_names_that_differ_only_in_unicode_form_are_refused_naming_both
 
 
 @pytest.mark.parametrize("metadata, whence", [
-    (None, "raw/a.TXT (from its file name), raw/a.txt (from its file name)"),
-    ("file,doc_id\nb.txt,a\n", "raw/a.TXT (from its file name), raw/a.txt (from its file name), raw/b.txt (metadata.csv "
-     "line 2)"),
+    ("file,doc_id\nb.txt,a\n", "raw/a.txt (from its file name), raw/b.txt (metadata.csv line 2)"),
+    ("file,doc_id\nc.txt,a\nb.txt,c\n", "raw/a.txt (from its file name), raw/c.txt (metadata.csv line 2)"),
 ])
 def test_doc_ids_that_collide_are_refused_naming_the_files_and_where_each_id_came_from(corpus_factory, metadata,
                                                                                         whence):
-    """raw/a.txt and raw/a.TXT without metadata: the error said "doc ids from file names
-    collide with metadata doc ids", naming no file (and there was no metadata)."""
-    root = corpus_factory({"a.txt": "Ett.", "a.TXT": "Två.", "b.txt": "Tre."}, metadata)
+    """An id from a file name against one metadata.csv gives: the error said "doc ids from
+    file names collide with metadata doc ids", naming no file."""
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två.", "c.txt": "Tre."}, metadata)
     n = whence.count("raw/")
     with pytest.raises(corpus.CorpusError, match=rf"mycorpus: the doc id 'a' is given to {n} files: {re.escape(whence)}\. "
                                                  r"Each document needs its own id"):
         corpus.load_metadata(root)
+
+
+@pytest.mark.parametrize("doc_id", [" a ", "a\u00a0", "\ta"])
+def test_a_doc_id_with_white_space_around_it_is_refused_naming_the_line(corpus_factory, doc_id):
+    """' hartman-2017 ' beside 'hartman-2017' was taken as a second document that looks the same."""
+    root = corpus_factory({"a.txt": "Ett.", "b.txt": "Två."}, f'file,doc_id\nb.txt,b\na.txt,"{doc_id}"\n')
+    with pytest.raises(corpus.CorpusError, match=rf"metadata\.csv line 3: the doc id {re.escape(repr(doc_id))} begins "
+                                                 "or ends with white space"):
+        corpus.load_metadata(root)
+
+
+@pytest.mark.parametrize("names", [("a.txt", "a.TXT"), ("Extra.txt", "extra.txt")])
+def test_two_file_names_that_differ_only_in_case_are_refused_naming_both(corpus_factory, names):
+    """raw/a.txt and raw/a.TXT, or Extra.txt and extra.txt: two documents that look alike
+    (the first pair's ids collided, naming no file), and one file on macOS and Windows."""
+    root = corpus_factory({names[0]: "Ett.", names[1]: "Två.", "b.txt": "Tre."})
+    shown = " and ".join(repr(n) for n in sorted(names))
+    with pytest.raises(corpus.CorpusError, match=rf"raw: {re.escape(shown)}: file names that differ only in case"):
+        corpus.list_raw_files(root)
 
 
 @pytest.mark.parametrize("metadata", [None, "file,doc_id\n{file},\n", "file,doc_id\nother.txt,o\n"])
