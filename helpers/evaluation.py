@@ -365,7 +365,7 @@ def reference_problem(folder: Path) -> str | None:
     ref = Path(folder) / "reference"
     if not ref.is_dir() or not any(p.is_file() for p in ref.glob("*.csv")):
         return (f"{shown}: no reference codings ({paths.display(ref)}/*.csv), so nothing to score the auto-coder "
-                "against. Put one CSV per human coder there (file,start,end,code,quote; see the README's "
+                "against. Put one CSV per human coder there (file,start,end,code,quote; see docs/bad-input.md, "
                 "\"Reference codings\"), or leave CORPUS out to score the project's own corpora.")
     return None
 
@@ -459,7 +459,7 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
                 lambda r: f"{r.macro_f1_ahead:+.3f} [{r.macro_f1_low:+.2f}, {r.macro_f1_high:+.2f}]", axis=1),
         )[["corpus", "part", "reference", "units", "alpha_ahead", "macro_f1_ahead"]].to_string(index=False))
     tables = ", ".join(name for name in TABLE_FILES if aheads or name != AHEAD_FILE)
-    print(f"tables: {out}/<corpus>/{tables}")
+    print(f"tables ({tables}) in: {', '.join(paths.display(run.out) for run in runs)}")
     return 0
 
 

@@ -728,6 +728,9 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
         raise ReportError(f"there are no notebooks (NN_name.ipynb) in {paths.NOTEBOOKS_DIR}")
     run = Run.from_params(corpus, out, engine)
     corpus_param = str(corpus) if corpus else paths.display(run.corpus)
+    if not run.corpus.is_dir():  # said now, not by the first notebook's kernel seconds later
+        raise corpus_mod.CorpusError(f"CORPUS={corpus_param}: no such folder. Give CORPUS= a corpus folder, one that "
+                                     "holds raw/ with the texts (README: Your own corpus).")
     out_param = str(out) if out else paths.display(run.out)
     previous = manifest.read(run.out) or {}
     before = _stamps(run.out)

@@ -361,6 +361,9 @@ def _check_archive(path: Path) -> None:
                 raise ReviewError(str(exc)) from None
 
 
+MAX_SHOWN_PROBLEMS = 20  # a filled sheet's problems named at once, the rest counted
+
+
 def read_sheet(path: str | Path, sample: pd.DataFrame, reviewer: str | None = None) -> pd.DataFrame:
     """The decisions of a filled review sheet (``.xlsx`` as :func:`write_sheet` wrote it,
     after a reviewer filled it in a spreadsheet program), in the columns of
@@ -371,7 +374,8 @@ def read_sheet(path: str | Path, sample: pd.DataFrame, reviewer: str | None = No
     run; the apostrophe the sheet put before formula-like text is removed). Raises
     :class:`ReviewError` naming the file and row for: no sheet ``review``, a missing
     column, an item not in the sample or moved, a decision not correct/wrong/unsure, no
-    reviewer."""
+    reviewer; every row is checked, and all the rows to fix are named at once (up to
+    :data:`MAX_SHOWN_PROBLEMS`, the rest counted)."""
     path = Path(path)
     _check_archive(path)
     try:
@@ -390,15 +394,17 @@ def read_sheet(path: str | Path, sample: pd.DataFrame, reviewer: str | None = No
             raise ReviewError(f"{path.name} row 1: missing column(s) {', '.join(missing)}; keep the sheet's header")
         pos = {c: header.index(c) for c in need}
         items = {int(r.item): r for r in sample.itertuples(index=False)}
-        out, seen = [], {}
-        for n, row in enumerate(rows, start=2):
+        out, seen, problems = [], {}, []
+
+        def decided(n: int, row: tuple) -> dict | None:
+            """Row ``n``'s decision, ``None`` for a row not reviewed; a problem raised."""
             cells = {c: (row[pos[c]] if pos[c] < len(row) else None) for c in need}
             if all(v in (None, "") for v in cells.values()):
-                continue
+                return None
             where = f"{path.name} row {n}"
             decision = _unescape(cells["decision"]).strip().lower()
             if not decision:
-                continue
+                return None
             if decision not in decisions.DECISIONS:
                 raise ReviewError(f"{where}: decision {cells['decision']!r} is not one of "
                                   f"{', '.join(decisions.DECISIONS)}; write one of them or leave it empty")
@@ -421,8 +427,22 @@ def read_sheet(path: str | Path, sample: pd.DataFrame, reviewer: str | None = No
             who = _unescape(cells["reviewer"]).strip() or (reviewer or "").strip()
             if not who:
                 raise ReviewError(f"{where}: no reviewer; fill the column 'reviewer' or give REVIEWER=<name>")
-            out.append({"file": item.file, "start": int(item.start), "end": int(item.end), "code": item.code,
-                        "decision": decision, "reviewer": who, "note": _unescape(cells["note"])})
+            return {"file": item.file, "start": int(item.start), "end": int(item.end), "code": item.code,
+                    "decision": decision, "reviewer": who, "note": _unescape(cells["note"])}
+
+        for n, row in enumerate(rows, start=2):  # every row checked: all its problems are said at once
+            try:
+                if (got := decided(n, row)) is not None:
+                    out.append(got)
+            except ReviewError as exc:
+                problems.append(str(exc))
+        if len(problems) == 1:
+            raise ReviewError(problems[0])
+        if problems:
+            shown = problems[:MAX_SHOWN_PROBLEMS] + ([f"... and {len(problems) - MAX_SHOWN_PROBLEMS} more"]
+                                                      if len(problems) > MAX_SHOWN_PROBLEMS else [])
+            raise ReviewError(f"{path.name}: {len(problems)} rows to fix (nothing was imported):\n"
+                              + "\n".join(f"  {line}" for line in shown))
     finally:
         wb.close()
     return pd.DataFrame(out, columns=decisions.DECISION_COLUMNS).astype({"start": "int64", "end": "int64"})

@@ -267,7 +267,7 @@ def test_make_evaluate_builds_a_corpus_inputs_once_for_the_coder_and_the_keyword
     written = sorted(p.relative_to(tmp_path / "corpus").as_posix() for p in (tmp_path / "corpus").rglob("*")
                      if p.is_file())
     assert [rel for rel in written if rel not in cache] == sorted([*evaluation.TABLE_FILES, manifest.MANIFEST])
-    assert f"tables: {tmp_path}/<corpus>/{', '.join(evaluation.TABLE_FILES)}" in printed
+    assert f"tables ({', '.join(evaluation.TABLE_FILES)}) in: {paths.display(tmp_path / 'corpus')}\n" in printed
 
 
 def test_the_difference_of_two_coders_is_paired_and_seeded():

@@ -583,6 +583,16 @@ def test_debug_lets_the_error_through_with_its_traceback(notebooks_kept):
         report.main(["--out", ".", "--debug"])
 
 
+def test_a_corpus_folder_that_does_not_exist_is_said_at_once_and_nothing_runs(tmp_path, capsys):
+    """It was said by the first notebook's kernel, seconds later, as "no 'raw' folder"."""
+    gone = tmp_path / "doesnotexist"
+    done = run_main(capsys, "--corpus", str(gone), "--out", str(tmp_path / "out"))
+    assert done.returncode == 1 and "executing" not in done.stdout + done.stderr
+    assert done.stderr.startswith(f"error: CORPUS={gone}: no such folder. Give CORPUS= a corpus folder, one that holds "
+                                  "raw/"), done.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_run_without_notebooks_is_an_error_not_an_empty_report(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path / "notebooks")
     assert report.main(["--out", str(tmp_path / "out")]) == 1

@@ -387,6 +387,15 @@ def test_a_sheet_with_edited_items_or_bad_decisions_is_refused_naming_the_row(tm
     _fill(sheet, tmp_path / "nobody.xlsx", {4: ("correct", None, None)})
     with pytest.raises(review.ReviewError, match=r"nobody.xlsx row 4: no reviewer"):
         review.read_sheet(tmp_path / "nobody.xlsx", sample)
+    # every row is checked: all the rows to fix are named at once, each on its line, the good ones between them too
+    _fill(sheet, tmp_path / "both.xlsx", {2: ("correct", None, "ann"), 3: ("perhaps", None, "ann"),
+                                          4: ("correct", None, None)})
+    with pytest.raises(review.ReviewError) as err:
+        review.read_sheet(tmp_path / "both.xlsx", sample)
+    assert str(err.value).splitlines() == [
+        "both.xlsx: 2 rows to fix (nothing was imported):",
+        "  both.xlsx row 3: decision 'perhaps' is not one of correct, wrong, unsure; write one of them or leave it empty",
+        "  both.xlsx row 4: no reviewer; fill the column 'reviewer' or give REVIEWER=<name>"]
     wb = openpyxl.load_workbook(sheet)
     ws = wb["review"]
     head = [c.value for c in ws[1]]
