@@ -847,11 +847,16 @@ def low_precision_codes(table: pd.DataFrame, threshold: float = LOW_PRECISION,
 
 def too_few_decided(table: pd.DataFrame, threshold: float = LOW_PRECISION,
                     min_decided: int = MIN_DECIDED) -> list[str]:
-    """Codes of a :func:`precision_table` whose estimate is below ``threshold`` on too few
-    decided items to say so (not :func:`low_precision_codes`): they are named, not marked."""
+    """Codes of a :func:`precision_table` decided on too few items to tell on which side
+    of ``threshold`` their precision is: fewer than ``min_decided`` items decided correct or
+    wrong and a 95 % interval that reaches both sides of it, whether the estimate is below
+    it (not :func:`low_precision_codes`: two correct of three) or above it (three correct
+    of three, interval 0.44–1.00, is no evidence of a good code either). Named, not
+    marked."""
     low = set(low_precision_codes(table, threshold, min_decided))
     codes = _code_rows(table)
-    return [c for c in codes[codes["precision"] < threshold]["code"] if c not in low]
+    straddles = (codes["precision low"] < threshold) & (codes["precision high"] >= threshold)
+    return [c for c in codes[straddles & (codes["reviewed"] < min_decided)]["code"] if c not in low]
 
 
 def mark_low_precision(codebook: coding.Codebook, low: Iterable[str]) -> coding.Codebook:
@@ -953,11 +958,13 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
         else:
             text += f" No reviewed code has a precision the reviews put below {threshold:.0%}."
         if few:
-            text += (f" Too few reviewed to tell (an estimate below {threshold:.0%} on fewer than {MIN_DECIDED} "
-                     "items decided correct or wrong, its interval reaching above it; not marked): " + ", ".join(
-                         markup.escape(f"{c} ({int(rows.loc[c, 'correct'])} of {int(rows.loc[c, 'reviewed'])} "
-                                       "correct)" if "correct" in rows.columns else c, markdown=True) for c in few)
-                     + ". Review more of them (`make review PER_CODE=…`).")
+            text += (f" Too few reviewed to tell whether above or below {threshold:.0%} (fewer than {MIN_DECIDED} "
+                     f"items decided correct or wrong, the 95 % interval reaching both sides of it; not marked): "
+                     + ", ".join(markup.escape(f"{c} ({int(rows.loc[c, 'correct'])} of {int(rows.loc[c, 'reviewed'])} "
+                                               "correct)" if "correct" in rows.columns else c, markdown=True)
+                                 for c in few)
+                     + ". Until more of them are reviewed (`make review PER_CODE=…`), read their figures as leads to "
+                     "check.")
         if unsure:
             text += f" {len(unsure)} code(s) reviewed, but every item decided unsure (or disputed), so no precision: " + \
                 ", ".join(markup.escape(f"{c} ({int(rows.loc[c, 'unsure'])} unsure)", markdown=True) for c in unsure) + "."

@@ -752,6 +752,14 @@ def test_one_wrong_decision_is_too_few_to_mark_a_code_and_all_unsure_is_not_neve
     t = review.precision_table(coded, _decided(rows), near, cb)
     assert review.low_precision_codes(t) == ["P_DETAIL", "R_TRUST"]
     assert review.too_few_decided(t) == ["R_KNOWLEDGE"]
+    # the walkthrough's case: 3 correct of 3 (interval 0.44-1.00) was read as validated; too few either way
+    rows += [s + ("correct", "ann") for s in spans["R_VALUES"][:3]]
+    t3 = review.precision_table(coded, _decided(rows), near, cb)
+    assert review.too_few_decided(t3) == ["R_KNOWLEDGE", "R_VALUES"]
+    note3 = review.validation_note(False, t3, cb)
+    assert "R\\_VALUES (3 of 3 correct)" in note3 and "read their figures as leads to check" in note3
+    rows += [s + ("correct", "ann") for s in spans["R_VALUES"][3:10]]  # 10 of 10: interval 0.72-1.00, told
+    assert review.too_few_decided(review.precision_table(coded, _decided(rows), near, cb)) == ["R_KNOWLEDGE"]
     assert review.all_unsure(t) == ["P_STAFF"]
     assert review.never_reviewed(t) == ["R_VALUES"]
     note = review.validation_note(False, t, cb)
@@ -800,7 +808,8 @@ def test_the_note_says_not_validated_without_references_or_reviews_and_marks_low
     note = review.validation_note(False, None, cb)
     assert "Not validated on this corpus" in note
     t = pd.DataFrame({"code": ["P_DETAIL", "R_TRUST", "all codes"], "coded": [12, 12, 24], "reviewed": [12, 12, 24],
-                      "precision": [0.5, 0.9, 0.7], "precision high": [0.75, 0.97, 0.85]})
+                      "precision": [0.5, 0.9, 0.7], "precision low": [0.25, 0.74, 0.5],
+                      "precision high": [0.75, 0.97, 0.85]})
     note = review.validation_note(False, t, cb)
     assert "Not validated" not in note and "P\\_DETAIL" in note and "R\\_TRUST" not in note
     marked = review.mark_low_precision(cb, ["P_DETAIL"])
