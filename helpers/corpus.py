@@ -311,16 +311,23 @@ def read_checksums(corpus: Path) -> dict[str, str]:
 
 
 def verify_checksums(corpus: Path) -> list[str]:
-    """Compare the raw files with ``SHA256SUMS``; return a list of problems (empty if fine)."""
+    """Compare the raw files with ``SHA256SUMS``; return a list of problems (empty if fine).
+    A file listed without its ``raw/`` (``sha256sum *`` run inside ``raw/``) is named once,
+    with how the list is written, not as missing and unlisted both."""
     corpus = Path(corpus)
     sums = read_checksums(corpus)
     problems = []
     on_disk = {p.relative_to(corpus).as_posix() for p in list_raw_files(corpus)}
+    unprefixed = {rel for rel in sums if rel not in on_disk and f"raw/{rel}" in on_disk}
     for rel in sorted(set(sums) | on_disk):
-        if rel not in on_disk:
+        if rel in unprefixed:
+            problems.append(f"{rel}: listed in SHA256SUMS without raw/; it names files from the corpus folder "
+                            f"(raw/{rel}): write it there with `sha256sum raw/*.txt > SHA256SUMS`")
+        elif rel not in on_disk:
             problems.append(f"{rel}: listed in SHA256SUMS but missing")
         elif rel not in sums:
-            problems.append(f"{rel}: not listed in SHA256SUMS")
+            if rel.removeprefix("raw/") not in unprefixed:
+                problems.append(f"{rel}: not listed in SHA256SUMS")
         elif sha256(corpus / rel) != sums[rel]:
             problems.append(f"{rel}: content differs from SHA256SUMS")
     return problems

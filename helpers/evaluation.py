@@ -127,6 +127,11 @@ def _macro_f1(counts: np.ndarray) -> np.ndarray:
         return np.where(used.any(axis=-1), f1.sum(axis=-1) / used.sum(axis=-1), np.nan)
 
 
+# the units (paragraphs, sentences) from which a row of score_run gets its bootstrap interval: resampling fewer
+# (a genre of one short text) gives an interval that says nothing
+MIN_INTERVAL_UNITS = 20
+
+
 def scores(auto: np.ndarray, gold: np.ndarray, n_boot: int = 1000, seed: int = 0) -> dict[str, float]:
     """α and macro-F1 of two coders' unit × code matrices (0/1), with 95 % percentile
     bootstrap intervals over units (``n_boot`` resamples from ``np.random.default_rng(seed)``;
@@ -258,7 +263,8 @@ def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0, coded: pd.Da
 
     ``summary`` has a row per part (``all``, then each part of the split), genre (``all``,
     then each genre of the metadata), level and reference (columns
-    :data:`SUMMARY_COLUMNS`; intervals only for the rows of all genres); ``per_code`` the
+    :data:`SUMMARY_COLUMNS`; each row with its bootstrap intervals, a genre's from its own
+    units, but none on fewer than :data:`MIN_INTERVAL_UNITS`); ``per_code`` the
     paragraph-level precision, recall and F1 of each code per part and reference."""
     inputs = inputs or score_inputs(run)
     codes = inputs.codebook.ids
@@ -269,13 +275,12 @@ def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0, coded: pd.Da
         for p, g, rows in at.slices:
             if not rows.any():
                 continue
-            boot = n_boot if g == "all" else 0
             ceiling = {"alpha": np.nan, "macro_f1": np.nan}
             if len(at.gold) == 2:
                 first, second = at.gold.values()
                 ceiling = scores(first[rows], second[rows], n_boot=0)
             for name, g_mat in at.gold.items():
-                s = scores(auto[rows], g_mat[rows], n_boot=boot, seed=seed)
+                s = scores(auto[rows], g_mat[rows], n_boot=n_boot if rows.sum() >= MIN_INTERVAL_UNITS else 0, seed=seed)
                 summary.append({"corpus": run.corpus.name, "part": p, "genre": g, "level": level, "reference": name}
                                | s | {"references_alpha": ceiling["alpha"], "references_macro_f1": ceiling["macro_f1"]})
                 if level == "paragraph" and g == "all":

@@ -702,9 +702,11 @@ def unknown_voice_note(freq: pd.DataFrame) -> str:
     if rows.empty:
         return ""
     n = int(rows["n_documents"].iloc[0])
-    return (f"{UNKNOWN} is no voice: it gathers what the {plural(n, 'document')} with no voice in the metadata say "
-            "(outside a turn whose label study.yaml gives a voice), counted as one group; give each a voice in the "
-            "metadata to tell them apart.")
+    documents = "the document" if n == 1 else f"the {plural(n, 'document')}"
+    return (f"{UNKNOWN} is no voice: it gathers what {documents} with no voice in the metadata "
+            f"{'says' if n == 1 else 'say'} (outside a turn whose label study.yaml gives a voice), counted as one "
+            f"group; give {'it' if n == 1 else 'each'} a voice in the metadata"
+            f"{'' if n == 1 else ' to tell them apart'}.")
 
 
 def variants_note(values: Iterable[object], kind: str = "voice") -> str:

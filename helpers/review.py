@@ -762,6 +762,24 @@ def reviewer_agreement(decided: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def agreement_note(agreement: pd.DataFrame, high: float = 0.9, low_alpha: float = 0.667) -> str:
+    """One plain-text line for the pairs of :func:`reviewer_agreement` whose α is low or
+    undefined beside a high share of agreement (95 % and α 0.0 read as a contradiction):
+    α discounts the agreement that decisions falling nearly all one way give by chance, so
+    one disagreement then weighs heavily; empty when no pair is so."""
+    odd = agreement[(agreement["agreement"] >= high)
+                    & (agreement["alpha"].isna() | (agreement["alpha"] < low_alpha))]
+    if odd.empty:
+        return ""
+    pairs = ", ".join(f"{r['reviewer A']} and {r['reviewer B']} ({r['agreement']:.0%} agreement, α "
+                      + ("undefined" if pd.isna(r["alpha"]) else f"{r['alpha']:.2f}") + ")"
+                      for _, r in odd.iterrows())
+    return (f"{pairs}: a high share of agreement with a low α is no contradiction. When nearly every decision is the "
+            "same (most items correct), α discounts the agreement that skew gives by chance, so a single "
+            "disagreement weighs heavily, and with every decision the same α is undefined. Read the share of agreement "
+            "beside it; for a firmer α, review items more likely to be wrong too (a larger sample, PER_CODE=).")
+
+
 # --------------------------------------------------------------------------- suggestions
 
 

@@ -24,6 +24,16 @@ def test_checksum_check_detects_a_changed_file(corpus_factory):
     assert corpus.verify_checksums(root) == ["raw/a.txt: content differs from SHA256SUMS"]
 
 
+def test_checksums_written_inside_raw_are_named_once_with_how_to_write_them(corpus_factory):
+    """`cd raw && sha256sum *` lists a.txt: each file was said missing and unlisted both."""
+    root = corpus_factory({"a.txt": "Hej.\n", "b.txt": "Då.\n"})
+    (root / "SHA256SUMS").write_text(f"{corpus.sha256(root / 'raw/a.txt')}  a.txt\n"
+                                     f"{corpus.sha256(root / 'raw/b.txt')}  raw/b.txt\n", encoding="utf-8")
+    assert corpus.verify_checksums(root) == [
+        "a.txt: listed in SHA256SUMS without raw/; it names files from the corpus folder (raw/a.txt): write it there "
+        "with `sha256sum raw/*.txt > SHA256SUMS`"]
+
+
 def test_study_metadata_says_what_is_known_and_no_more():
     meta = corpus.load_metadata(paths.CORPUS_DIR).set_index("file")
     assert list(meta.index) == [p.name for p in corpus.list_raw_files(paths.CORPUS_DIR)]

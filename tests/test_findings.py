@@ -670,7 +670,7 @@ def test_the_findings_notebook_counts_an_interviewers_questions_for_the_intervie
     assert f"from 1 of 3 voices: {voice} and documents with no voice)" in rq1  # (unknown), d, is no voice
     rq3 = next(line for line in shown.splitlines() if line.startswith("**RQ3."))
     assert f"{voice} (1 document): " in rq3 and "managers (2 documents): " in rq3  # a and c
-    assert "(unknown) is no voice: it gathers what the 1 document with no voice in the metadata say" in rq3
+    assert "(unknown) is no voice: it gathers what the document with no voice in the metadata says" in rq3
     assert "The (unknown) write" not in rq3
     assert ('1 voice is written in more than one way, differing only in case or spacing: "Managers" and '
             '"managers".') in rq3
@@ -688,6 +688,9 @@ def test_documents_without_a_voice_are_said_to_be_no_voice():
         "(unknown) is no voice: it gathers what the 3 documents with no voice in the metadata say (outside a turn "
         "whose label study.yaml gives a voice), counted as one group; give each a voice in the metadata to tell them "
         "apart.")
+    assert findings.unknown_voice_note(freq.assign(n_documents=1)) == (
+        "(unknown) is no voice: it gathers what the document with no voice in the metadata says (outside a turn "
+        "whose label study.yaml gives a voice), counted as one group; give it a voice in the metadata.")
     assert findings.unknown_voice_note(freq[freq["voice"] == "managers"]) == ""
     assert findings.unknown_voice_note(freq.rename(columns={"voice": "period"})) == ""
 

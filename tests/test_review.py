@@ -781,6 +781,21 @@ def test_reviewers_agreement_is_krippendorffs_alpha():
     assert t.iloc[0][["reviewer A", "reviewer B", "items both decided"]].tolist() == ["ann", "bo", 4]
     assert t.iloc[0]["alpha"] == pytest.approx(8 / 15) and t.iloc[0]["agreement"] == 0.75
     assert review.reviewer_agreement(_decided(rows[:4])).empty
+    assert review.agreement_note(t) == ""  # 75 %, α 0.53: nothing odd to explain
+
+
+def test_a_high_agreement_beside_a_low_alpha_is_explained():
+    """The walkthrough's case: two reviewers agreed on 20 of 21 items, all but one correct, and
+    the page showed 0.952 beside α 0.0 with no word on it."""
+    spans = [("a.txt", i * 10, i * 10 + 5, "P_DETAIL") for i in range(21)]
+    rows = [s + ("correct", "ann") for s in spans]
+    rows += [s + ("wrong" if i == 0 else "correct", "bo") for i, s in enumerate(spans)]
+    t = review.reviewer_agreement(_decided(rows))
+    assert t.iloc[0]["agreement"] == pytest.approx(20 / 21) and t.iloc[0]["alpha"] < 0.1
+    note = review.agreement_note(t)
+    assert note.startswith("ann and bo (95% agreement, α ") and "is no contradiction" in note
+    same = review.reviewer_agreement(_decided([s + ("correct", who) for s in spans for who in ("ann", "bo")]))
+    assert "α undefined" in review.agreement_note(same)  # every decision the same
 
 
 # --------------------------------------------------------------------------- suggestions and notes
