@@ -127,8 +127,8 @@ def _macro_f1(counts: np.ndarray) -> np.ndarray:
         return np.where(used.any(axis=-1), f1.sum(axis=-1) / used.sum(axis=-1), np.nan)
 
 
-# the units (paragraphs, sentences) from which a row of score_run gets its bootstrap interval: resampling fewer
-# (a genre of one short text) gives an interval that says nothing
+# the units (paragraphs, sentences) from which a genre's row of score_run gets its bootstrap interval: resampling
+# fewer (a genre of one short text) gives an interval that says nothing
 MIN_INTERVAL_UNITS = 20
 
 
@@ -264,7 +264,7 @@ def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0, coded: pd.Da
     ``summary`` has a row per part (``all``, then each part of the split), genre (``all``,
     then each genre of the metadata), level and reference (columns
     :data:`SUMMARY_COLUMNS`; each row with its bootstrap intervals, a genre's from its own
-    units, but none on fewer than :data:`MIN_INTERVAL_UNITS`); ``per_code`` the
+    units, but none for a genre of fewer than :data:`MIN_INTERVAL_UNITS`); ``per_code`` the
     paragraph-level precision, recall and F1 of each code per part and reference."""
     inputs = inputs or score_inputs(run)
     codes = inputs.codebook.ids
@@ -275,12 +275,14 @@ def score_run(run: pipeline.Run, n_boot: int = 1000, seed: int = 0, coded: pd.Da
         for p, g, rows in at.slices:
             if not rows.any():
                 continue
+            # a genre's few units give an interval that says nothing; a part's, however few, is the figure quoted
+            boot = n_boot if g == "all" or rows.sum() >= MIN_INTERVAL_UNITS else 0
             ceiling = {"alpha": np.nan, "macro_f1": np.nan}
             if len(at.gold) == 2:
                 first, second = at.gold.values()
                 ceiling = scores(first[rows], second[rows], n_boot=0)
             for name, g_mat in at.gold.items():
-                s = scores(auto[rows], g_mat[rows], n_boot=n_boot if rows.sum() >= MIN_INTERVAL_UNITS else 0, seed=seed)
+                s = scores(auto[rows], g_mat[rows], n_boot=boot, seed=seed)
                 summary.append({"corpus": run.corpus.name, "part": p, "genre": g, "level": level, "reference": name}
                                | s | {"references_alpha": ceiling["alpha"], "references_macro_f1": ceiling["macro_f1"]})
                 if level == "paragraph" and g == "all":
@@ -464,7 +466,7 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
                 lambda r: f"{r.macro_f1_ahead:+.3f} [{r.macro_f1_low:+.2f}, {r.macro_f1_high:+.2f}]", axis=1),
         )[["corpus", "part", "reference", "units", "alpha_ahead", "macro_f1_ahead"]].to_string(index=False))
     tables = ", ".join(name for name in TABLE_FILES if aheads or name != AHEAD_FILE)
-    print(f"tables ({tables}) in: {', '.join(paths.display(run.out) for run in runs)}")
+    print(f"tables ({tables}) in: {', '.join(paths.copyable(run.out, a.out) for run in runs)}")
     return 0
 
 

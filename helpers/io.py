@@ -279,7 +279,10 @@ def composed(data: object, shown: str, error: type[Exception] = ValueError) -> o
                 out[new], written[new] = nfc(v), key
             return out
 
-    data = nfc(data)
+    try:
+        data = nfc(data)
+    except RecursionError:  # a value nested deeper than the loader's own limit: refused as it is
+        raise error(f"{shown}: {TOO_DEEP}") from None
     if changed:
         examples = ", ".join(repr(unicodedata.normalize("NFC", t))[:40] for t in changed[:3])
         forms = " or ".join(sorted({unicode_form(t) for t in changed}))
@@ -288,6 +291,8 @@ def composed(data: object, shown: str, error: type[Exception] = ValueError) -> o
     return data
 
 
+# a settings file nested past Python's stack: no codebook or study is
+TOO_DEEP = "nested deeper than any settings file is (hundreds of levels of lists or mappings); is it the file meant?"
 # The values a settings file may expand to through its aliases: a codebook of every code's rules is some
 # thousands; nine lists of nine aliases of each other (a few hundred bytes) would be 9**9.
 MAX_YAML_VALUES = 1_000_000
@@ -359,9 +364,13 @@ def load_yaml(text: str, shown: str, error: type[Exception] = ValueError) -> tup
             "(merge the two values into it).") from None
     except yaml.YAMLError as exc:
         raise error(f"{shown}: not valid YAML: {exc}") from exc
-    except ValueError as exc:  # the one the safe loader lets through: Python's limit on an int's digits
-        raise error(f"{shown}: it holds a number of more than {sys.get_int_max_str_digits():,} digits, which no "
-                    "setting has; if it is a text, put it in quotes") from exc
+    except ValueError as exc:  # what the safe loader lets through: an impossible date (2021-02-30), a huge number
+        if "integer string conversion" in str(exc):
+            raise error(f"{shown}: it holds a number of more than {sys.get_int_max_str_digits():,} digits, which no "
+                        "setting has; if it is a text, put it in quotes") from exc
+        raise error(f"{shown}: a value YAML cannot read ({exc}); if it is a text, put it in quotes") from exc
+    except RecursionError:  # lists or mappings nested hundreds deep
+        raise error(f"{shown}: {TOO_DEEP}") from None
     finally:
         loader.dispose()
     if bomb:

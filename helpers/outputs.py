@@ -122,11 +122,15 @@ def unrecorded(out: str | None) -> str | None:
     than ``build/``, that holds files but no record of a run (:data:`RECORDS`, in it or in
     ``evaluation/<corpus>/``), a folder of one's own, whose files of the names a run writes
     (``coded.csv``, ``html/``, ...) the run would replace. Hidden files (``.DS_Store``)
-    do not count; an empty folder may be written."""
+    do not count, nor what ``make clean`` keeps on purpose where it removed a run's files
+    (``review/``, ``make suggest``'s ``suggestions_<CODE>.csv``): an empty folder, or one
+    cleaned, may be written."""
     out_dir = paths.resolve(out, paths.BUILD_DIR)
     if not out_dir.is_dir() or _is_build(out_dir) or _recorded(out_dir):
         return None
-    found = sorted(e.name + ("/" if e.is_dir() else "") for e in out_dir.iterdir() if not e.name.startswith("."))
+    found = sorted(e.name + ("/" if e.is_dir() else "") for e in out_dir.iterdir() if not e.name.startswith(".")
+                   and not (e.name == KEPT_DIR and e.is_dir())
+                   and not (e.name.startswith("suggestions_") and e.name.endswith(".csv")))
     if not found:
         return None
     shown = ", ".join(found[:3]) + (", ..." if len(found) > 3 else "")

@@ -98,6 +98,17 @@ class ShortenedPathError(OutputFolderError):
     (:func:`resolve`)."""
 
 
+def copyable(path: str | os.PathLike[str], out: str | None) -> str:
+    """``path`` (a file or folder in a run's output folder) as a user can copy it into a
+    shell from the project root, for what a command prints on the terminal: relative to the
+    project when inside it, else under ``OUT`` as the user gave it (never shortened with
+    "…", as :func:`display` shows paths in outputs)."""
+    path = Path(path)
+    if path.resolve().is_relative_to(PROJ_ROOT):
+        return display(path)
+    return str(Path(out).expanduser() / path.name) if out else str(path)
+
+
 def _inside(inner: Path, outer: Path) -> bool:
     """Whether ``inner`` is ``outer`` or below it, both resolved (symbolic links followed);
     folders that exist are also compared as files, which catches a case-insensitive file
@@ -135,8 +146,8 @@ def unsafe_out(out: str | os.PathLike[str] | None, corpus: str | os.PathLike[str
     Refused: the project root or a folder that contains it, a folder inside the project
     other than ``build/`` and the folders under it (``notebooks/``, ``helpers/``, a
     corpus, ...: the project's own files, not outputs), the corpus folder, a folder inside
-    it or one that contains it, and any other corpus folder (one holding ``raw/``) or a
-    folder inside one, its ``raw/`` above all. Both are given as on the command line
+    it or one that contains it, and any other corpus folder (one holding ``raw/`` with
+    texts) or its ``raw/`` or a folder inside that. Both are given as on the command line
     (relative to the project root, default ``build/`` and ``corpus/``).
     """
     out_dir, corpus_dir = resolve(out, BUILD_DIR), resolve(corpus, CORPUS_DIR)
@@ -156,14 +167,20 @@ def unsafe_out(out: str | os.PathLike[str] | None, corpus: str | os.PathLike[str
         return refusing(out, "it is inside the project, whose files are not outputs; only build/ and the folders "
                         f"under it take outputs there; {fix}", command)
     resolved = out_dir.resolve()
-    holder = next((p for p in (resolved, *resolved.parents) if (p / "raw").is_dir()), None)
-    if holder == resolved:
+    if _is_corpus(resolved):
         return refusing(out, f"it holds raw/, a corpus's raw texts, and nothing is ever written in a corpus folder; {fix}",
                         command)
-    if holder is not None:
-        return refusing(out, f"it is inside {holder}, a corpus folder (it holds raw/, a corpus's raw texts), and "
-                        f"nothing is ever written in a corpus folder; {fix}", command)
+    raw = next((p for p in (resolved, *resolved.parents) if p.name == "raw" and _is_corpus(p.parent)), None)
+    if raw is not None:
+        return refusing(out, f"it is inside {raw}, a corpus's raw texts, which are never written; {fix}", command)
     return None
+
+
+def _is_corpus(folder: Path) -> bool:
+    """Whether ``folder`` holds a corpus's texts: a ``raw/`` with a ``*.txt`` in it (a
+    ``~/raw`` of photographs is none)."""
+    raw = folder / "raw"
+    return raw.is_dir() and any(p.suffix.lower() == ".txt" for p in raw.iterdir())
 
 
 def check_out(out: str | os.PathLike[str] | None, corpus: str | os.PathLike[str] | None = None) -> None:

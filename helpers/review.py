@@ -600,9 +600,10 @@ def save_decisions(corpus: Path, name: str, table: pd.DataFrame, raw_texts: Mapp
     if not stem or stem != Path(stem).name or stem.startswith("."):
         raise ReviewError(f"NAME={name!r}: give a plain file name (letters, digits, - and _), no folder")
     target = Path(corpus) / decisions.REVIEW_DIR / f"{stem}.csv"
-    if target.parent.is_symlink():  # written through it, the decisions would land outside the corpus
-        raise ReviewError(f"{paths.display(corpus)}/{decisions.REVIEW_DIR}: a link; make review/ a folder of the corpus itself "
-                          "(nothing was written)")
+    try:  # a review/ that is a link: written through it, the decisions would land outside the corpus
+        decisions.review_files(corpus)
+    except decisions.DecisionError as exc:
+        raise ReviewError(f"{exc} (nothing was written)") from None
     try:
         io.check_name(target if target.parent.is_dir() else Path(corpus) / target.name)
     except io.FileNameError as exc:

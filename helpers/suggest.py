@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -143,23 +142,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # its table is not recorded as a run's: make clean keeps it (the tables it rebuilds are, in the stamp)
         run = pipeline.Run.from_params(a.corpus or None, a.out or None, record=False)
+        codebook = coding.codebook_for(run.corpus)
+        if a.code not in codebook.ids:  # before the tables are built
+            print(f"error: {'no code given' if not a.code else repr(a.code) + ' is not a code of the codebook'}: "
+                  f"make suggest CODE=<one of {', '.join(codebook.ids)}>", file=sys.stderr)
+            return 2
+        segments = pipeline.segments(run)[0]
     except paths.OutputFolderError as err:  # a refused OUT: one line, exit status 2, as make report says it
         print(f"error: {err}", file=sys.stderr)
         return 2
-    codebook = coding.codebook_for(run.corpus)
-    if a.code not in codebook.ids:  # before the tables are built
-        print(f"error: {'no code given' if not a.code else repr(a.code) + ' is not a code of the codebook'}: "
-              f"make suggest CODE=<one of {', '.join(codebook.ids)}>", file=sys.stderr)
-        return 2
-    try:
-        segments = pipeline.segments(run)[0]
     except pipeline.EditedTableError as err:  # notes saved over a table in OUT: neither read nor overwritten
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except ValueError as err:  # bad input the tables are built from (a corpus, its codebook, its decisions), named
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     table = candidate_terms(segments, pipeline.tokens(run), pipeline.coded(run), codebook, a.code, top=a.top,
                             window=a.window)
     path = io.write_csv(run.path(f"suggestions_{a.code}.csv"), table)
-    shown = copyable(path, a.out)
+    shown = paths.copyable(path, a.out)
     if table.empty:
         coded = int((pipeline.coded(run)["code"] == a.code).sum())
         why = ("the auto-coder coded no sentence with it in this corpus, so there is nothing to compare; check the "
@@ -173,17 +174,6 @@ def main(argv: list[str] | None = None) -> int:
         print(table.drop(columns=["example_file", "example_start"]).to_string(index=False))
     print(f"suggestions for {a.code}: {shown} (read each in context before adding a rule)")
     return 0
-
-
-def copyable(path: Path, out: str | None) -> str:
-    """``path`` (a file in the run's output folder) as a user can copy it into a shell
-    from the project root: relative to the project when inside it, else under OUT as
-    the user gave it (never shortened with "…", as :func:`helpers.paths.display` shows
-    paths in outputs)."""
-    path = Path(path)
-    if path.resolve().is_relative_to(paths.PROJ_ROOT):
-        return paths.display(path)
-    return str(Path(out).expanduser() / path.name) if out else str(path)
 
 
 if __name__ == "__main__":

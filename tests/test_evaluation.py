@@ -272,7 +272,7 @@ def test_make_evaluate_builds_a_corpus_inputs_once_for_the_coder_and_the_keyword
     written = sorted(p.relative_to(tmp_path / "corpus").as_posix() for p in (tmp_path / "corpus").rglob("*")
                      if p.is_file())
     assert [rel for rel in written if rel not in cache] == sorted([*evaluation.TABLE_FILES, manifest.MANIFEST])
-    assert f"tables ({', '.join(evaluation.TABLE_FILES)}) in: {paths.display(tmp_path / 'corpus')}\n" in printed
+    assert f"tables ({', '.join(evaluation.TABLE_FILES)}) in: {tmp_path / 'corpus'}\n" in printed  # as it is, to copy
 
 
 def test_the_difference_of_two_coders_is_paired_and_seeded():
@@ -364,12 +364,21 @@ def test_make_evaluate_checks_every_corpus_s_output_folder_before_writing_anythi
     code = evaluation.main(["--corpus", str(first), "--corpus", str(second), "--out", str(out), "--boot", "10"])
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1, err
-    # the first corpus's folder is refused already: it is inside the second corpus, as any corpus is
-    assert err.startswith(f"error: refusing OUT={out / 'first'}: it is inside {second}, a corpus folder"), err
+    # the first corpus's folder is refused already: it is inside the second corpus's raw texts, as any corpus's are
+    assert err.startswith(f"error: refusing OUT={out / 'first'}: it is inside {second / 'raw'}, a corpus's raw "
+                          "texts"), err
     assert evaluation.main(["--corpus", str(second), "--out", str(out), "--boot", "10"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"error: refusing OUT={out / 'second'}: it is inside the corpus folder CORPUS={second}"), err
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+    # only the second corpus's folder refused (a file of one's own in it): the first gets nothing either
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "second").mkdir(parents=True)
+    (elsewhere / "second" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    code = evaluation.main(["--corpus", str(first), "--corpus", str(second), "--out", str(elsewhere), "--boot", "10"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.startswith(f"error: refusing OUT={elsewhere / 'second'}: it already holds files"), err
+    assert sorted(p.relative_to(elsewhere).as_posix() for p in elsewhere.rglob("*")) == ["second", "second/notes.txt"]
 
 
 def _make(*args: str) -> subprocess.CompletedProcess:
@@ -449,6 +458,15 @@ def _partial_references(corpus_factory):
         (ref / f"{coder}.csv").write_text(f"file,start,end,code,quote\na.txt,0,{len(quote)},P_DETAIL,{quote}\n",
                                           encoding="utf-8")
     return root, ref
+
+
+def test_a_small_corpus_keeps_its_overall_interval(corpus_factory, tmp_path):
+    """Fewer units than MIN_INTERVAL_UNITS take a genre's interval away, never the overall
+    figure's: a small corpus of one's own is where its uncertainty matters most."""
+    root, _ = _partial_references(corpus_factory)
+    summary, _ = evaluation.score_run(pipeline.Run.from_params(root, tmp_path / "out"), n_boot=200)
+    overall = summary[summary["genre"] == "all"]
+    assert (overall["units"] < evaluation.MIN_INTERVAL_UNITS).all() and overall["alpha_low"].notna().all()
 
 
 def test_a_partial_reference_coding_is_named_and_warned_about(corpus_factory, tmp_path, capsys):

@@ -253,12 +253,19 @@ def test_out_in_another_corpus_or_its_raw_texts_is_refused_and_nothing_is_writte
     """The reviewer's case: OUT=<another corpus>/raw wrote a report among its raw texts."""
     corpus, other = _corpus(tmp_path / "c"), _corpus(tmp_path / "other")
     before = _tree(other)
-    for out in (other / "raw", other / "raw" / "report", other / "report"):
+    for out in (other / "raw", other / "raw" / "report"):
         assert_refused(run_main(capsys, "--corpus", str(corpus), "--out", str(out)),
-                       f"OUT={out}", f"it is inside {other}, a corpus folder (it holds raw/")
+                       f"OUT={out}", f"it is inside {other / 'raw'}, a corpus's raw texts, which are never written")
     assert_refused(run_main(capsys, "--corpus", str(corpus), "--out", str(other)),
                    f"OUT={other}", "it holds raw/, a corpus's raw texts")
     assert _tree(other) == before
+    # a folder above the output that holds a raw/ (of photographs, or of texts) refuses nothing below it but raw/
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "IMG_0001.CR2").write_bytes(b"")
+    assert paths.unsafe_out(tmp_path / "reports" / "mine", corpus) is None
+    (tmp_path / "raw" / "notes.txt").write_text("Text.\n", encoding="utf-8")
+    assert paths.unsafe_out(tmp_path / "reports" / "mine", corpus) is None
+    assert paths.unsafe_out(other / "report", corpus) is None  # beside another corpus's raw/, not in it
 
 
 def test_a_folder_of_ones_own_files_is_refused_and_an_empty_one_or_a_reports_is_not(tmp_path, capsys):
@@ -285,6 +292,14 @@ def test_a_folder_of_ones_own_files_is_refused_and_an_empty_one_or_a_reports_is_
         (ran / "coded.csv").write_text("a run's table\n", encoding="utf-8")
         assert outputs.unrecorded(str(ran)) is None, record
     assert outputs.unrecorded(None) is None  # build/, the project's own
+    # what make clean keeps on purpose (a review's sheet, make suggest's tables) leaves a folder runs may use again
+    (kept := tmp_path / "cleaned").mkdir()
+    (kept / "review").mkdir()
+    (kept / "review" / "review.xlsx").write_bytes(b"a sheet being filled")
+    (kept / "suggestions_P_DETAIL.csv").write_text("term\n", encoding="utf-8")
+    assert outputs.unrecorded(str(kept)) is None
+    (kept / "notes.md").write_text("mine\n", encoding="utf-8")
+    assert "(notes.md)" in outputs.unrecorded(str(kept))
 
 
 def test_unsafe_out_follows_symbolic_links(tmp_path):

@@ -94,6 +94,18 @@ def test_the_command_says_which_codes_there_are_when_none_or_another_is_given(ca
     assert "'X_NONE' is not a code of the codebook" in capsys.readouterr().err
 
 
+def test_bad_input_is_said_in_a_line_naming_it_not_a_traceback(tmp_path, capsys):
+    """A corpus refused while its tables are built (two file names that differ only in
+    case) reached make suggest as a traceback."""
+    corpus = tmp_path / "mine"
+    (corpus / "raw").mkdir(parents=True)
+    for name in ("a.txt", "A.txt"):
+        (corpus / "raw" / name).write_text("Vi behöver mer tillit.\n", encoding="utf-8")
+    assert suggest.main(["--code", "R_TRUST", "--corpus", str(corpus), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and "differ only in case" in err[0], err
+
+
 def test_the_command_writes_the_suggestions_of_a_run(tmp_path, capsys):
     out = tmp_path / "out"
     assert suggest.main(["--code", "R_TRUST", "--out", str(out), "--top", "5"]) == 0
