@@ -13,7 +13,7 @@ ENGINE ?= pandas
 # pasted into a shell line, so a path with a quote, `;`, a dollar sign or a backtick in it is
 # passed as it is: make does not expand it ($(value ...)) and does not export the originals.
 unexport CORPUS OUT ENGINE BENCH_CORPUS CODE PART CODES FILE REVIEWER NAME PER_CODE NEAR_MISS SEED UPGRADE FORCE
-help report clean evaluate suggest review review-import: export KVALITEXT_CORPUS = $(value CORPUS)
+help report clean evaluate suggest review review-import reference-import: export KVALITEXT_CORPUS = $(value CORPUS)
 help report clean evaluate suggest review review-import: export KVALITEXT_OUT = $(value OUT)
 suggest: export KVALITEXT_CODE = $(value CODE)
 furniture: export KVALITEXT_PART = $(or $(value PART),check)
@@ -23,9 +23,10 @@ help bench: export KVALITEXT_BENCH_CORPUS = $(value BENCH_CORPUS)
 review: export KVALITEXT_PER_CODE = $(value PER_CODE)
 review: export KVALITEXT_NEAR_MISS = $(value NEAR_MISS)
 review: export KVALITEXT_SEED = $(value SEED)
-review-import: export KVALITEXT_FILE = $(value FILE)
+review-import reference-import: export KVALITEXT_FILE = $(value FILE)
 review-import: export KVALITEXT_REVIEWER = $(value REVIEWER)
-review-import: export KVALITEXT_NAME = $(value NAME)
+review-import reference-import: export KVALITEXT_NAME = $(value NAME)
+reference-import: export KVALITEXT_CODER = $(value CODER)
 lock: export KVALITEXT_UPGRADE = $(value UPGRADE)
 CONSTRAINTS := requirements/constraints.txt
 PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
@@ -56,12 +57,12 @@ UV := $(UV_DIR)/venv/bin/uv
 export UV_CACHE_DIR := $(CURDIR)/$(UV_DIR)/cache
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help env report test notebooks evaluate suggest furniture review review-import lock bench lab clean python-version
+.PHONY: help env report test notebooks evaluate suggest furniture review review-import reference-import lock bench lab clean python-version
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 	@echo "  variables: CORPUS=$$KVALITEXT_CORPUS OUT=$$KVALITEXT_OUT ENGINE=$$KVALITEXT_ENGINE PYTHON=$(PYTHON) BENCH_CORPUS=$$KVALITEXT_BENCH_CORPUS"
-	@echo "  and: CODES=auto|corrected (report), CODE= (suggest), PART= ERRORS=1 SITES=1 (furniture), PER_CODE= NEAR_MISS= SEED= FORCE=1 (review), FILE= REVIEWER= NAME= (review-import), UPGRADE= (lock), DEBUG=1, RECORD=1"
+	@echo "  and: CODES=auto|corrected (report), CODE= (suggest), PART= ERRORS=1 SITES=1 (furniture), PER_CODE= NEAR_MISS= SEED= FORCE=1 (review), FILE= REVIEWER= NAME= (review-import), FILE= CODER= NAME= (reference-import), UPGRADE= (lock), DEBUG=1, RECORD=1"
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else f"Python 3.11, 3.12 or 3.13 is needed, {sys.executable} is {v[0]}.{v[1]}: run make PYTHON=python3.12 ...")'
@@ -90,6 +91,9 @@ review: $(STAMP) ## draw a sample of CORPUS's codes to review: OUT/review/review
 
 review-import: $(STAMP) ## read a filled review sheet or edited project (FILE=, REVIEWER=, NAME=) into CORPUS/review/NAME.csv
 	$(BIN)/python -m helpers.review import "$$KVALITEXT_FILE" --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT" --reviewer="$$KVALITEXT_REVIEWER" --name="$$KVALITEXT_NAME"
+
+reference-import: $(STAMP) ## read one coder's codings of a QDA project (FILE=, CODER=, NAME=) into CORPUS/reference/NAME.csv
+	$(BIN)/python -m helpers.review reference "$$KVALITEXT_FILE" --corpus="$$KVALITEXT_CORPUS" --coder="$$KVALITEXT_CODER" --name="$$KVALITEXT_NAME"
 
 test: $(STAMP) ## unit tests of helpers/ and strict nbval over every notebook's committed outputs, on every core
 	$(BIN)/python -m pytest -n auto --dist loadfile

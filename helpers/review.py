@@ -56,7 +56,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import clean, coding, decisions, evaluation, io, markup, paths, pipeline, refi, reliability
-from .corpus import read_raw_texts
+from .corpus import own_files, read_raw_texts
 from .findings import LOW_MARK  # the mark; figures keep it whole when they shorten a label
 from .matcher import NEAR, Term
 
@@ -1128,6 +1128,50 @@ def write_review(run: pipeline.Run, per_code: int = PER_CODE, near_miss: int = N
             for name, rel in (("sample", SAMPLE_FILE), ("sheet", SHEET_FILE), ("project", PROJECT_FILE))}
 
 
+def import_reference(corpus: Path, path: Path, coder: str, name: str, codebook: coding.Codebook,
+                     raw: Mapping[str, str]) -> tuple[Path, int, list[str]]:
+    """One coder's codings of a QDA project (``path``, a ``.qdpx`` another tool exported)
+    written as a reference coding, ``CORPUS/reference/<name>.csv`` (default name: the
+    coder's, made a file name): ``(the file, codings written, the project's codes not
+    mapped to the codebook's ids, left out)``. The codings are mapped as
+    :func:`helpers.refi.import_project` maps them (positions at the raw texts' offsets,
+    codes by id or by name); ``coder`` may be left empty when the project has one coder.
+    Refused (:class:`ReviewError`, nothing written): a coder not in the project, no mapped
+    coding, an existing file (never replaced), a ``reference/`` that is a link, and a
+    file :func:`helpers.reliability.load_reference` would refuse."""
+    codings, report = refi.import_project(path, code_ids=codebook, raw_texts=raw)
+    print(report.summary())
+    coders = sorted(set(codings["coder"]))
+    if not coder and len(coders) == 1:
+        coder = coders[0]
+    if coder not in coders:
+        raise ReviewError(f"{path.name}: {'give CODER=, one' if not coder else repr(coder) + ' is not one'} of the "
+                          f"project's coders: {', '.join(map(repr, coders)) or '(none: it holds no coding)'}")
+    mine = codings[codings["coder"] == coder]
+    unmapped = sorted(set(mine.loc[~mine["mapped"], "code"]))
+    mine = mine[mine["mapped"]]
+    if mine.empty:
+        raise ReviewError(f"{path.name}: none of {coder}'s codings has a code of the codebook"
+                          + (f" (their codes: {', '.join(unmapped)})" if unmapped else ""))
+    stem = (name.strip().removesuffix(".csv") or "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in coder))
+    if not all(ch.isalnum() or ch in "-_" for ch in stem):
+        raise ReviewError(f"NAME={name!r}: use letters, digits, - and _ only (the file is CORPUS/reference/NAME.csv)")
+    folder = Path(corpus) / "reference"
+    own_files(folder, ".csv", ReviewError, "the reference codings")  # a reference/ that is a link: refused, named
+    target = folder / f"{stem}.csv"
+    if target.exists():
+        raise ReviewError(f"{paths.display(target)} exists; reference codings are never replaced. Give another NAME=, "
+                          "or remove the old file yourself (nothing was written)")
+    text = mine[["file", "start", "end", "code", "quote"]].to_csv(index=False, lineterminator="\n")
+    with tempfile.TemporaryDirectory() as tmp:  # checked as the file it is about to be, before it is written
+        (Path(tmp) / target.name).write_text(text, encoding="utf-8")
+        try:
+            reliability.load_reference(Path(tmp) / target.name, raw, codebook.ids)
+        except reliability.ReferenceCodingError as exc:
+            raise ReviewError(f"{exc} (nothing was written)") from None
+    return io.write_text(target, text), len(mine), unmapped
+
+
 def _count(default: int):
     """An argument type: a whole number from 0, or the default when given empty (as
     ``make`` passes an unset variable)."""
@@ -1159,8 +1203,24 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("file", help="the filled .xlsx or the edited .qdpx")
     i.add_argument("--reviewer", default="", help="who reviewed (required for .qdpx; .xlsx rows may name theirs)")
     i.add_argument("--name", default="", help="the decisions file's name in CORPUS/review/ (default: the reviewer's)")
+    r = sub.add_parser("reference", help="read one coder's codings of a QDA project into CORPUS/reference/NAME.csv")
+    r.add_argument("file", help="the .qdpx the QDA tool exported")
+    r.add_argument("--corpus", default="")
+    r.add_argument("--coder", default="", help="whose codings (a user of the project; may be left out if it has one)")
+    r.add_argument("--name", default="", help="the file's name in CORPUS/reference/ (default: the coder's)")
     args = parser.parse_args(argv)
     try:
+        if args.command == "reference":  # writes only in CORPUS/reference/: no run, no OUT
+            corpus = paths.resolve(args.corpus or None, paths.CORPUS_DIR)
+            path = paths.resolve(args.file, paths.PROJ_ROOT) if args.file.strip() else None
+            if path is None or not path.is_file() or path.suffix.lower() != ".qdpx":
+                raise ReviewError(f"{args.file!r}: give FILE= the .qdpx file the QDA tool exported")
+            target, n, unmapped = import_reference(corpus, path, args.coder, args.name, coding.codebook_for(corpus),
+                                                   read_raw_texts(corpus))
+            print(f"{n} codings written to {paths.copyable(target, None)}"
+                  + (f"; left out, with codes not in the codebook: {', '.join(unmapped)}" if unmapped else "")
+                  + "; notebook 03 and make evaluate score against them")
+            return 0
         run = pipeline.Run.from_params(args.corpus, args.out)
         if args.command == "sample":
             written = write_review(run, args.per_code, args.near_miss, args.seed, force=args.force)

@@ -549,3 +549,34 @@ def test_line_ends_maps_each_offset_exactly_or_not_at_all(text, raw, offsets):
     ends = refi.line_ends(text, raw)
     assert {o: ends.to_raw(o) for o in offsets} == offsets
     assert refi.line_ends(text, text) is None and refi.line_ends(text + "x", raw) is None
+
+
+def test_make_reference_import_writes_one_coders_codings_as_a_reference_coding(codebook, seed, tmp_path, capsys):
+    """A coder's work in a QDA tool comes back without Python: the walkthrough found only a
+    snippet in notebook 05, which did not run as written. Coder A's codings go out in a
+    project and come back as reference/Anna.csv, the same spans, codes and quotes."""
+    import shutil
+
+    from helpers import reliability, review
+
+    raw, refs = seed
+    mine = tmp_path / "mine"
+    shutil.copytree(paths.CORPUS_DIR, mine, ignore=shutil.ignore_patterns("reference", "review"))
+    project = refi.export_project(raw, {"Anna": refs["coding_A"], "Bo": refs["coding_B"]}, codebook,
+                                  tmp_path / "coders.qdpx", "Seed")
+    assert review.main(["reference", str(project), "--corpus", str(mine), "--coder", "Anna"]) == 0
+    said = capsys.readouterr().out
+    written = mine / "reference" / "Anna.csv"
+    assert f"{len(refs['coding_A'])} codings written to {written}" in said
+    back = reliability.load_reference(written, raw, codebook.ids)
+    key = ["file", "start", "end", "code", "quote"]
+    want = refs["coding_A"][key].sort_values(key).reset_index(drop=True)
+    assert back[key].sort_values(key).reset_index(drop=True).equals(want)
+    # refused, nothing written: the same name again, a coder not in the project, no coder of two
+    for args, said in (([], "Anna.csv exists; reference codings are never replaced"),
+                       (["--coder", "Cecilia"], "'Cecilia' is not one of the project's coders: 'Anna', 'Bo'"),
+                       (["--coder", "", "--name", "x"], "give CODER=, one of the project's coders: 'Anna', 'Bo'"),
+                       (["--coder", "Bo", "--name", "../b"], "NAME='../b': use letters, digits, - and _ only")):
+        assert review.main(["reference", str(project), "--corpus", str(mine), "--coder", "Anna", *args]) == 1
+        assert said in capsys.readouterr().err
+    assert sorted(p.name for p in (mine / "reference").iterdir()) == ["Anna.csv"]
