@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import html
 import json
 import logging
@@ -53,7 +54,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 # Importing nbformat imports jsonschema, and jsonschema imports rfc3987-syntax when it can, to
@@ -165,6 +166,20 @@ class _TerminalFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return for_terminal(super().format(record))
+
+
+@contextlib.contextmanager
+def _said_already() -> Iterator[None]:
+    """The corpus read again by the report itself, for the index and codebook pages: its
+    warnings (a file skipped in raw/, metadata naming no file) are the notebooks', which the
+    run's summary names once; not logged a second time above it."""
+    logger = logging.getLogger("helpers")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def stderr_lines(text: str) -> list[str]:
@@ -765,10 +780,11 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
         # A codebook's examples are cited by the ids of the corpus they come from (the seeds,
         # for the study's codebook), when that corpus has a metadata.csv naming them.
         home = coding.examples_home(run.corpus)
-        ids = (dict(corpus_mod.load_metadata(home)[["file", "doc_id"]].itertuples(index=False))
-               if (home / corpus_mod.METADATA_FILE).is_file() else {})
-        staged[f"html/{CODEBOOK_PAGE}"] = codebook_page(coding.codebook_for(run.corpus), ids)
-        staged["html/index.html"] = index_page(pages, run, codes)
+        with _said_already():
+            ids = (dict(corpus_mod.load_metadata(home)[["file", "doc_id"]].itertuples(index=False))
+                   if (home / corpus_mod.METADATA_FILE).is_file() else {})
+            staged[f"html/{CODEBOOK_PAGE}"] = codebook_page(coding.codebook_for(run.corpus), ids)
+            staged["html/index.html"] = index_page(pages, run, codes)
         for rel, text in staged.items():
             io.write_text(run.out / rel, text)
             written.append(rel)

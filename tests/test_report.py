@@ -493,6 +493,23 @@ def test_a_report_sums_up_what_the_notebooks_warned_naming_each_file_once(messy_
         assert text.count("ansi.txt: not UTF-8") <= 1, page.name  # each warning once on a page
 
 
+def test_the_report_reading_the_corpus_again_does_not_log_its_warnings_a_second_time(corpus_factory, caplog):
+    """The walkthrough's case: "skipped, not read as texts" was printed twice, once by the
+    report building its index after the notebooks, once in the summary of what they warned."""
+    import logging
+
+    root = corpus_factory({"a.txt": "Ett.", "notes.md": "Anteckningar."})
+    corpus._WARNED.clear()
+    with caplog.at_level(logging.WARNING), report._said_already():
+        corpus.load_metadata(root)
+    assert "skipped, not read as texts" not in caplog.text
+    corpus._WARNED.clear()
+    with caplog.at_level(logging.WARNING):
+        corpus.load_metadata(root)  # said when the corpus is read elsewhere (a notebook)
+    assert "skipped, not read as texts" in caplog.text
+    assert logging.getLogger("helpers").level == logging.NOTSET  # put back
+
+
 def test_what_a_run_prints_of_data_shows_control_characters_as_escapes():
     assert report.for_terminal("a\x1b[2Jb\x07\x9b\x7f\tå\n") == "a\\x1b[2Jb\\x07\\x9b\\x7f\tå\n"
 
