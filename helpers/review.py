@@ -1224,7 +1224,14 @@ def main(argv: list[str] | None = None) -> int:
         run = pipeline.Run.from_params(args.corpus, args.out)
         if args.command == "sample":
             written = write_review(run, args.per_code, args.near_miss, args.seed, force=args.force)
-            n = len(io.read_csv(written["sample"]))
+            drawn = io.read_csv(written["sample"]).astype({"start": "int64", "end": "int64"})
+            n = len(drawn)
+            filed = decisions.load(run.corpus, read_raw_texts(run.corpus), coding.codebook_for(run.corpus).ids)
+            before = len(drawn.merge(filed[["file", "start", "end", "code"]].drop_duplicates(),
+                                     on=["file", "start", "end", "code"]))
+            if before:  # a sample drawn again, after an import: say what is decided already
+                print(f"{before} of the {n} items are decided already in {paths.display(run.corpus)}/review/ (a "
+                      "reviewer's earlier decision stands when they import the item again)")
             print(f"{n} items to review in {written['sheet']} (or {written['project']} in a QDA tool); then: "
                   f"make review-import CORPUS={shlex.quote(str(run.corpus))} OUT={shlex.quote(str(run.out))} "
                   "FILE=<the filled file> REVIEWER=<your name>")
@@ -1245,8 +1252,9 @@ def main(argv: list[str] | None = None) -> int:
         if path.suffix.lower() == ".qdpx":
             table, left, found = import_project(path, sample, args.reviewer, codebook, raw)
             spans = len(sample[["file", "start", "end"]].drop_duplicates())
-            print(f"{found} of the sample's {spans} spans have a coding in the project"
-                  + (f"; on the other {spans - found} every coding was deleted (wrong)" if found < spans else ""))
+            wrong = int((table["decision"] == "wrong").sum())  # by item (span and code): a span keeps its other codes
+            print(f"{found} of the sample's {spans} spans have a coding in the project; {wrong} of its {len(sample)} "
+                  "items lost their code's coding there and are filed as wrong")
             if left:  # said aloud: before, a near miss left as it was counted as missed
                 print(f"{left} near miss(es) left as they were in the project: not reviewed (add the code "
                       f"'{MISSED_CODE}' where the code applies, delete the coding where it does not)")

@@ -933,6 +933,11 @@ def test_the_command_line_goes_from_a_run_to_decisions_in_the_corpus(tmp_path, c
     assert "1 item(s) the same reviewer decided before are left out" in capsys.readouterr().out
     assert decisions.load(corpus, read_raw_texts(corpus), coding.codebook_for(corpus).ids)["decision"] \
         .value_counts().to_dict() == {"wrong": 1, "correct": 1, "unsure": 1}
+    # the sample drawn again says how much of it is decided already (the walkthrough: "90 items to review")
+    capsys.readouterr()
+    assert review.main(["sample", "--corpus", str(corpus), "--out", str(out), "--per-code", "2",
+                        "--near-miss", "1"]) == 0
+    assert f"3 of the {len(sample)} items are decided already in " in capsys.readouterr().out
     # the file's name: a ".csv" given with it is not doubled; anything but a plain name is refused
     _fill(out / review.SHEET_FILE, tmp_path / "third.xlsx", {5: ("correct", "", "")})
     assert review.main(["import", str(tmp_path / "third.xlsx"), "--corpus", str(corpus), "--out", str(out),
@@ -959,7 +964,8 @@ def test_the_command_line_goes_from_a_run_to_decisions_in_the_corpus(tmp_path, c
                                  "--reviewer", "bob"]) == 0
     said = capsys.readouterr().out
     spans = len(sample[["file", "start", "end"]].drop_duplicates())
-    assert f"{spans} of the sample's {spans} spans have a coding in the project\n" in said
+    assert (f"{spans} of the sample's {spans} spans have a coding in the project; 0 of its {len(sample)} items lost "
+            "their code's coding there and are filed as wrong\n") in said
     assert f"{near} near miss(es) left as they were in the project: not reviewed" in said
     assert f"{len(sample) - near} decisions written to" in said
 
