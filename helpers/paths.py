@@ -180,7 +180,10 @@ def _is_corpus(folder: Path) -> bool:
     """Whether ``folder`` holds a corpus's texts: a ``raw/`` with a ``*.txt`` in it (a
     ``~/raw`` of photographs is none)."""
     raw = folder / "raw"
-    return raw.is_dir() and any(p.suffix.lower() == ".txt" for p in raw.iterdir())
+    try:
+        return raw.is_dir() and any(p.suffix.lower() == ".txt" for p in raw.iterdir())
+    except OSError:  # a raw/ one may not read (another user's): no corpus of this run's to keep out of
+        return False
 
 
 def check_out(out: str | os.PathLike[str] | None, corpus: str | os.PathLike[str] | None = None) -> None:

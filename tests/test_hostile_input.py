@@ -268,6 +268,21 @@ def test_out_in_another_corpus_or_its_raw_texts_is_refused_and_nothing_is_writte
     assert paths.unsafe_out(other / "report", corpus) is None  # beside another corpus's raw/, not in it
 
 
+def test_a_raw_folder_one_may_not_read_is_no_reason_to_stop(tmp_path, monkeypatch):
+    """Looking for another corpus's raw texts above OUT, a raw/ of another user's that one
+    may not list is no corpus of this run's (it stopped the check with PermissionError)."""
+    (tmp_path / "raw").mkdir()
+    listed = Path.iterdir
+
+    def denied(self):
+        if self.name == "raw":
+            raise PermissionError(13, "Permission denied", str(self))
+        return listed(self)
+
+    monkeypatch.setattr(Path, "iterdir", denied)
+    assert paths.unsafe_out(tmp_path / "raw" / "out", "corpus") is None
+
+
 def test_a_folder_of_ones_own_files_is_refused_and_an_empty_one_or_a_reports_is_not(tmp_path, capsys):
     """The reviewer's case: a report into a folder of one's own replaced the files of the
     names it writes (coded.csv, html/...), exit 0."""
