@@ -1128,6 +1128,18 @@ def write_review(run: pipeline.Run, per_code: int = PER_CODE, near_miss: int = N
             for name, rel in (("sample", SAMPLE_FILE), ("sheet", SHEET_FILE), ("project", PROJECT_FILE))}
 
 
+def _file_stem(name: str, who: str, folder: str) -> str:
+    """``NAME=`` as the stem of a file the imports write in ``CORPUS/<folder>/`` (a
+    ``.csv`` given with it not doubled), refused unless letters, digits, ``-`` and ``_``;
+    left empty, ``who`` (the reviewer, the coder) made a file name."""
+    stem = name.strip()
+    if stem.lower().endswith(".csv"):
+        stem = stem[:-4]
+    if stem and not all(ch.isalnum() or ch in "-_" for ch in stem):
+        raise ReviewError(f"NAME={name!r}: use letters, digits, - and _ only (the file is CORPUS/{folder}/NAME.csv)")
+    return stem or "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in who)
+
+
 def import_reference(corpus: Path, path: Path, coder: str, name: str, codebook: coding.Codebook,
                      raw: Mapping[str, str]) -> tuple[Path, int, list[str]]:
     """One coder's codings of a QDA project (``path``, a ``.qdpx`` another tool exported)
@@ -1153,9 +1165,7 @@ def import_reference(corpus: Path, path: Path, coder: str, name: str, codebook: 
     if mine.empty:
         raise ReviewError(f"{path.name}: none of {coder}'s codings has a code of the codebook"
                           + (f" (their codes: {', '.join(unmapped)})" if unmapped else ""))
-    stem = (name.strip().removesuffix(".csv") or "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in coder))
-    if not all(ch.isalnum() or ch in "-_" for ch in stem):
-        raise ReviewError(f"NAME={name!r}: use letters, digits, - and _ only (the file is CORPUS/reference/NAME.csv)")
+    stem = _file_stem(name, coder, "reference")
     folder = Path(corpus) / "reference"
     own_files(folder, ".csv", ReviewError, "the reference codings")  # a reference/ that is a link: refused, named
     target = folder / f"{stem}.csv"
@@ -1275,14 +1285,7 @@ def main(argv: list[str] | None = None) -> int:
                      if differ else ""))
         if table.empty:
             raise ReviewError(f"{path.name}: every decision in it was filed before; nothing new to write")
-        name = args.name.strip()
-        if name.lower().endswith(".csv"):
-            name = name[:-4]
-        if name and not all(ch.isalnum() or ch in "-_" for ch in name):
-            raise ReviewError(f"NAME={args.name!r}: use letters, digits, - and _ only (the file is CORPUS/review/NAME.csv)")
-        if not name:  # the reviewer's name, made a file name
-            who = args.reviewer or str(table["reviewer"].iloc[0])
-            name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in who)
+        name = _file_stem(args.name, args.reviewer or str(table["reviewer"].iloc[0]), decisions.REVIEW_DIR)
         target = save_decisions(run.corpus, name, table, raw, codebook)
         print(f"{len(table)} decisions written to {target}; make report uses them")
         return 0
