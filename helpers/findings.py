@@ -586,6 +586,27 @@ def top_codes(freq: pd.DataFrame, family: str, n: int = 3) -> pd.Series:
     return totals.sort_values(ascending=False, kind="stable").head(n)
 
 
+def document_spread(by_doc: pd.DataFrame, family: str) -> pd.Series:
+    """In how many documents each code of a family (``"P"`` or ``"R"``) is coded, from a
+    :func:`theme_frequencies` table by ``doc_id``: code → documents, by code id."""
+    rows = by_doc[by_doc["family"] == family]
+    return rows.groupby("code")["sentences"].agg(lambda x: int((x > 0).sum()))
+
+
+def widest(spread: pd.Series) -> tuple[str, list[str]]:
+    """The code of a :func:`document_spread` raised in the most documents (of a tie, the
+    first by code id), and the others raised in as many, by code id."""
+    first = spread.sort_values(ascending=False, kind="stable").index[0]
+    return first, [c for c in spread.index if c != first and spread[c] == spread[first]]
+
+
+def known(groups: Iterable) -> list:
+    """The voices, or :func:`group_profiles` rows (by their group), other than
+    ``UNKNOWN``, in their order: documents with no voice are a group of their own in the
+    tables and figures, but no voice the findings name or count as one."""
+    return [g for g in groups if (g[0] if isinstance(g, tuple) else g) != UNKNOWN]
+
+
 def few_sentences() -> str:
     """The counts below the floor in words, as the pages say them: "1 or 2 sentences"."""
     return "1 or 2 sentences" if SMALL_N == 2 else f"1 to {SMALL_N} sentences"

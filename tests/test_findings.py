@@ -231,6 +231,27 @@ def test_top_codes_sums_over_groups_most_first(toy):
     assert list(findings.top_codes(by_doc, "R", n=1).index) == ["R_ONE"]
 
 
+def test_document_spread_and_widest_count_documents_not_sentences_and_name_ties(toy):
+    coded, segments, documents, codebook = toy
+    by_doc = findings.theme_frequencies(coded, segments, documents, codebook, "doc_id")
+    # P_ONE in d1 (3 sentences) and d2 (1); P_TWO in d2 only: documents, not sentences
+    assert findings.document_spread(by_doc, "P").to_dict() == {"P_ONE": 2, "P_TWO": 1}
+    assert findings.widest(findings.document_spread(by_doc, "P")) == ("P_ONE", [])
+    # R_ONE in two documents, R_TWO in one, R_THREE in none
+    assert findings.document_spread(by_doc, "R").to_dict() == {"R_ONE": 2, "R_THREE": 0, "R_TWO": 1}
+    # a tie: the first by code id is the widest, the others are named, by code id
+    tie = pd.Series({"P_B": 2, "P_A": 2, "P_C": 1, "P_D": 2}).sort_index()
+    assert findings.widest(tie) == ("P_A", ["P_B", "P_D"])
+
+
+def test_known_leaves_out_documents_with_no_voice_from_voices_and_profile_rows():
+    assert findings.known(["(unknown)", "Consultants", "KD"]) == ["Consultants", "KD"]
+    rows = [("(unknown)", 2, 0.5, None), ("KD", 1, None, None)]
+    assert findings.known(rows) == [("KD", 1, None, None)]
+    assert findings.known(pd.Series(["KD", findings.UNKNOWN]).unique()) == ["KD"]
+    assert findings.known([]) == []
+
+
 def test_voices_with(toy):
     coded, segments, documents, codebook = toy
     # P_ONE is in d1 (consultants) and d2 (no voice); P_TWO only in d2; R_THREE nowhere
