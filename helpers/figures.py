@@ -487,7 +487,8 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
                          title: str | None = None) -> Figure:
     """A problem × remedy heatmap of a :func:`cooccurrence` measure (``"jaccard"``,
     ``"lift"`` or ``"n_both"``), each cell labelled with the measure and, in brackets,
-    the number of units with both codes; a lift that cannot be computed is shown as "–".
+    the number of units with both codes; a lift that cannot be computed (a code of the
+    pair never coded) is shown as "–", which the axis label then explains.
     A cell resting on 1 or 2 units is hatched grey, labelled "n=k" and left out of the
     colour scale, so that a lift of one chance meeting is never the brightest cell."""
     label, fmt = measure_label(measure)
@@ -527,8 +528,10 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
     ax.set_xticks(range(len(remedies)), [_wrap(codebook.code(r).name_en, 20) for r in remedies],
                   rotation=35, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(problems)), [codebook.code(p).name_en for p in problems])
+    # "–" is said only where a cell shows it: a code of the pair never coded, so no lift to give
+    dash = f"; –: one of the two never coded, no {measure}" if (~np.isfinite(values)).any() else ""
     ax.set_xlabel(f"remedy (family R)\nhatched grey: {unit}s with both ≤ {SMALL_N}, too few to read a {measure} "
-                  f"from; plain grey (0): no {unit} with both; neither is coloured", fontsize=8)
+                  f"from; plain grey (0): no {unit} with both{dash}; neither is coloured", fontsize=8)
     ax.set_ylabel("problem (family P)")
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)

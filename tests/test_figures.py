@@ -106,6 +106,10 @@ def test_cooccurrence_figures(toy):
     fig = figures.cooccurrence_heatmap(t, codebook, "lift")
     texts = [tx.get_text() for tx in fig.axes[0].texts]
     assert "2.0\nn=1" in texts and "–" in texts  # P_TWO–R_ONE lift 2 from 1 sentence (small n); R_THREE undefined
+    assert "–: one of the two never coded, no lift" in fig.axes[0].get_xlabel()  # the dash is explained
+    # where every code is coded, no cell shows "–" and the label does not explain one
+    fig = figures.cooccurrence_heatmap(_cooc({("P_ONE", "R_ONE"): 5}), codebook, "lift")
+    assert "–" not in [tx.get_text() for tx in fig.axes[0].texts] and "never coded" not in fig.axes[0].get_xlabel()
 
 
 # --------------------------------------------------------------------------- seed corpus
