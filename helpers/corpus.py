@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 METADATA_FILE = "metadata.csv"
 METADATA_REQUIRED = ("file",)
-STUDY_FIELDS = ("title", "about", "questions", "voice", "turns", "period")
+STUDY_FIELDS = ("title", "about", "questions", "voice", "turns", "period", "validation")
 _ISO_PART = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?"
 _ISO_DATE = re.compile(rf"^{_ISO_PART}(?:/{_ISO_PART})?$")
 # Bytes that cp1252/latin-1 use for the Swedish letters å ä ö Å Ä Ö é.
@@ -703,7 +703,11 @@ def load_study(corpus: Path) -> dict:
       Labels are compared as :func:`label_key` reads them (the colon, case
       and a full stop closing a word do not count, a number does: "IP" is "ip:", not "IP 2:");
       an empty label or voice, or two labels that are then one, is an error;
-    * ``period``: the period the study covers, as it should be named (text, ``2013–2017``).
+    * ``period``: the period the study covers, as it should be named (text, ``2013–2017``);
+    * ``validation``: who made the corpus's reference codings and review decisions, and so
+      how far their figures validate the auto-coder (text; example data, two trained
+      coders, ...), said wherever the findings quote those figures
+      (:func:`helpers.review.validation_note`).
 
     Empty when the folder has no such file; invalid YAML or UTF-8, a key given twice, a key
     other than these or a value of the wrong type is an error naming the file (and the key)."""

@@ -868,16 +868,25 @@ ALPHA_FIRM = 0.80  # Krippendorff (2004): α from which conclusions may be drawn
 ALPHA_TENTATIVE = 0.667  # and from which tentative ones, no lower
 
 
-def alpha_verdict(alpha: float) -> str:
+def alpha_verdict(alpha: float, low: float | None = None) -> str:
     """Which of the house thresholds (``ALPHA_FIRM`` 0.80, ``ALPHA_TENTATIVE`` 0.667,
-    Krippendorff 2004) an α reaches, in words."""
+    Krippendorff 2004) an α reaches, in words. With ``low``, the lower end of its 95 %
+    interval, a threshold supports conclusions only when the interval stays at or above it
+    too: Krippendorff asks that the chance of the true α being below the threshold be small,
+    not only that the estimate reach it. Without ``low`` (or with NaN) the α alone is read."""
     if not np.isfinite(alpha):
         return "no α (too few coded units)"
-    if alpha >= ALPHA_FIRM:
-        return f"reaches {ALPHA_FIRM:.2f}, enough for firm conclusions"
-    if alpha >= ALPHA_TENTATIVE:
-        return f"reaches {ALPHA_TENTATIVE:.3f}, not {ALPHA_FIRM:.2f}: tentative conclusions only"
-    return f"below {ALPHA_TENTATIVE:.3f}, too low even for tentative conclusions"
+    if alpha < ALPHA_TENTATIVE:
+        return f"below {ALPHA_TENTATIVE:.3f}, too low even for tentative conclusions"
+    reached = f"reaches {ALPHA_FIRM:.2f}" if alpha >= ALPHA_FIRM else f"reaches {ALPHA_TENTATIVE:.3f}, not {ALPHA_FIRM:.2f}"
+    sure = low if low is not None and np.isfinite(low) else alpha  # the level the interval stays at or above
+    if sure >= ALPHA_FIRM:
+        return f"{reached}, enough for firm conclusions"
+    below = "" if alpha < ALPHA_FIRM else f", but its 95 % interval reaches below {ALPHA_FIRM:.2f}"
+    if sure >= ALPHA_TENTATIVE:
+        return f"{reached}{below}: tentative conclusions only"
+    return (f"{reached}, but its 95 % interval reaches below {ALPHA_TENTATIVE:.3f}: too uncertain even for "
+            "tentative conclusions")
 
 
 def auto_vs_references(references: pd.DataFrame, segments: pd.DataFrame, coded: pd.DataFrame,

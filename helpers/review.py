@@ -56,7 +56,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import clean, coding, decisions, evaluation, io, markup, paths, pipeline, refi, reliability
-from .corpus import own_files, read_raw_texts
+from .corpus import load_study, own_files, read_raw_texts
 from .findings import LOW_MARK  # the mark; figures keep it whole when they shorten a label
 from .matcher import NEAR, Term
 
@@ -919,7 +919,7 @@ def _alpha_phrase(rows: pd.DataFrame) -> str:
         ci = (f" (95 % interval {r['alpha_low']:.3f}–{r['alpha_high']:.3f})"
               if np.isfinite(r["alpha_low"]) and np.isfinite(r["alpha_high"]) else "")
         return (f"α {r['alpha']:.3f} with {markup.escape(str(r['reference']), markdown=True)}{ci}: "
-                f"{reliability.alpha_verdict(r['alpha'])}")
+                f"{reliability.alpha_verdict(r['alpha'], r['alpha_low'])}")
     return "; ".join(one(r) for _, r in rows.iterrows())
 
 
@@ -928,7 +928,7 @@ AGAINST_COLUMNS = ("part", "genre", "level", "reference", "units", "alpha", "alp
 
 def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: coding.Codebook,
                     threshold: float = LOW_PRECISION, against: pd.DataFrame | None = None,
-                    written_on: bool = False) -> str:
+                    written_on: bool = False, made_by: str = "") -> str:
     """A Markdown paragraph that says how far the codes were checked on this corpus: "not
     validated on this corpus" when it has neither reference codings nor review decisions;
     otherwise what it has: the codes of low precision (:func:`low_precision_codes`,
@@ -945,7 +945,10 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
     tune part's beside it for contrast. Without one, the α over all texts, saying plainly
     that the codebook's rules were written on these texts when ``written_on``
     (:func:`helpers.evaluation.rules_written_on`), else that nothing sets apart texts no
-    rule was read on."""
+    rule was read on.
+
+    ``made_by`` (``study.yaml``'s ``validation``: who made the reference codings and the
+    review decisions) is said, escaped, right after what the corpus has, before any figure."""
     reviewed = table is not None and int(_code_rows(table)
                                          ["reviewed"].sum()) + len(all_unsure(table)) > 0
     if not has_references and not reviewed:
@@ -964,7 +967,10 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
             alpha = " " + _alpha_sentences(against, written_on)
     if reviewed:
         parts.append("review decisions (precision per code in notebook 03)")
-    text = "**Validation on this corpus:** " + " and ".join(parts) + "." + alpha
+    text = "**Validation on this corpus:** " + " and ".join(parts) + "."
+    if made_by:  # the corpus's own words on who made them (study.yaml), before any figure is read
+        text += " **Who made them:** " + markup.escape(made_by, markdown=True).rstrip(".") + "."
+    text += alpha
     if reviewed:
         low = low_precision_codes(table, threshold)
         few = too_few_decided(table, threshold)
@@ -1002,7 +1008,8 @@ def run_validation_note(run: pipeline.Run, estimates: Mapping[str, object], code
     same figure."""
     against = evaluation.score_run(run, n_boot=n_boot, coded=coded)[0] if estimates["has_references"] else None
     return validation_note(bool(estimates["has_references"]), estimates["precision"], codebook, against=against,
-                           written_on=evaluation.rules_written_on(run.corpus))
+                           written_on=evaluation.rules_written_on(run.corpus),
+                           made_by=load_study(run.corpus).get("validation", ""))
 
 
 def _alphas(rows: pd.DataFrame) -> str:

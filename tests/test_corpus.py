@@ -179,7 +179,7 @@ def test_study_yaml_is_optional_and_checked(corpus_factory):
     with pytest.raises(corpus.CorpusError) as err:
         corpus.load_study(root)
     assert str(err.value) == (f"{paths.display(root / 'study.yaml')}: unknown key(s) 'years' on line 2; the keys are "
-                              "title, about, questions, voice, turns, period. Rename or remove it.")
+                              "title, about, questions, voice, turns, period, validation. Rename or remove it.")
     # a misspelt key is named with its line and the key it is near
     (root / "study.yaml").write_text("questons:\n  - Vad?\nperiods: 2013\n", encoding="utf-8")
     with pytest.raises(corpus.CorpusError, match=r"…/[^/]+/study\.yaml: unknown key\(s\) 'periods' on line 3 "
@@ -216,6 +216,28 @@ def test_study_yaml_questions_voice_and_period(corpus_factory):
         corpus.load_study(root)
     study = corpus.load_study(paths.CORPUS_DIR)
     assert len(study["questions"]) == 3 and study["voice"] == "voice" and study["period"] == "2013–2017"
+
+
+def test_study_yaml_says_who_made_the_reference_codings_and_the_findings_say_it_before_any_figure(corpus_factory):
+    """The reader's case: the findings said "enough for firm conclusions" of example codings
+    made by an AI model, and said what they were only in a remark further down."""
+    root = corpus_factory({"a.txt": "Text.\n"})
+    (root / "study.yaml").write_text("validation: Två <b>kodare</b> vid institutionen.\n", encoding="utf-8")
+    assert corpus.load_study(root) == {"validation": "Två <b>kodare</b> vid institutionen."}
+    (root / "study.yaml").write_text("validation: [a]\n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match="validation must be text"):
+        corpus.load_study(root)
+    from helpers import coding, review
+    cb = coding.load_codebook()
+    note = review.validation_note(True, None, cb, made_by=corpus.load_study(paths.CORPUS_DIR)["validation"])
+    assert note.startswith("**Validation on this corpus:** reference codings (notebook 03 compares the auto-coder "
+                           "with them). **Who made them:** The reference codings")
+    assert "made by an AI model" in note and "validate nothing." in note
+    # the corpus's own words are escaped, not markup, and the note without them is as before
+    assert "&lt;b&gt;kodare&lt;/b&gt;" in review.validation_note(True, None, cb, made_by="Två <b>kodare</b>")
+    assert "Who made them" not in review.validation_note(True, None, cb)
+    for folder in ("corpus-dev", "corpus-dev2"):  # the development corpora say theirs too
+        assert "made by an AI" in corpus.load_study(paths.PROJ_ROOT / folder)["validation"]
 
 
 def test_study_yaml_turns_give_a_turns_label_a_voice(corpus_factory):

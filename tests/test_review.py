@@ -853,6 +853,29 @@ def test_the_note_quotes_alpha_per_reference_with_the_thresholds_it_reaches():
     assert "α 0.700 with B\\_x (95 % interval 0.600–0.790): reaches 0.667, not 0.80" in note
     assert note.index("with A") < note.index("with B") and "0.100" not in note and "0.300" not in note
     assert "reaches 0.80" in review.reliability.alpha_verdict(0.81)
+
+
+def test_a_threshold_supports_conclusions_only_when_the_alphas_interval_stays_above_it():
+    """The reader's case: α 0.811 with an interval of 0.736–0.876 was said to be "enough for
+    firm conclusions". Krippendorff reads the threshold against the interval's lower end."""
+    verdict = review.reliability.alpha_verdict
+    assert verdict(0.811, 0.805) == "reaches 0.80, enough for firm conclusions"
+    assert verdict(0.811, 0.736) == "reaches 0.80, but its 95 % interval reaches below 0.80: tentative conclusions only"
+    assert verdict(0.811, 0.6) == ("reaches 0.80, but its 95 % interval reaches below 0.667: too uncertain even for "
+                                   "tentative conclusions")
+    assert verdict(0.70, 0.68) == "reaches 0.667, not 0.80: tentative conclusions only"
+    assert verdict(0.70, 0.60).endswith("its 95 % interval reaches below 0.667: too uncertain even for tentative "
+                                        "conclusions")
+    assert verdict(0.60, 0.5) == verdict(0.60) == "below 0.667, too low even for tentative conclusions"
+    # no interval (or none computable): the α alone is read
+    assert verdict(0.811) == verdict(0.811, float("nan")) == "reaches 0.80, enough for firm conclusions"
+    assert verdict(float("nan"), 0.5) == "no α (too few coded units)"
+    # the note quotes the verdict of each reference's α with its own interval
+    cb = coding.load_codebook()
+    against = pd.DataFrame([("all", "all", "paragraph", "A", 200, 0.811, 0.736, 0.876)],
+                           columns=review.AGAINST_COLUMNS)
+    assert "(95 % interval 0.736–0.876): reaches 0.80, but its 95 % interval reaches below 0.80: tentative" \
+        in review.validation_note(True, None, cb, against=against)
     assert "reference codings (notebook 03" in review.validation_note(True, None, cb)  # without the table
 
 
