@@ -734,6 +734,21 @@ def beside_references(table: pd.DataFrame, per_code: pd.DataFrame | None) -> pd.
     return out
 
 
+NOT_ESTIMATED = "–"  # how a page shows an estimate not made (NaN), said under the table
+
+
+def shown(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
+    """A table of estimates (:func:`precision_table`, :func:`beside_references`) as the
+    pages show it: each figure with ``digits`` decimals (``1.000``, aligned as numbers),
+    and an estimate not made (``NaN``: the recall of the pooled rows, a precision of no
+    decided item) as :data:`NOT_ESTIMATED`, not "NaN". Counts and texts are kept as they
+    are; the CSV written keeps the empty value."""
+    out = table.copy()
+    for column in out.columns[[pd.api.types.is_float_dtype(t) for t in out.dtypes]]:
+        out[column] = [NOT_ESTIMATED if pd.isna(v) else f"{v:.{digits}f}" for v in out[column]]
+    return out
+
+
 def has_estimates(beside: pd.DataFrame) -> bool:
     """Whether a :func:`beside_references` table holds any estimate (a precision, recall or
     F1): without reviews and reference codings every one is ``NaN``, and a page says so in
@@ -1000,13 +1015,15 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
 
 
 def run_validation_note(run: pipeline.Run, estimates: Mapping[str, object], codebook: coding.Codebook,
-                        coded: pd.DataFrame, n_boot: int = 1000) -> str:
-    """:func:`validation_note` for a run (notebook 04): ``estimates`` is its
-    :func:`run_estimates`, ``coded`` the auto-coder's codes. The α against the reference
-    codings is computed as notebook 03 computes it, by :func:`helpers.evaluation.score_run`
-    (part by part of ``split.csv``, the same seeded bootstrap), so both notebooks quote the
-    same figure."""
-    against = evaluation.score_run(run, n_boot=n_boot, coded=coded)[0] if estimates["has_references"] else None
+                        coded: pd.DataFrame, n_boot: int = 1000, against: pd.DataFrame | None = None) -> str:
+    """:func:`validation_note` for a run (notebooks 03 and 04): ``estimates`` is its
+    :func:`run_estimates`, ``coded`` the auto-coder's codes, and the corpus's ``study.yaml``
+    says who made the codings (``validation``). The α against the reference codings is
+    ``against``, :func:`helpers.evaluation.score_run`'s summary where the caller has it
+    (notebook 03), else computed as notebook 03 computes it (part by part of ``split.csv``,
+    the same seeded bootstrap), so both notebooks quote the same figure."""
+    if against is None and estimates["has_references"]:
+        against = evaluation.score_run(run, n_boot=n_boot, coded=coded)[0]
     return validation_note(bool(estimates["has_references"]), estimates["precision"], codebook, against=against,
                            written_on=evaluation.rules_written_on(run.corpus),
                            made_by=load_study(run.corpus).get("validation", ""))

@@ -16,7 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers import coding, decisions, io, paths, pipeline, refi, review, tables
+from helpers import coding, decisions, findings, io, paths, pipeline, refi, review, tables
 from helpers.corpus import read_raw_texts
 
 # --------------------------------------------------------------------------- intervals
@@ -230,6 +230,22 @@ def test_the_correction_layer_marks_reviewed_codes_and_leaves_disputes_auto():
     assert list(out.columns) == tables.file_columns("coded")
     agreed = decisions.consensus(d).set_index(["file", "start", "code"])["consensus"]
     assert agreed[("a.txt", 26, "R_TRUST")] == "disputed" and agreed[("b.txt", 0, "P_MEASURE")] == "unsure"
+
+
+def test_a_page_quotes_no_sentence_its_reviewers_agree_is_wrong_for_the_code():
+    """The reader's case: notebook 04 showed as a "representative" quote of R_LONGTERM a
+    sentence both reviewers had decided wrong for it."""
+    d = _decided([("a.txt", 0, 25, "P_MEASURE", "wrong", "ann"), ("a.txt", 0, 25, "P_MEASURE", "wrong", "bo"),
+                  ("a.txt", 26, 50, "R_TRUST", "correct", "ann"), ("a.txt", 26, 50, "R_TRUST", "wrong", "bo"),
+                  ("b.txt", 0, 19, "P_MEASURE", "unsure", "ann")])
+    kept = decisions.without_wrong(CODED, d)
+    assert kept[["start", "code"]].values.tolist() == [[0, "P_DETAIL"], [26, "R_TRUST"], [0, "P_MEASURE"]]
+    assert list(kept.columns) == list(CODED.columns)  # disputed and unsure stay, columns as they were
+    assert decisions.without_wrong(CODED, _decided([])).equals(CODED)
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "date": ["", ""], "date_inferred": [False, False]})
+    segments = SEGMENTS.assign(tokens=[3, 3, 2], kind="paragraph")
+    quotes = findings.representative_quotes(kept, segments, documents, coding.load_codebook(), per_code=2)
+    assert quotes[quotes["code"] == "P_MEASURE"]["file"].tolist() == ["b.txt"]  # a.txt's was reviewed wrong
 
 
 def test_corrected_codes_drop_the_wrong_and_add_the_missed():
@@ -1093,3 +1109,14 @@ def test_a_table_beside_references_of_nothing_but_nan_is_told_apart():
     assert list(empty["reviewed"]) == [0, 0] and not review.has_estimates(empty)
     table.loc[0, ["reviewed", "precision", "precision low", "precision high"]] = [5, 0.8, 0.4, 0.96]
     assert review.has_estimates(review.beside_references(table, None))
+
+
+def test_a_page_shows_an_estimate_not_made_as_a_dash_not_nan():
+    """The reader's case: the pooled rows of the precision table read "NaN" under recall."""
+    table = pd.DataFrame({"coded": [3, 5], "precision": [0.66666, float("nan")], "recall": [float("nan"), 0.5]},
+                         index=pd.Index(["P_X", "all codes"], name="code"))
+    shown = review.shown(table)
+    assert shown.to_dict("list") == {"coded": [3, 5], "precision": ["0.667", "–"], "recall": ["–", "0.500"]}
+    assert "NaN" not in shown.to_html() and "NaN" not in repr(shown)
+    assert review.shown(table, 2).loc["P_X", "precision"] == "0.67"
+    assert table["recall"].isna().sum() == 1  # the table itself (and the CSV written from it) keeps the empty value
