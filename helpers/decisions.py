@@ -206,6 +206,16 @@ def apply(coded: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def without_wrong(coded: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """``coded`` without the rows whose sentence and code the reviewers agree are wrong
+    (:func:`consensus` ``wrong``; a disputed or unsure one stays): the codes a page may
+    quote as examples of a theme, whichever codes its counts are drawn from. The other rows
+    and their order are kept, and so are ``coded``'s columns."""
+    if decisions.empty or coded.empty:
+        return coded
+    return coded[(apply(coded, decisions)[tables.REVIEW_COLUMN] != _WRONG).to_numpy()]
+
+
 def missed(coded: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     """Codes the reviewers agree apply (consensus ``correct``) to sentences the auto-coder
     did not give them: rows in the columns of ``coded.csv`` (``rules`` and ``matched``

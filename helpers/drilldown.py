@@ -23,6 +23,7 @@ from .findings import LOW_MARK, SMALL_N_MARK, date_label, doc_dates, doc_order, 
 from .style import SEQUENTIAL
 
 CSS = Template(paths.DRILLDOWN_CSS.read_text(encoding="utf-8"))
+ZERO_INK = "#767676"  # a cell of no sentence: grey, yet 4.5:1 on white, the WCAG AA minimum for text
 
 
 def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
@@ -72,7 +73,7 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
     def cell(j: int, d: str, code: str) -> str:
         g = cells.get((d, code))
         if g is None:
-            return '<td style="color:#999">0</td>'
+            return f'<td style="color:{ZERO_INK}">0</td>'
         n = len(g)
         bg = cmap(n / vmax)
         fg = ink(bg)

@@ -35,6 +35,27 @@ def test_fragment_styles_itself_from_the_template_scoped_to_its_prefix(toy):
     assert "$" not in style and all(rule.startswith(".my-drill ") for rule in style.splitlines())
 
 
+def _contrast_on_white(colour: str) -> float:
+    """WCAG 2's contrast ratio of a #rrggbb text colour on white."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def test_the_fragments_text_colours_on_white_are_legible_wcag_aa(toy):
+    """The reader's case: a cell of no sentence was #999 on white (2.8:1) and the small-n
+    mark #D55E00 at 0.85em (3.9:1), below the 4.5:1 of WCAG AA for text."""
+    coded, segments, documents, codebook = toy
+    page = drilldown.fragment(coded, segments, documents, codebook)
+    zero = set(re.findall(r'<td style="color:(#[0-9a-fA-F]{6})">0</td>', page))
+    warn = set(re.findall(r"\.warn \{color: (#[0-9a-fA-F]{6})", page))
+    assert zero == {drilldown.ZERO_INK} and len(warn) == 1  # both are on the page, each in one colour
+    for colour in zero | warn:
+        assert _contrast_on_white(colour) >= 4.5, colour
+    assert _contrast_on_white("#999999") < 4.5 < _contrast_on_white("#595959")  # the measure itself
+
+
 def test_fragment_on_the_seed_corpus(seed_tables):
     s = seed_tables
     page = drilldown.fragment(s["coded"], s["segments"], s["documents"], s["codebook"])
