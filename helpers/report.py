@@ -506,6 +506,7 @@ li {{ margin: .3rem 0; }}
 <p class="sub">Qualitative analysis of Swedish texts with kvalitext</p>
 {about}
 {questions}
+{brief}
 <h2>Notebooks</h2>
 <p>Each step has a reader edition (text, tables and figures) and a full edition with the code.</p>
 <ol>
@@ -549,18 +550,43 @@ def corpus_table(run: Run) -> pd.DataFrame:
     return docs[cols[:cols.index("date") + 1] + ["date from"] + cols[cols.index("date") + 1:]].reset_index(drop=True)
 
 
+SUMMARY_TAG = "summary"  # a cell whose output the index page quotes under "Findings in brief" (notebook 04's)
+
+
+def summary(executed: Mapping[str, nbformat.NotebookNode], pages: Mapping[str, str]) -> str:
+    """The index page's "Findings in brief": the Markdown outputs of the cells tagged
+    :data:`SUMMARY_TAG` in the ``executed`` notebooks (stem → notebook, in their order),
+    rendered as their pages render them, each notebook's followed by a link to its reader
+    page (``pages``: stem → href); ``""`` when no cell is tagged. The outputs' data was
+    escaped by the notebook that wrote them (its ``md``), as on its own page."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    parts = []
+    for stem, nb in executed.items():
+        said = [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
+                and SUMMARY_TAG in c.get("metadata", {}).get("tags", [])
+                for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
+        if said:
+            parts.append("\n".join(markdown2html_mistune(text) for text in said)
+                         + f'\n<p><a href="{markup.escape(pages[stem])}">Read how each figure is found</a>, '
+                           "with the tables, figures and quotes behind it.</p>")
+    return "\n".join(parts)
+
+
 CORRECTED_NOTE = """
 <p>The findings (step 4) are drawn from the auto-coder's codes corrected by the review decisions in the
 corpus folder's <code>review/</code> (<code>CODES=corrected</code>).</p>"""
 
 
-def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto") -> str:
+def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto", brief: str = "") -> str:
     """The report's ``index.html``: ``pages`` are ``(title, reader href, full href)``; the
     title and what the study is about come from the corpus folder's ``study.yaml``
     (:func:`helpers.corpus.load_study`), else the page is generic. The corpus is named as
     outputs name a path (:func:`helpers.paths.display`), and the page says how to make it
     again, with ``codes`` (the findings' codes: ``corrected`` is said under the notebooks
-    too)."""
+    too). ``brief`` is :func:`summary`'s HTML, shown under "Findings in brief" after who
+    made the corpus's reference codings (``study.yaml``'s ``validation``) and where the
+    codes are checked; without it the page has no such section."""
     items = "\n".join(
         f'<li><a href="{markup.escape(r)}">{markup.escape(t)}</a> '
         f'<small>(<a href="{markup.escape(f)}">with code</a>)</small></li>'
@@ -578,11 +604,18 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto")
                  if questions else "")
     if study.get("period"):
         questions = f"<p>Period of the study: {markup.escape(study['period'])}.</p>\n" + questions
+    if brief:
+        made_by = markup.escape(study.get("validation", "")).rstrip(".")
+        trust = "<p><strong>How far to trust them:</strong> " + (f"{made_by}. " if made_by else "")
+        trust += ("Every count comes from a rule-based auto-coder, whose codes are leads to check: the step that "
+                  "checks the coding (below) says how far they agree with reference codings or a reviewed sample "
+                  "on this corpus, and the findings page opens with it.</p>")
+        brief = f"<h2>Findings in brief</h2>\n{trust}\n{brief}"  # how far to trust them, first
     shown = paths.display(run.corpus)
     embedded = run.corpus.resolve() == paths.CORPUS_DIR.resolve()
     # the folders as placeholders: a path outside the project is shown shortened ("…/a/corpus"), which runs nowhere
     command = "make report" + ("" if embedded else " CORPUS=<dir> OUT=<dir>") + ("" if codes == "auto" else f" CODES={codes}")
-    return INDEX.format(title=markup.escape(title), about=about, items=items, questions=questions,
+    return INDEX.format(title=markup.escape(title), about=about, items=items, questions=questions, brief=brief,
                         drawn=CORRECTED_NOTE if codes == "corrected" else "", corpus_name=markup.escape(shown),
                         corpus_table=markup.header_breaks(table), command=markup.escape(command),
                         on=(", on the embedded corpus), <code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (another "
@@ -784,7 +817,8 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
             ids = (dict(corpus_mod.load_metadata(home)[["file", "doc_id"]].itertuples(index=False))
                    if (home / corpus_mod.METADATA_FILE).is_file() else {})
             staged[f"html/{CODEBOOK_PAGE}"] = codebook_page(coding.codebook_for(run.corpus), ids)
-            staged["html/index.html"] = index_page(pages, run, codes)
+            readers = {Path(r).stem: r for _, r, _ in pages}
+            staged["html/index.html"] = index_page(pages, run, codes, brief=summary(executed, readers))
         for rel, text in staged.items():
             io.write_text(run.out / rel, text)
             written.append(rel)

@@ -7,6 +7,8 @@ import re
 import sys
 from pathlib import Path
 
+import nbformat
+
 from helpers import coding, corpus, markup, paths, pipeline, report
 
 NOTEBOOK_STEMS = [p.stem for p in report.notebooks()]
@@ -95,6 +97,11 @@ def test_links_on_every_page_lead_somewhere(own_corpus_report):
 def test_index_of_a_corpus_without_study_yaml_is_generic(own_corpus_report):
     _, index = own_corpus_report
     html = " ".join(index.read_text(encoding="utf-8").split())
+    # the findings in brief: notebook 04's interpretation, as its page says it, with where it comes from
+    brief = html[html.index("<h2>Findings in brief</h2>"):html.index("<h2>Notebooks</h2>")]
+    assert "This corpus is not the study" in brief and "<strong>RQ1." in brief
+    assert '<a href="04_findings.html">Read how each figure is found</a>' in brief
+    assert "<strong>How far to trust them:</strong> Every count comes from a rule-based auto-coder" in brief
     assert "<title>kvalitext report: corpus</title>" in html
     assert "run the kvalitext notebooks on the corpus folder <code>corpus</code>" in html
     study = corpus.load_study(paths.CORPUS_DIR)
@@ -132,6 +139,32 @@ def test_the_index_names_its_corpus_and_the_command_that_made_it(corpus_factory,
     assert "<h2>Corpus: corpus</h2>" in study and "<code>make report</code> (this report, on the embedded corpus)," in study
     assert ("<code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (another corpus folder laid out like "
             "<code>corpus/</code>),\n<code>make test</code>") in study
+
+
+def test_the_index_quotes_the_cells_tagged_summary_and_who_made_the_reference_codings(corpus_factory, tmp_path):
+    """The reader's case: the index said what was asked, not what was found, nor how far to
+    trust it; the interpretation stood at the foot of a long page."""
+    tagged = nbformat.v4.new_code_cell("x", metadata={"tags": [report.SUMMARY_TAG]}, outputs=[
+        nbformat.v4.new_output("display_data", data={"text/markdown": "**RQ1. Vad?** Tre &lt;b&gt; `P_X`.",
+                                                     "text/plain": "<Markdown>"})])
+    other = nbformat.v4.new_code_cell("y", outputs=[nbformat.v4.new_output("display_data",
+                                                                           data={"text/markdown": "not this"})])
+    executed = {"03_c": nbformat.v4.new_notebook(cells=[other]),
+                "04_f": nbformat.v4.new_notebook(cells=[other, tagged])}
+    brief = report.summary(executed, {"03_c": "03_c.html", "04_f": "04_f.html"})
+    assert brief.startswith("<p><strong>RQ1. Vad?</strong> Tre &lt;b&gt; <code>P_X</code>.</p>")
+    assert "not this" not in brief and brief.count("<a href=") == 1 and 'href="04_f.html"' in brief
+    assert report.summary({"03_c": executed["03_c"]}, {"03_c": "03_c.html"}) == ""
+    root = corpus_factory({"a.txt": "Text.\n"})
+    (root / "study.yaml").write_text("validation: Två kodare, <i>oberoende</i>.\n", encoding="utf-8")
+    page = report.index_page([], pipeline.Run.from_params(root, tmp_path / "out"), brief=brief)
+    assert page.index("<h2>Findings in brief</h2>") < page.index("How far to trust") < page.index("RQ1") \
+        < page.index("<h2>Notebooks</h2>")  # how far to trust them before what they say
+    assert ("<p><strong>How far to trust them:</strong> Två kodare, &lt;i&gt;oberoende&lt;/i&gt;. Every count comes "
+            "from a rule-based auto-coder") in page
+    assert "Findings in brief" not in report.index_page([], pipeline.Run.from_params(root, tmp_path / "out"))
+    study = report.index_page([], pipeline.Run.from_params(None, tmp_path / "out"), brief=brief)
+    assert "made by an AI model" in study[study.index("How far to trust them"):]  # the study says its codings' maker
 
 
 def test_the_study_index_page_is_the_studys(tmp_path):
