@@ -356,7 +356,7 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
     of years (:func:`helpers.findings.periods`) instead, each with its number of
     documents. Below: one row per theme; the area of each circle is proportional to the
     coded sentences per 1,000 words of the document or period (a grey dot: not coded
-    there); a circle resting on 1 or 2 sentences is drawn hollow. Undated documents are
+    there); a circle resting on 1 or 2 sentences is drawn hatched. Undated documents are
     left out and counted in the x label (with none dated, there is no time axis), and so
     are the ``textless`` documents, which have no sentence and so no row in ``table``
     (:func:`helpers.documents.textless`, dated or not), so that the label counts every
@@ -425,10 +425,12 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
     colours = np.array([FAMILY_COLOURS[codebook.code(c).family] for c in hits["code"]], dtype=object)
     for sel, face in ((~small, None), (small, "white")):
         h = hits[sel]
+        # hatched, as every figure marks what rests on SMALL_N sentences or fewer (hollow is the
+        # time axis's mark of an imprecise date): white, with the family's colour in lines
         ax.scatter(h["column"], h["code"].map(rows), s=area * h["per_1000"].fillna(0) / vmax,
                    c=list(colours[sel]) if face is None else "white",
                    edgecolors="white" if face is None else list(colours[sel]),
-                   linewidths=0.5 if face is None else 1.2, zorder=2)
+                   linewidths=0.5 if face is None else 1.0, hatch=None if face is None else SMALL_N_HATCH, zorder=2)
     for j, mid in enumerate(mids):
         if aggregate:
             ax.plot([j], [-1.0], marker="s", color="black", markersize=4, linestyle="none")
@@ -461,15 +463,19 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
         Line2D([], [], **_marker(False, True, "black"), label="imprecise and inferred"),
         Patch(color=FAMILY_COLOURS["P"], label="problem (P)"),
         Patch(color=FAMILY_COLOURS["R"], label="remedy (R)"),
-        Line2D([], [], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor="0.3",
-               markeredgewidth=1.2, markersize=7, label=f"hollow: rests on {few_sentences()}"),
+        Patch(facecolor="white", edgecolor="0.3", hatch=SMALL_N_HATCH, label=f"hatched: rests on {few_sentences()}"),
     ]
-    for v in _nice_sizes(vmax):
+    sizes = _nice_sizes(vmax)
+    for v in sizes:
         handles.append(Line2D([], [], marker="o", linestyle="none", color="0.45",
                               markersize=float(np.sqrt(area * v / vmax)), label=f"{v:g} per 1,000 words"))
     where = "period" if aggregate else "document"
-    fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False, fontsize=7,
-               title=f"circle area: coded sentences per 1,000 words of the {where}", title_fontsize=7.5)
+    # rows far enough apart that the largest size circle (its diameter in points) overlaps no other
+    font = 7.0
+    spacing = max(0.5, (float(np.sqrt(area * max(sizes) / vmax)) - 0.7 * font) / font) if sizes else 0.5
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False, fontsize=font,
+               labelspacing=spacing, title=f"circle area: coded sentences per 1,000 words of the {where}",
+               title_fontsize=7.5)
     return fig
 
 

@@ -229,10 +229,14 @@ def test_cells_and_bars_resting_on_one_or_two_sentences_are_marked(toy):
     bars = [p for p in fig.axes[0].patches]
     assert any(b.get_hatch() == figures.SMALL_N_HATCH for b in bars)
     assert any("n=1" in t.get_text() for t in fig.axes[0].texts)
-    # timeline: circles on 1 or 2 sentences are hollow (white face)
+    # timeline: circles on 1 or 2 sentences are hatched (white face), as the bars and cells are; hollow is
+    # the time axis's mark of an imprecise date, so a reader never meets one mark meaning two things
     fig = figures.timeline_figure(findings.timeline(coded, segments, documents, codebook), codebook)
-    faces = [tuple(c) for coll in fig.axes[1].collections for c in coll.get_facecolors()]
-    assert (1.0, 1.0, 1.0, 1.0) in faces
+    hatched = [coll for coll in fig.axes[1].collections if coll.get_hatch() == figures.SMALL_N_HATCH]
+    assert hatched and all(tuple(c) == (1.0, 1.0, 1.0, 1.0) for coll in hatched for c in coll.get_facecolors())
+    legend = {t.get_text(): h for t, h in zip(fig.legends[0].get_texts(), fig.legends[0].legend_handles)}
+    assert legend["hatched: rests on 1 or 2 sentences"].get_hatch() == figures.SMALL_N_HATCH
+    assert not any("hollow" in label and "sentence" in label for label in legend)
 
 
 def test_period_grouping_and_labels():
