@@ -78,16 +78,40 @@ def use() -> None:
 
 
 def describe(fig: plt.Figure) -> str:
-    """A text alternative for a figure, from its titles and axis labels (used as the
-    image's alt text in the HTML report)."""
+    """A text alternative for a figure, from its titles, axis labels and legends (used as
+    the image's alt text in the HTML report): each panel's title and axes, a colour bar's
+    label as the colour scale it is (not an axis), "panel 1", "panel 2" where a figure has
+    more than one, and the entries of every legend, so that a reader who cannot see the
+    marks learns what they mean. Line breaks of a label are spaces."""
+    def text(label: str) -> str:
+        return " ".join(label.split())
+
     parts = []
     if fig._suptitle is not None and fig._suptitle.get_text():
-        parts.append(fig._suptitle.get_text())
+        parts.append(text(fig._suptitle.get_text()))
+    panels, scales = [], []
     for ax in fig.axes:
-        bits = [ax.get_title(loc) for loc in ("left", "center", "right") if ax.get_title(loc)]
-        labels = [f"{axis} axis: {label}" for axis, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if label]
-        if bits or labels:
-            parts.append("; ".join(bits + labels))
+        if not ax.get_visible():
+            continue
+        if getattr(ax, "_colorbar", None) is not None:  # a colour bar's axes: a scale, labelled on its long side
+            label = ax.get_ylabel() or ax.get_xlabel()
+            scales += [f"colour scale: {text(label)}"] if label else []
+            continue
+        bits = [text(ax.get_title(loc)) for loc in ("left", "center", "right") if ax.get_title(loc)]
+        # an axis without ticks (a network's) is no axis: its label is the panel's caption
+        bits += [f"{axis} axis: {text(label)}" if len(getattr(ax, f"get_{axis}ticks")()) else f"caption: {text(label)}"
+                 for axis, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if label]
+        bits += [f"legend: {', '.join(text(t.get_text()) for t in legend.get_texts())}"
+                 for legend in [ax.get_legend()] if legend is not None and legend.get_texts()]
+        if bits:
+            panels.append("; ".join(bits))
+    if len(panels) > 1:
+        panels = [f"panel {i}: {p}" for i, p in enumerate(panels, 1)]
+    parts += panels + scales
+    for legend in fig.legends:
+        title = text(legend.get_title().get_text())
+        entries = ", ".join(text(t.get_text()) for t in legend.get_texts())
+        parts.append(f"legend{f' ({title})' if title else ''}: {entries}")
     return "Figure. " + ". ".join(parts) if parts else "Figure without title"
 
 

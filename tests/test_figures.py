@@ -403,3 +403,21 @@ def test_a_heatmap_of_long_theme_names_stays_within_the_page_and_its_layout(toy,
     assert width <= figures.MAX_WIDTH + 0.5 and width / height <= figures.MAX_ASPECT, (width, height)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert all(len(t) <= figures.LABEL_CHARS and t.endswith("…") for t in labels), labels
+
+
+def test_a_figures_text_alternative_names_panels_scales_and_legends_as_what_they_are(toy):
+    """The reader's case: the alt text of the heatmap had two "y axis" (its colour bar's
+    label read as one), the timeline's panels ran together, a network's caption was an
+    "x axis", and no legend was said, so the marks meant nothing to a screen reader."""
+    coded, segments, documents, codebook = toy
+    matrix, columns = findings.document_matrix(coded, segments, documents, codebook)
+    heat = style.describe(figures.heatmap(matrix, codebook, "Coded\nsentences", columns))
+    assert heat.startswith("Figure. Coded sentences;") and heat.count("y axis") == 1
+    assert heat.endswith("colour scale: coded sentences (count)")
+    timeline = style.describe(figures.timeline_figure(findings.timeline(coded, segments, documents, codebook), codebook))
+    assert "panel 1: x axis: date of the document (year). panel 2: x axis: document, in date order" in timeline
+    assert "legend (circle area: coded sentences per 1,000 words of the document): date known to the day" in timeline
+    assert "hatched: rests on 1 or 2 sentences" in timeline and "\n" not in timeline
+    cooc = findings.cooccurrence(coded, segments, codebook, "sentence")
+    network = style.describe(figures.cooccurrence_network(cooc, codebook, threshold=0.2))
+    assert "caption: edge width and shade" in network and "x axis" not in network
