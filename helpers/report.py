@@ -532,6 +532,11 @@ against any reference codings, and the findings as computed summaries. The corpu
 <code>study.yaml</code>, so no study, questions or period are claimed for it.</p>"""
 
 
+# the metadata columns the index page shows, those the metadata has, in this order: what a reader needs to
+# place a document (its description last, the longest); the others stay in documents.csv
+INDEX_COLUMNS = ("doc_id", "title", "author", "voice", "genre", "date", "date_note", "description")
+
+
 def corpus_table(run: Run) -> pd.DataFrame:
     """The index page's table of the corpus: one row per file's document of the run's
     ``documents.csv`` (its diary entries left out), with the date the analysis uses (the
@@ -544,7 +549,7 @@ def corpus_table(run: Run) -> pd.DataFrame:
     inferred = docs["date_inferred"].astype(str).str.strip().str.lower().eq("true")
     docs = docs.assign(date=[findings.date_label(d, i) if d else "" for d, i in zip(docs["date"].astype(str), inferred)],
                        **{"date from": docs["date_source"].astype(str)})
-    cols = [c for c in ("doc_id", "title", "author", "voice", "genre", "date", "date_note") if c in docs.columns]
+    cols = [c for c in INDEX_COLUMNS if c in docs.columns]
     if (docs["date from"].isin(["", "metadata"]) | (docs["date"] == "")).all():
         return docs[cols].reset_index(drop=True)
     return docs[cols[:cols.index("date") + 1] + ["date from"] + cols[cols.index("date") + 1:]].reset_index(drop=True)

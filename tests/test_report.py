@@ -491,6 +491,14 @@ def test_the_index_shows_the_date_documents_csv_has_and_where_it_came_from(corpu
     assert "<td>2023-04-12</td>" in page and "removed line (published-date)" in page
 
 
+def test_the_index_describes_each_document_as_the_metadata_does(tmp_path):
+    """The reader's case: the metadata's description, what a reader most needs to place a
+    document, was not on the index page."""
+    table = report.corpus_table(pipeline.Run.from_params(None, tmp_path / "out"))
+    assert list(table.columns) == list(report.INDEX_COLUMNS)  # the seeds' metadata has every one
+    assert table.set_index("doc_id").loc["hartman-2017", "description"].startswith("newspaper column by the chair")
+
+
 def test_a_page_shows_each_warning_once_and_no_absolute_path():
     """A corpus read again by a later cell repeats its warnings: the page shows each once,
     where it was first written; a Python warning's location is cut to the file's name."""
