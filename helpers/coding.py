@@ -499,11 +499,13 @@ def summary(coded: pd.DataFrame, codebook: Codebook, top: int = 5) -> pd.DataFra
 
 def explain(coded: pd.DataFrame, segments: pd.DataFrame, sentences: int = 2) -> pd.DataFrame:
     """The first ``sentences`` sentences that carry more than one code: their text and,
-    per code, the rules that fired and the words they matched."""
+    per code, the rules that fired and the words they matched. Indexed by sentence
+    (``doc_id, start, end, text``) and ``code``: the code is the index's last level, so a
+    page shows each sentence's text once beside its codes (pandas repeats a last level)."""
     multi = coded.groupby(["file", "start"]).filter(lambda g: len(g) > 1)
     keys = multi[["file", "start"]].drop_duplicates().head(sentences)
     rows = multi.merge(keys).merge(segments[["file", "start", "text"]], on=["file", "start"])
-    return rows.set_index(["doc_id", "start", "end", "text"])[["code", "rules", "matched"]]
+    return rows.set_index(["doc_id", "start", "end", "text", "code"])[["rules", "matched"]]
 
 
 def aggregate(coded: pd.DataFrame, level: Literal["paragraph", "document"]) -> pd.DataFrame:

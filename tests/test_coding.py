@@ -317,3 +317,15 @@ def test_the_codebook_table_cites_the_studys_examples_as_the_studys_on_another_c
     assert mine.str.contains(r"\(the study's corpus, \d{3}, \d+–\d+\)$").all()
     assert not cb.table(paths.CORPUS_DIR)["example"].str.contains("the study's corpus").any()
     assert cb.table()["example"].tolist() == cb.table(paths.CORPUS_DIR)["example"].tolist()
+
+
+def test_explain_shows_each_sentence_once_beside_its_codes(seed_tables):
+    """The reader's case: notebook 02's examples printed each sentence's text once per code."""
+    s = seed_tables
+    table = coding.explain(s["coded"], s["segments"], sentences=2)
+    assert list(table.index.names) == ["doc_id", "start", "end", "text", "code"]
+    assert list(table.columns) == ["rules", "matched"]
+    texts = table.index.get_level_values("text")
+    assert texts.nunique() == 2 and len(table) > 2  # two sentences, each with more than one code
+    page = table.to_html()
+    assert all(page.count(f">{text}<") == 1 for text in texts.unique())
