@@ -344,9 +344,14 @@ def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
 EDITIONS = {True: "reader edition", False: "full edition, with code"}
 
 
+FULL_EDITION_TAG = "full-edition"  # a cell (a note on the code) that only the full edition shows
+
+
 def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = None, title: str | None = None,
                 figures: frozenset[str] = frozenset()) -> str:
-    """A notebook as an offline HTML page; ``reader=True`` leaves out all code. The
+    """A notebook as an offline HTML page; ``reader=True`` leaves out all code, and the
+    cells tagged :data:`FULL_EDITION_TAG` (notes for those who run the notebook: Python to
+    call, how the tests read a table), which the full edition shows. The
     browser's title of the page is the notebook's (``title``, else its first ``#``
     heading) and the edition, so that tabs and bookmarks of the pages tell them apart.
 
@@ -358,7 +363,7 @@ def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = No
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     remover = TagRemovePreprocessor(
-        remove_cell_tags={"remove-cell"},
+        remove_cell_tags={"remove-cell"} | ({FULL_EDITION_TAG} if reader else set()),
         remove_input_tags={"remove-input", "hide-input"},
         remove_all_outputs_tags={"remove-output"},
     )

@@ -391,6 +391,25 @@ def test_a_page_title_is_escaped():
     assert "<title>Themes &lt;script&gt;x&lt;/script&gt; &amp; more – reader edition</title>" in page
 
 
+def test_a_cell_tagged_full_edition_is_left_out_of_the_reader_edition_only():
+    """The reader's case: the reader edition of 05 showed a block of Python, and 04 a note on
+    how the code escapes data: notes for those who run the notebook, not for its readers."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Steg\n\nFor every reader.", id="a"),
+        nbformat.v4.new_markdown_cell("In Python:\n\n```python\nrefi.import_project(x)\n```", id="b",
+                                      metadata={"tags": [report.FULL_EDITION_TAG]})])
+    assert "For every reader" in report.export_html(nb, reader=True)
+    assert "import_project" not in report.export_html(nb, reader=True)
+    assert "import_project" in report.export_html(nb, reader=False)
+    tagged = [c for p in report.notebooks() for c in nbformat.read(p, as_version=4).cells
+              if report.FULL_EDITION_TAG in c.metadata.get("tags", [])]
+    assert tagged and all("```python" in c.source for c in tagged if c.cell_type == "markdown")
+    for p in report.notebooks():  # no reader page shows Python in a notebook's own text
+        cells = nbformat.read(p, as_version=4).cells
+        shown = [c for c in cells if c.cell_type == "markdown" and report.FULL_EDITION_TAG not in c.metadata.get("tags", [])]
+        assert not any("```python" in c.source for c in shown), p.name
+
+
 def test_number_columns_of_a_dataframe_table_are_marked_and_text_columns_are_not():
     import numpy as np
     import pandas as pd
