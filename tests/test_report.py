@@ -607,7 +607,7 @@ def test_a_section_without_anything_to_show_says_why_in_a_line(messy_corpus_repo
         assert said in checks, said
     assert "precision (reviews)" not in checks  # the all-NaN table beside the references
     exchange = (out / "html" / "05_exchange-qda.html").read_text(encoding="utf-8")
-    assert "No coding was lost, added or moved" in exchange and ">side</th>" not in exchange
+    assert "come back unchanged: no coding was lost, added or moved" in exchange and ">side</th>" not in exchange
 
 
 def test_pages_that_count_documents_name_the_one_without_text(messy_corpus_report):
