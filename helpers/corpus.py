@@ -561,6 +561,15 @@ def warn_form(where: str, name: str, found: str) -> None:
                 "one of them to silence this.", where, name, io.unicode_form(name), io.unicode_form(found))
 
 
+def doc_ids(corpus: Path) -> dict[str, str]:
+    """file → doc_id as ``corpus``'s ``metadata.csv`` names its files (:func:`load_metadata`;
+    ``{}`` without the file): how a page cites a file of that corpus, such as a codebook's
+    example quote, by the id every other page shows rather than by its file name."""
+    if not (Path(corpus) / METADATA_FILE).is_file():
+        return {}
+    return dict(load_metadata(corpus)[["file", "doc_id"]].itertuples(index=False))
+
+
 def load_metadata(corpus: Path) -> pd.DataFrame:
     """The corpus's metadata, one row per raw file, sorted by file.
 

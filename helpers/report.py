@@ -824,9 +824,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
         # for the study's codebook), when that corpus has a metadata.csv naming them.
         home = coding.examples_home(run.corpus)
         with _said_already():
-            ids = (dict(corpus_mod.load_metadata(home)[["file", "doc_id"]].itertuples(index=False))
-                   if (home / corpus_mod.METADATA_FILE).is_file() else {})
-            staged[f"html/{CODEBOOK_PAGE}"] = codebook_page(coding.codebook_for(run.corpus), ids)
+            staged[f"html/{CODEBOOK_PAGE}"] = codebook_page(coding.codebook_for(run.corpus), corpus_mod.doc_ids(home))
             readers = {Path(r).stem: r for _, r, _ in pages}
             staged["html/index.html"] = index_page(pages, run, codes, brief=summary(executed, readers))
         for rel, text in staged.items():

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import clean, coding, matcher, paths
+from helpers import clean, coding, corpus, matcher, paths
 
 
 def clean_tokens(text):
@@ -314,9 +314,13 @@ def test_the_codebook_table_cites_the_studys_examples_as_the_studys_on_another_c
     (tmp_path / "raw").mkdir()
     cb = coding.codebook_for(tmp_path)
     mine = cb.table(tmp_path)["example"]
-    assert mine.str.contains(r"\(the study's corpus, \d{3}, \d+–\d+\)$").all()
+    ids = "|".join(corpus.doc_ids(paths.CORPUS_DIR).values())  # by its document's id, as every page names it
+    assert mine.str.contains(rf"\(the study's corpus, (?:{ids}), \d+–\d+\)$").all(), mine.tolist()
     assert not cb.table(paths.CORPUS_DIR)["example"].str.contains("the study's corpus").any()
     assert cb.table()["example"].tolist() == cb.table(paths.CORPUS_DIR)["example"].tolist()
+    assert cb.table()["example"].iloc[0].endswith("(kcnc-2016, 1103–1171)")  # not "(000, …)", a file's prefix
+    # a corpus whose metadata names no file cites the file itself
+    assert corpus.doc_ids(tmp_path) == {}
 
 
 def test_explain_shows_each_sentence_once_beside_its_codes(seed_tables):

@@ -587,13 +587,13 @@ def test_no_warning_with_an_absolute_path_reaches_a_page_of_a_two_code_codebook(
 def test_prose_about_the_studys_example_codings_and_examples_stays_on_the_study(own_corpus_report):
     """On a corpus of one's own, without reference codings and with the study's codebook,
     page 04 does not end on "the study's are example data", and page 02 cites the
-    codebook's examples as the study's corpus's (this corpus has no file 000)."""
+    codebook's examples as the study's corpus's (this corpus has no document kcnc-2016)."""
     out, _ = own_corpus_report
     findings = (out / "html" / "04_findings.html").read_text(encoding="utf-8")
     assert "the study's are example data" not in findings
     assert "this corpus has no reference codings to check the auto-coder against" in findings
     codes = (out / "html" / "02_code-themes.html").read_text(encoding="utf-8")
-    assert re.search(r"\(the study.s corpus, \d{3}, \d+–\d+\)", codes)
+    assert re.search(r"\(the study.s corpus, [\w/-]+-\d{4}, \d+–\d+\)", codes)  # cited by the study's doc ids
 
 
 def test_a_section_without_anything_to_show_says_why_in_a_line(messy_corpus_report):
