@@ -76,15 +76,18 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 FIGURES_DIR = "figures"  # helpers.style.FIGURES_DIR (a test checks they agree; style needs matplotlib)
 SPREADSHEET_DIR = "spreadsheet"  # helpers.io.SPREADSHEET_DIR (the same)
 REVIEW_DIR = paths.REVIEW_DIR  # make review's folder, never removed
-# what a run writes: a report's pages, copies of notebooks, figures, tables with their spreadsheet copies (the
-# pipeline's tables and make evaluate's are tables too), notebook 05's QDA exports (project.qdpx, codebook.qdc)
-_OUTPUT_FILE = re.compile(rf"(html/[^/\\]+\.html|notebooks/[^/\\]+\.ipynb|{FIGURES_DIR}/[^/\\]+\.(svg|png)"
+# what a run writes: a report's pages (with copies of its SVG figures), copies of notebooks, figures, tables with
+# their spreadsheet copies (the pipeline's tables and make evaluate's are tables too), notebook 05's QDA exports
+# (project.qdpx, codebook.qdc)
+_OUTPUT_FILE = re.compile(rf"(html/[^/\\]+\.html|html/{FIGURES_DIR}/[^/\\]+\.svg|notebooks/[^/\\]+\.ipynb"
+                          rf"|{FIGURES_DIR}/[^/\\]+\.(svg|png)"
                           rf"|({SPREADSHEET_DIR}/)?[^/\\]+\.csv|[^/\\]+\.(qdpx|qdc))")
 
 
 def output_file(rel: str) -> bool:
     """Whether ``rel`` (relative to a run's folder) is of a form a run writes there, so that
-    a record listing it may have it removed: a report's page (``html/*.html``), notebook copy
+    a record listing it may have it removed: a report's page (``html/*.html``) and its
+    figures' copies (``html/figures/*.svg``), notebook copy
     (``notebooks/*.ipynb``), figure (``figures/*.svg``, ``*.png``), table (``*.csv``, the
     pipeline's and ``make evaluate``'s among them) or its copy (``spreadsheet/*.csv``), QDA
     export (``*.qdpx``, ``*.qdc``), or the pipeline's stamp (:data:`STAMP`); never a file

@@ -356,8 +356,10 @@ def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = No
     heading) and the edition, so that tabs and bookmarks of the pages tell them apart.
 
     A figure the notebook saved (:func:`helpers.style.save`) links to its SVG file in
-    ``../figures/`` when that file's name is among ``figures`` (the files the report
-    found in ``OUT/figures``): a name is only ever compared, never taken as a path."""
+    ``figures/`` beside the page (the report copies ``OUT/figures``'s there, so that
+    ``html/`` is whole on its own) when that file's name is among ``figures`` (the files
+    the report found in ``OUT/figures``): a name is only ever compared, never taken as a
+    path."""
     exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
     exporter.exclude_input = reader
     exporter.exclude_input_prompt = True
@@ -820,6 +822,9 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
                                                  title=title, figures=figures)
             pages.append((title, reader, full))
             print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
+        # the SVG files the pages link to, copied beside them: html/ alone, published, keeps its links
+        for name in sorted(saved_figures(run.out)):
+            staged[f"html/{style.FIGURES_DIR}/{name}"] = (run.out / style.FIGURES_DIR / name).read_bytes().decode("utf-8")
         # A codebook's examples are cited by the ids of the corpus they come from (the seeds,
         # for the study's codebook), when that corpus has a metadata.csv naming them.
         home = coding.examples_home(run.corpus)

@@ -578,11 +578,13 @@ def test_the_files_a_run_writes_are_of_the_form_make_clean_accepts():
     assert (manifest.FIGURES_DIR, manifest.SPREADSHEET_DIR, manifest.REVIEW_DIR) == (
         style.FIGURES_DIR, io.SPREADSHEET_DIR, paths.REVIEW_DIR)
     run_files = [*tables.out_files(), *evaluation.TABLE_FILES, pipeline.STAMP_FILE, "html/index.html",
-                 "html/00_a.code.html", "notebooks/00_a.ipynb", "figures/timeline.svg", "figures/timeline.png",
+                 "html/00_a.code.html", "html/figures/timeline.svg", "notebooks/00_a.ipynb", "figures/timeline.svg",
+                 "figures/timeline.png",
                  "findings_quotes.csv", "spreadsheet/findings_quotes.csv", "project.qdpx", "codebook.qdc"]
     assert all(manifest.output_file(rel) for rel in run_files)
     assert not any(manifest.output_file(rel) for rel in [
-        "review/sample.csv", "review/review.xlsx", "a/review/x.csv", "notes.txt", "html/sub/x.html", "../x.csv",
+        "review/sample.csv", "review/review.xlsx", "a/review/x.csv", "notes.txt", "html/sub/x.html",
+        "html/figures/x.png", "html/figures/a/x.svg", "../x.csv",
         "spreadsheet/review/x.csv", ".cache/other.json", manifest.MANIFEST])
 
 

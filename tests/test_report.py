@@ -344,8 +344,10 @@ def test_the_report_is_the_same_to_the_byte_when_run_again(own_corpus_report, tm
     corpus_dir = out.parent / "corpus"
     again = tmp_path / out.parent.name / out.name
     report.build_report(str(corpus_dir), str(again), stream=io.StringIO())
-    files = sorted(p.relative_to(out) for sub in ("html", "notebooks") for p in (out / sub).iterdir())
-    assert files and files == sorted(p.relative_to(again) for sub in ("html", "notebooks") for p in (again / sub).iterdir())
+    files = sorted(p.relative_to(out) for sub in ("html", "notebooks") for p in (out / sub).rglob("*") if p.is_file())
+    assert files and files == sorted(p.relative_to(again) for sub in ("html", "notebooks") for p in (again / sub).rglob("*")
+                                     if p.is_file())
+    assert any(rel.parts[:2] == ("html", "figures") for rel in files)  # the figures' copies, compared too
     for rel in files:
         first = (out / rel).read_bytes()
         assert first == (again / rel).read_bytes(), rel
@@ -456,18 +458,22 @@ def test_the_interval_columns_of_notebook_03s_page_line_up_right():
     assert all(num for num, name in heads if name in (*intervals, "alpha"))
 
 
-def test_every_saved_figure_links_to_its_full_size_file(own_corpus_report):
-    """Each figure the notebooks saved is a link to its SVG in OUT/figures, in both
-    editions; the links lead to files that exist."""
+def test_every_saved_figure_links_to_its_full_size_file_inside_html(own_corpus_report):
+    """Each figure the notebooks saved is a link to a copy of its SVG in OUT/html/figures,
+    in both editions, the same bytes as OUT/figures's: html/ published alone keeps its
+    links (they led to ../figures, outside it). No page refers outside html/."""
     out, _ = own_corpus_report
     for page in ("01_clean-corpus.html", "04_findings.html", "04_findings.code.html"):
         text = (out / "html" / page).read_text(encoding="utf-8")
         images = re.findall(r'<div class="jp-RenderedImage.*?</div>', text, re.S)
         assert images, page
         for image in images:
-            hrefs = re.findall(r'<a href="\.\./figures/([^"]+\.svg)"', image)
-            assert hrefs and (out / "figures" / hrefs[0]).is_file(), (page, image[:300])
-    assert '<a href="../figures/code_by_document.svg"' in (out / "html" / "04_findings.html").read_text(encoding="utf-8")
+            hrefs = re.findall(r'<a href="figures/([^"]+\.svg)"', image)
+            assert hrefs and (out / "html" / "figures" / hrefs[0]).read_bytes() == (out / "figures" / hrefs[0]).read_bytes()
+    assert '<a href="figures/code_by_document.svg"' in (out / "html" / "04_findings.html").read_text(encoding="utf-8")
+    for page in sorted((out / "html").glob("*.html")):
+        assert not re.search(r'(href|src)="\.\./', page.read_text(encoding="utf-8")), page.name
+    assert sorted(p.name for p in (out / "html" / "figures").iterdir()) == sorted(p.name for p in (out / "figures").glob("*.svg"))
 
 
 def test_a_figure_links_only_to_a_file_the_report_found():
@@ -481,10 +487,10 @@ def test_a_figure_links_only_to_a_file_the_report_found():
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("fig", id="f", outputs=[output])])
         return report.export_html(nb, reader=True, figures=figures)
 
-    assert '<a href="../figures/heat.svg"' in page("heat.svg", frozenset({"heat.svg"}))
-    assert "../figures/" not in page("heat.svg", frozenset())
+    assert '<a href="figures/heat.svg"' in page("heat.svg", frozenset({"heat.svg"}))
+    assert "figures/" not in page("heat.svg", frozenset())
     hostile = '../../x"><script>alert(1)</script>.svg'
-    assert "../figures/" not in page(hostile, frozenset({"heat.svg"})) and "<script>alert" not in page(hostile, frozenset())
+    assert "figures/" not in page(hostile, frozenset({"heat.svg"})) and "<script>alert" not in page(hostile, frozenset())
     assert "<script>alert" not in page(hostile, frozenset({hostile}))  # escaped even if it were there
 
 
