@@ -130,7 +130,7 @@ def unrecorded(out: str | None) -> str | None:
         return None
     found = sorted(e.name + ("/" if e.is_dir() else "") for e in out_dir.iterdir() if not e.name.startswith(".")
                    and not (e.name == KEPT_DIR and e.is_dir())
-                   and not (e.name.startswith("suggestions_") and e.name.endswith(".csv")))
+                   and not paths.is_suggestions_file(e.name))
     if not found:
         return None
     shown = ", ".join(found[:3]) + (", ..." if len(found) > 3 else "")

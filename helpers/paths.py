@@ -22,6 +22,18 @@ FURNITURE_DIR: Path = PROJ_ROOT / "corpus-furniture"  # the labelled set of web 
 BUILD_DIR: Path = PROJ_ROOT / "build"
 EVALUATION_DIR = "evaluation"  # make evaluate writes OUT/evaluation/<corpus>/ (the Makefile's --out)
 REVIEW_DIR = "review"  # a corpus's reviewers' decisions (CORPUS/review/*.csv); make review's sample in OUT/review/
+SUGGESTIONS_PREFIX = "suggestions_"  # make suggest's table in OUT: suggestions_<CODE>.csv (suggestions_file)
+
+
+def suggestions_file(code: str) -> str:
+    """The name of ``make suggest``'s table for a code in ``OUT``, which ``make clean``
+    keeps and an ``OUT`` may hold without a record (:func:`is_suggestions_file`)."""
+    return f"{SUGGESTIONS_PREFIX}{code}.csv"
+
+
+def is_suggestions_file(name: str) -> bool:
+    """Whether a file's ``name`` is of :func:`suggestions_file`'s form."""
+    return name.startswith(SUGGESTIONS_PREFIX) and name.endswith(".csv")
 
 CODEBOOK_FILE: Path = DATA_DIR / "codebook.yaml"
 BOILERPLATE_FILE: Path = DATA_DIR / "boilerplate.yaml"

@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     table = candidate_terms(segments, pipeline.tokens(run), pipeline.coded(run), codebook, a.code, top=a.top,
                             window=a.window)
-    path = io.write_csv(run.path(f"suggestions_{a.code}.csv"), table)
+    path = io.write_csv(run.path(paths.suggestions_file(a.code)), table)
     shown = paths.copyable(path, a.out)
     if table.empty:
         coded = int((pipeline.coded(run)["code"] == a.code).sum())

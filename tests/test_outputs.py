@@ -582,6 +582,9 @@ def test_the_files_a_run_writes_are_of_the_form_make_clean_accepts():
                  "figures/timeline.png",
                  "findings_quotes.csv", "spreadsheet/findings_quotes.csv", "project.qdpx", "codebook.qdc"]
     assert all(manifest.output_file(rel) for rel in run_files)
+    # make suggest's table: one name, written by suggest and kept by make clean and the OUT check alike
+    assert paths.suggestions_file("R_TRUST") == "suggestions_R_TRUST.csv"
+    assert paths.is_suggestions_file("suggestions_R_TRUST.csv") and not paths.is_suggestions_file("coded.csv")
     assert not any(manifest.output_file(rel) for rel in [
         "review/sample.csv", "review/review.xlsx", "a/review/x.csv", "notes.txt", "html/sub/x.html",
         "html/figures/x.png", "html/figures/a/x.svg", "../x.csv",
