@@ -564,7 +564,9 @@ def warn_form(where: str, name: str, found: str) -> None:
 def doc_ids(corpus: Path) -> dict[str, str]:
     """file → doc_id as ``corpus``'s ``metadata.csv`` names its files (:func:`load_metadata`;
     ``{}`` without the file): how a page cites a file of that corpus, such as a codebook's
-    example quote, by the id every other page shows rather than by its file name."""
+    example quote, by its document's id rather than by its file name. A diary's file is
+    named by the diary's id (``tillit-diary``), not by the entry a quote falls in
+    (``tillit-diary/gislaved``, which the findings show)."""
     if not (Path(corpus) / METADATA_FILE).is_file():
         return {}
     return dict(load_metadata(corpus)[["file", "doc_id"]].itertuples(index=False))

@@ -155,6 +155,7 @@ def document_sizes(stats: pd.DataFrame) -> Figure:
 
 
 SMALL_N_HATCH = "////"
+SMALL_N_TINT = 0.25  # the opacity of the fill of a timeline circle resting on SMALL_N sentences or fewer
 SMALL_N_COLOUR = "#8a3b00"  # the colour of an "n=k" label on what rests on SMALL_N units or fewer
 SMALL_N_EDGE = {"linewidth": 1.1, "alpha": 0.75, "dash_capstyle": "butt", "color": SMALL_N_COLOUR}  # a network edge of few
 
@@ -356,7 +357,7 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
     of years (:func:`helpers.findings.periods`) instead, each with its number of
     documents. Below: one row per theme; the area of each circle is proportional to the
     coded sentences per 1,000 words of the document or period (a grey dot: not coded
-    there); a circle resting on 1 or 2 sentences is drawn hatched. Undated documents are
+    there); a circle resting on 1 or 2 sentences is drawn hatched and faint. Undated documents are
     left out and counted in the x label (with none dated, there is no time axis), and so
     are the ``textless`` documents, which have no sentence and so no row in ``table``
     (:func:`helpers.documents.textless`, dated or not), so that the label counts every
@@ -423,14 +424,16 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
     hits = cells[cells["sentences"] > 0]
     small = (~enough(hits["sentences"])).to_numpy()
     colours = np.array([FAMILY_COLOURS[codebook.code(c).family] for c in hits["code"]], dtype=object)
-    for sel, face in ((~small, None), (small, "white")):
+    for faint in (False, True):
+        sel = small if faint else ~small
         h = hits[sel]
-        # hatched, as every figure marks what rests on SMALL_N sentences or fewer (hollow is the
-        # time axis's mark of an imprecise date): white, with the family's colour in lines
+        # hatched and faint, as every figure marks what rests on SMALL_N sentences or fewer, and never
+        # hollow, the time axis's mark of an imprecise date: a tint of the family's colour fills even a
+        # circle too small to show its hatch lines (drawn in the edge's colour)
         ax.scatter(h["column"], h["code"].map(rows), s=area * h["per_1000"].fillna(0) / vmax,
-                   c=list(colours[sel]) if face is None else "white",
-                   edgecolors="white" if face is None else list(colours[sel]),
-                   linewidths=0.5 if face is None else 1.0, hatch=None if face is None else SMALL_N_HATCH, zorder=2)
+                   c=[mpl.colors.to_rgba(c, SMALL_N_TINT) for c in colours[sel]] if faint else list(colours[sel]),
+                   edgecolors=list(colours[sel]) if faint else "white",
+                   linewidths=1.0 if faint else 0.5, hatch=SMALL_N_HATCH if faint else None, zorder=2)
     for j, mid in enumerate(mids):
         if aggregate:
             ax.plot([j], [-1.0], marker="s", color="black", markersize=4, linestyle="none")
@@ -463,7 +466,8 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
         Line2D([], [], **_marker(False, True, "black"), label="imprecise and inferred"),
         Patch(color=FAMILY_COLOURS["P"], label="problem (P)"),
         Patch(color=FAMILY_COLOURS["R"], label="remedy (R)"),
-        Patch(facecolor="white", edgecolor="0.3", hatch=SMALL_N_HATCH, label=f"hatched: rests on {few_sentences()}"),
+        Patch(facecolor=mpl.colors.to_rgba("0.3", SMALL_N_TINT), edgecolor="0.3", hatch=SMALL_N_HATCH,
+              label=f"hatched, faint: rests on {few_sentences()}"),
     ]
     sizes = _nice_sizes(vmax)
     for v in sizes:

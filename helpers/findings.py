@@ -594,8 +594,9 @@ def document_spread(by_doc: pd.DataFrame, family: str) -> pd.Series:
 
 
 def widest(spread: pd.Series) -> tuple[str, list[str]]:
-    """The code of a :func:`document_spread` raised in the most documents (of a tie, the
-    first by code id), and the others raised in as many, by code id."""
+    """The code of a (non-empty) :func:`document_spread` raised in the most documents (of a
+    tie, the first in ``spread``'s order: a document_spread's is by code id), and the others
+    raised in as many, in that order."""
     first = spread.sort_values(ascending=False, kind="stable").index[0]
     return first, [c for c in spread.index if c != first and spread[c] == spread[first]]
 

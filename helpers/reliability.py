@@ -879,7 +879,8 @@ def alpha_verdict(alpha: float, low: float | None = None) -> str:
     if alpha < ALPHA_TENTATIVE:
         return f"below {ALPHA_TENTATIVE:.3f}, too low even for tentative conclusions"
     reached = f"reaches {ALPHA_FIRM:.2f}" if alpha >= ALPHA_FIRM else f"reaches {ALPHA_TENTATIVE:.3f}, not {ALPHA_FIRM:.2f}"
-    sure = low if low is not None and np.isfinite(low) else alpha  # the level the interval stays at or above
+    # the level both the α and its interval reach (a percentile interval's lower end may lie above the α)
+    sure = min(alpha, low) if low is not None and np.isfinite(low) else alpha
     if sure >= ALPHA_FIRM:
         return f"{reached}, enough for firm conclusions"
     below = "" if alpha < ALPHA_FIRM else f", but its 95 % interval reaches below {ALPHA_FIRM:.2f}"

@@ -73,7 +73,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor, TagRemovePreprocessor
 from traitlets import Unicode, default
 
-from . import coding, findings, io, manifest, markup, paths, pipeline, style
+from . import coding, findings, io, manifest, markup, paths, pipeline, review, style
 from . import corpus as corpus_mod
 from .coding import Codebook
 from .pipeline import Run
@@ -383,7 +383,8 @@ _ROW = re.compile(r"(<tr\b[^>]*>)(.*?)(</tr>)", re.S)
 _CELL = {tag: re.compile(rf"<{tag}\b([^>]*)>(.*?)</{tag}>", re.S) for tag in ("td", "th")}
 # a number as pandas prints one: 12, -3.5, 1,234, 0.81, 1e-05, 12.5%, −2 (with a minus sign)
 _NUMBER = re.compile(r"[-+−]?(\d+|\d{1,3}(,\d{3})+)?(\.\d+)?([eE][-+]?\d+)?%?")
-_MISSING = {"", "nan", "NaN", "<NA>", "None", "NaT", "inf", "-inf"}
+# "–": an estimate not made, as review.as_shown writes one (review.NOT_ESTIMATED; a test checks they agree)
+_MISSING = {"", "nan", "NaN", "<NA>", "None", "NaT", "inf", "-inf", "–"}
 # an interval of two such numbers, as the tables print one: 0.736–0.876, 0.47 – 0.65, [−0.001, +0.149]
 _INTERVAL = re.compile(r"(?P<a>[^\s,\[\]–]+)\s*–\s*(?P<b>[^\s,\[\]–]+)|\[(?P<c>[^\s,]+),\s*(?P<d>[^\s,\]]+)\]")
 
@@ -565,7 +566,7 @@ def corpus_table(run: Run) -> pd.DataFrame:
 SUMMARY_TAG = "summary"  # a cell whose output the index page quotes under "Findings in brief" (notebook 04's)
 
 
-def summary(executed: Mapping[str, nbformat.NotebookNode], pages: Mapping[str, str]) -> str:
+def findings_in_brief(executed: Mapping[str, nbformat.NotebookNode], pages: Mapping[str, str]) -> str:
     """The index page's "Findings in brief": the Markdown outputs of the cells tagged
     :data:`SUMMARY_TAG` in the ``executed`` notebooks (stem → notebook, in their order),
     rendered as their pages render them, each notebook's followed by a link to its reader
@@ -596,7 +597,7 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto",
     (:func:`helpers.corpus.load_study`), else the page is generic. The corpus is named as
     outputs name a path (:func:`helpers.paths.display`), and the page says how to make it
     again, with ``codes`` (the findings' codes: ``corrected`` is said under the notebooks
-    too). ``brief`` is :func:`summary`'s HTML, shown under "Findings in brief" after who
+    too). ``brief`` is :func:`findings_in_brief`'s HTML, shown under "Findings in brief" after who
     made the corpus's reference codings (``study.yaml``'s ``validation``) and where the
     codes are checked; without it the page has no such section."""
     items = "\n".join(
@@ -619,9 +620,13 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto",
     if brief:
         made_by = markup.escape(study.get("validation", "")).rstrip(".")
         trust = "<p><strong>How far to trust them:</strong> " + (f"{made_by}. " if made_by else "")
-        trust += ("Every count comes from a rule-based auto-coder, whose codes are leads to check: the step that "
-                  "checks the coding (below) says how far they agree with reference codings or a reviewed sample "
-                  "on this corpus, and the findings page opens with it.</p>")
+        trust += "Every count comes from a rule-based auto-coder, whose codes are leads to check: "
+        if any(review.checked_by(run.corpus)):
+            trust += ("the step that checks the coding (below) says how far they agree with this corpus's reference "
+                      "codings or reviewed sample, and the findings page opens with it.</p>")
+        else:
+            trust += ("<strong>nothing has checked them on this corpus</strong>, which has neither reference codings "
+                      "nor review decisions; the step that checks the coding (below) says how to add either.</p>")
         brief = f"<h2>Findings in brief</h2>\n{trust}\n{brief}"  # how far to trust them, first
     shown = paths.display(run.corpus)
     embedded = run.corpus.resolve() == paths.CORPUS_DIR.resolve()
@@ -760,6 +765,14 @@ def notebook_outputs(out: Path, before: Mapping[str, tuple[int, int]]) -> list[s
                   | set(pipeline.cache_files(out)))
 
 
+def linked_figures(nb: nbformat.NotebookNode) -> set[str]:
+    """The names of the SVG files an executed notebook's figures name in their outputs'
+    metadata (:func:`helpers.style.save`), which its pages link to when the report finds
+    them in ``OUT/figures`` (:func:`saved_figures`); only compared, never a path."""
+    return {str(meta["file"]) for cell in nb.cells if cell.cell_type == "code" for output in cell.get("outputs", [])
+            for meta in [output.get("metadata", {}).get("image/png", {})] if isinstance(meta, dict) and meta.get("file")}
+
+
 def saved_figures(out: Path) -> frozenset[str]:
     """The names of the SVG figures in ``out/figures`` (regular files, not links), which
     the pages may link to."""
@@ -796,7 +809,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
     before = _stamps(run.out)
     pages, written = [], []
     executed: dict[str, nbformat.NotebookNode] = {}
-    staged: dict[str, str] = {}  # written only once every notebook has run: never a mix of two runs
+    staged: dict[str, str | bytes] = {}  # written only once every notebook has run: never a mix of two runs
     try:
         for nb_path in nb_paths:
             t0 = time.perf_counter()
@@ -822,18 +835,18 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
                                                  title=title, figures=figures)
             pages.append((title, reader, full))
             print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
-        # the SVG files the pages link to, copied beside them: html/ alone, published, keeps its links
-        for name in sorted(saved_figures(run.out)):
-            staged[f"html/{style.FIGURES_DIR}/{name}"] = (run.out / style.FIGURES_DIR / name).read_bytes().decode("utf-8")
+        # the SVG files the pages link to, copied beside them as they are: html/ alone, published, keeps its links
+        for name in sorted(saved_figures(run.out) & set().union(*map(linked_figures, executed.values()))):
+            staged[f"html/{style.FIGURES_DIR}/{name}"] = (run.out / style.FIGURES_DIR / name).read_bytes()
         # A codebook's examples are cited by the ids of the corpus they come from (the seeds,
         # for the study's codebook), when that corpus has a metadata.csv naming them.
         home = coding.examples_home(run.corpus)
         with _said_already():
             staged[f"html/{CODEBOOK_PAGE}"] = codebook_page(coding.codebook_for(run.corpus), corpus_mod.doc_ids(home))
             readers = {Path(r).stem: r for _, r, _ in pages}
-            staged["html/index.html"] = index_page(pages, run, codes, brief=summary(executed, readers))
-        for rel, text in staged.items():
-            io.write_text(run.out / rel, text)
+            staged["html/index.html"] = index_page(pages, run, codes, brief=findings_in_brief(executed, readers))
+        for rel, data in staged.items():
+            (io.write_bytes if isinstance(data, bytes) else io.write_text)(run.out / rel, data)
             written.append(rel)
         written += notebook_outputs(run.out, before)
         index = run.out / "html" / "index.html"

@@ -737,7 +737,7 @@ def beside_references(table: pd.DataFrame, per_code: pd.DataFrame | None) -> pd.
 NOT_ESTIMATED = "–"  # how a page shows an estimate not made (NaN), said under the table
 
 
-def shown(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
+def as_shown(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     """A table of estimates (:func:`precision_table`, :func:`beside_references`) as the
     pages show it: each figure with ``digits`` decimals (``1.000``, aligned as numbers),
     and an estimate not made (``NaN``: the recall of the pooled rows, a precision of no
@@ -1072,14 +1072,21 @@ def run_estimates(run: pipeline.Run) -> dict[str, object]:
     codebook = coding.codebook_for(run.corpus)
     decided = pipeline.decisions(run)
     near = near_misses(segments, coded, suppressed, codebook)
-    refs = run.corpus / "reference"
     spans = segments[["file", "start", "end"]].astype({"start": "int64", "end": "int64"})
     unmatched = decided.merge(spans, how="left", on=["file", "start", "end"], indicator=True)
     return {"decisions": decided, "near": near, "codebook": codebook,
             "unmatched": int((unmatched["_merge"] == "left_only").sum()),
             "precision": precision_table(coded, decided, near, codebook),
             "agreement": reviewer_agreement(decided),
-            "has_references": refs.is_dir() and any(p.is_file() for p in refs.glob("*.csv"))}
+            "has_references": checked_by(run.corpus)[0]}
+
+
+def checked_by(corpus: Path) -> tuple[bool, bool]:
+    """Whether a corpus folder has reference codings (a ``reference/*.csv`` file) and
+    review decision files (``review/*.csv``): what can check its codes. The one test the
+    validation note (:func:`run_estimates`) and the report's index page make."""
+    refs = Path(corpus) / "reference"
+    return refs.is_dir() and any(p.is_file() for p in refs.glob("*.csv")), bool(decisions.review_files(corpus))
 
 
 # --------------------------------------------------------------------------- command line

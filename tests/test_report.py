@@ -102,6 +102,7 @@ def test_index_of_a_corpus_without_study_yaml_is_generic(own_corpus_report):
     assert "This corpus is not the study" in brief and "<strong>RQ1." in brief
     assert '<a href="04_findings.html">Read how each figure is found</a>' in brief
     assert "<strong>How far to trust them:</strong> Every count comes from a rule-based auto-coder" in brief
+    assert "<strong>nothing has checked them on this corpus</strong>" in brief  # no references, no reviews
     assert "<title>kvalitext report: corpus</title>" in html
     assert "run the kvalitext notebooks on the corpus folder <code>corpus</code>" in html
     study = corpus.load_study(paths.CORPUS_DIR)
@@ -151,10 +152,10 @@ def test_the_index_quotes_the_cells_tagged_summary_and_who_made_the_reference_co
                                                                            data={"text/markdown": "not this"})])
     executed = {"03_c": nbformat.v4.new_notebook(cells=[other]),
                 "04_f": nbformat.v4.new_notebook(cells=[other, tagged])}
-    brief = report.summary(executed, {"03_c": "03_c.html", "04_f": "04_f.html"})
+    brief = report.findings_in_brief(executed, {"03_c": "03_c.html", "04_f": "04_f.html"})
     assert brief.startswith("<p><strong>RQ1. Vad?</strong> Tre &lt;b&gt; <code>P_X</code>.</p>")
     assert "not this" not in brief and brief.count("<a href=") == 1 and 'href="04_f.html"' in brief
-    assert report.summary({"03_c": executed["03_c"]}, {"03_c": "03_c.html"}) == ""
+    assert report.findings_in_brief({"03_c": executed["03_c"]}, {"03_c": "03_c.html"}) == ""
     root = corpus_factory({"a.txt": "Text.\n"})
     (root / "study.yaml").write_text("validation: Två kodare, <i>oberoende</i>.\n", encoding="utf-8")
     page = report.index_page([], pipeline.Run.from_params(root, tmp_path / "out"), brief=brief)
@@ -163,8 +164,10 @@ def test_the_index_quotes_the_cells_tagged_summary_and_who_made_the_reference_co
     assert ("<p><strong>How far to trust them:</strong> Två kodare, &lt;i&gt;oberoende&lt;/i&gt;. Every count comes "
             "from a rule-based auto-coder") in page
     assert "Findings in brief" not in report.index_page([], pipeline.Run.from_params(root, tmp_path / "out"))
+    assert "nothing has checked them on this corpus" in page  # it has neither reference codings nor reviews
     study = report.index_page([], pipeline.Run.from_params(None, tmp_path / "out"), brief=brief)
     assert "made by an AI model" in study[study.index("How far to trust them"):]  # the study says its codings' maker
+    assert "nothing has checked" not in study and "this corpus's reference codings or reviewed sample" in study
 
 
 def test_the_study_index_page_is_the_studys(tmp_path):
@@ -456,6 +459,11 @@ def test_the_interval_columns_of_notebook_03s_page_line_up_right():
     intervals = ("alpha 95% CI", "95% interval")  # the agreement tables' and the reviews' precision's
     assert set(intervals) <= {name for _, name in heads}
     assert all(num for num, name in heads if name in (*intervals, "alpha"))
+    # the recall columns, whose pooled rows show "–" (no estimate), are numbers too
+    from helpers import review
+    assert review.NOT_ESTIMATED in report._MISSING and ">–</td>" in page
+    recall = [num for num, name in heads if name.startswith("recall")]
+    assert len(recall) >= 3 and all(recall)
 
 
 def test_every_saved_figure_links_to_its_full_size_file_inside_html(own_corpus_report):
@@ -492,6 +500,18 @@ def test_a_figure_links_only_to_a_file_the_report_found():
     hostile = '../../x"><script>alert(1)</script>.svg'
     assert "figures/" not in page(hostile, frozenset({"heat.svg"})) and "<script>alert" not in page(hostile, frozenset())
     assert "<script>alert" not in page(hostile, frozenset({hostile}))  # escaped even if it were there
+
+
+def test_the_report_copies_into_html_only_the_figures_its_pages_link():
+    """Only the SVG files the notebooks' figures name go into html/figures/ (compared with
+    OUT/figures's files, as the links are): another file there is not published."""
+    output = nbformat.v4.new_output("display_data", {"image/png": "iVBORw0KGgo="},
+                                    metadata={"image/png": {"alt": "Figure. x", "file": "heat.svg"}})
+    plain = nbformat.v4.new_output("display_data", {"image/png": "iVBORw0KGgo="}, metadata={"image/png": {"alt": "y"}})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("fig", id="f", outputs=[output, plain]),
+                                         nbformat.v4.new_markdown_cell("text", id="m")])
+    assert report.linked_figures(nb) == {"heat.svg"}
+    assert report.linked_figures(nbformat.v4.new_notebook()) == set()
 
 
 def test_the_index_shows_the_date_documents_csv_has_and_where_it_came_from(corpus_factory, tmp_path):

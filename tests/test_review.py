@@ -883,6 +883,8 @@ def test_a_threshold_supports_conclusions_only_when_the_alphas_interval_stays_ab
     assert verdict(0.70, 0.60).endswith("its 95 % interval reaches below 0.667: too uncertain even for tentative "
                                         "conclusions")
     assert verdict(0.60, 0.5) == verdict(0.60) == "below 0.667, too low even for tentative conclusions"
+    # a bootstrap interval's lower end above the α does not lift the verdict past the α's own
+    assert verdict(0.78, 0.81) == "reaches 0.667, not 0.80: tentative conclusions only"
     # no interval (or none computable): the α alone is read
     assert verdict(0.811) == verdict(0.811, float("nan")) == "reaches 0.80, enough for firm conclusions"
     assert verdict(float("nan"), 0.5) == "no α (too few coded units)"
@@ -1115,8 +1117,26 @@ def test_a_page_shows_an_estimate_not_made_as_a_dash_not_nan():
     """The reader's case: the pooled rows of the precision table read "NaN" under recall."""
     table = pd.DataFrame({"coded": [3, 5], "precision": [0.66666, float("nan")], "recall": [float("nan"), 0.5]},
                          index=pd.Index(["P_X", "all codes"], name="code"))
-    shown = review.shown(table)
+    shown = review.as_shown(table)
     assert shown.to_dict("list") == {"coded": [3, 5], "precision": ["0.667", "–"], "recall": ["–", "0.500"]}
     assert "NaN" not in shown.to_html() and "NaN" not in repr(shown)
-    assert review.shown(table, 2).loc["P_X", "precision"] == "0.67"
+    assert review.as_shown(table, 2).loc["P_X", "precision"] == "0.67"
     assert table["recall"].isna().sum() == 1  # the table itself (and the CSV written from it) keeps the empty value
+
+
+def test_the_run_note_says_who_made_the_codings_and_checked_by_reads_the_corpus_folder(corpus_factory, tmp_path):
+    """run_validation_note (notebooks 03 and 04) reads study.yaml's validation and takes the
+    α notebook 03 computed when given it; checked_by says what can check a corpus's codes."""
+    run = pipeline.Run.from_params(None, tmp_path / "out")
+    trust, coded = review.run_estimates(run), pipeline.coded(run)
+    cb = coding.codebook_for(run.corpus)
+    note = review.run_validation_note(run, trust, cb, coded, n_boot=20)
+    assert "**Who made them:** The reference codings (reference/) and the review decisions" in note
+    against = pd.DataFrame([("all", "all", "paragraph", "X", 9, 0.5, 0.4, 0.6)], columns=review.AGAINST_COLUMNS)
+    assert "α 0.500 with X" in review.run_validation_note(run, trust, cb, coded, against=against)
+    assert review.checked_by(paths.CORPUS_DIR) == (True, True)
+    root = corpus_factory({"a.txt": "Text.\n"})
+    assert review.checked_by(root) == (False, False)
+    (root / "reference").mkdir()
+    (root / "reference" / "anna.csv").write_text("file,start,end,code\n", encoding="utf-8")
+    assert review.checked_by(root) == (True, False)
