@@ -489,11 +489,14 @@ def test_the_manifest_lists_what_the_run_wrote_sorted_and_relative(hostile_repor
                       + [f"html/{s}.code.html" for s in stems] + ["html/index.html", f"html/{report.CODEBOOK_PAGE}"]
                       + [f"figures/{p.name}" for p in (out / "figures").iterdir()
                          if f"figures/{p.name}" not in FOREIGN]  # a figure of one's own is not the run's
+                      + [f"html/figures/{p.name}" for p in (out / "figures").glob("*.svg")
+                         if f"figures/{p.name}" not in FOREIGN]  # the copies its pages link, not one's own
                       + [p.relative_to(out).as_posix() for p in [*out.glob("*.csv"), *out.glob("spreadsheet/*.csv")]
                          if p.relative_to(out).as_posix() not in FOREIGN + EDITED]  # nor a table of one's own
                       + ["codebook.qdc", "project.qdpx"]  # notebook 05's QDA exports
                       + [pipeline.STAMP_FILE])  # the stamp of the pipeline's tables, kept as the run's cache
     assert "figures/themes_by_sector.svg" in expected and "figures/99_old.svg" not in expected
+    assert "html/figures/themes_by_sector.svg" in expected and not (out / "html" / "figures" / "99_old.svg").exists()
     assert {"coded.csv", "tokens.csv", "spreadsheet/coded.csv", "findings_quotes.csv", "spreadsheet/findings_quotes.csv",
             "review_precision.csv", "spreadsheet/review_precision.csv"} <= set(expected)
     assert "reliability_99_old.csv" not in expected and "my_table.csv" not in expected
@@ -2118,7 +2121,7 @@ def test_no_page_runs_or_links_data(browser, markup_report):
                    if p.relative_to(markup_report).as_posix() not in FOREIGN + EDITED)
     assert len(pages) == 14  # index, codebook, and two editions of six notebooks
     assert [p.relative_to(markup_report).as_posix() for p in pages] == sorted(
-        rel for rel in manifest.read(markup_report) if rel.startswith("html/"))  # the pages the run wrote
+        rel for rel in manifest.read(markup_report) if rel.startswith("html/") and rel.endswith(".html"))  # its pages
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
