@@ -206,14 +206,24 @@ def apply(coded: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def without_wrong(coded: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
-    """``coded`` without the rows whose sentence and code the reviewers agree are wrong
-    (:func:`consensus` ``wrong``; a disputed or unsure one stays): the codes a page may
-    quote as examples of a theme, whichever codes its counts are drawn from. The other rows
-    and their order are kept, and so are ``coded``'s columns."""
+def wrong_keys(coded: pd.DataFrame, decisions: pd.DataFrame) -> set[tuple[str, int, str]]:
+    """``(file, start, code)`` of ``coded``'s rows whose sentence and code the reviewers
+    agree are wrong (:func:`consensus` ``wrong``; a disputed or unsure one is not)."""
     if decisions.empty or coded.empty:
+        return set()
+    marked = apply(coded, decisions)
+    wrong = marked[marked[tables.REVIEW_COLUMN] == _WRONG]
+    return set(zip(wrong["file"], wrong["start"].astype(int), wrong["code"]))
+
+
+def without_wrong(coded: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """``coded`` without the rows of :func:`wrong_keys`: the codes a page may quote as
+    examples of a theme, whichever codes its counts are drawn from. The other rows and
+    their order are kept, and so are ``coded``'s columns."""
+    wrong = wrong_keys(coded, decisions)
+    if not wrong:
         return coded
-    return coded[(apply(coded, decisions)[tables.REVIEW_COLUMN] != _WRONG).to_numpy()]
+    return coded[[k not in wrong for k in zip(coded["file"], coded["start"].astype(int), coded["code"])]]
 
 
 def missed(coded: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:

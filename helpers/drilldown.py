@@ -11,6 +11,7 @@ files.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from string import Template
 
 import matplotlib as mpl
@@ -27,7 +28,8 @@ ZERO_INK = "#767676"  # a cell of no sentence: grey, yet 4.5:1 on white, the WCA
 
 
 def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
-             codebook: Codebook, id_prefix: str = "drilldown") -> str:
+             codebook: Codebook, id_prefix: str = "drilldown",
+             wrong: Collection[tuple[str, int, str]] = ()) -> str:
     """A self-contained HTML fragment (inline CSS, no scripts, fonts or external files):
     the theme × document matrix of coded sentences, each non-zero cell a link to the
     list of its quotes below (with document id, date and raw character offsets; the words
@@ -35,7 +37,10 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
     1 or 2 sentences marked "⚠" with a visible small-n warning. Every piece of data
     (quotes, document ids, dates, file names, the codebook's names) is escaped
     (:func:`helpers.markup.escape`). ``id_prefix`` keeps the
-    element ids unique when several fragments share a page."""
+    element ids unique when several fragments share a page. A quote whose
+    ``(file, start, code)`` is in ``wrong`` (:func:`helpers.decisions.wrong_keys`: its
+    reviewers agree the code is wrong for it) says so under it; it is still counted, as
+    the codes drawn on are."""
     esc = markup.escape
     prefix = re.sub(r"[^A-Za-z0-9_-]", "-", id_prefix) or "drilldown"
     drill = drilldown(coded, segments, documents, codebook)
@@ -109,8 +114,11 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
             for r in g.itertuples(index=False):
                 out.append(f'<blockquote lang="sv">{markup.highlight(str(r.quote), markup.matched_parts(r.matched))}'
                            '</blockquote>')
+                flagged = (' · <span class="warn">reviewed: wrong for this theme</span>'
+                           if (str(r.file), int(r.start), str(r.code)) in wrong else "")
                 out.append(f'<p class="cite">{esc(str(r.doc_id))}, {esc(date_label(str(r.date), bool(r.date_inferred)))}, '
-                           f'characters {int(r.start)}–{int(r.end)} of <span title="the raw file">{esc(str(r.file))}</span></p>')
+                           f'characters {int(r.start)}–{int(r.end)} of <span title="the raw file">{esc(str(r.file))}</span>'
+                           f'{flagged}</p>')
             out.append(f'<p><small><a href="#{prefix}">↑ back to the matrix</a></small></p></div></details>')
     out.append("</div>")
     return "\n".join(out) + "\n"

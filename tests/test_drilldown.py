@@ -100,3 +100,17 @@ def test_many_documents_are_rows_of_the_matrix(toy):
     page = drilldown.fragment(coded_many, many, docs_many, marked)
     assert f">{low}<br><small>{findings.LOW_MARK}</small></th>" in page
     assert page.count(findings.LOW_MARK) >= 2  # the header and its title (and the quotes' headings)
+
+
+def test_a_quote_its_reviewers_agree_is_wrong_says_so_under_it(toy):
+    """The diff review's case: the representative quotes left out sentences reviewed wrong,
+    while the drill-down listed them as any other, unmarked."""
+    coded, segments, documents, codebook = toy
+    first = coded.iloc[0]
+    key = (str(first["file"]), int(first["start"]), str(first["code"]))
+    page = drilldown.fragment(coded, segments, documents, codebook, wrong={key})
+    assert page.count("reviewed: wrong for this theme") == 1
+    assert "reviewed: wrong" not in drilldown.fragment(coded, segments, documents, codebook)
+    # the matrix still counts it: the counts are those of the codes drawn on
+    assert re.sub(r"<p class=\"cite\">.*?</p>", "", page) == re.sub(
+        r"<p class=\"cite\">.*?</p>", "", drilldown.fragment(coded, segments, documents, codebook))

@@ -238,6 +238,7 @@ def test_a_page_quotes_no_sentence_its_reviewers_agree_is_wrong_for_the_code():
     d = _decided([("a.txt", 0, 25, "P_MEASURE", "wrong", "ann"), ("a.txt", 0, 25, "P_MEASURE", "wrong", "bo"),
                   ("a.txt", 26, 50, "R_TRUST", "correct", "ann"), ("a.txt", 26, 50, "R_TRUST", "wrong", "bo"),
                   ("b.txt", 0, 19, "P_MEASURE", "unsure", "ann")])
+    assert decisions.wrong_keys(CODED, d) == {("a.txt", 0, "P_MEASURE")}  # agreed wrong; disputed and unsure not
     kept = decisions.without_wrong(CODED, d)
     assert kept[["start", "code"]].values.tolist() == [[0, "P_DETAIL"], [26, "R_TRUST"], [0, "P_MEASURE"]]
     assert list(kept.columns) == list(CODED.columns)  # disputed and unsure stay, columns as they were
