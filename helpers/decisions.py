@@ -212,8 +212,12 @@ def wrong_keys(coded: pd.DataFrame, decisions: pd.DataFrame) -> set[tuple[str, i
     if decisions.empty or coded.empty:
         return set()
     marked = apply(coded, decisions)
-    wrong = marked[marked[tables.REVIEW_COLUMN] == _WRONG]
-    return set(zip(wrong["file"], wrong["start"].astype(int), wrong["code"]))
+    return set(_row_keys(marked[marked[tables.REVIEW_COLUMN] == _WRONG]))
+
+
+def _row_keys(coded: pd.DataFrame) -> list[tuple[str, int, str]]:
+    """Each row's ``(file, start, code)``, as :func:`wrong_keys` gives them."""
+    return list(zip(coded["file"].astype(str), coded["start"].astype(int), coded["code"].astype(str)))
 
 
 def without_wrong(coded: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
@@ -223,7 +227,7 @@ def without_wrong(coded: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     wrong = wrong_keys(coded, decisions)
     if not wrong:
         return coded
-    return coded[[k not in wrong for k in zip(coded["file"], coded["start"].astype(int), coded["code"])]]
+    return coded[[k not in wrong for k in _row_keys(coded)]]
 
 
 def missed(coded: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:

@@ -383,8 +383,8 @@ _ROW = re.compile(r"(<tr\b[^>]*>)(.*?)(</tr>)", re.S)
 _CELL = {tag: re.compile(rf"<{tag}\b([^>]*)>(.*?)</{tag}>", re.S) for tag in ("td", "th")}
 # a number as pandas prints one: 12, -3.5, 1,234, 0.81, 1e-05, 12.5%, −2 (with a minus sign)
 _NUMBER = re.compile(r"[-+−]?(\d+|\d{1,3}(,\d{3})+)?(\.\d+)?([eE][-+]?\d+)?%?")
-# "–": an estimate not made, as review.as_shown writes one (review.NOT_ESTIMATED; a test checks they agree)
-_MISSING = {"", "nan", "NaN", "<NA>", "None", "NaT", "inf", "-inf", "–"}
+# and an estimate not made, as review.as_shown writes one
+_MISSING = {"", "nan", "NaN", "<NA>", "None", "NaT", "inf", "-inf", review.NOT_ESTIMATED}
 # an interval of two such numbers, as the tables print one: 0.736–0.876, 0.47 – 0.65, [−0.001, +0.149]
 _INTERVAL = re.compile(r"(?P<a>[^\s,\[\]–]+)\s*–\s*(?P<b>[^\s,\[\]–]+)|\[(?P<c>[^\s,]+),\s*(?P<d>[^\s,\]]+)\]")
 
