@@ -109,3 +109,34 @@ def header_breaks(page: str) -> str:
         return c.group(1) + "".join(w.replace("_", "_<wbr>") if len(w) > LONG_WORD else w for w in words) + c.group(3)
 
     return _THEAD.sub(lambda m: _TH_TEXT.sub(cell, m.group(0)), page)
+
+
+# Columns whose cells are the corpus's Swedish (sentences, quotes, matched words, word
+# forms): a table holding one marks its body ``lang="sv"`` (headers stay the page's English),
+# so that screen readers read it as Swedish and browsers hyphenate it as Swedish.
+SWEDISH_COLUMNS = frozenset({
+    "text", "quote", "matched", "words", "word", "word1", "word2", "left", "keyword", "right",
+    "raw (removed ⟦…⟧)", "next kept sentence", "most frequent matched words", "suppressing_words",
+})
+
+
+def frame(df: "pd.DataFrame") -> str:
+    """A DataFrame as the notebooks show it (pandas' own HTML, every cell escaped), read as
+    a table in a report rather than as program output: no column of row numbers when the
+    rows have none but their positions (a plain ``RangeIndex``), a row index's name in the
+    header row's corner instead of a second header row of its own (when the columns have no
+    name of their own), and the body marked ``lang="sv"`` when a column shows Swedish text
+    (:data:`SWEDISH_COLUMNS`). pandas' display options hold as for any table."""
+    import pandas as pd
+
+    index = df.index
+    if isinstance(index, pd.RangeIndex) and index.name is None and index.start == 0 and index.step == 1:
+        page = df.to_html(index=False, notebook=True, escape=True)
+    else:
+        if index.nlevels == 1 and index.name is not None and df.columns.nlevels == 1 and df.columns.name is None:
+            df = df.rename_axis(index=None, columns=index.name)
+        page = df.to_html(notebook=True, escape=True)
+    names = [*df.columns, *df.index.names, df.columns.name]
+    if SWEDISH_COLUMNS & {c for c in names if isinstance(c, str)}:
+        page = page.replace("<tbody>", '<tbody lang="sv">', 1)
+    return page

@@ -12,7 +12,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from . import io
+from . import io, markup
 
 # Okabe & Ito (2008), the usual colour-blind-safe qualitative palette.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -55,7 +55,9 @@ def use() -> None:
 
     In a notebook it also lets a returned :class:`~matplotlib.figure.Figure` display
     itself as a PNG, so plotting helpers need not touch pyplot's global state (figures
-    are shown once, where the cell returns them)."""
+    are shown once, where the cell returns them), and shows a DataFrame as a table for
+    readers (:func:`helpers.markup.frame`: no column of row numbers, the index's name in
+    the header row, Swedish text marked as Swedish)."""
     mpl.rcParams.update(RC)
     for option, value in PANDAS_DISPLAY.items():
         pd.set_option(option, value)
@@ -75,6 +77,7 @@ def use() -> None:
             return print_figure(fig, "png", bbox_inches="tight"), meta
 
         ip.display_formatter.formatters["image/png"].for_type(Figure, png)
+        ip.display_formatter.formatters["text/html"].for_type(pd.DataFrame, markup.frame)
 
 
 def describe(fig: plt.Figure) -> str:

@@ -237,6 +237,29 @@ def keyness(tokens: pd.DataFrame, reference: str | Mapping[str, float] = "wordfr
     return table.sort_values(["G2", "word"], ascending=[False, True], kind="stable").reset_index(drop=True)[cols]
 
 
+def _significant(x: float, digits: int = 3) -> float:
+    """``x`` rounded to ``digits`` significant figures (179165.6 → 179000.0, 35.26 → 35.3)."""
+    return float(f"{x:.{digits}g}") if np.isfinite(x) and x != 0 else float(x)
+
+
+def shown_keyness(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`keyness`'s table as a page shows it: the corpus's rate per 1,000 words and
+    G² to two decimals, the reference's rate per **million** words (``ref_per_million``;
+    per 1,000 a rare word's rate rounds to 0.00) to two decimals, and the ratio to three
+    significant figures (179165.60 claims a precision the reference does not have), and a
+    column ``in_reference``, False for a word at the reference's floor
+    (:data:`REFERENCE_FLOOR`, missing from the list or rarer than it lists), whose rate
+    there is the floor and whose ratio is therefore a lower bound. The table's own columns
+    are unchanged in :func:`keyness` and in the CSV files."""
+    shown = table[["word", "count"]].copy()
+    shown["per_1000"] = table["per_1000"].round(2)
+    shown["ref_per_million"] = (table["ref_per_1000"] * 1000).round(2)
+    shown["in_reference"] = table["ref_per_1000"] > REFERENCE_FLOOR * 1000 * (1 + 1e-9)
+    shown["G2"] = table["G2"].round(2)
+    shown["ratio"] = table["ratio"].map(_significant)
+    return shown
+
+
 # =========================================================================== 3. collocations
 
 def collocations(tokens: pd.DataFrame, n: int = 15, min_freq: int = 2, by: str = "form") -> pd.DataFrame:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from helpers import figures, findings, style
+from helpers import figures, findings, markup, style
 
 # --------------------------------------------------------------------------- themes by group
 
@@ -258,6 +258,22 @@ def test_style_use_lets_pandas_show_every_table_whole():
     assert "..." not in html and "rows ×" not in html
     assert html.count("<tr") == 71 and ("ord " * 30).strip() in html
 
+
+
+def test_style_use_shows_a_table_in_a_notebook_as_markup_frame_does():
+    """In a notebook (an IPython shell), style.use() makes a DataFrame display through
+    markup.frame: no column of row numbers on any page."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        style.use()
+        frame = pd.DataFrame({"word": ["tillit"], "count": [3]})
+        shown = shell.display_formatter.format(frame)[0]
+        assert shown["text/html"] == markup.frame(frame) and "<th>0</th>" not in shown["text/html"]
+        assert shown["text/plain"] == repr(frame)  # the plain text stays pandas' own
+    finally:
+        InteractiveShell.clear_instance()
 
 def _cooc(both: dict[tuple[str, str], int], problems=("P_ONE", "P_TWO"), remedies=("R_ONE", "R_TWO")) -> pd.DataFrame:
     """A co-occurrence table of paragraphs with the given units-with-both (others 0)."""

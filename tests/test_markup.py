@@ -34,3 +34,31 @@ def test_header_breaks_touch_only_the_text_of_column_headers():
         "x_yy", "x_<wbr>yy")  # long words only: (coding_A) stays whole; the escaped text stays escaped
     rows = '<table><tbody><tr><th>R_DISCRETION_LONG</th><td>1</td></tr></tbody></table>'
     assert markup.header_breaks(rows) == rows  # a row header (a code id) is kept whole
+
+
+def _header_rows(page: str) -> list[list[str]]:
+    import re
+
+    thead = re.search(r"<thead>(.*?)</thead>", page, re.S).group(1)
+    return [re.findall(r"<th[^>]*>(.*?)</th>", row, re.S) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", thead, re.S)]
+
+
+def test_frame_shows_a_table_without_row_numbers_with_its_index_named_in_one_header_row():
+    """What a notebook shows of a DataFrame after style.use(): positions are no column of
+    their own, a named index heads its column in the one header row, every cell is escaped
+    and Swedish text is marked as Swedish (the body only: the headers are the page's English)."""
+    plain = pd.DataFrame({"word": ["<b>tillit</b>", "mål"], "count": [3, 2]})
+    page = markup.frame(plain)
+    assert _header_rows(page) == [["word", "count"]]
+    assert "<th>0</th>" not in page and "<td>&lt;b&gt;tillit&lt;/b&gt;</td>" in page and "<b>" not in page
+    assert '<tbody lang="sv">' in page and '<thead lang="sv">' not in page
+    named = markup.frame(pd.DataFrame({"F1": [0.5]}, index=pd.Index(["P_DETAIL"], name="code")))
+    assert _header_rows(named) == [["code", "F1"]] and "<th>P_DETAIL</th>" in named
+    assert "<tbody>" in named  # no Swedish column: no lang
+    # an index that is not the rows' positions keeps its labels; one that is shifted is not positions
+    assert "<th>5</th>" in markup.frame(plain.set_axis([5, 6]))
+    # a crosstab's two names (rows and columns) keep pandas' two header rows
+    cross = pd.DataFrame([[1]], index=pd.Index(["P_DETAIL"], name="code"), columns=pd.Index(["a-1"], name="document"))
+    assert _header_rows(markup.frame(cross)) == [["document", "a-1"], ["code", ""]]
+    # the index's name counts for the Swedish mark too
+    assert '<tbody lang="sv">' in markup.frame(plain.set_index("word"))

@@ -129,6 +129,22 @@ def test_keyness_missing_words_get_the_floor_and_ties_sort_by_word():
     assert t["ref_per_1000"].tolist() == pytest.approx([words.REFERENCE_FLOOR * 1000] * 2)
 
 
+def test_shown_keyness_rounds_to_what_the_reference_can_say_and_marks_words_at_its_floor():
+    """A word missing from the reference gets the floor: its ratio (here 179,165.6) is a lower
+    bound, shown to three figures and marked not in the reference; a rare word's reference
+    rate is shown per million, where it does not round to 0.00."""
+    tokens = _word_tokens(["tillit"] * 3 + ["kommun"] * 3 + ["x"] * 4)
+    t = words.keyness(tokens, reference={"kommun": 2.5e-6}, min_count=3)
+    shown = words.shown_keyness(t).set_index("word")
+    assert list(shown.columns) == ["count", "per_1000", "ref_per_million", "in_reference", "G2", "ratio"]
+    assert shown.loc["tillit", "ratio"] == 30_000_000.0  # (3/10) / 1e-8, exactly three figures
+    assert not shown.loc["tillit", "in_reference"] and shown.loc["kommun", "in_reference"]
+    assert shown.loc["kommun", "ref_per_million"] == 2.5  # per 1,000 it would show 0.00
+    assert shown.loc["kommun", "ratio"] == 120_000.0  # 0.3 / 2.5e-6
+    assert shown.loc["tillit", "ref_per_million"] == 0.01  # the floor, 1e-8, per million
+    assert words.shown_keyness(t.assign(ratio=[179165.6, 35.26, 0.0][:len(t)]))["ratio"].tolist()[:2] == [179000.0, 35.3]
+
+
 def test_keyness_against_wordfreq_ships_its_data():
     import wordfreq
 
