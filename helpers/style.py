@@ -128,14 +128,19 @@ SAVED: weakref.WeakKeyDictionary[plt.Figure, str] = weakref.WeakKeyDictionary()
 def save(fig: plt.Figure, out: Path, name: str) -> list[Path]:
     """Save a figure as SVG and PNG under ``out/figures/`` (atomically, without
     timestamps) and return the paths; the figure remembers its SVG file's name
-    (:data:`SAVED`) for when it is shown."""
+    (:data:`SAVED`) for when it is shown. Each file carries the figure's text alternative
+    (:func:`describe`, the pages' alt text): the SVG as its ``<title>``, which names the
+    image to a screen reader and a browser's tab when the file is opened on its own (its
+    text is drawn as shapes, so that it looks the same everywhere, and says nothing
+    itself), the PNG as its ``Description``."""
     SAVED[fig] = f"{name}.svg"
     written = []
+    alt = describe(fig)
     for ext in ("svg", "png"):
         from io import BytesIO
 
         buf = BytesIO()
-        meta = {"Date": None} if ext == "svg" else {"Software": None}
+        meta = {"Date": None, "Title": alt} if ext == "svg" else {"Software": None, "Description": alt}
         fig.savefig(buf, format=ext, metadata=meta)
         written.append(io.write_bytes(Path(out) / FIGURES_DIR / f"{name}.{ext}", buf.getvalue()))
     return written

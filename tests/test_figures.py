@@ -275,6 +275,25 @@ def test_style_use_shows_a_table_in_a_notebook_as_markup_frame_does():
     finally:
         InteractiveShell.clear_instance()
 
+
+def test_saved_figures_carry_their_text_alternative(toy, tmp_path):
+    """The SVG a page links to names itself: its <title> is the figure's alt text (escaped,
+    Swedish intact), as is the PNG's Description. (That a report's files are the same to the
+    byte when run again, test_report tests.)"""
+    import xml.etree.ElementTree as ET
+
+    from PIL import Image
+
+    coded, segments, documents, codebook = toy
+    t = findings.theme_frequencies(coded, segments, documents, codebook, "genre")
+    fig = figures.frequency_bars(t, codebook, "Teman per genre <&> i Västerås")
+    svg, png = style.save(fig, tmp_path, "bars")
+    alt = style.describe(fig)
+    assert "Teman per genre <&> i Västerås" in alt
+    title = ET.parse(svg).getroot().find("{http://www.w3.org/2000/svg}title")
+    assert title is not None and title.text == alt
+    assert Image.open(png).info["Description"] == alt
+
 def _cooc(both: dict[tuple[str, str], int], problems=("P_ONE", "P_TWO"), remedies=("R_ONE", "R_TWO")) -> pd.DataFrame:
     """A co-occurrence table of paragraphs with the given units-with-both (others 0)."""
     rows = []
