@@ -64,10 +64,12 @@ def matched_parts(value: object) -> list[str]:
     return [p.strip() for m in str(value).split("; ") for p in m.split(" … ") if p.strip()]
 
 
-def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: str = "") -> str:
+def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: str = "",
+          swedish: tuple[str, ...] = ()) -> str:
     """A table as HTML that shows every cell whole (no cut text, wrapping), each cell
     escaped; ``marks`` maps a column to the column whose ``"; "``-joined words are
-    highlighted in it (:func:`highlight`)."""
+    highlighted in it (:func:`highlight`). The cells of a marked column and of the
+    ``swedish`` columns are marked ``lang="sv"`` (the corpus's text in an English page)."""
     marks = marks or {}
     head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns if c not in marks.values())
     rows = []
@@ -81,6 +83,8 @@ def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: s
                 cells.append(f'<td lang="sv">{highlight(str(v), matched_parts(r[marks[c]]))}</td>')
             elif isinstance(v, (int, float)) and not isinstance(v, bool):
                 cells.append(f'<td class="num">{escape(v)}</td>')
+            elif c in swedish:
+                cells.append(f'<td lang="sv">{escape(v)}</td>')
             else:
                 cells.append(f"<td>{escape(v)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")

@@ -499,7 +499,10 @@ INDEX = PAGE_HEAD + """h1 {{ font-size: 1.8rem; margin-bottom: .2rem; }} .sub {{
 table {{ border-collapse: collapse; width: 100%; font-size: .85rem; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
 td {{ overflow-wrap: break-word; }} /* a cell breaks a word only when it cannot fit the column whole */
+td:first-child {{ white-space: nowrap; }} /* a document's id stays whole on one line ("kcnc-2016", not "kcnc-" "2016") */
 .wide {{ overflow-x: auto; }} /* and a table with a word too long for the page scrolls in its box, */
+/* which may be wider than the text's column, up to the window's width: centred on the column */
+.wide {{ width: min(72rem, 100vw - 3rem); position: relative; left: 50%; transform: translateX(-50%); }}
 .wide {{ background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left center / 2.5rem 100% no-repeat local,
   linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right center / 2.5rem 100% no-repeat local,
   radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.3), rgba(0,0,0,0)) left center / .9rem 100% no-repeat scroll,
@@ -605,7 +608,7 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto",
         f'<small>(<a href="{markup.escape(f)}">with code</a>)</small></li>'
         for t, r, f in pages
     )
-    table = corpus_table(run).to_html(index=False, escape=True, border=0)
+    table = markup.table(corpus_table(run), swedish=("title",))
     study = corpus_mod.load_study(run.corpus)
     title = study.get("title") or f"kvalitext report: {run.corpus.name}"
     if study.get("about"):

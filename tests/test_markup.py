@@ -24,6 +24,8 @@ def test_table_shows_every_cell_whole_and_escaped():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
     assert page.count("<mark>långt</mark>") == 20 and "…" not in page
     assert "<caption>Highlighted &amp; whole</caption>" in page
+    assert '<td lang="sv">' in page and "<td>a&lt;b</td>" in page  # the highlighted quote is Swedish, an id is not
+    assert '<td lang="sv">a&lt;b</td>' in markup.table(frame, swedish=("doc_id",))
 
 
 def test_header_breaks_touch_only_the_text_of_column_headers():

@@ -539,9 +539,15 @@ def test_the_index_shows_the_date_documents_csv_has_and_where_it_came_from(corpu
 def test_the_index_describes_each_document_as_the_metadata_does(tmp_path):
     """The reader's case: the metadata's description, what a reader most needs to place a
     document, was not on the index page."""
-    table = report.corpus_table(pipeline.Run.from_params(None, tmp_path / "out"))
+    run = pipeline.Run.from_params(None, tmp_path / "out")
+    table = report.corpus_table(run)
     assert list(table.columns) == list(report.INDEX_COLUMNS)  # the seeds' metadata has every one
     assert table.set_index("doc_id").loc["hartman-2017", "description"].startswith("newspaper column by the chair")
+    # from the reader review: a title is marked as the Swedish it is, and a document's id (the
+    # first column) does not break at its hyphen
+    page = report.index_page([], run)
+    assert '<td lang="sv">Kommuner bör lära av näringslivet</td>' in page and "<td>hartman-2017</td>" in page
+    assert re.search(r"td:first-child \{ white-space: nowrap; \}", page)
 
 
 def test_a_page_shows_each_warning_once_and_no_absolute_path():
