@@ -230,6 +230,22 @@ def without_wrong(coded: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     return coded[[k not in wrong for k in _row_keys(coded)]]
 
 
+WRONG_NOTE = "reviewed: wrong for this theme"  # how a page marks a code its reviewers agree is wrong
+
+
+def flag_wrong(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (rows of coded sentences with ``coded.csv``'s ``review`` column, such as
+    :func:`helpers.words.theme_concordance`'s lines) for a page: the ``review`` column
+    replaced by ``reviewed``, :data:`WRONG_NOTE` where the reviewers agree the code is wrong
+    and empty elsewhere, so that a table that shows such a sentence says so, as the
+    drill-down does; when no row is, the column is left out (no column of blanks)."""
+    if tables.REVIEW_COLUMN not in frame.columns:
+        return frame
+    wrong = frame[tables.REVIEW_COLUMN] == _WRONG
+    out = frame.drop(columns=tables.REVIEW_COLUMN)
+    return out.assign(reviewed=wrong.map({True: WRONG_NOTE, False: ""})) if wrong.any() else out
+
+
 def missed(coded: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     """Codes the reviewers agree apply (consensus ``correct``) to sentences the auto-coder
     did not give them: rows in the columns of ``coded.csv`` (``rules`` and ``matched``

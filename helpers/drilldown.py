@@ -17,7 +17,7 @@ from string import Template
 import matplotlib as mpl
 import pandas as pd
 
-from . import markup, paths
+from . import decisions, markup, paths
 from .coding import Codebook
 from .figures import WIDE, ink, unmarked
 from .findings import LOW_MARK, SMALL_N_MARK, date_label, doc_dates, doc_order, drilldown, enough, few_sentences, plural
@@ -114,7 +114,7 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
             for r in g.itertuples(index=False):
                 out.append(f'<blockquote lang="sv">{markup.highlight(str(r.quote), markup.matched_parts(r.matched))}'
                            '</blockquote>')
-                flagged = (' · <span class="warn">reviewed: wrong for this theme</span>'
+                flagged = (f' · <span class="warn">{esc(decisions.WRONG_NOTE)}</span>'
                            if (str(r.file), int(r.start), str(r.code)) in wrong else "")
                 out.append(f'<p class="cite">{esc(str(r.doc_id))}, {esc(date_label(str(r.date), bool(r.date_inferred)))}, '
                            f'characters {int(r.start)}–{int(r.end)} of <span title="the raw file">{esc(str(r.file))}</span>'

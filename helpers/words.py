@@ -17,7 +17,7 @@ import wordfreq
 from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
 from nltk.text import ConcordanceIndex
 
-from . import clean, markup
+from . import clean, markup, tables
 from .coding import Codebook
 
 # =========================================================================== 1. concordance
@@ -102,7 +102,8 @@ def theme_concordance(coded: pd.DataFrame, segments: pd.DataFrame, codebook: Cod
     (case-insensitive); every occurrence there gives one line. ``tokens`` is required: it
     carries the raw offsets. Columns ``code, matched`` and those of :func:`concordance`
     (``start, end`` span the keyword in the raw file; for a phrase, from its first word to
-    its last). Sorted by codebook order, file and offset."""
+    its last), and ``coded``'s ``review`` (the correction layer: whether reviewers agreed the
+    sentence's code is wrong) when it has one. Sorted by codebook order, file and offset."""
     if code is not None and code not in codebook.ids:
         raise ValueError(f"{code!r} is not a code of the codebook")
     streams, toks = _streams(segments, tokens)
@@ -126,8 +127,11 @@ def theme_concordance(coded: pd.DataFrame, segments: pd.DataFrame, codebook: Cod
                                             int(last["pos_end"]), width)
                     rows.append({"code": r.code, "matched": part, "file": r.file, "doc_id": first["doc_id"],
                                  "start": int(first["start"]), "end": int(last["end"]),
-                                 "left": left, "keyword": kw, "right": right})
-    out = pd.DataFrame(rows, columns=["code", "matched"] + KWIC_COLUMNS)
+                                 "left": left, "keyword": kw, "right": right,
+                                 tables.REVIEW_COLUMN: getattr(r, tables.REVIEW_COLUMN, None)})
+    review = [tables.REVIEW_COLUMN] if tables.REVIEW_COLUMN in sel.columns else []
+    out = pd.DataFrame(rows, columns=["code", "matched"] + KWIC_COLUMNS + [tables.REVIEW_COLUMN])[
+        ["code", "matched"] + KWIC_COLUMNS + review]
     out = out.assign(_rank=out["code"].map(rank)).sort_values(
         ["_rank", "file", "start", "end", "matched"], ascending=[True, True, True, False, True], kind="stable")
     keep, reach = [], {}

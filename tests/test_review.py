@@ -249,6 +249,21 @@ def test_a_page_quotes_no_sentence_its_reviewers_agree_is_wrong_for_the_code():
     assert quotes[quotes["code"] == "P_MEASURE"]["file"].tolist() == ["b.txt"]  # a.txt's was reviewed wrong
 
 
+def test_a_table_of_coded_sentences_marks_those_reviewed_wrong_as_the_drill_down_does():
+    """The reader review's case: notebook 04's keyword-in-context table showed a line of a
+    sentence both reviewers had decided wrong for the theme, unmarked. It carries the
+    correction layer through and says so; with no such line there is no column of blanks."""
+    d = _decided([("a.txt", 0, 25, "P_MEASURE", "wrong", "ann"), ("a.txt", 0, 25, "P_MEASURE", "wrong", "bo"),
+                  ("a.txt", 26, 50, "R_TRUST", "correct", "ann")])
+    marked = decisions.apply(CODED, d)
+    shown = decisions.flag_wrong(marked)
+    assert "review" not in shown.columns
+    assert shown.loc[shown["reviewed"] != "", ["start", "code"]].values.tolist() == [[0, "P_MEASURE"]]
+    assert set(shown["reviewed"]) == {"", decisions.WRONG_NOTE}
+    assert list(decisions.flag_wrong(decisions.apply(CODED, _decided([])))) == list(CODED.columns)
+    assert decisions.flag_wrong(CODED).equals(CODED)  # no correction layer: nothing to say
+
+
 def test_corrected_codes_drop_the_wrong_and_add_the_missed():
     d = _decided([("a.txt", 0, 25, "P_MEASURE", "wrong", "ann"),
                   ("a.txt", 26, 50, "P_DETAIL", "correct", "ann"),  # missed by the auto-coder

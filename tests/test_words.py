@@ -69,6 +69,10 @@ def test_theme_concordance(toy):
     assert kwic.iloc[0][["left", "keyword", "right"]].tolist() == ["liten ", "växer i", " kommu"]
     only = words.theme_concordance(coded, segments, codebook, "P_ONE", 6, tokens=tokens)
     assert list(only["code"]) == ["P_ONE"]
+    assert "review" not in kwic.columns  # coded.csv's correction layer, when coded has it, goes with each line
+    layered = words.theme_concordance(coded.assign(review=["auto", "reviewed_wrong"]), segments, codebook, None, 6,
+                                      tokens=tokens)
+    assert layered[["code", "review"]].values.tolist()[:2] == [["P_ONE", "reviewed_wrong"], ["R_ONE", "auto"]]
     with pytest.raises(ValueError):
         words.theme_concordance(coded, segments, codebook, "NOPE", tokens=tokens)
 
