@@ -126,21 +126,49 @@ SWEDISH_COLUMNS = frozenset({
 
 def frame(df: "pd.DataFrame") -> str:
     """A DataFrame as the notebooks show it (pandas' own HTML, every cell escaped), read as
-    a table in a report rather than as program output: no column of row numbers when the
-    rows have none but their positions (a plain ``RangeIndex``), a row index's name in the
-    header row's corner instead of a second header row of its own (when the columns have no
-    name of their own), and the body marked ``lang="sv"`` when a column shows Swedish text
+    a table in a report rather than as program output, in one header row:
+
+    - no column of row numbers when the rows have no labels but numbers (an unnamed index
+      of integers: positions, or the positions left after a selection, 0, 20, 21, …);
+    - a row index's name heads its column, in the corner, instead of a second header row
+      of its own; a crosstab's two names share the corner ("code \\ document");
+    - row labels of several levels keep pandas' grouping (a label spans the rows it
+      labels), their names in the corner of the one header row;
+
+    and the body marked ``lang="sv"`` when a column shows Swedish text
     (:data:`SWEDISH_COLUMNS`). pandas' display options hold as for any table."""
     import pandas as pd
 
-    index = df.index
-    if isinstance(index, pd.RangeIndex) and index.name is None and index.start == 0 and index.step == 1:
+    index, columns = df.index, df.columns
+    if index.nlevels == 1 and index.name is None and pd.api.types.is_integer_dtype(index.dtype):
         page = df.to_html(index=False, notebook=True, escape=True)
     else:
-        if index.nlevels == 1 and index.name is not None and df.columns.nlevels == 1 and df.columns.name is None:
-            df = df.rename_axis(index=None, columns=index.name)
+        if index.nlevels == 1 and index.name is not None and columns.nlevels == 1:
+            corner = index.name if columns.name is None else f"{index.name} \\ {columns.name}"
+            df = df.rename_axis(index=None, columns=corner)
         page = df.to_html(notebook=True, escape=True)
+        if index.nlevels > 1 and columns.nlevels == 1 and columns.name is None:
+            page = _THEAD.sub(lambda m: _one_header_row(m.group(0), index.nlevels), page, count=1)
     names = [*df.columns, *df.index.names, df.columns.name]
     if SWEDISH_COLUMNS & {c for c in names if isinstance(c, str)}:
         page = page.replace("<tbody>", '<tbody lang="sv">', 1)
     return page
+
+
+_HEADER_ROW = re.compile(r"(<tr\b[^>]*>)(.*?)</tr>", re.DOTALL)
+_HEADER_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.DOTALL)
+
+
+def _one_header_row(thead: str, levels: int) -> str:
+    """pandas' head of a table whose rows have ``levels`` levels of labels (a first row of
+    ``levels`` empty cells and the column names, a second of the levels' names and empty
+    cells) as one row: the levels' names, then the column names. Any other head is kept."""
+    rows = _HEADER_ROW.findall(thead)
+    if len(rows) != 2:
+        return thead
+    (tag, first), (_, second) = rows
+    top, names = _HEADER_CELL.findall(first), _HEADER_CELL.findall(second)
+    if len(top) != len(names) or any(top[:levels]) or any(names[levels:]):
+        return thead
+    cells = "".join(f"\n      <th>{c}</th>" for c in names[:levels] + top[levels:])
+    return f"<thead>\n    {tag}{cells}\n    </tr>\n  </thead>"

@@ -57,10 +57,17 @@ def test_frame_shows_a_table_without_row_numbers_with_its_index_named_in_one_hea
     named = markup.frame(pd.DataFrame({"F1": [0.5]}, index=pd.Index(["P_DETAIL"], name="code")))
     assert _header_rows(named) == [["code", "F1"]] and "<th>P_DETAIL</th>" in named
     assert "<tbody>" in named  # no Swedish column: no lang
-    # an index that is not the rows' positions keeps its labels; one that is shifted is not positions
-    assert "<th>5</th>" in markup.frame(plain.set_axis([5, 6]))
-    # a crosstab's two names (rows and columns) keep pandas' two header rows
+    # the positions left after a selection (0, 20, …) are no labels either (the review found them on 01)
+    assert "<th>20</th>" not in markup.frame(plain.set_axis([0, 20])) and "<td>mål</td>" in markup.frame(plain)
+    assert "<th>b</th>" in markup.frame(plain.set_axis(["a", "b"]))  # labels that are not numbers stay
+    # a crosstab's two names (rows and columns) share the corner of one header row
     cross = pd.DataFrame([[1]], index=pd.Index(["P_DETAIL"], name="code"), columns=pd.Index(["a-1"], name="document"))
-    assert _header_rows(markup.frame(cross)) == [["document", "a-1"], ["code", ""]]
+    assert _header_rows(markup.frame(cross)) == [["code \\ document", "a-1"]]
+    # rows labelled on several levels keep their grouping, the levels' names in the one header row
+    levels = pd.DataFrame({"part": ["all", "all"], "genre": ["all", "blogg"], "units": [88, 33]}).set_index(["part", "genre"])
+    page = markup.frame(levels)
+    assert _header_rows(page) == [["part", "genre", "units"]] and '<th rowspan="2" valign="top">all</th>' in page
+    unnamed = markup.frame(levels.rename_axis([None, "genre"]))  # a level without a name: its corner cell empty
+    assert _header_rows(unnamed) == [["", "genre", "units"]]
     # the index's name counts for the Swedish mark too
     assert '<tbody lang="sv">' in markup.frame(plain.set_index("word"))
