@@ -241,26 +241,37 @@ def keyness(tokens: pd.DataFrame, reference: str | Mapping[str, float] = "wordfr
     return table.sort_values(["G2", "word"], ascending=[False, True], kind="stable").reset_index(drop=True)[cols]
 
 
-def _significant(x: float, digits: int = 3) -> float:
-    """``x`` rounded to ``digits`` significant figures (179165.6 → 179000.0, 35.26 → 35.3)."""
-    return float(f"{x:.{digits}g}") if np.isfinite(x) and x != 0 else float(x)
+def _significant(x: float, digits: int = 3) -> float | int:
+    """``x`` rounded to ``digits`` significant figures, a whole number when they are all
+    before the point (179165.6 → 179000, 151.0 → 151, 35.26 → 35.3, 0.07148 → 0.0715):
+    a table of them shows no figure that was not kept."""
+    if not np.isfinite(x) or x == 0:
+        return float(x)
+    v = float(f"{x:.{digits}g}")
+    return int(v) if abs(v) >= 10 ** (digits - 1) else v
+
+
+def _figures(values: pd.Series) -> pd.Series:
+    """:func:`_significant` of each value, kept as it is (an object column: a float column
+    would show 179000 as 179000.0)."""
+    return pd.Series([_significant(float(v)) for v in values], index=values.index, dtype=object)
 
 
 def shown_keyness(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`keyness`'s table as a page shows it: the corpus's rate per 1,000 words and
-    G² to two decimals, the reference's rate per **million** words (``ref_per_million``;
-    per 1,000 a rare word's rate rounds to 0.00) to two decimals, and the ratio to three
-    significant figures (179165.60 claims a precision the reference does not have), and a
-    column ``in_reference``, False for a word at the reference's floor
-    (:data:`REFERENCE_FLOOR`, missing from the list or rarer than it lists), whose rate
-    there is the floor and whose ratio is therefore a lower bound. The table's own columns
-    are unchanged in :func:`keyness` and in the CSV files."""
+    G² to two decimals; the reference's rate per **million** words (``ref_per_million``;
+    per 1,000 a rare word's rate rounds to 0.00) and the ratio to three significant figures
+    (179165.60 claims a precision the reference does not have; :func:`_significant`); and
+    ``in_reference``, ``no`` for a word at the reference's floor (:data:`REFERENCE_FLOOR`,
+    missing from the list or rarer than it lists), whose rate there is the floor and whose
+    ratio is therefore a lower bound. :func:`keyness` and its columns are unchanged."""
     shown = table[["word", "count"]].copy()
     shown["per_1000"] = table["per_1000"].round(2)
-    shown["ref_per_million"] = (table["ref_per_1000"] * 1000).round(2)
-    shown["in_reference"] = table["ref_per_1000"] > REFERENCE_FLOOR * 1000 * (1 + 1e-9)
+    shown["ref_per_million"] = _figures(table["ref_per_1000"] * 1000)
+    listed = table["ref_per_1000"] > REFERENCE_FLOOR * 1000 * (1 + 1e-9)
+    shown["in_reference"] = listed.map({True: "yes", False: "no"})
     shown["G2"] = table["G2"].round(2)
-    shown["ratio"] = table["ratio"].map(_significant)
+    shown["ratio"] = _figures(table["ratio"])
     return shown
 
 
