@@ -68,6 +68,22 @@ def date_label(date: str, inferred: bool) -> str:
     return f"{date} (inferred)" if date and inferred else (date or "undated")
 
 
+def dated(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` (with ``date`` and ``date_inferred``, as :func:`representative_quotes`
+    gives them) with each ``date`` as a page shows it (:func:`date_label`), so that a table
+    of quotes says "(inferred)" where the drill-down and the figures do."""
+    dates = ["" if pd.isna(d) else str(d) for d in rows["date"]]
+    return rows.assign(date=[date_label(d, bool(i)) for d, i in zip(dates, rows["date_inferred"])])
+
+
+def citation(row: Mapping) -> str:
+    """Where a quote is from, as the findings' prose cites it: its document, the date as
+    :func:`date_label` gives it, and its characters in the raw file
+    (``"tillit-diary/gislaved, 2017-02-01 (inferred), characters 3178–3248"``)."""
+    dates = "" if pd.isna(row["date"]) else str(row["date"])
+    return f"{row['doc_id']}, {date_label(dates, bool(row['date_inferred']))}, characters {row['start']}–{row['end']}"
+
+
 # =========================================================================== 1. frequencies
 
 def code_by_document(coded: pd.DataFrame, segments: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:

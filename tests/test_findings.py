@@ -768,3 +768,15 @@ def test_voices_written_two_ways_are_named_not_merged():
     many = findings.variants_note([w for p in "ABCDEFG" for w in (p, p.lower())], "genre")
     assert many.startswith("7 genres are written in more than one way") and '"E" and "e" and 2 more.' in many
     assert many.endswith("write them alike in metadata.csv.")  # a genre comes from nowhere else
+
+
+def test_quotes_are_cited_with_the_date_as_figures_and_the_drill_down_give_it():
+    """The reader review's case: the findings' prose and quote table cited
+    "tillit-diary/gislaved, 2017-02-01" and "raw 3178–3248" where the drill-down says
+    "2017-02-01 (inferred)" and "characters … of the raw file"."""
+    quotes = pd.DataFrame({"doc_id": ["d/gislaved", "e"], "date": ["2017-02-01", ""], "date_inferred": [True, False],
+                           "start": [3178, 5], "end": [3248, 9]})
+    assert findings.dated(quotes)["date"].tolist() == ["2017-02-01 (inferred)", "undated"]
+    assert findings.dated(quotes)["start"].tolist() == [3178, 5]  # the rest as it was
+    assert findings.citation(quotes.iloc[0]) == "d/gislaved, 2017-02-01 (inferred), characters 3178–3248"
+    assert findings.citation(quotes.iloc[1]) == "e, undated, characters 5–9"
