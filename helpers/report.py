@@ -605,7 +605,7 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto",
     codes are checked; without it the page has no such section."""
     items = "\n".join(
         f'<li><a href="{markup.escape(r)}">{markup.escape(t)}</a> '
-        f'<small>(<a href="{markup.escape(f)}">with code</a>)</small></li>'
+        f'<small>(<a href="{markup.escape(f)}" aria-label="{markup.escape(t)}, with code">with code</a>)</small></li>'
         for t, r, f in pages
     )
     table = markup.table(corpus_table(run), swedish=("title",))

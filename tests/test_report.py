@@ -142,6 +142,14 @@ def test_the_index_names_its_corpus_and_the_command_that_made_it(corpus_factory,
             "<code>corpus/</code>),\n<code>make test</code>") in study
 
 
+def test_the_index_s_links_to_the_full_editions_say_which_step(corpus_factory, tmp_path):
+    """Six links all read "with code": to a screen reader's list of links they say which
+    step's full edition each opens (the title is data: escaped)."""
+    run = pipeline.Run.from_params(corpus_factory({"a.txt": "Text.\n"}), tmp_path / "out")
+    page = report.index_page([("Step 1: <Clean>", "01_a.html", "01_a.code.html")], run)
+    assert '<a href="01_a.code.html" aria-label="Step 1: &lt;Clean&gt;, with code">with code</a>' in page
+
+
 def test_the_index_quotes_the_cells_tagged_summary_and_who_made_the_reference_codings(corpus_factory, tmp_path):
     """The reader's case: the index said what was asked, not what was found, nor how far to
     trust it; the interpretation stood at the foot of a long page."""
@@ -496,6 +504,8 @@ def test_a_figure_links_only_to_a_file_the_report_found():
         return report.export_html(nb, reader=True, figures=figures)
 
     assert '<a href="figures/heat.svg"' in page("heat.svg", frozenset({"heat.svg"}))
+    # the link's text names its figure (a page's seven links all read "Full size (SVG)")
+    assert ">Full size (SVG): co occurrence heat</a>" in page("co_occurrence_heat.svg", frozenset({"co_occurrence_heat.svg"}))
     assert "figures/" not in page("heat.svg", frozenset())
     hostile = '../../x"><script>alert(1)</script>.svg'
     assert "figures/" not in page(hostile, frozenset({"heat.svg"})) and "<script>alert" not in page(hostile, frozenset())
