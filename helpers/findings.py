@@ -345,6 +345,24 @@ def code_by_group(freq: pd.DataFrame, value: str = "sentences") -> pd.DataFrame:
     return table.fillna(0).astype(int) if value == "sentences" else table
 
 
+def mark_small(rates: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    """A table of rates (per 1,000 words) as a page shows it: each rate that rests on
+    1 to :data:`SMALL_N` sentences (``counts``, the same table's coded sentences) followed
+    by :data:`SMALL_N_MARK` ("40.0 ⚠"), as the figures hatch such a bar or cell; other
+    cells as they are. A rate of one or two sentences is no finding, in a table either."""
+    out = rates.astype(object)
+    small = (counts.reindex_like(rates).fillna(0) > 0) & ~enough(counts.reindex_like(rates).fillna(0))
+    for i, j in zip(*np.nonzero(small.to_numpy())):
+        out.iat[i, j] = f"{rates.iat[i, j]:.1f} {SMALL_N_MARK}"
+    return out
+
+
+def rates_by_group(freq: pd.DataFrame) -> pd.DataFrame:
+    """:func:`code_by_group`'s coded sentences per 1,000 words, to one decimal, each rate
+    of few sentences marked (:func:`mark_small`): a figure's data as its page shows them."""
+    return mark_small(code_by_group(freq, "per_1000").round(1), code_by_group(freq, "sentences"))
+
+
 def timeline(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
              codebook: Codebook) -> pd.DataFrame:
     """Themes per document in time: one row per document (with segments) × code.

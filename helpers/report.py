@@ -393,6 +393,7 @@ def _is_number(cell: str) -> bool:
     """One number as pandas prints it, or an interval of two whose ends are not both whole
     (``0.736–0.876``; ``2013–2017`` is a span of years, ``120–180`` of offsets: text)."""
     text = html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+    text = text.removesuffix(f" {findings.SMALL_N_MARK}")  # a rate of few sentences, marked (findings.mark_small)
     if bool(re.search(r"\d", text)) and bool(_NUMBER.fullmatch(text)):
         return True
     m = _INTERVAL.fullmatch(text)

@@ -780,3 +780,21 @@ def test_quotes_are_cited_with_the_date_as_figures_and_the_drill_down_give_it():
     assert findings.dated(quotes)["start"].tolist() == [3178, 5]  # the rest as it was
     assert findings.citation(quotes.iloc[0]) == "d/gislaved, 2017-02-01 (inferred), characters 3178–3248"
     assert findings.citation(quotes.iloc[1]) == "e, undated, characters 5–9"
+
+
+def test_a_rate_table_marks_the_rates_that_rest_on_one_or_two_sentences(toy):
+    """The reader review's case: a table of rates showed R_CITIZEN at 40.0 per 1,000 words in a
+    diary entry from one sentence, unmarked, where the figure hatches it. The table marks it."""
+    coded, segments, documents, codebook = toy
+    freq = findings.theme_frequencies(coded, segments, documents, codebook, by="doc_id")
+    counts, shown = findings.code_by_group(freq, "sentences"), findings.rates_by_group(freq)
+    rates = findings.code_by_group(freq, "per_1000").round(1)
+    for code in counts.index:
+        for doc in counts.columns:
+            n, cell = counts.loc[code, doc], shown.loc[code, doc]
+            if 0 < n <= findings.SMALL_N:
+                assert cell == f"{rates.loc[code, doc]:.1f} {findings.SMALL_N_MARK}"
+            else:
+                assert cell == rates.loc[code, doc]  # a rate of more sentences, or a zero, as it was
+    marked = findings.mark_small(pd.DataFrame({"d": [40.0, 8.0, 0.0]}), pd.DataFrame({"d": [1, 3, 0]}))
+    assert marked["d"].tolist() == [f"40.0 {findings.SMALL_N_MARK}", 8.0, 0.0]

@@ -441,6 +441,16 @@ def test_number_columns_of_a_dataframe_table_are_marked_and_text_columns_are_not
         "<table><tbody><tr><td>1</td></tr></tbody></table>"  # not a DataFrame's table: left alone
 
 
+def test_a_rate_marked_as_resting_on_few_sentences_is_still_a_number_column():
+    """findings.mark_small writes "2.8 ⚠": the column still lines up right as numbers."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"kcnc-2016": [10.6, "2.8 ⚠"], "note": ["x ⚠", "y"]}, index=pd.Index(["P_A", "P_B"], name="code"))
+    page = report.align_numbers(frame.to_html())
+    heads = re.findall(r"<th( class=\"num\")?>([^<]*)</th>", page)
+    assert {name for num, name in heads if num and name} == {"kcnc-2016"}
+
+
 def test_interval_columns_line_up_right_as_numbers_and_spans_of_years_stay_text():
     """Tables of intervals are numbers (0.736–0.876, [−0.001, +0.149]); a span of years or of
     offsets (2013–2017, 120–180) and text with a dash are not."""
