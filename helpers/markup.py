@@ -92,6 +92,34 @@ def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: s
     return f'<table class="kv-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
+
+def study_markdown(study: dict) -> str:
+    """A corpus's ``study.yaml`` (:func:`helpers.corpus.load_study`) as the overview shows
+    it, in Markdown: its title in bold with its period, then its questions numbered; every
+    value escaped (:func:`escape`), so a study's words are shown as they are."""
+    title = escape(study.get("title", "(no title)"), markdown=True)
+    period = f" ({escape(study['period'], markdown=True)})" if "period" in study else ""
+    asked = [f"{n}. {_inline(escape(q, markdown=True))}" for n, q in enumerate(study.get("questions", []), 1)]
+    return "\n".join([f"**{title}**{period}", "", *asked])
+
+
+# what opens a block when a line (or a list item) begins with it: a heading, a list item, a
+# setext underline or a numbered item ("1986. ..." as much as "1. "); a quote's ">" is an
+# entity already (escape), which opens nothing
+_BLOCK_START = re.compile(r"^(\s*)([#+\-=]|\d+(?=[.)]))")
+
+
+def _inline(text: str) -> str:
+    """Escaped Markdown text (:func:`escape`) that begins a line or a list item, with what
+    would open a block there escaped too (``\\#``, ``1986\\.``), so that it stays text."""
+    m = _BLOCK_START.match(text)
+    if not m:
+        return text
+    if m.group(2)[0].isdigit():  # the number stays; its "." or ")" is escaped
+        end = m.end()
+        return text[:end] + "\\" + text[end:]
+    return text[:m.start(2)] + "\\" + text[m.start(2):]
+
 # A table's head, and a header cell in it that holds only text (pandas' and :func:`table`'s),
 # its text already escaped.
 _THEAD = re.compile(r"<thead\b.*?</thead>", re.DOTALL)

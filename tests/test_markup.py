@@ -71,3 +71,17 @@ def test_frame_shows_a_table_without_row_numbers_with_its_index_named_in_one_hea
     assert _header_rows(unnamed) == [["", "genre", "units"]]
     # the index's name counts for the Swedish mark too
     assert '<tbody lang="sv">' in markup.frame(plain.set_index("word"))
+
+
+def test_the_overview_shows_a_study_s_title_period_and_questions_as_text():
+    """Notebook 00 shows study.yaml as Markdown (it printed it as program output): its words
+    are data, so no markup, link or heading of theirs takes effect."""
+    study = {"title": "Tillit <script>x</script>", "period": "2013–2017",
+             "questions": ["Vilka *problem*?", "# Rubrik [länk](http://evil.example)"]}
+    shown = markup.study_markdown(study)
+    assert shown.splitlines()[0] == "**Tillit &lt;script&gt;x&lt;/script&gt;** (2013–2017)"
+    assert shown.splitlines()[2:] == ["1. Vilka \\*problem\\*?", "2. \\# Rubrik \\[länk\\](http\\://evil.example)"]
+    # what would open a block at the start of an item stays text: a quote, a list, a number's dot
+    items = markup.study_markdown({"questions": ["> citat", "- punkt", "1986. Året"]}).splitlines()[2:]
+    assert items == ["1. &gt; citat", "2. \\- punkt", "3. 1986\\. Året"]  # ">" is an entity: no quote
+    assert markup.study_markdown({}) == "**(no title)**\n"
