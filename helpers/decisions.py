@@ -233,16 +233,17 @@ def without_wrong(coded: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
 WRONG_NOTE = "reviewed: wrong for this theme"  # how a page marks a code its reviewers agree is wrong
 
 
-def flag_wrong(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` (rows of coded sentences with ``coded.csv``'s ``review`` column, such as
-    :func:`helpers.words.theme_concordance`'s lines) for a page: the ``review`` column
-    replaced by ``reviewed``, :data:`WRONG_NOTE` where the reviewers agree the code is wrong
-    and empty elsewhere, so that a table that shows such a sentence says so, as the
-    drill-down does; when no row is, the column is left out (no column of blanks)."""
+def flag_wrong(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """``frame``'s ``columns`` (all when None; rows of coded sentences with ``coded.csv``'s
+    ``review`` column, such as :func:`helpers.words.theme_concordance`'s lines) for a page,
+    and ``reviewed``: :data:`WRONG_NOTE` where the reviewers agree the code is wrong and
+    empty elsewhere, so that a table that shows such a sentence says so, as the drill-down
+    does; when no row is (or ``frame`` has no ``review``), no such column (no column of
+    blanks)."""
+    out = frame[columns] if columns is not None else frame.drop(columns=tables.REVIEW_COLUMN, errors="ignore")
     if tables.REVIEW_COLUMN not in frame.columns:
-        return frame
+        return out
     wrong = frame[tables.REVIEW_COLUMN] == _WRONG
-    out = frame.drop(columns=tables.REVIEW_COLUMN)
     return out.assign(reviewed=wrong.map({True: WRONG_NOTE, False: ""})) if wrong.any() else out
 
 

@@ -28,6 +28,7 @@ from .findings import (
     cooccurrence_graph,
     date_label,
     enough,
+    few,
     few_sentences,
     group_column,
     measure_label,
@@ -202,7 +203,7 @@ def frequency_bars(freq: pd.DataFrame, codebook: Codebook, title: str, ncols: in
         values = g["per_1000"].fillna(0).to_numpy(dtype=float)
         counts = g["sentences"].fillna(0).to_numpy(dtype=int)
         colours = [FAMILY_COLOURS[codebook.code(c).family] for c in codes]
-        small = (counts > 0) & ~enough(counts)
+        small = few(counts)
         ax.barh(y, values, color=colours, height=0.72,
                 hatch=[SMALL_N_HATCH if s else "" for s in small], edgecolor="white", linewidth=0)
         for yi, v, k, sm in zip(y, values, counts, small):
@@ -248,7 +249,7 @@ def rate_heatmap(freq: pd.DataFrame, codebook: Codebook, title: str, most: int =
     rate = freq.pivot(index=by, columns="code", values="per_1000").reindex(index=shown, columns=codes)
     count = freq.pivot(index=by, columns="code", values="sentences").reindex(index=shown, columns=codes)
     values, counts = rate.to_numpy(dtype=float), count.fillna(0).to_numpy(dtype=int)
-    small = (counts > 0) & ~enough(counts)
+    small = few(counts)
     solid = values[~small & np.isfinite(values)]
     vmax = float(solid.max()) if solid.size and solid.max() > 0 else 1.0
     cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="0.9")

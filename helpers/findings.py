@@ -70,18 +70,19 @@ def date_label(date: str, inferred: bool) -> str:
 
 def dated(rows: pd.DataFrame) -> pd.DataFrame:
     """``rows`` (with ``date`` and ``date_inferred``, as :func:`representative_quotes`
-    gives them) with each ``date`` as a page shows it (:func:`date_label`), so that a table
-    of quotes says "(inferred)" where the drill-down and the figures do."""
+    gives them, or as read from CSV) with each ``date`` as a page shows it
+    (:func:`date_label`), so that a table of quotes says "(inferred)" where the drill-down
+    and the figures do; a missing date is "undated"."""
     dates = ["" if pd.isna(d) else str(d) for d in rows["date"]]
-    return rows.assign(date=[date_label(d, bool(i)) for d, i in zip(dates, rows["date_inferred"])])
+    return rows.assign(date=[date_label(d, i) for d, i in zip(dates, _as_bool(rows["date_inferred"]))])
 
 
 def citation(row: Mapping) -> str:
     """Where a quote is from, as the findings' prose cites it: its document, the date as
-    :func:`date_label` gives it, and its characters in the raw file
+    :func:`dated` gives it, and its characters in the raw file
     (``"tillit-diary/gislaved, 2017-02-01 (inferred), characters 3178–3248"``)."""
-    dates = "" if pd.isna(row["date"]) else str(row["date"])
-    return f"{row['doc_id']}, {date_label(dates, bool(row['date_inferred']))}, characters {row['start']}–{row['end']}"
+    date = dated(pd.DataFrame([{"date": row["date"], "date_inferred": row["date_inferred"]}]))["date"].iloc[0]
+    return f"{row['doc_id']}, {date}, characters {int(row['start'])}–{int(row['end'])}"
 
 
 # =========================================================================== 1. frequencies
@@ -351,7 +352,7 @@ def mark_small(rates: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
     by :data:`SMALL_N_MARK` ("40.0 ⚠"), as the figures hatch such a bar or cell; other
     cells as they are. A rate of one or two sentences is no finding, in a table either."""
     out = rates.astype(object)
-    small = (counts.reindex_like(rates).fillna(0) > 0) & ~enough(counts.reindex_like(rates).fillna(0))
+    small = few(counts.reindex_like(rates).fillna(0)) & rates.notna()
     for i, j in zip(*np.nonzero(small.to_numpy())):
         out.iat[i, j] = f"{rates.iat[i, j]:.1f} {SMALL_N_MARK}"
     return out
@@ -655,6 +656,12 @@ def enough(n):
     :func:`group_profiles`, :func:`top_pairs`, :func:`drilldown`, the hatching of
     :mod:`helpers.figures` and the marks of :mod:`helpers.drilldown`)."""
     return n > SMALL_N
+
+
+def few(n):
+    """Whether a count (a number, or an array or table of them) is one of the few the
+    findings mark, hatch or leave unranked: more than none, not :func:`enough`."""
+    return (n > 0) & ~enough(n)
 
 
 def _densest(rows: pd.DataFrame, tie: str) -> pd.Series | None:

@@ -64,12 +64,12 @@ def matched_parts(value: object) -> list[str]:
     return [p.strip() for m in str(value).split("; ") for p in m.split(" … ") if p.strip()]
 
 
-def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: str = "",
-          swedish: tuple[str, ...] = ()) -> str:
+def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: str = "") -> str:
     """A table as HTML that shows every cell whole (no cut text, wrapping), each cell
     escaped; ``marks`` maps a column to the column whose ``"; "``-joined words are
     highlighted in it (:func:`highlight`). The cells of a marked column and of the
-    ``swedish`` columns are marked ``lang="sv"`` (the corpus's text in an English page)."""
+    columns of Swedish text (:data:`SWEDISH_COLUMNS`, as :func:`frame` reads them) are
+    marked ``lang="sv"`` (the corpus's text in an English page)."""
     marks = marks or {}
     head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns if c not in marks.values())
     rows = []
@@ -83,7 +83,7 @@ def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: s
                 cells.append(f'<td lang="sv">{highlight(str(v), matched_parts(r[marks[c]]))}</td>')
             elif isinstance(v, (int, float)) and not isinstance(v, bool):
                 cells.append(f'<td class="num">{escape(v)}</td>')
-            elif c in swedish:
+            elif c in SWEDISH_COLUMNS:
                 cells.append(f'<td lang="sv">{escape(v)}</td>')
             else:
                 cells.append(f"<td>{escape(v)}</td>")
@@ -97,8 +97,8 @@ def study_markdown(study: dict) -> str:
     """A corpus's ``study.yaml`` (:func:`helpers.corpus.load_study`) as the overview shows
     it, in Markdown: its title in bold with its period, then its questions numbered; every
     value escaped (:func:`escape`), so a study's words are shown as they are."""
-    title = escape(study.get("title", "(no title)"), markdown=True)
-    period = f" ({escape(study['period'], markdown=True)})" if "period" in study else ""
+    title = escape(study.get("title") or "(no title)", markdown=True)
+    period = f" ({escape(study['period'], markdown=True)})" if study.get("period") else ""
     asked = [f"{n}. {_inline(escape(q, markdown=True))}" for n, q in enumerate(study.get("questions", []), 1)]
     return "\n".join([f"**{title}**{period}", "", *asked])
 
@@ -149,6 +149,7 @@ def header_breaks(page: str) -> str:
 SWEDISH_COLUMNS = frozenset({
     "text", "quote", "matched", "words", "word", "word1", "word2", "left", "keyword", "right",
     "raw (removed ⟦…⟧)", "next kept sentence", "most frequent matched words", "suppressing_words",
+    "title", "name (sv)", "example",
 })
 
 
@@ -163,22 +164,26 @@ def frame(df: "pd.DataFrame") -> str:
     - row labels of several levels keep pandas' grouping (a label spans the rows it
       labels), their names in the corner of the one header row;
 
-    and the body marked ``lang="sv"`` when a column shows Swedish text
-    (:data:`SWEDISH_COLUMNS`). pandas' display options hold as for any table."""
+    and the body marked ``lang="sv"`` when a column (or the rows' labels) shows Swedish
+    text (:data:`SWEDISH_COLUMNS`). pandas' display limits hold as in its own display
+    (``display.max_rows``, ``max_columns``, ``show_dimensions``; ``style.use`` lifts the
+    first two). An unnamed index of integers that means something (years) is to be named."""
     import pandas as pd
 
     index, columns = df.index, df.columns
+    names = {c for c in [*columns, *index.names] if isinstance(c, str)}  # before a corner takes the index's name
+    limits = {"max_rows": pd.get_option("display.max_rows"), "max_cols": pd.get_option("display.max_columns"),
+              "show_dimensions": pd.get_option("display.show_dimensions")}
     if index.nlevels == 1 and index.name is None and pd.api.types.is_integer_dtype(index.dtype):
-        page = df.to_html(index=False, notebook=True, escape=True)
+        page = df.to_html(index=False, notebook=True, escape=True, **limits)
     else:
-        if index.nlevels == 1 and index.name is not None and columns.nlevels == 1:
+        if isinstance(index.name, str) and columns.nlevels == 1:
             corner = index.name if columns.name is None else f"{index.name} \\ {columns.name}"
             df = df.rename_axis(index=None, columns=corner)
-        page = df.to_html(notebook=True, escape=True)
+        page = df.to_html(notebook=True, escape=True, **limits)
         if index.nlevels > 1 and columns.nlevels == 1 and columns.name is None:
             page = _THEAD.sub(lambda m: _one_header_row(m.group(0), index.nlevels), page, count=1)
-    names = [*df.columns, *df.index.names, df.columns.name]
-    if SWEDISH_COLUMNS & {c for c in names if isinstance(c, str)}:
+    if SWEDISH_COLUMNS & names:
         page = page.replace("<tbody>", '<tbody lang="sv">', 1)
     return page
 

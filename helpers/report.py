@@ -500,7 +500,7 @@ INDEX = PAGE_HEAD + """h1 {{ font-size: 1.8rem; margin-bottom: .2rem; }} .sub {{
 table {{ border-collapse: collapse; width: 100%; font-size: .85rem; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
 td {{ overflow-wrap: break-word; }} /* a cell breaks a word only when it cannot fit the column whole */
-td:first-child {{ white-space: nowrap; }} /* a document's id stays whole on one line ("kcnc-2016", not "kcnc-" "2016") */
+.wide td:first-child {{ white-space: nowrap; }} /* a document's id stays whole on one line ("kcnc-2016", not "kcnc-" "2016") */
 .wide {{ overflow-x: auto; }} /* and a table with a word too long for the page scrolls in its box, */
 /* which may be wider than the text's column, up to the window's width: centred on the column */
 .wide {{ width: min(72rem, 100vw - 3rem); position: relative; left: 50%; transform: translateX(-50%); }}
@@ -609,7 +609,7 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto",
         f'<small>(<a href="{markup.escape(f)}" aria-label="{markup.escape(t)}, with code">with code</a>)</small></li>'
         for t, r, f in pages
     )
-    table = markup.table(corpus_table(run), swedish=("title",))
+    table = markup.table(corpus_table(run))
     study = corpus_mod.load_study(run.corpus)
     title = study.get("title") or f"kvalitext report: {run.corpus.name}"
     if study.get("about"):

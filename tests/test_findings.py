@@ -780,6 +780,10 @@ def test_quotes_are_cited_with_the_date_as_figures_and_the_drill_down_give_it():
     assert findings.dated(quotes)["start"].tolist() == [3178, 5]  # the rest as it was
     assert findings.citation(quotes.iloc[0]) == "d/gislaved, 2017-02-01 (inferred), characters 3178–3248"
     assert findings.citation(quotes.iloc[1]) == "e, undated, characters 5–9"
+    # as read from CSV: "false" is no inference, a missing date is undated, offsets whole numbers
+    read = quotes.assign(date=["2017-02-01", float("nan")], date_inferred=["false", "true"], start=[3178.0, 5.0])
+    assert findings.dated(read)["date"].tolist() == ["2017-02-01", "undated"]
+    assert findings.citation(read.iloc[0]) == "d/gislaved, 2017-02-01, characters 3178–3248"
 
 
 def test_a_rate_table_marks_the_rates_that_rest_on_one_or_two_sentences(toy):
@@ -796,5 +800,7 @@ def test_a_rate_table_marks_the_rates_that_rest_on_one_or_two_sentences(toy):
                 assert cell == f"{rates.loc[code, doc]:.1f} {findings.SMALL_N_MARK}"
             else:
                 assert cell == rates.loc[code, doc]  # a rate of more sentences, or a zero, as it was
-    marked = findings.mark_small(pd.DataFrame({"d": [40.0, 8.0, 0.0]}), pd.DataFrame({"d": [1, 3, 0]}))
-    assert marked["d"].tolist() == [f"40.0 {findings.SMALL_N_MARK}", 8.0, 0.0]
+    marked = findings.mark_small(pd.DataFrame({"d": [40.0, 8.0, 0.0, float("nan")]}),
+                                 pd.DataFrame({"d": [1, 3, 0, 1]}))
+    assert marked["d"].tolist()[:3] == [f"40.0 {findings.SMALL_N_MARK}", 8.0, 0.0]
+    assert pd.isna(marked["d"].iloc[3])  # no rate (a document of titles only): nothing to mark

@@ -25,7 +25,8 @@ def test_table_shows_every_cell_whole_and_escaped():
     assert page.count("<mark>långt</mark>") == 20 and "…" not in page
     assert "<caption>Highlighted &amp; whole</caption>" in page
     assert '<td lang="sv">' in page and "<td>a&lt;b</td>" in page  # the highlighted quote is Swedish, an id is not
-    assert '<td lang="sv">a&lt;b</td>' in markup.table(frame, swedish=("doc_id",))
+    titled = markup.table(frame.rename(columns={"doc_id": "title"}))
+    assert '<td lang="sv">a&lt;b</td>' in titled  # a column of Swedish text, as frame reads it
 
 
 def test_header_breaks_touch_only_the_text_of_column_headers():
@@ -53,12 +54,13 @@ def test_frame_shows_a_table_without_row_numbers_with_its_index_named_in_one_hea
     page = markup.frame(plain)
     assert _header_rows(page) == [["word", "count"]]
     assert "<th>0</th>" not in page and "<td>&lt;b&gt;tillit&lt;/b&gt;</td>" in page and "<b>" not in page
-    assert '<tbody lang="sv">' in page and '<thead lang="sv">' not in page
+    assert page.index('<tbody lang="sv">') > page.index("</thead>")  # the body, after the English headers
     named = markup.frame(pd.DataFrame({"F1": [0.5]}, index=pd.Index(["P_DETAIL"], name="code")))
     assert _header_rows(named) == [["code", "F1"]] and "<th>P_DETAIL</th>" in named
     assert "<tbody>" in named  # no Swedish column: no lang
     # the positions left after a selection (0, 20, …) are no labels either (the review found them on 01)
-    assert "<th>20</th>" not in markup.frame(plain.set_axis([0, 20])) and "<td>mål</td>" in markup.frame(plain)
+    selected = markup.frame(plain.set_axis([0, 20]))
+    assert "<th>20</th>" not in selected and _header_rows(selected) == [["word", "count"]]
     assert "<th>b</th>" in markup.frame(plain.set_axis(["a", "b"]))  # labels that are not numbers stay
     # a crosstab's two names (rows and columns) share the corner of one header row
     cross = pd.DataFrame([[1]], index=pd.Index(["P_DETAIL"], name="code"), columns=pd.Index(["a-1"], name="document"))
@@ -69,8 +71,17 @@ def test_frame_shows_a_table_without_row_numbers_with_its_index_named_in_one_hea
     assert _header_rows(page) == [["part", "genre", "units"]] and '<th rowspan="2" valign="top">all</th>' in page
     unnamed = markup.frame(levels.rename_axis([None, "genre"]))  # a level without a name: its corner cell empty
     assert _header_rows(unnamed) == [["", "genre", "units"]]
-    # the index's name counts for the Swedish mark too
+    # the index's name counts for the Swedish mark too; a crosstab's corner (its axes' names) does not
     assert '<tbody lang="sv">' in markup.frame(plain.set_index("word"))
+    assert '<tbody lang="sv">' not in markup.frame(cross.rename_axis(index="code", columns="word"))
+    # unusual frames: empty, columns on two levels (pandas' head kept), an index named by a tuple
+    assert _header_rows(markup.frame(pd.DataFrame(columns=["word", "count"]))) == [["word", "count"]]
+    two = pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("a", "x"), ("a", "y")]), index=["P"])
+    assert "<th>x</th>" in markup.frame(two) and "<th>P</th>" in markup.frame(two)
+    assert "<th>P</th>" in markup.frame(pd.DataFrame({"n": [1]}, index=pd.Index(["P"], name=("a", "b"))))
+    # pandas' display limits hold as in its own display
+    with pd.option_context("display.max_rows", 4, "display.min_rows", 2):
+        assert markup.frame(pd.DataFrame({"n": range(20)})).count("<tr") < 10
 
 
 def test_the_overview_shows_a_study_s_title_period_and_questions_as_text():
@@ -78,10 +89,16 @@ def test_the_overview_shows_a_study_s_title_period_and_questions_as_text():
     are data, so no markup, link or heading of theirs takes effect."""
     study = {"title": "Tillit <script>x</script>", "period": "2013–2017",
              "questions": ["Vilka *problem*?", "# Rubrik [länk](http://evil.example)"]}
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
     shown = markup.study_markdown(study)
+    page = markdown2html_mistune(shown)  # as the report renders it
+    assert "<script>" not in page and "<a " not in page and "<h1" not in page and page.count("<li>") == 2
     assert shown.splitlines()[0] == "**Tillit &lt;script&gt;x&lt;/script&gt;** (2013–2017)"
     assert shown.splitlines()[2:] == ["1. Vilka \\*problem\\*?", "2. \\# Rubrik \\[länk\\](http\\://evil.example)"]
     # what would open a block at the start of an item stays text: a quote, a list, a number's dot
     items = markup.study_markdown({"questions": ["> citat", "- punkt", "1986. Året"]}).splitlines()[2:]
     assert items == ["1. &gt; citat", "2. \\- punkt", "3. 1986\\. Året"]  # ">" is an entity: no quote
     assert markup.study_markdown({}) == "**(no title)**\n"
+    assert markup.study_markdown({"title": "", "period": ""}) == "**(no title)**\n"  # as the index reads them
+    assert "<hr" not in markdown2html_mistune(markup.study_markdown({"title": ""}))

@@ -262,6 +262,7 @@ def test_a_table_of_coded_sentences_marks_those_reviewed_wrong_as_the_drill_down
     assert set(shown["reviewed"]) == {"", decisions.WRONG_NOTE}
     assert list(decisions.flag_wrong(decisions.apply(CODED, _decided([])))) == list(CODED.columns)
     assert decisions.flag_wrong(CODED).equals(CODED)  # no correction layer: nothing to say
+    assert list(decisions.flag_wrong(marked, ["code", "start"])) == ["code", "start", "reviewed"]  # the columns asked
 
 
 def test_corrected_codes_drop_the_wrong_and_add_the_missed():
