@@ -528,6 +528,7 @@ li {{ margin: .3rem 0; }}
 and rules.</p>
 <h2>Corpus: {corpus_name}</h2>
 <div class="wide">{corpus_table}</div>
+{entries}
 <h2>Re-run</h2>
 <p>From a checkout of the repository: <code>{command}</code> (this report{on}),
 <code>make test</code> (unit tests and strict nbval over the notebooks).</p>
@@ -565,6 +566,22 @@ def corpus_table(run: Run) -> pd.DataFrame:
     if (docs["date from"].isin(["", "metadata"]) | (docs["date"] == "")).all():
         return docs[cols].reset_index(drop=True)
     return docs[cols[:cols.index("date") + 1] + ["date from"] + cols[cols.index("date") + 1:]].reset_index(drop=True)
+
+
+def entries_note(run: Run) -> str:
+    """The line under the index's corpus table that says how a file of dated entries (a
+    diary) is counted: as its entries, each a document of the findings ("1 of 9 documents"
+    beside a table of 5 rows). Empty when no file has entries. Ids are data: escaped."""
+    docs = pipeline.documents(run)
+    if "parent" not in docs.columns:
+        return ""
+    entries = docs[docs["parent"].astype(str) != ""]
+    if entries.empty:
+        return ""
+    said = [f"{markup.escape(parent)} as {len(g)} ({', '.join(markup.escape(e) for e in g['doc_id'])})"
+            for parent, g in entries.groupby(entries["parent"].astype(str), sort=False)]
+    return ("<p>The findings count a file of dated entries as its entries, each a document of its own: "
+            f"{'; '.join(said)}.</p>")
 
 
 SUMMARY_TAG = "summary"  # a cell whose output the index page quotes under "Findings in brief" (notebook 04's)
@@ -638,7 +655,8 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto",
     command = "make report" + ("" if embedded else " CORPUS=<dir> OUT=<dir>") + ("" if codes == "auto" else f" CODES={codes}")
     return INDEX.format(title=markup.escape(title), about=about, items=items, questions=questions, brief=brief,
                         drawn=CORRECTED_NOTE if codes == "corrected" else "", corpus_name=markup.escape(shown),
-                        corpus_table=markup.header_breaks(table), command=markup.escape(command),
+                        corpus_table=markup.header_breaks(table), entries=entries_note(run),
+                        command=markup.escape(command),
                         on=(", on the embedded corpus), <code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (another "
                             "corpus folder laid out like <code>corpus/</code>" if embedded else
                             f", with CORPUS the folder {markup.escape(shown)}; any corpus folder laid out like "

@@ -148,6 +148,7 @@ def test_the_index_s_links_to_the_full_editions_say_which_step(corpus_factory, t
     run = pipeline.Run.from_params(corpus_factory({"a.txt": "Text.\n"}), tmp_path / "out")
     page = report.index_page([("Step 1: <Clean>", "01_a.html", "01_a.code.html")], run)
     assert '<a href="01_a.code.html" aria-label="Step 1: &lt;Clean&gt;, with code">with code</a>' in page
+    assert "dated entries" not in page  # a corpus without a diary says nothing of entries
 
 
 def test_the_index_quotes_the_cells_tagged_summary_and_who_made_the_reference_codings(corpus_factory, tmp_path):
@@ -568,6 +569,10 @@ def test_the_index_describes_each_document_as_the_metadata_does(tmp_path):
     page = report.index_page([], run)
     assert '<td lang="sv">Kommuner bör lära av näringslivet</td>' in page and "<td>hartman-2017</td>" in page
     assert re.search(r"\.wide td:first-child \{ white-space: nowrap; \}", page)  # the corpus table's only
+    # the diary is one row here and five documents in the findings ("1 of 9 documents"): the page says so
+    assert ("count a file of dated entries as its entries, each a document of its own: tillit-diary as 5 "
+            "(tillit-diary/norrtälje, tillit-diary/gislaved, tillit-diary/luleå, tillit-diary/falun, "
+            "tillit-diary/uppsala).</p>") in page
 
 
 def test_a_page_shows_each_warning_once_and_no_absolute_path():
