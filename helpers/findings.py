@@ -210,6 +210,26 @@ def theme_frequencies(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd
     return out.reset_index(drop=True)
 
 
+NO_ACTOR = "(none)"  # a sentence that names no actor, in a count of actors
+
+
+def attribute_counts(segments: pd.DataFrame) -> pd.DataFrame:
+    """How many sentences name each value of the context attributes (``sector``, then
+    ``actors``; a sentence naming several counts once for each, so a column does not add up
+    to the sentences): rows ``(attribute, value)`` in that order, values sorted, ``general``
+    for a sentence of no sector as the coder records it and :data:`NO_ACTOR` for one of no
+    actor. Column ``sentences``."""
+    parts = []
+    for attribute in ("sector", "actors"):
+        if attribute not in segments.columns:
+            continue
+        values = segments[attribute].fillna("").astype(str).map(lambda v: split_list(v) or [NO_ACTOR]).explode()
+        counts = values.value_counts().sort_index()
+        parts.append(pd.DataFrame({"attribute": attribute, "value": counts.index.astype(str), "sentences": counts.to_numpy()}))
+    table = pd.concat(parts) if parts else pd.DataFrame(columns=["attribute", "value", "sentences"])
+    return table.set_index(["attribute", "value"])
+
+
 def document_attribute(documents: pd.DataFrame, column: str) -> pd.Series:
     """doc_id → a metadata column's value (``voice``, ``genre``), ``"(unknown)"`` where it
     is empty or the metadata has no such column."""

@@ -804,3 +804,14 @@ def test_a_rate_table_marks_the_rates_that_rest_on_one_or_two_sentences(toy):
                                  pd.DataFrame({"d": [1, 3, 0, 1]}))
     assert marked["d"].tolist()[:3] == [f"40.0 {findings.SMALL_N_MARK}", 8.0, 0.0]
     assert pd.isna(marked["d"].iloc[3])  # no rate (a document of titles only): nothing to mark
+
+
+def test_the_context_attributes_are_counted_both_sectors_and_actors():
+    """Notebook 02's "Context: sectors and actors" counted sectors only. Each value of both,
+    a sentence naming several counted once for each, no actor counted as "(none)"."""
+    segments = pd.DataFrame({"sector": ["school; social_services", "general", "school"],
+                             "actors": ["citizens; professionals", "", "citizens"]})
+    got = findings.attribute_counts(segments)["sentences"].to_dict()
+    assert got == {("sector", "general"): 1, ("sector", "school"): 2, ("sector", "social_services"): 1,
+                   ("actors", findings.NO_ACTOR): 1, ("actors", "citizens"): 2, ("actors", "professionals"): 1}
+    assert list(dict.fromkeys(a for a, _ in got)) == ["sector", "actors"]
