@@ -78,5 +78,6 @@ def main() -> None:
               f"gated / by length {med['gated'] / med['by length']:.2f}, gated / one join "
               f"{med['gated'] / med['one join']:.2f}")
 
+
 if __name__ == "__main__":
     main()

@@ -20,7 +20,7 @@ import pandas as pd
 from . import decisions, markup, paths
 from .coding import Codebook
 from .figures import WIDE, ink, unmarked
-from .findings import LOW_MARK, SMALL_N_MARK, date_label, doc_dates, doc_order, drilldown, enough, few_sentences, plural
+from .findings import LOW_MARK, SMALL_N_MARK, citation, date_label, doc_dates, doc_order, drilldown, enough, few_sentences, plural
 from .style import SEQUENTIAL
 
 CSS = Template(paths.DRILLDOWN_CSS.read_text(encoding="utf-8"))
@@ -116,9 +116,8 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
                            '</blockquote>')
                 flagged = (f' · <span class="warn">{esc(decisions.WRONG_NOTE)}</span>'
                            if (str(r.file), int(r.start), str(r.code)) in wrong else "")
-                out.append(f'<p class="cite">{esc(str(r.doc_id))}, {esc(date_label(str(r.date), bool(r.date_inferred)))}, '
-                           f'characters {int(r.start)}–{int(r.end)} of <span title="the raw file">{esc(str(r.file))}</span>'
-                           f'{flagged}</p>')
+                out.append(f'<p class="cite">{esc(citation(r._asdict()))} of '
+                           f'<span title="the raw file">{esc(str(r.file))}</span>{flagged}</p>')
             out.append(f'<p><small><a href="#{prefix}">↑ back to the matrix</a></small></p></div></details>')
     out.append("</div>")
     return "\n".join(out) + "\n"

@@ -38,9 +38,14 @@ def doc_order(segments: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(segments.sort_values(["file", "start"], kind="stable")["doc_id"]))
 
 
+def _flag(value) -> bool:
+    """A ``"true"``/``"false"`` string (as read from CSV) or a boolean as a boolean."""
+    return value if isinstance(value, bool) else str(value).strip().lower() == "true"
+
+
 def _as_bool(values: pd.Series) -> pd.Series:
-    """``"true"``/``"false"`` strings (as read from CSV) or booleans as booleans."""
-    return values.map(lambda v: v if isinstance(v, bool) else str(v).strip().lower() == "true").astype(bool)
+    """:func:`_flag` of each value."""
+    return values.map(_flag).astype(bool)
 
 
 def split_list(value: str, sep: str = "; ") -> list[str]:
@@ -68,21 +73,26 @@ def date_label(date: str, inferred: bool) -> str:
     return f"{date} (inferred)" if date and inferred else (date or "undated")
 
 
+def _shown_date(date, inferred) -> str:
+    """:func:`date_label` of a quote's ``date`` and ``date_inferred`` as a row holds them
+    (a missing date, a ``"true"``/``"false"`` string read from CSV)."""
+    return date_label("" if pd.isna(date) else str(date), _flag(inferred))
+
+
 def dated(rows: pd.DataFrame) -> pd.DataFrame:
     """``rows`` (with ``date`` and ``date_inferred``, as :func:`representative_quotes`
     gives them, or as read from CSV) with each ``date`` as a page shows it
     (:func:`date_label`), so that a table of quotes says "(inferred)" where the drill-down
     and the figures do; a missing date is "undated"."""
-    dates = ["" if pd.isna(d) else str(d) for d in rows["date"]]
-    return rows.assign(date=[date_label(d, i) for d, i in zip(dates, _as_bool(rows["date_inferred"]))])
+    return rows.assign(date=[_shown_date(d, i) for d, i in zip(rows["date"], rows["date_inferred"])])
 
 
 def citation(row: Mapping) -> str:
-    """Where a quote is from, as the findings' prose cites it: its document, the date as
-    :func:`dated` gives it, and its characters in the raw file
+    """Where a quote is from, as the findings' prose and the drill-down cite it: its
+    document, the date as :func:`dated` gives it, and its characters in the raw file
     (``"tillit-diary/gislaved, 2017-02-01 (inferred), characters 3178–3248"``)."""
-    date = dated(pd.DataFrame([{"date": row["date"], "date_inferred": row["date_inferred"]}]))["date"].iloc[0]
-    return f"{row['doc_id']}, {date}, characters {int(row['start'])}–{int(row['end'])}"
+    return (f"{row['doc_id']}, {_shown_date(row['date'], row['date_inferred'])}, "
+            f"characters {int(row['start'])}–{int(row['end'])}")
 
 
 # =========================================================================== 1. frequencies
@@ -670,11 +680,11 @@ def few_sentences() -> str:
 
 def enough(n):
     """Whether a count of sentences or units (a number, or a Series of them) is above the
-    findings' floor, ``SMALL_N``, below which the figures hatch a bar or a cell: a rate or
-    a share of one or two sentences is no finding. The one test of the floor that the
-    findings' words, tables and figures apply (:func:`densest_group`, :func:`densest_code`,
-    :func:`group_profiles`, :func:`top_pairs`, :func:`drilldown`, the hatching of
-    :mod:`helpers.figures` and the marks of :mod:`helpers.drilldown`)."""
+    findings' floor, ``SMALL_N``: a rate or a share of one or two sentences is no finding.
+    The one test of the floor that the findings' words, tables and figures apply
+    (:func:`densest_group`, :func:`densest_code`, :func:`group_profiles`,
+    :func:`top_pairs`, :func:`drilldown`, :func:`few` by which the figures hatch and the
+    tables mark, and the marks of :mod:`helpers.drilldown`)."""
     return n > SMALL_N
 
 
@@ -853,6 +863,7 @@ def turns_note(coded: pd.DataFrame, segments: pd.DataFrame, turns: Mapping[str, 
     n, total = len(in_turns), len(sentences)
     text = (f"{n} of the {plural(total, 'coded sentence')} {'stands' if n == 1 else 'stand'} in turns of an interview "
             f"or a dialogue, after a speaker's label such as \"IP:\" ({plural(in_turns['doc_id'].nunique(), 'document')}); ")
+
     def count(k: int) -> str:  # "1 counts for its", "2 count for their"
         return f"{k} counts for its" if k == 1 else f"{k} count for their"
 

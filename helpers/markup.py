@@ -92,7 +92,6 @@ def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: s
     return f'<table class="kv-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-
 def study_markdown(study: dict) -> str:
     """A corpus's ``study.yaml`` (:func:`helpers.corpus.load_study`) as the overview shows
     it, in Markdown: its title in bold with its period, then its questions numbered; every
@@ -119,6 +118,7 @@ def _inline(text: str) -> str:
         end = m.end()
         return text[:end] + "\\" + text[end:]
     return text[:m.start(2)] + "\\" + text[m.start(2):]
+
 
 # A table's head, and a header cell in it that holds only text (pandas' and :func:`table`'s),
 # its text already escaped.

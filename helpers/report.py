@@ -550,14 +550,13 @@ against any reference codings, and the findings as computed summaries. The corpu
 INDEX_COLUMNS = ("doc_id", "title", "author", "voice", "genre", "date", "date_note", "description")
 
 
-def corpus_table(run: Run) -> pd.DataFrame:
-    """The index page's table of the corpus: one row per file's document of the run's
-    ``documents.csv`` (its diary entries left out), with the date the analysis uses (the
+def corpus_table(docs: pd.DataFrame) -> pd.DataFrame:
+    """The index page's table of the corpus: one row per file's document of a run's
+    ``documents.csv``, ``docs`` (its diary entries left out), with the date the analysis uses (the
     metadata's, else the one found in the text) shown as figures and quotes show it
     (:func:`helpers.findings.date_label`: "(inferred)" when part of it was), and where it
     came from (``date from``: ``metadata``, ``text``, ``removed line (<rule>)``) when any
     date did not come from the metadata."""
-    docs = pipeline.documents(run)
     docs = docs[docs["parent"].astype(str) == ""] if "parent" in docs.columns else docs
     inferred = docs["date_inferred"].astype(str).str.strip().str.lower().eq("true")
     docs = docs.assign(date=[findings.date_label(d, i) if d else "" for d, i in zip(docs["date"].astype(str), inferred)],
@@ -568,11 +567,11 @@ def corpus_table(run: Run) -> pd.DataFrame:
     return docs[cols[:cols.index("date") + 1] + ["date from"] + cols[cols.index("date") + 1:]].reset_index(drop=True)
 
 
-def entries_note(run: Run) -> str:
+def entries_note(docs: pd.DataFrame) -> str:
     """The line under the index's corpus table that says how a file of dated entries (a
     diary) is counted: as its entries, each a document of the findings ("1 of 9 documents"
-    beside a table of 5 rows). Empty when no file has entries. Ids are data: escaped."""
-    docs = pipeline.documents(run)
+    beside a table of 5 rows). ``docs`` is a run's ``documents.csv``. Empty when no file has
+    entries. Ids are data: escaped."""
     if "parent" not in docs.columns:
         return ""
     entries = docs[docs["parent"].astype(str) != ""]
@@ -626,7 +625,8 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto",
         f'<small>(<a href="{markup.escape(f)}" aria-label="{markup.escape(t)}, with code">with code</a>)</small></li>'
         for t, r, f in pages
     )
-    table = markup.table(corpus_table(run))
+    docs = pipeline.documents(run)
+    table = markup.table(corpus_table(docs))
     study = corpus_mod.load_study(run.corpus)
     title = study.get("title") or f"kvalitext report: {run.corpus.name}"
     if study.get("about"):
@@ -655,7 +655,7 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto",
     command = "make report" + ("" if embedded else " CORPUS=<dir> OUT=<dir>") + ("" if codes == "auto" else f" CODES={codes}")
     return INDEX.format(title=markup.escape(title), about=about, items=items, questions=questions, brief=brief,
                         drawn=CORRECTED_NOTE if codes == "corrected" else "", corpus_name=markup.escape(shown),
-                        corpus_table=markup.header_breaks(table), entries=entries_note(run),
+                        corpus_table=markup.header_breaks(table), entries=entries_note(docs),
                         command=markup.escape(command),
                         on=(", on the embedded corpus), <code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (another "
                             "corpus folder laid out like <code>corpus/</code>" if embedded else

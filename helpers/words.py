@@ -22,6 +22,7 @@ from .coding import Codebook
 
 # =========================================================================== 1. concordance
 
+
 def _streams(segments: pd.DataFrame, tokens: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame]:
     """Each document's cleaned text (its sentences in order, joined by one space) and the
     tokens (sorted by file and offset) with ``pos, pos_end``: where each token stands in

@@ -73,6 +73,11 @@ def test_links_carry_the_cells_ink_and_quotes_their_document_and_highlights(toy)
     cells = re.findall(r'<td style="background:#[0-9a-f]{6};color:(\w+)"><a href="[^"]+" style="color:(\w+)">', page)
     assert cells and all(td == a for td, a in cells) and {"white"} <= {a for _, a in cells}
     assert '<p class="cite">d1, 2016-12-21, characters 0–40 of <span title="the raw file">a.txt</span></p>' in page
+    # cited as the findings cite a quote, a date read from CSV ("true") included
+    page = drilldown.fragment(coded, segments, documents.assign(date_inferred="true"), codebook)
+    assert '<p class="cite">d1, 2016-12-21 (inferred), characters 0–40 of <span' in page
+    page = drilldown.fragment(coded, segments, documents.assign(date_inferred="false"), codebook)
+    assert '<p class="cite">d1, 2016-12-21, characters 0–40 of <span' in page
     page = drilldown.fragment(coded.assign(matched="meningen"), segments, documents, codebook)
     assert "<blockquote lang=\"sv\">Första <mark>meningen</mark>.</blockquote>" in page
 

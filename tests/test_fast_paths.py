@@ -85,7 +85,6 @@ def test_token_columns_of_many_stretches_equal_those_of_each(stretches):
     assert list(zip(which.tolist(), s.tolist(), e.tolist(), tokens)) == expected
 
 
-
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.text(alphabet=TRICKY + "0123456789.:-", max_size=30), st.integers(0, 30), st.integers(0, 30)),
                 max_size=6))
@@ -107,7 +106,6 @@ def test_token_types_of_join_raw_forms_that_clean_alike():
     texts = ["fo\u0301rvalt\u00adning och fórvaltning", "fórvaltning fo\u0301rvalt\u00adning"]
     _, _, _, codes, types = clean.token_types_of(texts, [0, 0], [len(t) for t in texts])
     assert types.tolist() == ["fórvaltning", "och"] and codes.tolist() == [0, 1, 0, 0, 0]
-
 
 
 # --------------------------------------------------------------------------- lemmas

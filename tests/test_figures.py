@@ -259,7 +259,6 @@ def test_style_use_lets_pandas_show_every_table_whole():
     assert html.count("<tr") == 71 and ("ord " * 30).strip() in html
 
 
-
 def test_style_use_shows_a_table_in_a_notebook_as_markup_frame_does():
     """In a notebook (an IPython shell), style.use() makes a DataFrame display through
     markup.frame: no column of row numbers on any page."""
@@ -293,6 +292,7 @@ def test_saved_figures_carry_their_text_alternative(toy, tmp_path):
     title = ET.parse(svg).getroot().find("{http://www.w3.org/2000/svg}title")
     assert title is not None and title.text == alt
     assert Image.open(png).info["Description"] == alt
+
 
 def _cooc(both: dict[tuple[str, str], int], problems=("P_ONE", "P_TWO"), remedies=("R_ONE", "R_TWO")) -> pd.DataFrame:
     """A co-occurrence table of paragraphs with the given units-with-both (others 0)."""

@@ -1836,7 +1836,6 @@ def test_an_example_file_outside_raw_is_refused_without_reading_it(corpus_factor
     assert read == []
 
 
-
 # --- very long input ---
 
 
@@ -2178,6 +2177,7 @@ def is_mark(ch: str) -> bool:
 # macOS and some exports write "ö" as "o" + U+0308 and "å" as "a" + U+030A. A token's raw
 # span must cover the whole word, marks included, and the token must be the composed
 # (NFC) word, as in the sentence's text, so that the coder sees the same words.
+
 
 SWEDISH_WORDS = ["Förtroende", "målstyrning", "Åsa", "Ärenden"]
 

@@ -548,7 +548,7 @@ def test_the_index_shows_the_date_documents_csv_has_and_where_it_came_from(corpu
     run = pipeline.Run.from_params(root, tmp_path / "out")
     docs = pipeline.documents(run).set_index("doc_id")
     assert docs.loc["webb-storbacka", "date"] == "2023-04-12"
-    table = report.corpus_table(run).set_index("doc_id")
+    table = report.corpus_table(pipeline.documents(run)).set_index("doc_id")
     assert table.loc["webb-storbacka", "date"] == "2023-04-12"
     assert table.loc["webb-storbacka", "date from"] == "removed line (published-date)"
     assert table.loc["beslut", ["date", "date from"]].tolist() == ["2023-01-05", "metadata"]
@@ -561,7 +561,7 @@ def test_the_index_describes_each_document_as_the_metadata_does(tmp_path):
     """The reader's case: the metadata's description, what a reader most needs to place a
     document, was not on the index page."""
     run = pipeline.Run.from_params(None, tmp_path / "out")
-    table = report.corpus_table(run)
+    table = report.corpus_table(pipeline.documents(run))
     assert list(table.columns) == list(report.INDEX_COLUMNS)  # the seeds' metadata has every one
     assert table.set_index("doc_id").loc["hartman-2017", "description"].startswith("newspaper column by the chair")
     # from the reader review: a title is marked as the Swedish it is, and a document's id (the
