@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from . import markup
 from .coding import Codebook
 from .structure import is_turn_label, label_key, label_name
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # =========================================================================== shared
 
@@ -495,6 +498,8 @@ def cooccurrence_graph(cooc: pd.DataFrame, codebook: Codebook, measure: str = "j
     joins a problem and a remedy coded together in at least one unit whose ``measure`` is
     at least ``threshold`` (attributes ``weight`` = the measure, ``n_both``, ``jaccard``,
     ``lift``). Nodes and edges are added in codebook order."""
+    import networkx as nx  # here, not at the top: only the co-occurrence network needs it
+
     measure_label(measure)
     graph = nx.Graph(unit=str(cooc["unit"].iloc[0]) if len(cooc) else "", measure=measure,
                      threshold=threshold)

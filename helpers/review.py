@@ -51,9 +51,6 @@ from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import clean, coding, decisions, evaluation, io, markup, paths, pipeline, refi, reliability
 from .corpus import load_study, own_files, read_raw_texts
@@ -274,6 +271,9 @@ def write_sheet(path: str | Path, sample: pd.DataFrame, codebook: coding.Codeboo
     value a spreadsheet would run as a formula gets the leading apostrophe of
     :func:`helpers.io.spreadsheet_safe` and is stored as a string, never a formula; a
     control character XML cannot hold is shown as U+FFFD (:func:`sheet_text`)."""
+    from openpyxl import Workbook  # here, not at the top: the notebooks import this module and write no sheet
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     table = io.spreadsheet_safe(sheet_table(sample, codebook))
     wb = Workbook()
     ws = wb.active
@@ -311,6 +311,8 @@ def write_sheet(path: str | Path, sample: pd.DataFrame, codebook: coding.Codeboo
 def sheet_text(value: object) -> str:
     """A value as a sheet's cell holds it: text, each control character XML cannot carry
     (which openpyxl refuses) shown as U+FFFD."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
 
 
@@ -378,6 +380,8 @@ def read_sheet(path: str | Path, sample: pd.DataFrame, reviewer: str | None = No
     :data:`MAX_SHOWN_PROBLEMS`, the rest counted)."""
     path = Path(path)
     _check_archive(path)
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(path, read_only=True, data_only=False)  # a formula is read as its text, never run
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
@@ -1098,6 +1102,8 @@ def filled_rows(path: str | Path) -> int:
     be read as such a sheet raises :class:`ReviewError`."""
     path = Path(path)
     _check_archive(path)
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file

@@ -13,7 +13,6 @@ from typing import Mapping
 
 import numpy as np
 import pandas as pd
-import wordfreq
 from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
 from nltk.text import ConcordanceIndex
 
@@ -153,6 +152,8 @@ REFERENCE_SIZE = 1e9    # nominal size of the wordfreq reference, in word tokens
 def _wordfreq_lemmas() -> dict[str, float]:
     """wordfreq's Swedish list lemmatised with the project's lemmatiser (frequencies of
     forms sharing a lemma summed)."""
+    import wordfreq  # here, not at the top: its lists load slowly, and only keyness reads them
+
     out: dict[str, float] = {}
     for form, f in wordfreq.get_frequency_dict("sv").items():
         lem = clean.lemma(form).lower()
@@ -168,6 +169,8 @@ def _reference_frequency(words: list[str], reference: str | Mapping[str, float],
     if by == "lemma":
         table = _wordfreq_lemmas()
         return [table.get(w, 0.0) for w in words]
+    import wordfreq
+
     return [wordfreq.word_frequency(w, "sv") for w in words]
 
 
