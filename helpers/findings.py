@@ -771,6 +771,16 @@ def shown_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def pairs_shown(cooc: pd.DataFrame, shown: int) -> str:
+    """What a table of ``shown`` rows of :func:`top_pairs` holds of a :func:`cooccurrence`
+    table's pairs that meet in at least one unit: "the first 10 of the 23 pairs found
+    together", or "all 7 pairs found together" when it shows them all."""
+    met = int((cooc["n_both"] > 0).sum()) if len(cooc) else 0
+    if shown < met:
+        return f"the first {shown} of the {met} pairs found together"
+    return {0: "no pair found together", 1: "the one pair found together"}.get(met, f"all {met} pairs found together")
+
+
 def units_of(cooc: pd.DataFrame) -> int:
     """The number of units (sentences or paragraphs) a :func:`cooccurrence` table counted
     in; 0 for an empty table."""

@@ -92,6 +92,14 @@ def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: s
     return f'<table class="kv-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
+def swedish_markdown(text: str) -> str:
+    """Swedish text (a quote) inside a Markdown line of an English page: escaped
+    (:func:`escape`) and marked ``lang="sv"``, so that a screen reader reads it in Swedish
+    and a browser hyphenates it as Swedish, wherever the line is rendered (the notebook
+    page, the index's findings in brief)."""
+    return f'<span lang="sv">{escape(text, markdown=True)}</span>'
+
+
 def study_markdown(study: dict) -> str:
     """A corpus's ``study.yaml`` (:func:`helpers.corpus.load_study`) as the overview shows
     it, in Markdown: its title in bold with its period, then its questions numbered; every

@@ -521,9 +521,9 @@ li {{ margin: .3rem 0; }}
 {brief}
 <h2>Notebooks</h2>
 <p>Each step has a reader edition (text, tables and figures) and a full edition with the code.</p>
-<ol>
+<ul>
 {items}
-</ol>{drawn}
+</ul>{drawn}
 <p>The <a href="codebook.html">codebook</a>: every code's definition, when to code it and when not, examples
 and rules.</p>
 <h2>Corpus: {corpus_name}</h2>

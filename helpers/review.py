@@ -999,8 +999,10 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
             names = ", ".join(markup.escape(f"{c} · {codebook.code(c).name_en}", markdown=True) for c in low)
             text += (f" **⚠ Low estimated precision** (below {threshold:.0%}): {names}. Figures and tables that show "
                      f"these codes mark them {LOW_MARK}; read those numbers as upper bounds.")
-        else:
-            text += f" No reviewed code has a precision the reviews put below {threshold:.0%}."
+        elif told := [c for c in rows.index if rows.loc[c, "reviewed"] > 0 and c not in few and c not in unsure]:
+            # said only of codes decided enough to tell: beside "too few to tell" of all of them, it reassured
+            text += (f" No code reviewed enough to tell ({len(told)} of them) has a precision the reviews put below "
+                     f"{threshold:.0%}.")
         if few:
             text += (f" Too few reviewed to tell whether above or below {threshold:.0%} (fewer than {MIN_DECIDED} "
                      f"items decided correct or wrong, the 95 % interval reaching both sides of it; not marked): "
@@ -1044,19 +1046,27 @@ def _alpha_sentences(against: pd.DataFrame, written_on: bool) -> str:
     missing = [c for c in AGAINST_COLUMNS if c not in against.columns]
     if missing:
         raise ValueError(f"validation_note: against must be evaluation.score_run's summary; it lacks {missing}")
-    rows = against[(against["level"] == "paragraph") & (against["genre"] == "all")].sort_values(
-        "reference", kind="stable")
+    rows = against[against["genre"] == "all"].sort_values("reference", kind="stable")
+    sentences = rows[rows["level"] == "sentence"]
+    rows = rows[rows["level"] == "paragraph"]
     score, tune, whole = (rows[rows["part"] == p] for p in ("score", "tune", "all"))
+
+    def per_sentence(part: str) -> str:
+        # the findings count sentences: the agreement on that unit too, lower than per paragraph
+        shown = sentences[sentences["part"] == part]
+        return (" Per sentence, the unit the findings count, " + _alpha_phrase(shown) + ".") if len(shown) else ""
+
     if len(score):
         text = ("Per paragraph the auto-coder agrees with them, on the score part of `split.csv` "
                 f"({int(score['units'].iloc[0])} paragraphs of the texts no rule was read on), at "
-                + _alpha_phrase(score) + ".")
+                + _alpha_phrase(score) + "." + per_sentence("score"))
         if len(tune):
             text += (" On the tune part, the texts the rules were read on, it reaches α " + _alphas(tune)
                      + (", and over all the texts α " + _alphas(whole) if len(whole) else "")
-                     + ": those figures flatter the coder (notebook 03 gives every part).")
+                     + " per paragraph: those figures flatter the coder (notebook 03 gives every part).")
         return text
-    text = "Per paragraph the auto-coder agrees with them over all the texts at " + _alpha_phrase(whole) + "."
+    text = ("Per paragraph the auto-coder agrees with them over all the texts at " + _alpha_phrase(whole) + "."
+            + per_sentence("all"))
     if written_on:
         return (text + " **These are the texts the codebook's rules were written on**, so these figures flatter "
                 "the coder: on texts no rule was read on it agrees with reference codings far less (README, How far "

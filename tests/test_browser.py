@@ -246,3 +246,18 @@ def test_the_index_tables_scroll_box_shades_the_side_where_more_is_hidden(browse
     page = _index_with_a_long_word(browser, corpus_factory, tmp_path)
     (left, right), (left_end, right_end) = _scrolled_edges(page, ".wide")
     assert right > left + 20 and left_end > right_end + 20, [(left, right), (left_end, right_end)]
+
+
+def test_the_notebook_pages_links_look_like_links(browser, own_corpus_report):
+    """The reader's case: "← Report index", the other edition and "Full size (SVG)" were dark
+    grey and plain, read as text. Every link of a notebook page is underlined in a colour
+    other than the text's, except the drill-down's numbers, which take their cell's ink."""
+    out, _ = own_corpus_report
+    page = browser.new_page()
+    page.goto((out / "html" / "04_findings.html").as_uri())
+    looks = page.evaluate("""Array.from(document.querySelectorAll('a[href]'))
+        .filter(a => !a.closest('td') && a.offsetParent !== null && a.textContent.trim())  // not a figure's image
+        .map(a => [a.textContent.trim(), getComputedStyle(a).color, getComputedStyle(a).textDecorationLine])""")
+    text = page.evaluate("getComputedStyle(document.querySelector('p')).color")
+    assert len(looks) > 10 and any(t.startswith("Full size (SVG)") for t, _, _ in looks)
+    assert [t for t, colour, line in looks if colour == text or "underline" not in line] == []

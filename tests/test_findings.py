@@ -375,6 +375,17 @@ def test_the_pairs_shown_on_the_page_mark_small_n_and_leave_out_the_constant_col
     assert findings.units_of(cooc) == 88 and findings.units_of(cooc.iloc[:0]) == 0
 
 
+def test_a_pair_table_says_how_many_pairs_it_leaves_out():
+    """The reader's case: page 04's pair table stopped at 10 rows without saying so, and the
+    network above it drew pairs the table did not list."""
+    cooc = pd.DataFrame({"problem": ["P_A", "P_A", "P_B", "P_B", "P_C"], "remedy": ["R_A", "R_B", "R_A", "R_B", "R_A"],
+                         "n_both": [1, 3, 2, 5, 0], "lift": [9.0, 2.0, 6.0, 1.5, 0.0]})
+    assert findings.pairs_shown(cooc, len(findings.top_pairs(cooc, n=2))) == "the first 2 of the 4 pairs found together"
+    assert findings.pairs_shown(cooc, len(findings.top_pairs(cooc, n=10))) == "all 4 pairs found together"
+    assert findings.pairs_shown(cooc.iloc[:1], 1) == "the one pair found together"
+    assert findings.pairs_shown(cooc.iloc[:0], 0) == "no pair found together"
+
+
 def test_research_questions_are_the_studys_own_else_neutral():
     assert findings.research_questions({}) == list(findings.NEUTRAL_QUESTIONS)
     own = findings.research_questions({"questions": ["Vad styr <b>skolan</b>?"]})

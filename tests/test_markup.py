@@ -84,6 +84,16 @@ def test_frame_shows_a_table_without_row_numbers_with_its_index_named_in_one_hea
         assert markup.frame(pd.DataFrame({"n": range(20)})).count("<tr") < 10
 
 
+def test_a_swedish_quote_in_markdown_is_escaped_and_marked_swedish():
+    """The reader's case: the index's findings in brief quoted Swedish sentences on an
+    English page without saying so (a screen reader read them in English)."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    said = markup.swedish_markdown("Mer <b>tillit</b> *nu*")
+    html = markdown2html_mistune(f"For example: “{said}”.")
+    assert '<span lang="sv">Mer &lt;b&gt;tillit&lt;/b&gt; *nu*</span>' in html and "<b>" not in html and "<em>" not in html
+
+
 def test_the_overview_shows_a_study_s_title_period_and_questions_as_text():
     """Notebook 00 shows study.yaml as Markdown (it printed it as program output): its words
     are data, so no markup, link or heading of theirs takes effect."""

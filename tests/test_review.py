@@ -792,8 +792,15 @@ def test_one_wrong_decision_is_too_few_to_mark_a_code_and_all_unsure_is_not_neve
     assert review.too_few_decided(t3) == ["R_KNOWLEDGE", "R_VALUES"]
     note3 = review.validation_note(False, t3, cb)
     assert "R\\_VALUES (3 of 3 correct)" in note3 and "read their figures as leads to check" in note3
+    # no code decided enough to tell, so nothing said of the codes' precision beside "too few to tell"
+    few_only = [r for r in rows if r[3] in ("R_KNOWLEDGE", "R_VALUES")]
+    told3 = review.validation_note(False, review.precision_table(coded, _decided(few_only), near, cb), cb)
+    assert "Too few reviewed to tell" in told3 and "reviewed enough to tell" not in told3
     rows += [s + ("correct", "ann") for s in spans["R_VALUES"][3:10]]  # 10 of 10: interval 0.72-1.00, told
     assert review.too_few_decided(review.precision_table(coded, _decided(rows), near, cb)) == ["R_KNOWLEDGE"]
+    told_one = [r for r in rows if r[3] in ("R_KNOWLEDGE", "R_VALUES")]
+    told = review.validation_note(False, review.precision_table(coded, _decided(told_one), near, cb), cb)
+    assert "No code reviewed enough to tell (1 of them) has a precision the reviews put below 70%." in told
     assert review.all_unsure(t) == ["P_STAFF"]
     assert review.never_reviewed(t) == ["R_VALUES"]
     note = review.validation_note(False, t, cb)
@@ -884,7 +891,10 @@ def test_the_note_quotes_alpha_per_reference_with_the_thresholds_it_reaches():
     note = review.validation_note(True, None, cb, against=against)
     assert "α 0.561 with A (95 % interval 0.470–0.650): below 0.667" in note
     assert "α 0.700 with B\\_x (95 % interval 0.600–0.790): reaches 0.667, not 0.80" in note
-    assert note.index("with A") < note.index("with B") and "0.100" not in note and "0.300" not in note
+    paragraphs, sentences = note.split(" Per sentence, the unit the findings count, ")
+    assert paragraphs.index("with A") < paragraphs.index("with B") and "0.100" not in paragraphs
+    assert sentences.startswith("α 0.100 with A (95 % interval 0.000–1.000): below 0.667") and "α 0.200 with B\\_x" in sentences
+    assert "0.300" not in note  # one genre's figure is not the corpus's
     assert "reaches 0.80" in review.reliability.alpha_verdict(0.81)
 
 
@@ -932,7 +942,7 @@ def test_the_note_quotes_the_score_part_where_the_corpus_has_a_split():
     assert "written on" not in note
     # a summary with a tune part but no row over all the texts says nothing of them
     note = review.validation_note(True, None, cb, against=against[against["part"] != "all"])
-    assert "over all the texts" not in note and "α 0.814 (E) / 0.806 (F): those figures flatter" in note
+    assert "over all the texts" not in note and "α 0.814 (E) / 0.806 (F) per paragraph: those figures flatter" in note
 
 
 def test_the_note_says_when_the_rules_were_written_on_the_texts_it_scores():
