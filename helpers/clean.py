@@ -1673,6 +1673,7 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
         per_block[run["block"]] += 1
     labels = repeated_labels(text[run["start"]:run["end"]] for run in runs)  # a transcript's labels recur
     cleaned = [normalise(text[run["start"]:run["end"]]) for run in runs]  # each run's, once
+    prose = False  # a paragraph of prose seen: a line of names after it is a byline only as the last stretch
     for n, run in enumerate(runs):
         after = runs[n + 1] if n + 1 < len(runs) else None
         below = cleaned[n + 1] if after is not None else ""
@@ -1681,7 +1682,9 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
         leads = on_top and not after["listed"] and SENTENCE_END.search(below) is not None
         heads_list = on_top and opens_list(below, after["listed"])
         kind = kind_of(cleaned[n], first=n == 0, alone=per_block[run["block"]] == 1,
-                       listed=run["listed"], near_image=run["near_image"], leads=leads, heads_list=heads_list)
+                       listed=run["listed"], near_image=run["near_image"], leads=leads, heads_list=heads_list,
+                       signs=not prose or after is None)
+        prose = prose or kind == "paragraph"
         parts = [(run, kind)]
         split = turn(text[run["start"]:run["end"]], labels) if kind == "paragraph" else None
         if split is not None:  # a turn's label (speaker, one sentence), then its text

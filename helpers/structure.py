@@ -18,7 +18,12 @@ in this order:
                (the date found by :func:`helpers.dates.parse_swedish_date` covers at least
                half of its characters, after a lead such as "Publicerad"):
                "fredag 5 april 2013", "Publicerad 2017-05-03".
-``byline``     a short line that names an author: "Av Anna Svensson", "Text: …".
+``byline``     a short line that names an author: "Av Anna Svensson", "Text: …"; or,
+               before the file's first paragraph of prose or as its last stretch, a short
+               line of people's names alone, each of two or three capitalised words,
+               joined by "&", "och" or commas ("Jan Marklund & Stefan Arbratt" under an
+               article's date, a signature "Laura Hartman" at its end; Swedish writes
+               headings in sentence case, so a line of capitalised words only is a name).
 ``caption``    a short line (at most 15 words, no sentence end) next to an image: an image
                file name removed just before or after it, or a "Foto:"/"Bild:" credit.
 ``quote``      a whole stretch within quotation marks.
@@ -83,6 +88,11 @@ SENTENCE_END = re.compile(r"[.!?:;…]['\"”’»)]*$")
 _NUMBERED = re.compile(r"(?:\d{1,2}|[a-zA-Z])[.)]\s+\S")
 _SPEAKER = re.compile(r"^Anf\.\s*\d+\b|\((?:[A-ZÅÄÖ]{1,3}|[a-zåäö]{1,3})\):?$")
 _BYLINE = re.compile(r"^(?:av|text|skriven av|författare)\s*:?\s+[A-ZÅÄÖ]", re.IGNORECASE)
+# people's names alone: two or three capitalised words each (a "von" or "af" may stand between),
+# joined by "&", "och", "and" or commas
+_NAME = r"[A-ZÅÄÖÉÜ][a-zåäöéüø]+(?:-[A-ZÅÄÖÉÜ][a-zåäöéüø]+)?"
+_PERSON = rf"{_NAME}(?:\s+(?:(?:von|af|de|van|der)\s+)?{_NAME}){{1,2}}"
+_NAMES = re.compile(rf"{_PERSON}(?:\s*(?:,|&|\boch\b|\band\b)\s*{_PERSON})*")
 _CREDIT = re.compile(r"^(?:foto|bild|illustration|fotograf)\s*:", re.IGNORECASE)
 _DATE_LEAD = re.compile(r"^(?:publicerad|uppdaterad|senast uppdaterad|datum|daterad)\s*:?\s*", re.IGNORECASE)
 _QUOTED = re.compile(r"^[\"”“„«»'’].*[\"”“„«»'’][.!?…]?$")
@@ -191,14 +201,16 @@ def is_turn_label(text: str) -> bool:
 
 
 def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image: bool, leads: bool = False,
-            heads_list: bool = False) -> str:
+            heads_list: bool = False, signs: bool = False) -> str:
     """The kind of one stretch of text (its cleaned ``content``): ``first`` if it is the
     file's first kept stretch, ``alone`` if it is the only stretch of its block, ``listed``
     if the line began with a list marker, ``near_image`` if an image file name was removed
     just before or after it, ``leads`` if it is the first stretch of its block and the
     next one, in the same block, is prose (ends a sentence), ``heads_list`` if it is the
     first stretch of its block and the next one is a list item that opens a list as a
-    heading's do (:func:`opens_list`)."""
+    heading's do (:func:`opens_list`), ``signs`` if it stands where a byline or a
+    signature does: before the file's first paragraph of prose, or as its last stretch (a
+    line of names alone there is a ``byline``)."""
     words = len(content.split())
     ends_sentence = SENTENCE_END.search(content) is not None
     if listed or _NUMBERED.match(content):
@@ -210,7 +222,7 @@ def kind_of(content: str, *, first: bool, alone: bool, listed: bool, near_image:
         found = parse_swedish_date(bare)
         if found is not None and 2 * (found.end - found.start) >= len(bare):
             return "dateline"
-        if _BYLINE.match(content):
+        if _BYLINE.match(content) or (signs and not first and _NAMES.fullmatch(content)):
             return "byline"
     if _CREDIT.match(content) or (near_image and words <= HEADING_WORDS and not ends_sentence):
         return "caption"

@@ -18,6 +18,26 @@ def _kind(content, first=False, alone=True, listed=False, near_image=False, lead
     return structure.kind_of(content, first=first, alone=alone, listed=listed, near_image=near_image, leads=leads)
 
 
+def test_a_line_of_names_where_a_byline_or_signature_stands_is_a_byline():
+    """The reader's case: "Jan Marklund & Stefan Arbratt" under an article's date was a
+    paragraph (its names led the keyness page's word pairs), the signature at its end a
+    heading. A line of people's names alone is a byline before the first paragraph of prose
+    and as the last stretch; between paragraphs it stays what it was, a heading; a title
+    and a heading in sentence case are no names."""
+    text = ("Tillit i välfärden\n\n2016-12-21 15:11\nJan Marklund & Stefan Arbratt\n\n"
+            "Vi träffade många engagerade deltagare under året.\n\nKarin Berg och Olle Björn von Sydow\n\n"
+            "Mer om styrning\n\nDetaljstyrningen tar tid från mötet med brukarna.\n\nLaura Hartman\n")
+    kinds = _kinds(text)
+    assert kinds["Jan Marklund & Stefan Arbratt"] == "byline" and kinds["Laura Hartman"] == "byline"
+    assert kinds["Karin Berg och Olle Björn von Sydow"] == "heading"  # between paragraphs: no byline's place
+    assert kinds["Tillit i välfärden"] == "title" and kinds["Mer om styrning"] == "heading"
+    assert _kinds("Laura Hartman\n\nDetaljstyrningen tar tid.\n")["Laura Hartman"] == "title"  # first: a title
+    signs = {"signs": True, "alone": False, "first": False, "listed": False, "near_image": False}
+    assert structure.kind_of("Anna Svensson, Per Olsson och Lena Ek", **signs) == "byline"
+    for not_names in ("Vård och omsorg", "Stockholm", "Jan", "JAN MARKLUND", "Anna Svensson ansvarar"):
+        assert structure.kind_of(not_names, **signs) != "byline", not_names
+
+
 @pytest.mark.parametrize("content, cues, kind", [
     ("Mindre administration i skolan", {"listed": True}, "list_item"),
     ("2. Vad avser ministern att göra?", {}, "list_item"),
