@@ -92,6 +92,23 @@ def rules_written_on(corpus: Path) -> bool:
     return corpus.resolve() == paths.CORPUS_DIR.resolve() and coding.codebook_path(corpus) == coding.codebook_path()
 
 
+WRITTEN_ON = ("**These are the texts the codebook's rules were written on**, so these figures flatter the coder: on "
+              "texts no rule was read on it agrees with reference codings far less (README, How far the codes carry).")
+NO_SPLIT = ("No `split.csv` sets apart texts no rule was read on: if the codebook's rules were written or tuned on "
+            "these texts, these figures flatter the coder (README, How far the codes carry).")
+
+
+def parts_note(corpus: Path, written_on: bool | None = None) -> str:
+    """What a score of the coder on ``corpus`` must be read with, in Markdown: ``""`` when
+    its ``split.csv`` sets apart a score part (the scores say their part); else
+    :data:`WRITTEN_ON` when the codebook's rules were written on its texts
+    (``written_on``, by default :func:`rules_written_on`), or :data:`NO_SPLIT`. Notebook
+    03's tables and the findings' validation note say it alike."""
+    if "score" in load_split(corpus).values():
+        return ""
+    return WRITTEN_ON if (rules_written_on(corpus) if written_on is None else written_on) else NO_SPLIT
+
+
 # --------------------------------------------------------------------------- fast scores
 #
 # Both scores are sums over units, so a bootstrap resample is a vector of unit weights:

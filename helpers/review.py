@@ -730,9 +730,13 @@ def beside_references(table: pd.DataFrame, per_code: pd.DataFrame | None) -> pd.
     out = pd.DataFrame(index=codes.index)
     out["reviewed"] = codes["reviewed"]
     out["precision (reviews)"] = codes["precision"]
-    out["95% interval"] = [f"{lo:.2f}–{hi:.2f}" if not math.isnan(lo) else "" for lo, hi in
-                           zip(codes["precision low"], codes["precision high"])]
+    def interval(low: pd.Series, high: pd.Series) -> list[str]:
+        return [f"{lo:.2f}–{hi:.2f}" if not math.isnan(lo) else "" for lo, hi in zip(low, high)]
+
+    out["95% interval"] = interval(codes["precision low"], codes["precision high"])
     out["recall (near misses)"] = codes["recall"]
+    # a recall of 1.00 from two reviewed near misses is no perfect recall: its interval says so
+    out["recall 95% interval"] = interval(codes["recall low"], codes["recall high"])
     if per_code is not None and len(per_code):
         out = out.join(per_code[[c for c in per_code.columns if c.startswith("F1 (")]])
     return out
@@ -757,7 +761,7 @@ def has_estimates(beside: pd.DataFrame) -> bool:
     """Whether a :func:`beside_references` table holds any estimate (a precision, recall or
     F1): without reviews and reference codings every one is ``NaN``, and a page says so in
     a line instead of showing a table of ``NaN``."""
-    figures = beside.drop(columns=["reviewed", "95% interval"], errors="ignore")
+    figures = beside.drop(columns=["reviewed", "95% interval", "recall 95% interval"], errors="ignore")
     return bool(figures.notna().to_numpy().any())
 
 
@@ -1067,12 +1071,7 @@ def _alpha_sentences(against: pd.DataFrame, written_on: bool) -> str:
         return text
     text = ("Per paragraph the auto-coder agrees with them over all the texts at " + _alpha_phrase(whole) + "."
             + per_sentence("all"))
-    if written_on:
-        return (text + " **These are the texts the codebook's rules were written on**, so these figures flatter "
-                "the coder: on texts no rule was read on it agrees with reference codings far less (README, How far "
-                "the codes carry).")
-    return (text + " No `split.csv` sets apart texts no rule was read on: if the codebook's rules were written or "
-            "tuned on these texts, these figures flatter the coder (README, How far the codes carry).")
+    return text + " " + (evaluation.WRITTEN_ON if written_on else evaluation.NO_SPLIT)
 
 
 def run_estimates(run: pipeline.Run) -> dict[str, object]:

@@ -192,6 +192,23 @@ def is_word(token: str) -> bool:
     return any(ch.isalpha() for ch in token) and not any(ch.isdigit() for ch in token) and not token.endswith("-")
 
 
+LABEL_KINDS = ("dateline", "byline", "speaker")  # lines that date a text or name its authors and speakers
+
+
+def said_tokens(tokens: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """The ``tokens`` of the sentences that say something: those of a dateline, a byline or
+    a speaker's line (``LABEL_KINDS``, :mod:`helpers.structure`) left out, so that what is
+    distinctive in a corpus (:func:`keyness`, :func:`collocations`) is its language, not
+    the names of its authors repeated over and under each text ("jan marklund" as its
+    strongest word pair). Titles and headings stay: they are the texts' own words."""
+    labels = segments.loc[segments["kind"].isin(LABEL_KINDS), ["file", "paragraph", "sentence"]]
+    if not len(labels):
+        return tokens
+    keys = pd.MultiIndex.from_frame(tokens[["file", "paragraph", "sentence"]].astype({"paragraph": "int64", "sentence": "int64"}))
+    drop = pd.MultiIndex.from_frame(labels.astype({"paragraph": "int64", "sentence": "int64"}))
+    return tokens[~keys.isin(drop)]
+
+
 def keyness(tokens: pd.DataFrame, reference: str | Mapping[str, float] = "wordfreq", by: str = "form",
             min_count: int = 3, reference_size: float = REFERENCE_SIZE) -> pd.DataFrame:
     """Words more (or less) frequent in the corpus than in general Swedish.

@@ -157,6 +157,16 @@ def test_only_the_seeds_read_with_the_study_codebook_are_the_texts_the_rules_wer
     assert not evaluation.rules_written_on(corpus_factory({"a.txt": "Text."}))
 
 
+def test_scores_without_a_score_part_say_what_texts_they_are_of(corpus_factory):
+    """The reader's case: notebook 03 showed the seeds' lead over a keyword search (α 0.43 ahead)
+    without saying that the rules were written on these texts, beside a README that gives the
+    lead on texts no rule was read on as 0.06-0.10."""
+    assert evaluation.parts_note(paths.CORPUS_DIR) == evaluation.WRITTEN_ON
+    assert "rules were written on" in evaluation.WRITTEN_ON
+    assert evaluation.parts_note(corpus_factory({"a.txt": "Text."})) == evaluation.NO_SPLIT
+    assert evaluation.parts_note(DEV) == evaluation.parts_note(DEV2) == ""  # their tables show the score part
+
+
 def test_record_keeps_other_versions_and_replaces_its_own(dev_scores, tmp_path):
     summary, _ = dev_scores
     cb = coding.codebook_for(DEV)

@@ -1140,6 +1140,23 @@ def test_a_table_beside_references_of_nothing_but_nan_is_told_apart():
     assert review.has_estimates(review.beside_references(table, None))
 
 
+def test_a_recall_from_a_few_near_misses_shows_its_interval():
+    """The reader's case: "recall (near misses) 1.00" for nine codes, each from two reviewed
+    near misses, read as perfect recall; its interval (as the precision's) says how little
+    that is."""
+    nan = float("nan")
+    table = pd.DataFrame([{"code": "P_A", "family": "P", "coded": 4, "reviewed": 3, "correct": 3, "wrong": 0,
+                           "unsure": 0}]).reindex(columns=review.PRECISION_COLUMNS, fill_value=nan)
+    table[["reviewed", "correct"]] = 3
+    table[["code", "family"]] = ["P_A", "P"]
+    table[["precision", "precision low", "precision high", "recall", "recall low", "recall high"]] = \
+        [1.0, 0.44, 1.0, 1.0, 0.16, 1.0]
+    beside = review.beside_references(table, None)
+    assert beside.loc["P_A", "recall (near misses)"] == 1.0 and beside.loc["P_A", "recall 95% interval"] == "0.16–1.00"
+    assert list(beside.columns[:5]) == ["reviewed", "precision (reviews)", "95% interval", "recall (near misses)",
+                                        "recall 95% interval"]
+
+
 def test_a_page_shows_an_estimate_not_made_as_a_dash_not_nan():
     """The reader's case: the pooled rows of the precision table read "NaN" under recall."""
     table = pd.DataFrame({"coded": [3, 5], "precision": [0.66666, float("nan")], "recall": [float("nan"), 0.5]},

@@ -219,3 +219,16 @@ def test_seed_offsets_point_into_the_raw_files(seed_tables):
     lines = sentences.merge(theme[["file", "start"]].rename(columns={"start": "at"}), on="file")
     covered = lines[(lines["at"] >= lines["start"]) & (lines["at"] < lines["end"])]
     assert len(covered[["file", "start"]].drop_duplicates()) >= 0.9 * len(sentences)
+
+
+def test_what_is_distinctive_leaves_out_the_authors_names_and_datelines():
+    """The reader's case: the keyness page's strongest word pairs were "jan marklund",
+    "marklund stefan", "stefan arbratt", a byline over and under one text. The words of
+    datelines, bylines and speakers' lines are left out; titles and headings stay."""
+    segments = pd.DataFrame({"file": ["a.txt"] * 4, "paragraph": [0, 1, 2, 3], "sentence": [0, 0, 0, 0],
+                             "kind": ["title", "byline", "paragraph", "speaker"]})
+    tokens = pd.DataFrame({"file": ["a.txt"] * 6, "paragraph": [0, 1, 1, 2, 2, 3], "sentence": [0] * 6,
+                           "token": ["Tillit", "Jan", "Marklund", "Tillit", "växer", "Talmannen"]})
+    assert words.said_tokens(tokens, segments)["token"].tolist() == ["Tillit", "Tillit", "växer"]
+    prose = segments.assign(kind="paragraph")
+    assert words.said_tokens(tokens, prose) is tokens
