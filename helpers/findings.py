@@ -719,6 +719,14 @@ def densest_group(freq: pd.DataFrame, code: str, skip: tuple[str, ...] = ()) -> 
     return _densest(freq[(freq["code"] == code) & ~freq[by].isin(skip)], by)
 
 
+def group_sentences(freq: pd.DataFrame, code: str, skip: tuple[str, ...] = ()) -> int:
+    """The sentences coded ``code`` in the groups of a :func:`theme_frequencies` table not in
+    ``skip``: 0 says where :func:`densest_group` finds none that it is found in no group at
+    all (every sentence of a theme naming no sector), not that each group has too few."""
+    rows = freq[(freq["code"] == code) & ~freq[group_column(freq)].isin(skip)]
+    return int(rows["sentences"].sum())
+
+
 def densest_code(freq: pd.DataFrame, group: str) -> pd.Series | None:
     """The theme densest in one group of a :func:`theme_frequencies` table (highest
     ``per_1000``; ties by code id), among the themes that rest on more than ``SMALL_N`` of

@@ -666,18 +666,29 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto",
 CODEBOOK_PAGE = "codebook.html"
 
 
-def codebook_page(codebook: Codebook, doc_ids: Mapping[str, str] | None = None) -> str:
+def codebook_page(codebook: Codebook, doc_ids: Mapping[str, str] | None = None,
+                  documents: pd.DataFrame | None = None) -> str:
     """The codebook as a page of its own: every code with its definition, when to code it
     and when not, its example quotes and its rules (``terms``, ``exclude``, ``not_with``),
     then the context attributes with their rules and exclusions; whole, wrapping, every
     value escaped (a corpus folder's codebook is data). An example quote is cited by its
     document's id where ``doc_ids`` (raw file name → id) knows the file, its file name
-    kept in the citation's tooltip; by the file name otherwise."""
+    kept in the citation's tooltip; by the file name otherwise. With ``documents`` (the
+    run's ``documents.csv``, when the examples come from the corpus run), an example inside
+    a dated entry of a diary is cited by the entry's id, as the findings cite its sentences
+    ("tillit-diary/luleå", not "tillit-diary")."""
     esc = markup.escape
-    doc_ids = doc_ids or {}
+    doc_ids = dict(doc_ids or {})
+    entries = (documents[documents["parent"].astype(str) != ""]
+               if documents is not None and "parent" in documents.columns else None)
 
-    def cite(file: str) -> str:
-        return f'<span title="{esc(file)}">{esc(doc_ids[file])}</span>' if doc_ids.get(file) else esc(file)
+    def cite(file: str, start: int) -> str:
+        shown = doc_ids.get(file)
+        if entries is not None:
+            inside = entries[(entries["file"] == file) & (entries["start"].astype(int) <= start)
+                             & (entries["end"].astype(int) > start)]
+            shown = str(inside["doc_id"].iloc[0]) if len(inside) else shown
+        return f'<span title="{esc(file)}">{esc(shown)}</span>' if shown else esc(file)
 
     def rules(title: str, items: list[str]) -> str:
         if not items:
@@ -690,7 +701,7 @@ def codebook_page(codebook: Codebook, doc_ids: Mapping[str, str] | None = None) 
         for c in codebook.codes:
             if c.family != family:
                 continue
-            examples = "".join(f'<blockquote lang="sv">{esc(e.quote)}</blockquote><p class="cite">{cite(e.file)}, '
+            examples = "".join(f'<blockquote lang="sv">{esc(e.quote)}</blockquote><p class="cite">{cite(e.file, e.start)}, '
                                f"characters {e.start}–{e.end}</p>" for e in c.examples)
             parts.append(
                 f'<section id="{esc(c.id)}"><h3><code>{esc(c.id)}</code> {esc(c.name_en)} '
@@ -864,7 +875,9 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
         # for the study's codebook), when that corpus has a metadata.csv naming them.
         home = coding.examples_home(run.corpus)
         with _said_already():
-            staged[f"html/{CODEBOOK_PAGE}"] = codebook_page(coding.codebook_for(run.corpus), corpus_mod.doc_ids(home))
+            own = pipeline.documents(run) if home.resolve() == run.corpus.resolve() else None  # its entries known
+            staged[f"html/{CODEBOOK_PAGE}"] = codebook_page(coding.codebook_for(run.corpus), corpus_mod.doc_ids(home),
+                                                            own)
             readers = {Path(r).stem: r for _, r, _ in pages}
             staged["html/index.html"] = index_page(pages, run, codes, brief=findings_in_brief(executed, readers))
         for rel, data in staged.items():

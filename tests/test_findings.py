@@ -337,6 +337,16 @@ def test_densest_group_needs_more_sentences_than_the_hatching_floor():
     assert findings.densest_group(freq[freq["sentences"] <= findings.SMALL_N], "P_X") is None
 
 
+def test_a_theme_found_in_no_named_sector_is_told_from_one_too_thin_in_each():
+    """The reader's case: RQ1 said measurement was "in no sector on more than 2 sentences"
+    when all its 10 sentences named no sector."""
+    freq = pd.DataFrame({"sector": ["school", "general", "school", "general"], "code": ["P_A", "P_A", "P_B", "P_B"],
+                         "sentences": [0, 10, 2, 5], "words": [100, 100, 100, 100]})
+    assert findings.group_sentences(freq, "P_A", skip=("general",)) == 0
+    assert findings.group_sentences(freq, "P_B", skip=("general",)) == 2
+    assert findings.group_sentences(freq, "P_A") == 10
+
+
 def test_densest_theme_of_a_voice_needs_more_sentences_than_the_hatching_floor():
     """RQ3 names each voice's densest theme, on the same floor as RQ1's sector: a voice whose
     densest theme rests on one or two sentences (a short text) names none; that is no finding."""

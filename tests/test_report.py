@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from helpers import coding, corpus, markup, paths, pipeline, report
 
@@ -270,6 +271,19 @@ def test_examples_are_cited_from_the_corpus_the_codebook_comes_with(corpus_facto
     own = corpus_factory({"000_ff484f60f80210ce.txt": "Tillit.\n"}, name="own")
     (own / "codebook.yaml").write_bytes(coding.codebook_path().read_bytes())
     assert coding.examples_home(own) == own
+
+
+def test_an_example_in_a_diary_entry_is_cited_by_the_entry_as_the_findings_cite_it():
+    """The reader's case: the codebook page cited "tillit-diary, characters 5201–5281" where the
+    findings cite that sentence as "tillit-diary/luleå"; a reader could not match them."""
+    cb = coding.load_codebook()
+    example = cb.codes[0].examples[0]
+    documents = pd.DataFrame({"doc_id": ["d", "d/luleå", "d/falun"], "file": [example.file] * 3, "parent": ["", "d", "d"],
+                              "start": [0, 0, example.end], "end": [99999, example.end, 99999]})
+    page = report.codebook_page(cb, {example.file: "d"}, documents)
+    assert f'<p class="cite"><span title="{example.file}">d/luleå</span>, characters {example.start}' in page
+    assert f'<span title="{example.file}">d</span>' in report.codebook_page(cb, {example.file: "d"})  # entries unknown
+    assert f'<span title="{example.file}">d</span>' in report.codebook_page(cb, {example.file: "d"}, documents.iloc[:1])
 
 
 def test_an_example_from_a_file_without_an_id_is_cited_by_its_name():
