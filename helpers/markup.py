@@ -64,12 +64,15 @@ def matched_parts(value: object) -> list[str]:
     return [p.strip() for m in str(value).split("; ") for p in m.split(" … ") if p.strip()]
 
 
-def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: str = "") -> str:
+def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: str = "",
+          labelled: bool = False) -> str:
     """A table as HTML that shows every cell whole (no cut text, wrapping), each cell
     escaped; ``marks`` maps a column to the column whose ``"; "``-joined words are
     highlighted in it (:func:`highlight`). The cells of a marked column and of the
     columns of Swedish text (:data:`SWEDISH_COLUMNS`, as :func:`frame` reads them) are
-    marked ``lang="sv"`` (the corpus's text in an English page)."""
+    marked ``lang="sv"`` (the corpus's text in an English page). ``labelled``: each cell
+    carries its column's name (``data-label``), for a page that shows its rows as stacked
+    cards on a narrow screen, each value under its name."""
     marks = marks or {}
     head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns if c not in marks.values())
     rows = []
@@ -79,14 +82,15 @@ def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: s
             if c in marks.values():
                 continue
             v = "" if r[c] is None or (isinstance(r[c], float) and r[c] != r[c]) else r[c]
+            label = f' data-label="{escape(c)}"' if labelled else ""
             if c in marks:
-                cells.append(f'<td lang="sv">{highlight(str(v), matched_parts(r[marks[c]]))}</td>')
+                cells.append(f'<td lang="sv"{label}>{highlight(str(v), matched_parts(r[marks[c]]))}</td>')
             elif isinstance(v, (int, float)) and not isinstance(v, bool):
-                cells.append(f'<td class="num">{escape(v)}</td>')
+                cells.append(f'<td class="num"{label}>{escape(v)}</td>')
             elif c in SWEDISH_COLUMNS:
-                cells.append(f'<td lang="sv">{escape(v)}</td>')
+                cells.append(f'<td lang="sv"{label}>{escape(v)}</td>')
             else:
-                cells.append(f"<td>{escape(v)}</td>")
+                cells.append(f"<td{label}>{escape(v)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     return f'<table class="kv-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

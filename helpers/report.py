@@ -68,6 +68,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 import nbformat
 import pandas as pd
+import yaml
 from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor, TagRemovePreprocessor
@@ -510,6 +511,17 @@ td {{ overflow-wrap: break-word; }} /* a cell breaks a word only when it cannot 
   radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.3), rgba(0,0,0,0)) right center / .9rem 100% no-repeat scroll; }}
 /* a shadow on the side where more is hidden (white covers move with the table and hide it at the end) */
 th {{ background: rgba(0,0,0,.045); overflow-wrap: normal; word-break: keep-all; }}
+/* on a phone the corpus table's rows are cards, each value under its column's name (data-label):
+   eight columns side by side showed three, in rows mostly blank */
+@media (max-width: 40rem) {{
+  .wide {{ width: auto; left: auto; transform: none; background: none; }}
+  .wide table, .wide tbody, .wide tr, .wide td {{ display: block; }}
+  .wide thead {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }}
+  .wide tr {{ border-bottom: 1px solid #ccc; padding: .4rem 0; }}
+  .wide td {{ border: none; padding: .1rem 0; white-space: normal; }}
+  .wide td:empty {{ display: none; }}
+  .wide td[data-label]::before {{ content: attr(data-label) ": "; font-weight: 600; }}
+}}
 code {{ background: #f4f4f4; padding: 0 .2rem; }}
 li {{ margin: .3rem 0; }}
 </style></head>
@@ -533,8 +545,8 @@ and rules.</p>
 <p>From a checkout of the repository: <code>{command}</code> (this report{on}),
 <code>make test</code> (unit tests and strict nbval over the notebooks).</p>
 <h2>Cite</h2>
-<p>Cite the software as its <code>CITATION.cff</code> says. The texts remain their authors'; the pages quote
-them so that each finding can be checked against its source.</p>
+<p>{cite} The texts remain their authors'; the pages quote them so that each finding can be checked
+against its source.</p>
 </body></html>
 """
 
@@ -626,7 +638,7 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto",
         for t, r, f in pages
     )
     docs = pipeline.documents(run)
-    table = markup.table(corpus_table(docs))
+    table = markup.table(corpus_table(docs), labelled=True)
     study = corpus_mod.load_study(run.corpus)
     title = study.get("title") or f"kvalitext report: {run.corpus.name}"
     if study.get("about"):
@@ -656,7 +668,7 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto",
     return INDEX.format(title=markup.escape(title), about=about, items=items, questions=questions, brief=brief,
                         drawn=CORRECTED_NOTE if codes == "corrected" else "", corpus_name=markup.escape(shown),
                         corpus_table=markup.header_breaks(table), entries=entries_note(docs),
-                        command=markup.escape(command),
+                        command=markup.escape(command), cite=citation_line(),
                         on=(", on the embedded corpus), <code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (another "
                             "corpus folder laid out like <code>corpus/</code>" if embedded else
                             f", with CORPUS the folder {markup.escape(shown)}; any corpus folder laid out like "
@@ -664,6 +676,27 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto",
 
 
 CODEBOOK_PAGE = "codebook.html"
+
+
+def citation_line(path: Path = paths.PROJ_ROOT / "CITATION.cff") -> str:
+    """The index's way to cite the software, a sentence of HTML: the authors, title, version and
+    licence its ``CITATION.cff`` gives, so that a reader of the pages (who has not the
+    repository) can cite it; without the file, or with one that cannot be read as such,
+    that the repository's ``CITATION.cff`` says how. Its values are escaped."""
+    fallback = "Cite the software as its <code>CITATION.cff</code> says."
+    try:
+        cff = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return fallback
+    if not isinstance(cff, dict) or not isinstance(cff.get("title"), str):
+        return fallback
+    authors = [a.get("name") or " ".join(filter(None, (a.get("given-names"), a.get("family-names"))))
+               for a in cff.get("authors", []) if isinstance(a, dict)]
+    said = ", ".join(markup.escape(a) for a in authors if isinstance(a, str) and a)
+    said = (f"{said}. " if said else "") + f"<cite>{markup.escape(cff['title'])}</cite>"
+    said += "".join(f", {what} {markup.escape(str(cff[key]))}" for key, what in (("version", "version"),
+                                                                                ("license", "licence")) if cff.get(key))
+    return f"Cite the software as {said} (its <code>CITATION.cff</code>)."
 
 
 def codebook_page(codebook: Codebook, doc_ids: Mapping[str, str] | None = None,

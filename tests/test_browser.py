@@ -261,3 +261,20 @@ def test_the_notebook_pages_links_look_like_links(browser, own_corpus_report):
     text = page.evaluate("getComputedStyle(document.querySelector('p')).color")
     assert len(looks) > 10 and any(t.startswith("Full size (SVG)") for t, _, _ in looks)
     assert [t for t, colour, line in looks if colour == text or "underline" not in line] == []
+
+
+def test_on_a_phone_the_index_shows_the_corpus_as_cards(browser, own_corpus_report):
+    """The reader's case: at 420 px the index's corpus table showed three of its columns, in
+    rows mostly blank. On a narrow screen each row is a card, each value under its column's
+    name, and nothing is wider than the window."""
+    out, index = own_corpus_report
+    page = browser.new_page(viewport={"width": 420, "height": 900})
+    page.goto(index.as_uri())
+    cells = page.evaluate("""Array.from(document.querySelectorAll('.wide td:not(:empty)')).map(td =>
+        [getComputedStyle(td).display, getComputedStyle(td, '::before').content, td.getBoundingClientRect().right])""")
+    assert cells and all(display == "block" for display, _, _ in cells)
+    assert '"doc_id: "' in {before for _, before, _ in cells}
+    width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= viewport and all(right <= viewport for _, _, right in cells)
+    page.set_viewport_size({"width": 1280, "height": 900})  # a desktop keeps the table
+    assert page.evaluate("getComputedStyle(document.querySelector('.wide td')).display") == "table-cell"

@@ -84,6 +84,14 @@ def test_frame_shows_a_table_without_row_numbers_with_its_index_named_in_one_hea
         assert markup.frame(pd.DataFrame({"n": range(20)})).count("<tr") < 10
 
 
+def test_a_labelled_table_names_each_cells_column_for_a_phone():
+    frame = pd.DataFrame({"doc_id": ["a"], "a<b": [3]})
+    assert markup.table(frame, labelled=True) == (
+        '<table class="kv-table"><thead><tr><th>doc_id</th><th>a&lt;b</th></tr></thead><tbody><tr>'
+        '<td data-label="doc_id">a</td><td class="num" data-label="a&lt;b">3</td></tr></tbody></table>')
+    assert "data-label" not in markup.table(frame)
+
+
 def test_a_swedish_quote_in_markdown_is_escaped_and_marked_swedish():
     """The reader's case: the index's findings in brief quoted Swedish sentences on an
     English page without saying so (a screen reader read them in English)."""

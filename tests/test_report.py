@@ -273,6 +273,23 @@ def test_examples_are_cited_from_the_corpus_the_codebook_comes_with(corpus_facto
     assert coding.examples_home(own) == own
 
 
+def test_the_index_says_how_to_cite_the_software_from_its_citation_file(tmp_path):
+    """The reader's case: "Cite the software as its CITATION.cff says", a file a reader of the
+    pages has not. The index gives the citation; the file's values are data: escaped."""
+    line = report.citation_line()
+    assert line.startswith("Cite the software as kvalitext contributors. <cite>kvalitext: research notebooks")
+    assert "version 0.1.0" in line and "licence MIT" in line
+    cff = tmp_path / "CITATION.cff"
+    cff.write_text('title: "<script>x</script>"\nauthors:\n  - given-names: "Ann <b>"\n    family-names: Ek\n',
+                   encoding="utf-8")
+    assert report.citation_line(cff) == ("Cite the software as Ann &lt;b&gt; Ek. <cite>&lt;script&gt;x&lt;/script&gt;"
+                                         "</cite> (its <code>CITATION.cff</code>).")
+    for broken in ("[1, 2]", "title: [", "authors: 3\n"):
+        cff.write_text(broken, encoding="utf-8")
+        assert report.citation_line(cff) == "Cite the software as its <code>CITATION.cff</code> says."
+    assert report.citation_line(tmp_path / "none.cff") == "Cite the software as its <code>CITATION.cff</code> says."
+
+
 def test_an_example_in_a_diary_entry_is_cited_by_the_entry_as_the_findings_cite_it():
     """The reader's case: the codebook page cited "tillit-diary, characters 5201–5281" where the
     findings cite that sentence as "tillit-diary/luleå"; a reader could not match them."""
@@ -568,7 +585,7 @@ def test_the_index_shows_the_date_documents_csv_has_and_where_it_came_from(corpu
     assert table.loc["beslut", ["date", "date from"]].tolist() == ["2023-01-05", "metadata"]
     assert table.loc["dag", "date"] == "2015 (inferred)"
     page = report.index_page([], run)
-    assert "<td>2023-04-12</td>" in page and "removed line (published-date)" in page
+    assert '<td data-label="date">2023-04-12</td>' in page and "removed line (published-date)" in page
 
 
 def test_the_index_describes_each_document_as_the_metadata_does(tmp_path):
@@ -581,7 +598,8 @@ def test_the_index_describes_each_document_as_the_metadata_does(tmp_path):
     # from the reader review: a title is marked as the Swedish it is, and a document's id (the
     # first column) does not break at its hyphen
     page = report.index_page([], run)
-    assert '<td lang="sv">Kommuner bör lära av näringslivet</td>' in page and "<td>hartman-2017</td>" in page
+    assert ('<td lang="sv" data-label="title">Kommuner bör lära av näringslivet</td>' in page
+            and '<td data-label="doc_id">hartman-2017</td>' in page)
     assert re.search(r"\.wide td:first-child \{ white-space: nowrap; \}", page)  # the corpus table's only
     # the diary is one row here and five documents in the findings ("1 of 9 documents"): the page says so
     assert ("count a file of dated entries as its entries, each a document of its own: tillit-diary as 5 "
