@@ -94,16 +94,17 @@ def rules_written_on(corpus: Path) -> bool:
 
 WRITTEN_ON = ("**These are the texts the codebook's rules were written on**, so these figures flatter the coder: on "
               "texts no rule was read on it agrees with reference codings far less (README, How far the codes carry).")
-NO_SPLIT = ("No `split.csv` sets apart texts no rule was read on: if the codebook's rules were written or tuned on "
-            "these texts, these figures flatter the coder (README, How far the codes carry).")
+NO_SPLIT = ("Nothing sets apart texts no rule was read on (a `split.csv` with a `score` part): if the codebook's "
+            "rules were written or tuned on these texts, these figures flatter the coder (README, How far the codes "
+            "carry).")
 
 
 def parts_note(corpus: Path, written_on: bool | None = None) -> str:
     """What a score of the coder on ``corpus`` must be read with, in Markdown: ``""`` when
     its ``split.csv`` sets apart a score part (the scores say their part); else
     :data:`WRITTEN_ON` when the codebook's rules were written on its texts
-    (``written_on``, by default :func:`rules_written_on`), or :data:`NO_SPLIT`. Notebook
-    03's tables and the findings' validation note say it alike."""
+    (``written_on``, by default :func:`rules_written_on`), or :data:`NO_SPLIT`: the texts
+    the findings' validation note says too (:func:`helpers.review.validation_note`)."""
     if "score" in load_split(corpus).values():
         return ""
     return WRITTEN_ON if (rules_written_on(corpus) if written_on is None else written_on) else NO_SPLIT

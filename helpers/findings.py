@@ -651,9 +651,10 @@ def sector_note(codebook: Codebook, documents: pd.DataFrame) -> str:
 def top_codes(freq: pd.DataFrame, family: str, n: int = 3) -> pd.Series:
     """The ``n`` codes of a family (``"P"`` or ``"R"``) with the most coded sentences in a
     :func:`theme_frequencies` table (summed over its groups): code → sentences, most
-    first, ties in codebook order."""
+    first, ties in codebook order; a code with no sentence is none of them (RQ1 read "0
+    sentences in 0 of 9 documents" among the most frequent)."""
     totals = freq[freq["family"] == family].groupby("code", sort=False)["sentences"].sum()
-    return totals.sort_values(ascending=False, kind="stable").head(n)
+    return totals[totals > 0].sort_values(ascending=False, kind="stable").head(n)
 
 
 def document_spread(by_doc: pd.DataFrame, family: str) -> pd.Series:
@@ -721,8 +722,8 @@ def densest_group(freq: pd.DataFrame, code: str, skip: tuple[str, ...] = ()) -> 
 
 def group_sentences(freq: pd.DataFrame, code: str, skip: tuple[str, ...] = ()) -> int:
     """The sentences coded ``code`` in the groups of a :func:`theme_frequencies` table not in
-    ``skip``: 0 says where :func:`densest_group` finds none that it is found in no group at
-    all (every sentence of a theme naming no sector), not that each group has too few."""
+    ``skip``. Where :func:`densest_group` finds no group, 0 means that every sentence of the
+    code is in the skipped groups (names no sector), as opposed to each group having too few."""
     rows = freq[(freq["code"] == code) & ~freq[group_column(freq)].isin(skip)]
     return int(rows["sentences"].sum())
 

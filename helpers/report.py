@@ -690,13 +690,20 @@ def citation_line(path: Path = paths.PROJ_ROOT / "CITATION.cff") -> str:
         return fallback
     if not isinstance(cff, dict) or not isinstance(cff.get("title"), str):
         return fallback
-    authors = [a.get("name") or " ".join(filter(None, (a.get("given-names"), a.get("family-names"))))
-               for a in cff.get("authors", []) if isinstance(a, dict)]
-    said = ", ".join(markup.escape(a) for a in authors if isinstance(a, str) and a)
-    said = (f"{said}. " if said else "") + f"<cite>{markup.escape(cff['title'])}</cite>"
-    said += "".join(f", {what} {markup.escape(str(cff[key]))}" for key, what in (("version", "version"),
-                                                                                ("license", "licence")) if cff.get(key))
-    return f"Cite the software as {said} (its <code>CITATION.cff</code>)."
+
+    def text(value) -> str:  # a text, or a list of texts (a licence may be several); anything else is left out
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(str(v) for v in values if isinstance(v, (str, int, float)) and not isinstance(v, bool))
+
+    people = cff.get("authors") if isinstance(cff.get("authors"), list) else []
+    authors = [text(a.get("name")) or " ".join(filter(None, (text(a.get("given-names")), text(a.get("family-names")))))
+               for a in people if isinstance(a, dict)]
+    said = ", ".join(markup.escape(a) for a in authors if a)
+    said = (f"{said}: " if said else "") + f"<cite>{markup.escape(cff['title'])}</cite>"
+    said += "".join(f", {what} {markup.escape(text(cff[key]))}" for key, what in (("version", "version"),
+                                                                                 ("license", "licence"))
+                    if text(cff.get(key)))
+    return f"Cite the software as: {said} (its <code>CITATION.cff</code>)."
 
 
 def codebook_page(codebook: Codebook, doc_ids: Mapping[str, str] | None = None,

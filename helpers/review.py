@@ -730,10 +730,11 @@ def beside_references(table: pd.DataFrame, per_code: pd.DataFrame | None) -> pd.
     out = pd.DataFrame(index=codes.index)
     out["reviewed"] = codes["reviewed"]
     out["precision (reviews)"] = codes["precision"]
+
     def interval(low: pd.Series, high: pd.Series) -> list[str]:
         return [f"{lo:.2f}–{hi:.2f}" if not math.isnan(lo) else "" for lo, hi in zip(low, high)]
 
-    out["95% interval"] = interval(codes["precision low"], codes["precision high"])
+    out["precision 95% interval"] = interval(codes["precision low"], codes["precision high"])
     out["recall (near misses)"] = codes["recall"]
     # a recall of 1.00 from two reviewed near misses is no perfect recall: its interval says so
     out["recall 95% interval"] = interval(codes["recall low"], codes["recall high"])
@@ -761,7 +762,7 @@ def has_estimates(beside: pd.DataFrame) -> bool:
     """Whether a :func:`beside_references` table holds any estimate (a precision, recall or
     F1): without reviews and reference codings every one is ``NaN``, and a page says so in
     a line instead of showing a table of ``NaN``."""
-    figures = beside.drop(columns=["reviewed", "95% interval", "recall 95% interval"], errors="ignore")
+    figures = beside.drop(columns=["reviewed", "precision 95% interval", "recall 95% interval"], errors="ignore")
     return bool(figures.notna().to_numpy().any())
 
 
@@ -1058,7 +1059,8 @@ def _alpha_sentences(against: pd.DataFrame, written_on: bool) -> str:
     def per_sentence(part: str) -> str:
         # the findings count sentences: the agreement on that unit too, lower than per paragraph
         shown = sentences[sentences["part"] == part]
-        return (" Per sentence, the unit the findings count, " + _alpha_phrase(shown) + ".") if len(shown) else ""
+        return (" Per sentence, the unit the findings count, it agrees at " + _alpha_phrase(shown) + ".") \
+            if len(shown) else ""
 
     if len(score):
         text = ("Per paragraph the auto-coder agrees with them, on the score part of `split.csv` "

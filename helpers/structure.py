@@ -19,11 +19,13 @@ in this order:
                half of its characters, after a lead such as "Publicerad"):
                "fredag 5 april 2013", "Publicerad 2017-05-03".
 ``byline``     a short line that names an author: "Av Anna Svensson", "Text: …"; or,
-               before the file's first paragraph of prose or as its last stretch, a short
-               line of people's names alone, each of two or three capitalised words,
-               joined by "&", "och" or commas ("Jan Marklund & Stefan Arbratt" under an
-               article's date, a signature "Laura Hartman" at its end; Swedish writes
-               headings in sentence case, so a line of capitalised words only is a name).
+               before the file's first paragraph of prose (its first stretch aside, which
+               is its title) or as its last stretch, a short line of names alone, each of
+               two or three capitalised words, joined by "&", "och", "and" or commas ("Jan
+               Marklund & Stefan Arbratt" under an article's date, a signature "Laura
+               Hartman" at its end). Swedish writes headings in sentence case, so such a
+               line names someone: a person, or an organisation or a paper that signs or
+               heads the text ("Region Västerbotten", "Svenska Dagbladet"), also a byline.
 ``caption``    a short line (at most 15 words, no sentence end) next to an image: an image
                file name removed just before or after it, or a "Foto:"/"Bild:" credit.
 ``quote``      a whole stretch within quotation marks.
@@ -91,7 +93,7 @@ _BYLINE = re.compile(r"^(?:av|text|skriven av|författare)\s*:?\s+[A-ZÅÄÖ]", 
 # people's names alone: two or three capitalised words each (a "von" or "af" may stand between),
 # joined by "&", "och", "and" or commas
 _NAME = r"[A-ZÅÄÖÉÜ][a-zåäöéüø]+(?:-[A-ZÅÄÖÉÜ][a-zåäöéüø]+)?"
-_PERSON = rf"{_NAME}(?:\s+(?:(?:von|af|de|van|der)\s+)?{_NAME}){{1,2}}"
+_PERSON = rf"{_NAME}(?:\s+(?:(?:von|af|de|van|der)\s+)*{_NAME}){{1,2}}"
 _NAMES = re.compile(rf"{_PERSON}(?:\s*(?:,|&|\boch\b|\band\b)\s*{_PERSON})*")
 _CREDIT = re.compile(r"^(?:foto|bild|illustration|fotograf)\s*:", re.IGNORECASE)
 _DATE_LEAD = re.compile(r"^(?:publicerad|uppdaterad|senast uppdaterad|datum|daterad)\s*:?\s*", re.IGNORECASE)

@@ -251,7 +251,8 @@ def test_the_index_tables_scroll_box_shades_the_side_where_more_is_hidden(browse
 def test_the_notebook_pages_links_look_like_links(browser, own_corpus_report):
     """The reader's case: "← Report index", the other edition and "Full size (SVG)" were dark
     grey and plain, read as text. Every link of a notebook page is underlined in a colour
-    other than the text's, except the drill-down's numbers, which take their cell's ink."""
+    other than the text's, except a table's numbers (the drill-down matrix's), which keep the
+    ink their cell gives them, not underlined."""
     out, _ = own_corpus_report
     page = browser.new_page()
     page.goto((out / "html" / "04_findings.html").as_uri())
@@ -261,6 +262,14 @@ def test_the_notebook_pages_links_look_like_links(browser, own_corpus_report):
     text = page.evaluate("getComputedStyle(document.querySelector('p')).color")
     assert len(looks) > 10 and any(t.startswith("Full size (SVG)") for t, _, _ in looks)
     assert [t for t, colour, line in looks if colour == text or "underline" not in line] == []
+    numbers = page.evaluate("""Array.from(document.querySelectorAll('td a[href]')).map(a =>
+        [a.style.color, getComputedStyle(a).color, getComputedStyle(a).textDecorationLine])""")
+    assert numbers and all(line == "none" for _, _, line in numbers)
+    # each number's colour is the one its cell's inline style gives it (as the browser computes that colour)
+    inks = page.evaluate("""colours => colours.map(c => {
+        const d = document.createElement('span'); d.style.color = c; document.body.appendChild(d);
+        return getComputedStyle(d).color; })""", [inline for inline, _, _ in numbers])
+    assert [computed for _, computed, _ in numbers] == inks
 
 
 def test_on_a_phone_the_index_shows_the_corpus_as_cards(browser, own_corpus_report):

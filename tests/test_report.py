@@ -276,17 +276,26 @@ def test_examples_are_cited_from_the_corpus_the_codebook_comes_with(corpus_facto
 def test_the_index_says_how_to_cite_the_software_from_its_citation_file(tmp_path):
     """The reader's case: "Cite the software as its CITATION.cff says", a file a reader of the
     pages has not. The index gives the citation; the file's values are data: escaped."""
+    import yaml
+
     line = report.citation_line()
-    assert line.startswith("Cite the software as kvalitext contributors. <cite>kvalitext: research notebooks")
-    assert "version 0.1.0" in line and "licence MIT" in line
+    cff = yaml.safe_load((paths.PROJ_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert line.startswith("Cite the software as: kvalitext contributors: <cite>kvalitext: research notebooks")
+    assert f"version {cff['version']}, licence {cff['license']} (its" in line
     cff = tmp_path / "CITATION.cff"
     cff.write_text('title: "<script>x</script>"\nauthors:\n  - given-names: "Ann <b>"\n    family-names: Ek\n',
                    encoding="utf-8")
-    assert report.citation_line(cff) == ("Cite the software as Ann &lt;b&gt; Ek. <cite>&lt;script&gt;x&lt;/script&gt;"
+    assert report.citation_line(cff) == ("Cite the software as: Ann &lt;b&gt; Ek: <cite>&lt;script&gt;x&lt;/script&gt;"
                                          "</cite> (its <code>CITATION.cff</code>).")
     for broken in ("[1, 2]", "title: [", "authors: 3\n"):
         cff.write_text(broken, encoding="utf-8")
         assert report.citation_line(cff) == "Cite the software as its <code>CITATION.cff</code> says."
+    # a file valid as YAML in other shapes: what is text is said, the rest left out, never an error
+    cff.write_text("title: x\nauthors: 3\nlicense: [MIT, Apache-2.0]\nversion: {a: 1}\n", encoding="utf-8")
+    assert report.citation_line(cff) == ("Cite the software as: <cite>x</cite>, licence MIT, Apache-2.0 "
+                                         "(its <code>CITATION.cff</code>).")
+    cff.write_text("title: x\nauthors: [{given-names: [A], family-names: B}, 7, {name: {n: 1}}]\n", encoding="utf-8")
+    assert report.citation_line(cff) == "Cite the software as: A B: <cite>x</cite> (its <code>CITATION.cff</code>)."
     assert report.citation_line(tmp_path / "none.cff") == "Cite the software as its <code>CITATION.cff</code> says."
 
 
@@ -506,7 +515,7 @@ def test_the_interval_columns_of_notebook_03s_page_line_up_right():
     nb = nbformat.read(paths.NOTEBOOKS_DIR / "03_check-reliability.ipynb", as_version=4)
     page = report.export_html(nb, reader=True)
     heads = re.findall(r"<th( class=\"num\")?>([^<]*)</th>", page)
-    intervals = ("alpha 95% CI", "95% interval")  # the agreement tables' and the reviews' precision's
+    intervals = ("alpha 95% CI", "precision 95% interval")  # the agreement tables' and the reviews' precision's
     assert set(intervals) <= {name for _, name in heads}
     assert all(num for num, name in heads if name in (*intervals, "alpha"))
     # the recall columns, whose pooled rows show "–" (no estimate), are numbers too
