@@ -177,6 +177,21 @@ def _counted(documents: pd.DataFrame) -> pd.DataFrame:
     return docs[~docs["doc_id"].isin(parents)]
 
 
+def entries_note(documents: pd.DataFrame) -> str:
+    """One plain-text line that says how a file of dated entries (a diary) is counted: as
+    its entries, each a document of its own, named ("tillit-diary as 5 (tillit-diary/
+    norrtälje, …)"), so that "1 of 9 documents" squares with a corpus of five files. Empty
+    when no file has entries. For the findings' text (escaped there) and the index page."""
+    if "parent" not in documents.columns:
+        return ""
+    entries = documents[documents["parent"].astype(str) != ""]
+    if entries.empty:
+        return ""
+    said = [f"{parent} as {len(g)} ({', '.join(map(str, g['doc_id']))})"
+            for parent, g in entries.groupby(entries["parent"].astype(str), sort=False)]
+    return f"The findings count a file of dated entries as its entries, each a document of its own: {'; '.join(said)}."
+
+
 def textless_note(documents: pd.DataFrame, segments: pd.DataFrame, timeline: bool = False) -> str:
     """One plain-text line for a page that counts documents: how many of the corpus's
     documents have text, and which have none (and so no sentence, no code, no place on the

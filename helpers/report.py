@@ -76,6 +76,7 @@ from traitlets import Unicode, default
 
 from . import coding, findings, io, manifest, markup, paths, pipeline, review, style
 from . import corpus as corpus_mod
+from . import documents as documents_mod
 from .coding import Codebook
 from .pipeline import Run
 
@@ -581,18 +582,11 @@ def corpus_table(docs: pd.DataFrame) -> pd.DataFrame:
 
 def entries_note(docs: pd.DataFrame) -> str:
     """The line under the index's corpus table that says how a file of dated entries (a
-    diary) is counted: as its entries, each a document of the findings ("1 of 9 documents"
-    beside a table of 5 rows). ``docs`` is a run's ``documents.csv``. Empty when no file has
+    diary) is counted (:func:`helpers.documents.entries_note`: "1 of 9 documents" beside a
+    table of 5 rows). ``docs`` is a run's ``documents.csv``. Empty when no file has
     entries. Ids are data: escaped."""
-    if "parent" not in docs.columns:
-        return ""
-    entries = docs[docs["parent"].astype(str) != ""]
-    if entries.empty:
-        return ""
-    said = [f"{markup.escape(parent)} as {len(g)} ({', '.join(markup.escape(e) for e in g['doc_id'])})"
-            for parent, g in entries.groupby(entries["parent"].astype(str), sort=False)]
-    return ("<p>The findings count a file of dated entries as its entries, each a document of its own: "
-            f"{'; '.join(said)}.</p>")
+    note = documents_mod.entries_note(docs)
+    return f"<p>{markup.escape(note)}</p>" if note else ""
 
 
 SUMMARY_TAG = "summary"  # a cell whose output the index page quotes under "Findings in brief" (notebook 04's)

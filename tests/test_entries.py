@@ -366,3 +366,18 @@ def test_infer_dates_hint_is_the_first_entrys_year_only_without_written_years():
     assert infer_dates(_mentions("3 mars", "1 mars 2014"), year_hint=1999) == [
         dt.date(2014, 3, 3), dt.date(2014, 3, 1)]
     assert infer_dates([]) == []
+
+
+def test_the_findings_and_the_index_say_how_a_diary_is_counted_alike():
+    """The reader's case: the findings in brief said "1 of 9 documents" before anything said
+    that a diary counts as its entries. One line says it, for the findings (plain text, which
+    the notebook escapes) and the index (escaped HTML)."""
+    import pandas as pd
+
+    from helpers import documents, report
+
+    docs = pd.DataFrame({"doc_id": ["a", "d<b>", "d<b>/x", "d<b>/y"], "parent": ["", "", "d<b>", "d<b>"]})
+    said = "The findings count a file of dated entries as its entries, each a document of its own: d<b> as 2 (d<b>/x, d<b>/y)."
+    assert documents.entries_note(docs) == said
+    assert report.entries_note(docs) == "<p>" + said.replace("<", "&lt;").replace(">", "&gt;") + "</p>"
+    assert documents.entries_note(docs.iloc[:2]) == documents.entries_note(docs.drop(columns="parent")) == ""
