@@ -65,7 +65,7 @@ def fragment(coded: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFram
            "<table>", f"<thead><tr><th>{rows_are}</th>"]
 
     def doc_head(d: str) -> str:
-        date = date_label(str(dates["date"].get(d, "")), bool(dates["date_inferred"].get(d, False)))
+        date = date_label(dates["date"].get(d, ""), dates["date_inferred"].get(d, False))
         cls = ' class="code"' if transpose else ""
         return f"<th{cls}>{esc(d)}<br><small>{esc(date)}</small></th>"
 

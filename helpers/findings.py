@@ -70,16 +70,13 @@ def doc_dates(documents: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"date": date, "date_inferred": inferred})
 
 
-def date_label(date: str, inferred: bool) -> str:
-    """A document's date as shown in figures and quotes: ``"2015 (inferred)"``,
-    ``"undated"``."""
-    return f"{date} (inferred)" if date and inferred else (date or "undated")
-
-
-def _shown_date(date, inferred) -> str:
-    """:func:`date_label` of a quote's ``date`` and ``date_inferred`` as a row holds them
-    (a missing date, a ``"true"``/``"false"`` string read from CSV)."""
-    return date_label("" if pd.isna(date) else str(date), _flag(inferred))
+def date_label(date, inferred, undated: str = "undated") -> str:
+    """A document's date as shown in figures, quotes and the index's corpus table:
+    ``"2015 (inferred)"``, ``"2015"``, or ``undated`` (``"undated"``; the table leaves the
+    cell empty) when there is none. ``date`` and ``inferred`` as a row holds them: a missing
+    date, a ``"true"``/``"false"`` string read from CSV."""
+    date = "" if pd.isna(date) else str(date)
+    return f"{date} (inferred)" if date and _flag(inferred) else (date or undated)
 
 
 def dated(rows: pd.DataFrame) -> pd.DataFrame:
@@ -87,14 +84,14 @@ def dated(rows: pd.DataFrame) -> pd.DataFrame:
     gives them, or as read from CSV) with each ``date`` as a page shows it
     (:func:`date_label`), so that a table of quotes says "(inferred)" where the drill-down
     and the figures do; a missing date is "undated"."""
-    return rows.assign(date=[_shown_date(d, i) for d, i in zip(rows["date"], rows["date_inferred"])])
+    return rows.assign(date=[date_label(d, i) for d, i in zip(rows["date"], rows["date_inferred"])])
 
 
 def citation(row: Mapping) -> str:
     """Where a quote is from, as the findings' prose and the drill-down cite it: its
     document, the date as :func:`dated` gives it, and its characters in the raw file
     (``"tillit-diary/gislaved, 2017-02-01 (inferred), characters 3178–3248"``)."""
-    return (f"{row['doc_id']}, {_shown_date(row['date'], row['date_inferred'])}, "
+    return (f"{row['doc_id']}, {date_label(row['date'], row['date_inferred'])}, "
             f"characters {int(row['start'])}–{int(row['end'])}")
 
 

@@ -571,8 +571,7 @@ def corpus_table(docs: pd.DataFrame) -> pd.DataFrame:
     came from (``date from``: ``metadata``, ``text``, ``removed line (<rule>)``) when any
     date did not come from the metadata."""
     docs = docs[docs["parent"].astype(str) == ""] if "parent" in docs.columns else docs
-    inferred = docs["date_inferred"].astype(str).str.strip().str.lower().eq("true")
-    docs = docs.assign(date=[findings.date_label(d, i) if d else "" for d, i in zip(docs["date"].astype(str), inferred)],
+    docs = docs.assign(date=[findings.date_label(d, i, undated="") for d, i in zip(docs["date"], docs["date_inferred"])],
                        **{"date from": docs["date_source"].astype(str)})
     cols = [c for c in INDEX_COLUMNS if c in docs.columns]
     if (docs["date from"].isin(["", "metadata"]) | (docs["date"] == "")).all():

@@ -283,6 +283,10 @@ def test_small_shared_helpers():
     assert findings.plural(1, "document") == "1 document" and findings.plural(0, "document") == "0 documents"
     assert findings.date_label("2015", True) == "2015 (inferred)"
     assert findings.date_label("2015", False) == "2015" and findings.date_label("", True) == "undated"
+    # as a row read from CSV holds them, and as the index's corpus table shows a missing date
+    assert findings.date_label("2015-03", "True") == "2015-03 (inferred)"
+    assert findings.date_label(float("nan"), "false") == "undated"
+    assert findings.date_label(None, False, undated="") == "" and findings.date_label("2015", "False", undated="") == "2015"
     assert findings.split_list("a; b; ") == ["a", "b"] and findings.split_list("") == []
     with pytest.raises(ValueError, match="measure must be"):
         findings.measure_label("pmi")
