@@ -88,8 +88,7 @@ def rules_written_on(corpus: Path) -> bool:
     embedded corpus (``paths.CORPUS_DIR``, the seeds) read with the study's codebook. Its
     figures against reference codings flatter the coder; a corpus with a ``split.csv``
     says for itself which texts rules were read on (:func:`load_split`)."""
-    corpus = Path(corpus)
-    return corpus.resolve() == paths.CORPUS_DIR.resolve() and coding.codebook_path(corpus) == coding.codebook_path()
+    return pipeline.is_embedded(corpus) and coding.codebook_path(corpus) == coding.codebook_path()
 
 
 WRITTEN_ON = ("**These are the texts the codebook's rules were written on**, so these figures flatter the coder: on "

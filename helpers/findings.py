@@ -755,13 +755,18 @@ def group_profiles(freq: pd.DataFrame) -> tuple[list[tuple[str, int, float | Non
     return rows, silent
 
 
+def _met(cooc: pd.DataFrame) -> pd.DataFrame:
+    """The pairs of a :func:`cooccurrence` table that meet in at least one unit."""
+    return cooc[cooc["n_both"] > 0] if len(cooc) else cooc
+
+
 def top_pairs(cooc: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     """The ``n`` problem–remedy pairs of a :func:`cooccurrence` table with the highest
     lift, among the pairs met in more than ``SMALL_N`` units (the floor the heatmap hatches
     below: one or two chance meetings give the largest lifts); when fewer than ``n`` are
     above it, the pairs met in 1 … ``SMALL_N`` units follow, by lift, marked ``small_n``.
     Ties by problem, then remedy."""
-    met = cooc[cooc["n_both"] > 0].assign(small_n=lambda t: ~enough(t["n_both"]))
+    met = _met(cooc).assign(small_n=lambda t: ~enough(t["n_both"]))
     return (met.sort_values(["small_n", "lift", "problem", "remedy"], ascending=[True, False, True, True],
                             kind="stable").head(n).reset_index(drop=True))
 
@@ -781,7 +786,7 @@ def pairs_shown(cooc: pd.DataFrame, shown: int) -> str:
     """What a table of ``shown`` rows of :func:`top_pairs` holds of a :func:`cooccurrence`
     table's pairs that meet in at least one unit: "the first 10 of the 23 pairs found
     together", or "all 7 pairs found together" when it shows them all."""
-    met = int((cooc["n_both"] > 0).sum()) if len(cooc) else 0
+    met = len(_met(cooc))
     if shown < met:
         return f"the first {shown} of the {met} pairs found together"
     return {0: "no pair found together", 1: "the one pair found together"}.get(met, f"all {met} pairs found together")

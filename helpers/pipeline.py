@@ -77,6 +77,12 @@ class Run:
         return self.out / name
 
 
+def is_embedded(corpus: Path) -> bool:
+    """Whether ``corpus`` is the study's embedded corpus (``paths.CORPUS_DIR``, the seeds),
+    whose findings the README and the study's questions speak of."""
+    return Path(corpus).resolve() == paths.CORPUS_DIR.resolve()
+
+
 def code_inputs() -> list[Path]:
     """What the tables are computed with besides a corpus: the code and data of ``helpers``
     and the pinned versions of the libraries."""

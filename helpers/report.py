@@ -655,7 +655,7 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto",
                       "nor review decisions; the step that checks the coding (below) says how to add either.</p>")
         brief = f"<h2>Findings in brief</h2>\n{trust}\n{brief}"  # how far to trust them, first
     shown = paths.display(run.corpus)
-    embedded = run.corpus.resolve() == paths.CORPUS_DIR.resolve()
+    embedded = pipeline.is_embedded(run.corpus)
     # the folders as placeholders: a path outside the project is shown shortened ("…/a/corpus"), which runs nowhere
     command = "make report" + ("" if embedded else " CORPUS=<dir> OUT=<dir>") + ("" if codes == "auto" else f" CODES={codes}")
     return INDEX.format(title=markup.escape(title), about=about, items=items, questions=questions, brief=brief,

@@ -284,3 +284,10 @@ def test_the_dask_engine_writes_the_same_tables(seed_run, tmp_path):
 def test_unknown_engine_is_refused():
     with pytest.raises(ValueError, match="ENGINE must be one of"):
         pipeline.Run.from_params("corpus", "build", engine="spark")
+
+
+def test_only_the_study_corpus_is_embedded_however_its_path_is_written(corpus_factory):
+    # the findings, the index and the evaluation's "written on" note all ask this one question
+    assert pipeline.is_embedded(paths.CORPUS_DIR) and pipeline.is_embedded(paths.CORPUS_DIR / ".." / "corpus")
+    assert not pipeline.is_embedded(paths.PROJ_ROOT / "corpus-dev")
+    assert not pipeline.is_embedded(corpus_factory({"a.txt": "Text."}))
