@@ -158,6 +158,7 @@ def document_sizes(stats: pd.DataFrame) -> Figure:
 SMALL_N_HATCH = "////"
 SMALL_N_TINT = 0.25  # the opacity of the fill of a timeline circle resting on SMALL_N sentences or fewer
 SMALL_N_COLOUR = "#8a3b00"  # the colour of an "n=k" label on what rests on SMALL_N units or fewer
+SMALL_N_GROUND = {"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.85, "linewidth": 0}  # under such a label
 SMALL_N_EDGE = {"linewidth": 1.1, "alpha": 0.75, "dash_capstyle": "butt", "color": SMALL_N_COLOUR}  # a network edge of few
 
 
@@ -261,7 +262,8 @@ def rate_heatmap(freq: pd.DataFrame, codebook: Codebook, title: str, most: int =
         if small[i, j]:
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="none", hatch=SMALL_N_HATCH,
                                    edgecolor="0.7", linewidth=0))
-            ax.text(j, i, f"{v:.1f}\nn={counts[i, j]}", ha="center", va="center", fontsize=5.5, color=SMALL_N_COLOUR)
+            ax.text(j, i, f"{v:.1f}\nn={counts[i, j]}", ha="center", va="center", fontsize=5.5, color=SMALL_N_COLOUR,
+                    bbox=SMALL_N_GROUND)
         elif np.isfinite(v) and counts[i, j] > 0:
             ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=6, color=ink(cmap(v / vmax)))
     ax.set_xticks(range(len(codes)), [_wrap(codebook.code(c).name_en) for c in codes], fontsize=7,
@@ -535,14 +537,17 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
             text, colour = f"{fmt.format(v)}\nn={int(both[i, j])}", SMALL_N_COLOUR
         else:
             text, colour = f"{fmt.format(v)}\n({int(both[i, j])})", ink(cmap(v / vmax))
-        ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color=colour)
-    ax.set_xticks(range(len(remedies)), [_wrap(codebook.code(r).name_en, 20) for r in remedies],
+        # on the hatch lines, a label gets a pale ground of its own to be read on
+        ground = {"bbox": SMALL_N_GROUND} if small[i, j] and both[i, j] else {}
+        ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color=colour, **ground)
+    ax.set_xticks(range(len(remedies)), [_wrap(codebook.code(r).name_en) for r in remedies],
                   rotation=35, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(problems)), [codebook.code(p).name_en for p in problems])
     # "–" is said only where a cell shows it: a code of the pair never coded, so no lift to give
     dash = f"; –: one of the two never coded, no {measure}" if (~np.isfinite(values)).any() else ""
-    ax.set_xlabel(f"remedy (family R)\nhatched grey: {unit}s with both ≤ {SMALL_N}, too few to read a {measure} "
-                  f"from; plain grey (0): no {unit} with both{dash}; neither is coloured", fontsize=8)
+    # the key a line for each kind of grey cell, so that it stays under the cells rather than running past the figure
+    ax.set_xlabel(f"remedy (family R)\nhatched grey: {unit}s with both ≤ {SMALL_N}, too few to read a {measure} from;\n"
+                  f"plain grey (0): no {unit} with both{dash}; neither is coloured", fontsize=8)
     ax.set_ylabel("problem (family P)")
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)

@@ -314,6 +314,22 @@ def test_cooccurrence_heatmap_leaves_cells_of_no_paragraph_uncoloured(toy):
     assert mask.tolist() == [[False, True], [True, True]]  # only the cell of 5 paragraphs is coloured
 
 
+def test_the_heatmaps_few_cells_read_on_their_hatching_and_its_names_and_key_stay_whole(toy, seed_tables):
+    """The reader's case: "1.6 n=1" in brown on grey hatch lines was hard to read, a remedy's
+    name was cut ("support from managers and …") and the key under the axis ran to the figure's
+    edge. A label on hatching has a pale ground; a label elsewhere has none."""
+    codebook = toy[3]
+    fig = figures.cooccurrence_heatmap(_cooc({("P_ONE", "R_ONE"): 5, ("P_TWO", "R_TWO"): 1}), codebook, "lift")
+    grounds = {t.get_text(): t.get_bbox_patch() is not None for t in fig.axes[0].texts}
+    assert grounds == {"5.0\n(5)": False, "0": False, "1.0\nn=1": True}, grounds
+    cb = seed_tables["codebook"]
+    cooc = findings.cooccurrence(seed_tables["coded"], seed_tables["segments"], cb, "paragraph")
+    ax = figures.cooccurrence_heatmap(cooc, cb, "lift").axes[0]
+    names = [t.get_text() for t in ax.get_xticklabels()]
+    assert "support from managers\nand support functions" in names and not any("…" in n for n in names), names
+    assert [len(line) <= 90 for line in ax.get_xlabel().splitlines()] == [True] * 3, ax.get_xlabel()
+
+
 def _dashes(line):
     return line._unscaled_dash_pattern  # matplotlib gives no public getter of a line's dash pattern
 
