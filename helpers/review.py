@@ -976,10 +976,11 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
     reviewed = table is not None and int(_code_rows(table)
                                          ["reviewed"].sum()) + len(all_unsure(table)) > 0
     if not has_references and not reviewed:
+        unseen = evaluation.unseen_figures(codebook) or "README, How far the codes carry"
         return ("**⚠ Not validated on this corpus.** It has neither reference codings (`reference/`) nor review "
                 "decisions (`review/`), so nothing says how often the auto-coder's codes are right on these texts "
                 "(on development texts its rules were not written on, it agrees with the example reference codings far "
-                "less than on the texts they were written on: README, How far the codes carry). Read every figure as "
+                f"less than on the texts they were written on: {unseen}). Read every figure as "
                 "leads to check. To check it, review a sample: `make review` "
                 "(README: Reviewing the auto-coder on your corpus).")
     parts, alpha = [], ""
@@ -988,7 +989,7 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
             parts.append("reference codings (notebook 03 compares the auto-coder with them)")
         else:
             parts.append("reference codings")
-            alpha = " " + _alpha_sentences(against, written_on)
+            alpha = " " + _alpha_sentences(against, written_on, codebook)
     if reviewed:
         parts.append("review decisions (precision per code in notebook 03)")
     text = "**Validation on this corpus:** " + " and ".join(parts) + "."
@@ -1045,7 +1046,7 @@ def _alphas(rows: pd.DataFrame) -> str:
     return " / ".join(f"{a:.3f} ({markup.escape(r, markdown=True)})" for a, r in zip(rows["alpha"], rows["reference"]))
 
 
-def _alpha_sentences(against: pd.DataFrame, written_on: bool) -> str:
+def _alpha_sentences(against: pd.DataFrame, written_on: bool, codebook: coding.Codebook) -> str:
     """What :func:`validation_note` says of the auto-coder against the reference codings
     (see there), in whole sentences."""
     missing = [c for c in AGAINST_COLUMNS if c not in against.columns]
@@ -1073,7 +1074,7 @@ def _alpha_sentences(against: pd.DataFrame, written_on: bool) -> str:
         return text
     text = ("Per paragraph the auto-coder agrees with them over all the texts at " + _alpha_phrase(whole) + "."
             + per_sentence("all"))
-    return text + " " + (evaluation.WRITTEN_ON if written_on else evaluation.NO_SPLIT)
+    return text + " " + (evaluation.written_on_note(codebook) if written_on else evaluation.NO_SPLIT)
 
 
 def run_estimates(run: pipeline.Run) -> dict[str, object]:

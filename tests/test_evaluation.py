@@ -161,9 +161,29 @@ def test_scores_without_a_score_part_say_what_texts_they_are_of(corpus_factory):
     """The reader's case: notebook 03 showed the seeds' lead over a keyword search (α 0.43 ahead)
     without saying that the rules were written on these texts, beside a README that gives the
     lead on texts no rule was read on as 0.06-0.10."""
-    assert evaluation.parts_note(paths.CORPUS_DIR) == evaluation.WRITTEN_ON
+    cb = coding.codebook_for(paths.CORPUS_DIR)
+    assert evaluation.parts_note(paths.CORPUS_DIR) == evaluation.written_on_note(cb)
     assert evaluation.parts_note(corpus_factory({"a.txt": "Text."})) == evaluation.NO_SPLIT
     assert evaluation.parts_note(DEV) == evaluation.parts_note(DEV2) == ""  # their tables show the score part
+
+
+def test_the_written_on_note_gives_the_recorded_figures_on_unseen_texts_to_a_reader_without_the_readme(tmp_path):
+    """The reader's case: the pages said "far less (README, How far the codes carry)" to a
+    reader who has the HTML and no README. They give the range the record holds for the
+    codebook in force on the score parts, and fall back to the README where none is recorded."""
+    cb = coding.codebook_for(paths.CORPUS_DIR)
+    recorded = pd.read_csv(evaluation.RECORD, dtype=str)
+    score = recorded[(recorded["codebook"] == cb.name) & (recorded["version"] == str(cb.version))
+                     & (recorded["part"] == "score")]
+    alpha, paragraphs = score["alpha"].astype(float), score.drop_duplicates("corpus")["paragraphs"].astype(int).sum()
+    assert len(score) == 4 and paragraphs > 0  # two development corpora, two references each
+    figures = (f"α {alpha.min():.3f}–{alpha.max():.3f} per paragraph on {paragraphs} paragraphs of development texts, "
+               f"codebook version {cb.version}")
+    assert evaluation.unseen_figures(cb) == figures
+    assert evaluation.written_on_note(cb).endswith(f"far less ({figures}).") and "README" not in evaluation.written_on_note(cb)
+    newer = cb.model_copy(update={"version": 99})  # a version no one has scored yet says nothing it does not know
+    assert evaluation.unseen_figures(newer) == "" and evaluation.unseen_figures(cb, tmp_path / "none.csv") == ""
+    assert evaluation.written_on_note(newer).endswith("far less (README, How far the codes carry).")
 
 
 def test_record_keeps_other_versions_and_replaces_its_own(dev_scores, tmp_path):

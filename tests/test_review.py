@@ -16,7 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers import coding, decisions, findings, io, paths, pipeline, refi, review, tables
+from helpers import coding, decisions, evaluation, findings, io, paths, pipeline, refi, review, tables
 from helpers.corpus import read_raw_texts
 
 # --------------------------------------------------------------------------- intervals
@@ -863,6 +863,10 @@ def test_the_note_says_not_validated_without_references_or_reviews_and_marks_low
     cb = _codebook(["P_DETAIL", "R_TRUST"])
     note = review.validation_note(False, None, cb)
     assert "Not validated on this corpus" in note
+    assert "written on: README, How far the codes carry)" in note  # a codebook of its own: nothing recorded of it
+    study = coding.codebook_for(paths.CORPUS_DIR)  # the study's: the figures recorded on unseen texts, for a reader
+    assert f"written on: {evaluation.unseen_figures(study)})" in review.validation_note(False, None, study)
+    assert evaluation.unseen_figures(study).startswith("α 0.")
     t = pd.DataFrame({"code": ["P_DETAIL", "R_TRUST", "all codes"], "coded": [12, 12, 24], "reviewed": [12, 12, 24],
                       "precision": [0.5, 0.9, 0.7], "precision low": [0.25, 0.74, 0.5],
                       "precision high": [0.75, 0.97, 0.85]})
