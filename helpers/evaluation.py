@@ -4,7 +4,7 @@
 folder with a ``reference/`` folder (by default the study's ``corpus`` and the
 development corpora ``corpus-dev`` and ``corpus-dev2``) and scores ``coded.csv`` against each reference coder,
 per paragraph and per sentence: Krippendorff's α (nominal, pooled over unit × code
-decisions) and macro-F1 (the mean F1 over the codes either side uses), each with a 95 %
+decisions) and macro-F1 (the mean F1 over the codes either side uses), each with a 95%
 bootstrap interval (whole units resampled, seeded), and beside them the reference
 coders' agreement with each other, the ceiling. Rows are given for the whole corpus, for
 each part of its split and for each genre.
@@ -178,7 +178,7 @@ MIN_INTERVAL_UNITS = 20
 
 
 def scores(auto: np.ndarray, gold: np.ndarray, n_boot: int = 1000, seed: int = 0) -> dict[str, float]:
-    """α and macro-F1 of two coders' unit × code matrices (0/1), with 95 % percentile
+    """α and macro-F1 of two coders' unit × code matrices (0/1), with 95% percentile
     bootstrap intervals over units (``n_boot`` resamples from ``np.random.default_rng(seed)``;
     no interval when ``n_boot`` is 0)."""
     point, boot = _scores_and_resamples(auto, gold, reliability.resample_counts(np.random.default_rng(seed),
@@ -190,7 +190,7 @@ def difference(auto: np.ndarray, other: np.ndarray, gold: np.ndarray, n_boot: in
                seed: int = 0) -> dict[str, float]:
     """How far one coder (``auto``) is ahead of another (``other``, e.g. the keyword
     baseline) against the same reference (``gold``; unit × code matrices of 0/1): the
-    differences of α and of macro-F1, with 95 % paired bootstrap intervals (both coders
+    differences of α and of macro-F1, with 95% paired bootstrap intervals (both coders
     scored on the same resampled units, as :func:`scores` draws them for ``seed``). An
     interval that holds 0 says the data do not tell the two apart."""
     weights = reliability.resample_counts(np.random.default_rng(seed), len(auto), n_boot)
@@ -211,7 +211,7 @@ def _scores_and_resamples(auto: np.ndarray, gold: np.ndarray,
 
 
 def _intervals(boot: dict[str, np.ndarray]) -> dict[str, float]:
-    """The 95 % percentile interval of each score's resampled values (``<name>_low``,
+    """The 95% percentile interval of each score's resampled values (``<name>_low``,
     ``<name>_high``; NaN without resamples or finite values)."""
     out = {}
     for name, values in boot.items():
@@ -504,7 +504,7 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
         print("\nthe keyword baseline (helpers/data/keyword_baseline.yaml), per paragraph:")
         print(base[["corpus", "part", "reference", "units", "alpha", "macro_f1"]].round(3).to_string(index=False))
         ahead = pd.concat(aheads, ignore_index=True)
-        print("\nthe coder ahead of the keyword baseline, per paragraph (paired 95 % bootstrap intervals):")
+        print("\nthe coder ahead of the keyword baseline, per paragraph (paired 95% bootstrap intervals):")
         print(ahead.assign(
             alpha_ahead=ahead.apply(lambda r: f"{r.alpha_ahead:+.3f} [{r.alpha_low:+.2f}, {r.alpha_high:+.2f}]", axis=1),
             macro_f1_ahead=ahead.apply(

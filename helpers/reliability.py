@@ -870,7 +870,7 @@ ALPHA_TENTATIVE = 0.667  # and from which tentative ones, no lower
 
 def alpha_verdict(alpha: float, low: float | None = None) -> str:
     """Which of the house thresholds (``ALPHA_FIRM`` 0.80, ``ALPHA_TENTATIVE`` 0.667,
-    Krippendorff 2004) an α reaches, in words. With ``low``, the lower end of its 95 %
+    Krippendorff 2004) an α reaches, in words. With ``low``, the lower end of its 95%
     interval, a threshold supports conclusions only when the interval stays at or above it
     too: Krippendorff asks that the chance of the true α being below the threshold be small,
     not only that the estimate reach it. Without ``low`` (or with NaN) the α alone is read."""
@@ -883,10 +883,10 @@ def alpha_verdict(alpha: float, low: float | None = None) -> str:
     sure = min(alpha, low) if low is not None and np.isfinite(low) else alpha
     if sure >= ALPHA_FIRM:
         return f"{reached}, enough for firm conclusions"
-    below = "" if alpha < ALPHA_FIRM else f", but its 95 % interval reaches below {ALPHA_FIRM:.2f}"
+    below = "" if alpha < ALPHA_FIRM else f", but its 95% interval reaches below {ALPHA_FIRM:.2f}"
     if sure >= ALPHA_TENTATIVE:
         return f"{reached}{below}: tentative conclusions only"
-    return (f"{reached}, but its 95 % interval reaches below {ALPHA_TENTATIVE:.3f}: too uncertain even for "
+    return (f"{reached}, but its 95% interval reaches below {ALPHA_TENTATIVE:.3f}: too uncertain even for "
             "tentative conclusions")
 
 

@@ -789,7 +789,7 @@ def reviewer_agreement(decided: pd.DataFrame) -> pd.DataFrame:
 
 def agreement_note(agreement: pd.DataFrame, high: float = 0.9, low_alpha: float = 0.667) -> str:
     """One plain-text line for the pairs of :func:`reviewer_agreement` whose α is low or
-    undefined beside a high share of agreement (95 % and α 0.0 read as a contradiction):
+    undefined beside a high share of agreement (95% and α 0.0 read as a contradiction):
     α discounts the agreement that decisions falling nearly all one way give by chance, so
     one disagreement then weighs heavily; empty when no pair is so."""
     odd = agreement[(agreement["agreement"] >= high)
@@ -879,7 +879,7 @@ def missing_words(decided: pd.DataFrame, coded: pd.DataFrame, tokens: pd.DataFra
 def low_precision_codes(table: pd.DataFrame, threshold: float = LOW_PRECISION,
                         min_decided: int = MIN_DECIDED) -> list[str]:
     """Codes of a :func:`precision_table` whose precision the reviews put below
-    ``threshold``: the whole 95 % interval is below it (``precision high``), or the
+    ``threshold``: the whole 95% interval is below it (``precision high``), or the
     estimate is, on at least ``min_decided`` items decided correct or wrong. One wrong
     item of one decided (interval 0.00–0.79) is not evidence of low precision: such a
     code is :func:`too_few_decided`."""
@@ -892,7 +892,7 @@ def too_few_decided(table: pd.DataFrame, threshold: float = LOW_PRECISION,
                     min_decided: int = MIN_DECIDED) -> list[str]:
     """Codes of a :func:`precision_table` decided on too few items to tell on which side
     of ``threshold`` their precision is: fewer than ``min_decided`` items decided correct or
-    wrong and a 95 % interval that reaches both sides of it, whether the estimate is below
+    wrong and a 95% interval that reaches both sides of it, whether the estimate is below
     it (not :func:`low_precision_codes`: two correct of three) or above it (three correct
     of three, interval 0.44–1.00, is no evidence of a good code either). Named, not
     marked."""
@@ -938,9 +938,9 @@ def mark_codes(table: pd.DataFrame, low: Iterable[str], columns: Iterable[str] =
 
 def _alpha_phrase(rows: pd.DataFrame) -> str:
     """Each reference's α in ``rows`` (of :func:`helpers.evaluation.score_run`'s summary)
-    with its 95 % interval and the house threshold it reaches, ``; ``-joined."""
+    with its 95% interval and the house threshold it reaches, ``; ``-joined."""
     def one(r: pd.Series) -> str:
-        ci = (f" (95 % interval {r['alpha_low']:.3f}–{r['alpha_high']:.3f})"
+        ci = (f" (95% interval {r['alpha_low']:.3f}–{r['alpha_high']:.3f})"
               if np.isfinite(r["alpha_low"]) and np.isfinite(r["alpha_high"]) else "")
         return (f"α {r['alpha']:.3f} with {markup.escape(str(r['reference']), markdown=True)}{ci}: "
                 f"{reliability.alpha_verdict(r['alpha'], r['alpha_low'])}")
@@ -962,7 +962,7 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
 
     With ``against``, the summary of :func:`helpers.evaluation.score_run` (the table
     notebook 03 shows by part), it quotes the auto-coder's α per paragraph against each
-    reference, with its 95 % interval and the threshold it reaches
+    reference, with its 95% interval and the threshold it reaches
     (:func:`reliability.alpha_verdict`). Where the corpus has a ``split.csv`` with a
     ``score`` part, that part's α is quoted (the texts no rule was read on; the α over all
     texts includes the ``tune`` part the rules were read on, and flatters the coder), the
@@ -1011,7 +1011,7 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
                      f"{threshold:.0%}.")
         if few:
             text += (f" Too few reviewed to tell whether above or below {threshold:.0%} (fewer than {MIN_DECIDED} "
-                     f"items decided correct or wrong, the 95 % interval reaching both sides of it; not marked): "
+                     f"items decided correct or wrong, the 95% interval reaching both sides of it; not marked): "
                      + ", ".join(markup.escape(f"{c} ({int(rows.loc[c, 'correct'])} of {int(rows.loc[c, 'reviewed'])} "
                                                "correct)" if "correct" in rows.columns else c, markdown=True)
                                  for c in few)

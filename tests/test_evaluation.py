@@ -378,7 +378,7 @@ def test_the_readme_quotes_the_recorded_lead_over_the_keyword_baseline():
     text = " ".join(readme.split())
     assert (f"In the two score parts {words[reaching(score_parts)]} of these eight intervals reach zero, over all "
             f"48 texts of the second corpus {words[reaching(all48)]} of four") in text
-    assert (f"95 % intervals of α reach zero in {words[reaching(score_parts, ('alpha',))]} of the four score-part "
+    assert (f"95% intervals of α reach zero in {words[reaching(score_parts, ('alpha',))]} of the four score-part "
             "comparisons") in text
 
 

@@ -509,7 +509,7 @@ def test_interval_columns_line_up_right_as_numbers_and_spans_of_years_stay_text(
 
 def test_the_interval_columns_of_notebook_03s_page_line_up_right():
     """On the published page of notebook 03 (its committed outputs), the columns of α's
-    95 % interval and of the reviewed precision's are marked as numbers, as the α beside them is."""
+    95% interval and of the reviewed precision's are marked as numbers, as the α beside them is."""
     import nbformat
 
     nb = nbformat.read(paths.NOTEBOOKS_DIR / "03_check-reliability.ipynb", as_version=4)

@@ -893,11 +893,11 @@ def test_the_note_quotes_alpha_per_reference_with_the_thresholds_it_reaches():
                         ("all", "all", "paragraph", "A", 5, 0.5612, 0.47, 0.65), ("all", "all", "sentence", "B_x", 9, 0.2, 0, 1),
                         ("all", "motion", "paragraph", "A", 2, 0.3, float("nan"), float("nan"))])
     note = review.validation_note(True, None, cb, against=against)
-    assert "α 0.561 with A (95 % interval 0.470–0.650): below 0.667" in note
-    assert "α 0.700 with B\\_x (95 % interval 0.600–0.790): reaches 0.667, not 0.80" in note
+    assert "α 0.561 with A (95% interval 0.470–0.650): below 0.667" in note
+    assert "α 0.700 with B\\_x (95% interval 0.600–0.790): reaches 0.667, not 0.80" in note
     paragraphs, sentences = note.split(" Per sentence, the unit the findings count, ")
     assert paragraphs.index("with A") < paragraphs.index("with B") and "0.100" not in paragraphs
-    assert sentences.startswith("it agrees at α 0.100 with A (95 % interval 0.000–1.000): below 0.667")
+    assert sentences.startswith("it agrees at α 0.100 with A (95% interval 0.000–1.000): below 0.667")
     assert "α 0.200 with B\\_x" in sentences
     assert "0.300" not in note  # one genre's figure is not the corpus's
     assert "reaches 0.80" in review.reliability.alpha_verdict(0.81)
@@ -908,11 +908,11 @@ def test_a_threshold_supports_conclusions_only_when_the_alphas_interval_stays_ab
     firm conclusions". Krippendorff reads the threshold against the interval's lower end."""
     verdict = review.reliability.alpha_verdict
     assert verdict(0.811, 0.805) == "reaches 0.80, enough for firm conclusions"
-    assert verdict(0.811, 0.736) == "reaches 0.80, but its 95 % interval reaches below 0.80: tentative conclusions only"
-    assert verdict(0.811, 0.6) == ("reaches 0.80, but its 95 % interval reaches below 0.667: too uncertain even for "
+    assert verdict(0.811, 0.736) == "reaches 0.80, but its 95% interval reaches below 0.80: tentative conclusions only"
+    assert verdict(0.811, 0.6) == ("reaches 0.80, but its 95% interval reaches below 0.667: too uncertain even for "
                                    "tentative conclusions")
     assert verdict(0.70, 0.68) == "reaches 0.667, not 0.80: tentative conclusions only"
-    assert verdict(0.70, 0.60).endswith("its 95 % interval reaches below 0.667: too uncertain even for tentative "
+    assert verdict(0.70, 0.60).endswith("its 95% interval reaches below 0.667: too uncertain even for tentative "
                                         "conclusions")
     assert verdict(0.60, 0.5) == verdict(0.60) == "below 0.667, too low even for tentative conclusions"
     # a bootstrap interval's lower end above the α does not lift the verdict past the α's own
@@ -924,7 +924,7 @@ def test_a_threshold_supports_conclusions_only_when_the_alphas_interval_stays_ab
     cb = coding.load_codebook()
     against = pd.DataFrame([("all", "all", "paragraph", "A", 200, 0.811, 0.736, 0.876)],
                            columns=review.AGAINST_COLUMNS)
-    assert "(95 % interval 0.736–0.876): reaches 0.80, but its 95 % interval reaches below 0.80: tentative" \
+    assert "(95% interval 0.736–0.876): reaches 0.80, but its 95% interval reaches below 0.80: tentative" \
         in review.validation_note(True, None, cb, against=against)
     assert "reference codings (notebook 03" in review.validation_note(True, None, cb)  # without the table
 
@@ -941,7 +941,7 @@ def test_the_note_quotes_the_score_part_where_the_corpus_has_a_split():
     note = review.validation_note(True, None, cb, against=against)
     lead, rest = note.split(" On the tune part")
     assert "score part of `split.csv` (205 paragraphs of the texts no rule was read on)" in lead
-    assert "α 0.561 with E (95 % interval 0.461–0.661): below 0.667" in lead and "α 0.571 with F" in lead
+    assert "α 0.561 with E (95% interval 0.461–0.661): below 0.667" in lead and "α 0.571 with F" in lead
     assert "0.683" not in lead and "0.814" not in lead
     assert "α 0.814 (E) / 0.806 (F)" in rest and "α 0.683 (E) / 0.684 (F)" in rest and "flatter the coder" in rest
     assert "written on" not in note
