@@ -54,7 +54,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 # Importing nbformat imports jsonschema, and jsonschema imports rfc3987-syntax when it can, to
@@ -171,17 +171,30 @@ class _TerminalFormatter(logging.Formatter):
 
 
 @contextlib.contextmanager
-def _said_already() -> Iterator[None]:
-    """The corpus read again by the report itself, for the index and codebook pages: its
-    warnings (a file skipped in raw/, metadata naming no file) are the notebooks', which the
-    run's summary names once; not logged a second time above it."""
-    logger = logging.getLogger("helpers")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
+def _said_already(said: Iterable[str] = ()) -> Iterator[None]:
+    """The corpus read again by the report itself, for the index and codebook pages: a
+    warning the notebooks already wrote (``said``: their lines, :func:`run_warnings`; a file
+    skipped in raw/, metadata naming no file), which the run's summary names once, is not
+    logged a second time above it. Any other warning of ``helpers`` is logged as ever, once
+    the block ends: held, never dropped."""
+    logger, said = logging.getLogger("helpers"), list(said)
+    held: list[logging.LogRecord] = []
+
+    class Hold(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            held.append(record)
+
+    hold, propagate = Hold(), logger.propagate
+    logger.addHandler(hold)
+    logger.propagate = False
     try:
         yield
     finally:
-        logger.setLevel(level)
+        logger.removeHandler(hold)
+        logger.propagate = propagate
+        for record in held:
+            if not any(record.getMessage() in line for line in said):
+                logging.getLogger(record.name).handle(record)
 
 
 def stderr_lines(text: str) -> list[str]:
@@ -907,7 +920,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
         # A codebook's examples are cited by the ids of the corpus they come from (the seeds,
         # for the study's codebook), when that corpus has a metadata.csv naming them.
         home = coding.examples_home(run.corpus)
-        with _said_already():
+        with _said_already(line for line, _ in run_warnings(executed)):
             own = pipeline.documents(run) if home.resolve() == run.corpus.resolve() else None  # its entries known
             staged[f"html/{CODEBOOK_PAGE}"] = codebook_page(coding.codebook_for(run.corpus), corpus_mod.doc_ids(home),
                                                             own)
