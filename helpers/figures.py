@@ -377,7 +377,7 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
         mids = list(columns["mid"])
     else:
         cells = dated[dated["code"].isin(codes)].assign(column=dated["doc_id"].map({d: j for j, d in enumerate(docs["doc_id"])}))
-        ticks = [f"{short(d, 24)} · {date_label(t, bool(i))}" for d, t, i in
+        ticks = [f"{short(d, 24)} · {date_label(t, i)}" for d, t, i in
                  zip(docs["doc_id"], docs["date"], docs["date_inferred"])]
         mids = list(docs["date_mid"])
     n = max(len(ticks), 1)
@@ -513,7 +513,7 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
     both = cooc.pivot(index="problem", columns="remedy", values="n_both").reindex(
         index=problems, columns=remedies).to_numpy()
     small = (both > 0) & ~enough(both)
-    # at least wide and high enough for the two-line axis label, the title and the colour bar's
+    # at least wide and high enough for the axis label (its name and the key's lines), the title and the colour bar's
     # label: a codebook of one problem and one remedy otherwise leaves the axes no room at all
     # (matplotlib then warns "constrained_layout not applied" and the title runs into the bar)
     fig = Figure(figsize=(min(MAX_WIDTH, max(MIN_HEATMAP[0], 3.0 + 0.72 * len(remedies))),
@@ -534,20 +534,21 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, codebook: Codebook, measure: str = 
         elif small[i, j]:
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="none", hatch=SMALL_N_HATCH,
                                    edgecolor="0.7", linewidth=0))
-            text, colour = f"{fmt.format(v)}\nn={int(both[i, j])}", SMALL_N_COLOUR
+            # on the hatch lines, the label gets a pale ground of its own to be read on
+            ax.text(j, i, f"{fmt.format(v)}\nn={int(both[i, j])}", ha="center", va="center", fontsize=6.5,
+                    color=SMALL_N_COLOUR, bbox=SMALL_N_GROUND)
+            continue
         else:
             text, colour = f"{fmt.format(v)}\n({int(both[i, j])})", ink(cmap(v / vmax))
-        # on the hatch lines, a label gets a pale ground of its own to be read on
-        ground = {"bbox": SMALL_N_GROUND} if small[i, j] and both[i, j] else {}
-        ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color=colour, **ground)
+        ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color=colour)
     ax.set_xticks(range(len(remedies)), [_wrap(codebook.code(r).name_en) for r in remedies],
                   rotation=35, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(problems)), [codebook.code(p).name_en for p in problems])
     # "–" is said only where a cell shows it: a code of the pair never coded, so no lift to give
-    dash = f"; –: one of the two never coded, no {measure}" if (~np.isfinite(values)).any() else ""
-    # the key a line for each kind of grey cell, so that it stays under the cells rather than running past the figure
+    dash = f";\n–: one of the two never coded, no {measure}" if (~np.isfinite(values)).any() else ""
+    # the key a line for each kind of cell left grey, so that it stays under the cells rather than running past the figure
     ax.set_xlabel(f"remedy (family R)\nhatched grey: {unit}s with both ≤ {SMALL_N}, too few to read a {measure} from;\n"
-                  f"plain grey (0): no {unit} with both{dash}; neither is coloured", fontsize=8)
+                  f"plain grey (0): no {unit} with both; neither is coloured{dash}", fontsize=8)
     ax.set_ylabel("problem (family P)")
     ax.spines[:].set_visible(False)
     ax.tick_params(length=0)

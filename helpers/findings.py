@@ -70,7 +70,7 @@ def doc_dates(documents: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"date": date, "date_inferred": inferred})
 
 
-def date_label(date, inferred, undated: str = "undated") -> str:
+def date_label(date, inferred, undated: str = UNDATED) -> str:
     """A document's date as shown in figures, quotes and the index's corpus table:
     ``"2015 (inferred)"``, ``"2015"``, or ``undated`` (``"undated"``; the table leaves the
     cell empty) when there is none. ``date`` and ``inferred`` as a row holds them: a missing

@@ -328,6 +328,15 @@ def test_the_heatmaps_few_cells_read_on_their_hatching_and_its_names_and_key_sta
     names = [t.get_text() for t in ax.get_xticklabels()]
     assert "support from managers\nand support functions" in names and not any("…" in n for n in names), names
     assert [len(line) <= 90 for line in ax.get_xlabel().splitlines()] == [True] * 3, ax.get_xlabel()
+    # with a code never coded the key has a line more ("–"), no longer than the others
+    t = findings.cooccurrence(*toy[:2], codebook, "sentence")
+    key = figures.cooccurrence_heatmap(t, codebook, "lift").axes[0].get_xlabel().splitlines()
+    assert len(key) == 4 and key[-1].startswith("–: one of the two never coded") and max(map(len, key)) <= 90, key
+    # the themes' heatmap by group (more groups than panels) grounds its few cells' labels too
+    coded, segments, documents = toy[:3]
+    rates = figures.rate_heatmap(findings.theme_frequencies(coded, segments, documents, codebook, "doc_id"), codebook, "t")
+    labels = [(t.get_text(), t.get_bbox_patch() is not None) for t in rates.axes[0].texts]
+    assert any(ground for _, ground in labels) and all(ground == ("n=" in text) for text, ground in labels), labels
 
 
 def _dashes(line):
