@@ -91,37 +91,38 @@ def rules_written_on(corpus: Path) -> bool:
     return pipeline.is_embedded(corpus) and coding.codebook_path(corpus) == coding.codebook_path()
 
 
+README_CARRY = "README, How far the codes carry"  # where the figures on texts no rule was read on are told
 NO_SPLIT = ("Nothing sets apart texts no rule was read on (a `split.csv` with a `score` part): if the codebook's "
-            "rules were written or tuned on these texts, these figures flatter the coder (README, How far the codes "
-            "carry).")
+            f"rules were written or tuned on these texts, these figures flatter the coder ({README_CARRY}).")
 
 
 def unseen_figures(codebook: coding.Codebook, path: Path | None = None) -> str:
     """How far ``codebook`` agrees with reference codings on texts no rule was read on, as
     recorded for its name and version (``path``, by default :data:`RECORD`: the score parts
-    of the development corpora): ``"α 0.460–0.571 per paragraph on 439 paragraphs of
-    development texts, codebook version 10"``, for a page whose reader has no README;
-    ``""`` when nothing is recorded for it (another codebook, or a version not yet scored)."""
+    of the development corpora, each against each of its references), for a page whose
+    reader has no README: ``"α 0.460–0.571 per paragraph against the reference codings of
+    439 paragraphs of development texts, codebook version 10"``. ``""`` when nothing is
+    recorded for it (another codebook, a version not yet scored, no figure). A copy of the
+    study's codebook edited without a new name or version would be given its figures."""
     path = RECORD if path is None else path
     table = io.read_csv(path) if path.exists() else pd.DataFrame(columns=RECORD_COLUMNS)
     rows = table[(table["codebook"] == codebook.name) & (table["version"] == str(codebook.version))
                  & (table["part"] == "score")]
-    if not len(rows):
+    alpha = pd.to_numeric(rows["alpha"], errors="coerce").dropna()
+    if not len(alpha):
         return ""
-    alpha = pd.to_numeric(rows["alpha"])
-    paragraphs = int(pd.to_numeric(rows.drop_duplicates("corpus")["paragraphs"]).sum())
-    return (f"α {alpha.min():.3f}–{alpha.max():.3f} per paragraph on {paragraphs} paragraphs of development texts, "
+    paragraphs = int(pd.to_numeric(rows.drop_duplicates("corpus")["paragraphs"], errors="coerce").fillna(0).sum())
+    shown = f"{alpha.min():.3f}" if f"{alpha.min():.3f}" == f"{alpha.max():.3f}" else f"{alpha.min():.3f}–{alpha.max():.3f}"
+    return (f"α {shown} per paragraph against the reference codings of {paragraphs} paragraphs of development texts, "
             f"codebook version {codebook.version}")
 
 
 def written_on_note(codebook: coding.Codebook) -> str:
     """What figures on the texts ``codebook``'s rules were written on must be read with:
     that they flatter the coder, and what it reaches on texts no rule was read on
-    (:func:`unseen_figures`, or the README's section where nothing is recorded)."""
-    figures = unseen_figures(codebook)
+    (:func:`unseen_figures`, or :data:`README_CARRY` where nothing is recorded)."""
     return ("**These are the texts the codebook's rules were written on**, so these figures flatter the coder: on "
-            "texts no rule was read on it agrees with reference codings far less ("
-            + (figures or "README, How far the codes carry") + ").")
+            f"texts no rule was read on it agrees with reference codings far less ({unseen_figures(codebook) or README_CARRY}).")
 
 
 def parts_note(corpus: Path, written_on: bool | None = None) -> str:

@@ -976,7 +976,7 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
     reviewed = table is not None and int(_code_rows(table)
                                          ["reviewed"].sum()) + len(all_unsure(table)) > 0
     if not has_references and not reviewed:
-        unseen = evaluation.unseen_figures(codebook) or "README, How far the codes carry"
+        unseen = evaluation.unseen_figures(codebook) or evaluation.README_CARRY
         return ("**⚠ Not validated on this corpus.** It has neither reference codings (`reference/`) nor review "
                 "decisions (`review/`), so nothing says how often the auto-coder's codes are right on these texts "
                 "(on development texts its rules were not written on, it agrees with the example reference codings far "
