@@ -170,31 +170,38 @@ class _TerminalFormatter(logging.Formatter):
         return for_terminal(super().format(record))
 
 
+class _SaidFilter(logging.Filter):
+    """Drops a record whose every line, as a page shows it (:func:`stderr_lines`), is one of
+    ``said``; lets any other through as it comes."""
+
+    def __init__(self, said: Iterable[str]) -> None:
+        super().__init__()
+        self.said = set(said)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        lines = stderr_lines(record.getMessage())
+        return not (lines and all(line in self.said for line in lines))
+
+
 @contextlib.contextmanager
 def _said_already(said: Iterable[str] = ()) -> Iterator[None]:
     """The corpus read again by the report itself, for the index and codebook pages: a
     warning the notebooks already wrote (``said``: their lines, :func:`run_warnings`; a file
     skipped in raw/, metadata naming no file), which the run's summary names once, is not
-    logged a second time above it. Any other warning of ``helpers`` is logged as ever, once
-    the block ends: held, never dropped."""
-    logger, said = logging.getLogger("helpers"), list(said)
-    held: list[logging.LogRecord] = []
-
-    class Hold(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            held.append(record)
-
-    hold, propagate = Hold(), logger.propagate
-    logger.addHandler(hold)
-    logger.propagate = False
+    logged a second time above it. Any other record of ``helpers`` is logged as ever, when
+    it comes. The filter sits on the loggers that make the records (``helpers`` and its
+    modules'), so no handler, wherever it is attached, sees a dropped one."""
+    said_filter = _SaidFilter(said)
+    loggers = [logging.getLogger("helpers")] + [
+        logger for name, logger in sorted(logging.root.manager.loggerDict.items())
+        if name.startswith("helpers.") and isinstance(logger, logging.Logger)]
+    for logger in loggers:
+        logger.addFilter(said_filter)
     try:
         yield
     finally:
-        logger.removeHandler(hold)
-        logger.propagate = propagate
-        for record in held:
-            if not any(record.getMessage() in line for line in said):
-                logging.getLogger(record.name).handle(record)
+        for logger in loggers:
+            logger.removeFilter(said_filter)
 
 
 def stderr_lines(text: str) -> list[str]:

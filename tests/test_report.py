@@ -654,7 +654,7 @@ def test_a_report_sums_up_what_the_notebooks_warned_naming_each_file_once(messy_
 def test_the_report_reading_the_corpus_again_does_not_log_its_warnings_a_second_time(corpus_factory, caplog):
     """The walkthrough's case: "skipped, not read as texts" was printed twice, once by the
     report building its index after the notebooks, once in the summary of what they warned.
-    What the notebooks did not say is logged all the same (held until the index is built)."""
+    What the notebooks did not say is logged all the same, at once, to every handler."""
     import logging
 
     root = corpus_factory({"a.txt": "Ett.", "notes.md": "Anteckningar."})
@@ -669,11 +669,34 @@ def test_the_report_reading_the_corpus_again_does_not_log_its_warnings_a_second_
         corpus.load_metadata(root)
     assert caplog.text == ""
     corpus._WARNED.clear()
-    with caplog.at_level(logging.WARNING), report._said_already([m for m in said if "skipped" not in m]):
-        corpus.load_metadata(root)
-        assert "skipped, not read as texts" not in caplog.text  # held until the block ends
+    # a handler on helpers itself (a caller's own) sees what was not said, and only that
+    seen: list[str] = []
+    own = logging.Handler()
+    own.emit = lambda record: seen.append(record.getMessage())
+    logging.getLogger("helpers").addHandler(own)
+    try:
+        with caplog.at_level(logging.WARNING), report._said_already([m for m in said if "skipped" not in m]):
+            corpus.load_metadata(root)
+            assert "skipped, not read as texts" in caplog.text  # when it comes, not held
+    finally:
+        logging.getLogger("helpers").removeHandler(own)
     assert caplog.text.count("skipped, not read as texts") == 1 and "metadata.csv" not in caplog.text
-    assert logging.getLogger("helpers").propagate and not logging.getLogger("helpers").handlers  # put back
+    assert len(seen) == 1 and "skipped, not read as texts" in seen[0], seen
+    assert not logging.getLogger("helpers").filters and not logging.getLogger("helpers.corpus").filters  # put back
+
+
+def test_a_warning_is_dropped_only_when_every_line_of_it_was_said():
+    """A line that merely contains a short warning's text does not silence it, and a
+    warning of two lines is silenced when both were said."""
+    import logging
+
+    said = report._SaidFilter(["a.txt: empty, read as no text", "first line", "second line"])
+
+    def record(msg: str) -> logging.LogRecord:
+        return logging.LogRecord("helpers.corpus", logging.WARNING, __file__, 1, msg, None, None)
+
+    assert not said.filter(record("first line\nsecond line")) and not said.filter(record("a.txt: empty, read as no text"))
+    assert said.filter(record("a.txt")) and said.filter(record("first line\nthird line"))
 
 
 def test_what_a_run_prints_of_data_shows_control_characters_as_escapes():
