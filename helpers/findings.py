@@ -740,7 +740,7 @@ def group_profiles(freq: pd.DataFrame) -> tuple[list[tuple[str, int, float | Non
     (named by the text rather than left out, so its count of groups agrees with the figure's).
     The share is ``None`` for a group with ``SMALL_N`` coded sentences or fewer (distinct
     sentences, ``coded_sentences``: one sentence with two themes is one), the floor of its
-    densest theme (:func:`enough`): a share of one or two sentences (0 % or 100 %) is no
+    densest theme (:func:`enough`): a share of one or two sentences (0% or 100%) is no
     finding. The share itself is of the group's codings (a sentence coded with two themes
     counts once per theme)."""
     by = group_column(freq)

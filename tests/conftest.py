@@ -43,7 +43,7 @@ def real_corpus_file() -> Path:
 
 @pytest.fixture(scope="session")
 def real_corpus_slice():
-    """The first 1 % of the real benchmark corpus (documents ``file, doc_id, text``), or
+    """The first 1% of the real benchmark corpus (documents ``file, doc_id, text``), or
     the share ``KVALITEXT_BENCH_FRACTION`` gives (``1`` for all of it); the test skips,
     saying why, when the corpus is not on this machine."""
     if not REAL_CORPUS.exists():

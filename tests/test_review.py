@@ -822,7 +822,7 @@ def test_reviewers_agreement_is_krippendorffs_alpha():
     assert t.iloc[0][["reviewer A", "reviewer B", "items both decided"]].tolist() == ["ann", "bo", 4]
     assert t.iloc[0]["alpha"] == pytest.approx(8 / 15) and t.iloc[0]["agreement"] == 0.75
     assert review.reviewer_agreement(_decided(rows[:4])).empty
-    assert review.agreement_note(t) == ""  # 75 %, α 0.53: nothing odd to explain
+    assert review.agreement_note(t) == ""  # 75%, α 0.53: nothing odd to explain
 
 
 def test_a_high_agreement_beside_a_low_alpha_is_explained():
