@@ -74,7 +74,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor, TagRemovePreprocessor
 from traitlets import Unicode, default
 
-from . import coding, findings, io, manifest, markup, paths, pipeline, review, style
+from . import coding, evaluation, findings, io, manifest, markup, paths, pipeline, reliability, review, style
 from . import corpus as corpus_mod
 from . import documents as documents_mod
 from .coding import Codebook
@@ -608,6 +608,32 @@ def entries_note(docs: pd.DataFrame) -> str:
     return f"<p>{markup.escape(note)}</p>" if note else ""
 
 
+def agreement_line(run: Run) -> str:
+    """The index's sentence on how far the codes agree with the corpus's reference codings
+    per sentence, the unit every count uses, and what the lower α supports
+    (:func:`helpers.reliability.alpha_verdict`), from the run's ``reliability_auto.csv``
+    (notebook 03's); on the texts the rules were written on, what they reach on texts no
+    rule was read on (:func:`helpers.evaluation.unseen_figures`). ``""`` without that table
+    or a sentence-level α in it. Reference names are data: escaped."""
+    path = run.path("reliability_auto.csv")
+    table = io.read_csv(path) if path.is_file() else pd.DataFrame(columns=["level", "reference", "alpha"])
+    rows = table[table["level"] == "sentence"].assign(alpha=lambda t: pd.to_numeric(t["alpha"], errors="coerce"))
+    rows = rows.dropna(subset=["alpha"]).sort_values("reference", kind="stable")
+    if not len(rows):
+        return ""
+    worst = rows.loc[rows["alpha"].idxmin()]
+    interval = str(worst.get("alpha 95% CI", "")).split("–")
+    low = pd.to_numeric(interval[0], errors="coerce") if len(interval) == 2 else None
+    said = "; ".join(f"α {a:.3f} with {markup.escape(r)}" for r, a in zip(rows["reference"], rows["alpha"]))
+    text = (f" Per sentence, the unit every count uses, they agree with them at {said}. "
+            + ("The lower " if len(rows) > 1 else "It ") + reliability.alpha_verdict(float(worst["alpha"]), low) + ".")
+    if evaluation.rules_written_on(run.corpus):
+        unseen = evaluation.unseen_figures(coding.codebook_for(run.corpus)) or evaluation.README_CARRY
+        text += (" These are the texts the codebook's rules were written on: on texts no rule was read on they agree "
+                 f"far less ({markup.escape(unseen)}).")
+    return text
+
+
 SUMMARY_TAG = "summary"  # a cell whose output the index page quotes under "Findings in brief" (notebook 04's)
 
 
@@ -669,7 +695,7 @@ def index_page(pages: list[tuple[str, str, str]], run: Run, codes: str = "auto",
         trust += "Every count comes from a rule-based auto-coder, whose codes are leads to check: "
         if any(review.checked_by(run.corpus)):
             trust += ("the step that checks the coding (below) says how far they agree with this corpus's reference "
-                      "codings or reviewed sample, and the findings page opens with it.</p>")
+                      "codings or reviewed sample, and the findings page opens with it." + agreement_line(run) + "</p>")
         else:
             trust += ("<strong>nothing has checked them on this corpus</strong>, which has neither reference codings "
                       "nor review decisions; the step that checks the coding (below) says how to add either.</p>")

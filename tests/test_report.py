@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from helpers import coding, corpus, markup, paths, pipeline, report
+from helpers import coding, corpus, evaluation, markup, paths, pipeline, reliability, report
 
 NOTEBOOK_STEMS = [p.stem for p in report.notebooks()]
 
@@ -108,6 +108,28 @@ def test_index_of_a_corpus_without_study_yaml_is_generic(own_corpus_report):
     assert "run the kvalitext notebooks on the corpus folder <code>corpus</code>" in html
     study = corpus.load_study(paths.CORPUS_DIR)
     assert study["title"] not in html and study["about"][:20] not in html
+
+
+def test_the_index_says_how_far_the_codes_agree_per_sentence_and_on_unseen_texts(corpus_factory, tmp_path):
+    """The reader's case: the index gave firm readings while the findings page said that per
+    sentence, the unit every count uses, α is too uncertain even for tentative conclusions,
+    and far lower on texts no rule was read on. The index says both, from notebook 03's table."""
+    table = pd.DataFrame({"level": ["paragraph", "sentence", "sentence"], "reference": ["A", "<b>B</b>", "A"],
+                          "alpha": [0.9, 0.686, 0.670], "alpha 95% CI": ["0.85–0.95", "0.627–0.741", "0.614–0.724"]})
+    own = pipeline.Run.from_params(corpus_factory({"a.txt": "Text.\n"}), tmp_path / "own")
+    assert report.agreement_line(own) == ""  # no table: nothing to say
+    own.out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(own.path("reliability_auto.csv"), index=False)
+    line = report.agreement_line(own)
+    assert line == (" Per sentence, the unit every count uses, they agree with them at α 0.686 with &lt;b&gt;B&lt;/b&gt;; "
+                    "α 0.670 with A. The lower " + reliability.alpha_verdict(0.670, 0.614) + ".")  # by name
+    assert "too uncertain even for tentative conclusions" in line and "written on" not in line
+    study = pipeline.Run.from_params(None, tmp_path / "study")
+    study.out.mkdir(parents=True, exist_ok=True)
+    table[table["reference"] == "A"].to_csv(study.path("reliability_auto.csv"), index=False)
+    line = report.agreement_line(study)
+    assert " at α 0.670 with A. It reaches 0.667" in line
+    assert line.endswith(f"far less ({evaluation.unseen_figures(coding.codebook_for(paths.CORPUS_DIR))}).")
 
 
 def test_index_takes_title_and_about_from_study_yaml(corpus_factory, tmp_path):
