@@ -685,7 +685,7 @@ def enough(n):
     """Whether a count of sentences or units (a number, or a Series of them) is above the
     findings' floor, ``SMALL_N``: a rate or a share of one or two sentences is no finding.
     The one test of the floor that the findings' words, tables and figures apply
-    (:func:`densest_group`, :func:`densest_code`, :func:`group_profiles`,
+    (:func:`densest_group`, :func:`densest_codes`, :func:`group_profiles`,
     :func:`top_pairs`, :func:`drilldown`, :func:`few` by which the figures hatch and the
     tables mark, and the marks of :mod:`helpers.drilldown`)."""
     return n > SMALL_N
@@ -725,18 +725,22 @@ def group_sentences(freq: pd.DataFrame, code: str, skip: tuple[str, ...] = ()) -
     return int(rows["sentences"].sum())
 
 
-def densest_code(freq: pd.DataFrame, group: str) -> pd.Series | None:
-    """The theme densest in one group of a :func:`theme_frequencies` table (highest
-    ``per_1000``; ties by code id), among the themes that rest on more than ``SMALL_N`` of
-    the group's sentences, the same floor as :func:`densest_group`. ``None`` when no
-    theme has that many there."""
-    return _densest(freq[freq[group_column(freq)] == group], "code")
+def densest_codes(freq: pd.DataFrame, group: str) -> pd.DataFrame | None:
+    """The themes densest in one group of a :func:`theme_frequencies` table: the rows with
+    the highest ``per_1000`` (several when they tie, by code id), among the themes that rest
+    on more than ``SMALL_N`` of the group's sentences, the same floor as
+    :func:`densest_group`. ``None`` when no theme has that many there."""
+    rows = freq[(freq[group_column(freq)] == group) & enough(freq["sentences"])]
+    if not len(rows):
+        return None
+    top = rows[np.isclose(rows["per_1000"], rows["per_1000"].max())]
+    return top.sort_values("code", kind="stable").reset_index(drop=True)
 
 
-def group_profiles(freq: pd.DataFrame) -> tuple[list[tuple[str, int, float | None, pd.Series | None]], list[str]]:
+def group_profiles(freq: pd.DataFrame) -> tuple[list[tuple[str, int, float | None, pd.DataFrame | None]], list[str]]:
     """RQ3's profile of each group (a voice, or a period) of a :func:`theme_frequencies`
     table, in the group's order: ``(group, documents, share of its codes that are
-    problems, densest_code)``; and, apart, the groups with no coded sentence at all
+    problems, densest_codes)``; and, apart, the groups with no coded sentence at all
     (named by the text rather than left out, so its count of groups agrees with the figure's).
     The share is ``None`` for a group with ``SMALL_N`` coded sentences or fewer (distinct
     sentences, ``coded_sentences``: one sentence with two themes is one), the floor of its
@@ -751,7 +755,7 @@ def group_profiles(freq: pd.DataFrame) -> tuple[list[tuple[str, int, float | Non
             silent.append(group)
             continue
         share_p = float(g.loc[g["family"] == "P", "sentences"].sum() / total) if enough(distinct) else None
-        rows.append((group, int(g["n_documents"].iloc[0]), share_p, densest_code(freq, group)))
+        rows.append((group, int(g["n_documents"].iloc[0]), share_p, densest_codes(freq, group)))
     return rows, silent
 
 
