@@ -26,6 +26,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from . import io, paths, tables
 from .clean import lemma, tokenize
 from .corpus import doc_ids, list_raw_files, raw_name, read_raw, warn_once
+from .documents import cited_id
 from .matcher import Bank, Lemmatizer, Matcher, Term, rule_problems
 from .structure import KINDS
 
@@ -177,21 +178,29 @@ class Codebook(BaseModel):
         """The code with this id."""
         return next(c for c in self.codes if c.id == code_id)
 
-    def table(self, corpus: Path | None = None) -> pd.DataFrame:
+    def table(self, corpus: Path | None = None, documents: pd.DataFrame | None = None) -> pd.DataFrame:
         """The codebook as a readable table (one row per code). Each code's first example
         is cited by its document's id (as that corpus's metadata names its file,
-        :func:`helpers.corpus.doc_ids`; else the file's name) and offsets; when ``corpus``
-        (the run's corpus folder, by default the study's) is not the corpus the examples
-        come from (:func:`examples_home`: the study's codebook on a researcher's corpus), the
-        citation says so, as that corpus has no such document."""
+        :func:`helpers.corpus.doc_ids`; else the file's name) and offsets, or inside a dated
+        entry by the entry's id when ``documents`` (the run's ``documents.csv``) is given, as
+        the findings and the codebook page cite it (:func:`helpers.documents.cited_id`); when
+        ``corpus`` (the run's corpus folder, by default the study's) is not the corpus the
+        examples come from (:func:`examples_home`: the study's codebook on a researcher's
+        corpus), the citation says so, as that corpus has no such document (and its
+        ``documents`` are not the examples')."""
         home = examples_home(corpus if corpus is not None else paths.CORPUS_DIR)
         elsewhere = corpus is not None and Path(home).resolve() != Path(corpus).resolve()
         where, ids = ("the study's corpus, " if elsewhere else ""), doc_ids(home)
+        entries = None if elsewhere else documents
+
+        def cited(e: Example) -> str:
+            shown = cited_id(e.file, e.start, ids, entries) or e.file
+            return f"“{e.quote}” ({where}{shown}, {e.start}–{e.end})"
+
         return pd.DataFrame([{
             "id": c.id, "family": c.family, "name (sv)": c.name_sv, "name (en)": c.name_en,
             "code it when": c.use_when, "not when": c.not_when, "rules": len(c.terms),
-            "example": f"“{c.examples[0].quote}” ({where}{ids.get(c.examples[0].file, c.examples[0].file)}, "
-                       f"{c.examples[0].start}–{c.examples[0].end})" if c.examples else "",
+            "example": cited(c.examples[0]) if c.examples else "",
         } for c in self.codes])
 
     def attribute_table(self) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Sequence
 
@@ -147,6 +148,19 @@ def id_clash(documents: pd.DataFrame) -> str | None:
               for r in dup[dup["doc_id"] == doc_id].itertuples()]
     return (f"the doc id {doc_id!r} is given to {len(whence)} documents: {', '.join(whence)}. Each document needs "
             "its own id: give the file another doc id in metadata.csv (a row per file: file,doc_id).")
+
+
+def cited_id(file: str, start: int, doc_ids: Mapping[str, str], documents: pd.DataFrame | None = None) -> str | None:
+    """The id a citation of raw ``file`` from character ``start`` shows, as the findings cite
+    a sentence: the dated entry's (``tillit-diary/luleå``) when ``documents`` (a run's
+    ``documents.csv`` of that corpus) splits the file into entries and one holds ``start``;
+    else the file's doc id in ``doc_ids`` (raw file name → id); ``None`` when neither knows it."""
+    if documents is not None and "parent" in documents.columns:
+        entries = documents[(documents["parent"].astype(str) != "") & (documents["file"] == file)]
+        inside = entries[(entries["start"].astype(int) <= start) & (entries["end"].astype(int) > start)]
+        if len(inside):
+            return str(inside["doc_id"].iloc[0])
+    return doc_ids.get(file)
 
 
 def removals_per_document(removed: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:

@@ -758,15 +758,9 @@ def codebook_page(codebook: Codebook, doc_ids: Mapping[str, str] | None = None,
     ("tillit-diary/luleå", not "tillit-diary")."""
     esc = markup.escape
     doc_ids = dict(doc_ids or {})
-    entries = (documents[documents["parent"].astype(str) != ""]
-               if documents is not None and "parent" in documents.columns else None)
 
     def cite(file: str, start: int) -> str:
-        shown = doc_ids.get(file)
-        if entries is not None:
-            inside = entries[(entries["file"] == file) & (entries["start"].astype(int) <= start)
-                             & (entries["end"].astype(int) > start)]
-            shown = str(inside["doc_id"].iloc[0]) if len(inside) else shown
+        shown = documents_mod.cited_id(file, start, doc_ids, documents)
         return f'<span title="{esc(file)}">{esc(shown)}</span>' if shown else esc(file)
 
     def rules(title: str, items: list[str]) -> str:

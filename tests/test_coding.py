@@ -323,6 +323,19 @@ def test_the_codebook_table_cites_the_studys_examples_as_the_studys_on_another_c
     assert corpus.doc_ids(tmp_path) == {}
 
 
+def test_the_codebook_table_cites_an_example_in_a_diary_entry_by_the_entry(tmp_path):
+    """The reader's case: step 2's table cited "tillit-diary, 3178–3248" where the codebook
+    page and the findings cite "tillit-diary/gislaved"; with the run's documents it says the entry."""
+    cb = coding.codebook_for(paths.CORPUS_DIR)
+    example = cb.codes[2].examples[0]
+    documents = pd.DataFrame({"doc_id": ["d", "d/gislaved"], "file": [example.file] * 2, "parent": ["", "d"],
+                              "start": [0, example.start - 1], "end": [99999, example.end + 1]})
+    assert cb.table(paths.CORPUS_DIR, documents)["example"].iloc[2].endswith(f"(d/gislaved, {example.start}–{example.end})")
+    assert "d/gislaved" not in cb.table(paths.CORPUS_DIR)["example"].iloc[2]  # entries unknown: the file's id
+    (tmp_path / "raw").mkdir()  # another corpus's documents are not the examples': never read for them
+    assert "d/gislaved" not in cb.table(tmp_path, documents)["example"].iloc[2]
+
+
 def test_explain_shows_each_sentence_once_beside_its_codes(seed_tables):
     """The reader's case: notebook 02's examples printed each sentence's text once per code."""
     s = seed_tables
