@@ -559,7 +559,8 @@ li {{ margin: .3rem 0; }}
 </ul>{drawn}
 <p>The <a href="codebook.html">codebook</a>: every code's definition, when to code it and when not, examples
 and rules.</p>
-<h2>Corpus: {corpus_name}</h2>
+<h2>The texts</h2>
+<p>One row per file of the corpus folder <code>{corpus_name}</code>.</p>
 <div class="wide">{corpus_table}</div>
 {entries}
 <h2>Re-run</h2>

@@ -151,7 +151,7 @@ def test_the_index_names_its_corpus_and_the_command_that_made_it(corpus_factory,
     shown = paths.display(root)
     assert shown.startswith(paths.SHORTENED + "/")  # outside the project: as every output names it
     own = report.index_page([], pipeline.Run.from_params(root, tmp_path / "out"))
-    assert f"<h2>Corpus: {shown}</h2>" in own
+    assert f"<h2>The texts</h2>\n<p>One row per file of the corpus folder <code>{shown}</code>.</p>" in own
     assert (f"<code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (this report, with CORPUS the folder "
             f"{shown}; any corpus folder laid out like <code>corpus/</code>)," in own and "embedded" not in own)
     assert own.count("make report") == 1  # the command once, not twice
@@ -160,7 +160,8 @@ def test_the_index_names_its_corpus_and_the_command_that_made_it(corpus_factory,
     assert "<code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt; CODES=corrected</code> (this report," in corrected
     assert "drawn from the auto-coder's codes corrected by the review decisions" in corrected
     study = report.index_page([], pipeline.Run.from_params(None, tmp_path / "out"))
-    assert "<h2>Corpus: corpus</h2>" in study and "<code>make report</code> (this report, on the embedded corpus)," in study
+    assert "the corpus folder <code>corpus</code>.</p>" in study and "Corpus: corpus" not in study
+    assert "<code>make report</code> (this report, on the embedded corpus)," in study
     assert ("<code>make report CORPUS=&lt;dir&gt; OUT=&lt;dir&gt;</code> (another corpus folder laid out like "
             "<code>corpus/</code>),\n<code>make test</code>") in study
 
