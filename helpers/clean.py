@@ -301,7 +301,7 @@ class Rule:
     language: str = ""  # ``language``: the interface language, a wordfreq code ("en")
     min_files: int = 3  # ``template``: raw files of the corpus a line must occur in
     min_run: int = 1  # ``template``: such lines in a row (blank lines aside) before they go
-    joins: tuple[str, ...] = ()  # ``menu``: rules whose removed lines are items of the menu around them
+    joins: tuple[str, ...] = ()  # ``menu``, ``block``: rules whose removed lines are parts of the run around them
 
     def matches_line(self, line: str) -> bool:
         """Whether one of the rule's ``patterns`` matches the whole (normalised) line: a
@@ -309,7 +309,8 @@ class Rule:
         return any(p.fullmatch(line) for p in self.patterns)
 
 
-RULE_KINDS = ("line", "dated", "repeated", "filename", "block", "menu", "list", "language", "echo", "template")
+RULE_KINDS = ("line", "dated", "repeated", "filename", "masthead", "block", "menu", "list", "language", "echo",
+              "template")
 LINE_KINDS = ("line", "dated")  # kinds whose patterns must match a whole line
 MARKED_FIRST = (*LINE_KINDS, "filename", "repeated")  # kinds that mark their lines before any structural rule
 _RULE_KEYS = {"id", "kind", "description", "patterns", "max_words", "signals", "min_signals", "min_lines",
@@ -365,7 +366,7 @@ def _parse_rules(path: Path) -> list[Rule]:
         language = item.get("language", "")
         if not isinstance(language, str) or (item["kind"] == "language" and not re.fullmatch(r"[a-z]{2,3}", language)):
             raise RuleError(f"{where}: field 'language' must be a language code such as 'en', got {language!r}{line}")
-        if (item["kind"] in LINE_KINDS or item["kind"] == "list") and not compiled:
+        if (item["kind"] in LINE_KINDS or item["kind"] in ("list", "masthead")) and not compiled:
             raise RuleError(f"{where}: a {item['kind']!r} rule needs at least one pattern under 'patterns'{line}")
         if item["kind"] == "template" and counts["min_files"] < 2:
             raise RuleError(f"{where}: a 'template' rule's 'min_files' must be 2 or more (a line in one file only "
@@ -374,8 +375,8 @@ def _parse_rules(path: Path) -> list[Rule]:
         if not isinstance(joins, list) or not all(isinstance(j, str) and j for j in joins):
             raise RuleError(f"{where}: field 'joins' must be a list of rule ids (e.g. 'joins: [navigation]'), "
                             f"got {joins!r}{line}")
-        if joins and item["kind"] != "menu":
-            raise RuleError(f"{where}: field 'joins' belongs to a 'menu' rule only{line}")
+        if joins and item["kind"] not in ("menu", "block"):
+            raise RuleError(f"{where}: field 'joins' belongs to a 'menu' or 'block' rule only{line}")
         if item["kind"] == "block" and not compiled_signals:
             raise RuleError(f"{where}: a 'block' rule needs at least one pattern under 'signals'{line}")
         rules.append(Rule(
@@ -461,13 +462,13 @@ def load_rules(corpus: Path | None = None) -> tuple[Rule, ...]:
         if unknown:
             raise RuleError(f"{r.source}: rule {r.id!r}: field 'joins' names no rule in force: {unknown}; "
                             f"name rules by their 'id' (the default rules' ids are in {paths.display(paths.BOILERPLATE_FILE)}).")
-        # a structural rule marks its lines when its turn comes (in order); one after the menu rule has marked none yet
+        # a structural rule marks its lines when its turn comes (in order); one after the joining rule has marked none yet
         late = [j for j in r.joins if rules[j].kind not in MARKED_FIRST and order.index(j) > order.index(r.id)]
         if late:
             raise RuleError(
                 f"{r.source}: rule {r.id!r}: field 'joins' names {late}, applied after it (rules of the kinds "
                 f"{', '.join(k for k in RULE_KINDS if k not in MARKED_FIRST)} mark lines in the order the rules stand, "
-                f"default rules first), so their lines are not yet marked when the menu is read: leave them out of "
+                f"default rules first), so their lines are not yet marked when its run is read: leave them out of "
                 f"'joins', or join rules of the kinds {', '.join(MARKED_FIRST)}, which mark lines first.")
     return tuple(rules.values())
 
@@ -1328,6 +1329,25 @@ def _running(words: int, ends: bool, more_than: int = _RUNNING_TEXT_WORDS) -> bo
     return ends and words > more_than
 
 
+_TITLE_WORDS = 8  # the line under a masthead: a page's title is a short line that ends no sentence
+
+
+def _mark_masthead(found: list[_Line], rule: Rule) -> None:
+    """A ``masthead`` rule: the page's first line, when it is still kept, is at most
+    ``max_words`` words, is a name of the kind ``patterns`` describe (an organisation's:
+    "Region Östergötland", "Tillväxtverket") and the next line still kept is a title (at most
+    eight words, no sentence end): the site's name above the page, its logo's text. Where a
+    sentence follows, the name is the page's own heading ("Riksrevisionen" above
+    "Riksrevisionen är en myndighet …") and stays; so does the name anywhere but on top."""
+    kept = [ln for ln in found if not ln.rule]
+    if not found or found[0].rule or len(kept) < 2:
+        return
+    top, below = kept[0], kept[1]
+    if (top.words <= rule.max_words and rule.matches_line(top.content)
+            and below.short(_TITLE_WORDS) and not _ends_sentence(below.content)):
+        top.rule = rule.id
+
+
 def _mark_blocks(found: list[_Line], rule: Rule) -> None:
     """A ``block`` rule: a run of short lines (at most ``max_words`` words) that hold what
     ``signals`` describe (a phone number, an e-mail or postal address, opening hours, a
@@ -1336,7 +1356,10 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
     before them in the same block (a title, a name), is removed when it holds at least
     ``min_signals`` different signals; a name between them counts as one.
     A line that is longer, or a sentence of more than six words, ends the run: an official
-    named in running text is never part of one. Lines that other rules removed neither end nor add to a run."""
+    named in running text is never part of one. Lines that other rules removed neither end nor add to a run,
+    unless the block rule ``joins`` their rule: a contact heading ("Kontakt") or an e-mail link ("E-post")
+    that a line rule removed is part of the block around it, and its signals count, whatever its length
+    (the rule that removed it stays the one logged)."""
     def signals(ln: _Line) -> set[int]:
         return {k for k, pat in enumerate(rule.signals) if pat.search(ln.content)}
 
@@ -1355,11 +1378,12 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
         run.clear()
 
     for ln in found:
-        if ln.rule:
+        joined = bool(ln.rule) and ln.rule in rule.joins
+        if ln.rule and not joined:
             continue
-        short = ln.words <= rule.max_words and not ln.running()
+        short = joined or (ln.words <= rule.max_words and not ln.running())
         sig = signals(ln) if short else set()
-        label = short and rule.matches_line(ln.content)
+        label = short and (joined or rule.matches_line(ln.content))
         if sig or label:
             if not run:
                 run.extend((b, "before", set()) for b in before if b.block == ln.block)
@@ -1625,7 +1649,9 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
                 b.rule = b.rule or rule.id
 
     for rule in rules:
-        if rule.kind == "block":
+        if rule.kind == "masthead":
+            _mark_masthead(found, rule)
+        elif rule.kind == "block":
             _mark_blocks(found, rule)
         elif rule.kind == "menu":
             _mark_menus(found, rule)

@@ -83,6 +83,23 @@ KINDS = [
     ("languages side by side", ["Andra språk/Other languages"], "language-switch"),
     ("updated in the past tense", ["Sidan uppdaterades:", "Sidan uppdaterades 2 maj 2021"], "published-date"),
     ("a mirror's full text prompt and page marker", ["Full text", "(1)"], "document-viewer"),
+    ("published after a bullet, a type of item or with a link after it",
+     ["Senast ändrad • 2021-03-09", "Nyhet publicerad 12 maj 2019", "Pressmeddelande 2023-10-02",
+      "Pressmeddelande • Jun 4, 2012 09:15 CEST", "Uppdaterad 3 mars 2022 Lämna synpunkter på sidan"],
+     "published-date"),
+    ("a row of share links", ["Dela till Facebook Dela till LinkedIn Dela med e-post"], "share-buttons"),
+    ("a form's messages", ["Ett fel inträffade", "De obligatoriska fälten måste fyllas i"], "form-messages"),
+    ("skip links in English", ["Skip Navigation Links."], "skip-link"),
+    ("feedback and sign-language links", ["Synpunkter och felanmälan", "Lämna synpunkter på sidan",
+                                          "Teckenspråksfilmer på denna sida"], "controls"),
+    ("back to the top", ["Upp", "Tillbaka till toppen"], "navigation"),
+    ("the page's owner and its panel", ["Textansvarig: Eva Exempel, 08-123 456 78", "Sidinformation"],
+     "page-footer"),
+    ("a parliamentary document's status and events", ["Motionen är behandlad", "Händelser", "Inlämnad",
+                                                      "Besvarad"], "page-metadata"),
+    ("links to a debate's records", ["Protokoll från debatten", "Dokument från debatten"], "navigation"),
+    ("an e-service's link and steps", ["Ansök om bygglov via e-tjänst", "Du kommer att gå igenom följande steg:"],
+     "e-service"),
 ]
 
 
@@ -390,7 +407,11 @@ def test_a_menu_run_stops_at_a_line_another_rule_removed():
              "Besvarad", "2016-06-27"]
     text = "\n\n".join([BODY, *panel, "PDF", "Interpellationen", "till Statsrådet Exempel (S)", BODY]) + "\n"
     removed = _removed_by(text)
-    assert removed == dict.fromkeys(panel, "menu-run") | {"PDF": "controls"}
+    # the panel's labels are the status rule's; the dates between them go with them, as a menu that joins
+    # that rule's lines; the menu stops at "PDF", which the controls rule removed, and the heading stays
+    labels = [x for x in panel if not x[0].isdigit()]
+    assert removed == (dict.fromkeys(panel, "menu-run") | dict.fromkeys(labels, "page-metadata")
+                       | {"PDF": "controls"})
 
 
 def test_a_menu_split_by_lines_the_navigation_rule_removed_goes_whole():
@@ -405,7 +426,7 @@ def test_a_menu_split_by_lines_the_navigation_rule_removed_goes_whole():
 
 def test_without_joins_a_menu_split_by_removed_lines_stays(tmp_path):
     own = [r for r in RULES if r.id == "menu-run"][0]
-    assert own.joins == ("navigation",)
+    assert own.joins == ("navigation", "page-metadata")
     rules = tuple(dataclasses.replace(r, joins=()) if r.id == "menu-run" else r for r in RULES)
     menu = ["Meny", "Exempelby kommun", "Sök", "Start", "Omsorg och stöd", "Skola och förskola", "Bygga och bo"]
     _, removed = clean.segment("\n\n".join([BODY, *menu, BODY]) + "\n", "x.txt", rules)
@@ -414,7 +435,7 @@ def test_without_joins_a_menu_split_by_removed_lines_stays(tmp_path):
 
 @pytest.mark.parametrize("item, message", [
     ({"id": "m", "kind": "menu", "joins": "navigation"}, "'joins' must be a list of rule ids"),
-    ({"id": "m", "kind": "line", "patterns": ["x"], "joins": ["navigation"]}, "'joins' belongs to a 'menu' rule"),
+    ({"id": "m", "kind": "line", "patterns": ["x"], "joins": ["navigation"]}, "'joins' belongs to a 'menu' or 'block' rule"),
     ({"id": "m", "kind": "menu", "joins": ["no-such-rule"]}, r"names no rule in force: \['no-such-rule'\]"),
 ])
 def test_bad_joins_are_refused(tmp_path, item, message):
@@ -451,6 +472,41 @@ def test_a_contact_block_may_open_with_a_title_and_a_name():
             "Förvaltningsledare\nOlle Exempel\nolle.exempel@exempel.se\n")
     assert set(_removed_by(text)) == {"Kontakt", "Produktionsledare", "Eva Exempel", "eva.exempel@exempel.se",
                                       "Förvaltningsledare", "Olle Exempel", "olle.exempel@exempel.se"}
+
+
+# a contact block whose heading and e-mail link the line rules removed, each line a block of its own
+JOINED = ["Kontakt", "Bild på Eva Exempel", "Eva Exempel", "Socialchef", "010-123 45 67", "E-post"]
+
+
+def test_a_contact_block_joins_its_heading_and_e_mail_link_that_line_rules_removed():
+    removed = _removed_by("\n\n".join([BODY, *JOINED, BODY]) + "\n")
+    assert set(removed) == set(JOINED)
+    assert (removed["Kontakt"], removed["E-post"], removed["Eva Exempel"]) == (
+        "contact-block", "share-buttons", "contact-details")  # each logged by the rule that removed it
+
+
+def test_without_joins_a_phone_number_alone_is_no_contact_block():
+    rules = tuple(dataclasses.replace(r, joins=()) if r.id == "contact-details" else r for r in RULES)
+    _, removed = clean.segment("\n\n".join([BODY, *JOINED, BODY]) + "\n", "x.txt", rules)
+    assert {r["text"] for r in removed if r["rule"] not in furniture.NOT_LINE_REMOVALS} == {"Kontakt", "E-post"}
+
+
+@pytest.mark.parametrize("name", ["Region Exempelland", "Exempelby kommun", "Exempelverket",
+                                  "Myndigheten för exempel och analys"])
+def test_the_sites_name_above_the_pages_title_goes(name):
+    assert _removed_by(f"{name}\n\nOmsorg och stöd\n\n{BODY}\n") == {name: "site-name"}
+
+
+@pytest.mark.parametrize("text", [
+    # a sentence under the name: the name is the page's heading
+    "Exempelverket\n\nExempelverket är en myndighet som granskar hur staten använder sina pengar.\n",
+    # the name below the top of the page
+    f"{BODY}\n\nExempelverket\n\nOmsorg och stöd\n\n{BODY}\n",
+    # not an organisation's name
+    f"Omsorg och stöd\n\nHemtjänst\n\n{BODY}\n",
+])
+def test_a_name_that_heads_the_text_or_stands_lower_stays(text):
+    assert _removed_by(text) == {}
 
 
 def test_a_heading_that_names_e_mail_is_not_a_contact_block():
