@@ -20,7 +20,7 @@ import re._constants as _sre  # Python's own parse of a pattern (backtracking_ri
 import re._parser as _sre_parse
 import unicodedata
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from itertools import accumulate
@@ -61,6 +61,7 @@ _FORCED_BREAK = re.compile(r"[.!?…]['\"”’»)]*\s+")
 _SPACE_RUN = re.compile(r"\s+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")
+_LONE_WORD = re.compile(r"[a-zåäöé]+")  # the form of a file name that is also a word: an image's name only alone
 _FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name)
     r"(?:(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|[a-zåäöé]+|\S+\.(?:jpe?g|png|gif|webp|svg))"
 )
@@ -1641,6 +1642,11 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     screen = _screen_of(rules)
     for ln in found:
         ln.rule = _line_rule(rules, ln.content, screen)
+    images = {r.id for r in rules if r.kind == "filename"}
+    lines_in = Counter(ln.block for ln in found)
+    for ln in found:  # a lone word among other lines of its block is a word of a title broken over lines
+        if ln.rule in images and lines_in[ln.block] > 1 and _LONE_WORD.fullmatch(ln.content):
+            ln.rule = None
     for rule in (r for r in rules if r.kind == "repeated"):
         for a, b in zip(found, found[1:]):
             if (a.block == b.block and a.content and a.content == b.content

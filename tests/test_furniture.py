@@ -100,6 +100,17 @@ KINDS = [
     ("links to a debate's records", ["Protokoll från debatten", "Dokument från debatten"], "navigation"),
     ("an e-service's link and steps", ["Ansök om bygglov via e-tjänst", "Du kommer att gå igenom följande steg:"],
      "e-service"),
+    ("a skip link worded 'navigera'", ["Navigera till sidans huvudinnehåll"], "skip-link"),
+    ("a mirror's page header", ["Page 3: Rapport om styrning - exempel.se/rapport.pdf · Eva Exempel 2019-01-01"],
+     "document-viewer"),
+    ("a rating widget's thanks", ["Tack för din hjälp att förbättra webbplatsen, dina synpunkter har skickats."],
+     "rating-widget"),
+    ("a browser notice", ["Sidan använder funktioner som inte stöds av din webbläsare. Byt till en nyare webbläsare."],
+     "archive-notice"),
+    ("a press contact", ["För mer information kontakta",
+                         "Eva Exempel, pressansvarig, Exempelverket, 010-123 45 67 eller eva.exempel@exempel.se."],
+     "contact-block"),
+    ("a page's contact label", ["Kontakt för den här sidan:"], "contact-block"),
 ]
 
 
@@ -514,6 +525,18 @@ def test_a_heading_that_names_e_mail_is_not_a_contact_block():
             "polisanmält händelsen.\n\nNär du vill veta din adress ska du vända dig till kommunen.\n")
     # only "Om oss", a site's "about us" link, goes (as a label of the contact rule); the heading stays
     assert _removed_by(text) == {"Om oss": "contact-block"}
+
+
+def test_a_contact_in_a_sentence_that_goes_on_after_the_e_mail_stays():
+    text = ("Frågor om ansökan besvaras av handläggaren på telefon 08-123 456 78 och via e-post till "
+            "socialtjanst@exempel.se, som också tar emot synpunkter på beslutet.\n")
+    assert _removed_by(text) == {}
+
+
+def test_a_lone_word_is_an_image_name_alone_in_its_block_but_not_among_a_titles_lines():
+    title = "Huvudrapport\nstyrning av\ngrundskolan\n\n"
+    assert _removed_by(title + BODY + "\n") == {}
+    assert _removed_by("bild\n\n" + BODY + "\n") == {"bild": "image-filename"}
 
 
 def test_a_date_alone_is_not_an_image_file_name():
