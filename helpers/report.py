@@ -370,7 +370,8 @@ FULL_EDITION_TAG = "full-edition"  # a cell (a note on the code) that only the f
 
 
 def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = None, title: str | None = None,
-                figures: frozenset[str] = frozenset()) -> str:
+                figures: frozenset[str] = frozenset(), previous: dict | None = None, following: dict | None = None
+                ) -> str:
     """A notebook as an offline HTML page; ``reader=True`` leaves out all code, and the
     cells tagged :data:`FULL_EDITION_TAG` (notes for those who run the notebook: Python to
     call, how the tests read a table), which the full edition shows. The
@@ -381,7 +382,10 @@ def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = No
     ``figures/`` beside the page (the report copies ``OUT/figures``'s there, so that
     ``html/`` is whole on its own) when that file's name is among ``figures`` (the files
     the report found in ``OUT/figures``): a name is only ever compared, never taken as a
-    path."""
+    path.
+
+    ``previous`` and ``following`` (``{"href": …, "label": …}``) are the pages of the
+    notebooks before and after this one, linked at the top and the foot of the page."""
     exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
     exporter.exclude_input = reader
     exporter.exclude_input_prompt = True
@@ -395,7 +399,8 @@ def export_html(nb: nbformat.NotebookNode, reader: bool, other: dict | None = No
     exporter.register_preprocessor(remover, enabled=True)
     name = f"{title or _title(nb, 'Notebook')} – {EDITIONS[reader]}"
     body, _ = exporter.from_notebook_node(nb, resources={"kv_other": other or {}, "metadata": {"name": name},
-                                                         "kv_figures": figures})
+                                                         "kv_figures": figures, "kv_prev": previous or {},
+                                                         "kv_next": following or {}})
     return markup.header_breaks(add_toc(link_pages(align_numbers(body), reader)))
 
 
@@ -933,15 +938,18 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
                 raise ReportError(f"{nb_path.name} stopped with {err.ename}: {said}{kept}") from err
             stem = nb_path.stem
             executed[stem] = nb
-            reader, full = f"{stem}.html", f"{stem}.code.html"
             staged[f"notebooks/{nb_path.name}"] = nbformat.writes(nb) + "\n"
-            title, figures = _title(nb, stem), saved_figures(run.out)
-            staged[f"html/{reader}"] = export_html(nb, reader=True, other={"href": full, "label": "Full edition (with code)"},
-                                                   title=title, figures=figures)
-            staged[f"html/{full}"] = export_html(nb, reader=False, other={"href": reader, "label": "Reader edition"},
-                                                 title=title, figures=figures)
-            pages.append((title, reader, full))
+            pages.append((_title(nb, stem), f"{stem}.html", f"{stem}.code.html"))
             print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
+        # each page links the notebooks before and after it, in the same edition
+        figures = saved_figures(run.out)
+        for n, (nb, (title, reader, full)) in enumerate(zip(executed.values(), pages)):
+            neighbours = (pages[n - 1] if n else None), (pages[n + 1] if n + 1 < len(pages) else None)
+            for edition, page, other in ((True, reader, {"href": full, "label": "Full edition (with code)"}),
+                                         (False, full, {"href": reader, "label": "Reader edition"})):
+                steps = [{"href": p[1 if edition else 2], "label": p[0]} if p else None for p in neighbours]
+                staged[f"html/{page}"] = export_html(nb, reader=edition, other=other, title=title, figures=figures,
+                                                     previous=steps[0], following=steps[1])
         # the SVG files the pages link to, copied beside them as they are: html/ alone, published, keeps its links
         for name in sorted(saved_figures(run.out) & set().union(*map(linked_figures, executed.values()))):
             staged[f"html/{style.FIGURES_DIR}/{name}"] = (run.out / style.FIGURES_DIR / name).read_bytes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -26,6 +27,56 @@ def test_report_writes_index_and_both_editions_of_every_notebook(own_corpus_repo
                  "suppressed.csv", "codebook.qdc", "project.qdpx", "figures/code_by_document.svg",
                  "figures/code_by_document.png"):
         assert (out / name).exists(), name
+
+
+class _StepLinks(HTMLParser):
+    """The ``rel`` links of a page: ``[(rel, href, text)]``, text unescaped."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.links, self._open = [], None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and "rel" in attrs:
+            self._open = [attrs["rel"], attrs["href"], ""]
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open[2] += data
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open is not None:
+            self.links.append(tuple(self._open))
+            self._open = None
+
+
+def test_each_notebook_page_links_the_pages_before_and_after_it_in_its_edition(own_corpus_report):
+    out, _ = own_corpus_report
+    for n, stem in enumerate(NOTEBOOK_STEMS):
+        for suffix in (".html", ".code.html"):
+            page = (out / "html" / f"{stem}{suffix}").read_text(encoding="utf-8")
+            links = _StepLinks(page).links
+            prev = [href for rel, href, text in links if rel == "prev" and text.startswith("‹ Previous: ")]
+            after = [href for rel, href, text in links if rel == "next" and text.startswith("Next: ")]
+            # at the top and at the foot; none before the first page, none after the last
+            assert prev == ([f"{NOTEBOOK_STEMS[n - 1]}{suffix}"] * 2 if n else []), (stem, suffix)
+            assert after == ([f"{NOTEBOOK_STEMS[n + 1]}{suffix}"] * 2 if n + 1 < len(NOTEBOOK_STEMS) else []), \
+                (stem, suffix)
+
+
+def test_a_neighbouring_pages_title_is_escaped_in_its_link():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Themes", id="t")])
+    page = report.export_html(nb, reader=True, previous={"href": "a.html", "label": "<b>Clean</b> & code"},
+                              following={"href": 'b".html', "label": "Next one"})
+    # the label is text (escaped, not markup), the address one attribute
+    assert _StepLinks(page).links == [("prev", "a.html", "‹ Previous: <b>Clean</b> & code"),
+                                      ("next", 'b".html', "Next: Next one ›")] * 2
+    assert "&lt;b&gt;Clean&lt;/b&gt; &amp; code" in page and "<b>Clean" not in page
+    assert _StepLinks(report.export_html(nb, reader=True)).links == []  # a page alone links no neighbours
 
 
 def test_pages_need_no_network(own_corpus_report):
