@@ -61,7 +61,8 @@ _FORCED_BREAK = re.compile(r"[.!?…]['\"”’»)]*\s+")
 _SPACE_RUN = re.compile(r"\s+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")
-_LONE_WORD = re.compile(r"[a-zåäöé]+")  # the form of a file name that is also a word: an image's name only alone
+# a file name's form that is also a word: an image's name when alone in its block, else a word of broken lines
+_LONE_WORD = re.compile(r"[a-zåäöé]+")
 _FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name)
     r"(?:(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|[a-zåäöé]+|\S+\.(?:jpe?g|png|gif|webp|svg))"
 )
@@ -1336,15 +1337,17 @@ _TITLE_WORDS = 8  # the line under a masthead: a page's title is a short line th
 def _mark_masthead(found: list[_Line], rule: Rule) -> None:
     """A ``masthead`` rule: the page's first line, when it is still kept, is at most
     ``max_words`` words, is a name of the kind ``patterns`` describe (an organisation's:
-    "Region Östergötland", "Tillväxtverket") and the next line still kept is a title (at most
-    eight words, no sentence end): the site's name above the page, its logo's text. Where a
-    sentence follows, the name is the page's own heading ("Riksrevisionen" above
-    "Riksrevisionen är en myndighet …") and stays; so does the name anywhere but on top."""
+    "Region Östergötland", "Tillväxtverket") and the next line still kept, in any block, is a
+    title (at most eight words, no sentence end, opening with a letter: a date is none): the
+    site's name above the page, its logo's text. Where a sentence follows, the name is the
+    page's own heading ("Riksrevisionen" above "Riksrevisionen är en myndighet …") and stays;
+    so does the name anywhere but on the first line (below a skip link another rule removed,
+    too)."""
     kept = [ln for ln in found if not ln.rule]
     if not found or found[0].rule or len(kept) < 2:
         return
     top, below = kept[0], kept[1]
-    if (top.words <= rule.max_words and rule.matches_line(top.content)
+    if (top.words <= rule.max_words and rule.matches_line(top.content) and below.content[:1].isalpha()
             and below.short(_TITLE_WORDS) and not _ends_sentence(below.content)):
         top.rule = rule.id
 
@@ -1360,11 +1363,13 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
     named in running text is never part of one. Lines that other rules removed neither end nor add to a run,
     unless the block rule ``joins`` their rule: a contact heading ("Kontakt") or an e-mail link ("E-post")
     that a line rule removed is part of the block around it, and its signals count, whatever its length
-    (the rule that removed it stays the one logged)."""
+    (the rule that removed it stays the one logged). Such a line never opens a run with the lines before
+    it, and a run goes only when a line no other rule removed holds a signal too: a heading above an
+    invitation to call, or a share row's "E-post" above the page's heading, is no contact block."""
     def signals(ln: _Line) -> set[int]:
         return {k for k, pat in enumerate(rule.signals) if pat.search(ln.content)}
 
-    run: list[tuple[_Line, str, set[int]]] = []  # (line, "before" | "contact" | "filler", signals)
+    run: list[tuple[_Line, str, set[int]]] = []  # (line, "before" | "contact" | "joined" | "filler", signals)
     before: list[_Line] = []  # up to two short lines just before a run, in its block: a title, a name
 
     def close() -> None:
@@ -1373,7 +1378,7 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
         sigs = set().union(*(x[2] for x in run)) if run else set()
         if any(x[1] == "filler" for x in run):
             sigs.add(-1)  # a name or place between contact lines
-        if len(sigs) >= rule.min_signals:
+        if len(sigs) >= rule.min_signals and any(x[1] == "contact" and x[2] for x in run):
             for ln, _, _ in run:
                 ln.rule = ln.rule or rule.id
         run.clear()
@@ -1386,9 +1391,9 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
         sig = signals(ln) if short else set()
         label = short and (joined or rule.matches_line(ln.content))
         if sig or label:
-            if not run:
+            if not run and not joined:
                 run.extend((b, "before", set()) for b in before if b.block == ln.block)
-            run.append((ln, "contact", sig))
+            run.append((ln, "joined" if joined else "contact", sig))
             before.clear()
         elif ln.short(_FILLER_WORDS):  # a name, a town
             if run:

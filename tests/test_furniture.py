@@ -90,12 +90,12 @@ KINDS = [
     ("a row of share links", ["Dela till Facebook Dela till LinkedIn Dela med e-post"], "share-buttons"),
     ("a form's messages", ["Ett fel inträffade", "De obligatoriska fälten måste fyllas i"], "form-messages"),
     ("skip links in English", ["Skip Navigation Links."], "skip-link"),
-    ("feedback and sign-language links", ["Synpunkter och felanmälan", "Lämna synpunkter på sidan",
+    ("feedback and sign-language links", ["Synpunkter & felanmälan", "Lämna synpunkter på sidan",
                                           "Teckenspråksfilmer på denna sida"], "controls"),
     ("back to the top", ["Upp", "Tillbaka till toppen"], "navigation"),
     ("the page's owner and its panel", ["Textansvarig: Eva Exempel, 08-123 456 78", "Sidinformation"],
      "page-footer"),
-    ("a parliamentary document's status and events", ["Motionen är behandlad", "Händelser", "Inlämnad",
+    ("a parliamentary document's status and events", ["Motionen är behandlad", "Ärendet är avgjort", "Inlämnad",
                                                       "Besvarad"], "page-metadata"),
     ("links to a debate's records", ["Protokoll från debatten", "Dokument från debatten"], "navigation"),
     ("an e-service's link and steps", ["Ansök om bygglov via e-tjänst", "Du kommer att gå igenom följande steg:"],
@@ -413,14 +413,14 @@ def test_a_link_list_goes_with_its_heading():
     assert _kept(text) == [BODY, BODY]
 
 
-def test_a_menu_run_stops_at_a_line_another_rule_removed():
+def test_a_status_panel_goes_as_a_menu_that_joins_its_labels_and_stops_at_another_removed_line():
     panel = ["Interpellationen är besvarad", "Händelser", "Inlämnad", "2016-05-19", "Överlämnad", "2016-05-20",
              "Besvarad", "2016-06-27"]
     text = "\n\n".join([BODY, *panel, "PDF", "Interpellationen", "till Statsrådet Exempel (S)", BODY]) + "\n"
     removed = _removed_by(text)
-    # the panel's labels are the status rule's; the dates between them go with them, as a menu that joins
-    # that rule's lines; the menu stops at "PDF", which the controls rule removed, and the heading stays
-    labels = [x for x in panel if not x[0].isdigit()]
+    # the panel's labels are the status rule's; its heading and the dates between them go with them, as a menu
+    # that joins that rule's lines; the menu stops at "PDF", which the controls rule removed, and the heading stays
+    labels = [x for x in panel if not x[0].isdigit() and x != "Händelser"]
     assert removed == (dict.fromkeys(panel, "menu-run") | dict.fromkeys(labels, "page-metadata")
                        | {"PDF": "controls"})
 
@@ -509,6 +509,12 @@ def test_the_sites_name_above_the_pages_title_goes(name):
 
 
 @pytest.mark.parametrize("text", [
+    # not a name (not capitalised, a common noun: a framework, an area, "our municipality"), or a council that heads
+    # its minutes, or a report's publisher on a mirror
+    *(f"{top}\n\nOmsorg och stöd\n\n{BODY}\n" for top in ("Regelverket", "Ansvarsområdet", "Vår kommun",
+                                                             "Region och kommun", "Socialnämnden", "Socialstyrelsen")),
+    # a date under the name is no title
+    f"Stockholms stad\n\n2021-03-04\n\n{BODY}\n",
     # a sentence under the name: the name is the page's heading
     "Exempelverket\n\nExempelverket är en myndighet som granskar hur staten använder sina pengar.\n",
     # the name below the top of the page
@@ -520,11 +526,51 @@ def test_a_name_that_heads_the_text_or_stands_lower_stays(text):
     assert _removed_by(text) == {}
 
 
+def test_a_masthead_rule_needs_patterns(tmp_path):
+    (tmp_path / "boilerplate.yaml").write_text("rules:\n  - id: x\n    kind: masthead\n", encoding="utf-8")
+    with pytest.raises(clean.RuleError, match="a 'masthead' rule needs at least one pattern"):
+        clean.load_rules(tmp_path)
+
+
+def test_a_block_rule_may_not_join_a_structural_rule_after_it(tmp_path):
+    import yaml
+    item = {"id": "contact-details", "kind": "block", "signals": ["x"], "joins": ["contact-block", "menu-run"]}
+    (tmp_path / "boilerplate.yaml").write_text(yaml.safe_dump({"rules": [item]}), encoding="utf-8")
+    with pytest.raises(clean.RuleError, match=r"names \['menu-run'\], applied after it"):
+        clean.load_rules(tmp_path)
+
+
 def test_a_heading_that_names_e_mail_is_not_a_contact_block():
     text = ("Om oss\n\nBedrägeriförsök via mejl\n\nVi är just nu utsatta för nätfiske via mejl, och vi har "
             "polisanmält händelsen.\n\nNär du vill veta din adress ska du vända dig till kommunen.\n")
     # only "Om oss", a site's "about us" link, goes (as a label of the contact rule); the heading stays
     assert _removed_by(text) == {"Om oss": "contact-block"}
+
+
+@pytest.mark.parametrize("text, headings", [
+    # headings above an invitation to call, in its block: the invitation goes (its own rule), the headings stay
+    ("Hemtjänst\nSå ansöker du om hemtjänst\n"
+     "Kontakta biståndshandläggaren på telefon 0651-180 00 eller via e-post så hjälper vi dig.\n",
+     {"Hemtjänst", "Så ansöker du om hemtjänst"}),
+    # a share row's "E-post" and a "Kontakt" link around the page's heading: no contact block without a signal
+    # of its own
+    ("Dela\n\nE-post\n\nKvalitet i särskilt boende\n\nKontakt\n", {"Kvalitet i särskilt boende"}),
+])
+def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
+    removed = _removed_by(text + "\n" + BODY + "\n")
+    assert "contact-details" not in removed.values() and not headings & set(removed)
+
+
+@pytest.mark.parametrize("line", [
+    "Tack för dina synpunkter på remissen, som nämnden har beaktat i sitt beslut.",
+    "Tack för din hjälp med enkäten. Resultaten visar att 80 procent är nöjda.",
+    "Flera av kommunens e-tjänster stöds inte av äldre webbläsare, vilket har lett till klagomål.",
+    "Kontakta socialtjänsten via telefon. Nämnden har under året genomfört fyrtio utredningar om barn.",
+    "Frågor om ansökan besvaras av handläggaren på telefon 08-123 45 67 eller via e-post till registrator@kommun.se.",
+    "Synpunkter och klagomål", "Felanmälan", "Händelser", "Beslut från sammanträdet",
+])
+def test_sentences_and_headings_like_the_new_furniture_stay(line):
+    assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
 
 
 def test_a_contact_in_a_sentence_that_goes_on_after_the_e_mail_stays():
