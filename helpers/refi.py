@@ -873,11 +873,13 @@ class ImportReport:
     def summary(self, limit: int = 10) -> str:
         """A few readable lines for a notebook (at most ``limit`` unmapped codes)."""
         mapped = int((self.codes["code"] != "").sum())
+        idle = len(self.codes) - mapped - len(self.unknown)  # unmapped, and used by no coding: nothing lost
         lines = [f"{self.file}: from {self.origin or 'an unnamed tool'}; positions read as "
                  f"{self.unit}", f"  {len(self.sources)} text source(s), {self.selections} "
                  f"selection(s), {len(self.users)} user(s)",
-                 f"  {mapped} of {len(self.codes)} code(s) mapped to our ids; "
-                 f"{len(self.unknown)} used code(s) unmapped"]
+                 f"  {mapped} of {len(self.codes)} code(s) mapped to our ids"
+                 + (f", {idle} other(s) used by no coding (a folder of codes, a code never applied)" if idle else "")
+                 + f"; {len(self.unknown)} used code(s) unmapped" + (" (below)" if len(self.unknown) else "")]
         lines += [f"  unmapped: {r.name!r} ({r.codings} coding(s))"
                   for r in self.unknown.head(limit).itertuples()]
         if len(self.unknown) > limit:

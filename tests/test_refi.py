@@ -174,6 +174,11 @@ def test_seed_project_round_trip_gives_the_same_codings(codebook, seed, tmp_path
         got, report = refi.import_project(path)
     assert list(got.columns) == refi.CODING_COLUMNS
     assert got["mapped"].all() and report.unknown.empty and report.warnings == ()
+    # the project's code system holds the families' folders besides the codes: unmapped, and said to be unused
+    folders = len(report.codes) - len(codebook.ids)
+    assert folders > 0 and (f"  {len(codebook.ids)} of {len(report.codes)} code(s) mapped to our ids, {folders} "
+                            "other(s) used by no coding (a folder of codes, a code never applied); 0 used code(s) "
+                            "unmapped") in report.summary().splitlines()
     assert sorted(got["coder"].unique()) == ["auto-coder", "coding_A", "coding_B"]
     assert set(report.sources) == set(raw)
     for coder, expected in {**refs, "auto-coder": auto}.items():
@@ -245,6 +250,9 @@ def test_nvivo_project_imports(nvivo):
     assert set(got["coder"]) <= set(report.users.values())
     assert not got["mapped"].any()  # its codes are not ours: kept by name, counted
     assert report.unknown["codings"].sum() == 303
+    said = report.summary()
+    assert f"  0 of 152 code(s) mapped to our ids, {152 - len(report.unknown)} other(s) used by no coding" in said
+    assert f"; {len(report.unknown)} used code(s) unmapped (below)" in said and "  unmapped: " in said
     top = report.unknown.iloc[0]
     assert (got["code"] == top["name"]).sum() == top["codings"]
     assert len(report.codes) == 152 and (report.codes["parent"] != "").sum() == 140
