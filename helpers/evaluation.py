@@ -125,17 +125,22 @@ def written_on_note(codebook: coding.Codebook) -> str:
             f"texts no rule was read on it agrees with reference codings far less ({unseen_figures(codebook) or README_CARRY}).")
 
 
-def parts_note(corpus: Path, written_on: bool | None = None) -> str:
+AGAIN = "The same holds here: {what} (see the note under the coder's scores above)."
+
+
+def parts_note(corpus: Path, written_on: bool | None = None, again: bool = False) -> str:
     """What a score of the coder on ``corpus`` must be read with, in Markdown: ``""`` when
     its ``split.csv`` sets apart a score part (the scores say their part); else
     :func:`written_on_note` when the codebook's rules were written on its texts
     (``written_on``, by default :func:`rules_written_on`), or :data:`NO_SPLIT`: the texts
-    the findings' validation note says too (:func:`helpers.review.validation_note`)."""
+    the findings' validation note says too (:func:`helpers.review.validation_note`).
+    ``again``: a page has said it under an earlier table; a line that points there (:data:`AGAIN`)."""
     if "score" in load_split(corpus).values():
         return ""
     if rules_written_on(corpus) if written_on is None else written_on:
-        return written_on_note(coding.codebook_for(corpus))
-    return NO_SPLIT
+        return (AGAIN.format(what="these are the texts the codebook's rules were written on, so the figures flatter "
+                                  "the coder") if again else written_on_note(coding.codebook_for(corpus)))
+    return AGAIN.format(what="nothing sets apart texts no rule was read on") if again else NO_SPLIT
 
 
 # --------------------------------------------------------------------------- fast scores

@@ -163,8 +163,14 @@ def test_scores_without_a_score_part_say_what_texts_they_are_of(corpus_factory):
     lead on texts no rule was read on as 0.06-0.10."""
     cb = coding.codebook_for(paths.CORPUS_DIR)
     assert evaluation.parts_note(paths.CORPUS_DIR) == evaluation.written_on_note(cb)
-    assert evaluation.parts_note(corpus_factory({"a.txt": "Text."})) == evaluation.NO_SPLIT
+    own = corpus_factory({"a.txt": "Text."})
+    assert evaluation.parts_note(own) == evaluation.NO_SPLIT
     assert evaluation.parts_note(DEV) == evaluation.parts_note(DEV2) == ""  # their tables show the score part
+    # under a second table, a line that points to the first's note
+    assert evaluation.parts_note(paths.CORPUS_DIR, again=True).startswith("The same holds here: these are the texts")
+    assert evaluation.parts_note(own, again=True).startswith(
+        "The same holds here: nothing sets apart")
+    assert evaluation.parts_note(DEV, again=True) == ""
 
 
 def test_the_written_on_note_gives_the_recorded_figures_on_unseen_texts_to_a_reader_without_the_readme(tmp_path):
