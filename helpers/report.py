@@ -820,7 +820,7 @@ code {{ background: #f4f4f4; padding: 0 .2rem; }} blockquote {{ margin: .3rem 0 
 <body>
 <nav><a href="index.html">← Report index</a></nav>
 <h1>{title}</h1>
-<p>What each code means and the rules the auto-coder applies (notebook 02 codes with them). Rules are word
+<p>What each code means and the rules the auto-coder applies (step 2 codes with them). Rules are word
 patterns matched against each word and its lemma: <code>ord</code> exactly, <code>stam*</code> a beginning,
 <code>*huvud</code> an ending (a compound's head), <code>*del*</code> anywhere, several words in a row,
 <code>a ~N b</code> two words at most N apart. Sentences of these kinds are not coded: {skipped}.{names}</p>

@@ -986,12 +986,12 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
     parts, alpha = [], ""
     if has_references:
         if against is None or not len(against):
-            parts.append("reference codings (notebook 03 compares the auto-coder with them)")
+            parts.append("reference codings (step 3 compares the auto-coder with them)")
         else:
             parts.append("reference codings")
             alpha = " " + _alpha_sentences(against, written_on, codebook)
     if reviewed:
-        parts.append("review decisions (precision per code in notebook 03)")
+        parts.append("review decisions (precision per code in step 3)")
     text = "**Validation on this corpus:** " + " and ".join(parts) + "."
     if made_by:  # the corpus's own words on who made them (study.yaml), before any figure is read
         text += " **Who made them:** " + markup.escape(made_by, markdown=True).rstrip(".") + "."
@@ -1070,7 +1070,7 @@ def _alpha_sentences(against: pd.DataFrame, written_on: bool, codebook: coding.C
         if len(tune):
             text += (" On the tune part, the texts the rules were read on, it reaches α " + _alphas(tune)
                      + (", and over all the texts α " + _alphas(whole) if len(whole) else "")
-                     + " per paragraph: those figures flatter the coder (notebook 03 gives every part).")
+                     + " per paragraph: those figures flatter the coder (step 3 gives every part).")
         return text
     text = ("Per paragraph the auto-coder agrees with them over all the texts at " + _alpha_phrase(whole) + "."
             + per_sentence("all"))

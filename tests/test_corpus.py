@@ -230,7 +230,7 @@ def test_study_yaml_says_who_made_the_reference_codings_and_the_findings_say_it_
     from helpers import coding, review
     cb = coding.load_codebook()
     note = review.validation_note(True, None, cb, made_by=corpus.load_study(paths.CORPUS_DIR)["validation"])
-    assert note.startswith("**Validation on this corpus:** reference codings (notebook 03 compares the auto-coder "
+    assert note.startswith("**Validation on this corpus:** reference codings (step 3 compares the auto-coder "
                            "with them). **Who made them:** The reference codings")
     assert "made by an AI model" in note and "validate nothing." in note
     # the corpus's own words are escaped, not markup, and the note without them is as before

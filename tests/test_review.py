@@ -926,7 +926,7 @@ def test_a_threshold_supports_conclusions_only_when_the_alphas_interval_stays_ab
                            columns=review.AGAINST_COLUMNS)
     assert "(95% interval 0.736–0.876): reaches 0.80, but its 95% interval reaches below 0.80: tentative" \
         in review.validation_note(True, None, cb, against=against)
-    assert "reference codings (notebook 03" in review.validation_note(True, None, cb)  # without the table
+    assert "reference codings (step 3" in review.validation_note(True, None, cb)  # without the table
 
 
 def test_the_note_quotes_the_score_part_where_the_corpus_has_a_split():
@@ -1111,7 +1111,7 @@ def test_the_findings_can_be_drawn_from_corrected_codes_and_name_codes_reviewed_
                       for o in c.get("outputs", []))
     assert "drawn from the codes corrected by the review decisions" in shown
     # and the page's last word on its counts says so too (it said "the auto-coder's")
-    assert "*All counts are from the codes corrected by the review decisions; notebook 03" in shown
+    assert "*All counts are from the codes corrected by the review decisions; step 3" in shown
     # the example review finds R_SUPPORT below 0.70 on 2 of 4 correct (interval 0.15-0.85): too few
     # decided to say its precision is low, so it is named, and no figure or table marks it
     assert "Too few reviewed to tell" in shown and "R\\_SUPPORT (2 of 4 correct)" in shown
