@@ -118,7 +118,7 @@ def heatmap(table: pd.DataFrame, codebook: Codebook, title: str, columns: str = 
     families = [codebook.code(c).family for c in codes]
     for n in range(1, len(families)):
         if families[n] != families[n - 1]:
-            (ax.axvline if transpose else ax.axhline)(n - 0.5, color="white", linewidth=2)
+            (ax.axvline if transpose else ax.axhline)(n - 0.5, color="0.2", linewidth=1.5)  # dark on the light cells
     theme = "theme (P = problem, R = remedy)"
     ax.set_xlabel(theme if transpose else columns)
     ax.set_ylabel(columns if transpose else theme)
