@@ -157,7 +157,7 @@ def document_sizes(stats: pd.DataFrame) -> Figure:
 
 SMALL_N_HATCH = "////"
 SMALL_N_TINT = 0.25  # the opacity of the fill of a timeline circle resting on SMALL_N sentences or fewer
-SMALL_N_COLOUR = "#8a3b00"  # the colour of an "n=k" label on what rests on SMALL_N units or fewer
+SMALL_N_COLOUR = "#444444"  # an "n=k" label on what rests on SMALL_N units or fewer: neutral, on bars of either family
 SMALL_N_GROUND = {"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.85, "linewidth": 0}  # under such a label
 SMALL_N_EDGE = {"linewidth": 1.1, "alpha": 0.75, "dash_capstyle": "butt", "color": SMALL_N_COLOUR}  # a network edge of few
 

@@ -17,7 +17,9 @@ from . import io, markup
 # Okabe & Ito (2008), the usual colour-blind-safe qualitative palette.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 FAMILY_COLOURS = {"P": "#D55E00", "R": "#0072B2"}
-SEQUENTIAL = "YlGnBu"  # ColorBrewer: colour-blind-safe, light for few and dark for many, no grey in it (a grey cell of the scale was read as an uncoloured one)
+# ColorBrewer's YlGnBu: colour-blind-safe, light for few and dark for many, and no grey in it (cividis's
+# grey middle was read as a cell left out of the scale, which the heatmaps draw grey)
+SEQUENTIAL = "YlGnBu"
 
 RC = {
     "font.family": "DejaVu Sans",
