@@ -101,7 +101,8 @@ def unseen_figures(codebook: coding.Codebook, path: Path | None = None) -> str:
     recorded for its name and version (``path``, by default :data:`RECORD`: the score parts
     of the development corpora, each against each of its references), for a page whose
     reader has no README: ``"α 0.460–0.571 per paragraph against the reference codings of
-    439 paragraphs of development texts, codebook version 10"``. ``""`` when nothing is
+    439 paragraphs of Swedish official texts set apart for scoring (the development corpora's score
+    parts), codebook version 10"``. ``""`` when nothing is
     recorded for it (another codebook, a version not yet scored, no figure). A copy of the
     study's codebook edited without a new name or version would be given its figures."""
     path = RECORD if path is None else path
@@ -113,8 +114,8 @@ def unseen_figures(codebook: coding.Codebook, path: Path | None = None) -> str:
         return ""
     paragraphs = int(pd.to_numeric(rows.drop_duplicates("corpus")["paragraphs"], errors="coerce").fillna(0).sum())
     shown = f"{alpha.min():.3f}" if f"{alpha.min():.3f}" == f"{alpha.max():.3f}" else f"{alpha.min():.3f}–{alpha.max():.3f}"
-    return (f"α {shown} per paragraph against the reference codings of {paragraphs} paragraphs of development texts, "
-            f"codebook version {codebook.version}")
+    return (f"α {shown} per paragraph against the reference codings of {paragraphs} paragraphs of Swedish official "
+            f"texts set apart for scoring (the development corpora's score parts), codebook version {codebook.version}")
 
 
 def written_on_note(codebook: coding.Codebook) -> str:

@@ -632,7 +632,8 @@ def agreement_line(run: Run) -> str:
     low = pd.to_numeric(interval[0], errors="coerce") if len(interval) == 2 else None
     said = "; ".join(f"α {a:.3f} with {markup.escape(r)}" for r, a in zip(rows["reference"], rows["alpha"]))
     text = (f" Per sentence, the unit every count uses, they agree with them at {said}. "
-            + ("The lower " if len(rows) > 1 else "It ") + reliability.alpha_verdict(float(worst["alpha"]), low) + ".")
+            + (f"The lower, α {worst['alpha']:.3f}, " if len(rows) > 1 else "It ")
+            + reliability.alpha_verdict(float(worst["alpha"]), low) + ".")
     if evaluation.rules_written_on(run.corpus):
         unseen = evaluation.unseen_figures(coding.codebook_for(run.corpus)) or evaluation.README_CARRY
         text += (" These are the texts the codebook's rules were written on: on texts no rule was read on they agree "

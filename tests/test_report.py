@@ -173,14 +173,14 @@ def test_the_index_says_how_far_the_codes_agree_per_sentence_and_on_unseen_texts
     table.to_csv(own.path("reliability_auto.csv"), index=False)
     line = report.agreement_line(own)
     assert line == (" Per sentence, the unit every count uses, they agree with them at α 0.686 with &lt;b&gt;B&lt;/b&gt;; "
-                    "α 0.670 with A. The lower " + reliability.alpha_verdict(0.670, 0.614) + ".")  # by name
+                    "α 0.670 with A. The lower, α 0.670, " + reliability.alpha_verdict(0.670, 0.614) + ".")  # by name
     assert "too uncertain even for tentative conclusions" in line and "written on" not in line
     study = pipeline.Run.from_params(None, tmp_path / "study")
     study.out.mkdir(parents=True, exist_ok=True)
     table[table["reference"] == "A"].to_csv(study.path("reliability_auto.csv"), index=False)
     line = report.agreement_line(study)
     assert " at α 0.670 with A. It reaches 0.667" in line
-    assert line.endswith(f"far less ({evaluation.unseen_figures(coding.codebook_for(paths.CORPUS_DIR))}).")
+    assert line.endswith(f"far less ({markup.escape(evaluation.unseen_figures(coding.codebook_for(paths.CORPUS_DIR)))}).")
 
 
 def test_index_takes_title_and_about_from_study_yaml(corpus_factory, tmp_path):
