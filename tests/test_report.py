@@ -531,11 +531,14 @@ def test_a_cell_tagged_full_edition_is_left_out_of_the_reader_edition_only():
     assert "import_project" in report.export_html(nb, reader=False)
     tagged = [c for p in report.notebooks() for c in nbformat.read(p, as_version=4).cells
               if report.FULL_EDITION_TAG in c.metadata.get("tags", [])]
-    assert tagged and all("```python" in c.source for c in tagged if c.cell_type == "markdown")
-    for p in report.notebooks():  # no reader page shows Python in a notebook's own text
+    # notes for those who run the notebook: Python to call, or the files a step reads and writes
+    assert tagged and all("```python" in c.source or c.source.startswith("**Inputs:**")
+                          for c in tagged if c.cell_type == "markdown")
+    for p in report.notebooks():  # no reader page shows Python, or the step's input and output files
         cells = nbformat.read(p, as_version=4).cells
         shown = [c for c in cells if c.cell_type == "markdown" and report.FULL_EDITION_TAG not in c.metadata.get("tags", [])]
-        assert not any("```python" in c.source for c in shown), p.name
+        assert not any("```python" in c.source or "**Inputs:**" in c.source for c in shown), p.name
+        assert any(c.source.startswith("**Inputs:**") for c in cells if c not in shown), p.name  # the full edition has them
 
 
 def test_number_columns_of_a_dataframe_table_are_marked_and_text_columns_are_not():
