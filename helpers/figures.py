@@ -419,13 +419,17 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
     fig.suptitle(title, x=0.01, ha="left", fontsize=10)
 
     rows = {c: i for i, c in enumerate(codes)}
-    vmax = float(np.nanmax(cells["per_1000"].to_numpy(dtype=float))) if len(cells) else 0.0
+    hits = cells[cells["sentences"] > 0]
+    small = (~enough(hits["sentences"])).to_numpy()
+    # the scale is the circles that rest on more than SMALL_N sentences: one sentence in a short text (a rate of
+    # 40 per 1,000 words in 25 words) is drawn no larger than the largest of them, never the page's biggest mark
+    rates = hits["per_1000"].to_numpy(dtype=float)
+    solid = rates[~small & np.isfinite(rates)]
+    vmax = float(solid.max()) if solid.size else (float(np.nanmax(rates)) if np.isfinite(rates).any() else 0.0)
     vmax = vmax if np.isfinite(vmax) and vmax > 0 else 1.0
     area = 420.0 if n <= 20 else 260.0  # points² of the largest circle
     for j in range(len(ticks)):
         ax.scatter([j] * len(codes), range(len(codes)), s=3, color="0.75", zorder=1)
-    hits = cells[cells["sentences"] > 0]
-    small = (~enough(hits["sentences"])).to_numpy()
     colours = np.array([FAMILY_COLOURS[codebook.code(c).family] for c in hits["code"]], dtype=object)
     for faint in (False, True):
         sel = small if faint else ~small
@@ -433,7 +437,7 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
         # hatched and faint, as every figure marks what rests on SMALL_N sentences or fewer, and never
         # hollow, the time axis's mark of an imprecise date: a tint of the family's colour fills even a
         # circle too small to show its hatch lines (drawn in the edge's colour)
-        ax.scatter(h["column"], h["code"].map(rows), s=area * h["per_1000"].fillna(0) / vmax,
+        ax.scatter(h["column"], h["code"].map(rows), s=area * h["per_1000"].fillna(0).clip(upper=vmax) / vmax,
                    c=[mpl.colors.to_rgba(c, SMALL_N_TINT) for c in colours[sel]] if faint else list(colours[sel]),
                    edgecolors=list(colours[sel]) if faint else "white",
                    linewidths=1.0 if faint else 0.5, hatch=SMALL_N_HATCH if faint else None, zorder=2)
@@ -470,7 +474,7 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
         Patch(color=FAMILY_COLOURS["P"], label="problem (P)"),
         Patch(color=FAMILY_COLOURS["R"], label="remedy (R)"),
         Patch(facecolor=mpl.colors.to_rgba("0.3", SMALL_N_TINT), edgecolor="0.3", hatch=SMALL_N_HATCH,
-              label=f"hatched, faint: rests on {few_sentences()}"),
+              label=f"hatched, faint: rests on {few_sentences()}, drawn no larger than the largest other circle"),
     ]
     sizes = _nice_sizes(vmax)
     for v in sizes:
