@@ -111,6 +111,17 @@ KINDS = [
                          "Eva Exempel, pressansvarig, Exempelverket, 010-123 45 67 eller eva.exempel@exempel.se."],
      "contact-block"),
     ("a page's contact label", ["Kontakt för den här sidan:"], "contact-block"),
+    ("a news list's dates", ["1. Pressmeddelande 3 maj, 2023", "• 12 april 14:30", "4 oktober 2022 -"],
+     "published-date"),
+    ("updated, with its editor", ["Senast uppdaterad 2019-03-01 10:12:45 av Eva Exempel"], "published-date"),
+    ("skip links with 'Gå direkt'", ["Gå direkt till textinnehållet Gå direkt till navigationen"], "skip-link"),
+    ("a jump to the page's sections", ["Gå direkt till det avsnitt du vill läsa:"], "navigation"),
+    ("an old browser notice", ["Du använder en gammal webbläsare",
+                               "Vi rekommenderar att du uppdaterar den eller byter till en annan webbläsare.",
+                               "Rekommenderade webbläsare"], "archive-notice"),
+    ("the source of a gathered text", ["Informationen kommer från Exempelverket."], "page-footer"),
+    ("a contact in one line", ["Eva Exempel Socialchef Exempelby kommun 0123-45 67 89 och 070-123 45 67"],
+     "contact-block"),
 ]
 
 
@@ -568,6 +579,8 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Kontakta socialtjänsten via telefon. Nämnden har under året genomfört fyrtio utredningar om barn.",
     "Frågor om ansökan besvaras av handläggaren på telefon 08-123 45 67 eller via e-post till registrator@kommun.se.",
     "Synpunkter och klagomål", "Felanmälan", "Händelser", "Beslut från sammanträdet",
+    # a bare dateline, a date with its time but no list marker, a sentence that gives two numbers
+    "17 juni 2024", "9 mars 10:06", "Ring socialjouren på 08-123 45 67 eller 070-123 45 67.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
