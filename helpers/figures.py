@@ -425,6 +425,7 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
     # 40 per 1,000 words in 25 words) is drawn no larger than the largest of them, never the page's biggest mark
     rates = hits["per_1000"].to_numpy(dtype=float)
     solid = rates[~small & np.isfinite(rates)]
+    capped = bool(solid.size) and bool((rates[small & np.isfinite(rates)] > solid.max()).any())
     vmax = float(solid.max()) if solid.size else (float(np.nanmax(rates)) if np.isfinite(rates).any() else 0.0)
     vmax = vmax if np.isfinite(vmax) and vmax > 0 else 1.0
     area = 420.0 if n <= 20 else 260.0  # points² of the largest circle
@@ -474,7 +475,8 @@ def timeline_figure(table: pd.DataFrame, codebook: Codebook,
         Patch(color=FAMILY_COLOURS["P"], label="problem (P)"),
         Patch(color=FAMILY_COLOURS["R"], label="remedy (R)"),
         Patch(facecolor=mpl.colors.to_rgba("0.3", SMALL_N_TINT), edgecolor="0.3", hatch=SMALL_N_HATCH,
-              label=f"hatched, faint: rests on {few_sentences()}, drawn no larger than the largest other circle"),
+              label=f"hatched, faint: rests on {few_sentences()}"
+                    + (", drawn no larger than the largest other circle" if capped else "")),
     ]
     sizes = _nice_sizes(vmax)
     for v in sizes:

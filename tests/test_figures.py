@@ -236,10 +236,11 @@ def test_cells_and_bars_resting_on_one_or_two_sentences_are_marked(toy):
     faces = [c for coll in hatched for c in coll.get_facecolors()]
     assert faces and all(c[3] == figures.SMALL_N_TINT for c in faces)  # filled faint, however small: never hollow
     legend = {t.get_text(): h for t, h in zip(fig.legends[0].get_texts(), fig.legends[0].legend_handles)}
-    small_n = "hatched, faint: rests on 1 or 2 sentences, drawn no larger than the largest other circle"
-    assert legend[small_n].get_hatch() == figures.SMALL_N_HATCH
+    small_n = "hatched, faint: rests on 1 or 2 sentences"
+    assert legend[small_n].get_hatch() == figures.SMALL_N_HATCH  # none drawn smaller than its rate: nothing more said
+    assert not any("hollow" in label and "sentence" in label for label in legend)
     # no circle on so few sentences is larger than the largest of the others, even at a rate ten times theirs
-    # (one sentence in a text of a few words)
+    # (one sentence in a text of a few words), and the legend then says so
     table = findings.timeline(coded, segments, documents, codebook)
     few = (table["sentences"] > 0) & ~findings.enough(table["sentences"])
     assert few.any() and (~few & (table["sentences"] > 0)).any()
@@ -248,7 +249,12 @@ def test_cells_and_bars_resting_on_one_or_two_sentences_are_marked(toy):
     sizes = {coll.get_hatch() == figures.SMALL_N_HATCH: coll.get_sizes().max()
              for coll in fig.axes[1].collections if len(coll.get_sizes()) and coll.get_sizes().max() > 3}
     assert sizes[True] <= sizes[False]
-    assert not any("hollow" in label and "sentence" in label for label in legend)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert small_n + ", drawn no larger than the largest other circle" in labels
+    # every circle on few sentences: their own scale, none capped, and no crash
+    table["sentences"] = table["sentences"].clip(upper=1)
+    labels = [t.get_text() for t in figures.timeline_figure(table, codebook).legends[0].get_texts()]
+    assert small_n in labels
 
 
 def test_period_grouping_and_labels():
@@ -489,7 +495,7 @@ def test_a_figures_text_alternative_names_panels_scales_and_legends_as_what_they
     timeline = style.describe(figures.timeline_figure(findings.timeline(coded, segments, documents, codebook), codebook))
     assert "panel 1: x axis: date of the document (year). panel 2: x axis: document, in date order" in timeline
     assert "legend (circle area: coded sentences per 1,000 words of the document): date known to the day" in timeline
-    assert "hatched, faint: rests on 1 or 2 sentences, drawn no larger" in timeline and "\n" not in timeline
+    assert "hatched, faint: rests on 1 or 2 sentences" in timeline and "\n" not in timeline
     cooc = findings.cooccurrence(coded, segments, codebook, "sentence")
     network = style.describe(figures.cooccurrence_network(cooc, codebook, threshold=0.2))
     assert "caption: edge width and shade" in network and "x axis" not in network

@@ -112,7 +112,7 @@ KINDS = [
      "contact-block"),
     ("a page's contact label", ["Kontakt för den här sidan:"], "contact-block"),
     ("a news list's dates", ["1. Pressmeddelande 3 maj, 2023", "• 12 april 14:30", "4 oktober 2022 -"],
-     "published-date"),
+     "news-list-date"),
     ("updated, with its editor", ["Senast uppdaterad 2019-03-01 10:12:45 av Eva Exempel"], "published-date"),
     ("skip links with 'Gå direkt'", ["Gå direkt till textinnehållet Gå direkt till navigationen"], "skip-link"),
     ("a jump to the page's sections", ["Gå direkt till det avsnitt du vill läsa:"], "navigation"),
@@ -282,6 +282,17 @@ def test_a_published_line_dates_the_document_where_metadata_does_not():
     assert (by["a"]["date"], by["a"]["date_precision"], by["a"]["date_source"]) == (
         "2020-05-04", "day", "removed line (published-date)")
     assert (by["b"]["date"], by["b"]["date_source"]) == ("2019-01-02", "metadata")
+
+
+def test_a_news_lists_dates_go_but_never_date_the_page():
+    """The dates of a news list's items are removed, and the page's own published line still
+    dates it: an item's date above it would have been taken as the page's."""
+    text = ("Nyheter\n\n• 9 mars 10:06\n\n" + BODY + "\n\n17 juni 2019 -\n\n" + BODY
+            + "\n\nPublicerad: 4 maj 2020\n")
+    docs = pd.DataFrame({"file": ["a.txt"], "doc_id": ["a"], "text": [text], "meta": [{}]})
+    _, removed, rows = stages.segment_documents(docs, RULES)
+    assert sorted(removed["rule"]) == ["news-list-date", "news-list-date", "published-date"]
+    assert (rows[0]["date"], rows[0]["date_source"]) == ("2020-05-04", "removed line (published-date)")
 
 
 def test_published_date_is_logged(caplog):
@@ -581,6 +592,14 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Synpunkter och klagomål", "Felanmälan", "Händelser", "Beslut från sammanträdet",
     # a bare dateline, a date with its time but no list marker, a sentence that gives two numbers
     "17 juni 2024", "9 mars 10:06", "Ring socialjouren på 08-123 45 67 eller 070-123 45 67.",
+    # from a review of round 8's rules: a list of meeting times, a label with who did it but no date, an updated
+    # line with a sentence after it, advice that is not about the browser, a source and the text it begins,
+    # a source named in lower case, an invitation to call with two numbers and no full stop
+    "• 3 maj 2021 kl. 10.00", "• 24 personer 10.30", "Granskad av kommunens revisorer",
+    "Publicerad av Kommunikationsavdelningen", "Uppdaterad 12 mars 2021 av kommunstyrelsen. Beslutet gäller från 1 april.",
+    "Vi rekommenderar att du byter den gamla oljepannan mot bergvärme.",
+    "Informationen kommer från Socialstyrelsen. Den visar att andelen äldre ökar.",
+    "Texten kommer från en motion i riksdagen.", "Ring socialjouren på 08-123 45 67 eller 070-123 45 67",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}

@@ -77,6 +77,10 @@ def test_a_neighbouring_pages_title_is_escaped_in_its_link():
                                       ("next", 'b".html', "Next: Next one ›")] * 2
     assert "&lt;b&gt;Clean&lt;/b&gt; &amp; code" in page and "<b>Clean" not in page
     assert _StepLinks(report.export_html(nb, reader=True)).links == []  # a page alone links no neighbours
+    # a report of one notebook: no neighbours, but the edition switch at the foot as at the top, escaped
+    alone = report.export_html(nb, reader=True, other={"href": 'full".html', "label": "<b>Full</b> edition"})
+    assert alone.count("&lt;b&gt;Full&lt;/b&gt; edition") == 2 and "<b>Full</b>" not in alone
+    assert alone.count("""href='full".html'""") == 2  # one attribute, as the page is written out (quoted with ')
 
 
 def test_pages_need_no_network(own_corpus_report):
