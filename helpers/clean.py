@@ -1647,7 +1647,7 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     screen = _screen_of(rules)
     for ln in found:
         ln.rule = _line_rule(rules, ln.content, screen)
-    images = {r.id for r in rules if r.kind == "filename"}
+    images = {r.id for r in rules if r.kind == "filename"}  # also read below: a kept line beside an image's name
     lines_in = Counter(ln.block for ln in found)
     for ln in found:  # a lone word among other lines of its block is a word of a title broken over lines
         if ln.rule in images and lines_in[ln.block] > 1 and _LONE_WORD.fullmatch(ln.content):
@@ -1684,7 +1684,6 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     splitter = sentence_splitter()
     runs: list[dict] = []  # stretches of kept lines that sentences may span
     prev: _Line | None = None
-    images = {r.id for r in rules if r.kind == "filename"}
     for i, ln in enumerate(found):
         if ln.rule:
             remove(ln.start, ln.end, ln.rule)

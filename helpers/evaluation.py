@@ -118,12 +118,18 @@ def unseen_figures(codebook: coding.Codebook, path: Path | None = None) -> str:
             f"texts set apart for scoring (the development corpora's score parts), codebook version {codebook.version}")
 
 
+def unseen_said(codebook: coding.Codebook) -> str:
+    """What a page says of ``codebook`` on texts no rule was read on: :func:`unseen_figures`,
+    or where nothing is recorded :data:`README_CARRY`, the README's section that tells."""
+    return unseen_figures(codebook) or README_CARRY
+
+
 def written_on_note(codebook: coding.Codebook) -> str:
     """What figures on the texts ``codebook``'s rules were written on must be read with:
     that they flatter the coder, and what it reaches on texts no rule was read on
-    (:func:`unseen_figures`, or :data:`README_CARRY` where nothing is recorded)."""
+    (:func:`unseen_said`)."""
     return ("**These are the texts the codebook's rules were written on**, so these figures flatter the coder: on "
-            f"texts no rule was read on it agrees with reference codings far less ({unseen_figures(codebook) or README_CARRY}).")
+            f"texts no rule was read on it agrees with reference codings far less ({unseen_said(codebook)}).")
 
 
 AGAIN = "The same holds here: {what} (see the note under the coder's scores above)."
@@ -138,9 +144,18 @@ def parts_note(corpus: Path, written_on: bool | None = None, again: bool = False
     ``again``: a page has said it under an earlier table; a line that points there (:data:`AGAIN`)."""
     if "score" in load_split(corpus).values():
         return ""
-    if rules_written_on(corpus) if written_on is None else written_on:
+    written = rules_written_on(corpus) if written_on is None else written_on
+    return unsplit_note(coding.codebook_for(corpus) if written else None, written, again)
+
+
+def unsplit_note(codebook: coding.Codebook | None, written_on: bool, again: bool = False) -> str:
+    """What figures over the texts of a corpus with no score part must be read with:
+    :func:`written_on_note` where ``codebook``'s rules were written on them (``written_on``;
+    ``codebook`` is read only then), else :data:`NO_SPLIT`; with ``again``, a line that points
+    to where a page said it (:data:`AGAIN`)."""
+    if written_on:
         return (AGAIN.format(what="these are the texts the codebook's rules were written on, so the figures flatter "
-                                  "the coder") if again else written_on_note(coding.codebook_for(corpus)))
+                                  "the coder") if again else written_on_note(codebook))
     return AGAIN.format(what="nothing sets apart texts no rule was read on") if again else NO_SPLIT
 
 

@@ -730,10 +730,11 @@ def densest_codes(freq: pd.DataFrame, group: str) -> pd.DataFrame | None:
     the highest ``per_1000`` (several when they tie, by code id), among the themes that rest
     on more than ``SMALL_N`` of the group's sentences, the same floor as
     :func:`densest_group`. ``None`` when no theme has that many there."""
-    rows = freq[(freq[group_column(freq)] == group) & enough(freq["sentences"])]
-    if not len(rows):
+    rows = freq[freq[group_column(freq)] == group]
+    best = _densest(rows, "code")
+    if best is None:
         return None
-    top = rows[np.isclose(rows["per_1000"], rows["per_1000"].max())]
+    top = rows[enough(rows["sentences"]) & np.isclose(rows["per_1000"], best["per_1000"])]
     return top.sort_values("code", kind="stable").reset_index(drop=True)
 
 

@@ -635,7 +635,7 @@ def agreement_line(run: Run) -> str:
             + (f"The lower, α {worst['alpha']:.3f}, " if len(rows) > 1 else "It ")
             + reliability.alpha_verdict(float(worst["alpha"]), low) + ".")
     if evaluation.rules_written_on(run.corpus):
-        unseen = evaluation.unseen_figures(coding.codebook_for(run.corpus)) or evaluation.README_CARRY
+        unseen = evaluation.unseen_said(coding.codebook_for(run.corpus))
         text += (" These are the texts the codebook's rules were written on: on texts no rule was read on they agree "
                  f"far less ({markup.escape(unseen)}).")
     return text
@@ -952,7 +952,7 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
                 staged[f"html/{page}"] = export_html(nb, reader=edition, other=other, title=title, figures=figures,
                                                      previous=steps[0], following=steps[1])
         # the SVG files the pages link to, copied beside them as they are: html/ alone, published, keeps its links
-        for name in sorted(saved_figures(run.out) & set().union(*map(linked_figures, executed.values()))):
+        for name in sorted(figures & set().union(*map(linked_figures, executed.values()))):
             staged[f"html/{style.FIGURES_DIR}/{name}"] = (run.out / style.FIGURES_DIR / name).read_bytes()
         # A codebook's examples are cited by the ids of the corpus they come from (the seeds,
         # for the study's codebook), when that corpus has a metadata.csv naming them.

@@ -976,7 +976,7 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
     reviewed = table is not None and int(_code_rows(table)
                                          ["reviewed"].sum()) + len(all_unsure(table)) > 0
     if not has_references and not reviewed:
-        unseen = evaluation.unseen_figures(codebook) or evaluation.README_CARRY
+        unseen = evaluation.unseen_said(codebook)
         return ("**⚠ Not validated on this corpus.** It has neither reference codings (`reference/`) nor review "
                 "decisions (`review/`), so nothing says how often the auto-coder's codes are right on these texts "
                 "(on development texts its rules were not written on, it agrees with the example reference codings far "
@@ -1074,7 +1074,7 @@ def _alpha_sentences(against: pd.DataFrame, written_on: bool, codebook: coding.C
         return text
     text = ("Per paragraph the auto-coder agrees with them over all the texts at " + _alpha_phrase(whole) + "."
             + per_sentence("all"))
-    return text + " " + (evaluation.written_on_note(codebook) if written_on else evaluation.NO_SPLIT)
+    return text + " " + evaluation.unsplit_note(codebook, written_on)
 
 
 def run_estimates(run: pipeline.Run) -> dict[str, object]:
