@@ -299,7 +299,7 @@ class Rule:
     source: str = ""  # the rule file, as paths.display shows it
     signals: tuple[re.Pattern[str], ...] = ()  # ``block``: what each contact line may hold
     min_signals: int = 2  # ``block``: distinct signals a block needs
-    min_lines: int = 5  # ``menu``: consecutive short lines a menu needs
+    min_lines: int = 5  # ``menu``: consecutive short lines a menu needs; ``series``: lines of the page that match
     language: str = ""  # ``language``: the interface language, a wordfreq code ("en")
     min_files: int = 3  # ``template``: raw files of the corpus a line must occur in
     min_run: int = 1  # ``template``: such lines in a row (blank lines aside) before they go
@@ -311,8 +311,8 @@ class Rule:
         return any(p.fullmatch(line) for p in self.patterns)
 
 
-RULE_KINDS = ("line", "dated", "repeated", "filename", "masthead", "block", "menu", "list", "language", "echo",
-              "template")
+RULE_KINDS = ("line", "dated", "repeated", "filename", "masthead", "block", "menu", "list", "series", "language",
+              "echo", "template")
 LINE_KINDS = ("line", "dated")  # kinds whose patterns must match a whole line
 MARKED_FIRST = (*LINE_KINDS, "filename", "repeated")  # kinds that mark their lines before any structural rule
 _RULE_KEYS = {"id", "kind", "description", "patterns", "max_words", "signals", "min_signals", "min_lines",
@@ -368,7 +368,7 @@ def _parse_rules(path: Path) -> list[Rule]:
         language = item.get("language", "")
         if not isinstance(language, str) or (item["kind"] == "language" and not re.fullmatch(r"[a-z]{2,3}", language)):
             raise RuleError(f"{where}: field 'language' must be a language code such as 'en', got {language!r}{line}")
-        if (item["kind"] in LINE_KINDS or item["kind"] in ("list", "masthead")) and not compiled:
+        if (item["kind"] in LINE_KINDS or item["kind"] in ("list", "masthead", "series")) and not compiled:
             raise RuleError(f"{where}: a {item['kind']!r} rule needs at least one pattern under 'patterns'{line}")
         if item["kind"] == "template" and counts["min_files"] < 2:
             raise RuleError(f"{where}: a 'template' rule's 'min_files' must be 2 or more (a line in one file only "
@@ -1320,6 +1320,8 @@ def _ends_sentence(content: str) -> bool:
     return SENTENCE_END.search(content) is not None
 
 
+_NAME_WORD = r"[A-ZÅÄÖ][a-zåäöéü]+(-[A-ZÅÄÖ][a-zåäöéü]+)?"
+_PERSON = re.compile(rf"{_NAME_WORD}( {_NAME_WORD}){{1,2}}")  # a person's name: "Eva Berg", "Anna-Karin Ek Lind"
 _RUNNING_TEXT_WORDS = 6  # a line that ends a sentence and has more words than this is running text
 _FILLER_WORDS = 6  # a contact block's line without a signal (a name, a town): a short line of at most this
 
@@ -1357,7 +1359,7 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
     ``signals`` describe (a phone number, an e-mail or postal address, opening hours, a
     registration number) or are labels of such (``patterns``: "Postadress",
     "Kontakt"), with perhaps short lines between them (a name, a town) and up to two just
-    before them in the same block (a title, a name), is removed when it holds at least
+    before them in the same block or making up the block just above (a title, a name), is removed when it holds at least
     ``min_signals`` different signals; a name between them counts as one.
     A line that is longer, or a sentence of more than six words, ends the run: an official
     named in running text is never part of one. Lines that other rules removed neither end nor add to a run,
@@ -1370,7 +1372,19 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
         return {k for k, pat in enumerate(rule.signals) if pat.search(ln.content)}
 
     run: list[tuple[_Line, str, set[int]]] = []  # (line, "before" | "contact" | "joined" | "filler", signals)
-    before: list[_Line] = []  # up to two short lines just before a run, in its block: a title, a name
+    before: list[_Line] = []  # up to two short lines just before a run: a title, a name
+    sizes = Counter(ln.block for ln in found)
+    opens = {id(b) for a, b in zip([None, *found], found) if a is None or a.block != b.block}
+
+    def heads(ln: _Line) -> list[_Line]:
+        """The short lines just before ``ln`` that open a run with it: those of its block, or a
+        whole block of them just above that opens with a person's name when ``ln`` opens its
+        own (a name and a title, then a blank line, then the phone number; a page's heading
+        above its contact lines stays)."""
+        above = [b for b in before if b.block == ln.block - 1]
+        if id(ln) in opens and above and len(above) == sizes[ln.block - 1] and _PERSON.fullmatch(above[0].content):
+            return above
+        return [b for b in before if b.block == ln.block]
 
     def close() -> None:
         while run and run[-1][1] == "filler":
@@ -1392,7 +1406,7 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
         label = short and (joined or rule.matches_line(ln.content))
         if sig or label:
             if not run and not joined:
-                run.extend((b, "before", set()) for b in before if b.block == ln.block)
+                run.extend((b, "before", set()) for b in heads(ln))
             run.append((ln, "joined" if joined else "contact", sig))
             before.clear()
         elif ln.short(_FILLER_WORDS):  # a name, a town
@@ -1436,6 +1450,16 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
         else:
             close()
     close()
+
+
+def _mark_series(found: list[_Line], rule: Rule) -> None:
+    """A ``series`` rule: the lines that its ``patterns`` match (whole line) go when at least
+    ``min_lines`` lines of the page match, those another rule removed among them: one bare
+    date under a title is the page's dateline, three are the dates of a news list's items."""
+    matched = [ln for ln in found if rule.matches_line(ln.content)]
+    if len(matched) >= rule.min_lines:
+        for ln in matched:
+            ln.rule = ln.rule or rule.id
 
 
 def _mark_lists(found: list[_Line], rule: Rule) -> None:
@@ -1668,6 +1692,8 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
             _mark_menus(found, rule)
         elif rule.kind == "list":
             _mark_lists(found, rule)
+        elif rule.kind == "series":
+            _mark_series(found, rule)
         elif rule.kind == "language":
             _mark_language(found, rule)
         elif rule.kind == "echo":

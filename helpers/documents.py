@@ -26,6 +26,7 @@ from typing import Sequence
 
 import pandas as pd
 
+from .clean import lines
 from .dates import parse_swedish_date
 from .entries import split_entries
 from .tables import DOCUMENT_COLUMNS, DOCUMENT_SORT
@@ -61,9 +62,11 @@ def published_date(file: str, text: str, dated: Sequence[dict]) -> dict[str, str
     return {}
 
 
-def documents_of_file(file: str, text: str, meta: dict[str, str], dated: Sequence[dict] = ()) -> list[dict]:
+def documents_of_file(file: str, text: str, meta: dict[str, str], dated: Sequence[dict] = (),
+                      removed: Sequence[dict] = ()) -> list[dict]:
     """The documents of one raw file: the file's own, then one per dated entry. ``dated``
-    are the file's removals by ``dated`` rules (:func:`published_date`)."""
+    are the file's removals by ``dated`` rules (:func:`published_date`); ``removed`` its
+    other removals, whose lines are never its dateline (a news list's first item's date)."""
     base = meta["doc_id"]
     row = {c: "" for c in DOCUMENT_COLUMNS} | {"doc_id": base, "file": file, "start": 0, "end": len(text)}
     published = {} if meta.get("date") else published_date(file, text, dated)
@@ -73,7 +76,10 @@ def documents_of_file(file: str, text: str, meta: dict[str, str], dated: Sequenc
     elif published:
         row |= published
     else:
-        head = "\n".join([ln for ln in text.splitlines() if ln.strip()][:DATELINE_LINES])
+        gone = sorted(r["start"] for r in removed)
+        kept = [text[s:e] for s, e in lines(text)
+                if text[s:e].strip() and bisect.bisect_left(gone, s) == bisect.bisect_right(gone, e)]
+        head = "\n".join(kept[:DATELINE_LINES])
         found = parse_swedish_date(head)
         if found is not None:
             row |= {"date": found.iso, "date_precision": found.precision,

@@ -123,11 +123,13 @@ def segment_documents(docs: pd.DataFrame, rules: tuple[clean.Rule, ...] | None =
     docs = as_documents(docs)
     rules = clean.load_rules() if rules is None else rules
     dated = {r.id for r in rules if r.kind == "dated"}  # their lines' dates may become documents' dates
+    others = {r.id for r in rules} - dated  # their lines are never a document's dateline
     sentences, removed, doc_ids, documents = [], [], [], []
     for file, doc_id, text, meta in zip(docs["file"], docs["doc_id"], docs["text"], docs["meta"]):
         s, r = clean.segment(text, file, rules, counts)
         found = documents_mod.documents_of_file(file, text, dict(meta, doc_id=doc_id),
-                                                [x for x in r if x["rule"] in dated])
+                                                [x for x in r if x["rule"] in dated],
+                                                [x for x in r if x["rule"] in others])
         documents += found
         if len(found) > 1 and s:
             doc_ids += documents_mod.assign(pd.DataFrame(s, columns=["file", "start"]), pd.DataFrame(found)).tolist()

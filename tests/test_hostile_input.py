@@ -1725,8 +1725,8 @@ def test_the_default_breadcrumb_pattern_fails_fast_and_matches_the_lines_it_matc
     ("patterns", "['']", r"rule 'cap': field 'patterns' .*got \[''\]"),
     ("description", "[a, b]", r"rule 'cap': field 'description' must be a text"),
     ("kind", "lines", r"rule 'cap': field 'kind' must be one of "
-                      r"\('line', 'dated', 'repeated', 'filename', 'masthead', 'block', 'menu', 'list', 'language', 'echo', "
-                      r"'template'\), "
+                      r"\('line', 'dated', 'repeated', 'filename', 'masthead', 'block', 'menu', 'list', 'series', "
+                      r"'language', 'echo', 'template'\), "
                       r"got 'lines'"),
 ])
 def test_a_wrong_type_in_a_rule_names_file_rule_and_field(corpus_factory, field, value, message):

@@ -935,7 +935,7 @@ def test_the_note_quotes_the_score_part_where_the_corpus_has_a_split():
     the tune part's and all texts' figures only as flattering the coder."""
     cb = _codebook(["P_DETAIL", "R_TRUST"])
     against = _against([(p, "all", "paragraph", ref, n, a, a - 0.1, a + 0.1)
-                        for p, n, alphas in (("all", 428, (0.683, 0.684)), ("tune", 223, (0.814, 0.806)),
+                        for p, n, alphas in (("all", 427, (0.683, 0.684)), ("tune", 222, (0.814, 0.806)),
                                              ("score", 205, (0.561, 0.571)))
                         for ref, a in zip(("E", "F"), alphas)])
     note = review.validation_note(True, None, cb, against=against)

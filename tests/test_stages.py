@@ -147,9 +147,9 @@ def test_documents_are_built_once_with_their_metadata(tmp_path, monkeypatch):
     calls = []
     real = documents.documents_of_file
 
-    def counting(file, text, meta, dated=()):
+    def counting(file, text, meta, dated=(), removed=()):
         calls.append((file, meta.get("date", "")))
-        return real(file, text, meta, dated)
+        return real(file, text, meta, dated, removed)
 
     monkeypatch.setattr(documents, "documents_of_file", counting)
     run = pipeline.Run.from_params("corpus", tmp_path / "out")
