@@ -79,15 +79,16 @@ REVIEW_DIR = paths.REVIEW_DIR  # make review's folder, never removed
 # what a run writes: a report's pages (with copies of its SVG figures), copies of notebooks, figures, tables with
 # their spreadsheet copies (the pipeline's tables and make evaluate's are tables too), notebook 05's QDA exports
 # (project.qdpx, codebook.qdc)
-_OUTPUT_FILE = re.compile(rf"(html/[^/\\]+\.html|html/{FIGURES_DIR}/[^/\\]+\.svg|notebooks/[^/\\]+\.ipynb"
+_OUTPUT_FILE = re.compile(rf"(html/[^/\\]+\.html|html/{FIGURES_DIR}/[^/\\]+\.svg|html/data/[^/\\]+\.(csv|qdpx|qdc)"
+                          rf"|notebooks/[^/\\]+\.ipynb"
                           rf"|{FIGURES_DIR}/[^/\\]+\.(svg|png)"
                           rf"|({SPREADSHEET_DIR}/)?[^/\\]+\.csv|[^/\\]+\.(qdpx|qdc))")
 
 
 def output_file(rel: str) -> bool:
     """Whether ``rel`` (relative to a run's folder) is of a form a run writes there, so that
-    a record listing it may have it removed: a report's page (``html/*.html``) and its
-    figures' copies (``html/figures/*.svg``), notebook copy
+    a record listing it may have it removed: a report's page (``html/*.html``), its
+    figures' copies (``html/figures/*.svg``) and its tables' (``html/data/*.csv``, ``*.qdpx``, ``*.qdc``), notebook copy
     (``notebooks/*.ipynb``), figure (``figures/*.svg``, ``*.png``), table (``*.csv``, the
     pipeline's and ``make evaluate``'s among them) or its copy (``spreadsheet/*.csv``), QDA
     export (``*.qdpx``, ``*.qdc``), or the pipeline's stamp (:data:`STAMP`); never a file

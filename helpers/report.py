@@ -498,6 +498,42 @@ def link_pages(page: str, reader: bool) -> str:
     return _NB_LINK.sub(lambda m: f'href="{m.group(1)}{suffix}{m.group(2) or ""}"', page)
 
 
+TABLES_DIR = "data"  # inside html/: copies of the run's tables and QDA files that the pages name
+TABLE_COPY_MAX_BYTES = 20_000_000  # a larger table (tokens.csv of a large corpus) is named on its page, not copied
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_NOT_LINKED_IN = ("a", "pre", "script", "style", "title", "head", "nav")  # text in these stays as it is
+
+
+def link_tables(page: str, names: Iterable[str]) -> tuple[str, set[str]]:
+    """Link each mention of a run's output file in the page's text (``coded.csv``,
+    ``project.qdpx``; ``names``: the files the run wrote at the top of ``OUT``) to its copy
+    in ``data/`` beside the page, so that a reader of ``html/`` alone can open the table a
+    page speaks of. Text inside links, code and output blocks (``pre``), the head and
+    scripts stays as it is; a name is only ever compared, never taken as a path. Returns
+    the page and the names it links."""
+    wanted = sorted(set(names), key=len, reverse=True)
+    if not wanted:
+        return page, set()
+    mention = re.compile(r"(?<![\w./-])(" + "|".join(map(re.escape, wanted)) + r")(?![\w-])")
+    used: set[str] = set()
+    parts, depth = _TAG_OR_TEXT.split(page), {tag: 0 for tag in _NOT_LINKED_IN}
+    for k, part in enumerate(parts):
+        if k % 2:  # a tag
+            m = re.match(r"<(/?)([a-zA-Z][\w-]*)", part)
+            if m and m.group(2).lower() in depth and not part.endswith("/>"):
+                depth[m.group(2).lower()] += -1 if m.group(1) else 1
+            continue
+        if any(depth.values()):
+            continue
+
+        def link(m: re.Match) -> str:
+            used.add(html.unescape(m.group(1)))
+            return f'<a href="{TABLES_DIR}/{m.group(1)}">{m.group(1)}</a>'
+
+        parts[k] = mention.sub(link, part)
+    return "".join(parts), used
+
+
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h2>', re.S)
 
 
@@ -942,18 +978,25 @@ def build_report(corpus: str | None = None, out: str | None = None, stream=sys.s
             staged[f"notebooks/{nb_path.name}"] = nbformat.writes(nb) + "\n"
             pages.append((_title(nb, stem), f"{stem}.html", f"{stem}.code.html"))
             print(f"done ({time.perf_counter() - t0:.1f} s)", file=stream, flush=True)
-        # each page links the notebooks before and after it, in the same edition
+        # each page links the notebooks before and after it, in the same edition, and the tables it names
         figures = saved_figures(run.out)
+        tables = [rel for rel in notebook_outputs(run.out, before)
+                  if "/" not in rel and (run.out / rel).stat().st_size <= TABLE_COPY_MAX_BYTES]
+        linked: set[str] = set()
         for n, (nb, (title, reader, full)) in enumerate(zip(executed.values(), pages)):
             neighbours = (pages[n - 1] if n else None), (pages[n + 1] if n + 1 < len(pages) else None)
             for edition, page, other in ((True, reader, {"href": full, "label": "Full edition (with code)"}),
                                          (False, full, {"href": reader, "label": "Reader edition"})):
                 steps = [{"href": p[1 if edition else 2], "label": p[0]} if p else None for p in neighbours]
-                staged[f"html/{page}"] = export_html(nb, reader=edition, other=other, title=title, figures=figures,
-                                                     previous=steps[0], following=steps[1])
+                staged[f"html/{page}"], used = link_tables(
+                    export_html(nb, reader=edition, other=other, title=title, figures=figures, previous=steps[0],
+                                following=steps[1]), tables)
+                linked |= used
         # the SVG files the pages link to, copied beside them as they are: html/ alone, published, keeps its links
         for name in sorted(figures & set().union(*map(linked_figures, executed.values()))):
             staged[f"html/{style.FIGURES_DIR}/{name}"] = (run.out / style.FIGURES_DIR / name).read_bytes()
+        for name in sorted(linked):  # and the tables they name, likewise
+            staged[f"html/{TABLES_DIR}/{name}"] = (run.out / name).read_bytes()
         # A codebook's examples are cited by the ids of the corpus they come from (the seeds,
         # for the study's codebook), when that corpus has a metadata.csv naming them.
         home = coding.examples_home(run.corpus)

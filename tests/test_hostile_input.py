@@ -491,6 +491,7 @@ def test_the_manifest_lists_what_the_run_wrote_sorted_and_relative(hostile_repor
                          if f"figures/{p.name}" not in FOREIGN]  # a figure of one's own is not the run's
                       + [f"html/figures/{p.name}" for p in (out / "figures").glob("*.svg")
                          if f"figures/{p.name}" not in FOREIGN]  # the copies its pages link, not one's own
+                      + [f"html/data/{p.name}" for p in (out / "html" / "data").iterdir()]  # the tables its pages name
                       + [p.relative_to(out).as_posix() for p in [*out.glob("*.csv"), *out.glob("spreadsheet/*.csv")]
                          if p.relative_to(out).as_posix() not in FOREIGN + EDITED]  # nor a table of one's own
                       + ["codebook.qdc", "project.qdpx"]  # notebook 05's QDA exports
@@ -500,6 +501,7 @@ def test_the_manifest_lists_what_the_run_wrote_sorted_and_relative(hostile_repor
     assert {"coded.csv", "tokens.csv", "spreadsheet/coded.csv", "findings_quotes.csv", "spreadsheet/findings_quotes.csv",
             "review_precision.csv", "spreadsheet/review_precision.csv"} <= set(expected)
     assert "reliability_99_old.csv" not in expected and "my_table.csv" not in expected
+    assert "html/data/coded.csv" in expected and "html/data/my_table.csv" not in expected
     assert manifest.MANIFEST == MANIFEST
     hashes = {rel: hashlib.sha256((out / rel).read_bytes()).hexdigest() for rel in expected}
     assert json.loads((out / MANIFEST).read_text(encoding="utf-8")) == {"sha256": hashes}

@@ -663,10 +663,11 @@ def test_a_page_edited_while_the_report_runs_is_recorded_as_the_report_wrote_it(
     monkeypatch.setattr(report, "execute", lambda *args, **kw: notebook)
     written_pages, notebook_outputs = {}, report.notebook_outputs
 
-    def edit_meanwhile(folder, before):  # the pages are written; the researcher saves over one
-        written_pages.update(manifest.record(out, ["html/00_a.html", "html/index.html"]))
-        (tmp_path / "mine.html").write_text("<p>my notes</p>", encoding="utf-8")  # an editor's save
-        os.replace(tmp_path / "mine.html", out / "html/00_a.html")
+    def edit_meanwhile(folder, before):  # once the pages are written (the report asks before too), one is saved over
+        if (out / "html/00_a.html").exists():
+            written_pages.update(manifest.record(out, ["html/00_a.html", "html/index.html"]))
+            (tmp_path / "mine.html").write_text("<p>my notes</p>", encoding="utf-8")  # an editor's save
+            os.replace(tmp_path / "mine.html", out / "html/00_a.html")
         return notebook_outputs(folder, before)
 
     monkeypatch.setattr(report, "notebook_outputs", edit_meanwhile)

@@ -624,6 +624,37 @@ def test_every_saved_figure_links_to_its_full_size_file_inside_html(own_corpus_r
     assert sorted(p.name for p in (out / "html" / "figures").iterdir()) == sorted(p.name for p in (out / "figures").glob("*.svg"))
 
 
+def test_the_tables_a_page_names_link_to_their_copies_inside_html(own_corpus_report):
+    """A table or QDA file a page names (the overview's list of outputs, the disagreements to
+    read, the project to open in a QDA tool) links to a copy in html/data/, the same bytes as
+    OUT's: a reader of html/ alone can open it. Only files a page names are copied."""
+    out, _ = own_corpus_report
+    overview = (out / "html" / "00_overview.html").read_text(encoding="utf-8")
+    assert '<a href="data/segments.csv">segments.csv</a>' in overview
+    qda = (out / "html" / "05_exchange-qda.html").read_text(encoding="utf-8")
+    assert '<a href="data/project.qdpx">project.qdpx</a>' in qda
+    named = set()
+    for page in (out / "html").glob("*.html"):
+        named |= set(re.findall(r'<a href="data/([^"/]+)">', page.read_text(encoding="utf-8")))
+    copies = sorted(p.name for p in (out / "html" / "data").iterdir())
+    assert copies == sorted(named) and {"segments.csv", "project.qdpx"} <= named
+    assert all((out / "html" / "data" / n).read_bytes() == (out / n).read_bytes() for n in copies)
+
+
+def test_a_table_is_linked_only_where_its_name_stands_in_the_text():
+    """Names in code and output blocks, links, attributes and the head stay as they are, and a
+    name inside a longer word or path is no mention."""
+    page = ('<html><head><title>coded.csv</title></head><body><p>Read coded.csv, then recoded.csv and '
+            'build/coded.csv.</p><pre>coded.csv</pre><a href="x">coded.csv</a>'
+            '<img alt="coded.csv"><p>Open <code>project.qdpx</code>.</p></body></html>')
+    linked, used = report.link_tables(page, ["coded.csv", "project.qdpx"])
+    assert linked.count('<a href="data/coded.csv">coded.csv</a>') == 1 and used == {"coded.csv", "project.qdpx"}
+    assert "recoded.csv and build/coded.csv." in linked and "<pre>coded.csv</pre>" in linked
+    assert '<title>coded.csv</title>' in linked and 'alt="coded.csv"' in linked
+    assert '<code><a href="data/project.qdpx">project.qdpx</a></code>' in linked
+    assert report.link_tables(page, []) == (page, set())
+
+
 def test_a_figure_links_only_to_a_file_the_report_found():
     """The file name in an output's metadata is compared with the files in OUT/figures,
     never used as a path: a name that is not among them gives no link."""
