@@ -878,16 +878,17 @@ def alpha_verdict(alpha: float, low: float | None = None) -> str:
         return "no α (too few coded units)"
     if alpha < ALPHA_TENTATIVE:
         return f"below {ALPHA_TENTATIVE:.3f}, too low even for tentative conclusions"
-    reached = f"reaches {ALPHA_FIRM:.2f}" if alpha >= ALPHA_FIRM else f"reaches {ALPHA_TENTATIVE:.3f}, not {ALPHA_FIRM:.2f}"
+    firm = alpha >= ALPHA_FIRM
+    reached = f"reaches {ALPHA_FIRM:.2f}" if firm else f"lies between {ALPHA_TENTATIVE:.3f} and {ALPHA_FIRM:.2f}"
     # the level both the α and its interval reach (a percentile interval's lower end may lie above the α)
     sure = min(alpha, low) if low is not None and np.isfinite(low) else alpha
     if sure >= ALPHA_FIRM:
         return f"{reached}, enough for firm conclusions"
-    below = "" if alpha < ALPHA_FIRM else f", but its 95% interval reaches below {ALPHA_FIRM:.2f}"
     if sure >= ALPHA_TENTATIVE:
+        below = f", but its 95% interval dips below {ALPHA_FIRM:.2f}" if firm else ""
         return f"{reached}{below}: tentative conclusions only"
-    return (f"{reached}, but its 95% interval reaches below {ALPHA_TENTATIVE:.3f}: too uncertain even for "
-            "tentative conclusions")
+    return (f"{reached}, {'but' if firm else 'and'} its 95% interval dips below {ALPHA_TENTATIVE:.3f}: too uncertain "
+            "even for tentative conclusions")
 
 
 def auto_vs_references(references: pd.DataFrame, segments: pd.DataFrame, coded: pd.DataFrame,

@@ -894,7 +894,7 @@ def test_the_note_quotes_alpha_per_reference_with_the_thresholds_it_reaches():
                         ("all", "motion", "paragraph", "A", 2, 0.3, float("nan"), float("nan"))])
     note = review.validation_note(True, None, cb, against=against)
     assert "α 0.561 with A (95% interval 0.470–0.650): below 0.667" in note
-    assert "α 0.700 with B\\_x (95% interval 0.600–0.790): reaches 0.667, not 0.80" in note
+    assert "α 0.700 with B\\_x (95% interval 0.600–0.790): lies between 0.667 and 0.80" in note
     paragraphs, sentences = note.split(" Per sentence, the unit the findings count, ")
     assert paragraphs.index("with A") < paragraphs.index("with B") and "0.100" not in paragraphs
     assert sentences.startswith("it agrees at α 0.100 with A (95% interval 0.000–1.000): below 0.667")
@@ -908,15 +908,15 @@ def test_a_threshold_supports_conclusions_only_when_the_alphas_interval_stays_ab
     firm conclusions". Krippendorff reads the threshold against the interval's lower end."""
     verdict = review.reliability.alpha_verdict
     assert verdict(0.811, 0.805) == "reaches 0.80, enough for firm conclusions"
-    assert verdict(0.811, 0.736) == "reaches 0.80, but its 95% interval reaches below 0.80: tentative conclusions only"
-    assert verdict(0.811, 0.6) == ("reaches 0.80, but its 95% interval reaches below 0.667: too uncertain even for "
+    assert verdict(0.811, 0.736) == "reaches 0.80, but its 95% interval dips below 0.80: tentative conclusions only"
+    assert verdict(0.811, 0.6) == ("reaches 0.80, but its 95% interval dips below 0.667: too uncertain even for "
                                    "tentative conclusions")
-    assert verdict(0.70, 0.68) == "reaches 0.667, not 0.80: tentative conclusions only"
-    assert verdict(0.70, 0.60).endswith("its 95% interval reaches below 0.667: too uncertain even for tentative "
-                                        "conclusions")
+    assert verdict(0.70, 0.68) == "lies between 0.667 and 0.80: tentative conclusions only"
+    assert verdict(0.70, 0.60) == ("lies between 0.667 and 0.80, and its 95% interval dips below 0.667: too uncertain "
+                                   "even for tentative conclusions")
     assert verdict(0.60, 0.5) == verdict(0.60) == "below 0.667, too low even for tentative conclusions"
     # a bootstrap interval's lower end above the α does not lift the verdict past the α's own
-    assert verdict(0.78, 0.81) == "reaches 0.667, not 0.80: tentative conclusions only"
+    assert verdict(0.78, 0.81) == "lies between 0.667 and 0.80: tentative conclusions only"
     # no interval (or none computable): the α alone is read
     assert verdict(0.811) == verdict(0.811, float("nan")) == "reaches 0.80, enough for firm conclusions"
     assert verdict(float("nan"), 0.5) == "no α (too few coded units)"
@@ -924,7 +924,7 @@ def test_a_threshold_supports_conclusions_only_when_the_alphas_interval_stays_ab
     cb = coding.load_codebook()
     against = pd.DataFrame([("all", "all", "paragraph", "A", 200, 0.811, 0.736, 0.876)],
                            columns=review.AGAINST_COLUMNS)
-    assert "(95% interval 0.736–0.876): reaches 0.80, but its 95% interval reaches below 0.80: tentative" \
+    assert "(95% interval 0.736–0.876): reaches 0.80, but its 95% interval dips below 0.80: tentative" \
         in review.validation_note(True, None, cb, against=against)
     assert "reference codings (step 3" in review.validation_note(True, None, cb)  # without the table
 
