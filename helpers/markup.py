@@ -87,7 +87,7 @@ def table(frame: "pd.DataFrame", marks: dict[str, str] | None = None, caption: s
                 cells.append(f'<td lang="sv"{label}>{highlight(str(v), matched_parts(r[marks[c]]))}</td>')
             elif isinstance(v, (int, float)) and not isinstance(v, bool):
                 cells.append(f'<td class="num"{label}>{escape(v)}</td>')
-            elif c in SWEDISH_COLUMNS:
+            elif c in SWEDISH_COLUMNS and str(v).strip():  # an empty cell holds no Swedish
                 cells.append(f'<td lang="sv"{label}>{escape(v)}</td>')
             else:
                 cells.append(f"<td{label}>{escape(v)}</td>")

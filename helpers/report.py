@@ -625,16 +625,22 @@ against any reference codings, and the findings as computed summaries. The corpu
 INDEX_COLUMNS = ("doc_id", "title", "author", "voice", "genre", "date", "date_note", "description")
 
 
+NONE_GIVEN = "–"  # the index's title or author of a document the metadata gives none for (an unsigned post)
+
+
 def corpus_table(docs: pd.DataFrame) -> pd.DataFrame:
     """The index page's table of the corpus: one row per file's document of a run's
     ``documents.csv``, ``docs`` (its diary entries left out), with the date the analysis uses (the
     metadata's, else the one found in the text) shown as figures and quotes show it
     (:func:`helpers.findings.date_label`: "(inferred)" when part of it was), and where it
     came from (``date from``: ``metadata``, ``text``, ``removed line (<rule>)``) when any
-    date did not come from the metadata."""
+    date did not come from the metadata; a title or author the metadata does not give is
+    :data:`NONE_GIVEN`, not an empty cell."""
     docs = docs[docs["parent"].astype(str) == ""] if "parent" in docs.columns else docs
     docs = docs.assign(date=[findings.date_label(d, i, undated="") for d, i in zip(docs["date"], docs["date_inferred"])],
-                       **{"date from": docs["date_source"].astype(str)})
+                       **{"date from": docs["date_source"].astype(str)},
+                       **{c: docs[c].fillna("").astype(str).replace("", NONE_GIVEN) for c in ("title", "author")
+                          if c in docs.columns})
     cols = [c for c in INDEX_COLUMNS if c in docs.columns]
     if (docs["date from"].isin(["", "metadata"]) | (docs["date"] == "")).all():
         return docs[cols].reset_index(drop=True)

@@ -27,6 +27,8 @@ def test_table_shows_every_cell_whole_and_escaped():
     assert '<td lang="sv">' in page and "<td>a&lt;b</td>" in page  # the highlighted quote is Swedish, an id is not
     titled = markup.table(frame.rename(columns={"doc_id": "title"}))
     assert '<td lang="sv">a&lt;b</td>' in titled  # a column of Swedish text, as frame reads it
+    empty = markup.table(pd.DataFrame({"title": ["", "Tillit"]}))
+    assert "<td></td>" in empty and '<td lang="sv">Tillit</td>' in empty  # an empty cell holds no Swedish
 
 
 def test_header_breaks_touch_only_the_text_of_column_headers():

@@ -721,6 +721,10 @@ def test_the_index_describes_each_document_as_the_metadata_does(tmp_path):
     page = report.index_page([], run)
     assert ('<td lang="sv" data-label="title">Kommuner bör lära av näringslivet</td>' in page
             and '<td data-label="doc_id">hartman-2017</td>' in page)
+    # a title or author the metadata does not give is said to be none, not an empty cell
+    by_id = table.set_index("doc_id")
+    assert by_id.loc["kcnc-2016", "title"] == by_id.loc["practitioner-2013", "author"] == report.NONE_GIVEN
+    assert by_id.loc["kcnc-2016", "author"] == "Jan Marklund & Stefan Arbratt"
     assert re.search(r"\.wide td:first-child \{ white-space: nowrap; \}", page)  # the corpus table's only
     # the diary is one row here and five documents in the findings ("1 of 9 documents"): the page says so
     assert ("count a file of dated entries as its entries, each a document of its own: tillit-diary as 5 "
