@@ -1015,7 +1015,7 @@ def validation_note(has_references: bool, table: pd.DataFrame | None, codebook: 
                      + ", ".join(markup.escape(f"{c} ({int(rows.loc[c, 'correct'])} of {int(rows.loc[c, 'reviewed'])} "
                                                "correct)" if "correct" in rows.columns else c, markdown=True)
                                  for c in few)
-                     + ". Until more of them are reviewed (`make review PER_CODE=…`), read their figures as leads to "
+                     + ". Until more of them are reviewed (step 3 says how), read their figures as leads to "
                      "check.")
         if unsure:
             text += f" {len(unsure)} code(s) reviewed, but every item decided unsure (or disputed), so no precision: " + \
