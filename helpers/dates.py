@@ -26,6 +26,10 @@ line break, never a blank line):
   the date (the written date is the evidence; a wrong weekday is the writer's slip).
   A leading "den" alone is not part of the match ("Den 8 november" matches "8 november").
 * ``month [,] YYYY`` — "november 2017", "apr. 2013" (precision month).
+* ``month D, YYYY`` — a date in English as an interface writes one ("Mar 10, 2006", "March
+  10, 2006"; the English names january, february, march, may, june, july, august, october in
+  full, or the abbreviations above): the order and the comma are English only, so a
+  Swedish text never writes it.
 * ``YYYY-MM-DD`` and ``YYYY-MM`` — "2016-12-21 15:11" (the time is not part of the match),
   "2017-11" (precision month).
 * ``år|året|våren|sommaren|hösten|vintern YYYY`` — precision year; the whole phrase is the
@@ -56,6 +60,9 @@ MONTH_ABBREVIATIONS: dict[str, int] = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sept": 9,
     "sep": 9, "okt": 10, "nov": 11, "dec": 12,
 }
+ENGLISH_MONTHS: dict[str, int] = {  # those not spelled as in Swedish, for the English form "March 10, 2006"
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "october": 10,
+}
 WEEKDAYS: tuple[str, ...] = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 YEAR_WORDS: tuple[str, ...] = ("året", "år", "våren", "sommaren", "hösten", "vintern")
 
@@ -78,6 +85,7 @@ _SP = rf"(?:{_H}+(?:{_NL}{_H}*)?|{_NL}{_H}*)"        # white space with at most 
 _MONTH = (
     "(?:" + "|".join(MONTHS) + "|(?:" + "|".join(MONTH_ABBREVIATIONS) + r")\.?)(?!\w)"
 )
+_EN_MONTH = "(?:" + "|".join(ENGLISH_MONTHS) + r")(?!\w)"
 _WEEKDAY = "(?:" + "|".join(_letters(w) + "(?:en)?" for w in WEEKDAYS) + r")(?!\w)"
 _YEAR = r"[12]\d{3}(?!\w)"
 _BEFORE = r"(?<![\w\-–—/.,:+])"                     # not inside a number, range, slug, decimal
@@ -88,6 +96,8 @@ _DATE_RE = re.compile(
     # [weekday [,] [den]] day month [[,] year]
     rf"|{_BEFORE}(?:(?P<wd>{_WEEKDAY}),?{_SP}(?:den{_SP})?)?"
     rf"(?P<d>\d{{1,2}})(?::[ae])?{_SP}(?P<m>{_MONTH})(?:,?{_SP}(?P<y>{_YEAR}))?"
+    # month day, year: English ("Mar 10, 2006")
+    rf"|{_BEFORE}(?P<m4>{_MONTH}|{_EN_MONTH}){_H}+(?P<d4>\d{{1,2}}),{_H}+(?P<y4>{_YEAR})"
     # month [,] year
     rf"|{_BEFORE}(?P<m2>{_MONTH}),?{_SP}(?P<y2>{_YEAR})"
     # år / året / season + year
@@ -98,7 +108,7 @@ _DATE_RE = re.compile(
 
 def _month_number(name: str) -> int:
     key = name.rstrip(".").lower()
-    return MONTHS.get(key) or MONTH_ABBREVIATIONS[key]
+    return MONTHS.get(key) or MONTH_ABBREVIATIONS.get(key) or ENGLISH_MONTHS[key]
 
 
 def _day_exists(year: int | None, month: int, day: int) -> bool:
@@ -191,6 +201,9 @@ def _mention(m: re.Match[str]) -> DateMention | None:
         if not _day_exists(year, month, day):
             return None
         return DateMention(m.start(), m.end(), year, month, day)
+    if m.group("m4"):
+        day, month, year = int(m.group("d4")), _month_number(m.group("m4")), int(m.group("y4"))
+        return DateMention(m.start(), m.end(), year, month, day) if _day_exists(year, month, day) else None
     if m.group("m2"):
         return DateMention(m.start(), m.end(), int(m.group("y2")), _month_number(m.group("m2")), None)
     return DateMention(m.start(), m.end(), int(m.group("y3")), None, None)

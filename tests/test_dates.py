@@ -57,6 +57,9 @@ POSITIVE = [
     ("under år 2015 ökade", None, "år 2015", "2015", "year", False),
     ("Vision 2050 antogs våren 2016", None, "våren 2016", "2016", "year", False),
     ("5 april 3000 kronor", 2013, "5 april", "2013-04-05", "day", True),  # 3000 is no year
+    # a date in English as a site's interface writes one, month first and a comma before the year
+    ("Pressmeddelande • Mar 10, 2006 10:31 CET", None, "Mar 10, 2006", "2006-03-10", "day", False),
+    ("Published October 3, 2019", None, "October 3, 2019", "2019-10-03", "day", False),
 ]
 
 
@@ -104,6 +107,8 @@ NEGATIVE = [
     "5/4 2013",
     "version 1.2 mars",
     "Sverige 2013",
+    # English order without its comma or year, or an impossible day, is none
+    "March 10 2006", "May 5", "Feb 30, 2020",
     "",
 ]
 
