@@ -64,7 +64,7 @@ _LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")
 # a file name's form that is also a word: an image's name when alone in its block, else a word of broken lines
 _LONE_WORD = re.compile(r"[a-zåäöé]+")
 _FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name)
-    r"(?:(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|[a-zåäöé]+|\S+\.(?:jpe?g|png|gif|webp|svg))"
+    r"(?:(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|\S+\.(?:jpe?g|png|gif|webp|svg))"
 )
 # Every Unicode mark (general category M: Mn, Mc, Me) as character ranges: the combining
 # diaeresis and ring (U+0308, U+030A) of a decomposed (NFD) "ö" or "å", other accents,
@@ -1261,7 +1261,7 @@ def _line_screen(rules: tuple[Rule, ...], lengths: tuple[int, ...] = SCREEN_LENG
     if not lengths or lengths[0] != 0 or list(lengths) != sorted(set(lengths)):
         raise ValueError(f"lengths must rise from 0 without repeats, got {lengths!r}")
     parts = [p for r in rules if r.kind in LINE_KINDS for p in r.patterns]
-    parts += [_FILENAME] if any(r.kind == "filename" for r in rules) else []
+    parts += [_FILENAME, _LONE_WORD] if any(r.kind == "filename" for r in rules) else []
     if not parts or any(p.flags & ~(re.IGNORECASE | re.UNICODE) or re.search(r"\\\d|\(\?P=|\(\?\(", p.pattern)
                         for p in parts):
         return None
@@ -1298,15 +1298,17 @@ def _screen_of(rules: tuple[Rule, ...]) -> _Screen | None:
     return last[2]
 
 
-def _line_rule(rules: tuple[Rule, ...], content: str, screen: _Screen | None = None) -> str | None:
+def _line_rule(rules: tuple[Rule, ...], content: str, screen: _Screen | None = None, alone: bool = True) -> str | None:
     """The id of the first ``line`` or ``filename`` rule that matches the whole line;
-    ``screen`` (:func:`_line_screen`) clears lines that no rule can match."""
+    ``screen`` (:func:`_line_screen`) clears lines that no rule can match. A lone lower-case
+    word is a file name only when the line is ``alone`` in its block (an image's name left in
+    the text; among other lines of its block it is a word of a title broken over lines)."""
     if screen is not None and not screen.may_match(content):
         return None
     for rule in rules:
         if rule.kind in LINE_KINDS and rule.matches_line(content):
             return rule.id
-        if rule.kind == "filename" and _FILENAME.fullmatch(content):
+        if rule.kind == "filename" and (_FILENAME.fullmatch(content) or (alone and _LONE_WORD.fullmatch(content))):
             return rule.id
     return None
 
@@ -1669,13 +1671,10 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     found = [_Line(s, e, normalise(text[s:e]), block) for block, s, e in block_lines(text)]
 
     screen = _screen_of(rules)
-    for ln in found:
-        ln.rule = _line_rule(rules, ln.content, screen)
-    images = {r.id for r in rules if r.kind == "filename"}  # also read below: a kept line beside an image's name
     lines_in = Counter(ln.block for ln in found)
-    for ln in found:  # a lone word among other lines of its block is a word of a title broken over lines
-        if ln.rule in images and lines_in[ln.block] > 1 and _LONE_WORD.fullmatch(ln.content):
-            ln.rule = None
+    for ln in found:
+        ln.rule = _line_rule(rules, ln.content, screen, alone=lines_in[ln.block] == 1)
+    images = {r.id for r in rules if r.kind == "filename"}  # read below: a kept line beside an image's name
     for rule in (r for r in rules if r.kind == "repeated"):
         for a, b in zip(found, found[1:]):
             if (a.block == b.block and a.content and a.content == b.content
