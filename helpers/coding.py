@@ -16,7 +16,7 @@ import logging
 import re
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Iterable, Literal
+from typing import Annotated, Iterable, Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -115,6 +115,10 @@ class Codebook(BaseModel):
     attributes: dict[str, dict[str, AttributeRules]] = {}
     # per attribute, the value of a sentence in which none of its rules fires
     attribute_defaults: dict[str, str] = {}
+    # per attribute, where a sentence in which none of its rules fires looks next: "paragraph", the
+    # values the other sentences of its paragraph have (a sentence about "them" in a paragraph on
+    # home care is about elderly care), then the default; "sentence" (the default): the default
+    attribute_scope: dict[str, Literal["sentence", "paragraph"]] = {}
     # per attribute and value, word patterns that never count for it (as a code's exclude):
     # homographs, such as the modal verbs that simplemma lemmatises as "skola" (school)
     attribute_exclude: dict[str, dict[str, AttributeRules]] = {}
@@ -145,9 +149,10 @@ class Codebook(BaseModel):
 
     @model_validator(mode="after")
     def _defaults_of_attributes(self) -> "Codebook":
-        unknown = sorted(set(self.attribute_defaults) - set(self.attributes))
-        if unknown:
-            raise ValueError(f"attribute_defaults names {unknown}, which are not attributes {sorted(self.attributes)}")
+        for key in ("attribute_defaults", "attribute_scope"):
+            unknown = sorted(set(getattr(self, key)) - set(self.attributes))
+            if unknown:
+                raise ValueError(f"{key} names {unknown}, which are not attributes {sorted(self.attributes)}")
         for name, values in self.attribute_exclude.items():
             unknown = sorted(set(values) - set(self.attributes.get(name, {})))
             if name not in self.attributes or unknown:
@@ -290,8 +295,8 @@ def in_words(err: dict) -> str:
         hint = TOP_KEYS.get(field) if len(loc) == 1 else CODE_KEYS.get(field) if in_code else None
         return f"missing: {hint}" if hint else f"missing: add `{field}:`"
     if kind == "extra_forbidden":
-        keys = (list(TOP_KEYS) + ["unit", "attributes", "attribute_defaults", "attribute_exclude", "skip_kinds",
-                                  "skip_names"] if len(loc) == 1
+        keys = (list(TOP_KEYS) + ["unit", "attributes", "attribute_defaults", "attribute_scope", "attribute_exclude",
+                                  "skip_kinds", "skip_names"] if len(loc) == 1
                 else [*CODE_KEYS, "not_when", "exclude", "not_with", "examples"] if in_code
                 else ["file", "start", "end", "quote"] if "examples" in loc else [])
         near = difflib.get_close_matches(field, keys, n=1)
@@ -470,11 +475,24 @@ def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame, codebook: Codebook
         per: dict[int, list[str]] = {}
         for s, lab in bank.labels_by_sentence(("attribute", name), part):
             per.setdefault(s, []).append(labels[lab])
+        if codebook.attribute_scope.get(name) == "paragraph":
+            per = paragraph_values(per, list(zip(sentences["file"], sentences["paragraph"])))
         for s, labs in per.items():
             values[s] = "; ".join(labs)
         attrs[name] = values
     return (pd.DataFrame(rows, columns=tables.CODED_COLUMNS), pd.DataFrame(suppressed, columns=tables.SUPPRESSED_COLUMNS),
             pd.DataFrame(attrs, index=sentences.index))
+
+
+def paragraph_values(per: Mapping[int, list[str]], paragraphs: Sequence[object]) -> dict[int, list[str]]:
+    """An attribute's values by sentence (``per``: sentence position → values its rules
+    found) with each sentence that has none given the values of the other sentences of its
+    paragraph (``paragraphs``: each sentence's paragraph key), sorted; a paragraph in which
+    no rule fired gives none."""
+    found: dict[object, set[str]] = {}
+    for s, labs in per.items():
+        found.setdefault(paragraphs[s], set()).update(labs)
+    return {s: per.get(s) or sorted(found[key]) for s, key in enumerate(paragraphs) if key in found}
 
 
 def sentence_tokens(texts: Iterable[str]) -> pd.DataFrame:

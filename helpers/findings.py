@@ -617,8 +617,9 @@ def no_sector(codebook: Codebook) -> tuple[str, ...]:
 
 def sector_note(codebook: Codebook, documents: pd.DataFrame) -> str:
     """Markdown saying where the sectors of the findings come from: the codebook's rules,
-    sentence by sentence, with the sectors it defines and what a sentence naming none
-    counts as; or that the codebook defines none, so that nothing is counted by sector.
+    sentence by sentence (or, with the codebook's ``attribute_scope`` ``sector: paragraph``, from
+    the rest of the paragraph for a sentence that names none), with the sectors it defines and
+    what a sentence naming none counts as; or that the codebook defines none, so that nothing is counted by sector.
     When the metadata has a ``sector`` column, that it is kept in ``documents.csv`` but not
     used. Codebook values and metadata are escaped."""
     def md(value: object) -> str:
@@ -627,9 +628,12 @@ def sector_note(codebook: Codebook, documents: pd.DataFrame) -> str:
     if has_sectors(codebook):
         values = ", ".join(md(v.replace("_", " ")) for v in codebook.attributes["sector"])
         default = codebook.attribute_defaults.get("sector")
-        text = (f"The sectors are the codebook's ({values}), found by its rules (`attributes: sector:`) in each "
-                "sentence; a sentence naming several counts in each, "
-                + (f"and one naming none counts as {md(default.replace('_', ' '))}." if default else
+        whole = codebook.attribute_scope.get("sector") == "paragraph"
+        text = (f"The sectors are the codebook's ({values}), found by its rules in each sentence"
+                + (", or where a sentence names none, in the rest of its paragraph" if whole else "")
+                + "; a sentence naming several counts in each, "
+                + (f"and one naming none{' in a paragraph naming none' if whole else ''} counts as "
+                   f"{md(default.replace('_', ' '))}." if default else
                    f"and one naming none counts as {UNKNOWN} (the codebook gives no `attribute_defaults: sector:`)."))
     else:
         text = ("**This codebook defines no sectors** (it has no `attributes: sector:`), so themes are not counted "

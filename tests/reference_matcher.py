@@ -110,6 +110,11 @@ def code_sentences(sentences: list[dict], token_lists: list[list[str]], codebook
                 else:
                     coded.append(row)
         for name, terms in attributes.items():
-            labels = sorted(by_label(terms, tokens, lemmatize, seen=seen_attributes[name]))
-            attrs[name].append("; ".join(labels) or codebook.attribute_defaults.get(name, ""))
+            attrs[name].append(sorted(by_label(terms, tokens, lemmatize, seen=seen_attributes[name])))
+    for name, per in attrs.items():
+        if codebook.attribute_scope.get(name) == "paragraph":  # none found: the paragraph's other sentences' values
+            para = [(s["file"], s["paragraph"]) for s in sentences]
+            values = {key: sorted({v for k, found in zip(para, per) if k == key for v in found}) for key in set(para)}
+            per = [found or values[key] for found, key in zip(per, para)]
+        attrs[name] = ["; ".join(found) or codebook.attribute_defaults.get(name, "") for found in per]
     return coded, suppressed, attrs

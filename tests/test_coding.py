@@ -78,7 +78,7 @@ def test_code_segments_records_rules_and_words_sorted():
 def test_context_attributes_default_to_general():
     cb = coding.load_codebook()
     texts = ["Socialsekreterarna i socialtjänsten och politikerna.", "Det regnar."]
-    seg = pd.DataFrame({"file": "a.txt", "doc_id": "a", "paragraph": 0, "sentence": [0, 1], "start": [0, 60],
+    seg = pd.DataFrame({"file": "a.txt", "doc_id": "a", "paragraph": [0, 1], "sentence": [0, 0], "start": [0, 60],
                         "end": [52, 71], "text": texts})
     attrs = coding.code_segments(seg, cb)[2]
     assert attrs.to_dict("records") == [
@@ -88,6 +88,26 @@ def test_context_attributes_default_to_general():
     assert cb.attribute_defaults == {"sector": "general"}  # said once, in the codebook
     without = cb.model_copy(update={"attribute_defaults": {}})
     assert coding.code_segments(seg, without)[2]["sector"].tolist() == ["social_services", ""]
+
+
+def test_a_sentence_naming_no_sector_counts_for_its_paragraphs():
+    """The reader's case: 221 of the seeds' 289 sentences counted as 'general', among them
+    sentences in paragraphs on home care or school that name the sector only once. With the
+    codebook's attribute_scope 'paragraph' a sentence that names none takes the sectors the
+    rest of its paragraph names; a paragraph naming none is general, and a sentence's own
+    sector is kept. Actors, without a scope, stay sentence by sentence."""
+    cb = coding.load_codebook()
+    assert cb.attribute_scope == {"sector": "paragraph"}
+    texts = ["Hemtjänsten i kommunen har fått nya regler.", "De behöver mer tid med varje brukare.",
+             "Skolan och lärarna får också nya regler.", "Det regnar."]
+    seg = pd.DataFrame({"file": "a.txt", "doc_id": "a", "paragraph": [0, 0, 0, 1], "sentence": [0, 1, 2, 0],
+                        "start": [0, 50, 90, 140], "end": [44, 88, 130, 151], "text": texts})
+    sector = coding.code_segments(seg, cb)[2]["sector"].tolist()
+    assert sector == ["elderly_care", "elderly_care; school", "school", "general"]
+    per_sentence = coding.code_segments(seg, cb.model_copy(update={"attribute_scope": {}}))[2]["sector"].tolist()
+    assert per_sentence == ["elderly_care", "general", "school", "general"]
+    with pytest.raises(ValueError, match=r"attribute_scope names \['sectors'\]"):
+        coding.Codebook.model_validate(cb.model_dump() | {"attribute_scope": {"sectors": "paragraph"}})
 
 
 def test_attribute_defaults_must_name_attributes():

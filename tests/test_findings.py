@@ -431,8 +431,8 @@ def test_a_codebook_without_sectors_says_so_instead_of_counting_one_unknown_sect
     assert findings.has_sectors(study)
     assert findings.sector_note(study, documents).startswith(
         "The sectors are the codebook's (social services, school, elderly care, disability, health care), found by "
-        "its rules (`attributes: sector:`) in each sentence; a sentence naming several counts in each, and one "
-        "naming none counts as general.")
+        "its rules in each sentence, or where a sentence names none, in the rest of its paragraph; a sentence naming "
+        "several counts in each, and one naming none in a paragraph naming none counts as general.")
     # sectors without a default: a sentence naming none is "(unknown)", never where a theme is densest
     own = coding.Codebook.model_validate(dict(_MINCODE, attributes={"sector": {"home_care": ["hemtjänst*"]}}))
     assert findings.sector_note(own, documents).endswith("and one naming none counts as (unknown) (the codebook "
