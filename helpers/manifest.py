@@ -75,11 +75,12 @@ CHANGED = "changed since the run wrote it; remove it yourself if it is yours to 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 FIGURES_DIR = "figures"  # helpers.style.FIGURES_DIR (a test checks they agree; style needs matplotlib)
 SPREADSHEET_DIR = "spreadsheet"  # helpers.io.SPREADSHEET_DIR (the same)
+TABLES_DIR = "data"  # inside html/: the report's copies of the tables its pages name (helpers.report.link_tables)
 REVIEW_DIR = paths.REVIEW_DIR  # make review's folder, never removed
 # what a run writes: a report's pages (with copies of its SVG figures), copies of notebooks, figures, tables with
 # their spreadsheet copies (the pipeline's tables and make evaluate's are tables too), notebook 05's QDA exports
 # (project.qdpx, codebook.qdc)
-_OUTPUT_FILE = re.compile(rf"(html/[^/\\]+\.html|html/{FIGURES_DIR}/[^/\\]+\.svg|html/data/[^/\\]+\.(csv|qdpx|qdc)"
+_OUTPUT_FILE = re.compile(rf"(html/[^/\\]+\.html|html/{FIGURES_DIR}/[^/\\]+\.svg|html/{TABLES_DIR}/[^/\\]+\.(csv|qdpx|qdc)"
                           rf"|notebooks/[^/\\]+\.ipynb"
                           rf"|{FIGURES_DIR}/[^/\\]+\.(svg|png)"
                           rf"|({SPREADSHEET_DIR}/)?[^/\\]+\.csv|[^/\\]+\.(qdpx|qdc))")

@@ -498,7 +498,7 @@ def link_pages(page: str, reader: bool) -> str:
     return _NB_LINK.sub(lambda m: f'href="{m.group(1)}{suffix}{m.group(2) or ""}"', page)
 
 
-TABLES_DIR = "data"  # inside html/: copies of the run's tables and QDA files that the pages name
+TABLES_DIR = manifest.TABLES_DIR  # inside html/: copies of the run's tables and QDA files that the pages name
 TABLE_COPY_MAX_BYTES = 20_000_000  # a larger table (tokens.csv of a large corpus) is named on its page, not copied
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _NOT_LINKED_IN = ("a", "pre", "script", "style", "title", "head", "nav")  # text in these stays as it is
@@ -527,7 +527,7 @@ def link_tables(page: str, names: Iterable[str]) -> tuple[str, set[str]]:
             continue
 
         def link(m: re.Match) -> str:
-            used.add(html.unescape(m.group(1)))
+            used.add(m.group(1))  # a name with a character HTML escapes never matches its escaped text
             return f'<a href="{TABLES_DIR}/{m.group(1)}">{m.group(1)}</a>'
 
         parts[k] = mention.sub(link, part)

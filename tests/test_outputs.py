@@ -579,7 +579,7 @@ def test_the_files_a_run_writes_are_of_the_form_make_clean_accepts():
         style.FIGURES_DIR, io.SPREADSHEET_DIR, paths.REVIEW_DIR)
     run_files = [*tables.out_files(), *evaluation.TABLE_FILES, pipeline.STAMP_FILE, "html/index.html",
                  "html/00_a.code.html", "html/figures/timeline.svg", "notebooks/00_a.ipynb", "figures/timeline.svg",
-                 "figures/timeline.png",
+                 "figures/timeline.png", "html/data/coded.csv", "html/data/project.qdpx",
                  "findings_quotes.csv", "spreadsheet/findings_quotes.csv", "project.qdpx", "codebook.qdc"]
     assert all(manifest.output_file(rel) for rel in run_files)
     # make suggest's table: one name, written by suggest and kept by make clean and the OUT check alike
@@ -587,7 +587,7 @@ def test_the_files_a_run_writes_are_of_the_form_make_clean_accepts():
     assert paths.is_suggestions_file("suggestions_R_TRUST.csv") and not paths.is_suggestions_file("coded.csv")
     assert not any(manifest.output_file(rel) for rel in [
         "review/sample.csv", "review/review.xlsx", "a/review/x.csv", "notes.txt", "html/sub/x.html",
-        "html/figures/x.png", "html/figures/a/x.svg", "../x.csv",
+        "html/figures/x.png", "html/figures/a/x.svg", "../x.csv", "html/data/notes.txt", "html/data/a/x.csv",
         "spreadsheet/review/x.csv", ".cache/other.json", manifest.MANIFEST])
 
 
