@@ -98,7 +98,8 @@ def corpus_tables(corpus: Path, cache: Path | None) -> tuple[pd.DataFrame, pd.Da
 def themes_only(codebook: coding.Codebook) -> coding.Codebook:
     """A copy of ``codebook`` without its context attributes (sector, actors): they code
     no theme, and the coder would only spend time on them."""
-    return codebook.model_copy(update={"attributes": {}, "attribute_defaults": {}, "attribute_exclude": {}})
+    return codebook.model_copy(update={"attributes": {}, "attribute_defaults": {}, "attribute_scope": {},
+                                        "attribute_exclude": {}})
 
 
 def with_rules(codebook: coding.Codebook, rules: list[tuple[str, str]]) -> coding.Codebook:
