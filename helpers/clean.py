@@ -33,6 +33,7 @@ import yaml
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from . import io, paths
+from .dates import MONTHS
 from .structure import SENTENCE_END, kind_of, opens_list, repeated_labels, turn
 
 log = logging.getLogger(__name__)
@@ -1323,6 +1324,11 @@ def _ends_sentence(content: str) -> bool:
 
 
 _NAME_WORD = r"[A-ZÅÄÖ][a-zåäöéü]+(-[A-ZÅÄÖ][a-zåäöéü]+)?"
+# what a published or updated line may leave to the next line: its date (after "Uppdaterad" alone), with a time,
+# or its editor (after the date: "av Eva Berg")
+_DATE_ALONE = re.compile(r"(\d{1,2} (" + "|".join(MONTHS) + r") \d{4}|\d{4}-\d{2}-\d{2})"
+                         r"(,? (kl\.? ?)?\d{1,2}[:.]\d{2}(:\d{2})?)?", re.IGNORECASE)
+_EDITOR = re.compile(rf"av {_NAME_WORD}( {_NAME_WORD}){{1,2}}")
 _PERSON = re.compile(rf"{_NAME_WORD}( {_NAME_WORD}){{1,2}}")  # a person's name: "Eva Berg", "Anna-Karin Ek Lind"
 _RUNNING_TEXT_WORDS = 6  # a line that ends a sentence and has more words than this is running text
 _FILLER_WORDS = 6  # a contact block's line without a signal (a name, a town): a short line of at most this
@@ -1339,16 +1345,15 @@ _TITLE_WORDS = 8  # the line under a masthead: a page's title is a short line th
 
 
 def _mark_masthead(found: list[_Line], rule: Rule) -> None:
-    """A ``masthead`` rule: the page's first line, when it is still kept, is at most
-    ``max_words`` words, is a name of the kind ``patterns`` describe (an organisation's:
+    """A ``masthead`` rule: the page's first line still kept (below lines other rules removed:
+    a skip link, a cookie banner) is at most ``max_words`` words, is a name of the kind ``patterns`` describe (an organisation's:
     "Region Östergötland", "Tillväxtverket") and the next line still kept, in any block, is a
     title (at most eight words, no sentence end, opening with a letter: a date is none): the
     site's name above the page, its logo's text. Where a sentence follows, the name is the
     page's own heading ("Riksrevisionen" above "Riksrevisionen är en myndighet …") and stays;
-    so does the name anywhere but on the first line (below a skip link another rule removed,
-    too)."""
+    so does the name below a line of the page's own text."""
     kept = [ln for ln in found if not ln.rule]
-    if not found or found[0].rule or len(kept) < 2:
+    if len(kept) < 2:
         return
     top, below = kept[0], kept[1]
     if (top.words <= rule.max_words and rule.matches_line(top.content) and below.content[:1].isalpha()
@@ -1674,6 +1679,11 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     lines_in = Counter(ln.block for ln in found)
     for ln in found:
         ln.rule = _line_rule(rules, ln.content, screen, alone=lines_in[ln.block] == 1)
+    dated = {r.id for r in rules if r.kind == "dated"}
+    for a, b in zip(found, found[1:]):  # a published line that goes on on the next line: its date, or its editor
+        if a.rule in dated and not b.rule and a.block == b.block and (_EDITOR.fullmatch(b.content) if _DIGIT.search(a.content)
+                                               else _DATE_ALONE.fullmatch(b.content)):
+            b.rule = a.rule
     images = {r.id for r in rules if r.kind == "filename"}  # read below: a kept line beside an image's name
     for rule in (r for r in rules if r.kind == "repeated"):
         for a, b in zip(found, found[1:]):

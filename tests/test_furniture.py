@@ -125,6 +125,16 @@ KINDS = [
     ("a breadcrumb with its label", ["Din position: Hem > Exempelby kommun > Socialnämnden"], "navigation"),
     ("a file with its size", ["Närvarolista.pdf (189 kb)", "Bilaga 2 Budget 2024.xlsx (1,2 MB)"], "controls"),
     ("an image without a description", ["Bilden saknar en alternativtext."], "template-residue"),
+    ("a published line with 'den' after its colon", ["Sidan senast uppdaterad: den 6 juli 2021"], "published-date"),
+    ("a link to contact a unit", ["Kontakta individ och familj"], "contact-block"),
+    ("controls side by side and a form's label", ["Kommentera Skriv ut", "Dela Skriv ut Lyssna"], "share-buttons"),
+    ("a required field's label", ["Obligatoriskt", "* Obligatoriskt fält"], "form-messages"),
+    ("a session's time-out dialog and network messages",
+     ["Vill du stanna kvar på sidan?", "Du har varit inaktiv en stund och kommer att bli utloggad om du inte svarar.",
+      "Automatisk utloggning sker om cirka", "Inget internet. Kontrollera din nätverksanslutning.",
+      "Tillfälligt tekniskt fel", "Inloggning till biblioteket"], "e-service"),
+    ("whose site the reader is on", ["Du är på Region Exempels webbplats."], "navigation"),
+    ("a link to a meeting's broadcast", ["Följ webbsändningen"], "controls"),
     ("a cookie banner in other words", ["Kakor (cookies)", "Kakor på exempel.se",
                                         "Vi har placerat cookies på din dator för att ge dig en bättre upplevelse.",
                                         "Vi vill också sätta kakor för statistik så vi kan förbättra webbplatsen.",
@@ -612,6 +622,11 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "2021-11-15 Kommunfullmäktige protokoll", "Läs mer i handboken När det inte blev som det var tänkt",
     "Läs även artikel Skrivtips för rapporter",
     "Vi bakade kakor till fikat på träffpunkten.", "Rapporten finns som rapport.pdf och kan beställas.",
+    # round 10's: a call to contact someone that goes on as a sentence, a user logged out in a report's text,
+    # an agency's own website named in a sentence
+    "Kontakta socialtjänsten om du behöver hjälp med din ansökan.",
+    "Vid granskningen blev handläggarna utloggade ur systemet flera gånger per dag, vilket försenade arbetet.",
+    "Du är på rätt plats om du vill veta mer om kommunens webbplats och dess tillgänglighet.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
@@ -628,6 +643,28 @@ def test_a_news_lists_bare_dates_go_when_three_or_more_and_one_stays():
     assert _removed_by("Sammanträden 2021\n\n2021-01-26\n2021-03-23\n2021-05-25\n\n" + BODY + "\n") == {}
     docs = pd.DataFrame({"file": ["a.txt"], "doc_id": ["a"], "text": [items], "meta": [{}]})
     assert stages.segment_documents(docs, RULES)[2][0]["date"] in (None, "")
+
+
+def test_a_published_line_that_goes_on_on_the_next_line_goes_whole_and_dates_the_page():
+    """"Uppdaterad" with its date on the next line, and a date with its editor on the next, go
+    as one published line; the date dates the document. A date after a blank line, or a name
+    that is not after a date, stays."""
+    text = BODY + "\n\nUppdaterad\n2019-03-26\n"
+    assert _removed_by(text) == {"Uppdaterad": "published-date", "2019-03-26": "published-date"}
+    docs = pd.DataFrame({"file": ["a.txt"], "doc_id": ["a"], "text": [text], "meta": [{}]})
+    assert stages.segment_documents(docs, RULES)[2][0]["date"] == "2019-03-26"
+    assert _removed_by(BODY + "\n\nGranskad 2018-04-16\nav Eva Berg\n") == {
+        "Granskad 2018-04-16": "published-date", "av Eva Berg": "published-date"}
+    assert "2019-03-26" not in _removed_by(BODY + "\n\nUppdaterad\n\n2019-03-26\n\n" + BODY + "\n")
+    assert "av Eva Berg" not in _removed_by(BODY + "\n\nUppdaterad\nav Eva Berg\n")
+
+
+def test_the_sites_name_below_a_removed_skip_link_is_its_masthead():
+    removed = _removed_by("Gå till sidans innehåll\n\nRegion Exempel\n\nPolitisk organisation\n\n" + BODY + "\n")
+    assert removed == {"Gå till sidans innehåll": "skip-link", "Region Exempel": "site-name"}
+    # below a line of the page's own text it is the text's
+    assert "Region Exempel" not in _removed_by("Om oss i korthet\n\nRegion Exempel\n\nPolitisk organisation\n\n"
+                                               + BODY + "\n")
 
 
 def test_a_name_and_title_just_above_a_contact_block_are_part_of_it():
