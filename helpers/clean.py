@@ -1677,14 +1677,18 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
 
     screen = _screen_of(rules)
     lines_in = Counter(ln.block for ln in found)
+    images = {r.id for r in rules if r.kind == "filename"}  # also read below: a kept line beside an image's name
     for ln in found:
         ln.rule = _line_rule(rules, ln.content, screen, alone=lines_in[ln.block] == 1)
+        marker = None if ln.rule else _LIST_MARKER.match(ln.content)
+        if marker:  # a menu's items in a list ("• Om webbplatsen", "• Huvudmeny"): the item's text, never an image's name
+            item = _line_rule(rules, ln.content[marker.end():], screen, alone=False)
+            ln.rule = None if item in images else item
     dated = {r.id for r in rules if r.kind == "dated"}
     for a, b in zip(found, found[1:]):  # a published line that goes on on the next line: its date, or its editor
         if a.rule in dated and not b.rule and a.block == b.block and (_EDITOR.fullmatch(b.content) if _DIGIT.search(a.content)
                                                else _DATE_ALONE.fullmatch(b.content)):
             b.rule = a.rule
-    images = {r.id for r in rules if r.kind == "filename"}  # read below: a kept line beside an image's name
     for rule in (r for r in rules if r.kind == "repeated"):
         for a, b in zip(found, found[1:]):
             if (a.block == b.block and a.content and a.content == b.content

@@ -135,6 +135,17 @@ KINDS = [
       "Tillfälligt tekniskt fel", "Inloggning till biblioteket"], "e-service"),
     ("whose site the reader is on", ["Du är på Region Exempels webbplats."], "navigation"),
     ("a link to a meeting's broadcast", ["Följ webbsändningen"], "controls"),
+    ("a publication's type, a dash and its date", ["Publikation - 2022-01-19", "Statistiknyhet från SCB 2020-02-04 9.30",
+                                                  "Senast uppdaterad 17 december, 2020 av eva.berg@exempel.se"],
+     "published-date"),
+    ("a news list's numeric date and time after a bullet", ["• 2023-02-20 13:07"], "news-list-date"),
+    ("a notice of maintenance", ["2021-01-18 mellan 23:00-24:00 utför vår leverantör service som kan påverka webbplatsen"],
+     "archive-notice"),
+    ("an A-Z index and a breadcrumb's label", ["A-Ö", "Länkstig"], "navigation"),
+    ("a file's type before its name", ["pdf Riktlinjer för biståndsbedömning (145 KB)"], "controls"),
+    ("who is responsible for the page", ["Ansvarig för sidan/kontakt"], "page-footer"),
+    ("an image's placeholder word", ["Bild"], "template-residue"),
+    ("a menu's items as a list", ["• Huvudmeny", "- Start"], "navigation"),
     ("a cookie banner in other words", ["Kakor (cookies)", "Kakor på exempel.se",
                                         "Vi har placerat cookies på din dator för att ge dig en bättre upplevelse.",
                                         "Vi vill också sätta kakor för statistik så vi kan förbättra webbplatsen.",
@@ -627,6 +638,10 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Kontakta socialtjänsten om du behöver hjälp med din ansökan.",
     "Vid granskningen blev handläggarna utloggade ur systemet flera gånger per dag, vilket försenade arbetet.",
     "Du är på rätt plats om du vill veta mer om kommunens webbplats och dess tillgänglighet.",
+    # round 11's: a source the text cites with its link, a plan and a year (no street address), a list item naming a
+    # file in words, maintenance of a service in the text
+    "Källa: Bygglovsbefriad altan - PBL kunskapsbanken - Boverket Länk till annan webbplats, öppnas i nytt fönster.",
+    "• e-legitimation", "Under 2021 genomförde kommunen underhåll av vägarna, vilket kan påverka trafiken i år.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
@@ -665,6 +680,15 @@ def test_the_sites_name_below_a_removed_skip_link_is_its_masthead():
     # below a line of the page's own text it is the text's
     assert "Region Exempel" not in _removed_by("Om oss i korthet\n\nRegion Exempel\n\nPolitisk organisation\n\n"
                                                + BODY + "\n")
+
+
+def test_a_board_s_schedule_is_no_contact_block():
+    """A plan and its year ("Tidplan 2021") is no street address: a schedule of meetings under it
+    stays, where a street and its number still counts."""
+    schedule = "Tidplan 2021 för nämnden\n2021-03-11, Rimforsa\n2021-06-04, kl. 10-12, video\n"
+    assert _removed_by(BODY + "\n\n" + schedule + "\n" + BODY + "\n") == {}
+    removed = _removed_by(BODY + "\n\nBesök oss\nStorgatan 12\n123 45 Exempelby\n")
+    assert set(removed.values()) == {"contact-details"} and "Storgatan 12" in removed
 
 
 def test_a_name_and_title_just_above_a_contact_block_are_part_of_it():
