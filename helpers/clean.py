@@ -33,7 +33,7 @@ import yaml
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from . import io, paths
-from .dates import MONTHS
+from .dates import find_date_mentions
 from .structure import SENTENCE_END, kind_of, opens_list, repeated_labels, turn
 
 log = logging.getLogger(__name__)
@@ -1324,11 +1324,20 @@ def _ends_sentence(content: str) -> bool:
 
 
 _NAME_WORD = r"[A-ZÅÄÖ][a-zåäöéü]+(-[A-ZÅÄÖ][a-zåäöéü]+)?"
-# what a published or updated line may leave to the next line: its date (after "Uppdaterad" alone), with a time,
-# or its editor (after the date: "av Eva Berg")
-_DATE_ALONE = re.compile(r"(\d{1,2} (" + "|".join(MONTHS) + r") \d{4}|\d{4}-\d{2}-\d{2})"
-                         r"(,? (kl\.? ?)?\d{1,2}[:.]\d{2}(:\d{2})?)?", re.IGNORECASE)
+# what a published or updated line may leave to the next line: its editor, after its date ("av Eva Berg"); or its
+# date, after a label alone (:func:`_date_alone`), perhaps after "den" and with a time
 _EDITOR = re.compile(rf"av {_NAME_WORD}( {_NAME_WORD}){{1,2}}")
+_AROUND_DATE = re.compile(r"(den )?|,? ?(kl\.? ?)?\d{1,2}[:.]\d{2}(:\d{2})?")
+
+
+def _date_alone(content: str) -> bool:
+    """Whether a line is one date to the day (as :mod:`helpers.dates` reads dates: "2019-03-26",
+    "den 3 mars 2020", "3 okt. 2020") and nothing else but a "den" before it and a time after it."""
+    found = find_date_mentions(content)
+    if len(found) != 1 or found[0].day is None or found[0].year is None:
+        return False
+    before, after = content[:found[0].start], content[found[0].end:]
+    return bool(_AROUND_DATE.fullmatch(before.lower())) and (not after or bool(_AROUND_DATE.fullmatch(after.lower())))
 _PERSON = re.compile(rf"{_NAME_WORD}( {_NAME_WORD}){{1,2}}")  # a person's name: "Eva Berg", "Anna-Karin Ek Lind"
 _RUNNING_TEXT_WORDS = 6  # a line that ends a sentence and has more words than this is running text
 _FILLER_WORDS = 6  # a contact block's line without a signal (a name, a town): a short line of at most this
@@ -1384,12 +1393,12 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
     opens = {id(b) for a, b in zip([None, *found], found) if a is None or a.block != b.block}
 
     def heads(ln: _Line) -> list[_Line]:
-        """The short lines just before ``ln`` that open a run with it: those of its block, or a
-        whole block of them just above that opens with a person's name when ``ln`` opens its
-        own (a name and a title, then a blank line, then the phone number; a page's heading
-        above its contact lines stays)."""
+        """The short lines just before ``ln`` that open a run with it: those of its block, or,
+        when ``ln`` opens its own, the block just above when it is two lines, a person's name
+        and a title (a blank line, then the phone number; a one-line heading above contact
+        lines, "Region Exempel", stays)."""
         above = [b for b in before if b.block == ln.block - 1]
-        if id(ln) in opens and above and len(above) == sizes[ln.block - 1] and _PERSON.fullmatch(above[0].content):
+        if id(ln) in opens and len(above) == sizes[ln.block - 1] == 2 and _PERSON.fullmatch(above[0].content):
             return above
         return [b for b in before if b.block == ln.block]
 
@@ -1687,7 +1696,7 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
     dated = {r.id for r in rules if r.kind == "dated"}
     for a, b in zip(found, found[1:]):  # a published line that goes on on the next line: its date, or its editor
         if a.rule in dated and not b.rule and a.block == b.block and (_EDITOR.fullmatch(b.content) if _DIGIT.search(a.content)
-                                               else _DATE_ALONE.fullmatch(b.content)):
+                                               else _date_alone(b.content)):
             b.rule = a.rule
     for rule in (r for r in rules if r.kind == "repeated"):
         for a, b in zip(found, found[1:]):

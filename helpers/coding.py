@@ -447,7 +447,9 @@ def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame, codebook: Codebook
     :func:`~helpers.matcher.joined`), in sentence order, then codebook order;
     ``suppressed`` the hits that a code's ``not_with`` rules cancelled, with the rules
     and words that cancelled them; ``attributes`` per sentence each context attribute's
-    values found (sorted, ``; ``-joined), or the codebook's ``attribute_defaults``."""
+    values found (sorted, ``; ``-joined), or with the codebook's ``attribute_scope``
+    ``paragraph`` those of the rest of its paragraph (:func:`paragraph_values`), else the
+    codebook's ``attribute_defaults``."""
     bank = coder(codebook, lemmatize)
     order = codebook.rank
     part = bank.partition(tokens)

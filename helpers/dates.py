@@ -27,8 +27,8 @@ line break, never a blank line):
   A leading "den" alone is not part of the match ("Den 8 november" matches "8 november").
 * ``month [,] YYYY`` — "november 2017", "apr. 2013" (precision month).
 * ``month D, YYYY`` — a date in English as an interface writes one ("Mar 10, 2006", "March
-  10, 2006"; the English names january, february, march, may, june, july, august, october in
-  full, or the abbreviations above): the order and the comma are English only, so a
+  10, 2006", "Oct 3, 2019"; the English names january, february, march, may, june, july, august,
+  october in full, "oct", or the abbreviations above): the order and the comma are English only, so a
   Swedish text never writes it.
 * ``YYYY-MM-DD`` and ``YYYY-MM`` — "2016-12-21 15:11" (the time is not part of the match),
   "2017-11" (precision month).
@@ -61,7 +61,7 @@ MONTH_ABBREVIATIONS: dict[str, int] = {
     "sep": 9, "okt": 10, "nov": 11, "dec": 12,
 }
 ENGLISH_MONTHS: dict[str, int] = {  # those not spelled as in Swedish, for the English form "March 10, 2006"
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "october": 10,
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "october": 10, "oct": 10,
 }
 WEEKDAYS: tuple[str, ...] = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 YEAR_WORDS: tuple[str, ...] = ("året", "år", "våren", "sommaren", "hösten", "vintern")
@@ -85,7 +85,7 @@ _SP = rf"(?:{_H}+(?:{_NL}{_H}*)?|{_NL}{_H}*)"        # white space with at most 
 _MONTH = (
     "(?:" + "|".join(MONTHS) + "|(?:" + "|".join(MONTH_ABBREVIATIONS) + r")\.?)(?!\w)"
 )
-_EN_MONTH = "(?:" + "|".join(ENGLISH_MONTHS) + r")(?!\w)"
+_EN_MONTH = "(?:" + "|".join(ENGLISH_MONTHS) + r")\.?(?!\w)"
 _WEEKDAY = "(?:" + "|".join(_letters(w) + "(?:en)?" for w in WEEKDAYS) + r")(?!\w)"
 _YEAR = r"[12]\d{3}(?!\w)"
 _BEFORE = r"(?<![\w\-–—/.,:+])"                     # not inside a number, range, slug, decimal

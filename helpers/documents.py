@@ -21,6 +21,7 @@ import bisect
 import logging
 import re
 from collections.abc import Mapping
+from itertools import islice
 from pathlib import Path
 from typing import Sequence
 
@@ -77,9 +78,9 @@ def documents_of_file(file: str, text: str, meta: dict[str, str], dated: Sequenc
         row |= published
     else:
         gone = sorted(r["start"] for r in removed)
-        kept = [text[s:e] for s, e in lines(text)
-                if text[s:e].strip() and bisect.bisect_left(gone, s) == bisect.bisect_right(gone, e)]
-        head = "\n".join(kept[:DATELINE_LINES])
+        kept = (text[s:e] for s, e in lines(text)
+                if text[s:e].strip() and bisect.bisect_left(gone, s) == bisect.bisect_right(gone, e))
+        head = "\n".join(islice(kept, DATELINE_LINES))
         found = parse_swedish_date(head)
         if found is not None:
             row |= {"date": found.iso, "date_precision": found.precision,

@@ -634,7 +634,8 @@ def sector_note(codebook: Codebook, documents: pd.DataFrame) -> str:
                 + "; a sentence naming several counts in each, "
                 + (f"and one naming none{' in a paragraph naming none' if whole else ''} counts as "
                    f"{md(default.replace('_', ' '))}." if default else
-                   f"and one naming none counts as {UNKNOWN} (the codebook gives no `attribute_defaults: sector:`)."))
+                   f"and one naming none{' in a paragraph naming none' if whole else ''} counts as {UNKNOWN} (the "
+                   "codebook gives no `attribute_defaults: sector:`)."))
     else:
         text = ("**This codebook defines no sectors** (it has no `attributes: sector:`), so themes are not counted "
                 "by sector here: the figure is left out, and the interpretation does not say in which sector each "

@@ -514,7 +514,7 @@ def link_tables(page: str, names: Iterable[str]) -> tuple[str, set[str]]:
     wanted = sorted(set(names), key=len, reverse=True)
     if not wanted:
         return page, set()
-    mention = re.compile(r"(?<![\w./-])(" + "|".join(map(re.escape, wanted)) + r")(?![\w-])")
+    mention = re.compile(r"(?<![\w./-])(" + "|".join(map(re.escape, wanted)) + r")(?![\w-]|\.\w)")
     used: set[str] = set()
     parts, depth = _TAG_OR_TEXT.split(page), {tag: 0 for tag in _NOT_LINKED_IN}
     for k, part in enumerate(parts):
@@ -835,10 +835,15 @@ def codebook_page(codebook: Codebook, doc_ids: Mapping[str, str] | None = None,
                 + rules(f"rules ({len(c.terms)})", c.terms) + rules("never counts (exclude)", c.exclude)
                 + rules("cancelled by (not_with)", c.not_with) + "</dl></section>")
     parts.append("<h2>Context attributes</h2><p>Recorded for every sentence; a sentence in which no rule of an "
-                 "attribute fires gets its default value, if it has one.</p>")
+                 "attribute fires takes the values of the rest of its paragraph where the codebook reads that "
+                 "attribute by paragraph (below), else its default value, if it has one.</p>")
     for name, values in codebook.attributes.items():
         default = codebook.attribute_defaults.get(name)
-        parts.append(f"<h3>{esc(name)}</h3>" + (f"<p>default: <code>{esc(default)}</code></p>" if default else "") + "<dl>")
+        whole = codebook.attribute_scope.get(name) == "paragraph"
+        parts.append(f"<h3>{esc(name)}</h3>"
+                     + ("<p>read by paragraph: a sentence naming none takes those of the rest of its paragraph</p>"
+                        if whole else "")
+                     + (f"<p>default: <code>{esc(default)}</code></p>" if default else "") + "<dl>")
         for value, terms in values.items():
             excluded = codebook.attribute_exclude.get(name, {}).get(value, [])
             parts.append(f"<dt><code>{esc(value)}</code></dt><dd>" + ", ".join(f"<code>{esc(t)}</code>" for t in terms)

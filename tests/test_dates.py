@@ -60,6 +60,8 @@ POSITIVE = [
     # a date in English as a site's interface writes one, month first and a comma before the year
     ("Pressmeddelande • Mar 10, 2006 10:31 CET", None, "Mar 10, 2006", "2006-03-10", "day", False),
     ("Published October 3, 2019", None, "October 3, 2019", "2019-10-03", "day", False),
+    ("Posted Oct 3, 2019 by the editor", None, "Oct 3, 2019", "2019-10-03", "day", False),
+    ("Posted Oct. 3, 2019", None, "Oct. 3, 2019", "2019-10-03", "day", False),
 ]
 
 

@@ -642,6 +642,13 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     # file in words, maintenance of a service in the text
     "Källa: Bygglovsbefriad altan - PBL kunskapsbanken - Boverket Länk till annan webbplats, öppnas i nytt fönster.",
     "• e-legitimation", "Under 2021 genomförde kommunen underhåll av vägarna, vilket kan påverka trafiken i år.",
+    # a review's of round 11's rules (mended after round 11 was scored): cakes eaten or a rule about them, settings
+    # in an app, a service of the text and a site named in a later sentence, a plan's responsible board
+    "Vi satt och åt kakor i personalrummet. Sedan pratade vi om schemat.",
+    "Vi har satt upp regler om kakor och godis på förskolan.", "Så kan du ändra dina inställningar i appen.",
+    "Personalen har fått ny utbildning. Vår service till de äldre påverkar hur tjänsten uppfattas. Läs mer på "
+    "exempel.se.",
+    "Ansvarig för innehållet i planen är kommunstyrelsen, som följer upp den varje år.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
@@ -670,6 +677,12 @@ def test_a_published_line_that_goes_on_on_the_next_line_goes_whole_and_dates_the
     assert stages.segment_documents(docs, RULES)[2][0]["date"] == "2019-03-26"
     assert _removed_by(BODY + "\n\nGranskad 2018-04-16\nav Eva Berg\n") == {
         "Granskad 2018-04-16": "published-date", "av Eva Berg": "published-date"}
+    assert _removed_by(BODY + "\n\nUppdaterad\nden 3 mars 2020\n") == {"Uppdaterad": "published-date",
+                                                                   "den 3 mars 2020": "published-date"}
+    assert _removed_by(BODY + "\n\nUppdaterad\n3 okt. 2020 kl. 14.05\n") == {
+        "Uppdaterad": "published-date", "3 okt. 2020 kl. 14.05": "published-date"}
+    # a line that is more than a date is not the label's
+    assert "3 mars 2020 beslutade nämnden" not in _removed_by(BODY + "\n\nUppdaterad\n3 mars 2020 beslutade nämnden\n")
     assert "2019-03-26" not in _removed_by(BODY + "\n\nUppdaterad\n\n2019-03-26\n\n" + BODY + "\n")
     assert "av Eva Berg" not in _removed_by(BODY + "\n\nUppdaterad\nav Eva Berg\n")
 
@@ -699,6 +712,9 @@ def test_a_name_and_title_just_above_a_contact_block_are_part_of_it():
     assert {"Eva Berg", "Pressansvarig"} <= set(removed) and removed["Eva Berg"] == "contact-details"
     removed = _removed_by("Praktisk information\n\n" + contact + "\n" + BODY + "\n")
     assert "Praktisk information" not in removed and "070-123 45 67" in removed
+    # a one-line heading that is a name (the site's, a unit's) is no person and title above: it stays
+    removed = _removed_by(BODY + "\n\nRegion Exempel\n\n" + contact)
+    assert "Region Exempel" not in removed and "070-123 45 67" in removed
 
 
 def test_a_contact_in_a_sentence_that_goes_on_after_the_e_mail_stays():

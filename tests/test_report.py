@@ -329,6 +329,7 @@ def test_the_report_has_a_codebook_page_with_everything_whole(own_corpus_report)
         assert markup.escape(c.definition) in page and markup.escape(c.use_when) in page, c.id
         assert markup.escape(c.not_when) in page and all(markup.escape(t) in page for t in c.terms), c.id
     assert "never counts: <code>ska</code>" in page
+    assert ("<h3>sector</h3><p>read by paragraph" in page) == (cb.attribute_scope.get("sector") == "paragraph")
     # an own corpus's report cites the study codebook's examples by the seeds' document ids
     first = cb.codes[0].examples[0]
     ids = dict(corpus.load_metadata(paths.CORPUS_DIR)[["file", "doc_id"]].itertuples(index=False))
@@ -645,11 +646,11 @@ def test_a_table_is_linked_only_where_its_name_stands_in_the_text():
     """Names in code and output blocks, links, attributes and the head stay as they are, and a
     name inside a longer word or path is no mention."""
     page = ('<html><head><title>coded.csv</title></head><body><p>Read coded.csv, then recoded.csv and '
-            'build/coded.csv.</p><pre>coded.csv</pre><a href="x">coded.csv</a>'
+            'build/coded.csv. Or coded.csv.gz.</p><pre>coded.csv</pre><a href="x">coded.csv</a>'
             '<img alt="coded.csv"><p>Open <code>project.qdpx</code>.</p></body></html>')
     linked, used = report.link_tables(page, ["coded.csv", "project.qdpx"])
     assert linked.count('<a href="data/coded.csv">coded.csv</a>') == 1 and used == {"coded.csv", "project.qdpx"}
-    assert "recoded.csv and build/coded.csv." in linked and "<pre>coded.csv</pre>" in linked
+    assert "recoded.csv and build/coded.csv. Or coded.csv.gz." in linked and "<pre>coded.csv</pre>" in linked
     assert '<title>coded.csv</title>' in linked and 'alt="coded.csv"' in linked
     assert '<code><a href="data/project.qdpx">project.qdpx</a></code>' in linked
     assert report.link_tables(page, []) == (page, set())
