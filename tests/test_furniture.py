@@ -150,6 +150,21 @@ KINDS = [
                                         "Vi har placerat cookies på din dator för att ge dig en bättre upplevelse.",
                                         "Vi vill också sätta kakor för statistik så vi kan förbättra webbplatsen.",
                                         "Du kan när du vill ändra dina inställningar."], "cookie-notice"),
+    # round 12's (written reading rounds 1 to 11)
+    ("a control's label with its colon, and a short link", ["Skriv ut:", "Mer info"], "controls"),
+    ("a control's long label and its short one", ["Lyssna på sidan Lyssna"], "share-buttons"),
+    ("a link to the start page in words, a logo in Swedish", ["Länk till startsidan för Exempelby",
+                                                               "Exempelby kommuns logga"], "skip-link"),
+    ("a page still loading, a person field left empty", ["Laddar sidan", "Ingen giltig användare vald."],
+     "template-residue"),
+    ("a published line with its subject", ["Informationen granskades: 2018-09-03"], "published-date"),
+    ("the board responsible, as a label", ["Ansvarig nämnd: Socialnämnden"], "page-footer"),
+    ("a press service, a number's 'no sms', a contact centre", ["Presstjänst", "(Ej sms)", "Medborgarservice"],
+     "contact-block"),
+    ("a toolbar's switches, an easy-to-read version", ["Language Lättläst Lyssna E-tjänster",
+                                                       "Lättläst version av årsrapporten 2023"], "language-switch"),
+    ("an offer to subscribe to the page", ["Du kan prenumerera på den här sidan genom att skriva in din mejladress."],
+     "controls"),
 ]
 
 
@@ -649,6 +664,12 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Personalen har fått ny utbildning. Vår service till de äldre påverkar hur tjänsten uppfattas. Läs mer på "
     "exempel.se.",
     "Ansvarig för innehållet i planen är kommunstyrelsen, som följer upp den varje år.",
+    # round 12's: a board named in a sentence, an easy-to-read version or a subscription the text speaks of, a review
+    # by someone, a contact centre or a slow page in a sentence, a missing link reported
+    "Ansvarig nämnd är socialnämnden, som följer upp arbetet.",
+    "Det finns en lättläst version av broschyren på biblioteket.", "Du kan prenumerera på tidningen via vår webbplats.",
+    "Informationen granskades av revisorerna i mars.", "Vi ringde till kundtjänst flera gånger utan att få svar.",
+    "Sidan laddar långsamt för många brukare.", "Länk till startsidan saknas i rapporten.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
@@ -693,6 +714,14 @@ def test_the_sites_name_below_a_removed_skip_link_is_its_masthead():
     # below a line of the page's own text it is the text's
     assert "Region Exempel" not in _removed_by("Om oss i korthet\n\nRegion Exempel\n\nPolitisk organisation\n\n"
                                                + BODY + "\n")
+
+
+def test_a_sites_web_address_as_its_name_is_its_masthead():
+    """"Exempelby.se" alone on a line, capitalised as a name, is the site's masthead; an address in
+    a sentence, or written in lower case as a link, is not."""
+    assert _removed_by("Exempelby.se\n\nÄldreomsorg i Exempelby\n\n" + BODY + "\n") == {"Exempelby.se": "site-name"}
+    assert _removed_by("Kommunen har samlat allt om omsorgen på Exempelby.se sedan 2019.\n\n" + BODY + "\n") == {}
+    assert _removed_by("exempelby.se\n\nÄldreomsorg i Exempelby\n\n" + BODY + "\n") == {}
 
 
 def test_a_board_s_schedule_is_no_contact_block():
