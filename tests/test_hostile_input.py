@@ -101,7 +101,10 @@ def make(*args: str) -> subprocess.CompletedProcess:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    """The notebooks in ``folder``, byte for byte. Only ``*.ipynb``: another test may lint them
+    meanwhile (nbQA writes a passing temporary ``.py`` beside each), and a snapshot taken then
+    would make the fixture below write those back."""
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.ipynb")) if p.is_file()}
 
 
 def _tree(folder: Path) -> dict[str, bytes | None]:
