@@ -165,6 +165,20 @@ KINDS = [
                                                        "Lättläst version av årsrapporten 2023"], "language-switch"),
     ("an offer to subscribe to the page", ["Du kan prenumerera på den här sidan genom att skriva in din mejladress."],
      "controls"),
+    # round 13's (written reading rounds 1 to 12)
+    ("a link marked by an arrow, a new-window link with its arrow",
+     ["Till föreskrifterna om antagning »", "Om urval på exempel.se (nytt fönster) »"], "controls"),
+    ("a feed's subscription and its explanation", ["Prenumerera på våra nyheter via RSS", "Vad är RSS?"], "controls"),
+    ("the page as the subject of help, with a remark in brackets",
+     ["Hjälpte informationen på sidan dig? (Svara gärna varför om du svarar nej.)"], "rating-widget"),
+    ("a machine timestamp", ["2021-03-04T09:15:00"], "template-residue"),
+    ("a browser notice with the browser first, and the advice to change it",
+     ["Webbläsaren som du använder stöds inte av den här webbplatsen.",
+      "Använd en modern webbläsare, till exempel den senaste versionen av Edge eller Firefox."], "archive-notice"),
+    ("a table of contents' label", ["Innehåll på sidan:"], "navigation"),
+    ("a page updated in words, published and updated on one line",
+     ["Sidan blev senast uppdaterad: 2020-01-02", "Publicerad: 3 maj 2021 Uppdaterad: 4 juni 2022"], "published-date"),
+    ("a numbered news list's bare dates", ["2. 09 april, 2024", "3. Publikation 27 mars, 2024"], "news-list-date"),
 ]
 
 
@@ -670,6 +684,13 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Det finns en lättläst version av broschyren på biblioteket.", "Du kan prenumerera på tidningen via vår webbplats.",
     "Informationen granskades av revisorerna i mars.", "Vi ringde till kundtjänst flera gånger utan att få svar.",
     "Sidan laddar långsamt för många brukare.", "Länk till startsidan saknas i rapporten.",
+    # round 13's: a quotation closed by Swedish marks, a feed or the page's help in a sentence, a timestamp in a
+    # sentence, a browser the text speaks of, a table of contents or an update in a sentence
+    "Nämndens ordförande kallade förslaget »ett steg bakåt»",
+    "Följ arbetet i nämnden via protokollen.", "Vi har ett RSS-flöde för nämndens beslut.",
+    "Hjälpte stödet familjerna? Det visar uppföljningen.", "Mätningen startade 2021-03-04T09:15:00 och pågick en vecka.",
+    "Skolan använder en modern webbläsare på alla datorer.", "Innehåll på sidan om äldreomsorgen har setts över.",
+    "Sidan blev senast uppdaterad av nämnden i fjol.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
