@@ -416,6 +416,9 @@ def test_the_labelled_set_is_as_documented():
         assert (furn["kind"] != "").all() and (p.labels.loc[p.labels["label"] == "body", "kind"] == "").all()
     with open(paths.FURNITURE_DIR / "pages.csv", encoding="utf-8") as f:
         assert all(r["url"].startswith(("http://", "https://")) and r["source"] for r in csv.DictReader(f))
+    # no site of the rounds is a site of the multi-page set, whose tune part the rules are read on
+    multi = {p.site for p in furniture.load_set(paths.FURNITURE_DIR / furniture.SITES_DIR)}
+    assert not set(sites) & multi, sorted(set(sites) & multi)
 
 
 def test_removed_lines_are_numbered_from_one():
