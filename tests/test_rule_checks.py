@@ -2,7 +2,7 @@
 a version added on the strength of those checks do what their rows say.
 
 A rule recorded as added (``term``) by the codebook version in force is one of its code's
-rules; a candidate recorded as rejected by it is not. The sentences below are written for
+rules; a candidate recorded as rejected, or a rule recorded as pruned, by it is not. The sentences below are written for
 the test, general and not taken from any corpus: each new rule on a sentence of its sense,
 and needs that are not the service user's, which the side-by-side form of the "behov" rules
 leaves uncoded."""
@@ -39,8 +39,8 @@ def test_a_rule_recorded_as_added_is_in_the_codebook(code, rule):
     assert rule in coding.codebook_for(paths.CORPUS_DIR).code(code).terms
 
 
-@pytest.mark.parametrize("code, rule", [r for r in _rows("rejected") if _is_rule(r[1])])
-def test_a_rule_recorded_as_rejected_is_not_in_the_codebook(code, rule):
+@pytest.mark.parametrize("code, rule", [r for r in _rows("rejected") + _rows("pruned") if _is_rule(r[1])])
+def test_a_rule_recorded_as_rejected_or_pruned_is_not_in_the_codebook(code, rule):
     assert rule not in coding.codebook_for(paths.CORPUS_DIR).code(code).terms
 
 
@@ -71,9 +71,9 @@ def test_each_new_rule_codes_a_sentence_of_its_sense(text, code, rule):
     assert code in fired and rule in fired[code].split("; ")
 
 
-# needs that are not the service user's, which "elev* ~3 behov*" or "patient* ~2 behov*"
-# would take and the side-by-side form does not: patients and pupils who need something,
-# and elderly care's need of staff (the row of "äldre* behov*")
+# needs that are not the service user's: patients and pupils who need something, which the
+# looser "patient* ~2 behov*" and "elev* ~3 behov*" would take and the side-by-side form does
+# not, and elderly care's need of staff, which the rejected "äldre* behov*" would take
 NOT_CODED = [
     "Patienter med behov av tolk väntar länge.",
     "Elever i behov av särskilt stöd får vänta.",
@@ -87,8 +87,8 @@ def test_a_need_that_is_not_the_users_is_not_citizen_focus(text):
 
 
 def test_the_near_misses_are_near():
-    """The sentences above are what the looser forms would take, so the side-by-side form
-    is what keeps them out (and the test above says something)."""
+    """The sentences above are what the looser forms, or the rejected candidate, would take
+    (so the test above says something)."""
     cb = coding.codebook_for(paths.CORPUS_DIR)
     looser = ["patient* ~2 behov*", "elev* ~3 behov*", "äldre* behov*"]
     wider = cb.model_copy(update={"codes": [
