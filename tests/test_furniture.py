@@ -184,6 +184,23 @@ KINDS = [
     ("a numbered news list's item with its type and date", ["3. Publikation 27 mars, 2024"], "news-list-date"),
     ("a numbered news list's bare dates, three of them", ["2. 09 april, 2024", "4. 27 mars, 2024", "5. 3 mars, 2024"],
      "news-list-dates"),
+    # round 14's (written reading rounds 1 to 13)
+    ("a skip link with 'direkt'", ["Hoppa direkt till innehållet", "Navigera direkt till huvudinnehållet"], "skip-link"),
+    ("the page shared somewhere named in words", ["Dela sidan på sociala medier", "Dela artikeln via e-post"],
+     "share-buttons"),
+    ("a notice that an item is old", ["Den här nyheten är äldre än 12 månader och kan vara inaktuell."],
+     "archive-notice"),
+    ("a notice that JavaScript is off", ["JavaScript är avstängt i din webbläsare. Vissa funktioner fungerar inte.",
+                                         "Du måste aktivera JavaScript för att använda tjänsten."], "archive-notice"),
+    ("a filter's and a sort's label with a colon", ["Filtrera på:", "Sortera efter datum:"], "search-widget"),
+    ("a link to more on a subject, a link to more information", ["Mer om bostadsanpassning", "Mer information"],
+     "controls"),
+    ("a tip to print with a key combination", ["Tips: Skriv ut sidan genom att trycka Ctrl + P och välj PDF som skrivare."],
+     "controls"),
+    ("an editor's prompt left unfilled, an image placeholder's size",
+     ["Skriv bildtext här", "Bild i formatet 800 x 600 pixlar"], "template-residue"),
+    ("a contact label", ["Kontaktuppgifter", "Kontaktperson"], "contact-block"),
+    ("a link's text twice on one line", ["Plan för äldreomsorgen Plan för äldreomsorgen"], "navigation"),
 ]
 
 
@@ -706,6 +723,14 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Håll datorn uppdaterad och använd en uppdaterad webbläsare. Klicka aldrig på länkar i sms.",
     "Skydda dig mot bedrägerier: använd en modern webbläsare och ett starkt lösenord",
     "Använd en modern webbläsare när du fyller i ansökan.", "1. 15 januari 2024",
+    # round 14's: a text's own remark on its age, JavaScript or a key in a sentence, a sentence on more of a subject,
+    # sharing in a sentence, an instruction to write something here, a size in pixels in a sentence, a phrase said
+    # twice with a sentence's end, contact said in a sentence
+    "Den här texten är äldre än 20 år men beskriver arbetet väl.",
+    "Tjänsten är byggd i JavaScript och fungerar i alla webbläsare",
+    "Kortkommandot Ctrl + P skriver ut.", "Mer om detta i avsnitt 3.",
+    "Dela sidan med dina kollegor om du tycker att den är bra.", "Skriv ditt namn och din adress här nedan.",
+    "Skärmen har 1920 x 1080 pixlar.", "Ja, ja. Ja, ja.", "Kontaktperson för projektet är Anna Exempel.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
