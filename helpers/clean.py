@@ -1445,12 +1445,22 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
     another rule removed ends a run (a control or a status panel often stands between a
     menu and a short heading of the text), unless that rule is one of the menu rule's
     ``joins``: a line a menu-item rule removed ("Meny", "Sök", "Start") is an item of
-    the menu around it, and counts towards its length instead of splitting it."""
+    the menu around it, and counts towards its length instead of splitting it.
+
+    Two runs of that shape are the text's, and stay. A table flattened one cell to a line, a
+    label and its value in turn ("Sista svarsdag", "3 augusti", "Sista kompletteringsdag",
+    "12 juli", …): lines with and without a digit alternate at least :data:`_TABLE_PAIRS`
+    times, and no line of the run is a joined rule's (a status panel, "Inlämnad",
+    "2023-01-03", "Besvarad", …, has the same shape, and a rule knows its labels). And the
+    run's last line, when a sentence of running text (:func:`_running`) follows it: the
+    heading of that text, not a menu's item."""
     run: list[_Line] = []
 
-    def close() -> None:
-        if sum(1 for ln in run if not _DIGIT.search(ln.content)) >= rule.min_lines:
-            for ln in run:
+    def close(after: _Line | None = None) -> None:
+        if (sum(1 for ln in run if not _DIGIT.search(ln.content)) >= rule.min_lines
+                and not (_alternates(run, _TABLE_PAIRS) and not any(ln.rule in rule.joins for ln in run))):
+            heading = after is not None and after.running() and not run[-1].rule
+            for ln in run[:-1] if heading else run:
                 ln.rule = ln.rule or rule.id
         run.clear()
 
@@ -1464,8 +1474,21 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
         if ln.short(rule.max_words) and not _LIST_MARKER.match(ln.content):
             run.append(ln)
         else:
-            close()
+            close(ln)
     close()
+
+
+_TABLE_PAIRS = 3  # a run whose lines with and without a digit alternate this many times (label, value) is a table
+
+
+def _alternates(run: list[_Line], pairs: int) -> bool:
+    """Whether somewhere in ``run`` lines with a digit and lines without one alternate for
+    at least ``pairs`` pairs in a row (a label and its value, one cell to a line)."""
+    longest = length = 1 if run else 0
+    for a, b in zip(run, run[1:]):
+        length = length + 1 if bool(_DIGIT.search(a.content)) != bool(_DIGIT.search(b.content)) else 1
+        longest = max(longest, length)
+    return longest >= 2 * pairs
 
 
 def _mark_series(found: list[_Line], rule: Rule) -> None:

@@ -201,6 +201,20 @@ KINDS = [
      ["Skriv bildtext här", "Bild i formatet 800 x 600 pixlar"], "template-residue"),
     ("a contact label", ["Kontaktuppgifter", "Kontaktperson"], "contact-block"),
     ("a link's text twice on one line", ["Plan för äldreomsorgen Plan för äldreomsorgen"], "navigation"),
+    # round 15's (written reading rounds 1 to 14)
+    ("a link marked by '>' before it, the link to the start page, a breadcrumb's label",
+     ["> Läs mer", "Till start", "Brödsmule-navigation"], "navigation"),
+    ("a search box's label with its colon", ["Sök information:"], "search-widget"),
+    ("published lines: 'Senast publicerad', updated later on the line, a date and a bar",
+     ["Senast publicerad:", "Publicerad den 3 maj 2021, senast ändrad den 4 maj 2021",
+      "2019-09-25 | Publicerat av Exempelverket"], "published-date"),
+    ("a mail template's merge tag, an image's role word", ["ONLINEVERSIONLINK", "Nyhetsbild"], "template-residue"),
+    ("a thread closed to comments, a link to report a post",
+     ["Inlägget är stängt för ytterligare kommentarer.", "Exempelverket Rapportera olämpligt innehåll"],
+     "comment-form"),
+    ("a footer's contact line split by bars", ["Exempelverket, 123 45 Exempelstad | Tel: 010-123 45 67 | Fax: 010-765 43 21"],
+     "contact-block"),
+    ("a pointer 'läs mer här' with a full stop", ["Information om vinterväghållningen, läs mer här."], "controls"),
 ]
 
 
@@ -347,8 +361,29 @@ def test_a_numbered_agenda_keeps_its_items_between_step_markers():
 def test_a_run_of_short_lines_is_a_menu_but_a_list_is_not():
     menu = "\n".join(["Hälsa och vård", "Kultur", "Fastigheter", "Revision", "Politiska partier"])
     listed = "\n".join(["- primärvården", "- hemsjukvården", "- tandvården", "- skolhälsovården", "- ambulansen"])
-    removed = _removed_by(f"{BODY}\n\n{menu}\n\n{BODY}\n\n{listed}\n")
+    removed = _removed_by(f"{BODY}\n\n{menu}\n\nVår organisation\n\n{BODY}\n\n{listed}\n")
     assert set(removed) == set(menu.split("\n")) and set(removed.values()) == {"menu-run"}
+
+
+def test_the_short_line_before_running_text_is_its_heading_not_the_menus():
+    """A menu's run of short lines that a sentence of running text follows at once ends in
+    that text's heading: the run's last line stays (a page's title under a toolbar)."""
+    menu = ["Textstorlek", "Normal", "Större", "Störst", "Kontrast", "Påskeldar"]
+    removed = _removed_by("\n\n".join([*menu, BODY]) + "\n")
+    assert removed == dict.fromkeys(menu[:-1], "menu-run")
+    # a line that ends a sentence but is short is no running text: the run goes whole
+    assert set(_removed_by("\n\n".join([*menu, "Elden är tänd."]) + "\n")) == set(menu)
+
+
+def test_a_table_flattened_one_cell_to_a_line_is_not_a_menu():
+    """Labels and their values in turn, one cell to a line (a table of dates or fees), are the
+    text's; the same run without values, or a status panel whose labels a rule removes, goes."""
+    table = ["Sista anmälningsdag", "15 april", "Sista kompletteringsdag", "12 juli", "Antagningsbesked",
+             "29 juli", "Sista svarsdag", "3 augusti"]
+    assert _removed_by("\n\n".join([BODY, *table, "Rubrik", BODY]) + "\n") == {}
+    # two label-value pairs are too few to be read as a table: with five labels without a digit, a menu
+    short = ["Kultur", "Idrott", "Fritid", "Sista dag", "3 maj", "Nästa steg", "4 juni"]
+    assert set(_removed_by("\n\n".join([BODY, *short, "Rubrik", BODY]) + "\n")) == set(short)
 
 
 def test_a_published_line_dates_the_document_where_metadata_does_not():
@@ -533,10 +568,10 @@ def test_a_menu_split_by_lines_the_navigation_rule_removed_goes_whole():
     # the navigation rule removes "Meny", "Sök" and "Start": they are items of the menu around
     # them (the menu rule's `joins`), so the four site sections left between them still go
     menu = ["Meny", "Exempelby kommun", "Sök", "Start", "Omsorg och stöd", "Skola och förskola", "Bygga och bo"]
-    text = "\n\n".join([BODY, *menu, BODY]) + "\n"
+    text = "\n\n".join([BODY, *menu, "Vår organisation", BODY]) + "\n"
     removed = _removed_by(text)
     assert removed == {line: ("navigation" if line in ("Meny", "Sök", "Start") else "menu-run") for line in menu}
-    assert _kept(text) == [BODY, BODY]
+    assert _kept(text) == [BODY, "Vår organisation", BODY]
 
 
 def test_without_joins_a_menu_split_by_removed_lines_stays(tmp_path):
@@ -731,6 +766,12 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Kortkommandot Ctrl + P skriver ut.", "Mer om detta i avsnitt 3.",
     "Dela sidan med dina kollegor om du tycker att den är bra.", "Skriv ditt namn och din adress här nedan.",
     "Skärmen har 1920 x 1080 pixlar.", "Ja, ja. Ja, ja.", "Kontaktperson för projektet är Anna Exempel.",
+    # round 15's: a table's cell "> 65 år", a start in a sentence, a search in a sentence, publishing in a sentence, an
+    # acronym in capitals, a picture in a sentence, comments in a sentence, bars without a phone, "här" in a question
+    "> 65 år", "Till start för projektet anslog nämnden 2 miljoner kronor.", "Sök bidraget senast den 1 mars:",
+    "Rapporten publicerades senast 2019.", "SVT PLAY", "Nyhetsbilden i länet är splittrad.",
+    "Frågan är stängd för diskussion i nämnden.", "Skola | Omsorg | Kultur",
+    "Vet du vad som finns här?",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
