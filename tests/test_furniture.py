@@ -193,14 +193,12 @@ KINDS = [
     ("a notice that JavaScript is off", ["JavaScript är avstängt i din webbläsare. Vissa funktioner fungerar inte.",
                                          "Du måste aktivera JavaScript för att använda tjänsten."], "archive-notice"),
     ("a filter's and a sort's label with a colon", ["Filtrera på:", "Sortera efter datum:"], "search-widget"),
-    ("a link to more on a subject, a link to more information", ["Mer om bostadsanpassning", "Mer information"],
-     "controls"),
+    ("a link to more information", ["Mer information"], "controls"),
     ("a tip to print with a key combination", ["Tips: Skriv ut sidan genom att trycka Ctrl + P och välj PDF som skrivare."],
      "controls"),
     ("an editor's prompt left unfilled, an image placeholder's size",
      ["Skriv bildtext här", "Bild i formatet 800 x 600 pixlar"], "template-residue"),
     ("a contact label", ["Kontaktuppgifter", "Kontaktperson"], "contact-block"),
-    ("a link's text twice on one line", ["Plan för äldreomsorgen Plan för äldreomsorgen"], "navigation"),
     # round 15's (written reading rounds 1 to 14)
     ("a link marked by '>' before it, the link to the start page, a breadcrumb's label",
      ["> Läs mer", "Till start", "Brödsmule-navigation"], "navigation"),
@@ -215,6 +213,16 @@ KINDS = [
     ("a footer's contact line split by bars", ["Exempelverket, 123 45 Exempelstad | Tel: 010-123 45 67 | Fax: 010-765 43 21"],
      "contact-block"),
     ("a pointer 'läs mer här' with a full stop", ["Information om vinterväghållningen, läs mer här."], "controls"),
+    # round 16's (written reading rounds 1 to 15)
+    ("a share or tip label naming the page", ["Dela denna information:", "Tipsa om den här sidan"], "share-buttons"),
+    ("a tip to a friend", ["Tipsa en kompis"], "controls"),
+    ("who published the page, the text updated", ["Publicerat av: Exempelsson, Eva", "Texten uppdaterad 2022-06-13"],
+     "published-date"),
+    ("a machine-translation widget, a language's code and name",
+     ["Google translate", "Översätt sidan", "Använd Google Translate för att översätta webbplatsen.", "sv Swedish"],
+     "language-switch"),
+    ("a count of current disruptions", ["2 Driftstörningar"], "archive-notice"),
+    ("an editor's comment left with its marker", ["[AB1]Länka till förra årets nyhet"], "template-residue"),
 ]
 
 
@@ -765,13 +773,22 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Tjänsten är byggd i JavaScript och fungerar i alla webbläsare",
     "Kortkommandot Ctrl + P skriver ut.", "Mer om detta i avsnitt 3.",
     "Dela sidan med dina kollegor om du tycker att den är bra.", "Skriv ditt namn och din adress här nedan.",
-    "Skärmen har 1920 x 1080 pixlar.", "Ja, ja. Ja, ja.", "Kontaktperson för projektet är Anna Exempel.",
+    "Skärmen har 1920 x 1080 pixlar.", "Kontaktperson för projektet är Anna Exempel.",
     # round 15's: a table's cell "> 65 år", a start in a sentence, a search in a sentence, publishing in a sentence, an
     # acronym in capitals, a picture in a sentence, comments in a sentence, bars without a phone, "här" in a question
     "> 65 år", "Till start för projektet anslog nämnden 2 miljoner kronor.", "Sök bidraget senast den 1 mars:",
     "Rapporten publicerades senast 2019.", "SVT PLAY", "Nyhetsbilden i länet är splittrad.",
     "Frågan är stängd för diskussion i nämnden.", "Skola | Omsorg | Kultur",
     "Vet du vad som finns här?",
+    # round 16's: a sentence that points to a link, a text's own published-by in a sentence, disruptions in a
+    # sentence, a bracketed reference, translation in a sentence
+    "Fler frågor och svar om bland annat arkeologi finns här.", "Rapporten publicerades av nämnden i maj.",
+    "Under året hade vi 2 driftstörningar i vattenverket.", "Se tabell [1] och bilaga [2].",
+    "Dela denna information med dina anhöriga om du vill.", "Översätt texten till lättläst svenska.",
+    # a section's heading "Mer om …" (round 14's rule for it as a link was withdrawn: a line alone cannot tell them
+    # apart), a phrase said twice (round 14's rule for a link's text twice needed a back reference, which turns the
+    # line screen off)
+    "Mer om styrning", "Plan för äldreomsorgen Plan för äldreomsorgen",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
