@@ -1447,20 +1447,24 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
     ``joins``: a line a menu-item rule removed ("Meny", "Sök", "Start") is an item of
     the menu around it, and counts towards its length instead of splitting it.
 
-    Two runs of that shape are the text's, and stay. A table flattened one cell to a line, a
-    label and its value in turn ("Sista svarsdag", "3 augusti", "Sista kompletteringsdag",
-    "12 juli", …): lines with and without a digit alternate at least :data:`_TABLE_PAIRS`
-    times, and no line of the run is a joined rule's (a status panel, "Inlämnad",
-    "2023-01-03", "Besvarad", …, has the same shape, and a rule knows its labels). And the
-    run's last line, when a sentence of running text (:func:`_running`) follows it: the
-    heading of that text, not a menu's item."""
+    Two parts of such a run are the text's, and stay (:func:`_menu_parts`). A table
+    flattened one cell to a line, a label and its value in turn ("Sista svarsdag",
+    "3 augusti", "Sista kompletteringsdag", "12 juli", …): :data:`_TABLE_PAIRS` pairs or
+    more in a row of a line without a digit and a line with one, none of them a joined
+    rule's line (a status panel, "Inlämnad", "2023-01-03", "Besvarad", …, has the same
+    shape, and a rule knows its labels); the rest of the run, before and after the table,
+    is judged as runs of its own. And the last line of a run that is a menu (counted with
+    that line), when a sentence of running text (:func:`_running`) follows it at once: the
+    heading of that text, kept while the lines before it go."""
     run: list[_Line] = []
 
     def close(after: _Line | None = None) -> None:
-        if (sum(1 for ln in run if not _DIGIT.search(ln.content)) >= rule.min_lines
-                and not (_alternates(run, _TABLE_PAIRS) and not any(ln.rule in rule.joins for ln in run))):
-            heading = after is not None and after.running() and not run[-1].rule
-            for ln in run[:-1] if heading else run:
+        for part, last in _menu_parts(run):
+            if sum(1 for ln in part if not _DIGIT.search(ln.content)) < rule.min_lines:
+                continue
+            if last and after is not None and after.running() and not part[-1].rule:
+                part = part[:-1]  # the heading of the running text after it
+            for ln in part:
                 ln.rule = ln.rule or rule.id
         run.clear()
 
@@ -1478,17 +1482,32 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
     close()
 
 
-_TABLE_PAIRS = 3  # a run whose lines with and without a digit alternate this many times (label, value) is a table
+_TABLE_PAIRS = 3  # pairs in a row of a line without a digit and one with a digit (a label, its value): a table
 
 
-def _alternates(run: list[_Line], pairs: int) -> bool:
-    """Whether somewhere in ``run`` lines with a digit and lines without one alternate for
-    at least ``pairs`` pairs in a row (a label and its value, one cell to a line)."""
-    longest = length = 1 if run else 0
-    for a, b in zip(run, run[1:]):
-        length = length + 1 if bool(_DIGIT.search(a.content)) != bool(_DIGIT.search(b.content)) else 1
-        longest = max(longest, length)
-    return longest >= 2 * pairs
+def _menu_parts(run: list[_Line]) -> list[tuple[list[_Line], bool]]:
+    """The parts of a menu rule's ``run`` that are judged as menus, in order, each with
+    whether it ends the run: the run without its flattened tables, stretches of at least
+    2 × :data:`_TABLE_PAIRS` lines in a row in which a line without a digit and a line with
+    one alternate, no line of them removed by another rule (a joined rule's line: a
+    status panel's label). A run without such a stretch is one part."""
+    tables, start = [], 0
+    for k in range(1, len(run) + 1):
+        if k == len(run) or bool(_DIGIT.search(run[k].content)) == bool(_DIGIT.search(run[k - 1].content)):
+            stretch = run[start:k]
+            # a table opens with a label (no digit); a value before it belongs to what precedes
+            if stretch and _DIGIT.search(stretch[0].content):
+                stretch, start = stretch[1:], start + 1
+            if len(stretch) >= 2 * _TABLE_PAIRS and not any(ln.rule for ln in stretch):
+                tables.append((start, k))
+            start = k
+    parts, at = [], 0
+    for a, b in tables:
+        parts.append(run[at:a])
+        at = b
+    parts.append(run[at:])
+    return [(part, n == len(parts) - 1 and (not tables or tables[-1][1] < len(run)))
+            for n, part in enumerate(parts) if part]
 
 
 def _mark_series(found: list[_Line], rule: Rule) -> None:
