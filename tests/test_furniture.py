@@ -235,6 +235,17 @@ KINDS = [
                                                  "Skicka ditt mejl till kommun@exempel.se."], "contact-block"),
     ("a contact of a name, a title and a phone number", ["Eva Exempel, Kommunsekreterare, 0123-180 66"],
      "contact-block"),
+    # round 18's (written reading rounds 1 to 17)
+    ("the organisation followed on a social medium", ["Följ Exempelby kommun på Instagram"], "share-buttons"),
+    ("two skip links worded 'Hoppa till'", ["Hoppa till innehåll Hoppa till meny"], "skip-link"),
+    ("a VAT number, an offer to contact the web editors",
+     ["VAT: SE212000247801",
+      "Har du frågor om sidan kan du kontakta webbredaktionen på webb@exempel.se."], "contact-block"),
+    ("a footer's bar-split contact with a phone number written 0123-456 78",
+     ["Tel. 0640-161 00 vxl (mån-tor kl 08-17)  |  Fax 0640-161 05"], "contact-block"),
+    ("a view in a window of its own", ["Visa karta med alla teman i eget fönster"], "controls"),
+    ("updated, with the page's owner", ["Uppdaterad: Sidansvarig: Eva Exempel"], "page-footer"),
+    ("a pager's ellipsis", ["...", "…"], "navigation"),
 ]
 
 
@@ -834,6 +845,10 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Fotot ska vara 413 x 531 pixlar", "Bilden visar en skärm med 1920 x 1080 px", "Skriv under här",
     "Skriv ditt namn här", "Skriv in personnumret här.", "Mer information", "Dela innehållet med andra förvaltningar",
     "Dela sidan med kollegor", "Konto | Tel 2021 45 000 | Fax 2021 1 000", "Informationen publicerad 2019 i årsredovisningen",
+    # round 18's: following in a sentence, a VAT rate, the web editors in a sentence of another kind, a window or an
+    # ellipsis in a sentence
+    "Följ utvecklingen i kommunen på webben.", "Momsen är 25 procent.", "Webbredaktionen har två anställda.",
+    "Visa respekt för grannarna i eget boende.", "Och sedan…",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
