@@ -1491,23 +1491,20 @@ def _menu_parts(run: list[_Line]) -> list[tuple[list[_Line], bool]]:
     2 × :data:`_TABLE_PAIRS` lines in a row in which a line without a digit and a line with
     one alternate, no line of them removed by another rule (a joined rule's line: a
     status panel's label). A run without such a stretch is one part."""
+    digit = [bool(_DIGIT.search(ln.content)) for ln in run]
     tables, start = [], 0
     for k in range(1, len(run) + 1):
-        if k == len(run) or bool(_DIGIT.search(run[k].content)) == bool(_DIGIT.search(run[k - 1].content)):
-            stretch = run[start:k]
-            # a table opens with a label (no digit); a value before it belongs to what precedes
-            if stretch and _DIGIT.search(stretch[0].content):
-                stretch, start = stretch[1:], start + 1
-            if len(stretch) >= 2 * _TABLE_PAIRS and not any(ln.rule for ln in stretch):
-                tables.append((start, k))
+        if k == len(run) or digit[k] == digit[k - 1]:
+            first = start + digit[start]  # a table opens with a label; a value before it belongs to what precedes
+            if k - first >= 2 * _TABLE_PAIRS and not any(ln.rule for ln in run[first:k]):
+                tables.append((first, k))
             start = k
-    parts, at = [], 0
+    bounds, at = [], 0
     for a, b in tables:
-        parts.append(run[at:a])
+        bounds.append((at, a))
         at = b
-    parts.append(run[at:])
-    return [(part, n == len(parts) - 1 and (not tables or tables[-1][1] < len(run)))
-            for n, part in enumerate(parts) if part]
+    bounds.append((at, len(run)))
+    return [(run[a:b], b == len(run)) for a, b in bounds if a < b]
 
 
 def _mark_series(found: list[_Line], rule: Rule) -> None:
