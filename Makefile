@@ -17,6 +17,7 @@ help report clean evaluate suggest review review-import reference-import: export
 help report clean evaluate suggest review review-import: export KVALITEXT_OUT = $(value OUT)
 suggest: export KVALITEXT_CODE = $(value CODE)
 furniture: export KVALITEXT_PART = $(or $(value PART),check)
+evaluate: export KVALITEXT_PART = $(value PART)
 help report: export KVALITEXT_ENGINE = $(value ENGINE)
 help report: export KVALITEXT_CODES = $(value CODES)
 help bench: export KVALITEXT_BENCH_CORPUS = $(value BENCH_CORPUS)
@@ -102,8 +103,8 @@ notebooks: $(STAMP) ## re-execute the committed notebooks in place (when a findi
 	$(BIN)/python -m helpers.report --in-place
 
 # evaluate scores CORPUS when one is given (on the command line or in the environment), else the project's own
-evaluate: $(STAMP) ## score the auto-coder against the reference codings of CORPUS= (its reference/*.csv), or when no CORPUS is given of every corpus of the project that has them (corpus, corpus-dev, corpus-dev2); RECORD=1 updates docs/evaluation.csv and docs/evaluation-vs-baseline.csv
-	$(BIN)/python -m helpers.evaluation --out="$$KVALITEXT_OUT/evaluation" $(if $(filter-out file default undefined,$(origin CORPUS)),--corpus="$$KVALITEXT_CORPUS") $(if $(filter-out 0,$(value RECORD)),--record)
+evaluate: $(STAMP) ## score the auto-coder against the reference codings of CORPUS= (its reference/*.csv), or when no CORPUS is given of every corpus of the project that has them (corpus, corpus-dev, corpus-dev2); PART=tune prints and writes only the tune parts (and corpora without a split), for trying rules without seeing the scored parts; RECORD=1 updates docs/evaluation.csv and docs/evaluation-vs-baseline.csv
+	$(BIN)/python -m helpers.evaluation --out="$$KVALITEXT_OUT/evaluation" $(if $(filter-out file default undefined,$(origin CORPUS)),--corpus="$$KVALITEXT_CORPUS") $(if $(value PART),--part="$$KVALITEXT_PART") $(if $(filter-out 0,$(value RECORD)),--record)
 
 suggest: $(STAMP) ## candidate words for a code's rules on CORPUS (CODE=R_SUPPORT), to read before adding any
 	$(BIN)/python -m helpers.suggest --code="$$KVALITEXT_CODE" --corpus="$$KVALITEXT_CORPUS" --out="$$KVALITEXT_OUT"

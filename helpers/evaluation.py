@@ -385,6 +385,16 @@ def score_ahead(run: pipeline.Run, coded: pd.DataFrame, other: pd.DataFrame, inp
         ["corpus", "part", "reference", "units"] + AHEAD_COLUMNS[6:]]
 
 
+def only_part(table: pd.DataFrame, part: str | None) -> pd.DataFrame:
+    """The rows of ``table`` (with columns ``corpus, part``) of ``part`` (``tune`` or
+    ``score``), and every row of a corpus that has no split (its rows are all ``all``);
+    the whole table when ``part`` is ``None``."""
+    if part is None:
+        return table
+    split = table.groupby("corpus")["part"].transform(lambda ps: (ps != "all").any())
+    return table[(table["part"] == part) | ~split].reset_index(drop=True)
+
+
 def record(summary: pd.DataFrame, codebook: coding.Codebook, path: Path = RECORD) -> Path:
     """Write the paragraph-level figures of ``summary`` (all genres) for this codebook's
     name and version into the record, replacing that version's earlier rows."""
@@ -452,6 +462,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--boot", type=int, default=1000, help="bootstrap resamples for the intervals")
     ap.add_argument("--record", action="store_true", help=f"write the figures to {RECORD.relative_to(paths.PROJ_ROOT)} "
                     f"and the lead over the keyword baseline to {AHEAD_RECORD.relative_to(paths.PROJ_ROOT)}")
+    ap.add_argument("--part", choices=PARTS, help="print and write only this part of each split corpus (and "
+                    "the whole of a corpus without a split): with 'tune', rules can be tried without the "
+                    "scored part's figures being seen")
     a = ap.parse_args(argv)
     folders = a.corpus or [c for c in DEFAULT_CORPORA if (paths.PROJ_ROOT / c / "reference").is_dir()]
     try:  # a shortened path, and every corpus's output folder, refused in one line before anything is written
@@ -467,6 +480,10 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
     own = sorted(f for f in a.corpus or [] if paths.resolve(f, paths.PROJ_ROOT)
                  not in {paths.PROJ_ROOT / c for c in DEFAULT_CORPORA})
     out = paths.resolve(a.out, paths.BUILD_DIR)
+    if a.record and a.part:  # the record holds every part of a codebook version, or none
+        print(f"error: --record (RECORD=1) writes every part's figures to {RECORD.relative_to(paths.PROJ_ROOT)}; "
+              f"leave out --part (PART={a.part}), or RECORD.", file=sys.stderr)
+        return 2
     if a.record and own:  # the record is the project's history of its own corpora
         print(f"error: --record (RECORD=1) writes the figures of the project's own corpora "
               f"({', '.join(DEFAULT_CORPORA)}) to {RECORD.relative_to(paths.PROJ_ROOT)}; "
@@ -493,7 +510,7 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
         if inputs.coverage:
             print(f"{run.corpus.name}: {inputs.coverage}".replace("\n", f"\n{run.corpus.name}: "))
         coded = pipeline.coded(run)
-        summary, per_code = score_run(run, n_boot=a.boot, coded=coded, inputs=inputs)
+        summary, per_code = (only_part(t, a.part) for t in score_run(run, n_boot=a.boot, coded=coded, inputs=inputs))
         io.write_csv(run.path(SUMMARY_FILE), summary, spreadsheet=False)
         io.write_csv(run.path(PER_CODE_FILE), per_code, spreadsheet=False)
         summaries.append(summary)
@@ -502,8 +519,8 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
         base_codebook = baseline_codebook(inputs.codebook)
         if base_codebook is not None:
             base_coded = baseline_coded(run, base_codebook, inputs)
-            base_summary, _ = score_run(run, n_boot=0, coded=base_coded, inputs=inputs)
-            ahead = score_ahead(run, coded, base_coded, inputs, n_boot=a.boot)
+            base_summary = only_part(score_run(run, n_boot=0, coded=base_coded, inputs=inputs)[0], a.part)
+            ahead = only_part(score_ahead(run, coded, base_coded, inputs, n_boot=a.boot), a.part)
             io.write_csv(run.path(AHEAD_FILE), ahead, spreadsheet=False)
             written.append(AHEAD_FILE)
             baselines.append(base_summary)

@@ -603,3 +603,30 @@ def test_a_reference_coding_that_is_a_link_is_refused_naming_it(corpus_factory, 
     for read in (lambda: reliability.load_references(ref, raw, codes), lambda: reliability.covered_files(ref, raw)):
         with pytest.raises(reliability.ReferenceCodingError, match=r"reference: a link"):
             read()
+
+
+def test_part_tune_shows_and_writes_no_figure_of_the_scored_part(tmp_path, capsys):
+    """``make evaluate PART=tune``: rules can be tried on the tune part without the scored
+    part's figures reaching the screen or the tables; a corpus without a split (the seeds)
+    keeps its rows, and the record is refused (it holds every part or none)."""
+    out = tmp_path / "ev"
+    assert evaluation.main(["--corpus", "corpus", "--corpus", "corpus-dev", "--out", str(out), "--boot", "0",
+                            "--part", "tune"]) == 0
+    shown = capsys.readouterr().out
+    assert " tune " in shown and " score " not in shown and " corpus  all " in shown, shown
+    for name in evaluation.TABLE_FILES:
+        table = pd.read_csv(out / "corpus-dev" / name)
+        assert set(table["part"]) == {"tune"}, name
+        assert set(pd.read_csv(out / "corpus" / name)["part"]) == {"all"}, name
+    before = evaluation.RECORD.read_bytes(), evaluation.AHEAD_RECORD.read_bytes()
+    assert evaluation.main(["--out", str(tmp_path / "other"), "--boot", "0", "--part", "tune", "--record"]) == 2
+    assert "leave out --part (PART=tune), or RECORD" in capsys.readouterr().err
+    assert (evaluation.RECORD.read_bytes(), evaluation.AHEAD_RECORD.read_bytes()) == before
+    assert not (tmp_path / "other").exists()
+
+
+def test_only_part_keeps_a_corpus_without_a_split_whole():
+    table = pd.DataFrame({"corpus": ["a", "a", "a", "b"], "part": ["all", "tune", "score", "all"], "x": [1, 2, 3, 4]})
+    assert evaluation.only_part(table, "tune")["x"].tolist() == [2, 4]
+    assert evaluation.only_part(table, "score")["x"].tolist() == [3, 4]
+    assert evaluation.only_part(table, None) is table
