@@ -246,6 +246,18 @@ KINDS = [
     ("a view in a window of its own", ["Visa karta med alla teman i eget fönster"], "controls"),
     ("updated, with the page's owner", ["Uppdaterad: Sidansvarig: Eva Exempel"], "page-footer"),
     ("a pager's ellipsis", ["...", "…"], "navigation"),
+    # round 19's (written reading rounds 1 to 18)
+    ("a news item's type glued to its date, with seconds; a news section and a date",
+     ["Pressmeddelande09 Jul 2024 12:34:39", "Aktuellt 2021-12-13"], "published-date"),
+    ("a press-release service's line with its sender",
+     ["Pressmeddelande Publicerad: 2020-08-07 09:05 CEST - Exempelby kommun"], "published-date"),
+    ("a date and time before the page's owner", ["2014-01-31 14.23 - Sidansvarig: Eva Exempel"], "published-date"),
+    ("three or more jumps in a line", ["Gå till innehåll Hoppa till navigeringen Gå till nyhetsarkiv Gå till söksida"],
+     "skip-link"),
+    ("a machine translation offered in English", ["Use Google to translate the website. We take no responsibility "
+                                                  "for the accuracy of the translation."], "language-switch"),
+    ("a rating widget's buttons", ["• Ja   Nej"], "rating-widget"),
+    ("a search box's question", ["Vad söker du?"], "search-widget"),
 ]
 
 
@@ -849,6 +861,12 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     # ellipsis in a sentence
     "Följ utvecklingen i kommunen på webben.", "Momsen är 25 procent.", "Webbredaktionen har två anställda.",
     "Visa respekt för grannarna i eget boende.", "Och sedan…",
+    # round 19's: a section's number in a set of rules, one or two jumps as a sentence's start, a type and a date
+    # in a sentence, yes and no in a sentence, the search question in a
+    # sentence, translation in a sentence
+    "1.1", "2.3", "Gå till Stadshuset och hoppa till nästa punkt.", "Pressmeddelandet kom 9 juli 2024 på morgonen.",
+    "Svara ja eller nej på frågan.",
+    "Vad söker du för tjänst hos oss?", "We use Google to translate our reports into Swedish.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
