@@ -258,6 +258,17 @@ KINDS = [
                                                   "for the accuracy of the translation."], "language-switch"),
     ("a rating widget's buttons", ["• Ja   Nej"], "rating-widget"),
     ("a search box's question", ["Vad söker du?"], "search-widget"),
+    # round 20's (written reading rounds 1 to 19)
+    ("listening to the site, a read-aloud service explained, a download link with its type, a close glyph",
+     ["Lyssna på denna webbplatsen", "Använd vår lyssna-tjänst \"Exempeltal\" för att få webbplatsens innehåll "
+      "uppläst direkt i webbläsaren.", "Ladda ner kommissionens direktiv. (PDF, 295kb)", "x"], "controls"),
+    ("a translation widget's English heading, its disclaimer going on with instructions",
+     ["Translate this webpage", "Use Google to translate this website. We take no responsibility for the accuracy of "
+                                "the translation. Select your language after clicking the link below."],
+     "language-switch"),
+    ("a news item's age", ["Den här nyheten är mer än 60 dagar gammal!"], "archive-notice"),
+    ("no comments yet, with the links", ["Det finns inga kommentarer på inlägget. Läs kommentarer/kommentera"],
+     "comment-form"),
 ]
 
 
@@ -867,6 +878,12 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "1.1", "2.3", "Gå till Stadshuset och hoppa till nästa punkt.", "Pressmeddelandet kom 9 juli 2024 på morgonen.",
     "Svara ja eller nej på frågan.",
     "Vad söker du för tjänst hos oss?", "We use Google to translate our reports into Swedish.",
+    # round 20's: listening, downloading, an age, comments and a read-aloud service in sentences of another kind, a
+    # variable
+    "Lyssna på musiken i parken.", "Ladda ner appen i din mobil.", "Ladda ner blanketten (se nedan) och skicka in den.",
+    "x = 3", "Den här nyheten är mer än 60 dagar gammal men gäller fortfarande.",
+    "Det finns inga kommentarer på förslaget.",
+    "Talande webb infördes i skolorna 2019.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
