@@ -63,7 +63,7 @@ export UV_PYTHON_DOWNLOADS := never
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 	@echo "  variables: CORPUS=$$KVALITEXT_CORPUS OUT=$$KVALITEXT_OUT ENGINE=$$KVALITEXT_ENGINE PYTHON=$(PYTHON) BENCH_CORPUS=$$KVALITEXT_BENCH_CORPUS"
-	@echo "  and: CODES=auto|corrected (report), CODE= (suggest), PART= ERRORS=1 SITES=1 (furniture), PER_CODE= NEAR_MISS= SEED= FORCE=1 (review), FILE= REVIEWER= NAME= (review-import), FILE= CODER= NAME= (reference-import), UPGRADE= (lock), DEBUG=1, RECORD=1"
+	@echo "  and: CODES=auto|corrected (report), CODE= (suggest), PART=check|tune|all ERRORS=1 SITES=1 (furniture), PART=tune|score (evaluate), PER_CODE= NEAR_MISS= SEED= FORCE=1 (review), FILE= REVIEWER= NAME= (review-import), FILE= CODER= NAME= (reference-import), UPGRADE= (lock), DEBUG=1, RECORD=1"
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else f"Python 3.11, 3.12 or 3.13 is needed, {sys.executable} is {v[0]}.{v[1]}: run make PYTHON=python3.12 ...")'

@@ -387,12 +387,14 @@ def score_ahead(run: pipeline.Run, coded: pd.DataFrame, other: pd.DataFrame, inp
 
 def only_part(table: pd.DataFrame, part: str | None) -> pd.DataFrame:
     """The rows of ``table`` (with columns ``corpus, part``) of ``part`` (``tune`` or
-    ``score``), and every row of a corpus that has no split (its rows are all ``all``);
-    the whole table when ``part`` is ``None``."""
+    ``score``); with ``tune``, every row of a corpus that has no split too (its rows are all
+    ``all``: texts rules may be read on, as the seeds are); the whole table when ``part`` is
+    ``None``."""
     if part is None:
         return table
     split = table.groupby("corpus")["part"].transform(lambda ps: (ps != "all").any())
-    return table[(table["part"] == part) | ~split].reset_index(drop=True)
+    keep = (table["part"] == part) | (~split if part == "tune" else False)
+    return table[keep].reset_index(drop=True)
 
 
 def record(summary: pd.DataFrame, codebook: coding.Codebook, path: Path = RECORD) -> Path:
@@ -511,6 +513,9 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
             print(f"{run.corpus.name}: {inputs.coverage}".replace("\n", f"\n{run.corpus.name}: "))
         coded = pipeline.coded(run)
         summary, per_code = (only_part(t, a.part) for t in score_run(run, n_boot=a.boot, coded=coded, inputs=inputs))
+        if a.part and summary.empty:  # said, not an empty table printed without a word
+            print(f"{run.corpus.name}: no {a.part} part ({'its split.csv has none' if load_split(run.corpus) else 'no split.csv'}): "
+                  "none of its figures is shown, and its tables hold no rows")
         io.write_csv(run.path(SUMMARY_FILE), summary, spreadsheet=False)
         io.write_csv(run.path(PER_CODE_FILE), per_code, spreadsheet=False)
         summaries.append(summary)
@@ -532,6 +537,9 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
     table = pd.concat(summaries, ignore_index=True)
     shown = table[table["genre"] == "all"]
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200):
+        if shown.empty:  # PART= that no corpus named has: each said so above
+            print(f"no corpus has a {a.part} part: nothing to show")
+            return 0
         print(shown.assign(
             alpha=shown.apply(lambda r: f"{r.alpha:.3f} [{r.alpha_low:.2f}, {r.alpha_high:.2f}]", axis=1),
             macro_f1=shown.apply(lambda r: f"{r.macro_f1:.3f} [{r.macro_f1_low:.2f}, {r.macro_f1_high:.2f}]", axis=1),
@@ -550,7 +558,8 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
                 lambda r: f"{r.macro_f1_ahead:+.3f} [{r.macro_f1_low:+.2f}, {r.macro_f1_high:+.2f}]", axis=1),
         )[["corpus", "part", "reference", "units", "alpha_ahead", "macro_f1_ahead"]].to_string(index=False))
     tables = ", ".join(name for name in TABLE_FILES if aheads or name != AHEAD_FILE)
-    print(f"tables ({tables}) in: {', '.join(paths.copyable(run.out, a.out) for run in runs)}")
+    print(f"tables ({tables}{f', the {a.part} parts only' if a.part else ''}) in: "
+          f"{', '.join(paths.copyable(run.out, a.out) for run in runs)}")
     return 0
 
 

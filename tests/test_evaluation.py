@@ -623,8 +623,21 @@ def test_part_tune_shows_and_writes_no_figure_of_the_scored_part(tmp_path, capsy
     assert not (tmp_path / "other").exists()
 
 
-def test_only_part_keeps_a_corpus_without_a_split_whole():
+def test_only_part_keeps_a_corpus_without_a_split_whole_with_the_tune_parts_only():
     table = pd.DataFrame({"corpus": ["a", "a", "a", "b"], "part": ["all", "tune", "score", "all"], "x": [1, 2, 3, 4]})
     assert evaluation.only_part(table, "tune")["x"].tolist() == [2, 4]
-    assert evaluation.only_part(table, "score")["x"].tolist() == [3, 4]
+    assert evaluation.only_part(table, "score")["x"].tolist() == [3]
     assert evaluation.only_part(table, None) is table
+
+
+def test_part_score_leaves_out_a_corpus_without_a_split_and_says_so(tmp_path, capsys):
+    """The seeds have no split: their figures are of texts the rules were written on, not a
+    score part's, so ``PART=score`` shows none of them and says why, in a line, not with an
+    empty table."""
+    out = tmp_path / "ev"
+    assert evaluation.main(["--corpus", "corpus", "--out", str(out), "--boot", "0", "--part", "score"]) == 0
+    shown = capsys.readouterr().out
+    assert "corpus: no score part (no split.csv)" in shown and "no corpus has a score part" in shown, shown
+    assert "Empty DataFrame" not in shown and " all " not in shown
+    assert pd.read_csv(out / "corpus" / evaluation.SUMMARY_FILE).empty
+    assert evaluation.only_part(pd.DataFrame({"corpus": ["b"], "part": ["all"]}), "score").empty
