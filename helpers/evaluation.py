@@ -12,6 +12,10 @@ each part of its split and for each genre.
 A corpus folder may hold ``split.csv`` (``file,part``; part ``tune`` or ``score``): the
 texts rules may be read and tuned on, and the texts that are only scored. The honest
 figure is the ``score`` part's. A genre comes from the metadata's ``genre`` column.
+``--part tune`` prints and writes the tune parts only (and a corpus without a split), so
+that a rule can be tried without the score parts being seen; each corpus's
+``evaluation_disagreements.csv`` lists the paragraphs and codes on which the coder and the
+references differ, with the rules that fired (:func:`disagreement_table`).
 
 ``--record`` writes the paragraph-level figures of the codebook in force to
 ``docs/evaluation.csv``, one row per codebook version, corpus, part and reference, so that
@@ -38,6 +42,7 @@ import pandas as pd
 
 from . import coding, io, manifest, paths, pipeline, reliability
 from . import corpus as corpus_mod
+from .matcher import joined
 
 SPLIT_FILE = "split.csv"
 PARTS = ("tune", "score")
@@ -50,8 +55,8 @@ AHEAD_COLUMNS = ["codebook", "version", "corpus", "part", "reference", "paragrap
 SUMMARY_COLUMNS = ["corpus", "part", "genre", "level", "reference", "units", "alpha", "alpha_low", "alpha_high",
                    "macro_f1", "macro_f1_low", "macro_f1_high", "references_alpha", "references_macro_f1"]
 DEFAULT_CORPORA = ("corpus", "corpus-dev", "corpus-dev2")
-SUMMARY_FILE, PER_CODE_FILE, AHEAD_FILE = TABLE_FILES = (
-    "evaluation_summary.csv", "evaluation_per_code.csv", "evaluation_vs_baseline.csv")
+SUMMARY_FILE, PER_CODE_FILE, AHEAD_FILE, DISAGREE_FILE = TABLE_FILES = (
+    "evaluation_summary.csv", "evaluation_per_code.csv", "evaluation_vs_baseline.csv", "evaluation_disagreements.csv")
 BASELINE_FILE = paths.DATA_DIR / "keyword_baseline.yaml"
 BASELINE_NAME, BASELINE_VERSION = "Keyword baseline", 1
 
@@ -385,6 +390,31 @@ def score_ahead(run: pipeline.Run, coded: pd.DataFrame, other: pd.DataFrame, inp
         ["corpus", "part", "reference", "units"] + AHEAD_COLUMNS[6:]]
 
 
+def disagreement_table(run: pipeline.Run, coded: pd.DataFrame, inputs: ScoreInputs) -> pd.DataFrame:
+    """Every paragraph × code on which the auto-coder (``coded``) and the reference coders
+    of ``inputs`` do not all agree (:func:`helpers.reliability.disagreements`), with the
+    corpus, the part of the split each paragraph's file is in (``all`` without a split), and
+    the rules that fired for the code in the paragraph and the words they matched (empty where
+    the coder did not code it): what to read, code by code, before writing a rule, on the part
+    one may read (``make evaluate PART=tune``)."""
+    at, codes = inputs.levels["paragraph"], inputs.codebook.ids
+    mats = {name: pd.DataFrame(gold, index=at.units.index, columns=codes) for name, gold in at.gold.items()}
+    mats[reliability.AUTO] = reliability.coded_matrix(at.units, coded, codes)
+    table = reliability.disagreements(mats, at.units, inputs.segments)
+    part_of = load_split(run.corpus)
+    table.insert(0, "corpus", run.corpus.name)
+    table.insert(1, "part", [part_of.get(f, "all") for f in table["file"]])
+    hits = table.reset_index().merge(coded[["file", "code", "start", "end", "rules", "matched"]],
+                                     on=["file", "code"], suffixes=("", "_hit"))
+    hits = hits[(hits["start_hit"] >= hits["start"]) & (hits["end_hit"] <= hits["end"])]
+    fired = hits.groupby("index").agg(
+        rules=("rules", lambda v: joined(r for x in v for r in str(x).split("; "))),
+        matched=("matched", lambda v: joined(w for x in v for w in str(x).split("; "))))
+    for col in ("rules", "matched"):
+        table[col] = table.index.map(fired[col]).fillna("") if len(fired) else ""
+    return table
+
+
 def only_part(table: pd.DataFrame, part: str | None) -> pd.DataFrame:
     """The rows of ``table`` (with columns ``corpus, part``) of ``part`` (``tune`` or
     ``score``); with ``tune``, every row of a corpus that has no split too (its rows are all
@@ -513,6 +543,9 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
             print(f"{run.corpus.name}: {inputs.coverage}".replace("\n", f"\n{run.corpus.name}: "))
         coded = pipeline.coded(run)
         summary, per_code = (only_part(t, a.part) for t in score_run(run, n_boot=a.boot, coded=coded, inputs=inputs))
+        io.write_csv(run.path(DISAGREE_FILE), only_part(disagreement_table(run, coded, inputs), a.part),
+                     spreadsheet=False)
+        written.append(DISAGREE_FILE)
         if a.part and summary.empty:  # said, not an empty table printed without a word
             print(f"{run.corpus.name}: no {a.part} part ({'its split.csv has none' if load_split(run.corpus) else 'no split.csv'}): "
                   "none of its figures is shown, and its tables hold no rows")

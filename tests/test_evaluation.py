@@ -616,6 +616,13 @@ def test_part_tune_shows_and_writes_no_figure_of_the_scored_part(tmp_path, capsy
         table = pd.read_csv(out / "corpus-dev" / name)
         assert set(table["part"]) == {"tune"}, name
         assert set(pd.read_csv(out / "corpus" / name)["part"]) == {"all"}, name
+    # the disagreements to read: where the coder coded, the rules that fired and their words; where it did not, none
+    dis = pd.read_csv(out / "corpus-dev" / evaluation.DISAGREE_FILE, keep_default_na=False)
+    coder_marked = dis["marked_by"].str.contains(reliability.AUTO, regex=False)
+    assert coder_marked.any() and (~coder_marked).any()
+    assert (dis.loc[coder_marked, "rules"] != "").all() and (dis.loc[coder_marked, "matched"] != "").all()
+    assert (dis.loc[~coder_marked, "rules"] == "").all()
+    assert not set(dis["file"]) & {f for f, p in evaluation.load_split(DEV).items() if p == "score"}
     before = evaluation.RECORD.read_bytes(), evaluation.AHEAD_RECORD.read_bytes()
     assert evaluation.main(["--out", str(tmp_path / "other"), "--boot", "0", "--part", "tune", "--record"]) == 2
     assert "leave out --part (PART=tune), or RECORD" in capsys.readouterr().err
