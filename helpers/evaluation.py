@@ -547,8 +547,8 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
                      spreadsheet=False)
         written.append(DISAGREE_FILE)
         if a.part and summary.empty:  # said, not an empty table printed without a word
-            print(f"{run.corpus.name}: no {a.part} part ({'its split.csv has none' if load_split(run.corpus) else 'no split.csv'}): "
-                  "none of its figures is shown, and its tables hold no rows")
+            why = "its split.csv has none" if load_split(run.corpus) else "no split.csv"
+            print(f"{run.corpus.name}: no {a.part} part ({why}): none of its figures is shown, and its tables hold no rows")
         io.write_csv(run.path(SUMMARY_FILE), summary, spreadsheet=False)
         io.write_csv(run.path(PER_CODE_FILE), per_code, spreadsheet=False)
         summaries.append(summary)
