@@ -404,15 +404,12 @@ def disagreement_table(run: pipeline.Run, coded: pd.DataFrame, inputs: ScoreInpu
     part_of = load_split(run.corpus)
     table.insert(0, "corpus", run.corpus.name)
     table.insert(1, "part", [part_of.get(f, "all") for f in table["file"]])
-    hits = table.reset_index().merge(coded[["file", "code", "start", "end", "rules", "matched"]],
-                                     on=["file", "code"], suffixes=("", "_hit"))
-    hits = hits[(hits["start_hit"] >= hits["start"]) & (hits["end_hit"] <= hits["end"])]
-    fired = hits.groupby("index").agg(
-        rules=("rules", lambda v: joined(r for x in v for r in str(x).split("; "))),
-        matched=("matched", lambda v: joined(w for x in v for w in str(x).split("; "))))
-    for col in ("rules", "matched"):
-        table[col] = table.index.map(fired[col]).fillna("") if len(fired) else ""
-    return table
+    def rejoined(values: pd.Series) -> str:  # the sentences' "; "-joined lists as one
+        return joined(item for v in values for item in str(v).split("; "))
+
+    keys = ["file", "paragraph", "code"]
+    fired = coded.groupby(keys)[["rules", "matched"]].agg(rejoined).reset_index()
+    return table.merge(fired, on=keys, how="left").fillna({"rules": "", "matched": ""})
 
 
 def only_part(table: pd.DataFrame, part: str | None) -> pd.DataFrame:
