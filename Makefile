@@ -103,7 +103,7 @@ notebooks: $(STAMP) ## re-execute the committed notebooks in place (when a findi
 	$(BIN)/python -m helpers.report --in-place
 
 # evaluate scores CORPUS when one is given (on the command line or in the environment), else the project's own
-evaluate: $(STAMP) ## score the auto-coder against the reference codings of CORPUS= (its reference/*.csv), or when no CORPUS is given of every corpus of the project that has them (corpus, corpus-dev, corpus-dev2); PART=tune prints and writes only the tune parts (and corpora without a split), for trying rules without seeing the scored parts; RECORD=1 updates docs/evaluation.csv and docs/evaluation-vs-baseline.csv
+evaluate: $(STAMP) ## score the auto-coder against the reference codings of CORPUS= (its reference/*.csv), or when no CORPUS is given of every corpus of the project that has them (corpus, corpus-dev, corpus-dev2, corpus-dev3); PART=tune prints and writes only the tune parts (and corpora without a split), for trying rules without seeing the scored parts; RECORD=1 updates docs/evaluation.csv and docs/evaluation-vs-baseline.csv
 	$(BIN)/python -m helpers.evaluation --out="$$KVALITEXT_OUT/evaluation" $(if $(filter-out file default undefined,$(origin CORPUS)),--corpus="$$KVALITEXT_CORPUS") $(if $(value PART),--part="$$KVALITEXT_PART") $(if $(filter-out 0,$(value RECORD)),--record)
 
 suggest: $(STAMP) ## candidate words for a code's rules on CORPUS (CODE=R_SUPPORT), to read before adding any

@@ -2,7 +2,7 @@
 
 ``python -m helpers.evaluation`` (``make evaluate``) runs the pipeline on each corpus
 folder with a ``reference/`` folder (by default the study's ``corpus`` and the
-development corpora ``corpus-dev`` and ``corpus-dev2``) and scores ``coded.csv`` against each reference coder,
+development corpora, :data:`DEVELOPMENT_CORPORA`) and scores ``coded.csv`` against each reference coder,
 per paragraph and per sentence: Krippendorff's α (nominal, pooled over unit × code
 decisions) and macro-F1 (the mean F1 over the codes either side uses), each with a 95%
 bootstrap interval (whole units resampled, seeded), and beside them the reference
@@ -54,7 +54,9 @@ AHEAD_COLUMNS = ["codebook", "version", "corpus", "part", "reference", "paragrap
                  "alpha_high", "macro_f1_ahead", "macro_f1_low", "macro_f1_high"]
 SUMMARY_COLUMNS = ["corpus", "part", "genre", "level", "reference", "units", "alpha", "alpha_low", "alpha_high",
                    "macro_f1", "macro_f1_low", "macro_f1_high", "references_alpha", "references_macro_f1"]
-DEFAULT_CORPORA = ("corpus", "corpus-dev", "corpus-dev2")
+# the development corpora, each coded twice after a codebook version was frozen (their README.md says which)
+DEVELOPMENT_CORPORA = ("corpus-dev", "corpus-dev2", "corpus-dev3")
+DEFAULT_CORPORA = ("corpus", *DEVELOPMENT_CORPORA)
 SUMMARY_FILE, PER_CODE_FILE, AHEAD_FILE, DISAGREE_FILE = TABLE_FILES = (
     "evaluation_summary.csv", "evaluation_per_code.csv", "evaluation_vs_baseline.csv", "evaluation_disagreements.csv")
 BASELINE_FILE = paths.DATA_DIR / "keyword_baseline.yaml"

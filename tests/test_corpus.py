@@ -227,7 +227,7 @@ def test_study_yaml_says_who_made_the_reference_codings_and_the_findings_say_it_
     (root / "study.yaml").write_text("validation: [a]\n", encoding="utf-8")
     with pytest.raises(corpus.CorpusError, match="validation must be text"):
         corpus.load_study(root)
-    from helpers import coding, review
+    from helpers import coding, evaluation, review
     cb = coding.load_codebook()
     note = review.validation_note(True, None, cb, made_by=corpus.load_study(paths.CORPUS_DIR)["validation"])
     assert note.startswith("**Validation on this corpus:** reference codings (step 3 compares the auto-coder "
@@ -236,7 +236,7 @@ def test_study_yaml_says_who_made_the_reference_codings_and_the_findings_say_it_
     # the corpus's own words are escaped, not markup, and the note without them is as before
     assert "&lt;b&gt;kodare&lt;/b&gt;" in review.validation_note(True, None, cb, made_by="Två <b>kodare</b>")
     assert "Who made them" not in review.validation_note(True, None, cb)
-    for folder in ("corpus-dev", "corpus-dev2"):  # the development corpora say theirs too
+    for folder in evaluation.DEVELOPMENT_CORPORA:  # the development corpora say theirs too
         assert "made by an AI" in corpus.load_study(paths.PROJ_ROOT / folder)["validation"]
 
 

@@ -17,6 +17,7 @@ from helpers import coding, corpus, evaluation, manifest, paths, pipeline, relia
 
 DEV = paths.PROJ_ROOT / "corpus-dev"
 DEV2 = paths.PROJ_ROOT / "corpus-dev2"
+DEV3 = paths.PROJ_ROOT / "corpus-dev3"
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -91,6 +92,19 @@ def test_the_second_development_corpus_is_whole_coded_twice_and_split_per_batch(
     assert sorted(p.name for p in (DEV2 / "reference").glob("*.csv")) == ["coding_G.csv", "coding_H.csv"]
 
 
+def test_the_third_development_corpus_is_whole_coded_twice_and_split_per_batch():
+    assert corpus.verify_checksums(DEV3) == []
+    split = evaluation.load_split(DEV3)
+    meta = corpus.load_metadata(DEV3).set_index("file")
+    assert sorted(split) == sorted(meta.index) and len(split) == 48
+    earlier = set(corpus.load_metadata(DEV)["doc_id"]) | set(corpus.load_metadata(DEV2)["doc_id"])
+    assert set(meta["doc_id"]).isdisjoint(earlier)
+    batch = pd.Series({f: int(f[:3]) // 50 for f in split})  # 801-812, 851-862, 901-912, 951-962
+    assert batch.nunique() == 4
+    assert pd.crosstab(batch, pd.Series(split)).eq(6).all().all()  # 6 tune, 6 score in each batch
+    assert sorted(p.name for p in (DEV3 / "reference").glob("*.csv")) == ["coding_I.csv", "coding_J.csv"]
+
+
 @pytest.mark.parametrize("body, message", [
     ("file,part\nnope.txt,tune\n", r"line 2: 'nope.txt' is not a file"),
     ("file,part\na.txt,train\n", r"line 2: the part must be one of \('tune', 'score'\), not 'train'"),
@@ -113,6 +127,12 @@ def dev_scores(tmp_path_factory):
 @pytest.fixture(scope="module")
 def dev2_scores(tmp_path_factory):
     run = pipeline.Run.from_params(DEV2, tmp_path_factory.mktemp("dev2"))
+    return evaluation.score_run(run, n_boot=0)
+
+
+@pytest.fixture(scope="module")
+def dev3_scores(tmp_path_factory):
+    run = pipeline.Run.from_params(DEV3, tmp_path_factory.mktemp("dev3"))
     return evaluation.score_run(run, n_boot=0)
 
 
@@ -178,11 +198,11 @@ def test_the_written_on_note_gives_the_recorded_figures_on_unseen_texts_to_a_rea
     """The reader's case: the pages said "far less (README, How far the codes carry)" to a
     reader who has the HTML and no README. They give the range the record holds for the
     codebook in force on the score parts, and fall back to the README where none is recorded.
-    The figures are version 12's as recorded: a new record fails this until it is read again."""
+    The figures are version 13's as recorded: a new record fails this until it is read again."""
     cb = coding.codebook_for(paths.CORPUS_DIR)
-    figures = ("α 0.460–0.575 per paragraph against the reference codings of 439 paragraphs of Swedish official texts "
+    figures = ("α 0.450–0.575 per paragraph against the reference codings of 683 paragraphs of Swedish official texts "
                f"set apart for scoring (the development corpora's score parts), codebook version {cb.version}")
-    assert cb.version == 13 and evaluation.unseen_figures(cb) == figures  # 205 + 234 score-part paragraphs
+    assert cb.version == 13 and evaluation.unseen_figures(cb) == figures  # 205 + 234 + 244 score-part paragraphs
     assert evaluation.written_on_note(cb).endswith(f"far less ({figures}).") and "README" not in evaluation.written_on_note(cb)
     newer = cb.model_copy(update={"version": 99})  # a version no one has scored yet says nothing it does not know
     assert evaluation.unseen_figures(newer) == "" and evaluation.unseen_figures(cb, tmp_path / "none.csv") == ""
@@ -209,7 +229,8 @@ def test_record_keeps_other_versions_and_replaces_its_own(dev_scores, tmp_path):
     assert table.groupby("version").size().tolist() == [6, 6]  # 3 parts × 2 references each
 
 
-@pytest.mark.parametrize("scores, name", [("dev_scores", "corpus-dev"), ("dev2_scores", "corpus-dev2")])
+@pytest.mark.parametrize("scores, name", [("dev_scores", "corpus-dev"), ("dev2_scores", "corpus-dev2"),
+                                          ("dev3_scores", "corpus-dev3")])
 def test_the_recorded_figures_are_those_of_the_codebook_in_force(scores, name, request):
     """docs/evaluation.csv holds this codebook's figures as they are now: re-run
     `make evaluate RECORD=1` after a change of the rules."""
@@ -236,7 +257,9 @@ def test_the_readme_quotes_the_recorded_figures():
                                            ("development, **score part** (205)", "corpus-dev", "score", dev),
                                            ("second development corpus, tune part (235)", "corpus-dev2", "tune", dev2),
                                            ("second development corpus, **score part** (234)", "corpus-dev2", "score",
-                                            dev2)):
+                                            dev2),
+                                           ("third development corpus, **all 48 texts**, coded after version 13 (485)",
+                                            "corpus-dev3", "all", ("coding_I", "coding_J"))):
         line = next(ln for ln in readme.splitlines() if ln.startswith(f"| {label} |"))
         cells = [c.strip().strip("*") for c in line.strip("|").split("|")][1:]
         assert cells[0] == " / ".join(rec.loc[(corpus_name, part, r), "alpha"] for r in refs), label
@@ -342,7 +365,7 @@ def test_the_difference_of_two_coders_is_paired_and_seeded():
     assert d["alpha_high"] - d["alpha_low"] < 0.7 * (high - low)
 
 
-@pytest.mark.parametrize("root", [paths.PROJ_ROOT / "corpus", DEV, DEV2], ids=lambda p: p.name)
+@pytest.mark.parametrize("root", [paths.PROJ_ROOT / "corpus", DEV, DEV2, DEV3], ids=lambda p: p.name)
 def test_the_recorded_lead_over_the_keyword_baseline_is_computed(root, tmp_path):
     """docs/evaluation-vs-baseline.csv holds the codebook in force's lead as it is now
     (`make evaluate RECORD=1`, 1000 resamples, seed 0)."""
@@ -375,19 +398,26 @@ def test_the_readme_quotes_the_recorded_lead_over_the_keyword_baseline():
 
     def reaching(rows, scores=("alpha", "macro_f1")):
         return int(sum((rows[f"{s}_low"].astype(float) <= 0).sum() for s in scores))
-    for label, name, part in (("development, score part", "corpus-dev", "score"),
-                              ("second development corpus, score part", "corpus-dev2", "score")):
+    # the texts no rule in force was read on: the first two corpora's score parts, and all of the third
+    unseen = (("development, score part", "corpus-dev", "score"),
+              ("second development corpus, score part", "corpus-dev2", "score"),
+              ("third development corpus, all 48 texts", "corpus-dev3", "all"))
+    for label, name, part in unseen:
         rows = rec[(rec["corpus"] == name) & (rec["part"] == part)].sort_values("reference")
         line = next(ln for ln in readme.splitlines() if ln.startswith(f"| {label} | "))
         cells = [c.strip() for c in line.strip("|").split("|")][1:]
         assert cells == [" / ".join(shown(r, s) for _, r in rows.iterrows()) for s in ("alpha", "macro_f1")], label
-    words = {0: "none", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
-    score_parts = rec[rec["part"] == "score"]
+    words = dict(enumerate(("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                            "eleven", "twelve")))
+    score_parts = pd.concat([rec[(rec["corpus"] == name) & (rec["part"] == part)] for _, name, part in unseen])
     text = " ".join(readme.split())
-    assert f"In the two score parts {words[reaching(score_parts)]} of these eight intervals reach zero" in text
+    assert f"In these three sets of texts {words[reaching(score_parts)]} of the twelve intervals reach zero" in text
     # the second corpus's 48 texts together hold the tune part versions 7, 12 and 13 were read on: not unseen
-    assert "all 48 texts" not in readme.split("plain keyword search by α")[1].split("### ")[0]
-    assert (f"95% intervals of α reach zero in {words[reaching(score_parts, ('alpha',))]} of the four score-part "
+    # (the third's 48 are: coded after version 13)
+    lead = readme.split("plain keyword search by α")[1].split("### ")[0]
+    assert [ln for ln in lead.splitlines() if "all 48 texts" in ln] == [
+        ln for ln in lead.splitlines() if ln.startswith("| third development corpus, all 48 texts |")]
+    assert (f"95% intervals of α reach zero in {words[reaching(score_parts, ('alpha',))]} of the six "
             "comparisons") in text
 
 

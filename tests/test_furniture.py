@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import clean, corpus, documents, furniture, paths, stages
+from helpers import clean, corpus, documents, evaluation, furniture, paths, stages
 
 RULES = clean.load_rules()
 
@@ -567,7 +567,7 @@ def test_the_scores_are_counted_right():
 # --------------------------------------------------------------------------- reference codings
 
 def _corpora_with_references() -> list[Path]:
-    found = [paths.CORPUS_DIR, paths.PROJ_ROOT / "corpus-dev", paths.PROJ_ROOT / "corpus-dev2",
+    found = [paths.CORPUS_DIR, *(paths.PROJ_ROOT / name for name in evaluation.DEVELOPMENT_CORPORA),
              paths.PROJ_ROOT.parent / "shared" / "dev"]
     return [c for c in found if (c / "reference").is_dir() and (c / "raw").is_dir()]
 

@@ -1,5 +1,5 @@
 """tools/quotes_to_offsets.py: annotators' quotes become offsets, and nothing is guessed or
-dropped; the reference codings of corpus-dev2 are what their annotators' quote files give."""
+dropped; the reference codings of corpus-dev2 and corpus-dev3 are what their annotators' quote files give."""
 
 from __future__ import annotations
 
@@ -101,9 +101,10 @@ def test_a_quote_across_a_blank_line_is_refused_on_the_line_it_starts(tmp_path):
         _offsets(tmp_path, body)
 
 
-def test_the_second_development_corpus_references_are_their_annotators_quotes(tmp_path):
-    root = paths.PROJ_ROOT / "corpus-dev2"
-    for coder in ("G", "H"):
+@pytest.mark.parametrize("corpus, coders", [("corpus-dev2", ("G", "H")), ("corpus-dev3", ("I", "J"))])
+def test_a_later_development_corpus_references_are_their_annotators_quotes(corpus, coders, tmp_path):
+    root = paths.PROJ_ROOT / corpus
+    for coder in coders:
         sources = sorted(str(p) for p in (root / "annotations").glob(f"{coder}_*.csv"))
         assert len(sources) == 4
         out = tmp_path / f"coding_{coder}.csv"

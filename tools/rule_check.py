@@ -42,14 +42,14 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.jsonl_corpus import read_jsonl_corpus  # noqa: E402
-from helpers import coding, io, paths, pipeline, stages  # noqa: E402
+from helpers import coding, evaluation, io, paths, pipeline, stages  # noqa: E402
 from helpers import corpus as corpus_mod  # noqa: E402
 from helpers.matcher import rule_problems  # noqa: E402
 
 KEYS = ["file", "doc_id", "paragraph", "sentence"]
 
 
-DEV_CORPORA = ("corpus-dev", "corpus-dev2")
+DEV_CORPORA = evaluation.DEVELOPMENT_CORPORA
 
 
 CACHE_FILES = ("seg.pkl", "tok.pkl")  # in --cache, with the stamp pipeline.STAMP_FILE

@@ -1,16 +1,15 @@
-"""Draw the texts of ``corpus-dev2/``: 48 Riksdag interpellations from the benchmark corpus
-that are not in ``corpus-dev/``, for two more independent example codings.
+"""Draw the texts of a development corpus from the benchmark corpus of Riksdag
+interpellations, for two more independent example codings: ``corpus-dev2/`` (48 texts, drawn
+after codebook version 5 was frozen) and ``corpus-dev3/`` (48 texts, drawn after version 13
+was frozen), each re-drawn byte for byte from its entry in :data:`DRAWS`.
 
-Like ``corpus-dev``'s 2xx and 3xx, in four batches of 12: drawn from all interpellations
-(``4xx``, ``6xx``, mixed topics) and from those that name three stems of the governance
-themes (``5xx``, ``7xx``); in all, texts of 1,500 to 6,000
-characters (so that a batch can be coded whole), drawn with a fixed seed. Each raw file is
-the corpus's ``text`` as it is; ``metadata.csv`` names the source. A stem counts anywhere in
-a word, as it did when corpus-dev2 was drawn (``--matching anywhere``, the default);
-``--matching word-starts`` counts it only at a word's start, and draws other texts
-(:data:`MATCHINGS`).
+Like ``corpus-dev``'s 2xx and 3xx, in four batches of 12: two drawn from all interpellations
+(mixed topics) and two from those that name three stems of the governance themes; in all,
+texts of 1,500 to 6,000 characters (so that a batch can be coded whole), none that an earlier
+development corpus holds, drawn with the corpus's own seed. Each raw file is the corpus's
+``text`` as it is; ``metadata.csv`` names the source.
 
-    .venv/bin/python tools/draw_dev2.py ../shared/bench/riksdagen-interpellations.jsonl.gz corpus-dev2
+    .venv/bin/python tools/draw_dev.py ../shared/bench/riksdagen-interpellations.jsonl.gz corpus-dev3
 """
 
 from __future__ import annotations
@@ -24,12 +23,10 @@ import random
 import re
 import sys
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
-SEED = 2026
 PER_GROUP = 12
-FIRSTS = (401, 501, 601, 701)  # each batch's first file number
-MIXED = (401, 601)  # batches drawn from all texts; the others from texts naming the themes
 SHORTEST, LONGEST = 1500, 6000
 # Stems of the study's governance themes (from the codebook's labels and definitions, not
 # any text's phrases): a text that holds three of them leans to the themes; the draw among
@@ -37,20 +34,37 @@ SHORTEST, LONGEST = 1500, 6000
 STEMS = ("detaljstyr", "styrning", "byråkrati", "administrativ", "dokumentation", "uppföljning", "kontroll",
          "tillit", "handlingsutrymme", "helhetssyn", "samverkan", "personal", "kunskap", "förebygg", "brukare",
          "patient", "elev")
-# How a stem is matched. corpus-dev2 was drawn with "anywhere" (DRAWN_WITH), the default, so
-# that the tool re-draws it byte for byte: a stem counts anywhere in a word, a compound's
+# How a stem is matched. corpus-dev2 was drawn with "anywhere": a stem counts anywhere in a word, a compound's
 # head too ("personal" in "vårdpersonal", "kunskap" in "arbetsmiljökunskaper"), but also
 # where it is no stem ("elev" in "relevant", "brukare" in "jordbrukare"). "word-starts" counts
 # a stem only at the start of a word: no "relevant", and no compound heads either. It draws
 # other texts (5 of corpus-dev2's 24 themed texts name three stems only inside words, and the
 # seeded draw then takes other texts: it keeps the first batch, 4xx, and 3 of the other 36),
-# so it is for a new corpus only, never to re-draw corpus-dev2.
+# so corpus-dev3 was drawn with it, and corpus-dev2 is re-drawn with "anywhere".
 MATCHINGS = {
     "anywhere": re.compile("|".join(STEMS), re.I),
     "word-starts": re.compile(r"(?<!\w)(?:" + "|".join(STEMS) + ")", re.I),
 }
-DRAWN_WITH = "anywhere"  # the matching that drew the committed corpus-dev2
 THEMES_NAMED = 3
+
+
+@dataclass(frozen=True)
+class Draw:
+    """How one development corpus was drawn: its seed, each batch's first file number
+    (``firsts``, drawn in this order), the batches drawn from all texts (``mixed``; the
+    others from texts naming :data:`THEMES_NAMED` stems), how a stem is matched, and the
+    corpora whose texts (and those texts asked again) it leaves out."""
+    seed: int
+    firsts: tuple[int, ...]
+    mixed: tuple[int, ...]
+    matching: str
+    exclude: tuple[str, ...]
+
+
+DRAWS = {
+    "corpus-dev2": Draw(2026, (401, 501, 601, 701), (401, 601), "anywhere", ("corpus-dev",)),
+    "corpus-dev3": Draw(2027, (801, 851, 901, 951), (801, 901), "word-starts", ("corpus-dev", "corpus-dev2")),
+}
 
 
 def slug(title: str, n: int = 40) -> str:
@@ -58,7 +72,7 @@ def slug(title: str, n: int = 40) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:n].rstrip("_")
 
 
-def themes(text: str, matching: str = DRAWN_WITH) -> int:
+def themes(text: str, matching: str) -> int:
     """How many of the stems (:data:`STEMS`) the text names, matched as ``matching`` says
     (:data:`MATCHINGS`)."""
     return len({m.group(0).lower() for m in MATCHINGS[matching].finditer(text)})
@@ -75,25 +89,35 @@ def topic(title: str) -> str:
     return title.rsplit(" om ", 1)[-1].strip() if " om " in title else title
 
 
-def main(bench: str, out: str, matching: str = DRAWN_WITH) -> int:
-    print(f"stems matched {matching}" + (" (as corpus-dev2 was drawn)" if matching == DRAWN_WITH else
-                                         f"; corpus-dev2 was drawn with --matching {DRAWN_WITH}, this draw differs"))
-    with open(Path(__file__).resolve().parents[1] / "corpus-dev" / "metadata.csv", encoding="utf-8") as f:
-        dev = {row["doc_id"] for row in csv.DictReader(f)}
+def main(bench: str, out: str, name: str | None = None) -> int:
+    """Draw the corpus ``name`` (:data:`DRAWS`; by default the name of ``out``) into the new
+    folder ``out``."""
+    name = name or Path(out).name
+    if name not in DRAWS:
+        print(f"draw_dev: no draw is defined for {name!r}: give --draw, one of {', '.join(sorted(DRAWS))}",
+              file=sys.stderr)
+        return 2
+    draw = DRAWS[name]
+    print(f"drawing {name}: seed {draw.seed}, stems matched {draw.matching}")
+    root = Path(__file__).resolve().parents[1]
+    dev = set()
+    for corpus in draw.exclude:
+        with open(root / corpus / "metadata.csv", encoding="utf-8") as f:
+            dev |= {row["doc_id"] for row in csv.DictReader(f)}
     rows = [json.loads(line) for line in gzip.open(bench, "rt", encoding="utf-8")]
     # An interpellation asked again (same text, new number) is one text: keep its first
-    # number, and none of a text that corpus-dev holds.
+    # number, and none of a text that an excluded corpus holds.
     seen = {body(r["text"]) for r in rows if r["id"] in dev}
     pool = []
     for r in sorted(rows, key=lambda r: r["id"]):
         if body(r["text"]) not in seen and SHORTEST <= len(r["text"]) <= LONGEST:
             pool.append(r)
         seen.add(body(r["text"]))
-    rng = random.Random(SEED)
+    rng = random.Random(draw.seed)
     batches, taken = [], set()
-    for first in FIRSTS:  # drawn in this order, so a later batch never changes an earlier one
+    for first in draw.firsts:  # drawn in this order, so a later batch never changes an earlier one
         candidates = [r for r in pool if r["id"] not in taken
-                      and (first in MIXED or themes(r["text"], matching) >= THEMES_NAMED)]
+                      and (first in draw.mixed or themes(r["text"], draw.matching) >= THEMES_NAMED)]
         batch = rng.sample(candidates, PER_GROUP)
         taken |= {r["id"] for r in batch}
         batches.append((first, batch))
@@ -109,8 +133,8 @@ def main(bench: str, out: str, matching: str = DRAWN_WITH) -> int:
                          "source_url": f"shared/bench/riksdagen-interpellations.jsonl.gz id {r['id']} "
                                        "(swerik-project/riksdagen-interpellations v0.2.2)",
                          "rights": "Swedish official document (URL 9 §) – Riksdag document (interpellation)",
-                         "note": "mixed topics" if first in MIXED else "names three stems of the governance themes"
-                                 + ("" if matching == DRAWN_WITH else f" (matched at {matching})")})
+                         "note": "mixed topics" if first in draw.mixed else "names three stems of the governance themes"
+                                 + ("" if draw.matching == "anywhere" else " (at a word's start)")})
     with open(out_dir / "metadata.csv", "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(meta[0]), lineterminator="\n")
         writer.writeheader()
@@ -126,7 +150,6 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("bench", help="the benchmark corpus (BENCH.jsonl.gz)")
     ap.add_argument("out", help="a new folder to draw into")
-    ap.add_argument("--matching", choices=sorted(MATCHINGS), default=DRAWN_WITH,
-                    help=f"how a theme stem is matched (default {DRAWN_WITH}: as corpus-dev2 was drawn)")
+    ap.add_argument("--draw", choices=sorted(DRAWS), help="which corpus to draw (default: the name of OUT)")
     args = ap.parse_args()
-    sys.exit(main(args.bench, args.out, args.matching))
+    sys.exit(main(args.bench, args.out, args.draw))
