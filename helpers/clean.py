@@ -1453,7 +1453,9 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
     more in a row of a line without a digit and a line with one, none of them a joined
     rule's line (a status panel, "Inlämnad", "2023-01-03", "Besvarad", …, has the same
     shape, and a rule knows its labels); the rest of the run, before and after the table,
-    is judged as runs of its own. And the last line of a run that is a menu (counted with
+    is judged as runs of its own. A line that is only a qualifier in brackets ("(samt duggor)",
+    :data:`_QUALIFIER`) ends a run, as a line of running text does: it qualifies the line
+    above it, a table's cell or a heading, and no menu item is one. And the last line of a run that is a menu (counted with
     that line), when a sentence of running text (:func:`_running`) follows it at once: the
     heading of that text, kept while the lines before it go."""
     run: list[_Line] = []
@@ -1475,12 +1477,17 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
         if ln.rule:
             close()
             continue
-        if ln.short(rule.max_words) and not _LIST_MARKER.match(ln.content):
+        if ln.short(rule.max_words) and not _LIST_MARKER.match(ln.content) and not _QUALIFIER.fullmatch(ln.content):
             run.append(ln)
         else:
             close(ln)
     close()
 
+
+# a line that is only a qualifier in brackets, without a digit ("(samt duggor)", "(Heltid, Dagtid)"): it belongs to
+# the line above it, a cell of a table flattened one cell to a line or a heading's, and a menu has no such line; it
+# ends a menu rule's run. "(1)", a page number, and "(pdf, 2 MB)", a control another rule removes, are not such lines
+_QUALIFIER = re.compile(r"\([^()\d]{1,40}\)")
 
 _TABLE_PAIRS = 3  # pairs in a row of a line without a digit and one with a digit (a label, its value): a table
 

@@ -269,6 +269,17 @@ KINDS = [
     ("a news item's age", ["Den här nyheten är mer än 60 dagar gammal!"], "archive-notice"),
     ("no comments yet, with the links", ["Det finns inga kommentarer på inlägget. Läs kommentarer/kommentera"],
      "comment-form"),
+    # round 21's (written reading rounds 1 to 20)
+    ("a skip link with its key", ["Gå till huvudinnehållet (tryck på Enter)"], "skip-link"),
+    ("a close button named by what it closes, a listen offer as a question, a new-window label alone, a copy "
+     "button's confirmation, a button's label for screen readers",
+     ["Stäng meddelandet", "Vill du lyssna på texten? Klicka på spelaren ovanför rubriken.",
+      "Länk till annan webbplats, öppnas i nytt fönster.", "Länken kopierad till urklipp",
+      "Knapp: Visa mer om avgifter"], "controls"),
+    ("a web app's error message and what to do", ["Något gick fel.", "Prova att ladda om sidan. Om problemet "
+                                                  "kvarstår, kontakta support@exempel.se."], "e-service"),
+    ("a named menu's label with a full stop", ["Huvudmeny."], "navigation"),
+    ("a machine's time stamp", ["2023-03-14 09:12:55"], "published-date"),
 ]
 
 
@@ -448,6 +459,17 @@ def test_a_table_flattened_one_cell_to_a_line_is_not_a_menu():
     assert removed == dict.fromkeys(menu, "menu-run")
     removed = _removed_by("\n\n".join([BODY, "Meny", *menu, *table, "Rubrik", BODY]) + "\n")
     assert removed == {"Meny": "navigation"} | dict.fromkeys(menu, "menu-run")
+
+
+def test_a_qualifier_in_brackets_ends_a_menu_run():
+    """A line that only qualifies the one above it ("(samt duggor)") is a flattened table's or
+    a heading's, never a menu item's: the short lines around it are not one run. A bracket
+    that holds a digit does not end a run."""
+    timetable = ["Omtentamen", "(samt duggor)", "Mikroteori", "(Heltid, Dagtid)", "Tentamen", "(samt duggor)",
+                 "Makroteori"]
+    assert _removed_by("\n\n".join([BODY, *timetable, BODY]) + "\n") == {}
+    menu = ["Kultur", "Idrott", "Fritid", "(2 st)", "Skola", "Omsorg"]  # its last line, the heading of the text after it, stays
+    assert _removed_by("\n\n".join([BODY, *menu, BODY]) + "\n") == dict.fromkeys(menu[:-1], "menu-run")
 
 
 def test_a_published_line_dates_the_document_where_metadata_does_not():
@@ -884,6 +906,10 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "x = 3", "Den här nyheten är mer än 60 dagar gammal men gäller fortfarande.",
     "Det finns inga kommentarer på förslaget.",
     "Talande webb infördes i skolorna 2019.",
+    # round 21's: closing, listening, copying, a button and an error in sentences of another kind, a meeting's time
+    "Stäng fönstret innan du går.", "Vill du lyssna på innehållet i rapporten kan du beställa en ljudbok.",
+    "Kopierat material ska anges med källa.", "Knappen finns på sidan.", "Något gick fel i upphandlingen.",
+    "2021-11-15 13:00", "Om problemet kvarstår ska nämnden rapportera det.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
