@@ -132,7 +132,10 @@ def test_the_command_line_prints_counts_and_a_sample(tmp_path, capsys):
 def test_a_development_corpus_text_is_left_out_and_a_stale_cache_remade(tmp_path, capsys):
     """A text the coder is scored on (an id in corpus-dev*/metadata.csv) is never sampled; a
     cache made from another corpus file is not reused."""
-    held = sorted(rule_check.held_out_ids())[0]
+    every = rule_check.held_out_ids()
+    for name in ("corpus-dev", "corpus-dev2", "corpus-dev3"):  # each development corpus's texts are held out
+        assert set(rule_check.corpus_mod.load_metadata(paths.PROJ_ROOT / name)["doc_id"]) <= every, name
+    held = sorted(every)[0]
     corpus = tmp_path / "c.jsonl.gz"
     with gzip.open(corpus, "wt", encoding="utf-8") as f:
         f.write(json.dumps({"id": held, "text": SENTENCES[0]}) + "\n")
