@@ -57,6 +57,10 @@ SUMMARY_COLUMNS = ["corpus", "part", "genre", "level", "reference", "units", "al
 # the development corpora, each coded twice after a codebook version was frozen (their README.md says which)
 DEVELOPMENT_CORPORA = ("corpus-dev", "corpus-dev2", "corpus-dev3")
 DEFAULT_CORPORA = ("corpus", *DEVELOPMENT_CORPORA)
+# the last codebook version that met all of a development corpus's texts as new (no rule read on
+# them, nobody had coded them when it was written: corpus-dev2/README.md, corpus-dev3/README.md);
+# for these versions :func:`unseen_figures` takes all its texts, for later ones only its score part
+ALL_UNSEEN_THROUGH = {"corpus-dev2": 6, "corpus-dev3": 13}
 SUMMARY_FILE, PER_CODE_FILE, AHEAD_FILE, DISAGREE_FILE = TABLE_FILES = (
     "evaluation_summary.csv", "evaluation_per_code.csv", "evaluation_vs_baseline.csv", "evaluation_disagreements.csv")
 BASELINE_FILE = paths.DATA_DIR / "keyword_baseline.yaml"
@@ -106,7 +110,8 @@ NO_SPLIT = ("Nothing sets apart texts no rule was read on (a `split.csv` with a 
 def unseen_figures(codebook: coding.Codebook, path: Path | None = None) -> str:
     """How far ``codebook`` agrees with reference codings on texts no rule was read on, as
     recorded for its name and version (``path``, by default :data:`RECORD`: the score parts
-    of the development corpora, each against each of its references), for a page whose
+    of the development corpora, each against each of its references, and all texts of a
+    corpus coded after the version was written, :data:`ALL_UNSEEN_THROUGH`), for a page whose
     reader has no README: ``"α 0.460–0.571 per paragraph against the reference codings of
     439 paragraphs of Swedish official texts set apart for scoring (the development corpora's score
     parts), codebook version 10"``. ``""`` when nothing is
@@ -114,15 +119,18 @@ def unseen_figures(codebook: coding.Codebook, path: Path | None = None) -> str:
     study's codebook edited without a new name or version would be given its figures."""
     path = RECORD if path is None else path
     table = io.read_csv(path) if path.exists() else pd.DataFrame(columns=RECORD_COLUMNS)
+    whole = [name for name, last in ALL_UNSEEN_THROUGH.items() if codebook.version <= last]
     rows = table[(table["codebook"] == codebook.name) & (table["version"] == str(codebook.version))
-                 & (table["part"] == "score")]
+                 & (table["part"] == table["corpus"].map(lambda c: "all" if c in whole else "score"))]
     alpha = pd.to_numeric(rows["alpha"], errors="coerce").dropna()
     if not len(alpha):
         return ""
     paragraphs = int(pd.to_numeric(rows.drop_duplicates("corpus")["paragraphs"], errors="coerce").fillna(0).sum())
     shown = f"{alpha.min():.3f}" if f"{alpha.min():.3f}" == f"{alpha.max():.3f}" else f"{alpha.min():.3f}–{alpha.max():.3f}"
+    parts = ("score parts, and all texts of a corpus coded after this version" if rows["part"].eq("all").any()
+             else "score parts")
     return (f"α {shown} per paragraph against the reference codings of {paragraphs} paragraphs of Swedish official "
-            f"texts set apart for scoring (the development corpora's score parts), codebook version {codebook.version}")
+            f"texts set apart for scoring (the development corpora's {parts}), codebook version {codebook.version}")
 
 
 def unseen_said(codebook: coding.Codebook) -> str:

@@ -200,16 +200,25 @@ def test_the_written_on_note_gives_the_recorded_figures_on_unseen_texts_to_a_rea
     codebook in force on the score parts, and fall back to the README where none is recorded.
     The figures are version 13's as recorded: a new record fails this until it is read again."""
     cb = coding.codebook_for(paths.CORPUS_DIR)
-    figures = ("α 0.450–0.575 per paragraph against the reference codings of 683 paragraphs of Swedish official texts "
-               f"set apart for scoring (the development corpora's score parts), codebook version {cb.version}")
-    assert cb.version == 13 and evaluation.unseen_figures(cb) == figures  # 205 + 234 + 244 score-part paragraphs
+    figures = ("α 0.415–0.575 per paragraph against the reference codings of 924 paragraphs of Swedish official texts "
+               "set apart for scoring (the development corpora's score parts, and all texts of a corpus coded after "
+               f"this version), codebook version {cb.version}")
+    # 205 + 234 score-part paragraphs, and the 485 of corpus-dev3, coded after version 13
+    assert cb.version == 13 and evaluation.unseen_figures(cb) == figures
     assert evaluation.written_on_note(cb).endswith(f"far less ({figures}).") and "README" not in evaluation.written_on_note(cb)
     newer = cb.model_copy(update={"version": 99})  # a version no one has scored yet says nothing it does not know
     assert evaluation.unseen_figures(newer) == "" and evaluation.unseen_figures(cb, tmp_path / "none.csv") == ""
     assert evaluation.written_on_note(newer).endswith(f"far less ({evaluation.README_CARRY}).")
-    # one figure is one figure, and a record with no figure says nothing
     record = pd.read_csv(evaluation.RECORD, dtype=str, keep_default_na=False)
-    mine = record[(record["codebook"] == cb.name) & (record["version"] == str(cb.version)) & (record["part"] == "score")]
+    # the same figures of a later version: corpus-dev3's texts were read by then, only its score part is unseen
+    later = tmp_path / "later.csv"
+    record[(record["codebook"] == cb.name) & (record["version"] == "13")].assign(version="14").to_csv(later, index=False)
+    assert evaluation.unseen_figures(cb.model_copy(update={"version": 14}), later) == (
+        "α 0.450–0.575 per paragraph against the reference codings of 683 paragraphs of Swedish official texts set "
+        "apart for scoring (the development corpora's score parts), codebook version 14")
+    # one figure is one figure, and a record with no figure says nothing
+    mine = record[(record["codebook"] == cb.name) & (record["version"] == str(cb.version)) & (record["part"] == "score")
+                  & (record["corpus"] == "corpus-dev")]
     one = tmp_path / "one.csv"
     mine.iloc[:1].to_csv(one, index=False)
     assert evaluation.unseen_figures(cb, one).startswith(f"α {float(mine['alpha'].iloc[0]):.3f} per paragraph against")
@@ -269,6 +278,14 @@ def test_the_readme_quotes_the_recorded_figures():
                        & (rec_all["version"] == str(evaluation.BASELINE_VERSION))].set_index(["corpus", "part", "reference"])
         assert cells[3] == (" / ".join(base.loc[(corpus_name, part, r), "alpha"] for r in refs) + ", "
                             + " / ".join(base.loc[(corpus_name, part, r), "macro_f1"] for r in refs)), label
+        for cell, version in ((cells[4], 5), (cells[5], 2)):  # the earlier versions beside it, "–" where not scored
+            old = rec_all[(rec_all["codebook"] == cb.name) & (rec_all["version"] == str(version))].set_index(
+                ["corpus", "part", "reference"])
+            if (corpus_name, part, refs[0]) not in old.index:
+                assert cell == "–", (label, version)
+                continue
+            assert cell == (" / ".join(old.loc[(corpus_name, part, r), "alpha"] for r in refs) + ", "
+                            + " / ".join(old.loc[(corpus_name, part, r), "macro_f1"] for r in refs)), (label, version)
 
 
 def test_the_keyword_baseline_is_the_codebooks_codes_with_plain_stems():

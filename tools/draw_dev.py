@@ -1,5 +1,6 @@
-"""Draw the texts of a development corpus from the benchmark corpus of Riksdag
-interpellations, for two more independent example codings: ``corpus-dev2/`` (48 texts, drawn
+"""Draw a development corpus's texts from the benchmark corpus of Riksdag interpellations.
+
+For two more independent example codings: ``corpus-dev2/`` (48 texts, drawn
 after codebook version 5 was frozen) and ``corpus-dev3/`` (48 texts, drawn after version 13
 was frozen), each re-drawn byte for byte from its entry in :data:`DRAWS`.
 
@@ -10,6 +11,9 @@ development corpus holds, drawn with the corpus's own seed. Each raw file is the
 ``text`` as it is; ``metadata.csv`` names the source.
 
     .venv/bin/python tools/draw_dev.py ../shared/bench/riksdagen-interpellations.jsonl.gz corpus-dev3
+
+The folder's name says which entry of :data:`DRAWS` is drawn; ``--draw NAME`` names it for a
+folder of another name (``/tmp/x --draw corpus-dev3``).
 """
 
 from __future__ import annotations
@@ -39,8 +43,9 @@ STEMS = ("detaljstyr", "styrning", "byråkrati", "administrativ", "dokumentation
 # where it is no stem ("elev" in "relevant", "brukare" in "jordbrukare"). "word-starts" counts
 # a stem only at the start of a word: no "relevant", and no compound heads either. It draws
 # other texts (5 of corpus-dev2's 24 themed texts name three stems only inside words, and the
-# seeded draw then takes other texts: it keeps the first batch, 4xx, and 3 of the other 36),
-# so corpus-dev3 was drawn with it, and corpus-dev2 is re-drawn with "anywhere".
+# seeded draw then takes other texts: it keeps the first batch, 4xx, and 3 of the other 36).
+# corpus-dev2 is re-drawn with "anywhere", as it was drawn; corpus-dev3, a new corpus, was drawn
+# with "word-starts", which counts only what is a stem.
 MATCHINGS = {
     "anywhere": re.compile("|".join(STEMS), re.I),
     "word-starts": re.compile(r"(?<!\w)(?:" + "|".join(STEMS) + ")", re.I),
