@@ -432,8 +432,8 @@ def test_the_readme_quotes_the_recorded_lead_over_the_keyword_baseline():
     # the second corpus's 48 texts together hold the tune part versions 7, 12 and 13 were read on: not unseen
     # (the third's 48 are: coded after version 13)
     lead = readme.split("plain keyword search by α")[1].split("### ")[0]
-    assert [ln for ln in lead.splitlines() if "all 48 texts" in ln] == [
-        ln for ln in lead.splitlines() if ln.startswith("| third development corpus, all 48 texts |")]
+    said = [ln for ln in lead.splitlines() if "all 48 texts" in ln]
+    assert said and all("third" in ln for ln in said), said
     assert (f"95% intervals of α reach zero in {words[reaching(score_parts, ('alpha',))]} of the six "
             "comparisons") in text
 
