@@ -280,6 +280,15 @@ KINDS = [
                                                   "kvarstår, kontakta support@exempel.se."], "e-service"),
     ("a named menu's label with a full stop", ["Huvudmeny."], "navigation"),
     ("a machine's time stamp", ["2023-03-14 09:12:55"], "published-date"),
+    # round 22's (written reading rounds 1 to 21)
+    ("a phone line with its kind in brackets, a contact panel's question alone",
+     ["Telefon: 0123-45 67 00 (växel)", "Har du frågor om ansökan?", "Undrar du något?"], "contact-block"),
+    ("a translation offer naming the language and going on", ["Translate the page to Swedish. Choose another "
+                                                              "language in the list after the click."], "language-switch"),
+    ("an in-page contents label", ["Hitta på sidan:"], "navigation"),
+    ("the start page link in words", ["Till startsidan för Exempelverket"], "skip-link"),
+    ("a form's anti-spam sum and its explanation", ["3 + 5 = ?", "För att stoppa spam ber vi dig svara på frågan "
+                                                                  "nedan."], "form-messages"),
 ]
 
 
@@ -910,6 +919,11 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Stäng fönstret innan du går.", "Vill du lyssna på innehållet i rapporten kan du beställa en ljudbok.",
     "Kopierat material ska anges med källa.", "Knappen finns på sidan.", "Något gick fel i upphandlingen.",
     "2021-11-15 13:00", "Om problemet kvarstår ska nämnden rapportera det.",
+    # round 22's: questions that go on or stand in a sentence, a sum in a sentence, spam in a report, the start
+    # page in a sentence
+    "Har du frågor om hemtjänsten kan du ringa oss.", "Undrar du något om ärendena är du välkommen att höra av dig.",
+    "2 + 2 = 4", "Spam är ett växande problem för myndigheterna.",
+    "Till startsidan för förskolan hör också en karta.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
