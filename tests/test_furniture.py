@@ -274,6 +274,7 @@ KINDS = [
     ("a close button named by what it closes, a listen offer as a question, a new-window label alone, a copy "
      "button's confirmation, a button's label for screen readers",
      ["Stäng meddelandet", "Vill du lyssna på texten? Klicka på spelaren ovanför rubriken.",
+      "Vill du få sidan uppläst? Tryck på Lyssna.",
       "Länk till annan webbplats, öppnas i nytt fönster.", "Länken kopierad till urklipp",
       "Knapp: Visa mer om avgifter"], "controls"),
     ("a web app's error message and what to do", ["Något gick fel.", "Prova att ladda om sidan. Om problemet "
@@ -923,7 +924,7 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     # page in a sentence
     "Har du frågor om hemtjänsten kan du ringa oss.", "Undrar du något om ärendena är du välkommen att höra av dig.",
     "2 + 2 = 4", "Spam är ett växande problem för myndigheterna.",
-    "Till startsidan för förskolan hör också en karta.",
+    "Till startsidan för förskolan hör också en karta.", "Vill du få texten översatt? Då kan du beställa en tolk.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
