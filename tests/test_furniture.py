@@ -290,6 +290,15 @@ KINDS = [
     ("the start page link in words", ["Till startsidan för Exempelverket"], "skip-link"),
     ("a form's anti-spam sum and its explanation", ["3 + 5 = ?", "För att stoppa spam ber vi dig svara på frågan "
                                                                   "nedan."], "form-messages"),
+    # round 23's (written reading rounds 1 to 22)
+    ("a translation widget's language choice, its disclaimer alone, its label alone",
+     ["Select language in the list below. Use Google to translate the web site.",
+      "We take no responsibility for the accuracy of the translations.", "• Översätt"], "language-switch"),
+    ("a breadcrumb after 'Här är du:'", ["Här är du: Start » Omsorg » Hemtjänst"], "navigation"),
+    ("a toolbar's labels in one line", ["Skriv ut Kommentera sidan Läs upp"], "controls"),
+    ("a print's stamp of its site", ["Utskrift från Exempelby kommuns webbplats www.exempelby.se"], "page-footer"),
+    ("the start page's link with the name after it", ["Startsida Exempelby kommun"], "skip-link"),
+    ("a utility's outage panel", ["Pågående driftstörningar", "Inga pågående driftstörningar"], "page-metadata"),
 ]
 
 
@@ -925,6 +934,10 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Har du frågor om hemtjänsten kan du ringa oss.", "Undrar du något om ärendena är du välkommen att höra av dig.",
     "2 + 2 = 4", "Spam är ett växande problem för myndigheterna.",
     "Till startsidan för förskolan hör också en karta.", "Vill du få texten översatt? Då kan du beställa en tolk.",
+    # round 23's: a language, a print, the start page, outages and a toolbar's words in sentences
+    "Choose language carefully when you write to the agency.", "Utskrift från registret skickas per post.",
+    "Startsidan är omgjord.", "Pågående driftstörningar rapporteras till nämnden varje månad.",
+    "Skriv ut blanketten och skicka den till oss.", "Översätt gärna texten till ditt språk.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
