@@ -1542,6 +1542,12 @@ def _mark_lists(found: list[_Line], rule: Rule) -> None:
 
 
 _QUOTED_PART = re.compile(r"[\"“”„«»][^\"“”„«»]*[\"“”„«»]")
+# a line that opens with a quotation mark (perhaps after a list marker or a dash): a quotation, whatever pairs its
+# marks make (Swedish opens and closes with ”, so a quotation that quotes a word inside it pairs them wrongly)
+_OPENS_QUOTE = re.compile(r"(?:[-–—•·*]\s*)?[\"“”„«»]")
+# a quoted part that no colon leads in: a title an interface line names ('Download "<title>"'); one after a colon
+# ('An official said: "The quotas …"') is speech, and its words count
+_QUOTED_TITLE = re.compile(r"(?<!:)(?<!: )[\"“”„«»][^\"“”„«»]*[\"“”„«»]")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 LANGUAGE_MARGIN = 1.0  # Zipf units by which a word must be commoner in one language than the other
 
@@ -1582,9 +1588,13 @@ def _mark_language(found: list[_Line], rule: Rule) -> None:
     ``language`` over all its lines), a short line (at most ``max_words`` words outside
     quotation marks) with more words of ``language`` than Swedish ones, quotations left
     out, is removed: an interface line ("Download "<title>"", "No results found"). A longer
-    line in that language, or a quotation inside a Swedish line, stays."""
+    line in that language, a quotation inside a Swedish line, a line that opens with a
+    quotation mark (a quotation, in whatever language: ``_OPENS_QUOTE``) and a line whose
+    quoted speech, after a colon, makes it long (``_QUOTED_TITLE``: only a quoted title is
+    left out of its length) stay."""
     # (Swedish, other) words of each short kept line; None for the others, not read yet
-    short = [None if ln.rule or _words(_QUOTED_PART.sub(" ", ln.content)) > rule.max_words
+    short = [None if ln.rule or _OPENS_QUOTE.match(ln.content)
+             or _words(_QUOTED_TITLE.sub(" ", ln.content)) > rule.max_words
              else line_languages(ln.content, rule.language) for ln in found]
     foreign = [ln for ln, n in zip(found, short) if n is not None and n[1] > n[0]]
     if not foreign:  # the whole text is read only when a short line is foreign (most texts: never)

@@ -299,6 +299,15 @@ KINDS = [
     ("a print's stamp of its site", ["Utskrift från Exempelby kommuns webbplats www.exempelby.se"], "page-footer"),
     ("the start page's link with the name after it", ["Startsida Exempelby kommun"], "skip-link"),
     ("a utility's outage panel", ["Pågående driftstörningar", "Inga pågående driftstörningar"], "page-metadata"),
+    # round 24's (written reading rounds 1 to 23)
+    ("a consent a function needs", ["Du behöver godkänna kakor för statistik för att se kartan."], "cookie-notice"),
+    ("a machine-translation notice in Swedish, a toolbar split by bars",
+     ["Detta skapar en automatisk översättning med Google Translate. Exempelverket ansvarar inte för översättningen.",
+      "English | Lättläst | Webbkarta"], "language-switch"),
+    ("a download link with its type after a comma, a new-window hint glued on, feedback links",
+     ["Ladda ner Årsrapport 2023, PDF", "Bilagaöppnas i nytt fönster", "Tyck till om exempelby.se",
+      "Synpunkter/klagomål"], "controls"),
+    ("an image's label with its file name", ["Bild för - kontor.jpg"], "template-residue"),
 ]
 
 
@@ -371,6 +380,23 @@ def test_a_title_among_missing_values_is_not_english():
     """A Swedish title that an export wrapped in a program's "None" (a development-corpus
     text has one) is not an English interface line."""
     assert _removed_by("None LSS-utjämning None None\n\n" + BODY + "\n") == {}
+
+
+def test_a_quotation_stays_whatever_its_marks_pair_and_speech_after_a_colon_too():
+    """A paragraph that opens with a quotation mark is a quotation: in Swedish ” opens and
+    closes, so a quoted word inside it ("”benchmark”") pairs the marks wrongly and leaves that
+    word alone outside them, which read as a short English line. And English speech after a
+    colon makes its line long; only a quoted title is left out of a line's length."""
+    swedish = ("”I de fall en tjänst utformas enligt beslutet och tilldelas öppet, med ”benchmark” mot andra, "
+               "ska ersättningen inte anses vara statligt stöd enligt fördraget, och kommissionen ska inte "
+               "underrättas i förväg om den.”")
+    english = ('An official said: "The removal of the quotas has been known for years, but nobody '
+               'foresaw what would happen to the prices of shoes in the shops."')
+    for line in (swedish, english):
+        assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}, line
+    # a viewer's 'Download "<title>"' still goes, its title left out of its length
+    assert "Download" in " ".join(_removed_by("\n\n".join([BODY, 'Download "Årsrapport 2023. Exempelby kommun"', BODY])
+                                              + "\n"))
 
 
 def test_an_english_text_keeps_its_lines():
@@ -938,9 +964,25 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Choose language carefully when you write to the agency.", "Utskrift från registret skickas per post.",
     "Startsidan är omgjord.", "Pågående driftstörningar rapporteras till nämnden varje månad.",
     "Skriv ut blanketten och skicka den till oss.", "Översätt gärna texten till ditt språk.",
+    # round 24's: consent, translation, downloads, a new window, feedback and images in sentences of another kind
+    "Nämnden beslutade att godkänna avtalet om kakor och bröd till skolorna.",
+    "Automatisk översättning används inte i myndighetens beslut.", "Ladda ner appen, den är gratis.",
+    "Tyck till om förslaget senast den 3 maj.", "Synpunkter och klagomål", "Bilden visar kontoret.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
+
+
+def test_a_contact_panel_of_hours_a_visiting_address_and_where_to_send_goes():
+    """Opening hours as a range of weekdays or of two ranges of hours, with their label and a
+    visiting address, go as one contact block; and an address under "… skickas till:". A
+    schedule of sessions in running text stays."""
+    panel = ["Öppet:", "Måndag - torsdag 8-12, 13-16", "Fredag 8-12, 13-15", "Besök:", "Storgatan 3, Exempelby"]
+    assert set(_removed_by("\n\n".join([BODY, *panel, BODY]) + "\n")) == set(panel)
+    address = ["Ansökan skickas till:", "Exempelby kommun", "Bygglovsenheten", "123 45 Exempelby"]
+    assert set(_removed_by("\n\n".join([BODY, "\n".join(address), BODY]) + "\n")) == set(address)
+    assert _removed_by("\n\n".join([BODY, "Kursen hålls måndag-torsdag och ger 7,5 poäng under våren.", BODY])
+                       + "\n") == {}
 
 
 def test_a_news_lists_bare_dates_go_when_three_or_more_and_one_stays():
