@@ -308,6 +308,19 @@ KINDS = [
      ["Ladda ner Årsrapport 2023, PDF", "Bilagaöppnas i nytt fönster", "Tyck till om exempelby.se",
       "Synpunkter/klagomål"], "controls"),
     ("an image's label with its file name", ["Bild för - kontor.jpg"], "template-residue"),
+    # round 25's (written reading rounds 1 to 24)
+    ("a site's English statement that it does not translate itself, and the widget's label with its name",
+     ["Exempelby municipality itself does not provide a translation of the website into other languages.",
+      "If you want to access the information in languages other than Swedish, you can use external services.",
+      "An example of such a service is Google Translate from Google. Your visit will be tracked by Google.",
+      "Google translate Exempelby.se"], "language-switch"),
+    ("a text-size control, a link marked as leading to another site",
+     ["Större textstorlek", "Blanketter (länk till Skatteverkets webbplats)"], "controls"),
+    ("the button to an e-service", ["Till e-tjänsten"], "e-service"),
+    ("the start page's link said with 'för'", ["Startsidan för Exempelby kommuns webbplats"], "skip-link"),
+    ("a site-part selector's label", ["Välj del i webbplatsen"], "navigation"),
+    ("a web agency's credit", ["Webb av Exempelbyrån"], "page-footer"),
+    ("an old site's notice", ["Vi har bytt webbplats och du besöker nu vår gamla webb."], "archive-notice"),
 ]
 
 
@@ -482,7 +495,7 @@ def test_a_run_of_short_lines_is_a_menu_but_a_list_is_not():
 def test_the_short_line_before_running_text_is_its_heading_not_the_menus():
     """A menu's run of short lines that a sentence of running text follows at once ends in
     that text's heading: the run's last line stays (a page's title under a toolbar)."""
-    menu = ["Textstorlek", "Normal", "Större", "Störst", "Kontrast", "Påskeldar"]
+    menu = ["Verktyg", "Normal", "Större", "Störst", "Kontrast", "Påskeldar"]
     removed = _removed_by("\n\n".join([*menu, BODY]) + "\n")
     assert removed == dict.fromkeys(menu[:-1], "menu-run")
     # a line that ends a sentence but is short is no running text: the run goes whole
@@ -968,6 +981,10 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Nämnden beslutade att godkänna avtalet om kakor och bröd till skolorna.",
     "Automatisk översättning används inte i myndighetens beslut.", "Ladda ner appen, den är gratis.",
     "Tyck till om förslaget senast den 3 maj.", "Synpunkter och klagomål", "Bilden visar kontoret.",
+    # round 25's: translation, text size, another site, an e-service, a new site and a web in sentences
+    "Google Translate används inte av myndigheten.", "Textstorleken går att ändra i webbläsaren.",
+    "Ansökan görs till e-tjänsten hos Skatteverket.", "Vi har bytt leverantör av webbplatsen under året.",
+    "Webben av idag kräver mer av oss.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
