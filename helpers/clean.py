@@ -1542,12 +1542,22 @@ def _mark_lists(found: list[_Line], rule: Rule) -> None:
 
 
 _QUOTED_PART = re.compile(r"[\"“”„«»][^\"“”„«»]*[\"“”„«»]")
-# a line that opens with a quotation mark (perhaps after a list marker or a dash): a quotation, whatever pairs its
-# marks make (Swedish opens and closes with ”, so a quotation that quotes a word inside it pairs them wrongly)
+# a line that opens with a quotation mark (perhaps after a list marker or a dash): when it is longer than a short
+# line, a quotation, whatever pairs its marks make (Swedish opens and closes with ”, so a quotation that quotes a
+# word inside it pairs them wrongly); a short one may be an interface line that opens with a title ('"<title>" –
+# Download')
 _OPENS_QUOTE = re.compile(r"(?:[-–—•·*]\s*)?[\"“”„«»]")
-# a quoted part that no colon leads in: a title an interface line names ('Download "<title>"'); one after a colon
-# ('An official said: "The quotas …"') is speech, and its words count
-_QUOTED_TITLE = re.compile(r"(?<!:)(?<!: )[\"“”„«»][^\"“”„«»]*[\"“”„«»]")
+_SENTENCE_END = re.compile(r"[.!?](\s|$)")
+
+
+def _title_free(content: str) -> str:
+    """``content`` without its quoted titles, for the length of an interface line ('Download
+    "<title>"'): every quoted part but speech, one after a colon that ends a sentence inside
+    its marks ('An official said: "The quotas … years."'), whose words count."""
+    def title(m: re.Match) -> str:
+        speech = content[:m.start()].rstrip().endswith(":") and _SENTENCE_END.search(m.group()[1:-1].strip() + " ")
+        return m.group() if speech else " "
+    return _QUOTED_PART.sub(title, content)
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 LANGUAGE_MARGIN = 1.0  # Zipf units by which a word must be commoner in one language than the other
 
@@ -1589,12 +1599,12 @@ def _mark_language(found: list[_Line], rule: Rule) -> None:
     quotation marks) with more words of ``language`` than Swedish ones, quotations left
     out, is removed: an interface line ("Download "<title>"", "No results found"). A longer
     line in that language, a quotation inside a Swedish line, a line that opens with a
-    quotation mark (a quotation, in whatever language: ``_OPENS_QUOTE``) and a line whose
-    quoted speech, after a colon, makes it long (``_QUOTED_TITLE``: only a quoted title is
-    left out of its length) stay."""
+    quotation mark and is longer than a short line (a quotation, in whatever language:
+    ``_OPENS_QUOTE``) and a line whose quoted speech, a sentence after a colon, makes it long
+    (:func:`_title_free`: only a quoted title is left out of its length) stay."""
     # (Swedish, other) words of each short kept line; None for the others, not read yet
-    short = [None if ln.rule or _OPENS_QUOTE.match(ln.content)
-             or _words(_QUOTED_TITLE.sub(" ", ln.content)) > rule.max_words
+    short = [None if ln.rule or (_OPENS_QUOTE.match(ln.content) and _words(ln.content) > rule.max_words)
+             or _words(_title_free(ln.content)) > rule.max_words
              else line_languages(ln.content, rule.language) for ln in found]
     foreign = [ln for ln, n in zip(found, short) if n is not None and n[1] > n[0]]
     if not foreign:  # the whole text is read only when a short line is foreign (most texts: never)
