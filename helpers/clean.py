@@ -1549,6 +1549,9 @@ _QUOTED_PART = re.compile(r"[\"“”„«»][^\"“”„«»]*[\"“”„«»
 _OPENS_QUOTE = re.compile(r"(?:[-–—•·*]\s*)?[\"“”„«»]")
 _SENTENCE_END = re.compile(r"[.!?](\s|$)")
 
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+LANGUAGE_MARGIN = 1.0  # Zipf units by which a word must be commoner in one language than the other
+
 
 def _title_free(content: str) -> str:
     """``content`` without its quoted titles, for the length of an interface line ('Download
@@ -1558,8 +1561,6 @@ def _title_free(content: str) -> str:
         speech = content[:m.start()].rstrip().endswith(":") and _SENTENCE_END.search(m.group()[1:-1].strip() + " ")
         return m.group() if speech else " "
     return _QUOTED_PART.sub(title, content)
-_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
-LANGUAGE_MARGIN = 1.0  # Zipf units by which a word must be commoner in one language than the other
 
 
 @lru_cache(maxsize=1 << 16)

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 # the benchmark's corpus reader and synthetic corpus (benchmarks/ is not part of the package)
 sys.path.insert(0, str(ROOT / "benchmarks"))
+# the maintainers' scripts of tools/ (not part of the package either), imported by their tests by name
+sys.path.insert(0, str(ROOT / "tools"))
 VAR = ROOT / ".venv" / "var"
 # The Makefile exports these; set them too when pytest is run directly.
 os.environ.setdefault("MPLCONFIGDIR", str(VAR / "matplotlib"))

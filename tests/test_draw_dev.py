@@ -3,17 +3,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
+import draw_dev as tool
 import pytest
 
 from helpers import paths
-
-spec = importlib.util.spec_from_file_location("draw_dev", paths.PROJ_ROOT / "tools" / "draw_dev.py")
-tool = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = tool  # its dataclass looks its module up there
-spec.loader.exec_module(tool)
 
 
 @pytest.mark.parametrize("text, anywhere, word_starts", [

@@ -7,19 +7,15 @@ made-up wheels (``kvx-*``, names no index holds) in a folder pip reads with ``--
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 import zipfile
 from pathlib import Path
 
+import lock
 import pytest
 
 from helpers import paths
-
-spec = importlib.util.spec_from_file_location("lock", paths.PROJ_ROOT / "tools" / "lock.py")
-lock = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(lock)
 
 # (name, version): what it requires
 INDEX = {

@@ -3,16 +3,12 @@ dropped; the reference codings of corpus-dev2 and corpus-dev3 are what their ann
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import pytest
+import quotes_to_offsets as tool
 
 from helpers import paths
-
-spec = importlib.util.spec_from_file_location("quotes_to_offsets", paths.PROJ_ROOT / "tools" / "quotes_to_offsets.py")
-tool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tool)
 
 RAW = {"a.txt": "Tilliten växer. Tilliten växer.\n\nDetaljstyrningen tar tid."}
 CODES = {"R_TRUST", "P_DETAIL"}

@@ -4,18 +4,10 @@ with a seeded sample, and every removal saved for comparing two checkouts' rules
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
-import sys
 
 import pytest
-
-from helpers import paths
-
-spec = importlib.util.spec_from_file_location("removals", paths.PROJ_ROOT / "tools" / "removals.py")
-tool = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = tool
-spec.loader.exec_module(tool)
+import removals as tool
 
 BODY = "Regeringen har gett myndigheten i uppdrag att följa upp reformen inom tre år."
 

@@ -6,18 +6,14 @@ The sentences are made up for the test."""
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import os
 
 import pandas as pd
 import pytest
+import rule_check
 
 from helpers import coding, paths, pipeline, tables
-
-spec = importlib.util.spec_from_file_location("rule_check", paths.PROJ_ROOT / "tools" / "rule_check.py")
-rule_check = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(rule_check)
 
 SENTENCES = [
     "Det råder brist på förskollärare i kommunen.",  # a shortage of staff

@@ -48,10 +48,6 @@ from helpers.matcher import rule_problems  # noqa: E402
 
 KEYS = ["file", "doc_id", "paragraph", "sentence"]
 
-
-DEV_CORPORA = evaluation.DEVELOPMENT_CORPORA
-
-
 CACHE_FILES = ("seg.pkl", "tok.pkl")  # in --cache, with the stamp pipeline.STAMP_FILE
 
 
@@ -64,7 +60,7 @@ def cache_inputs(corpus: Path) -> list[Path]:
 def held_out_ids() -> set[str]:
     """The document ids of the development corpora, whose texts the coder is scored on."""
     ids: set[str] = set()
-    for name in DEV_CORPORA:
+    for name in evaluation.DEVELOPMENT_CORPORA:
         if (paths.PROJ_ROOT / name / corpus_mod.METADATA_FILE).is_file():
             ids |= set(corpus_mod.load_metadata(paths.PROJ_ROOT / name)["doc_id"])
     return ids
