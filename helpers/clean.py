@@ -1516,12 +1516,15 @@ def _menu_parts(run: list[_Line]) -> list[tuple[list[_Line], bool]]:
 
 def _mark_series(found: list[_Line], rule: Rule) -> None:
     """A ``series`` rule: the lines that its ``patterns`` match (whole line) go when at least
-    ``min_lines`` lines of the page match, those another rule removed among them: one bare
-    date under a title is the page's dateline, three are the dates of a news list's items."""
-    matched = [ln for ln in found if rule.matches_line(ln.content)]
-    if len(matched) >= rule.min_lines:
-        for ln in matched:
-            ln.rule = ln.rule or rule.id
+    ``min_lines`` lines of the page match, those another rule removed among them, and no two
+    of them are neighbours (one line right after the other, blank lines aside): one bare
+    date under a title is the page's dateline, three each above an item are the dates of a
+    news list's items, and dates one under another are a list of the text's own (a board's
+    meeting days)."""
+    at = [i for i, ln in enumerate(found) if rule.matches_line(ln.content)]
+    if len(at) >= rule.min_lines and all(b - a > 1 for a, b in zip(at, at[1:])):
+        for i in at:
+            found[i].rule = found[i].rule or rule.id
 
 
 def _mark_lists(found: list[_Line], rule: Rule) -> None:

@@ -182,8 +182,6 @@ KINDS = [
     ("a page updated in words, published and updated on one line",
      ["Sidan blev senast uppdaterad: 2020-01-02", "Publicerad: 3 maj 2021 Uppdaterad: 4 juni 2022"], "published-date"),
     ("a numbered news list's item with its type and date", ["3. Publikation 27 mars, 2024"], "news-list-date"),
-    ("a numbered news list's bare dates, three of them", ["2. 09 april, 2024", "4. 27 mars, 2024", "5. 3 mars, 2024"],
-     "news-list-dates"),
     # round 14's (written reading rounds 1 to 13)
     ("a skip link with 'direkt'", ["Hoppa direkt till innehållet", "Navigera direkt till huvudinnehållet"], "skip-link"),
     ("the page shared somewhere named in words", ["Dela sidan på sociala medier", "Dela artikeln via e-post"],
@@ -321,6 +319,18 @@ KINDS = [
     ("a site-part selector's label", ["Välj del i webbplatsen"], "navigation"),
     ("a web agency's credit", ["Webb av Exempelbyrån"], "page-footer"),
     ("an old site's notice", ["Vi har bytt webbplats och du besöker nu vår gamla webb."], "archive-notice"),
+    # round 27's (written reading rounds 1 to 26)
+    ("share and comment links, a file link with its size after a comma",
+     ["Dela med andra", "Kommentera sidan", "Skicka en kommentar till innehållsansvarig.",
+      "Skicka en kommentar om webbsidan till webbredaktionen. Har du en fråga om service skickar du en synpunkt.",
+      "Årsplan 2023 Pdf, 1.6 MB."], "controls"),
+    ("a link back to a named page", ["Tillbaka till Om oss"], "navigation"),
+    ("a sign-language version's link", ["Svenskt teckenspråk"], "language-switch"),
+    ("a chat panel, an organisation number",
+     ["Chatta med en vägledare i kontaktcenter.", "Chatten är öppen när knappen är grön.", "Chatten är stängd",
+      "Org. nr: 212000-0000", "Exempelby kommun, organisationsnummer 212000-0000"], "contact-block"),
+    ("a notice that the news is old, without 'denna'",
+     ["Nyheten är äldre än 6 månader och är kanske inte längre aktuell."], "archive-notice"),
 ]
 
 
@@ -995,6 +1005,12 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Myndigheten har inte lyckats stoppa spam, och vi ber därför kommunerna att svara på enkäten.",
     "Startsidan för Vårdguiden har fått ny design", "Webbplats: Folkhälsomyndigheten", "Planerade avbrott",
     "Textstorlek", "Webb av Morgondagen är namnet på projektet.",
+    # round 27's: sharing, commenting, going back, sign language, chatting, an organisation number
+    # and an old news item in sentences or headings of another kind
+    "Dela med andra är ett av skolans mål.", "Kommentera sidan 12 i rapporten.",
+    "Tillbaka till skolan efter sommaren.", "Svenskt teckenspråk är ett av de nationella minoritetsspråken.",
+    "Chatten är ett nytt sätt att nå kommunen.", "Ange PRV:s organisationsnummer: 202100-0000",
+    "Nyheten är äldre än ett år men gäller fortfarande.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
@@ -1026,13 +1042,19 @@ def test_a_contact_panel_of_hours_a_visiting_address_and_where_to_send_goes():
 
 def test_a_news_lists_bare_dates_go_when_three_or_more_and_one_stays():
     """Three bare dates on a page, each above an item, are a news list's (removed, not the page's
-    date); one is the page's dateline, and a board's meeting dates in numbers stay."""
+    date), with a month's name or in numbers; one is the page's dateline, and a board's meeting
+    dates one under another stay."""
     items = "".join(f"Nyhet nummer {n}\n\n{d} december 2020\n\n{BODY}\n\n" for n, d in enumerate((3, 2, 1)))
     removed = _removed_by(items)
     assert sorted(removed) == ["1 december 2020", "2 december 2020", "3 december 2020"]
     assert set(removed.values()) == {"news-list-dates"}
     assert _removed_by("Rubrik\n\n3 december 2020\n\n" + BODY + "\n") == {}
     assert _removed_by("Sammanträden 2021\n\n2021-01-26\n2021-03-23\n2021-05-25\n\n" + BODY + "\n") == {}
+    assert _removed_by("Sammanträden 2021\n\n3 mars 2021\n\n5 maj 2021\n\n7 juni 2021\n\n" + BODY + "\n") == {}
+    numbered = "".join(f"{n}. Nyhet\n\n{n + 1}. {d} mars, 2024\n\n{BODY}\n\n" for n, d in ((1, 27), (3, 9), (5, 3)))
+    assert sorted(_removed_by(numbered).values()) == ["news-list-dates"] * 3
+    numeric = "".join(f"Nyhet nummer {n}\n\n2020-12-0{d}\n\n{BODY}\n\n" for n, d in enumerate((3, 2, 1)))
+    assert sorted(_removed_by(numeric)) == ["2020-12-01", "2020-12-02", "2020-12-03"]
     docs = pd.DataFrame({"file": ["a.txt"], "doc_id": ["a"], "text": [items], "meta": [{}]})
     assert stages.segment_documents(docs, RULES)[2][0]["date"] in (None, "")
 
