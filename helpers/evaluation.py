@@ -285,11 +285,30 @@ class LevelInputs:
 class ScoreInputs:
     """What scoring any codes of a run needs, built once per corpus by :func:`score_inputs`:
     its codebook, its sentences and each level of :data:`helpers.reliability.LEVELS`, and
-    what each reference coder coded nothing in (:func:`helpers.reliability.coverage_note`)."""
+    what each reference coder coded nothing in (:func:`helpers.reliability.coverage_note`;
+    :meth:`coverage_of` for one part of the split), from its reference codings and the
+    files each coder's ``.files`` list names (``covered``)."""
     codebook: coding.Codebook
     segments: pd.DataFrame
     levels: dict[str, LevelInputs]
     coverage: str = ""
+    references: pd.DataFrame | None = None
+    covered: dict[str, list[str]] | None = None
+    part_of: dict[str, str] | None = None
+
+    def coverage_of(self, part: str | None) -> str:
+        """:attr:`coverage` for the files of one ``part`` of the split (``tune`` or
+        ``score``; a corpus without a split is all ``tune``, as :func:`only_part` reads
+        it): what ``make evaluate PART=…`` says, naming no file of the other part."""
+        if part is None or self.references is None:
+            return self.coverage
+        files = sorted(f for f in self.segments["file"].unique()
+                       if (self.part_of or {}).get(f, "tune" if not self.part_of else "") == part)
+        if not files:
+            return ""
+        keep = set(files)
+        covered = {coder: [f for f in listed if f in keep] for coder, listed in (self.covered or {}).items()}
+        return reliability.coverage_note(self.references, files, covered)
 
 
 def score_inputs(run: pipeline.Run) -> ScoreInputs:
@@ -305,6 +324,7 @@ def score_inputs(run: pipeline.Run) -> ScoreInputs:
     # only the files every coder with a reference/NAME.files list read (all when none has one)
     segments, coverage = reliability.restrict_to_covered(run.corpus / "reference", raw, refs,
                                                          pipeline.segments(run)[0])
+    covered = reliability.covered_files(run.corpus / "reference", sorted(raw))
     meta = corpus_mod.load_metadata(run.corpus)
     genre_of = dict(zip(meta["file"], meta["genre"])) if "genre" in meta.columns else {}
     part_of = load_split(run.corpus)
@@ -320,7 +340,7 @@ def score_inputs(run: pipeline.Run) -> ScoreInputs:
         slices += [(p, g, (part == p if p != "all" else True) & (genre == g))
                    for p in ["all"] + [p for p in PARTS if (part == p).any()] for g in sorted(set(genre) - {""})]
         levels[level] = LevelInputs(units, gold, slices)
-    return ScoreInputs(codebook, segments, levels, coverage)
+    return ScoreInputs(codebook, segments, levels, coverage, refs, covered, part_of)
 
 
 def baseline_coded(run: pipeline.Run, baseline: coding.Codebook | None = None,
@@ -546,8 +566,8 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
             # table saved over in that corpus's folder (pipeline.EditedTableError: neither read nor overwritten)
             print(f"error: {err}", file=sys.stderr)
             return 2
-        if inputs.coverage:
-            print(f"{run.corpus.name}: {inputs.coverage}".replace("\n", f"\n{run.corpus.name}: "))
+        if coverage := inputs.coverage_of(a.part):  # with PART=, of that part's files only
+            print(f"{run.corpus.name}: {coverage}".replace("\n", f"\n{run.corpus.name}: "))
         coded = pipeline.coded(run)
         summary, per_code = (only_part(t, a.part) for t in score_run(run, n_boot=a.boot, coded=coded, inputs=inputs))
         io.write_csv(run.path(DISAGREE_FILE), only_part(disagreement_table(run, coded, inputs), a.part),

@@ -677,6 +677,24 @@ def test_part_tune_shows_and_writes_no_figure_of_the_scored_part(tmp_path, capsy
     assert not (tmp_path / "other").exists()
 
 
+def test_part_tune_names_no_file_of_the_scored_part_where_a_reference_coded_nothing(tmp_path, capsys):
+    """The line that says in which files a reference coder coded nothing counts and names,
+    with ``PART=tune``, the tune part's files only (the third development corpus's references
+    code nothing in files of both parts)."""
+    dev3 = paths.PROJ_ROOT / "corpus-dev3"
+    split = evaluation.load_split(dev3)
+    assert evaluation.main(["--corpus", "corpus-dev3", "--out", str(tmp_path / "ev"), "--boot", "0",
+                            "--part", "tune"]) == 0
+    shown = capsys.readouterr().out
+    tune = sum(p == "tune" for p in split.values())
+    assert f"coded nothing in 11 of the {tune} scored files" in shown, shown
+    named = {f for f in split if f in shown}
+    assert named and all(split[f] == "tune" for f in named), named
+    inputs = evaluation.score_inputs(pipeline.Run.from_params("corpus-dev3", tmp_path / "ev" / "corpus-dev3"))
+    assert any(split[f] == "score" for f in split if f in inputs.coverage)  # the whole corpus's note names both
+    assert inputs.coverage_of(None) == inputs.coverage
+
+
 def test_only_part_keeps_a_corpus_without_a_split_whole_with_the_tune_parts_only():
     table = pd.DataFrame({"corpus": ["a", "a", "a", "b"], "part": ["all", "tune", "score", "all"], "x": [1, 2, 3, 4]})
     assert evaluation.only_part(table, "tune")["x"].tolist() == [2, 4]
