@@ -41,3 +41,21 @@ def test_a_missing_corpus_is_refused_naming_it(tmp_path, capsys):
     with pytest.raises(SystemExit):
         tool.main(["--corpus", str(tmp_path / "none.jsonl.gz")])
     assert "none.jsonl.gz: no such file" in capsys.readouterr().err
+
+
+def test_a_plain_jsonl_corpus_counts_only_with_sample_0_and_long_lines_are_cut_when_shown(tmp_path, capsys):
+    """A corpus without gzip is read too; ``--sample 0`` prints the counts and no line; a
+    sampled line longer than 120 characters is cut, with "…", and saved whole."""
+    long = "Hoppa till innehållet " + "x" * 200
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": f"{BODY}\n\n•\n"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert tool.main(["--corpus", str(path), "--sample", "0"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "1 documents, 1 lines removed by 1 rules (each document cleaned alone)", "navigation: 1 lines in 1 documents"]
+    rows = [("a", "foreign-language", long)]
+    shown = tool.report(rows, 1, 1, 0).splitlines()[2]
+    assert shown == f"    a: {long[:tool.SHOWN]}…" and len(long) > tool.SHOWN
+    assert tool.report([("a", "r", "kort rad")], 1, 1, 0).splitlines()[2] == "    a: kort rad"
+    with pytest.raises(SystemExit):
+        tool.main(["--corpus", str(path), "--sample", "-1"])
+    assert "--sample -1: give 0 or more" in capsys.readouterr().err

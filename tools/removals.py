@@ -6,8 +6,10 @@ parliamentary texts as the Riksdag publishes them, without menus, cookie banners
 panels: what a rule takes there is what it would take from a document's own text (a list
 marker alone on a line is the one thing it should take). Prints, per rule, how many lines
 it removed and in how many documents, and a seeded sample of them; ``--save FILE`` writes
-every removal (``doc_id``, rule, the line) sorted, as tab-separated lines, so that two
-checkouts' rules can be compared line by line (``comm -3 old.tsv new.tsv``). Each document
+every removal (``doc_id``, rule, the line) sorted by code point, as tab-separated lines, so
+that two checkouts' rules can be compared line by line (``LC_ALL=C comm -3 old.tsv new.tsv``:
+``comm`` in another locale expects another order). A sampled line is cut at 120 characters
+("…" marks the cut); the saved lines are whole. Each document
 is cleaned alone, so the ``template`` rule, which counts lines across a corpus, removes
 nothing here.
 
@@ -41,6 +43,9 @@ def removals(documents: pd.DataFrame) -> list[tuple[str, str, str]]:
     return sorted(rows)
 
 
+SHOWN = 120  # characters of a sampled line shown
+
+
 def report(rows: list[tuple[str, str, str]], documents: int, sample: int, seed: int) -> str:
     """Lines removed per rule, in how many documents, and ``sample`` of each rule's lines."""
     lines = Counter(rule for _, rule, _ in rows)
@@ -53,7 +58,7 @@ def report(rows: list[tuple[str, str, str]], documents: int, sample: int, seed: 
     for rule, n in sorted(lines.items(), key=lambda kv: (-kv[1], kv[0])):
         out.append(f"{rule}: {n} lines in {len(docs[rule])} documents")
         picked = random.Random(f"{seed}:{rule}").sample(by_rule[rule], min(sample, n))
-        out += [f"    {doc_id}: {text[:120]}" for doc_id, text in picked]
+        out += [f"    {doc_id}: {text if len(text) <= SHOWN else text[:SHOWN] + '…'}" for doc_id, text in picked]
     return "\n".join(out)
 
 
@@ -64,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     ap.add_argument("--save", type=Path, help="write every removal here as doc_id<TAB>rule<TAB>line, sorted")
     a = ap.parse_args(argv)
+    if a.sample < 0:
+        ap.error(f"--sample {a.sample}: give 0 or more lines per rule (0 shows the counts only)")
     if not a.corpus.is_file():
         ap.error(f"--corpus {a.corpus}: no such file; give a corpus of JSON lines, e.g. "
                  "../shared/bench/riksdagen-interpellations.jsonl.gz")
