@@ -61,8 +61,11 @@ DEFAULT_CORPORA = ("corpus", *DEVELOPMENT_CORPORA)
 # them, nobody had coded them when it was written: corpus-dev2/README.md, corpus-dev3/README.md);
 # for these versions :func:`unseen_figures` takes all its texts, for later ones only its score part
 ALL_UNSEEN_THROUGH = {"corpus-dev2": 6, "corpus-dev3": 13}
-SUMMARY_FILE, PER_CODE_FILE, AHEAD_FILE, DISAGREE_FILE = TABLE_FILES = (
-    "evaluation_summary.csv", "evaluation_per_code.csv", "evaluation_vs_baseline.csv", "evaluation_disagreements.csv")
+SUMMARY_FILE, PER_CODE_FILE, AHEAD_FILE, DISAGREE_FILE, RULES_FILE = TABLE_FILES = (
+    "evaluation_summary.csv", "evaluation_per_code.csv", "evaluation_vs_baseline.csv", "evaluation_disagreements.csv",
+    "evaluation_rules.csv")
+RULES_COLUMNS = ["corpus", "part", "code", "rule", "reference", "paragraphs", "coded", "precision", "alone",
+                 "alone_coded"]
 BASELINE_FILE = paths.DATA_DIR / "keyword_baseline.yaml"
 BASELINE_NAME, BASELINE_VERSION = "Keyword baseline", 1
 
@@ -442,6 +445,39 @@ def disagreement_table(run: pipeline.Run, coded: pd.DataFrame, inputs: ScoreInpu
     return table.merge(fired, on=keys, how="left").fillna({"rules": "", "matched": ""})
 
 
+def rule_table(run: pipeline.Run, coded: pd.DataFrame, inputs: ScoreInputs) -> pd.DataFrame:
+    """How often each rule of the auto-coder (``coded``) is right by each reference coder of
+    ``inputs``, per part of the split (``all`` without one): the paragraphs in which it fired
+    for its code (``paragraphs``), how many of them the reference codes with that code
+    (``coded``, and ``precision``, their share), and the same for the paragraphs in which it
+    was the only rule of that code to fire (``alone``, ``alone_coded``): taking out such a
+    rule uncodes those and no other. Columns :data:`RULES_COLUMNS`, sorted by corpus, part,
+    code, rule and reference. A rule's precision against the references, not its definition:
+    what to read before narrowing or pruning one (``make evaluate PART=tune``)."""
+    at, codes = inputs.levels["paragraph"], inputs.codebook.ids
+    where = {key: i for i, key in enumerate(zip(at.units["file"], at.units["paragraph"]))}
+    part_of = load_split(run.corpus)
+    fired = coded.groupby(["file", "paragraph", "code"])["rules"].agg(
+        lambda values: sorted({r for v in values for r in str(v).split("; ") if r}))
+    rows = []
+    for (file, paragraph, code), rules in fired.items():
+        unit = where.get((file, paragraph))
+        if unit is None or code not in codes:  # a file the references were not scored on
+            continue
+        for name, gold in at.gold.items():
+            hit = int(gold[unit, codes.index(code)])
+            for rule in rules:
+                rows.append((part_of.get(file, "all"), code, rule, name, hit, len(rules) == 1))
+    table = pd.DataFrame(rows, columns=["part", "code", "rule", "reference", "hit", "alone"])
+    out = (table.assign(alone_hit=table["hit"] * table["alone"])
+           .groupby(["part", "code", "rule", "reference"], sort=True)
+           .agg(paragraphs=("hit", "size"), coded=("hit", "sum"), alone=("alone", "sum"),
+                alone_coded=("alone_hit", "sum")).reset_index())
+    out.insert(0, "corpus", run.corpus.name)
+    out["precision"] = out["coded"] / out["paragraphs"]
+    return out.astype({"alone": "int64"})[RULES_COLUMNS]
+
+
 def only_part(table: pd.DataFrame, part: str | None) -> pd.DataFrame:
     """The rows of ``table`` (with columns ``corpus, part``) of ``part`` (``tune`` or
     ``score``); with ``tune``, every row of a corpus that has no split too (its rows are all
@@ -572,7 +608,8 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
         summary, per_code = (only_part(t, a.part) for t in score_run(run, n_boot=a.boot, coded=coded, inputs=inputs))
         io.write_csv(run.path(DISAGREE_FILE), only_part(disagreement_table(run, coded, inputs), a.part),
                      spreadsheet=False)
-        written.append(DISAGREE_FILE)
+        io.write_csv(run.path(RULES_FILE), only_part(rule_table(run, coded, inputs), a.part), spreadsheet=False)
+        written += [DISAGREE_FILE, RULES_FILE]
         if a.part and summary.empty:  # said, not an empty table printed without a word
             why = "its split.csv has none" if load_split(run.corpus) else "no split.csv"
             print(f"{run.corpus.name}: no {a.part} part ({why}): none of its figures is shown, and its tables hold no rows")

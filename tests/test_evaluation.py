@@ -695,6 +695,30 @@ def test_part_tune_names_no_file_of_the_scored_part_where_a_reference_coded_noth
     assert inputs.coverage_of(None) == inputs.coverage
 
 
+def test_the_rules_table_counts_each_rules_paragraphs_those_a_reference_codes_and_where_it_fired_alone(tmp_path):
+    """``evaluation_rules.csv``: per rule, code and reference, the paragraphs the rule coded,
+    how many of them the reference codes too, and the same where no other rule of the code
+    fired (what taking the rule out would uncode)."""
+    run = pipeline.Run.from_params("corpus", tmp_path / "ev")
+    inputs = evaluation.score_inputs(run)
+    at, codes = inputs.levels["paragraph"], inputs.codebook.ids
+    j = codes.index("P_DETAIL")
+    gold = at.gold["coding_A"][:, j]
+    yes, no = int(np.flatnonzero(gold)[0]), int(np.flatnonzero(gold == 0)[0])
+    units = at.units.reset_index(drop=True)
+    coded = pd.DataFrame([{"file": units["file"][u], "paragraph": units["paragraph"][u], "code": "P_DETAIL",
+                           "rules": rules} for u, rules in ((yes, "*a*; b ~3 c"), (yes, "*a*"), (no, "*a*"))])
+    table = evaluation.rule_table(run, coded, inputs)
+    assert list(table.columns) == evaluation.RULES_COLUMNS and set(table["part"]) == {"all"}
+    mine = table[table["reference"] == "coding_A"].set_index("rule")
+    assert mine.loc["*a*", ["paragraphs", "coded", "precision", "alone", "alone_coded"]].tolist() == [2, 1, 0.5, 1, 0]
+    assert mine.loc["b ~3 c", ["paragraphs", "coded", "precision", "alone", "alone_coded"]].tolist() == [1, 1, 1.0, 0, 0]
+    # the real coder's table: every rule it fired in a scored paragraph is there, once per reference
+    real = evaluation.rule_table(run, pipeline.coded(run), inputs)
+    assert (real.groupby(["code", "rule"]).size() == 2).all() and (real["coded"] <= real["paragraphs"]).all()
+    assert (real["alone_coded"] <= real["alone"]).all() and (real["alone"] <= real["paragraphs"]).all()
+
+
 def test_only_part_keeps_a_corpus_without_a_split_whole_with_the_tune_parts_only():
     table = pd.DataFrame({"corpus": ["a", "a", "a", "b"], "part": ["all", "tune", "score", "all"], "x": [1, 2, 3, 4]})
     assert evaluation.only_part(table, "tune")["x"].tolist() == [2, 4]

@@ -616,15 +616,15 @@ def test_make_evaluate_removes_the_tables_its_previous_run_wrote_and_this_one_di
     previous["evaluation_old.csv"] = "0" * 64
     said = io.StringIO()
     removal = evaluation.write_manifest(run, [evaluation.SUMMARY_FILE, evaluation.PER_CODE_FILE,
-                                              evaluation.DISAGREE_FILE], previous, said)
+                                              evaluation.DISAGREE_FILE, evaluation.RULES_FILE], previous, said)
     assert removal.removed == [evaluation.AHEAD_FILE] and removal.changed == ["evaluation_old.csv"]
     assert said.getvalue().splitlines() == [  # as a report says it (one function, manifest.finish)
         f"removed 1 file(s) of the previous make evaluate in {run.out}: {evaluation.AHEAD_FILE}",
         f"kept {run.out / 'evaluation_old.csv'}: {manifest.CHANGED}"]
     assert sorted(manifest.read(run.out)) == sorted([evaluation.DISAGREE_FILE, evaluation.PER_CODE_FILE,
-                                                     evaluation.SUMMARY_FILE])
+                                                     evaluation.SUMMARY_FILE, evaluation.RULES_FILE])
     assert _files(run.out) == sorted([manifest.MANIFEST, evaluation.DISAGREE_FILE, evaluation.PER_CODE_FILE,
-                                      evaluation.SUMMARY_FILE, "evaluation_old.csv"])
+                                      evaluation.SUMMARY_FILE, evaluation.RULES_FILE, "evaluation_old.csv"])
 
 
 def test_a_failed_report_records_the_figures_and_tables_its_notebooks_wrote(corpus_factory, tmp_path, monkeypatch):
