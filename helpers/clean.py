@@ -64,8 +64,9 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")
 # a file name's form that is also a word: an image's name when alone in its block, else a word of broken lines
 _LONE_WORD = re.compile(r"[a-zåäöé]+")
-_FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name)
-    r"(?:(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|\S+\.(?:jpe?g|png|gif|webp|svg))"
+_FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name); or an
+    # image's name, its extension in either case, perhaps with spaces in it ("Skor på scen_foto_2016.jpg", "Lager.JPG")
+    r"(?:(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|(?:[^\s.!?]+ ){0,5}\S+\.(?i:jpe?g|png|gif|webp|svg))"
 )
 # Every Unicode mark (general category M: Mn, Mc, Me) as character ranges: the combining
 # diaeresis and ring (U+0308, U+030A) of a decomposed (NFD) "ö" or "å", other accents,
@@ -1544,26 +1545,57 @@ def _mark_lists(found: list[_Line], rule: Rule) -> None:
             listing = False
 
 
-_QUOTED_PART = re.compile(r"[\"“”„«»][^\"“”„«»]*[\"“”„«»]")
-# a line that opens with a quotation mark (perhaps after a list marker or a dash): when it is longer than a short
-# line, a quotation, whatever pairs its marks make (Swedish opens and closes with ”, so a quotation that quotes a
-# word inside it pairs them wrongly); a short one may be an interface line that opens with a title ('"<title>" –
-# Download')
-_OPENS_QUOTE = re.compile(r"(?:[-–—•·*]\s*)?[\"“”„«»]")
+_QUOTE_MARKS = "\"“”„«»"
+_BEFORE_OPENING = "([{–—-/•·*"  # what an opening mark may follow, besides white space and the line's start
+_AFTER_CLOSING = ".,;:!?)]}–—-/…"  # what a closing mark may come before, besides white space and the line's end
 _SENTENCE_END = re.compile(r"[.!?](\s|$)")
 
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 LANGUAGE_MARGIN = 1.0  # Zipf units by which a word must be commoner in one language than the other
 
 
+def quoted_spans(content: str) -> list[tuple[int, int]]:
+    """The outermost quotations of a line, as ``(start, end)`` spans with their marks. A mark
+    opens by where it stands, not by its shape (Swedish opens and closes with ”, and » serves
+    both ways): after the line's start, white space or an opening bracket or dash, and before
+    a character that is not white space; it closes after such a character and before white
+    space, punctuation or the line's end. A mark that does neither (inside a word, between
+    spaces) is no quotation's. Marks pair as brackets do, so a quotation that quotes a word
+    inside it ('”… med ”benchmark” mot andra …”') is one span; a mark left open, or a closing
+    one without an opening one, pairs with none."""
+    spans, opened = [], []
+    for i, ch in enumerate(content):
+        if ch not in _QUOTE_MARKS:
+            continue
+        before = content[i - 1] if i else " "
+        after = content[i + 1] if i + 1 < len(content) else " "
+        if (before.isspace() or before in _BEFORE_OPENING) and not after.isspace():
+            opened.append(i)
+        elif not before.isspace() and (after.isspace() or after in _AFTER_CLOSING) and opened:
+            start = opened.pop()
+            if not opened:
+                spans.append((start, i + 1))
+    return spans
+
+
+def _without_quotes(content: str, keep: Callable[[int, int], bool] = lambda start, end: False) -> str:
+    """``content`` with each of its :func:`quoted_spans` but those ``keep`` keeps put as a space."""
+    out, at = [], 0
+    for start, end in quoted_spans(content):
+        if not keep(start, end):
+            out += [content[at:start], " "]
+            at = end
+    return "".join(out) + content[at:]
+
+
 def _title_free(content: str) -> str:
     """``content`` without its quoted titles, for the length of an interface line ('Download
     "<title>"'): every quoted part but speech, one after a colon that ends a sentence inside
     its marks ('An official said: "The quotas … years."'), whose words count."""
-    def title(m: re.Match) -> str:
-        speech = content[:m.start()].rstrip().endswith(":") and _SENTENCE_END.search(m.group()[1:-1].strip() + " ")
-        return m.group() if speech else " "
-    return _QUOTED_PART.sub(title, content)
+    def speech(start: int, end: int) -> bool:
+        return (content[:start].rstrip().endswith(":")
+                and bool(_SENTENCE_END.search(content[start + 1:end - 1].strip() + " ")))
+    return _without_quotes(content, speech)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -1590,7 +1622,7 @@ def line_languages(content: str, other: str) -> tuple[int, int]:
     the ``other`` language (:func:`word_language`); :data:`NOT_WORDS` count for neither, nor
     does a capitalised word after the line's first: a name ("Nordic Gym AB") is no evidence
     of the language a line is written in."""
-    found_words = _LETTER_WORD.findall(_QUOTED_PART.sub(" ", content))
+    found_words = _LETTER_WORD.findall(_without_quotes(content))
     words = [w.lower() for i, w in enumerate(found_words)
              if (i == 0 or not w[0].isupper()) and w.lower() not in NOT_WORDS]
     found = [word_language(w, other) for w in words]
@@ -1602,13 +1634,12 @@ def _mark_language(found: list[_Line], rule: Rule) -> None:
     ``language`` over all its lines), a short line (at most ``max_words`` words outside
     quotation marks) with more words of ``language`` than Swedish ones, quotations left
     out, is removed: an interface line ("Download "<title>"", "No results found"). A longer
-    line in that language, a quotation inside a Swedish line, a line that opens with a
-    quotation mark and is longer than a short line (a quotation, in whatever language:
-    ``_OPENS_QUOTE``) and a line whose quoted speech, a sentence after a colon, makes it long
-    (:func:`_title_free`: only a quoted title is left out of its length) stay."""
+    line in that language, a quotation inside a Swedish line or making up a line
+    (:func:`quoted_spans`: a quotation that quotes a word inside it is one), and a line whose
+    quoted speech, a sentence after a colon, makes it long (:func:`_title_free`: only a
+    quoted title is left out of its length) stay."""
     # (Swedish, other) words of each short kept line; None for the others, not read yet
-    short = [None if ln.rule or (_OPENS_QUOTE.match(ln.content) and _words(ln.content) > rule.max_words)
-             or _words(_title_free(ln.content)) > rule.max_words
+    short = [None if ln.rule or _words(_title_free(ln.content)) > rule.max_words
              else line_languages(ln.content, rule.language) for ln in found]
     foreign = [ln for ln, n in zip(found, short) if n is not None and n[1] > n[0]]
     if not foreign:  # the whole text is read only when a short line is foreign (most texts: never)
@@ -1631,8 +1662,8 @@ def _mark_echoes(found: list[_Line], rule: Rule) -> None:
     header: dict[str, list[_Line]] = {}
     for ln in found:
         if ln.rule:
-            for q in _QUOTED_PART.finditer(ln.content):
-                for h in header.pop(q.group()[1:-1].strip(), []):
+            for start, end in quoted_spans(ln.content):
+                for h in header.pop(ln.content[start + 1:end - 1].strip(), []):
                     h.rule = rule.id
             continue
         if ln.running(rule.max_words):

@@ -331,6 +331,16 @@ KINDS = [
       "Org. nr: 212000-0000", "Exempelby kommun, organisationsnummer 212000-0000"], "contact-block"),
     ("a notice that the news is old, without 'denna'",
      ["Nyheten är äldre än 6 månader och är kanske inte längre aktuell."], "archive-notice"),
+    # round 28's (written reading rounds 1 to 27)
+    ("skip links to the content and the footer", ["Hoppa till innehåll Hoppa till sidfoten"], "skip-link"),
+    ("a rating widget's question and its plea",
+     ["Hittade du vad du sökte efter?",
+      "Låt oss veta om du tyckte att denna information hjälpte dig. Din återkoppling hjälper oss."], "rating-widget"),
+    ("a link written as a sentence that opens with 'Klicka här', a download list's file with its size",
+     ["Klicka här för att läsa mer om räddningsregionen.", "Dokument: 2013-0001.pdf (20173)kB"], "controls"),
+    ("a contact block's label", ["Frågor besvaras av:"], "contact-block"),
+    ("an image's name with an upper-case extension or with spaces", ["Lager.JPG", "Skor på scen_foto_2016.jpg"],
+     "image-filename"),
 ]
 
 
@@ -422,6 +432,21 @@ def test_a_quotation_stays_whatever_its_marks_pair_and_speech_after_a_colon_too(
     long_title = "Årsrapport för Exempelby kommun och dess bolag år 2023 med bilagor"
     for line in ('Download "Årsrapport 2023. Exempelby kommun"', f'Download: "{long_title}"', '"Årsrapport 2023" – Download'):
         assert line in _removed_by("\n\n".join([BODY, line, BODY]) + "\n"), line
+
+
+def test_quotation_marks_pair_by_where_they_stand_not_by_their_shape():
+    """Swedish opens and closes with ”: a mark opens after a space or the line's start and
+    closes before a space or punctuation, and marks nest, so a quoted word inside a
+    quotation leaves the quotation whole; a mark inside a word, or between spaces, pairs
+    with none."""
+    line = "”I de fall med ”benchmark” mot andra ska det gälla.” sa hon"
+    assert [line[a:b] for a, b in clean.quoted_spans(line)] == ["”I de fall med ”benchmark” mot andra ska det gälla.”"]
+    assert [t[a:b] for t in ['Han sa ”nej”.', '»Citat» och "mer"'] for a, b in clean.quoted_spans(t)] == [
+        "”nej”", "»Citat»", '"mer"']
+    assert clean.quoted_spans('en 5" skärm och a ” b') == [] and clean.quoted_spans('”öppnad men aldrig stängd') == []
+    # a short English line after a Swedish quotation that quotes a word is an English line; the quotation is none
+    english = '”En rapport om ”benchmark” i kommunerna” – Download this document'
+    assert english in _removed_by("\n\n".join([BODY, english, BODY]) + "\n")
 
 
 def test_an_english_text_keeps_its_lines():
@@ -1011,6 +1036,9 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Tillbaka till skolan efter sommaren.", "Svenskt teckenspråk är ett av de nationella minoritetsspråken.",
     "Chatten är ett nytt sätt att nå kommunen.", "Ange PRV:s organisationsnummer: 202100-0000",
     "Nyheten är äldre än ett år men gäller fortfarande.",
+    # round 28's: clicking, a file offered in a sentence, answers and images in sentences of another kind
+    "Om du vill kan du klicka här för att läsa mer.", "Här kan du läsa årsrapporten 2022. Pdf, 964.7 kB.",
+    "Frågor besvaras av nämndens ordförande.", "Bilden visar kontoret, se foto.jpg i bilagan.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
