@@ -42,6 +42,7 @@ import pandas as pd
 
 from . import coding, io, manifest, paths, pipeline, reliability
 from . import corpus as corpus_mod
+from .findings import split_list
 from .matcher import joined
 
 SPLIT_FILE = "split.csv"
@@ -297,21 +298,23 @@ class ScoreInputs:
     coverage: str = ""
     references: pd.DataFrame | None = None
     covered: dict[str, list[str]] | None = None
+    files: list[str] | None = None  # the raw files scored (:func:`helpers.reliability.scored_files`)
     part_of: dict[str, str] | None = None
 
+    def part(self, file: str) -> str:
+        """The part of the split ``file`` is in; ``all`` in a corpus without a split, and
+        for a file its ``split.csv`` does not name (in no part, only in the whole)."""
+        return (self.part_of or {}).get(file, "all")
+
     def coverage_of(self, part: str | None) -> str:
-        """:attr:`coverage` for the files of one ``part`` of the split (``tune`` or
-        ``score``; a corpus without a split is all ``tune``, as :func:`only_part` reads
-        it): what ``make evaluate PART=…`` says, naming no file of the other part."""
+        """:attr:`coverage` for the scored files of one ``part`` of the split (``tune`` or
+        ``score``; the files of a corpus without a split count as ``tune``, as
+        :func:`only_part` reads them): what ``make evaluate PART=…`` says, naming no file of
+        the other part."""
         if part is None or self.references is None:
             return self.coverage
-        files = sorted(f for f in self.segments["file"].unique()
-                       if (self.part_of or {}).get(f, "tune" if not self.part_of else "") == part)
-        if not files:
-            return ""
-        keep = set(files)
-        covered = {coder: [f for f in listed if f in keep] for coder, listed in (self.covered or {}).items()}
-        return reliability.coverage_note(self.references, files, covered)
+        files = [f for f in self.files or [] if self.part(f) == part or (part == "tune" and not self.part_of)]
+        return reliability.coverage_note(self.references, files, self.covered or {}) if files else ""
 
 
 def score_inputs(run: pipeline.Run) -> ScoreInputs:
@@ -325,9 +328,10 @@ def score_inputs(run: pipeline.Run) -> ScoreInputs:
     if refs.empty:
         raise ValueError(f"{run.corpus}: no reference codings in reference/*.csv; nothing to score against.")
     # only the files every coder with a reference/NAME.files list read (all when none has one)
-    segments, coverage = reliability.restrict_to_covered(run.corpus / "reference", raw, refs,
-                                                         pipeline.segments(run)[0])
     covered = reliability.covered_files(run.corpus / "reference", sorted(raw))
+    files = reliability.scored_files(raw, covered)
+    segments = reliability.covered_segments(pipeline.segments(run)[0], files)
+    coverage = reliability.coverage_note(refs, raw, covered)
     meta = corpus_mod.load_metadata(run.corpus)
     genre_of = dict(zip(meta["file"], meta["genre"])) if "genre" in meta.columns else {}
     part_of = load_split(run.corpus)
@@ -343,7 +347,7 @@ def score_inputs(run: pipeline.Run) -> ScoreInputs:
         slices += [(p, g, (part == p if p != "all" else True) & (genre == g))
                    for p in ["all"] + [p for p in PARTS if (part == p).any()] for g in sorted(set(genre) - {""})]
         levels[level] = LevelInputs(units, gold, slices)
-    return ScoreInputs(codebook, segments, levels, coverage, refs, covered, part_of)
+    return ScoreInputs(codebook, segments, levels, coverage, refs, covered, sorted(files), part_of)
 
 
 def baseline_coded(run: pipeline.Run, baseline: coding.Codebook | None = None,
@@ -434,11 +438,10 @@ def disagreement_table(run: pipeline.Run, coded: pd.DataFrame, inputs: ScoreInpu
     mats = {name: pd.DataFrame(gold, index=at.units.index, columns=codes) for name, gold in at.gold.items()}
     mats[reliability.AUTO] = reliability.coded_matrix(at.units, coded, codes)
     table = reliability.disagreements(mats, at.units, inputs.segments)
-    part_of = load_split(run.corpus)
     table.insert(0, "corpus", run.corpus.name)
-    table.insert(1, "part", [part_of.get(f, "all") for f in table["file"]])
+    table.insert(1, "part", [inputs.part(f) for f in table["file"]])
     def rejoined(values: pd.Series) -> str:  # the sentences' "; "-joined lists as one
-        return joined(item for v in values for item in str(v).split("; "))
+        return joined(item for v in values for item in split_list(v))
 
     keys = ["file", "paragraph", "code"]
     fired = coded.groupby(keys)[["rules", "matched"]].agg(rejoined).reset_index()
@@ -456,9 +459,8 @@ def rule_table(run: pipeline.Run, coded: pd.DataFrame, inputs: ScoreInputs) -> p
     what to read before narrowing or pruning one (``make evaluate PART=tune``)."""
     at, codes = inputs.levels["paragraph"], inputs.codebook.ids
     where = {key: i for i, key in enumerate(zip(at.units["file"], at.units["paragraph"]))}
-    part_of = load_split(run.corpus)
     fired = coded.groupby(["file", "paragraph", "code"])["rules"].agg(
-        lambda values: sorted({r for v in values for r in str(v).split("; ") if r}))
+        lambda values: sorted({r for v in values for r in split_list(v)}))
     rows = []
     for (file, paragraph, code), rules in fired.items():
         unit = where.get((file, paragraph))
@@ -467,15 +469,16 @@ def rule_table(run: pipeline.Run, coded: pd.DataFrame, inputs: ScoreInputs) -> p
         for name, gold in at.gold.items():
             hit = int(gold[unit, codes.index(code)])
             for rule in rules:
-                rows.append((part_of.get(file, "all"), code, rule, name, hit, len(rules) == 1))
+                rows.append((inputs.part(file), code, rule, name, hit, len(rules) == 1))
     table = pd.DataFrame(rows, columns=["part", "code", "rule", "reference", "hit", "alone"])
     out = (table.assign(alone_hit=table["hit"] * table["alone"])
            .groupby(["part", "code", "rule", "reference"], sort=True)
            .agg(paragraphs=("hit", "size"), coded=("hit", "sum"), alone=("alone", "sum"),
                 alone_coded=("alone_hit", "sum")).reset_index())
     out.insert(0, "corpus", run.corpus.name)
-    out["precision"] = out["coded"] / out["paragraphs"]
-    return out.astype({"alone": "int64"})[RULES_COLUMNS]
+    out = out.astype({"paragraphs": "int64", "coded": "int64", "alone": "int64", "alone_coded": "int64"})
+    out["precision"] = (out["coded"] / out["paragraphs"]).astype("float64")
+    return out[RULES_COLUMNS]
 
 
 def only_part(table: pd.DataFrame, part: str | None) -> pd.DataFrame:

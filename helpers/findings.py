@@ -51,9 +51,11 @@ def _as_bool(values: pd.Series) -> pd.Series:
     return values.map(_flag).astype(bool)
 
 
-def split_list(value: str, sep: str = "; ") -> list[str]:
+def split_list(value: object, sep: str = "; ") -> list[str]:
     """The items of a ``"; "``-joined cell (``coded.rules``, ``coded.matched``,
-    ``segments.sector``), empty items dropped."""
+    ``segments.sector``), empty items and a missing value (NaN, None) dropped."""
+    if not isinstance(value, str) and pd.isna(value):
+        return []
     return [v for v in str(value).split(sep) if v]
 
 

@@ -585,6 +585,14 @@ def test_a_files_list_says_which_files_a_reference_covers_and_only_those_are_sco
     refs = reliability.load_references(ref, raw, coding.codebook_for(root).ids)
     note = reliability.coverage_note(refs, raw, reliability.covered_files(ref, raw))
     assert note.splitlines()[0] == "anna: coded something in every one of the 1 scored files (1 files listed in anna.files)."
+    # a part's note (make evaluate PART=) counts the part's scored files, and the whole list of each coder
+    (ref / "anna.files").write_text("a.txt\nb.txt\n", encoding="utf-8")
+    (root / "split.csv").write_text("file,part\na.txt,tune\nb.txt,score\nc.txt,score\n", encoding="utf-8")
+    inputs = evaluation.score_inputs(run)
+    assert inputs.files == ["a.txt", "b.txt"]
+    assert inputs.coverage_of("tune").splitlines()[0] == (
+        "anna: coded something in every one of the 1 scored files (2 files listed in anna.files).")
+    assert "b.txt" in inputs.coverage_of("score") and "a.txt" not in inputs.coverage_of("score")
     (ref / "anna.files").write_text("a.txt\nd.txt\n", encoding="utf-8")
     with pytest.raises(reliability.ReferenceCodingError, match=r"anna.files line 2: 'd.txt' is not a file of raw/"):
         reliability.covered_files(ref, raw)
@@ -693,6 +701,11 @@ def test_part_tune_names_no_file_of_the_scored_part_where_a_reference_coded_noth
     inputs = evaluation.score_inputs(pipeline.Run.from_params("corpus-dev3", tmp_path / "ev" / "corpus-dev3"))
     assert any(split[f] == "score" for f in split if f in inputs.coverage)  # the whole corpus's note names both
     assert inputs.coverage_of(None) == inputs.coverage
+    # the rules table of a corpus with a split names each row's part, as the split says
+    rules = evaluation.rule_table(pipeline.Run.from_params("corpus-dev3", tmp_path / "ev" / "corpus-dev3"),
+                                  pipeline.coded(pipeline.Run.from_params("corpus-dev3", tmp_path / "ev" / "corpus-dev3")),
+                                  inputs)
+    assert set(rules["part"]) == {"tune", "score"}
 
 
 def test_the_rules_table_counts_each_rules_paragraphs_those_a_reference_codes_and_where_it_fired_alone(tmp_path):
@@ -704,15 +717,19 @@ def test_the_rules_table_counts_each_rules_paragraphs_those_a_reference_codes_an
     at, codes = inputs.levels["paragraph"], inputs.codebook.ids
     j = codes.index("P_DETAIL")
     gold = at.gold["coding_A"][:, j]
-    yes, no = int(np.flatnonzero(gold)[0]), int(np.flatnonzero(gold == 0)[0])
+    yes, also, no = (int(u) for u in (*np.flatnonzero(gold)[:2], np.flatnonzero(gold == 0)[0]))
     units = at.units.reset_index(drop=True)
     coded = pd.DataFrame([{"file": units["file"][u], "paragraph": units["paragraph"][u], "code": "P_DETAIL",
-                           "rules": rules} for u, rules in ((yes, "*a*; b ~3 c"), (yes, "*a*"), (no, "*a*"))])
+                           "rules": rules} for u, rules in ((yes, "*a*; b ~3 c"), (yes, "*a*"), (no, "*a*"),
+                                                            (also, "d"), (also, float("nan")))])
     table = evaluation.rule_table(run, coded, inputs)
     assert list(table.columns) == evaluation.RULES_COLUMNS and set(table["part"]) == {"all"}
     mine = table[table["reference"] == "coding_A"].set_index("rule")
-    assert mine.loc["*a*", ["paragraphs", "coded", "precision", "alone", "alone_coded"]].tolist() == [2, 1, 0.5, 1, 0]
-    assert mine.loc["b ~3 c", ["paragraphs", "coded", "precision", "alone", "alone_coded"]].tolist() == [1, 1, 1.0, 0, 0]
+    cells = ["paragraphs", "coded", "precision", "alone", "alone_coded"]
+    assert mine.loc["*a*", cells].tolist() == [2, 1, 0.5, 1, 0]
+    assert mine.loc["b ~3 c", cells].tolist() == [1, 1, 1.0, 0, 0]
+    assert mine.loc["d", cells].tolist() == [1, 1, 1.0, 1, 1]  # alone where the reference codes it
+    assert sorted(mine.index) == ["*a*", "b ~3 c", "d"]  # a missing rule is no rule named "nan"
     # the real coder's table: every rule it fired in a scored paragraph is there, once per reference
     real = evaluation.rule_table(run, pipeline.coded(run), inputs)
     assert (real.groupby(["code", "rule"]).size() == 2).all() and (real["coded"] <= real["paragraphs"]).all()
