@@ -53,6 +53,7 @@ _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _LIST_MARKER = re.compile(r"[-•·*▪●◦‣]\s+")  # "– " opens speech in Swedish: kept
 _HARD_WRAP_END = re.compile(r"[\w,\-]$")
 _DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
 # A paragraph longer than MAX_PARAGRAPH_CHARS is cut into pieces (at a sentence end, else at
 # white space) before sentences are found: Punkt's time grows with what it is given, and
 # NLTK stops any regular expression after 5 s of wall-clock time, so one 50 MB line failed
@@ -64,10 +65,13 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")
 # a file name's form that is also a word: an image's name when alone in its block, else a word of broken lines
 _LONE_WORD = re.compile(r"[a-zåäöé]+")
-_FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name); or an
-    # image's name, its extension in either case, perhaps with spaces in it ("Skor på scen_foto_2016.jpg", "Lager.JPG")
-    r"(?:(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|(?:[^\s.!?]+ ){0,5}\S+\.(?i:jpe?g|png|gif|webp|svg))"
+_IMAGE_EXTENSION = r"\.(?i:jpe?g|png|gif|webp|svg)"  # in either case ("Lager.JPG")
+_FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name), or an image's
+    rf"(?:(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|\S+{_IMAGE_EXTENSION})"
 )
+# an image's name with spaces in it ("Skor på scen_foto_2016.jpg"), alone in its block: words without punctuation
+# before it ("Spara fotot som namn.jpg, se karta.jpg" is a sentence)
+_SPACED_IMAGE = re.compile(rf"(?:[^\W_][\w-]* ){{1,5}}[\w-]+{_IMAGE_EXTENSION}")
 # Every Unicode mark (general category M: Mn, Mc, Me) as character ranges: the combining
 # diaeresis and ring (U+0308, U+030A) of a decomposed (NFD) "ö" or "å", other accents,
 # vowel signs, enclosing marks. A mark is not a word character (``\w``) to ``re``, so
@@ -1263,7 +1267,7 @@ def _line_screen(rules: tuple[Rule, ...], lengths: tuple[int, ...] = SCREEN_LENG
     if not lengths or lengths[0] != 0 or list(lengths) != sorted(set(lengths)):
         raise ValueError(f"lengths must rise from 0 without repeats, got {lengths!r}")
     parts = [p for r in rules if r.kind in LINE_KINDS for p in r.patterns]
-    parts += [_FILENAME, _LONE_WORD] if any(r.kind == "filename" for r in rules) else []
+    parts += [_FILENAME, _LONE_WORD, _SPACED_IMAGE] if any(r.kind == "filename" for r in rules) else []
     if not parts or any(p.flags & ~(re.IGNORECASE | re.UNICODE) or re.search(r"\\\d|\(\?P=|\(\?\(", p.pattern)
                         for p in parts):
         return None
@@ -1303,14 +1307,16 @@ def _screen_of(rules: tuple[Rule, ...]) -> _Screen | None:
 def _line_rule(rules: tuple[Rule, ...], content: str, screen: _Screen | None = None, alone: bool = True) -> str | None:
     """The id of the first ``line`` or ``filename`` rule that matches the whole line;
     ``screen`` (:func:`_line_screen`) clears lines that no rule can match. A lone lower-case
-    word is a file name only when the line is ``alone`` in its block (an image's name left in
-    the text; among other lines of its block it is a word of a title broken over lines)."""
+    word, or an image's name with spaces, is a file name only when the line is ``alone`` in its
+    block (an image's name left in the text; among other lines of its block it is a word of a
+    title broken over lines)."""
     if screen is not None and not screen.may_match(content):
         return None
     for rule in rules:
         if rule.kind in LINE_KINDS and rule.matches_line(content):
             return rule.id
-        if rule.kind == "filename" and (_FILENAME.fullmatch(content) or (alone and _LONE_WORD.fullmatch(content))):
+        if rule.kind == "filename" and (_FILENAME.fullmatch(content) or (alone and (
+                _LONE_WORD.fullmatch(content) or _SPACED_IMAGE.fullmatch(content)))):
             return rule.id
     return None
 
@@ -1341,6 +1347,7 @@ def _date_alone(content: str) -> bool:
     return bool(_AROUND_DATE.fullmatch(before.lower())) and (not after or bool(_AROUND_DATE.fullmatch(after.lower())))
 _PERSON = re.compile(rf"{_NAME_WORD}( {_NAME_WORD}){{1,2}}")  # a person's name: "Eva Berg", "Anna-Karin Ek Lind"
 _RUNNING_TEXT_WORDS = 6  # a line that ends a sentence and has more words than this is running text
+_CELL_WORDS = 3  # a lone word between two lines of at most this many words (no sentence) is a table's cell
 _FILLER_WORDS = 6  # a contact block's line without a signal (a name, a town): a short line of at most this
 
 
@@ -1456,7 +1463,9 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
     shape, and a rule knows its labels); the rest of the run, before and after the table,
     is judged as runs of its own. A line that is only a qualifier in brackets ("(samt duggor)",
     :data:`_QUALIFIER`) ends a run, as a line of running text does: it qualifies the line
-    above it, a table's cell or a heading, and no menu item is one. And the last line of a run that is a menu (counted with
+    above it, a table's cell or a heading, and no menu item is one. A run with ``min_lines``
+    lines or more of numbers alone (no letter: "12-24", "37,5") is a table too, its headings
+    above its rows, and stays whole: a menu's items are words. And the last line of a run that is a menu (counted with
     that line), when a sentence of running text (:func:`_running`) follows it at once: the
     heading of that text, kept while the lines before it go."""
     run: list[_Line] = []
@@ -1465,6 +1474,8 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
         for part, last in _menu_parts(run):
             if sum(1 for ln in part if not _DIGIT.search(ln.content)) < rule.min_lines:
                 continue
+            if sum(1 for ln in part if not _LETTER.search(ln.content)) >= rule.min_lines:
+                continue  # rows of numbers under a few headings: a table flattened one cell to a line, not a menu
             if last and after is not None and after.running() and not part[-1].rule:
                 part = part[:-1]  # the heading of the running text after it
             for ln in part:
@@ -1517,13 +1528,13 @@ def _menu_parts(run: list[_Line]) -> list[tuple[list[_Line], bool]]:
 
 def _mark_series(found: list[_Line], rule: Rule) -> None:
     """A ``series`` rule: the lines that its ``patterns`` match (whole line) go when at least
-    ``min_lines`` lines of the page match, those another rule removed among them, and no two
-    of them are neighbours (one line right after the other, blank lines aside): one bare
-    date under a title is the page's dateline, three each above an item are the dates of a
-    news list's items, and dates one under another are a list of the text's own (a board's
-    meeting days)."""
+    ``min_lines`` lines of the page match, those another rule removed among them, with
+    running text (a sentence of more than a few words, :meth:`_Line.running`) between each
+    two: one bare date under a title is the page's dateline, three each over an item's
+    teaser are a news list's, and dates one under another or between short labels (a
+    board's meeting days, a case's history flattened one cell to a line) are the text's own."""
     at = [i for i, ln in enumerate(found) if rule.matches_line(ln.content)]
-    if len(at) >= rule.min_lines and all(b - a > 1 for a, b in zip(at, at[1:])):
+    if len(at) >= rule.min_lines and all(any(ln.running() for ln in found[a + 1:b]) for a, b in zip(at, at[1:])):
         for i in at:
             found[i].rule = found[i].rule or rule.id
 
@@ -1546,8 +1557,10 @@ def _mark_lists(found: list[_Line], rule: Rule) -> None:
 
 
 _QUOTE_MARKS = "\"“”„«»"
-_BEFORE_OPENING = "([{–—-/•·*"  # what an opening mark may follow, besides white space and the line's start
-_AFTER_CLOSING = ".,;:!?)]}–—-/…"  # what a closing mark may come before, besides white space and the line's end
+# what an opening mark may follow, besides white space and the line's start, and what a closing one may come
+# before, besides white space and the line's end: another quotation mark among them ('”Han sa ”nej””')
+_BEFORE_OPENING = "([{–—-/•·*" + _QUOTE_MARKS
+_AFTER_CLOSING = ".,;:!?)]}–—-/…" + _QUOTE_MARKS
 _SENTENCE_END = re.compile(r"[.!?](\s|$)")
 
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
@@ -1562,8 +1575,9 @@ def quoted_spans(content: str) -> list[tuple[int, int]]:
     space, punctuation or the line's end. A mark that does neither (inside a word, between
     spaces) is no quotation's. Marks pair as brackets do, so a quotation that quotes a word
     inside it ('”… med ”benchmark” mot andra …”') is one span; a mark left open, or a closing
-    one without an opening one, pairs with none."""
-    spans, opened = [], []
+    one without an opening one, pairs with none, and the pairs inside a mark left open are
+    the line's quotations."""
+    pairs, opened = [], []
     for i, ch in enumerate(content):
         if ch not in _QUOTE_MARKS:
             continue
@@ -1572,9 +1586,12 @@ def quoted_spans(content: str) -> list[tuple[int, int]]:
         if (before.isspace() or before in _BEFORE_OPENING) and not after.isspace():
             opened.append(i)
         elif not before.isspace() and (after.isspace() or after in _AFTER_CLOSING) and opened:
-            start = opened.pop()
-            if not opened:
-                spans.append((start, i + 1))
+            pairs.append((opened.pop(), i + 1))
+    spans, end = [], -1
+    for start, stop in sorted(pairs):  # the outermost: each not inside one before it
+        if start >= end:
+            spans.append((start, stop))
+            end = stop
     return spans
 
 
@@ -1593,7 +1610,10 @@ def _title_free(content: str) -> str:
     "<title>"'): every quoted part but speech, one after a colon that ends a sentence inside
     its marks ('An official said: "The quotas … years."'), whose words count."""
     def speech(start: int, end: int) -> bool:
-        return (content[:start].rstrip().endswith(":")
+        before = start - 1  # the last character before the mark that is not white space (no copy of the line)
+        while before >= 0 and content[before].isspace():
+            before -= 1
+        return (before >= 0 and content[before] == ":"
                 and bool(_SENTENCE_END.search(content[start + 1:end - 1].strip() + " ")))
     return _without_quotes(content, speech)
 
@@ -1633,11 +1653,13 @@ def _mark_language(found: list[_Line], rule: Rule) -> None:
     """A ``language`` rule: in a Swedish text (more Swedish words than words of
     ``language`` over all its lines), a short line (at most ``max_words`` words outside
     quotation marks) with more words of ``language`` than Swedish ones, quotations left
-    out, is removed: an interface line ("Download "<title>"", "No results found"). A longer
-    line in that language, a quotation inside a Swedish line or making up a line
-    (:func:`quoted_spans`: a quotation that quotes a word inside it is one), and a line whose
-    quoted speech, a sentence after a colon, makes it long (:func:`_title_free`: only a
-    quoted title is left out of its length) stay."""
+    out, is removed: an interface line ("Download "<title>"", "No results found"). A line
+    longer than that in the language, counted without its quoted titles, a quotation inside a
+    Swedish line or making up a line (:func:`quoted_spans`: a quotation that quotes a word
+    inside it is one), and a line whose quoted speech, a sentence after a colon, makes it long
+    (:func:`_title_free`) stay. A few English words after a long quoted title go with it
+    ('”Leave no one behind” is the motto' as much as '"<title>" – Download this document'):
+    the rule cannot tell a title's comment from an interface's label."""
     # (Swedish, other) words of each short kept line; None for the others, not read yet
     short = [None if ln.rule or _words(_title_free(ln.content)) > rule.max_words
              else line_languages(ln.content, rule.language) for ln in found]
@@ -1794,6 +1816,10 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
         if marker:  # a menu's items in a list ("• Om webbplatsen", "• Huvudmeny"): the item's text, never an image's name
             item = _line_rule(rules, ln.content[marker.end():], screen, alone=False)
             ln.rule = None if item in images else item
+    for i, ln in enumerate(found):  # a lone word between two short lines is a cell of a table flattened one to a line
+        if (ln.rule in images and _LONE_WORD.fullmatch(ln.content) and 0 < i < len(found) - 1
+                and all(x.short(_CELL_WORDS) for x in (found[i - 1], found[i + 1]))):
+            ln.rule = None
     dated = {r.id for r in rules if r.kind == "dated"}
     for a, b in zip(found, found[1:]):  # a published line that goes on on the next line: its date, or its editor
         if a.rule in dated and not b.rule and a.block == b.block and (_EDITOR.fullmatch(b.content) if _DIGIT.search(a.content)

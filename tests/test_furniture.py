@@ -416,10 +416,11 @@ def test_a_title_among_missing_values_is_not_english():
 
 
 def test_a_quotation_stays_whatever_its_marks_pair_and_speech_after_a_colon_too():
-    """A paragraph that opens with a quotation mark is a quotation: in Swedish ” opens and
-    closes, so a quoted word inside it ("”benchmark”") pairs the marks wrongly and leaves that
-    word alone outside them, which read as a short English line. And English speech after a
-    colon makes its line long; only a quoted title is left out of a line's length."""
+    """A paragraph that is a quotation stays: in Swedish ” opens and closes, and marks paired
+    left to right left a quoted word inside it ("”benchmark”") alone outside them, which read
+    as a short English line (:func:`clean.quoted_spans` pairs them by where they stand). And
+    English speech after a colon makes its line long; only a quoted title is left out of a
+    line's length."""
     swedish = ("”I de fall en tjänst utformas enligt beslutet och tilldelas öppet, med ”benchmark” mot andra, "
                "ska ersättningen inte anses vara statligt stöd enligt fördraget, och kommissionen ska inte "
                "underrättas i förväg om den.”")
@@ -435,10 +436,15 @@ def test_a_quotation_stays_whatever_its_marks_pair_and_speech_after_a_colon_too(
 
 
 def test_quotation_marks_pair_by_where_they_stand_not_by_their_shape():
-    """Swedish opens and closes with ”: a mark opens after a space or the line's start and
-    closes before a space or punctuation, and marks nest, so a quoted word inside a
-    quotation leaves the quotation whole; a mark inside a word, or between spaces, pairs
-    with none."""
+    """Swedish opens and closes with ”: a mark opens after a space, the line's start or
+    another mark and closes before a space, punctuation or another mark, and marks nest, so a
+    quoted word inside a quotation leaves the quotation whole; a mark inside a word, or
+    between spaces, pairs with none."""
+    assert [t[a:b] for t in ("”Han sa ”nej””", '"He said "no""', "””Nej” sa han.”") for a, b in clean.quoted_spans(t)] == [
+        "”Han sa ”nej””", '"He said "no""', "””Nej” sa han.”"]  # a mark beside another
+    assert clean.quoted_spans("”öppen men ”ord” här") == [(11, 16)]  # a pair inside a mark left open
+    book = "Boken ”Om ”the digital state”” kom ut i år"
+    assert _removed_by("\n\n".join([BODY, book, BODY]) + "\n") == {}
     line = "”I de fall med ”benchmark” mot andra ska det gälla.” sa hon"
     assert [line[a:b] for a, b in clean.quoted_spans(line)] == ["”I de fall med ”benchmark” mot andra ska det gälla.”"]
     assert [t[a:b] for t in ['Han sa ”nej”.', '»Citat» och "mer"'] for a, b in clean.quoted_spans(t)] == [
@@ -1039,6 +1045,15 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     # round 28's: clicking, a file offered in a sentence, answers and images in sentences of another kind
     "Om du vill kan du klicka här för att läsa mer.", "Här kan du läsa årsrapporten 2022. Pdf, 964.7 kB.",
     "Frågor besvaras av nämndens ordförande.", "Bilden visar kontoret, se foto.jpg i bilagan.",
+    # after a review of rounds 27 and 28: headings and sentences in the shapes of the new patterns
+    "Tillbaka till framtiden", "Tillbaka till arbetet efter sjukskrivning", "Dela med dig",
+    "Läs hela årsrapporten som pdf, 2 MB.", "Här kan du läsa årsrapporten som pdf, 964.7 kB.",
+    "Klicka här för att läsa rapporten. Rapporten visar att 40 procent av kommunerna har svarat.",
+    "Skicka din synpunkt till redaktionen senast den 1 mars, så publicerar vi ett urval.",
+    "Skicka en kommentar till innehållsansvarig. Tävlingen avgörs i april av en jury.",
+    "1. Byggbolaget i Norr AB, organisationsnummer 556000-1234",
+    "Regionstyrelsen tecknar avtal med Exempel AB, org.nr 556677-8899",
+    "Chatta med någon du litar på", "Chatta med en kurator om det som känns svårt",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
@@ -1069,9 +1084,9 @@ def test_a_contact_panel_of_hours_a_visiting_address_and_where_to_send_goes():
 
 
 def test_a_news_lists_bare_dates_go_when_three_or_more_and_one_stays():
-    """Three bare dates on a page, each above an item, are a news list's (removed, not the page's
-    date), with a month's name or in numbers; one is the page's dateline, and a board's meeting
-    dates one under another stay."""
+    """Three bare dates on a page, each above an item's teaser, are a news list's (removed,
+    not the page's date), with a month's name or in numbers; one is the page's dateline, and
+    dates one under another or between short labels (meeting days, a case's history) stay."""
     items = "".join(f"Nyhet nummer {n}\n\n{d} december 2020\n\n{BODY}\n\n" for n, d in enumerate((3, 2, 1)))
     removed = _removed_by(items)
     assert sorted(removed) == ["1 december 2020", "2 december 2020", "3 december 2020"]
@@ -1079,6 +1094,11 @@ def test_a_news_lists_bare_dates_go_when_three_or_more_and_one_stays():
     assert _removed_by("Rubrik\n\n3 december 2020\n\n" + BODY + "\n") == {}
     assert _removed_by("Sammanträden 2021\n\n2021-01-26\n2021-03-23\n2021-05-25\n\n" + BODY + "\n") == {}
     assert _removed_by("Sammanträden 2021\n\n3 mars 2021\n\n5 maj 2021\n\n7 juni 2021\n\n" + BODY + "\n") == {}
+    # dates between short labels in one block, a case's history or a meeting schedule, are the text's
+    history = "Ärendets gång\n\nInkom\n2024-01-05\nRemiss skickad\n2024-02-10\nBeslut\n2024-03-01\n\n" + BODY + "\n"
+    assert not {k for k, v in _removed_by(history).items() if v == "news-list-dates"}
+    meetings = "2024-02-06\nKommunstyrelsen\n2024-03-12\nKommunfullmäktige\n2024-04-09\nKommunstyrelsen\n\n" + BODY + "\n"
+    assert not {k for k, v in _removed_by(meetings).items() if v == "news-list-dates"}
     numbered = "".join(f"{n}. Nyhet\n\n{n + 1}. {d} mars, 2024\n\n{BODY}\n\n" for n, d in ((1, 27), (3, 9), (5, 3)))
     assert sorted(_removed_by(numbered).values()) == ["news-list-dates"] * 3
     numeric = "".join(f"Nyhet nummer {n}\n\n2020-12-0{d}\n\n{BODY}\n\n" for n, d in enumerate((3, 2, 1)))
@@ -1453,3 +1473,13 @@ def test_the_multi_page_set_is_as_documented():
         assert [n for n, line in enumerate(lines, 1) if line.strip()] == p.labels["line"].tolist(), p.name
         assert [lines[n - 1].strip() for n in p.labels["line"]] == p.labels["text"].tolist(), p.name
         assert all((k == "") == (lb == "body") for k, lb in zip(p.labels["kind"], p.labels["label"])), p.name
+
+
+def test_a_flattened_tables_cells_are_neither_image_names_nor_a_menu():
+    """A table flattened one cell to a line: its headings, lone lower-case words among them
+    ("nätkostnad", "kr"), are cells between short lines, not images' names, and its rows of
+    numbers alone make the run a table, not a menu. An image's name between prose still goes."""
+    table = ["Tidsperiod timmar", "% av årlig", "nätkostnad", "dock lägst", "kr"]
+    rows = ["12-24\n12,5\n900\n24-48\n37,5\n1800\n48-72\n62,5\n2700"]
+    assert _removed_by("\n\n".join([BODY, *table, *rows, BODY]) + "\n") == {}
+    assert _removed_by("\n\n".join([BODY, "titelbild", BODY]) + "\n") == {"titelbild": "image-filename"}
