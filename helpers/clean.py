@@ -1347,6 +1347,7 @@ def _date_alone(content: str) -> bool:
     return bool(_AROUND_DATE.fullmatch(before.lower())) and (not after or bool(_AROUND_DATE.fullmatch(after.lower())))
 _PERSON = re.compile(rf"{_NAME_WORD}( {_NAME_WORD}){{1,2}}")  # a person's name: "Eva Berg", "Anna-Karin Ek Lind"
 _RUNNING_TEXT_WORDS = 6  # a line that ends a sentence and has more words than this is running text
+_PROSE_WORDS = 12  # a line of more words than this is prose, whether or not it ends a sentence
 _CELL_WORDS = 3  # a lone word between two lines of at most this many words (no sentence) is a table's cell
 _FILLER_WORDS = 6  # a contact block's line without a signal (a name, a town): a short line of at most this
 
@@ -1529,12 +1530,14 @@ def _menu_parts(run: list[_Line]) -> list[tuple[list[_Line], bool]]:
 def _mark_series(found: list[_Line], rule: Rule) -> None:
     """A ``series`` rule: the lines that its ``patterns`` match (whole line) go when at least
     ``min_lines`` lines of the page match, those another rule removed among them, with
-    running text (a sentence of more than a few words, :meth:`_Line.running`) between each
-    two: one bare date under a title is the page's dateline, three each over an item's
-    teaser are a news list's, and dates one under another or between short labels (a
-    board's meeting days, a case's history flattened one cell to a line) are the text's own."""
+    running text between each two (a sentence of more than a few words, :meth:`_Line.running`,
+    or a line of more than :data:`_PROSE_WORDS` words, a teaser cut off with "[...]"): one
+    bare date under a title is the page's dateline, three each over an item's teaser are a
+    news list's, and dates one under another or between short labels (a board's meeting days,
+    a case's history flattened one cell to a line) are the text's own."""
     at = [i for i, ln in enumerate(found) if rule.matches_line(ln.content)]
-    if len(at) >= rule.min_lines and all(any(ln.running() for ln in found[a + 1:b]) for a, b in zip(at, at[1:])):
+    if len(at) >= rule.min_lines and all(any(ln.running() or ln.words > _PROSE_WORDS for ln in found[a + 1:b])
+                                         for a, b in zip(at, at[1:])):
         for i in at:
             found[i].rule = found[i].rule or rule.id
 

@@ -341,6 +341,9 @@ KINDS = [
     ("a contact block's label", ["Frågor besvaras av:"], "contact-block"),
     ("an image's name with an upper-case extension or with spaces", ["Lager.JPG", "Skor på scen_foto_2016.jpg"],
      "image-filename"),
+    # round 30's (written reading rounds 1 to 29)
+    ("a search box's prompt after a question, its help when nothing is found",
+     ["Undrar du över något? Sök här:", "Hittar du inte vad du söker?"], "search-widget"),
 ]
 
 
@@ -1054,6 +1057,8 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "1. Byggbolaget i Norr AB, organisationsnummer 556000-1234",
     "Regionstyrelsen tecknar avtal med Exempel AB, org.nr 556677-8899",
     "Chatta med någon du litar på", "Chatta med en kurator om det som känns svårt",
+    # round 30's: searching in sentences
+    "Sök här efter lediga jobb i kommunen.", "Hittar du inte vad du söker kan du ringa oss.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
@@ -1099,6 +1104,12 @@ def test_a_news_lists_bare_dates_go_when_three_or_more_and_one_stays():
     assert not {k for k, v in _removed_by(history).items() if v == "news-list-dates"}
     meetings = "2024-02-06\nKommunstyrelsen\n2024-03-12\nKommunfullmäktige\n2024-04-09\nKommunstyrelsen\n\n" + BODY + "\n"
     assert not {k for k, v in _removed_by(meetings).items() if v == "news-list-dates"}
+    # a news list's dates with the time of day, or with a bar after them, over teasers cut off with "[...]"
+    teaser = "Kommunen har fått en ny rapport om hur kulturarvet används av skolor och bibliotek i hela länet [...]"
+    timed = "".join(f"Nyhet {n}\n\n{d} september 2019 11:09\n\n{teaser}\n\n" for n, d in enumerate((27, 25, 13)))
+    assert sorted(_removed_by(timed).values()) == ["news-list-dates"] * 3
+    barred = "".join(f"2017-06-{d}|\n\nNyhet {d}\n\n{teaser}\n\n" for d in (28, 27, 16))
+    assert sorted(_removed_by(barred).values()) == ["news-list-dates"] * 3
     numbered = "".join(f"{n}. Nyhet\n\n{n + 1}. {d} mars, 2024\n\n{BODY}\n\n" for n, d in ((1, 27), (3, 9), (5, 3)))
     assert sorted(_removed_by(numbered).values()) == ["news-list-dates"] * 3
     numeric = "".join(f"Nyhet nummer {n}\n\n2020-12-0{d}\n\n{BODY}\n\n" for n, d in enumerate((3, 2, 1)))
