@@ -344,6 +344,8 @@ KINDS = [
     # round 30's (written reading rounds 1 to 29)
     ("a search box's prompt after a question, its help when nothing is found",
      ["Undrar du över något? Sök här:", "Hittar du inte vad du söker?"], "search-widget"),
+    # round 31's (written reading rounds 1 to 30)
+    ("a link to more of a news list", ["Fler nyheter", "Till nyhetsarkivet"], "controls"),
 ]
 
 
@@ -1059,6 +1061,8 @@ def test_lines_a_contact_block_joins_do_not_make_one_alone(text, headings):
     "Chatta med någon du litar på", "Chatta med en kurator om det som känns svårt",
     # round 30's: searching in sentences
     "Sök här efter lediga jobb i kommunen.", "Hittar du inte vad du söker kan du ringa oss.",
+    # round 31's: news in a title and a sentence
+    "Nyhetsarkiv", "Fler nyheter kommer under hösten.",
 ])
 def test_sentences_and_headings_like_the_new_furniture_stay(line):
     assert _removed_by("\n\n".join([BODY, line, BODY]) + "\n") == {}
@@ -1108,6 +1112,8 @@ def test_a_news_lists_bare_dates_go_when_three_or_more_and_one_stays():
     teaser = "Kommunen har fått en ny rapport om hur kulturarvet används av skolor och bibliotek i hela länet [...]"
     timed = "".join(f"Nyhet {n}\n\n{d} september 2019 11:09\n\n{teaser}\n\n" for n, d in enumerate((27, 25, 13)))
     assert sorted(_removed_by(timed).values()) == ["news-list-dates"] * 3
+    short = "".join(f"Nyhet {n}\n\n{d}\n\n{teaser}\n\n" for n, d in enumerate(("20 jan 2023", "3 okt. 2022", "1 sep 2022")))
+    assert sorted(_removed_by(short).values()) == ["news-list-dates"] * 3
     barred = "".join(f"2017-06-{d}|\n\nNyhet {d}\n\n{teaser}\n\n" for d in (28, 27, 16))
     assert sorted(_removed_by(barred).values()) == ["news-list-dates"] * 3
     numbered = "".join(f"{n}. Nyhet\n\n{n + 1}. {d} mars, 2024\n\n{BODY}\n\n" for n, d in ((1, 27), (3, 9), (5, 3)))
