@@ -310,6 +310,7 @@ class Rule:
     min_files: int = 3  # ``template``: raw files of the corpus a line must occur in
     min_run: int = 1  # ``template``: such lines in a row (blank lines aside) before they go
     joins: tuple[str, ...] = ()  # ``menu``, ``block``: rules whose removed lines are parts of the run around them
+    kept_after: tuple[re.Pattern[str], ...] = ()  # ``line``: a line the text announces stays (:func:`_keep_announced`)
 
     def matches_line(self, line: str) -> bool:
         """Whether one of the rule's ``patterns`` matches the whole (normalised) line: a
@@ -322,7 +323,7 @@ RULE_KINDS = ("line", "dated", "repeated", "filename", "masthead", "block", "men
 LINE_KINDS = ("line", "dated")  # kinds whose patterns must match a whole line
 MARKED_FIRST = (*LINE_KINDS, "filename", "repeated")  # kinds that mark their lines before any structural rule
 _RULE_KEYS = {"id", "kind", "description", "patterns", "max_words", "signals", "min_signals", "min_lines",
-              "language", "min_files", "min_run", "joins"}
+              "language", "min_files", "min_run", "joins", "kept_after"}
 
 
 def _item_lines(root: yaml.Node | None) -> list[int]:
@@ -369,6 +370,9 @@ def _parse_rules(path: Path) -> list[Rule]:
                                   "a whole number of words, 1 or more (e.g. 'max_words: 8')")
         compiled = _pattern_list(item, "patterns", where, line)
         compiled_signals = _pattern_list(item, "signals", where, line)
+        compiled_kept_after = _pattern_list(item, "kept_after", where, line)
+        if compiled_kept_after and item["kind"] != "line":
+            raise RuleError(f"{where}: field 'kept_after' belongs to a 'line' rule only{line}")
         counts = {key: _whole_number(item, key, where, line)
                   for key in ("min_signals", "min_lines", "min_files", "min_run")}
         language = item.get("language", "")
@@ -390,7 +394,7 @@ def _parse_rules(path: Path) -> list[Rule]:
         rules.append(Rule(
             id=rid, kind=item["kind"], description=item.get("description", ""),
             patterns=tuple(compiled), max_words=max_words, source=shown, signals=tuple(compiled_signals),
-            language=language, joins=tuple(joins), **counts,
+            language=language, joins=tuple(joins), kept_after=tuple(compiled_kept_after), **counts,
         ))
     return rules
 
@@ -408,14 +412,14 @@ def _whole_number(item: dict, key: str, where: str, line: str, what: str = "a wh
 
 
 def _pattern_list(item: dict, key: str, where: str, line: str) -> list[re.Pattern[str]]:
-    """The rule's field ``key`` (``patterns`` or ``signals``, empty when left out),
-    refused unless it is a list of non-empty texts, compiled (:func:`_compile_patterns`;
-    ``signals`` are searched anywhere in a line, ``patterns`` match a whole line)."""
+    """The rule's field ``key`` (``patterns``, ``signals`` or ``kept_after``, empty when left
+    out), refused unless it is a list of non-empty texts, compiled (:func:`_compile_patterns`;
+    ``signals`` and ``kept_after`` are searched anywhere in a line, ``patterns`` match a whole line)."""
     found = item.get(key, []) or []
     if not isinstance(found, list) or not all(isinstance(p, str) and p.strip() for p in found):
         raise RuleError(f"{where}: field {key!r} must be a list of non-empty regular expressions in quotes, "
                         f"got {found!r}{line}")
-    return _compile_patterns(found, where, line, searched=key == "signals")
+    return _compile_patterns(found, where, line, searched=key in ("signals", "kept_after"))
 
 
 def _compile_patterns(patterns: list[str], where: str, line: str, searched: bool = False) -> list[re.Pattern[str]]:
@@ -1762,6 +1766,31 @@ def _mark_template(found: list[_Line], rule: Rule, counts: Mapping[str, int]) ->
         i = j
 
 
+def _keep_announced(found: list[_Line], rules: tuple[Rule, ...]) -> None:
+    """Keep the lines of a ``line`` rule with ``kept_after`` patterns that the text announces.
+
+    Going up from such a line, past blank lines, lines any rule removed (its own list of
+    links among them) and headings (at most :data:`_TITLE_WORDS` words, no sentence end, no
+    colon at the end), the first line left is the one that speaks of it; when that line
+    ends in a colon or one of the patterns is found in it ("Här hittar du …"), the line is
+    the text's, not the page's frame: a document the text points to stays. Decided on the
+    lines as the rules left them, so a kept line does not announce the next one."""
+    announcing = {r.id: r.kept_after for r in rules if r.kind == "line" and r.kept_after}
+    if not announcing:
+        return
+    keep = []
+    for i, ln in enumerate(found):
+        if ln.rule not in announcing:
+            continue
+        j = i - 1
+        while j >= 0 and (found[j].rule or (found[j].short(_TITLE_WORDS) and not found[j].content.endswith(":"))):
+            j -= 1
+        if j >= 0 and (found[j].content.endswith(":") or any(p.search(found[j].content) for p in announcing[ln.rule])):
+            keep.append(ln)
+    for ln in keep:
+        ln.rule = None
+
+
 @dataclass
 class _Line:
     """One line that is not blank: its stripped span, its cleaned ``content``, its block,
@@ -1852,6 +1881,8 @@ def segment(text: str, file: str, rules: tuple[Rule, ...], counts: Mapping[str, 
             _mark_echoes(found, rule)
         elif rule.kind == "template":
             _mark_template(found, rule, counts or {})
+
+    _keep_announced(found, rules)
 
     removed: list[dict] = []
 

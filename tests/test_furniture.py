@@ -66,8 +66,9 @@ KINDS = [
     ("paging and step markers", ["Föregående Nästa", "• 1", "2. 3", "Äldre pressmeddelanden",
                                  ">> Strategi Plan Policy Riktlinjer", "Tillhörande huvudmeny:"], "navigation"),
     ("several skip links in a line", ["Till navigation Till innehåll (s)"], "skip-link"),
-    ("link annotations", ["Taxa för bygglov (pdf, nytt fönster)", '"Bygglov i korthet"PDF (pdf, 960.3 kB)',
-                          "Riktlinjer för tillsyn (öppnas i nytt fönster)"], "controls"),
+    ("link annotations", ["Riktlinjer för tillsyn (öppnas i nytt fönster)"], "controls"),
+    ("links to files with their type in brackets", ["Taxa för bygglov (pdf, nytt fönster)",
+                                                    '"Bygglov i korthet"PDF (pdf, 960.3 kB)'], "document-links"),
     ("links that point here", ["Vill du läsa mer om bygglov? klicka här", "Nämndens mötestider hittar du här",
                                "Se mer, Frågor och svar", "Se Exempelverkets folder"], "controls"),
     ("login and e-service prompts", ["Den här tjänsten kräver inloggning", "Logga in med e-legitimation eller BankID",
@@ -123,7 +124,7 @@ KINDS = [
     ("a contact in one line", ["Eva Exempel Socialchef Exempelby kommun 0123-45 67 89 och 070-123 45 67"],
      "contact-block"),
     ("a breadcrumb with its label", ["Din position: Hem > Exempelby kommun > Socialnämnden"], "navigation"),
-    ("a file with its size", ["Närvarolista.pdf (189 kb)", "Bilaga 2 Budget 2024.xlsx (1,2 MB)"], "controls"),
+    ("a file with its size", ["Närvarolista.pdf (189 kb)", "Bilaga 2 Budget 2024.xlsx (1,2 MB)"], "document-links"),
     ("an image without a description", ["Bilden saknar en alternativtext."], "template-residue"),
     ("a published line with 'den' after its colon", ["Sidan senast uppdaterad: den 6 juli 2021"], "published-date"),
     ("a link to contact a unit", ["Kontakta individ och familj"], "contact-block"),
@@ -142,7 +143,7 @@ KINDS = [
     ("a notice of maintenance", ["2021-01-18 mellan 23:00-24:00 utför vår leverantör service som kan påverka webbplatsen"],
      "archive-notice"),
     ("an A-Z index and a breadcrumb's label", ["A-Ö", "Länkstig"], "navigation"),
-    ("a file's type before its name", ["pdf Riktlinjer för biståndsbedömning (145 KB)"], "controls"),
+    ("a file's type before its name", ["pdf Riktlinjer för biståndsbedömning (145 KB)"], "document-links"),
     ("who is responsible for the page", ["Ansvarig för sidan/kontakt"], "page-footer"),
     ("an image's placeholder word", ["Bild"], "template-residue"),
     ("a menu's items as a list", ["• Huvudmeny", "- Start"], "navigation"),
@@ -336,8 +337,9 @@ KINDS = [
     ("a rating widget's question and its plea",
      ["Hittade du vad du sökte efter?",
       "Låt oss veta om du tyckte att denna information hjälpte dig. Din återkoppling hjälper oss."], "rating-widget"),
-    ("a link written as a sentence that opens with 'Klicka här', a download list's file with its size",
-     ["Klicka här för att läsa mer om räddningsregionen.", "Dokument: 2013-0001.pdf (20173)kB"], "controls"),
+    ("a link written as a sentence that opens with 'Klicka här'", ["Klicka här för att läsa mer om räddningsregionen."],
+     "controls"),
+    ("a download list's file with its size after the bracket", ["Dokument: 2013-0001.pdf (20173)kB"], "document-links"),
     ("a contact block's label", ["Frågor besvaras av:"], "contact-block"),
     ("an image's name with an upper-case extension or with spaces", ["Lager.JPG", "Skor på scen_foto_2016.jpg"],
      "image-filename"),
@@ -346,6 +348,16 @@ KINDS = [
      ["Undrar du över något? Sök här:", "Hittar du inte vad du söker?"], "search-widget"),
     # round 31's (written reading rounds 1 to 30)
     ("a link to more of a news list", ["Fler nyheter", "Till nyhetsarkivet"], "controls"),
+    # round 32's (written reading rounds 1 to 31)
+    ("the site's greeting, an A-Ö row of letters, a bare heading of links",
+     ["Välkommen till Exempelby kommuns webbplats", "A B C D E F G H I J K L M N O P R S T U V Å Ä Ö", "Bra länkar",
+      "Länkar"], "navigation"),
+    ("a notice that the page is old, the number written out", ["Den här sidan är äldre än tre månader och informationen "
+                                                             "kan vara inaktuell.", "Sidan är mer än ett år gammal "
+                                                             "och innehållet är kanske inte längre aktuellt."],
+     "archive-notice"),
+    ("a link to write to the page's owner", ["Kontakta sidansvarig: Eva Exempel"], "page-footer"),
+    ("a button that shows the search box", ["Visa sökformulär", "Dölj sökfältet"], "search-widget"),
 ]
 
 
@@ -490,6 +502,8 @@ def test_sentences_that_name_the_interface_stay():
              "Filen rapport_slutlig ligger i kommunens arkiv.",
              "»Det här är bara början» sa ordföranden på mötet.",
              "Läs rapporten (pdf).",
+             "• Välkommen till vår nya webbplats!",  # a news item's title
+             "Länkar till nämndens beslut",  # a heading that says what the links are
              "Var finns informationen om mina rättigheter som patient?",  # a question as a heading
              "Ändrades genom beslut den 3 mars 2020 av kommunfullmäktige."]  # a document's own history
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
@@ -1500,3 +1514,47 @@ def test_a_flattened_tables_cells_are_neither_image_names_nor_a_menu():
     rows = ["12-24\n12,5\n900\n24-48\n37,5\n1800\n48-72\n62,5\n2700"]
     assert _removed_by("\n\n".join([BODY, *table, *rows, BODY]) + "\n") == {}
     assert _removed_by("\n\n".join([BODY, "titelbild", BODY]) + "\n") == {"titelbild": "image-filename"}
+
+
+DOCUMENTS = ["Villkor för avtal med privatperson (pdf)", "2019 Allmänna villkor för leverans (pdf)",
+             "Bilaga 1 – Karta över området (pdf, 2 MB)"]
+
+
+@pytest.mark.parametrize("above", [
+    "Här hittar du alla villkor som gäller för våra avtal, sorterade efter år.",
+    "Villkoren finns nedan, de äldsta först, och gäller tills vidare.",
+    "Handlingarna till nämndens möte:",  # a line that ends in a colon introduces what follows
+])
+def test_a_list_of_documents_the_text_announces_stays(above):
+    # the links' own list and a heading between the announcing line and the list do not break it
+    text = "\n\n".join([BODY, above, "Villkor för privatpersoner", *DOCUMENTS, "Villkor för företag",
+                        *DOCUMENTS[:2], BODY]) + "\n"
+    assert _removed_by(text) == {}
+    assert _kept(text)[1] == above
+
+
+@pytest.mark.parametrize("above", [
+    "Bilagor",  # a bare heading: the page's file list
+    "Avgiften beror på när du skickade in din ansökan.",  # a sentence about something else
+])
+def test_a_list_of_documents_nothing_announces_goes(above):
+    text = "\n\n".join([BODY, above, *DOCUMENTS, BODY]) + "\n"
+    assert _removed_by(text) == dict.fromkeys(DOCUMENTS, "document-links")
+
+
+def test_an_announcing_line_must_stand_right_above_the_list():
+    # a sentence of running text between the announcement and the links ends what it announces
+    text = "\n\n".join([BODY, "Här hittar du protokollen från nämndens möten.", BODY, *DOCUMENTS, BODY]) + "\n"
+    assert _removed_by(text) == dict.fromkeys(DOCUMENTS, "document-links")
+
+
+def test_kept_after_belongs_to_a_line_rule(tmp_path):
+    import yaml
+    item = {"id": "m", "kind": "menu", "kept_after": ["här hittar du"]}
+    (tmp_path / "boilerplate.yaml").write_text(yaml.safe_dump({"rules": [item]}), encoding="utf-8")
+    with pytest.raises(clean.RuleError, match="'kept_after' belongs to a 'line' rule only"):
+        clean.load_rules(tmp_path)
+    item = {"id": "m", "kind": "line", "patterns": ["x"], "kept_after": "här hittar du"}
+    (tmp_path / "boilerplate.yaml").write_text(yaml.safe_dump({"rules": [item]}), encoding="utf-8")
+    with pytest.raises(clean.RuleError, match="'kept_after' must be a list"):
+        clean.load_rules(tmp_path)
