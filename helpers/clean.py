@@ -1470,9 +1470,12 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
     :data:`_QUALIFIER`) ends a run, as a line of running text does: it qualifies the line
     above it, a table's cell or a heading, and no menu item is one. A run with ``min_lines``
     lines or more of numbers alone (no letter: "12-24", "37,5") is a table too, its headings
-    above its rows, and stays whole: a menu's items are words. And the last line of a run that is a menu (counted with
-    that line), when a sentence of running text (:func:`_running`) follows it at once: the
-    heading of that text, kept while the lines before it go."""
+    above its rows, and stays whole: a menu's items are words. So does a run with ``min_lines``
+    lines or more that are a person's name (:data:`_PERSON`: "Eva Berg"), a list of people, a
+    council's members under their parties: a menu's items are the site's sections. And the
+    last line of a run that is a menu (counted with that line), when a sentence of running
+    text (:func:`_running`) follows it at once: the heading of that text, kept while the
+    lines before it go."""
     run: list[_Line] = []
 
     def close(after: _Line | None = None) -> None:
@@ -1481,6 +1484,8 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
                 continue
             if sum(1 for ln in part if not _LETTER.search(ln.content)) >= rule.min_lines:
                 continue  # rows of numbers under a few headings: a table flattened one cell to a line, not a menu
+            if sum(1 for ln in part if _PERSON.fullmatch(ln.content)) >= rule.min_lines:
+                continue  # people's names, one to a line (a council's members under their parties): a list, not a menu
             if last and after is not None and after.running() and not part[-1].rule:
                 part = part[:-1]  # the heading of the running text after it
             for ln in part:
@@ -1648,12 +1653,21 @@ def line_languages(content: str, other: str) -> tuple[int, int]:
     """How many words of a line, outside quotation marks, are Swedish and how many are of
     the ``other`` language (:func:`word_language`); :data:`NOT_WORDS` count for neither, nor
     does a capitalised word after the line's first: a name ("Nordic Gym AB") is no evidence
-    of the language a line is written in."""
+    of the language a line is written in. A word in capitals on a line that is not in
+    capitals, an acronym, counts only as Swedish: a Swedish acronym ("SVT – public service")
+    says the line is Swedish, while one that wordfreq knows better in the other language is
+    most often a Swedish body's name it has not seen ("MPF i Almedalen")."""
     found_words = _LETTER_WORD.findall(_without_quotes(content))
-    words = [w.lower() for i, w in enumerate(found_words)
-             if (i == 0 or not w[0].isupper()) and w.lower() not in NOT_WORDS]
-    found = [word_language(w, other) for w in words]
-    return found.count("sv"), found.count(other)
+    capitals = all(w.isupper() for w in found_words)  # a line in capitals ("READ MORE"): its words are words
+    sv = ot = 0
+    for i, w in enumerate(found_words):
+        if (i and w[0].isupper() and not capitals) or w.lower() in NOT_WORDS:
+            continue
+        language = word_language(w.lower(), other)
+        acronym = w.isupper() and not capitals
+        sv += language == "sv"
+        ot += language == other and not acronym
+    return sv, ot
 
 
 def _mark_language(found: list[_Line], rule: Rule) -> None:

@@ -349,15 +349,33 @@ KINDS = [
     # round 31's (written reading rounds 1 to 30)
     ("a link to more of a news list", ["Fler nyheter", "Till nyhetsarkivet"], "controls"),
     # round 32's (written reading rounds 1 to 31)
-    ("the site's greeting, an A-Ö row of letters, a bare heading of links",
-     ["Välkommen till Exempelby kommuns webbplats", "A B C D E F G H I J K L M N O P R S T U V Å Ä Ö", "Bra länkar",
-      "Länkar"], "navigation"),
+    ("the site's greeting, an A-Ö row of letters",
+     ["Välkommen till Exempelby kommuns webbplats", "A B C D E F G H I J K L M N O P R S T U V Å Ä Ö"], "navigation"),
     ("a notice that the page is old, the number written out", ["Den här sidan är äldre än tre månader och informationen "
                                                              "kan vara inaktuell.", "Sidan är mer än ett år gammal "
                                                              "och innehållet är kanske inte längre aktuellt."],
      "archive-notice"),
     ("a link to write to the page's owner", ["Kontakta sidansvarig: Eva Exempel"], "page-footer"),
     ("a button that shows the search box", ["Visa sökformulär", "Dölj sökfältet"], "search-widget"),
+    # round 33's (written reading rounds 1 to 32)
+    ("headings of the site's links, related information and contacts",
+     ["Länkar", "Bra länkar", "Relaterad information", "Relaterade kontakter"], "site-list"),
+    ("a published label misspelt", ["Sidan senaste uppdaterad: 2019-05-27"], "published-date"),
+    ("a form's reset button, a button that shows the contact details", ["Återställ", "Visa kontaktuppgifter"],
+     "controls"),
+    ("a read-aloud button, a link to comment on the page's content",
+     ["Läs upp webbplatsen", "Tyck till om sidans innehåll"], "controls"),
+    ("a feedback widget's heading and question", ["Hjälp oss bli bättre", "Fick du reda på det du ville veta?"],
+     "rating-widget"),
+    ("an empty image text", ['""'], "template-residue"),
+    ("a comment form closed, or asking to log in",
+     ["Stängd för fler kommentarer", "Du måste vara inloggad för att få kommentera"], "comment-form"),
+    ("who checked the page, by name or the label alone",
+     ["Senast uppdaterad av Eva Exempel", "Publicerad av", "Sidan kontrollerades av:", "Faktaansvarig:"],
+     "page-footer"),
+    ("a municipality's greeting, a quick-links heading, a help menu's button",
+     ["Välkommen till Exempelby kommun", "Hitta snabbt", "Visa hjälpmeny"], "navigation"),
+    ("a did-you-know box's heading", ["Visste du att...", "Visste du att?"], "page-metadata"),
 ]
 
 
@@ -504,6 +522,8 @@ def test_sentences_that_name_the_interface_stay():
              "Läs rapporten (pdf).",
              "• Välkommen till vår nya webbplats!",  # a news item's title
              "Länkar till nämndens beslut",  # a heading that says what the links are
+             "Ändrad av kommunfullmäktige 2020-03-12",  # a document's history names no person
+             "Välkommen till vår nya förskola!",  # a news item's title
              "Var finns informationen om mina rättigheter som patient?",  # a question as a heading
              "Ändrades genom beslut den 3 mars 2020 av kommunfullmäktige."]  # a document's own history
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
@@ -520,6 +540,18 @@ def test_a_company_name_is_not_english():
     """Capitalised words after a line's first are names, no evidence of its language."""
     text = "\n\n".join([BODY, "• Företagsutvecklingsbidrag, Nordic Gym AB - RS2020/464", BODY]) + "\n"
     assert _removed_by(text) == {}
+
+
+def test_an_acronym_counts_only_as_swedish():
+    """A word in capitals is an acronym: a Swedish one says the line is Swedish, one that
+    wordfreq knows better in English is most often a Swedish body's name ("MPF")."""
+    assert clean.line_languages("SVT – public service", "en") == (1, 1)
+    assert clean.line_languages("MPF i Almedalen 2024", "en") == (0, 0)
+    text = "\n\n".join([BODY, "MPF i Almedalen 2024", "SVT – public service", BODY]) + "\n"
+    assert _removed_by(text) == {}
+    # a line all in capitals is read word by word, as an interface's label in capitals is written
+    assert clean.line_languages("READ MORE", "en") == (0, 2)
+    assert _removed_by("\n\n".join([BODY, "SIGN UP NOW", BODY]) + "\n") == {"SIGN UP NOW": "foreign-language"}
 
 
 def test_a_viewers_title_goes_but_the_documents_own_title_stays():
@@ -562,6 +594,17 @@ def test_the_short_line_before_running_text_is_its_heading_not_the_menus():
     assert removed == dict.fromkeys(menu[:-1], "menu-run")
     # a line that ends a sentence but is short is no running text: the run goes whole
     assert set(_removed_by("\n\n".join([*menu, "Elden är tänd."]) + "\n")) == set(menu)
+
+
+def test_a_list_of_names_one_to_a_line_is_not_a_menu():
+    """A council's members, a name to a line under each party's name, are what the page
+    publishes: a run with five names of people or more stays whole; the same run of
+    site sections goes as a menu."""
+    members = ["Ledamöter", "Partiet A", "Eva Berg", "Anna-Karin Ek Lind", "Per Holm", "Partiet B", "Lars Ek",
+               "Sara Lind", "Olof Nilsson"]
+    assert _removed_by("\n\n".join([BODY, *members, BODY]) + "\n") == {}
+    four = ["Ledamöter", "Eva Berg", "Per Holm", "Lars Ek", "Sara Lind", "Kultur", "Idrott"]
+    assert set(_removed_by("\n\n".join([BODY, *four, "Rubrik", BODY]) + "\n")) == set(four)
 
 
 def test_a_table_flattened_one_cell_to_a_line_is_not_a_menu():
