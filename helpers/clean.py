@@ -66,8 +66,9 @@ _LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")
 # a file name's form that is also a word: an image's name when alone in its block, else a word of broken lines
 _LONE_WORD = re.compile(r"[a-zåäöé]+")
 _IMAGE_EXTENSION = r"\.(?i:jpe?g|png|gif|webp|svg)"  # in either case ("Lager.JPG")
-_FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name), or an image's
-    rf"(?:(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|\S+{_IMAGE_EXTENSION})"
+_FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name, nor a Swedish
+    # compound of a number and a word, "20-resorskort", "3-årsplan"), or an image's name
+    rf"(?:(?!\d+-[a-zåäöé]+\Z)(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|\S+{_IMAGE_EXTENSION})"
 )
 # an image's name with spaces in it ("Skor på scen_foto_2016.jpg"), alone in its block: words without punctuation
 # before it ("Spara fotot som namn.jpg, se karta.jpg" is a sentence)

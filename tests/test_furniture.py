@@ -376,6 +376,15 @@ KINDS = [
     ("a municipality's greeting, a quick-links heading, a help menu's button",
      ["Välkommen till Exempelby kommun", "Hitta snabbt", "Visa hjälpmeny"], "navigation"),
     ("a did-you-know box's heading", ["Visste du att...", "Visste du att?"], "page-metadata"),
+    # round 34's (written reading rounds 1 to 33)
+    ("links that point here or to a page's opening hours", ["Mer om färdtjänst se här", "Se bibliotekets öppettider"],
+     "controls"),
+    ("a translation widget's disclaimer that names the service first",
+     ['Denna funktion använder "Google Översätt" för att maskinöversätta sidan. Exempelby kommun ansvarar inte för '
+      'korrektheten i översättningen.'], "language-switch"),
+    ("the logo's link, the name before 'startsida'", ["Exempelby kommun startsida"], "skip-link"),
+    ("an office's status widget", ["Dagens öppettider: Stängt", "Öppet idag: 10–16"], "page-metadata"),
+    ("a label above a box of contacts", ["Mer information:"], "site-list"),
 ]
 
 
@@ -523,6 +532,8 @@ def test_sentences_that_name_the_interface_stay():
              "• Välkommen till vår nya webbplats!",  # a news item's title
              "Länkar till nämndens beslut",  # a heading that says what the links are
              "Ändrad av kommunfullmäktige 2020-03-12",  # a document's history names no person
+             "20-resorskort",  # a number and a word: a Swedish compound, not an image's file name
+             "Mer information",  # without its colon, as often a heading of the text
              "Välkommen till vår nya förskola!",  # a news item's title
              "Var finns informationen om mina rättigheter som patient?",  # a question as a heading
              "Ändrades genom beslut den 3 mars 2020 av kommunfullmäktige."]  # a document's own history
