@@ -66,8 +66,8 @@ _LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")
 # a file name's form that is also a word: an image's name when alone in its block, else a word of broken lines
 _LONE_WORD = re.compile(r"[a-zåäöé]+")
 _IMAGE_EXTENSION = r"\.(?i:jpe?g|png|gif|webp|svg)"  # in either case ("Lager.JPG")
-_FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name, nor a Swedish
-    # compound of a number and a word, "20-resorskort", "3-årsplan"), or an image's name
+_FILENAME = re.compile(  # parts joined by "_" or "-" with a letter among them (a date is not a file name, nor a
+    # number joined to a word, a Swedish compound: "30-dagarsbiljett", "3-årsplan"), or an image's name
     rf"(?:(?!\d+-[a-zåäöé]+\Z)(?=[\w-]*[a-zåäöé])[a-zåäöé0-9]+(?:[_-][a-zåäöé0-9]+)+|\S+{_IMAGE_EXTENSION})"
 )
 # an image's name with spaces in it ("Skor på scen_foto_2016.jpg"), alone in its block: words without punctuation
@@ -1351,6 +1351,9 @@ def _date_alone(content: str) -> bool:
     before, after = content[:found[0].start], content[found[0].end:]
     return bool(_AROUND_DATE.fullmatch(before.lower())) and (not after or bool(_AROUND_DATE.fullmatch(after.lower())))
 _PERSON = re.compile(rf"{_NAME_WORD}( {_NAME_WORD}){{1,2}}")  # a person's name: "Eva Berg", "Anna-Karin Ek Lind"
+# the same, without the small words a menu written in title case capitalises ("Barn Och Utbildning", "Press And Media")
+_PEOPLE_NAME = re.compile(rf"(?!(?:{_NAME_WORD} )*(?:Och|And|Of|The|För|For|Med|Om|Av|Till|På|Us)\b){_PERSON.pattern}")
+_PEOPLE_SHARE = (2, 3)  # a run of short lines is a list of people when at least this share of its lines are names
 _RUNNING_TEXT_WORDS = 6  # a line that ends a sentence and has more words than this is running text
 _PROSE_WORDS = 12  # a line of more words than this is prose, whether or not it ends a sentence
 _CELL_WORDS = 3  # a lone word between two lines of at most this many words (no sentence) is a table's cell
@@ -1472,8 +1475,9 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
     above it, a table's cell or a heading, and no menu item is one. A run with ``min_lines``
     lines or more of numbers alone (no letter: "12-24", "37,5") is a table too, its headings
     above its rows, and stays whole: a menu's items are words. So does a run with ``min_lines``
-    lines or more that are a person's name (:data:`_PERSON`: "Eva Berg"), a list of people, a
-    council's members under their parties: a menu's items are the site's sections. And the
+    lines or more that are a person's name (:data:`_PEOPLE_NAME`: "Eva Berg"), when they are
+    at least :data:`_PEOPLE_SHARE` of its lines: a list of people, a council's members under
+    their parties; a menu's items are the site's sections, a few of them names at most. And the
     last line of a run that is a menu (counted with that line), when a sentence of running
     text (:func:`_running`) follows it at once: the heading of that text, kept while the
     lines before it go."""
@@ -1485,8 +1489,9 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
                 continue
             if sum(1 for ln in part if not _LETTER.search(ln.content)) >= rule.min_lines:
                 continue  # rows of numbers under a few headings: a table flattened one cell to a line, not a menu
-            if sum(1 for ln in part if _PERSON.fullmatch(ln.content)) >= rule.min_lines:
-                continue  # people's names, one to a line (a council's members under their parties): a list, not a menu
+            people = sum(1 for ln in part if _PEOPLE_NAME.fullmatch(ln.content))
+            if people >= rule.min_lines and people * _PEOPLE_SHARE[1] >= len(part) * _PEOPLE_SHARE[0]:
+                continue  # mostly people's names, one to a line (a council's members under their parties): a list
             if last and after is not None and after.running() and not part[-1].rule:
                 part = part[:-1]  # the heading of the running text after it
             for ln in part:
@@ -1654,15 +1659,16 @@ def line_languages(content: str, other: str) -> tuple[int, int]:
     """How many words of a line, outside quotation marks, are Swedish and how many are of
     the ``other`` language (:func:`word_language`); :data:`NOT_WORDS` count for neither, nor
     does a capitalised word after the line's first: a name ("Nordic Gym AB") is no evidence
-    of the language a line is written in. A word in capitals on a line that is not in
-    capitals, an acronym, counts only as Swedish: a Swedish acronym ("SVT – public service")
-    says the line is Swedish, while one that wordfreq knows better in the other language is
-    most often a Swedish body's name it has not seen ("MPF i Almedalen")."""
+    of the language a line is written in. A first word in capitals on a line that is not all
+    in capitals, an acronym, counts only as Swedish: a Swedish acronym ("SVT – public
+    service") says the line is Swedish, while one that wordfreq knows better in the other
+    language is most often a Swedish body's or field's name ("DO i Almedalen", "IT i skolan").
+    (Later words in capitals are skipped anyway, as capitalised.)"""
     found_words = _LETTER_WORD.findall(_without_quotes(content))
-    capitals = all(w.isupper() for w in found_words)  # a line in capitals ("READ MORE"): its words are words
+    capitals = all(w.isupper() for w in found_words)  # a line in capitals ("READ MORE"): its first word is a word
     sv = ot = 0
     for i, w in enumerate(found_words):
-        if (i and w[0].isupper() and not capitals) or w.lower() in NOT_WORDS:
+        if (i and w[0].isupper()) or w.lower() in NOT_WORDS:
             continue
         language = word_language(w.lower(), other)
         acronym = w.isupper() and not capitals
@@ -1781,15 +1787,22 @@ def _mark_template(found: list[_Line], rule: Rule, counts: Mapping[str, int]) ->
         i = j
 
 
+_ANNOUNCING_HEADINGS = 2  # headings an announcement may stand above the list it announces (a list per heading)
+_LABEL_WORDS = 2  # a line ending in a colon announces what follows only when it says more than a label ("Bilagor:")
+
+
 def _keep_announced(found: list[_Line], rules: tuple[Rule, ...]) -> None:
     """Keep the lines of a ``line`` rule with ``kept_after`` patterns that the text announces.
 
-    Going up from such a line, past blank lines, lines any rule removed (its own list of
-    links among them) and headings (at most :data:`_TITLE_WORDS` words, no sentence end, no
-    colon at the end), the first line left is the one that speaks of it; when that line
-    ends in a colon or one of the patterns is found in it ("Här hittar du …"), the line is
-    the text's, not the page's frame: a document the text points to stays. Decided on the
-    lines as the rules left them, so a kept line does not announce the next one."""
+    Going up from such a line, past the rule's own lines (the list it is one link of) and
+    at most :data:`_ANNOUNCING_HEADINGS` headings (at most :data:`_TITLE_WORDS` words, no
+    sentence end, no colon at the end), the first other line is the one that speaks of it.
+    When that line is kept and ends in a colon after more than :data:`_LABEL_WORDS` words
+    ("Handlingarna till mötet:", not "Bilagor:"), or holds one of the patterns ("Här hittar
+    du …"), the line is the text's, not the page's frame: a document the text points to
+    stays. A line another rule removed (a menu, a cookie banner, a contact block) ends the
+    walk: what stands above it does not announce the list. Decided on the lines as the rules
+    left them, so a kept line does not announce the next one."""
     announcing = {r.id: r.kept_after for r in rules if r.kind == "line" and r.kept_after}
     if not announcing:
         return
@@ -1797,10 +1810,16 @@ def _keep_announced(found: list[_Line], rules: tuple[Rule, ...]) -> None:
     for i, ln in enumerate(found):
         if ln.rule not in announcing:
             continue
-        j = i - 1
-        while j >= 0 and (found[j].rule or (found[j].short(_TITLE_WORDS) and not found[j].content.endswith(":"))):
+        j, headings = i - 1, 0
+        while j >= 0 and (found[j].rule == ln.rule or (
+                not found[j].rule and found[j].short(_TITLE_WORDS) and not found[j].content.endswith(":")
+                and headings < _ANNOUNCING_HEADINGS)):
+            headings += found[j].rule != ln.rule
             j -= 1
-        if j >= 0 and (found[j].content.endswith(":") or any(p.search(found[j].content) for p in announcing[ln.rule])):
+        above = found[j] if j >= 0 else None
+        if above is not None and not above.rule and (
+                (above.content.endswith(":") and above.words > _LABEL_WORDS)
+                or any(p.search(above.content) for p in announcing[ln.rule])):
             keep.append(ln)
     for ln in keep:
         ln.rule = None
