@@ -392,6 +392,12 @@ KINDS = [
     ("a heading of the site's related content", ["Relaterat innehåll"], "site-list"),
     ("an offer to answer questions", ["Vi svarar gärna på dina frågor!", "Vår kundtjänst svarar gärna på dina frågor"],
      "contact-block"),
+    # round 36's (written reading rounds 1 to 35)
+    ("the logo with the word first", ["Logotyp Exempelverket",
+                                      "Logotyp Exempelförbundet, samordning. Länk till startsidan för Exempelförbundet"],
+     "skip-link"),
+    ("the greeting of a site named after 'webbplatsen'",
+     ["Välkommen till webbplatsen Exempeltjänsten hos Exempelverket"], "navigation"),
 ]
 
 
@@ -548,6 +554,8 @@ def test_sentences_that_name_the_interface_stay():
              "S A M M A N T R Ä D E S P R O T O K O L L",  # a heading spaced out, not an A–Ö row
              "Välkommen till Region Exempels nya vårdcentral!",
              "Flera myndigheter använder i dag Google Translate för att översätta information till nyanlända.",
+             "Välkommen till vår nya webbplats!",
+             "Logotypen ritades av en elev på Exempelskolan.",  # a sentence about the logo
              "Mer information",  # without its colon, as often a heading of the text
              "Ladda ner blanketten. Fyll i den och skicka den till nämnden.",  # two sentences: the text's
              "Handläggarna svarar gärna på frågor om bygglov under telefontiden.",  # names who, and when
