@@ -1477,7 +1477,10 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
     above its rows, and stays whole: a menu's items are words. So does a run with ``min_lines``
     lines or more that are a person's name (:data:`_PEOPLE_NAME`: "Eva Berg"), when they are
     at least :data:`_PEOPLE_SHARE` of its lines: a list of people, a council's members under
-    their parties; a menu's items are the site's sections, a few of them names at most. And the
+    their parties; a menu's items are the site's sections, a few of them names at most. So does
+    the run's last part when a table's row of numbers follows it at once (:func:`_numbers_row`):
+    the table's head, split one cell to a line ("Årlig förbrukning", "i kWh", "Total kostnad",
+    …). And the
     last line of a run that is a menu (counted with that line), when a sentence of running
     text (:func:`_running`) follows it at once: the heading of that text, kept while the
     lines before it go."""
@@ -1492,6 +1495,8 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
             people = sum(1 for ln in part if _PEOPLE_NAME.fullmatch(ln.content))
             if people >= rule.min_lines and people * _PEOPLE_SHARE[1] >= len(part) * _PEOPLE_SHARE[0]:
                 continue  # mostly people's names, one to a line (a council's members under their parties): a list
+            if last and after is not None and _numbers_row(after.content):
+                continue  # a table's head split one cell to a line, its rows of numbers right under it: the text's
             if last and after is not None and after.running() and not part[-1].rule:
                 part = part[:-1]  # the heading of the running text after it
             for ln in part:
@@ -1518,6 +1523,15 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
 _QUALIFIER = re.compile(r"\([^()\d]{1,40}\)")
 
 _TABLE_PAIRS = 3  # pairs in a row of a line without a digit and one with a digit (a label, its value): a table
+_ROW_NUMBERS = 3  # numbers a table's row holds at least, more than its words ("15 000 12 990 kr 0 kr 12 990 kr")
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+
+
+def _numbers_row(content: str) -> bool:
+    """Whether a line is a table's row of numbers: at least :data:`_ROW_NUMBERS` numbers,
+    and more numbers than words (units and a label beside them)."""
+    numbers = len(_NUMBER.findall(content))
+    return numbers >= _ROW_NUMBERS and numbers > len(_LETTER_WORD.findall(content))
 
 
 def _menu_parts(run: list[_Line]) -> list[tuple[list[_Line], bool]]:

@@ -398,6 +398,10 @@ KINDS = [
      "skip-link"),
     ("the greeting of a site named after 'webbplatsen'",
      ["Välkommen till webbplatsen Exempeltjänsten hos Exempelverket"], "navigation"),
+    # round 37's (written reading rounds 1 to 36)
+    ("a header link to the organisation's other sites", ["Våra webbplatser"], "navigation"),
+    ("a utility's status widget", ["Aktuell driftstatus: Inga kända störningar",
+                                   "Planerat avbrott Aktuell driftstatus: Planerat avbrott"], "page-metadata"),
 ]
 
 
@@ -632,6 +636,18 @@ def test_the_short_line_before_running_text_is_its_heading_not_the_menus():
     assert removed == dict.fromkeys(menu[:-1], "menu-run")
     # a line that ends a sentence but is short is no running text: the run goes whole
     assert set(_removed_by("\n\n".join([*menu, "Elden är tänd."]) + "\n")) == set(menu)
+
+
+def test_a_tables_head_split_one_cell_to_a_line_is_not_a_menu():
+    """Column headings one to a line with the table's rows of numbers right under them are the
+    table's head; the same short lines with a sentence under them are a menu."""
+    head = ["Förbrukning", "i kWh", "Kostnad", "per år", "Varav fast", "Varav rörlig"]
+    rows = ["10 000 8 500 kr 2 000 kr 6 500 kr", "20 000 16 400 kr 2 000 kr 14 400 kr"]
+    assert _removed_by("\n\n".join([BODY, *head, *rows, BODY]) + "\n") == {}
+    assert set(_removed_by("\n\n".join([BODY, *head, "Rubrik", BODY]) + "\n")) == set(head)
+    # a line of a few numbers among more words is no table's row ("Ring 08-123 45 67 för att boka tid hos oss")
+    assert not clean._numbers_row("Ring oss på telefon 08-123 45 67 under kontorstid")
+    assert clean._numbers_row(rows[0])
 
 
 def test_a_list_of_names_one_to_a_line_is_not_a_menu():
