@@ -1351,8 +1351,10 @@ def _date_alone(content: str) -> bool:
     before, after = content[:found[0].start], content[found[0].end:]
     return bool(_AROUND_DATE.fullmatch(before.lower())) and (not after or bool(_AROUND_DATE.fullmatch(after.lower())))
 _PERSON = re.compile(rf"{_NAME_WORD}( {_NAME_WORD}){{1,2}}")  # a person's name: "Eva Berg", "Anna-Karin Ek Lind"
-# the same, without the small words a menu written in title case capitalises ("Barn Och Utbildning", "Press And Media")
-_PEOPLE_NAME = re.compile(rf"(?!(?:{_NAME_WORD} )*(?:Och|And|Of|The|För|For|Med|Om|Av|Till|På|Us)\b){_PERSON.pattern}")
+# the same, without the small words a menu written in title case capitalises ("Barn Och Utbildning", "Press And Media"),
+# perhaps with the person's title or organisation after a comma ("Eva Berg, kommunikatör": a list of those present)
+_PEOPLE_NAME = re.compile(rf"(?!(?:{_NAME_WORD} )*(?:Och|And|Of|The|För|For|Med|Om|Av|Till|På|Us)\b){_PERSON.pattern}"
+                          r"(?:, [^\W\d_][\w-]*(?: [\w-]+){0,4})?")
 _PEOPLE_SHARE = (2, 3)  # a run of short lines is a list of people when at least this share of its lines are names
 _RUNNING_TEXT_WORDS = 6  # a line that ends a sentence and has more words than this is running text
 _PROSE_WORDS = 12  # a line of more words than this is prose, whether or not it ends a sentence
@@ -1475,7 +1477,8 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
     above it, a table's cell or a heading, and no menu item is one. A run with ``min_lines``
     lines or more of numbers alone (no letter: "12-24", "37,5") is a table too, its headings
     above its rows, and stays whole: a menu's items are words. So does a run with ``min_lines``
-    lines or more that are a person's name (:data:`_PEOPLE_NAME`: "Eva Berg"), when they are
+    lines or more that are a person's name (:data:`_PEOPLE_NAME`: "Eva Berg", perhaps with a
+    title after a comma, "Eva Berg, sekreterare"), when they are
     at least :data:`_PEOPLE_SHARE` of its lines: a list of people, a council's members under
     their parties; a menu's items are the site's sections, a few of them names at most. So does
     the run's last part when a table's row of numbers follows it at once (:func:`_numbers_row`):

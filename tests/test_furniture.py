@@ -659,6 +659,10 @@ def test_a_list_of_names_one_to_a_line_is_not_a_menu():
     assert _removed_by("\n\n".join([BODY, *members, BODY]) + "\n") == {}
     four = ["Ledamöter", "Eva Berg", "Per Holm", "Lars Ek", "Sara Lind", "Kultur", "Idrott"]
     assert set(_removed_by("\n\n".join([BODY, *four, "Rubrik", BODY]) + "\n")) == set(four)
+    # those present at a meeting, each with a title or an organisation after a comma, are a list of people too
+    present = ["Närvarande", "Eva Berg, ordförande", "Per Holm, sekreterare", "Lars Ek, Vision", "Sara Lind, Kommunal",
+               "Olof Nilsson, kommunikatör"]
+    assert _removed_by("\n\n".join([BODY, *present, BODY]) + "\n") == {}
     # a menu written in title case is no list of people, nor is a long menu with a few names among its sections
     title_case = ["Barn Och Utbildning", "Kultur Och Fritid", "Bygga Och Bo", "Stöd Och Omsorg", "Trafik Och Gator",
                   "Kommun Och Politik"]
