@@ -1527,13 +1527,12 @@ _QUALIFIER = re.compile(r"\([^()\d]{1,40}\)")
 
 _TABLE_PAIRS = 3  # pairs in a row of a line without a digit and one with a digit (a label, its value): a table
 _ROW_NUMBERS = 3  # numbers a table's row holds at least, more than its words ("15 000 12 990 kr 0 kr 12 990 kr")
-_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 
 
 def _numbers_row(content: str) -> bool:
-    """Whether a line is a table's row of numbers: at least :data:`_ROW_NUMBERS` numbers,
-    and more numbers than words (units and a label beside them)."""
-    numbers = len(_NUMBER.findall(content))
+    """Whether a line is a table's row of numbers: at least :data:`_ROW_NUMBERS` numbers (the
+    tokenizer's, :data:`_PLAIN_TOKEN`), and more numbers than words (units and a label beside them)."""
+    numbers = sum(1 for token in _PLAIN_TOKEN.findall(content) if token[0].isdigit())
     return numbers >= _ROW_NUMBERS and numbers > len(_LETTER_WORD.findall(content))
 
 
