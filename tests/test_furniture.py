@@ -416,6 +416,12 @@ KINDS = [
     ("arrows alone on a line", ["↧", "→", "↑ ↓"], "navigation"),
     ("a breadcrumb flattened with its 'Hem'", ["Exempelby kommun Hem Bygga och bo - Bygglov"], "navigation"),
     ("an image's text made from a logo file's name", ["ABC Logo 2012 06 01 Blue Small"], "skip-link"),
+    # round 40's (written reading rounds 1 to 39)
+    ("a link said as 'Till' and a page's or section's name", ["Till blanketterna", "Till Exempelbys startsida",
+                                                             "Till e-arkivet »"], "controls"),
+    ("the skip link's target as a line", ["Huvudinnehållet startar här", "Sidans innehåll börjar här"], "skip-link"),
+    ("the coat of arms as the logo", ["Exempelby kommunvapen", "Exempelby kommuns vapen"], "skip-link"),
+    ("a content system's placeholder word", ["Placeholder", "Platshållare"], "template-residue"),
 ]
 
 
@@ -584,7 +590,12 @@ def test_sentences_that_name_the_interface_stay():
              "Kommunen fick en ny logo 2020.",  # a sentence on a logo ends with a full stop
              "Ny logo",  # a heading without a number: no file's name
              "2021-11-15Kommunfullmäktige protokoll",  # a meeting's document glued to its date stays as before
-             "Publicerad av Exempelby kommun 2019"]  # who published, and no empty label
+             "Publicerad av Exempelby kommun 2019",  # who published, and no empty label
+             "Till dig som är vårdnadshavare",  # a heading addressing its readers: a pronoun after "Till"
+             "Till sist",  # an adverb that opens a closing section
+             "Till stor del",
+             "Till detta räknas:",  # announces what follows
+             "Till följd av beslutet"]  # a heading that opens with an adverbial phrase
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
 
 
