@@ -423,6 +423,16 @@ KINDS = [
     ("the skip link's target as a line", ["Huvudinnehållet startar här", "Sidans innehåll börjar här"], "skip-link"),
     ("the coat of arms as the logo", ["Exempelbys kommunvapen"], "skip-link"),
     ("a content system's placeholder word", ["Placeholder", "Platshållare", "Platshållartext"], "template-residue"),
+    # round 41's (written reading rounds 1 to 40)
+    ("a pointer whose words are only where the information is",
+     ["Om du behöver komma i kontakt med oss hittar du all information här",
+      "Kontaktuppgifterna till nämnden hittar du här"], "controls"),
+    ("the rating widget's question about the reader's question", ["Fick du svar på din fråga?"], "rating-widget"),
+    ("a help box's question as its heading", ["Hur kan vi hjälpa dig?", "Hur kan vi hjälpa er idag?"],
+     "search-widget"),
+    ("an image's label without its text", ["• Bild:", "Foto:", "Bildtext:"], "template-residue"),
+    ("a content system's byline with time and user", ["mån, 05/06/2013 - 12:57 -- Redaktör",
+                                                        "12/11/2015 - 09:03"], "published-date"),
 ]
 
 
@@ -602,7 +612,12 @@ def test_sentences_that_name_the_interface_stay():
              "Svenska Hem AB", "Handläggare Lars Hem Bygglovsenheten",  # names with "Hem" and no separator
              "Ny logo 2020", "Beställning av logo 3 st",  # a heading and a cell with one number: no file's name
              "Historien bakom kommunvapen", "Exempelby stads vapen",  # headings of a page about the arms
-             "↑", "↓"]  # a trend in a table's cell
+             "↑", "↓",  # a trend in a table's cell
+             "Fick du svar på dina frågor om bygglov under mötet?",  # a question that goes on
+             "Hur kan vi hjälpa dig att spara energi?",  # a heading of the text, not a help box's
+             "Foto: Eva Exempel", "Bild: Karta över området",  # an image's label with its text
+             "All information om valet hittar du här: www.val.se",  # goes on after "här"
+             "Beslutet fattades 05/06/2013 och gäller från 1 juli."]  # a date with slashes in a sentence
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
 
 
@@ -767,6 +782,15 @@ def test_published_date_is_logged(caplog):
         found = documents.published_date("x.txt", text, removed)
     assert found["date"] == "2021-03-14"
     assert "x.txt: line 1" in caplog.text and "published-date" in caplog.text
+
+
+def test_a_bylines_date_with_slashes_is_not_read():
+    """A content system's byline ("mån, 05/06/2013 - 12:57 -- Redaktör") goes, but its date,
+    day and month either way round, does not become the document's."""
+    text = "mån, 05/06/2013 - 12:57 -- Redaktör\n\n" + BODY + "\n"
+    _, removed = clean.segment(text, "x.txt", RULES)
+    assert [r["rule"] for r in removed] == ["published-date"]
+    assert documents.published_date("x.txt", text, removed) == {}
 
 
 @pytest.mark.parametrize("field, value, message", [
