@@ -312,6 +312,7 @@ class Rule:
     min_run: int = 1  # ``template``: such lines in a row (blank lines aside) before they go
     joins: tuple[str, ...] = ()  # ``menu``, ``block``: rules whose removed lines are parts of the run around them
     kept_after: tuple[re.Pattern[str], ...] = ()  # ``line``: a line the text announces stays (:func:`_keep_announced`)
+    with_remark: tuple[re.Pattern[str], ...] = ()  # ``block``: what may open a contact line with a remark after it
 
     def matches_line(self, line: str) -> bool:
         """Whether one of the rule's ``patterns`` matches the whole (normalised) line: a
@@ -324,7 +325,7 @@ RULE_KINDS = ("line", "dated", "repeated", "filename", "masthead", "block", "men
 LINE_KINDS = ("line", "dated")  # kinds whose patterns must match a whole line
 MARKED_FIRST = (*LINE_KINDS, "filename", "repeated")  # kinds that mark their lines before any structural rule
 _RULE_KEYS = {"id", "kind", "description", "patterns", "max_words", "signals", "min_signals", "min_lines",
-              "language", "min_files", "min_run", "joins", "kept_after"}
+              "language", "min_files", "min_run", "joins", "kept_after", "with_remark"}
 
 
 def _item_lines(root: yaml.Node | None) -> list[int]:
@@ -374,6 +375,9 @@ def _parse_rules(path: Path) -> list[Rule]:
         compiled_kept_after = _pattern_list(item, "kept_after", where, line)
         if compiled_kept_after and item["kind"] != "line":
             raise RuleError(f"{where}: field 'kept_after' belongs to a 'line' rule only{line}")
+        compiled_with_remark = _pattern_list(item, "with_remark", where, line)
+        if compiled_with_remark and item["kind"] != "block":
+            raise RuleError(f"{where}: field 'with_remark' belongs to a 'block' rule only{line}")
         counts = {key: _whole_number(item, key, where, line)
                   for key in ("min_signals", "min_lines", "min_files", "min_run")}
         language = item.get("language", "")
@@ -395,7 +399,8 @@ def _parse_rules(path: Path) -> list[Rule]:
         rules.append(Rule(
             id=rid, kind=item["kind"], description=item.get("description", ""),
             patterns=tuple(compiled), max_words=max_words, source=shown, signals=tuple(compiled_signals),
-            language=language, joins=tuple(joins), kept_after=tuple(compiled_kept_after), **counts,
+            language=language, joins=tuple(joins), kept_after=tuple(compiled_kept_after),
+            with_remark=tuple(compiled_with_remark), **counts,
         ))
     return rules
 
@@ -1397,7 +1402,10 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
     before them in the same block or making up the block just above (a title, a name), is removed when it holds at least
     ``min_signals`` different signals; a name between them counts as one.
     A line that is longer, or a sentence of more than six words, ends the run: an official
-    named in running text is never part of one. Lines that other rules removed neither end nor add to a run,
+    named in running text is never part of one, unless the line opens with what ``with_remark``
+    describes (a phone number, opening hours) and has at most twice ``max_words`` words: a contact
+    line with a remark after it ("0123-45 67 00 - växel, säg namnet …", "Vardagar 9–17. Viss väntetid
+    kan förekomma."), where running text does not open so. Lines that other rules removed neither end nor add to a run,
     unless the block rule ``joins`` their rule: a contact heading ("Kontakt") or an e-mail link ("E-post")
     that a line rule removed is part of the block around it, and its signals count, whatever its length
     (the rule that removed it stays the one logged). Such a line never opens a run with the lines before
@@ -1436,7 +1444,8 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
         joined = bool(ln.rule) and ln.rule in rule.joins
         if ln.rule and not joined:
             continue
-        short = joined or (ln.words <= rule.max_words and not ln.running())
+        short = joined or (ln.words <= rule.max_words and not ln.running()) or (
+            ln.words <= 2 * rule.max_words and any(p.match(ln.content) for p in rule.with_remark))
         sig = signals(ln) if short else set()
         label = short and (joined or rule.matches_line(ln.content))
         if sig or label:
@@ -1669,6 +1678,8 @@ def word_language(word: str, other: str) -> str:
 
 # a program's names for a missing value, left in exported text ("None LSS-utjämning None"): no language
 NOT_WORDS = frozenset({"none", "null", "nan", "undefined", "nil"})
+# a file's media type, as a link's label gives it ("application/pdf Sorteringslista (77 kB)"): no language
+_MEDIA_TYPE = re.compile(r"\b(?:application|text|image|audio|video|font)/[\w.+-]+", re.IGNORECASE)
 
 
 def line_languages(content: str, other: str) -> tuple[int, int]:
@@ -1679,8 +1690,9 @@ def line_languages(content: str, other: str) -> tuple[int, int]:
     in capitals, an acronym, counts only as Swedish: a Swedish acronym ("SVT – public
     service") says the line is Swedish, while one that wordfreq knows better in the other
     language is most often a Swedish body's or field's name ("DO i Almedalen", "IT i skolan").
-    (Later words in capitals are skipped anyway, as capitalised.)"""
-    found_words = _LETTER_WORD.findall(_without_quotes(content))
+    (Later words in capitals are skipped anyway, as capitalised.) A file's media type
+    ("application/pdf") is no word of any language either."""
+    found_words = _LETTER_WORD.findall(_MEDIA_TYPE.sub(" ", _without_quotes(content)))
     capitals = all(w.isupper() for w in found_words)  # a line in capitals ("READ MORE"): its first word is a word
     sv = ot = 0
     for i, w in enumerate(found_words):

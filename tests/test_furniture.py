@@ -433,6 +433,14 @@ KINDS = [
     ("an image's label without its text", ["• Bild:", "Foto:", "Bildtext:"], "template-residue"),
     ("a content system's byline with time and user", ["mån, 05/06/2013 - 12:57 -- Redaktör",
                                                         "12/11/2015 - 09:03"], "published-date"),
+    # round 42's (written reading rounds 1 to 41)
+    ("a news section's name before the date", ["Nyheter | 2021-12-13"], "published-date"),
+    ("the rating widget's question whether the page was of use",
+     ["Hade du nytta av innehållet på den här sidan?", "Hade du nytta av informationen?"], "rating-widget"),
+    ("a contact centre's name with its slogan", ["Servicecenter - din väg in i kommunen"], "contact-block"),
+    ("a link to more contacts", ["Fler kontaktuppgifter"], "contact-block"),
+    ("a line to the press service with its number", ["Vid frågor ring pressjouren: 08-123 456"], "contact-block"),
+    ("the logo's label with a colon", ["Logotyp: Exempelby kommunalförbund"], "skip-link"),
 ]
 
 
@@ -617,7 +625,12 @@ def test_sentences_that_name_the_interface_stay():
              "Hur kan vi hjälpa dig att spara energi?",  # a heading of the text, not a help box's
              "Foto: Eva Exempel", "Bild: Karta över området",  # an image's label with its text
              "All information om valet hittar du här: www.val.se",  # goes on after "här"
-             "Beslutet fattades 05/06/2013 och gäller från 1 juli."]  # a date with slashes in a sentence
+             "Beslutet fattades 05/06/2013 och gäller från 1 juli.",  # a date with slashes in a sentence
+             "Nyheter 2021",  # a heading with a year
+             "Hade du nytta av informationen i broschyren när du sökte bidrag?",  # a question that goes on
+             "Servicecentret har fått nya lokaler.",  # a sentence about the contact centre
+             "Pressjouren har fått ett nytt nummer från och med i höst.",  # a sentence, without a number
+             "Kontakter mellan kommunen och föreningarna"]  # a heading of the text
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
 
 
@@ -1261,6 +1274,33 @@ def test_ranges_of_numbers_or_weekdays_and_a_list_of_places_hours_are_no_contact
                   ["• Centrum i Exempelby: lördag 09.00-22.00", "• Norra i Exempelby: lördag, söndag 10.00-15.00",
                    "• Södra i Exempelby: lördag, söndag och helgdagar 10.00-15.00"]):
         assert _removed_by("\n\n".join([BODY, "\n".join(block), BODY]) + "\n") == {}, block
+
+
+def test_a_phone_number_or_hours_with_a_remark_after_them_stay_in_the_contact_block():
+    """A line that opens with a phone number or opening hours is a contact line though a
+    remark after it makes it a sentence (``with_remark``): the panel goes whole, where such a
+    line used to split it into runs of one signal each. An address or an e-mail address with
+    a sentence after it (where to send a letter) still ends a run, and one signal stays."""
+    panel = ["Servicecenter", "0123-45 67 00 - automatisk växel, säg namnet på den du söker så kopplas du vidare.",
+             "info@exempelby.se"]
+    removed = _removed_by("\n\n".join([BODY, *panel, BODY]) + "\n")
+    assert set(removed) == set(panel)
+    assert removed[panel[1]] == "contact-details"
+    hours = ["Vardagar mellan kl. 09:30–17:00. Viss väntetid kan förekomma.", "0123-45 67 00"]
+    assert set(_removed_by("\n\n".join([BODY, *hours, BODY]) + "\n")) == set(hours)
+    send = ["Skicka dina synpunkter till:", "Exempelby kommun", "123 45 Exempelby.",
+            "E-post: plan@exempelby.se Ange ärendets nummer och ditt namn och din adress i skrivelsen."]
+    assert set(_removed_by("\n\n".join([BODY, "\n".join(send), BODY]) + "\n")) == set()
+    alone = "Vardagar kör bussen varje timme mellan klockan sex och tio på kvällen, på helgen varannan."
+    assert _removed_by("\n\n".join([BODY, alone, BODY]) + "\n") == {}
+
+
+def test_with_remark_belongs_to_a_block_rule(tmp_path):
+    import yaml
+    item = {"id": "m", "kind": "line", "patterns": ["x"], "with_remark": ["0\\d"]}
+    (tmp_path / "boilerplate.yaml").write_text(yaml.safe_dump({"rules": [item]}), encoding="utf-8")
+    with pytest.raises(clean.RuleError, match="'with_remark' belongs to a 'block' rule only"):
+        clean.load_rules(tmp_path)
 
 
 def test_a_contact_panel_of_hours_a_visiting_address_and_where_to_send_goes():
