@@ -1394,13 +1394,19 @@ def _mark_masthead(found: list[_Line], rule: Rule) -> None:
         top.rule = rule.id
 
 
+# the most short lines between contact lines that count as one signal, a name: a person's name, a title, a town
+_MAX_FILLERS = 3
+
+
 def _mark_blocks(found: list[_Line], rule: Rule) -> None:
     """A ``block`` rule: a run of short lines (at most ``max_words`` words) that hold what
     ``signals`` describe (a phone number, an e-mail or postal address, opening hours, a
     registration number) or are labels of such (``patterns``: "Postadress",
     "Kontakt"), with perhaps short lines between them (a name, a town) and up to two just
     before them in the same block or making up the block just above (a title, a name), is removed when it holds at least
-    ``min_signals`` different signals; a name between them counts as one.
+    ``min_signals`` different signals; a name between them counts as one (one to
+    :data:`_MAX_FILLERS` short lines: a name, a title, a town; more are a list of the text's, a
+    museum's holidays with their hours under "Kommande särskilda öppettider").
     A line that is longer, or a sentence of more than six words, ends the run: an official
     named in running text is never part of one, unless the line opens with what ``with_remark``
     describes (a phone number, opening hours) and has at most twice ``max_words`` words: a contact
@@ -1433,8 +1439,8 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
         while run and run[-1][1] == "filler":
             run.pop()
         sigs = set().union(*(x[2] for x in run)) if run else set()
-        if any(x[1] == "filler" for x in run):
-            sigs.add(-1)  # a name or place between contact lines
+        if 0 < sum(x[1] == "filler" for x in run) <= _MAX_FILLERS:
+            sigs.add(-1)  # a name or place between contact lines (more short lines are a list of the text's)
         if len(sigs) >= rule.min_signals and any(x[1] == "contact" and x[2] for x in run):
             for ln, _, _ in run:
                 ln.rule = ln.rule or rule.id

@@ -441,6 +441,16 @@ KINDS = [
     ("a link to more contacts", ["Fler kontaktuppgifter"], "contact-block"),
     ("a line to the press service with its number", ["Vid frågor ring pressjouren: 08-123 456"], "contact-block"),
     ("the logo's label with a colon", ["Logotyp: Exempelby kommunalförbund"], "skip-link"),
+    # round 43's (written reading rounds 1 to 42)
+    ("an updated line with a comma before the year and the time after a dash",
+     ["Senast uppdaterad: 29 oktober, 2019 - 12:39"], "published-date"),
+    ("a byline's labels left without their dates", ["Publicerad • Uppdaterad"], "published-date"),
+    ("a free-text filter's label and its count of hits", ["Fritextsök", "65 träffar"], "search-widget"),
+    ("a header's toggles and jumps on one line",
+     ["Öppna sök Stäng sök Sök", "Öppna Meny Stäng meny Meny",
+      "Öppna sidans huvudnavigering Öppna sidans huvudnavigering Hoppa till sidans innehåll"], "navigation"),
+    ("a link for feedback on the content", ["Tyck till om innehållet"], "controls"),
+    ("a form's sum against spam robots, in words", ["skriv summan av 4+1 ="], "form-messages"),
 ]
 
 
@@ -630,7 +640,13 @@ def test_sentences_that_name_the_interface_stay():
              "Hade du nytta av informationen i broschyren när du sökte bidrag?",  # a question that goes on
              "Servicecentret har fått nya lokaler.",  # a sentence about the contact centre
              "Pressjouren har fått ett nytt nummer från och med i höst.",  # a sentence, without a number
-             "Kontakter mellan kommunen och föreningarna"]  # a heading of the text
+             "Kontakter mellan kommunen och föreningarna",  # a heading of the text
+             "Publicerad i tidskriften Välfärd 2019",  # a report's field, no labels alone
+             "Fritextsökning i arkivet är möjlig sedan 2020.",  # a sentence about the search
+             "65 träffar i registret gällde vuxna.",  # a count in a sentence
+             "Öppna förskolan",  # a heading: one toggle's verb, no toggle
+             "Tyck till om Exempelbys nya översiktsplan",  # a consultation's heading
+             "Summan av 4+1 blir 5"]  # a sum in the text
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
 
 
@@ -1293,6 +1309,18 @@ def test_a_phone_number_or_hours_with_a_remark_after_them_stay_in_the_contact_bl
     assert set(_removed_by("\n\n".join([BODY, "\n".join(send), BODY]) + "\n")) == set()
     alone = "Vardagar kör bussen varje timme mellan klockan sex och tio på kvällen, på helgen varannan."
     assert _removed_by("\n\n".join([BODY, alone, BODY]) + "\n") == {}
+
+
+def test_many_short_lines_between_two_hours_lines_are_no_contact_block():
+    """Short lines between contact lines count as one signal, a name, only when they are a
+    few (a name, a title, a town): a museum's holidays with their hours, a line each, between
+    two lines that name the opening hours, are the page's text."""
+    holidays = ["Kommande särskilda öppettider", "Skärtorsdag 17 april 11-17", "Långfredag 18 april 11-17",
+                "Påskafton 19 april 11-17", "Påskdagen 20 april 11-17", "Valborg 30 april 11-17",
+                "Samma öppettider som museet."]
+    assert _removed_by("\n\n".join([BODY, "\n".join(holidays), BODY]) + "\n") == {}
+    contact = ["Öppettider", "Eva Exempel", "Handläggare", "Exempelby", "Telefontid vardagar 9-12"]
+    assert set(_removed_by("\n\n".join([BODY, "\n".join(contact), BODY]) + "\n")) == set(contact)
 
 
 def test_with_remark_belongs_to_a_block_rule(tmp_path):
