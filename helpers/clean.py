@@ -1498,16 +1498,21 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
     their parties; a menu's items are the site's sections, a few of them names at most. So does
     the run's last part when a table's row of numbers follows it at once (:func:`_numbers_row`):
     the table's head, split one cell to a line ("Årlig förbrukning", "i kWh", "Total kostnad",
-    …). And the
+    …). So does a run whose lines each stand in a block of their own, a blank line between every
+    two: the text's headings (sections collapsed on the page, whose text the capture lost) or a
+    table's cells; a menu's items stand one under another. And the
     last line of a run that is a menu (counted with that line), when a sentence of running
     text (:func:`_running`) follows it at once: the heading of that text, kept while the
     lines before it go."""
     run: list[_Line] = []
+    sizes = Counter(ln.block for ln in found)
 
     def close(after: _Line | None = None) -> None:
         for part, last in _menu_parts(run):
             if sum(1 for ln in part if not _DIGIT.search(ln.content)) < rule.min_lines:
                 continue
+            if all(sizes[ln.block] == 1 for ln in part):
+                continue  # each line a block of its own, blank lines between: the text's headings, not a list's items
             if sum(1 for ln in part if not _LETTER.search(ln.content)) >= rule.min_lines:
                 continue  # rows of numbers under a few headings: a table flattened one cell to a line, not a menu
             people = sum(1 for ln in part if _PEOPLE_NAME.fullmatch(ln.content))

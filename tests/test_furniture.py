@@ -451,6 +451,22 @@ KINDS = [
       "Öppna sidans huvudnavigering Öppna sidans huvudnavigering Hoppa till sidans innehåll"], "navigation"),
     ("a link for feedback on the content", ["Tyck till om innehållet"], "controls"),
     ("a form's sum against spam robots, in words", ["skriv summan av 4+1 ="], "form-messages"),
+    # round 44's (written reading rounds 1 to 43)
+    ("a dialog before a link leads off the site", ["Du lämnar Exempelby kommuns hemsida om 5 sekunder",
+                                                  "Sidan du är på väg att besöka ligger inte på Exempelby kommuns hemsida"],
+     "controls"),
+    ("the organisation's name, a dash and the home link's words",
+     ["Exempelby kommun - startsida", "Exempelby kommun - länk till startsida"], "skip-link"),
+    ("a news item's type and a machine time stamp", ["Pressmeddelande | 2019-01-02T09:00:31Z"], "published-date"),
+    ("a form's mark of required fields, in brackets and repeated",
+     ["(Obligatoriskt fält) (Obligatoriskt fält) (Obligatoriskt fält)"], "form-messages"),
+    ("an item's tags with their label", ["Guide taggad med: Sändningstillstånd Uppdrag"], "byline-tags"),
+    ("a press contact's lead-in with 'vidare'", ["För vidare information kontakta:"], "contact-block"),
+    ("the site's licence", ["Licensierad under Creative Commons"], "page-footer"),
+    ("a translation widget's English notices", ["Use Google to translate the web. We take no responsibility for the "
+                                                "accuracy of the translation.",
+                                                "Here you can choose in which language you would like to read our "
+                                                "website. We are using Google Translate when"], "language-switch"),
 ]
 
 
@@ -646,7 +662,13 @@ def test_sentences_that_name_the_interface_stay():
              "65 träffar i registret gällde vuxna.",  # a count in a sentence
              "Öppna förskolan",  # a heading: one toggle's verb, no toggle
              "Tyck till om Exempelbys nya översiktsplan",  # a consultation's heading
-             "Summan av 4+1 blir 5"]  # a sum in the text
+             "Summan av 4+1 blir 5",  # a sum in the text
+             "Du lämnar in ansökan till kommunens kontaktcenter.",  # leaving a form, not the site
+             "Sidan du letar efter har flyttats till en ny adress.",  # no dialog of leaving
+             "Bygget av den nya startsidan tog ett år",  # no dash before the link's words
+             "Märkt med en röd etikett",  # no colon: a caption
+             "Licensavgiften betalas varje år.",
+             "Obligatoriskt för alla nyanställda"]  # no field's mark
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
 
 
@@ -713,10 +735,10 @@ def test_the_short_line_before_running_text_is_its_heading_not_the_menus():
     """A menu's run of short lines that a sentence of running text follows at once ends in
     that text's heading: the run's last line stays (a page's title under a toolbar)."""
     menu = ["Verktyg", "Normal", "Större", "Störst", "Kontrast", "Påskeldar"]
-    removed = _removed_by("\n\n".join([*menu, BODY]) + "\n")
+    removed = _removed_by("\n\n".join(["\n".join(menu), BODY]) + "\n")
     assert removed == dict.fromkeys(menu[:-1], "menu-run")
     # a line that ends a sentence but is short is no running text: the run goes whole
-    assert set(_removed_by("\n\n".join([*menu, "Elden är tänd."]) + "\n")) == set(menu)
+    assert set(_removed_by("\n\n".join(["\n".join(menu), "Elden är tänd."]) + "\n")) == set(menu)
 
 
 def test_a_tables_head_split_one_cell_to_a_line_is_not_a_menu():
@@ -724,8 +746,8 @@ def test_a_tables_head_split_one_cell_to_a_line_is_not_a_menu():
     table's head; the same short lines with a sentence under them are a menu."""
     head = ["Förbrukning", "i kWh", "Kostnad", "per år", "Varav fast", "Varav rörlig"]
     rows = ["10 000 8 500 kr 2 000 kr 6 500 kr", "20 000 16 400 kr 2 000 kr 14 400 kr"]
-    assert _removed_by("\n\n".join([BODY, *head, *rows, BODY]) + "\n") == {}
-    assert set(_removed_by("\n\n".join([BODY, *head, "Rubrik", BODY]) + "\n")) == set(head)
+    assert _removed_by("\n\n".join([BODY, "\n".join([*head, *rows]), BODY]) + "\n") == {}
+    assert set(_removed_by("\n\n".join([BODY, "\n".join(head), "Rubrik", BODY]) + "\n")) == set(head)
     # a line of a few numbers among more words is no table's row ("Ring 08-123 45 67 för att boka tid hos oss")
     assert not clean._numbers_row("Ring oss på telefon 08-123 45 67 under kontorstid")
     assert clean._numbers_row(rows[0])
@@ -737,20 +759,20 @@ def test_a_list_of_names_one_to_a_line_is_not_a_menu():
     site sections goes as a menu."""
     members = ["Ledamöter", "Partiet A", "Eva Berg", "Anna-Karin Ek Lind", "Per Holm", "Partiet B", "Lars Ek",
                "Sara Lind", "Olof Nilsson"]
-    assert _removed_by("\n\n".join([BODY, *members, BODY]) + "\n") == {}
+    assert _removed_by("\n\n".join([BODY, "\n".join(members), BODY]) + "\n") == {}
     four = ["Ledamöter", "Eva Berg", "Per Holm", "Lars Ek", "Sara Lind", "Kultur", "Idrott"]
-    assert set(_removed_by("\n\n".join([BODY, *four, "Rubrik", BODY]) + "\n")) == set(four)
+    assert set(_removed_by("\n\n".join([BODY, "\n".join(four), "Rubrik", BODY]) + "\n")) == set(four)
     # those present at a meeting, each with a title or an organisation after a comma, are a list of people too
     present = ["Närvarande", "Eva Berg, ordförande", "Per Holm, sekreterare", "Lars Ek, Vision", "Sara Lind, Kommunal",
                "Olof Nilsson, kommunikatör"]
-    assert _removed_by("\n\n".join([BODY, *present, BODY]) + "\n") == {}
+    assert _removed_by("\n\n".join([BODY, "\n".join(present), BODY]) + "\n") == {}
     # a menu written in title case is no list of people, nor is a long menu with a few names among its sections
     title_case = ["Barn Och Utbildning", "Kultur Och Fritid", "Bygga Och Bo", "Stöd Och Omsorg", "Trafik Och Gator",
                   "Kommun Och Politik"]
-    assert set(_removed_by("\n\n".join([BODY, *title_case, "Rubrik", BODY]) + "\n")) == set(title_case)
+    assert set(_removed_by("\n\n".join([BODY, "\n".join(title_case), "Rubrik", BODY]) + "\n")) == set(title_case)
     sections = ["Region Exempel", "Visit Exempelby", "Exempelby Live", "Nya Hamnen", "Gamla Staden", "Kultur",
                 "Idrott", "Fritid", "Skola", "Omsorg", "Trafik", "Bygga"]
-    assert set(_removed_by("\n\n".join([BODY, *sections, "Rubrik", BODY]) + "\n")) == set(sections)
+    assert set(_removed_by("\n\n".join([BODY, "\n".join(sections), "Rubrik", BODY]) + "\n")) == set(sections)
 
 
 def test_a_table_flattened_one_cell_to_a_line_is_not_a_menu():
@@ -758,16 +780,29 @@ def test_a_table_flattened_one_cell_to_a_line_is_not_a_menu():
     text's; the same run without values, or a status panel whose labels a rule removes, goes."""
     table = ["Sista anmälningsdag", "15 april", "Sista kompletteringsdag", "12 juli", "Antagningsbesked",
              "29 juli", "Sista svarsdag", "3 augusti"]
-    assert _removed_by("\n\n".join([BODY, *table, "Rubrik", BODY]) + "\n") == {}
+    assert _removed_by("\n\n".join([BODY, "\n".join(table), "Rubrik", BODY]) + "\n") == {}
     # two label-value pairs are too few to be read as a table: with five labels without a digit, a menu
     short = ["Kultur", "Idrott", "Fritid", "Sista dag", "3 maj", "Nästa steg", "4 juni"]
-    assert set(_removed_by("\n\n".join([BODY, *short, "Rubrik", BODY]) + "\n")) == set(short)
+    assert set(_removed_by("\n\n".join([BODY, "\n".join(short), "Rubrik", BODY]) + "\n")) == set(short)
     # a menu just before a table goes, the table stays; so with a joined line ("Meny") at the menu's head
     menu = ["Kultur", "Idrott", "Fritid", "Skola", "Omsorg", "Trafik", "Bygga"]
-    removed = _removed_by("\n\n".join([BODY, *menu, *table, "Rubrik", BODY]) + "\n")
+    removed = _removed_by("\n\n".join([BODY, "\n".join([*menu, *table]), "Rubrik", BODY]) + "\n")
     assert removed == dict.fromkeys(menu, "menu-run")
-    removed = _removed_by("\n\n".join([BODY, "Meny", *menu, *table, "Rubrik", BODY]) + "\n")
+    removed = _removed_by("\n\n".join([BODY, "\n".join(["Meny", *menu, *table]), "Rubrik", BODY]) + "\n")
     assert removed == {"Meny": "navigation"} | dict.fromkeys(menu, "menu-run")
+
+
+def test_short_lines_each_in_a_block_of_their_own_are_no_menu():
+    """A menu's items stand one under another; short lines each in a block of its own, blank
+    lines between, are the text's headings (sections collapsed on the page) or a table's
+    cells: they stay. The same lines in one block go as a menu."""
+    headings = ["Policy", "Planer", "Program", "Strategier", "Riktlinjer", "Regler"]
+    text = "\n\n".join([BODY, *headings, "Rubrik", BODY]) + "\n"
+    assert not any(rule == "menu-run" for rule in _removed_by(text).values())
+    assert set(_removed_by("\n\n".join([BODY, "\n".join(headings), "Rubrik", BODY]) + "\n")) == set(headings)
+    # one block of two lines among them is enough to read the run as a menu's
+    mixed = "\n\n".join([BODY, *headings[:4], "\n".join(headings[4:]), "Rubrik", BODY]) + "\n"
+    assert set(_removed_by(mixed)) == set(headings)
 
 
 def test_a_qualifier_in_brackets_ends_a_menu_run():
@@ -776,9 +811,9 @@ def test_a_qualifier_in_brackets_ends_a_menu_run():
     that holds a digit does not end a run."""
     timetable = ["Omtentamen", "(samt duggor)", "Mikroteori", "(Heltid, Dagtid)", "Tentamen", "(samt duggor)",
                  "Makroteori"]
-    assert _removed_by("\n\n".join([BODY, *timetable, BODY]) + "\n") == {}
+    assert _removed_by("\n\n".join([BODY, "\n".join(timetable), BODY]) + "\n") == {}
     menu = ["Kultur", "Idrott", "Fritid", "(2 st)", "Skola", "Omsorg"]  # its last line, the heading of the text after it, stays
-    assert _removed_by("\n\n".join([BODY, *menu, BODY]) + "\n") == dict.fromkeys(menu[:-1], "menu-run")
+    assert _removed_by("\n\n".join([BODY, "\n".join(menu), BODY]) + "\n") == dict.fromkeys(menu[:-1], "menu-run")
 
 
 def test_a_published_line_dates_the_document_where_metadata_does_not():
@@ -959,7 +994,7 @@ def test_a_link_list_goes_with_its_heading():
 def test_a_status_panel_goes_as_a_menu_that_joins_its_labels_and_stops_at_another_removed_line():
     panel = ["Interpellationen är besvarad", "Händelser", "Inlämnad", "2016-05-19", "Överlämnad", "2016-05-20",
              "Besvarad", "2016-06-27"]
-    text = "\n\n".join([BODY, *panel, "PDF", "Interpellationen", "till Statsrådet Exempel (S)", BODY]) + "\n"
+    text = "\n\n".join([BODY, "\n".join(panel), "PDF", "Interpellationen", "till Statsrådet Exempel (S)", BODY]) + "\n"
     removed = _removed_by(text)
     # the panel's labels are the status rule's; its heading and the dates between them go with them, as a menu
     # that joins that rule's lines; the menu stops at "PDF", which the controls rule removed, and the heading stays
@@ -972,12 +1007,12 @@ def test_a_menu_split_by_lines_the_navigation_rule_removed_goes_whole():
     # the navigation rule removes "Meny", "Sök" and "Start": they are items of the menu around
     # them (the menu rule's `joins`), so the four site sections left between them still go
     menu = ["Meny", "Exempelby kommun", "Sök", "Start", "Omsorg och stöd", "Skola och förskola", "Bygga och bo"]
-    text = "\n\n".join([BODY, *menu, "Vår organisation", BODY]) + "\n"
+    text = "\n\n".join([BODY, "\n".join(menu), "Vår organisation", BODY]) + "\n"
     removed = _removed_by(text)
     assert removed == {line: ("navigation" if line in ("Meny", "Sök", "Start") else "menu-run") for line in menu}
     assert _kept(text) == [BODY, "Vår organisation", BODY]
     # straight before the running text, the menu's last item stays as its heading
-    assert _kept("\n\n".join([BODY, *menu, BODY]) + "\n") == [BODY, "Bygga och bo", BODY]
+    assert _kept("\n\n".join([BODY, "\n".join(menu), BODY]) + "\n") == [BODY, "Bygga och bo", BODY]
 
 
 def test_without_joins_a_menu_split_by_removed_lines_stays(tmp_path):
