@@ -467,6 +467,22 @@ KINDS = [
                                                 "accuracy of the translation.",
                                                 "Here you can choose in which language you would like to read our "
                                                 "website. We are using Google Translate when"], "language-switch"),
+    # round 45's (written reading rounds 1 to 44)
+    ("a published line with the time after a comma", ["Publicerad 2018-07-03, kl 12.37"], "published-date"),
+    ("a press service's date and time fused with the item's type", ["2017-03-14 07:30Pressmeddelande"],
+     "published-date"),
+    ("the organisation's name, a comma and the home link's words", ["Exempelby kommun, länk till startsidan"],
+     "skip-link"),
+    ("a breadcrumb's label said as reading", ["Du läser här:"], "navigation"),
+    ("a language switch's label in two languages", ["Språk/Language"], "language-switch"),
+    ("a warning of an outdated browser and its heading",
+     ["Info om utdaterad webbläsare", "Vi ser att du använder Internet Explorer som är en utdaterad webbläsare och "
+      "inte stöds av denna webbplats."], "archive-notice"),
+    ("an editor's prompt for an image's description", ["Ange en beskrivande alt text för bilden."],
+     "template-residue"),
+    ("a contact panel's heading alone", ["Kontakta"], "contact-block"),
+    ("a footer's line of fields split by bars, its phone number without a label",
+     ["Storgatan 1, 123 45 Exempelby | 0123-45 67 00 | info@exempelby.se | om cookies"], "contact-block"),
 ]
 
 
@@ -668,7 +684,12 @@ def test_sentences_that_name_the_interface_stay():
              "Bygget av den nya startsidan tog ett år",  # no dash before the link's words
              "Märkt med en röd etikett",  # no colon: a caption
              "Licensavgiften betalas varje år.",
-             "Obligatoriskt för alla nyanställda"]  # no field's mark
+             "Obligatoriskt för alla nyanställda",  # no field's mark
+             "Publicerad 2018 i tidskriften Välfärd, kl 12 var boken slutsåld",  # no date and time
+             "2017-03-14 07:30 skickades pressmeddelandet ut.",  # a sentence that opens with the date
+             "Många använder en äldre webbläsare, visar undersökningen.",  # about browsers, not the reader's
+             "Kontakta handläggaren innan du skickar in ansökan.",
+             "Språk och kommunikation"]  # a heading
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
 
 
