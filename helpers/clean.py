@@ -23,7 +23,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, groupby
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -1394,7 +1394,7 @@ def _mark_masthead(found: list[_Line], rule: Rule) -> None:
         top.rule = rule.id
 
 
-# the most short lines between contact lines that count as one signal, a name: a person's name, a title, a town
+# the most short lines in a row between contact lines that count as one signal, a name: a person's name, a title, a town
 _MAX_FILLERS = 3
 
 
@@ -1404,14 +1404,16 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
     registration number) or are labels of such (``patterns``: "Postadress",
     "Kontakt"), with perhaps short lines between them (a name, a town) and up to two just
     before them in the same block or making up the block just above (a title, a name), is removed when it holds at least
-    ``min_signals`` different signals; a name between them counts as one (one to
-    :data:`_MAX_FILLERS` short lines: a name, a title, a town; more are a list of the text's, a
-    museum's holidays with their hours under "Kommande särskilda öppettider").
+    ``min_signals`` different signals; a name between them counts as one (each stretch of
+    such short lines one to :data:`_MAX_FILLERS` long: a name, a title, a town; a longer stretch is a
+    list of the text's, a museum's holidays with their hours under "Kommande särskilda öppettider").
     A line that is longer, or a sentence of more than six words, ends the run: an official
     named in running text is never part of one, unless the line opens with what ``with_remark``
     describes (a phone number, opening hours) and has at most twice ``max_words`` words: a contact
     line with a remark after it ("0123-45 67 00 - växel, säg namnet …", "Vardagar 9–17. Viss väntetid
-    kan förekomma."), where running text does not open so. Lines that other rules removed neither end nor add to a run,
+    kan förekomma."), where running text does not open so; when such a line ends a sentence, only
+    its opening gives signals ("Telefon, e-post och brev … registreras …" names e-mail in a sentence).
+    Lines that other rules removed neither end nor add to a run,
     unless the block rule ``joins`` their rule: a contact heading ("Kontakt") or an e-mail link ("E-post")
     that a line rule removed is part of the block around it, and its signals count, whatever its length
     (the rule that removed it stays the one logged). Such a line never opens a run with the lines before
@@ -1439,7 +1441,8 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
         while run and run[-1][1] == "filler":
             run.pop()
         sigs = set().union(*(x[2] for x in run)) if run else set()
-        if 0 < sum(x[1] == "filler" for x in run) <= _MAX_FILLERS:
+        stretches = [len(list(g)) for kind, g in groupby(x[1] for x in run) if kind == "filler"]
+        if stretches and max(stretches) <= _MAX_FILLERS:
             sigs.add(-1)  # a name or place between contact lines (more short lines are a list of the text's)
         if len(sigs) >= rule.min_signals and any(x[1] == "contact" and x[2] for x in run):
             for ln, _, _ in run:
@@ -1450,9 +1453,14 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
         joined = bool(ln.rule) and ln.rule in rule.joins
         if ln.rule and not joined:
             continue
-        short = joined or (ln.words <= rule.max_words and not ln.running()) or (
-            ln.words <= 2 * rule.max_words and any(p.match(ln.content) for p in rule.with_remark))
-        sig = signals(ln) if short else set()
+        plain = joined or (ln.words <= rule.max_words and not ln.running())
+        opening = None if plain or ln.words > 2 * rule.max_words else next(
+            (m for p in rule.with_remark if (m := p.match(ln.content))), None)
+        short = plain or opening is not None
+        # a contact line with a remark that ends a sentence: only its opening (the number, the hours) gives signals,
+        # not the sentence after it ("Måndag–fredag 7–16 pågår arbetet på Storgatan 12.", "Telefon, e-post och brev …")
+        sig = (signals(ln) if opening is None or not ln.ends else
+               {k for k, pat in enumerate(rule.signals) if pat.search(opening.group())}) if short else set()
         label = short and (joined or rule.matches_line(ln.content))
         if sig or label:
             if not run and not joined:
@@ -1505,13 +1513,12 @@ def _mark_menus(found: list[_Line], rule: Rule) -> None:
     text (:func:`_running`) follows it at once: the heading of that text, kept while the
     lines before it go."""
     run: list[_Line] = []
-    sizes = Counter(ln.block for ln in found)
 
     def close(after: _Line | None = None) -> None:
         for part, last in _menu_parts(run):
             if sum(1 for ln in part if not _DIGIT.search(ln.content)) < rule.min_lines:
                 continue
-            if all(sizes[ln.block] == 1 for ln in part):
+            if all(a.block != b.block for a, b in zip(part, part[1:])):
                 continue  # each line a block of its own, blank lines between: the text's headings, not a list's items
             if sum(1 for ln in part if not _LETTER.search(ln.content)) >= rule.min_lines:
                 continue  # rows of numbers under a few headings: a table flattened one cell to a line, not a menu
@@ -1690,7 +1697,10 @@ def word_language(word: str, other: str) -> str:
 # a program's names for a missing value, left in exported text ("None LSS-utjämning None"): no language
 NOT_WORDS = frozenset({"none", "null", "nan", "undefined", "nil"})
 # a file's media type, as a link's label gives it ("application/pdf Sorteringslista (77 kB)"): no language
-_MEDIA_TYPE = re.compile(r"\b(?:application|text|image|audio|video|font)/[\w.+-]+", re.IGNORECASE)
+_MEDIA_TYPE = re.compile(r"\b(?:application/(?:pdf|msword|rtf|zip|json|xml|octet-stream|(?:vnd|x)[.-][\w.+-]+)"
+                         r"|text/(?:plain|html|csv|xml|rtf|calendar)|image/(?:jpe?g|png|gif|svg\+xml|webp|tiff|bmp)"
+                         r"|audio/(?:mpeg|mp4|wav|ogg|x-[\w.+-]+)|video/(?:mp4|mpeg|webm|quicktime|x-[\w.+-]+)"
+                         r"|font/(?:woff2?|ttf|otf))(?![\w+-])")
 
 
 def line_languages(content: str, other: str) -> tuple[int, int]:
