@@ -483,6 +483,13 @@ KINDS = [
     ("a contact panel's heading alone", ["Kontakta"], "contact-block"),
     ("a footer's line of fields split by bars, its phone number without a label",
      ["Storgatan 1, 123 45 Exempelby | 0123-45 67 00 | info@exempelby.se | om cookies"], "contact-block"),
+    # round 46's (written reading rounds 1 to 45)
+    ("a translation notice in English that names the site and its caution",
+     ["Please note that Exempelby Municipality uses Google Translate when translating content on this website to your",
+      "This means that not all translations always are accurate."], "language-switch"),
+    ("a breadcrumb's remnant, a slash before the page's name", ["• /Operativ verksamhet"], "navigation"),
+    ("the label 'Publicering' with a date cut by the capture", ["Publicering: 201"], "published-date"),
+    ("a blog theme's credit", ["Tema av Eva Exempel — Upp ↑"], "contact-block"),
 ]
 
 
@@ -689,7 +696,11 @@ def test_sentences_that_name_the_interface_stay():
              "2017-03-14 07:30 skickades pressmeddelandet ut.",  # a sentence that opens with the date
              "Många använder en äldre webbläsare, visar undersökningen.",  # about browsers, not the reader's
              "Kontakta handläggaren innan du skickar in ansökan.",
-             "Språk och kommunikation"]  # a heading
+             "Språk och kommunikation",  # a heading
+             "Publicering av protokoll sker inom två veckor.",  # no colon and date
+             "Tema: Tillit i styrningen",  # a theme of the text, not a credit
+             "Kommunen använder Google Translate för översättningar.",  # Swedish: the text's own sentence
+             "1/2 liter mjölk"]  # a slash inside a line
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
 
 
