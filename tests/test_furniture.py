@@ -752,6 +752,15 @@ def test_a_company_name_is_not_english():
     assert _removed_by(text) == {}
 
 
+def test_a_files_media_type_is_no_word_of_any_language():
+    """A link's label that opens with its file's media type ("application/pdf …") is no English:
+    the usual media types count as no words; a credit such as "Text/foto" is no media type."""
+    assert clean.line_languages("application/pdf Sorteringslista (77,17 kB)", "en") == (0, 0)
+    assert clean._MEDIA_TYPE.sub(" ", "application/vnd.ms-excel image/svg+xml text/foto").split() == ["text/foto"]
+    text = "\n\n".join([BODY, "Så här sorterar du:", "application/pdf Sorteringslista (77,17 kB)", BODY]) + "\n"
+    assert "application/pdf Sorteringslista (77,17 kB)" not in _removed_by(text)
+
+
 def test_an_acronym_counts_only_as_swedish():
     """A first word in capitals is an acronym: a Swedish one says the line is Swedish, one
     that wordfreq knows better in English is most often a Swedish body's or field's name."""
