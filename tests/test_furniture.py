@@ -490,6 +490,22 @@ KINDS = [
     ("a breadcrumb's remnant, a slash before the page's name", ["• /Operativ verksamhet"], "navigation"),
     ("the label 'Publicering' with a date cut by the capture", ["Publicering: 201"], "published-date"),
     ("a blog theme's credit", ["Tema av Eva Exempel — Upp ↑"], "contact-block"),
+    # round 47's (written reading rounds 1 to 46)
+    ("a link back to the page's start", ["Till början av sidan", "Tillbaka till sidans topp"], "navigation"),
+    ("an item's type, its date and its time split by bars", ["Nyhet | 2007-11-11 | 15:00"], "published-date"),
+    ("a hidden dialog's heading with a script's field, and its message",
+     ["Åtkomst nekad {{user.firstName}}", "Du har inte behörighet att komma åt denna sida"], "template-residue"),
+    ("a sound clip's length", ["1:33 min"], "controls"),
+    ("a press office in one line after the lead-in",
+     ["För mera information, Exempelverkets pressavdelning, tel 010-12 34 567"], "contact-block"),
+    ("press contacts in one line each, a mobile number after the title",
+     ["Eva Exempel, chef Exempel AB Vattenkraft 070-123 45 67", "Per Exempel, kommunikatör Exempel AB 070-765 43 21"],
+     "contact-block"),
+    ("a contact panel's invitation opening the line",
+     ["Välkommen att kontakta vår kundservice på e-post eller på telefon under våra telefontider."], "contact-block"),
+    ("a footer's address line of fields split by commas",
+     ["Storgatan 26, Box 503, 123 45 Exempelby, Tfn 0123-331 00, Fax 0123-331 05, Orgnr 212000-0000, "
+      "info@exempelby.se"], "contact-block"),
 ]
 
 
@@ -700,7 +716,14 @@ def test_sentences_that_name_the_interface_stay():
              "Publicering av protokoll sker inom två veckor.",  # no colon and date
              "Tema: Tillit i styrningen",  # a theme of the text, not a credit
              "Kommunen använder Google Translate för översättningar.",  # Swedish: the text's own sentence
-             "1/2 liter mjölk"]  # a slash inside a line
+             "1/2 liter mjölk",  # a slash inside a line
+             "Till början av 1900-talet",  # a heading of a history, not the page's start
+             "12:05", "10 min",  # a schedule's time, a length without seconds
+             "Du är välkommen att kontakta oss om du har frågor om avgiften.",  # the text's paragraph
+             "Du har inte behörighet att ansöka om bidraget.",  # a refusal in the text, not the page's
+             "Åtkomst nekades till handlingarna",  # a heading of a case
+             "Ansökan skickas till Exempelby kommun, Box 503, 123 45 Exempelby, tfn 0123-331 00.",  # where to send
+             "För mer information om avgifterna, se taxan för 2024."]  # a lead-in with no phone
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
 
 
