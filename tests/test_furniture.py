@@ -506,6 +506,16 @@ KINDS = [
     ("a footer's address line of fields split by commas",
      ["Storgatan 26, Box 503, 123 45 Exempelby, Tfn 0123-331 00, Fax 0123-331 05, Orgnr 212000-0000, "
       "info@exempelby.se"], "contact-block"),
+    # round 48's (written reading rounds 1 to 47)
+    ("a breadcrumb from the start page named in full", ["Startsida » Omsorg och stöd"], "navigation"),
+    ("a news archive's crumb of year and month", ["2020 > 02"], "navigation"),
+    ("a link to the organisation's Instagram or YouTube alone", ["Instagram", "YouTube"], "share-buttons"),
+    ("a cookie banner with the subject after the verb, its question and a category's description",
+     ["På exempel.se använder vi cookies (kakor) för att förbättra din användning av webbplatsen.",
+      "Vilka cookies vill du tillåta?",
+      "Cookies som krävs för att webbplatsen ska fungera, till exempel sessions-ID."], "cookie-notice"),
+    ("a search box's prompt to type", ["Skriv ett sökord för att påbörja din sökning."], "search-widget"),
+    ("a language switch of the two languages' names", ["Svenska English"], "language-switch"),
 ]
 
 
@@ -723,7 +733,13 @@ def test_sentences_that_name_the_interface_stay():
              "Du har inte behörighet att ansöka om bidraget.",  # a refusal in the text, not the page's
              "Åtkomst nekades till handlingarna",  # a heading of a case
              "Ansökan skickas till Exempelby kommun, Box 503, 123 45 Exempelby, tfn 0123-331 00.",  # where to send
-             "För mer information om avgifterna, se taxan för 2024."]  # a lead-in with no phone
+             "För mer information om avgifterna, se taxan för 2024.",  # a lead-in with no phone
+             "2020/02", "2019 > 2020",  # a case's number, a comparison of years
+             "Startsidan har fått en ny design.",  # no crumb's separator
+             "Instagram används av många unga",  # a sentence about the service
+             "Skriv ett sökord i rutan och tryck på Sök, så visas alla beslut från 2020 och framåt.",  # instructions
+             "Svenska och engelska",  # languages in a heading, no switch
+             "Kungl. Biblioteket har fått en ny riksbibliotekarie."]  # a sentence that names the library
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
 
 
@@ -1182,7 +1198,7 @@ def test_without_joins_a_phone_number_alone_is_no_contact_block():
 
 
 @pytest.mark.parametrize("name", ["Region Exempelland", "Exempelby kommun", "Exempelverket",
-                                  "Myndigheten för exempel och analys"])
+                                  "Myndigheten för exempel och analys", "Kungl. Exempelakademien"])
 def test_the_sites_name_above_the_pages_title_goes(name):
     assert _removed_by(f"{name}\n\nOmsorg och stöd\n\n{BODY}\n") == {name: "site-name"}
 
@@ -1945,3 +1961,15 @@ def test_kept_after_belongs_to_a_line_rule(tmp_path):
     (tmp_path / "boilerplate.yaml").write_text(yaml.safe_dump({"rules": [item]}), encoding="utf-8")
     with pytest.raises(clean.RuleError, match="'kept_after' must be a list"):
         clean.load_rules(tmp_path)
+
+
+def test_an_address_label_of_any_kind_is_part_of_its_contact_block():
+    """A footer's labels for each kind of address ("Fakturaadress:", "Besöks- och leveransadress:")
+    go with the block they head; a sentence about an address stays."""
+    lines = ["Telefon: 08-123 456 78", "Besöks- och leveransadress:", "Storgatan 3, 114 32 Exempelstad",
+             "Fakturaadress:", "Exempelakademien", "FE 595", "105 69 Exempelstad"]
+    text = "\n\n".join([BODY, *lines, BODY]) + "\n"
+    removed = _removed_by(text)
+    assert set(lines) <= set(removed), set(lines) - set(removed)
+    assert removed["Fakturaadress:"] == removed["Besöks- och leveransadress:"] == "contact-details"
+    assert _removed_by(BODY + "\n\nFakturaadressen har ändrats från och med 1 januari.\n") == {}
