@@ -104,6 +104,28 @@ class Code(BaseModel):
 ATTRIBUTES = ("sector", "actors")
 
 
+class Scope(BaseModel):
+    """What a document must name for its sentences to be coded: a codebook about public
+    services reads its theme words in another sense in a text that names no public service,
+    public body or its staff and users (a wolf policy's "långsiktig lösning", two rail
+    operators' "samarbete"). A document with fewer than ``min_sentences`` sentences in which
+    one of ``terms`` fires (any kind of text, names included) gets no code but those of
+    ``except_codes``; its hits go to ``suppressed.csv`` with the reason, so nothing is lost
+    and a reader can see them."""
+
+    model_config = ConfigDict(extra="forbid")
+    description: str
+    terms: list[str] = Field(min_length=1)
+    exclude: list[str] = []
+    min_sentences: int = Field(default=1, ge=1)
+    except_codes: list[str] = []
+
+    @field_validator("terms", "exclude")
+    @classmethod
+    def _well_formed(cls, terms: list[str]) -> list[str]:
+        return _well_formed(terms)
+
+
 class Codebook(BaseModel):
     """A codebook: codes plus context attributes (sector, actors)."""
 
@@ -127,6 +149,8 @@ class Codebook(BaseModel):
     # theme words inside proper names (matcher.is_name: "Tillitsdelegationen") do not count
     # for a code (they still count for the attributes: "Skolverket" is about school)
     skip_names: bool = False
+    # what a document must name for its sentences to be coded (None: every document is coded)
+    scope: Scope | None = None
 
     @field_validator("codes")
     @classmethod
@@ -353,6 +377,11 @@ def load_codebook(path: Path | None = None, corpus: Path | None = None) -> Codeb
             where = f"line {line}: " if line else ""
             lines.append(f"  {where}{'.'.join(map(str, shown))}: {in_words(err)}")
         raise CodebookError(f"{path.name}: invalid codebook:\n" + "\n".join(lines)) from exc
+    unknown = sorted(set(codebook.scope.except_codes) - set(codebook.ids)) if codebook.scope else []
+    if unknown:  # the study's exception kept in a copy given codes of its own (one family, say): harmless
+        warn_once(f"{path.name}: scope.except_codes names {', '.join(unknown)}, which are not codes of this "
+                  f"codebook; they are ignored (name its own codes there, or leave `except_codes` out)",
+                  key=(str(path.resolve()), tuple(unknown)))
     if corpus is not None:
         _check_examples(codebook, Path(corpus), path, root)
     return codebook
@@ -431,6 +460,8 @@ def coder(codebook: Codebook, lemmatize: Lemmatizer = lemma) -> Bank:
     if key not in _BANKS:
         matchers = {"codes": code_matcher(codebook, lemmatize), "not_with": not_with_matcher(codebook, lemmatize)}
         matchers |= {("attribute", k): m for k, m in attribute_matchers(codebook, lemmatize).items()}
+        if codebook.scope is not None:
+            matchers["scope"] = Matcher(_terms("scope", codebook.scope.terms, codebook.scope.exclude), lemmatize)
         _BANKS[key] = Bank(matchers, lemmatize)
     return _BANKS[key]
 
@@ -458,6 +489,8 @@ def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame, codebook: Codebook
         skipped = set(np.flatnonzero(sentences["kind"].isin(codebook.skip_kinds).to_numpy()).tolist())
         found = {k: v for k, v in found.items() if k[0] not in skipped}
     blocked = bank.details_by_sentence("not_with", part) if found else {}
+    if found and codebook.scope is not None:
+        blocked = _out_of_scope(sentences, bank, part, codebook.scope, found) | blocked
     rows, suppressed = [], []
     keys = sorted(found, key=lambda k: (k[0], order[k[1]]))
     at = [i for i, _ in keys]
@@ -484,6 +517,29 @@ def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame, codebook: Codebook
         attrs[name] = values
     return (pd.DataFrame(rows, columns=tables.CODED_COLUMNS), pd.DataFrame(suppressed, columns=tables.SUPPRESSED_COLUMNS),
             pd.DataFrame(attrs, index=sentences.index))
+
+
+def _out_of_scope(sentences: pd.DataFrame, bank: Bank, part, scope: Scope,
+                  found: Mapping[tuple[int, str], object]) -> dict[tuple[int, str], tuple[str, str]]:
+    """The hits of ``found`` in documents (files) with fewer than ``scope.min_sentences``
+    sentences that name the scope, each with its reason and the scope's words the document
+    does name (``suppressed_by``, ``suppressing_words``)."""
+    files = sentences["file"].to_numpy()
+    named: dict[str, set[int]] = {}
+    words: dict[str, set[str]] = {}
+    for (s, _), (_, w) in bank.details_by_sentence("scope", part).items():
+        named.setdefault(files[s], set()).add(s)
+        words.setdefault(files[s], set()).update(w.split("; "))
+    out = {}
+    exempt = set(scope.except_codes)
+    for (s, code) in found:
+        if code in exempt:
+            continue
+        n = len(named.get(files[s], ()))
+        if n < scope.min_sentences:
+            out[(s, code)] = (f"scope: {n} of {scope.min_sentences} sentence(s) of the document name "
+                              f"{scope.description}", "; ".join(sorted(words.get(files[s], ()))))
+    return out
 
 
 def paragraph_values(per: Mapping[int, list[str]], paragraphs: Sequence[object]) -> dict[int, list[str]]:

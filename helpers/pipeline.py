@@ -397,7 +397,8 @@ def corrected(run: Run, decided: pd.DataFrame | None = None) -> pd.DataFrame:
 
 def suppressed(run: Run) -> pd.DataFrame:
     """``suppressed.csv``: hits that a code's ``not_with`` context cancelled, with the
-    rules and words that cancelled them."""
+    rules and words that cancelled them, and hits in documents outside the codebook's
+    ``scope`` (``suppressed_by`` "scope: …")."""
     return _table(run, "suppressed")
 
 

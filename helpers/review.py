@@ -161,7 +161,8 @@ def near_miss_codebook(codebook: coding.Codebook) -> coding.Codebook | None:
 def near_misses(segments: pd.DataFrame, coded: pd.DataFrame, suppressed: pd.DataFrame,
                 codebook: coding.Codebook) -> pd.DataFrame:
     """Sentences and codes the auto-coder did not give although the sentence holds
-    evidence for the code: a hit its ``not_with`` context cancelled (``suppressed.csv``),
+    evidence for the code: a hit its ``not_with`` context cancelled, or one in a document
+    outside the codebook's ``scope`` (both in ``suppressed.csv``),
     or a hit of :func:`near_miss_codebook` (one word of a longer rule). One row per
     sentence and code: ``file, doc_id, start, end, code, rules, matched, evidence``, in
     the contract's order and codebook order. This is the population the near-miss sample
@@ -169,7 +170,8 @@ def near_misses(segments: pd.DataFrame, coded: pd.DataFrame, suppressed: pd.Data
     cols = ["file", "doc_id", "start", "end", "code", "rules", "matched", "evidence"]
     found = []
     if len(suppressed):
-        s = suppressed.assign(evidence="cancelled by not_with: " + suppressed["suppressed_by"])
+        by = suppressed["suppressed_by"]
+        s = suppressed.assign(evidence=by.where(by.str.startswith("scope: "), "cancelled by not_with: " + by))
         found.append(s[cols])
     loose = near_miss_codebook(codebook)
     if loose is not None and len(segments):

@@ -23,7 +23,8 @@ Under a run's output folder (``OUT``, default ``build/``):
                    :func:`helpers.pipeline.corrected` add ``reviewed_added`` rows, never
                    written here). The stages compute the columns up to
                    ``matched`` (:data:`CODED_COLUMNS`); the pipeline adds ``review``
-``suppressed.csv`` hits a code's ``not_with`` context cancelled: the columns of
+``suppressed.csv`` hits a code's ``not_with`` context cancelled, or the codebook's ``scope`` (a
+                   document that names no public service), its reason "scope: …": the columns of
                    ``coded.csv`` and ``suppressed_by, suppressing_words``
 
 Read beside them from the corpus folder (inputs, not outputs): ``reference/NAME.csv`` (a

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pandas as pd
@@ -64,8 +65,8 @@ def test_exclusions_suppress_a_code():
 def test_code_segments_records_rules_and_words_sorted():
     cb = coding.load_codebook()
     seg = pd.DataFrame([{
-        "file": "a.txt", "doc_id": "a", "paragraph": 0, "sentence": 0, "start": 0, "end": 60,
-        "text": "Detaljstyrningen och dokumentationen tar tid från kärnuppdraget.",
+        "file": "a.txt", "doc_id": "a", "paragraph": 0, "sentence": 0, "start": 0, "end": 70,
+        "text": "Detaljstyrningen och dokumentationen tar tid från kärnuppdraget i skolan.",
     }])
     out = coding.code_segments(seg, cb)[0]
     assert list(out.columns) == ["file", "doc_id", "paragraph", "sentence", "start", "end", "code", "rules", "matched"]
@@ -175,9 +176,15 @@ def test_codebook_errors_say_what_to_write(tmp_path, text, messages):
     assert "Field required" not in str(err.value) and "should match pattern" not in str(err.value)
 
 
-def test_a_corpus_codebook_replaces_the_study_codebook(tmp_path):
+def test_a_corpus_codebook_replaces_the_study_codebook(tmp_path, caplog):
     assert coding.codebook_path(tmp_path) == paths.CODEBOOK_FILE
+    # the study's scope exempts one of its codes; in a codebook of other codes the exception is said
+    # and ignored
     p = _write(tmp_path, lambda d: d.update(codes=[dict(d["codes"][0], id="MY_CODE")]))
+    with caplog.at_level(logging.WARNING):
+        assert coding.load_codebook(p).ids == ["MY_CODE"]
+    assert "codebook.yaml: scope.except_codes names P_ADMIN, which are not codes of this codebook; they are " \
+           "ignored" in caplog.text
     assert coding.codebook_path(tmp_path) == p
     assert coding.load_codebook(p).ids == ["MY_CODE"]
 
@@ -218,6 +225,7 @@ def test_not_with_context_suppresses_a_code_and_logs_it(tmp_path):
     data = yaml.safe_load(paths.CODEBOOK_FILE.read_text(encoding="utf-8"))
     data["codes"] = [dict(id="P_MEASURE", family="P", name_sv="m", name_en="m", colour="#000000",
                           definition="d", use_when="u", terms=["utvärdering*"], not_with=["forsk*"])]
+    data.pop("scope")
     p = tmp_path / "codebook.yaml"
     p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     cb = coding.load_codebook(p)
@@ -366,3 +374,49 @@ def test_explain_shows_each_sentence_once_beside_its_codes(seed_tables):
     assert texts.nunique() == 2 and len(table) > 2  # two sentences, each with more than one code
     page = table.to_html()
     assert all(page.count(f">{text}<") == 1 for text in texts.unique())
+
+
+def _docs(*texts_by_file):
+    rows = [{"file": f, "doc_id": f[:-4], "paragraph": i, "sentence": 0, "start": 100 * i, "end": 100 * i + len(t),
+             "text": t} for f, texts in texts_by_file for i, t in enumerate(texts)]
+    return pd.DataFrame(rows)
+
+
+def test_a_document_that_names_no_public_service_gets_no_code_and_its_hits_are_logged():
+    """The codebook's scope: a text off the study's topic as a whole (two rail operators'
+    cooperation, a policy conflict's long-term solution) gets no code, and each hit it would
+    have had is in suppressed.csv with the reason and the scope's words the document names
+    (none); the same words in a document that names a public service anywhere, in another
+    paragraph or its title, are coded. Administrative burden is exempt."""
+    cb = coding.load_codebook()
+    seg = _docs(("rail.txt", ["Samarbetet mellan de två tågoperatörerna har länge varit dåligt.",
+                              "Vi behöver en långsiktig lösning på konflikten.",
+                              "Byråkratin tar tid från det viktiga arbetet."]),
+                ("school.txt", ["Elevhälsan i Exempelby", "Samarbetet har länge varit dåligt.",
+                                "Vi behöver en långsiktig lösning på konflikten."]))
+    coded, suppressed, _ = coding.code_segments(seg, cb)
+    assert coded[["file", "code"]].values.tolist() == [["rail.txt", "P_ADMIN"], ["school.txt", "R_HOLISTIC"],
+                                                      ["school.txt", "R_LONGTERM"]]
+    assert suppressed[["file", "code"]].values.tolist() == [["rail.txt", "R_HOLISTIC"], ["rail.txt", "R_LONGTERM"]]
+    assert set(suppressed["suppressed_by"]) == {
+        "scope: 0 of 1 sentence(s) of the document name a public service, a public body, its staff and users or "
+        "their governance"}
+    assert set(suppressed["suppressing_words"]) == {""}
+    unscoped = coding.code_segments(seg, cb.model_copy(update={"scope": None}))
+    assert len(unscoped[0]) == 5 and unscoped[1].empty
+
+
+def test_the_scope_counts_words_of_its_own_not_modal_verbs():
+    """"ska" and "skulle" are lemmatised as "skola" (school): they do not bring a text into
+    scope; "kommunikation" is no "kommun"; a municipality, a patient or staff do."""
+    cb = coding.load_codebook()
+    out = ["Vi ska hitta en långsiktig lösning.", "Det skulle kräva en långsiktig lösning.",
+           "God kommunikation ger en långsiktig lösning."]
+    into = ["Kommunen behöver en långsiktig lösning.", "Patienterna behöver en långsiktig lösning.",
+            "Personalen behöver en långsiktig lösning."]
+    seg = _docs(*((f"t{i}.txt", [t]) for i, t in enumerate(out + into)))
+    coded, suppressed, _ = coding.code_segments(seg, cb)
+    longterm = suppressed[suppressed["code"] == "R_LONGTERM"]
+    assert longterm["file"].tolist() == ["t0.txt", "t1.txt", "t2.txt"] and set(longterm["suppressing_words"]) == {""}
+    assert coded["file"].tolist() == ["t3.txt", "t4.txt", "t5.txt"] and set(coded["code"]) == {"R_LONGTERM"}
+    assert set(suppressed["suppressed_by"].str[:6]) == {"scope:"}
