@@ -264,15 +264,16 @@ def _intervals(boot: dict[str, np.ndarray]) -> dict[str, float]:
 
 def baseline_codebook(codebook: coding.Codebook) -> coding.Codebook | None:
     """The keyword baseline as a codebook with ``codebook``'s codes: each code's rules are
-    the baseline's stems, with no exclusions, ``not_with`` rules, skipped kinds or names;
-    ``None`` when the baseline does not have exactly these codes (a corpus's own codebook)."""
+    the baseline's stems, with no exclusions, ``not_with`` rules, skipped kinds, names or
+    scope (every document coded); ``None`` when the baseline does not have exactly these
+    codes (a corpus's own codebook)."""
     stems, _ = io.load_yaml(BASELINE_FILE.read_text(encoding="utf-8"), paths.display(BASELINE_FILE))
     if sorted(stems) != sorted(codebook.ids):
         return None
     codes = [c.model_copy(update={"terms": list(stems[c.id]), "exclude": [], "not_with": [], "examples": []})
              for c in codebook.codes]
     return codebook.model_copy(update={"name": BASELINE_NAME, "version": BASELINE_VERSION, "codes": codes,
-                                       "skip_kinds": [], "skip_names": False})
+                                       "skip_kinds": [], "skip_names": False, "scope": None})
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,8 @@ def test_exclusions_suppress_a_code():
 def test_code_segments_records_rules_and_words_sorted():
     cb = coding.load_codebook()
     seg = pd.DataFrame([{
-        "file": "a.txt", "doc_id": "a", "paragraph": 0, "sentence": 0, "start": 0, "end": 70,
-        "text": "Detaljstyrningen och dokumentationen tar tid från kärnuppdraget i skolan.",
+        "file": "a.txt", "doc_id": "a", "paragraph": 0, "sentence": 0, "start": 0, "end": 60,
+        "text": "Detaljstyrningen och dokumentationen tar tid från kärnuppdraget.",
     }])
     out = coding.code_segments(seg, cb)[0]
     assert list(out.columns) == ["file", "doc_id", "paragraph", "sentence", "start", "end", "code", "rules", "matched"]
@@ -176,15 +176,9 @@ def test_codebook_errors_say_what_to_write(tmp_path, text, messages):
     assert "Field required" not in str(err.value) and "should match pattern" not in str(err.value)
 
 
-def test_a_corpus_codebook_replaces_the_study_codebook(tmp_path, caplog):
+def test_a_corpus_codebook_replaces_the_study_codebook(tmp_path):
     assert coding.codebook_path(tmp_path) == paths.CODEBOOK_FILE
-    # the study's scope exempts one of its codes; in a codebook of other codes the exception is said
-    # and ignored
     p = _write(tmp_path, lambda d: d.update(codes=[dict(d["codes"][0], id="MY_CODE")]))
-    with caplog.at_level(logging.WARNING):
-        assert coding.load_codebook(p).ids == ["MY_CODE"]
-    assert "codebook.yaml: scope.except_codes names P_ADMIN, which are not codes of this codebook; they are " \
-           "ignored" in caplog.text
     assert coding.codebook_path(tmp_path) == p
     assert coding.load_codebook(p).ids == ["MY_CODE"]
 
@@ -225,7 +219,6 @@ def test_not_with_context_suppresses_a_code_and_logs_it(tmp_path):
     data = yaml.safe_load(paths.CODEBOOK_FILE.read_text(encoding="utf-8"))
     data["codes"] = [dict(id="P_MEASURE", family="P", name_sv="m", name_en="m", colour="#000000",
                           definition="d", use_when="u", terms=["utvärdering*"], not_with=["forsk*"])]
-    data.pop("scope")
     p = tmp_path / "codebook.yaml"
     p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     cb = coding.load_codebook(p)
@@ -382,13 +375,24 @@ def _docs(*texts_by_file):
     return pd.DataFrame(rows)
 
 
+# a codebook's scope as version 14 of the study's had it (scored once, not adopted), its terms shortened
+SCOPE = {"description": "a public service, a public body, its staff and users or their governance",
+         "terms": ["*myndighet*", "kommun", "*kommunen", "*kommuner", "skol*", "*skolan", "elev*", "*vård",
+                   "*vården", "personal*", "*personalen", "patient*", "*styrning*"],
+         "exclude": ["ska", "skall", "skulle"], "except_codes": ["P_ADMIN"]}
+
+
+def _scoped(**scope) -> coding.Codebook:
+    return coding.load_codebook().model_copy(update={"scope": coding.Scope.model_validate(SCOPE | scope)})
+
+
 def test_a_document_that_names_no_public_service_gets_no_code_and_its_hits_are_logged():
-    """The codebook's scope: a text off the study's topic as a whole (two rail operators'
-    cooperation, a policy conflict's long-term solution) gets no code, and each hit it would
-    have had is in suppressed.csv with the reason and the scope's words the document names
-    (none); the same words in a document that names a public service anywhere, in another
-    paragraph or its title, are coded. Administrative burden is exempt."""
-    cb = coding.load_codebook()
+    """A codebook's scope: a text off its topic as a whole (two rail operators' cooperation, a
+    policy conflict's long-term solution) gets no code, and each hit it would have had is in
+    suppressed.csv with the reason and the scope's words the document names (none); the same
+    words in a document that names a public service anywhere, in another paragraph or its
+    title, are coded. A code of `except_codes` (administrative burden) is coded anywhere."""
+    cb = _scoped()
     seg = _docs(("rail.txt", ["Samarbetet mellan de två tågoperatörerna har länge varit dåligt.",
                               "Vi behöver en långsiktig lösning på konflikten.",
                               "Byråkratin tar tid från det viktiga arbetet."]),
@@ -404,12 +408,17 @@ def test_a_document_that_names_no_public_service_gets_no_code_and_its_hits_are_l
     assert set(suppressed["suppressing_words"]) == {""}
     unscoped = coding.code_segments(seg, cb.model_copy(update={"scope": None}))
     assert len(unscoped[0]) == 5 and unscoped[1].empty
+    two = coding.code_segments(seg, _scoped(min_sentences=2))  # the title alone is not enough now
+    assert sorted(set(two[1]["file"])) == ["rail.txt", "school.txt"]
+    assert set(two[1]["suppressed_by"].str[:21]) == {"scope: 0 of 2 sentenc", "scope: 1 of 2 sentenc"}
+    assert set(two[1]["suppressing_words"]) == {"", "Elevhälsan"}
 
 
 def test_the_scope_counts_words_of_its_own_not_modal_verbs():
-    """"ska" and "skulle" are lemmatised as "skola" (school): they do not bring a text into
-    scope; "kommunikation" is no "kommun"; a municipality, a patient or staff do."""
-    cb = coding.load_codebook()
+    """"ska" and "skulle" are lemmatised as "skola" (school): with the scope's `exclude` they
+    do not bring a text into scope; "kommunikation" is no "kommun"; a municipality, a patient
+    or staff do."""
+    cb = _scoped()
     out = ["Vi ska hitta en långsiktig lösning.", "Det skulle kräva en långsiktig lösning.",
            "God kommunikation ger en långsiktig lösning."]
     into = ["Kommunen behöver en långsiktig lösning.", "Patienterna behöver en långsiktig lösning.",
@@ -420,3 +429,17 @@ def test_the_scope_counts_words_of_its_own_not_modal_verbs():
     assert longterm["file"].tolist() == ["t0.txt", "t1.txt", "t2.txt"] and set(longterm["suppressing_words"]) == {""}
     assert coded["file"].tolist() == ["t3.txt", "t4.txt", "t5.txt"] and set(coded["code"]) == {"R_LONGTERM"}
     assert set(suppressed["suppressed_by"].str[:6]) == {"scope:"}
+
+
+def test_a_scope_that_exempts_a_code_the_codebook_lacks_says_so(tmp_path, caplog):
+    """A codebook copied with a scope and given codes of its own: the exception that names no
+    code of it is said (file, codes, what to do) and ignored; a scope's terms are checked as
+    a code's are."""
+    p = _write(tmp_path, lambda d: d.update(codes=[dict(d["codes"][0], id="MY_CODE")], scope=SCOPE))
+    with caplog.at_level(logging.WARNING):
+        assert coding.load_codebook(p).scope.except_codes == ["P_ADMIN"]
+    assert "codebook.yaml: scope.except_codes names P_ADMIN, which are not codes of this codebook; they are " \
+           "ignored (name its own codes there, or leave `except_codes` out)" in caplog.text
+    p = _write(tmp_path, lambda d: d.update(scope=SCOPE | {"terms": ["a**b"]}))
+    with pytest.raises(coding.CodebookError, match=r"line \d+: scope\.terms: .*'a\*\*b' is not a word pattern"):
+        coding.load_codebook(p)

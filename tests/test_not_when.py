@@ -44,9 +44,7 @@ NOT_RULES = {
 def _code(text: str, codebook) -> tuple[list[str], list[str]]:
     seg = pd.DataFrame([{"file": "x.txt", "doc_id": "x", "paragraph": 0, "sentence": 0, "start": 0, "end": len(text),
                          "text": text}])
-    # a clause's sense in one sentence: without the codebook's scope, which leaves a one-sentence text
-    # that names no public service uncoded (tests/test_coding.py tests it)
-    coded, suppressed, _ = coding.code_segments(seg, codebook.model_copy(update={"scope": None}))
+    coded, suppressed, _ = coding.code_segments(seg, codebook)
     return coded["code"].tolist(), suppressed["code"].tolist()
 
 

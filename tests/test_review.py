@@ -120,6 +120,21 @@ def test_near_misses_hold_evidence_and_are_not_coded(seed_tables):
     assert "minut*" in detail and "varje" not in detail and "i" not in detail
 
 
+def test_a_hit_outside_a_codebooks_scope_is_a_near_miss_that_says_so():
+    """A codebook's scope leaves a document that names none of it uncoded; its hits are near
+    misses to review, each saying it was out of scope (not that a not_with context cancelled it)."""
+    scope = coding.Scope(description="a public service", terms=["skol*", "*vård*"], exclude=["ska"])
+    cb = coding.load_codebook().model_copy(update={"scope": scope})
+    seg = pd.DataFrame({"file": ["a.txt", "b.txt"], "doc_id": ["a", "b"], "paragraph": 0, "sentence": 0,
+                        "start": 0, "end": 45, "kind": "paragraph",
+                        "text": ["Vi vill ha ett långsiktigt samarbete.", "Vi vill ha ett långsiktigt samarbete i skolan."]})
+    coded, suppressed, _ = coding.code_segments(seg, cb)
+    near = review.near_misses(seg, coded, suppressed, cb)
+    scoped = near[near["file"] == "a.txt"]
+    assert set(scoped["code"]) == {"R_HOLISTIC", "R_LONGTERM"} and set(coded["file"]) == {"b.txt"}
+    assert set(scoped["evidence"]) == {"scope: 0 of 1 sentence(s) of the document name a public service"}
+
+
 # --------------------------------------------------------------------------- decisions
 
 

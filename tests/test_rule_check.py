@@ -20,11 +20,9 @@ SENTENCES = [
     "Forskarna mäter hur länge eleverna läser.",  # P_MEASURE's not_with (research) cancels it
     "Kommunen mäter hur många besök personalen hinner med.",  # measuring the work
     "Barnen kunde inte äta sig mätta.",  # "mätta" (full) is excluded from P_MEASURE
-    "Rapporten från Tillitsrådet om skolan kom i går.",  # a theme word inside a name (skip_names)
-    "Vi behöver mer tillit till professionen i vården.",  # trust
+    "Rapporten från Tillitsrådet kom i går.",  # a theme word inside a name (skip_names)
+    "Vi behöver mer tillit till professionen.",  # trust
 ]
-# (each sentence a document that names a public service, as the codebook's scope asks; a document
-# that names none is uncoded whatever rule fires in it: tests/test_coding.py)
 
 
 def _tables(sentences: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:

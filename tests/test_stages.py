@@ -214,9 +214,6 @@ def _code_both(docs, codebook, drop_tid: bool = False):
     token_lists = [t if isinstance(t, list) else [] for t in token_lists]
     if drop_tid:
         tok = tok.drop(columns=["tid", "form"])
-    # the matching compared, sentence by sentence: the reference matcher knows no document-level scope
-    # (a document that names no public service uncoded: tests/test_coding.py), so neither side applies it
-    codebook = codebook.model_copy(update={"scope": None})
     return seg, coding.code_table(seg, tok, codebook), _reference_coding(seg, token_lists, codebook)
 
 
