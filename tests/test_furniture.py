@@ -516,6 +516,13 @@ KINDS = [
       "Cookies som krävs för att webbplatsen ska fungera, till exempel sessions-ID."], "cookie-notice"),
     ("a search box's prompt to type", ["Skriv ett sökord för att påbörja din sökning."], "search-widget"),
     ("a language switch of the two languages' names", ["Svenska English"], "language-switch"),
+    # round 49's (written reading rounds 1 to 48)
+    ("a breadcrumb's label alone", ["Du är här"], "navigation"),
+    ("the home link naming the site's address", ["Till startsidan på exempelbostader.se"], "controls"),
+    ("a translation widget's offer in English, the other way round",
+     ["Translate the page to English with Google Translate. You can choose another language after the click "
+      "Translate"], "language-switch"),
+    ("a read-here link with its file's type and size", ["Läs brevet här. (PDF-dokument, 149 kB)"], "controls"),
 ]
 
 
@@ -739,7 +746,11 @@ def test_sentences_that_name_the_interface_stay():
              "Instagram används av många unga",  # a sentence about the service
              "Skriv ett sökord i rutan och tryck på Sök, så visas alla beslut från 2020 och framåt.",  # instructions
              "Svenska och engelska",  # languages in a heading, no switch
-             "Kungl. Biblioteket har fått en ny riksbibliotekarie."]  # a sentence that names the library
+             "Kungl. Biblioteket har fått en ny riksbibliotekarie.",  # a sentence that names the library
+             "Du är här för att lära dig mer om avfall.",  # a sentence that goes on
+             "Till startsidan på webbplatsen kommer nyheterna först.",  # no site's address
+             "Läs rapporten här och lämna dina synpunkter senast 1 maj.",  # no file's type and size
+             "Fler sidor i rapporten handlar om skolan än om vården."]  # a sentence, not a list's heading
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
 
 
@@ -1104,6 +1115,19 @@ def test_a_link_list_goes_with_its_heading():
     removed = _removed_by(text)
     assert removed == dict.fromkeys(["Relevanta dokument", *titles], "link-list")
     assert _kept(text) == [BODY, BODY]
+    # round 49's (written reading rounds 1 to 48): the site's other pages of a section under "Fler sidor inom …"
+    pages = ["Dricksvatten och mätning", "Avlopp från hushåll"]
+    text = "\n\n".join([BODY, "Fler sidor inom frågor och svar", *pages, BODY]) + "\n"
+    assert _removed_by(text) == dict.fromkeys(["Fler sidor inom frågor och svar", *pages], "link-list")
+
+
+def test_a_press_contact_under_its_label_with_a_colon_goes_as_a_block():
+    """Round 49's (written reading rounds 1 to 48): "Presskontakt:" with its colon heads a
+    press contact, a name, a title, a number and an address to a line, as "Presskontakt" does."""
+    lines = ["Presskontakt:", "Eva Exempel", "Press- och medieansvarig, kulturförvaltningen", "08-123 456 78",
+             "eva.exempel@exempelby.se"]
+    removed = _removed_by("\n\n".join([BODY, "\n".join(lines), BODY]) + "\n")
+    assert set(lines) <= set(removed) and removed["Presskontakt:"] == "contact-details"
 
 
 def test_a_status_panel_goes_as_a_menu_that_joins_its_labels_and_stops_at_another_removed_line():
