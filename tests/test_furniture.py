@@ -523,6 +523,13 @@ KINDS = [
      ["Translate the page to English with Google Translate. You can choose another language after the click "
       "Translate"], "language-switch"),
     ("a read-here link with its file's type and size", ["Läs brevet här. (PDF-dokument, 149 kB)"], "controls"),
+    # round 50's (written reading rounds 1 to 49)
+    ("a link to the news list with its arrow", ["« Fler nyheter", "Alla nyheter »"], "navigation"),
+    ("a date in words, a bar and the item's category", ["aug 29, 2022 | Övrigt", "29 augusti 2022 | Nyheter"],
+     "published-date"),
+    ("a copy-protection plugin's message", ["error: Innehållet är skyddat."], "template-residue"),
+    ("a sentence that only sends the reader to another site",
+     ["För mer information gå vidare till Exempelverkets hemsida."], "contact-block"),
 ]
 
 
@@ -750,7 +757,11 @@ def test_sentences_that_name_the_interface_stay():
              "Du är här för att lära dig mer om avfall.",  # a sentence that goes on
              "Till startsidan på webbplatsen kommer nyheterna först.",  # no site's address
              "Läs rapporten här och lämna dina synpunkter senast 1 maj.",  # no file's type and size
-             "Fler sidor i rapporten handlar om skolan än om vården."]  # a sentence, not a list's heading
+             "Fler sidor i rapporten handlar om skolan än om vården.",  # a sentence, not a list's heading
+             "Fler nyheter om skolan kommer i höst.",  # a sentence about news
+             "15 mars 2024 | Kommunfullmäktige protokoll",  # a meeting's document after its date
+             "Innehållet är skyddat av upphovsrätt enligt lag.",  # a sentence on copyright
+             "För mer information om taxan, se kommunens hemsida eller ring oss."]  # no "gå till"
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
 
 
@@ -1115,6 +1126,9 @@ def test_a_link_list_goes_with_its_heading():
     removed = _removed_by(text)
     assert removed == dict.fromkeys(["Relevanta dokument", *titles], "link-list")
     assert _kept(text) == [BODY, BODY]
+    # round 50's (written reading rounds 1 to 49): related material under its heading
+    text = "\n\n".join([BODY, "Relaterat material", "Strategisk inriktning 2024–2027", BODY]) + "\n"
+    assert _removed_by(text) == dict.fromkeys(["Relaterat material", "Strategisk inriktning 2024–2027"], "link-list")
     # round 49's (written reading rounds 1 to 48): the site's other pages of a section under "Fler sidor inom …"
     pages = ["Dricksvatten och mätning", "Avlopp från hushåll"]
     text = "\n\n".join([BODY, "Fler sidor inom frågor och svar", *pages, BODY]) + "\n"
