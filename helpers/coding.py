@@ -378,10 +378,10 @@ def load_codebook(path: Path | None = None, corpus: Path | None = None) -> Codeb
             lines.append(f"  {where}{'.'.join(map(str, shown))}: {in_words(err)}")
         raise CodebookError(f"{path.name}: invalid codebook:\n" + "\n".join(lines)) from exc
     unknown = sorted(set(codebook.scope.except_codes) - set(codebook.ids)) if codebook.scope else []
-    if unknown:  # the study's exception kept in a copy given codes of its own (one family, say): harmless
-        warn_once(f"{path.name}: scope.except_codes names {', '.join(unknown)}, which are not codes of this "
-                  f"codebook; they are ignored (name its own codes there, or leave `except_codes` out)",
-                  key=(str(path.resolve()), tuple(unknown)))
+    if unknown:  # a scope copied with codes of another codebook (or a misspelt id): what it exempts is said
+        warn_once(f"{path.name}: scope.except_codes names {', '.join(unknown)}, not a code of this codebook; "
+                  f"ignored (name this codebook's codes there, or leave `except_codes` out)",
+                  key=(str(path.resolve()), tuple(unknown)), logger=log)
     if corpus is not None:
         _check_examples(codebook, Path(corpus), path, root)
     return codebook
@@ -489,7 +489,7 @@ def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame, codebook: Codebook
         skipped = set(np.flatnonzero(sentences["kind"].isin(codebook.skip_kinds).to_numpy()).tolist())
         found = {k: v for k, v in found.items() if k[0] not in skipped}
     blocked = bank.details_by_sentence("not_with", part) if found else {}
-    if found and codebook.scope is not None:
+    if found and codebook.scope is not None:  # a hit both cancel is logged with its not_with rule
         blocked = _out_of_scope(sentences, bank, part, codebook.scope, found) | blocked
     rows, suppressed = [], []
     keys = sorted(found, key=lambda k: (k[0], order[k[1]]))
@@ -521,24 +521,26 @@ def code_table(sentences: pd.DataFrame, tokens: pd.DataFrame, codebook: Codebook
 
 def _out_of_scope(sentences: pd.DataFrame, bank: Bank, part, scope: Scope,
                   found: Mapping[tuple[int, str], object]) -> dict[tuple[int, str], tuple[str, str]]:
-    """The hits of ``found`` in documents (files) with fewer than ``scope.min_sentences``
-    sentences that name the scope, each with its reason and the scope's words the document
-    does name (``suppressed_by``, ``suppressing_words``)."""
-    files = sentences["file"].to_numpy()
-    named: dict[str, set[int]] = {}
-    words: dict[str, set[str]] = {}
+    """The hits of ``found`` in documents with fewer than ``scope.min_sentences`` sentences
+    that name the scope, each with its reason and the scope's words the document does name
+    (``suppressed_by``, ``suppressing_words``). A document is a ``doc_id`` of a file (a
+    diary's dated entry is one of its own), or the file where the table has no ``doc_id``."""
+    cols = ["file", "doc_id"] if "doc_id" in sentences.columns else ["file"]
+    docs = list(zip(*(sentences[c].tolist() for c in cols)))
+    named: dict[tuple, set[int]] = {}
+    words: dict[tuple, set[str]] = {}
     for (s, _), (_, w) in bank.details_by_sentence("scope", part).items():
-        named.setdefault(files[s], set()).add(s)
-        words.setdefault(files[s], set()).update(w.split("; "))
+        named.setdefault(docs[s], set()).add(s)
+        words.setdefault(docs[s], set()).update(w.split("; "))
     out = {}
     exempt = set(scope.except_codes)
     for (s, code) in found:
         if code in exempt:
             continue
-        n = len(named.get(files[s], ()))
+        n = len(named.get(docs[s], ()))
         if n < scope.min_sentences:
             out[(s, code)] = (f"scope: {n} of {scope.min_sentences} sentence(s) of the document name "
-                              f"{scope.description}", "; ".join(sorted(words.get(files[s], ()))))
+                              f"{scope.description}", "; ".join(sorted(words.get(docs[s], ()))))
     return out
 
 

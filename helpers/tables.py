@@ -24,7 +24,7 @@ Under a run's output folder (``OUT``, default ``build/``):
                    written here). The stages compute the columns up to
                    ``matched`` (:data:`CODED_COLUMNS`); the pipeline adds ``review``
 ``suppressed.csv`` hits a code's ``not_with`` context cancelled, or the codebook's ``scope`` (a
-                   document that names no public service), its reason "scope: …": the columns of
+                   document naming too little of it), its reason "scope: …": the columns of
                    ``coded.csv`` and ``suppressed_by, suppressing_words``
 
 Read beside them from the corpus folder (inputs, not outputs): ``reference/NAME.csv`` (a

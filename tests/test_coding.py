@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import clean, coding, corpus, matcher, paths
+from helpers import clean, coding, corpus, evaluation, matcher, paths
 
 
 def clean_tokens(text):
@@ -370,8 +370,10 @@ def test_explain_shows_each_sentence_once_beside_its_codes(seed_tables):
 
 
 def _docs(*texts_by_file):
+    """One document per file; a first line without a full stop is its title (a kind not coded)."""
     rows = [{"file": f, "doc_id": f[:-4], "paragraph": i, "sentence": 0, "start": 100 * i, "end": 100 * i + len(t),
-             "text": t} for f, texts in texts_by_file for i, t in enumerate(texts)]
+             "text": t, "kind": "title" if i == 0 and not t.endswith(".") else "paragraph"}
+            for f, texts in texts_by_file for i, t in enumerate(texts)]
     return pd.DataFrame(rows)
 
 
@@ -438,8 +440,36 @@ def test_a_scope_that_exempts_a_code_the_codebook_lacks_says_so(tmp_path, caplog
     p = _write(tmp_path, lambda d: d.update(codes=[dict(d["codes"][0], id="MY_CODE")], scope=SCOPE))
     with caplog.at_level(logging.WARNING):
         assert coding.load_codebook(p).scope.except_codes == ["P_ADMIN"]
-    assert "codebook.yaml: scope.except_codes names P_ADMIN, which are not codes of this codebook; they are " \
-           "ignored (name its own codes there, or leave `except_codes` out)" in caplog.text
+    assert "codebook.yaml: scope.except_codes names P_ADMIN, not a code of this codebook; ignored (name this " \
+           "codebook's codes there, or leave `except_codes` out)" in caplog.text
     p = _write(tmp_path, lambda d: d.update(scope=SCOPE | {"terms": ["a**b"]}))
     with pytest.raises(coding.CodebookError, match=r"line \d+: scope\.terms: .*'a\*\*b' is not a word pattern"):
         coding.load_codebook(p)
+
+
+def test_the_scope_is_read_per_document_so_a_diarys_entries_each_need_it():
+    """A file that holds a diary's dated entries holds several documents (doc_ids): an entry
+    that names nothing of the scope is out of it although another entry of the file names it."""
+    seg = pd.DataFrame({"file": "diary.txt", "doc_id": ["diary/e1", "diary/e2"], "paragraph": [0, 1],
+                        "sentence": 0, "start": [0, 100], "end": [60, 160], "kind": "paragraph",
+                        "text": ["Eleverna i skolan behöver en långsiktig plan.", "Vi behöver en långsiktig lösning."]})
+    coded, suppressed, _ = coding.code_segments(seg, _scoped())
+    assert coded[["doc_id", "code"]].values.tolist() == [["diary/e1", "R_LONGTERM"]]
+    assert suppressed[["doc_id", "code"]].values.tolist() == [["diary/e2", "R_LONGTERM"]]
+
+
+def test_the_coder_is_rebuilt_when_the_scope_changes():
+    """The matchers are built once per codebook; a codebook with other scope terms is another
+    codebook, so the same text is coded by the terms in force."""
+    seg = _docs(("t.txt", ["Kommunen behöver en långsiktig lösning."]))
+    assert len(coding.code_segments(seg, _scoped())[0]) == 1
+    assert len(coding.code_segments(seg, _scoped(terms=["skol*"]))[0]) == 0
+    assert len(coding.code_segments(seg, _scoped())[0]) == 1
+
+
+def test_the_keyword_baseline_takes_no_scope():
+    """The keyword baseline is the same yardstick whatever the codebook: a codebook's scope
+    does not leave the baseline's documents uncoded (it did while version 14 was scored)."""
+    cb = _scoped()
+    base = evaluation.baseline_codebook(cb)
+    assert cb.scope is not None and base is not None and base.scope is None
