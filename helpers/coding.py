@@ -104,6 +104,10 @@ class Code(BaseModel):
 ATTRIBUTES = ("sector", "actors")
 
 
+# how suppressed.csv gives the reason of a hit out of a codebook's scope (review.near_misses reads it)
+SCOPE_REASON = "scope: "
+
+
 class Scope(BaseModel):
     """What a document must name for its sentences to be coded: a codebook about public
     services reads its theme words in another sense in a text that names no public service,
@@ -539,7 +543,7 @@ def _out_of_scope(sentences: pd.DataFrame, bank: Bank, part, scope: Scope,
             continue
         n = len(named.get(docs[s], ()))
         if n < scope.min_sentences:
-            out[(s, code)] = (f"scope: {n} of {scope.min_sentences} sentence(s) of the document name "
+            out[(s, code)] = (f"{SCOPE_REASON}{n} of {scope.min_sentences} sentence(s) of the document name "
                               f"{scope.description}", "; ".join(sorted(words.get(docs[s], ()))))
     return out
 

@@ -171,7 +171,7 @@ def near_misses(segments: pd.DataFrame, coded: pd.DataFrame, suppressed: pd.Data
     found = []
     if len(suppressed):
         by = suppressed["suppressed_by"]
-        s = suppressed.assign(evidence=by.where(by.str.startswith("scope: "), "cancelled by not_with: " + by))
+        s = suppressed.assign(evidence=by.where(by.str.startswith(coding.SCOPE_REASON), "cancelled by not_with: " + by))
         found.append(s[cols])
     loose = near_miss_codebook(codebook)
     if loose is not None and len(segments):
