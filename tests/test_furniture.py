@@ -530,6 +530,16 @@ KINDS = [
     ("a copy-protection plugin's message", ["error: Innehållet är skyddat."], "template-residue"),
     ("a sentence that only sends the reader to another site",
      ["För mer information gå vidare till Exempelverkets hemsida."], "contact-block"),
+    # round 51's (written reading rounds 1 to 50)
+    ("a skip link to the menu or the footer", ["Gå direkt till navigeringen", "Hoppa till sidfoten"], "skip-link"),
+    ("a row of share links with mail and a copy link", ["LinkedIn Facebook X Mail Länk", "Facebook E-post Link"],
+     "share-buttons"),
+    ("a newsletter's sign-up offer",
+     ["Anmäl dig till vårt nyhetsbrev", "Prenumerera för att ta del av våra senaste nyheter från Exempelby"], "controls"),
+    ("an image's text missing", ["Bildtext saknas", "Alt-text saknas."], "template-residue"),
+    ("an outage panel with nothing to show", ["Ingen driftinformation tillgänglig.", "Inga kända störningar just nu"],
+     "page-metadata"),
+    ("a press contact's lead-in with its colon alone", ["För mer information:"], "contact-block"),
 ]
 
 
@@ -768,7 +778,16 @@ def test_sentences_that_name_the_interface_stay():
              "För mer information om vandringen, ring Länsstyrelsen på telefon 010-224 90 00.",
              "Till fikat använder vi kakor från bageriet.", "Vilka kakor vill du baka till julmarknaden?",
              "Svenska teckenspråk", "Speltid: 1:50", "Längd: 2:15", "2023 > 15",
-             "Startsidan/webbplatsen uppdateras varje vecka av kommunikationsavdelningen."]
+             "Startsidan/webbplatsen uppdateras varje vecka av kommunikationsavdelningen.",
+             # round 51's rules take a line of the interface alone, not the text about the same things
+             "Gå till navigeringen i appen och välj Inställningar.",  # instructions that go on
+             "Mail och länk skickas till alla deltagare",  # no social service's name
+             "Anmäl dig", "Anmäl dig till kursen senast 1 maj.",  # a button or a course, no newsletter
+             "Bildtexten saknas i den tryckta versionen.",  # a sentence about captions
+             "Inga störningar väntas när ledningen byts.",  # a sentence that goes on
+             "Inga avbrott i vattenleveransen under 2023 var längre än fyra timmar.",
+             "För mer information: ring 0123-456 78.",  # goes on after the colon
+             "Mer information"]  # no colon
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
 
 

@@ -1181,17 +1181,17 @@ def test_a_decomposed_codebook_is_read_composed_and_its_rules_match(corpus_facto
 def test_decomposed_cleaning_rules_and_study_are_read_composed(corpus_factory, caplog):
     """A corpus's boilerplate.yaml or study.yaml saved decomposed (NFD): its patterns match
     the composed text and its voice names the composed column value, with a warning."""
-    root = corpus_factory({"a.txt": "Text här.\nPrenumerera på vårt nyhetsbrev!\n"})
-    rules = "rules:\n  - id: newsletter\n    kind: line\n    description: x\n    patterns: ['prenumerera på vårt nyhetsbrev.*']\n"
+    root = corpus_factory({"a.txt": "Text här.\nMånadens tips från redaktionen!\n"})
+    rules = "rules:\n  - id: editors-tip\n    kind: line\n    description: x\n    patterns: ['månadens tips från redaktionen.*']\n"
     (root / "boilerplate.yaml").write_text(unicodedata.normalize("NFD", rules), encoding="utf-8")
     (root / "study.yaml").write_text(unicodedata.normalize("NFD", "title: Välfärd\nperiod: 2013–2017\n"), encoding="utf-8")
     with caplog.at_level(logging.WARNING):
         loaded = clean.load_rules(root)
         study = corpus.load_study(root)
     _, removed = clean.segment((root / "raw" / "a.txt").read_text(encoding="utf-8"), "a.txt", loaded)
-    assert [r["rule"] for r in removed] == ["newsletter"]
+    assert [r["rule"] for r in removed] == ["editors-tip"]
     assert study["title"] == unicodedata.normalize("NFC", "Välfärd")
-    assert "boilerplate.yaml: 1 text(s) written decomposed (NFD), e.g. 'prenumerera på vårt nyhetsbrev.*'" in caplog.text
+    assert "boilerplate.yaml: 1 text(s) written decomposed (NFD), e.g. 'månadens tips från redaktionen.*'" in caplog.text
     assert "study.yaml: 1 text(s) written decomposed (NFD), e.g. 'Välfärd'" in caplog.text
 
 
