@@ -1182,7 +1182,8 @@ def test_decomposed_cleaning_rules_and_study_are_read_composed(corpus_factory, c
     """A corpus's boilerplate.yaml or study.yaml saved decomposed (NFD): its patterns match
     the composed text and its voice names the composed column value, with a warning."""
     root = corpus_factory({"a.txt": "Text här.\nMånadens tips från redaktionen!\n"})
-    rules = "rules:\n  - id: editors-tip\n    kind: line\n    description: x\n    patterns: ['månadens tips från redaktionen.*']\n"
+    rules = ("rules:\n  - id: editors-tip\n    kind: line\n    description: x\n"
+             "    patterns: ['månadens tips från redaktionen.*']\n")
     (root / "boilerplate.yaml").write_text(unicodedata.normalize("NFD", rules), encoding="utf-8")
     (root / "study.yaml").write_text(unicodedata.normalize("NFD", "title: Välfärd\nperiod: 2013–2017\n"), encoding="utf-8")
     with caplog.at_level(logging.WARNING):
