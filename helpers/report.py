@@ -798,7 +798,7 @@ def codebook_page(codebook: Codebook, doc_ids: Mapping[str, str] | None = None,
                   documents: pd.DataFrame | None = None) -> str:
     """The codebook as a page of its own: every code with its definition, when to code it
     and when not, its example quotes and its rules (``terms``, ``exclude``, ``not_with``),
-    then the context attributes with their rules and exclusions; whole, wrapping, every
+    the codebook's ``scope`` if it has one, then the context attributes with their rules and exclusions; whole, wrapping, every
     value escaped (a corpus folder's codebook is data). An example quote is cited by its
     document's id where ``doc_ids`` (raw file name → id) knows the file, its file name
     kept in the citation's tooltip; by the file name otherwise. With ``documents`` (the
@@ -834,6 +834,15 @@ def codebook_page(codebook: Codebook, doc_ids: Mapping[str, str] | None = None,
                 + (f"<dt>examples</dt><dd>{examples}</dd>" if examples else "")
                 + rules(f"rules ({len(c.terms)})", c.terms) + rules("never counts (exclude)", c.exclude)
                 + rules("cancelled by (not_with)", c.not_with) + "</dl></section>")
+    if codebook.scope is not None:
+        scope = codebook.scope
+        exempt = ", ".join(f"<code>{esc(c)}</code>" for c in scope.except_codes)
+        parts.append(f"<h2>Scope</h2><p>{esc(scope.description)}. A document in which fewer than "
+                     f"{scope.min_sentences} sentence(s) name one of these terms gets no code"
+                     + (f" but {exempt}" if exempt else "") + "; its hits are kept in <code>suppressed.csv</code>, "
+                     "the reason beginning <code>scope:</code>.</p><dl>"
+                     + rules(f"terms ({len(scope.terms)})", scope.terms) + rules("never counts (exclude)", scope.exclude)
+                     + "</dl>")
     parts.append("<h2>Context attributes</h2><p>Recorded for every sentence; a sentence in which no rule of an "
                  "attribute fires takes the values of the rest of its paragraph where the codebook reads that "
                  "attribute by paragraph (below), else its default value, if it has one.</p>")

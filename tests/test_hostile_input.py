@@ -2034,10 +2034,11 @@ def test_codebook_page_escapes_every_field(toy):
     codes = [c.model_copy(update={"name_en": LINK_NAME, "name_sv": IMG_VOICE, "definition": SCRIPT_QUOTE,
                                   "use_when": IMG_FILE, "not_when": SCRIPT_QUOTE, "terms": ["<b>x"]})
              for c in codebook.codes]
-    page = report.codebook_page(codebook.model_copy(update={"codes": codes, "name": SCRIPT_QUOTE}))
-    assert _live(page) == [] and "<b>x" not in page
+    scope = coding.Scope(description=LINK_NAME, terms=["<i>y"], exclude=["<u>z"], except_codes=[IMG_VOICE])
+    page = report.codebook_page(codebook.model_copy(update={"codes": codes, "name": SCRIPT_QUOTE, "scope": scope}))
+    assert _live(page) == [] and "<b>x" not in page and "<i>y" not in page and "<u>z" not in page
     text = html.unescape(page)
-    assert all(p in text for p in (SCRIPT_QUOTE, IMG_VOICE, LINK_NAME, IMG_FILE, "<b>x"))  # shown, as text
+    assert all(p in text for p in (SCRIPT_QUOTE, IMG_VOICE, LINK_NAME, IMG_FILE, "<b>x", "<i>y", "<u>z"))  # as text
 
 
 def test_index_page_escapes_metadata_study_and_corpus_name(tmp_path):

@@ -398,6 +398,20 @@ def test_an_example_from_a_file_without_an_id_is_cited_by_its_name():
     assert f'<p class="cite">{first.file}, characters' in report.codebook_page(cb, {first.file: ""})
 
 
+def test_the_codebook_page_shows_a_scope_only_where_the_codebook_has_one():
+    """A codebook's scope decides which documents are coded at all, so its page says what it is, its terms and the
+    codes it spares; the study's codebook has none, and its page no such section."""
+    cb = coding.load_codebook()
+    assert cb.scope is None and "<h2>Scope</h2>" not in report.codebook_page(cb)
+    scope = coding.Scope(description="a public service named", terms=["*myndighet*", "kommun"], exclude=["ska"],
+                         min_sentences=2, except_codes=["P_ADMIN"])
+    page = report.codebook_page(cb.model_copy(update={"scope": scope}))
+    section = page.split("<h2>Scope</h2>")[1].split("<h2>")[0]
+    assert "a public service named. A document in which fewer than 2 sentence(s) name" in section
+    assert "but <code>P_ADMIN</code>" in section and "<dt>terms (2)</dt>" in section
+    assert "<code>*myndighet*</code>, <code>kommun</code>" in section and "<code>ska</code>" in section
+
+
 def test_the_codebook_page_says_whether_names_count():
     cb = coding.load_codebook()
     assert cb.skip_names and "Theme words inside proper names" in report.codebook_page(cb)
