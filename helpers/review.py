@@ -138,8 +138,9 @@ def stratified(population: Iterable[float], reviewed: Iterable[float], correct: 
 def near_miss_codebook(codebook: coding.Codebook) -> coding.Codebook | None:
     """The codebook's looser twin: for each code, every word of its phrase and proximity
     rules (``peta* i``, ``mål ~3 indikator*``) whose stem has at least four letters and is
-    not a stop word becomes a rule of its own; ``not_with`` is dropped, ``exclude`` and
-    the kinds of text not coded are kept. ``None`` when no code has such words."""
+    not a stop word becomes a rule of its own; ``not_with`` is dropped, ``exclude``, the
+    kinds of text not coded and the ``scope`` are kept (what the scope leaves out is logged
+    as suppressed, and :func:`near_misses` takes it with the reason). ``None`` when no code has such words."""
     stop = clean.stopwords()
     loose = []
     for code in codebook.codes:
@@ -163,7 +164,8 @@ def near_misses(segments: pd.DataFrame, coded: pd.DataFrame, suppressed: pd.Data
     """Sentences and codes the auto-coder did not give although the sentence holds
     evidence for the code: a hit its ``not_with`` context cancelled, or one in a document
     outside the codebook's ``scope`` (both in ``suppressed.csv``),
-    or a hit of :func:`near_miss_codebook` (one word of a longer rule). One row per
+    or a hit of :func:`near_miss_codebook` (one word of a longer rule), in a document outside
+    the scope too (its evidence then says so). One row per
     sentence and code: ``file, doc_id, start, end, code, rules, matched, evidence``, in
     the contract's order and codebook order. This is the population the near-miss sample
     is drawn from."""
@@ -175,8 +177,11 @@ def near_misses(segments: pd.DataFrame, coded: pd.DataFrame, suppressed: pd.Data
         found.append(s[cols])
     loose = near_miss_codebook(codebook)
     if loose is not None and len(segments):
-        hits = coding.code_segments(segments, loose)[0]
+        hits, out_of_scope, _ = coding.code_segments(segments, loose)
         found.append(hits.assign(evidence="a word of a longer rule")[cols])
+        if len(out_of_scope):  # the loose codebook has no not_with: what it suppressed, the scope did
+            why = out_of_scope["suppressed_by"]
+            found.append(out_of_scope.assign(evidence="a word of a longer rule, " + why)[cols])
     if not found:
         return pd.DataFrame(columns=cols).astype({"start": "int64", "end": "int64"})
     rows = pd.concat(found, ignore_index=True).astype({"start": "int64", "end": "int64"})

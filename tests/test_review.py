@@ -131,8 +131,32 @@ def test_a_hit_outside_a_codebooks_scope_is_a_near_miss_that_says_so():
     coded, suppressed, _ = coding.code_segments(seg, cb)
     near = review.near_misses(seg, coded, suppressed, cb)
     scoped = near[near["file"] == "a.txt"]
-    assert set(scoped["code"]) == {"R_HOLISTIC", "R_LONGTERM"} and set(coded["file"]) == {"b.txt"}
-    assert set(scoped["evidence"]) == {"scope: 0 of 1 sentence(s) of the document name a public service"}
+    full = scoped[~scoped["evidence"].str.startswith("a word of a longer rule")]
+    assert set(full["code"]) == {"R_HOLISTIC", "R_LONGTERM"} and set(coded["file"]) == {"b.txt"}
+    assert set(full["evidence"]) == {"scope: 0 of 1 sentence(s) of the document name a public service"}
+    assert set(scoped["evidence"]) - set(full["evidence"]) == {
+        "a word of a longer rule, scope: 0 of 1 sentence(s) of the document name a public service"}
+
+
+def test_a_word_of_a_longer_rule_outside_the_scope_is_a_near_miss_that_says_both():
+    """One word of a proximity or phrase rule is a near miss; in a document outside the scope it still is, its
+    evidence saying both why (a word of a longer rule) and where (out of scope), so the population is the same with
+    a scope as without one."""
+    scope = coding.Scope(description="a public service", terms=["skol*", "*vård*"], exclude=["ska"])
+    cb = coding.load_codebook()
+    assert "minut*" in review.near_miss_codebook(cb).code("P_DETAIL").terms
+    text = "Besöken räknas i minuter."  # one word of P_DETAIL's proximity rule, no code
+    seg = pd.DataFrame({"file": ["a.txt", "b.txt"], "doc_id": ["a", "b"], "paragraph": 0, "sentence": 0,
+                        "start": 0, "end": len(text), "kind": "paragraph",
+                        "text": [text, text + " Det gäller skolan."]})
+    seg.loc[1, "end"] = len(seg.loc[1, "text"])
+    scoped = cb.model_copy(update={"scope": scope})
+    for book in (cb, scoped):
+        coded, suppressed, _ = coding.code_segments(seg, book)
+        near = review.near_misses(seg, coded, suppressed, book).query("code == 'P_DETAIL'")
+        assert coded.empty and list(near["file"]) == ["a.txt", "b.txt"]
+    assert list(near["evidence"]) == ["a word of a longer rule, scope: 0 of 1 sentence(s) of the document name a "
+                                      "public service", "a word of a longer rule"]
 
 
 # --------------------------------------------------------------------------- decisions
