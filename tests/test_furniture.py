@@ -540,6 +540,15 @@ KINDS = [
     ("an outage panel with nothing to show", ["Ingen driftinformation tillgänglig.", "Inga kända störningar just nu"],
      "page-metadata"),
     ("a press contact's lead-in with its colon alone", ["För mer information:"], "contact-block"),
+    # round 52's (written reading rounds 1 to 51)
+    ("a back link with its arrow", ["« Tillbaka", "‹ Tillbaka till nyheter"], "navigation"),
+    ("two skip links in one line with 'navigering'", ["Gå till navigering Gå till innehåll"], "skip-link"),
+    ("a toggle that shows less", ["Visa mindre", "Visa färre"], "controls"),
+    ("the customer service's name alone", ["Kundservice"], "contact-block"),
+    ("an article's reading time, its value perhaps unfilled", ["Lästid: 3 min", "• N/A minuter läsning"],
+     "page-metadata"),
+    ("a consent plugin's credit in English", ["Cookie Consent by Exempel Privacy Policy website Om oss"],
+     "cookie-notice"),
 ]
 
 
@@ -787,7 +796,10 @@ def test_sentences_that_name_the_interface_stay():
              "Inga störningar väntas när ledningen byts.",  # a sentence that goes on
              "Inga avbrott i vattenleveransen under 2023 var längre än fyra timmar.",
              "För mer information: ring 0123-456 78.",  # goes on after the colon
-             "Mer information"]  # no colon
+             "Mer information",  # no colon
+             # round 52's rules: a back link needs its arrow, a reading time its word, the customer service's name to be alone
+             "Tillbaka till skolan efter sommaren", "Läsningen tog 10 minuter.",
+             "Kundservice har fått nya öppettider från 1 maj."]
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
 
 
@@ -1554,6 +1566,20 @@ def test_a_contact_panel_of_hours_a_visiting_address_and_where_to_send_goes():
     address = ["Ansökan skickas till:", "Exempelby kommun", "Bygglovsenheten", "123 45 Exempelby"]
     assert set(_removed_by("\n\n".join([BODY, "\n".join(address), BODY]) + "\n")) == set(address)
     assert _removed_by("\n\n".join([BODY, "Kursen hålls måndag-torsdag och ger 7,5 poäng under våren.", BODY])
+                       + "\n") == {}
+
+
+def test_a_contact_panel_whose_days_and_hours_are_lines_of_their_own_goes():
+    """Round 52's: a customer service's panel gives each day's label with its colon on a line of its own, the hours
+    on the line below ("Måndag till torsdag:" over "08.00-12.00 och 13.00-16.00"): the label is an hours signal, so
+    the panel is one block with the phone and e-mail lines above it. Alone, days and hours are one signal: they
+    stay, as a weekday with a colon in a sentence does."""
+    panel = ["Kundservice", "Telefon: 0123-456 00", "E-post: info@exempel.se", "Öppettider",
+             "Måndag till torsdag:\n08.00-12.00 och 13.00-16.00", "Fredagar:\n08.00-12.00 och 13.00-15.00"]
+    removed = _removed_by("\n\n".join([BODY, *panel, BODY]) + "\n")
+    assert set(removed) == {line for block in panel for line in block.split("\n")}
+    assert _removed_by("\n\n".join([BODY, *panel[-2:], BODY]) + "\n") == {}
+    assert _removed_by("\n\n".join([BODY, "Måndagar: då möts nämnden i stadshuset och går igenom ärendena.", BODY])
                        + "\n") == {}
 
 
