@@ -549,6 +549,20 @@ KINDS = [
      "page-metadata"),
     ("a consent plugin's credit in English", ["Cookie Consent by Exempel Privacy Policy website Om oss"],
      "cookie-notice"),
+    # round 53's (written reading rounds 1 to 52)
+    ("a link marked by '>' before a sentence on where it leads, and 'more' with its arrows",
+     ["> Här kan du läsa mer om samordningsförbundet", "Mer >>", "Mer →"], "navigation"),
+    ("a skip link written as a sentence with a comma", ["Hoppa över navigeringen, gå direkt till innehållet."],
+     "skip-link"),
+    ("a newsletter offer after a lead clause", ["Håll dig uppdaterad, prenumerera på vårt nyhetsbrev"], "controls"),
+    ("a web shop's cart, directions and a map's button",
+     ["Kundkorg", "Varukorg (2)", "Till kassan", "Vägbeskrivning", "Visa stor karta"], "controls"),
+    ("a lead-in to another site with its address only",
+     ["Mer information www.exempel.se", "Lär dig mer på www.exempel.se och www.exempel.org"], "controls"),
+    ("a sentence that only sends the reader to their own pages or the contact page",
+     ["Gå till Mina sidor för att uppdatera dina kontaktuppgifter.", "Gå till kontakta oss"], "controls"),
+    ("a script template's fields, several in one line", ["• {{product.Name}} {{product.Price}} kr Ta bort produkt"],
+     "template-residue"),
 ]
 
 
@@ -799,7 +813,13 @@ def test_sentences_that_name_the_interface_stay():
              "Mer information",  # no colon
              # round 52's rules: a back link needs its arrow, a reading time its word, the customer service's name to be alone
              "Tillbaka till skolan efter sommaren", "Läsningen tog 10 minuter.",
-             "Kundservice har fått nya öppettider från 1 maj."]
+             "Kundservice har fått nya öppettider från 1 maj.",
+             # round 53's: the lead-in with more than an address, a cart or a map in a sentence, "> 65" a cell
+             "Mer information om avgifterna finns på www.exempel.se under rubriken Taxor.",
+             "Vägbeskrivningen finns i kallelsen.", "Kartan visar var kundkorgen kan hämtas.",
+             "Håll dig uppdaterad om vad som händer i kommunen.", "> 65 år",
+             "Gå till kontakta oss-sidan i e-tjänsten och välj ärende, sedan Skicka, så svarar vi inom en vecka.",
+             "Gå till kontakt med socialtjänsten tidigt om du behöver stöd."]
     assert _removed_by("\n\n".join([BODY, *lines]) + "\n") == {}
 
 
