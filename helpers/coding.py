@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import logging
 import re
 import unicodedata
@@ -195,6 +196,17 @@ class Codebook(BaseModel):
     def ids(self) -> list[str]:
         """Code ids in codebook order."""
         return [c.id for c in self.codes]
+
+    def rules_sha256(self) -> str:
+        """A fingerprint of what decides which sentence gets which code: each code's id, family,
+        rules (``terms``, ``exclude``, ``not_with``), the kinds of text skipped, whether names
+        count and the scope's rules. Names, definitions, colours, examples, descriptions and the
+        context attributes (which decide no code) are left out, so that a version's record can
+        tell a version number used again for other rules (:func:`helpers.evaluation.record`)."""
+        said = {"name_sv", "name_en", "colour", "definition", "use_when", "not_when", "examples"}
+        rules = self.model_dump(include={"unit", "codes", "skip_kinds", "skip_names", "scope"},
+                                exclude={"codes": {"__all__": said}, "scope": {"description"}})
+        return hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
     @property
     def rank(self) -> dict[str, int]:

@@ -19,7 +19,10 @@ references differ, with the rules that fired (:func:`disagreement_table`).
 
 ``--record`` writes the paragraph-level figures of the codebook in force to
 ``docs/evaluation.csv``, one row per codebook version, corpus, part and reference, so that
-progress and regressions stay visible in the repository.
+progress and regressions stay visible in the repository, and the fingerprint of each
+version's rules to ``docs/evaluation-codebooks.csv``; a version number recorded for other
+rules is refused (:func:`version_problem`), so a version's figures are never overwritten by
+another's.
 
 Beside the coder, a plain keyword search (``helpers/data/keyword_baseline.yaml``: a few
 stems per code, any hit codes the sentence) is scored the same way, as the yardstick the
@@ -51,6 +54,10 @@ RECORD = paths.PROJ_ROOT / "docs" / "evaluation.csv"
 RECORD_COLUMNS = ["codebook", "version", "corpus", "part", "reference", "paragraphs", "alpha", "macro_f1",
                   "references_alpha", "references_macro_f1"]
 AHEAD_RECORD = paths.PROJ_ROOT / "docs" / "evaluation-vs-baseline.csv"
+# each recorded codebook version with the fingerprint of its rules (coding.Codebook.rules_sha256), so that a version
+# number is never recorded again for other rules (a version tried and not adopted keeps its rows)
+VERSIONS_RECORD = paths.PROJ_ROOT / "docs" / "evaluation-codebooks.csv"
+VERSIONS_COLUMNS = ["codebook", "version", "rules_sha256"]
 AHEAD_COLUMNS = ["codebook", "version", "corpus", "part", "reference", "paragraphs", "alpha_ahead", "alpha_low",
                  "alpha_high", "macro_f1_ahead", "macro_f1_low", "macro_f1_high"]
 SUMMARY_COLUMNS = ["corpus", "part", "genre", "level", "reference", "units", "alpha", "alpha_low", "alpha_high",
@@ -494,15 +501,43 @@ def only_part(table: pd.DataFrame, part: str | None) -> pd.DataFrame:
     return table[keep].reset_index(drop=True)
 
 
-def record(summary: pd.DataFrame, codebook: coding.Codebook, path: Path = RECORD) -> Path:
+def version_problem(codebook: coding.Codebook, path: Path = VERSIONS_RECORD) -> str | None:
+    """Why this codebook's figures cannot be recorded under its version (one line that says
+    what to do), or ``None``: ``path`` (``docs/evaluation-codebooks.csv``) gives that name
+    and version other rules (:meth:`helpers.coding.Codebook.rules_sha256`), as when a
+    version's rules were changed without a new number, or a number already spent on a
+    version tried and not adopted is used again. Its figures stay as recorded."""
+    if not path.exists():
+        return None
+    table = io.read_csv(path)
+    mine = table[table["codebook"] == codebook.name]
+    known = mine.loc[mine["version"] == str(codebook.version), "rules_sha256"]
+    now = codebook.rules_sha256()
+    if known.empty or known.iloc[0] == now:
+        return None
+    free = max(int(v) for v in mine["version"]) + 1
+    return (f"{codebook.name!r} version {codebook.version} is recorded in {paths.display(path)} for other rules "
+            f"(SHA-256 {known.iloc[0][:12]}…, these rules' {now[:12]}…): a codebook whose rules changed takes a new "
+            f"version, so that the figures of the old one stay as recorded. Give it version {free}, the next free "
+            "number, and record again.")
+
+
+def record(summary: pd.DataFrame, codebook: coding.Codebook, path: Path = RECORD,
+           versions_path: Path = VERSIONS_RECORD) -> Path:
     """Write the paragraph-level figures of ``summary`` (all genres) for this codebook's
-    name and version into the record, replacing that version's earlier rows."""
+    name and version into the record, replacing that version's earlier rows, and the
+    fingerprint of its rules into ``versions_path``; refused (``ValueError``, nothing
+    written) where that gives the version other rules (:func:`version_problem`)."""
+    if problem := version_problem(codebook, versions_path):
+        raise ValueError(problem)
     rows = summary[(summary["level"] == "paragraph") & (summary["genre"] == "all")]
     new = pd.DataFrame({"codebook": codebook.name, "version": str(codebook.version), "corpus": rows["corpus"],
                         "part": rows["part"], "reference": rows["reference"], "paragraphs": rows["units"].astype(str),
                         "alpha": rows["alpha"].map("{:.3f}".format), "macro_f1": rows["macro_f1"].map("{:.3f}".format),
                         "references_alpha": rows["references_alpha"].map("{:.3f}".format),
                         "references_macro_f1": rows["references_macro_f1"].map("{:.3f}".format)})
+    _replace_rows(versions_path, pd.DataFrame({"codebook": [codebook.name], "version": [str(codebook.version)],
+                                            "rules_sha256": [codebook.rules_sha256()]}), VERSIONS_COLUMNS)
     return _replace_rows(path, new, RECORD_COLUMNS)
 
 
@@ -517,9 +552,10 @@ def record_ahead(ahead: pd.DataFrame, codebook: coding.Codebook, path: Path = AH
 
 def _replace_rows(path: Path, new: pd.DataFrame, columns: list[str]) -> Path:
     """A record with ``new``'s rows in place of the rows of the same codebook, version,
-    corpus, part and reference; the others kept, sorted by those keys."""
+    corpus, part and reference (those of these keys its columns have); the others kept,
+    sorted by those keys."""
     old = io.read_csv(path) if path.exists() else pd.DataFrame(columns=columns)
-    keys = ["codebook", "version", "corpus", "part", "reference"]
+    keys = [k for k in ("codebook", "version", "corpus", "part", "reference") if k in columns]
     kept = old[~old.set_index(keys).index.isin(new.set_index(keys).index)]
     table = pd.concat([kept, new], ignore_index=True)[columns].sort_values(keys, kind="stable")
     return io.write_csv(path, table, spreadsheet=False)
@@ -596,6 +632,12 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
             return 2
     # every corpus's output folder is checked before anything is written
     runs = [pipeline.Run.from_params(folder, out / Path(folder).name) for folder in folders]
+    if a.record:  # and a version recorded for other rules before any figure is written (the baseline's too)
+        books = [coding.codebook_for(run.corpus) for run in runs]
+        books += [b for b in map(baseline_codebook, books) if b is not None]
+        if problems := sorted({p for book in books if (p := version_problem(book, VERSIONS_RECORD))}):
+            print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
+            return 2
     summaries, baselines, aheads = [], [], []
     for run in runs:
         written = [SUMMARY_FILE, PER_CODE_FILE]
@@ -621,7 +663,7 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
         io.write_csv(run.path(PER_CODE_FILE), per_code, spreadsheet=False)
         summaries.append(summary)
         if a.record:
-            record(summary, inputs.codebook)
+            record(summary, inputs.codebook, RECORD, VERSIONS_RECORD)
         base_codebook = baseline_codebook(inputs.codebook)
         if base_codebook is not None:
             base_coded = baseline_coded(run, base_codebook, inputs)
@@ -632,7 +674,7 @@ def _evaluate(a: argparse.Namespace, folders: list[str]) -> int:
             baselines.append(base_summary)
             aheads.append(ahead)
             if a.record:
-                record(base_summary, base_codebook)
+                record(base_summary, base_codebook, RECORD, VERSIONS_RECORD)
                 record_ahead(ahead, inputs.codebook)
         write_manifest(run, written, previous, sys.stderr)
     table = pd.concat(summaries, ignore_index=True)

@@ -229,13 +229,74 @@ def test_the_written_on_note_gives_the_recorded_figures_on_unseen_texts_to_a_rea
 def test_record_keeps_other_versions_and_replaces_its_own(dev_scores, tmp_path):
     summary, _ = dev_scores
     cb = coding.codebook_for(DEV)
-    path = tmp_path / "evaluation.csv"
-    evaluation.record(summary, cb, path)
-    evaluation.record(summary, cb.model_copy(update={"version": cb.version + 1}), path)
-    evaluation.record(summary, cb, path)
+    path, versions = tmp_path / "evaluation.csv", tmp_path / "evaluation-codebooks.csv"
+    evaluation.record(summary, cb, path, versions)
+    evaluation.record(summary, cb.model_copy(update={"version": cb.version + 1}), path, versions)
+    evaluation.record(summary, cb, path, versions)
     table = pd.read_csv(path, dtype=str)
     assert list(table.columns) == evaluation.RECORD_COLUMNS
     assert table.groupby("version").size().tolist() == [6, 6]  # 3 parts × 2 references each
+    assert sorted(pd.read_csv(versions, dtype=str).values.tolist()) == [[cb.name, str(v), cb.rules_sha256()]
+                                                                       for v in sorted((cb.version, cb.version + 1))]
+
+
+def test_a_version_number_is_never_recorded_again_for_other_rules(dev_scores, tmp_path):
+    """docs/evaluation-codebooks.csv gives each recorded version the fingerprint of its rules: recording a version
+    whose rules changed without a new number (or a number spent on a version tried and not adopted) is refused, and
+    nothing is written; a change that decides no code (a definition's wording, the context attributes) is the same
+    version."""
+    summary, _ = dev_scores
+    cb = coding.codebook_for(DEV)
+    path, versions = tmp_path / "evaluation.csv", tmp_path / "evaluation-codebooks.csv"
+    evaluation.record(summary, cb, path, versions)
+    worded = cb.model_copy(update={"codes": [cb.codes[0].model_copy(update={"definition": "Omskriven."}),
+                                             *cb.codes[1:]], "attributes": {}})
+    assert worded.rules_sha256() == cb.rules_sha256() and evaluation.version_problem(worded, versions) is None
+    before = path.read_bytes(), versions.read_bytes()
+    for changed in (cb.codes[0].model_copy(update={"terms": [*cb.codes[0].terms, "ny*regel"]}),
+                    cb.codes[0].model_copy(update={"not_with": []})):
+        other = cb.model_copy(update={"codes": [changed, *cb.codes[1:]]})
+        assert other.rules_sha256() != cb.rules_sha256()
+        with pytest.raises(ValueError, match=f"version {cb.version} is recorded in .* for other rules.*"
+                                             f"Give it version {cb.version + 1}, the next free number"):
+            evaluation.record(summary, other, path, versions)
+        assert (path.read_bytes(), versions.read_bytes()) == before
+    evaluation.record(summary, other.model_copy(update={"version": cb.version + 1}), path, versions)
+    assert evaluation.version_problem(cb.model_copy(update={"version": cb.version + 1}), versions) is not None
+
+
+def test_the_versions_record_holds_every_recorded_version_and_the_rules_in_force():
+    """Every codebook version docs/evaluation.csv holds figures of has its rules' fingerprint in
+    docs/evaluation-codebooks.csv, and the codebook in force and the keyword baseline have theirs: a rule changed
+    without a new version fails here (give the codebook the next version, then make evaluate RECORD=1)."""
+    recorded = pd.read_csv(evaluation.RECORD, dtype=str)
+    versions = pd.read_csv(evaluation.VERSIONS_RECORD, dtype=str)
+    assert list(versions.columns) == evaluation.VERSIONS_COLUMNS
+    assert sorted(map(tuple, versions[["codebook", "version"]].values)) == sorted(
+        set(map(tuple, recorded[["codebook", "version"]].values)))
+    cb = coding.codebook_for(DEV)
+    for book in (cb, evaluation.baseline_codebook(cb)):
+        assert evaluation.version_problem(book) is None
+        assert ((versions["codebook"] == book.name) & (versions["version"] == str(book.version))
+                & (versions["rules_sha256"] == book.rules_sha256())).sum() == 1, book.name
+
+
+def test_make_evaluate_record_refuses_a_version_recorded_for_other_rules_before_writing(tmp_path, monkeypatch,
+                                                                                       capsys):
+    """`make evaluate RECORD=1` checks the codebook's version against the record before it scores or writes
+    anything: the record's figures of that version stay."""
+    cb = coding.codebook_for(DEV)
+    versions = tmp_path / "evaluation-codebooks.csv"
+    table = pd.read_csv(evaluation.VERSIONS_RECORD, dtype=str)
+    table.loc[(table["codebook"] == cb.name) & (table["version"] == str(cb.version)), "rules_sha256"] = "0" * 64
+    table.to_csv(versions, index=False)
+    monkeypatch.setattr(evaluation, "VERSIONS_RECORD", versions)
+    before = evaluation.RECORD.read_bytes(), evaluation.AHEAD_RECORD.read_bytes(), versions.read_bytes()
+    assert evaluation.main(["--out", str(tmp_path / "out"), "--boot", "0", "--record"]) == 2
+    err = capsys.readouterr().err
+    assert f"error: {cb.name!r} version {cb.version} is recorded in" in err and "for other rules" in err
+    assert (evaluation.RECORD.read_bytes(), evaluation.AHEAD_RECORD.read_bytes(), versions.read_bytes()) == before
+    assert not any((tmp_path / "out").rglob("*.csv"))
 
 
 @pytest.mark.parametrize("scores, name", [("dev_scores", "corpus-dev"), ("dev2_scores", "corpus-dev2"),
