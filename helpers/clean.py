@@ -1701,6 +1701,8 @@ _MEDIA_TYPE = re.compile(r"\b(?:application/(?:pdf|msword|rtf|zip|json|xml|octet
                          r"|text/(?:plain|html|csv|xml|rtf|calendar)|image/(?:jpe?g|png|gif|svg\+xml|webp|tiff|bmp)"
                          r"|audio/(?:mpeg|mp4|wav|ogg|x-[\w.+-]+)|video/(?:mp4|mpeg|webm|quicktime|x-[\w.+-]+)"
                          r"|font/(?:woff2?|ttf|otf))(?![\w+-])")
+# a post box in a Swedish address ("Box 1505", "Box 12, 123 45 Exempelby"): "box" is as Swedish as English there
+_POST_BOX = re.compile(r"\bbox \d{1,6}\b", re.IGNORECASE)
 
 
 def line_languages(content: str, other: str) -> tuple[int, int]:
@@ -1712,8 +1714,8 @@ def line_languages(content: str, other: str) -> tuple[int, int]:
     service") says the line is Swedish, while one that wordfreq knows better in the other
     language is most often a Swedish body's or field's name ("DO i Almedalen", "IT i skolan").
     (Later words in capitals are skipped anyway, as capitalised.) A file's media type
-    ("application/pdf") is no word of any language either."""
-    found_words = _LETTER_WORD.findall(_MEDIA_TYPE.sub(" ", _without_quotes(content)))
+    ("application/pdf") is no word of any language either, nor is a post box's "Box" before its number."""
+    found_words = _LETTER_WORD.findall(_POST_BOX.sub(" ", _MEDIA_TYPE.sub(" ", _without_quotes(content))))
     capitals = all(w.isupper() for w in found_words)  # a line in capitals ("READ MORE"): its first word is a word
     sv = ot = 0
     for i, w in enumerate(found_words):
