@@ -1396,6 +1396,11 @@ def _mark_masthead(found: list[_Line], rule: Rule) -> None:
 
 # the most short lines in a row between contact lines that count as one signal, a name: a person's name, a title, a town
 _MAX_FILLERS = 3
+# a weekday's label with its colon alone on a line, the hours on the line below ("Måndag till torsdag:", "Fredagar:"):
+# a label inside a contact block, which neither ends it nor counts as a signal or a name (a lunch menu's or a
+# schedule's days, "Måndag:" over a dish, are no contact block)
+_DAY_LABEL = re.compile(r"((mån|tis|ons|tors|fre|lör|sön)dag(ar)?(\s*([-–]|till)\s*(mån|tis|ons|tors|fre|lör|sön)dag(ar)?)?"
+                        r"|vardagar|helgdagar|helger)\s*:", re.IGNORECASE)
 
 
 def _mark_blocks(found: list[_Line], rule: Rule) -> None:
@@ -1418,11 +1423,12 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
     that a line rule removed is part of the block around it, and its signals count, whatever its length
     (the rule that removed it stays the one logged). Such a line never opens a run with the lines before
     it, and a run goes only when a line no other rule removed holds a signal too: a heading above an
-    invitation to call, or a share row's "E-post" above the page's heading, is no contact block."""
+    invitation to call, or a share row's "E-post" above the page's heading, is no contact block. A weekday's
+    label with its colon (:data:`_DAY_LABEL`, "Fredagar:" over its hours) is part of a run without adding to it."""
     def signals(ln: _Line) -> set[int]:
         return {k for k, pat in enumerate(rule.signals) if pat.search(ln.content)}
 
-    run: list[tuple[_Line, str, set[int]]] = []  # (line, "before" | "contact" | "joined" | "filler", signals)
+    run: list[tuple[_Line, str, set[int]]] = []  # (line, "before" | "contact" | "joined" | "filler" | "label", signals)
     before: list[_Line] = []  # up to two short lines just before a run: a title, a name
     sizes = Counter(ln.block for ln in found)
     opens = {id(b) for a, b in zip([None, *found], found) if a is None or a.block != b.block}
@@ -1438,7 +1444,7 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
         return [b for b in before if b.block == ln.block]
 
     def close() -> None:
-        while run and run[-1][1] == "filler":
+        while run and run[-1][1] in ("filler", "label"):
             run.pop()
         sigs = set().union(*(x[2] for x in run)) if run else set()
         stretches = [len(list(g)) for kind, g in groupby(x[1] for x in run) if kind == "filler"]
@@ -1467,7 +1473,9 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
                 run.extend((b, "before", set()) for b in heads(ln))
             run.append((ln, "joined" if joined else "contact", sig))
             before.clear()
-        elif ln.short(_FILLER_WORDS):  # a name, a town
+        elif run and _DAY_LABEL.fullmatch(ln.content):  # a day's label over its hours: no signal, no name
+            run.append((ln, "label", set()))
+        elif ln.short(_FILLER_WORDS) or _DAY_LABEL.fullmatch(ln.content):  # a name, a town; a day's label
             if run:
                 run.append((ln, "filler", set()))
             else:

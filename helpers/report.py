@@ -837,11 +837,12 @@ def codebook_page(codebook: Codebook, doc_ids: Mapping[str, str] | None = None,
     if codebook.scope is not None:
         scope = codebook.scope
         exempt = ", ".join(f"<code>{esc(c)}</code>" for c in scope.except_codes)
-        parts.append(f"<h2>Scope</h2><p>{esc(scope.description)}. A document in which fewer than "
-                     f"{scope.min_sentences} sentence(s) name one of these terms gets no code"
+        parts.append(f"<h2>Scope</h2><p>A document in which fewer than {scope.min_sentences} sentence(s) name "
+                     f"{esc(scope.description)} (one of the rules below) gets no code"
                      + (f" but {exempt}" if exempt else "") + "; its hits are kept in <code>suppressed.csv</code>, "
-                     "the reason beginning <code>scope:</code>.</p><dl>"
-                     + rules(f"terms ({len(scope.terms)})", scope.terms) + rules("never counts (exclude)", scope.exclude)
+                     "the reason beginning <code>scope:</code> (or naming the <code>not_with</code> rule that "
+                     "cancels the hit too).</p><dl>"
+                     + rules(f"rules ({len(scope.terms)})", scope.terms) + rules("never counts (exclude)", scope.exclude)
                      + "</dl>")
     parts.append("<h2>Context attributes</h2><p>Recorded for every sentence; a sentence in which no rule of an "
                  "attribute fires takes the values of the rest of its paragraph where the codebook reads that "
