@@ -537,7 +537,7 @@ def record(summary: pd.DataFrame, codebook: coding.Codebook, path: Path = RECORD
                         "references_alpha": rows["references_alpha"].map("{:.3f}".format),
                         "references_macro_f1": rows["references_macro_f1"].map("{:.3f}".format)})
     _replace_rows(versions_path, pd.DataFrame({"codebook": [codebook.name], "version": [str(codebook.version)],
-                                            "rules_sha256": [codebook.rules_sha256()]}), VERSIONS_COLUMNS)
+                                               "rules_sha256": [codebook.rules_sha256()]}), VERSIONS_COLUMNS)
     return _replace_rows(path, new, RECORD_COLUMNS)
 
 

@@ -541,7 +541,7 @@ KINDS = [
      "page-metadata"),
     ("a press contact's lead-in with its colon alone", ["För mer information:"], "contact-block"),
     # round 52's (written reading rounds 1 to 51)
-    ("a back link with its arrow", ["« Tillbaka", "‹ Tillbaka till nyheter"], "navigation"),
+    ("a back link with its arrow", ["« Tillbaka", "‹ Tillbaka till nyheter", "<< Tillbaka"], "navigation"),
     ("two skip links in one line with 'navigering'", ["Gå till navigering Gå till innehåll"], "skip-link"),
     ("a toggle that shows less", ["Visa mindre", "Visa färre"], "controls"),
     ("the customer service's name alone", ["Kundservice"], "contact-block"),
