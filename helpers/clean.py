@@ -1473,11 +1473,9 @@ def _mark_blocks(found: list[_Line], rule: Rule) -> None:
                 run.extend((b, "before", set()) for b in heads(ln))
             run.append((ln, "joined" if joined else "contact", sig))
             before.clear()
-        elif run and _DAY_LABEL.fullmatch(ln.content):  # a day's label over its hours: no signal, no name
-            run.append((ln, "label", set()))
-        elif ln.short(_FILLER_WORDS) or _DAY_LABEL.fullmatch(ln.content):  # a name, a town; a day's label
-            if run:
-                run.append((ln, "filler", set()))
+        elif (day := _DAY_LABEL.fullmatch(ln.content)) or ln.short(_FILLER_WORDS):  # a day's label; a name, a town
+            if run:  # a day's label over its hours is neither a signal nor a name
+                run.append((ln, "label" if day else "filler", set()))
             else:
                 before[:] = (before + [ln])[-2:]
         else:
